@@ -1,0 +1,169 @@
+/**
+ * The one FT evaluator: decides whether a strategy copies a source trade, and with how much. The batch
+ * sync, the stream path, replay and LT all call it, so paper and live can never disagree on a signal
+ */
+import type { FtWallet } from './ft-wallet.ts';
+import { needsScore } from './ft-wallet.ts';
+import type { Market } from './market.ts';
+import { divMicro, divRound, minMicro, type Price, type Ratio, type Usdc } from './money.ts';
+import { sizeBet } from './sizing.ts';
+import type { SourceTrade } from './trade.ts';
+import { matchesKeyword } from './keywords.ts';
+
+/** Paper fills pay the trader's price plus 0.3% (the original's measured copy slippage) */
+export const FT_SLIPPAGE_BPS = 30n;
+const MAX_ENTRY_PRICE = 999900n as Price; // 0.9999
+
+/** Statistics Tandem computed for a trader from resolved history it has seen or imported */
+export interface TraderStats {
+  /** Wins / resolved BUY trades in the window; null when none resolved */
+  winRate: Ratio | null;
+  resolvedCount: number;
+  /** Mean USD value of the trader's trades in the window; null when none seen */
+  avgTradeUsd: Usdc | null;
+}
+
+export const SKIP_REASONS = [
+  'not_buy', 'outside_test_window', 'not_target_trader', 'market_not_found', 'market_resolved',
+  'after_market_end', 'no_game_start_time', 'pre_game', 'price_out_of_range', 'no_trader_stats',
+  'low_win_rate', 'insufficient_edge', 'low_trade_count', 'low_conviction', 'high_win_rate', 'high_edge',
+  'high_conviction', 'wrong_category', 'excluded_category', 'trade_too_small', 'trade_too_large',
+  'ml_unavailable', 'low_ml_score', 'zero_size', 'insufficient_cash',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export interface Take {
+  kind: 'take';
+  bet: Usdc;
+  entryPrice: Price;
+  edge: Ratio | null;
+  conviction: Ratio | null;
+  winRate: Ratio | null;
+  resolvedCount: number;
+  modelProbability: Ratio | null;
+}
+
+export type Evaluation =
+  | Take
+  | { kind: 'skip'; reason: SkipReason }
+  /** The rules reached the model gate without a score: fetch one and evaluate again */
+  | { kind: 'needs_score' };
+
+/** Score argument: a probability, null when the scorer has none, undefined when not fetched yet */
+export type ScoreArg = Ratio | null | undefined;
+
+/** The trader's price × (1 + 0.3%), rounded up and capped at 0.9999 */
+export function paperEntryPrice(tradePrice: Price): Price {
+  const slipped = divRound(tradePrice * (10_000n + FT_SLIPPAGE_BPS), 10_000n, 'up') as Price;
+  return minMicro(slipped, MAX_ENTRY_PRICE);
+}
+
+interface Derived {
+  entryPrice: Price;
+  winRate: Ratio | null;
+  edge: Ratio | null;
+  conviction: Ratio | null;
+  resolvedCount: number;
+}
+
+function derive(trade: SourceTrade, stats: TraderStats | null): Derived {
+  const entryPrice = paperEntryPrice(trade.price);
+  const winRate = stats?.winRate ?? null;
+  const avg = stats?.avgTradeUsd ?? null;
+  return {
+    entryPrice,
+    winRate,
+    edge: winRate === null ? null : ((winRate - entryPrice) as Ratio),
+    conviction: avg === null || avg <= 0n ? null : (divMicro(trade.usd, avg) as Ratio),
+    resolvedCount: stats?.resolvedCount ?? 0,
+  };
+}
+
+/**
+ * Applies the strategy's rules in the original order (ft-original 2.8); the first failing rule is the
+ * skip reason. `cash` is the strategy's available cash (starting + realized − open cost)
+ */
+export function evaluate(
+  trade: SourceTrade, wallet: FtWallet, market: Market | null, stats: TraderStats | null,
+  score: ScoreArg, cash: Usdc,
+): Evaluation {
+  const d = derive(trade, stats);
+  const reason = entryRules(trade, wallet, market) ?? (wallet.bypassFilters ? null : traderRules(wallet, d))
+    ?? marketRules(trade, wallet, market!);
+  if (reason) return skip(reason);
+  if (cash <= 0n) return skip('insufficient_cash'); // before the model call, so no score is wasted
+  if (needsScore(wallet) && score === undefined) return { kind: 'needs_score' };
+  const m = score ?? null;
+  if (wallet.useModel && wallet.modelThreshold !== null) {
+    if (m === null) return skip('ml_unavailable');
+    if (m < wallet.modelThreshold) return skip('low_ml_score');
+  }
+  const sized = sizeBet(wallet, {
+    price: trade.price, edge: d.edge, winRate: d.winRate, conviction: d.conviction, modelProbability: m, bankroll: cash,
+  });
+  if (sized.kind === 'missing') return skip(sized.input === 'model_probability' ? 'ml_unavailable' : 'no_trader_stats');
+  if (sized.bet <= 0n) return skip('zero_size');
+  if (sized.bet > cash) return skip('insufficient_cash');
+  return { kind: 'take', bet: sized.bet, modelProbability: m, ...d };
+}
+
+const skip = (reason: SkipReason): Evaluation => ({ kind: 'skip', reason });
+
+function entryRules(trade: SourceTrade, w: FtWallet, market: Market | null): SkipReason | null {
+  if (trade.side !== 'BUY') return 'not_buy'; // only a BUY opens a position; a SELL is an exit signal
+  if (trade.time < w.startDate || (w.endDate !== null && trade.time > w.endDate)) return 'outside_test_window';
+  if (w.targetTraders.length > 0 && !w.targetTraders.includes(trade.trader)) return 'not_target_trader';
+  if (!market) return 'market_not_found';
+  if (w.bypassFilters) return null;
+  if (market.closed) return 'market_resolved';
+  if (market.endTime !== null && trade.time >= market.endTime) return 'after_market_end';
+  if (w.tradeLiveOnly) {
+    if (market.gameStartTime === null) return 'no_game_start_time';
+    if (trade.time < market.gameStartTime) return 'pre_game';
+  }
+  if (w.priceMin !== null && trade.price < w.priceMin) return 'price_out_of_range';
+  if (w.priceMax !== null && trade.price > w.priceMax) return 'price_out_of_range';
+  return null;
+}
+
+/** Win rate, edge, count and conviction rules; a trader without the statistic a rule needs fails it */
+function traderRules(w: FtWallet, d: Derived): SkipReason | null {
+  if (w.minTraderWinRate !== null) {
+    if (d.winRate === null) return 'no_trader_stats';
+    if (d.winRate < w.minTraderWinRate) return 'low_win_rate';
+  }
+  if (w.minEdge !== null) {
+    if (d.edge === null) return 'no_trader_stats';
+    if (d.edge < w.minEdge) return 'insufficient_edge';
+  }
+  if (w.minTraderResolvedCount !== null && d.resolvedCount < w.minTraderResolvedCount) return 'low_trade_count';
+  if (w.minConviction !== null && w.minConviction > 0n) {
+    if (d.conviction === null) return 'no_trader_stats';
+    if (d.conviction < w.minConviction) return 'low_conviction';
+  }
+  if (w.maxTraderWinRate !== null) {
+    if (d.winRate === null) return 'no_trader_stats';
+    if (d.winRate > w.maxTraderWinRate) return 'high_win_rate';
+  }
+  if (w.maxEdge !== null) {
+    if (d.edge === null) return 'no_trader_stats';
+    if (d.edge > w.maxEdge) return 'high_edge';
+  }
+  if (w.maxConviction !== null) {
+    if (d.conviction === null) return 'no_trader_stats';
+    if (d.conviction > w.maxConviction) return 'high_conviction';
+  }
+  return null;
+}
+
+/** Category keywords and original trade size (in USD: the original compared shares, bug B8) */
+function marketRules(trade: SourceTrade, w: FtWallet, market: Market): SkipReason | null {
+  const haystack = `${market.question} ${trade.title} ${market.tags.join(' ')}`;
+  if (w.marketCategories !== null && w.marketCategories.length > 0
+    && !w.marketCategories.some((k) => matchesKeyword(haystack, k))) return 'wrong_category';
+  if (w.excludeMarketKeywords?.some((k) => matchesKeyword(haystack, k))) return 'excluded_category';
+  if (w.minOriginalTradeUsd !== null && trade.usd < w.minOriginalTradeUsd) return 'trade_too_small';
+  if (w.maxOriginalTradeUsd !== null && trade.usd > w.maxOriginalTradeUsd) return 'trade_too_large';
+  return null;
+}
+

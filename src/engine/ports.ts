@@ -1,0 +1,67 @@
+/** What the engines need from the outside world; adapters in feeds/, venues/ and store/ implement these */
+import type { TraderStats } from '../domain/evaluate.ts';
+import type { Market } from '../domain/market.ts';
+import type { Price, Ratio } from '../domain/money.ts';
+import type { SourceTrade } from '../domain/trade.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Log {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** A trader whose trades we fetch; `since` is the newest trade time we hold for them (null: none yet) */
+export interface FollowedTrader {
+  address: string;
+  /** Targeted traders are read through /activity, which also returns fills /trades omits */
+  targeted: boolean;
+  since: Date | null;
+}
+
+export interface FetchError {
+  trader: string | null;
+  endpoint: string;
+  error: string;
+}
+
+export interface TradeFetch {
+  /** Raw Data API records, exactly as received; ingestion normalizes and deduplicates them */
+  records: unknown[];
+  errors: FetchError[];
+  requests: number;
+}
+
+/** Where source trades come from: the Data API poller or a recorded file */
+export interface TradeSource {
+  readonly name: string;
+  fetchTrades(traders: FollowedTrader[]): Promise<TradeFetch>;
+}
+
+export interface MarketFetch {
+  markets: Market[];
+  errors: FetchError[];
+}
+
+/** Market metadata and resolution (Gamma, or a recorded file) */
+export interface MarketSource {
+  readonly name: string;
+  getMarkets(conditionIds: string[]): Promise<MarketFetch>;
+}
+
+export interface ScoreInput {
+  trade: SourceTrade;
+  market: Market;
+  stats: TraderStats | null;
+  /** Our paper entry price for the trade */
+  entryPrice: Price;
+}
+
+/** A model that scores a trade's chance of winning; null means no score (which rejects, never 0.5) */
+export interface Scorer {
+  readonly name: string;
+  score(input: ScoreInput): Promise<Ratio | null>;
+}
