@@ -89,7 +89,10 @@ export function decimalText(value: unknown): string | null {
   if (typeof value !== 'number' || !Number.isFinite(value)) return null;
   // String() gives the shortest text that round-trips, i.e. the decimal the payload was written with
   const text = String(value);
-  return DECIMAL.test(text) ? text : value.toFixed(12).replace(/\.?0+$/, '');
+  if (DECIMAL.test(text)) return text;
+  // toFixed still writes an exponent from 1e21 up, which is no decimal text
+  const fixed = value.toFixed(12).replace(/\.?0+$/, '');
+  return DECIMAL.test(fixed) ? fixed : null;
 }
 
 /** Cash needed to buy `size` at `limit`; rounds up so a cost is never understated */

@@ -90,7 +90,7 @@ function methodAmount(w: FtWallet, input: SizingInput): SizingOutcome {
  */
 export function kellyAmount(w: FtWallet, p: Price, edge: Ratio, bankroll: Usdc): Usdc {
   if (p >= NEAR_CERTAIN) return (w.minBet ?? 0n) as Usdc;
-  return divRound(bankroll * edge * w.kellyFraction, (SCALE - p) * SCALE * SCALE, 'half_even') as Usdc;
+  return divRound(bankroll * edge * w.kellyFraction, (SCALE - p) * SCALE, 'half_even') as Usdc;
 }
 
 function tierMultiplier(e: Ratio): Ratio {

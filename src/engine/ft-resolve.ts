@@ -1,0 +1,68 @@
+/** FT resolution: settles open paper orders of markets that became final, exactly once, then refreshes trader stats */
+import { payoutFor, resolutionOf } from '../domain/market.ts';
+import { settle } from '../domain/paper-position.ts';
+import type { Db } from '../store/db.ts';
+import { applyClose, openConditionIds, openOrdersInMarket } from '../store/ft-order-store.ts';
+import { loadMarkets, markResolved, upsertMarkets } from '../store/market-store.ts';
+import { recomputeTraderStats } from '../store/trade-store.ts';
+import type { Clock, FetchError, MarketSource } from './ports.ts';
+
+export interface ResolveDeps {
+  db: Db;
+  markets: MarketSource;
+  clock: Clock;
+}
+
+export interface ResolveReport {
+  marketsChecked: number;
+  marketsResolved: number;
+  ordersSettled: number;
+  /** Closed markets whose prices are not a final payout yet (disputed, or e.g. ["0","0"]) */
+  pending: { conditionId: string; why: string }[];
+  tradersRefreshed: number;
+  errors: FetchError[];
+}
+
+export async function resolveFtMarkets(deps: ResolveDeps): Promise<ResolveReport> {
+  const ids = await openConditionIds(deps.db);
+  const fetched = ids.length > 0 ? await deps.markets.getMarkets(ids) : { markets: [], errors: [] };
+  await upsertMarkets(deps.db, fetched.markets.filter((m) => ids.includes(m.conditionId)), deps.markets.name);
+  const stored = await loadMarkets(deps.db, ids);
+  const report: ResolveReport = {
+    marketsChecked: ids.length, marketsResolved: 0, ordersSettled: 0, pending: [], tradersRefreshed: 0,
+    errors: fetched.errors,
+  };
+  const resolvedIds: string[] = [];
+  for (const market of stored.values()) {
+    const resolution = resolutionOf(market);
+    if (resolution.kind === 'pending') report.pending.push({ conditionId: market.conditionId, why: resolution.why });
+    if (resolution.kind !== 'final') continue;
+    const settled = await deps.db.transaction(async (tx) => {
+      const now = deps.clock.now();
+      await markResolved(tx, market.conditionId, resolution.winner, now);
+      let count = 0;
+      for (const order of await openOrdersInMarket(tx, market.conditionId)) {
+        const payout = payoutFor(market, resolution.payouts, order.asset, order.tokenLabel);
+        const close = settle({ shares: order.openShares, cost: order.openCost }, payout);
+        const booked = await applyClose(tx, {
+          order, close, kind: 'settlement', price: payout, sourceTradeId: null,
+          at: resolution.resolvedAt ?? now, outcome: close.outcome, winningLabel: resolution.winner,
+        });
+        if (booked) count += 1;
+      }
+      return count;
+    });
+    report.marketsResolved += 1;
+    report.ordersSettled += settled;
+    resolvedIds.push(market.conditionId);
+  }
+  report.tradersRefreshed = await refreshStats(deps, resolvedIds);
+  return report;
+}
+
+async function refreshStats(deps: ResolveDeps, conditionIds: string[]): Promise<number> {
+  if (conditionIds.length === 0) return 0;
+  const rows = await deps.db.query<{ trader: string }>(
+    'SELECT DISTINCT trader FROM source_trades WHERE condition_id = ANY($1::text[])', [conditionIds]);
+  return recomputeTraderStats(deps.db, rows.map((r) => r.trader), deps.clock.now());
+}

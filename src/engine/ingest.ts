@@ -1,0 +1,50 @@
+/** Turns raw source records into new, valid trades with known markets; counts everything refused by reason */
+import type { Market } from '../domain/market.ts';
+import type { SourceTrade } from '../domain/trade.ts';
+import { normalizeTradeRecord, type InputRejectReason } from '../feeds/data-api-record.ts';
+import type { Sql } from '../store/db.ts';
+import { loadMarkets, upsertMarkets, type StoredMarket } from '../store/market-store.ts';
+import type { FetchError, MarketSource } from './ports.ts';
+
+export interface Prepared {
+  trades: SourceTrade[];
+  markets: Map<string, StoredMarket>;
+  rejected: Map<InputRejectReason, number>;
+  errors: FetchError[];
+}
+
+const bump = (m: Map<InputRejectReason, number>, reason: InputRejectReason) => m.set(reason, (m.get(reason) ?? 0) + 1);
+
+/** Normalizes records, drops in-batch duplicates, and makes sure every trade's market is known */
+export async function prepareTrades(sql: Sql, records: unknown[], markets: MarketSource): Promise<Prepared> {
+  const rejected = new Map<InputRejectReason, number>();
+  const byKey = new Map<string, SourceTrade>();
+  for (const raw of records) {
+    const n = normalizeTradeRecord(raw);
+    if (!n.ok) bump(rejected, n.reason);
+    else if (byKey.has(n.trade.key)) bump(rejected, 'duplicate');
+    else byKey.set(n.trade.key, n.trade);
+  }
+  const ids = [...new Set([...byKey.values()].map((t) => t.conditionId))];
+  const known = await loadMarkets(sql, ids);
+  const missing = ids.filter((id) => !known.has(id));
+  const errors: FetchError[] = [];
+  if (missing.length > 0) {
+    const fetched = await markets.getMarkets(missing);
+    errors.push(...fetched.errors);
+    await upsertMarkets(sql, fetched.markets.filter((m: Market) => missing.includes(m.conditionId)), markets.name);
+    for (const [id, m] of await loadMarkets(sql, missing)) known.set(id, m);
+  }
+  const trades: SourceTrade[] = [];
+  for (const t of byKey.values()) {
+    const market = known.get(t.conditionId);
+    if (!market) bump(rejected, 'unknown_market');
+    else if (!market.tokenIds.includes(t.asset)) bump(rejected, 'unknown_token');
+    else trades.push(t);
+  }
+  return { trades, markets: known, rejected, errors };
+}
+
+/** Orders trades by time, then key, so every path walks them the same way */
+export const byTradeTime = (a: SourceTrade, b: SourceTrade): number =>
+  a.time.getTime() - b.time.getTime() || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);

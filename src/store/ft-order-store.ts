@@ -1,0 +1,170 @@
+/** Paper orders (ft_orders), their closes (ft_closes), dispositions and skip counters */
+import { randomUUID } from 'node:crypto';
+import type { Take } from '../domain/evaluate.ts';
+import type { Shares, Usdc } from '../domain/money.ts';
+import type { Close, FtOutcome, OpenPart } from '../domain/paper-position.ts';
+import type { SourceTrade } from '../domain/trade.ts';
+import type { Sql } from './db.ts';
+import { dec, decOrNull, micros } from './rows.ts';
+
+export interface NewFtOrder {
+  walletId: string;
+  trade: SourceTrade;
+  take: Take;
+  open: OpenPart;
+  marketEndTime: Date | null;
+}
+
+/** Inserts paper orders; a (wallet, source trade) pair already ordered is left alone */
+export async function insertFtOrders(sql: Sql, orders: NewFtOrder[]): Promise<number> {
+  if (orders.length === 0) return 0;
+  const col = <T,>(f: (o: NewFtOrder) => T) => orders.map(f);
+  const rows = await sql.query(
+    `INSERT INTO ft_orders (order_id, wallet_id, condition_id, asset, token_label, market_slug, market_title,
+       source_trade_id, trader_address, trader_price, entry_price, size, shares, open_shares, open_cost,
+       market_end_time, trader_win_rate, trader_resolved_count, model_probability, edge_pct, conviction, order_time)
+     SELECT id::uuid, w, c, a, tl, ms, mt, st, ta, tp, ep, sz, sh, sh, sz, me, wr, rc, mp, e, cv, ot
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+       $9::text[], $10::numeric[], $11::numeric[], $12::numeric[], $13::numeric[], $14::timestamptz[],
+       $15::numeric[], $16::int[], $17::numeric[], $18::numeric[], $19::numeric[], $20::timestamptz[])
+       AS x(id, w, c, a, tl, ms, mt, st, ta, tp, ep, sz, sh, me, wr, rc, mp, e, cv, ot)
+     ON CONFLICT (wallet_id, source_trade_id) DO NOTHING RETURNING order_id`,
+    [col(() => randomUUID()), col((o) => o.walletId), col((o) => o.trade.conditionId), col((o) => o.trade.asset),
+      col((o) => o.trade.outcome || 'YES'), col((o) => o.trade.slug), col((o) => o.trade.title),
+      col((o) => o.trade.key), col((o) => o.trade.trader), col((o) => dec(o.trade.price)),
+      col((o) => dec(o.take.entryPrice)), col((o) => dec(o.open.cost)), col((o) => dec(o.open.shares)),
+      col((o) => o.marketEndTime?.toISOString() ?? null), col((o) => decOrNull(o.take.winRate)),
+      col((o) => o.take.resolvedCount), col((o) => decOrNull(o.take.modelProbability)),
+      col((o) => decOrNull(o.take.edge)), col((o) => decOrNull(o.take.conviction)),
+      col((o) => o.trade.time.toISOString())],
+  );
+  return rows.length;
+}
+
+export interface Disposition {
+  walletId: string;
+  tradeKey: string;
+  disposition: 'taken' | 'skipped' | 'exit';
+  reason: string | null;
+  at: Date;
+}
+
+/** Records dispositions (first one wins) and adds skipped ones to the per-hour counters */
+export async function recordDispositions(sql: Sql, rows: Disposition[]): Promise<void> {
+  if (rows.length === 0) return;
+  const inserted = await sql.query<{ wallet_id: string; reason: string | null; evaluated_at: Date }>(
+    `INSERT INTO ft_dispositions (wallet_id, trade_key, disposition, reason, evaluated_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+     ON CONFLICT (wallet_id, trade_key) DO NOTHING RETURNING wallet_id, reason, evaluated_at`,
+    [rows.map((r) => r.walletId), rows.map((r) => r.tradeKey), rows.map((r) => r.disposition),
+      rows.map((r) => r.reason), rows.map((r) => r.at.toISOString())]);
+  const counts = new Map<string, { wallet: string; hour: string; reason: string; n: number }>();
+  for (const r of inserted) {
+    if (!r.reason) continue;
+    const hour = new Date(r.evaluated_at);
+    hour.setUTCMinutes(0, 0, 0);
+    const key = `${r.wallet_id}|${hour.toISOString()}|${r.reason}`;
+    const c = counts.get(key) ?? { wallet: r.wallet_id, hour: hour.toISOString(), reason: r.reason, n: 0 };
+    c.n += 1;
+    counts.set(key, c);
+  }
+  if (counts.size === 0) return;
+  const list = [...counts.values()];
+  await sql.query(
+    `INSERT INTO ft_skip_counts (wallet_id, hour, reason, count)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::int[])
+     ON CONFLICT (wallet_id, hour, reason) DO UPDATE SET count = ft_skip_counts.count + EXCLUDED.count`,
+    [list.map((c) => c.wallet), list.map((c) => c.hour), list.map((c) => c.reason), list.map((c) => c.n)]);
+}
+
+/** Each wallet's cash: starting balance + realized P&L of every close − cost still open */
+export async function walletCash(sql: Sql, walletIds: string[]): Promise<Map<string, Usdc>> {
+  const rows = await sql.query<{ wallet_id: string; cash: string }>(
+    `SELECT w.wallet_id,
+       w.starting_balance
+       + coalesce((SELECT sum(pnl) FROM ft_closes c WHERE c.wallet_id = w.wallet_id), 0)
+       - coalesce((SELECT sum(open_cost) FROM ft_orders o WHERE o.wallet_id = w.wallet_id AND o.outcome = 'OPEN'), 0)
+       AS cash
+     FROM ft_wallets w WHERE w.wallet_id = ANY($1::text[])`, [walletIds]);
+  return new Map(rows.map((r) => [r.wallet_id, micros(r.cash) as Usdc]));
+}
+
+export interface OpenFtOrder {
+  orderId: string;
+  walletId: string;
+  asset: string;
+  tokenLabel: string;
+  conditionId: string;
+  openShares: Shares;
+  openCost: Usdc;
+  pnl: Usdc;
+}
+
+const OPEN_SELECT = `SELECT o.order_id, o.wallet_id, o.asset, o.token_label, o.condition_id, o.open_shares, o.open_cost, o.pnl
+  FROM ft_orders o`;
+
+const openFromRow = (r: Record<string, unknown>): OpenFtOrder => ({
+  orderId: r.order_id as string, walletId: r.wallet_id as string, asset: r.asset as string,
+  tokenLabel: r.token_label as string, conditionId: r.condition_id as string,
+  openShares: micros(r.open_shares) as Shares, openCost: micros(r.open_cost) as Usdc, pnl: micros(r.pnl) as Usdc,
+});
+
+/** Open orders copied from this trader on this outcome token from trades before `sell` (time, then key) */
+export async function openOrdersBefore(sql: Sql, sell: SourceTrade, walletIds: string[]): Promise<OpenFtOrder[]> {
+  const rows = await sql.query(
+    `${OPEN_SELECT} JOIN source_trades s ON s.trade_key = o.source_trade_id
+     WHERE o.trader_address = $1 AND o.asset = $2 AND o.outcome = 'OPEN' AND o.wallet_id = ANY($5::text[])
+       AND (s.trade_time, s.trade_key) < ($3::timestamptz, $4)
+     ORDER BY o.order_time, o.order_id FOR UPDATE OF o`,
+    [sell.trader, sell.asset, sell.time.toISOString(), sell.key, walletIds]);
+  return rows.map(openFromRow);
+}
+
+export async function openOrdersInMarket(sql: Sql, conditionId: string): Promise<OpenFtOrder[]> {
+  const rows = await sql.query(`${OPEN_SELECT} WHERE o.condition_id = $1 AND o.outcome = 'OPEN'
+    ORDER BY o.order_time, o.order_id FOR UPDATE OF o`, [conditionId]);
+  return rows.map(openFromRow);
+}
+
+export async function openConditionIds(sql: Sql): Promise<string[]> {
+  const rows = await sql.query<{ condition_id: string }>(
+    `SELECT DISTINCT condition_id FROM ft_orders WHERE outcome = 'OPEN' ORDER BY condition_id`);
+  return rows.map((r) => r.condition_id);
+}
+
+export interface CloseRecord {
+  order: OpenFtOrder;
+  close: Close;
+  kind: 'exit' | 'settlement';
+  /** The sell price, or the payout per share */
+  price: bigint;
+  sourceTradeId: string | null;
+  at: Date;
+  /** The final outcome when this close leaves nothing open */
+  outcome: FtOutcome;
+  winningLabel: string | null;
+}
+
+/**
+ * Books one close exactly once: the close row is unique per (order, sell) or per settled order, and the
+ * order update is conditional on it still being open with the shares we read
+ */
+export async function applyClose(sql: Sql, c: CloseRecord): Promise<boolean> {
+  const inserted = await sql.query(
+    `INSERT INTO ft_closes (close_id, order_id, wallet_id, kind, source_trade_id, shares, price, proceeds, cost_basis,
+       pnl, closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING close_id`,
+    [randomUUID(), c.order.orderId, c.order.walletId, c.kind, c.sourceTradeId, dec(c.close.shares), dec(c.price),
+      dec(c.close.proceeds), dec(c.close.costBasis), dec(c.close.pnl), c.at.toISOString()]);
+  if (inserted.length === 0) return false;
+  const full = c.close.full;
+  const updated = await sql.query(
+    `UPDATE ft_orders SET open_shares = open_shares - $2, open_cost = open_cost - $3, pnl = pnl + $4,
+       outcome = $5, winning_label = coalesce($6, winning_label), exit_price = CASE WHEN $7 THEN $8::numeric ELSE exit_price END,
+       close_reason = CASE WHEN $9 THEN $10 ELSE close_reason END, resolved_time = CASE WHEN $9 THEN $11::timestamptz END
+     WHERE order_id = $1 AND outcome = 'OPEN' AND open_shares = $12 RETURNING order_id`,
+    [c.order.orderId, dec(c.close.shares), dec(c.close.costBasis), dec(c.close.pnl), full ? c.outcome : 'OPEN',
+      c.winningLabel, c.kind === 'exit', dec(c.price), full, c.kind === 'exit' ? 'trader_sell' : 'resolved',
+      c.at.toISOString(), dec(c.order.openShares)]);
+  if (updated.length !== 1) throw new Error(`paper order ${c.order.orderId} changed while being closed`);
+  return true;
+}

@@ -1,0 +1,65 @@
+/** Markets: upsert from a market source, load by condition id, mark final resolutions */
+import type { Market } from '../domain/market.ts';
+import type { Sql } from './db.ts';
+import { dateOrNull, decOrNull, micros, microsOrNull } from './rows.ts';
+
+const SELECT = `SELECT condition_id, question, slug, event_slug, outcomes, clob_token_ids, tags, tick_size, min_size,
+  neg_risk, closed, accepting_orders, end_time, game_start_time, closed_time, resolution_status,
+  outcome_prices::text[] AS outcome_prices, winner, resolved_at FROM markets`;
+
+/** Inserts or refreshes markets; a market already resolved keeps its recorded resolution */
+export async function upsertMarkets(sql: Sql, markets: Market[], source: string): Promise<void> {
+  for (const m of markets) {
+    await sql.query(
+      `INSERT INTO markets (condition_id, question, slug, event_slug, outcomes, clob_token_ids, tags, tick_size,
+         min_size, neg_risk, closed, accepting_orders, end_time, game_start_time, closed_time, resolution_status,
+         outcome_prices, source)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17::numeric[],$18)
+       ON CONFLICT (condition_id) DO UPDATE SET question = EXCLUDED.question, slug = EXCLUDED.slug,
+         event_slug = EXCLUDED.event_slug, outcomes = EXCLUDED.outcomes, clob_token_ids = EXCLUDED.clob_token_ids,
+         tags = EXCLUDED.tags, tick_size = EXCLUDED.tick_size, min_size = EXCLUDED.min_size,
+         neg_risk = EXCLUDED.neg_risk, closed = EXCLUDED.closed, accepting_orders = EXCLUDED.accepting_orders,
+         end_time = EXCLUDED.end_time, game_start_time = EXCLUDED.game_start_time,
+         closed_time = EXCLUDED.closed_time, resolution_status = EXCLUDED.resolution_status,
+         outcome_prices = EXCLUDED.outcome_prices, source = EXCLUDED.source, updated_at = now()
+       WHERE markets.resolved_at IS NULL`,
+      [m.conditionId, m.question, m.slug, m.eventSlug, m.outcomes, m.tokenIds, m.tags, decOrNull(m.tickSize),
+        decOrNull(m.minSize), m.negRisk, m.closed, m.acceptingOrders, iso(m.endTime), iso(m.gameStartTime),
+        iso(m.closedTime), m.resolutionStatus, m.outcomePrices?.map((p) => decOrNull(p)) ?? null, source],
+    );
+  }
+}
+
+const iso = (d: Date | null): string | null => d?.toISOString() ?? null;
+
+export interface StoredMarket extends Market {
+  winner: string | null;
+  resolvedAt: Date | null;
+}
+
+export async function loadMarkets(sql: Sql, conditionIds: string[]): Promise<Map<string, StoredMarket>> {
+  if (conditionIds.length === 0) return new Map();
+  const rows = await sql.query(`${SELECT} WHERE condition_id = ANY($1::text[])`, [conditionIds]);
+  return new Map(rows.map((r) => [r.condition_id as string, fromRow(r)]));
+}
+
+/** Records that Tandem saw the market final; only the first call takes effect */
+export async function markResolved(sql: Sql, conditionId: string, winner: string | null, at: Date): Promise<boolean> {
+  const rows = await sql.query(
+    `UPDATE markets SET winner = $2, resolved_at = $3 WHERE condition_id = $1 AND resolved_at IS NULL
+     RETURNING condition_id`, [conditionId, winner, at.toISOString()]);
+  return rows.length === 1;
+}
+
+function fromRow(r: Record<string, unknown>): StoredMarket {
+  return {
+    conditionId: r.condition_id as string, question: r.question as string, slug: r.slug as string,
+    eventSlug: (r.event_slug as string) ?? null, outcomes: r.outcomes as string[], tokenIds: r.clob_token_ids as string[],
+    tags: (r.tags as string[]) ?? [], tickSize: microsOrNull(r.tick_size), minSize: microsOrNull(r.min_size),
+    negRisk: r.neg_risk as boolean, closed: r.closed as boolean, acceptingOrders: (r.accepting_orders as boolean) ?? null,
+    endTime: dateOrNull(r.end_time), gameStartTime: dateOrNull(r.game_start_time), closedTime: dateOrNull(r.closed_time),
+    resolutionStatus: (r.resolution_status as string) ?? null,
+    outcomePrices: r.outcome_prices ? (r.outcome_prices as string[]).map(micros) : null,
+    winner: (r.winner as string) ?? null, resolvedAt: dateOrNull(r.resolved_at),
+  };
+}

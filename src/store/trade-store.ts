@@ -1,0 +1,102 @@
+/** Source trades, input rejects, trader statistics and followed traders */
+import type { TraderStats } from '../domain/evaluate.ts';
+import type { Ratio, Shares, Usdc } from '../domain/money.ts';
+import type { SourceTrade } from '../domain/trade.ts';
+import type { Sql } from './db.ts';
+import { dec, micros, microsOrNull } from './rows.ts';
+
+/** Inserts trades not seen before; returns the keys that were new (a seen key is a duplicate) */
+export async function insertSourceTrades(sql: Sql, trades: SourceTrade[], source: string): Promise<Set<string>> {
+  if (trades.length === 0) return new Set();
+  const col = <T,>(f: (t: SourceTrade) => T) => trades.map(f);
+  const rows = await sql.query<{ trade_key: string }>(
+    `INSERT INTO source_trades (trade_key, trader, side, asset, condition_id, size, price, usd, trade_time, title,
+       slug, event_slug, outcome, outcome_index, transaction_hash, source)
+     SELECT k, tr, sd, a, c, sz, p, u, tt, ti, sl, es, o, oi, tx, $16
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[],
+       $8::numeric[], $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::text[])
+       AS x(k, tr, sd, a, c, sz, p, u, tt, ti, sl, es, o, oi, tx)
+     ON CONFLICT (trade_key) DO NOTHING RETURNING trade_key`,
+    [col((t) => t.key), col((t) => t.trader), col((t) => t.side), col((t) => t.asset), col((t) => t.conditionId),
+      col((t) => dec(t.size)), col((t) => dec(t.price)), col((t) => dec(t.usd)), col((t) => t.time.toISOString()),
+      col((t) => t.title), col((t) => t.slug), col((t) => t.eventSlug), col((t) => t.outcome),
+      col((t) => t.outcomeIndex), col((t) => t.transactionHash), source],
+  );
+  return new Set(rows.map((r) => r.trade_key));
+}
+
+/** Adds to the per-hour counters of refused input records */
+export async function countRejects(sql: Sql, source: string, at: Date, counts: Map<string, number>): Promise<void> {
+  for (const [reason, n] of counts) {
+    if (n <= 0) continue;
+    await sql.query(
+      `INSERT INTO ingest_rejects (hour, source, reason, count) VALUES (date_trunc('hour', $1::timestamptz), $2, $3, $4)
+       ON CONFLICT (hour, source, reason) DO UPDATE SET count = ingest_rejects.count + EXCLUDED.count`,
+      [at.toISOString(), source, reason, n]);
+  }
+}
+
+/** Shares the trader held of a token just before a trade (BUYs minus SELLs seen, in time then key order) */
+export async function holdingBefore(sql: Sql, trade: SourceTrade): Promise<Shares> {
+  const [row] = await sql.query<{ held: string | null }>(
+    `SELECT sum(CASE WHEN side = 'BUY' THEN size ELSE -size END) AS held FROM source_trades
+     WHERE trader = $1 AND asset = $2 AND (trade_time, trade_key) < ($3::timestamptz, $4)`,
+    [trade.trader, trade.asset, trade.time.toISOString(), trade.key]);
+  return (row?.held ? micros(row.held) : 0n) as Shares;
+}
+
+export async function loadTraderStats(sql: Sql, traders: string[]): Promise<Map<string, TraderStats>> {
+  if (traders.length === 0) return new Map();
+  const rows = await sql.query(
+    'SELECT trader, win_rate, resolved_count, avg_trade_usd FROM trader_stats WHERE trader = ANY($1::text[])', [traders]);
+  return new Map(rows.map((r) => [r.trader as string, {
+    winRate: microsOrNull(r.win_rate) as Ratio | null, resolvedCount: Number(r.resolved_count),
+    avgTradeUsd: microsOrNull(r.avg_trade_usd) as Usdc | null,
+  }]));
+}
+
+/** How far back trader statistics look: the original's 30-day (`d30_`) window */
+export const TRADER_STATS_WINDOW_DAYS = 30;
+
+/**
+ * Recomputes statistics for the given traders as of `asOf`, from trades Tandem has seen in the window:
+ * win rate = BUY trades whose token paid 1 / BUY trades on markets that resolved 1-or-0 by `asOf`
+ * (void and 50-50 resolutions count as neither); average size = mean USD of all their trades.
+ * Imported statistics stay until Tandem has resolved history of its own for that trader
+ */
+export async function recomputeTraderStats(sql: Sql, traders: string[], asOf: Date): Promise<number> {
+  if (traders.length === 0) return 0;
+  const from = new Date(asOf.getTime() - TRADER_STATS_WINDOW_DAYS * 86_400_000);
+  const rows = await sql.query(
+    `WITH w AS (
+       SELECT t.trader, t.side, t.usd,
+         CASE WHEN m.resolved_at IS NOT NULL AND m.resolved_at <= $3
+           THEN m.outcome_prices[array_position(m.clob_token_ids, t.asset)] END AS payout
+       FROM source_trades t JOIN markets m ON m.condition_id = t.condition_id
+       WHERE t.trader = ANY($1::text[]) AND t.trade_time >= $2 AND t.trade_time <= $3)
+     INSERT INTO trader_stats (trader, window_days, wins, resolved_count, win_rate, trade_count, avg_trade_usd,
+       source, computed_at)
+     SELECT trader, $4, wins, resolved, CASE WHEN resolved > 0 THEN round(wins::numeric / resolved, 6) END,
+       trades, round(avg_usd, 6), 'computed', $3
+     FROM (SELECT trader, count(*) FILTER (WHERE side = 'BUY' AND payout = 1)::int AS wins,
+             count(*) FILTER (WHERE side = 'BUY' AND payout IN (0, 1))::int AS resolved,
+             count(*)::int AS trades, avg(usd) AS avg_usd FROM w GROUP BY trader) s
+     ON CONFLICT (trader) DO UPDATE SET window_days = EXCLUDED.window_days, wins = EXCLUDED.wins,
+       resolved_count = EXCLUDED.resolved_count, win_rate = EXCLUDED.win_rate, trade_count = EXCLUDED.trade_count,
+       avg_trade_usd = EXCLUDED.avg_trade_usd, source = 'computed', computed_at = EXCLUDED.computed_at
+     WHERE trader_stats.source = 'computed' OR EXCLUDED.resolved_count > 0
+     RETURNING trader`,
+    [traders, from.toISOString(), asOf.toISOString(), TRADER_STATS_WINDOW_DAYS]);
+  return rows.length;
+}
+
+/** Traders to fetch: every strategy's targets plus the followed list, each with its newest trade seen */
+export async function followedTraders(sql: Sql): Promise<{ address: string; targeted: boolean; since: Date | null }[]> {
+  const rows = await sql.query<{ address: string; targeted: boolean; since: Date | null }>(
+    `WITH t AS (SELECT DISTINCT unnest(target_traders) AS address FROM ft_wallets WHERE is_active),
+          f AS (SELECT address FROM followed_traders WHERE NOT EXISTS (SELECT 1 FROM t WHERE t.address = followed_traders.address))
+     SELECT a.address, a.targeted, (SELECT max(trade_time) FROM source_trades s WHERE s.trader = a.address) AS since
+     FROM (SELECT address, true AS targeted FROM t UNION ALL SELECT address, false FROM f) a ORDER BY a.address`);
+  return rows.map((r) => ({ address: r.address, targeted: r.targeted, since: r.since ? new Date(r.since) : null }));
+}
+

@@ -1,0 +1,89 @@
+/** FT strategies (ft_wallets): save, load and list */
+import type { FtWallet } from '../domain/ft-wallet.ts';
+import type { Ratio, Usdc } from '../domain/money.ts';
+import type { Sql } from './db.ts';
+import { dec, decOrNull, micros, microsOrNull } from './rows.ts';
+
+const COLUMNS = [
+  'wallet_id', 'config_id', 'display_name', 'description', 'detailed_description', 'starting_balance', 'use_model',
+  'model_threshold', 'price_min', 'price_max', 'min_edge', 'max_edge', 'bet_size', 'bet_allocation_weight',
+  'allocation_method', 'kelly_fraction', 'min_bet', 'max_bet', 'min_trader_resolved_count', 'min_trader_win_rate',
+  'max_trader_win_rate', 'min_conviction', 'max_conviction', 'market_categories', 'exclude_market_keywords',
+  'min_original_trade_usd', 'max_original_trade_usd', 'target_traders', 'target_trader_name', 'trade_live_only',
+  'bypass_filters', 'thesis_tier', 'hypothesis', 'dead_market_guard', 'dead_market_floor',
+  'dead_market_max_drift_pct', 'start_date', 'end_date', 'is_active',
+] as const;
+
+function toParams(w: FtWallet): unknown[] {
+  return [
+    w.walletId, w.configId, w.displayName, w.description, w.detailedDescription, dec(w.startingBalance), w.useModel,
+    decOrNull(w.modelThreshold), decOrNull(w.priceMin), decOrNull(w.priceMax), decOrNull(w.minEdge),
+    decOrNull(w.maxEdge), dec(w.betSize), dec(w.betAllocationWeight), w.allocationMethod, dec(w.kellyFraction),
+    decOrNull(w.minBet), decOrNull(w.maxBet), w.minTraderResolvedCount, decOrNull(w.minTraderWinRate),
+    decOrNull(w.maxTraderWinRate), decOrNull(w.minConviction), decOrNull(w.maxConviction), w.marketCategories,
+    w.excludeMarketKeywords, decOrNull(w.minOriginalTradeUsd), decOrNull(w.maxOriginalTradeUsd), w.targetTraders,
+    w.targetTraderName, w.tradeLiveOnly, w.bypassFilters, w.thesisTier, w.hypothesis, w.deadMarketGuard,
+    dec(w.deadMarketFloor), dec(w.deadMarketMaxDriftPct), w.startDate.toISOString(), w.endDate?.toISOString() ?? null,
+    w.isActive,
+  ];
+}
+
+/** Inserts a new strategy; returns false when the id exists (nothing is overwritten) */
+export async function insertWallet(sql: Sql, w: FtWallet): Promise<boolean> {
+  const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
+  const rows = await sql.query(
+    `INSERT INTO ft_wallets (${COLUMNS.join(', ')}) VALUES (${placeholders})
+     ON CONFLICT (wallet_id) DO NOTHING RETURNING wallet_id`, toParams(w));
+  return rows.length === 1;
+}
+
+/** Replaces every setting of an existing strategy (the caller validated the whole config) */
+export async function updateWallet(sql: Sql, w: FtWallet): Promise<boolean> {
+  const sets = COLUMNS.slice(1).map((c, i) => `${c} = $${i + 2}`).join(', ');
+  const rows = await sql.query(
+    `UPDATE ft_wallets SET ${sets}, updated_at = now() WHERE wallet_id = $1 RETURNING wallet_id`, toParams(w));
+  return rows.length === 1;
+}
+
+export async function getWallet(sql: Sql, walletId: string): Promise<FtWallet | null> {
+  const rows = await sql.query(`SELECT ${COLUMNS.join(', ')} FROM ft_wallets WHERE wallet_id = $1`, [walletId]);
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+export async function listWallets(sql: Sql, options: { activeOnly?: boolean } = {}): Promise<FtWallet[]> {
+  const where = options.activeOnly ? 'WHERE is_active' : '';
+  const rows = await sql.query(`SELECT ${COLUMNS.join(', ')} FROM ft_wallets ${where} ORDER BY wallet_id`);
+  return rows.map(fromRow);
+}
+
+export async function countWallets(sql: Sql): Promise<number> {
+  const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM ft_wallets');
+  return row?.n ?? 0;
+}
+
+function fromRow(r: Record<string, unknown>): FtWallet {
+  const u = (k: string) => micros(r[k]) as Usdc;
+  const un = (k: string) => microsOrNull(r[k]) as Usdc | null;
+  const rn = (k: string) => microsOrNull(r[k]) as Ratio | null;
+  return {
+    walletId: r.wallet_id as string, configId: r.config_id as string, displayName: r.display_name as string,
+    description: r.description as string, detailedDescription: r.detailed_description as string,
+    startingBalance: u('starting_balance'), useModel: r.use_model as boolean, modelThreshold: rn('model_threshold'),
+    priceMin: microsOrNull(r.price_min), priceMax: microsOrNull(r.price_max), minEdge: rn('min_edge'),
+    maxEdge: rn('max_edge'), betSize: u('bet_size'), betAllocationWeight: micros(r.bet_allocation_weight) as Ratio,
+    allocationMethod: r.allocation_method as FtWallet['allocationMethod'],
+    kellyFraction: micros(r.kelly_fraction) as Ratio, minBet: un('min_bet'), maxBet: un('max_bet'),
+    minTraderResolvedCount: r.min_trader_resolved_count === null ? null : Number(r.min_trader_resolved_count),
+    minTraderWinRate: rn('min_trader_win_rate'), maxTraderWinRate: rn('max_trader_win_rate'),
+    minConviction: rn('min_conviction'), maxConviction: rn('max_conviction'),
+    marketCategories: (r.market_categories as string[] | null) ?? null,
+    excludeMarketKeywords: (r.exclude_market_keywords as string[] | null) ?? null,
+    minOriginalTradeUsd: un('min_original_trade_usd'), maxOriginalTradeUsd: un('max_original_trade_usd'),
+    targetTraders: (r.target_traders as string[]) ?? [], targetTraderName: (r.target_trader_name as string) ?? null,
+    tradeLiveOnly: r.trade_live_only as boolean, bypassFilters: r.bypass_filters as boolean,
+    thesisTier: (r.thesis_tier as string) ?? null, hypothesis: (r.hypothesis as string) ?? null,
+    deadMarketGuard: r.dead_market_guard as boolean, deadMarketFloor: micros(r.dead_market_floor),
+    deadMarketMaxDriftPct: micros(r.dead_market_max_drift_pct), startDate: new Date(r.start_date as string),
+    endDate: r.end_date ? new Date(r.end_date as string) : null, isActive: r.is_active as boolean,
+  };
+}

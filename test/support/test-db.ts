@@ -1,0 +1,43 @@
+/**
+ * A fresh, migrated database per test file: in-memory PGlite by default, or a new database on the
+ * PostgreSQL server at TEST_DATABASE_URL (CI runs the suite both ways)
+ */
+import pg from 'pg';
+import { openDb, type Db } from '../../src/store/db.ts';
+import { migrate } from '../../src/store/migrate.ts';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
+export const backendName = TEST_DATABASE_URL ? 'postgres' : 'pglite';
+
+export interface TestDb {
+  db: Db;
+  url: string | undefined;
+  close(): Promise<void>;
+}
+
+export async function openTestDb(): Promise<TestDb> {
+  if (!TEST_DATABASE_URL) {
+    const db = await openDb({ dataDir: 'memory://' });
+    await migrate(db);
+    return { db, url: undefined, close: () => db.close() };
+  }
+  const name = `t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const db = await openDb({ databaseUrl: url.toString() });
+  await migrate(db);
+  return {
+    db, url: url.toString(),
+    close: async () => {
+      await db.close();
+      const a = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
