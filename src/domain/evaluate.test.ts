@@ -286,14 +286,16 @@ describe('evaluate: original trade size is USD (size × price), not shares (bug 
 describe('evaluate: bypass_filters', () => {
   const bypass = { bypass_filters: true, target_traders: [TRADER] };
   it('mirrors the target trader through market and trader rules', () => {
-    // closed market past its end, price outside the band, no stats, count floor 30 → all bypassed
+    // closed market past its end, no stats, count floor 30, min win rate → all bypassed
     expect(run({
-      w: { ...bypass, price_max: '0.3', min_trader_win_rate: '0.9' },
+      w: { ...bypass, min_trader_win_rate: '0.9' },
       m: { closed: true, endTime: new Date('2026-01-15T00:00:00Z') }, s: null,
     })).toEqual({ ...BASE_TAKE, edge: null, conviction: null, winRate: null, resolvedCount: 0 });
   });
 
   it.each([
+    // Like the original's TRADER_ wallets, the price band and the maxima still apply
+    ['price outside the band', { w: { ...bypass, price_max: '0.3' } }, 'price_out_of_range'],
     ['another trader', { w: bypass, t: { trader: OTHER } }, 'not_target_trader'],
     ['no market', { w: bypass, m: null }, 'market_not_found'],
     ['a SELL', { w: bypass, t: { side: 'SELL' } }, 'not_buy'],

@@ -88,8 +88,7 @@ export function evaluate(
   score: ScoreArg, cash: Usdc,
 ): Evaluation {
   const d = derive(trade, stats);
-  const reason = entryRules(trade, wallet, market) ?? (wallet.bypassFilters ? null : traderRules(wallet, d))
-    ?? marketRules(trade, wallet, market!);
+  const reason = entryRules(trade, wallet, market) ?? traderRules(wallet, d) ?? marketRules(trade, wallet, market!);
   if (reason) return skip(reason);
   if (cash <= 0n) return skip('insufficient_cash'); // before the model call, so no score is wasted
   if (needsScore(wallet) && score === undefined) return { kind: 'needs_score' };
@@ -114,9 +113,8 @@ function entryRules(trade: SourceTrade, w: FtWallet, market: Market | null): Ski
   if (trade.time < w.startDate || (w.endDate !== null && trade.time > w.endDate)) return 'outside_test_window';
   if (w.targetTraders.length > 0 && !w.targetTraders.includes(trade.trader)) return 'not_target_trader';
   if (!market) return 'market_not_found';
-  if (w.bypassFilters) return null;
-  if (market.closed) return 'market_resolved';
-  if (market.endTime !== null && trade.time >= market.endTime) return 'after_market_end';
+  if (!w.bypassFilters && market.closed) return 'market_resolved';
+  if (!w.bypassFilters && market.endTime !== null && trade.time >= market.endTime) return 'after_market_end';
   if (w.tradeLiveOnly) {
     if (market.gameStartTime === null) return 'no_game_start_time';
     if (trade.time < market.gameStartTime) return 'pre_game';
@@ -126,8 +124,15 @@ function entryRules(trade: SourceTrade, w: FtWallet, market: Market | null): Ski
   return null;
 }
 
-/** Win rate, edge, count and conviction rules; a trader without the statistic a rule needs fails it */
+/**
+ * Win rate, edge, count and conviction rules; a trader without the statistic a rule needs fails it.
+ * A `bypass_filters` strategy (the original's TRADER_ wallets) skips the minimums, as the original did
+ */
 function traderRules(w: FtWallet, d: Derived): SkipReason | null {
+  return (w.bypassFilters ? null : minimumRules(w, d)) ?? maximumRules(w, d);
+}
+
+function minimumRules(w: FtWallet, d: Derived): SkipReason | null {
   if (w.minTraderWinRate !== null) {
     if (d.winRate === null) return 'no_trader_stats';
     if (d.winRate < w.minTraderWinRate) return 'low_win_rate';
@@ -141,6 +146,10 @@ function traderRules(w: FtWallet, d: Derived): SkipReason | null {
     if (d.conviction === null) return 'no_trader_stats';
     if (d.conviction < w.minConviction) return 'low_conviction';
   }
+  return null;
+}
+
+function maximumRules(w: FtWallet, d: Derived): SkipReason | null {
   if (w.maxTraderWinRate !== null) {
     if (d.winRate === null) return 'no_trader_stats';
     if (d.winRate > w.maxTraderWinRate) return 'high_win_rate';

@@ -44,7 +44,10 @@ export interface FtWallet {
   targetTraders: string[];
   targetTraderName: string | null;
   tradeLiveOnly: boolean;
-  /** Mirror the target traders without trader and market filters (the original's `TRADER_` wallets) */
+  /**
+   * Mirror the target traders past the minimum trader rules and on closed or ended markets, as the
+   * original's `TRADER_` wallets did; price band, maxima, categories and live-only still apply
+   */
   bypassFilters: boolean;
   thesisTier: string | null;
   hypothesis: string | null;
