@@ -1,0 +1,44 @@
+/** The HTTP app: authentication, the API routes, the OpenAPI document, errors as problem+json, and the dashboard */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { userByToken } from '../store/user-store.ts';
+import type { ApiDeps, AppEnv } from './context.ts';
+import { problem } from './problem.ts';
+import { ftRoutes } from './routes/ft.ts';
+import { healthRoutes } from './routes/health.ts';
+import { jobRoutes } from './routes/jobs.ts';
+
+const PUBLIC = new Set(['/api/health', '/api/openapi.json']);
+const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
+
+export function createApp(deps: ApiDeps) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return problem(c, 400, 'Invalid request', undefined, { issues: result.error.issues });
+    },
+  });
+  app.use('/api/*', async (c, next) => {
+    if (PUBLIC.has(c.req.path)) return next();
+    const header = c.req.header('authorization') ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    const user = token ? await userByToken(deps.db, token) : null;
+    if (!user) return problem(c, 401, 'Unauthorized', 'send Authorization: Bearer <token>');
+    c.set('user', user);
+    return next();
+  });
+  app.route('/', healthRoutes(deps));
+  app.route('/', ftRoutes(deps));
+  app.route('/', jobRoutes(deps));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Tandem API', version: deps.version } });
+  app.get('/', (c) => c.html(readFileSync(`${WEB}index.html`, 'utf8')));
+  app.get('/app.js', (c) => c.body(readFileSync(`${WEB}app.js`, 'utf8'), 200, { 'content-type': 'text/javascript' }));
+  app.get('/favicon.ico', (c) => c.body(null, 204));
+  app.notFound((c) => problem(c, 404, 'Not found', c.req.path));
+  app.onError((error, c) => {
+    deps.log.error('request failed', { path: c.req.path, error });
+    return problem(c, 500, 'Internal error', 'the error was logged');
+  });
+  return app;
+}

@@ -1,0 +1,16 @@
+/** What the API routes need: the database, the engines' entry points, and the signed-in user */
+import type { Clock, Log } from '../engine/ports.ts';
+import type { Db } from '../store/db.ts';
+import type { JobNow } from '../jobs/schedule.ts';
+import type { User } from '../store/user-store.ts';
+
+export interface ApiDeps {
+  db: Db;
+  clock: Clock;
+  log: Log;
+  version: string;
+  /** Runs a scheduled job now (operator command) */
+  runJob(name: string): Promise<JobNow>;
+}
+
+export type AppEnv = { Variables: { user: User } };

@@ -1,0 +1,142 @@
+/** The CLI's commands: each parses its options, calls one engine or store function, and prints the result */
+import type { Config } from '../config.ts';
+import { systemClock } from '../engine/clock.ts';
+import { ingestTrades } from '../engine/ft-engine.ts';
+import { resolveFtMarkets } from '../engine/ft-resolve.ts';
+import type { Log, MarketSource } from '../engine/ports.ts';
+import { createFileTradeSource, createStaticMarketSource, loadGammaMarketsFile } from '../feeds/file-sources.ts';
+import { createGammaMarketSource } from '../feeds/gamma-source.ts';
+import { scorerFor, startTandem } from '../main.ts';
+import { openDb, type Db } from '../store/db.ts';
+import { migrate } from '../store/migrate.ts';
+import { createUser } from '../store/user-store.ts';
+
+type Values = Record<string, string | boolean | undefined>;
+
+export interface CommandContext {
+  values: Values;
+  positionals: string[];
+  config: Readonly<Config>;
+  log: Log;
+}
+
+export interface Command {
+  summary: string;
+  usage: string;
+  help: string;
+  options: Record<string, { type: 'string' | 'boolean'; short?: string }>;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const start: Command = {
+  summary: 'Run Tandem: API, dashboard, scheduler and feeds (stops on Ctrl-C or SIGTERM)',
+  usage: '',
+  help: 'Listens on HOST:PORT (default 127.0.0.1:8080) and stores data in DATA_DIR (embedded PGlite) unless\nDATABASE_URL names a PostgreSQL server.',
+  options: {},
+  run: async ({ config, log }) => {
+    const tandem = await startTandem(config, log);
+    console.log(`Tandem is running at ${tandem.url}  (database: ${tandem.db.kind})`);
+    if (tandem.operatorTokenFile) console.log(`Sign in with the operator token in ${tandem.operatorTokenFile}`);
+    await new Promise<void>((done) => {
+      const stop = (signal: string) => {
+        console.log(`${signal}: stopping`);
+        tandem.stop().then(done, (error: unknown) => {
+          console.error('stop failed:', error);
+          done();
+        });
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    console.log('stopped');
+    return 0;
+  },
+};
+
+const migrateCommand: Command = {
+  summary: 'Apply database migrations and exit',
+  usage: '',
+  help: 'Applies every migration in src/store/migrations not yet applied, each in its own transaction.',
+  options: {},
+  run: async ({ config }) => {
+    const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      const result = await migrate(db);
+      console.log(result.applied.length > 0 ? `applied: ${result.applied.join(', ')}` : 'up to date');
+      return 0;
+    } finally {
+      await db.close();
+    }
+  },
+};
+
+const user: Command = {
+  summary: 'Create a user and print its API token (shown once)',
+  usage: 'create NAME',
+  help: 'Example: tandem user create alice',
+  options: {},
+  run: async ({ config, positionals }) => {
+    const [verb, name] = positionals;
+    if (verb !== 'create' || !name || !/^[\w.-]{1,64}$/.test(name)) {
+      console.error('usage: tandem user create NAME   (letters, digits, . _ -)');
+      return 2;
+    }
+    const { token } = await withDb(config, (db) => createUser(db, name));
+    console.log(token);
+    return 0;
+  },
+};
+
+async function marketSourceFor(config: Config, file: string | undefined): Promise<MarketSource> {
+  if (!file) return createGammaMarketSource({ baseUrl: config.gammaUrl });
+  const loaded = await loadGammaMarketsFile(file);
+  if (loaded.errors.length > 0) console.error(`markets file: ${loaded.errors.length} entries refused`);
+  return createStaticMarketSource(loaded.markets);
+}
+
+const ingest: Command = {
+  summary: 'Evaluate recorded Data API trades (JSONL) with the FT strategies, once',
+  usage: '--trades FILE [--markets FILE]',
+  help: '--trades   JSONL (or JSON array) of Data API /trades records\n--markets  Gamma market objects (JSON array or JSONL); without it, markets are read from GAMMA_URL',
+  options: { trades: { type: 'string' }, markets: { type: 'string' } },
+  run: async ({ config, values }) => {
+    if (typeof values.trades !== 'string') {
+      console.error('tandem ingest: --trades FILE is required');
+      return 2;
+    }
+    const markets = await marketSourceFor(config, values.markets as string | undefined);
+    const fetched = await createFileTradeSource(values.trades).fetchTrades([]);
+    if (fetched.errors.length > 0) console.error(fetched.errors.map((e) => e.error).join('\n'));
+    const report = await withDb(config, async (db) => {
+      const deps = { db, markets, scorer: scorerFor(config), clock: systemClock };
+      return ingestTrades(deps, fetched.records, `file:${values.trades}`);
+    });
+    console.log(JSON.stringify(report, null, 2));
+    return 0;
+  },
+};
+
+const resolve: Command = {
+  summary: 'Settle open FT orders on markets that are final, once',
+  usage: '[--markets FILE]',
+  help: '--markets  Gamma market objects to resolve from; without it, markets are read from GAMMA_URL',
+  options: { markets: { type: 'string' } },
+  run: async ({ config, values }) => {
+    const markets = await marketSourceFor(config, values.markets as string | undefined);
+    const report = await withDb(config, (db) => resolveFtMarkets({ db, markets, clock: systemClock }));
+    console.log(JSON.stringify(report, null, 2));
+    return 0;
+  },
+};
+
+export const COMMANDS: Record<string, Command> = { start, migrate: migrateCommand, user, ingest, resolve };

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+/** The `tandem` command line: start, migrate, users and FT commands; each command has --help */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { createLog } from '../log.ts';
+import { DataDirInUseError } from '../store/dir-lock.ts';
+import { COMMANDS } from './commands.ts';
+
+const USAGE = `Usage: tandem <command> [options]
+
+Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`).join('\n')}
+
+Run "tandem <command> --help" for a command's options. Configuration comes from environment variables
+(see README.md, "Configuration").`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`tandem: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parseArgs({
+    args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true,
+  });
+  if (values.help) {
+    console.log(`Usage: tandem ${name} ${command.usage}\n\n${command.summary}\n\n${command.help}`);
+    return 0;
+  }
+  const config = loadConfig(process.env);
+  return command.run({ values, positionals, config, log: createLog(config.logLevel) });
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, (error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DataDirInUseError) console.error(`tandem: ${error.message}`);
+  else if (error instanceof Error && error.name === 'TypeError' && 'code' in error
+    && String(error.code).startsWith('ERR_PARSE_ARGS')) console.error(`tandem: ${error.message}`);
+  else console.error('tandem: failed:', error);
+  process.exitCode = 1;
+});

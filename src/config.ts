@@ -1,0 +1,80 @@
+/** Configuration: the environment parsed once into a typed, frozen Config. Only this file reads process.env */
+import { z } from 'zod';
+import { DEFAULT_LOGISTIC, LogisticCoefficients } from './domain/logistic.ts';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const optionalUrl = z.string().url().optional().or(z.literal('').transform(() => undefined));
+
+/** Every variable, its default and its meaning; the README's configuration table is this list */
+export const ENV = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optionalUrl,
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  FT_SOURCE: z.enum(['none', 'data-api']).default('none'),
+  DATA_API_URL: z.string().url().default('https://data-api.polymarket.com'),
+  GAMMA_URL: z.string().url().default('https://gamma-api.polymarket.com'),
+  FT_SYNC_CRON: z.string().default('*/1 * * * *'),
+  FT_RESOLVE_CRON: z.string().default('*/10 * * * *'),
+  FT_OVERLAP_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(10),
+  FT_FETCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  SCORER: z.enum(['none', 'logistic', 'http']).default('logistic'),
+  SCORER_URL: optionalUrl,
+  SCORER_COEFFICIENTS: z.string().optional(),
+  SEED_DEMO: bool.default(true),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  ftSource: 'none' | 'data-api';
+  dataApiUrl: string;
+  gammaUrl: string;
+  ftSyncCron: string;
+  ftResolveCron: string;
+  ftOverlapMs: number;
+  ftFetchConcurrency: number;
+  scorer: { kind: 'none' } | { kind: 'logistic'; coefficients: LogisticCoefficients } | { kind: 'http'; url: string };
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const parsed = ENV.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT, host: e.HOST, dataDir: e.DATA_DIR, databaseUrl: e.DATABASE_URL, logLevel: e.LOG_LEVEL,
+    ftSource: e.FT_SOURCE, dataApiUrl: e.DATA_API_URL, gammaUrl: e.GAMMA_URL, ftSyncCron: e.FT_SYNC_CRON,
+    ftResolveCron: e.FT_RESOLVE_CRON, ftOverlapMs: e.FT_OVERLAP_MINUTES * 60_000,
+    ftFetchConcurrency: e.FT_FETCH_CONCURRENCY, scorer: scorerOf(e), seedDemo: e.SEED_DEMO,
+  });
+}
+
+function scorerOf(e: z.infer<typeof ENV>): Config['scorer'] {
+  if (e.SCORER === 'none') return { kind: 'none' };
+  if (e.SCORER === 'http') {
+    if (!e.SCORER_URL) throw new ConfigError('invalid configuration:\n  SCORER_URL: required when SCORER=http');
+    return { kind: 'http', url: e.SCORER_URL };
+  }
+  if (!e.SCORER_COEFFICIENTS) return { kind: 'logistic', coefficients: DEFAULT_LOGISTIC };
+  let json: unknown;
+  try {
+    json = JSON.parse(e.SCORER_COEFFICIENTS);
+  } catch {
+    throw new ConfigError('invalid configuration:\n  SCORER_COEFFICIENTS: not JSON');
+  }
+  const c = LogisticCoefficients.safeParse(json);
+  if (!c.success) throw new ConfigError(`invalid configuration:\n  SCORER_COEFFICIENTS: ${c.error.issues[0]?.message}`);
+  return { kind: 'logistic', coefficients: c.data };
+}

@@ -1,0 +1,68 @@
+/** The scheduler: each job, its cadence, and the one engine function it calls; every run is recorded */
+import { Cron } from 'croner';
+import type { Clock, Log } from '../engine/ports.ts';
+import type { Db } from '../store/db.ts';
+import { finishJobRun, startJobRun } from '../store/job-store.ts';
+
+export interface Job {
+  name: string;
+  cron: string;
+  run: () => Promise<unknown>;
+}
+
+export interface JobNow {
+  ran: boolean;
+  report?: unknown;
+  /** Why it did not run */
+  reason?: string;
+}
+
+export interface Scheduler {
+  /** Runs a job now (skipped if it is already running); resolves with its report */
+  runNow(name: string): Promise<JobNow>;
+  stop(): Promise<void>;
+}
+
+export function startScheduler(jobs: Job[], deps: { db: Db; clock: Clock; log: Log }): Scheduler {
+  const running = new Map<string, Promise<unknown>>();
+  const execute = async (job: Job): Promise<JobNow> => {
+    if (running.has(job.name)) return { ran: false, reason: 'already running' };
+    const work = recordRun(job, deps);
+    running.set(job.name, work);
+    try {
+      return { ran: true, report: await work };
+    } finally {
+      running.delete(job.name);
+    }
+  };
+  const crons = jobs.map((job) => new Cron(job.cron, { name: job.name, protect: true }, async () => {
+    await execute(job).catch(() => undefined); // recordRun already logged and stored the failure
+  }));
+  return {
+    runNow: async (name) => {
+      const job = jobs.find((j) => j.name === name);
+      if (!job) return { ran: false, reason: `no ${name} job is configured` };
+      return execute(job);
+    },
+    stop: async () => {
+      for (const c of crons) c.stop();
+      await Promise.allSettled(running.values());
+    },
+  };
+}
+
+async function recordRun(job: Job, deps: { db: Db; clock: Clock; log: Log }): Promise<unknown> {
+  const runId = await startJobRun(deps.db, job.name, deps.clock.now());
+  const started = Date.now();
+  try {
+    const report = await job.run();
+    await finishJobRun(deps.db, runId, deps.clock.now(), 'ok', report ?? {});
+    deps.log.info('job finished', { job: job.name, ms: Date.now() - started });
+    return report;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await finishJobRun(deps.db, runId, deps.clock.now(), 'failed', { error: message }).catch(() => undefined);
+    deps.log.error('job failed', { job: job.name, error: message });
+    throw error;
+  }
+}

@@ -1,0 +1,75 @@
+/** Read-only views of FT strategies for the API and reports: capital, P&L, counts, skips and orders */
+import { formatMicros } from '../domain/money.ts';
+import type { Sql } from './db.ts';
+import { micros } from './rows.ts';
+
+export interface FtWalletSummary {
+  wallet_id: string;
+  display_name: string;
+  is_active: boolean;
+  starting_balance: string;
+  cash: string;
+  realized_pnl: string;
+  open_exposure: string;
+  orders: number;
+  open: number;
+  won: number;
+  lost: number;
+  sold: number;
+  void: number;
+  /** won / (won + lost); null before any resolved order */
+  win_rate: string | null;
+}
+
+export async function ftWalletSummaries(sql: Sql, walletId?: string): Promise<FtWalletSummary[]> {
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT w.wallet_id, w.display_name, w.is_active, w.starting_balance,
+       coalesce(c.realized, 0) AS realized, coalesce(o.open_cost, 0) AS open_cost, coalesce(o.orders, 0) AS orders,
+       coalesce(o.open, 0) AS open, coalesce(o.won, 0) AS won, coalesce(o.lost, 0) AS lost,
+       coalesce(o.sold, 0) AS sold, coalesce(o.void, 0) AS void
+     FROM ft_wallets w
+     LEFT JOIN (SELECT wallet_id, sum(pnl) AS realized FROM ft_closes GROUP BY wallet_id) c ON c.wallet_id = w.wallet_id
+     LEFT JOIN (SELECT wallet_id, count(*)::int AS orders,
+         count(*) FILTER (WHERE outcome = 'OPEN')::int AS open, count(*) FILTER (WHERE outcome = 'WON')::int AS won,
+         count(*) FILTER (WHERE outcome = 'LOST')::int AS lost, count(*) FILTER (WHERE outcome = 'SOLD')::int AS sold,
+         count(*) FILTER (WHERE outcome = 'VOID')::int AS void,
+         sum(open_cost) FILTER (WHERE outcome = 'OPEN') AS open_cost
+       FROM ft_orders GROUP BY wallet_id) o ON o.wallet_id = w.wallet_id
+     WHERE $1::text IS NULL OR w.wallet_id = $1 ORDER BY w.wallet_id`, [walletId ?? null]);
+  return rows.map((r) => {
+    const start = micros(r.starting_balance);
+    const realized = micros(r.realized);
+    const open = micros(r.open_cost);
+    const won = Number(r.won);
+    const lost = Number(r.lost);
+    return {
+      wallet_id: r.wallet_id as string, display_name: r.display_name as string, is_active: r.is_active as boolean,
+      starting_balance: formatMicros(start, 2), cash: formatMicros(start + realized - open, 6),
+      realized_pnl: formatMicros(realized), open_exposure: formatMicros(open), orders: Number(r.orders),
+      open: Number(r.open), won, lost, sold: Number(r.sold), void: Number(r.void),
+      win_rate: won + lost > 0 ? formatMicros((BigInt(won) * 1_000_000n) / BigInt(won + lost)) : null,
+    };
+  });
+}
+
+export async function ftSkipCounts(sql: Sql, walletId: string): Promise<Record<string, number>> {
+  const rows = await sql.query<{ reason: string; n: number }>(
+    'SELECT reason, sum(count)::int AS n FROM ft_skip_counts WHERE wallet_id = $1 GROUP BY reason ORDER BY reason',
+    [walletId]);
+  return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
+}
+
+export async function ftOrders(sql: Sql, walletId: string, limit: number, offset: number) {
+  return sql.query(
+    `SELECT order_id, condition_id, asset, token_label, market_title, trader_address, trader_price::text,
+       entry_price::text, size::text, shares::text, open_shares::text, model_probability::text, outcome,
+       winning_label, pnl::text, exit_price::text, close_reason, order_time, resolved_time
+     FROM ft_orders WHERE wallet_id = $1 ORDER BY order_time DESC, order_id LIMIT $2 OFFSET $3`,
+    [walletId, limit, offset]);
+}
+
+export async function ingestRejectTotals(sql: Sql): Promise<Record<string, number>> {
+  const rows = await sql.query<{ reason: string; n: number }>(
+    'SELECT reason, sum(count)::int AS n FROM ingest_rejects GROUP BY reason ORDER BY reason');
+  return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
+}

@@ -1,0 +1,29 @@
+/** Job runs: one row per run of a scheduled job, with its outcome and a small JSON detail */
+import { randomUUID } from 'node:crypto';
+import type { Sql } from './db.ts';
+
+export async function startJobRun(sql: Sql, job: string, at: Date): Promise<string> {
+  const runId = randomUUID();
+  await sql.query(`INSERT INTO job_runs (run_id, job, started_at, status) VALUES ($1, $2, $3, 'running')`,
+    [runId, job, at.toISOString()]);
+  return runId;
+}
+
+export async function finishJobRun(sql: Sql, runId: string, at: Date, status: 'ok' | 'failed', detail: unknown) {
+  await sql.query('UPDATE job_runs SET finished_at = $2, status = $3, detail = $4::jsonb WHERE run_id = $1',
+    [runId, at.toISOString(), status, JSON.stringify(detail)]);
+}
+
+export interface JobRunRow {
+  run_id: string;
+  job: string;
+  started_at: Date;
+  finished_at: Date | null;
+  status: string;
+  detail: unknown;
+}
+
+export async function recentJobRuns(sql: Sql, limit: number): Promise<JobRunRow[]> {
+  return sql.query<JobRunRow>(
+    'SELECT run_id, job, started_at, finished_at, status, detail FROM job_runs ORDER BY started_at DESC LIMIT $1', [limit]);
+}
