@@ -37,7 +37,12 @@ export async function openDb(options: OpenOptions): Promise<Db> {
 // Same JS types from both drivers: NUMERIC and INT8 as strings, TIMESTAMPTZ as Date
 const PGLITE_PARSERS = { [types.INT8]: (v: string) => v, [types.NUMERIC]: (v: string) => v };
 
-export async function openPglite(dataDir: string): Promise<Db> {
+/** PGlite, plus `dump()` of its data directory (a backup that `loadDataDir` can start from) */
+export interface PgliteDb extends Db {
+  dump(): Promise<Blob>;
+}
+
+export async function openPglite(dataDir: string, options: { loadDataDir?: Blob } = {}): Promise<PgliteDb> {
   let lock: DirLock | null = null;
   if (!dataDir.startsWith('memory://')) {
     mkdirSync(dataDir, { recursive: true });
@@ -45,7 +50,7 @@ export async function openPglite(dataDir: string): Promise<Db> {
   }
   let client: PGlite;
   try {
-    client = await PGlite.create(dataDir, { parsers: PGLITE_PARSERS });
+    client = await PGlite.create(dataDir, { parsers: PGLITE_PARSERS, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
   } catch (error) {
     lock?.release();
     throw error;
@@ -65,6 +70,10 @@ export async function openPglite(dataDir: string): Promise<Db> {
     close: async () => {
       await client.close();
       lock?.release();
+    },
+    dump: async () => {
+      const dump = await client.dumpDataDir('none');
+      return dump instanceof Blob ? dump : new Blob([dump]);
     },
   };
 }

@@ -3,7 +3,8 @@
  * PostgreSQL server at TEST_DATABASE_URL (CI runs the suite both ways)
  */
 import pg from 'pg';
-import { openDb, type Db } from '../../src/store/db.ts';
+import { openDb } from '../../src/store/db.ts';
+import { openPglite, type Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
@@ -15,10 +16,24 @@ export interface TestDb {
   close(): Promise<void>;
 }
 
+let snapshot: Promise<Blob> | null = null;
+
+/** Migrating a new PGlite takes seconds; each test file does it once and starts later databases from a copy */
+function migratedSnapshot(): Promise<Blob> {
+  snapshot ??= (async () => {
+    const db = await openPglite('memory://');
+    await migrate(db);
+    const blob = await db.dump();
+    await db.close();
+    return blob;
+  })();
+  return snapshot;
+}
+
 export async function openTestDb(): Promise<TestDb> {
   if (!TEST_DATABASE_URL) {
-    const db = await openDb({ dataDir: 'memory://' });
-    await migrate(db);
+    const db = await openPglite('memory://', { loadDataDir: await migratedSnapshot() });
+    await migrate(db); // a no-op on the snapshot; keeps the same path as production
     return { db, url: undefined, close: () => db.close() };
   }
   const name = `t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
