@@ -9,6 +9,7 @@ import { createGammaMarketSource } from '../feeds/gamma-source.ts';
 import { scorerFor, startTandem } from '../main.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
+import { addFollowed, followedTraders, removeFollowed } from '../store/trade-store.ts';
 import { createUser } from '../store/user-store.ts';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -139,4 +140,27 @@ const resolve: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { start, migrate: migrateCommand, user, ingest, resolve };
+const follow: Command = {
+  summary: 'Add, remove or list traders to fetch besides the strategies\' targets',
+  usage: 'add ADDRESS... | remove ADDRESS... | list',
+  help: 'Followed traders are polled through the Data API /trades endpoint when FT_SOURCE=data-api;\nstrategies\' target traders are always polled (through /activity).',
+  options: {},
+  run: async ({ config, positionals }) => {
+    const [verb, ...addresses] = positionals;
+    const bad = addresses.filter((a) => !/^0x[0-9a-fA-F]{40}$/.test(a));
+    if (!['add', 'remove', 'list'].includes(verb ?? '') || bad.length > 0 || (verb !== 'list' && addresses.length === 0)) {
+      console.error(`usage: tandem follow ${follow.usage}${bad.length ? `\nnot an address: ${bad.join(', ')}` : ''}`);
+      return 2;
+    }
+    const rows = await withDb(config, async (db) => {
+      const list = addresses.map((a) => a.toLowerCase());
+      if (verb === 'add') await addFollowed(db, list);
+      if (verb === 'remove') await removeFollowed(db, list);
+      return followedTraders(db);
+    });
+    for (const r of rows) console.log(`${r.address}  ${r.targeted ? 'target' : 'followed'}  newest trade ${r.since?.toISOString() ?? '-'}`);
+    return 0;
+  },
+};
+
+export const COMMANDS: Record<string, Command> = { start, migrate: migrateCommand, user, follow, ingest, resolve };

@@ -100,3 +100,12 @@ export async function followedTraders(sql: Sql): Promise<{ address: string; targ
   return rows.map((r) => ({ address: r.address, targeted: r.targeted, since: r.since ? new Date(r.since) : null }));
 }
 
+
+export async function addFollowed(sql: Sql, addresses: string[]): Promise<void> {
+  await sql.query(`INSERT INTO followed_traders (address, source) SELECT unnest($1::text[]), 'manual'
+    ON CONFLICT (address) DO NOTHING`, [addresses]);
+}
+
+export async function removeFollowed(sql: Sql, addresses: string[]): Promise<void> {
+  await sql.query('DELETE FROM followed_traders WHERE address = ANY($1::text[])', [addresses]);
+}
