@@ -28,7 +28,7 @@ for (const name of ["pglite", "postgres"]) {
   const r = JSON.parse(fs.readFileSync(file, "utf8"));
   passed += r.numPassedTests;
   failed += r.numFailedTests + (r.numRuntimeErrorTestSuites || 0);
-  console.log(`${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numTotalTestSuites} files`);
+  console.log(`${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numTotalTestSuites} suites`);
 }
 if (process.argv[1] === "1" && failed === 0) failed = 1;
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,0 +1,11 @@
+// Runs before `npm start` and `npm test`: on a fresh clone (no node_modules yet) installs the locked
+// dependencies once, so the README's two quick-start commands work as they are
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+if (!existsSync(new URL('../node_modules/.bin/tsx', import.meta.url))) {
+  console.error('node_modules is missing: running "npm ci" once (needs the npm registry)');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  process.exit(result.status ?? 1);
+}
