@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
 import { userByToken } from '../store/user-store.ts';
 import type { ApiDeps, AppEnv } from './context.ts';
 import { problem } from './problem.ts';
@@ -37,6 +38,7 @@ export function createApp(deps: ApiDeps) {
   app.get('/favicon.ico', (c) => c.body(null, 204));
   app.notFound((c) => problem(c, 404, 'Not found', c.req.path));
   app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) return problem(c, error.status, error.message || 'Bad request');
     deps.log.error('request failed', { path: c.req.path, error });
     return problem(c, 500, 'Internal error', 'the error was logged');
   });

@@ -72,7 +72,9 @@ const within = (label: string, low: string, high: string) =>
   num(label).refine((m) => m >= parseMicros(low) && m <= parseMicros(high), `${label} must be in [${low}, ${high}]`);
 const money = (label: string) => within(label, '0', '1000000000').transform((m) => m as Usdc);
 const unitRatio = (label: string) => within(label, '0', '1').transform((m) => m as Ratio);
-const keywords = z.array(z.string().trim().min(1)).max(200);
+/** Text as PostgreSQL can store it: no NUL characters */
+const text = (max: number) => z.string().max(max).refine((v) => !v.includes('\u0000'), 'text must not contain NUL');
+const keywords = z.array(text(100).pipe(z.string().trim().min(1))).max(200);
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'trader address must be 0x + 40 hex digits')
   .transform((a) => a.toLowerCase());
 const date = z.union([z.string(), z.date()]).transform((v, ctx) => {
@@ -90,10 +92,10 @@ const date = z.union([z.string(), z.date()]).transform((v, ctx) => {
  */
 export const FtWalletInput = z.object({
   wallet_id: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'wallet_id: upper-case letters, digits and _'),
-  config_id: z.string().max(64).optional(),
-  display_name: z.string().max(200).optional(),
-  description: z.string().max(2000).default(''),
-  detailed_description: z.string().max(20000).default(''),
+  config_id: text(64).optional(),
+  display_name: text(200).optional(),
+  description: text(2000).default(''),
+  detailed_description: text(20000).default(''),
   starting_balance: money('starting_balance').default(1000_000000n as Usdc),
   use_model: z.boolean().default(true),
   model_threshold: unitRatio('model_threshold').nullable().default(null),
@@ -118,11 +120,11 @@ export const FtWalletInput = z.object({
   min_original_trade_usd: money('min_original_trade_usd').nullable().default(null),
   max_original_trade_usd: money('max_original_trade_usd').nullable().default(null),
   target_traders: z.array(address).max(1000).default([]),
-  target_trader_name: z.string().max(200).nullable().default(null),
+  target_trader_name: text(200).nullable().default(null),
   trade_live_only: z.boolean().default(false),
   bypass_filters: z.boolean().default(false),
-  thesis_tier: z.string().max(64).nullable().default(null),
-  hypothesis: z.string().max(2000).nullable().default(null),
+  thesis_tier: text(64).nullable().default(null),
+  hypothesis: text(2000).nullable().default(null),
   dead_market_guard: z.boolean().default(true),
   dead_market_floor: within('dead_market_floor', '0', '1').default(40000n),
   dead_market_max_drift_pct: within('dead_market_max_drift_pct', '0', '100').default(80_000000n),

@@ -203,3 +203,32 @@ describe(`API on ${backendName}`, () => {
     expect(r.type).toContain(PROBLEM);
   });
 });
+
+describe(`API input edge cases on ${backendName}`, () => {
+  it('answers malformed JSON with 400 and a missing content type with 415, as problem+json', async () => {
+    const bad = await app.request('/api/ft/wallets', {
+      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{bad json',
+    });
+    expect([bad.status, bad.headers.get('content-type')]).toEqual([400, PROBLEM]);
+    const untyped = await app.request('/api/ft/wallets', {
+      method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}',
+    });
+    expect(untyped.status).toBe(415);
+  });
+
+  it('refuses a replacement whose end_date is before the stored start_date with 400', async () => {
+    expect((await call('POST', '/api/ft/wallets', strategy('FT_DATES', { start_date: '2026-01-01T00:00:00Z' }))).status).toBe(201);
+    const r = await call('PUT', '/api/ft/wallets/FT_DATES', { end_date: '2025-01-01T00:00:00Z' });
+    expect([r.status, r.type]).toEqual([400, PROBLEM]);
+  });
+
+  it('refuses text with NUL characters with 400', async () => {
+    const r = await call('POST', '/api/ft/wallets', strategy('FT_NUL', { description: 'nul\u0000byte' }));
+    const k = await call('POST', '/api/ft/wallets', strategy('FT_NUL', { market_categories: ['a\u0000b'] }));
+    expect([r.status, k.status]).toEqual([400, 400]);
+  });
+
+  it('answers 404 for the orders of an unknown strategy', async () => {
+    expect((await call('GET', '/api/ft/wallets/FT_NOPE/orders')).status).toBe(404);
+  });
+});

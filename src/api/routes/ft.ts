@@ -24,7 +24,7 @@ const create = createRoute({ method: 'post', path: '/api/ft/wallets', ...secured
 const replace = createRoute({ method: 'put', path: '/api/ft/wallets/{id}', ...secured, request: { params: Id, body: Body },
   responses: { 200: json('Replaced'), 400: json('Invalid configuration'), 404: json('No such strategy') } });
 const orders = createRoute({ method: 'get', path: '/api/ft/wallets/{id}/orders', ...secured,
-  request: { params: Id, query: Paging }, responses: { 200: json('Paper orders, newest first') } });
+  request: { params: Id, query: Paging }, responses: { 200: json('Paper orders, newest first'), 404: json('No such strategy') } });
 const command = (name: 'sync' | 'resolve') => createRoute({ method: 'post', path: `/api/ft/${name}`, ...secured,
   responses: { 200: json(`Ran ft-${name} now, or reports it was already running`) } });
 const rejects = createRoute({ method: 'get', path: '/api/ft/input-rejects', ...secured,
@@ -49,12 +49,12 @@ export const ftRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
   })
   .openapi(replace, async (c) => {
     const { id } = c.req.valid('param');
-    const body = { ...c.req.valid('json'), wallet_id: id };
-    const parsed = FtWalletInput.safeParse(body);
-    if (!parsed.success) return problem(c, 400, 'Invalid strategy', undefined, { issues: parsed.error.issues });
     const existing = await getWallet(deps.db, id);
     if (!existing) return problem(c, 404, 'No such strategy', id);
-    const wallet = parseFtWallet({ start_date: existing.startDate, ...body }, deps.clock.now());
+    const body = { start_date: existing.startDate, ...c.req.valid('json'), wallet_id: id };
+    const parsed = FtWalletInput.safeParse(body);
+    if (!parsed.success) return problem(c, 400, 'Invalid strategy', undefined, { issues: parsed.error.issues });
+    const wallet = parseFtWallet(body, deps.clock.now());
     await updateWallet(deps.db, wallet);
     deps.log.info('ft strategy replaced', { wallet: id, by: c.get('user').name });
     return c.json({ wallet: walletToJson(wallet) }, 200);
@@ -62,6 +62,7 @@ export const ftRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
   .openapi(orders, async (c) => {
     const { id } = c.req.valid('param');
     const { limit, offset } = c.req.valid('query');
+    if (!(await getWallet(deps.db, id))) return problem(c, 404, 'No such strategy', id);
     return c.json({ orders: await ftOrders(deps.db, id, limit, offset) }, 200);
   })
   .openapi(command('sync'), async (c) => c.json(await deps.runJob('ft-sync'), 200))
