@@ -1,0 +1,134 @@
+/**
+ * The Venue port: where live orders go. Implemented in-process by the simulated venue and for real by the
+ * Polymarket adapter; both pass the same contract suite (src/venues/venue-contract.ts)
+ */
+import type { Price, Ratio, Shares, Usdc } from '../domain/money.ts';
+
+export type OrderSide = 'BUY' | 'SELL';
+/** GTC rests until cancelled; GTD until `expiresAt`; FOK fills entirely now or not at all; FAK fills what it can now */
+export type OrderType = 'GTC' | 'GTD' | 'FOK' | 'FAK';
+
+/** What the engine asks for. Sizes are shares for every type; `price` is the limit */
+export interface OrderRequest {
+  /** Deterministic id of the intent (strategy × signal); the venue order id is derived from it */
+  clientOrderId: string;
+  tokenId: string;
+  side: OrderSide;
+  price: Price;
+  size: Shares;
+  orderType: OrderType;
+  /** Required for GTD */
+  expiresAt?: Date;
+}
+
+/**
+ * A signed, ready-to-send order. Its venue id is known before sending (Polymarket's id is the EIP-712
+ * hash of the signed order), so an order whose submit outcome is unknown can be looked up by id.
+ * `payload` is JSON the engine may persist and hand back to `submit` after a restart
+ */
+export interface PreparedOrder {
+  venueOrderId: string;
+  request: OrderRequest;
+  /** The price and size actually sent, after tick rounding and precision rules */
+  price: Price;
+  size: Shares;
+  payload: unknown;
+}
+
+/** Why a venue said no; only a definitive answer from the venue is a rejection */
+export type RejectReason =
+  | 'insufficient_balance' | 'min_size' | 'min_notional' | 'tick_size' | 'precision' | 'fok_unfilled'
+  | 'fak_unfilled' | 'expiration' | 'market_closed' | 'cancel_only' | 'auth' | 'invalid_order' | 'other';
+
+export type SubmitOutcome =
+  | { kind: 'accepted'; venueOrderId: string; status: 'live' | 'matched' | 'delayed' | 'unmatched'; fills: VenueFill[] }
+  | { kind: 'rejected'; reason: RejectReason; text: string }
+  /** Timeout, 5xx, dropped response, duplicate: the order may exist; read its status before releasing anything */
+  | { kind: 'unknown'; detail: string };
+
+export type CancelOutcome =
+  | { kind: 'cancelled' }
+  | { kind: 'not_cancelled'; reason: string }
+  | { kind: 'unknown'; detail: string };
+
+export type VenueOrderStatus = 'live' | 'matched' | 'cancelled' | 'expired' | 'delayed';
+
+/** The venue's view of one of our orders */
+export interface VenueOrderReport {
+  venueOrderId: string;
+  tokenId: string;
+  side: OrderSide;
+  price: Price;
+  originalSize: Shares;
+  sizeMatched: Shares;
+  status: VenueOrderStatus;
+  orderType: OrderType;
+  createdAt: Date;
+}
+
+export type StatusRead =
+  | { kind: 'found'; order: VenueOrderReport }
+  /** The venue answered that it has no such order */
+  | { kind: 'not_found' }
+  | { kind: 'error'; detail: string };
+
+/** One execution of one of our orders (our leg only) */
+export interface VenueFill {
+  /** Unique per fill of this order: the venue trade id (plus our order id for a maker leg) */
+  fillId: string;
+  venueOrderId: string;
+  tokenId: string;
+  side: OrderSide;
+  price: Price;
+  size: Shares;
+  /** Taker fee: in shares on a BUY (we receive size − fee), in USDC on a SELL */
+  fee: { asset: 'shares'; amount: Shares } | { asset: 'usdc'; amount: Usdc };
+  role: 'taker' | 'maker';
+  time: Date;
+  status: 'matched' | 'mined' | 'confirmed' | 'failed';
+}
+
+export interface FillPage {
+  fills: VenueFill[];
+  /** Pass back to get only later fills */
+  cursor: string;
+}
+
+export interface BookLevel {
+  price: Price;
+  size: Shares;
+}
+
+/** Levels best first: bids by descending price, asks by ascending price */
+export interface BookSnapshot {
+  tokenId: string;
+  bids: BookLevel[];
+  asks: BookLevel[];
+  time: Date;
+}
+
+export interface MarketInfo {
+  tokenId: string;
+  conditionId: string;
+  tickSize: bigint;
+  minSize: Shares;
+  negRisk: boolean;
+  /** Taker fee = shares × rate × (p·(1−p))^exponent; makers pay nothing */
+  fee: { rate: Ratio; exponent: number };
+  acceptingOrders: boolean;
+}
+
+export interface Venue {
+  readonly name: string;
+  marketInfo(tokenId: string): Promise<MarketInfo>;
+  orderBook(tokenId: string): Promise<BookSnapshot>;
+  /** Rounds to the market's rules and signs; throws on a request no venue could accept (e.g. price outside (0, 1)) */
+  prepare(request: OrderRequest): Promise<PreparedOrder>;
+  submit(order: PreparedOrder): Promise<SubmitOutcome>;
+  cancel(venueOrderId: string): Promise<CancelOutcome>;
+  orderStatus(venueOrderId: string): Promise<StatusRead>;
+  openOrders(): Promise<VenueOrderReport[]>;
+  fillsSince(cursor: string | null): Promise<FillPage>;
+  /** Collateral balance not reserved by open orders */
+  availableCollateral(): Promise<Usdc>;
+}
