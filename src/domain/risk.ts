@@ -3,7 +3,7 @@
  * reservation. A null limit means no limit; there are no hidden percentage defaults (INV-28, INV-29)
  */
 import type { Ratio, Usdc } from './money.ts';
-import { SCALE } from './money.ts';
+import { formatMicros, SCALE } from './money.ts';
 
 export interface RiskLimits {
   maxOrderUsd: Usdc | null;
@@ -39,13 +39,8 @@ export type RiskDecision =
   | { kind: 'approve' }
   | { kind: 'deny'; rule: RiskRule; limit: string; observed: string };
 
-const usd = (m: bigint): string => {
-  const neg = m < 0n;
-  const a = neg ? -m : m;
-  return `${neg ? '-' : ''}${a / SCALE}.${(a % SCALE).toString().padStart(6, '0')}`;
-};
 const deny = (rule: RiskRule, limit: bigint, observed: bigint): RiskDecision =>
-  ({ kind: 'deny', rule, limit: usd(limit), observed: usd(observed) });
+  ({ kind: 'deny', rule, limit: formatMicros(limit), observed: formatMicros(observed) });
 
 /** Drawdown from peak as a ratio in millionths, rounded down; 0 when equity is at or above the peak */
 export function drawdownOf(equity: Usdc, peak: Usdc): Ratio {
@@ -73,12 +68,10 @@ export function checkRisk(cost: Usdc, s: RiskSnapshot, l: RiskLimits): RiskDecis
   }
   if (l.maxDrawdown !== null) {
     const dd = drawdownOf(s.equity, s.peakEquity);
-    if (dd >= l.maxDrawdown) return { kind: 'deny', rule: 'drawdown', limit: ratioText(l.maxDrawdown), observed: ratioText(dd) };
+    if (dd >= l.maxDrawdown) return { kind: 'deny', rule: 'drawdown', limit: formatMicros(l.maxDrawdown), observed: formatMicros(dd) };
   }
   return { kind: 'approve' };
 }
-
-const ratioText = (r: bigint): string => `${r / SCALE}.${(r % SCALE).toString().padStart(6, '0')}`;
 
 /** Peak equity only ever rises */
 export const nextPeak = (peak: Usdc, equity: Usdc): Usdc => (equity > peak ? equity : peak);
