@@ -1,0 +1,60 @@
+/** What each simulated account holds (USDC and token shares) and the taker fees the operator has collected */
+import { InvariantError } from '../../domain/errors.ts';
+import { proceedsOf, type Shares } from '../../domain/money.ts';
+
+/** The collateral asset's name in `credit`/`balance` (pUSD on Polymarket V2; 6 decimals like USDC) */
+export const COLLATERAL = 'USDC';
+
+export class Ledger {
+  /** account → asset → amount held */
+  private readonly holdings = new Map<string, Map<string, bigint>>();
+  /** Fees leave the accounts; conservation counts them here */
+  private readonly fees = new Map<string, bigint>();
+
+  held(account: string, asset: string): bigint {
+    return this.holdings.get(account)?.get(asset) ?? 0n;
+  }
+
+  set(account: string, asset: string, amount: bigint): void {
+    let assets = this.holdings.get(account);
+    if (!assets) {
+      assets = new Map();
+      this.holdings.set(account, assets);
+    }
+    assets.set(asset, amount);
+  }
+
+  /** Settlement moves; the exchange checks balances before matching, so one going negative is a bug */
+  move(account: string, asset: string, amount: bigint): void {
+    const next = this.held(account, asset) + amount;
+    if (next < 0n) throw new InvariantError(`${account} would hold ${next} ${asset}`);
+    this.set(account, asset, next);
+  }
+
+  /** Takes a taker fee from `account` into the fee pool */
+  chargeFee(account: string, asset: string, fee: bigint): void {
+    this.move(account, asset, -fee);
+    this.fees.set(asset, this.collected(asset) + fee);
+  }
+
+  collected(asset: string): bigint {
+    return this.fees.get(asset) ?? 0n;
+  }
+
+  accounts(): string[] {
+    return [...this.holdings.keys()];
+  }
+
+  /** Redemption: every holder's shares (and the fee pool's) become payout × shares USDC, rounded down per holder */
+  redeem(tokenId: string, payout: bigint): void {
+    for (const [account, assets] of this.holdings) {
+      const held = assets.get(tokenId) ?? 0n;
+      if (held === 0n) continue;
+      assets.set(tokenId, 0n);
+      this.move(account, COLLATERAL, proceedsOf(held as Shares, payout));
+    }
+    const fees = this.collected(tokenId);
+    this.fees.set(tokenId, 0n);
+    this.fees.set(COLLATERAL, this.collected(COLLATERAL) + proceedsOf(fees as Shares, payout));
+  }
+}
