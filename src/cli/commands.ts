@@ -11,6 +11,7 @@ import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { addFollowed, followedTraders, removeFollowed } from '../store/trade-store.ts';
 import { createUser } from '../store/user-store.ts';
+import { simulate } from '../venues/sim-server/cli.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -163,4 +164,4 @@ const follow: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { start, migrate: migrateCommand, user, follow, ingest, resolve };
+export const COMMANDS: Record<string, Command> = { start, migrate: migrateCommand, user, follow, ingest, resolve, simulate };
