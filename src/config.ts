@@ -12,18 +12,27 @@ export const ENV = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: optionalUrl,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  FT_SOURCE: z.enum(['none', 'data-api']).default('none'),
+  FT_SOURCE: z.enum(['none', 'data-api', 'sim']).default('sim'),
   DATA_API_URL: z.string().url().default('https://data-api.polymarket.com'),
   GAMMA_URL: z.string().url().default('https://gamma-api.polymarket.com'),
-  FT_SYNC_CRON: z.string().default('*/1 * * * *'),
-  FT_RESOLVE_CRON: z.string().default('*/10 * * * *'),
+  /** Defaults depend on FT_SOURCE (see CRON_DEFAULTS) */
+  FT_SYNC_CRON: z.string().optional(),
+  FT_RESOLVE_CRON: z.string().optional(),
   FT_OVERLAP_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(10),
   FT_FETCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   SCORER: z.enum(['none', 'logistic', 'http']).default('logistic'),
   SCORER_URL: optionalUrl,
   SCORER_COEFFICIENTS: z.string().optional(),
   SEED_DEMO: bool.default(true),
+  SIM_SEED: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(1),
+  SIM_STEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(2000),
 });
+
+/** Cadences per trade source: the simulated world moves in seconds, Polymarket is polled by the minute */
+export const CRON_DEFAULTS = {
+  sim: { sync: '*/5 * * * * *', resolve: '*/10 * * * * *' },
+  other: { sync: '*/1 * * * *', resolve: '*/10 * * * *' },
+} as const;
 
 export interface Config {
   port: number;
@@ -31,7 +40,7 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
-  ftSource: 'none' | 'data-api';
+  ftSource: 'none' | 'data-api' | 'sim';
   dataApiUrl: string;
   gammaUrl: string;
   ftSyncCron: string;
@@ -40,6 +49,9 @@ export interface Config {
   ftFetchConcurrency: number;
   scorer: { kind: 'none' } | { kind: 'logistic'; coefficients: LogisticCoefficients } | { kind: 'http'; url: string };
   seedDemo: boolean;
+  /** FT_SOURCE=sim: the simulated world's seed and real-time step */
+  simSeed: number;
+  simStepMs: number;
 }
 
 export class ConfigError extends Error {
@@ -55,9 +67,12 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   const e = parsed.data;
   return Object.freeze({
     port: e.PORT, host: e.HOST, dataDir: e.DATA_DIR, databaseUrl: e.DATABASE_URL, logLevel: e.LOG_LEVEL,
-    ftSource: e.FT_SOURCE, dataApiUrl: e.DATA_API_URL, gammaUrl: e.GAMMA_URL, ftSyncCron: e.FT_SYNC_CRON,
-    ftResolveCron: e.FT_RESOLVE_CRON, ftOverlapMs: e.FT_OVERLAP_MINUTES * 60_000,
+    ftSource: e.FT_SOURCE, dataApiUrl: e.DATA_API_URL, gammaUrl: e.GAMMA_URL,
+    ftSyncCron: e.FT_SYNC_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].sync,
+    ftResolveCron: e.FT_RESOLVE_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].resolve,
+    ftOverlapMs: e.FT_OVERLAP_MINUTES * 60_000,
     ftFetchConcurrency: e.FT_FETCH_CONCURRENCY, scorer: scorerOf(e), seedDemo: e.SEED_DEMO,
+    simSeed: e.SIM_SEED, simStepMs: e.SIM_STEP_MS,
   });
 }
 

@@ -8,7 +8,7 @@ import { systemClock } from './engine/clock.ts';
 import { type FtDeps } from './engine/ft-engine.ts';
 import { resolveFtMarkets } from './engine/ft-resolve.ts';
 import { syncFtOnce } from './engine/ft-sync.ts';
-import type { Clock, Log, Scorer, TradeSource } from './engine/ports.ts';
+import type { Clock, Log, MarketSource, Scorer, TradeSource } from './engine/ports.ts';
 import { createDataApiTradeSource } from './feeds/data-api-source.ts';
 import { createGammaMarketSource } from './feeds/gamma-source.ts';
 import { createHttpScorer, createLogisticScorer, noScorer } from './feeds/scorer.ts';
@@ -17,6 +17,9 @@ import { openDb, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { seedDemoStrategies } from './store/seed.ts';
 import { countUsers, createUser } from './store/user-store.ts';
+import { SimExchange } from './venues/sim/exchange.ts';
+import { startWorldTimer, worldMarketSource, worldTradeSource, type WorldTimer } from './venues/world/sources.ts';
+import { createWorld } from './venues/world/world.ts';
 
 export const VERSION = '0.1.0';
 
@@ -34,13 +37,35 @@ export function scorerFor(config: Config): Scorer {
   return noScorer;
 }
 
-function tradeSourceFor(config: Config): TradeSource | null {
-  if (config.ftSource === 'data-api') {
-    return createDataApiTradeSource({
-      baseUrl: config.dataApiUrl, overlapMs: config.ftOverlapMs, concurrency: config.ftFetchConcurrency,
+/** Where trades and markets come from: Polymarket (Data API and Gamma), or the simulated world and its timer */
+interface Feeds {
+  source: TradeSource | null;
+  markets: MarketSource;
+  timer: WorldTimer | null;
+}
+
+function feedsFor(config: Config, clock: Clock, log: Log): Feeds {
+  if (config.ftSource === 'sim') {
+    const world = createWorld({ seed: config.simSeed, start: clock.now(), exchange: (c) => new SimExchange(c) });
+    log.info('simulated world ready', { seed: config.simSeed, traders: world.traders.length, trades: world.recordCount() });
+    const timer = startWorldTimer(world, config.simStepMs, {
+      clock, onError: (e) => log.error('world step failed', { error: e instanceof Error ? e.message : String(e) }),
     });
+    return { source: worldTradeSource(world), markets: worldMarketSource(world), timer };
   }
-  return null;
+  const markets = createGammaMarketSource({ baseUrl: config.gammaUrl });
+  const source = config.ftSource === 'data-api' ? createDataApiTradeSource({
+    baseUrl: config.dataApiUrl, overlapMs: config.ftOverlapMs, concurrency: config.ftFetchConcurrency,
+  }) : null;
+  return { source, markets, timer: null };
+}
+
+function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
+  const jobs: Job[] = [{ name: 'ft-resolve', cron: config.ftResolveCron, run: () => resolveFtMarkets(ftDeps) }];
+  const source = feeds.source;
+  if (!source) return jobs;
+  jobs.push({ name: 'ft-sync', cron: config.ftSyncCron, run: () => syncFtOnce({ ...ftDeps, source }) });
+  return jobs;
 }
 
 /** Creates the first operator when there is none, writing the token to a file only its owner can read */
@@ -56,30 +81,34 @@ async function bootstrapOperator(db: Db, config: Config): Promise<string | null>
 
 export async function startTandem(config: Config, log: Log, clock: Clock = systemClock): Promise<Tandem> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let timer: WorldTimer | null = null;
   try {
     const migrated = await migrate(db);
     log.info('database ready', { kind: db.kind, applied: migrated.applied });
     const seeded = config.seedDemo ? await seedDemoStrategies(db, clock.now()) : 0;
     if (seeded > 0) log.info('demo strategies loaded', { count: seeded });
     const operatorTokenFile = await bootstrapOperator(db, config);
-    const markets = createGammaMarketSource({ baseUrl: config.gammaUrl });
-    const ftDeps: FtDeps = { db, markets, scorer: scorerFor(config), clock };
-    const source = tradeSourceFor(config);
-    const jobs: Job[] = [{ name: 'ft-resolve', cron: config.ftResolveCron, run: () => resolveFtMarkets(ftDeps) }];
-    if (source) jobs.push({ name: 'ft-sync', cron: config.ftSyncCron, run: () => syncFtOnce({ ...ftDeps, source }) });
-    const scheduler = startScheduler(jobs, { db, clock, log });
+    const feeds = feedsFor(config, clock, log);
+    timer = feeds.timer;
+    const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
+    const scheduler = startScheduler(ftJobs(ftDeps, feeds, config), { db, clock, log });
     const app = createApp({ db, clock, log, version: VERSION, runJob: (name) => scheduler.runNow(name) });
     const { server, port } = await listen(app.fetch, config);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
+    // The world starts with resolved history behind it: read it right after start, not at the first cron tick
+    const kickoff = feeds.timer ? setTimeout(() => void scheduler.runNow('ft-sync').catch(() => undefined), 0) : null;
     return {
       url, db, operatorTokenFile,
       stop: async () => {
+        if (kickoff) clearTimeout(kickoff);
+        timer?.stop();
         await scheduler.stop();
         await new Promise<void>((done) => server.close(() => done()));
         await db.close();
       },
     };
   } catch (error) {
+    timer?.stop();
     await db.close().catch(() => undefined);
     throw error;
   }

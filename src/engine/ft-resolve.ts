@@ -1,10 +1,15 @@
-/** FT resolution: settles open paper orders of markets that became final, exactly once, then refreshes trader stats */
+/**
+ * FT resolution: finds markets that became final, settles their open paper orders exactly once, and
+ * refreshes the statistics of every trader seen in them. It checks markets with open paper orders and
+ * also every unresolved market with source trades in the statistics window, since trader statistics
+ * come from all resolved history Tandem has seen, not only from the trades it copied
+ */
 import { payoutFor, resolutionOf } from '../domain/market.ts';
 import { settle } from '../domain/paper-position.ts';
 import type { Db } from '../store/db.ts';
 import { applyClose, openConditionIds, openOrdersInMarket } from '../store/ft-order-store.ts';
 import { loadMarkets, markResolved, upsertMarkets } from '../store/market-store.ts';
-import { recomputeTraderStats } from '../store/trade-store.ts';
+import { recomputeTraderStats, TRADER_STATS_WINDOW_DAYS, unresolvedSeenConditionIds } from '../store/trade-store.ts';
 import type { Clock, FetchError, MarketSource } from './ports.ts';
 
 export interface ResolveDeps {
@@ -24,7 +29,8 @@ export interface ResolveReport {
 }
 
 export async function resolveFtMarkets(deps: ResolveDeps): Promise<ResolveReport> {
-  const ids = await openConditionIds(deps.db);
+  const since = new Date(deps.clock.now().getTime() - TRADER_STATS_WINDOW_DAYS * 86_400_000);
+  const ids = [...new Set([...await openConditionIds(deps.db), ...await unresolvedSeenConditionIds(deps.db, since)])].sort();
   const fetched = ids.length > 0 ? await deps.markets.getMarkets(ids) : { markets: [], errors: [] };
   await upsertMarkets(deps.db, fetched.markets.filter((m) => ids.includes(m.conditionId)), deps.markets.name);
   const stored = await loadMarkets(deps.db, ids);
@@ -39,7 +45,7 @@ export async function resolveFtMarkets(deps: ResolveDeps): Promise<ResolveReport
     if (resolution.kind !== 'final') continue;
     const settled = await deps.db.transaction(async (tx) => {
       const now = deps.clock.now();
-      await markResolved(tx, market.conditionId, resolution.winner, now);
+      const newlyResolved = await markResolved(tx, market.conditionId, resolution.winner, now);
       let count = 0;
       for (const order of await openOrdersInMarket(tx, market.conditionId)) {
         const payout = payoutFor(market, resolution.payouts, order.asset, order.tokenLabel);
@@ -50,11 +56,13 @@ export async function resolveFtMarkets(deps: ResolveDeps): Promise<ResolveReport
         });
         if (booked) count += 1;
       }
-      return count;
+      return { count, newlyResolved };
     });
-    report.marketsResolved += 1;
-    report.ordersSettled += settled;
-    resolvedIds.push(market.conditionId);
+    report.ordersSettled += settled.count;
+    if (settled.newlyResolved) {
+      report.marketsResolved += 1;
+      resolvedIds.push(market.conditionId);
+    }
   }
   report.tradersRefreshed = await refreshStats(deps, resolvedIds);
   return report;

@@ -109,3 +109,11 @@ export async function addFollowed(sql: Sql, addresses: string[]): Promise<void> 
 export async function removeFollowed(sql: Sql, addresses: string[]): Promise<void> {
   await sql.query('DELETE FROM followed_traders WHERE address = ANY($1::text[])', [addresses]);
 }
+
+/** Markets Tandem has source trades in since `since` that it has not seen resolve yet */
+export async function unresolvedSeenConditionIds(sql: Sql, since: Date): Promise<string[]> {
+  const rows = await sql.query<{ condition_id: string }>(
+    `SELECT DISTINCT t.condition_id FROM source_trades t JOIN markets m ON m.condition_id = t.condition_id
+     WHERE m.resolved_at IS NULL AND t.trade_time >= $1 ORDER BY t.condition_id`, [since.toISOString()]);
+  return rows.map((r) => r.condition_id);
+}
