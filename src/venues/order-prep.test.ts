@@ -4,7 +4,7 @@ import { costOf, price, SCALE, shares, type Price, type Shares } from '../domain
 import {
   amountStep, CENT, LOT, OrderPrepError, polyNumber, prepareOrderAmounts, uncheckedOrderAmounts, type PrepRequest,
 } from './order-prep.ts';
-import { mulberry32 } from './sim/prng.ts';
+import { mulberry32 } from '../domain/prng.ts';
 import type { OrderSide, OrderType } from './venue.ts';
 
 const req = (side: OrderSide, p: string, size: string, orderType: OrderType = 'GTC'): PrepRequest =>

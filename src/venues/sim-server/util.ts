@@ -1,24 +1,13 @@
-/** Small shared helpers for the simulator server: a seeded PRNG, wire decimals, deterministic ids and addresses */
+/** Small shared helpers for the simulator server: its PRNG stream, wire decimals, deterministic ids and addresses */
 import { createHash, createHmac } from 'node:crypto';
 import { getAddress, isAddress, keccak256, toHex } from 'viem';
 import { formatMicros, SCALE } from '../../domain/money.ts';
+import { Prng as BasePrng } from '../../domain/prng.ts';
 
-/** mulberry32: a tiny deterministic PRNG; `next()` is uniform in [0, 1) */
-export class Prng {
-  private state: number;
+/** The simulator's PRNG stream: the shared generator with the simulator's own salt */
+export class Prng extends BasePrng {
   constructor(seed: number) {
-    this.state = (seed >>> 0) ^ 0x9e3779b9;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  /** An integer in [low, high] */
-  int(low: number, high: number): number {
-    return low + Math.floor(this.next() * (high - low + 1));
+    super(seed, 0x9e3779b9);
   }
 }
 

@@ -6,7 +6,7 @@ import type { OrderSide } from '../venue.ts';
 import { COLLATERAL, SimExchange } from './exchange.ts';
 import type { PlaceOrder } from './exchange-types.ts';
 import { CID, makeMarket, NO, T0, YES } from './exchange-fixtures.ts';
-import { mulberry32 } from './prng.ts';
+import { mulberry32 } from '../../domain/prng.ts';
 
 let counter = 0;
 

@@ -2,7 +2,7 @@
 import { divRound, SCALE, sharesFor, type Price, type Shares, type Usdc } from '../../domain/money.ts';
 import type { Exchange, SimTrade } from '../sim/exchange-types.ts';
 import type { WorldMarket, WorldTrader } from './model.ts';
-import type { Prng } from './prng.ts';
+import type { Prng } from '../../domain/prng.ts';
 
 /** The exchange's share lot (2 decimals) and the $1 minimum of a marketable BUY */
 const LOT = 10_000n;

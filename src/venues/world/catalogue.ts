@@ -1,5 +1,5 @@
 /** Plausible market titles, event slugs and tags by category, and trader names, for the simulated world */
-import type { Prng } from './prng.ts';
+import type { Prng } from '../../domain/prng.ts';
 
 export type Category = 'sports' | 'politics' | 'crypto' | 'weather' | 'finance' | 'culture';
 export const CATEGORIES: readonly Category[] = ['sports', 'politics', 'crypto', 'weather', 'finance', 'culture'];

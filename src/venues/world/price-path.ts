@@ -1,7 +1,7 @@
 /** How a world market's Yes mid moves: a seeded random walk that drifts toward the known winner, or a recorded BBO path */
 import { readFileSync } from 'node:fs';
 import { decimalText, divRound, parseMicros, SCALE } from '../../domain/money.ts';
-import type { Prng } from './prng.ts';
+import type { Prng } from '../../domain/prng.ts';
 
 /** A market's price process; `midAt` is called with the market's life fraction, non-decreasing, in [0, 1] */
 export interface PricePath {

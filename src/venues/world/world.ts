@@ -11,7 +11,7 @@ import { DEFAULT_QUOTES, MakerQuotes, traderAct, type ActorContext, type QuoteOp
 import { CATEGORIES, marketSlug, titleFor, traderNames, type Category } from './catalogue.ts';
 import type { WorldMarket, WorldTrader } from './model.ts';
 import { DEFAULT_WALK, randomWalk, recordedPath, toTicks, type RecordedBbo, type WalkOptions } from './price-path.ts';
-import { Prng } from './prng.ts';
+import { Prng } from '../../domain/prng.ts';
 import { dataApiRecord, gammaMarketJson, type DataApiRecord, type GammaMarketJson } from './records.ts';
 
 export interface HistoryOptions {

@@ -1,11 +1,12 @@
-/** A small seeded PRNG (mulberry32) for the simulated world; the only place the world draws randomness */
+/** The one small seeded PRNG (mulberry32) for simulations and property tests: replayable from its seed */
 
 /** Deterministic for a seed; floats exist only here and in the price walk, and are turned into ticks at once */
 export class Prng {
   private state: number;
 
-  constructor(seed: number) {
-    this.state = (Math.trunc(seed) ^ 0x5eed_1e55) >>> 0;
+  /** `salt` separates streams of different users of the same seed */
+  constructor(seed: number, salt = 0x5eed_1e55) {
+    this.state = (Math.trunc(seed) ^ salt) >>> 0;
   }
 
   /** Uniform in [0, 1) */
@@ -62,4 +63,10 @@ export class Prng {
     for (let i = 0; i < label.length; i += 1) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
     return new Prng(h >>> 0);
   }
+}
+
+/** A bare generator function, for property tests: `mulberry32(seed)()` is uniform in [0, 1) */
+export function mulberry32(seed: number): () => number {
+  const prng = new Prng(seed, 0);
+  return () => prng.next();
 }
