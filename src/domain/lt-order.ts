@@ -5,6 +5,9 @@
 import { InvariantError } from './errors.ts';
 import type { Shares } from './money.ts';
 
+/** GTC rests until cancelled; GTD until its expiry; FOK fills entirely now or not at all; FAK fills what it can now */
+export type OrderType = 'GTC' | 'GTD' | 'FOK' | 'FAK';
+
 export const LT_ORDER_STATUSES = [
   'pending', 'unknown', 'open', 'partially_filled', 'filled', 'cancelled', 'expired', 'rejected', 'lost',
 ] as const;

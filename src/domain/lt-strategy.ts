@@ -1,7 +1,7 @@
 /** A live (LT) strategy: the FT wallet it mirrors, its capital and execution settings, and its limits */
 import type { Ratio, Usdc } from './money.ts';
 import type { RiskLimits } from './risk.ts';
-import type { OrderType } from '../venues/venue.ts';
+import type { OrderType } from './lt-order.ts';
 
 export type LtMode = 'live' | 'shadow';
 

@@ -5,8 +5,9 @@
 import type { Price, Ratio, Shares, Usdc } from '../domain/money.ts';
 
 export type OrderSide = 'BUY' | 'SELL';
-/** GTC rests until cancelled; GTD until `expiresAt`; FOK fills entirely now or not at all; FAK fills what it can now */
-export type OrderType = 'GTC' | 'GTD' | 'FOK' | 'FAK';
+import type { OrderType } from '../domain/lt-order.ts';
+
+export type { OrderType };
 
 /** What the engine asks for. Sizes are shares for every type; `price` is the limit */
 export interface OrderRequest {
