@@ -26,6 +26,16 @@ export const ENV = z.object({
   SEED_DEMO: bool.default(true),
   SIM_SEED: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(1),
   SIM_STEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(2000),
+  VENUE: z.enum(['simulated', 'polymarket']).default('simulated'),
+  SIM_VENUE_FUND: z.string().regex(/^\d+(\.\d{1,6})?$/, 'a USDC amount').default('100000'),
+  POLYMARKET_CLOB_URL: z.string().url().default('https://clob.polymarket.com'),
+  POLYMARKET_WS_URL: z.string().url().default('wss://ws-subscriptions-clob.polymarket.com'),
+  POLYMARKET_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 0x-prefixed 32-byte hex key').optional(),
+  POLYMARKET_API_KEY: z.string().optional(),
+  POLYMARKET_API_SECRET: z.string().optional(),
+  POLYMARKET_API_PASSPHRASE: z.string().optional(),
+  POLYMARKET_SIGNATURE_TYPE: z.enum(['0', '1', '2', '3']).default('0'),
+  POLYMARKET_FUNDER: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 0x address').optional(),
 });
 
 /** Cadences per trade source: the simulated world moves in seconds, Polymarket is polled by the minute */
@@ -52,7 +62,17 @@ export interface Config {
   /** FT_SOURCE=sim: the simulated world's seed and real-time step */
   simSeed: number;
   simStepMs: number;
+  venue: VenueConfig;
 }
+
+/** Where live orders go. The Polymarket secrets stay in this object: never logged, never returned */
+export type VenueConfig =
+  | { kind: 'simulated'; fundUsdc: string }
+  | {
+    kind: 'polymarket'; clobUrl: string; wsUrl: string; privateKey: `0x${string}`;
+    creds: { key: string; secret: string; passphrase: string } | null; signatureType: 0 | 1 | 2 | 3;
+    funder: `0x${string}` | null;
+  };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -72,7 +92,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     ftResolveCron: e.FT_RESOLVE_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].resolve,
     ftOverlapMs: e.FT_OVERLAP_MINUTES * 60_000,
     ftFetchConcurrency: e.FT_FETCH_CONCURRENCY, scorer: scorerOf(e), seedDemo: e.SEED_DEMO,
-    simSeed: e.SIM_SEED, simStepMs: e.SIM_STEP_MS,
+    simSeed: e.SIM_SEED, simStepMs: e.SIM_STEP_MS, venue: venueOf(e),
   });
 }
 
@@ -92,4 +112,20 @@ function scorerOf(e: z.infer<typeof ENV>): Config['scorer'] {
   const c = LogisticCoefficients.safeParse(json);
   if (!c.success) throw new ConfigError(`invalid configuration:\n  SCORER_COEFFICIENTS: ${c.error.issues[0]?.message}`);
   return { kind: 'logistic', coefficients: c.data };
+}
+
+function venueOf(e: z.infer<typeof ENV>): VenueConfig {
+  if (e.VENUE === 'simulated') return { kind: 'simulated', fundUsdc: e.SIM_VENUE_FUND };
+  if (!e.POLYMARKET_PRIVATE_KEY) throw new ConfigError('invalid configuration:\n  POLYMARKET_PRIVATE_KEY: required when VENUE=polymarket');
+  const parts = [e.POLYMARKET_API_KEY, e.POLYMARKET_API_SECRET, e.POLYMARKET_API_PASSPHRASE];
+  if (parts.some(Boolean) && !parts.every(Boolean)) {
+    throw new ConfigError('invalid configuration:\n  POLYMARKET_API_KEY, _SECRET and _PASSPHRASE: set all three or none');
+  }
+  return {
+    kind: 'polymarket', clobUrl: e.POLYMARKET_CLOB_URL, wsUrl: e.POLYMARKET_WS_URL,
+    privateKey: e.POLYMARKET_PRIVATE_KEY as `0x${string}`,
+    creds: parts.every(Boolean) ? { key: parts[0]!, secret: parts[1]!, passphrase: parts[2]! } : null,
+    signatureType: Number(e.POLYMARKET_SIGNATURE_TYPE) as 0 | 1 | 2 | 3,
+    funder: (e.POLYMARKET_FUNDER as `0x${string}` | undefined) ?? null,
+  };
 }

@@ -17,7 +17,12 @@ import { openDb, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { seedDemoStrategies } from './store/seed.ts';
 import { countUsers, createUser } from './store/user-store.ts';
+import { parseMicros } from './domain/money.ts';
+import { createPolymarketVenue } from './venues/polymarket/polymarket-venue.ts';
 import { SimExchange } from './venues/sim/exchange.ts';
+import type { Exchange } from './venues/sim/exchange-types.ts';
+import { createSimulatedVenue } from './venues/sim/simulated-venue.ts';
+import type { Venue } from './venues/venue.ts';
 import { startWorldTimer, worldMarketSource, worldTradeSource, type WorldTimer } from './venues/world/sources.ts';
 import { createWorld } from './venues/world/world.ts';
 
@@ -26,6 +31,7 @@ export const VERSION = '0.1.0';
 export interface Tandem {
   url: string;
   db: Db;
+  venue: Venue;
   /** Where the first operator's token was written, when this start created it */
   operatorTokenFile: string | null;
   stop(): Promise<void>;
@@ -42,6 +48,8 @@ interface Feeds {
   source: TradeSource | null;
   markets: MarketSource;
   timer: WorldTimer | null;
+  /** The simulated exchange the world trades on, which the simulated venue shares */
+  exchange: Exchange | null;
 }
 
 function feedsFor(config: Config, clock: Clock, log: Log): Feeds {
@@ -51,13 +59,33 @@ function feedsFor(config: Config, clock: Clock, log: Log): Feeds {
     const timer = startWorldTimer(world, config.simStepMs, {
       clock, onError: (e) => log.error('world step failed', { error: e instanceof Error ? e.message : String(e) }),
     });
-    return { source: worldTradeSource(world), markets: worldMarketSource(world), timer };
+    return { source: worldTradeSource(world), markets: worldMarketSource(world), timer, exchange: world.exchange };
   }
   const markets = createGammaMarketSource({ baseUrl: config.gammaUrl });
   const source = config.ftSource === 'data-api' ? createDataApiTradeSource({
     baseUrl: config.dataApiUrl, overlapMs: config.ftOverlapMs, concurrency: config.ftFetchConcurrency,
   }) : null;
-  return { source, markets, timer: null };
+  return { source, markets, timer: null, exchange: null };
+}
+
+/** Tandem's account on the simulated exchange */
+export const SIM_VENUE_ACCOUNT = 'tandem';
+
+/**
+ * The venue live orders go to: the simulated venue on the world's exchange (or an empty exchange of its
+ * own), or Polymarket through the real adapter with keys from configuration (never logged)
+ */
+export async function venueFor(config: Config, clock: Clock, log: Log, exchange: Exchange | null): Promise<Venue> {
+  if (config.venue.kind === 'polymarket') {
+    const v = config.venue;
+    return createPolymarketVenue({
+      host: v.clobUrl, wsHost: v.wsUrl, privateKey: v.privateKey, signatureType: v.signatureType, log, clock,
+      ...(v.creds ? { creds: v.creds } : {}), ...(v.funder ? { funder: v.funder } : {}),
+    });
+  }
+  const sim = exchange ?? new SimExchange(clock);
+  sim.credit(SIM_VENUE_ACCOUNT, 'USDC', parseMicros(config.venue.fundUsdc));
+  return createSimulatedVenue({ exchange: sim, account: SIM_VENUE_ACCOUNT, clock });
 }
 
 function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
@@ -90,6 +118,8 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const operatorTokenFile = await bootstrapOperator(db, config);
     const feeds = feedsFor(config, clock, log);
     timer = feeds.timer;
+    const venue = await venueFor(config, clock, log, feeds.exchange);
+    log.info('venue ready', { venue: venue.name });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
     const scheduler = startScheduler(ftJobs(ftDeps, feeds, config), { db, clock, log });
     const app = createApp({ db, clock, log, version: VERSION, runJob: (name) => scheduler.runNow(name) });
@@ -98,11 +128,12 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     // The world starts with resolved history behind it: read it right after start, not at the first cron tick
     const kickoff = feeds.timer ? setTimeout(() => void scheduler.runNow('ft-sync').catch(() => undefined), 0) : null;
     return {
-      url, db, operatorTokenFile,
+      url, db, venue, operatorTokenFile,
       stop: async () => {
         if (kickoff) clearTimeout(kickoff);
         timer?.stop();
         await scheduler.stop();
+        await (venue as Venue & { close?: () => Promise<void> }).close?.();
         await new Promise<void>((done) => server.close(() => done()));
         await db.close();
       },
