@@ -2,8 +2,6 @@
  * Golden test: the real Nobel Peace Prize 2025 Data API trades, replayed through FT strategies, must give
  * the order counts and P&L of an independent, straightforward calculation written here
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFtWallet, type FtWalletInputJson } from '../../src/domain/ft-wallet.ts';
 import type { Market } from '../../src/domain/market.ts';
@@ -14,14 +12,11 @@ import { createStaticMarketSource } from '../../src/feeds/file-sources.ts';
 import { noScorer } from '../../src/feeds/scorer.ts';
 import { ftWalletSummaries } from '../../src/store/ft-summary-store.ts';
 import { insertWallet } from '../../src/store/wallet-store.ts';
+import { nobelMarkets, nobelRecords, type NobelRecord } from '../support/nobel.ts';
 import { backendName, openTestDb, type TestDb } from '../support/test-db.ts';
 
-const FILE = resolve(process.cwd(), '../shared/data/polymarket/trades/data_api_trades_nobel-peace-prize-winner-2025.jsonl');
-interface Raw {
-  proxyWallet: string; side: 'BUY' | 'SELL'; asset: string; conditionId: string; size: number; price: number;
-  timestamp: number; title: string; outcome: string; outcomeIndex: number; transactionHash: string;
-}
-const records: Raw[] = readFileSync(FILE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Raw);
+const records = nobelRecords();
+type Raw = NobelRecord;
 const TOP_TRADER = '0xe8dd7741ccb12350957ec71e9ee332e0d1e6ec86';
 
 // Four strategies, each a simple rule the reference below can apply by hand
@@ -103,22 +98,7 @@ function halfEven(n: bigint, d: bigint): bigint {
   return r2 > d || (r2 === d && q % 2n === 1n) ? q + 1n : q;
 }
 
-/** Markets built from the trades: Yes/No with the token ids seen (a token never traded gets a placeholder) */
-function marketsFromTrades(final: boolean): Market[] {
-  const byId = new Map<string, { title: string; tokens: string[] }>();
-  for (const r of records) {
-    const m = byId.get(r.conditionId) ?? { title: r.title, tokens: [`${r.conditionId}-yes`, `${r.conditionId}-no`] };
-    m.tokens[r.outcomeIndex] = r.asset;
-    byId.set(r.conditionId, m);
-  }
-  return [...byId].map(([id, m]) => ({
-    conditionId: id.toLowerCase(), question: m.title, slug: '', eventSlug: 'nobel-peace-prize-winner-2025',
-    outcomes: ['Yes', 'No'], tokenIds: m.tokens, tags: [], tickSize: 1000n, minSize: 5_000000n, negRisk: true,
-    closed: final, acceptingOrders: !final, endTime: null, gameStartTime: null,
-    closedTime: final ? new Date('2025-10-10T12:30:00Z') : null, resolutionStatus: final ? 'resolved' : null,
-    outcomePrices: final ? (m.title.includes('Machado') ? [1_000000n, 0n] : [0n, 1_000000n]) : null,
-  }));
-}
+const marketsFromTrades = (final: boolean): Market[] => nobelMarkets(records, final);
 
 describe(`golden: Nobel Peace Prize 2025 trades through FT strategies (${backendName})`, () => {
   let t: TestDb;
