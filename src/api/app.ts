@@ -9,6 +9,7 @@ import { problem } from './problem.ts';
 import { ftRoutes } from './routes/ft.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { ltRoutes } from './routes/lt.ts';
 
 const PUBLIC = new Set(['/api/health', '/api/openapi.json']);
 const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -31,6 +32,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', ftRoutes(deps));
   app.route('/', jobRoutes(deps));
+  app.route('/', ltRoutes(deps));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Tandem API', version: deps.version } });
   app.get('/', (c) => c.html(readFileSync(`${WEB}index.html`, 'utf8')));

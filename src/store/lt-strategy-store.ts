@@ -1,9 +1,13 @@
-/** LT strategies (lt_strategies): read them as domain values; lifecycle writes live beside the reads */
-import type { LtStrategy } from '../domain/lt-strategy.ts';
-import type { Ratio, Usdc } from '../domain/money.ts';
+/** LT strategies (lt_strategies): read them as domain values; lifecycle writes, audit, kill switch and ledger sums beside the reads */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { InvariantError } from '../domain/errors.ts';
+import type { FtWallet } from '../domain/ft-wallet.ts';
+import type { Balances, LedgerKind } from '../domain/ledger.ts';
+import { ltStrategyId, type LtMode, type LtStrategy } from '../domain/lt-strategy.ts';
+import { formatMicros, parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
 import type { OrderType } from '../venues/venue.ts';
 import type { Sql } from './db.ts';
-import { dateOrNull, micros, microsOrNull } from './rows.ts';
+import { dateOrNull, dec, micros, microsOrNull } from './rows.ts';
 
 export const LT_COLUMNS = `user_id, strategy_id, ft_wallet_id, mode, is_active, is_paused, pause_reason, launched_at,
   starting_capital, slippage_tolerance_pct, order_type, order_ttl_seconds, min_order_usd, max_order_usd,
@@ -53,4 +57,208 @@ export async function listLaunchedStrategies(sql: Sql): Promise<LtStrategy[]> {
 export async function isKillSwitchEngaged(sql: Sql, userId: string): Promise<boolean> {
   const rows = await sql.query<{ engaged: boolean }>('SELECT engaged FROM lt_kill_switch WHERE user_id = $1', [userId]);
   return rows[0]?.engaged ?? false;
+}
+
+// ---- Writes (the lifecycle commands in src/engine/lt-strategies.ts call these inside one transaction)
+
+/** The columns an operator command may set; anything else is refused before SQL is built */
+const WRITABLE = new Set([
+  'mode', 'is_active', 'is_paused', 'pause_reason', 'starting_capital', 'slippage_tolerance_pct', 'order_type',
+  'order_ttl_seconds', 'min_order_usd', 'max_order_usd', 'max_position_per_market_usd', 'max_total_exposure_usd',
+  'daily_budget_usd', 'max_daily_loss_usd', 'max_drawdown_pct', 'max_signal_age_seconds', 'latency_alert_ms',
+  'cooldown_seconds', 'sync_ft_changes', 'wallet_address', 'peak_equity',
+]);
+
+function writable(values: Record<string, unknown>): [string[], unknown[]] {
+  const cols = Object.keys(values);
+  for (const c of cols) if (!WRITABLE.has(c)) throw new InvariantError(`lt_strategies.${c} is not writable`);
+  return [cols, cols.map((c) => values[c])];
+}
+
+/** Inserts a strategy; null when the user already has one for this FT wallet (nothing is overwritten) */
+export async function insertLtStrategy(sql: Sql, userId: string, ftWalletId: string,
+  values: Record<string, unknown>, at: Date): Promise<LtStrategy | null> {
+  const [cols, params] = writable(values);
+  const marks = cols.map((_, i) => `$${i + 5}`).join(', ');
+  const rows = await sql.query(`INSERT INTO lt_strategies (user_id, strategy_id, ft_wallet_id, created_at, updated_at, ${cols.join(', ')})
+    VALUES ($1, $2, $3, $4, $4, ${marks}) ON CONFLICT DO NOTHING RETURNING ${LT_COLUMNS}`,
+  [userId, ltStrategyId(ftWalletId), ftWalletId, at, ...params]);
+  return rows[0] ? ltStrategyFromRow(rows[0]) : null;
+}
+
+/** Sets the given columns (values already in database form: NUMERIC as decimal text) */
+export async function updateLtStrategy(sql: Sql, userId: string, strategyId: string,
+  values: Record<string, unknown>, at: Date): Promise<LtStrategy> {
+  const [cols, params] = writable(values);
+  const sets = cols.map((c, i) => `${c} = $${i + 4}`).join(', ');
+  const rows = await sql.query(`UPDATE lt_strategies SET ${sets}${sets ? ',' : ''} updated_at = $3
+    WHERE user_id = $1 AND strategy_id = $2 RETURNING ${LT_COLUMNS}`, [userId, strategyId, at, ...params]);
+  if (!rows[0]) throw new InvariantError(`no strategy ${strategyId} to update`);
+  return ltStrategyFromRow(rows[0]);
+}
+
+/** Activates; `launched_at` is written only the first time and never moves afterwards */
+export async function markLaunched(sql: Sql, userId: string, strategyId: string, at: Date): Promise<LtStrategy> {
+  const rows = await sql.query(`UPDATE lt_strategies SET is_active = true, launched_at = COALESCE(launched_at, $3),
+    updated_at = $3 WHERE user_id = $1 AND strategy_id = $2 RETURNING ${LT_COLUMNS}`, [userId, strategyId, at]);
+  if (!rows[0]) throw new InvariantError(`no strategy ${strategyId} to launch`);
+  return ltStrategyFromRow(rows[0]);
+}
+
+/**
+ * Serializes every capital write of one strategy: a transaction-scoped advisory lock on (user, strategy),
+ * then the row itself. The executor takes the same advisory lock (same key) around its intent transaction
+ */
+export async function lockLtStrategy(sql: Sql, userId: string, strategyId: string): Promise<LtStrategy | null> {
+  await sql.query(`SELECT pg_advisory_xact_lock(${LT_LOCK_KEY_SQL})`, [userId, strategyId]);
+  const rows = await sql.query(`SELECT ${LT_COLUMNS} FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2 FOR UPDATE`,
+    [userId, strategyId]);
+  return rows[0] ? ltStrategyFromRow(rows[0]) : null;
+}
+/** The advisory-lock key of a strategy, over parameters $1 = user id, $2 = strategy id */
+export const LT_LOCK_KEY_SQL = `hashtextextended($1::text || '/' || $2::text, 0)`;
+
+export async function listUserLtStrategies(sql: Sql, userId: string): Promise<LtStrategy[]> {
+  const rows = await sql.query(`SELECT ${LT_COLUMNS} FROM lt_strategies WHERE user_id = $1 ORDER BY strategy_id`, [userId]);
+  return rows.map(ltStrategyFromRow);
+}
+
+// ---- Audit
+
+export interface LtAuditRow {
+  auditId: string;
+  strategyId: string | null;
+  command: string;
+  detail: Record<string, unknown>;
+  at: Date;
+}
+
+let lastMs = 0;
+let seq = 0;
+/** A UUIDv7: ids sort in insertion order within a process, so audit rows written in the same clock tick keep their order */
+export function timeOrderedUuid(): string {
+  const now = Date.now();
+  if (now > lastMs) [lastMs, seq] = [now, 0];
+  else if (++seq > 0xfff) [lastMs, seq] = [lastMs + 1, 0];
+  const tail = randomBytes(8);
+  tail[0] = (tail[0]! & 0x3f) | 0x80;
+  const hex = lastMs.toString(16).padStart(12, '0') + '7' + seq.toString(16).padStart(3, '0') + tail.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export async function insertLtAudit(sql: Sql, userId: string, strategyId: string | null, command: string,
+  detail: Record<string, unknown>, at: Date): Promise<void> {
+  await sql.query('INSERT INTO lt_audit (audit_id, user_id, strategy_id, command, detail, at) VALUES ($1, $2, $3, $4, $5::jsonb, $6)',
+    [timeOrderedUuid(), userId, strategyId, command, JSON.stringify(detail), at]);
+}
+
+/** Newest first; `strategyId` null lists every audit row of the user (user-wide commands included) */
+export async function listLtAudit(sql: Sql, userId: string, strategyId: string | null, limit: number): Promise<LtAuditRow[]> {
+  const rows = await sql.query<Record<string, unknown>>(`SELECT audit_id, strategy_id, command, detail, at FROM lt_audit
+    WHERE user_id = $1 AND ($2::text IS NULL OR strategy_id = $2) ORDER BY at DESC, audit_id DESC LIMIT $3`,
+  [userId, strategyId, limit]);
+  return rows.map((r) => ({ auditId: r.audit_id as string, strategyId: (r.strategy_id as string) ?? null,
+    command: r.command as string, detail: r.detail as Record<string, unknown>, at: new Date(r.at as string) }));
+}
+
+/** The FT configuration stored by the first launch (null before launch) */
+export async function launchSnapshot(sql: Sql, userId: string, strategyId: string): Promise<FtWallet | null> {
+  const rows = await sql.query<{ cfg: Record<string, unknown> }>(`SELECT detail->'ft_config' AS cfg FROM lt_audit
+    WHERE user_id = $1 AND strategy_id = $2 AND command = 'launch' AND detail->'ft_config' IS NOT NULL
+    ORDER BY at, audit_id LIMIT 1`, [userId, strategyId]);
+  return rows[0]?.cfg ? decodeFtConfig(rows[0].cfg) : null;
+}
+
+// ---- Kill switch
+
+export interface KillSwitch {
+  engaged: boolean;
+  reason: string | null;
+  setAt: Date | null;
+}
+
+export async function getKillSwitch(sql: Sql, userId: string): Promise<KillSwitch> {
+  const [r] = await sql.query<Record<string, unknown>>('SELECT engaged, reason, set_at FROM lt_kill_switch WHERE user_id = $1', [userId]);
+  return r ? { engaged: r.engaged as boolean, reason: (r.reason as string) ?? null, setAt: dateOrNull(r.set_at) }
+    : { engaged: false, reason: null, setAt: null };
+}
+
+export async function setKillSwitch(sql: Sql, userId: string, engaged: boolean, reason: string | null, at: Date): Promise<KillSwitch> {
+  await sql.query(`INSERT INTO lt_kill_switch (user_id, engaged, reason, set_at) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (user_id) DO UPDATE SET engaged = EXCLUDED.engaged, reason = EXCLUDED.reason, set_at = EXCLUDED.set_at`,
+  [userId, engaged, reason, at]);
+  return { engaged, reason, setAt: at };
+}
+
+// ---- Ledger
+
+export interface NewLedgerEntry {
+  userId: string;
+  strategyId: string;
+  book: LtMode;
+  kind: LedgerKind;
+  amount: Usdc;
+  ref: string;
+  createdAt: Date;
+}
+
+/** Appends an entry; false when (strategy, book, kind, ref) was booked before (a replay books nothing) */
+export async function insertLedgerEntry(sql: Sql, e: NewLedgerEntry): Promise<boolean> {
+  const rows = await sql.query(`INSERT INTO ledger_entries (entry_id, user_id, strategy_id, book, kind, amount, ref, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING entry_id`,
+  [randomUUID(), e.userId, e.strategyId, e.book, e.kind, dec(e.amount), e.ref, e.createdAt]);
+  return rows.length === 1;
+}
+
+export async function hasLedgerRef(sql: Sql, userId: string, strategyId: string, book: LtMode, kind: LedgerKind,
+  ref: string): Promise<boolean> {
+  const rows = await sql.query(`SELECT 1 FROM ledger_entries WHERE user_id = $1 AND strategy_id = $2 AND book = $3
+    AND kind = $4 AND ref = $5`, [userId, strategyId, book, kind, ref]);
+  return rows.length > 0;
+}
+
+/** Per kind: the sum of amounts and of cost bases, for one strategy's book (kinds never booked are absent) */
+export type LedgerSums = Partial<Record<LedgerKind, { amount: Usdc; costBasis: Usdc }>>;
+
+export async function ledgerSums(sql: Sql, userId: string, strategyId: string, book: LtMode): Promise<LedgerSums> {
+  const rows = await sql.query<{ kind: LedgerKind; amount: string; basis: string }>(`SELECT kind, sum(amount)::text AS amount,
+    COALESCE(sum(cost_basis), 0)::text AS basis FROM ledger_entries WHERE user_id = $1 AND strategy_id = $2 AND book = $3
+    GROUP BY kind`, [userId, strategyId, book]);
+  const sums: LedgerSums = {};
+  for (const r of rows) sums[r.kind] = { amount: micros(r.amount) as Usdc, costBasis: micros(r.basis) as Usdc };
+  return sums;
+}
+
+/**
+ * The fold of a ledger from its per-kind sums. Every entry moves cash linearly between buckets, so the
+ * fold of the sums equals the fold of the rows in any order (tested against foldLedger); rows of one
+ * transaction share a timestamp, so their order is not a replay order, and summing in SQL is cheaper
+ */
+export function balancesFromSums(sums: LedgerSums): Balances {
+  const a = (k: keyof LedgerSums) => sums[k]?.amount ?? 0n;
+  const b = (k: keyof LedgerSums) => sums[k]?.costBasis ?? 0n;
+  const u = (v: bigint) => v as Usdc;
+  return {
+    available: u(a('deposit') - a('withdrawal') - a('reserve') + a('release') + a('sell_fill') - a('fee') + a('redemption')),
+    reserved: u(a('reserve') - a('release') - a('buy_fill')),
+    positionCost: u(a('buy_fill') - b('sell_fill') - b('settlement')),
+    cooldown: u(a('settlement') - a('redemption')),
+    realizedPnl: u(a('sell_fill') - b('sell_fill') + a('settlement') - b('settlement') - a('fee')),
+    fees: u(a('fee')),
+    netDeposits: u(a('deposit') - a('withdrawal')),
+  };
+}
+
+// ---- The FT configuration snapshot stored by the first launch
+
+/** FtWallet as JSON with types kept: micro-unit values as {"$micros": "1.200000"}, dates as {"$date": iso} */
+export function encodeFtConfig(w: FtWallet): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(w).map(([k, v]) => [k,
+    typeof v === 'bigint' ? { $micros: formatMicros(v) } : v instanceof Date ? { $date: v.toISOString() } : v]));
+}
+export function decodeFtConfig(j: Record<string, unknown>): FtWallet {
+  return Object.fromEntries(Object.entries(j).map(([k, v]) => {
+    const tag = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, string>) : null;
+    return [k, tag?.$micros !== undefined ? parseMicros(tag.$micros) : tag?.$date !== undefined ? new Date(tag.$date) : v];
+  })) as unknown as FtWallet;
 }

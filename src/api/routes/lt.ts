@@ -1,0 +1,137 @@
+/** LT strategy routes: the signed-in user's strategies, their lifecycle commands, capital moves, kill switch, audit and the execute/resolve jobs */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { LtStrategy } from '../../domain/lt-strategy.ts';
+import { formatMicros } from '../../domain/money.ts';
+import {
+  createLtStrategy, depositLtCapital, engageKillSwitch, ftConfigForStrategy, ftSyncReport, launchLtStrategy, ltCapitalOf,
+  pauseLtStrategy, releaseKillSwitch, resumeLtStrategy, settingsOf, stopLtStrategy, updateLtSettings, withdrawLtCapital,
+  type LtCapital, type LtError, type LtResult,
+} from '../../engine/lt-strategies.ts';
+import type { Sql } from '../../store/db.ts';
+import { getKillSwitch, getLtStrategy, listLtAudit, listUserLtStrategies, type KillSwitch, type LtAuditRow } from '../../store/lt-strategy-store.ts';
+import type { ApiDeps, AppEnv } from '../context.ts';
+import { problem } from '../problem.ts';
+import { walletToJson } from './ft-dto.ts';
+
+const json = (description: string) => ({ description, content: { 'application/json': { schema: z.any() } } });
+const Id = z.object({ id: z.string().regex(/^LT_[A-Za-z0-9_-]{1,100}$/) });
+const Body = { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } }, required: true };
+const OptionalBody = { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } }, required: false };
+const secured = { security: [{ bearer: [] }], tags: ['lt'] };
+const problems = { 400: json('Invalid input (problem+json with issues)'), 404: json('Not one of your strategies'),
+  409: json('Refused in the strategy\'s current state') };
+
+const d = (v: bigint | null): string | null => (v === null ? null : formatMicros(v));
+
+function strategyJson(s: LtStrategy) {
+  const settings = Object.fromEntries(Object.entries(settingsOf(s)).map(([k, v]) => [k, typeof v === 'bigint' ? d(v) : v]));
+  return {
+    strategy_id: s.strategyId, ft_wallet_id: s.ftWalletId, ...settings, is_active: s.isActive, is_paused: s.isPaused,
+    pause_reason: s.pauseReason, launched_at: s.launchedAt?.toISOString() ?? null, peak_equity: d(s.peakEquity),
+  };
+}
+const capitalJson = (c: LtCapital) => ({
+  book: c.book, available: d(c.available), reserved: d(c.reserved), position_cost: d(c.positionCost), locked: d(c.locked),
+  cooldown: d(c.cooldown), realized_pnl: d(c.realized), fees: d(c.fees), net_deposits: d(c.netDeposits),
+  equity: d(c.equity), peak_equity: d(c.peak), drawdown: d(c.drawdown), conserved: c.conserved,
+});
+const killJson = (k: KillSwitch) => ({ engaged: k.engaged, reason: k.reason, set_at: k.setAt?.toISOString() ?? null });
+const auditJson = (a: LtAuditRow) => ({ audit_id: a.auditId, strategy_id: a.strategyId, command: a.command,
+  detail: a.detail, at: a.at.toISOString() });
+const withCapital = async (sql: Sql, s: LtStrategy) => ({ strategy: strategyJson(s), capital: capitalJson(await ltCapitalOf(sql, s)) });
+
+const STATUS = { not_found: 404, conflict: 409, invalid: 400 } as const;
+const TITLE = { not_found: 'Not found', conflict: 'Conflict', invalid: 'Invalid request' } as const;
+const failed = (c: Context, e: LtError) =>
+  problem(c, STATUS[e.kind], TITLE[e.kind], e.message, e.issues ? { issues: e.issues } : undefined);
+
+const list = createRoute({ method: 'get', path: '/api/lt/strategies', ...secured,
+  responses: { 200: json('Your LT strategies with their capital, and your kill switch') } });
+const create = createRoute({ method: 'post', path: '/api/lt/strategies', ...secured, request: { body: Body },
+  responses: { 201: json('Created (not active, not launched)'), ...problems } });
+const one = createRoute({ method: 'get', path: '/api/lt/strategies/{id}', ...secured, request: { params: Id },
+  responses: { 200: json('Strategy, capital, the FT configuration it trades with, and FT changes since launch'), ...problems } });
+const patch = createRoute({ method: 'patch', path: '/api/lt/strategies/{id}', ...secured, request: { params: Id, body: Body },
+  responses: { 200: json('Settings changed'), ...problems } });
+const lifecycle = (name: 'launch' | 'pause' | 'resume' | 'stop') => createRoute({ method: 'post',
+  path: `/api/lt/strategies/{id}/${name}`, ...secured, request: { params: Id, ...(name === 'pause' ? { body: OptionalBody } : {}) },
+  responses: { 200: json(`The strategy after ${name}`), ...problems } });
+const money = (name: 'deposit' | 'withdraw') => createRoute({ method: 'post', path: `/api/lt/strategies/{id}/${name}`,
+  ...secured, request: { params: Id, body: Body },
+  responses: { 200: json('{booked, ref, capital}; a replayed ref books nothing'), ...problems } });
+const killGet = createRoute({ method: 'get', path: '/api/lt/kill-switch', ...secured, responses: { 200: json('Your kill switch') } });
+const killSet = createRoute({ method: 'post', path: '/api/lt/kill-switch', ...secured,
+  request: { body: { content: { 'application/json': { schema: z.object({ engaged: z.boolean(), reason: z.string().max(500).nullable().optional() }).strict() } }, required: true } },
+  responses: { 200: json('Engaged or released, for all your strategies'), 400: json('Invalid input') } });
+const audit = createRoute({ method: 'get', path: '/api/lt/audit', ...secured,
+  request: { query: z.object({ strategy_id: Id.shape.id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+  responses: { 200: json('Your operator commands, newest first'), 404: json('Not one of your strategies') } });
+const job = (name: 'execute' | 'resolve') => createRoute({ method: 'post', path: `/api/lt/${name}`, ...secured,
+  responses: { 200: json(`Ran lt-${name} now, or {ran: false, reason}`) } });
+
+async function answer(c: Context, sql: Sql, r: LtResult<LtStrategy>) {
+  return r.ok ? c.json(await withCapital(sql, r.value), 200) : failed(c, r.error);
+}
+
+export const ltRoutes = (deps: ApiDeps) => {
+  const uid = (c: Context<AppEnv>) => c.get('user').userId;
+  return new OpenAPIHono<AppEnv>()
+    .openapi(list, async (c) => {
+      const strategies = await listUserLtStrategies(deps.db, uid(c));
+      const rows = [];
+      for (const s of strategies) rows.push(await withCapital(deps.db, s));
+      return c.json({ strategies: rows, kill_switch: killJson(await getKillSwitch(deps.db, uid(c))) }, 200);
+    })
+    .openapi(create, async (c) => {
+      const r = await createLtStrategy(deps, uid(c), c.req.valid('json'));
+      if (!r.ok) return failed(c, r.error);
+      deps.log.info('lt strategy created', { strategy: r.value.strategyId, by: c.get('user').name });
+      return c.json(await withCapital(deps.db, r.value), 201);
+    })
+    .openapi(one, async (c) => {
+      const { id } = c.req.valid('param');
+      const s = await getLtStrategy(deps.db, uid(c), id);
+      if (!s) return problem(c, 404, 'Not found', id);
+      const sync = await ftSyncReport(deps.db, s);
+      return c.json({ ...(await withCapital(deps.db, s)), ft_config: walletToJson(await ftConfigForStrategy(deps.db, s)),
+        ft_sync: { sync_ft_changes: sync.syncFtChanges, applied: sync.applied, held: sync.held },
+        kill_switch: killJson(await getKillSwitch(deps.db, uid(c))) }, 200);
+    })
+    .openapi(patch, async (c) => answer(c, deps.db,
+      await updateLtSettings(deps, uid(c), c.req.valid('param').id, c.req.valid('json'))))
+    .openapi(lifecycle('launch'), async (c) => answer(c, deps.db, await launchLtStrategy(deps, uid(c), c.req.valid('param').id)))
+    .openapi(lifecycle('pause'), async (c) => {
+      const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+      const reason = body?.reason ?? 'paused by operator';
+      if (typeof reason !== 'string' || reason.length > 500 || Object.keys(body ?? {}).some((k) => k !== 'reason')) {
+        return problem(c, 400, 'Invalid request', 'body: {reason?: string (≤ 500 characters)}');
+      }
+      return answer(c, deps.db, await pauseLtStrategy(deps, uid(c), c.req.valid('param').id, reason));
+    })
+    .openapi(lifecycle('resume'), async (c) => answer(c, deps.db, await resumeLtStrategy(deps, uid(c), c.req.valid('param').id)))
+    .openapi(lifecycle('stop'), async (c) => answer(c, deps.db, await stopLtStrategy(deps, uid(c), c.req.valid('param').id)))
+    .openapi(money('deposit'), async (c) => {
+      const r = await depositLtCapital(deps, uid(c), c.req.valid('param').id, c.req.valid('json'));
+      return r.ok ? c.json({ booked: r.value.booked, ref: r.value.ref, capital: capitalJson(r.value.capital) }, 200) : failed(c, r.error);
+    })
+    .openapi(money('withdraw'), async (c) => {
+      const r = await withdrawLtCapital(deps, uid(c), c.req.valid('param').id, c.req.valid('json'));
+      return r.ok ? c.json({ booked: r.value.booked, ref: r.value.ref, capital: capitalJson(r.value.capital) }, 200) : failed(c, r.error);
+    })
+    .openapi(killGet, async (c) => c.json(killJson(await getKillSwitch(deps.db, uid(c))), 200))
+    .openapi(killSet, async (c) => {
+      const { engaged, reason } = c.req.valid('json');
+      const k = engaged ? await engageKillSwitch(deps, uid(c), reason ?? 'engaged by operator')
+        : await releaseKillSwitch(deps, uid(c), reason ?? null);
+      deps.log.warn(engaged ? 'lt kill switch engaged' : 'lt kill switch released', { by: c.get('user').name });
+      return c.json(killJson(k), 200);
+    })
+    .openapi(audit, async (c) => {
+      const { strategy_id: id, limit } = c.req.valid('query');
+      if (id && !(await getLtStrategy(deps.db, uid(c), id))) return problem(c, 404, 'Not found', id);
+      return c.json({ audit: (await listLtAudit(deps.db, uid(c), id ?? null, limit)).map(auditJson) }, 200);
+    })
+    .openapi(job('execute'), async (c) => c.json(await deps.runJob('lt-execute'), 200))
+    .openapi(job('resolve'), async (c) => c.json(await deps.runJob('lt-resolve'), 200));
+};
