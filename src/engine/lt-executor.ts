@@ -1,0 +1,145 @@
+/** The LT executor: every launched strategy's pending FT signals, oldest first, each decided once and, when ordered, sent after its intent commits */
+import type { FtWallet } from '../domain/ft-wallet.ts';
+import type { LtStrategy } from '../domain/lt-strategy.ts';
+import type { Db } from '../store/db.ts';
+import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
+import type { Venue } from '../venues/venue.ts';
+import { decideSignal, type Verdict } from './lt-intent.ts';
+import { pendingSignals, signalAge, type Signal } from './lt-signals.ts';
+import { ftConfigForStrategy } from './lt-strategies.ts';
+import { submitIntent, type Submission } from './lt-submit.ts';
+import type { Clock } from './ports.ts';
+
+export interface LtExecutorDeps {
+  db: Db;
+  venue: Venue;
+  clock: Clock;
+  /** The address that signs live orders; when set, a live strategy's wallet_address must equal it */
+  signerAddress?: string | null;
+  /** Signals one strategy may decide per run, so a busy strategy cannot starve the others (INV-4) */
+  signalBudget?: number;
+  /** Rows per signal page (tests use small pages to cross page boundaries) */
+  signalPageSize?: number;
+}
+
+export interface LtExecuteScope {
+  userId?: string;
+  strategyId?: string;
+}
+
+export interface LtLatency {
+  userId: string;
+  strategyId: string;
+  orderId: string;
+  /** submit − FT signal */
+  latencyMs: number;
+  /** Above the strategy's latency_alert_ms */
+  alert: boolean;
+}
+
+export interface LtExecuteReport {
+  strategies: number;
+  signals: number;
+  ordered: number;
+  skipped: number;
+  expired: number;
+  duplicates: number;
+  deferred: number;
+  submissions: Submission[];
+  latencies: LtLatency[];
+  skips: { strategyId: string; ftOrderId: string; leg: string; kind: string; rule: string; limit: string; observed: string }[];
+  errors: { strategyId: string; ftOrderId?: string; leg?: string; error: string }[];
+}
+
+const DEFAULT_BUDGET = 500;
+const ROUNDS = 3;
+
+const emptyReport = (): LtExecuteReport => ({
+  strategies: 0, signals: 0, ordered: 0, skipped: 0, expired: 0, duplicates: 0, deferred: 0, submissions: [], latencies: [],
+  skips: [], errors: [],
+});
+
+const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+/**
+ * One executor run over every launched, active strategy (optionally one user's, or one strategy). Paused
+ * strategies and an engaged kill switch skip new entries inside the intent transaction; exits still go
+ */
+export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}): Promise<LtExecuteReport> {
+  const report = emptyReport();
+  const strategies = (await listLaunchedStrategies(deps.db)).filter((s) =>
+    (scope.userId === undefined || s.userId === scope.userId) && (scope.strategyId === undefined || s.strategyId === scope.strategyId));
+  for (const s of strategies) {
+    report.strategies += 1;
+    try {
+      await runStrategy(deps, s, report);
+    } catch (e) {
+      report.errors.push({ strategyId: s.strategyId, error: errorText(e) });
+    }
+  }
+  return report;
+}
+
+/**
+ * Walks the pending signals in pages. An entry ordered in this walk can make its exits eligible, so the walk
+ * repeats (a few rounds at most) while entries get ordered
+ */
+async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecuteReport): Promise<void> {
+  const wallet = await ftConfigForStrategy(deps.db, s);
+  let budget = deps.signalBudget ?? DEFAULT_BUDGET;
+  for (let round = 0; round < ROUNDS; round++) {
+    let newEntries = 0;
+    for await (const signal of pendingSignals(deps.db, s, deps.signalPageSize)) {
+      if (budget-- <= 0) return;
+      const verdict = await handleSignal(deps, s, wallet, signal, report);
+      if (verdict?.kind === 'ordered' && signal.kind === 'entry') newEntries += 1;
+    }
+    if (newEntries === 0) return;
+  }
+}
+
+/** Reads the venue (outside any transaction), decides under the lock, then sends what was ordered */
+async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWallet, signal: Signal,
+  report: LtExecuteReport): Promise<Verdict | null> {
+  report.signals += 1;
+  const where = { strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg };
+  try {
+    const now = deps.clock.now();
+    const venue = signalAge(s, signal, now).expired ? null : {
+      name: deps.venue.name, market: await deps.venue.marketInfo(signal.tokenId), book: await deps.venue.orderBook(signal.tokenId),
+    };
+    const verdict = await decideSignal(deps.db, {
+      userId: s.userId, strategyId: s.strategyId, signal, wallet, venue, signerAddress: deps.signerAddress ?? null,
+    }, now);
+    tally(report, s, signal, verdict);
+    if (verdict.kind === 'ordered' && venue) await send(deps, s, verdict, venue.market, report);
+    return verdict;
+  } catch (e) {
+    // No disposition is written: the signal is tried again next run, and expires once it is too old
+    report.errors.push({ ...where, error: errorText(e) });
+    return null;
+  }
+}
+
+async function send(deps: LtExecutorDeps, s: LtStrategy, verdict: Extract<Verdict, { kind: 'ordered' }>,
+  market: Parameters<typeof submitIntent>[2], report: LtExecuteReport): Promise<void> {
+  const submission = await submitIntent(deps, verdict.order, market);
+  report.submissions.push(submission);
+  if (submission.latencyMs !== null) {
+    report.latencies.push({
+      userId: s.userId, strategyId: s.strategyId, orderId: submission.orderId, latencyMs: submission.latencyMs,
+      alert: s.latencyAlertMs !== null && submission.latencyMs > s.latencyAlertMs,
+    });
+  }
+}
+
+function tally(report: LtExecuteReport, s: LtStrategy, signal: Signal, v: Verdict): void {
+  if (v.kind === 'ordered') report.ordered += 1;
+  else if (v.kind === 'duplicate') report.duplicates += 1;
+  else if (v.kind === 'deferred') report.deferred += 1;
+  else {
+    report[v.kind] += 1;
+    report.skips.push({ strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg, kind: v.kind, rule: v.rule,
+      limit: v.limit, observed: v.observed });
+  }
+}

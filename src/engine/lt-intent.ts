@@ -1,0 +1,188 @@
+/** The write-ahead intent: one transaction under the strategy lock decides a signal (age, size, price, slippage, risk) and writes the order, its disposition and the reservation */
+import { randomUUID } from 'node:crypto';
+import { InvariantError } from '../domain/errors.ts';
+import type { FtWallet } from '../domain/ft-wallet.ts';
+import { equityOf, lockedOf, type Balances } from '../domain/ledger.ts';
+import type { LtStrategy } from '../domain/lt-strategy.ts';
+import { costOf, formatMicros, type Price, type Shares, type Usdc } from '../domain/money.ts';
+import { checkRisk, nextPeak, type RiskSnapshot } from '../domain/risk.ts';
+import { sizeBet } from '../domain/sizing.ts';
+import type { Db, Sql } from '../store/db.ts';
+import { appendEntries, balancesOf, riskTotalsOf } from '../store/ledger-store.ts';
+import { dispositionOf, insertDisposition, insertIntent, loadOrder, positionOf, type LiveOrder } from '../store/lt-order-store.ts';
+import { getKillSwitch, lockLtStrategy } from '../store/lt-strategy-store.ts';
+import { prepareOrderAmounts } from '../venues/order-prep.ts';
+import type { BookSnapshot, MarketInfo, OrderSide } from '../venues/venue.ts';
+import {
+  entryShares, exitShares, limitPriceFor, pctText, slippageOf, toleranceOf, viewOf, walkBook, type BookView,
+} from './lt-pricing.ts';
+import { signalAge, type Signal } from './lt-signals.ts';
+
+export interface IntentInput {
+  userId: string;
+  strategyId: string;
+  signal: Signal;
+  /** The FT configuration to size with (ftConfigForStrategy) */
+  wallet: FtWallet;
+  /** The venue's market and book, read before the transaction; null only for a signal already too old */
+  venue: { name: string; market: MarketInfo; book: BookSnapshot } | null;
+  /** The address that signs live orders; when given, a live strategy's wallet_address must equal it */
+  signerAddress?: string | null;
+}
+
+export type Skip = { kind: 'skipped' | 'expired'; rule: string; limit: string; observed: string };
+export type Verdict =
+  | { kind: 'ordered'; order: LiveOrder }
+  | Skip
+  /** The signal already has its disposition (another executor, or an earlier run) */
+  | { kind: 'duplicate' }
+  /** Not decidable yet: an exit whose entry has no disposition */
+  | { kind: 'deferred'; why: string };
+
+interface Plan {
+  side: OrderSide;
+  price: Price;
+  size: Shares;
+  /** Cash reserved at the limit price, rounded up; 0 for a SELL */
+  reserve: Usdc;
+  expectedVwap: Price | null;
+  view: BookView;
+}
+type Step = { kind: 'plan'; plan: Plan } | Skip | { kind: 'deferred'; why: string };
+
+const skip = (rule: string, limit: string, observed: string): Skip => ({ kind: 'skipped', rule, limit, observed });
+
+/**
+ * Decides one signal and records the decision, all in one transaction on one snapshot (INV-29): a disposition
+ * (skipped/expired), or the order intent + 'ordered' disposition + reservation. The disposition is re-read
+ * under the lock and every row has a unique key, so a racing executor writes nothing and gets `duplicate`
+ */
+export async function decideSignal(db: Db, input: IntentInput, now: Date): Promise<Verdict> {
+  return db.transaction(async (tx) => {
+    const s = await lockLtStrategy(tx, input.userId, input.strategyId);
+    if (!s) throw new InvariantError(`no strategy ${input.strategyId}`);
+    const { signal } = input;
+    if (await dispositionOf(tx, s.userId, s.strategyId, signal.ftOrderId, signal.leg)) return { kind: 'duplicate' };
+    const step = await plan(tx, s, input, now);
+    if (step.kind === 'deferred') return step;
+    if (step.kind === 'plan') return commitIntent(tx, s, input, step.plan, now);
+    await insertDisposition(tx, {
+      userId: s.userId, strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg, disposition: step.kind,
+      rule: step.rule, limit: step.limit, observed: step.observed, at: now,
+    });
+    return step;
+  });
+}
+
+async function plan(tx: Sql, s: LtStrategy, input: IntentInput, now: Date): Promise<Step> {
+  // Stopped since the run listed it: an inactive strategy takes no signal (it is decided after a relaunch)
+  if (!s.isActive || s.launchedAt === null) return { kind: 'deferred', why: 'strategy not active' };
+  const age = signalAge(s, input.signal, now);
+  if (age.expired) {
+    return { kind: 'expired', rule: 'max_signal_age', limit: `${s.maxSignalAgeSeconds}s`, observed: `${Math.floor(age.ageMs / 1000)}s` };
+  }
+  if (!input.venue) throw new InvariantError('a signal within its age needs the venue market and book');
+  if (s.mode === 'live' && input.signerAddress && s.walletAddress?.toLowerCase() !== input.signerAddress.toLowerCase()) {
+    return skip('wallet_address', input.signerAddress.toLowerCase(), s.walletAddress ?? 'null');
+  }
+  const { market } = input.venue;
+  if (market.tokenId !== input.signal.tokenId || market.conditionId !== input.signal.conditionId) {
+    return skip('token_mismatch', input.signal.conditionId, market.conditionId); // never fall back to another token (INV-6)
+  }
+  if (!market.acceptingOrders) return skip('market_closed', 'accepting orders', 'not accepting orders');
+  return input.signal.kind === 'entry' ? planEntry(tx, s, input, now) : planExit(tx, s, input);
+}
+
+/** Sizes with the shared sizeBet (bankroll = LT available cash), prices, then one risk check on the same snapshot */
+async function planEntry(tx: Sql, s: LtStrategy, input: IntentInput, now: Date): Promise<Step> {
+  const { signal } = input;
+  // The operator's stops come first, so the recorded reason is theirs (checkRisk denies 'paused' as well)
+  if ((await getKillSwitch(tx, s.userId)).engaged) return skip('kill_switch', 'released', 'engaged');
+  if (s.isPaused) return skip('paused', 'not paused', s.pauseReason ?? 'paused');
+  const balances = await balancesOf(tx, s.userId, s.strategyId, s.mode);
+  const sized = sizeBet(input.wallet, { price: signal.price, ...signal.sizing, bankroll: balances.available });
+  if (sized.kind === 'missing') return skip('sizing', 'all sizing inputs', `missing ${sized.input}`);
+  if (sized.bet <= 0n) return skip('zero_size', 'above 0', formatMicros(sized.bet));
+  const priced = price(s, input, 'BUY', (limit) => entryShares(sized.bet, limit, s.limits.minOrderUsd, s.limits.maxOrderUsd));
+  if (priced.kind !== 'plan') return priced;
+  const cost = costOf(priced.plan.size, priced.plan.price);
+  const decision = checkRisk(cost, await snapshotOf(tx, s, balances, signal.conditionId, now), s.limits);
+  if (decision.kind === 'deny') return skip(decision.rule, decision.limit, decision.observed);
+  return { kind: 'plan', plan: { ...priced.plan, reserve: cost } };
+}
+
+async function snapshotOf(tx: Sql, s: LtStrategy, b: Balances, conditionId: string, now: Date): Promise<RiskSnapshot> {
+  const totals = await riskTotalsOf(tx, s.userId, s.strategyId, s.mode, conditionId, now);
+  const equity = equityOf(b);
+  return { paused: s.isPaused, available: b.available, locked: lockedOf(b), equity, peakEquity: nextPeak(s.peakEquity, equity), ...totals };
+}
+
+/** Sells f × what this strategy holds from the entry (less what resting exits already offer); exits ignore pause and kill switch */
+async function planExit(tx: Sql, s: LtStrategy, input: IntentInput): Promise<Step> {
+  const { signal } = input;
+  const entry = await dispositionOf(tx, s.userId, s.strategyId, signal.ftOrderId, 'entry');
+  if (entry === null) return { kind: 'deferred', why: 'the entry has no disposition yet' };
+  if (entry !== 'ordered' || !signal.exit) return skip('no_position', 'an ordered entry', entry);
+  const position = await positionOf(tx, s.userId, s.strategyId, signal.ftOrderId);
+  const sellable = position.shares - position.openSellShares;
+  if (sellable <= 0n) return skip('no_position', 'shares held', formatMicros(sellable > 0n ? sellable : 0n));
+  const size = exitShares(sellable as Shares, signal.exit.closed, signal.exit.before);
+  return price(s, input, 'SELL', () => size);
+}
+
+/**
+ * The limit from the trader's price and the tolerance (once, INV-8), the venue's rounding and minimums
+ * (refused here, before anything is reserved: INV-7), then the expected VWAP of the size against the book
+ */
+function price(s: LtStrategy, input: IntentInput, side: OrderSide, sizeFor: (limit: Price) => Shares): Step {
+  const { signal } = input;
+  const { market, book } = input.venue!;
+  const tolerance = toleranceOf(s.slippageTolerancePct);
+  const limit = limitPriceFor(side, signal.price, tolerance, market.tickSize);
+  if (limit === null) return skip('price_range', `tick ${formatMicros(market.tickSize)}`, formatMicros(signal.price));
+  const prepared = prepareOrderAmounts({ side, price: limit, size: sizeFor(limit), orderType: s.orderType }, market);
+  if (!prepared.ok) return skip(prepared.reason, refusalLimit(prepared.reason, market), prepared.text);
+  const view = viewOf(book);
+  const walk = walkBook(view, side, prepared.size);
+  if (walk.vwap === null) {
+    if (s.orderType === 'FOK' || s.orderType === 'FAK') return skip('no_liquidity', 'a book to match', 'empty');
+  } else {
+    const slippage = slippageOf(side, signal.price, walk.vwap);
+    if (slippage > tolerance) return { kind: 'skipped', rule: 'slippage', limit: pctText(tolerance), observed: pctText(slippage) };
+  }
+  const plan: Plan = { side, price: prepared.price, size: prepared.size, reserve: 0n as Usdc, expectedVwap: walk.vwap, view };
+  return { kind: 'plan', plan };
+}
+
+/** The venue rule a refused order broke, as the disposition's limit */
+const refusalLimit = (reason: string, market: MarketInfo): string =>
+  reason === 'min_size' ? formatMicros(market.minSize) : reason === 'min_notional' ? '1.000000'
+    : reason === 'tick_size' ? formatMicros(market.tickSize) : 'the venue precision';
+
+const levelsJson = (levels: BookView['asks']) => levels.slice(0, 20).map((l) => [formatMicros(l.price), formatMicros(l.size)]);
+
+async function commitIntent(tx: Sql, s: LtStrategy, input: IntentInput, p: Plan, now: Date): Promise<Verdict> {
+  const { signal } = input;
+  const orderId = randomUUID();
+  const inserted = await insertIntent(tx, {
+    orderId, ltOrderId: randomUUID(), venue: input.venue!.name,
+    clientOrderId: `${s.userId}:${s.strategyId}:${signal.ftOrderId}:${signal.leg}`, userId: s.userId,
+    strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg, sourceTradeId: signal.sourceTradeId,
+    tokenId: signal.tokenId, conditionId: signal.conditionId, side: p.side, orderType: s.orderType, limitPrice: p.price,
+    size: p.size, isShadow: s.mode === 'shadow',
+    expiresAt: s.orderType === 'GTD' && s.orderTtlSeconds !== null ? new Date(now.getTime() + s.orderTtlSeconds * 1000) : null,
+    signalPrice: signal.price, signalSizeUsd: signal.sizeUsd, sourceTradeAt: signal.sourceTradeAt, signalAt: signal.signalAt,
+    intentAt: now, bestBid: p.view.bestBid, bestAsk: p.view.bestAsk, mid: p.view.mid, expectedVwap: p.expectedVwap,
+    book: { time: input.venue!.book.time.toISOString(), bids: levelsJson(p.view.bids), asks: levelsJson(p.view.asks) },
+  });
+  if (!inserted) return { kind: 'duplicate' };
+  const disposed = await insertDisposition(tx, {
+    userId: s.userId, strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg, disposition: 'ordered', at: now,
+  });
+  if (!disposed) throw new InvariantError(`signal ${signal.ftOrderId}/${signal.leg} was decided twice under the lock`);
+  if (p.reserve > 0n) {
+    await appendEntries(tx, [{ userId: s.userId, strategyId: s.strategyId, book: s.mode, kind: 'reserve', amount: p.reserve,
+      orderId, ref: `reserve:${orderId}`, createdAt: now }]);
+  }
+  return { kind: 'ordered', order: await loadOrder(tx, orderId) };
+}

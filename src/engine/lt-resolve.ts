@@ -1,0 +1,117 @@
+/** LT settlement: held shares of final markets settle once into cooldown, and due cooldown is redeemed into available cash */
+import { payoutFor, resolutionOf, type Market } from '../domain/market.ts';
+import { proceedsOf, SCALE, type Usdc } from '../domain/money.ts';
+import type { Db } from '../store/db.ts';
+import { appendEntries, dueSettlements, raisePeakEquity } from '../store/ledger-store.ts';
+import { positionOf, settleLtOutcome, settlementCandidatesPage, type SettlementCandidate } from '../store/lt-order-store.ts';
+import { lockLtStrategy } from '../store/lt-strategy-store.ts';
+import { loadMarkets } from '../store/market-store.ts';
+import type { Clock } from './ports.ts';
+
+export interface LtResolveDeps {
+  db: Db;
+  clock: Clock;
+}
+
+export interface LtResolveReport {
+  checked: number;
+  settled: number;
+  /** Positions on closed markets that cannot settle yet: no final payout, or orders of the position still open */
+  waiting: { orderId: string; why: string }[];
+  redeemed: number;
+  errors: { orderId: string; error: string }[];
+}
+
+const PAGE = 200;
+const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+/** Settles, then redeems what is due: the `lt-resolve` job */
+export async function resolveLt(deps: LtResolveDeps): Promise<LtResolveReport> {
+  const report: LtResolveReport = { checked: 0, settled: 0, waiting: [], redeemed: 0, errors: [] };
+  await settleLtPositions(deps, report);
+  report.redeemed = await redeemDue(deps);
+  return report;
+}
+
+/**
+ * Settles the shares each entry still holds on markets that are final (closed, with a payout vector: INV-25),
+ * using the markets Tandem stored (the FT resolver refreshes them)
+ */
+export async function settleLtPositions(deps: LtResolveDeps, report: LtResolveReport): Promise<void> {
+  let after: string | null = null;
+  for (;;) {
+    const page = await settlementCandidatesPage(deps.db, after, PAGE);
+    const markets = await loadMarkets(deps.db, [...new Set(page.map((c) => c.conditionId))]);
+    for (const c of page) {
+      report.checked += 1;
+      const market = markets.get(c.conditionId);
+      const resolution = market ? resolutionOf(market) : { kind: 'pending' as const, why: 'market not stored' };
+      if (resolution.kind !== 'final') {
+        report.waiting.push({ orderId: c.orderId, why: resolution.kind === 'pending' ? resolution.why : 'open' });
+        continue;
+      }
+      try {
+        const why = await settleOne(deps, c, market!, resolution.payouts);
+        if (why === null) report.settled += 1;
+        else if (why !== 'settled before') report.waiting.push({ orderId: c.orderId, why });
+      } catch (e) {
+        report.errors.push({ orderId: c.orderId, error: errorText(e) });
+      }
+    }
+    if (page.length < PAGE) return;
+    after = page[page.length - 1]!.orderId;
+  }
+}
+
+/**
+ * One position, once, under the strategy lock: proceeds = held shares × payout (rounded down) go to cooldown
+ * until now + cooldown_seconds; realized P&L = proceeds − cost basis. Returns why it did not settle, or null
+ */
+async function settleOne(deps: LtResolveDeps, c: SettlementCandidate, market: Market, payouts: bigint[]): Promise<string | null> {
+  const payout = payoutFor(market, payouts, c.tokenId, '');
+  return deps.db.transaction(async (tx) => {
+    const s = await lockLtStrategy(tx, c.userId, c.strategyId);
+    if (!s) return 'no strategy';
+    const position = await positionOf(tx, c.userId, c.strategyId, c.ftOrderId);
+    if (position.settled) return 'settled before';
+    // A resting or unknown order could still report a fill that changes what is held: the tracker finishes it first
+    if (position.openOrders > 0) return 'orders of the position are still open';
+    if (position.shares === 0n) {
+      await settleLtOutcome(tx, c.orderId, 'SOLD', null);
+      return 'nothing held';
+    }
+    const now = deps.clock.now();
+    const proceeds = proceedsOf(position.shares, payout);
+    const booked = await appendEntries(tx, [{
+      userId: c.userId, strategyId: c.strategyId, book: c.book, kind: 'settlement', amount: proceeds, costBasis: position.cost,
+      orderId: c.orderId, ref: `settle:${c.orderId}`, availableAt: new Date(now.getTime() + s.cooldownSeconds * 1000), createdAt: now,
+    }]);
+    if (booked.length === 0) return 'settled before';
+    const outcome = payout === SCALE ? 'WON' : payout === 0n ? 'LOST' : 'VOID';
+    await settleLtOutcome(tx, c.orderId, outcome, (proceeds - position.cost) as Usdc);
+    await raisePeakEquity(tx, c.userId, c.strategyId, c.book);
+    return null;
+  });
+}
+
+/** Moves each settlement whose cooldown is over from cooldown to available, once (ref redeem:<order_id>) */
+export async function redeemDue(deps: LtResolveDeps): Promise<number> {
+  let redeemed = 0;
+  let after: string | null = null;
+  for (;;) {
+    const now = deps.clock.now();
+    const page = await dueSettlements(deps.db, now, after, PAGE);
+    for (const d of page) {
+      const booked = await deps.db.transaction(async (tx) => {
+        await lockLtStrategy(tx, d.userId, d.strategyId);
+        return appendEntries(tx, [{
+          userId: d.userId, strategyId: d.strategyId, book: d.book, kind: 'redemption', amount: d.amount, orderId: d.orderId,
+          ref: `redeem:${d.orderId}`, createdAt: now,
+        }]);
+      });
+      redeemed += booked.length;
+    }
+    if (page.length < PAGE) return redeemed;
+    after = page[page.length - 1]!.entryId;
+  }
+}

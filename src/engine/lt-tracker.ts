@@ -1,0 +1,210 @@
+/** The LT order tracker: one pass books new fills, reads each open order's venue status once, declares lost orders on evidence, and cancels orders past their TTL */
+import { isTerminal } from '../domain/lt-order.ts';
+import type { Db } from '../store/db.ts';
+import { loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveOrder } from '../store/lt-order-store.ts';
+import type { Venue, VenueFill, VenueOrderReport } from '../venues/venue.ts';
+import { acceptOrder, bookFill, transition, withLockedOrder } from './lt-fills.ts';
+import type { Clock } from './ports.ts';
+
+export interface LtTrackerDeps {
+  db: Db;
+  venue: Venue;
+  clock: Clock;
+}
+
+export interface SyncReport {
+  polled: number;
+  fillsBooked: number;
+  /** Fills of venue orders that are not ours (another client on the same wallet) */
+  foreignFills: number;
+  lost: number;
+  reopened: number;
+  cancelsSent: number;
+  finished: number;
+  errors: { orderId?: string; error: string }[];
+}
+
+/** Positive not-found answers, one per pass, before an order with no fill is declared lost (INV-13) */
+export const LOST_AFTER = 3;
+const PAGE = 200;
+
+/**
+ * The fill cursor lives in memory, per process and venue: it only saves reading old fills again. Fills are
+ * idempotent by (order_id, fill_id), so a restart (null cursor) or a concurrent pass re-books nothing
+ */
+const cursors = new WeakMap<Venue, string | null>();
+
+interface Pass {
+  deps: LtTrackerDeps;
+  report: SyncReport;
+  rescanned: boolean;
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+/** One pass over the non-terminal live orders; each is polled at most once (INV-16) */
+const newPass = (deps: LtTrackerDeps): Pass => ({
+  deps, rescanned: false,
+  report: { polled: 0, fillsBooked: 0, foreignFills: 0, lost: 0, reopened: 0, cancelsSent: 0, finished: 0, errors: [] },
+});
+
+export async function syncLtOrders(deps: LtTrackerDeps): Promise<SyncReport> {
+  const pass = newPass(deps);
+  try {
+    await pullFills(pass, false);
+  } catch (e) {
+    pass.report.errors.push({ error: `fills: ${errorText(e)}` });
+  }
+  let after: string | null = null;
+  for (;;) {
+    const page = await trackedOrdersPage(deps.db, after, PAGE);
+    for (const order of page) {
+      try {
+        await syncOne(pass, order);
+      } catch (e) {
+        pass.report.errors.push({ orderId: order.orderId, error: errorText(e) });
+      }
+    }
+    if (page.length < PAGE) break;
+    after = page[page.length - 1]!.orderId;
+  }
+  return pass.report;
+}
+
+/** Reads fills since the cursor (or from the start) page by page and books each of ours once */
+async function pullFills(pass: Pass, fromStart: boolean): Promise<void> {
+  const { venue } = pass.deps;
+  let cursor = fromStart ? null : (cursors.get(venue) ?? null);
+  for (;;) {
+    const page = await venue.fillsSince(cursor);
+    await bookFills(pass, page.fills);
+    cursors.set(venue, page.cursor);
+    if (page.fills.length === 0 || page.cursor === cursor) return;
+    cursor = page.cursor;
+  }
+}
+
+async function bookFills(pass: Pass, fills: VenueFill[]): Promise<void> {
+  const byOrder = new Map<string, VenueFill[]>();
+  for (const f of fills) byOrder.set(f.venueOrderId, [...(byOrder.get(f.venueOrderId) ?? []), f]);
+  const orders = await ordersByVenueIds(pass.deps.db, [...byOrder.keys()]);
+  const ours = new Set(orders.map((o) => o.venueOrderId));
+  for (const [id, list] of byOrder) if (!ours.has(id)) pass.report.foreignFills += list.length;
+  for (const order of orders) {
+    try {
+      await withLockedOrder(pass.deps.db, order.orderId, async (tx, current) => {
+        const wasLost = current.status === 'lost';
+        for (const fill of byOrder.get(order.venueOrderId!) ?? []) {
+          const result = await bookFill(tx, current, fill, pass.deps.clock.now());
+          current = result.order;
+          if (result.booked) pass.report.fillsBooked += 1;
+        }
+        if (wasLost && current.status !== 'lost') pass.report.reopened += 1;
+      });
+    } catch (e) {
+      // One order's refused fill must not hold back the others; its status read rescans the fills later
+      pass.report.errors.push({ orderId: order.orderId, error: `fill: ${errorText(e)}` });
+    }
+  }
+}
+
+async function syncOne(pass: Pass, order: LiveOrder): Promise<void> {
+  if (!order.venueOrderId) return; // never prepared: nothing at the venue to read (recovery's case)
+  pass.report.polled += 1;
+  const read = await pass.deps.venue.orderStatus(order.venueOrderId);
+  // An error (auth, 429, timeout) is no evidence either way: it never counts as not found (INV-13)
+  if (read.kind === 'error') {
+    pass.report.errors.push({ orderId: order.orderId, error: `status: ${read.detail}` });
+    return;
+  }
+  if (read.kind === 'not_found') return notFound(pass, order);
+  return found(pass, order, read.order, true);
+}
+
+/** A positive not-found: counted once per pass; lost after LOST_AFTER passes, only if nothing ever filled */
+async function notFound(pass: Pass, order: LiveOrder): Promise<void> {
+  const now = pass.deps.clock.now();
+  await withLockedOrder(pass.deps.db, order.orderId, async (tx, o) => {
+    const countable = (o.status === 'unknown' || o.status === 'open') && o.filled === 0n;
+    if (!countable) return updateOrder(tx, o, { lastCheckedAt: now });
+    const count = o.notFoundCount + 1;
+    if (count < LOST_AFTER) return updateOrder(tx, o, { notFoundCount: count, lastCheckedAt: now });
+    await transition(tx, o, { type: 'lost' }, now, { notFoundCount: count, lastCheckedAt: now });
+    pass.report.lost += 1;
+  });
+}
+
+/**
+ * The venue has the order. Fills the report shows but we have not booked are read again first (once per pass,
+ * from the start); a cancelled or expired order releases its remainder only once every fill is booked
+ */
+async function found(pass: Pass, order: LiveOrder, report: VenueOrderReport, mayCancel: boolean): Promise<void> {
+  if (report.sizeMatched > order.filled && !pass.rescanned) {
+    pass.rescanned = true;
+    await pullFills(pass, true);
+  }
+  const now = pass.deps.clock.now();
+  const current = await withLockedOrder(pass.deps.db, order.orderId, async (tx, o) => {
+    if (isTerminal(o.status)) return o;
+    let next = o;
+    if (o.status === 'unknown' || o.status === 'lost') {
+      next = await acceptOrder(tx, o, now);
+      if (o.status === 'lost') pass.report.reopened += 1;
+    }
+    const ended = report.status === 'cancelled' || report.status === 'expired';
+    if (ended && next.filled >= report.sizeMatched) {
+      pass.report.finished += 1;
+      return transition(tx, next, { type: report.status === 'expired' ? 'expired' : 'cancelled' }, now, { lastCheckedAt: now });
+    }
+    await updateOrder(tx, next, { lastCheckedAt: now, notFoundCount: 0 });
+    return next;
+  });
+  if (mayCancel && report.status === 'live' && pastTtl(current, now)) await cancelResting(pass, current);
+}
+
+/** A resting order past order_ttl_seconds (counted from its submit) gets a cancel (INV-9) */
+function pastTtl(o: LiveOrder, now: Date): boolean {
+  if (isTerminal(o.status) || o.ttlSeconds === null) return false;
+  const since = o.submittedAt ?? o.ackedAt ?? o.intentAt;
+  return now.getTime() - since.getTime() >= o.ttlSeconds * 1000;
+}
+
+/**
+ * Cancels, and after an acknowledged cancel re-reads the fills and the order's final state before anything is
+ * released (INV-15). That confirmation read is part of the cancel, not a second poll of the pass
+ */
+async function cancelResting(pass: Pass, order: LiveOrder): Promise<void> {
+  const { venue, db, clock } = pass.deps;
+  await withLockedOrder(db, order.orderId, (tx, o) => updateOrder(tx, o, { cancelRequestedAt: clock.now() }));
+  pass.report.cancelsSent += 1;
+  const outcome = await venue.cancel(order.venueOrderId!);
+  if (outcome.kind !== 'cancelled') return; // matched meanwhile, or no answer: the next pass reads the status
+  await pullFills(pass, false);
+  const read = await venue.orderStatus(order.venueOrderId!);
+  if (read.kind === 'found') await found(pass, await loadOrder(db, order.orderId), read.order, false);
+}
+
+/**
+ * The operator's "cancel open orders" for one user (or one strategy): every resting live order gets a cancel,
+ * and each acknowledged cancel re-reads fills before its remainder is released, as for a TTL cancel
+ */
+export async function cancelOpenLtOrders(deps: LtTrackerDeps, scope: { userId: string; strategyId?: string }): Promise<SyncReport> {
+  const pass = newPass(deps);
+  let after: string | null = null;
+  for (;;) {
+    const page = await trackedOrdersPage(deps.db, after, PAGE, scope);
+    for (const order of page) {
+      if (!order.venueOrderId || order.status === 'lost') continue;
+      try {
+        await cancelResting(pass, order);
+      } catch (e) {
+        pass.report.errors.push({ orderId: order.orderId, error: errorText(e) });
+      }
+    }
+    if (page.length < PAGE) return pass.report;
+    after = page[page.length - 1]!.orderId;
+  }
+}
+
+/** Forgets this process's fill cursor for a venue (the next pass reads every fill again, booking none twice) */
+export const resetFillCursor = (venue: Venue): void => void cursors.delete(venue);

@@ -1,0 +1,181 @@
+/** The LT capital ledger in SQL: idempotent appends keyed by (strategy, book, kind, ref), balances as sums, and the risk aggregates */
+import { randomUUID } from 'node:crypto';
+import { InvariantError } from '../domain/errors.ts';
+import { equityOf, type Balances, type LedgerKind } from '../domain/ledger.ts';
+import type { LtMode } from '../domain/lt-strategy.ts';
+import type { Usdc } from '../domain/money.ts';
+import type { Sql } from './db.ts';
+import { dec, decOrNull, micros } from './rows.ts';
+
+export type Book = LtMode;
+
+/** One ledger row to write; `ref` names the transition, so the same transition is booked once */
+export interface LedgerWrite {
+  userId: string;
+  strategyId: string;
+  book: Book;
+  kind: LedgerKind;
+  amount: Usdc;
+  costBasis?: Usdc | null;
+  orderId?: string | null;
+  ref: string;
+  availableAt?: Date | null;
+  createdAt: Date;
+}
+
+const keyOf = (user: string, strategy: string, book: string, kind: string, ref: string) =>
+  `${user}|${strategy}|${book}|${kind}|${ref}`;
+
+/**
+ * Appends entries with ON CONFLICT DO NOTHING on (user, strategy, book, kind, ref) and returns the ones that
+ * were new: a replay, or a racing writer, books nothing and learns so
+ */
+export async function appendEntries(tx: Sql, entries: readonly LedgerWrite[]): Promise<LedgerWrite[]> {
+  for (const e of entries) {
+    if (e.amount < 0n || (e.costBasis ?? 0n) < 0n) throw new InvariantError(`ledger ${e.kind} ${e.ref}: negative amount`);
+  }
+  if (entries.length === 0) return [];
+  const col = <T,>(f: (e: LedgerWrite) => T) => entries.map(f);
+  const rows = await tx.query<{ user_id: string; strategy_id: string; book: string; kind: string; ref: string }>(
+    `INSERT INTO ledger_entries (entry_id, user_id, strategy_id, book, kind, amount, cost_basis, order_id, ref,
+       available_at, created_at)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[],
+       $8::uuid[], $9::text[], $10::timestamptz[], $11::timestamptz[])
+     ON CONFLICT (user_id, strategy_id, book, kind, ref) DO NOTHING
+     RETURNING user_id, strategy_id, book, kind, ref`,
+    [col(() => randomUUID()), col((e) => e.userId), col((e) => e.strategyId), col((e) => e.book), col((e) => e.kind),
+      col((e) => dec(e.amount)), col((e) => decOrNull(e.costBasis ?? null)), col((e) => e.orderId ?? null),
+      col((e) => e.ref), col((e) => e.availableAt?.toISOString() ?? null), col((e) => e.createdAt.toISOString())]);
+  const fresh = new Set(rows.map((r) => keyOf(r.user_id, r.strategy_id, r.book, r.kind, r.ref)));
+  return entries.filter((e) => fresh.has(keyOf(e.userId, e.strategyId, e.book, e.kind, e.ref)));
+}
+
+/** Per kind: Σ amount and Σ cost basis */
+export type LedgerTotals = Partial<Record<LedgerKind, { amount: bigint; costBasis: bigint }>>;
+
+/**
+ * The fold of the ledger in closed form. Every kind moves cash linearly between buckets, so the fold of the
+ * per-kind sums equals the fold of the rows in any order (a unit test checks it against `foldLedger`). Rows
+ * of one transaction share a timestamp, so there is no replay order to fold in; a bucket below zero is a bug
+ */
+export function balancesFromTotals(t: LedgerTotals): Balances {
+  const a = (k: LedgerKind) => t[k]?.amount ?? 0n;
+  const b = (k: LedgerKind) => t[k]?.costBasis ?? 0n;
+  const u = (v: bigint) => v as Usdc;
+  const out: Balances = {
+    available: u(a('deposit') - a('withdrawal') - a('reserve') + a('release') + a('sell_fill') - a('fee') + a('redemption')),
+    reserved: u(a('reserve') - a('release') - a('buy_fill')),
+    positionCost: u(a('buy_fill') - b('sell_fill') - b('settlement')),
+    cooldown: u(a('settlement') - a('redemption')),
+    realizedPnl: u(a('sell_fill') - b('sell_fill') + a('settlement') - b('settlement') - a('fee')),
+    fees: u(a('fee')),
+    netDeposits: u(a('deposit') - a('withdrawal')),
+  };
+  for (const k of ['available', 'reserved', 'positionCost', 'cooldown'] as const) {
+    if (out[k] < 0n) throw new InvariantError(`ledger: ${k} is negative (${out[k]})`);
+  }
+  return out;
+}
+
+/** The balances of one strategy's book: a sum over all of its entries (one aggregate, never a truncated read) */
+export async function balancesOf(sql: Sql, userId: string, strategyId: string, book: Book): Promise<Balances> {
+  const rows = await sql.query<{ kind: LedgerKind; amount: string; basis: string }>(
+    `SELECT kind, sum(amount)::text AS amount, coalesce(sum(cost_basis), 0)::text AS basis FROM ledger_entries
+     WHERE user_id = $1 AND strategy_id = $2 AND book = $3 GROUP BY kind`, [userId, strategyId, book]);
+  const totals: LedgerTotals = {};
+  for (const r of rows) totals[r.kind] = { amount: micros(r.amount), costBasis: micros(r.basis) };
+  return balancesFromTotals(totals);
+}
+
+/** The parts of the risk snapshot that are not balances */
+export interface RiskTotals {
+  /** Cost of shares held + cash reserved for resting orders, in one market */
+  marketExposure: Usdc;
+  /** Filled + resting notional of BUY orders whose intent is from today (UTC); a rejected order nets to 0 */
+  committedToday: Usdc;
+  /** Realized P&L booked today: sells and settlements minus their cost basis, minus fees */
+  realizedToday: Usdc;
+}
+
+/** Midnight UTC of the day `now` falls in */
+export const utcDayStart = (now: Date): Date => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+
+export async function riskTotalsOf(sql: Sql, userId: string, strategyId: string, book: Book, conditionId: string,
+  now: Date): Promise<RiskTotals> {
+  const [r] = await sql.query<{ market: string; committed: string; realized: string }>(
+    `SELECT
+       coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount
+         WHEN 'sell_fill' THEN -e.cost_basis WHEN 'settlement' THEN -e.cost_basis ELSE 0 END)
+         FILTER (WHERE o.condition_id = $4), 0)::text AS market,
+       coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount ELSE 0 END)
+         FILTER (WHERE o.side = 'BUY' AND o.intent_at >= $5), 0)::text AS committed,
+       coalesce(sum(CASE WHEN e.kind IN ('sell_fill', 'settlement') THEN e.amount - e.cost_basis
+         WHEN e.kind = 'fee' THEN -e.amount ELSE 0 END) FILTER (WHERE e.created_at >= $5), 0)::text AS realized
+     FROM ledger_entries e LEFT JOIN orders o ON o.order_id = e.order_id
+     WHERE e.user_id = $1 AND e.strategy_id = $2 AND e.book = $3`,
+    [userId, strategyId, book, conditionId, utcDayStart(now).toISOString()]);
+  return {
+    marketExposure: micros(r?.market ?? '0') as Usdc,
+    committedToday: micros(r?.committed ?? '0') as Usdc,
+    realizedToday: micros(r?.realized ?? '0') as Usdc,
+  };
+}
+
+/** What the ledger says about one order: its cash still reserved, its fill cost, and how often it was reopened */
+export interface OrderLedger {
+  reserved: Usdc;
+  buyCost: Usdc;
+  reopens: number;
+  /** Σ (sell proceeds − cost basis) + Σ (settlement − cost basis) − fees booked on this order */
+  realized: Usdc;
+}
+
+export async function orderLedgerOf(sql: Sql, orderId: string): Promise<OrderLedger> {
+  const [r] = await sql.query<{ reserved: string; buy: string; reopens: number; realized: string }>(
+    `SELECT coalesce(sum(CASE kind WHEN 'reserve' THEN amount WHEN 'release' THEN -amount
+         WHEN 'buy_fill' THEN -amount ELSE 0 END), 0)::text AS reserved,
+       coalesce(sum(amount) FILTER (WHERE kind = 'buy_fill'), 0)::text AS buy,
+       count(*) FILTER (WHERE kind = 'reserve' AND ref LIKE 'reopen:%')::int AS reopens,
+       coalesce(sum(CASE WHEN kind IN ('sell_fill', 'settlement') THEN amount - cost_basis
+         WHEN kind = 'fee' THEN -amount ELSE 0 END), 0)::text AS realized
+     FROM ledger_entries WHERE order_id = $1`, [orderId]);
+  return {
+    reserved: micros(r?.reserved ?? '0') as Usdc, buyCost: micros(r?.buy ?? '0') as Usdc, reopens: r?.reopens ?? 0,
+    realized: micros(r?.realized ?? '0') as Usdc,
+  };
+}
+
+/**
+ * Raises the high-water mark to the book's equity, never lowers it (INV-19). Only the book of the strategy's
+ * current mode has a peak: the other book's fills do not move it
+ */
+export async function raisePeakEquity(tx: Sql, userId: string, strategyId: string, book: Book): Promise<void> {
+  const equity = equityOf(await balancesOf(tx, userId, strategyId, book));
+  await tx.query(`UPDATE lt_strategies SET peak_equity = GREATEST(peak_equity, $3::numeric)
+    WHERE user_id = $1 AND strategy_id = $2 AND mode = $4 AND peak_equity < $3::numeric`,
+  [userId, strategyId, dec(equity), book]);
+}
+
+/** A settlement whose cooldown is over and that has no redemption yet */
+export interface DueSettlement {
+  entryId: string;
+  userId: string;
+  strategyId: string;
+  book: Book;
+  orderId: string;
+  amount: Usdc;
+}
+
+/** One page of due settlements after `afterEntryId`, in entry-id order (the caller loops pages) */
+export async function dueSettlements(sql: Sql, now: Date, afterEntryId: string | null, limit: number): Promise<DueSettlement[]> {
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT s.entry_id, s.user_id, s.strategy_id, s.book, s.order_id, s.amount::text AS amount FROM ledger_entries s
+     WHERE s.kind = 'settlement' AND s.available_at <= $1 AND ($2::uuid IS NULL OR s.entry_id > $2::uuid)
+       AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.user_id = s.user_id AND r.strategy_id = s.strategy_id
+         AND r.book = s.book AND r.kind = 'redemption' AND r.ref = 'redeem:' || s.order_id)
+     ORDER BY s.entry_id LIMIT $3`, [now.toISOString(), afterEntryId, limit]);
+  return rows.map((r) => ({
+    entryId: r.entry_id as string, userId: r.user_id as string, strategyId: r.strategy_id as string,
+    book: r.book as Book, orderId: r.order_id as string, amount: micros(r.amount) as Usdc,
+  }));
+}

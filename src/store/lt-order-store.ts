@@ -1,0 +1,370 @@
+/** Live orders (orders + lt_orders), our fill legs, dispositions and positions: the rows the LT executor, tracker and settlement write */
+import { InvariantError } from '../domain/errors.ts';
+import type { LtOrderStatus, OrderType } from '../domain/lt-order.ts';
+import type { Price, Shares, Usdc } from '../domain/money.ts';
+import type { OrderSide } from '../venues/venue.ts';
+import type { Sql } from './db.ts';
+import type { Book } from './ledger-store.ts';
+import { dateOrNull, dec, decOrNull, micros } from './rows.ts';
+
+/** Statuses the tracker polls; `pending` belongs to the executor (and to recovery after a crash) */
+export const TRACKED_STATUSES: readonly LtOrderStatus[] = ['unknown', 'open', 'partially_filled', 'lost'];
+const NOT_TERMINAL_SQL = `('pending', 'unknown', 'open', 'partially_filled', 'lost')`;
+
+/** An order intent, written before any venue call */
+export interface NewIntent {
+  orderId: string;
+  ltOrderId: string;
+  venue: string;
+  clientOrderId: string;
+  userId: string;
+  strategyId: string;
+  ftOrderId: string;
+  leg: string;
+  sourceTradeId: string;
+  tokenId: string;
+  conditionId: string;
+  side: OrderSide;
+  orderType: OrderType;
+  limitPrice: Price;
+  size: Shares;
+  isShadow: boolean;
+  expiresAt: Date | null;
+  signalPrice: Price;
+  signalSizeUsd: Usdc;
+  sourceTradeAt: Date;
+  signalAt: Date;
+  intentAt: Date;
+  bestBid: Price | null;
+  bestAsk: Price | null;
+  mid: Price | null;
+  expectedVwap: Price | null;
+  book: unknown;
+}
+
+/**
+ * Inserts the orders row (unique client_order_id) and its lt_orders row (unique per strategy × signal × leg);
+ * false when the intent exists already, in which case nothing was written
+ */
+export async function insertIntent(tx: Sql, i: NewIntent): Promise<boolean> {
+  const rows = await tx.query(
+    `INSERT INTO orders (order_id, venue, client_order_id, token_id, condition_id, side, order_type, limit_price, size,
+       status, is_shadow, expires_at, lt_user_id, lt_strategy_id, lt_order_id, signal_price, signal_size_usd,
+       source_trade_at, signal_at, intent_at, best_bid, best_ask, mid_price, expected_vwap, book_at_intent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+       $22, $23, $24::jsonb)
+     ON CONFLICT (client_order_id) DO NOTHING RETURNING order_id`,
+    [i.orderId, i.venue, i.clientOrderId, i.tokenId, i.conditionId, i.side, i.orderType, dec(i.limitPrice), dec(i.size),
+      i.isShadow, i.expiresAt?.toISOString() ?? null, i.userId, i.strategyId, i.ltOrderId, dec(i.signalPrice),
+      dec(i.signalSizeUsd), i.sourceTradeAt.toISOString(), i.signalAt.toISOString(), i.intentAt.toISOString(),
+      decOrNull(i.bestBid), decOrNull(i.bestAsk), decOrNull(i.mid), decOrNull(i.expectedVwap), JSON.stringify(i.book)]);
+  if (rows.length === 0) return false;
+  await tx.query(
+    `INSERT INTO lt_orders (lt_order_id, user_id, strategy_id, order_id, ft_order_id, leg, source_trade_id, signal_price,
+       status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)`,
+    [i.ltOrderId, i.userId, i.strategyId, i.orderId, i.ftOrderId, i.leg, i.sourceTradeId, dec(i.signalPrice),
+      i.intentAt.toISOString()]);
+  return true;
+}
+
+export interface LtDisposition {
+  userId: string;
+  strategyId: string;
+  ftOrderId: string;
+  leg: string;
+  disposition: 'ordered' | 'skipped' | 'expired';
+  rule?: string;
+  limit?: string;
+  observed?: string;
+  detail?: string;
+  at: Date;
+}
+
+/** The one disposition of a (strategy, signal, leg); false when one exists (the first decision stands) */
+export async function insertDisposition(tx: Sql, d: LtDisposition): Promise<boolean> {
+  const rows = await tx.query(
+    `INSERT INTO lt_dispositions (user_id, strategy_id, ft_order_id, leg, disposition, rule, limit_value, observed, detail,
+       decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING leg`,
+    [d.userId, d.strategyId, d.ftOrderId, d.leg, d.disposition, d.rule ?? null, d.limit ?? null, d.observed ?? null,
+      d.detail ?? null, d.at.toISOString()]);
+  return rows.length === 1;
+}
+
+export async function dispositionOf(sql: Sql, userId: string, strategyId: string, ftOrderId: string,
+  leg: string): Promise<LtDisposition['disposition'] | null> {
+  const [r] = await sql.query<{ disposition: LtDisposition['disposition'] }>(
+    `SELECT disposition FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2 AND ft_order_id = $3 AND leg = $4`,
+    [userId, strategyId, ftOrderId, leg]);
+  return r?.disposition ?? null;
+}
+
+/** An order as the engine sees it: the orders row, its lt_orders link, and the strategy's TTL */
+export interface LiveOrder {
+  orderId: string;
+  ltOrderId: string;
+  userId: string;
+  strategyId: string;
+  ftOrderId: string;
+  leg: string;
+  clientOrderId: string;
+  venueOrderId: string | null;
+  tokenId: string;
+  conditionId: string;
+  side: OrderSide;
+  orderType: OrderType;
+  limitPrice: Price;
+  size: Shares;
+  filled: Shares;
+  status: LtOrderStatus;
+  isShadow: boolean;
+  book: Book;
+  expiresAt: Date | null;
+  cancelRequestedAt: Date | null;
+  notFoundCount: number;
+  signalPrice: Price;
+  signalAt: Date | null;
+  intentAt: Date;
+  submittedAt: Date | null;
+  ackedAt: Date | null;
+  ttlSeconds: number | null;
+}
+
+const ORDER_SELECT = `SELECT o.order_id, o.lt_order_id, o.lt_user_id, o.lt_strategy_id, l.ft_order_id, l.leg,
+  o.client_order_id, o.venue_order_id, o.token_id, o.condition_id, o.side, o.order_type, o.limit_price::text,
+  o.size::text, o.filled_size::text, o.status, o.is_shadow, o.expires_at, o.cancel_requested_at, o.not_found_count,
+  o.signal_price::text, o.signal_at, o.intent_at, o.submitted_at, o.acked_at, s.order_ttl_seconds
+  FROM orders o JOIN lt_orders l ON l.order_id = o.order_id
+  JOIN lt_strategies s ON s.user_id = o.lt_user_id AND s.strategy_id = o.lt_strategy_id`;
+
+function orderFromRow(r: Record<string, unknown>): LiveOrder {
+  return {
+    orderId: r.order_id as string, ltOrderId: r.lt_order_id as string, userId: r.lt_user_id as string,
+    strategyId: r.lt_strategy_id as string, ftOrderId: r.ft_order_id as string, leg: r.leg as string,
+    clientOrderId: r.client_order_id as string, venueOrderId: (r.venue_order_id as string) ?? null,
+    tokenId: r.token_id as string, conditionId: r.condition_id as string, side: r.side as OrderSide,
+    orderType: r.order_type as OrderType, limitPrice: micros(r.limit_price) as Price, size: micros(r.size) as Shares,
+    filled: micros(r.filled_size) as Shares, status: r.status as LtOrderStatus, isShadow: r.is_shadow as boolean,
+    book: r.is_shadow ? 'shadow' : 'live', expiresAt: dateOrNull(r.expires_at),
+    cancelRequestedAt: dateOrNull(r.cancel_requested_at), notFoundCount: Number(r.not_found_count),
+    signalPrice: micros(r.signal_price) as Price, signalAt: dateOrNull(r.signal_at), intentAt: new Date(r.intent_at as string),
+    submittedAt: dateOrNull(r.submitted_at), ackedAt: dateOrNull(r.acked_at),
+    ttlSeconds: r.order_ttl_seconds === null ? null : Number(r.order_ttl_seconds),
+  };
+}
+
+export async function loadOrder(sql: Sql, orderId: string): Promise<LiveOrder> {
+  const [r] = await sql.query(`${ORDER_SELECT} WHERE o.order_id = $1`, [orderId]);
+  if (!r) throw new InvariantError(`no live order ${orderId}`);
+  return orderFromRow(r);
+}
+
+/** Our orders among venue order ids (fills name the venue's id); ids that are not ours are absent */
+export async function ordersByVenueIds(sql: Sql, venueOrderIds: string[]): Promise<LiveOrder[]> {
+  if (venueOrderIds.length === 0) return [];
+  const rows = await sql.query(`${ORDER_SELECT} WHERE o.venue_order_id = ANY($1::text[])`, [venueOrderIds]);
+  return rows.map(orderFromRow);
+}
+
+/** One page of live (not shadow) orders the tracker polls, in order-id order after `afterOrderId`, optionally of one user or strategy */
+export async function trackedOrdersPage(sql: Sql, afterOrderId: string | null, limit: number,
+  scope: { userId?: string; strategyId?: string } = {}): Promise<LiveOrder[]> {
+  const rows = await sql.query(`${ORDER_SELECT} WHERE NOT o.is_shadow AND o.status = ANY($1::text[])
+    AND ($2::uuid IS NULL OR o.order_id > $2::uuid) AND ($4::uuid IS NULL OR o.lt_user_id = $4::uuid)
+    AND ($5::text IS NULL OR o.lt_strategy_id = $5) ORDER BY o.order_id LIMIT $3`,
+  [TRACKED_STATUSES, afterOrderId, limit, scope.userId ?? null, scope.strategyId ?? null]);
+  return rows.map(orderFromRow);
+}
+
+/** Columns an order update may set; status and filled_size change only together with the expected old values */
+export interface OrderPatch {
+  status?: LtOrderStatus;
+  filled?: Shares;
+  venueOrderId?: string;
+  payload?: unknown;
+  submittedAt?: Date;
+  ackedAt?: Date;
+  firstFillAt?: Date;
+  lastFillAt?: Date;
+  terminalAt?: Date;
+  rejectReason?: string;
+  rejectText?: string;
+  notFoundCount?: number;
+  lastCheckedAt?: Date;
+  cancelRequestedAt?: Date;
+}
+
+const PATCH_COLUMNS: Record<keyof OrderPatch, [string, (v: never) => unknown]> = {
+  status: ['status', (v: string) => v],
+  filled: ['filled_size', (v: bigint) => dec(v)],
+  venueOrderId: ['venue_order_id', (v: string) => v],
+  payload: ['payload', (v: unknown) => JSON.stringify(v)],
+  submittedAt: ['submitted_at', (v: Date) => v.toISOString()],
+  ackedAt: ['acked_at', (v: Date) => v.toISOString()],
+  firstFillAt: ['first_fill_at', (v: Date) => v.toISOString()],
+  lastFillAt: ['last_fill_at', (v: Date) => v.toISOString()],
+  terminalAt: ['terminal_at', (v: Date) => v.toISOString()],
+  rejectReason: ['reject_reason', (v: string) => v],
+  rejectText: ['reject_text', (v: string) => v],
+  notFoundCount: ['not_found_count', (v: number) => v],
+  lastCheckedAt: ['last_checked_at', (v: Date) => v.toISOString()],
+  cancelRequestedAt: ['cancel_requested_at', (v: Date) => v.toISOString()],
+};
+/** How a column combines with what it holds: set once, earliest, latest, or replaced */
+const MERGE: Record<string, (column: string, value: string) => string> = {
+  acked_at: (c, v) => `coalesce(${c}, ${v})`,
+  terminal_at: (c, v) => `coalesce(${c}, ${v})`,
+  submitted_at: (c, v) => `coalesce(${c}, ${v})`,
+  cancel_requested_at: (c, v) => `coalesce(${c}, ${v})`,
+  // Fills may be reported out of order
+  first_fill_at: (c, v) => `least(coalesce(${c}, ${v}), ${v})`,
+  last_fill_at: (c, v) => `greatest(coalesce(${c}, ${v}), ${v})`,
+};
+
+/**
+ * Updates an order only if it still has the status and filled size the caller read (callers hold the
+ * strategy lock, so a miss is a bug, not a race to retry). Mirrors the status into lt_orders
+ */
+export async function updateOrder(tx: Sql, order: Pick<LiveOrder, 'orderId' | 'status' | 'filled'>, patch: OrderPatch): Promise<void> {
+  const sets: string[] = [];
+  const params: unknown[] = [order.orderId, order.status, dec(order.filled)];
+  for (const [key, value] of Object.entries(patch) as [keyof OrderPatch, unknown][]) {
+    if (value === undefined) continue;
+    const [column, encode] = PATCH_COLUMNS[key];
+    params.push((encode as (v: unknown) => unknown)(value));
+    const param = `$${params.length}${column === 'payload' ? '::jsonb' : column.endsWith('_at') ? '::timestamptz' : ''}`;
+    sets.push(`${column} = ${MERGE[column]?.(column, param) ?? param}`);
+  }
+  if (sets.length === 0) return;
+  const rows = await tx.query(`UPDATE orders SET ${sets.join(', ')} WHERE order_id = $1 AND status = $2
+    AND filled_size = $3::numeric RETURNING order_id`, params);
+  if (rows.length !== 1) throw new InvariantError(`order ${order.orderId} changed under the strategy lock`);
+  if (patch.status) await tx.query('UPDATE lt_orders SET status = $2 WHERE order_id = $1', [order.orderId, patch.status]);
+}
+
+/** Stores the prepared order and the submit time, once: false when another caller prepared it first */
+export async function markPrepared(sql: Sql, orderId: string, venueOrderId: string, payload: unknown, at: Date): Promise<boolean> {
+  const rows = await sql.query(`UPDATE orders SET venue_order_id = $2, payload = $3::jsonb, submitted_at = $4
+    WHERE order_id = $1 AND status = 'pending' AND submitted_at IS NULL RETURNING order_id`,
+  [orderId, venueOrderId, JSON.stringify(payload), at.toISOString()]);
+  return rows.length === 1;
+}
+
+export interface FillRow {
+  orderId: string;
+  fillId: string;
+  price: Price;
+  size: Shares;
+  feeAsset: 'shares' | 'usdc';
+  feeAmount: bigint;
+  role: 'taker' | 'maker';
+  venueStatus: string;
+  filledAt: Date;
+  bookedAt: Date;
+}
+
+/** Inserts a fill leg keyed by (order_id, fill_id); false when it was booked before */
+export async function insertFill(tx: Sql, f: FillRow): Promise<boolean> {
+  const rows = await tx.query(
+    `INSERT INTO fills (order_id, fill_id, price, size, fee_asset, fee_amount, role, venue_status, filled_at, booked_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING fill_id`,
+    [f.orderId, f.fillId, dec(f.price), dec(f.size), f.feeAsset, dec(f.feeAmount), f.role, f.venueStatus,
+      f.filledAt.toISOString(), f.bookedAt.toISOString()]);
+  return rows.length === 1;
+}
+
+/** Σ size and Σ price × size (micro² units) of an order's fill legs: the executed VWAP is their ratio */
+export async function fillTotals(sql: Sql, orderId: string): Promise<{ size: Shares; notional: bigint }> {
+  const [r] = await sql.query<{ size: string; notional: string }>(
+    `SELECT coalesce(sum(size), 0)::text AS size, coalesce(sum(price * size * 1000000), 0)::text AS notional
+     FROM fills WHERE order_id = $1`, [orderId]);
+  // price × size has at most 12 decimals, so × 10^6 has at most 6 and reads back exactly, in micro² units
+  return { size: micros(r?.size ?? '0') as Shares, notional: micros(r?.notional ?? '0') };
+}
+
+export interface LtOrderMetrics {
+  executedPrice: Price | null;
+  slippagePct: bigint | null;
+  fillRate: bigint;
+  outcome?: 'OPEN' | 'SOLD' | 'NONE';
+  realizedPnl?: Usdc | null;
+}
+
+export async function updateLtMetrics(tx: Sql, orderId: string, m: LtOrderMetrics): Promise<void> {
+  await tx.query(`UPDATE lt_orders SET executed_price = $2, slippage_pct = $3, fill_rate = $4,
+      outcome = CASE WHEN $5::text IS NOT NULL AND outcome = 'OPEN' THEN $5::text ELSE outcome END,
+      realized_pnl = CASE WHEN $6::numeric IS NOT NULL THEN $6::numeric ELSE realized_pnl END
+    WHERE order_id = $1`,
+  [orderId, decOrNull(m.executedPrice), decOrNull(m.slippagePct), dec(m.fillRate), m.outcome ?? null,
+    decOrNull(m.realizedPnl ?? null)]);
+}
+
+/** Closes the outcome of an lt_order once: only an OPEN row changes (settlement and sells race safely) */
+export async function settleLtOutcome(tx: Sql, orderId: string, outcome: 'WON' | 'LOST' | 'VOID' | 'SOLD' | 'NONE',
+  pnl: Usdc | null): Promise<boolean> {
+  const rows = await tx.query(`UPDATE lt_orders SET outcome = $2, realized_pnl = coalesce($3::numeric, realized_pnl)
+    WHERE order_id = $1 AND outcome = 'OPEN' RETURNING order_id`, [orderId, outcome, decOrNull(pnl)]);
+  return rows.length === 1;
+}
+
+/** What a strategy holds from one FT signal: the entry's shares net of share fees, sells and settlement */
+export interface Position {
+  entryOrderId: string | null;
+  shares: Shares;
+  cost: Usdc;
+  /** Shares offered by exit orders that are not terminal yet */
+  openSellShares: Shares;
+  /** Orders of this position that are not terminal (entry or exits) */
+  openOrders: number;
+  settled: boolean;
+}
+
+export async function positionOf(sql: Sql, userId: string, strategyId: string, ftOrderId: string): Promise<Position> {
+  const [r] = await sql.query<Record<string, unknown>>(
+    `WITH legs AS (SELECT l.order_id, l.leg, o.side, o.status, o.size, o.filled_size FROM lt_orders l
+       JOIN orders o ON o.order_id = l.order_id WHERE l.user_id = $1 AND l.strategy_id = $2 AND l.ft_order_id = $3)
+     SELECT (SELECT order_id FROM legs WHERE leg = 'entry') AS entry_order_id,
+       (SELECT coalesce(sum(f.size - CASE WHEN f.fee_asset = 'shares' THEN f.fee_amount ELSE 0 END), 0)
+         FROM fills f JOIN legs g ON g.order_id = f.order_id WHERE g.side = 'BUY')::text AS bought,
+       (SELECT coalesce(sum(f.size), 0) FROM fills f JOIN legs g ON g.order_id = f.order_id WHERE g.side = 'SELL')::text AS sold,
+       (SELECT coalesce(sum(CASE WHEN e.kind = 'buy_fill' THEN e.amount ELSE -e.cost_basis END), 0)
+         FROM ledger_entries e JOIN legs g ON g.order_id = e.order_id
+         WHERE e.kind IN ('buy_fill', 'sell_fill', 'settlement'))::text AS cost,
+       EXISTS (SELECT 1 FROM ledger_entries e JOIN legs g ON g.order_id = e.order_id WHERE e.kind = 'settlement') AS settled,
+       (SELECT coalesce(sum(size - filled_size), 0) FROM legs WHERE side = 'SELL'
+         AND status IN ${NOT_TERMINAL_SQL})::text AS open_sell,
+       (SELECT count(*) FROM legs WHERE status IN ${NOT_TERMINAL_SQL})::int AS open_orders`,
+    [userId, strategyId, ftOrderId]);
+  const settled = r?.settled === true;
+  const shares = settled ? 0n : micros(r?.bought ?? '0') - micros(r?.sold ?? '0');
+  if (shares < 0n) throw new InvariantError(`position ${strategyId}/${ftOrderId}: sold more than bought`);
+  return {
+    entryOrderId: (r?.entry_order_id as string) ?? null, shares: shares as Shares, cost: micros(r?.cost ?? '0') as Usdc,
+    openSellShares: micros(r?.open_sell ?? '0') as Shares, openOrders: Number(r?.open_orders ?? 0), settled,
+  };
+}
+
+/** An entry order with shares bought, on a closed market, not settled yet */
+export interface SettlementCandidate {
+  orderId: string;
+  userId: string;
+  strategyId: string;
+  ftOrderId: string;
+  tokenId: string;
+  conditionId: string;
+  book: Book;
+}
+
+export async function settlementCandidatesPage(sql: Sql, afterOrderId: string | null, limit: number): Promise<SettlementCandidate[]> {
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT o.order_id, l.user_id, l.strategy_id, l.ft_order_id, o.token_id, o.condition_id, o.is_shadow
+     FROM orders o JOIN lt_orders l ON l.order_id = o.order_id JOIN markets m ON m.condition_id = o.condition_id
+     WHERE l.leg = 'entry' AND m.closed AND o.filled_size > 0 AND ($1::uuid IS NULL OR o.order_id > $1::uuid)
+       AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.order_id = o.order_id AND e.kind = 'settlement')
+     ORDER BY o.order_id LIMIT $2`, [afterOrderId, limit]);
+  return rows.map((r) => ({
+    orderId: r.order_id as string, userId: r.user_id as string, strategyId: r.strategy_id as string,
+    ftOrderId: r.ft_order_id as string, tokenId: r.token_id as string, conditionId: r.condition_id as string,
+    book: r.is_shadow ? 'shadow' : 'live',
+  }));
+}
+

@@ -1,0 +1,77 @@
+/** Exactly once: racing executors place one venue order per signal, and replayed venue updates book one ledger */
+import { afterEach, describe, expect, it } from 'vitest';
+import { price, shares, usdc } from '../../src/domain/money.ts';
+import { bookFill, withLockedOrder } from '../../src/engine/lt-fills.ts';
+import { executeLt } from '../../src/engine/lt-executor.ts';
+import { resetFillCursor, syncLtOrders } from '../../src/engine/lt-tracker.ts';
+import { backendName } from '../support/test-db.ts';
+import { ACCOUNT, createLtWorld, MAKER, YES, type LtWorld } from '../support/lt-world.ts';
+
+describe(`LT exactly once (${backendName})`, () => {
+  let w: LtWorld;
+  afterEach(async () => w?.close());
+
+  it('orders a signal: $10 at the trader price 0.50 buys 20 shares, reserved then filled', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '100']]);
+    await w.buySignal({ price: 0.5 });
+    const report = await w.execute();
+    expect(report).toMatchObject({ strategies: 1, signals: 1, ordered: 1, skipped: 0, errors: [] });
+    expect(report.submissions).toEqual([expect.objectContaining({ outcome: 'accepted', status: 'filled' })]);
+    expect(report.latencies[0]!.latencyMs).toBeGreaterThanOrEqual(0);
+    const [order] = await w.orders();
+    expect(order).toMatchObject({ side: 'BUY', status: 'filled', limit_price: '0.500000', size: '20.000000',
+      filled_size: '20.000000', executed_price: '0.500000', fill_rate: '1.000000', slippage_pct: '0.000000' });
+    const b = await w.checkLedger();
+    expect(b).toMatchObject({ available: usdc('990'), reserved: 0n, positionCost: usdc('10') });
+  });
+
+  it('INV-3: 8 executors racing on the same signals send exactly one venue order and one reservation per signal', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '1000']]);
+    await w.buySignal({ price: 0.5 });
+    w.ft.clock.advance(1000);
+    await w.buySignal({ price: 0.5, size: 50 });
+    const reports = await Promise.all(Array.from({ length: 8 }, () => executeLt(w.deps)));
+    expect(reports.reduce((n, r) => n + r.ordered, 0)).toBe(2);
+    // The race was real: executors that read the signals as pending lost the decision and wrote nothing
+    expect(reports.reduce((n, r) => n + r.duplicates, 0)).toBeGreaterThan(0);
+    expect(reports.flatMap((r) => r.errors)).toEqual([]);
+    expect(w.probe.submits).toBe(2);
+    expect(w.exchange.trades(ACCOUNT)).toHaveLength(2);
+    const db = w.ft.t.db;
+    const [counts] = await db.query<{ orders: number; reserves: number; dispositions: number }>(`SELECT
+      (SELECT count(*)::int FROM orders) AS orders,
+      (SELECT count(*)::int FROM ledger_entries WHERE kind = 'reserve') AS reserves,
+      (SELECT count(*)::int FROM lt_dispositions) AS dispositions`);
+    expect(counts).toEqual({ orders: 2, reserves: 2, dispositions: 2 });
+    expect(await w.checkLedger()).toMatchObject({ available: usdc('980'), positionCost: usdc('20') });
+  });
+
+  it('INV-14: the same venue update replayed 3 times, concurrently, is booked once', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '8']]);
+    await w.buySignal({ price: 0.5 });
+    await w.execute();
+    const [order] = await w.orders();
+    expect(order).toMatchObject({ status: 'partially_filled', filled_size: '8.000000' });
+    // The maker sells into the 12 shares still resting at our 0.50 limit
+    w.exchange.place({ orderId: 'taker-1', account: MAKER, tokenId: YES, side: 'SELL', price: price('0.50'), size: shares('12'),
+      orderType: 'GTC' });
+    const fills = (await w.sim.fillsSince(null)).fills.filter((f) => f.venueOrderId === order!.venue_order_id);
+    expect(fills).toHaveLength(2);
+    const replay = () => withLockedOrder(w.ft.t.db, order!.order_id as string, async (tx, o) => {
+      let current = o;
+      for (const f of fills) current = (await bookFill(tx, current, f, w.ft.clock.now())).order;
+    });
+    await Promise.all([replay(), replay(), replay(), syncLtOrders(w.deps), syncLtOrders(w.deps)]);
+    resetFillCursor(w.venue);
+    await syncLtOrders(w.deps);
+    const [after] = await w.orders();
+    expect(after).toMatchObject({ status: 'filled', filled_size: '20.000000' });
+    const [n] = await w.ft.t.db.query<{ fills: number; entries: number }>(`SELECT (SELECT count(*)::int FROM fills) AS fills,
+      (SELECT count(*)::int FROM ledger_entries WHERE kind = 'buy_fill') AS entries`);
+    expect(n).toEqual({ fills: 2, entries: 2 });
+    expect(await w.checkLedger()).toMatchObject({ available: usdc('990'), reserved: 0n, positionCost: usdc('10') });
+  });
+});

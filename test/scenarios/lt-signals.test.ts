@@ -1,0 +1,91 @@
+/** Signal intake: nothing before launch, the age limit, and exactly one disposition for every signal across page boundaries */
+import { afterEach, describe, expect, it } from 'vitest';
+import { executeLt } from '../../src/engine/lt-executor.ts';
+import { pendingSignals } from '../../src/engine/lt-signals.ts';
+import { stopLtStrategy } from '../../src/engine/lt-strategies.ts';
+import { getLtStrategy } from '../../src/store/lt-strategy-store.ts';
+import { backendName } from '../support/test-db.ts';
+import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
+
+describe(`LT signals (${backendName})`, () => {
+  let w: LtWorld;
+  afterEach(async () => w?.close());
+
+  /** Signals of the strategy's wallet since launch that have no disposition, entries and exits */
+  async function undisposed(): Promise<number> {
+    const s = (await getLtStrategy(w.ft.t.db, w.userId, w.strategyId))!;
+    let n = 0;
+    for await (const _ of pendingSignals(w.ft.t.db, s, 2)) n += 1;
+    return n;
+  }
+
+  it('INV-2: a signal from before launched_at never executes, not even after a stop and relaunch', async () => {
+    w = await createLtWorld({ launch: false });
+    w.asks([['0.50', '1000']]);
+    await w.buySignal({ price: 0.5 });
+    w.ft.clock.advance(10_000);
+    await w.launch();
+    await w.buySignal({ price: 0.5 });
+    const report = await w.execute();
+    expect(report).toMatchObject({ signals: 1, ordered: 1 });
+    const [before, after] = await w.ft.t.db.query<{ n: number }>(`SELECT count(d.leg)::int AS n FROM ft_orders o
+      LEFT JOIN lt_dispositions d ON d.ft_order_id = o.order_id GROUP BY o.order_id, o.order_time ORDER BY o.order_time`);
+    expect([before!.n, after!.n]).toEqual([0, 1]);
+    const deps = { db: w.ft.t.db, clock: w.ft.clock };
+    await stopLtStrategy(deps, w.userId, w.strategyId);
+    w.ft.clock.advance(10_000);
+    await w.launch();
+    expect((await w.execute()).signals).toBe(0);
+    expect(w.probe.submits).toBe(1);
+  });
+
+  it('INV-2: a signal older than max_signal_age_seconds expires with its reason and is never sent', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '1000']]);
+    await w.buySignal({ price: 0.5 });
+    w.ft.clock.advance(301_000);
+    const report = await w.execute();
+    expect(report).toMatchObject({ expired: 1, ordered: 0 });
+    expect(await w.dispositions()).toEqual([expect.objectContaining({
+      disposition: 'expired', rule: 'max_signal_age', limit_value: '300s', observed: '301s' })]);
+    expect(w.probe.submits).toBe(0);
+    expect((await w.execute()).signals).toBe(0);
+  });
+
+  it('INV-1/INV-4: every entry and exit ends in exactly one disposition, across small pages and racing runs', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '1000']]);
+    const launchedAt = w.ft.clock.now().getTime() / 1000;
+    w.ft.clock.advance(400_000);
+    for (const price of [0.5, 0.5, 0.4, 0.5, 0.5]) { // 0.40 is 25 % under the book: skipped for slippage
+      await w.buySignal({ price });
+      w.ft.clock.advance(1000);
+    }
+    await w.buySignal({ price: 0.5, timestamp: launchedAt + 10 }); // after launch, but older than 300 s: expired
+    w.bids([['0.49', '1000']]);
+    await w.sellSignal({ price: 0.49, size: 200 }); // the trader sells 200 of her 600: every paper order closes a third
+    const deps = { ...w.deps, signalPageSize: 2 };
+    const reports = await Promise.all([executeLt(deps), executeLt(deps), executeLt(deps)]);
+    expect(reports.flatMap((r) => r.errors)).toEqual([]);
+    expect(await undisposed()).toBe(0);
+    const rows = await w.dispositions();
+    const byKind = (d: string, leg: RegExp) => rows.filter((r) => r.disposition === d && leg.test(r.leg as string)).length;
+    expect({
+      entriesOrdered: byKind('ordered', /^entry$/), skipped: byKind('skipped', /^entry$/), expired: byKind('expired', /^entry$/),
+      exitsOrdered: byKind('ordered', /^exit:/), total: rows.length,
+    }).toEqual({ entriesOrdered: 4, skipped: 1, expired: 1, exitsOrdered: 4, total: 10 });
+    expect(w.probe.submits).toBe(8);
+    await w.checkLedger();
+  });
+
+  it('INV-4: a per-run budget leaves the rest for the next run instead of dropping it', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '1000']]);
+    for (let i = 0; i < 5; i++) await w.buySignal({ price: 0.5 });
+    const first = await executeLt({ ...w.deps, signalBudget: 3, signalPageSize: 2 });
+    expect(first).toMatchObject({ signals: 3, ordered: 3 });
+    expect(await undisposed()).toBe(2);
+    expect(await executeLt({ ...w.deps, signalBudget: 3 })).toMatchObject({ signals: 2, ordered: 2 });
+    expect(await undisposed()).toBe(0);
+  });
+});

@@ -1,0 +1,198 @@
+/** An LT test world: the FT world plus a user, a launched LT strategy, a simulated exchange and venue with a seeded book, and ledger checks */
+import { expect } from 'vitest';
+import type { Balances } from '../../src/domain/ledger.ts';
+import { isConserved } from '../../src/domain/ledger.ts';
+import { costOf, price, ratio, shares, usdc, type Price, type Shares } from '../../src/domain/money.ts';
+import { executeLt, type LtExecutorDeps } from '../../src/engine/lt-executor.ts';
+import { resolveLt } from '../../src/engine/lt-resolve.ts';
+import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategies.ts';
+import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
+import { balancesOf, orderLedgerOf } from '../../src/store/ledger-store.ts';
+import { createUser } from '../../src/store/user-store.ts';
+import { COLLATERAL, SimExchange } from '../../src/venues/sim/exchange.ts';
+import { createSimulatedVenue, type SimulatedVenue } from '../../src/venues/sim/simulated-venue.ts';
+import type { StatusRead, Venue } from '../../src/venues/venue.ts';
+import { CID, copyAll, createFtWorld, market, NO, record, YES, type FtWorld } from './ft-world.ts';
+
+export { CID, NO, YES };
+export const ACCOUNT = 'tandem';
+export const MAKER = 'maker';
+export const SIGNER = '0x' + 'c'.repeat(40);
+
+/** Counts venue calls and lets a test hide orders from `orderStatus` (a venue that answers "not found") */
+export interface VenueProbe {
+  submits: number;
+  statusReads: number;
+  cancels: number;
+  hidden: Set<string>;
+  statusError: boolean;
+  /** Runs just before a cancel reaches the venue (e.g. a fill that lands first) */
+  beforeCancel: (() => void) | null;
+}
+
+function probed(inner: SimulatedVenue): { venue: Venue; probe: VenueProbe } {
+  const probe: VenueProbe = { submits: 0, statusReads: 0, cancels: 0, hidden: new Set(), statusError: false, beforeCancel: null };
+  const venue: Venue = {
+    name: inner.name,
+    marketInfo: (t) => inner.marketInfo(t),
+    orderBook: (t) => inner.orderBook(t),
+    prepare: (r) => inner.prepare(r),
+    submit: (o) => ((probe.submits += 1), inner.submit(o)),
+    cancel: (id) => {
+      probe.cancels += 1;
+      probe.beforeCancel?.();
+      return inner.cancel(id);
+    },
+    orderStatus: async (id): Promise<StatusRead> => {
+      probe.statusReads += 1;
+      if (probe.statusError) return { kind: 'error', detail: 'HTTP 429' };
+      return probe.hidden.has(id) ? { kind: 'not_found' } : inner.orderStatus(id);
+    },
+    openOrders: () => inner.openOrders(),
+    fillsSince: (c) => inner.fillsSince(c),
+    availableCollateral: () => inner.availableCollateral(),
+  };
+  return { venue, probe };
+}
+
+export interface LtWorldOptions {
+  /** lt_strategies settings (input form), e.g. { order_type: 'GTD', order_ttl_seconds: 120 } */
+  settings?: Record<string, unknown>;
+  /** The FT wallet (copy-all with a $10 bet by default) */
+  wallet?: Parameters<typeof copyAll>[0];
+  feeRate?: string;
+  launch?: boolean;
+}
+
+export interface LtWorld {
+  ft: FtWorld;
+  exchange: SimExchange;
+  sim: SimulatedVenue;
+  venue: Venue;
+  probe: VenueProbe;
+  deps: LtExecutorDeps;
+  userId: string;
+  strategyId: string;
+  launch(): Promise<void>;
+  /** Ingests the trader's BUY (or SELL) of YES at the current clock time */
+  buySignal(over?: Record<string, unknown>): Promise<void>;
+  sellSignal(over?: Record<string, unknown>): Promise<void>;
+  /** The executor, tracker and settlement jobs, each followed by `checkLedger` */
+  execute(): ReturnType<typeof executeLt>;
+  sync(): ReturnType<typeof syncLtOrders>;
+  resolve(): ReturnType<typeof resolveLt>;
+  /** The maker rests asks / bids on YES */
+  asks(levels: [string, string][]): void;
+  bids(levels: [string, string][]): void;
+  /** The maker sells into (or buys from) our resting orders: a taker order from the maker's account */
+  takeFromMaker(side: 'BUY' | 'SELL', p: string, size: string): void;
+  /** Asserts the ledger identities and per-order reservations, and returns the balances */
+  checkLedger(): Promise<Balances>;
+  orders(): Promise<Record<string, unknown>[]>;
+  dispositions(): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+let seq = 0;
+
+export async function createLtWorld(options: LtWorldOptions = {}): Promise<LtWorld> {
+  const ft = await createFtWorld();
+  const clock = ft.clock;
+  await ft.addWallet(copyAll(options.wallet));
+  const exchange = new SimExchange(clock);
+  exchange.addMarket({
+    conditionId: CID, question: 'Will it rain in Paris?', slug: 'rain-paris',
+    tokens: [{ tokenId: YES, outcome: 'Yes' }, { tokenId: NO, outcome: 'No' }], tickSize: 10_000n, minSize: shares('5'),
+    negRisk: false, fee: { rate: ratio(options.feeRate ?? '0'), exponent: 1 }, acceptingOrders: true, endTime: null,
+    closed: false, payouts: null,
+  });
+  exchange.credit(ACCOUNT, COLLATERAL, usdc('100000'));
+  for (const asset of [COLLATERAL, YES, NO]) exchange.credit(MAKER, asset, usdc('1000000'));
+  const sim = createSimulatedVenue({ exchange, account: ACCOUNT, clock, sleep: async () => undefined });
+  const { venue, probe } = probed(sim);
+  const db = ft.t.db;
+  const { user } = await createUser(db, `u${++seq}`);
+  const created = await createLtStrategy({ db, clock }, user.userId, {
+    ft_wallet_id: 'FT_COPY_ALL', starting_capital: '1000', wallet_address: SIGNER, ...options.settings,
+  });
+  if (!created.ok) throw new Error(`create: ${JSON.stringify(created.error)}`);
+  const strategyId = created.value.strategyId;
+  const deps: LtExecutorDeps = { db, venue, clock, signerAddress: SIGNER };
+  const place = (side: 'BUY' | 'SELL', levels: [string, string][]) => {
+    for (const [p, size] of levels) {
+      const r = exchange.place({ orderId: `mk-${++seq}`, account: MAKER, tokenId: YES, side, price: price(p), size: shares(size), orderType: 'GTC' });
+      if (!r.ok) throw new Error(`seed: ${r.message}`);
+    }
+  };
+  const signal = async (over: Record<string, unknown>) => {
+    const report = await ft.ingest([record({ timestamp: Math.floor(clock.now().getTime() / 1000), ...over })]);
+    if (report.newTrades !== 1) throw new Error(`signal not ingested: ${JSON.stringify(report)}`);
+  };
+  const world: LtWorld = {
+    ft, exchange, sim, venue, probe, deps, userId: user.userId, strategyId,
+    launch: async () => {
+      const r = await launchLtStrategy({ db, clock }, user.userId, strategyId);
+      if (!r.ok) throw new Error(`launch: ${JSON.stringify(r.error)}`);
+    },
+    buySignal: (over = {}) => signal(over),
+    sellSignal: (over = {}) => signal({ side: 'SELL', ...over }),
+    // Every command is followed by the ledger checks, so the identities are asserted after each step
+    execute: () => checked(world, executeLt(deps)),
+    sync: () => checked(world, syncLtOrders(deps)),
+    resolve: () => checked(world, resolveLt(deps)),
+    asks: (levels) => place('SELL', levels),
+    takeFromMaker: (side, p, size) => {
+      const r = exchange.place({ orderId: `mk-${++seq}`, account: MAKER, tokenId: YES, side, price: price(p), size: shares(size), orderType: 'FAK' });
+      if (!r.ok) throw new Error(`take: ${r.message}`);
+    },
+    bids: (levels) => place('BUY', levels),
+    checkLedger: () => checkLedger(world),
+    orders: () => db.query(`SELECT o.order_id, o.side, o.status, o.order_type, o.limit_price::text, o.size::text,
+      o.filled_size::text, o.venue_order_id, o.expires_at, o.is_shadow, l.leg, l.outcome, l.realized_pnl::text,
+      l.executed_price::text, l.fill_rate::text, l.slippage_pct::text
+      FROM orders o JOIN lt_orders l ON l.order_id = o.order_id ORDER BY o.intent_at, l.leg`),
+    dispositions: () => db.query(`SELECT ft_order_id, leg, disposition, rule, limit_value, observed FROM lt_dispositions
+      ORDER BY decided_at, leg`),
+    close: () => ft.close(),
+  };
+  if (options.launch !== false) await world.launch();
+  return world;
+}
+
+async function checked<T>(w: LtWorld, command: Promise<T>): Promise<T> {
+  const result = await command;
+  await checkLedger(w);
+  return result;
+}
+
+/**
+ * The ledger checks run after every command: the identity available + locked + cooldown = deposits −
+ * withdrawals + realized (INV-17), no bucket below zero, every resting BUY reserved at least limit × open
+ * size and every finished order reserved nothing (INV-10, INV-14), and Σ realized P&L of the orders equals
+ * the ledger's (INV-21)
+ */
+async function checkLedger(w: LtWorld): Promise<Balances> {
+  const db = w.ft.t.db;
+  const book = (await db.query<{ mode: 'live' | 'shadow' }>('SELECT mode FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2',
+    [w.userId, w.strategyId]))[0]!.mode;
+  const b = await balancesOf(db, w.userId, w.strategyId, book);
+  expect(isConserved(b), 'available + locked + cooldown = net deposits + realized').toBe(true);
+  for (const o of await w.orders()) {
+    if (o.side !== 'BUY' || o.is_shadow !== (book === 'shadow')) continue;
+    const led = await orderLedgerOf(db, o.order_id as string);
+    const open = ['pending', 'unknown', 'open', 'partially_filled'].includes(o.status as string);
+    const remaining = (shares(o.size as string) - shares(o.filled_size as string)) as Shares;
+    const need = open && remaining > 0n ? costOf(remaining, price(o.limit_price as string) as Price) : 0n;
+    if (open) expect(led.reserved >= need, `order ${o.order_id} reserves ≥ limit × open size`).toBe(true);
+    else if (o.status !== 'lost') expect(led.reserved, `finished order ${o.order_id} reserves nothing`).toBe(0n);
+  }
+  const [pnl] = await db.query<{ total: string }>(`SELECT coalesce(sum(realized_pnl), 0)::text AS total FROM lt_orders l
+    JOIN orders o ON o.order_id = l.order_id WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3`,
+  [w.userId, w.strategyId, book === 'shadow']);
+  expect(usdc(pnl!.total), 'Σ realized P&L of orders = ledger realized P&L').toBe(b.realizedPnl);
+  return b;
+}
+
+/** The FT market with a final payout (for the FT resolver, which stores it for LT settlement) */
+export const finalMarket = (payouts: [bigint, bigint]) =>
+  market({ closed: true, resolutionStatus: 'resolved', outcomePrices: payouts, closedTime: new Date('2026-03-02T00:00:00Z') });
