@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { foldLedger, isConserved, type LedgerEntry } from '../domain/ledger.ts';
 import { price, ratio, shares, usdc, type Usdc } from '../domain/money.ts';
 import { Prng } from '../domain/prng.ts';
-import { balancesFromTotals, type LedgerTotals } from '../store/ledger-store.ts';
+import { balancesFromSums, type LedgerSums } from '../domain/ledger.ts';
 import {
   entryShares, exitShares, limitPriceFor, pctText, slippageOf, toleranceOf, viewOf, walkBook,
 } from './lt-pricing.ts';
@@ -87,19 +87,19 @@ describe('ledger balances from per-kind sums', () => {
   it('equals the row-by-row fold of the domain for 200 random lives, and conserves', () => {
     for (let seed = 1; seed <= 200; seed++) {
       const life = randomLife(new Prng(seed));
-      const totals: LedgerTotals = {};
+      const totals: LedgerSums = {};
       for (const e of life) {
         const t = (totals[e.kind] ??= { amount: 0n, costBasis: 0n });
         t.amount += e.amount;
         t.costBasis += e.costBasis ?? 0n;
       }
-      const summed = balancesFromTotals(totals);
+      const summed = balancesFromSums(totals);
       expect(summed).toEqual(foldLedger(life));
       expect(isConserved(summed)).toBe(true);
     }
   });
 
   it('refuses sums that leave a bucket below zero', () => {
-    expect(() => balancesFromTotals({ deposit: { amount: 5n, costBasis: 0n }, reserve: { amount: 6n, costBasis: 0n } })).toThrow();
+    expect(() => balancesFromSums({ deposit: { amount: 5n, costBasis: 0n }, reserve: { amount: 6n, costBasis: 0n } })).toThrow();
   });
 });

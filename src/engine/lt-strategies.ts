@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { InvariantError } from '../domain/errors.ts';
 import type { FtWallet } from '../domain/ft-wallet.ts';
-import { applyEntry, equityOf, isConserved, lockedOf } from '../domain/ledger.ts';
+import { applyEntry, balancesFromSums, equityOf, isConserved, lockedOf } from '../domain/ledger.ts';
 import type { LtMode, LtStrategy } from '../domain/lt-strategy.ts';
 import { decimalText, divRound, formatMicros, parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
 import { err, ok, type Result } from '../domain/result.ts';
@@ -11,7 +11,7 @@ import { drawdownOf } from '../domain/risk.ts';
 import type { Db, Sql } from '../store/db.ts';
 import {
   getKillSwitch, getLtStrategy, hasLedgerRef, insertLedgerEntry, insertLtAudit, insertLtStrategy, launchSnapshot,
-  ledgerSums, listLaunchedStrategies, lockLtStrategy, markLaunched, setKillSwitch, updateLtStrategy, balancesFromSums,
+  ledgerSums, listLaunchedStrategies, lockLtStrategy, markLaunched, setKillSwitch, updateLtStrategy,
   encodeFtConfig, type KillSwitch,
 } from '../store/lt-strategy-store.ts';
 import { getWallet } from '../store/wallet-store.ts';

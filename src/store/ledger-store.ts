@@ -1,10 +1,11 @@
 /** The LT capital ledger in SQL: idempotent appends keyed by (strategy, book, kind, ref), balances as sums, and the risk aggregates */
 import { randomUUID } from 'node:crypto';
 import { InvariantError } from '../domain/errors.ts';
-import { equityOf, type Balances, type LedgerKind } from '../domain/ledger.ts';
+import { balancesFromSums, equityOf, type Balances, type LedgerKind } from '../domain/ledger.ts';
 import type { LtMode } from '../domain/lt-strategy.ts';
 import type { Usdc } from '../domain/money.ts';
 import type { Sql } from './db.ts';
+import { ledgerSums } from './lt-strategy-store.ts';
 import { dec, decOrNull, micros } from './rows.ts';
 
 export type Book = LtMode;
@@ -51,40 +52,9 @@ export async function appendEntries(tx: Sql, entries: readonly LedgerWrite[]): P
 }
 
 /** Per kind: Σ amount and Σ cost basis */
-export type LedgerTotals = Partial<Record<LedgerKind, { amount: bigint; costBasis: bigint }>>;
-
-/**
- * The fold of the ledger in closed form. Every kind moves cash linearly between buckets, so the fold of the
- * per-kind sums equals the fold of the rows in any order (a unit test checks it against `foldLedger`). Rows
- * of one transaction share a timestamp, so there is no replay order to fold in; a bucket below zero is a bug
- */
-export function balancesFromTotals(t: LedgerTotals): Balances {
-  const a = (k: LedgerKind) => t[k]?.amount ?? 0n;
-  const b = (k: LedgerKind) => t[k]?.costBasis ?? 0n;
-  const u = (v: bigint) => v as Usdc;
-  const out: Balances = {
-    available: u(a('deposit') - a('withdrawal') - a('reserve') + a('release') + a('sell_fill') - a('fee') + a('redemption')),
-    reserved: u(a('reserve') - a('release') - a('buy_fill')),
-    positionCost: u(a('buy_fill') - b('sell_fill') - b('settlement')),
-    cooldown: u(a('settlement') - a('redemption')),
-    realizedPnl: u(a('sell_fill') - b('sell_fill') + a('settlement') - b('settlement') - a('fee')),
-    fees: u(a('fee')),
-    netDeposits: u(a('deposit') - a('withdrawal')),
-  };
-  for (const k of ['available', 'reserved', 'positionCost', 'cooldown'] as const) {
-    if (out[k] < 0n) throw new InvariantError(`ledger: ${k} is negative (${out[k]})`);
-  }
-  return out;
-}
-
-/** The balances of one strategy's book: a sum over all of its entries (one aggregate, never a truncated read) */
+/** The balances of one strategy's book: one aggregate over all of its entries (never a truncated read) */
 export async function balancesOf(sql: Sql, userId: string, strategyId: string, book: Book): Promise<Balances> {
-  const rows = await sql.query<{ kind: LedgerKind; amount: string; basis: string }>(
-    `SELECT kind, sum(amount)::text AS amount, coalesce(sum(cost_basis), 0)::text AS basis FROM ledger_entries
-     WHERE user_id = $1 AND strategy_id = $2 AND book = $3 GROUP BY kind`, [userId, strategyId, book]);
-  const totals: LedgerTotals = {};
-  for (const r of rows) totals[r.kind] = { amount: micros(r.amount), costBasis: micros(r.basis) };
-  return balancesFromTotals(totals);
+  return balancesFromSums(await ledgerSums(sql, userId, strategyId, book));
 }
 
 /** The parts of the risk snapshot that are not balances */

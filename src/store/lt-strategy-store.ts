@@ -2,10 +2,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { InvariantError } from '../domain/errors.ts';
 import type { FtWallet } from '../domain/ft-wallet.ts';
-import type { Balances, LedgerKind } from '../domain/ledger.ts';
+import type { LedgerKind, LedgerSums } from '../domain/ledger.ts';
 import { ltStrategyId, type LtMode, type LtStrategy } from '../domain/lt-strategy.ts';
 import { formatMicros, parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
-import type { OrderType } from '../venues/venue.ts';
+import type { OrderType } from '../domain/lt-order.ts';
 import type { Sql } from './db.ts';
 import { dateOrNull, dec, micros, microsOrNull } from './rows.ts';
 
@@ -218,7 +218,6 @@ export async function hasLedgerRef(sql: Sql, userId: string, strategyId: string,
 }
 
 /** Per kind: the sum of amounts and of cost bases, for one strategy's book (kinds never booked are absent) */
-export type LedgerSums = Partial<Record<LedgerKind, { amount: Usdc; costBasis: Usdc }>>;
 
 export async function ledgerSums(sql: Sql, userId: string, strategyId: string, book: LtMode): Promise<LedgerSums> {
   const rows = await sql.query<{ kind: LedgerKind; amount: string; basis: string }>(`SELECT kind, sum(amount)::text AS amount,
@@ -227,26 +226,6 @@ export async function ledgerSums(sql: Sql, userId: string, strategyId: string, b
   const sums: LedgerSums = {};
   for (const r of rows) sums[r.kind] = { amount: micros(r.amount) as Usdc, costBasis: micros(r.basis) as Usdc };
   return sums;
-}
-
-/**
- * The fold of a ledger from its per-kind sums. Every entry moves cash linearly between buckets, so the
- * fold of the sums equals the fold of the rows in any order (tested against foldLedger); rows of one
- * transaction share a timestamp, so their order is not a replay order, and summing in SQL is cheaper
- */
-export function balancesFromSums(sums: LedgerSums): Balances {
-  const a = (k: keyof LedgerSums) => sums[k]?.amount ?? 0n;
-  const b = (k: keyof LedgerSums) => sums[k]?.costBasis ?? 0n;
-  const u = (v: bigint) => v as Usdc;
-  return {
-    available: u(a('deposit') - a('withdrawal') - a('reserve') + a('release') + a('sell_fill') - a('fee') + a('redemption')),
-    reserved: u(a('reserve') - a('release') - a('buy_fill')),
-    positionCost: u(a('buy_fill') - b('sell_fill') - b('settlement')),
-    cooldown: u(a('settlement') - a('redemption')),
-    realizedPnl: u(a('sell_fill') - b('sell_fill') + a('settlement') - b('settlement') - a('fee')),
-    fees: u(a('fee')),
-    netDeposits: u(a('deposit') - a('withdrawal')),
-  };
 }
 
 // ---- The FT configuration snapshot stored by the first launch
