@@ -18,6 +18,8 @@ export const ENV = z.object({
   /** Defaults depend on FT_SOURCE (see CRON_DEFAULTS) */
   FT_SYNC_CRON: z.string().optional(),
   FT_RESOLVE_CRON: z.string().optional(),
+  LT_EXECUTE_CRON: z.string().optional(),
+  LT_RESOLVE_CRON: z.string().optional(),
   FT_OVERLAP_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(10),
   FT_FETCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   SCORER: z.enum(['none', 'logistic', 'http']).default('logistic'),
@@ -40,8 +42,8 @@ export const ENV = z.object({
 
 /** Cadences per trade source: the simulated world moves in seconds, Polymarket is polled by the minute */
 export const CRON_DEFAULTS = {
-  sim: { sync: '*/5 * * * * *', resolve: '*/10 * * * * *' },
-  other: { sync: '*/1 * * * *', resolve: '*/10 * * * *' },
+  sim: { sync: '*/5 * * * * *', resolve: '*/10 * * * * *', ltExecute: '*/10 * * * * *', ltResolve: '*/30 * * * * *' },
+  other: { sync: '*/1 * * * *', resolve: '*/10 * * * *', ltExecute: '*/2 * * * *', ltResolve: '*/10 * * * *' },
 } as const;
 
 export interface Config {
@@ -55,6 +57,8 @@ export interface Config {
   gammaUrl: string;
   ftSyncCron: string;
   ftResolveCron: string;
+  ltExecuteCron: string;
+  ltResolveCron: string;
   ftOverlapMs: number;
   ftFetchConcurrency: number;
   scorer: { kind: 'none' } | { kind: 'logistic'; coefficients: LogisticCoefficients } | { kind: 'http'; url: string };
@@ -90,6 +94,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     ftSource: e.FT_SOURCE, dataApiUrl: e.DATA_API_URL, gammaUrl: e.GAMMA_URL,
     ftSyncCron: e.FT_SYNC_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].sync,
     ftResolveCron: e.FT_RESOLVE_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].resolve,
+    ltExecuteCron: e.LT_EXECUTE_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].ltExecute,
+    ltResolveCron: e.LT_RESOLVE_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].ltResolve,
     ftOverlapMs: e.FT_OVERLAP_MINUTES * 60_000,
     ftFetchConcurrency: e.FT_FETCH_CONCURRENCY, scorer: scorerOf(e), seedDemo: e.SEED_DEMO,
     simSeed: e.SIM_SEED, simStepMs: e.SIM_STEP_MS, venue: venueOf(e),

@@ -5,7 +5,11 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './api/app.ts';
 import type { Config } from './config.ts';
 import { systemClock } from './engine/clock.ts';
-import { type FtDeps } from './engine/ft-engine.ts';
+import { FT_ORDERS_CHANNEL, type FtDeps } from './engine/ft-engine.ts';
+import { executeLt, type LtExecutorDeps } from './engine/lt-executor.ts';
+import { recoverLt } from './engine/lt-recovery.ts';
+import { resolveLt } from './engine/lt-resolve.ts';
+import { syncLtOrders } from './engine/lt-tracker.ts';
 import { resolveFtMarkets } from './engine/ft-resolve.ts';
 import { syncFtOnce } from './engine/ft-sync.ts';
 import type { Clock, Log, MarketSource, Scorer, TradeSource } from './engine/ports.ts';
@@ -96,6 +100,20 @@ function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
   return jobs;
 }
 
+/** lt-execute books what the venue reports, then mirrors new signals; lt-resolve settles and redeems */
+function ltJobs(deps: LtExecutorDeps, config: Config): Job[] {
+  return [
+    { name: 'lt-execute', cron: config.ltExecuteCron, run: async () => ({ sync: await syncLtOrders(deps), execute: await executeLt(deps) }) },
+    { name: 'lt-resolve', cron: config.ltResolveCron, run: () => resolveLt(deps) },
+  ];
+}
+
+/** The address that signs live orders (Polymarket); the simulated venue has none to check */
+const signerOf = (venue: Venue): string | null => {
+  const address = (venue as Venue & { address?: string }).address;
+  return typeof address === 'string' ? address.toLowerCase() : null;
+};
+
 /** Creates the first operator when there is none, writing the token to a file only its owner can read */
 async function bootstrapOperator(db: Db, config: Config): Promise<string | null> {
   if ((await countUsers(db)) > 0) return null;
@@ -121,7 +139,12 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const venue = await venueFor(config, clock, log, feeds.exchange);
     log.info('venue ready', { venue: venue.name });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
-    const scheduler = startScheduler(ftJobs(ftDeps, feeds, config), { db, clock, log });
+    const ltDeps = { db, venue, clock, signerAddress: signerOf(venue) };
+    // Before any trading: settle what a crash left pending and reconcile with the venue
+    const recovery = await recoverLt(ltDeps);
+    log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
+    const scheduler = startScheduler([...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config)], { db, clock, log });
+    const unlisten = await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger('lt-execute'));
     const app = createApp({ db, clock, log, version: VERSION, runJob: (name) => scheduler.runNow(name) });
     const { server, port } = await listen(app.fetch, config);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
@@ -132,6 +155,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
       stop: async () => {
         if (kickoff) clearTimeout(kickoff);
         timer?.stop();
+        await unlisten();
         await scheduler.stop();
         await (venue as Venue & { close?: () => Promise<void> }).close?.();
         await new Promise<void>((done) => server.close(() => done()));

@@ -38,7 +38,9 @@ export interface IngestReport {
   errors: FetchError[];
 }
 
-const FT_ENGINE_LOCK = 7_402_100; // one evaluating process at a time, so each wallet's cash is read once
+const FT_ENGINE_LOCK = 7_402_100;
+/** NOTIFY channel announcing new paper orders (the payload is how many) */
+export const FT_ORDERS_CHANNEL = 'tandem_ft_orders'; // one evaluating process at a time, so each wallet's cash is read once
 
 /** Ingests raw Data API records from `source`, evaluates the new trades, and reports what happened */
 export async function ingestTrades(deps: FtDeps, records: unknown[], source: string): Promise<IngestReport> {
@@ -52,6 +54,8 @@ export async function ingestTrades(deps: FtDeps, records: unknown[], source: str
     const trades = prepared.trades.filter((t) => fresh.has(t.key)).sort(byTradeTime);
     const run = new BatchRun(tx, deps, prepared.markets);
     await run.evaluateAll(trades);
+    // Delivered at commit, to this process and any other listening (the LT executor's trigger)
+    if (run.ordersCreated > 0) await tx.query('SELECT pg_notify($1, $2)', [FT_ORDERS_CHANNEL, String(run.ordersCreated)]);
     return { newTrades: trades.length, ordersCreated: run.ordersCreated, exits: run.exits, skipped: run.skipped };
   });
   if (report.ordersCreated > 0) deps.onOrders?.(report.ordersCreated);

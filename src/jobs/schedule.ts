@@ -20,11 +20,14 @@ export interface JobNow {
 export interface Scheduler {
   /** Runs a job now (skipped if it is already running); resolves with its report */
   runNow(name: string): Promise<JobNow>;
+  /** Event-driven run: now, or once more right after the current run if one is under way */
+  trigger(name: string): void;
   stop(): Promise<void>;
 }
 
 export function startScheduler(jobs: Job[], deps: { db: Db; clock: Clock; log: Log }): Scheduler {
   const running = new Map<string, Promise<unknown>>();
+  const again = new Set<string>();
   const execute = async (job: Job): Promise<JobNow> => {
     if (running.has(job.name)) return { ran: false, reason: 'already running' };
     const work = recordRun(job, deps);
@@ -33,6 +36,7 @@ export function startScheduler(jobs: Job[], deps: { db: Db; clock: Clock; log: L
       return { ran: true, report: await work };
     } finally {
       running.delete(job.name);
+      if (again.delete(job.name)) void execute(job).catch(() => undefined);
     }
   };
   const crons = jobs.map((job) => new Cron(job.cron, { name: job.name, protect: true }, async () => {
@@ -44,7 +48,14 @@ export function startScheduler(jobs: Job[], deps: { db: Db; clock: Clock; log: L
       if (!job) return { ran: false, reason: `no ${name} job is configured` };
       return execute(job);
     },
+    trigger: (name) => {
+      const job = jobs.find((j) => j.name === name);
+      if (!job) return;
+      if (running.has(name)) again.add(name);
+      else void execute(job).catch(() => undefined);
+    },
     stop: async () => {
+      again.clear();
       for (const c of crons) c.stop();
       await Promise.allSettled(running.values());
     },

@@ -1,0 +1,71 @@
+/**
+ * Recovery on start, before any trading: orders a crash left `pending` are settled one way or the other,
+ * open orders and fills are reconciled with the venue, and anything the venue shows that Tandem cannot
+ * explain pauses every live strategy with a reason, until an operator resumes it
+ */
+import type { Db } from '../store/db.ts';
+import { insertLtAudit, listLaunchedStrategies, updateLtStrategy } from '../store/lt-strategy-store.ts';
+import type { Venue } from '../venues/venue.ts';
+import { transition, withLockedOrder } from './lt-fills.ts';
+import { syncLtOrders, type SyncReport } from './lt-tracker.ts';
+import type { Clock } from './ports.ts';
+
+export interface RecoveryReport {
+  /** Prepared (so possibly sent) before the crash: now `unknown`, resolved by reading the venue */
+  pendingSent: number;
+  /** Never prepared, so never sent: released */
+  pendingUnsent: number;
+  sync: SyncReport;
+  /** Venue orders on our account that no row of `orders` explains */
+  unexplained: string[];
+  paused: number;
+}
+
+export async function recoverLt(deps: { db: Db; venue: Venue; clock: Clock }): Promise<RecoveryReport> {
+  const now = deps.clock.now();
+  const pending = await deps.db.query<{ order_id: string; prepared: boolean }>(
+    `SELECT order_id, payload IS NOT NULL AS prepared FROM orders WHERE status = 'pending' AND NOT is_shadow ORDER BY intent_at`);
+  let pendingSent = 0;
+  let pendingUnsent = 0;
+  for (const p of pending) {
+    await withLockedOrder(deps.db, p.order_id, async (tx, order) => {
+      if (order.status !== 'pending') return;
+      if (p.prepared) {
+        pendingSent += 1;
+        await transition(tx, order, { type: 'ambiguous' }, now, { rejectText: 'recovered after a restart: the submit outcome is unknown' });
+      } else {
+        pendingUnsent += 1;
+        // A terminal transition releases the reservation
+        await transition(tx, order, { type: 'rejected' }, now,
+          { rejectReason: 'not_sent', rejectText: 'never sent: the process stopped before the venue call' });
+      }
+    });
+  }
+  const sync = await syncLtOrders(deps);
+  const unexplained = await unexplainedVenueOrders(deps);
+  const paused = unexplained.length > 0 ? await pauseAll(deps, `recovery: ${unexplained.length} venue order(s) Tandem cannot explain`, unexplained) : 0;
+  return { pendingSent, pendingUnsent, sync, unexplained, paused };
+}
+
+async function unexplainedVenueOrders(deps: { db: Db; venue: Venue }): Promise<string[]> {
+  const open = await deps.venue.openOrders();
+  if (open.length === 0) return [];
+  const ids = open.map((o) => o.venueOrderId);
+  const known = await deps.db.query<{ venue_order_id: string }>(
+    'SELECT venue_order_id FROM orders WHERE venue_order_id = ANY($1::text[])', [ids]);
+  const seen = new Set(known.map((k) => k.venue_order_id));
+  return ids.filter((id) => !seen.has(id));
+}
+
+async function pauseAll(deps: { db: Db; clock: Clock }, reason: string, ids: string[]): Promise<number> {
+  const now = deps.clock.now();
+  const strategies = (await listLaunchedStrategies(deps.db)).filter((s) => s.mode === 'live');
+  for (const s of strategies) {
+    await deps.db.transaction(async (tx) => {
+      await updateLtStrategy(tx, s.userId, s.strategyId, { is_paused: true, pause_reason: reason }, now);
+      await insertLtAudit(tx, s.userId, s.strategyId, 'pause', { reason, automatic: true, venue_orders: ids }, now);
+    });
+  }
+  return strategies.length;
+}
+
