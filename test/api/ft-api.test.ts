@@ -9,9 +9,9 @@ import { startScheduler, type Scheduler } from '../../src/jobs/schedule.ts';
 import { silentLog } from '../../src/log.ts';
 import { createUser } from '../../src/store/user-store.ts';
 import { backendName, openTestDb, type TestDb } from '../support/test-db.ts';
+import { callApp, type Json } from '../support/api-client.ts';
 
 type App = ReturnType<typeof createApp>;
-type Json = Record<string, any>; // response bodies, checked field by field
 
 let t: TestDb;
 let app: App;
@@ -21,14 +21,8 @@ let token: string;
 const PROBLEM = 'application/problem+json';
 const ADDRESS = '0xE8dd7741ccb12350957ec71e9ee332e0d1e6ec86';
 
-async function call(method: string, path: string, body?: unknown, auth: string | null = token) {
-  const headers: Record<string, string> = {};
-  if (auth !== null) headers.authorization = `Bearer ${auth}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await app.request(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : null) as Json };
-}
+const call = (method: string, path: string, body?: unknown, auth: string | null = token) =>
+  callApp(app, method, path, body, auth);
 
 const strategy = (id: string, extra: Json = {}) => ({ wallet_id: id, description: 'api test', bet_size: '1.2', ...extra });
 

@@ -12,8 +12,8 @@ import { silentLog } from '../../src/log.ts';
 import { createUser } from '../../src/store/user-store.ts';
 import { insertWallet } from '../../src/store/wallet-store.ts';
 import { backendName, openTestDb, type TestDb } from '../support/test-db.ts';
+import { callApp, type Json } from '../support/api-client.ts';
 
-type Json = Record<string, any>; // response bodies, checked field by field
 
 let t: TestDb;
 let app: ReturnType<typeof createApp>;
@@ -24,14 +24,8 @@ const clock = new ManualClock('2026-03-01T12:00:00Z');
 const PROBLEM = 'application/problem+json';
 const WALLET = '0x' + 'ab'.repeat(20);
 
-async function call(method: string, path: string, body?: unknown, auth: string | null = alice) {
-  const headers: Record<string, string> = {};
-  if (auth !== null) headers.authorization = `Bearer ${auth}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await app.request(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-  const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : null) as Json };
-}
+const call = (method: string, path: string, body?: unknown, auth: string | null = alice) =>
+  callApp(app, method, path, body, auth);
 const create = (ft: string, extra: Json = {}, auth = alice) =>
   call('POST', '/api/lt/strategies', { ft_wallet_id: ft, starting_capital: '100', wallet_address: WALLET, ...extra }, auth);
 const audit = async (id: string, auth = alice) =>
