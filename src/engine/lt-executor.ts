@@ -8,6 +8,7 @@ import { decideSignal, type Verdict } from './lt-intent.ts';
 import { pendingSignals, signalAge, type Signal } from './lt-signals.ts';
 import { ftConfigForStrategy } from './lt-strategies.ts';
 import { submitIntent, type Submission } from './lt-submit.ts';
+import type { LtHooks } from './lt-hooks.ts';
 import type { Clock } from './ports.ts';
 
 export interface LtExecutorDeps {
@@ -20,6 +21,8 @@ export interface LtExecutorDeps {
   signalBudget?: number;
   /** Rows per signal page (tests use small pages to cross page boundaries) */
   signalPageSize?: number;
+  /** Test-only injection points (crash tests); production never sets it */
+  hooks?: LtHooks;
 }
 
 export interface LtExecuteScope {
@@ -112,6 +115,7 @@ async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWalle
       userId: s.userId, strategyId: s.strategyId, signal, wallet, venue, signerAddress: deps.signerAddress ?? null,
     }, now);
     tally(report, s, signal, verdict);
+    if (verdict.kind === 'ordered') await deps.hooks?.at('after_intent');
     if (verdict.kind === 'ordered' && venue) await send(deps, s, verdict, venue.market, report);
     return verdict;
   } catch (e) {

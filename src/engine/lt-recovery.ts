@@ -7,7 +7,7 @@ import type { Db } from '../store/db.ts';
 import { insertLtAudit, listLaunchedStrategies, updateLtStrategy } from '../store/lt-strategy-store.ts';
 import type { Venue } from '../venues/venue.ts';
 import { transition, withLockedOrder } from './lt-fills.ts';
-import { syncLtOrders, type SyncReport } from './lt-tracker.ts';
+import { syncLtOrders, type LtTrackerDeps, type SyncReport } from './lt-tracker.ts';
 import type { Clock } from './ports.ts';
 
 export interface RecoveryReport {
@@ -21,7 +21,8 @@ export interface RecoveryReport {
   paused: number;
 }
 
-export async function recoverLt(deps: { db: Db; venue: Venue; clock: Clock }): Promise<RecoveryReport> {
+/** `deps.hooks` (tests only) reaches the tracker's injection points during the recovery sync */
+export async function recoverLt(deps: LtTrackerDeps): Promise<RecoveryReport> {
   const now = deps.clock.now();
   const pending = await deps.db.query<{ order_id: string; prepared: boolean }>(
     `SELECT order_id, payload IS NOT NULL AS prepared FROM orders WHERE status = 'pending' AND NOT is_shadow ORDER BY intent_at`);

@@ -6,11 +6,14 @@ import { appendEntries, dueSettlements, raisePeakEquity } from '../store/ledger-
 import { positionOf, settleLtOutcome, settlementCandidatesPage, type SettlementCandidate } from '../store/lt-order-store.ts';
 import { lockLtStrategy } from '../store/lt-strategy-store.ts';
 import { loadMarkets } from '../store/market-store.ts';
+import type { LtHooks } from './lt-hooks.ts';
 import type { Clock } from './ports.ts';
 
 export interface LtResolveDeps {
   db: Db;
   clock: Clock;
+  /** Test-only injection points (crash tests); production never sets it */
+  hooks?: LtHooks;
 }
 
 export interface LtResolveReport {
@@ -52,8 +55,11 @@ export async function settleLtPositions(deps: LtResolveDeps, report: LtResolveRe
       }
       try {
         const why = await settleOne(deps, c, market!, resolution.payouts);
-        if (why === null) report.settled += 1;
-        else if (why !== 'settled before') report.waiting.push({ orderId: c.orderId, why });
+        if (why === null) {
+          report.settled += 1;
+          // One position's settlement committed; the others on this page and the next are still to come
+          await deps.hooks?.at('mid_settlement');
+        } else if (why !== 'settled before') report.waiting.push({ orderId: c.orderId, why });
       } catch (e) {
         report.errors.push({ orderId: c.orderId, error: errorText(e) });
       }

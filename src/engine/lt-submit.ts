@@ -7,12 +7,15 @@ import { takerFee } from '../venues/sim/fees.ts';
 import type { MarketInfo, OrderRequest, PreparedOrder, SubmitOutcome, Venue, VenueFill } from '../venues/venue.ts';
 import { bookFill, recordSubmitOutcome, transition, withLockedOrder } from './lt-fills.ts';
 import { viewOf, walkBook } from './lt-pricing.ts';
+import type { LtHooks } from './lt-hooks.ts';
 import type { Clock } from './ports.ts';
 
 export interface LtVenueDeps {
   db: Db;
   venue: Venue;
   clock: Clock;
+  /** Test-only injection points (crash tests); production never sets it */
+  hooks?: LtHooks;
 }
 
 export interface Submission {
@@ -67,6 +70,7 @@ export async function submitIntent(deps: LtVenueDeps, order: LiveOrder, market: 
   } catch (e) {
     outcome = { kind: 'unknown', detail: message(e) };
   }
+  await deps.hooks?.at('after_submit');
   const recorded = await recordSubmitOutcome(deps.db, order.orderId, outcome, deps.clock.now());
   return { orderId: order.orderId, outcome: outcome.kind, status: recorded.status, latencyMs: latency(order, at) };
 }

@@ -4,12 +4,15 @@ import type { Db } from '../store/db.ts';
 import { loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveOrder } from '../store/lt-order-store.ts';
 import type { Venue, VenueFill, VenueOrderReport } from '../venues/venue.ts';
 import { acceptOrder, bookFill, transition, withLockedOrder } from './lt-fills.ts';
+import type { LtHooks } from './lt-hooks.ts';
 import type { Clock } from './ports.ts';
 
 export interface LtTrackerDeps {
   db: Db;
   venue: Venue;
   clock: Clock;
+  /** Test-only injection points (crash tests); production never sets it */
+  hooks?: LtHooks;
 }
 
 export interface SyncReport {
@@ -85,6 +88,7 @@ async function pullFills(pass: Pass, fromStart: boolean): Promise<void> {
 }
 
 async function bookFills(pass: Pass, fills: VenueFill[]): Promise<void> {
+  if (fills.length > 0) await pass.deps.hooks?.at('after_fill');
   const byOrder = new Map<string, VenueFill[]>();
   for (const f of fills) byOrder.set(f.venueOrderId, [...(byOrder.get(f.venueOrderId) ?? []), f]);
   const orders = await ordersByVenueIds(pass.deps.db, [...byOrder.keys()]);

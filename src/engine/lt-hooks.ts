@@ -1,0 +1,16 @@
+/**
+ * Test-only injection points of the LT engine. Production never passes hooks; the crash tests
+ * (test/crash/) pass one that SIGKILLs the process at a point, to prove that a restart converges
+ */
+
+/**
+ * - `after_intent`: the intent transaction committed, before `venue.prepare`
+ * - `after_submit`: `venue.submit` returned, before its answer is stored (recordSubmitOutcome)
+ * - `after_fill`: venue fills were read by the tracker, before any of them is booked (bookFill's transaction)
+ * - `mid_settlement`: a position was settled (its transaction committed), before the remaining ones
+ */
+export type CrashPoint = 'after_intent' | 'after_submit' | 'after_fill' | 'mid_settlement';
+
+export interface LtHooks {
+  at(point: CrashPoint): void | Promise<void>;
+}
