@@ -31,7 +31,10 @@ export const replay: Command = {
   help: [
     '--trades      JSONL of Data API /trades records, exactly as Polymarket returns them',
     '--markets     Gamma market objects (JSON array or JSONL); a closed market resolves at its closedTime (or endDate)',
-    '--strategies  JSON array of strategies (ft_wallets fields, plus an optional "lt" object); default: the demo strategies',
+    '--strategies  JSON array of strategies (ft_wallets fields, plus an optional "lt" object of lt_strategies fields:',
+    '              starting_capital required, wallet_address defaults to 0x00…01); default: the demo strategies',
+    'LT orders go to a simulated exchange whose books a seeded market maker quotes around the latest trade price',
+    '(±max(1 tick, 1 %), 3 levels a side, sizes $50–$500 × level from the seed; see src/replay-lt.ts).',
     '--seed        seed for everything random in the run (default 1)',
     '--out         where to write the report (JSON)',
     'The run uses a fresh in-memory database; it never touches DATA_DIR or DATABASE_URL.',

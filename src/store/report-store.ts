@@ -1,6 +1,8 @@
 /** Read-only queries behind the replay report: FT results per strategy and the invariant checks, from the database */
+import { equityOf, isConserved, lockedOf, type Balances } from '../domain/ledger.ts';
 import { formatMicros } from '../domain/money.ts';
 import type { Sql } from './db.ts';
+import { balancesOf } from './ledger-store.ts';
 import { micros } from './rows.ts';
 
 export interface FtReport {
@@ -77,5 +79,120 @@ export async function ftInvariants(sql: Sql): Promise<Record<string, InvariantRe
     ft_one_disposition_per_order: check(r!.orders_without_disposition!, 'orders without a taken disposition'),
     ft_cash_conservation: check(r!.cash_drift!, 'strategies whose cash differs from start − cost + proceeds'),
     ft_cash_never_negative: check(r!.negative_cash!, 'strategies with negative cash'),
+  };
+}
+
+// ---- LT: per strategy, and the LT invariants; every number read from the stored rows
+
+export interface LtReport {
+  signals: number;
+  ordered: number;
+  skipped: Record<string, number>;
+  expired: number;
+  orders: Record<string, number>;
+  filled_usd: string;
+  fees_usd: string;
+  realized_pnl_usd: string;
+  capital: { initial_usd: string; available_usd: string; locked_usd: string; cooldown_usd: string; equity_usd: string };
+}
+
+export async function ltReport(sql: Sql, userId: string, strategyId: string): Promise<LtReport> {
+  const [s] = await sql.query<{ mode: 'live' | 'shadow'; starting_capital: string }>(
+    'SELECT mode, starting_capital::text FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
+  if (!s) throw new Error(`no LT strategy ${strategyId}`);
+  const [d] = await sql.query<{ signals: number; ordered: number; expired: number }>(
+    `SELECT count(*)::int AS signals, count(*) FILTER (WHERE disposition = 'ordered')::int AS ordered,
+       count(*) FILTER (WHERE disposition = 'expired')::int AS expired
+     FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2`, [userId, strategyId]);
+  const skips = await sql.query<{ rule: string; n: number }>(
+    `SELECT rule, count(*)::int AS n FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2 AND disposition = 'skipped'
+     GROUP BY rule ORDER BY rule`, [userId, strategyId]);
+  const statuses = await sql.query<{ status: string; n: number }>(
+    `SELECT status, count(*)::int AS n FROM orders WHERE lt_user_id = $1 AND lt_strategy_id = $2 GROUP BY status ORDER BY status`,
+    [userId, strategyId]);
+  const [f] = await sql.query<{ filled: string }>(
+    `SELECT coalesce(round(sum(f.price * f.size), 6), 0)::text AS filled FROM fills f JOIN orders o ON o.order_id = f.order_id
+     WHERE o.lt_user_id = $1 AND o.lt_strategy_id = $2 AND o.is_shadow = $3`, [userId, strategyId, s.mode === 'shadow']);
+  const b = await balancesOf(sql, userId, strategyId, s.mode);
+  const usd = (v: bigint) => formatMicros(v, 2);
+  return {
+    signals: d!.signals, ordered: d!.ordered, skipped: Object.fromEntries(skips.map((x) => [x.rule, x.n])), expired: d!.expired,
+    orders: Object.fromEntries(statuses.map((x) => [x.status, x.n])), filled_usd: usd(micros(f!.filled)),
+    fees_usd: usd(b.fees), realized_pnl_usd: usd(b.realizedPnl),
+    capital: { initial_usd: usd(micros(s.starting_capital)), available_usd: usd(b.available), locked_usd: usd(lockedOf(b)),
+      cooldown_usd: usd(b.cooldown), equity_usd: usd(equityOf(b)) },
+  };
+}
+
+/**
+ * The LT invariants over every LT strategy in the database. `placements`: the venue order ids the exchange placed
+ * for Tandem's account (each must be exactly one sent order row, and each accepted order row one placement)
+ */
+export async function ltInvariants(sql: Sql, placements: readonly string[]): Promise<Record<string, InvariantResult>> {
+  const strategies = await sql.query<{ user_id: string; strategy_id: string; mode: 'live' | 'shadow' }>(
+    'SELECT user_id, strategy_id, mode FROM lt_strategies ORDER BY strategy_id, user_id');
+  const unconserved: string[] = [];
+  const uncovered: string[] = [];
+  for (const s of strategies) {
+    let b: Balances;
+    try {
+      b = await balancesOf(sql, s.user_id, s.strategy_id, s.mode);
+    } catch (e) {
+      unconserved.push(`${s.strategy_id} (${e instanceof Error ? e.message : String(e)})`);
+      continue;
+    }
+    if (!isConserved(b)) unconserved.push(s.strategy_id);
+    const [o] = await sql.query<{ open: string }>(
+      `SELECT coalesce(sum(ceil((size - filled_size) * limit_price * 1000000) / 1000000), 0)::text AS open FROM orders
+       WHERE lt_user_id = $1 AND lt_strategy_id = $2 AND is_shadow = $3 AND side = 'BUY' AND size > filled_size
+         AND status IN ('pending', 'unknown', 'open', 'partially_filled')`, [s.user_id, s.strategy_id, s.mode === 'shadow']);
+    if (b.reserved < micros(o!.open)) uncovered.push(`${s.strategy_id}: reserved ${formatMicros(b.reserved)} < ${o!.open}`);
+  }
+  const [r] = await sql.query<Record<string, number>>(
+    `SELECT
+       (SELECT count(*)::int FROM (SELECT 1 FROM lt_orders GROUP BY user_id, strategy_id, ft_order_id, leg HAVING count(*) > 1) d)
+         AS duplicate_legs,
+       (SELECT count(*)::int FROM orders WHERE lt_strategy_id IS NOT NULL AND is_shadow = false
+          AND venue_order_id IS NOT NULL AND status NOT IN ('pending', 'rejected')) AS sent,
+       (SELECT count(*)::int FROM lt_strategies s JOIN ft_orders o ON o.wallet_id = s.ft_wallet_id
+          WHERE s.launched_at IS NOT NULL AND o.order_time >= s.launched_at
+            AND (SELECT count(*) FROM lt_dispositions d WHERE d.user_id = s.user_id AND d.strategy_id = s.strategy_id
+              AND d.ft_order_id = o.order_id AND d.leg = 'entry') <> 1) AS entries_without_one,
+       (SELECT count(*)::int FROM lt_strategies s JOIN ft_orders o ON o.wallet_id = s.ft_wallet_id
+          JOIN ft_closes c ON c.order_id = o.order_id AND c.kind = 'exit'
+          WHERE s.launched_at IS NOT NULL AND o.order_time >= s.launched_at AND c.closed_at >= s.launched_at
+            AND EXISTS (SELECT 1 FROM lt_dispositions e WHERE e.user_id = s.user_id AND e.strategy_id = s.strategy_id
+              AND e.ft_order_id = o.order_id AND e.leg = 'entry' AND e.disposition = 'ordered')
+            AND NOT EXISTS (SELECT 1 FROM lt_dispositions d WHERE d.user_id = s.user_id AND d.strategy_id = s.strategy_id
+              AND d.ft_order_id = o.order_id AND d.leg = 'exit:' || c.close_id)) AS exits_without_one,
+       (SELECT count(*)::int FROM lt_dispositions d WHERE d.disposition = 'ordered' AND NOT EXISTS (SELECT 1 FROM lt_orders l
+          WHERE l.user_id = d.user_id AND l.strategy_id = d.strategy_id AND l.ft_order_id = d.ft_order_id AND l.leg = d.leg))
+         AS ordered_without_order,
+       (SELECT count(*)::int FROM lt_orders l WHERE NOT EXISTS (SELECT 1 FROM lt_dispositions d WHERE d.user_id = l.user_id
+          AND d.strategy_id = l.strategy_id AND d.ft_order_id = l.ft_order_id AND d.leg = l.leg AND d.disposition = 'ordered'))
+         AS order_without_ordered,
+       (SELECT count(*)::int FROM lt_orders) AS lt_orders,
+       (SELECT count(*)::int FROM lt_dispositions WHERE disposition = 'ordered') AS ordered`);
+  const sentIds = new Set((await sql.query<{ id: string }>(
+    `SELECT venue_order_id AS id FROM orders WHERE lt_strategy_id IS NOT NULL AND is_shadow = false
+       AND venue_order_id IS NOT NULL AND status NOT IN ('pending', 'rejected')`)).map((x) => x.id));
+  const placed = new Set(placements);
+  const unmatched = [...placed].filter((id) => !sentIds.has(id)).length + [...sentIds].filter((id) => !placed.has(id)).length;
+  const placedTwice = placements.length - placed.size;
+  const exactlyBad = r!.duplicate_legs! + unmatched + placedTwice;
+  return {
+    lt_capital_conservation: { ok: unconserved.length === 0,
+      detail: unconserved.length === 0 ? `available + locked + cooldown = net deposits + realized for ${strategies.length} strategies`
+        : `not conserved: ${unconserved.join(', ')}` },
+    lt_exactly_once: { ok: exactlyBad === 0,
+      detail: `${r!.duplicate_legs} duplicate (strategy, ft order, leg); ${placements.length} venue placements for ` +
+        `${r!.sent} order rows sent and accepted, ${unmatched} unmatched, ${placedTwice} placed twice` },
+    lt_locked_covers_open_notional: { ok: uncovered.length === 0,
+      detail: uncovered.length === 0 ? 'reserved ≥ limit × open size of resting BUYs for every strategy' : uncovered.join('; ') },
+    lt_one_disposition_per_signal: check(r!.entries_without_one! + r!.exits_without_one!,
+      `signals without exactly one disposition (entries ${r!.entries_without_one}, exits ${r!.exits_without_one})`),
+    lt_orders_equal_ordered_dispositions: { ok: r!.ordered_without_order === 0 && r!.order_without_ordered === 0 && r!.lt_orders === r!.ordered,
+      detail: `${r!.lt_orders} LT orders, ${r!.ordered} ordered dispositions (${r!.ordered_without_order} without an order, ` +
+        `${r!.order_without_ordered} orders without one)` },
   };
 }
