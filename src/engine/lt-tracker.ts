@@ -155,7 +155,10 @@ async function found(pass: Pass, order: LiveOrder, report: VenueOrderReport, may
       next = await acceptOrder(tx, o, now);
       if (o.status === 'lost') pass.report.reopened += 1;
     }
-    const ended = report.status === 'cancelled' || report.status === 'expired';
+    // A market (spend-sized) FAK/FOK BUY can be matched in full yet hold a little less than the shares asked:
+    // the venue will fill nothing more, so it ends like a cancelled order once its fills are booked
+    const spentOut = report.status === 'matched' && next.filled < next.size;
+    const ended = report.status === 'cancelled' || report.status === 'expired' || spentOut;
     if (ended && next.filled >= report.sizeMatched) {
       pass.report.finished += 1;
       return transition(tx, next, { type: report.status === 'expired' ? 'expired' : 'cancelled' }, now, { lastCheckedAt: now });

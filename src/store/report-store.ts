@@ -145,7 +145,7 @@ export async function ltInvariants(sql: Sql, placements: readonly string[]): Pro
     const [o] = await sql.query<{ open: string }>(
       `SELECT coalesce(sum(ceil((size - filled_size) * limit_price * 1000000) / 1000000), 0)::text AS open FROM orders
        WHERE lt_user_id = $1 AND lt_strategy_id = $2 AND is_shadow = $3 AND side = 'BUY' AND size > filled_size
-         AND status IN ('pending', 'unknown', 'open', 'partially_filled')`, [s.user_id, s.strategy_id, s.mode === 'shadow']);
+         AND (status IN ('pending', 'unknown') OR (status IN ('open', 'partially_filled') AND order_type IN ('GTC', 'GTD')))`, [s.user_id, s.strategy_id, s.mode === 'shadow']);
     if (b.reserved < micros(o!.open)) uncovered.push(`${s.strategy_id}: reserved ${formatMicros(b.reserved)} < ${o!.open}`);
   }
   const [r] = await sql.query<Record<string, number>>(

@@ -181,8 +181,10 @@ async function checkLedger(w: LtWorld): Promise<Balances> {
     if (o.side !== 'BUY' || o.is_shadow !== (book === 'shadow')) continue;
     const led = await orderLedgerOf(db, o.order_id as string);
     const open = ['pending', 'unknown', 'open', 'partially_filled'].includes(o.status as string);
+    // Resting orders (and any order not yet answered) must cover their open size; an answered FAK/FOK never rests
+    const rests = ['pending', 'unknown'].includes(o.status as string) || ['GTC', 'GTD'].includes(o.order_type as string);
     const remaining = (shares(o.size as string) - shares(o.filled_size as string)) as Shares;
-    const need = open && remaining > 0n ? costOf(remaining, price(o.limit_price as string) as Price) : 0n;
+    const need = open && rests && remaining > 0n ? costOf(remaining, price(o.limit_price as string) as Price) : 0n;
     if (open) expect(led.reserved >= need, `order ${o.order_id} reserves ≥ limit × open size`).toBe(true);
     else if (o.status !== 'lost') expect(led.reserved, `finished order ${o.order_id} reserves nothing`).toBe(0n);
   }
