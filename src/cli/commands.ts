@@ -8,7 +8,7 @@ import { createFileTradeSource, createStaticMarketSource, loadGammaMarketsFile }
 import { createGammaMarketSource } from '../feeds/gamma-source.ts';
 import { scorerFor, startTandem } from '../main.ts';
 import { openDb, type Db } from '../store/db.ts';
-import { migrate } from '../store/migrate.ts';
+import { migrate, type MigrationResult } from '../store/migrate.ts';
 import { addFollowed, followedTraders, removeFollowed } from '../store/trade-store.ts';
 import { createUser } from '../store/user-store.ts';
 import { simulate } from '../venues/sim-server/cli.ts';
@@ -31,11 +31,11 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
-async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
+/** Opens the configured database, brings its schema up to date, runs `fn`, and closes it */
+async function withDb<T>(config: Config, fn: (db: Db, migrated: MigrationResult) => Promise<T>): Promise<T> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await migrate(db);
-    return await fn(db);
+    return await fn(db, await migrate(db));
   } finally {
     await db.close();
   }
@@ -71,16 +71,10 @@ const migrateCommand: Command = {
   usage: '',
   help: 'Applies every migration in src/store/migrations not yet applied, each in its own transaction.',
   options: {},
-  run: async ({ config }) => {
-    const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-    try {
-      const result = await migrate(db);
-      console.log(result.applied.length > 0 ? `applied: ${result.applied.join(', ')}` : 'up to date');
-      return 0;
-    } finally {
-      await db.close();
-    }
-  },
+  run: async ({ config }) => withDb(config, async (_db, result) => {
+    console.log(result.applied.length > 0 ? `applied: ${result.applied.join(', ')}` : 'up to date');
+    return 0;
+  }),
 };
 
 const user: Command = {
