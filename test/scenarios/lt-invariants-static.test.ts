@@ -10,7 +10,7 @@ describe(`static invariants (${backendName})`, () => {
     const fresh = await openPglite('memory://');
     try {
       const first = await migrate(fresh);
-      expect(first.applied).toEqual(['0001_foundation', '0002_live_trading']);
+      expect(first.applied).toEqual(['0001_foundation', '0002_live_trading', '0003_execution_quality']);
       expect((await migrate(fresh)).applied).toEqual([]);
     } finally {
       await fresh.close();
