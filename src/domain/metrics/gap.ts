@@ -1,0 +1,88 @@
+/**
+ * The FT–LT gap of one signal leg, by implementation-shortfall accounting (peers-and-tca.md §4):
+ * LT P&L − FT P&L at the horizon = delay + execution + fees + opportunity + sizing, exactly.
+ * Computed in pico-units (micro-shares × micro-price; a micro-USDC amount × 10⁶), then rounded to
+ * micro-USDC so that the rounded parts still add up to the rounded total
+ */
+import { InvariantError } from '../errors.ts';
+import { divRound, SCALE, type Price, type Shares, type Usdc } from '../money.ts';
+import type { Side } from '../trade.ts';
+import { sideSign } from './execution.ts';
+
+export interface GapLegInput {
+  side: Side;
+  ft: { shares: Shares; price: Price; cash: Usdc };
+  lt: { intendedShares: Shares; filledShares: Shares; cash: Usdc; feeUsdc: Usdc; feeShares: Shares; arrivalMid: Price | null } | null;
+  horizonPrice: bigint;
+}
+export interface GapParts { delay: Usdc; execution: Usdc; fees: Usdc; opportunity: Usdc; sizing: Usdc }
+export interface LegGap extends GapParts { ltPnl: Usdc; ftPnl: Usdc; total: Usdc }
+
+/** The order in which parts are listed, and in which rounding ties are broken */
+export const GAP_PARTS = ['delay', 'execution', 'fees', 'opportunity', 'sizing'] as const;
+export type GapPart = (typeof GAP_PARTS)[number];
+
+/** The exact figures of one leg in pico-USDC (10⁻¹²) */
+export interface PicoGap { lt: bigint; ft: bigint; parts: Record<GapPart, bigint> }
+
+/** L, F and the five parts in pico-USDC, unrounded: Σ parts === L − F exactly */
+export function legGapPico(input: GapLegInput): PicoGap {
+  const s = sideSign(input.side);
+  const end = input.horizonPrice;
+  if (end < 0n || end > SCALE) throw new InvariantError(`horizon price outside [0, 1]: ${end}`);
+  const { shares: qFt, price: pFt } = input.ft;
+  const cFt = input.ft.cash * SCALE;
+  const lt = input.lt;
+  const bigQ = lt === null ? qFt : lt.intendedShares;
+  const q = lt === null ? 0n : lt.filledShares;
+  const c = lt === null ? 0n : lt.cash * SCALE;
+  const feeCost = lt === null ? 0n : lt.feeUsdc * SCALE + lt.feeShares * end;
+  const m = lt?.arrivalMid ?? pFt;
+  return {
+    lt: s * (q * end - c) - feeCost,
+    ft: s * (qFt * end - cFt),
+    parts: {
+      delay: -s * q * (m - pFt),
+      execution: -s * (c - q * m),
+      fees: -feeCost,
+      opportunity: -s * (bigQ - q) * (end - pFt),
+      sizing: s * ((bigQ - qFt) * end - (bigQ * pFt - cFt)),
+    },
+  };
+}
+
+/**
+ * Rounds pico parts to micros so they add up to `total` exactly: each toward −∞, then the missing
+ * micros go one by one to the largest remainders (ties in GAP_PARTS order); a surplus (possible only
+ * when both P&Ls round at an exact half) is taken back from the smallest remainders, ties from the last
+ */
+export function apportion(parts: Record<GapPart, bigint>, total: bigint): GapParts {
+  const floors = GAP_PARTS.map((name) => divRound(parts[name], SCALE, 'down'));
+  const remainders = GAP_PARTS.map((name, i) => parts[name] - floors[i]! * SCALE);
+  let missing = total - floors.reduce((a, b) => a + b, 0n);
+  const byRemainder = GAP_PARTS.map((_, i) => i).sort((a, b) => {
+    const d = remainders[b]! - remainders[a]!;
+    return d > 0n ? 1 : d < 0n ? -1 : a - b;
+  });
+  for (let k = 0; missing > 0n; k += 1, missing -= 1n) floors[byRemainder[k % 5]!]! += 1n;
+  for (let k = 0; missing < 0n; k += 1, missing += 1n) floors[byRemainder[4 - (k % 5)]!]! -= 1n;
+  const [delay, execution, fees, opportunity, sizing] = floors as [Usdc, Usdc, Usdc, Usdc, Usdc];
+  return { delay, execution, fees, opportunity, sizing };
+}
+
+export function legGap(input: GapLegInput): LegGap {
+  const pico = legGapPico(input);
+  const ltPnl = divRound(pico.lt, SCALE, 'half_even') as Usdc;
+  const ftPnl = divRound(pico.ft, SCALE, 'half_even') as Usdc;
+  const total = (ltPnl - ftPnl) as Usdc;
+  return { ...apportion(pico.parts, total), ltPnl, ftPnl, total };
+}
+
+const FIELDS = [...GAP_PARTS, 'ltPnl', 'ftPnl', 'total'] as const;
+
+/** Plain sums of the micro figures, so the sums still add up exactly; all zeros for no leg */
+export function sumGaps(legs: readonly LegGap[]): LegGap {
+  const out = { delay: 0n, execution: 0n, fees: 0n, opportunity: 0n, sizing: 0n, ltPnl: 0n, ftPnl: 0n, total: 0n };
+  for (const leg of legs) for (const f of FIELDS) out[f] += leg[f];
+  return out as LegGap;
+}
