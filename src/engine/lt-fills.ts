@@ -8,6 +8,7 @@ import {
   fillTotals, insertFill, loadOrder, positionOf, settleLtOutcome, updateLtMetrics, updateOrder, type LiveOrder, type OrderPatch,
 } from '../store/lt-order-store.ts';
 import { lockLtStrategy } from '../store/lt-strategy-store.ts';
+import { recordQuality } from '../store/quality-store.ts';
 import type { SubmitOutcome, VenueFill } from '../venues/venue.ts';
 import { slippageOf } from './lt-pricing.ts';
 
@@ -64,6 +65,7 @@ export async function transition(tx: Sql, order: LiveOrder, event: OrderEvent, n
   const updated: LiveOrder = { ...order, status: next.status, filled: next.filled };
   if (terminal || next.status === 'lost') await releaseRemainder(tx, updated, now);
   if (terminal) await refreshMetrics(tx, updated);
+  await recordQuality(tx, order.orderId, now);
   return updated;
 }
 
@@ -129,6 +131,7 @@ export async function bookFill(tx: Sql, order: LiveOrder, fill: VenueFill, now: 
     // A late report on a finished order: the shares and cash are real, the status stays terminal
     await updateOrder(tx, order, { ...times, filled });
     updated = { ...order, filled };
+    await recordQuality(tx, order.orderId, now);
   } else {
     const size = order.side === 'BUY' && filled > order.size ? filled : order.size;
     updated = await transition(tx, order, { type: 'fill', size: fill.size }, now, times, { ...stateOf(order), size });

@@ -173,7 +173,8 @@ async function commitIntent(tx: Sql, s: LtStrategy, input: IntentInput, p: Plan,
     expiresAt: s.orderType === 'GTD' && s.orderTtlSeconds !== null ? new Date(now.getTime() + s.orderTtlSeconds * 1000) : null,
     signalPrice: signal.price, signalSizeUsd: signal.sizeUsd, sourceTradeAt: signal.sourceTradeAt, signalAt: signal.signalAt,
     intentAt: now, bestBid: p.view.bestBid, bestAsk: p.view.bestAsk, mid: p.view.mid, expectedVwap: p.expectedVwap,
-    book: { time: input.venue!.book.time.toISOString(), bids: levelsJson(p.view.bids), asks: levelsJson(p.view.asks) },
+    book: { time: input.venue!.book.time.toISOString(), tick: formatMicros(input.venue!.market.tickSize),
+      bids: levelsJson(p.view.bids), asks: levelsJson(p.view.asks) },
   });
   if (!inserted) return { kind: 'duplicate' };
   const disposed = await insertDisposition(tx, {

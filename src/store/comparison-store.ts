@@ -1,0 +1,154 @@
+/**
+ * Since launch, per LT strategy: FT and LT side by side on the signals after `launched_at`, the strategy's
+ * execution quality, the gap decomposition and the seed's success metrics against their targets. Every figure
+ * comes from the metrics module (src/domain/metrics); this file only reads rows
+ */
+import { evaluateTargets, type LegGap, type TargetResult } from '../domain/metrics/index.ts';
+import { formatStrategyQuality, strategyQuality, type OrderSample, type StrategyQuality } from '../domain/metrics/strategy-quality.ts';
+import { divRound, formatMicros, SCALE, type Ratio, type Shares, type Usdc } from '../domain/money.ts';
+import type { Sql } from './db.ts';
+import { strategyGap, type GapLeg, type StrategyGap } from './gap-store.ts';
+import { balancesOf } from './ledger-store.ts';
+import { micros, microsOrNull } from './rows.ts';
+
+/** The strategy's execution quality from its lt_execution_quality rows (current book) and its dispositions */
+export async function qualityOfStrategy(sql: Sql, userId: string, strategyId: string): Promise<StrategyQuality> {
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT q.status, o.submitted_at IS NOT NULL AS submitted, o.reject_reason, q.intended_shares::text, q.filled_shares::text,
+       q.intended_usd::text, q.filled_usd::text, q.fees_usd::text, q.signal_slippage_pct::text, q.mid_slippage_pct::text,
+       q.expected_slippage_pct::text, q.order_latency_ms::text, q.fill_latency_ms::text, q.detection_latency_ms::text,
+       q.quality_score::text
+     FROM lt_execution_quality q JOIN orders o ON o.order_id = q.order_id
+     JOIN lt_strategies s ON s.user_id = q.user_id AND s.strategy_id = q.strategy_id
+     WHERE q.user_id = $1 AND q.strategy_id = $2 AND q.is_shadow = (s.mode = 'shadow')`, [userId, strategyId]);
+  const dispositions = await sql.query<{ rule: string | null; n: number }>(
+    `SELECT rule, count(*)::int AS n FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2 GROUP BY rule`,
+    [userId, strategyId]);
+  return strategyQuality(rows.map(sampleOf), Object.fromEntries(dispositions.map((d) => [d.rule ?? 'ordered', d.n])));
+}
+
+const msOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function sampleOf(r: Record<string, unknown>): OrderSample {
+  const score = microsOrNull(r.quality_score);
+  return {
+    status: r.status as string, submitted: r.submitted === true, rejectReason: (r.reject_reason as string) ?? null,
+    intendedShares: micros(r.intended_shares) as Shares, filledShares: micros(r.filled_shares) as Shares,
+    intendedUsd: micros(r.intended_usd) as Usdc, filledUsd: micros(r.filled_usd) as Usdc, feesUsd: micros(r.fees_usd) as Usdc,
+    signalSlippagePct: microsOrNull(r.signal_slippage_pct), midSlippagePct: microsOrNull(r.mid_slippage_pct),
+    expectedSlippagePct: microsOrNull(r.expected_slippage_pct), orderLatencyMs: msOrNull(r.order_latency_ms),
+    fillLatencyMs: msOrNull(r.fill_latency_ms), detectionLatencyMs: msOrNull(r.detection_latency_ms),
+    score: score === null ? null : score / 10_000n, // stored with 2 decimals; the module keeps scores × 100
+  };
+}
+
+export interface SideFigures {
+  signals: number;
+  invested: Usdc;
+  realized: Usdc;
+  unrealized: Usdc;
+  pnl: Usdc;
+  won: number;
+  lost: number;
+}
+
+export interface SinceLaunch {
+  launchedAt: Date | null;
+  ft: SideFigures & { exits: number };
+  lt: SideFigures & { ordered: number; filledOrders: number; fees: Usdc };
+  gap: StrategyGap;
+  quality: StrategyQuality;
+  targets: TargetResult[];
+}
+
+const winRate = (won: number, lost: number): Ratio | null =>
+  (won + lost === 0 ? null : (divRound(BigInt(won) * SCALE, BigInt(won + lost), 'half_even') as Ratio));
+
+/** FT and LT since launch, on the signals LT has decided; FT's signals still pending for LT are counted apart */
+export async function sinceLaunch(sql: Sql, userId: string, strategyId: string): Promise<SinceLaunch> {
+  const gap = await strategyGap(sql, userId, strategyId);
+  const quality = await qualityOfStrategy(sql, userId, strategyId);
+  const ft = await ftFigures(sql, gap.legs);
+  const lt = await ltFigures(sql, userId, strategyId, gap.legs);
+  const targets = evaluateTargets({
+    avgSignalSlippagePct: quality.signalSlippagePct?.mean ?? null, fillRate: quality.quantityFillRate,
+    orderLatencyMsP50: quality.orderLatencyMs === null ? null : Number(quality.orderLatencyMs.p50),
+    rejectionRate: quality.rejectionRate, ltPnl: gap.legs.length ? gap.total.ltPnl : null,
+    ftPnl: gap.legs.length ? gap.total.ftPnl : null, ltWinRate: winRate(lt.won, lt.lost), ftWinRate: winRate(ft.won, ft.lost),
+    qualityScoreMean: quality.qualityScore?.mean ?? null,
+  });
+  return { launchedAt: gap.launchedAt, ft, lt, gap, quality, targets };
+}
+
+const entryIds = (legs: readonly GapLeg[]) => [...new Set(legs.filter((l) => l.leg === 'entry').map((l) => l.ftOrderId))];
+const sumOf = (legs: readonly GapLeg[], f: (g: LegGap) => bigint) => legs.reduce((a, l) => a + f(l.gap), 0n) as Usdc;
+
+async function ftFigures(sql: Sql, legs: readonly GapLeg[]): Promise<SinceLaunch['ft']> {
+  const ids = entryIds(legs);
+  const [r] = await sql.query<Record<string, unknown>>(
+    `SELECT coalesce(sum(size), 0)::text AS invested, count(*) FILTER (WHERE outcome = 'WON')::int AS won,
+       count(*) FILTER (WHERE outcome = 'LOST')::int AS lost,
+       (SELECT coalesce(sum(pnl), 0) FROM ft_closes c WHERE c.order_id = ANY ($1::uuid[]))::text AS realized
+     FROM ft_orders WHERE order_id = ANY ($1::uuid[])`, [ids]);
+  const pnl = sumOf(legs, (g) => g.ftPnl);
+  const realized = micros(r!.realized) as Usdc;
+  return {
+    signals: legs.length, exits: legs.length - ids.length, invested: micros(r!.invested) as Usdc, realized,
+    unrealized: (pnl - realized) as Usdc, pnl, won: Number(r!.won), lost: Number(r!.lost),
+  };
+}
+
+async function ltFigures(sql: Sql, userId: string, strategyId: string, legs: readonly GapLeg[]): Promise<SinceLaunch['lt']> {
+  const [s] = await sql.query<{ mode: 'live' | 'shadow' }>(
+    'SELECT mode FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
+  const b = await balancesOf(sql, userId, strategyId, s!.mode);
+  const [r] = await sql.query<Record<string, unknown>>(
+    `SELECT count(*)::int AS ordered, count(*) FILTER (WHERE o.filled_size > 0)::int AS filled,
+       count(*) FILTER (WHERE l.leg = 'entry' AND l.outcome = 'WON')::int AS won,
+       count(*) FILTER (WHERE l.leg = 'entry' AND l.outcome = 'LOST')::int AS lost,
+       (SELECT coalesce(sum(amount), 0) FROM ledger_entries e WHERE e.user_id = $1 AND e.strategy_id = $2 AND e.book = $4
+         AND e.kind = 'buy_fill')::text AS invested
+     FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
+     WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3`, [userId, strategyId, s!.mode === 'shadow', s!.mode]);
+  const pnl = sumOf(legs, (g) => g.ltPnl);
+  return {
+    signals: legs.length, ordered: Number(r!.ordered), filledOrders: Number(r!.filled), invested: micros(r!.invested) as Usdc,
+    fees: b.fees, realized: b.realizedPnl, unrealized: (pnl - b.realizedPnl) as Usdc, pnl, won: Number(r!.won), lost: Number(r!.lost),
+  };
+}
+
+const usd = (v: bigint) => formatMicros(v, 2);
+const ret = (pnl: bigint, invested: bigint): string | null =>
+  (invested === 0n ? null : formatMicros(divRound(pnl * SCALE * 100n, invested, 'half_even'), 2));
+const rate = (r: Ratio | null) => (r === null ? null : formatMicros(r));
+
+function formatSide(f: SideFigures) {
+  return {
+    signals: f.signals, invested_usd: usd(f.invested), realized_pnl_usd: usd(f.realized), unrealized_pnl_usd: usd(f.unrealized),
+    pnl_usd: usd(f.pnl), won: f.won, lost: f.lost, win_rate: rate(winRate(f.won, f.lost)), return_pct: ret(f.pnl, f.invested),
+  };
+}
+
+/** The gap totals (and, optionally, legs) with money as decimal strings; parts are signed contributions to LT − FT */
+export function formatGap(g: LegGap, dp = 6) {
+  const m = (v: bigint) => formatMicros(v, dp);
+  return { lt_pnl_usd: m(g.ltPnl), ft_pnl_usd: m(g.ftPnl), total_usd: m(g.total), delay_usd: m(g.delay),
+    execution_usd: m(g.execution), fees_usd: m(g.fees), opportunity_usd: m(g.opportunity), sizing_usd: m(g.sizing) };
+}
+
+export function formatGapLeg(l: GapLeg) {
+  return { ft_order_id: l.ftOrderId, leg: l.leg, side: l.side, condition_id: l.conditionId, token_id: l.tokenId,
+    disposition: l.disposition, rule: l.rule, horizon_price: formatMicros(l.horizon.price), horizon: l.horizon.kind,
+    ...formatGap(l.gap) };
+}
+
+export function formatSinceLaunch(c: SinceLaunch) {
+  return {
+    launched_at: c.launchedAt?.toISOString() ?? null,
+    ft: { ...formatSide(c.ft), exits: c.ft.exits },
+    lt: { ...formatSide(c.lt), ordered: c.lt.ordered, filled_orders: c.lt.filledOrders, fees_usd: usd(c.lt.fees) },
+    gap: { ...formatGap(c.gap.total), signals: c.gap.legs.length, pending: c.gap.pending },
+    quality: formatStrategyQuality(c.quality),
+    targets: c.targets,
+  };
+}

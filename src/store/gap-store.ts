@@ -1,0 +1,163 @@
+/**
+ * The FT–LT gap of one LT strategy since launch, per signal leg: FT's paper leg against LT's live leg, both
+ * marked at the same horizon price (the payout once the market is final, else the latest price), decomposed by
+ * the metrics module into delay, execution, fees, opportunity and sizing (docs/metrics.md)
+ */
+import { legGap, sumGaps, type GapLegInput, type LegGap } from '../domain/metrics/index.ts';
+import { costOf, proceedsOf, SCALE, type Price, type Shares, type Usdc } from '../domain/money.ts';
+import type { Sql } from './db.ts';
+import { micros, microsOrNull } from './rows.ts';
+
+export type HorizonKind = 'payout' | 'mark' | 'last_trade' | 'entry';
+
+export interface GapLeg {
+  ftOrderId: string;
+  leg: string;
+  side: 'BUY' | 'SELL';
+  conditionId: string;
+  tokenId: string;
+  /** LT's decision on the signal; `not_mirrored` for an exit of a position LT never opened */
+  disposition: 'ordered' | 'skipped' | 'expired' | 'not_mirrored';
+  rule: string | null;
+  horizon: { price: bigint; kind: HorizonKind };
+  gap: LegGap;
+}
+
+export interface StrategyGap {
+  launchedAt: Date | null;
+  legs: GapLeg[];
+  total: LegGap;
+  /** Signals after launch LT has not decided yet: left out until it does */
+  pending: number;
+}
+
+interface FtLeg {
+  ftOrderId: string;
+  leg: string;
+  side: 'BUY' | 'SELL';
+  conditionId: string;
+  tokenId: string;
+  ft: GapLegInput['ft'];
+}
+
+/** FT's entries since launch and the exits of those entries, as legs */
+async function ftLegs(sql: Sql, walletId: string, since: Date): Promise<FtLeg[]> {
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT o.order_id, 'entry' AS leg, 'BUY' AS side, o.condition_id, o.asset, o.shares::text, o.entry_price::text AS price,
+       o.size::text AS cash, o.order_time AS at
+     FROM ft_orders o WHERE o.wallet_id = $1 AND o.order_time >= $2
+     UNION ALL
+     SELECT c.order_id, 'exit:' || c.close_id, 'SELL', o.condition_id, o.asset, c.shares::text, c.price::text, c.proceeds::text,
+       c.closed_at
+     FROM ft_closes c JOIN ft_orders o ON o.order_id = c.order_id
+     WHERE c.kind = 'exit' AND o.wallet_id = $1 AND o.order_time >= $2
+     ORDER BY at, order_id, leg`, [walletId, since.toISOString()]);
+  return rows.map((r) => ({
+    ftOrderId: r.order_id as string, leg: r.leg as string, side: r.side as 'BUY' | 'SELL',
+    conditionId: r.condition_id as string, tokenId: r.asset as string,
+    ft: { shares: micros(r.shares) as Shares, price: micros(r.price) as Price, cash: micros(r.cash) as Usdc },
+  }));
+}
+
+type LtLeg = NonNullable<GapLegInput['lt']>;
+
+/** LT's orders of the strategy's current book, with their fills summed as the ledger books them */
+async function ltLegs(sql: Sql, userId: string, strategyId: string, shadow: boolean): Promise<Map<string, LtLeg>> {
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT l.ft_order_id, l.leg, o.order_id, o.side, o.size::text, o.mid_price::text, o.best_bid::text, o.best_ask::text,
+       f.price::text AS fill_price, f.size::text AS fill_size, f.fee_asset, f.fee_amount::text
+     FROM lt_orders l JOIN orders o ON o.order_id = l.order_id LEFT JOIN fills f ON f.order_id = o.order_id
+     WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3 ORDER BY o.order_id, f.fill_id`,
+  [userId, strategyId, shadow]);
+  const legs = new Map<string, LtLeg>();
+  for (const r of rows) {
+    const key = `${r.ft_order_id as string}/${r.leg as string}`;
+    const buy = r.side === 'BUY';
+    const leg = legs.get(key) ?? {
+      intendedShares: micros(r.size) as Shares, filledShares: 0n as Shares, cash: 0n as Usdc, feeUsdc: 0n as Usdc,
+      feeShares: 0n as Shares, arrivalMid: arrivalOf(r, buy),
+    };
+    if (r.fill_price !== null) {
+      const size = micros(r.fill_size) as Shares;
+      const at = micros(r.fill_price) as Price;
+      const fee = micros(r.fee_amount);
+      leg.filledShares = (leg.filledShares + size) as Shares;
+      leg.cash = (leg.cash + (buy ? costOf(size, at) : proceedsOf(size, at))) as Usdc;
+      if (r.fee_asset === 'usdc') leg.feeUsdc = (leg.feeUsdc + fee) as Usdc;
+      else leg.feeShares = (leg.feeShares + fee) as Shares;
+    }
+    legs.set(key, leg);
+  }
+  return legs;
+}
+
+/** The arrival price: the mid at intent, else the side of the book the order would take, else none */
+function arrivalOf(r: Record<string, unknown>, buy: boolean): Price | null {
+  return (microsOrNull(r.mid_price) ?? microsOrNull(buy ? r.best_ask : r.best_bid)) as Price | null;
+}
+
+/**
+ * The horizon price of each token: the payout once the market is final; else Gamma's latest price for it; else
+ * the last source trade's price; else (per leg) FT's own price
+ */
+async function horizons(sql: Sql, tokenIds: string[]): Promise<Map<string, { price: bigint; kind: HorizonKind }>> {
+  const out = new Map<string, { price: bigint; kind: HorizonKind }>();
+  if (tokenIds.length === 0) return out;
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT t.token_id, m.resolved_at IS NOT NULL AS final,
+       (m.outcome_prices)[array_position(m.clob_token_ids, t.token_id)]::text AS price,
+       (SELECT s.price::text FROM source_trades s WHERE s.condition_id = m.condition_id AND s.asset = t.token_id
+         ORDER BY s.trade_time DESC LIMIT 1) AS last_trade
+     FROM unnest($1::text[]) AS t (token_id)
+     LEFT JOIN markets m ON t.token_id = ANY (m.clob_token_ids)`, [tokenIds]);
+  for (const r of rows) {
+    const p = validPrice(r.price);
+    const last = validPrice(r.last_trade);
+    if (p !== null && r.final === true) out.set(r.token_id as string, { price: p, kind: 'payout' });
+    else if (p !== null) out.set(r.token_id as string, { price: p, kind: 'mark' });
+    else if (last !== null) out.set(r.token_id as string, { price: last, kind: 'last_trade' });
+  }
+  return out;
+}
+
+/** A price enters P&L only inside [0, 1] (INV-26) */
+function validPrice(v: unknown): bigint | null {
+  const p = microsOrNull(v);
+  return p !== null && p >= 0n && p <= SCALE ? p : null;
+}
+
+/** The gap of one LT strategy since its launch, per leg and in total (an unlaunched strategy has none) */
+export async function strategyGap(sql: Sql, userId: string, strategyId: string): Promise<StrategyGap> {
+  const [s] = await sql.query<{ ft_wallet_id: string; launched_at: Date | null; mode: string }>(
+    'SELECT ft_wallet_id, launched_at, mode FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
+  if (!s) throw new Error(`no LT strategy ${strategyId}`);
+  if (!s.launched_at) return { launchedAt: null, legs: [], total: sumGaps([]), pending: 0 };
+  const launchedAt = new Date(s.launched_at);
+  const ft = await ftLegs(sql, s.ft_wallet_id, launchedAt);
+  const lt = await ltLegs(sql, userId, strategyId, s.mode === 'shadow');
+  const decided = await dispositions(sql, userId, strategyId);
+  const marks = await horizons(sql, [...new Set(ft.map((l) => l.tokenId))]);
+  const legs: GapLeg[] = [];
+  let pending = 0;
+  for (const f of ft) {
+    const d = decided.get(`${f.ftOrderId}/${f.leg}`);
+    const entryOrdered = decided.get(`${f.ftOrderId}/entry`)?.disposition === 'ordered';
+    // An exit waits for LT when LT holds the entry; an exit of a position LT never opened is not mirrored
+    if (!d && (f.leg === 'entry' || entryOrdered)) { pending += 1; continue; }
+    const mirrored = d?.disposition === 'ordered' ? lt.get(`${f.ftOrderId}/${f.leg}`) ?? null : null;
+    if (d?.disposition === 'ordered' && !mirrored) { pending += 1; continue; } // ordered in the other book
+    const horizon = marks.get(f.tokenId) ?? { price: f.ft.price as bigint, kind: 'entry' as const };
+    legs.push({
+      ftOrderId: f.ftOrderId, leg: f.leg, side: f.side, conditionId: f.conditionId, tokenId: f.tokenId,
+      disposition: d ? d.disposition : 'not_mirrored', rule: d?.rule ?? null, horizon,
+      gap: legGap({ side: f.side, ft: f.ft, lt: mirrored, horizonPrice: horizon.price }),
+    });
+  }
+  return { launchedAt, legs, total: sumGaps(legs.map((l) => l.gap)), pending };
+}
+
+async function dispositions(sql: Sql, userId: string, strategyId: string) {
+  const rows = await sql.query<{ ft_order_id: string; leg: string; disposition: 'ordered' | 'skipped' | 'expired'; rule: string | null }>(
+    'SELECT ft_order_id, leg, disposition, rule FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
+  return new Map(rows.map((r) => [`${r.ft_order_id}/${r.leg}`, r]));
+}

@@ -1,0 +1,105 @@
+/**
+ * lt_execution_quality: one row per LT order, recomputed by the metrics module (src/domain/metrics) from the
+ * order, its fill legs and its strategy's settings whenever the order changes state or fills
+ */
+import { orderQuality, type FillLeg, type OrderQuality, type OrderQualityInput } from '../domain/metrics/index.ts';
+import { costOf, formatMicros, type Price, type Shares, type Usdc } from '../domain/money.ts';
+import type { Sql } from './db.ts';
+import { dateOrNull, dec, decOrNull, micros, microsOrNull } from './rows.ts';
+
+const DEFAULT_TICK = 10_000n;
+
+const QUALITY_INPUT_SQL = `SELECT o.order_id, o.lt_user_id, o.lt_strategy_id, o.condition_id, o.token_id, o.side, o.order_type,
+    o.status, o.is_shadow, o.signal_price::text, o.size::text, o.limit_price::text, o.signal_size_usd::text,
+    o.expected_vwap::text, o.best_bid::text, o.best_ask::text, o.source_trade_at, o.signal_at, o.submitted_at,
+    coalesce(o.book_at_intent->>'tick', m.tick_size::text) AS tick,
+    s.slippage_tolerance_pct::text AS tolerance, s.latency_alert_ms
+  FROM orders o JOIN lt_strategies s ON s.user_id = o.lt_user_id AND s.strategy_id = o.lt_strategy_id
+  LEFT JOIN markets m ON m.condition_id = o.condition_id
+  WHERE o.order_id = $1`;
+
+/** The metrics module's input for one order, read from the database */
+export async function qualityInputOf(sql: Sql, orderId: string): Promise<{ row: Record<string, unknown>; input: OrderQualityInput } | null> {
+  const [r] = await sql.query(QUALITY_INPUT_SQL, [orderId]);
+  if (!r || r.lt_strategy_id === null) return null;
+  const fills = await sql.query<Record<string, unknown>>(
+    `SELECT price::text, size::text, fee_asset, fee_amount::text, filled_at FROM fills WHERE order_id = $1
+     ORDER BY filled_at, fill_id`, [orderId]);
+  const size = micros(r.size) as Shares;
+  const signalPrice = micros(r.signal_price) as Price;
+  const input: OrderQualityInput = {
+    side: r.side as 'BUY' | 'SELL', orderType: r.order_type as string, status: r.status as string, signalPrice, size,
+    intendedUsd: (microsOrNull(r.signal_size_usd) ?? costOf(size, signalPrice)) as Usdc,
+    expectedPrice: microsOrNull(r.expected_vwap) as Price | null, bestBid: microsOrNull(r.best_bid) as Price | null,
+    bestAsk: microsOrNull(r.best_ask) as Price | null, tickSize: (microsOrNull(r.tick) ?? DEFAULT_TICK) as Price,
+    fills: fills.map((f): FillLeg => ({
+      price: micros(f.price) as Price, size: micros(f.size) as Shares, feeAsset: f.fee_asset as 'shares' | 'usdc',
+      feeAmount: micros(f.fee_amount), at: new Date(f.filled_at as string),
+    })),
+    sourceTradeAt: dateOrNull(r.source_trade_at), signalAt: dateOrNull(r.signal_at), submittedAt: dateOrNull(r.submitted_at),
+    slippageTolerancePct: micros(r.tolerance), latencyThresholdMs: r.latency_alert_ms === null ? null : Number(r.latency_alert_ms),
+  };
+  return { row: r, input };
+}
+
+/** Recomputes and stores the order's quality row (idempotent: the row is a function of the order and its fills) */
+export async function recordQuality(tx: Sql, orderId: string, now: Date): Promise<OrderQuality | null> {
+  const read = await qualityInputOf(tx, orderId);
+  if (!read) return null;
+  const q = orderQuality(read.input);
+  await upsertQuality(tx, read.row, read.input, q, now);
+  return q;
+}
+
+const pct = (v: bigint | null): string | null => decOrNull(v);
+const ms = (v: number | null): string | null => (v === null ? null : String(Math.round(v)));
+
+async function upsertQuality(tx: Sql, r: Record<string, unknown>, i: OrderQualityInput, q: OrderQuality, now: Date): Promise<void> {
+  const values = [
+    r.order_id, r.lt_user_id, r.lt_strategy_id, r.condition_id, r.token_id, i.side, i.orderType, i.status, r.is_shadow,
+    decOrNull(i.expectedPrice), decOrNull(i.bestBid), decOrNull(i.bestAsk), decOrNull(q.mid), decOrNull(q.spread),
+    decOrNull(i.tickSize), dec(i.signalPrice), decOrNull(q.executedPrice), dec(i.size), dec(q.filledShares),
+    dec(i.intendedUsd), dec(q.filledUsd), dec(q.feesUsd), dec(q.fillRate), dec(q.fillRateUsd ?? 0n), q.partialFillCount,
+    pct(q.expectedSlippagePct), pct(q.signalSlippagePct), pct(q.signalSlippageCents), pct(q.midSlippagePct),
+    pct(q.midSlippageCents), pct(q.midSlippageTicks), ms(q.orderLatencyMs), ms(q.fillLatencyMs), ms(q.detectionLatencyMs),
+    q.score.score === null ? null : formatMicros(q.score.score * 10_000n, 2), q.score.version, JSON.stringify(scoreComponents(q)),
+    i.signalAt?.toISOString() ?? null, now.toISOString(),
+  ];
+  const cols = `order_id, user_id, strategy_id, condition_id, token_id, side, order_type, status, is_shadow, expected_price,
+    best_bid, best_ask, mid_price, spread, tick_size, signal_price, executed_price, intended_shares, filled_shares,
+    intended_usd, filled_usd, fees_usd, fill_rate, fill_rate_usd, partial_fill_count, expected_slippage_pct,
+    signal_slippage_pct, signal_slippage_cents, mid_slippage_pct, mid_slippage_cents, mid_slippage_ticks, order_latency_ms,
+    fill_latency_ms, detection_latency_ms, quality_score, quality_version, quality_components, signal_at, computed_at`;
+  const names = cols.split(',').map((c) => c.trim());
+  const params = names.map((n, k) => (n === 'quality_components' ? `$${k + 1}::jsonb` : `$${k + 1}`)).join(', ');
+  const updates = names.slice(1).map((n) => `${n} = EXCLUDED.${n}`).join(', ');
+  await tx.query(`INSERT INTO lt_execution_quality (${cols}) VALUES (${params}) ON CONFLICT (order_id) DO UPDATE SET ${updates}`, values);
+}
+
+const scoreComponents = (q: OrderQuality) => q.score.components.map((c) => ({
+  name: c.name, weight: dec(c.weight), value: decOrNull(c.value),
+}));
+
+/** A stored quality row as the API returns it: decimals as strings, a metric without a sample as null */
+export interface QualityRow {
+  order_id: string;
+  [column: string]: unknown;
+}
+
+const QUALITY_COLUMNS = `q.order_id, q.condition_id, q.token_id, q.side, q.order_type, q.status, q.expected_price::text,
+  q.best_bid::text, q.best_ask::text, q.mid_price::text, q.spread::text, q.tick_size::text, q.signal_price::text,
+  q.executed_price::text, q.intended_shares::text, q.filled_shares::text, q.intended_usd::text, q.filled_usd::text,
+  q.fees_usd::text, q.fill_rate::text, q.fill_rate_usd::text, q.partial_fill_count, q.expected_slippage_pct::text,
+  q.signal_slippage_pct::text, q.signal_slippage_cents::text, q.mid_slippage_pct::text, q.mid_slippage_cents::text,
+  q.mid_slippage_ticks::text, q.order_latency_ms::int AS order_latency_ms, q.fill_latency_ms::int AS fill_latency_ms,
+  q.detection_latency_ms::int AS detection_latency_ms, q.quality_score::text, q.quality_version, q.quality_components,
+  q.signal_at, q.computed_at`;
+
+/** One strategy's quality rows in its current book, newest signal first */
+export async function qualityRows(sql: Sql, userId: string, strategyId: string, shadow: boolean,
+  page: { limit: number; offset: number } = { limit: 1_000_000, offset: 0 }): Promise<QualityRow[]> {
+  return sql.query<QualityRow>(`SELECT ${QUALITY_COLUMNS} FROM lt_execution_quality q
+    WHERE q.user_id = $1 AND q.strategy_id = $2 AND q.is_shadow = $3
+    ORDER BY q.signal_at DESC NULLS LAST, q.order_id LIMIT $4 OFFSET $5`, [userId, strategyId, shadow, page.limit, page.offset]);
+}
+
