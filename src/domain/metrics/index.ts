@@ -5,3 +5,4 @@ export * from './quality-score.ts';
 export * from './gap.ts';
 export * from './targets.ts';
 export * from './post-order.ts';
+export * from './strategy-quality.ts';
