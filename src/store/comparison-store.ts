@@ -3,7 +3,7 @@
  * execution quality, the gap decomposition and the seed's success metrics against their targets. Every figure
  * comes from the metrics module (src/domain/metrics); this file only reads rows
  */
-import { evaluateTargets, type LegGap, type TargetResult } from '../domain/metrics/index.ts';
+import { analyseSlippage, evaluateTargets, type LegGap, type SlippageOptions, type TargetResult } from '../domain/metrics/index.ts';
 import { formatStrategyQuality, strategyQuality, type OrderSample, type StrategyQuality } from '../domain/metrics/strategy-quality.ts';
 import { divRound, formatMicros, SCALE, type Ratio, type Shares, type Usdc } from '../domain/money.ts';
 import type { Sql } from './db.ts';
@@ -151,4 +151,18 @@ export function formatSinceLaunch(c: SinceLaunch) {
     quality: formatStrategyQuality(c.quality),
     targets: c.targets,
   };
+}
+
+/** Expected (at intent) against actual (executed) signal slippage per market and order type, over filled orders */
+export async function slippageAnalysis(sql: Sql, userId: string, strategyId: string, opts: SlippageOptions = {}) {
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT q.condition_id, q.order_type, q.expected_slippage_pct::text, q.signal_slippage_pct::text
+     FROM lt_execution_quality q JOIN lt_strategies s ON s.user_id = q.user_id AND s.strategy_id = q.strategy_id
+     WHERE q.user_id = $1 AND q.strategy_id = $2 AND q.is_shadow = (s.mode = 'shadow')
+       AND q.expected_slippage_pct IS NOT NULL AND q.signal_slippage_pct IS NOT NULL`, [userId, strategyId]);
+  const groups = analyseSlippage(rows.map((r) => ({ conditionId: r.condition_id as string, orderType: r.order_type as string,
+    expectedPct: micros(r.expected_slippage_pct), actualPct: micros(r.signal_slippage_pct) })), opts);
+  return groups.map((g) => ({ condition_id: g.conditionId, order_type: g.orderType, orders: g.n,
+    expected_slippage_pct_mean: formatMicros(g.expectedMean, 4), actual_slippage_pct_mean: formatMicros(g.actualMean, 4),
+    error_pct_mean: formatMicros(g.errorMean, 4), same_sign_share: formatMicros(g.sameSignShare), flagged: g.flagged }));
 }

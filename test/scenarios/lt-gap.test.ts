@@ -10,34 +10,14 @@ import { strategyGap } from '../../src/store/gap-store.ts';
 import { balancesOf } from '../../src/store/ledger-store.ts';
 import { qualityRows } from '../../src/store/quality-store.ts';
 import { backendName } from '../support/test-db.ts';
-import { CID, createLtWorld, finalMarket, type LtWorld } from '../support/lt-world.ts';
+import { gapScenario } from '../support/gap-scenario.ts';
+import type { LtWorld } from '../support/lt-world.ts';
 
 describe(`FT–LT gap (${backendName})`, () => {
   let w: LtWorld;
   afterEach(async () => w?.close());
 
-  /** Signal A fills 8 shares at 0.51 (taker, fee), 6 more a minute later at its 0.51 limit, the rest is cancelled; B is skipped */
-  async function scenario() {
-    w = await createLtWorld({ feeRate: '0.02', settings: { slippage_tolerance_pct: '3', order_ttl_seconds: 120 } });
-    w.bids([['0.49', '50']]);
-    w.asks([['0.51', '8']]);
-    await w.buySignal({ price: 0.5 });
-    w.ft.clock.advance(2_000); // the signal is two seconds old when LT acts
-    await w.execute();
-    w.ft.clock.advance(60_000);
-    w.takeFromMaker('SELL', '0.51', '6'); // a late fill at the limit; we are the maker, no fee
-    await w.sync();
-    w.ft.clock.advance(120_000); // past the TTL: the remainder is cancelled
-    await w.sync();
-    w.asks([['0.45', '100']]); // B: the trader buys at 0.40, the book asks 0.45: 12.5 % slippage, skipped
-    await w.buySignal({ price: 0.4 });
-    await w.execute();
-    w.ft.markets.setMarket(finalMarket([1_000000n, 0n]));
-    await w.ft.resolve();
-    w.exchange.resolve(CID, [1_000000n, 0n]);
-    await w.sync();
-    await w.resolve();
-  }
+  const scenario = async () => { w = await gapScenario(); };
 
   it('decomposes LT − FT per signal and per strategy, exactly, with hand-computed parts', async () => {
     await scenario();

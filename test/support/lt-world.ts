@@ -72,6 +72,8 @@ export interface LtWorld {
   probe: VenueProbe;
   deps: LtExecutorDeps;
   userId: string;
+  /** The user's API bearer token */
+  token: string;
   strategyId: string;
   launch(): Promise<void>;
   /** Ingests the trader's BUY (or SELL) of YES at the current clock time */
@@ -111,7 +113,7 @@ export async function createLtWorld(options: LtWorldOptions = {}): Promise<LtWor
   const sim = createSimulatedVenue({ exchange, account: ACCOUNT, clock, sleep: async () => undefined });
   const { venue, probe } = probed(sim);
   const db = ft.t.db;
-  const { user } = await createUser(db, `u${++seq}`);
+  const { user, token } = await createUser(db, `u${++seq}`);
   const created = await createLtStrategy({ db, clock }, user.userId, {
     ft_wallet_id: 'FT_COPY_ALL', starting_capital: '1000', wallet_address: SIGNER, ...options.settings,
   });
@@ -129,7 +131,7 @@ export async function createLtWorld(options: LtWorldOptions = {}): Promise<LtWor
     if (report.newTrades !== 1) throw new Error(`signal not ingested: ${JSON.stringify(report)}`);
   };
   const world: LtWorld = {
-    ft, exchange, sim, venue, probe, deps, userId: user.userId, strategyId,
+    ft, exchange, sim, venue, probe, deps, userId: user.userId, token, strategyId,
     launch: async () => {
       const r = await launchLtStrategy({ db, clock }, user.userId, strategyId);
       if (!r.ok) throw new Error(`launch: ${JSON.stringify(r.error)}`);

@@ -13,6 +13,7 @@ import { getKillSwitch, getLtStrategy, listLtAudit, listUserLtStrategies, type K
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
 import { walletToJson } from './ft-dto.ts';
+import { ltQualityRoutes } from './lt-quality.ts';
 
 const json = (description: string) => ({ description, content: { 'application/json': { schema: z.any() } } });
 const Id = z.object({ id: z.string().regex(/^LT_[A-Za-z0-9_-]{1,100}$/) });
@@ -133,5 +134,6 @@ export const ltRoutes = (deps: ApiDeps) => {
       return c.json({ audit: (await listLtAudit(deps.db, uid(c), id ?? null, limit)).map(auditJson) }, 200);
     })
     .openapi(job('execute'), async (c) => c.json(await deps.runJob('lt-execute'), 200))
-    .openapi(job('resolve'), async (c) => c.json(await deps.runJob('lt-resolve'), 200));
+    .openapi(job('resolve'), async (c) => c.json(await deps.runJob('lt-resolve'), 200))
+    .route('/', ltQualityRoutes(deps));
 };

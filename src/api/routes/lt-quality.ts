@@ -1,0 +1,62 @@
+/** LT execution quality routes: per-order metrics, the since-launch FT–LT comparison, the gap decomposition and the slippage analysis */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { formatStrategyQuality } from '../../domain/metrics/strategy-quality.ts';
+import { formatGap, formatGapLeg, formatSinceLaunch, qualityOfStrategy, sinceLaunch, slippageAnalysis } from '../../store/comparison-store.ts';
+import { strategyGap } from '../../store/gap-store.ts';
+import { getLtStrategy } from '../../store/lt-strategy-store.ts';
+import { qualityRows } from '../../store/quality-store.ts';
+import type { ApiDeps, AppEnv } from '../context.ts';
+import { problem } from '../problem.ts';
+
+const json = (description: string) => ({ description, content: { 'application/json': { schema: z.any() } } });
+const Id = z.object({ id: z.string().regex(/^LT_[A-Za-z0-9_-]{1,100}$/) });
+const Page = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+});
+const secured = { security: [{ bearer: [] }], tags: ['lt'] };
+const notFound = { 400: json('Invalid input'), 404: json('Not one of your strategies') };
+
+const quality = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/quality', ...secured,
+  request: { params: Id, query: Page },
+  responses: { 200: json('Aggregated execution quality and the per-order metrics (newest first), each score with its components'), ...notFound } });
+const comparison = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/comparison', ...secured, request: { params: Id },
+  responses: { 200: json('FT and LT since launch side by side, the gap totals, quality, and the success metrics against targets'), ...notFound } });
+const gap = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/gap', ...secured, request: { params: Id, query: Page },
+  responses: { 200: json('LT − FT since launch = delay + execution + fees + opportunity + sizing, in total and per signal leg'), ...notFound } });
+const slippage = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/slippage-analysis', ...secured, request: { params: Id },
+  responses: { 200: json('Expected against actual slippage per market and order type; flagged where the estimate is systematically off'), ...notFound } });
+
+export const ltQualityRoutes = (deps: ApiDeps) => {
+  /** The strategy id when it is one of the signed-in user's strategies */
+  const mine = async (c: Context<AppEnv>, id: string) => (await getLtStrategy(deps.db, c.get('user').userId, id)) !== null;
+  const uid = (c: Context<AppEnv>) => c.get('user').userId;
+  return new OpenAPIHono<AppEnv>()
+    .openapi(quality, async (c) => {
+      const { id } = c.req.valid('param');
+      const s = await getLtStrategy(deps.db, uid(c), id);
+      if (!s) return problem(c, 404, 'Not found', id);
+      const page = c.req.valid('query');
+      return c.json({ strategy_id: id, summary: formatStrategyQuality(await qualityOfStrategy(deps.db, uid(c), id)),
+        orders: await qualityRows(deps.db, uid(c), id, s.mode === 'shadow', page), ...page }, 200);
+    })
+    .openapi(comparison, async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await mine(c, id))) return problem(c, 404, 'Not found', id);
+      return c.json({ strategy_id: id, ...formatSinceLaunch(await sinceLaunch(deps.db, uid(c), id)) }, 200);
+    })
+    .openapi(gap, async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await mine(c, id))) return problem(c, 404, 'Not found', id);
+      const { limit, offset } = c.req.valid('query');
+      const g = await strategyGap(deps.db, uid(c), id);
+      return c.json({ strategy_id: id, launched_at: g.launchedAt?.toISOString() ?? null, total: formatGap(g.total),
+        signals: g.legs.length, pending: g.pending, legs: g.legs.slice(offset, offset + limit).map(formatGapLeg), limit, offset }, 200);
+    })
+    .openapi(slippage, async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await mine(c, id))) return problem(c, 404, 'Not found', id);
+      return c.json({ strategy_id: id, groups: await slippageAnalysis(deps.db, uid(c), id) }, 200);
+    });
+};
