@@ -13,6 +13,7 @@ import { normalizeTradeRecord } from './feeds/data-api-record.ts';
 import { createStaticMarketSource } from './feeds/file-sources.ts';
 import type { Db } from './store/db.ts';
 import { ftInvariants, ftReport, ltInvariants, ltReport, type FtReport, type InvariantResult, type LtReport } from './store/report-store.ts';
+import { qualityAndGap, type ReplayGap, type ReplayQuality } from './replay-quality.ts';
 import { startLtReplay, type LtReplayHandle } from './replay-lt.ts';
 import { insertWallet } from './store/wallet-store.ts';
 import { ManualClock } from './engine/clock.ts';
@@ -40,7 +41,10 @@ export interface ReplayReport {
   version: 1;
   seed: number;
   input: { trades: number; markets: number; rejected: Record<string, number> };
-  strategies: { ft_wallet_id: string; lt_strategy_id: string | null; ft: FtReport; lt: LtReport | null; quality: null; gap: null }[];
+  strategies: {
+    ft_wallet_id: string; lt_strategy_id: string | null; ft: FtReport; lt: LtReport | null;
+    quality: ReplayQuality | null; gap: ReplayGap | null;
+  }[];
   invariants: Record<string, InvariantResult>;
 }
 
@@ -124,7 +128,8 @@ async function buildReport(db: Db, input: ReplayInput, rejected: Record<string, 
   for (const s of input.strategies) {
     const id = lt?.strategies.find((x) => x.ftWalletId === s.ft.wallet_id)?.strategyId ?? null;
     strategies.push({ ft_wallet_id: s.ft.wallet_id, lt_strategy_id: id, ft: await ftReport(db, s.ft.wallet_id),
-      lt: id === null ? null : await ltReport(db, lt!.userId, id), quality: null, gap: null });
+      lt: id === null ? null : await ltReport(db, lt!.userId, id),
+      ...(id === null ? { quality: null, gap: null } : await qualityAndGap(db, lt!.userId, id)) });
   }
   const invariants = await ftInvariants(db);
   invariants.ft_one_disposition_per_trade = await dispositionCheck(db, input.strategies.length);

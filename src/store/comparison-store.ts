@@ -147,7 +147,8 @@ export function formatSinceLaunch(c: SinceLaunch) {
     launched_at: c.launchedAt?.toISOString() ?? null,
     ft: { ...formatSide(c.ft), exits: c.ft.exits },
     lt: { ...formatSide(c.lt), ordered: c.lt.ordered, filled_orders: c.lt.filledOrders, fees_usd: usd(c.lt.fees) },
-    gap: { ...formatGap(c.gap.total), signals: c.gap.legs.length, pending: c.gap.pending },
+    gap: { ...formatGap(c.gap.total), signals: c.gap.legs.length,
+      not_mirrored: c.gap.legs.filter((l) => l.disposition === 'not_mirrored').length, pending: c.gap.pending },
     quality: formatStrategyQuality(c.quality),
     targets: c.targets,
   };

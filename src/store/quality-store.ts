@@ -59,7 +59,7 @@ async function upsertQuality(tx: Sql, r: Record<string, unknown>, i: OrderQualit
     r.order_id, r.lt_user_id, r.lt_strategy_id, r.condition_id, r.token_id, i.side, i.orderType, i.status, r.is_shadow,
     decOrNull(i.expectedPrice), decOrNull(i.bestBid), decOrNull(i.bestAsk), decOrNull(q.mid), decOrNull(q.spread),
     decOrNull(i.tickSize), dec(i.signalPrice), decOrNull(q.executedPrice), dec(i.size), dec(q.filledShares),
-    dec(i.intendedUsd), dec(q.filledUsd), dec(q.feesUsd), dec(q.fillRate), dec(q.fillRateUsd ?? 0n), q.partialFillCount,
+    dec(i.intendedUsd), dec(q.filledUsd), dec(q.feesUsd), dec(q.fillRate), decOrNull(q.fillRateUsd), q.partialFillCount,
     pct(q.expectedSlippagePct), pct(q.signalSlippagePct), pct(q.signalSlippageCents), pct(q.midSlippagePct),
     pct(q.midSlippageCents), pct(q.midSlippageTicks), ms(q.orderLatencyMs), ms(q.fillLatencyMs), ms(q.detectionLatencyMs),
     q.score.score === null ? null : formatMicros(q.score.score * 10_000n, 2), q.score.version, JSON.stringify(scoreComponents(q)),

@@ -1,5 +1,6 @@
-/** tandem replay with LT on the Nobel trades: three LT strategies against the seeded simulated books, every invariant true, deterministic */
+/** tandem replay with LT on the Nobel trades: three LT strategies (GTC, GTC with a TTL, FAK) against the seeded simulated books, every invariant true, quality and gap per strategy, deterministic */
 import { describe, expect, it } from 'vitest';
+import { parseMicros } from '../../src/domain/money.ts';
 import { noScorer } from '../../src/feeds/scorer.ts';
 import { runReplay, type ReplayReport, type ReplayStrategy } from '../../src/replay.ts';
 import { nobelMarkets, nobelRecords } from '../support/nobel.ts';
@@ -13,7 +14,7 @@ const STRATEGIES: ReplayStrategy[] = [
   { ft: { ...base, wallet_id: 'FT_LONGSHOT', price_max: '0.2', min_original_trade_usd: '20', bet_size: '3' },
     lt: { starting_capital: '500', order_type: 'GTC', slippage_tolerance_pct: '10', order_ttl_seconds: 900, max_signal_age_seconds: age } },
   { ft: { ...base, wallet_id: 'FT_BIG', price_min: '0.3', min_original_trade_usd: '100', bet_size: '10', starting_balance: '500' },
-    lt: { starting_capital: '800', order_type: 'GTC', slippage_tolerance_pct: '0.5', order_ttl_seconds: 900, max_signal_age_seconds: age } },
+    lt: { starting_capital: '800', order_type: 'FAK', slippage_tolerance_pct: '0.5', max_signal_age_seconds: age } },
 ];
 
 async function replayOnce(): Promise<ReplayReport> {
@@ -40,7 +41,16 @@ describe(`replay of the Nobel trades with LT (${backendName})`, () => {
       expect(Object.values(lt.orders).reduce((x, y) => x + y, 0), s.ft_wallet_id).toBe(lt.ordered);
       expect(lt.signals).toBe(lt.ordered + lt.expired + Object.values(lt.skipped).reduce((x, y) => x + y, 0));
       expect(lt.signals).toBeGreaterThan(0);
+      // The quality section and the gap decomposition, whose parts add up to LT − FT to the micro-dollar
+      expect(s.quality, s.ft_wallet_id).not.toBeNull();
+      const g = s.gap!;
+      const m = (v: string) => parseMicros(v);
+      expect(m(g.delay_usd) + m(g.execution_usd) + m(g.fees_usd) + m(g.opportunity_usd) + m(g.sizing_usd)).toBe(m(g.total_usd));
+      expect(m(g.lt_pnl_usd) - m(g.ft_pnl_usd)).toBe(m(g.total_usd));
+      expect(g.signals, s.ft_wallet_id).toBe(lt.signals + g.not_mirrored);
+      expect(g.pending, s.ft_wallet_id).toBe(0);
     }
+    expect(a.strategies.some((s) => s.quality!.fill_rate !== null && s.quality!.quality_score_mean !== null)).toBe(true);
     expect(a.strategies.some((s) => (s.lt!.orders.filled ?? 0) > 0 && s.lt!.filled_usd !== '0.00')).toBe(true);
     const t2 = Date.now();
     expect(await replayOnce()).toEqual(a);

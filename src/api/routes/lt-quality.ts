@@ -52,7 +52,8 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
       const { limit, offset } = c.req.valid('query');
       const g = await strategyGap(deps.db, uid(c), id);
       return c.json({ strategy_id: id, launched_at: g.launchedAt?.toISOString() ?? null, total: formatGap(g.total),
-        signals: g.legs.length, pending: g.pending, legs: g.legs.slice(offset, offset + limit).map(formatGapLeg), limit, offset }, 200);
+        signals: g.legs.length,
+        not_mirrored: g.legs.filter((l) => l.disposition === 'not_mirrored').length, pending: g.pending, legs: g.legs.slice(offset, offset + limit).map(formatGapLeg), limit, offset }, 200);
     })
     .openapi(slippage, async (c) => {
       const { id } = c.req.valid('param');

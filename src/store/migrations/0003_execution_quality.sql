@@ -28,7 +28,7 @@ CREATE TABLE lt_execution_quality (
   filled_usd             NUMERIC(20,6) NOT NULL,
   fees_usd               NUMERIC(20,6) NOT NULL,
   fill_rate              NUMERIC(12,6) NOT NULL,
-  fill_rate_usd          NUMERIC(12,6) NOT NULL,
+  fill_rate_usd          NUMERIC(12,6),
   partial_fill_count     INT NOT NULL,
   -- Signed so that positive is worse: s·(x − reference)/reference in percent, and in cents and ticks
   expected_slippage_pct  NUMERIC(14,6),
