@@ -63,18 +63,23 @@ async function upsertQuality(tx: Sql, r: Record<string, unknown>, i: OrderQualit
     pct(q.expectedSlippagePct), pct(q.signalSlippagePct), pct(q.signalSlippageCents), pct(q.midSlippagePct),
     pct(q.midSlippageCents), pct(q.midSlippageTicks), ms(q.orderLatencyMs), ms(q.fillLatencyMs), ms(q.detectionLatencyMs),
     q.score.score === null ? null : formatMicros(q.score.score * 10_000n, 2), q.score.version, JSON.stringify(scoreComponents(q)),
-    i.signalAt?.toISOString() ?? null, now.toISOString(),
+    i.signalAt?.toISOString() ?? null, i.submittedAt?.toISOString() ?? null, firstFillAt(i)?.toISOString() ?? null,
+    now.toISOString(),
   ];
   const cols = `order_id, user_id, strategy_id, condition_id, token_id, side, order_type, status, is_shadow, expected_price,
     best_bid, best_ask, mid_price, spread, tick_size, signal_price, executed_price, intended_shares, filled_shares,
     intended_usd, filled_usd, fees_usd, fill_rate, fill_rate_usd, partial_fill_count, expected_slippage_pct,
     signal_slippage_pct, signal_slippage_cents, mid_slippage_pct, mid_slippage_cents, mid_slippage_ticks, order_latency_ms,
-    fill_latency_ms, detection_latency_ms, quality_score, quality_version, quality_components, signal_at, computed_at`;
+    fill_latency_ms, detection_latency_ms, quality_score, quality_version, quality_components, signal_at, submitted_at,
+    first_fill_at, computed_at`;
   const names = cols.split(',').map((c) => c.trim());
   const params = names.map((n, k) => (n === 'quality_components' ? `$${k + 1}::jsonb` : `$${k + 1}`)).join(', ');
   const updates = names.slice(1).map((n) => `${n} = EXCLUDED.${n}`).join(', ');
   await tx.query(`INSERT INTO lt_execution_quality (${cols}) VALUES (${params}) ON CONFLICT (order_id) DO UPDATE SET ${updates}`, values);
 }
+
+const firstFillAt = (i: OrderQualityInput): Date | null =>
+  i.fills.reduce<Date | null>((first, f) => (first === null || f.at < first ? f.at : first), null);
 
 const scoreComponents = (q: OrderQuality) => q.score.components.map((c) => ({
   name: c.name, weight: dec(c.weight), value: decOrNull(c.value),
@@ -93,7 +98,7 @@ const QUALITY_COLUMNS = `q.order_id, q.condition_id, q.token_id, q.side, q.order
   q.signal_slippage_pct::text, q.signal_slippage_cents::text, q.mid_slippage_pct::text, q.mid_slippage_cents::text,
   q.mid_slippage_ticks::text, q.order_latency_ms::int AS order_latency_ms, q.fill_latency_ms::int AS fill_latency_ms,
   q.detection_latency_ms::int AS detection_latency_ms, q.quality_score::text, q.quality_version, q.quality_components,
-  q.signal_at, q.computed_at`;
+  q.signal_at, q.submitted_at, q.first_fill_at, q.computed_at`;
 
 /** One strategy's quality rows in its current book, newest signal first */
 export async function qualityRows(sql: Sql, userId: string, strategyId: string, shadow: boolean,

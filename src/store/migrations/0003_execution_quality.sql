@@ -45,7 +45,10 @@ CREATE TABLE lt_execution_quality (
   quality_score          NUMERIC(8,2),
   quality_version        TEXT NOT NULL,
   quality_components     JSONB NOT NULL,
+  -- When: the FT signal, the submit (order placed) and the first fill
   signal_at              TIMESTAMPTZ,
+  submitted_at           TIMESTAMPTZ,
+  first_fill_at          TIMESTAMPTZ,
   computed_at            TIMESTAMPTZ NOT NULL,
   FOREIGN KEY (user_id, strategy_id) REFERENCES lt_strategies (user_id, strategy_id)
 );
