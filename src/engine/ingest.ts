@@ -40,9 +40,27 @@ export async function prepareTrades(sql: Sql, records: unknown[], markets: Marke
     const market = known.get(t.conditionId);
     if (!market) bump(rejected, 'unknown_market');
     else if (!market.tokenIds.includes(t.asset)) bump(rejected, 'unknown_token');
-    else trades.push(t);
+    else {
+      const labelled = withTokenLabel(market, t);
+      if (labelled) trades.push(labelled);
+      else bump(rejected, 'token_mismatch');
+    }
   }
   return { trades, markets: known, rejected, errors };
+}
+
+/**
+ * The record's outcome label and index must name the outcome of its own token (INV-6): a record whose label or
+ * index points at another outcome is refused, never resolved to one or the other. A record without a label
+ * takes the market's label for its token. Null when they disagree
+ */
+function withTokenLabel(market: Market, t: SourceTrade): SourceTrade | null {
+  const index = market.tokenIds.indexOf(t.asset);
+  const label = market.outcomes[index];
+  if (t.outcomeIndex !== null && t.outcomeIndex !== index) return null;
+  if (label === undefined) return t;
+  if (t.outcome === '') return { ...t, outcome: label };
+  return label.toLowerCase() === t.outcome.toLowerCase() ? t : null;
 }
 
 /** Orders trades by time, then key, so every path walks them the same way */

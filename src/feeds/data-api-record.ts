@@ -4,7 +4,7 @@ import type { Side, SourceTrade } from '../domain/trade.ts';
 
 export const INPUT_REJECT_REASONS = [
   'bad_json', 'not_an_object', 'not_a_trade', 'missing_field', 'bad_side', 'bad_price', 'bad_size', 'bad_timestamp',
-  'unknown_market', 'unknown_token', 'duplicate',
+  'unknown_market', 'unknown_token', 'token_mismatch', 'duplicate',
 ] as const;
 export type InputRejectReason = (typeof INPUT_REJECT_REASONS)[number];
 
