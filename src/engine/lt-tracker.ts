@@ -2,6 +2,7 @@
 import { isTerminal } from '../domain/lt-order.ts';
 import type { Db } from '../store/db.ts';
 import { loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveOrder } from '../store/lt-order-store.ts';
+import { insertLtAudit } from '../store/lt-strategy-store.ts';
 import type { Venue, VenueFill, VenueOrderReport } from '../venues/venue.ts';
 import { acceptOrder, bookFill, transition, withLockedOrder } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
@@ -197,20 +198,32 @@ async function cancelResting(pass: Pass, order: LiveOrder): Promise<void> {
  */
 export async function cancelOpenLtOrders(deps: LtTrackerDeps, scope: { userId: string; strategyId?: string }): Promise<SyncReport> {
   const pass = newPass(deps);
+  const sent: string[] = [];
   let after: string | null = null;
   for (;;) {
     const page = await trackedOrdersPage(deps.db, after, PAGE, scope);
     for (const order of page) {
       if (!order.venueOrderId || order.status === 'lost') continue;
+      sent.push(order.orderId);
       try {
         await cancelResting(pass, order);
       } catch (e) {
         pass.report.errors.push({ orderId: order.orderId, error: errorText(e) });
       }
     }
-    if (page.length < PAGE) return pass.report;
+    if (page.length < PAGE) break;
     after = page[page.length - 1]!.orderId;
   }
+  await journalCancel(deps, scope, sent, pass.report);
+  return pass.report;
+}
+
+/** The operator's cancel is a domain command like the others, so it is journaled in lt_audit (INV-20) */
+async function journalCancel(deps: LtTrackerDeps, scope: { userId: string; strategyId?: string }, orders: string[],
+  r: SyncReport): Promise<void> {
+  await insertLtAudit(deps.db, scope.userId, scope.strategyId ?? null, 'cancel_open_orders', {
+    orders, cancels_sent: r.cancelsSent, fills_booked: r.fillsBooked, finished: r.finished, errors: r.errors,
+  }, deps.clock.now());
 }
 
 /** Forgets this process's fill cursor for a venue (the next pass reads every fill again, booking none twice) */
