@@ -11,7 +11,7 @@ import { balancesOf } from '../../src/store/ledger-store.ts';
 import { qualityRows } from '../../src/store/quality-store.ts';
 import { backendName } from '../support/test-db.ts';
 import { gapScenario } from '../support/gap-scenario.ts';
-import type { LtWorld } from '../support/lt-world.ts';
+import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
 
 describe(`FT–LT gap (${backendName})`, () => {
   let w: LtWorld;
@@ -76,5 +76,25 @@ describe(`FT–LT gap (${backendName})`, () => {
       order_latency_ms: 2000, fill_latency_ms: 0, quality_version: 'q1',
     });
     expect(q!.quality_components).toHaveLength(3);
+  });
+
+  it('marks open positions at the latest price: the last trade, then Gamma’s price once known', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '100']]);
+    await w.buySignal({ price: 0.5 });
+    await w.execute(); // limit 0.5025 → 0.50 on the tick; 20 shares for $10, filled at once
+    const db = w.ft.t.db;
+    let [leg] = (await strategyGap(db, w.userId, w.strategyId)).legs;
+    // No price from Gamma yet: the trader's 0.50 trade. L = 20 × 0.50 − 10 = 0; F = 19.940179 × 0.50 − 10 = −0.0299105 → −0.029910
+    expect(leg!.horizon).toEqual({ price: 500000n, kind: 'last_trade' });
+    expect(leg!.gap).toMatchObject({ ltPnl: 0n, ftPnl: -29_910n, total: 29_910n });
+    await db.query(`UPDATE markets SET outcome_prices = '{0.6,0.4}'`);
+    [leg] = (await strategyGap(db, w.userId, w.strategyId)).legs;
+    // L = 20 × 0.60 − 10 = 2; F = 19.940179 × 0.60 − 10 = 1.9641074 → 1.964107
+    expect(leg!.horizon).toEqual({ price: 600000n, kind: 'mark' });
+    expect(leg!.gap).toMatchObject({ ltPnl: 2_000000n, ftPnl: 1_964107n, total: 35_893n });
+    const view = formatSinceLaunch(await sinceLaunch(db, w.userId, w.strategyId));
+    expect(view.lt).toMatchObject({ realized_pnl_usd: '0.00', unrealized_pnl_usd: '2.00', won: 0 });
+    expect(view.ft).toMatchObject({ realized_pnl_usd: '0.00', unrealized_pnl_usd: '1.96' });
   });
 });
