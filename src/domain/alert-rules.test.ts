@@ -26,9 +26,9 @@ describe('latency above the strategy threshold', () => {
       detail: { threshold_ms: 2000, worst_ms: 5300, count: 2 } });
     expect(a!.message).toBe('LT_FT_A: 2 order(s) took longer than 2000 ms to reach the venue (worst 5300 ms)');
   });
-  it('is silent at the threshold, before `since`, without a sample, or without a threshold', () => {
-    expect(latencyAlerts(s, [order({ orderLatencyMs: 2000 })], at(0))).toEqual([]);
-    expect(latencyAlerts(s, [order({ orderLatencyMs: 9000, at: at(-1) })], at(0))).toEqual([]);
+  it('is silent at the threshold, at or before `since`, without a sample, or without a threshold', () => {
+    expect(latencyAlerts(s, [order({ orderLatencyMs: 2000, at: at(1) })], at(0))).toEqual([]);
+    expect(latencyAlerts(s, [order({ orderLatencyMs: 9000, at: at(0) })], at(0))).toEqual([]);
     expect(latencyAlerts(s, [order({ orderLatencyMs: null })], at(0))).toEqual([]);
     expect(latencyAlerts({ ...S, latencyAlertMs: null }, [order({ orderLatencyMs: 9000 })], at(0))).toEqual([]);
   });

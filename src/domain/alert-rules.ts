@@ -53,14 +53,15 @@ const sample = (orders: readonly OrderSample[]) => orders.slice(0, SAMPLE_IDS).m
 const ref = (s: StrategyRef) => ({ userId: s.userId, strategyId: s.strategyId });
 
 /**
- * Order latency above the strategy's `latency_alert_ms` (none when unset), for orders whose signal is at or after
- * `since`: a slow order keeps the condition true until it is older than `since`
+ * Order latency above the strategy's `latency_alert_ms` (none when unset), for orders whose signal is after `since`:
+ * a slow order keeps the condition true until `since` passes it (with a look-back equal to the cool-down, one slow
+ * order fires once)
  */
 export function latencyAlerts(s: StrategyRef & { latencyAlertMs: number | null }, orders: readonly OrderSample[],
   since: Date): Alert[] {
   const limit = s.latencyAlertMs;
   if (limit === null) return [];
-  const slow = orders.filter((o) => o.at >= since && o.orderLatencyMs !== null && o.orderLatencyMs > limit);
+  const slow = orders.filter((o) => o.at > since && o.orderLatencyMs !== null && o.orderLatencyMs > limit);
   if (slow.length === 0) return [];
   const worst = Math.max(...slow.map((o) => o.orderLatencyMs!));
   return [{

@@ -1,0 +1,208 @@
+/**
+ * The alerts job: reads what the alert rules need (execution quality, LT strategy settings, job runs, feed health,
+ * ledger balances), fires each raised alert through the store (once per condition and cool-down), then hands the
+ * undelivered ones to the notifier (the webhook). Delivery is a port: the engine never speaks HTTP
+ */
+import { Cron } from 'croner';
+import {
+  DEFAULT_RATE_TARGETS, DEFAULT_SLIPPAGE_CONSECUTIVE, feedSilenceAlerts, jobLivenessAlerts, latencyAlerts, ledgerDriftAlerts,
+  rateAlerts, reconciliationAlerts, recoveryAlerts, slippageAlerts, TERMINAL_STATUSES, type Alert, type FeedState,
+  type LedgerCheck, type OrderSample, type RateTargets,
+} from '../domain/alert-rules.ts';
+import type { Balances } from '../domain/ledger.ts';
+import type { LtStrategy } from '../domain/lt-strategy.ts';
+import type { Ratio, Usdc } from '../domain/money.ts';
+import { fireAlert } from '../store/alert-store.ts';
+import type { Db, Sql } from '../store/db.ts';
+import { balancesOf, type Book } from '../store/ledger-store.ts';
+import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
+import { micros, microsOrNull } from '../store/rows.ts';
+import type { Clock, Log } from './ports.ts';
+
+export interface DeliveryReport {
+  delivered: number;
+  /** Failed this time, tried again at the next run */
+  retrying: number;
+  /** Failed for the last time */
+  failed: number;
+}
+
+/** Where alerts go once stored (the webhook) */
+export interface AlertNotifier {
+  deliverPending(): Promise<DeliveryReport>;
+}
+
+export interface AlertSettings {
+  cooldownMs: number;
+  /** An order slower than its strategy's threshold keeps the latency condition true this long */
+  latencyLookbackMs: number;
+  feedSilenceMs: number;
+  rates: RateTargets;
+  slippageConsecutive: number;
+}
+
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
+  cooldownMs: 900_000, latencyLookbackMs: 900_000, feedSilenceMs: 1_800_000, rates: DEFAULT_RATE_TARGETS,
+  slippageConsecutive: DEFAULT_SLIPPAGE_CONSECUTIVE,
+};
+
+/** A scheduled job the monitor watches, with its cadence */
+export interface WatchedJob {
+  name: string;
+  intervalMs: number;
+}
+
+export type BalancesReader = (sql: Sql, userId: string, strategyId: string, book: Book) => Promise<Balances>;
+
+export interface AlertMonitorDeps {
+  db: Db;
+  clock: Clock;
+  log: Log;
+  settings: AlertSettings;
+  jobs: readonly WatchedJob[];
+  /** When the scheduler started: a job gets 2× its interval from then */
+  startedAt: Date;
+  feeds?: { snapshot(): readonly FeedState[] } | null;
+  /** null: no webhook configured; alerts are stored with delivery 'disabled' */
+  notifier: AlertNotifier | null;
+  /** How balances are read (default: the ledger aggregate) */
+  balances?: BalancesReader;
+}
+
+export interface AlertCheckReport {
+  raised: number;
+  fired: number;
+  suppressed: number;
+  delivery: DeliveryReport | null;
+}
+
+/** The longest gap between consecutive runs of a cron expression over its next runs after `from` */
+export function cronIntervalMs(expression: string, from: Date, runs = 8): number {
+  const next = new Cron(expression, { paused: true }).nextRuns(runs, from);
+  let gap = 0;
+  for (let k = 1; k < next.length; k++) gap = Math.max(gap, next[k]!.getTime() - next[k - 1]!.getTime());
+  if (gap <= 0) throw new Error(`cron ${expression} does not repeat`);
+  return gap;
+}
+
+/** One run of the alerts job */
+export async function checkAlerts(deps: AlertMonitorDeps): Promise<AlertCheckReport> {
+  const now = deps.clock.now();
+  const alerts = await collectAlerts(deps, now);
+  const report = await fireAll(deps, alerts, now);
+  return { ...report, delivery: deps.notifier ? await deps.notifier.deliverPending() : null };
+}
+
+/** Fires the alerts of the recovery on start (venue orders nobody can explain); the alerts job delivers them */
+export async function alertRecovery(deps: Pick<AlertMonitorDeps, 'db' | 'clock' | 'log' | 'settings' | 'notifier'>,
+  report: { unexplained: readonly string[]; paused: number }): Promise<number> {
+  return (await fireAll(deps, recoveryAlerts(report), deps.clock.now())).fired;
+}
+
+async function fireAll(deps: Pick<AlertMonitorDeps, 'db' | 'log' | 'settings' | 'notifier'>, alerts: readonly Alert[], now: Date) {
+  let fired = 0;
+  for (const alert of alerts) {
+    const r = await fireAlert(deps.db, alert, now, deps.settings.cooldownMs, { deliver: deps.notifier !== null });
+    if (!r.fired) continue;
+    fired += 1;
+    deps.log.warn('alert', { alert: r.alertId, kind: alert.kind, severity: alert.severity, message: alert.message });
+  }
+  return { raised: alerts.length, fired, suppressed: alerts.length - fired };
+}
+
+/** Every rule over what the database and the feed registry say now */
+export async function collectAlerts(deps: AlertMonitorDeps, now: Date): Promise<Alert[]> {
+  const s = deps.settings;
+  const strategies = await listLaunchedStrategies(deps.db);
+  const since = new Date(now.getTime() - s.latencyLookbackMs);
+  const recent = await samplesBy(deps.db, RECENT_LATENCY, 500, [since.toISOString()]);
+  const filled = await samplesBy(deps.db, FILLED, s.slippageConsecutive, []);
+  const finished = await samplesBy(deps.db, FINISHED, s.rates.window, [TERMINAL_STATUSES]);
+  const out: Alert[] = [];
+  for (const st of strategies) {
+    const key = keyOf(st.userId, st.strategyId);
+    out.push(...latencyAlerts(st, recent.get(key) ?? [], since));
+    out.push(...slippageAlerts(st, filled.get(key) ?? [], s.slippageConsecutive));
+    out.push(...rateAlerts(st, finished.get(key) ?? [], s.rates));
+  }
+  out.push(...reconciliationAlerts(strategies));
+  out.push(...ledgerDriftAlerts(await ledgerChecks(deps, strategies)));
+  out.push(...jobLivenessAlerts(await jobLiveness(deps), now));
+  out.push(...feedSilenceAlerts(deps.feeds?.snapshot() ?? [], now, s.feedSilenceMs));
+  return out;
+}
+
+const keyOf = (userId: string, strategyId: string) => `${userId}|${strategyId}`;
+
+// Row filters of the sample reads (constants, never user input); $2… are their parameters
+const RECENT_LATENCY = 'q.order_latency_ms IS NOT NULL AND coalesce(q.signal_at, q.computed_at) > $2';
+const FILLED = 'q.signal_slippage_pct IS NOT NULL';
+const FINISHED = 'q.status = ANY($2::text[])';
+
+/** Per launched strategy, its newest `limit` live (not shadow) execution-quality rows matching `where`, newest first */
+async function samplesBy(sql: Sql, where: string, limit: number, params: unknown[]): Promise<Map<string, OrderSample[]>> {
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT s.user_id, s.strategy_id, q.order_id, q.status, q.at, q.order_latency_ms, q.signal_slippage_pct::text AS slip,
+       q.fill_rate::text AS fill_rate
+     FROM lt_strategies s CROSS JOIN LATERAL (
+       SELECT q.*, coalesce(q.signal_at, q.computed_at) AS at FROM lt_execution_quality q
+       WHERE q.user_id = s.user_id AND q.strategy_id = s.strategy_id AND NOT q.is_shadow AND ${where}
+       ORDER BY coalesce(q.signal_at, q.computed_at) DESC, q.order_id DESC LIMIT $1) q
+     WHERE s.is_active AND s.launched_at IS NOT NULL`, [limit, ...params]);
+  const out = new Map<string, OrderSample[]>();
+  for (const r of rows) {
+    const key = keyOf(r.user_id as string, r.strategy_id as string);
+    const list = out.get(key) ?? [];
+    list.push({
+      orderId: r.order_id as string, status: r.status as string, at: new Date(r.at as string),
+      orderLatencyMs: r.order_latency_ms === null ? null : Number(r.order_latency_ms),
+      signalSlippagePct: microsOrNull(r.slip), fillRate: micros(r.fill_rate) as Ratio,
+    });
+    out.set(key, list);
+  }
+  return out;
+}
+
+/** The last successful run of every watched job */
+async function jobLiveness(deps: AlertMonitorDeps) {
+  if (deps.jobs.length === 0) return [];
+  const rows = await deps.db.query<{ job: string; last_ok: Date | string | null }>(
+    `SELECT j.job, (SELECT r.finished_at FROM job_runs r WHERE r.job = j.job AND r.status = 'ok'
+       ORDER BY r.started_at DESC LIMIT 1) AS last_ok
+     FROM unnest($1::text[]) AS j(job)`, [deps.jobs.map((j) => j.name)]);
+  const lastOk = new Map(rows.map((r) => [r.job, r.last_ok === null ? null : new Date(r.last_ok)]));
+  return deps.jobs.map((j) => ({
+    job: j.name, intervalMs: j.intervalMs, lastOkAt: lastOk.get(j.name) ?? null, scheduledSince: deps.startedAt,
+  }));
+}
+
+const BOOKS: readonly Book[] = ['live', 'shadow'];
+
+/** Both books of every launched strategy: balances and Σ realized P&L of its orders, read in one snapshot */
+async function ledgerChecks(deps: AlertMonitorDeps, strategies: readonly LtStrategy[]): Promise<LedgerCheck[]> {
+  const read = deps.balances ?? balancesOf;
+  const out: LedgerCheck[] = [];
+  for (const s of strategies) {
+    for (const book of BOOKS) {
+      out.push(await deps.db.transaction(async (tx) => {
+        await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        const base = { userId: s.userId, strategyId: s.strategyId, book };
+        let balances: Balances;
+        try {
+          balances = await read(tx, s.userId, s.strategyId, book);
+        } catch (error) {
+          return { ...base, balances: null, error: error instanceof Error ? error.message : String(error) };
+        }
+        return { ...base, balances, ordersRealized: await ordersRealized(tx, s.userId, s.strategyId, book) };
+      }));
+    }
+  }
+  return out;
+}
+
+async function ordersRealized(sql: Sql, userId: string, strategyId: string, book: Book): Promise<Usdc> {
+  const [r] = await sql.query<{ total: string }>(`SELECT coalesce(sum(l.realized_pnl), 0)::text AS total FROM lt_orders l
+    JOIN orders o ON o.order_id = l.order_id WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3`,
+  [userId, strategyId, book === 'shadow']);
+  return micros(r?.total ?? '0') as Usdc;
+}

@@ -1,0 +1,37 @@
+/** Alert test fixtures: LT orders with chosen execution-quality metrics, written straight into the tables the rules read */
+import { randomUUID } from 'node:crypto';
+import type { Sql } from '../../src/store/db.ts';
+import { upsertMarkets } from '../../src/store/market-store.ts';
+import { CID, market, YES } from './ft-world.ts';
+
+export interface QualityFixture {
+  at: Date;
+  status?: string;
+  latencyMs?: number | null;
+  /** Percent, e.g. '2' = 2 %; null when nothing filled */
+  slippagePct?: string | null;
+  /** 0..1 */
+  fillRate?: string;
+  shadow?: boolean;
+}
+
+export const ensureMarket = (sql: Sql) => upsertMarkets(sql, [market()], 'test');
+
+/** One LT order of the strategy with its lt_execution_quality row */
+export async function addQualityOrder(sql: Sql, userId: string, strategyId: string, q: QualityFixture): Promise<string> {
+  const orderId = randomUUID();
+  const status = q.status ?? 'filled';
+  const fillRate = q.fillRate ?? (status === 'filled' ? '1' : '0');
+  await sql.query(`INSERT INTO orders (order_id, venue, client_order_id, token_id, condition_id, side, order_type, limit_price,
+      size, status, is_shadow, intent_at, signal_at, lt_user_id, lt_strategy_id)
+    VALUES ($1, 'simulated', $2, $3, $4, 'BUY', 'GTC', 0.5, 20, $5, $6, $7, $7, $8, $9)`,
+  [orderId, `c-${orderId}`, YES, CID, status, q.shadow ?? false, q.at.toISOString(), userId, strategyId]);
+  await sql.query(`INSERT INTO lt_execution_quality (order_id, user_id, strategy_id, condition_id, token_id, side, order_type,
+      status, is_shadow, signal_price, intended_shares, filled_shares, intended_usd, filled_usd, fees_usd, fill_rate, fill_rate_usd,
+      partial_fill_count, signal_slippage_pct, order_latency_ms, quality_version, quality_components, signal_at, computed_at)
+    VALUES ($1, $2, $3, $4, $5, 'BUY', 'GTC', $6, $7, 0.5, 20, 20 * $8::numeric, 10, 10 * $8::numeric, 0, $8, $8, 0, $9, $10,
+      'q1', '[]', $11, $11)`,
+  [orderId, userId, strategyId, CID, YES, status, q.shadow ?? false, fillRate, q.slippagePct ?? null,
+    q.latencyMs ?? null, q.at.toISOString()]);
+  return orderId;
+}
