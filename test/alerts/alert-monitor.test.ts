@@ -1,0 +1,205 @@
+/**
+ * The alerts job over a real LT world: the scheduler's liveness (INV-32), the ledger identity as a production
+ * watchdog (INV-17), reconciliation after recovery, fill and rejection rates, silent feeds reported by a trade
+ * source, and no alert at all for a strategy trading normally
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWebhookNotifier } from '../../src/alerts/webhook.ts';
+import { price, shares, usdc, type Usdc } from '../../src/domain/money.ts';
+import {
+  alertRecovery, checkAlerts, cronIntervalMs, DEFAULT_ALERT_SETTINGS, type AlertMonitorDeps, type BalancesReader,
+} from '../../src/engine/alert-monitor.ts';
+import { recoverLt } from '../../src/engine/lt-recovery.ts';
+import type { TradeSource } from '../../src/engine/ports.ts';
+import { createFeedHealth, reportingTradeSource } from '../../src/feeds/feed-health.ts';
+import { silentLog } from '../../src/log.ts';
+import { balancesOf } from '../../src/store/ledger-store.ts';
+import { finishJobRun, startJobRun } from '../../src/store/job-store.ts';
+import { addQualityOrder, ensureMarket } from '../support/alert-fixtures.ts';
+import { ACCOUNT, createLtWorld, YES, type LtWorld } from '../support/lt-world.ts';
+import { backendName } from '../support/test-db.ts';
+import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
+
+const MIN = 60_000;
+let w: LtWorld | null = null;
+let rx: Receiver | null = null;
+afterEach(async () => {
+  await w?.close();
+  await rx?.close();
+  w = null;
+  rx = null;
+});
+
+async function setup(over: Partial<AlertMonitorDeps> = {}, options: Parameters<typeof createLtWorld>[0] = {}) {
+  w = await createLtWorld(options);
+  rx = await startReceiver();
+  const db = w.ft.t.db;
+  const clock = w.ft.clock;
+  const deps: AlertMonitorDeps = {
+    db, clock, log: silentLog, jobs: [], startedAt: clock.now(), feeds: null,
+    settings: { ...DEFAULT_ALERT_SETTINGS, cooldownMs: 15 * MIN, latencyLookbackMs: 15 * MIN },
+    notifier: createWebhookNotifier({ db, clock, log: silentLog }, { url: `${rx.base}/alerts` }), ...over,
+  };
+  return { lt: w, rx, deps };
+}
+
+const received = (r: Receiver) => r.posts.map((p) => `${p.body.alert.kind} ${p.body.alert.severity}`);
+
+async function recordRun(lt: LtWorld, job: string, status: 'ok' | 'failed') {
+  const id = await startJobRun(lt.ft.t.db, job, lt.ft.clock.now());
+  await finishJobRun(lt.ft.t.db, id, lt.ft.clock.now(), status, {});
+}
+
+describe(`the alerts job (${backendName})`, () => {
+  it('INV-32: a job with no successful run within 2× its interval raises a liveness alert', async () => {
+    const interval = cronIntervalMs('*/10 * * * * *', new Date('2026-03-01T12:00:03Z'));
+    expect([interval, cronIntervalMs('*/2 * * * *', new Date()), cronIntervalMs('0 9 * * *', new Date())])
+      .toEqual([10_000, 120_000, 86_400_000]);
+    const { lt, rx, deps } = await setup();
+    deps.jobs = [{ name: 'lt-execute', intervalMs: interval }, { name: 'lt-resolve', intervalMs: 30_000 }];
+    const clock = lt.ft.clock;
+    for (let k = 0; k < 6; k++) { // both jobs run fine every 10 s
+      clock.advance(10_000);
+      await recordRun(lt, 'lt-execute', 'ok');
+      await recordRun(lt, 'lt-resolve', 'ok');
+      await checkAlerts(deps);
+    }
+    expect(rx.posts).toHaveLength(0);
+    const lastOk = clock.now();
+    for (let k = 0; k < 4; k++) { // lt-execute now fails; lt-resolve keeps running
+      clock.advance(5_000);
+      await recordRun(lt, 'lt-execute', 'failed');
+      await recordRun(lt, 'lt-resolve', 'ok');
+      await checkAlerts(deps);
+    }
+    // 20 s after the last success is exactly 2× the interval: not yet
+    expect(rx.posts).toHaveLength(0);
+    clock.advance(1_000);
+    await checkAlerts(deps);
+    expect(received(rx)).toEqual(['job_missed critical']);
+    expect(rx.posts[0]!.body.alert).toMatchObject({ strategy_id: null,
+      detail: { job: 'lt-execute', interval_ms: 10_000, last_ok_at: lastOk.toISOString(), late_ms: 21_000 } });
+    expect(rx.posts[0]!.body.text).toBe('critical job_missed: job lt-execute: no successful run for 21 s (expected every 10 s)');
+    // A success clears it; a job that never ran since the start is judged from the start
+    await recordRun(lt, 'lt-execute', 'ok');
+    deps.jobs = [...deps.jobs, { name: 'ft-sync', intervalMs: 5_000 }];
+    deps.startedAt = clock.now();
+    clock.advance(10_000);
+    await checkAlerts(deps);
+    expect(rx.posts).toHaveLength(1);
+    clock.advance(1);
+    await checkAlerts(deps);
+    expect(received(rx)).toEqual(['job_missed critical', 'job_missed critical']);
+    expect(rx.posts[1]!.body.alert.detail).toMatchObject({ job: 'ft-sync', last_ok_at: null });
+  });
+
+  it('INV-17: ledger drift above $0.01 raises an alert', async () => {
+    let skew = 0n;
+    const skewed: BalancesReader = async (sql, u, s, book) => {
+      const b = await balancesOf(sql, u, s, book);
+      return book === 'live' ? { ...b, available: (b.available + skew) as Usdc } : b;
+    };
+    const { lt, rx, deps } = await setup({ balances: skewed }, { feeRate: '0.02' });
+    // Real fills with fees, a buy then the trader's sell: the identity holds and realized P&L matches the orders'
+    lt.asks([['0.50', '20']]);
+    await lt.buySignal({ price: 0.5, size: 100 });
+    await lt.execute();
+    lt.bids([['0.60', '100']]);
+    lt.ft.clock.advance(1000);
+    await lt.sellSignal({ price: 0.6, size: 100 });
+    await lt.execute();
+    expect(await lt.checkLedger()).toMatchObject({ fees: usdc('0.09552'), realizedPnl: usdc('1.84448') });
+    await checkAlerts(deps);
+    skew = usdc('0.01');
+    lt.ft.clock.advance(MIN);
+    await checkAlerts(deps);
+    expect(rx.posts).toHaveLength(0);
+    skew = usdc('0.010001');
+    lt.ft.clock.advance(MIN);
+    await checkAlerts(deps);
+    expect(received(rx)).toEqual(['ledger_drift critical']);
+    expect(rx.posts[0]!.body.alert).toMatchObject({ strategy_id: lt.strategyId, detail: { book: 'live', drift: '0.010001' } });
+    // Once fixed it stays quiet; the orders' realized P&L disagreeing with the ledger's is drift too
+    skew = 0n;
+    lt.ft.clock.advance(16 * MIN);
+    await checkAlerts(deps);
+    expect(rx.posts).toHaveLength(1);
+    await lt.ft.t.db.query("UPDATE lt_orders SET realized_pnl = coalesce(realized_pnl, 0) + 1 WHERE strategy_id = $1 AND leg = 'entry'", [lt.strategyId]);
+    await checkAlerts(deps);
+    expect(rx.posts.map((p) => p.body.alert.message)).toEqual([
+      `${lt.strategyId} (live): available + locked + cooldown differs from net deposits + realized P&L by $0.010001`,
+      `${lt.strategyId} (live): ledger realized P&L differs from its orders' by $-1`,
+    ]);
+  });
+
+  it('a strategy trading normally raises nothing', async () => {
+    const { lt, rx, deps } = await setup({}, { feeRate: '0.02' });
+    lt.asks([['0.5', '1000']]);
+    for (let k = 0; k < 3; k++) {
+      await lt.buySignal({ price: 0.5 });
+      await lt.execute();
+      lt.ft.clock.advance(MIN);
+      await checkAlerts(deps);
+    }
+    expect((await lt.orders()).map((o) => o.status)).toEqual(['filled', 'filled', 'filled']);
+    expect(rx.posts).toHaveLength(0);
+  });
+
+  it('an order on the venue that recovery cannot explain raises a reconciliation alert, and the paused strategy one', async () => {
+    const { lt, rx, deps } = await setup();
+    lt.exchange.place({ orderId: '0xforeign', account: ACCOUNT, tokenId: YES, side: 'BUY', price: price('0.4'), size: shares('10'), orderType: 'GTC' });
+    const report = await recoverLt(lt.deps);
+    expect(await alertRecovery(deps, report)).toBe(1);
+    expect(await alertRecovery(deps, report)).toBe(0); // a second start within the cool-down
+    await checkAlerts(deps);
+    expect(received(rx).sort()).toEqual(['reconciliation critical', 'reconciliation critical']);
+    const venue = rx.posts.find((p) => p.body.alert.strategy_id === null)!.body.alert;
+    expect(venue.detail).toMatchObject({ unexplained: ['0xforeign'], paused: 1 });
+    const strategy = rx.posts.find((p) => p.body.alert.strategy_id === lt.strategyId)!.body.alert;
+    expect(strategy.message).toContain('is paused: recovery: 1 venue order(s) Tandem cannot explain');
+  });
+
+  it('fill rate and rejection rate off target over the last 20 orders', async () => {
+    const { lt, rx, deps } = await setup();
+    await ensureMarket(lt.ft.t.db);
+    const add = (status: string, fillRate?: string) =>
+      addQualityOrder(lt.ft.t.db, lt.userId, lt.strategyId, { at: lt.ft.clock.now(), status, ...(fillRate ? { fillRate } : {}) });
+    for (let k = 0; k < 4; k++) await add('filled');
+    await add('cancelled', '0.5');
+    await add('open', '0'); // still resting: not in the window
+    await checkAlerts(deps); // 4.5 / 5 = 90 %
+    expect(received(rx)).toEqual(['fill_rate warning']);
+    lt.ft.clock.advance(MIN);
+    for (let k = 0; k < 2; k++) await add('rejected');
+    await checkAlerts(deps); // 2 of 7 rejected
+    expect(received(rx)).toEqual(['fill_rate warning', 'rejection_rate warning']);
+    expect(rx.posts[1]!.body.alert.detail).toMatchObject({ rejected: 2, samples: 7, rejection_rate_pct: '28.571429' });
+  });
+
+  it('a trade source that keeps answering with nothing is a silent feed', async () => {
+    const feeds = createFeedHealth({ now: () => w!.ft.clock.now() });
+    const { lt, rx, deps } = await setup({ feeds });
+    deps.settings = { ...deps.settings, feedSilenceMs: 5 * MIN };
+    let records: unknown[] = [{}];
+    const inner: TradeSource = { name: 'data-api', fetchTrades: async () => ({ records, errors: [], requests: 1 }) };
+    const source = reportingTradeSource(inner, feeds);
+    const trader = [{ address: '0xabc', targeted: false, since: null }];
+    await source.fetchTrades(trader);
+    records = [];
+    for (let k = 0; k < 6; k++) {
+      lt.ft.clock.advance(MIN);
+      await source.fetchTrades(trader);
+      await checkAlerts(deps);
+    }
+    expect(received(rx)).toEqual(['feed_silent warning']);
+    expect(rx.posts[0]!.body.alert.detail).toMatchObject({ feed: 'data-api', silent_ms: 6 * MIN });
+    // A poll where every trader failed is a disconnect: no silence alert while disconnected
+    const failing = reportingTradeSource({ name: 'gone', fetchTrades: async () => ({ records: [], requests: 1,
+      errors: [{ trader: '0xabc', endpoint: '/trades', error: 'HTTP 502' }] }) }, feeds);
+    await failing.fetchTrades(trader);
+    lt.ft.clock.advance(10 * MIN);
+    expect(feeds.snapshot().find((f) => f.feed === 'gone')).toMatchObject({ connected: false, lastError: 'HTTP 502' });
+    await checkAlerts(deps);
+    expect(rx.posts.map((p) => p.body.alert.detail.feed)).toEqual(['data-api']);
+  });
+});
