@@ -1,9 +1,16 @@
 /** Configuration: the environment parsed once into a typed, frozen Config. Only this file reads process.env */
 import { z } from 'zod';
 import { DEFAULT_LOGISTIC, LogisticCoefficients } from './domain/logistic.ts';
+import { parseMicros } from './domain/money.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const optionalUrl = z.string().url().optional().or(z.literal('').transform(() => undefined));
+/** An http(s) URL; the message never echoes the value (it may carry a token) */
+const optionalHttpUrl = z.string().regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL').refine((v) => URL.canParse(v), 'an http(s) URL')
+  .optional().or(z.literal('').transform(() => undefined));
+const PERCENT = /^\d{1,3}(\.\d{1,6})?$/;
+const percent = z.string().regex(PERCENT, 'a percentage, e.g. 95 or 99.5')
+  .refine((v) => !PERCENT.test(v) || parseMicros(v) <= 100_000_000n, 'at most 100');
 
 /** Every variable, its default and its meaning; the README's configuration table is this list */
 export const ENV = z.object({
@@ -38,6 +45,11 @@ export const ENV = z.object({
   POLYMARKET_API_PASSPHRASE: z.string().optional(),
   POLYMARKET_SIGNATURE_TYPE: z.enum(['0', '1', '2', '3']).default('0'),
   POLYMARKET_FUNDER: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 0x address').optional(),
+  ALERT_WEBHOOK_URL: optionalHttpUrl,
+  ALERT_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(900),
+  ALERT_FEED_SILENCE_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(1800),
+  ALERT_FILL_RATE_MIN_PCT: percent.default('95'),
+  ALERT_REJECTION_RATE_MAX_PCT: percent.default('5'),
 });
 
 /** Cadences per trade source: the simulated world moves in seconds, Polymarket is polled by the minute */
@@ -67,6 +79,17 @@ export interface Config {
   simSeed: number;
   simStepMs: number;
   venue: VenueConfig;
+  alerts: AlertConfig;
+}
+
+/** Alerts: where they are delivered (the URL may carry a token: never logged) and the thresholds of the rules */
+export interface AlertConfig {
+  webhookUrl: string | null;
+  cooldownMs: number;
+  feedSilenceMs: number;
+  /** Micro-percent (95 % = 95_000_000n) */
+  minFillRatePct: bigint;
+  maxRejectionRatePct: bigint;
 }
 
 /** Where live orders go. The Polymarket secrets stay in this object: never logged, never returned */
@@ -98,7 +121,15 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     ltResolveCron: e.LT_RESOLVE_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].ltResolve,
     ftOverlapMs: e.FT_OVERLAP_MINUTES * 60_000,
     ftFetchConcurrency: e.FT_FETCH_CONCURRENCY, scorer: scorerOf(e), seedDemo: e.SEED_DEMO,
-    simSeed: e.SIM_SEED, simStepMs: e.SIM_STEP_MS, venue: venueOf(e),
+    simSeed: e.SIM_SEED, simStepMs: e.SIM_STEP_MS, venue: venueOf(e), alerts: alertsOf(e),
+  });
+}
+
+function alertsOf(e: z.infer<typeof ENV>): AlertConfig {
+  return Object.freeze({
+    webhookUrl: e.ALERT_WEBHOOK_URL ?? null, cooldownMs: e.ALERT_COOLDOWN_SECONDS * 1000,
+    feedSilenceMs: e.ALERT_FEED_SILENCE_SECONDS * 1000, minFillRatePct: parseMicros(e.ALERT_FILL_RATE_MIN_PCT),
+    maxRejectionRatePct: parseMicros(e.ALERT_REJECTION_RATE_MAX_PCT),
   });
 }
 

@@ -3,7 +3,12 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './api/app.ts';
+import { createWebhookNotifier, webhookHost } from './alerts/webhook.ts';
 import type { Config } from './config.ts';
+import { DEFAULT_RATE_TARGETS } from './domain/alert-rules.ts';
+import {
+  alertRecovery, checkAlerts, cronIntervalMs, DEFAULT_ALERT_SETTINGS, type AlertMonitorDeps,
+} from './engine/alert-monitor.ts';
 import { systemClock } from './engine/clock.ts';
 import { FT_ORDERS_CHANNEL, type FtDeps } from './engine/ft-engine.ts';
 import { executeLt, type LtExecutorDeps } from './engine/lt-executor.ts';
@@ -14,6 +19,7 @@ import { resolveFtMarkets } from './engine/ft-resolve.ts';
 import { syncFtOnce } from './engine/ft-sync.ts';
 import type { Clock, Log, MarketSource, Scorer, TradeSource } from './engine/ports.ts';
 import { createDataApiTradeSource } from './feeds/data-api-source.ts';
+import { createFeedHealth, reportingTradeSource, type FeedHealth } from './feeds/feed-health.ts';
 import { createGammaMarketSource } from './feeds/gamma-source.ts';
 import { createHttpScorer, createLogisticScorer, noScorer } from './feeds/scorer.ts';
 import { startScheduler, type Job } from './jobs/schedule.ts';
@@ -56,19 +62,20 @@ interface Feeds {
   exchange: Exchange | null;
 }
 
-function feedsFor(config: Config, clock: Clock, log: Log): Feeds {
+function feedsFor(config: Config, clock: Clock, log: Log, health: FeedHealth): Feeds {
   if (config.ftSource === 'sim') {
     const world = createWorld({ seed: config.simSeed, start: clock.now(), exchange: (c) => new SimExchange(c) });
     log.info('simulated world ready', { seed: config.simSeed, traders: world.traders.length, trades: world.recordCount() });
     const timer = startWorldTimer(world, config.simStepMs, {
       clock, onError: (e) => log.error('world step failed', { error: e instanceof Error ? e.message : String(e) }),
     });
-    return { source: worldTradeSource(world), markets: worldMarketSource(world), timer, exchange: world.exchange };
+    const source = reportingTradeSource(worldTradeSource(world), health);
+    return { source, markets: worldMarketSource(world), timer, exchange: world.exchange };
   }
   const markets = createGammaMarketSource({ baseUrl: config.gammaUrl });
-  const source = config.ftSource === 'data-api' ? createDataApiTradeSource({
+  const source = config.ftSource === 'data-api' ? reportingTradeSource(createDataApiTradeSource({
     baseUrl: config.dataApiUrl, overlapMs: config.ftOverlapMs, concurrency: config.ftFetchConcurrency,
-  }) : null;
+  }), health) : null;
   return { source, markets, timer: null, exchange: null };
 }
 
@@ -108,6 +115,30 @@ function ltJobs(deps: LtExecutorDeps, config: Config): Job[] {
   ];
 }
 
+/** The alerts job runs every minute */
+export const ALERTS_CRON = '*/1 * * * *';
+
+/**
+ * The alerts job's dependencies: every other job watched at its cron's cadence, the feeds' health, and the webhook
+ * when one is configured (its URL may carry a token: only the host is logged). A slow order counts for the
+ * cool-down (at least two alert runs, so none is missed between runs)
+ */
+function alertMonitorFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, jobs: Job[], feeds: FeedHealth): AlertMonitorDeps {
+  const a = config.alerts;
+  const startedAt = deps.clock.now();
+  if (a.webhookUrl) deps.log.info('alerts webhook configured', { host: webhookHost(a.webhookUrl) });
+  return {
+    ...deps, startedAt, feeds,
+    notifier: a.webhookUrl ? createWebhookNotifier(deps, { url: a.webhookUrl }) : null,
+    jobs: jobs.map((j) => ({ name: j.name, intervalMs: cronIntervalMs(j.cron, startedAt) })),
+    settings: {
+      ...DEFAULT_ALERT_SETTINGS, cooldownMs: a.cooldownMs, latencyLookbackMs: Math.max(a.cooldownMs, 2 * 60_000),
+      feedSilenceMs: a.feedSilenceMs,
+      rates: { ...DEFAULT_RATE_TARGETS, minFillRatePct: a.minFillRatePct, maxRejectionRatePct: a.maxRejectionRatePct },
+    },
+  };
+}
+
 /** The address that signs live orders (Polymarket); the simulated venue has none to check */
 const signerOf = (venue: Venue): string | null => {
   const address = (venue as Venue & { address?: string }).address;
@@ -134,7 +165,8 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const seeded = config.seedDemo ? await seedDemoStrategies(db, clock.now()) : 0;
     if (seeded > 0) log.info('demo strategies loaded', { count: seeded });
     const operatorTokenFile = await bootstrapOperator(db, config);
-    const feeds = feedsFor(config, clock, log);
+    const feedHealth = createFeedHealth(clock);
+    const feeds = feedsFor(config, clock, log, feedHealth);
     timer = feeds.timer;
     const venue = await venueFor(config, clock, log, feeds.exchange);
     log.info('venue ready', { venue: venue.name });
@@ -143,7 +175,11 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     // Before any trading: settle what a crash left pending and reconcile with the venue
     const recovery = await recoverLt(ltDeps);
     log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
-    const scheduler = startScheduler([...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config)], { db, clock, log });
+    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config)];
+    const alerts = alertMonitorFor(config, { db, clock, log }, jobs, feedHealth);
+    const recoveryAlerts = await alertRecovery(alerts, recovery);
+    const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
+    if (recoveryAlerts > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
     const unlisten = await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger('lt-execute'));
     const app = createApp({ db, clock, log, version: VERSION, runJob: (name) => scheduler.runNow(name) });
     const { server, port } = await listen(app.fetch, config);

@@ -50,7 +50,7 @@ export function scrubUrl(text: string, url: string): string {
   let out = text.split(url).join('<webhook>');
   try {
     const u = new URL(url);
-    for (const part of [u.pathname + u.search, u.search, u.username, u.password]) {
+    for (const part of [u.pathname + u.search, u.pathname, u.search, u.username, u.password]) {
       if (part.length > 1) out = out.split(part).join('<redacted>');
     }
   } catch {

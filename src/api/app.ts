@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import { userByToken } from '../store/user-store.ts';
 import type { ApiDeps, AppEnv } from './context.ts';
 import { problem } from './problem.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { ftRoutes } from './routes/ft.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -33,6 +34,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', ftRoutes(deps));
   app.route('/', jobRoutes(deps));
   app.route('/', ltRoutes(deps));
+  app.route('/', alertRoutes(deps));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Tandem API', version: deps.version } });
   app.get('/', (c) => c.html(readFileSync(`${WEB}index.html`, 'utf8')));
