@@ -24,14 +24,16 @@ export interface RecoveryReport {
 /** `deps.hooks` (tests only) reaches the tracker's injection points during the recovery sync */
 export async function recoverLt(deps: LtTrackerDeps): Promise<RecoveryReport> {
   const now = deps.clock.now();
-  const pending = await deps.db.query<{ order_id: string; prepared: boolean }>(
-    `SELECT order_id, payload IS NOT NULL AS prepared FROM orders WHERE status = 'pending' AND NOT is_shadow ORDER BY intent_at`);
+  const pending = await deps.db.query<{ order_id: string }>(
+    `SELECT order_id FROM orders WHERE status = 'pending' AND NOT is_shadow ORDER BY intent_at`);
   let pendingSent = 0;
   let pendingUnsent = 0;
   for (const p of pending) {
     await withLockedOrder(deps.db, p.order_id, async (tx, order) => {
       if (order.status !== 'pending') return;
-      if (p.prepared) {
+      // Read under the lock, which the submit path also takes to mark an order prepared: an intent prepared after the
+      // list above was read may already be at the venue, and its reservation must stay (INV-18)
+      if (order.venueOrderId !== null) {
         pendingSent += 1;
         await transition(tx, order, { type: 'ambiguous' }, now, { rejectText: 'recovered after a restart: the submit outcome is unknown' });
       } else {

@@ -94,7 +94,8 @@ async function settleOne(deps: LtResolveDeps, c: SettlementCandidate, market: Ma
     }]);
     if (booked.length === 0) return 'settled before';
     const outcome = payout === SCALE ? 'WON' : payout === 0n ? 'LOST' : 'VOID';
-    await settleLtOutcome(tx, c.orderId, outcome, (proceeds - position.cost) as Usdc);
+    // Booked once above (ref settle:<order>), so an entry marked SOLD earlier takes its settlement P&L here (INV-21)
+    await settleLtOutcome(tx, c.orderId, outcome, (proceeds - position.cost) as Usdc, ['OPEN', 'SOLD']);
     await raisePeakEquity(tx, c.userId, c.strategyId, c.book);
     return null;
   });

@@ -61,7 +61,10 @@ export async function submitIntent(deps: LtVenueDeps, order: LiveOrder, market: 
     return refuseLocally(deps, order, 'prepare', `prepared ${prepared.size}@${prepared.price} differs from the intent`);
   }
   const at = deps.clock.now();
-  if (!(await markPrepared(deps.db, order.orderId, prepared.venueOrderId, prepared.payload, at))) {
+  // Under the strategy lock, so recovery never decides on a pending intent while it is being marked sent (INV-18)
+  const marked = await withLockedOrder(deps.db, order.orderId,
+    (tx) => markPrepared(tx, order.orderId, prepared.venueOrderId, prepared.payload, at));
+  if (!marked) {
     return { orderId: order.orderId, outcome: 'not_sent', status: order.status, latencyMs: null };
   }
   let outcome: SubmitOutcome;

@@ -298,11 +298,15 @@ export async function updateLtMetrics(tx: Sql, orderId: string, m: LtOrderMetric
     decOrNull(m.realizedPnl ?? null)]);
 }
 
-/** Closes the outcome of an lt_order once: only an OPEN row changes (settlement and sells race safely) */
+/**
+ * Closes the outcome of an lt_order once: only a row whose outcome is one of `from` (OPEN by default) changes, so
+ * settlement and sells race safely. Settlement also replaces SOLD: an entry whose shares were all sold can buy
+ * more afterwards (its BUY was still resting, or a late fill), and the settlement of those shares is its P&L
+ */
 export async function settleLtOutcome(tx: Sql, orderId: string, outcome: 'WON' | 'LOST' | 'VOID' | 'SOLD' | 'NONE',
-  pnl: Usdc | null): Promise<boolean> {
+  pnl: Usdc | null, from: readonly ('OPEN' | 'SOLD')[] = ['OPEN']): Promise<boolean> {
   const rows = await tx.query(`UPDATE lt_orders SET outcome = $2, realized_pnl = coalesce($3::numeric, realized_pnl)
-    WHERE order_id = $1 AND outcome = 'OPEN' RETURNING order_id`, [orderId, outcome, decOrNull(pnl)]);
+    WHERE order_id = $1 AND outcome = ANY($4::text[]) RETURNING order_id`, [orderId, outcome, decOrNull(pnl), [...from]]);
   return rows.length === 1;
 }
 
