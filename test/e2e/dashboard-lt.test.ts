@@ -1,0 +1,221 @@
+/**
+ * The LT part of the dashboard in a real headless Chromium, against Tandem started in-process on a fresh PGlite
+ * DATA_DIR with the simulated world and venue: an LT strategy created and launched through the API trades until it
+ * has filled orders; the page then shows, per strategy, FT vs LT since launch, the gap decomposition, the success
+ * metrics, the quality summary and the recent orders exactly as the API returned them (the test records the very
+ * responses the page received, and pauses the page's clock so no refresh changes the page while it is read).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { silentLog } from '../../src/log.ts';
+import { startTandem, type Tandem } from '../../src/main.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const SCREENSHOT = resolve(import.meta.dirname, '../../tmp/dashboard-lt.png');
+const ID = 'LT_FT_T1_BASELINE';
+const WAIT_MS = 20_000;
+const FILL_WAIT_MS = 120_000;
+
+type Json = Record<string, any>;
+
+/** A decimal string as an exact bigint at 10^-dp (no float) */
+function dec(s: string, dp = 8): bigint {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(s);
+  if (!m) throw new Error(`not a decimal: ${s}`);
+  const frac = (m[3] ?? '').padEnd(dp, '0');
+  if (frac.length > dp) throw new Error(`more than ${dp} decimals: ${s}`);
+  const v = BigInt(`${m[2]}${frac}`);
+  return m[1] ? -v : v;
+}
+/** '-$1,234.56' → '-1234.56' */
+const unmoney = (t: string) => t.replace('$', '').replace(/,/g, '');
+/** A shown percent of a ratio ('8.6957 %') read back as the ratio, exactly */
+const percentOf = (t: string) => dec(t.replace(/ %$/, ''), 8);
+const ratioAsPercent = (r: string) => dec(r, 6) * 100n * 100n; // at 10^-8, like percentOf
+
+describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
+  let dataDir: string;
+  let tandem: Tandem | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let token: string;
+  const consoleErrors: string[] = [];
+  /** the last body the page received for each /api/lt path (without the query) */
+  const seen = new Map<string, Json>();
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(new URL(path, tandem!.url), {
+      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as Json };
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'tandem-dash-lt-'));
+    tandem = await startTandem(loadConfig({
+      DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', FT_SOURCE: 'sim', SIM_STEP_MS: '500',
+      LT_EXECUTE_CRON: '*/2 * * * * *',
+    }), silentLog);
+    token = readFileSync(tandem.operatorTokenFile!, 'utf8').trim();
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(WAIT_MS);
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    page.on('requestfailed', (r) => consoleErrors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+    await page.route('**/api/lt/**', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as Json;
+      seen.set(new URL(route.request().url()).pathname, body);
+      await route.fulfill({ response: res, json: body });
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await tandem?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('an LT strategy created and launched through the API fills orders in the simulated world', async () => {
+    const created = await api('POST', '/api/lt/strategies', {
+      ft_wallet_id: 'FT_T1_BASELINE', starting_capital: '500', wallet_address: `0x${'1'.repeat(40)}`, max_signal_age_seconds: 600,
+    });
+    expect(created.status).toBe(201);
+    expect((await api('POST', `/api/lt/strategies/${ID}/launch`)).status).toBe(200);
+    let filled = 0;
+    for (const start = Date.now(); filled === 0 && Date.now() - start < FILL_WAIT_MS;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      filled = (await api('GET', `/api/lt/strategies/${ID}/comparison`)).body.lt.filled_orders;
+    }
+    expect(filled).toBeGreaterThan(0);
+  }, FILL_WAIT_MS + 10_000);
+
+  /** Checks the rendered strategy against the bodies the page received for it */
+  async function checkStrategy() {
+    const cmp = seen.get(`/api/lt/strategies/${ID}/comparison`)!;
+    const quality = seen.get(`/api/lt/strategies/${ID}/quality`)!;
+    const gap = seen.get(`/api/lt/strategies/${ID}/gap`)!;
+    expect(cmp && quality && gap).toBeTruthy();
+    const art = page.locator(`[data-testid=lt-strategy][data-strategy-id=${ID}]`);
+    expect(await art.locator('h3').textContent()).toBe(ID);
+    expect(await art.getByTestId('lt-state').textContent()).toBe('active');
+
+    // FT vs LT since launch: every field of each side, in the API's value and its shown form
+    const compared = await art.locator('[data-testid=lt-comparison] td[data-side][data-value]').evaluateAll((tds) =>
+      tds.map((td) => ({ field: td.closest('tr')!.dataset.field!, side: (td as HTMLElement).dataset.side!,
+        value: (td as HTMLElement).dataset.value!, text: td.textContent! })));
+    for (const f of ['signals', 'invested_usd', 'realized_pnl_usd', 'unrealized_pnl_usd', 'pnl_usd', 'win_rate', 'return_pct']) {
+      for (const side of ['ft', 'lt']) expect(compared.some((c) => c.field === f && c.side === side), `${side}.${f}`).toBe(true);
+    }
+    expect(compared).toHaveLength(Object.keys(cmp.ft).length + Object.keys(cmp.lt).length);
+    for (const c of compared) {
+      const v = cmp[c.side][c.field];
+      expect(c.value, `${c.side}.${c.field}`).toBe(v === null ? 'null' : String(v));
+      if (v === null) expect(c.text).toBe('–');
+      else if (c.field.endsWith('_usd')) expect(unmoney(c.text)).toBe(v);
+      else if (c.field === 'win_rate') expect(percentOf(c.text)).toBe(ratioAsPercent(v));
+      else if (c.field === 'return_pct') expect(c.text).toBe(`${v} %`);
+      else expect(c.text).toBe(String(v));
+    }
+
+    // The gap: LT − FT and its five parts exactly as the API gives them, adding up
+    const g = cmp.gap;
+    const shownGap = Object.fromEntries(await art.locator('[data-testid=lt-gap] tr[data-field]').evaluateAll((trs) =>
+      trs.map((tr) => [(tr as HTMLElement).dataset.field!, tr.querySelector('td')!.textContent!])));
+    const PARTS = ['delay_usd', 'execution_usd', 'fees_usd', 'opportunity_usd', 'sizing_usd'];
+    expect(Object.keys(shownGap).sort()).toEqual(['lt_pnl_usd', 'ft_pnl_usd', 'total_usd', ...PARTS].sort());
+    for (const [f, text] of Object.entries(shownGap)) expect(unmoney(text), f).toBe(g[f]);
+    expect(PARTS.reduce((s, f) => s + dec(g[f]), 0n)).toBe(dec(g.total_usd));
+    expect(dec(g.lt_pnl_usd) - dec(g.ft_pnl_usd)).toBe(dec(g.total_usd));
+    const equation = (await art.getByTestId('lt-gap-equation').textContent())!;
+    expect(equation.startsWith(`${g.total_usd} = ${g.delay_usd} `)).toBe(true);
+    for (const f of PARTS) expect(equation).toContain(g[f].replace(/^-/, ''));
+    expect(equation).toContain(`${g.signals} signals, ${g.not_mirrored} not mirrored, ${g.pending} pending`);
+    const legRows = art.locator('[data-testid=lt-gap-legs] tbody tr');
+    expect(await legRows.count()).toBe(gap.legs.length);
+    if (gap.legs.length) {
+      expect(await legRows.first().getAttribute('data-ft-order-id')).toBe(gap.legs.at(-1).ft_order_id); // newest first
+    }
+
+    // Success metrics: one badge per target, with the API's status, value and target
+    const badges = await art.locator('[data-testid=lt-target]').evaluateAll((lis) => lis.map((li) => ({
+      metric: (li as HTMLElement).dataset.metric, status: (li as HTMLElement).dataset.status,
+      value: li.querySelector('[data-field=value]')!.textContent, target: li.querySelector('[data-field=target]')!.textContent })));
+    expect(cmp.targets.length).toBe(7);
+    expect(badges).toEqual(cmp.targets.map((t: Json) => ({ metric: t.metric, status: t.status, value: t.value ?? '–',
+      target: `target ${t.target}` })));
+
+    // Quality summary, from the quality endpoint's summary
+    const q = quality.summary;
+    const dd = async (f: string) => (await art.locator(`[data-testid=lt-quality] [data-field=${f}] dd`).textContent())!;
+    const pair = (s: Json | null, a: string, b: string, unit: string) =>
+      [s?.[a] ?? null, s?.[b] ?? null].map((v) => (v === null ? '–' : `${v} ${unit}`)).join(' / ');
+    if (q.quantity_fill_rate === null) expect(await dd('quantity_fill_rate')).toBe('–');
+    else expect(percentOf(await dd('quantity_fill_rate'))).toBe(ratioAsPercent(q.quantity_fill_rate));
+    expect(await dd('signal_slippage_pct')).toBe(pair(q.signal_slippage_pct, 'median', 'p95', '%'));
+    expect(await dd('order_latency_ms')).toBe(pair(q.order_latency_ms, 'p50', 'p95', 'ms'));
+    expect(await dd('quality_score')).toBe(q.quality_score === null ? '–' : `${q.quality_score.mean} (n = ${q.quality_score.n})`);
+    expect(q.orders).toBeGreaterThan(0);
+
+    // Recent orders, newest first, each score with its components
+    const orders = await art.locator('[data-testid=lt-orders] tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+      id: (tr as HTMLElement).dataset.orderId,
+      score: (tr.querySelector('[data-field=quality_score]') as HTMLElement).dataset.value,
+      components: [...tr.querySelectorAll('[data-field=quality_components] li')].map((li) => [(li as HTMLElement).dataset.name, li.textContent]),
+    })));
+    expect(orders.map((o) => o.id)).toEqual(quality.orders.map((o: Json) => o.order_id));
+    for (const [i, o] of quality.orders.entries()) {
+      expect(orders[i]!.score).toBe(o.quality_score === null ? 'null' : o.quality_score);
+      expect(orders[i]!.components.map(([n]) => n)).toEqual(o.quality_components.map((c: Json) => c.name));
+      for (const [j, c] of o.quality_components.entries()) {
+        const [, text] = orders[i]!.components[j]!;
+        const m = /^\S+ (\S+) ×(\S+)$/.exec(text!)!;
+        expect(m, text!).not.toBeNull();
+        expect(c.value === null ? m[1] === '–' : dec(m[1]!) === dec(c.value)).toBe(true);
+        expect(dec(m[2]!)).toBe(dec(c.weight));
+      }
+    }
+
+    // No sample is never shown as a number
+    const nulls = await page.locator('#lt [data-value=null]').allTextContents();
+    for (const t of nulls) expect(t).toBe('–');
+  }
+
+  it('signs in and shows the LT strategy exactly as the API returns it', async () => {
+    // A paused clock: the 10 s refresh fires only when the test advances it
+    await page.clock.install({ time: Date.now() });
+    await page.clock.pauseAt(Date.now() + 1000);
+    expect((await page.goto(tandem!.url))?.status()).toBe(200);
+    await page.locator('[data-testid=health]').filter({ hasText: /^ok$/ }).waitFor();
+    expect(await page.locator('#lt').isHidden()).toBe(true);
+    await page.locator('#token').fill(token);
+    await page.locator('#token').press('Enter');
+    await page.locator('#lt[data-renders="1"]').waitFor({ state: 'visible' });
+    expect(await page.locator('[data-testid=lt-strategy]').count()).toBe(1);
+    await checkStrategy();
+    await page.locator(`[data-strategy-id=${ID}] details summary`).click();
+    mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+
+  it('refreshes with the newest numbers, keeping the legs open', async () => {
+    const before = seen.get(`/api/lt/strategies/${ID}/comparison`);
+    await page.clock.runFor(10_000);
+    await page.locator('#lt[data-renders="2"]').waitFor({ state: 'attached' });
+    expect(seen.get(`/api/lt/strategies/${ID}/comparison`)).not.toBe(before); // a new response
+    await checkStrategy();
+    expect(await page.locator(`[data-strategy-id=${ID}] details`).getAttribute('open')).toBe('');
+  });
+
+  it('logged no console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
