@@ -5,6 +5,15 @@
 import type { Ratio, Usdc } from './money.ts';
 import { formatMicros, SCALE } from './money.ts';
 
+/**
+ * Reset policy of each breaker (INV-30, tested in test/scenarios/lt-invariants.test.ts):
+ * - daily_budget_usd and max_daily_loss_usd keep no counter and no "last reset" date: each decision sums the ledger
+ *   since the start of the current UTC day (`utcDayStart(now)`), so both reset at 00:00 UTC for every strategy,
+ *   a brand-new one included;
+ * - max_drawdown_pct has no reset, timed or daily: it compares equity with the high-water mark, which only rises
+ *   (deposits and withdrawals scale it), and clears only once equity is back within the limit;
+ * - a pause and the kill switch are manual: only resume / release lifts them (stop and relaunch do not).
+ */
 export interface RiskLimits {
   maxOrderUsd: Usdc | null;
   minOrderUsd: Usdc | null;
