@@ -64,7 +64,12 @@ interface Feeds {
 
 function feedsFor(config: Config, clock: Clock, log: Log, health: FeedHealth): Feeds {
   if (config.ftSource === 'sim') {
-    const world = createWorld({ seed: config.simSeed, start: clock.now(), exchange: (c) => new SimExchange(c) });
+    // The world builds its resolved past on its own clock; from then on the exchange stamps orders and fills with
+    // Tandem's clock, so a fill is never dated before the submit that caused it (the world steps only every SIM_STEP_MS)
+    let live = false;
+    const world = createWorld({ seed: config.simSeed, start: clock.now(),
+      exchange: (c) => new SimExchange({ now: () => (live ? clock.now() : c.now()) }) });
+    live = true;
     log.info('simulated world ready', { seed: config.simSeed, traders: world.traders.length, trades: world.recordCount() });
     const timer = startWorldTimer(world, config.simStepMs, {
       clock, onError: (e) => log.error('world step failed', { error: e instanceof Error ? e.message : String(e) }),

@@ -334,7 +334,8 @@ export interface LtCapital {
   netDeposits: Usdc;
   equity: Usdc;
   peak: Usdc;
-  drawdown: Ratio;
+  /** From the peak; null before launch, when there is no equity to draw down */
+  drawdown: Ratio | null;
   /** available + locked + cooldown = net deposits + realized, and no bucket below zero */
   conserved: boolean;
 }
@@ -346,7 +347,7 @@ async function capitalOf(sql: Sql, s: LtStrategy): Promise<LtCapital> {
   return {
     book: s.mode, available: bal.available, reserved: bal.reserved, positionCost: bal.positionCost, locked: lockedOf(bal),
     cooldown: bal.cooldown, realized: bal.realizedPnl, fees: bal.fees, netDeposits: bal.netDeposits, equity,
-    peak: s.peakEquity, drawdown: drawdownOf(equity, s.peakEquity), conserved: nonNegative && isConserved(bal),
+    peak: s.peakEquity, drawdown: s.launchedAt === null ? null : drawdownOf(equity, s.peakEquity), conserved: nonNegative && isConserved(bal),
   };
 }
 

@@ -12,6 +12,8 @@ export type HorizonKind = 'payout' | 'mark' | 'last_trade' | 'entry';
 
 export interface GapLeg {
   ftOrderId: string;
+  /** When FT took the leg: the entry's order time, or the exit's close time */
+  at: Date;
   leg: string;
   side: 'BUY' | 'SELL';
   conditionId: string;
@@ -33,6 +35,7 @@ export interface StrategyGap {
 
 interface FtLeg {
   ftOrderId: string;
+  at: Date;
   leg: string;
   side: 'BUY' | 'SELL';
   conditionId: string;
@@ -53,7 +56,7 @@ async function ftLegs(sql: Sql, walletId: string, since: Date): Promise<FtLeg[]>
      WHERE c.kind = 'exit' AND o.wallet_id = $1 AND o.order_time >= $2
      ORDER BY at, order_id, leg`, [walletId, since.toISOString()]);
   return rows.map((r) => ({
-    ftOrderId: r.order_id as string, leg: r.leg as string, side: r.side as 'BUY' | 'SELL',
+    ftOrderId: r.order_id as string, at: new Date(r.at as string), leg: r.leg as string, side: r.side as 'BUY' | 'SELL',
     conditionId: r.condition_id as string, tokenId: r.asset as string,
     ft: { shares: micros(r.shares) as Shares, price: micros(r.price) as Price, cash: micros(r.cash) as Usdc },
   }));
@@ -148,7 +151,7 @@ export async function strategyGap(sql: Sql, userId: string, strategyId: string):
     if (d?.disposition === 'ordered' && !mirrored) { pending += 1; continue; } // ordered in the other book
     const horizon = marks.get(f.tokenId) ?? { price: f.ft.price as bigint, kind: 'entry' as const };
     legs.push({
-      ftOrderId: f.ftOrderId, leg: f.leg, side: f.side, conditionId: f.conditionId, tokenId: f.tokenId,
+      ftOrderId: f.ftOrderId, at: f.at, leg: f.leg, side: f.side, conditionId: f.conditionId, tokenId: f.tokenId,
       disposition: d ? d.disposition : 'not_mirrored', rule: d?.rule ?? null, horizon,
       gap: legGap({ side: f.side, ft: f.ft, lt: mirrored, horizonPrice: horizon.price }),
     });

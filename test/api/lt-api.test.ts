@@ -68,7 +68,7 @@ describe(`LT API on ${backendName}`, () => {
       starting_capital: '100.000000', peak_equity: '100.000000', slippage_tolerance_pct: '0.500000', order_type: 'GTC',
       min_order_usd: '1.000000', max_order_usd: '40.000000', max_drawdown_pct: '12.500000', daily_budget_usd: null,
       max_signal_age_seconds: 300, latency_alert_ms: 2000, is_active: false, is_paused: false, launched_at: null });
-    expect(r.body.capital).toMatchObject({ available: '0.000000', equity: '0.000000', conserved: true });
+    expect(r.body.capital).toMatchObject({ available: '0.000000', equity: '0.000000', drawdown: null, conserved: true });
     const again = await create('FT_SHARED', { starting_capital: '999' });
     expect([again.status, again.type, again.body.status]).toEqual([409, PROBLEM, 409]);
     const theirs = await create('FT_SHARED', { starting_capital: '7' }, bob);

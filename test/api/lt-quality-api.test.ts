@@ -46,6 +46,9 @@ describe(`LT quality API on ${backendName}`, () => {
       execution_usd: '-0.140000', fees_usd: '-0.039984', opportunity_usd: '-17.716824', sizing_usd: '-0.169579' });
     expect(r.body.legs.map((l: { leg: string; disposition: string; total_usd: string }) => [l.leg, l.disposition, l.total_usd]))
       .toEqual([['entry', 'ordered', '-3.120163'], ['entry', 'skipped', '-14.925224']]);
+    const newest = await get(`/api/lt/strategies/${w.strategyId}/gap?order=newest&limit=1`);
+    expect(newest.body.legs.map((l: { total_usd: string }) => l.total_usd)).toEqual(['-14.925224']);
+    expect(Date.parse(r.body.legs[0].at)).toBeLessThan(Date.parse(r.body.legs[1].at));
   });
 
   it('GET …/comparison: FT and LT since launch, the gap, quality and every target green or red', async () => {

@@ -59,5 +59,12 @@ describe('live trading in the demo world', () => {
     const detail = await api('GET', '/api/lt/strategies/LT_FT_T1_BASELINE');
     expect(detail.body.capital.conserved).toBe(true);
     expect(detail.body.capital.net_deposits).toBe('500.000000');
+    // Every order has its execution quality; the venue's fill times come from the same clock as the submit
+    const quality = await api('GET', '/api/lt/strategies/LT_FT_T1_BASELINE/quality?limit=1000');
+    expect(quality.body.orders.length).toBeGreaterThan(0);
+    for (const o of quality.body.orders) {
+      if (o.fill_latency_ms !== null) expect(o.fill_latency_ms, o.order_id).toBeGreaterThanOrEqual(0);
+      if (o.order_latency_ms !== null) expect(o.order_latency_ms, o.order_id).toBeGreaterThanOrEqual(0);
+    }
   }, 60_000);
 });

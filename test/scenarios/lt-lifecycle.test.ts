@@ -71,9 +71,9 @@ describe(`LT lifecycle (${backendName})`, () => {
     }
     // A loss is drawdown from the 100 peak; a withdrawal scales the peak and leaves the drawdown as it was
     const before = await capital(alice, id);
-    expect(formatMicros(before.drawdown)).toBe('0.044500');
+    expect(formatMicros(before.drawdown!)).toBe('0.044500');
     const w = await withdrawLtCapital(deps, alice, id, { amount: '50' });
-    expect(w.ok && formatMicros(w.value.capital.drawdown)).toBe('0.044500');
+    expect(w.ok && formatMicros(w.value.capital.drawdown!)).toBe('0.044500');
     // Stop and relaunch: launched_at and the launch deposit stay as they were
     await stopLtStrategy(deps, alice, id);
     clock.advance(86_400_000);
@@ -112,7 +112,7 @@ describe(`LT lifecycle (${backendName})`, () => {
     await updateLtSettings(deps, alice, id, { wallet_address: WALLET });
     await launchLtStrategy(deps, alice, id);
     const live = await capital(alice, id);
-    expect([live.book, formatMicros(live.equity), formatMicros(live.peak), formatMicros(live.drawdown)])
+    expect([live.book, formatMicros(live.equity), formatMicros(live.peak), formatMicros(live.drawdown!)])
       .toEqual(['live', '100.000000', '100.000000', '0.000000']);
     await stopLtStrategy(deps, alice, id);
     await setLtMode(deps, alice, id, 'shadow');

@@ -15,6 +15,7 @@ const Page = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 });
+const GapPage = Page.extend({ order: z.enum(['oldest', 'newest']).default('oldest') });
 const secured = { security: [{ bearer: [] }], tags: ['lt'] };
 const notFound = { 400: json('Invalid input'), 404: json('Not one of your strategies') };
 
@@ -23,7 +24,7 @@ const quality = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/qual
   responses: { 200: json('Aggregated execution quality and the per-order metrics (newest first), each score with its components'), ...notFound } });
 const comparison = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/comparison', ...secured, request: { params: Id },
   responses: { 200: json('FT and LT since launch side by side, the gap totals, quality, and the success metrics against targets'), ...notFound } });
-const gap = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/gap', ...secured, request: { params: Id, query: Page },
+const gap = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/gap', ...secured, request: { params: Id, query: GapPage },
   responses: { 200: json('LT − FT since launch = delay + execution + fees + opportunity + sizing, in total and per signal leg'), ...notFound } });
 const slippage = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/slippage-analysis', ...secured, request: { params: Id },
   responses: { 200: json('Expected against actual slippage per market and order type; flagged where the estimate is systematically off'), ...notFound } });
@@ -49,11 +50,12 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
     .openapi(gap, async (c) => {
       const { id } = c.req.valid('param');
       if (!(await mine(c, id))) return problem(c, 404, 'Not found', id);
-      const { limit, offset } = c.req.valid('query');
+      const { limit, offset, order } = c.req.valid('query');
       const g = await strategyGap(deps.db, uid(c), id);
+      const legs = order === 'newest' ? [...g.legs].reverse() : g.legs;
       return c.json({ strategy_id: id, launched_at: g.launchedAt?.toISOString() ?? null, total: formatGap(g.total),
         signals: g.legs.length,
-        not_mirrored: g.legs.filter((l) => l.disposition === 'not_mirrored').length, pending: g.pending, legs: g.legs.slice(offset, offset + limit).map(formatGapLeg), limit, offset }, 200);
+        not_mirrored: g.legs.filter((l) => l.disposition === 'not_mirrored').length, pending: g.pending, legs: legs.slice(offset, offset + limit).map(formatGapLeg), order, limit, offset }, 200);
     })
     .openapi(slippage, async (c) => {
       const { id } = c.req.valid('param');
