@@ -103,7 +103,7 @@ function arrivalOf(r: Record<string, unknown>, buy: boolean): Price | null {
  * The horizon price of each token: the payout once the market is final; else Gamma's latest price for it; else
  * the last source trade's price; else (per leg) FT's own price
  */
-async function horizons(sql: Sql, tokenIds: string[]): Promise<Map<string, { price: bigint; kind: HorizonKind }>> {
+export async function horizons(sql: Sql, tokenIds: string[]): Promise<Map<string, { price: bigint; kind: HorizonKind }>> {
   const out = new Map<string, { price: bigint; kind: HorizonKind }>();
   if (tokenIds.length === 0) return out;
   const rows = await sql.query<Record<string, unknown>>(

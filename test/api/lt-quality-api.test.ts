@@ -27,7 +27,8 @@ afterAll(async () => w?.close());
 
 describe(`LT quality API on ${backendName}`, () => {
   const paths = () => [`/api/lt/strategies/${w.strategyId}/quality`, `/api/lt/strategies/${w.strategyId}/comparison`,
-    `/api/lt/strategies/${w.strategyId}/gap`, `/api/lt/strategies/${w.strategyId}/slippage-analysis`];
+    `/api/lt/strategies/${w.strategyId}/gap`, `/api/lt/strategies/${w.strategyId}/slippage-analysis`,
+    `/api/lt/strategies/${w.strategyId}/positions`];
 
   it('every route needs a token and shows only your own strategy', async () => {
     for (const p of paths()) {
@@ -72,6 +73,11 @@ describe(`LT quality API on ${backendName}`, () => {
     expect(o.quality_components.map((c: { name: string }) => c.name)).toEqual(['slippage', 'fill', 'latency']);
     expect(r.body.summary.signal_slippage_pct).toMatchObject({ n: 1, mean: '2.0000' });
     expect(r.body.summary.fill_latency_ms).toMatchObject({ n: 1 });
+  });
+
+  it('GET …/positions: nothing open once the market settled', async () => {
+    const r = await get(`/api/lt/strategies/${w.strategyId}/positions`);
+    expect([r.status, r.body.book, r.body.positions]).toEqual([200, 'live', []]);
   });
 
   it('GET …/slippage-analysis: expected against actual per market and order type', async () => {

@@ -8,6 +8,7 @@ import { GAP_PARTS } from '../../src/domain/metrics/index.ts';
 import { sinceLaunch, formatSinceLaunch } from '../../src/store/comparison-store.ts';
 import { strategyGap } from '../../src/store/gap-store.ts';
 import { balancesOf } from '../../src/store/ledger-store.ts';
+import { formatPosition, openPositions } from '../../src/store/position-store.ts';
 import { qualityRows } from '../../src/store/quality-store.ts';
 import { backendName } from '../support/test-db.ts';
 import { gapScenario } from '../support/gap-scenario.ts';
@@ -96,5 +97,9 @@ describe(`FT–LT gap (${backendName})`, () => {
     const view = formatSinceLaunch(await sinceLaunch(db, w.userId, w.strategyId));
     expect(view.lt).toMatchObject({ realized_pnl_usd: '0.00', unrealized_pnl_usd: '2.00', won: 0 });
     expect(view.ft).toMatchObject({ realized_pnl_usd: '0.00', unrealized_pnl_usd: '1.96' });
+    // The open position at the same mark: 20 shares cost $10, worth 20 × 0.60 = $12
+    expect((await openPositions(db, w.userId, w.strategyId, false)).map(formatPosition)).toEqual([expect.objectContaining({
+      shares: '20.000000', cost_usd: '10.000000', mark_price: '0.600000', mark: 'mark', value_usd: '12.000000',
+      unrealized_pnl_usd: '2.000000', outcome: 'Yes' })]);
   });
 });

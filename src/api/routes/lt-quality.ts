@@ -1,10 +1,11 @@
-/** LT execution quality routes: per-order metrics, the since-launch FT–LT comparison, the gap decomposition and the slippage analysis */
+/** LT dashboard views: per-order execution quality, the since-launch FT–LT comparison, the gap decomposition, open positions and the slippage analysis */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { formatStrategyQuality } from '../../domain/metrics/strategy-quality.ts';
 import { formatGap, formatGapLeg, formatSinceLaunch, qualityOfStrategy, sinceLaunch, slippageAnalysis } from '../../store/comparison-store.ts';
 import { strategyGap } from '../../store/gap-store.ts';
 import { getLtStrategy } from '../../store/lt-strategy-store.ts';
+import { formatPosition, openPositions } from '../../store/position-store.ts';
 import { qualityRows } from '../../store/quality-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
@@ -26,6 +27,8 @@ const comparison = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/c
   responses: { 200: json('FT and LT since launch side by side, the gap totals, quality, and the success metrics against targets'), ...notFound } });
 const gap = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/gap', ...secured, request: { params: Id, query: GapPage },
   responses: { 200: json('LT − FT since launch = delay + execution + fees + opportunity + sizing, in total and per signal leg'), ...notFound } });
+const positions = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/positions', ...secured, request: { params: Id },
+  responses: { 200: json('Open positions: shares held, cost basis, mark price and unrealized P&L (newest first)'), ...notFound } });
 const slippage = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/slippage-analysis', ...secured, request: { params: Id },
   responses: { 200: json('Expected against actual slippage per market and order type; flagged where the estimate is systematically off'), ...notFound } });
 
@@ -56,6 +59,13 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
       return c.json({ strategy_id: id, launched_at: g.launchedAt?.toISOString() ?? null, total: formatGap(g.total),
         signals: g.legs.length,
         not_mirrored: g.legs.filter((l) => l.disposition === 'not_mirrored').length, pending: g.pending, legs: legs.slice(offset, offset + limit).map(formatGapLeg), order, limit, offset }, 200);
+    })
+    .openapi(positions, async (c) => {
+      const { id } = c.req.valid('param');
+      const s = await getLtStrategy(deps.db, uid(c), id);
+      if (!s) return problem(c, 404, 'Not found', id);
+      const open = await openPositions(deps.db, uid(c), id, s.mode === 'shadow');
+      return c.json({ strategy_id: id, book: s.mode, positions: open.map(formatPosition) }, 200);
     })
     .openapi(slippage, async (c) => {
       const { id } = c.req.valid('param');
