@@ -31,6 +31,8 @@ export interface StrategyGap {
   total: LegGap;
   /** Signals after launch LT has not decided yet: left out until it does */
   pending: number;
+  /** Tokens whose stored price was outside [0, 1] and was not used as their mark */
+  invalidMarks: number;
 }
 
 interface FtLeg {
@@ -103,8 +105,14 @@ function arrivalOf(r: Record<string, unknown>, buy: boolean): Price | null {
  * The horizon price of each token: the payout once the market is final; else Gamma's latest price for it; else
  * the last source trade's price; else (per leg) FT's own price
  */
-export async function horizons(sql: Sql, tokenIds: string[]): Promise<Map<string, { price: bigint; kind: HorizonKind }>> {
-  const out = new Map<string, { price: bigint; kind: HorizonKind }>();
+export interface Horizons {
+  marks: Map<string, { price: bigint; kind: HorizonKind }>;
+  /** Tokens whose stored price lay outside [0, 1]: dropped and counted, never used (INV-26) */
+  invalid: string[];
+}
+
+export async function horizons(sql: Sql, tokenIds: string[]): Promise<Horizons> {
+  const out: Horizons = { marks: new Map(), invalid: [] };
   if (tokenIds.length === 0) return out;
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT t.token_id, m.resolved_at IS NOT NULL AS final,
@@ -114,11 +122,13 @@ export async function horizons(sql: Sql, tokenIds: string[]): Promise<Map<string
      FROM unnest($1::text[]) AS t (token_id)
      LEFT JOIN markets m ON t.token_id = ANY (m.clob_token_ids)`, [tokenIds]);
   for (const r of rows) {
+    const token = r.token_id as string;
     const p = validPrice(r.price);
     const last = validPrice(r.last_trade);
-    if (p !== null && r.final === true) out.set(r.token_id as string, { price: p, kind: 'payout' });
-    else if (p !== null) out.set(r.token_id as string, { price: p, kind: 'mark' });
-    else if (last !== null) out.set(r.token_id as string, { price: last, kind: 'last_trade' });
+    if (r.price !== null && p === null) out.invalid.push(token);
+    if (p !== null && r.final === true) out.marks.set(token, { price: p, kind: 'payout' });
+    else if (p !== null) out.marks.set(token, { price: p, kind: 'mark' });
+    else if (last !== null) out.marks.set(token, { price: last, kind: 'last_trade' });
   }
   return out;
 }
@@ -134,12 +144,12 @@ export async function strategyGap(sql: Sql, userId: string, strategyId: string):
   const [s] = await sql.query<{ ft_wallet_id: string; launched_at: Date | null; mode: string }>(
     'SELECT ft_wallet_id, launched_at, mode FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
   if (!s) throw new Error(`no LT strategy ${strategyId}`);
-  if (!s.launched_at) return { launchedAt: null, legs: [], total: sumGaps([]), pending: 0 };
+  if (!s.launched_at) return { launchedAt: null, legs: [], total: sumGaps([]), pending: 0, invalidMarks: 0 };
   const launchedAt = new Date(s.launched_at);
   const ft = await ftLegs(sql, s.ft_wallet_id, launchedAt);
   const lt = await ltLegs(sql, userId, strategyId, s.mode === 'shadow');
   const decided = await dispositions(sql, userId, strategyId);
-  const marks = await horizons(sql, [...new Set(ft.map((l) => l.tokenId))]);
+  const { marks, invalid } = await horizons(sql, [...new Set(ft.map((l) => l.tokenId))]);
   const legs: GapLeg[] = [];
   let pending = 0;
   for (const f of ft) {
@@ -156,7 +166,7 @@ export async function strategyGap(sql: Sql, userId: string, strategyId: string):
       gap: legGap({ side: f.side, ft: f.ft, lt: mirrored, horizonPrice: horizon.price }),
     });
   }
-  return { launchedAt, legs, total: sumGaps(legs.map((l) => l.gap)), pending };
+  return { launchedAt, legs, total: sumGaps(legs.map((l) => l.gap)), pending, invalidMarks: invalid.length };
 }
 
 async function dispositions(sql: Sql, userId: string, strategyId: string) {

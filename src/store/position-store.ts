@@ -36,7 +36,7 @@ const POSITIONS_SQL = `WITH legs AS (
 
 export async function openPositions(sql: Sql, userId: string, strategyId: string, shadow: boolean): Promise<OpenPosition[]> {
   const rows = await sql.query<Record<string, unknown>>(POSITIONS_SQL, [userId, strategyId, shadow]);
-  const marks = await horizons(sql, [...new Set(rows.map((r) => r.asset as string))]);
+  const { marks } = await horizons(sql, [...new Set(rows.map((r) => r.asset as string))]);
   return rows.map((r) => {
     const shares = micros(r.shares) as Shares;
     const cost = micros(r.cost) as Usdc;

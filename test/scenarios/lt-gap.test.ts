@@ -89,6 +89,10 @@ describe(`FT–LT gap (${backendName})`, () => {
     // No price from Gamma yet: the trader's 0.50 trade. L = 20 × 0.50 − 10 = 0; F = 19.940179 × 0.50 − 10 = −0.0299105 → −0.029910
     expect(leg!.horizon).toEqual({ price: 500000n, kind: 'last_trade' });
     expect(leg!.gap).toMatchObject({ ltPnl: 0n, ftPnl: -29_910n, total: 29_910n });
+    // A stored price outside [0, 1] is dropped and counted, never used (INV-26): the last trade stays the mark
+    await db.query(`UPDATE markets SET outcome_prices = '{60,40}'`);
+    const off = await strategyGap(db, w.userId, w.strategyId);
+    expect([off.invalidMarks, off.legs[0]!.horizon.kind]).toEqual([1, 'last_trade']);
     await db.query(`UPDATE markets SET outcome_prices = '{0.6,0.4}'`);
     [leg] = (await strategyGap(db, w.userId, w.strategyId)).legs;
     // L = 20 × 0.60 − 10 = 2; F = 19.940179 × 0.60 − 10 = 1.9641074 → 1.964107

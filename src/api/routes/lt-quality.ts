@@ -58,7 +58,7 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
       const legs = order === 'newest' ? [...g.legs].reverse() : g.legs;
       return c.json({ strategy_id: id, launched_at: g.launchedAt?.toISOString() ?? null, total: formatGap(g.total),
         signals: g.legs.length,
-        not_mirrored: g.legs.filter((l) => l.disposition === 'not_mirrored').length, pending: g.pending, legs: legs.slice(offset, offset + limit).map(formatGapLeg), order, limit, offset }, 200);
+        not_mirrored: g.legs.filter((l) => l.disposition === 'not_mirrored').length, pending: g.pending, invalid_marks: g.invalidMarks, legs: legs.slice(offset, offset + limit).map(formatGapLeg), order, limit, offset }, 200);
     })
     .openapi(positions, async (c) => {
       const { id } = c.req.valid('param');
