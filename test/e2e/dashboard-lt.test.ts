@@ -2,8 +2,10 @@
  * The LT part of the dashboard in a real headless Chromium, against Tandem started in-process on a fresh PGlite
  * DATA_DIR with the simulated world and venue: an LT strategy created and launched through the API trades until it
  * has filled orders; the page then shows, per strategy, FT vs LT since launch, the gap decomposition, the success
- * metrics, the quality summary and the recent orders exactly as the API returned them (the test records the very
- * responses the page received, and pauses the page's clock so no refresh changes the page while it is read).
+ * metrics, the quality summary, the recent orders and the open positions exactly as the API returned them (the test
+ * records the very responses the page received, and pauses the page's clock so no refresh changes the page while it
+ * is read). Alerts fired through the store (and any the running demo raises) are listed in the alerts panel, newest
+ * first, with the API's text and a severity shown in words as well as colour.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { silentLog } from '../../src/log.ts';
 import { startTandem, type Tandem } from '../../src/main.ts';
+import type { Alert } from '../../src/domain/alert-rules.ts';
+import { fireAlert } from '../../src/store/alert-store.ts';
+import { userByToken } from '../../src/store/user-store.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
@@ -21,6 +26,10 @@ const SCREENSHOT = resolve(import.meta.dirname, '../../tmp/dashboard-lt.png');
 const ID = 'LT_FT_T1_BASELINE';
 const WAIT_MS = 20_000;
 const FILL_WAIT_MS = 120_000;
+const POSITION_WAIT_MS = 90_000;
+const USD_FIELDS = ['cost_usd', 'value_usd', 'unrealized_pnl_usd'];
+const PRICE_FIELDS = ['shares', 'mark_price'];
+const MARK_LABELS: Record<string, string> = { payout: 'payout (final)', mark: 'market price', last_trade: 'last trade', entry: 'entry price' };
 
 type Json = Record<string, any>;
 
@@ -46,8 +55,27 @@ describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
   let page: Page;
   let token: string;
   const consoleErrors: string[] = [];
-  /** the last body the page received for each /api/lt path (without the query) */
+  /** the last body the page received for each /api/lt path and /api/alerts (without the query) */
   const seen = new Map<string, Json>();
+  /** alerts this test fired through the store: id → message */
+  const fired = new Map<string, string>();
+  let renders = 0;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  /** Fires an alert for the operator (or the system) straight through the store, as the alert monitor would */
+  async function fire(alert: Omit<Alert, 'userId'>, system = false) {
+    const user = await userByToken(tandem!.db, token);
+    const r = await fireAlert(tandem!.db, { ...alert, userId: system ? null : user!.userId }, new Date(), 60_000, { deliver: false });
+    expect(r.fired).toBe(true);
+    fired.set(r.alertId, alert.message);
+    return r.alertId;
+  }
+
+  /** Advances the page's paused clock to the next 10 s refresh and waits (bounded) until it has rendered */
+  async function nextRender() {
+    await page.clock.runFor(10_000);
+    await page.locator(`#lt[data-renders="${++renders}"]`).waitFor({ state: 'attached' });
+  }
 
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(new URL(path, tandem!.url), {
@@ -70,12 +98,14 @@ describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
     page.on('requestfailed', (r) => consoleErrors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
-    await page.route('**/api/lt/**', async (route) => {
+    const record = async (route: import('playwright-core').Route) => {
       const res = await route.fetch();
       const body = (await res.json()) as Json;
       seen.set(new URL(route.request().url()).pathname, body);
       await route.fulfill({ response: res, json: body });
-    });
+    };
+    await page.route('**/api/lt/**', record);
+    await page.route(/\/api\/alerts(\?|$)/, record);
   });
 
   afterAll(async () => {
@@ -97,6 +127,14 @@ describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
     }
     expect(filled).toBeGreaterThan(0);
   }, FILL_WAIT_MS + 10_000);
+
+  it('holds open positions for a while (the API lists them)', async () => {
+    let open: Json[] = [];
+    for (const start = Date.now(); open.length === 0 && Date.now() - start < POSITION_WAIT_MS; await sleep(1000)) {
+      open = (await api('GET', `/api/lt/strategies/${ID}/positions`)).body.positions;
+    }
+    expect(open.length).toBeGreaterThan(0);
+  }, POSITION_WAIT_MS + 10_000);
 
   /** Checks the rendered strategy against the bodies the page received for it */
   async function checkStrategy() {
@@ -184,12 +222,78 @@ describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
       }
     }
 
+    // Open positions: one row per position, in the API's order, every field its string as received
+    const positions = seen.get(`/api/lt/strategies/${ID}/positions`)!;
+    expect(positions).toBeTruthy();
+    expect(positions.strategy_id).toBe(ID);
+    await checkPositions(art, positions);
+
     // No sample is never shown as a number
     const nulls = await page.locator('#lt [data-value=null]').allTextContents();
     for (const t of nulls) expect(t).toBe('–');
   }
 
+  async function checkPositions(art: import('playwright-core').Locator, body: Json) {
+    if (body.positions.length === 0) {
+      expect(await art.getByTestId('lt-positions').textContent()).toBe('No open positions.');
+      return;
+    }
+    const rows = await art.locator('[data-testid=lt-positions] tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+      ft_order_id: (tr as HTMLElement).dataset.ftOrderId, token_id: (tr as HTMLElement).dataset.tokenId,
+      cells: Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map((td) =>
+        [(td as HTMLElement).dataset.field!, { value: (td as HTMLElement).dataset.value ?? null, text: td.textContent! }])),
+    })));
+    expect(rows.map((r) => [r.ft_order_id, r.token_id])).toEqual(body.positions.map((p: Json) => [p.ft_order_id, p.token_id]));
+    for (const [i, p] of (body.positions as Json[]).entries()) {
+      const c = rows[i]!.cells;
+      expect(Object.keys(c).sort()).toEqual(['market', 'outcome', ...PRICE_FIELDS, ...USD_FIELDS, 'mark'].sort());
+      expect(c.market!.text).toBe(p.market ?? '–');
+      expect(c.outcome!.text).toBe(p.outcome ?? '–');
+      for (const f of [...PRICE_FIELDS, ...USD_FIELDS, 'mark']) {
+        const at = `${p.ft_order_id}.${f}`;
+        expect(c[f]!.value, at).toBe(p[f] === null ? 'null' : p[f]);
+        if (p[f] === null) expect(c[f]!.text, at).toBe('–');
+        else if (USD_FIELDS.includes(f)) expect(unmoney(c[f]!.text), at).toBe(p[f]);
+        else if (f === 'mark') expect(c[f]!.text, at).toBe(MARK_LABELS[p[f]]);
+        else expect(dec(c[f]!.text), at).toBe(dec(p[f])); // trailing zeros dropped, the same value
+      }
+    }
+  }
+
+  /** The alerts panel against the body the page received: every alert, newest first, with the API's text */
+  async function checkAlerts() {
+    const body = seen.get('/api/alerts')!;
+    expect(body).toBeTruthy();
+    for (const [id, message] of fired) {
+      expect(body.alerts.find((a: Json) => a.alert_id === id)?.message, id).toBe(message);
+    }
+    const rows = await page.locator('[data-testid=alerts-table] tbody tr').evaluateAll((trs) => trs.map((tr) => {
+      const text = (f: string) => tr.querySelector(`[data-field=${f}]`)!.textContent;
+      const badge = tr.querySelector('[data-field=severity] .sev')!;
+      return { alert_id: (tr as HTMLElement).dataset.alertId, fired_at: tr.querySelector('time')!.getAttribute('datetime'),
+        severity: tr.querySelector('[data-field=severity] .word')!.textContent, kind: text('kind'), strategy: text('strategy_id'),
+        message: text('message'), suppressed: text('suppressed'), delivery: text('delivery'),
+        colour: getComputedStyle(badge).backgroundColor, border: getComputedStyle(badge).borderTopColor };
+    }));
+    expect(rows.map((r) => r.alert_id)).toEqual(body.alerts.map((a: Json) => a.alert_id));
+    const firedAt = rows.map((r) => Date.parse(r.fired_at!));
+    expect(firedAt).toEqual([...firedAt].sort((a, b) => b - a)); // newest first
+    const colours = new Map<string, string>();
+    for (const [i, a] of (body.alerts as Json[]).entries()) {
+      const r = rows[i]!;
+      expect(r).toMatchObject({ fired_at: a.fired_at, severity: a.severity, kind: a.kind, message: a.message,
+        strategy: a.strategy_id ?? (a.system ? 'system' : '–'), suppressed: String(a.suppressed) });
+      expect(r.delivery!.startsWith(a.delivery)).toBe(true);
+      expect(r.colour).not.toBe('rgba(0, 0, 0, 0)');
+      colours.set(a.severity, `${r.colour} ${r.border}`);
+    }
+    // each severity its own colour, besides its word
+    expect(new Set(colours.values()).size).toBe(colours.size);
+  }
+
   it('signs in and shows the LT strategy exactly as the API returns it', async () => {
+    const latency = await fire({ kind: 'order_latency', dedupeKey: `e2e:latency:${ID}`, severity: 'warning', strategyId: ID,
+      message: `${ID}: order latency 4312 ms above the 2000 ms limit (e2e)`, detail: { latency_ms: 4312 } });
     // A paused clock: the 10 s refresh fires only when the test advances it
     await page.clock.install({ time: Date.now() });
     await page.clock.pauseAt(Date.now() + 1000);
@@ -198,9 +302,17 @@ describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
     expect(await page.locator('#lt').isHidden()).toBe(true);
     await page.locator('#token').fill(token);
     await page.locator('#token').press('Enter');
-    await page.locator('#lt[data-renders="1"]').waitFor({ state: 'visible' });
+    await page.locator(`#lt[data-renders="${++renders}"]`).waitFor({ state: 'visible' });
     expect(await page.locator('[data-testid=lt-strategy]').count()).toBe(1);
+    // The demo keeps positions open for minutes, but one may have closed since the previous test: a few refreshes at most
+    for (let i = 0; i < 5 && seen.get(`/api/lt/strategies/${ID}/positions`)?.positions.length === 0; i++) await nextRender();
+    expect(seen.get(`/api/lt/strategies/${ID}/positions`)!.positions.length).toBeGreaterThan(0);
     await checkStrategy();
+    expect(await page.locator('#alerts').isVisible()).toBe(true);
+    await checkAlerts();
+    const row = page.locator(`[data-testid=alerts-table] tr[data-alert-id="${latency}"]`);
+    expect(await row.locator('[data-field=message]').textContent()).toBe(fired.get(latency));
+    expect(await row.locator('[data-field=severity]').textContent()).toContain('warning');
     await page.locator(`[data-strategy-id=${ID}] details summary`).click();
     mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
@@ -208,10 +320,20 @@ describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
 
   it('refreshes with the newest numbers, keeping the legs open', async () => {
     const before = seen.get(`/api/lt/strategies/${ID}/comparison`);
-    await page.clock.runFor(10_000);
-    await page.locator('#lt[data-renders="2"]').waitFor({ state: 'attached' });
+    const reconciliation = await fire({ kind: 'reconciliation', dedupeKey: 'e2e:reconciliation', severity: 'critical', strategyId: null,
+      message: 'venue order 0xe2e not explained by recovery; 1 strategy paused (e2e)', detail: {} }, true);
+    await nextRender();
     expect(seen.get(`/api/lt/strategies/${ID}/comparison`)).not.toBe(before); // a new response
     await checkStrategy();
+    await checkAlerts();
+    const ids = await page.locator('[data-testid=alerts-table] tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.alertId));
+    const [first, second] = [...fired.keys()];
+    expect(ids.indexOf(second!)).toBeGreaterThanOrEqual(0);
+    expect(ids.indexOf(second!)).toBeLessThan(ids.indexOf(first!)); // the newer one above
+    const row = page.locator(`[data-testid=alerts-table] tr[data-alert-id="${reconciliation}"]`);
+    expect(await row.locator('[data-field=message]').textContent()).toBe(fired.get(reconciliation));
+    expect(await row.locator('[data-field=severity]').textContent()).toContain('critical');
+    expect(await row.locator('[data-field=strategy_id]').textContent()).toBe('system');
     expect(await page.locator(`[data-strategy-id=${ID}] details`).getAttribute('open')).toBe('');
   });
 

@@ -86,9 +86,22 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     expect(cells[1]).toBe('$1,000.00'); // cash
     expect(cells[4]).toBe('0'); // orders
     expect(cells[9]).toBe('–'); // no win rate before any resolved order
+    // The alerts panel (the demo world raises none this early; any it does raise is listed) and the live section
+    await page.locator('#alerts[data-renders="1"]').waitFor({ state: 'visible' });
+    const alerts = await page.locator('[data-testid=alerts-table] tbody tr').count();
+    if (alerts === 0) expect(await page.getByTestId('alerts-empty').textContent()).toBe('No alerts.');
+    await page.locator('#lt[data-renders="1"]').waitFor({ state: 'visible' });
+    expect(await page.getByTestId('lt-empty').isVisible()).toBe(true);
     mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(1000);
+  });
+
+  it('loads the stylesheet and every module from web/ (served by the allow-list, without a token)', async () => {
+    expect(await page.evaluate(() => getComputedStyle(document.body).fontSize)).toBe('14px'); // from /style.css
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname)
+      .filter((p) => /^\/[a-z0-9-]+\.(js|css)$/.test(p)).sort());
+    expect(loaded).toEqual(['/alerts.js', '/api.js', '/app.js', '/format.js', '/ft.js', '/lt-views.js', '/lt.js', '/style.css']);
   });
 
   it('logged no console errors', () => {
