@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
-  feedSilenceAlerts, jobLivenessAlerts, latencyAlerts, ledgerDriftAlerts, microText, rateAlerts, reconciliationAlerts,
-  recoveryAlerts, slippageAlerts, type OrderSample,
+  feedSilenceAlerts, FINISHED_STATUSES, jobLivenessAlerts, latencyAlerts, ledgerDriftAlerts, microText, rateAlerts,
+  reconciliationAlerts, recoveryAlerts, slippageAlerts, type AlertOrder,
 } from './alert-rules.ts';
 import { ZERO_BALANCES, type Balances } from './ledger.ts';
-import { ratio, usdc, type Ratio } from './money.ts';
+import { formatStrategyQuality, strategyQuality } from './metrics/strategy-quality.ts';
+import { ratio, shares, usdc, type Shares } from './money.ts';
 
 const S = { userId: 'u1', strategyId: 'LT_FT_A' };
 const T0 = Date.parse('2026-03-01T12:00:00Z');
 const at = (sec: number) => new Date(T0 + sec * 1000);
 let n = 0;
-const order = (over: Partial<OrderSample> = {}): OrderSample => ({
-  orderId: `o${++n}`, status: 'filled', at: at(0), orderLatencyMs: 100, signalSlippagePct: 0n, fillRate: ratio('1'), ...over,
+/** A stored quality row: by default a BUY of 100 shares at 0.50, sent to the venue and fully filled */
+const order = (over: Partial<AlertOrder> = {}): AlertOrder => ({
+  orderId: `o${++n}`, at: at(0), status: 'filled', submitted: true, rejectReason: null,
+  intendedShares: shares('100'), filledShares: shares('100'), intendedUsd: usdc('50'), filledUsd: usdc('50'), feesUsd: 0n as never,
+  signalSlippagePct: 0n, midSlippagePct: null, expectedSlippagePct: null, orderLatencyMs: 100, fillLatencyMs: null,
+  detectionLatencyMs: null, score: null, ...over,
 });
 const pct = (text: string) => ratio(text); // micro-percent: the same decimal scale
 
@@ -53,40 +58,93 @@ describe('slippage above tolerance on consecutive filled orders', () => {
   });
 });
 
-describe('fill rate and rejection rate over a window', () => {
-  const filled = (k: number, fillRate: Ratio = ratio('1')) => Array.from({ length: k }, () => order({ fillRate }));
-  it('fill rate: 4 full fills and one half fill average 90 % < 95 %', () => {
-    const [a, ...rest] = rateAlerts(S, [...filled(4), order({ status: 'cancelled', fillRate: ratio('0.5') })]);
+describe('fill rate and rejection rate over a window: the metrics module\'s figures', () => {
+  /** A finished order of `intended` shares that filled `filled` of them */
+  const fin = (status: string, filled: string, intended = '100', over: Partial<AlertOrder> = {}) =>
+    order({ status, filledShares: shares(filled), intendedShares: shares(intended), ...over });
+  const full = (k: number, size = '100') => Array.from({ length: k }, () => fin('filled', size, size));
+  const none = (k: number) => Array.from({ length: k }, () => fin('cancelled', '0'));
+  const kinds = (alerts: { kind: string }[]) => alerts.map((a) => a.kind);
+
+  it('the status list of the window is the module\'s finished orders', () => {
+    const statuses = ['pending', 'unknown', 'open', 'partially_filled', 'filled', 'cancelled', 'expired', 'rejected', 'lost'];
+    for (const status of statuses) {
+      expect(strategyQuality([order({ status })], {}).finished).toBe(FINISHED_STATUSES.includes(status) ? 1 : 0);
+    }
+  });
+
+  it('fill rate is Σ filled / Σ intended shares (the quantity fill rate the API shows), not a mean of per-order rates', () => {
+    // 4 orders of 20 shares filled in full, one of 100 filled 50: (80 + 50) / (80 + 100) = 130/180 = 0.7222222…
+    // → half-even 0.722222 → 72.2222 % < 95 %. (The mean of the per-order rates would say (4 + 0.5)/5 = 90 %.)
+    const window = [...full(4, '20'), fin('cancelled', '50')];
+    const [a, ...rest] = rateAlerts(S, window);
     expect(rest).toEqual([]);
-    expect(a).toMatchObject({ kind: 'fill_rate', dedupeKey: 'fill_rate:u1:LT_FT_A', detail: { fill_rate_pct: '90', samples: 5 } });
-    expect(a!.message).toBe('LT_FT_A: fill rate 90 % over the last 5 orders, below 95 %');
+    expect(a).toMatchObject({ kind: 'fill_rate', dedupeKey: 'fill_rate:u1:LT_FT_A',
+      detail: { fill_rate_pct: '72.2222', quantity_fill_rate: '0.722222', target_pct: '95', samples: 5 } });
+    expect(a!.message).toBe('LT_FT_A: fill rate 72.2222 % (filled / intended shares) over the last 5 finished orders, below 95 %');
+    expect(a!.detail.quantity_fill_rate).toBe(formatStrategyQuality(strategyQuality(window, {})).quantity_fill_rate);
   });
-  it('exactly 95 % is on target; fewer than 5 samples say nothing; open orders do not count', () => {
-    const nineteen = [...filled(19), order({ status: 'expired', fillRate: 0n as Ratio })];
-    expect(rateAlerts(S, nineteen)).toEqual([]); // 19/20 = 95 %
-    expect(rateAlerts(S, [...filled(3), order({ status: 'cancelled', fillRate: 0n as Ratio })])).toEqual([]);
-    expect(rateAlerts(S, [...Array.from({ length: 5 }, () => order({ status: 'open', fillRate: 0n as Ratio })), ...filled(5)])).toEqual([]);
+
+  it('fires strictly below target: exactly 95 % raises nothing, 94.9999 % does', () => {
+    // 19 of 20 orders of 100 filled in full, one expired unfilled: 1900/2000 = 0.95, on target
+    expect(rateAlerts(S, [...full(19), fin('expired', '0')])).toEqual([]);
+    // 18 full, one cancelled at 99, one expired at 0: 1899/2000 = 0.9495 → 94.95 %
+    expect(rateAlerts(S, [...full(18), fin('cancelled', '99'), fin('expired', '0')])[0]!.detail.fill_rate_pct).toBe('94.95');
+    // 5 orders of 0.4 share: Σ intended 2 shares. Filled 1.899998 → 0.949999 → 94.9999 % fires;
+    // filled 1.899999 → 0.9499995, which the module rounds half-even to 0.950000 (the figure shown): nothing
+    const small = (last: string) => [...full(4, '0.4'), fin('cancelled', last, '0.4')];
+    expect(rateAlerts(S, small('0.299998'))[0]!.detail).toMatchObject({ fill_rate_pct: '94.9999', quantity_fill_rate: '0.949999' });
+    expect(rateAlerts(S, small('0.299999'))).toEqual([]);
   });
+
+  it('needs 5 finished orders; open and lost orders are not finished and not in the window', () => {
+    expect(rateAlerts(S, [...full(3), ...none(1)])).toEqual([]); // 4 finished at 75 %: too few
+    expect(kinds(rateAlerts(S, [...full(4), ...none(1)]))).toEqual(['fill_rate']); // 5 finished at 80 %
+    const unfinished = ['open', 'partially_filled', 'lost', 'unknown', 'pending'].map((status) => fin(status, '0'));
+    expect(rateAlerts(S, [...unfinished, ...full(5)])).toEqual([]); // the window is the 5 full fills: 100 %
+    expect(rateAlerts(S, [...unfinished, ...full(4)])).toEqual([]); // 4 finished: too few
+  });
+
   it('the window is the newest 20 finished orders: older misses fall out', () => {
-    expect(rateAlerts(S, [...filled(20), ...filled(20, 0n as Ratio)])).toEqual([]);
-    expect(rateAlerts(S, [...filled(20, 0n as Ratio), ...filled(20)])).toHaveLength(1);
+    expect(rateAlerts(S, [...full(20), ...none(20)])).toEqual([]);
+    const [a] = rateAlerts(S, [...none(20), ...full(20)]); // 0/2000 = 0 %
+    expect(a!.detail).toMatchObject({ fill_rate_pct: '0', samples: 20 });
   });
-  it('rejection rate: 2 rejected of 20 is 10 % > 5 %; 1 of 20 is exactly 5 %', () => {
-    const rejected = () => order({ status: 'rejected', fillRate: 0n as Ratio });
-    const [a] = rateAlerts(S, [rejected(), rejected(), ...filled(18)]);
-    expect(a).toMatchObject({ kind: 'rejection_rate', dedupeKey: 'rejection_rate:u1:LT_FT_A',
-      detail: { rejection_rate_pct: '10', rejected: 2, samples: 20 } });
-    expect(a!.message).toBe('LT_FT_A: the venue rejected 2 of the last 20 orders (10 %, above 5 %)');
-    expect(rateAlerts(S, [rejected(), ...filled(19)])).toEqual([]);
+
+  it('rejection rate is rejected / orders sent to the venue, strictly above 5 %', () => {
+    const rejected = () => fin('rejected', '0', '100', { rejectReason: 'not_enough_balance' });
+    // 2 of 20 sent = 10 % > 5 %. A rejected order is a finished order that filled nothing, so the fill rate
+    // (as the dashboard shows it) is 1800/2000 = 90 % < 95 %: both fire
+    const [f, r, ...rest] = rateAlerts(S, [rejected(), rejected(), ...full(18)]);
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ kind: 'fill_rate', detail: { fill_rate_pct: '90' } });
+    expect(r).toMatchObject({ kind: 'rejection_rate', dedupeKey: 'rejection_rate:u1:LT_FT_A',
+      detail: { rejection_rate_pct: '10', rejection_rate: '0.100000', target_pct: '5', rejected: 2, samples: 20,
+        rejections_by_reason: { not_enough_balance: '0.100000' } } });
+    expect(r!.message).toBe('LT_FT_A: rejection rate 10 % over the last 20 orders sent to the venue (2 rejected), above 5 %');
+    // 1 of 20 = exactly 5 %: on target; and the fill rate 1900/2000 = 95 % is on target too
+    expect(rateAlerts(S, [rejected(), ...full(19)])).toEqual([]);
   });
-  it('rejected orders count in the rejection rate, not in the fill rate; both can fire', () => {
-    const rejected = Array.from({ length: 3 }, () => order({ status: 'rejected', fillRate: 0n as Ratio }));
-    expect(rateAlerts(S, [...rejected, ...filled(5)]).map((a) => a.kind)).toEqual(['rejection_rate']);
-    expect(rateAlerts(S, [...rejected, ...filled(5, ratio('0.5'))]).map((a) => a.kind)).toEqual(['fill_rate', 'rejection_rate']);
+
+  it('an order refused before it reached the venue is not in the rejection rate (the module\'s denominator)', () => {
+    const refused = () => fin('rejected', '0', '100', { submitted: false, rejectReason: null });
+    const venue = fin('rejected', '0', '100', { rejectReason: 'invalid_price' });
+    // 20 finished: 2 refused locally, 1 rejected by the venue, 17 full. Sent 18, rejected 1: 1/18 = 0.0555555…
+    // → 0.055556 → 5.5556 % > 5 %. Fill rate 1700/2000 = 85 %
+    const alerts = rateAlerts(S, [refused(), refused(), venue, ...full(17)]);
+    expect(alerts.map((a) => [a.kind, a.detail.fill_rate_pct ?? a.detail.rejection_rate_pct, a.detail.samples]))
+      .toEqual([['fill_rate', '85', 20], ['rejection_rate', '5.5556', 18]]);
+    expect(alerts[1]!.detail.order_ids).toEqual([venue.orderId]);
+    // Fewer than 5 orders sent: no rejection alert, however many were refused locally
+    const few = rateAlerts(S, [...Array.from({ length: 6 }, refused), venue, ...full(3)]);
+    expect(kinds(few)).toEqual(['fill_rate']); // 300/1000 = 30 %
   });
+
   it('targets are parameters (micro-percent)', () => {
     const targets = { window: 3, minSamples: 3, minFillRatePct: pct('99.5'), maxRejectionRatePct: pct('50') };
-    expect(rateAlerts(S, filled(3, ratio('0.99')), targets).map((a) => a.detail.fill_rate_pct)).toEqual(['99']);
+    // 3 × 99 of 100 = 297/300 = 99 % < 99.5 %
+    expect(rateAlerts(S, [fin('cancelled', '99'), fin('cancelled', '99'), fin('cancelled', '99')], targets)
+      .map((a) => a.detail.fill_rate_pct)).toEqual(['99']);
   });
 });
 

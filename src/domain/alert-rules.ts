@@ -2,10 +2,12 @@
  * Alert rules: one pure function per condition, from plain data to the alerts to raise. No I/O, no clock (the
  * caller passes `now`). Percentages are micro-percent bigints (0.5 % = 500_000n), ratios micro-ratios
  * (95 % = 950_000n), money micro-USDC; latencies are whole milliseconds. Each alert carries a dedupe key that
- * names its condition, so the store fires it once per cool-down
+ * names its condition, so the store fires it once per cool-down. No rule defines a KPI of its own: each compares a
+ * figure of the metrics module (src/domain/metrics, docs/metrics.md) with its threshold
  */
 import { equityOf, lockedOf, type Balances } from './ledger.ts';
-import { divRound, formatMicros, SCALE, type Ratio, type Usdc } from './money.ts';
+import { formatMicros, type Ratio, type Usdc } from './money.ts';
+import { formatStrategyQuality, strategyQuality, type OrderSample } from './metrics/strategy-quality.ts';
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 export type AlertKind =
@@ -30,34 +32,36 @@ export interface StrategyRef {
   strategyId: string;
 }
 
-/** One LT order's execution-quality row, as the rules need it */
-export interface OrderSample {
+/**
+ * One LT order's stored execution-quality row: the metrics module's OrderSample (its per-order figures, as the API
+ * reads them) with the order's id and time
+ */
+export interface AlertOrder extends OrderSample {
   orderId: string;
-  status: string;
   /** When the signal was taken (or the row computed, when the signal time is unknown) */
   at: Date;
-  orderLatencyMs: number | null;
-  /** Signed, positive is worse; null when nothing filled */
-  signalSlippagePct: bigint | null;
-  fillRate: Ratio;
 }
 
-/** Statuses after which an order's fill rate no longer changes */
-export const TERMINAL_STATUSES: readonly string[] = ['filled', 'cancelled', 'expired', 'rejected', 'lost'];
+/**
+ * The statuses the metrics module counts as finished (strategy-quality.ts: an order whose fills no longer change;
+ * a `lost` order may still be found again). alert-rules.test.ts checks this list against the module
+ */
+export const FINISHED_STATUSES: readonly string[] = ['filled', 'cancelled', 'expired', 'rejected'];
 
 /** Display form of a micro-unit value: the exact decimal without trailing zeros */
 export const microText = (v: bigint): string => formatMicros(v).replace(/\.?0+$/, '');
 
 const SAMPLE_IDS = 10;
-const sample = (orders: readonly OrderSample[]) => orders.slice(0, SAMPLE_IDS).map((o) => o.orderId);
+const sample = (orders: readonly AlertOrder[]) => orders.slice(0, SAMPLE_IDS).map((o) => o.orderId);
 const ref = (s: StrategyRef) => ({ userId: s.userId, strategyId: s.strategyId });
 
 /**
- * Order latency above the strategy's `latency_alert_ms` (none when unset), for orders whose signal is after `since`:
+ * Order latency (the stored per-order `orderLatencyMs`: submit − signal) above the strategy's `latency_alert_ms`
+ * (none when unset), for orders whose signal is after `since`:
  * a slow order keeps the condition true until `since` passes it (with a look-back equal to the cool-down, one slow
  * order fires once)
  */
-export function latencyAlerts(s: StrategyRef & { latencyAlertMs: number | null }, orders: readonly OrderSample[],
+export function latencyAlerts(s: StrategyRef & { latencyAlertMs: number | null }, orders: readonly AlertOrder[],
   since: Date): Alert[] {
   const limit = s.latencyAlertMs;
   if (limit === null) return [];
@@ -74,10 +78,10 @@ export function latencyAlerts(s: StrategyRef & { latencyAlertMs: number | null }
 export const DEFAULT_SLIPPAGE_CONSECUTIVE = 3;
 
 /**
- * Signal slippage above the strategy's tolerance on each of the last `consecutive` filled orders (orders with a
- * fill, newest first); one order within tolerance clears the condition
+ * Signal slippage (the stored per-order `signalSlippagePct`) above the strategy's tolerance on each of the last
+ * `consecutive` filled orders (orders with a fill, newest first); one order within tolerance clears the condition
  */
-export function slippageAlerts(s: StrategyRef & { slippageTolerancePct: bigint }, orders: readonly OrderSample[],
+export function slippageAlerts(s: StrategyRef & { slippageTolerancePct: bigint }, orders: readonly AlertOrder[],
   consecutive = DEFAULT_SLIPPAGE_CONSECUTIVE): Alert[] {
   const filled = orders.filter((o) => o.signalSlippagePct !== null).slice(0, consecutive);
   if (consecutive < 1 || filled.length < consecutive) return [];
@@ -96,9 +100,9 @@ export interface RateTargets {
   window: number;
   /** Fewer samples than this say nothing */
   minSamples: number;
-  /** Mean fill rate below this (micro-percent) alerts */
+  /** The module's quantity fill rate below this (micro-percent) alerts */
   minFillRatePct: bigint;
-  /** Share of rejected orders above this (micro-percent) alerts */
+  /** The module's rejection rate above this (micro-percent) alerts */
   maxRejectionRatePct: bigint;
 }
 
@@ -106,43 +110,45 @@ export const DEFAULT_RATE_TARGETS: RateTargets = {
   window: 20, minSamples: 5, minFillRatePct: 95_000_000n, maxRejectionRatePct: 5_000_000n,
 };
 
-/** Σ fill rate × 100 / n, half-even, in micro-percent */
-export const meanFillRatePct = (orders: readonly OrderSample[]): bigint =>
-  divRound(orders.reduce((sum, o) => sum + o.fillRate, 0n) * 100n, BigInt(orders.length), 'half_even');
-
-/** count × 100 / n, half-even, in micro-percent */
-export const sharePct = (count: number, n: number): bigint => divRound(BigInt(count) * 100n * SCALE, BigInt(n), 'half_even');
+/** A Ratio (1.0 = 1_000_000n) as micro-percent (100 % = 100_000_000n): exact, the figure the API shows × 100 */
+const pctOf = (r: Ratio): bigint => r * 100n;
 
 /**
- * Over the newest `window` finished orders (newest first): the mean fill rate of those the venue accepted below
- * target, and the share the venue rejected above target, each with at least `minSamples` orders behind it
+ * Over the window, the newest `window` finished orders (newest first), the metrics module's aggregate
+ * `strategyQuality(window, {})`, exactly as the API and the dashboard compute it:
+ * - `fill_rate` when its quantity fill rate (Σ filled / Σ intended shares over the finished orders, rejected ones
+ *   included) is below `minFillRatePct`, with at least `minSamples` finished orders;
+ * - `rejection_rate` when its rejection rate (rejected / orders sent to the venue) is above `maxRejectionRatePct`,
+ *   with at least `minSamples` orders of the window sent to the venue.
+ * Both compare the module's rounded ratio (the figure shown) with the target, exactly: on target raises nothing
  */
-export function rateAlerts(s: StrategyRef, orders: readonly OrderSample[], t: RateTargets = DEFAULT_RATE_TARGETS): Alert[] {
-  const window = orders.filter((o) => TERMINAL_STATUSES.includes(o.status)).slice(0, t.window);
-  const accepted = window.filter((o) => o.status !== 'rejected');
+export function rateAlerts(s: StrategyRef, orders: readonly AlertOrder[], t: RateTargets = DEFAULT_RATE_TARGETS): Alert[] {
+  const window = orders.filter((o) => FINISHED_STATUSES.includes(o.status)).slice(0, t.window);
+  const q = strategyQuality(window, {});
+  const shown = formatStrategyQuality(q);
   const out: Alert[] = [];
-  if (accepted.length >= t.minSamples) {
-    const rate = meanFillRatePct(accepted);
-    if (rate < t.minFillRatePct) {
-      out.push({
-        kind: 'fill_rate', dedupeKey: `fill_rate:${s.userId}:${s.strategyId}`, severity: 'warning', ...ref(s),
-        message: `${s.strategyId}: fill rate ${microText(rate)} % over the last ${accepted.length} orders, below ${microText(t.minFillRatePct)} %`,
-        detail: { fill_rate_pct: microText(rate), target_pct: microText(t.minFillRatePct), samples: accepted.length },
-      });
-    }
+  if (q.finished >= t.minSamples && q.quantityFillRate !== null && pctOf(q.quantityFillRate) < t.minFillRatePct) {
+    const rate = microText(pctOf(q.quantityFillRate));
+    out.push({
+      kind: 'fill_rate', dedupeKey: `fill_rate:${s.userId}:${s.strategyId}`, severity: 'warning', ...ref(s),
+      message: `${s.strategyId}: fill rate ${rate} % (filled / intended shares) over the last ${q.finished} finished orders, `
+        + `below ${microText(t.minFillRatePct)} %`,
+      detail: { fill_rate_pct: rate, quantity_fill_rate: shown.quantity_fill_rate, target_pct: microText(t.minFillRatePct),
+        samples: q.finished },
+    });
   }
-  const rejected = window.filter((o) => o.status === 'rejected');
-  if (window.length >= t.minSamples) {
-    const rate = sharePct(rejected.length, window.length);
-    if (rate > t.maxRejectionRatePct) {
-      out.push({
-        kind: 'rejection_rate', dedupeKey: `rejection_rate:${s.userId}:${s.strategyId}`, severity: 'warning', ...ref(s),
-        message: `${s.strategyId}: the venue rejected ${rejected.length} of the last ${window.length} orders `
-          + `(${microText(rate)} %, above ${microText(t.maxRejectionRatePct)} %)`,
-        detail: { rejection_rate_pct: microText(rate), target_pct: microText(t.maxRejectionRatePct), rejected: rejected.length,
-          samples: window.length, order_ids: sample(rejected) },
-      });
-    }
+  const sent = window.filter((o) => o.submitted);
+  if (sent.length >= t.minSamples && q.rejectionRate !== null && pctOf(q.rejectionRate) > t.maxRejectionRatePct) {
+    const rate = microText(pctOf(q.rejectionRate));
+    const rejected = sent.filter((o) => o.status === 'rejected');
+    out.push({
+      kind: 'rejection_rate', dedupeKey: `rejection_rate:${s.userId}:${s.strategyId}`, severity: 'warning', ...ref(s),
+      message: `${s.strategyId}: rejection rate ${rate} % over the last ${sent.length} orders sent to the venue `
+        + `(${rejected.length} rejected), above ${microText(t.maxRejectionRatePct)} %`,
+      detail: { rejection_rate_pct: rate, rejection_rate: shown.rejection_rate, target_pct: microText(t.maxRejectionRatePct),
+        rejected: rejected.length, samples: sent.length, rejections_by_reason: shown.rejections_by_reason,
+        order_ids: sample(rejected) },
+    });
   }
   return out;
 }

@@ -5,18 +5,19 @@
  */
 import { Cron } from 'croner';
 import {
-  DEFAULT_RATE_TARGETS, DEFAULT_SLIPPAGE_CONSECUTIVE, feedSilenceAlerts, jobLivenessAlerts, latencyAlerts, ledgerDriftAlerts,
-  rateAlerts, reconciliationAlerts, recoveryAlerts, slippageAlerts, TERMINAL_STATUSES, type Alert, type FeedState,
-  type LedgerCheck, type OrderSample, type RateTargets,
+  DEFAULT_RATE_TARGETS, DEFAULT_SLIPPAGE_CONSECUTIVE, feedSilenceAlerts, FINISHED_STATUSES, jobLivenessAlerts, latencyAlerts,
+  ledgerDriftAlerts, rateAlerts, reconciliationAlerts, recoveryAlerts, slippageAlerts, type Alert, type AlertOrder,
+  type FeedState, type LedgerCheck, type RateTargets,
 } from '../domain/alert-rules.ts';
 import type { Balances } from '../domain/ledger.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
-import type { Ratio, Usdc } from '../domain/money.ts';
+import type { Usdc } from '../domain/money.ts';
 import { fireAlert } from '../store/alert-store.ts';
+import { QUALITY_SAMPLE_COLUMNS, qualitySampleOf } from '../store/comparison-store.ts';
 import type { Db, Sql } from '../store/db.ts';
 import { balancesOf, type Book } from '../store/ledger-store.ts';
 import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
-import { micros, microsOrNull } from '../store/rows.ts';
+import { micros } from '../store/rows.ts';
 import type { Clock, Log } from './ports.ts';
 
 export interface DeliveryReport {
@@ -117,7 +118,7 @@ export async function collectAlerts(deps: AlertMonitorDeps, now: Date): Promise<
   const since = new Date(now.getTime() - s.latencyLookbackMs);
   const recent = await samplesBy(deps.db, RECENT_LATENCY, 500, [since.toISOString()]);
   const filled = await samplesBy(deps.db, FILLED, s.slippageConsecutive, []);
-  const finished = await samplesBy(deps.db, FINISHED, s.rates.window, [TERMINAL_STATUSES]);
+  const finished = await samplesBy(deps.db, FINISHED, s.rates.window, [FINISHED_STATUSES]);
   const out: Alert[] = [];
   for (const st of strategies) {
     const key = keyOf(st.userId, st.strategyId);
@@ -139,25 +140,25 @@ const RECENT_LATENCY = 'q.order_latency_ms IS NOT NULL AND coalesce(q.signal_at,
 const FILLED = 'q.signal_slippage_pct IS NOT NULL';
 const FINISHED = 'q.status = ANY($2::text[])';
 
-/** Per launched strategy, its newest `limit` live (not shadow) execution-quality rows matching `where`, newest first */
-async function samplesBy(sql: Sql, where: string, limit: number, params: unknown[]): Promise<Map<string, OrderSample[]>> {
+/**
+ * Per launched strategy, its newest `limit` live (not shadow) execution-quality rows matching `where`, newest first,
+ * each read into the metrics module's OrderSample by the mapping the API uses (comparison-store.ts)
+ */
+async function samplesBy(sql: Sql, where: string, limit: number, params: unknown[]): Promise<Map<string, AlertOrder[]>> {
   const rows = await sql.query<Record<string, unknown>>(
-    `SELECT s.user_id, s.strategy_id, q.order_id, q.status, q.at, q.order_latency_ms, q.signal_slippage_pct::text AS slip,
-       q.fill_rate::text AS fill_rate
+    `SELECT s.user_id, s.strategy_id, q.order_id, q.at, ${QUALITY_SAMPLE_COLUMNS}
      FROM lt_strategies s CROSS JOIN LATERAL (
        SELECT q.*, coalesce(q.signal_at, q.computed_at) AS at FROM lt_execution_quality q
        WHERE q.user_id = s.user_id AND q.strategy_id = s.strategy_id AND NOT q.is_shadow AND ${where}
        ORDER BY coalesce(q.signal_at, q.computed_at) DESC, q.order_id DESC LIMIT $1) q
-     WHERE s.is_active AND s.launched_at IS NOT NULL`, [limit, ...params]);
-  const out = new Map<string, OrderSample[]>();
+     JOIN orders o ON o.order_id = q.order_id
+     WHERE s.is_active AND s.launched_at IS NOT NULL
+     ORDER BY s.user_id, s.strategy_id, q.at DESC, q.order_id DESC`, [limit, ...params]);
+  const out = new Map<string, AlertOrder[]>();
   for (const r of rows) {
     const key = keyOf(r.user_id as string, r.strategy_id as string);
     const list = out.get(key) ?? [];
-    list.push({
-      orderId: r.order_id as string, status: r.status as string, at: new Date(r.at as string),
-      orderLatencyMs: r.order_latency_ms === null ? null : Number(r.order_latency_ms),
-      signalSlippagePct: microsOrNull(r.slip), fillRate: micros(r.fill_rate) as Ratio,
-    });
+    list.push({ ...qualitySampleOf(r), orderId: r.order_id as string, at: new Date(r.at as string) });
     out.set(key, list);
   }
   return out;

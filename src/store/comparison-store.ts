@@ -11,25 +11,22 @@ import { strategyGap, type GapLeg, type StrategyGap } from './gap-store.ts';
 import { balancesOf } from './ledger-store.ts';
 import { micros, microsOrNull } from './rows.ts';
 
-/** The strategy's execution quality from its lt_execution_quality rows (current book) and its dispositions */
-export async function qualityOfStrategy(sql: Sql, userId: string, strategyId: string): Promise<StrategyQuality> {
-  const rows = await sql.query<Record<string, unknown>>(
-    `SELECT q.status, o.submitted_at IS NOT NULL AS submitted, o.reject_reason, q.intended_shares::text, q.filled_shares::text,
-       q.intended_usd::text, q.filled_usd::text, q.fees_usd::text, q.signal_slippage_pct::text, q.mid_slippage_pct::text,
-       q.expected_slippage_pct::text, q.order_latency_ms::text, q.fill_latency_ms::text, q.detection_latency_ms::text,
-       q.quality_score::text
-     FROM lt_execution_quality q JOIN orders o ON o.order_id = q.order_id
-     JOIN lt_strategies s ON s.user_id = q.user_id AND s.strategy_id = q.strategy_id
-     WHERE q.user_id = $1 AND q.strategy_id = $2 AND q.is_shadow = (s.mode = 'shadow')`, [userId, strategyId]);
-  const dispositions = await sql.query<{ rule: string | null; n: number }>(
-    `SELECT rule, count(*)::int AS n FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2 GROUP BY rule`,
-    [userId, strategyId]);
-  return strategyQuality(rows.map(sampleOf), Object.fromEntries(dispositions.map((d) => [d.rule ?? 'ordered', d.n])));
-}
+/**
+ * The columns `qualitySampleOf` reads, from an lt_execution_quality row `q` joined with its order `o` (whether it
+ * reached the venue, and why the venue rejected it)
+ */
+export const QUALITY_SAMPLE_COLUMNS = `q.status, o.submitted_at IS NOT NULL AS submitted, o.reject_reason,
+  q.intended_shares::text, q.filled_shares::text, q.intended_usd::text, q.filled_usd::text, q.fees_usd::text,
+  q.signal_slippage_pct::text, q.mid_slippage_pct::text, q.expected_slippage_pct::text, q.order_latency_ms::text,
+  q.fill_latency_ms::text, q.detection_latency_ms::text, q.quality_score::text`;
 
 const msOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-function sampleOf(r: Record<string, unknown>): OrderSample {
+/**
+ * A stored quality row (read with QUALITY_SAMPLE_COLUMNS) as the metrics module's OrderSample: the one mapping
+ * behind every aggregate (the API, the replay report, the pages and the alerts job)
+ */
+export function qualitySampleOf(r: Record<string, unknown>): OrderSample {
   const score = microsOrNull(r.quality_score);
   return {
     status: r.status as string, submitted: r.submitted === true, rejectReason: (r.reject_reason as string) ?? null,
@@ -40,6 +37,19 @@ function sampleOf(r: Record<string, unknown>): OrderSample {
     fillLatencyMs: msOrNull(r.fill_latency_ms), detectionLatencyMs: msOrNull(r.detection_latency_ms),
     score: score === null ? null : score / 10_000n, // stored with 2 decimals; the module keeps scores × 100
   };
+}
+
+/** The strategy's execution quality from its lt_execution_quality rows (current book) and its dispositions */
+export async function qualityOfStrategy(sql: Sql, userId: string, strategyId: string): Promise<StrategyQuality> {
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT ${QUALITY_SAMPLE_COLUMNS}
+     FROM lt_execution_quality q JOIN orders o ON o.order_id = q.order_id
+     JOIN lt_strategies s ON s.user_id = q.user_id AND s.strategy_id = q.strategy_id
+     WHERE q.user_id = $1 AND q.strategy_id = $2 AND q.is_shadow = (s.mode = 'shadow')`, [userId, strategyId]);
+  const dispositions = await sql.query<{ rule: string | null; n: number }>(
+    `SELECT rule, count(*)::int AS n FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2 GROUP BY rule`,
+    [userId, strategyId]);
+  return strategyQuality(rows.map(qualitySampleOf), Object.fromEntries(dispositions.map((d) => [d.rule ?? 'ordered', d.n])));
 }
 
 export interface SideFigures {

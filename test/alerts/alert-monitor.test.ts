@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebhookNotifier } from '../../src/alerts/webhook.ts';
+import { formatStrategyQuality } from '../../src/domain/metrics/strategy-quality.ts';
 import { price, shares, usdc, type Usdc } from '../../src/domain/money.ts';
 import {
   alertRecovery, checkAlerts, cronIntervalMs, DEFAULT_ALERT_SETTINGS, type AlertMonitorDeps, type BalancesReader,
@@ -13,9 +14,10 @@ import { recoverLt } from '../../src/engine/lt-recovery.ts';
 import type { TradeSource } from '../../src/engine/ports.ts';
 import { createFeedHealth, reportingTradeSource } from '../../src/feeds/feed-health.ts';
 import { silentLog } from '../../src/log.ts';
+import { qualityOfStrategy } from '../../src/store/comparison-store.ts';
 import { balancesOf } from '../../src/store/ledger-store.ts';
 import { finishJobRun, startJobRun } from '../../src/store/job-store.ts';
-import { addQualityOrder, ensureMarket } from '../support/alert-fixtures.ts';
+import { addQualityOrder, ensureMarket, type QualityFixture } from '../support/alert-fixtures.ts';
 import { ACCOUNT, createLtWorld, YES, type LtWorld } from '../support/lt-world.ts';
 import { backendName } from '../support/test-db.ts';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
@@ -159,21 +161,49 @@ describe(`the alerts job (${backendName})`, () => {
     expect(strategy.message).toContain('is paused: recovery: 1 venue order(s) Tandem cannot explain');
   });
 
-  it('fill rate and rejection rate off target over the last 20 orders', async () => {
+  it('fill rate and rejection rate off target over the last 20 finished orders, as the API computes them', async () => {
     const { lt, rx, deps } = await setup();
-    await ensureMarket(lt.ft.t.db);
-    const add = (status: string, fillRate?: string) =>
-      addQualityOrder(lt.ft.t.db, lt.userId, lt.strategyId, { at: lt.ft.clock.now(), status, ...(fillRate ? { fillRate } : {}) });
-    for (let k = 0; k < 4; k++) await add('filled');
-    await add('cancelled', '0.5');
-    await add('open', '0'); // still resting: not in the window
-    await checkAlerts(deps); // 4.5 / 5 = 90 %
+    const db = lt.ft.t.db;
+    await ensureMarket(db);
+    const add = (status: string, over: Omit<QualityFixture, 'at' | 'status'> = {}) =>
+      addQualityOrder(db, lt.userId, lt.strategyId, { at: lt.ft.clock.now(), status, ...over });
+    await add('cancelled', { size: '100', fillRate: '0.5' });
+    for (let k = 0; k < 3; k++) await add('filled');
+    await add('open', { size: '100' }); // still resting: not finished, not in the window
+    await checkAlerts(deps); // 4 finished orders, (50 + 3·20) / (100 + 3·20) = 68.75 %: too few to say anything
+    expect(rx.posts).toHaveLength(0);
+    await add('filled');
+    await checkAlerts(deps); // 5 finished: (50 + 4·20) / (100 + 4·20) = 130/180 = 0.722222 (a mean of rates would say 90 %)
     expect(received(rx)).toEqual(['fill_rate warning']);
+    expect(rx.posts[0]!.body.alert.detail).toMatchObject({ fill_rate_pct: '72.2222', quantity_fill_rate: '0.722222', samples: 5 });
+    // The dashboard's figure for the same orders (the open one is not finished there either)
+    expect(formatStrategyQuality(await qualityOfStrategy(db, lt.userId, lt.strategyId)).quantity_fill_rate).toBe('0.722222');
+
     lt.ft.clock.advance(MIN);
-    for (let k = 0; k < 2; k++) await add('rejected');
-    await checkAlerts(deps); // 2 of 7 rejected
+    for (let k = 0; k < 2; k++) await add('rejected', { rejectReason: 'not_enough_balance' });
+    await add('rejected', { submitted: false }); // refused before the venue: finished, but not sent
+    await checkAlerts(deps); // sent 5 + 2 = 7, rejected 2: 2/7 = 0.285714 → 28.5714 %; the fill rate's key is cooling down
     expect(received(rx)).toEqual(['fill_rate warning', 'rejection_rate warning']);
-    expect(rx.posts[1]!.body.alert.detail).toMatchObject({ rejected: 2, samples: 7, rejection_rate_pct: '28.571429' });
+    expect(rx.posts[1]!.body.alert.detail).toMatchObject({ rejected: 2, samples: 7, rejection_rate_pct: '28.5714',
+      rejection_rate: '0.285714', rejections_by_reason: { not_enough_balance: '0.285714' } });
+  });
+
+  it('exactly on target raises nothing; the next miss pushes the oldest fill out of the window and fires', async () => {
+    const { lt, rx, deps } = await setup();
+    const db = lt.ft.t.db;
+    await ensureMarket(db);
+    const add = async (status: string, over: Omit<QualityFixture, 'at' | 'status'> = {}) => {
+      lt.ft.clock.advance(1000); // distinct signal times: the window is the newest 20
+      await addQualityOrder(db, lt.userId, lt.strategyId, { at: lt.ft.clock.now(), status, ...over });
+    };
+    for (let k = 0; k < 19; k++) await add('filled');
+    await add('rejected', { rejectReason: 'invalid_price' });
+    await checkAlerts(deps); // fill 19·20 / 20·20 = 95 % (not below 95 %); rejected 1 of 20 sent = 5 % (not above 5 %)
+    expect(rx.posts).toHaveLength(0);
+    await add('cancelled');
+    await checkAlerts(deps); // the oldest fill leaves the window: 18·20 / 20·20 = 90 %; still 1 of 20 rejected
+    expect(received(rx)).toEqual(['fill_rate warning']);
+    expect(rx.posts[0]!.body.alert.detail).toMatchObject({ fill_rate_pct: '90', samples: 20 });
   });
 
   it('a trade source that keeps answering with nothing is a silent feed', async () => {
