@@ -2,7 +2,9 @@
  * lt_execution_quality: one row per LT order, recomputed by the metrics module (src/domain/metrics) from the
  * order, its fill legs and its strategy's settings whenever the order changes state or fills
  */
-import { orderQuality, type FillLeg, type OrderQuality, type OrderQualityInput } from '../domain/metrics/index.ts';
+import {
+  orderQuality, slippageCents, slippagePct, type FillLeg, type OrderQuality, type OrderQualityInput,
+} from '../domain/metrics/index.ts';
 import { costOf, formatMicros, type Price, type Shares, type Usdc } from '../domain/money.ts';
 import type { Sql } from './db.ts';
 import { dateOrNull, dec, decOrNull, micros, microsOrNull } from './rows.ts';
@@ -13,8 +15,11 @@ const QUALITY_INPUT_SQL = `SELECT o.order_id, o.lt_user_id, o.lt_strategy_id, o.
     o.status, o.is_shadow, o.signal_price::text, o.size::text, o.limit_price::text, o.signal_size_usd::text,
     o.expected_vwap::text, o.best_bid::text, o.best_ask::text, o.source_trade_at, o.signal_at, o.submitted_at,
     coalesce(o.book_at_intent->>'tick', m.tick_size::text) AS tick,
-    s.slippage_tolerance_pct::text AS tolerance, s.latency_alert_ms
+    s.slippage_tolerance_pct::text AS tolerance, s.latency_alert_ms,
+    CASE WHEN l.leg = 'entry' THEN (SELECT f.entry_price FROM ft_orders f WHERE f.order_id = l.ft_order_id)
+      ELSE (SELECT c.price FROM ft_closes c WHERE c.order_id = l.ft_order_id AND 'exit:' || c.close_id = l.leg) END::text AS ft_price
   FROM orders o JOIN lt_strategies s ON s.user_id = o.lt_user_id AND s.strategy_id = o.lt_strategy_id
+  JOIN lt_orders l ON l.order_id = o.order_id
   LEFT JOIN markets m ON m.condition_id = o.condition_id
   WHERE o.order_id = $1`;
 
@@ -47,14 +52,21 @@ export async function recordQuality(tx: Sql, orderId: string, now: Date): Promis
   const read = await qualityInputOf(tx, orderId);
   if (!read) return null;
   const q = orderQuality(read.input);
-  await upsertQuality(tx, read.row, read.input, q, now);
+  // Against FT's paper price for the same signal (trader's price + FT's 0.3 % on entries), by the module's formulas
+  const ftPrice = microsOrNull(read.row.ft_price);
+  const ft = { price: ftPrice, pct: slippagePct(read.input.side, q.executedPrice, ftPrice),
+    cents: slippageCents(read.input.side, q.executedPrice, ftPrice) };
+  await upsertQuality(tx, read.row, read.input, q, ft, now);
   return q;
 }
 
 const pct = (v: bigint | null): string | null => decOrNull(v);
 const ms = (v: number | null): string | null => (v === null ? null : String(Math.round(v)));
 
-async function upsertQuality(tx: Sql, r: Record<string, unknown>, i: OrderQualityInput, q: OrderQuality, now: Date): Promise<void> {
+interface VsFt { price: bigint | null; pct: bigint | null; cents: bigint | null }
+
+async function upsertQuality(tx: Sql, r: Record<string, unknown>, i: OrderQualityInput, q: OrderQuality, ft: VsFt,
+  now: Date): Promise<void> {
   const values = [
     r.order_id, r.lt_user_id, r.lt_strategy_id, r.condition_id, r.token_id, i.side, i.orderType, i.status, r.is_shadow,
     decOrNull(i.expectedPrice), decOrNull(i.bestBid), decOrNull(i.bestAsk), decOrNull(q.mid), decOrNull(q.spread),
@@ -64,14 +76,14 @@ async function upsertQuality(tx: Sql, r: Record<string, unknown>, i: OrderQualit
     pct(q.midSlippageCents), pct(q.midSlippageTicks), ms(q.orderLatencyMs), ms(q.fillLatencyMs), ms(q.detectionLatencyMs),
     q.score.score === null ? null : formatMicros(q.score.score * 10_000n, 2), q.score.version, JSON.stringify(scoreComponents(q)),
     i.signalAt?.toISOString() ?? null, i.submittedAt?.toISOString() ?? null, firstFillAt(i)?.toISOString() ?? null,
-    now.toISOString(),
+    now.toISOString(), decOrNull(ft.price), pct(ft.pct), pct(ft.cents),
   ];
   const cols = `order_id, user_id, strategy_id, condition_id, token_id, side, order_type, status, is_shadow, expected_price,
     best_bid, best_ask, mid_price, spread, tick_size, signal_price, executed_price, intended_shares, filled_shares,
     intended_usd, filled_usd, fees_usd, fill_rate, fill_rate_usd, partial_fill_count, expected_slippage_pct,
     signal_slippage_pct, signal_slippage_cents, mid_slippage_pct, mid_slippage_cents, mid_slippage_ticks, order_latency_ms,
     fill_latency_ms, detection_latency_ms, quality_score, quality_version, quality_components, signal_at, submitted_at,
-    first_fill_at, computed_at`;
+    first_fill_at, computed_at, ft_price, ft_slippage_pct, ft_slippage_cents`;
   const names = cols.split(',').map((c) => c.trim());
   const params = names.map((n, k) => (n === 'quality_components' ? `$${k + 1}::jsonb` : `$${k + 1}`)).join(', ');
   const updates = names.slice(1).map((n) => `${n} = EXCLUDED.${n}`).join(', ');
@@ -95,7 +107,7 @@ const QUALITY_COLUMNS = `q.order_id, q.condition_id, q.token_id, q.side, q.order
   q.best_bid::text, q.best_ask::text, q.mid_price::text, q.spread::text, q.tick_size::text, q.signal_price::text,
   q.executed_price::text, q.intended_shares::text, q.filled_shares::text, q.intended_usd::text, q.filled_usd::text,
   q.fees_usd::text, q.fill_rate::text, q.fill_rate_usd::text, q.partial_fill_count, q.expected_slippage_pct::text,
-  q.signal_slippage_pct::text, q.signal_slippage_cents::text, q.mid_slippage_pct::text, q.mid_slippage_cents::text,
+  q.signal_slippage_pct::text, q.signal_slippage_cents::text, q.ft_price::text, q.ft_slippage_pct::text, q.ft_slippage_cents::text, q.mid_slippage_pct::text, q.mid_slippage_cents::text,
   q.mid_slippage_ticks::text, q.order_latency_ms::int AS order_latency_ms, q.fill_latency_ms::int AS fill_latency_ms,
   q.detection_latency_ms::int AS detection_latency_ms, q.quality_score::text, q.quality_version, q.quality_components,
   q.signal_at, q.submitted_at, q.first_fill_at, q.computed_at`;

@@ -20,6 +20,8 @@ CREATE TABLE lt_execution_quality (
   spread                 NUMERIC(12,6),
   tick_size              NUMERIC(12,6),
   signal_price           NUMERIC(12,6) NOT NULL,
+  -- FT's paper price for the same signal: its entry price, or the exit's price
+  ft_price               NUMERIC(12,6),
   -- What happened: VWAP of our own fill legs, fees in USD
   executed_price         NUMERIC(12,6),
   intended_shares        NUMERIC(20,6) NOT NULL,
@@ -34,6 +36,8 @@ CREATE TABLE lt_execution_quality (
   expected_slippage_pct  NUMERIC(14,6),
   signal_slippage_pct    NUMERIC(14,6),
   signal_slippage_cents  NUMERIC(14,6),
+  ft_slippage_pct        NUMERIC(14,6),
+  ft_slippage_cents      NUMERIC(14,6),
   mid_slippage_pct       NUMERIC(14,6),
   mid_slippage_cents     NUMERIC(14,6),
   mid_slippage_ticks     NUMERIC(14,6),
