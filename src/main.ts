@@ -128,12 +128,13 @@ export const ALERTS_CRON = '*/1 * * * *';
  * when one is configured (its URL may carry a token: only the host is logged). A slow order counts for the
  * cool-down (at least two alert runs, so none is missed between runs)
  */
-function alertMonitorFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, jobs: Job[], feeds: FeedHealth): AlertMonitorDeps {
+function alertMonitorFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, jobs: Job[], feeds: FeedHealth,
+  venue: Venue): AlertMonitorDeps {
   const a = config.alerts;
   const startedAt = deps.clock.now();
   if (a.webhookUrl) deps.log.info('alerts webhook configured', { host: webhookHost(a.webhookUrl) });
   return {
-    ...deps, startedAt, feeds,
+    ...deps, startedAt, feeds, wallet: venue,
     notifier: a.webhookUrl ? createWebhookNotifier(deps, { url: a.webhookUrl }) : null,
     jobs: jobs.map((j) => ({ name: j.name, intervalMs: cronIntervalMs(j.cron, startedAt) })),
     settings: {
@@ -181,7 +182,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const recovery = await recoverLt(ltDeps);
     log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
     const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config)];
-    const alerts = alertMonitorFor(config, { db, clock, log }, jobs, feedHealth);
+    const alerts = alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue);
     const recoveryAlerts = await alertRecovery(alerts, recovery);
     const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
     if (recoveryAlerts > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   feedSilenceAlerts, FINISHED_STATUSES, jobLivenessAlerts, latencyAlerts, ledgerDriftAlerts, microText, rateAlerts,
-  reconciliationAlerts, recoveryAlerts, slippageAlerts, type AlertOrder,
+  reconciliationAlerts, recoveryAlerts, slippageAlerts, walletAlerts, type AlertOrder,
 } from './alert-rules.ts';
 import { ZERO_BALANCES, type Balances } from './ledger.ts';
 import { formatStrategyQuality, strategyQuality } from './metrics/strategy-quality.ts';
@@ -225,4 +225,19 @@ describe('reconciliation mismatch', () => {
 
 it('microText shows exact decimals without trailing zeros', () => {
   expect([microText(0n), microText(500_000n), microText(100_000_000n), microText(-10_000n)]).toEqual(['0', '0.5', '100', '-0.01']);
+});
+
+describe('the wallet against the ledgers (INV-22)', () => {
+  const check = (ledger: string, venue: string) =>
+    walletAlerts({ ledgerAvailable: usdc(ledger), venueAvailable: usdc(venue), strategies: 2 });
+
+  it('ledgers may count up to $0.01 more than the wallet holds (rounding), not a micro-dollar more', () => {
+    expect(walletAlerts(null)).toEqual([]);
+    expect(check('100', '250')).toEqual([]); // unredeemed winnings or unallocated cash in the wallet: fine
+    expect(check('100.01', '100')).toEqual([]);
+    // 100.010001 − 100 = 0.010001 > 0.01
+    expect(check('100.010001', '100')).toEqual([expect.objectContaining({ kind: 'reconciliation', severity: 'critical',
+      dedupeKey: 'reconciliation:wallet', userId: null,
+      message: 'reconciliation: 2 live strategies count $100.010001 available, the wallet has $100 (short $0.010001)' })]);
+  });
 });

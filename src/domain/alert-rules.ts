@@ -284,3 +284,29 @@ export function recoveryAlerts(report: { unexplained: readonly string[]; paused:
     detail: { unexplained: report.unexplained.slice(0, 50), unexplained_count: report.unexplained.length, paused: report.paused },
   }];
 }
+
+/** What the strategies' ledgers say is spendable in the shared wallet, against what the venue says (INV-22) */
+export interface WalletCheck {
+  /** Σ available over the live strategies that trade through the wallet */
+  ledgerAvailable: Usdc;
+  /** The venue's collateral balance minus what our resting BUY orders reserve */
+  venueAvailable: Usdc;
+  strategies: number;
+}
+
+/**
+ * The ledgers promise more spendable cash than the wallet holds (beyond the $0.01 tolerance): orders would be
+ * refused for balance, or cash went missing. Cooldown and redeemable proceeds are not counted as spendable, so
+ * unredeemed winnings in the wallet never hide a shortfall
+ */
+export function walletAlerts(c: WalletCheck | null): Alert[] {
+  if (c === null || c.ledgerAvailable <= c.venueAvailable + LEDGER_TOLERANCE) return [];
+  const short = c.ledgerAvailable - c.venueAvailable;
+  return [{
+    kind: 'reconciliation', dedupeKey: 'reconciliation:wallet', severity: 'critical', userId: null, strategyId: null,
+    message: `reconciliation: ${c.strategies} live strategies count $${microText(c.ledgerAvailable)} available, `
+      + `the wallet has $${microText(c.venueAvailable)} (short $${microText(short)})`,
+    detail: { ledger_available: microText(c.ledgerAvailable), venue_available: microText(c.venueAvailable),
+      short: microText(short), strategies: c.strategies, tolerance: microText(LEDGER_TOLERANCE) },
+  }];
+}

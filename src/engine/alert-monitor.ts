@@ -6,7 +6,8 @@
 import { Cron } from 'croner';
 import {
   DEFAULT_RATE_TARGETS, DEFAULT_SLIPPAGE_CONSECUTIVE, feedSilenceAlerts, FINISHED_STATUSES, jobLivenessAlerts, latencyAlerts,
-  ledgerDriftAlerts, rateAlerts, reconciliationAlerts, recoveryAlerts, slippageAlerts, type Alert, type AlertOrder,
+  ledgerDriftAlerts, rateAlerts, reconciliationAlerts, recoveryAlerts, slippageAlerts, walletAlerts, type Alert, type AlertOrder,
+  type WalletCheck,
   type FeedState, type LedgerCheck, type RateTargets,
 } from '../domain/alert-rules.ts';
 import type { Balances } from '../domain/ledger.ts';
@@ -68,6 +69,8 @@ export interface AlertMonitorDeps {
   notifier: AlertNotifier | null;
   /** How balances are read (default: the ledger aggregate) */
   balances?: BalancesReader;
+  /** The venue's spendable collateral in the wallet the live strategies share; absent: no wallet check */
+  wallet?: { availableCollateral(): Promise<Usdc> } | null;
 }
 
 export interface AlertCheckReport {
@@ -130,7 +133,29 @@ export async function collectAlerts(deps: AlertMonitorDeps, now: Date): Promise<
   out.push(...ledgerDriftAlerts(await ledgerChecks(deps, strategies)));
   out.push(...jobLivenessAlerts(await jobLiveness(deps), now));
   out.push(...feedSilenceAlerts(deps.feeds?.snapshot() ?? [], now, s.feedSilenceMs));
+  out.push(...walletAlerts(await walletCheck(deps)));
   return out;
+}
+
+/**
+ * Σ available of every launched strategy's live book (stopped ones too: their cash is still in the wallet) against
+ * the venue's spendable collateral. A venue that cannot answer skips the check (the tracker reports venue errors)
+ */
+async function walletCheck(deps: AlertMonitorDeps): Promise<WalletCheck | null> {
+  if (!deps.wallet) return null;
+  let venueAvailable: Usdc;
+  try {
+    venueAvailable = await deps.wallet.availableCollateral();
+  } catch (error) {
+    deps.log.warn('wallet check skipped', { error: error instanceof Error ? error.message : String(error) });
+    return null;
+  }
+  const read = deps.balances ?? balancesOf;
+  const rows = await deps.db.query<{ user_id: string; strategy_id: string }>(
+    'SELECT user_id, strategy_id FROM lt_strategies WHERE launched_at IS NOT NULL ORDER BY user_id, strategy_id');
+  let ledgerAvailable = 0n;
+  for (const r of rows) ledgerAvailable += (await read(deps.db, r.user_id, r.strategy_id, 'live')).available;
+  return { ledgerAvailable: ledgerAvailable as Usdc, venueAvailable, strategies: rows.length };
 }
 
 const keyOf = (userId: string, strategyId: string) => `${userId}|${strategyId}`;

@@ -14,6 +14,7 @@ import { recoverLt } from '../../src/engine/lt-recovery.ts';
 import type { TradeSource } from '../../src/engine/ports.ts';
 import { createFeedHealth, reportingTradeSource } from '../../src/feeds/feed-health.ts';
 import { silentLog } from '../../src/log.ts';
+import { COLLATERAL } from '../../src/venues/sim/exchange.ts';
 import { qualityOfStrategy } from '../../src/store/comparison-store.ts';
 import { balancesOf } from '../../src/store/ledger-store.ts';
 import { finishJobRun, startJobRun } from '../../src/store/job-store.ts';
@@ -136,6 +137,7 @@ describe(`the alerts job (${backendName})`, () => {
 
   it('a strategy trading normally raises nothing', async () => {
     const { lt, rx, deps } = await setup({}, { feeRate: '0.02' });
+    deps.wallet = lt.venue;
     lt.asks([['0.5', '1000']]);
     for (let k = 0; k < 3; k++) {
       await lt.buySignal({ price: 0.5 });
@@ -145,6 +147,23 @@ describe(`the alerts job (${backendName})`, () => {
     }
     expect((await lt.orders()).map((o) => o.status)).toEqual(['filled', 'filled', 'filled']);
     expect(rx.posts).toHaveLength(0);
+  });
+
+  it('INV-22: the ledgers counting more available cash than the wallet holds is a reconciliation alert', async () => {
+    const { lt, rx, deps } = await setup();
+    deps.wallet = lt.venue;
+    lt.asks([['0.5', '1000']]);
+    await lt.buySignal({ price: 0.5 });
+    await lt.execute(); // $10 spent: the ledger has 990 available, the wallet 100,000 − 10 = 99,990
+    await checkAlerts(deps);
+    expect(rx.posts).toHaveLength(0);
+    lt.exchange.credit(ACCOUNT, COLLATERAL, -usdc('99490')); // the wallet is left with 500 spendable: 490 short
+    await checkAlerts(deps);
+    lt.ft.clock.advance(MIN);
+    await checkAlerts(deps); // still short, within the cool-down: not again
+    expect(received(rx)).toEqual(['reconciliation critical']);
+    expect(rx.posts[0]!.body.alert.message).toBe(
+      'reconciliation: 1 live strategies count $990 available, the wallet has $500 (short $490)');
   });
 
   it('an order on the venue that recovery cannot explain raises a reconciliation alert, and the paused strategy one', async () => {
