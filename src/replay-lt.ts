@@ -2,9 +2,10 @@
  * LT inside `tandem replay`: a simulated exchange on the replay clock, a seeded market maker that quotes books
  * around trade prices, Tandem's account behind a simulated venue, and the LT jobs run after every batch.
  *
- * Book model (used when no `--books` snapshots are given), re-quoted for every token traded in a batch, after the
- * batch is ingested and before the LT executor runs, around the batch's last trade price p of that token (and
- * 1 − p for the other outcome of a two-outcome market, unless it traded itself):
+ * Book model (used for a token without a current `--books` snapshot; replay-books.ts has the snapshot rule: a token
+ * with one is quoted from the snapshot instead, and is also re-quoted when a new snapshot becomes current), re-quoted
+ * for every token traded in a batch, after the batch is ingested and before the LT executor runs, around the batch's
+ * last trade price p of that token (and 1 − p for the other outcome of a two-outcome market, unless it traded itself):
  *   - centre c = p rounded to the market's tick (Gamma `orderPriceMinTickSize`, else 0.01);
  *   - half-spread h = max(1 tick, 1 % of c rounded up to the tick); best bid = c − h, best ask = c + h;
  *   - 3 levels per side, one tick apart, outward from the best price; levels outside [tick, 1 − tick] are left out;
@@ -23,6 +24,7 @@ import { executeLt } from './engine/lt-executor.ts';
 import { resolveLt } from './engine/lt-resolve.ts';
 import { createLtStrategy, launchLtStrategy } from './engine/lt-strategies.ts';
 import { syncLtOrders } from './engine/lt-tracker.ts';
+import { BookTimeline, DEFAULT_MIN_SIZE, DEFAULT_TICK, snapshotOrders, type MakerLevel, type RecordedBook } from './replay-books.ts';
 import type { Db } from './store/db.ts';
 import { createUser } from './store/user-store.ts';
 import { LOT } from './venues/order-prep.ts';
@@ -34,8 +36,6 @@ export const TANDEM_ACCOUNT = 'tandem';
 export const MAKER_ACCOUNT = 'replay-maker';
 export const REPLAY_WALLET = `0x${'0'.repeat(39)}1`;
 export const REPLAY_BOOK_SALT = 0x0b00_c5ee;
-const DEFAULT_TICK = 10_000n;
-const DEFAULT_MIN_SIZE = 5_000000n;
 const LEVELS = 3;
 const MAKER_FUNDS = 10n ** 15n; // a billion USDC / shares: the maker never runs out
 
@@ -61,12 +61,32 @@ export interface LtReplayHandle {
   /** Advances the clock past the longest cooldown and redeems what is due */
   finish(): Promise<void>;
   errors: string[];
+  /** The exchange's book of a token now (for tests and diagnostics) */
+  book(tokenId: string): { bids: { price: bigint; size: bigint }[]; asks: { price: bigint; size: bigint }[] };
 }
 
 const roundToTick = (p: bigint, tick: bigint): bigint => divRound(p, tick, 'half_even') * tick;
 
+/** The model's book around price p (see the header); draws one notional per level, in or out of range */
+function modelOrders(p: bigint, tick: bigint, minSize: bigint, prng: Prng): MakerLevel[] {
+  const c = roundToTick(p, tick);
+  const pct = divRound(c, 100n * tick, 'up') * tick;
+  const half = pct > tick ? pct : tick;
+  const out: MakerLevel[] = [];
+  for (const side of ['BUY', 'SELL'] as const) {
+    for (let k = 0; k < LEVELS; k++) {
+      const at = side === 'BUY' ? c - half - BigInt(k) * tick : c + half + BigInt(k) * tick;
+      const notional = BigInt(Math.floor(prng.between(50, 500) * (k + 1) * 1e6)); // micro-USDC
+      if (at < tick || at > SCALE - tick) continue;
+      const size = (divRound(notional * SCALE, at, 'down') / LOT) * LOT;
+      out.push({ side, price: at as Price, size: (size < minSize ? minSize : size) as Shares });
+    }
+  }
+  return out;
+}
+
 export async function startLtReplay(db: Db, clock: ManualClock, markets: Market[], seed: number,
-  strategies: LtReplayStrategy[]): Promise<LtReplayHandle> {
+  strategies: LtReplayStrategy[], books: Map<string, RecordedBook[]> = new Map()): Promise<LtReplayHandle> {
   const exchange = new SimExchange(clock, { tradeIdPrefix: 'replay-trade-' });
   const byToken = new Map<string, Market>();
   for (const m of markets) {
@@ -106,26 +126,20 @@ export async function startLtReplay(db: Db, clock: ManualClock, markets: Market[
   let quoteSeq = 0;
   const errors: string[] = [];
   const closed = new Set<string>();
-  const quote = (tokenId: string, p: bigint) => {
+  const timeline = new BookTimeline(books);
+  /** Re-quotes a token: from its current snapshot if it has one, else the model around p */
+  const quote = (tokenId: string, p: bigint | null) => {
     const m = byToken.get(tokenId);
     if (!m || closed.has(m.conditionId)) return;
-    const tick = m.tickSize ?? DEFAULT_TICK;
     const minSize = m.minSize ?? DEFAULT_MIN_SIZE;
+    const snapshot = timeline.current(tokenId);
+    if (!snapshot && p === null) return;
     for (const o of exchange.openOrders(MAKER_ACCOUNT)) if (o.tokenId === tokenId) exchange.cancel(MAKER_ACCOUNT, o.orderId);
-    const c = roundToTick(p, tick);
-    const pct = divRound(c, 100n * tick, 'up') * tick;
-    const half = pct > tick ? pct : tick;
-    for (const side of ['BUY', 'SELL'] as const) {
-      for (let k = 0; k < LEVELS; k++) {
-        const at = side === 'BUY' ? c - half - BigInt(k) * tick : c + half + BigInt(k) * tick;
-        const notional = BigInt(Math.floor(prng.between(50, 500) * (k + 1) * 1e6)); // micro-USDC
-        if (at < tick || at > SCALE - tick) continue;
-        let size = (divRound(notional * SCALE, at, 'down') / LOT) * LOT;
-        if (size < minSize) size = minSize;
-        const r = exchange.place({ orderId: `mm-${++quoteSeq}`, account: MAKER_ACCOUNT, tokenId, side, price: at as Price,
-          size: size as Shares, orderType: 'GTC' });
-        if (!r.ok) errors.push(`quote ${tokenId} ${side} ${at}: ${r.code}`);
-      }
+    const levels = snapshot ? snapshotOrders(snapshot, minSize) : modelOrders(p!, m.tickSize ?? DEFAULT_TICK, minSize, prng);
+    for (const l of levels) {
+      const r = exchange.place({ orderId: `mm-${++quoteSeq}`, account: MAKER_ACCOUNT, tokenId, side: l.side, price: l.price,
+        size: l.size, orderType: 'GTC' });
+      if (!r.ok) errors.push(`quote ${tokenId} ${l.side} ${l.price}: ${r.code}`);
     }
   };
   const deps = { db, venue, clock, signerAddress: REPLAY_WALLET };
@@ -135,16 +149,17 @@ export async function startLtReplay(db: Db, clock: ManualClock, markets: Market[
   };
 
   return {
-    userId: user.userId, strategies: created, placements, errors,
+    userId: user.userId, strategies: created, placements, errors, book: (tokenId) => exchange.book(tokenId),
     afterBatch: async (trades, signals) => {
       const last = new Map<string, bigint>();
       for (const t of trades) last.set(t.tokenId, t.price);
-      const prices = new Map(last);
+      const prices = new Map<string, bigint | null>(last);
       for (const [tokenId, p] of last) {
         const m = byToken.get(tokenId);
         const other = m && m.tokenIds.length === 2 ? m.tokenIds.find((x) => x !== tokenId) : undefined;
         if (other !== undefined && !last.has(other)) prices.set(other, SCALE - p);
       }
+      for (const tokenId of timeline.advance(clock.now().getTime())) if (!prices.has(tokenId)) prices.set(tokenId, null);
       for (const [tokenId, p] of prices) quote(tokenId, p);
       exchange.tick();
       const [open] = await db.query<{ n: number }>(

@@ -2,7 +2,8 @@
  * Replay: recorded Data API trades and Gamma markets through the whole pipeline on a simulated clock.
  * Trades are walked in time order; a market is open until its closedTime (or endDate) and resolves then.
  * With LT strategies (an `lt` object), orders go to a simulated exchange whose books a seeded market maker
- * quotes around trade prices (replay-lt.ts documents the model); after every batch the LT tracker, executor
+ * quotes around trade prices (replay-lt.ts documents the model), or from recorded CLOB book snapshots where given
+ * (replay-books.ts documents the input and the rule); after every batch the LT tracker, executor
  * and tracker again run, and at each closing the exchange, FT and then LT settle. So that the executor sees
  * signals in an order that does not depend on random ids, an LT replay never puts two trades with the same
  * timestamp in one batch
@@ -14,6 +15,7 @@ import { createStaticMarketSource } from './feeds/file-sources.ts';
 import type { Db } from './store/db.ts';
 import { ftInvariants, ftReport, ltInvariants, ltReport, type FtReport, type InvariantResult, type LtReport } from './store/report-store.ts';
 import { qualityAndGap, type ReplayGap, type ReplayQuality } from './replay-quality.ts';
+import { loadRecordedBooks, type BookItem } from './replay-books.ts';
 import { startLtReplay, type LtReplayHandle } from './replay-lt.ts';
 import { insertWallet } from './store/wallet-store.ts';
 import { ManualClock } from './engine/clock.ts';
@@ -33,6 +35,8 @@ export interface ReplayInput {
   strategies: ReplayStrategy[];
   seed: number;
   scorer: Scorer;
+  /** Recorded CLOB `/book` snapshots (readBookDir); absent or empty: the model quotes every book */
+  books?: BookItem[];
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -40,7 +44,8 @@ export interface ReplayInput {
 export interface ReplayReport {
   version: 1;
   seed: number;
-  input: { trades: number; markets: number; rejected: Record<string, number> };
+  /** `books`: snapshots accepted; rejected trades and snapshots (book_…) by reason */
+  input: { trades: number; markets: number; books: number; rejected: Record<string, number> };
   strategies: {
     ft_wallet_id: string; lt_strategy_id: string | null; ft: FtReport; lt: LtReport | null;
     quality: ReplayQuality | null; gap: ReplayGap | null;
@@ -67,12 +72,13 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
   const source = createStaticMarketSource(input.markets.map(openVersion));
   const deps: FtDeps = { db, markets: source, scorer: input.scorer, clock };
   for (const s of input.strategies) await insertWallet(db, parseFtWallet(s.ft, clock.now()));
+  const books = loadRecordedBooks(input.books ?? [], input.markets);
   const withLt = input.strategies.filter((s) => s.lt !== null);
   const lt: LtReplayHandle | null = withLt.length === 0 ? null : await startLtReplay(db, clock, input.markets, input.seed,
-    withLt.map((s) => ({ ftWalletId: s.ft.wallet_id, settings: s.lt! })));
+    withLt.map((s) => ({ ftWalletId: s.ft.wallet_id, settings: s.lt! })), books.byToken);
   const closings = input.markets.filter((m) => closesAt(m) !== null)
     .sort((a, b) => closesAt(a)!.getTime() - closesAt(b)!.getTime());
-  const rejected: Record<string, number> = {};
+  const rejected: Record<string, number> = { ...books.rejected };
   let next = 0;
   const closeThrough = async (t: number) => {
     let changed = false;
@@ -119,10 +125,10 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
     await closeThrough(Number.POSITIVE_INFINITY);
   }
   await lt?.finish();
-  return buildReport(db, input, rejected, lt);
+  return buildReport(db, input, { rejected, books: books.accepted }, lt);
 }
 
-async function buildReport(db: Db, input: ReplayInput, rejected: Record<string, number>,
+async function buildReport(db: Db, input: ReplayInput, counts: { rejected: Record<string, number>; books: number },
   lt: LtReplayHandle | null): Promise<ReplayReport> {
   const strategies = [];
   for (const s of input.strategies) {
@@ -140,7 +146,8 @@ async function buildReport(db: Db, input: ReplayInput, rejected: Record<string, 
   }
   return {
     version: 1, seed: input.seed,
-    input: { trades: input.records.length, markets: input.markets.length, rejected }, strategies, invariants,
+    input: { trades: input.records.length, markets: input.markets.length, books: counts.books, rejected: counts.rejected },
+    strategies, invariants,
   };
 }
 

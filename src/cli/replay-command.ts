@@ -1,9 +1,10 @@
 /** `tandem replay`: recorded trades and markets through the pipeline on a simulated clock, into a JSON report */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FtWalletInput } from '../domain/ft-wallet.ts';
 import { readJsonItems, loadGammaMarketsFile } from '../feeds/file-sources.ts';
 import { scorerFor } from '../main.ts';
+import { readBookDir, type BookItem } from '../replay-books.ts';
 import { runReplay, type ReplayStrategy } from '../replay.ts';
 import { openPglite } from '../store/db.ts';
 import { DEMO_STRATEGIES } from '../store/demo-strategies.ts';
@@ -27,14 +28,21 @@ export function parseStrategies(json: unknown): ReplayStrategy[] {
 
 export const replay: Command = {
   summary: 'Replay recorded trades and markets through the pipeline and write a JSON report',
-  usage: '--trades FILE --markets FILE [--strategies FILE] [--seed N] --out REPORT',
+  usage: '--trades FILE --markets FILE [--books DIR] [--strategies FILE] [--seed N] --out REPORT',
   help: [
     '--trades      JSONL of Data API /trades records, exactly as Polymarket returns them',
     '--markets     Gamma market objects (JSON array or JSONL); a closed market resolves at its closedTime (or endDate)',
+    '--books       directory of recorded CLOB GET /book responses or WebSocket "book" messages (JSON object, array',
+    '              or JSONL per file). A token with snapshots is quoted from its latest snapshot at or before the',
+    '              replay clock (re-quoted when it trades and when a new snapshot becomes current, even untraded);',
+    '              levels below the market minimum size are raised to it. Bad snapshots are counted by reason',
+    '              (book_bad_json, book_missing_field, book_bad_price, book_unknown_token, …) in input.rejected,',
+    '              accepted ones in input.books (see src/replay-books.ts)',
+    '              LT orders go to a simulated exchange; for a token without snapshots (or before its first one) a',
+    '              seeded market maker quotes the book around the latest trade price (±max(1 tick, 1 %), 3 levels a',
+    '              side, sizes $50–$500 × level from the seed; see src/replay-lt.ts)',
     '--strategies  JSON array of strategies (ft_wallets fields, plus an optional "lt" object of lt_strategies fields:',
     '              starting_capital required, wallet_address defaults to 0x00…01); default: the demo strategies',
-    'LT orders go to a simulated exchange whose books a seeded market maker quotes around the latest trade price',
-    '(±max(1 tick, 1 %), 3 levels a side, sizes $50–$500 × level from the seed; see src/replay-lt.ts).',
     '--seed        seed for everything random in the run (default 1)',
     '--out         where to write the report (JSON)',
     'The run uses a fresh in-memory database; it never touches DATA_DIR or DATABASE_URL.',
@@ -47,10 +55,8 @@ export const replay: Command = {
       console.error(`tandem replay: missing ${need.map((k) => `--${k}`).join(', ')} (see --help)`);
       return 2;
     }
-    if (values.books !== undefined) {
-      console.error('tandem replay: --books is not supported yet: books are built around trade prices');
-      return 2;
-    }
+    const books = await loadBooksOption(values.books);
+    if (books === null) return 2;
     const seed = Number(values.seed ?? '1');
     if (!Number.isInteger(seed) || seed < 0) {
       console.error('tandem replay: --seed must be a non-negative integer');
@@ -67,7 +73,7 @@ export const replay: Command = {
       await migrate(db);
       let shown = 0;
       const report = await runReplay(db, {
-        records, markets: markets.markets, strategies, seed, scorer: scorerFor(config),
+        records, markets: markets.markets, strategies, seed, scorer: scorerFor(config), books,
         onProgress: (done, total) => {
           const pct = Math.floor((done / total) * 10) * 10;
           if (pct > shown || done === total) console.error(`replay: ${done}/${total} trades (${(shown = pct)}%)`);
@@ -75,7 +81,8 @@ export const replay: Command = {
       });
       writeFileSync(values.out as string, `${JSON.stringify(report, null, 2)}\n`);
       const failed = Object.entries(report.invariants).filter(([, v]) => !v.ok).map(([k]) => k);
-      console.log(`report written to ${values.out}: ${report.strategies.length} strategies, ` +
+      const booksText = values.books === undefined ? '' : `${report.input.books} book snapshots, `;
+      console.log(`report written to ${values.out}: ${report.strategies.length} strategies, ${booksText}` +
         `${failed.length === 0 ? 'every invariant holds' : `invariants FAILED: ${failed.join(', ')}`}`);
       return failed.length === 0 ? 0 : 1;
     } finally {
@@ -83,3 +90,21 @@ export const replay: Command = {
     }
   },
 };
+
+/** `--books DIR`: the directory's items, [] without the option, null (after saying why) when DIR is no directory */
+async function loadBooksOption(dir: unknown): Promise<BookItem[] | null> {
+  if (dir === undefined) return [];
+  let isDir = false;
+  try {
+    isDir = typeof dir === 'string' && statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) {
+    console.error(`tandem replay: --books ${String(dir)} is not a directory`);
+    return null;
+  }
+  const items = await readBookDir(dir as string);
+  console.error(`books: ${items.length} items read from ${String(dir)}`);
+  return items;
+}

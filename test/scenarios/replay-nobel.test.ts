@@ -28,7 +28,7 @@ describe(`replay of the Nobel trades (${backendName})`, () => {
     const [a, b] = [await replayOnce(records), await replayOnce([...records].reverse())];
     expect(b).toEqual(a);
     expect(Object.entries(a.invariants).filter(([, v]) => !v.ok)).toEqual([]);
-    expect(a.input).toEqual({ trades: 1500, markets: 20, rejected: {} });
+    expect(a.input).toEqual({ trades: 1500, markets: 20, books: 0, rejected: {} });
     // FT_BIG equals the golden test's independent reference
     expect(a.strategies.find((s) => s.ft_wallet_id === 'FT_BIG')!.ft).toMatchObject({
       orders: 53, won: 41, lost: 9, exited: 3, open: 0, realized_pnl_usd: '-21.93', cash_usd: '478.07',
