@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   feedSilenceAlerts, FINISHED_STATUSES, jobLivenessAlerts, latencyAlerts, ledgerDriftAlerts, microText, rateAlerts,
-  reconciliationAlerts, recoveryAlerts, slippageAlerts, walletAlerts, type AlertOrder,
+  positionAlerts, reconciliationAlerts, recoveryAlerts, slippageAlerts, walletAlerts, type AlertOrder,
+  type TokenReconciliation,
 } from './alert-rules.ts';
 import { ZERO_BALANCES, type Balances } from './ledger.ts';
 import { formatStrategyQuality, strategyQuality } from './metrics/strategy-quality.ts';
@@ -239,5 +240,41 @@ describe('the wallet against the ledgers (INV-22)', () => {
     expect(check('100.010001', '100')).toEqual([expect.objectContaining({ kind: 'reconciliation', severity: 'critical',
       dedupeKey: 'reconciliation:wallet', userId: null,
       message: 'reconciliation: 2 live strategies count $100.010001 available, the wallet has $100 (short $0.010001)' })]);
+  });
+});
+
+describe('the shares the live strategies hold against the venue account (INV-22)', () => {
+  const token = (tokenId: string, held: string, offered: string, venue: string, strategies = 1): TokenReconciliation =>
+    ({ tokenId, held: shares(held), offered: shares(offered), venue: shares(venue), strategies });
+
+  it('worked example: Σ held over strategies may exceed the venue by 0.01 share, not a micro-share more', () => {
+    // YES: A bought 20 as taker paying 0.2 share of fee (19.8) and sold 5 → 14.8; B bought 10 as maker (no fee) → 10
+    const held = (shares('20') - shares('0.2') - shares('5')) + shares('10');
+    expect(held).toBe(shares('24.8'));
+    expect(positionAlerts(null)).toEqual([]);
+    expect(positionAlerts({ tokens: [token('YES', '24.8', '0', '30', 2)], held: 1 })).toEqual([]); // more at the venue: fine
+    expect(positionAlerts({ tokens: [token('YES', '24.8', '0', '24.79', 2)], held: 1 })).toEqual([]);
+    const [alert, ...rest] = positionAlerts({ tokens: [token('YES', '24.8', '0', '24.789999', 2)], held: 1 });
+    expect(rest).toEqual([]);
+    expect(alert).toMatchObject({ kind: 'reconciliation', severity: 'critical', dedupeKey: 'reconciliation:positions',
+      userId: null, strategyId: null,
+      message: 'reconciliation: the venue account holds fewer shares than the live strategies in 1 of 1 token(s) checked: '
+        + 'YES: ledger 24.8, venue 24.789999 (short 0.010001)' });
+    expect(alert!.detail).toEqual({ tokens: [{ token_id: 'YES', ledger_held: '24.8', offered_by_open_sells: '0',
+      venue: '24.789999', short: '0.010001', strategies: 2 }], short_count: 1, checked: 1, held_tokens: 1, tolerance: '0.01' });
+  });
+
+  it('shares open SELL orders offer may be gone from the venue before their fill is booked; beyond them is short', () => {
+    const tokens = [
+      token('A', '5', '5', '0'), // a sell of all 5 filled at the venue, not booked yet
+      token('B', '30', '10', '20'), // at least 20 must be there: they are
+      token('C', '30', '10', '15'), // at least 20: 5 short
+      token('D', '12', '0', '2'), // 10 short
+    ];
+    const [alert] = positionAlerts({ tokens, held: 7 });
+    expect(alert!.message).toBe('reconciliation: the venue account holds fewer shares than the live strategies in 2 of 4 '
+      + 'token(s) checked: C: ledger 30 (10 offered by open sells), venue 15 (short 5); D: ledger 12, venue 2 (short 10)');
+    expect(alert!.detail).toMatchObject({ short_count: 2, checked: 4, held_tokens: 7 });
+    expect((alert!.detail.tokens as { token_id: string }[]).map((t) => t.token_id)).toEqual(['C', 'D']);
   });
 });

@@ -6,7 +6,7 @@
  * figure of the metrics module (src/domain/metrics, docs/metrics.md) with its threshold
  */
 import { equityOf, lockedOf, type Balances } from './ledger.ts';
-import { formatMicros, type Ratio, type Usdc } from './money.ts';
+import { formatMicros, type Ratio, type Shares, type Usdc } from './money.ts';
 import { formatStrategyQuality, strategyQuality, type OrderSample } from './metrics/strategy-quality.ts';
 
 export type AlertSeverity = 'info' | 'warning' | 'critical';
@@ -308,5 +308,59 @@ export function walletAlerts(c: WalletCheck | null): Alert[] {
       + `the wallet has $${microText(c.venueAvailable)} (short $${microText(short)})`,
     detail: { ledger_available: microText(c.ledgerAvailable), venue_available: microText(c.venueAvailable),
       short: microText(short), strategies: c.strategies, tolerance: microText(LEDGER_TOLERANCE) },
+  }];
+}
+
+/** 0.01 share: a gap up to this between the ledger's shares and the venue's is rounding */
+export const SHARE_TOLERANCE = 10_000n as Shares;
+
+/** One outcome token: what the live strategies hold by their ledgers, and what the venue says the account holds */
+export interface TokenReconciliation {
+  tokenId: string;
+  /** Σ over the live strategies of the shares held (bought net of share fees − sold, unsettled) */
+  held: Shares;
+  /**
+   * Σ unfilled shares of their SELL orders that are not terminal: a fill of those may be at the venue before it is
+   * booked, so that much may be missing from the venue without anything being wrong
+   */
+  offered: Shares;
+  /** The venue's balance of the token (shares resting SELLs offer included) */
+  venue: Shares;
+  strategies: number;
+}
+
+/** The tokens checked this run (the monitor reads a bounded number of them per run), out of `held` tokens in all */
+export interface PositionCheck {
+  tokens: readonly TokenReconciliation[];
+  held: number;
+}
+
+/** What the ledgers count on the venue for sure: held minus what open SELL orders may have sold unbooked */
+const ledgerFloor = (t: TokenReconciliation): bigint => t.held - t.offered;
+
+/**
+ * INV-22 for shares: the live strategies' ledgers hold more of a token than the venue account has (beyond 0.01
+ * share, after allowing for what open SELL orders offer): sells would be refused, or shares went missing. One alert
+ * for all the tokens short, each with the ledger's and the venue's figures
+ */
+export function positionAlerts(c: PositionCheck | null): Alert[] {
+  if (c === null) return [];
+  const short = c.tokens.filter((t) => ledgerFloor(t) > t.venue + SHARE_TOLERANCE);
+  if (short.length === 0) return [];
+  const figure = (t: TokenReconciliation) => `${t.tokenId}: ledger ${microText(t.held)}`
+    + `${t.offered > 0n ? ` (${microText(t.offered)} offered by open sells)` : ''}, venue ${microText(t.venue)}`
+    + ` (short ${microText(ledgerFloor(t) - t.venue)})`;
+  return [{
+    kind: 'reconciliation', dedupeKey: 'reconciliation:positions', severity: 'critical', userId: null, strategyId: null,
+    message: `reconciliation: the venue account holds fewer shares than the live strategies in ${short.length} of `
+      + `${c.tokens.length} token(s) checked: ${short.slice(0, 5).map(figure).join('; ')}`
+      + `${short.length > 5 ? `; and ${short.length - 5} more` : ''}`,
+    detail: {
+      tokens: short.slice(0, 50).map((t) => ({
+        token_id: t.tokenId, ledger_held: microText(t.held), offered_by_open_sells: microText(t.offered),
+        venue: microText(t.venue), short: microText(ledgerFloor(t) - t.venue), strategies: t.strategies,
+      })),
+      short_count: short.length, checked: c.tokens.length, held_tokens: c.held, tolerance: microText(SHARE_TOLERANCE),
+    },
   }];
 }

@@ -1,24 +1,27 @@
 /**
  * The alerts job: reads what the alert rules need (execution quality, LT strategy settings, job runs, feed health,
- * ledger balances), fires each raised alert through the store (once per condition and cool-down), then hands the
- * undelivered ones to the notifier (the webhook). Delivery is a port: the engine never speaks HTTP
+ * ledger balances, the venue's collateral and share balances), fires each raised alert through the store (once per
+ * condition and cool-down), then hands the undelivered ones to the notifier (the webhook). Delivery is a port: the
+ * engine never speaks HTTP
  */
 import { Cron } from 'croner';
 import {
   DEFAULT_RATE_TARGETS, DEFAULT_SLIPPAGE_CONSECUTIVE, feedSilenceAlerts, FINISHED_STATUSES, jobLivenessAlerts, latencyAlerts,
-  ledgerDriftAlerts, rateAlerts, reconciliationAlerts, recoveryAlerts, slippageAlerts, walletAlerts, type Alert, type AlertOrder,
+  ledgerDriftAlerts, positionAlerts, rateAlerts, reconciliationAlerts, recoveryAlerts, slippageAlerts, walletAlerts, type Alert,
+  type AlertOrder, type FeedState, type LedgerCheck, type PositionCheck, type RateTargets, type TokenReconciliation,
   type WalletCheck,
-  type FeedState, type LedgerCheck, type RateTargets,
 } from '../domain/alert-rules.ts';
 import type { Balances } from '../domain/ledger.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
-import type { Usdc } from '../domain/money.ts';
+import type { Shares, Usdc } from '../domain/money.ts';
 import { fireAlert } from '../store/alert-store.ts';
 import { QUALITY_SAMPLE_COLUMNS, qualitySampleOf } from '../store/comparison-store.ts';
 import type { Db, Sql } from '../store/db.ts';
 import { balancesOf, type Book } from '../store/ledger-store.ts';
 import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
+import { heldByToken, type TokenHeld } from '../store/position-store.ts';
 import { micros } from '../store/rows.ts';
+import type { Venue } from '../venues/venue.ts';
 import type { Clock, Log } from './ports.ts';
 
 export interface DeliveryReport {
@@ -41,11 +44,13 @@ export interface AlertSettings {
   feedSilenceMs: number;
   rates: RateTargets;
   slippageConsecutive: number;
+  /** At most this many outcome tokens' venue balances are read per run (the share reconciliation rotates through them) */
+  positionReadsPerRun: number;
 }
 
 export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
   cooldownMs: 900_000, latencyLookbackMs: 900_000, feedSilenceMs: 1_800_000, rates: DEFAULT_RATE_TARGETS,
-  slippageConsecutive: DEFAULT_SLIPPAGE_CONSECUTIVE,
+  slippageConsecutive: DEFAULT_SLIPPAGE_CONSECUTIVE, positionReadsPerRun: 50,
 };
 
 /** A scheduled job the monitor watches, with its cadence */
@@ -69,8 +74,11 @@ export interface AlertMonitorDeps {
   notifier: AlertNotifier | null;
   /** How balances are read (default: the ledger aggregate) */
   balances?: BalancesReader;
-  /** The venue's spendable collateral in the wallet the live strategies share; absent: no wallet check */
-  wallet?: { availableCollateral(): Promise<Usdc> } | null;
+  /**
+   * The venue account the live strategies share: its spendable collateral and its share balances; absent: no wallet
+   * or position check
+   */
+  wallet?: Pick<Venue, 'availableCollateral' | 'tokenBalance'> | null;
 }
 
 export interface AlertCheckReport {
@@ -134,6 +142,7 @@ export async function collectAlerts(deps: AlertMonitorDeps, now: Date): Promise<
   out.push(...jobLivenessAlerts(await jobLiveness(deps), now));
   out.push(...feedSilenceAlerts(deps.feeds?.snapshot() ?? [], now, s.feedSilenceMs));
   out.push(...walletAlerts(await walletCheck(deps)));
+  out.push(...positionAlerts(await positionCheck(deps)));
   return out;
 }
 
@@ -156,6 +165,56 @@ async function walletCheck(deps: AlertMonitorDeps): Promise<WalletCheck | null> 
   let ledgerAvailable = 0n;
   for (const r of rows) ledgerAvailable += (await read(deps.db, r.user_id, r.strategy_id, 'live')).available;
   return { ledgerAvailable: ledgerAvailable as Usdc, venueAvailable, strategies: rows.length };
+}
+
+/** The last token whose venue balance each monitor (its deps object, one per scheduler) read: the next run goes on after it */
+const positionRotation = new WeakMap<AlertMonitorDeps, string>();
+
+/**
+ * The next `limit` tokens in token-id order after `after`, wrapping round to the first: with more tokens held than
+ * one run reads, successive runs cover them all in turn
+ */
+export function rotatingPage<T extends { tokenId: string }>(sorted: readonly T[], after: string | null, limit: number): T[] {
+  const start = after === null ? 0 : sorted.findIndex((t) => t.tokenId > after);
+  const from = start < 0 ? 0 : start;
+  const count = Math.min(Math.max(limit, 0), sorted.length);
+  return Array.from({ length: count }, (_, k) => sorted[(from + k) % sorted.length]!);
+}
+
+/**
+ * INV-22 for shares: per outcome token the launched strategies' live books hold (by the ledger), their Σ held against
+ * the venue account's balance of it. At most `positionReadsPerRun` tokens are read from the venue per run, rotating in
+ * token-id order (the next run goes on after the last token read), so every token is checked in turn however many
+ * there are. Shares open SELL orders offer are allowed for (a fill the venue has and the tracker has not booked yet),
+ * and the ledger is read before and after the venue reads, keeping the smaller figure per token, so a fill booked while
+ * the venue was being read does not look like missing shares. A venue that cannot answer skips the check with a log
+ * line (and the rotation does not move on)
+ */
+async function positionCheck(deps: AlertMonitorDeps): Promise<PositionCheck | null> {
+  if (!deps.wallet) return null;
+  const before = await heldByToken(deps.db);
+  if (before.length === 0) return null;
+  const page = rotatingPage(before, positionRotation.get(deps) ?? null, deps.settings.positionReadsPerRun);
+  if (page.length === 0) return null;
+  const venue = new Map<string, Shares>();
+  for (const t of page) {
+    try {
+      venue.set(t.tokenId, await deps.wallet.tokenBalance(t.tokenId));
+    } catch (error) {
+      deps.log.warn('position check skipped', { token: t.tokenId, error: error instanceof Error ? error.message : String(error) });
+      return null;
+    }
+  }
+  positionRotation.set(deps, page.at(-1)!.tokenId);
+  const after = new Map((await heldByToken(deps.db, page.map((t) => t.tokenId))).map((t) => [t.tokenId, t]));
+  const floor = (t: TokenHeld) => t.held - t.offered;
+  const tokens = page.map((first): TokenReconciliation => {
+    const second = after.get(first.tokenId) ?? { ...first, held: 0n as Shares, offered: 0n as Shares };
+    const ledger = floor(second) < floor(first) ? second : first;
+    return { tokenId: first.tokenId, held: ledger.held, offered: ledger.offered, venue: venue.get(first.tokenId)!,
+      strategies: ledger.strategies };
+  });
+  return { tokens, held: before.length };
 }
 
 const keyOf = (userId: string, strategyId: string) => `${userId}|${strategyId}`;

@@ -57,3 +57,50 @@ export const formatPosition = (p: OpenPosition) => ({
   shares: dec(p.shares), cost_usd: dec(p.cost), mark_price: dec(p.mark?.price ?? null), mark: p.mark?.kind ?? null,
   value_usd: dec(p.value), unrealized_pnl_usd: dec(p.unrealized),
 });
+
+/** What the live strategies hold of one outcome token, by the ledger (INV-22's reconciliation with the venue) */
+export interface TokenHeld {
+  tokenId: string;
+  /** Σ over unsettled positions with shares: bought net of share fees − sold */
+  held: Shares;
+  /** Σ unfilled shares of SELL orders that are not terminal: they may have traded at the venue, not booked yet */
+  offered: Shares;
+  /** Strategies holding it */
+  strategies: number;
+}
+
+const NOT_TERMINAL = ['pending', 'unknown', 'open', 'partially_filled', 'lost'];
+
+const HELD_BY_TOKEN_SQL = `WITH legs AS (
+    SELECT l.user_id, l.strategy_id, l.ft_order_id, o.order_id, o.token_id, o.condition_id, o.side, o.status,
+      o.size - o.filled_size AS unfilled
+    FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
+    JOIN lt_strategies s ON s.user_id = l.user_id AND s.strategy_id = l.strategy_id
+    WHERE s.launched_at IS NOT NULL AND NOT o.is_shadow AND ($1::text[] IS NULL OR o.token_id = ANY($1::text[]))),
+  traded AS (SELECT f.order_id, sum(f.size) AS size,
+      sum(CASE WHEN f.fee_asset = 'shares' THEN f.fee_amount ELSE 0 END) AS share_fees
+    FROM fills f JOIN legs g ON g.order_id = f.order_id GROUP BY f.order_id),
+  positions AS (SELECT g.user_id, g.strategy_id, g.ft_order_id, g.token_id,
+      sum(CASE WHEN g.side = 'BUY' THEN coalesce(t.size - t.share_fees, 0) ELSE -coalesce(t.size, 0) END) AS held,
+      sum(CASE WHEN g.side = 'SELL' AND g.status = ANY($2::text[]) THEN g.unfilled ELSE 0 END) AS offered,
+      bool_or(EXISTS (SELECT 1 FROM ledger_entries e WHERE e.order_id = g.order_id AND e.kind = 'settlement')) AS settled,
+      bool_or(coalesce(m.closed, false)) AS closed
+    FROM legs g LEFT JOIN traded t ON t.order_id = g.order_id LEFT JOIN markets m ON m.condition_id = g.condition_id
+    GROUP BY g.user_id, g.strategy_id, g.ft_order_id, g.token_id)
+  SELECT token_id, sum(held)::text AS held, sum(offered)::text AS offered,
+    count(DISTINCT (user_id, strategy_id))::int AS strategies
+  FROM positions WHERE NOT settled AND NOT closed AND held > 0 GROUP BY token_id ORDER BY token_id`;
+
+/**
+ * Per outcome token, the shares the launched strategies' live books hold by the ledger (as `openPositions` and
+ * `positionOf` count them: BUY fills net of share fees, minus SELL fills, unsettled), with what their open SELL orders
+ * offer; by token id, optionally only `tokens`. Tokens of markets Tandem knows are closed are left out: their shares
+ * are redeemable value, which settlement accounts for (a venue may already have redeemed them)
+ */
+export async function heldByToken(sql: Sql, tokens: readonly string[] | null = null): Promise<TokenHeld[]> {
+  const rows = await sql.query<{ token_id: string; held: string; offered: string; strategies: number }>(
+    HELD_BY_TOKEN_SQL, [tokens === null ? null : [...tokens], NOT_TERMINAL]);
+  return rows.map((r) => ({
+    tokenId: r.token_id, held: micros(r.held) as Shares, offered: micros(r.offered) as Shares, strategies: Number(r.strategies),
+  }));
+}

@@ -102,6 +102,10 @@ class Ctx {
     return eventually(() => this.venue.availableCollateral(), (c) => c === usdc(amount), `available collateral ${amount}`);
   }
 
+  waitShares(tokenId: string, amount: bigint): Promise<bigint> {
+    return eventually(() => this.venue.tokenBalance(tokenId), (b) => b === amount, `a balance of ${amount} micro-shares of ${tokenId}`);
+  }
+
   waitFilled(id: string, size: string): Promise<VenueFill[]> {
     return eventually(() => this.fillsFor(id), (fs) => sum(fs) === shares(size), `fills of ${size} on ${id}`);
   }
@@ -241,6 +245,32 @@ async function droppedResponse(c: Ctx): Promise<void> {
   await c.waitCollateral('96');
 }
 
+async function shareBalances(c: Ctx): Promise<void> {
+  const { h, venue } = c;
+  await h.fund('100');
+  expect(await venue.tokenBalance(h.tokenId)).toBe(0n);
+  await h.seedBook('asks', [['0.50', '10']]);
+  const buy = await c.place(c.request('BUY', '0.50', '10', 'FAK'));
+  const bought = await c.waitFilled(buy.prepared.venueOrderId, '10');
+  const { fee } = await venue.marketInfo(h.tokenId);
+  const feeShares = takerFee(shares('10'), price('0.5'), fee);
+  expect(feeShares).toBeGreaterThan(0n);
+  expect(bought.reduce((s, f) => s + f.fee.amount, 0n)).toBe(feeShares);
+  const held = shares('10') - feeShares; // a taker BUY's fee is paid in the shares bought
+  await c.waitShares(h.tokenId, held);
+  // A resting SELL reserves shares but they are still held
+  const resting = await c.place(c.request('SELL', '0.90', '5'));
+  expect(resting.outcome).toMatchObject({ kind: 'accepted', status: 'live' });
+  expect(await venue.tokenBalance(h.tokenId)).toBe(held);
+  expect(await venue.cancel(resting.prepared.venueOrderId)).toEqual({ kind: 'cancelled' });
+  // Sold shares leave (a SELL's fee is in USDC); the other outcome was never held
+  await h.seedBook('bids', [['0.45', '5']]);
+  const sell = await c.place(c.request('SELL', '0.45', '5', 'FAK'));
+  await c.waitFilled(sell.prepared.venueOrderId, '5');
+  await c.waitShares(h.tokenId, held - shares('5'));
+  expect(await venue.tokenBalance(h.noTokenId)).toBe(0n);
+}
+
 async function unknownIds(c: Ctx): Promise<void> {
   const id = `0x${'0'.repeat(63)}1`;
   expect(await c.venue.orderStatus(id)).toEqual({ kind: 'not_found' });
@@ -261,6 +291,7 @@ const CASES: [string, (c: Ctx) => Promise<void>][] = [
   ['retries a rate-limited submit with backoff until it is accepted', rateLimited],
   ['reports a lost submit response as unknown; the order is then found by its prepared id', droppedResponse],
   ['answers not_found and not_cancelled for an order it never had', unknownIds],
+  ['reports the shares held of a token: bought net of share fees, resting SELLs included, sold ones gone; never held is 0', shareBalances],
 ];
 
 /** Registers the contract: one `it` per case, each on a fresh harness */

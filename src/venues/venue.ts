@@ -132,4 +132,9 @@ export interface Venue {
   fillsSince(cursor: string | null): Promise<FillPage>;
   /** Collateral balance not reserved by open orders */
   availableCollateral(): Promise<Usdc>;
+  /**
+   * Shares of one outcome token the account holds: its whole balance, shares a resting SELL offers included (0 for a
+   * token of a known market never held). What the ledger's positions are reconciled against (INV-22)
+   */
+  tokenBalance(tokenId: string): Promise<Shares>;
 }

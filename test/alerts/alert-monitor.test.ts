@@ -1,6 +1,6 @@
 /**
  * The alerts job over a real LT world: the scheduler's liveness (INV-32), the ledger identity as a production
- * watchdog (INV-17), reconciliation after recovery, fill and rejection rates, silent feeds reported by a trade
+ * watchdog (INV-17), the wallet's cash and shares against the ledgers (INV-22), reconciliation after recovery, fill and rejection rates, silent feeds reported by a trade
  * source, and no alert at all for a strategy trading normally
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import {
   alertRecovery, checkAlerts, cronIntervalMs, DEFAULT_ALERT_SETTINGS, type AlertMonitorDeps, type BalancesReader,
 } from '../../src/engine/alert-monitor.ts';
 import { recoverLt } from '../../src/engine/lt-recovery.ts';
-import type { TradeSource } from '../../src/engine/ports.ts';
+import type { Log, TradeSource } from '../../src/engine/ports.ts';
 import { createFeedHealth, reportingTradeSource } from '../../src/feeds/feed-health.ts';
 import { silentLog } from '../../src/log.ts';
 import { COLLATERAL } from '../../src/venues/sim/exchange.ts';
@@ -19,7 +19,7 @@ import { qualityOfStrategy } from '../../src/store/comparison-store.ts';
 import { balancesOf } from '../../src/store/ledger-store.ts';
 import { finishJobRun, startJobRun } from '../../src/store/job-store.ts';
 import { addQualityOrder, ensureMarket, type QualityFixture } from '../support/alert-fixtures.ts';
-import { ACCOUNT, createLtWorld, YES, type LtWorld } from '../support/lt-world.ts';
+import { ACCOUNT, createLtWorld, MAKER, NO, YES, type LtWorld } from '../support/lt-world.ts';
 import { backendName } from '../support/test-db.ts';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
 
@@ -45,6 +45,11 @@ async function setup(over: Partial<AlertMonitorDeps> = {}, options: Parameters<t
   };
   return { lt: w, rx, deps };
 }
+
+const captureLog = (lines: string[]): Log => {
+  const write = (level: string) => (msg: string, fields: Record<string, unknown> = {}) => void lines.push(JSON.stringify({ level, msg, ...fields }));
+  return { info: write('info'), warn: write('warn'), error: write('error') };
+};
 
 const received = (r: Receiver) => r.posts.map((p) => `${p.body.alert.kind} ${p.body.alert.severity}`);
 
@@ -164,6 +169,99 @@ describe(`the alerts job (${backendName})`, () => {
     expect(received(rx)).toEqual(['reconciliation critical']);
     expect(rx.posts[0]!.body.alert.message).toBe(
       'reconciliation: 1 live strategies count $990 available, the wallet has $500 (short $490)');
+  });
+
+  it('INV-22: shares the live strategies hold missing from the venue account are one reconciliation alert for positions', async () => {
+    const { lt, rx, deps } = await setup({}, { feeRate: '0.02' });
+    deps.wallet = lt.venue;
+    lt.asks([['0.5', '1000']]);
+    await lt.buySignal({ price: 0.5 });
+    await lt.execute(); // $10 at 0.50 as taker: 20 shares less a fee of 20 × 0.02 × 0.5 × 0.5 = 0.1 share
+    const [held] = await lt.ft.t.db.query<{ held: string }>(`SELECT sum(f.size - f.fee_amount)::text AS held FROM fills f
+      JOIN orders o ON o.order_id = f.order_id WHERE o.token_id = $1 AND o.side = 'BUY' AND f.fee_asset = 'shares'`, [YES]);
+    expect(shares(held!.held)).toBe(shares('19.9'));
+    expect(await lt.venue.tokenBalance(YES)).toBe(shares('19.9'));
+    await checkAlerts(deps);
+    expect(rx.posts).toHaveLength(0);
+    lt.exchange.credit(ACCOUNT, YES, -shares('0.01')); // 0.01 share off: rounding, within tolerance
+    await checkAlerts(deps);
+    expect(rx.posts).toHaveLength(0);
+    lt.exchange.credit(ACCOUNT, YES, -shares('4.89')); // 19.9 − 4.9 = 15 left at the venue: 4.9 short
+    await checkAlerts(deps);
+    lt.ft.clock.advance(MIN);
+    await checkAlerts(deps); // still short, within the cool-down: not again
+    expect(received(rx)).toEqual(['reconciliation critical']);
+    const alert = rx.posts[0]!.body.alert;
+    expect(alert).toMatchObject({ strategy_id: null, detail: { checked: 1, short_count: 1, tokens: [{ token_id: YES,
+      ledger_held: '19.9', offered_by_open_sells: '0', venue: '15', short: '4.9', strategies: 1 }] } });
+    expect(alert.message).toBe('reconciliation: the venue account holds fewer shares than the live strategies in 1 of 1 '
+      + `token(s) checked: ${YES}: ledger 19.9, venue 15 (short 4.9)`);
+    // The wallet's cash is fine: this is the only reconciliation alert. After the cool-down it fires again
+    lt.ft.clock.advance(15 * MIN);
+    await checkAlerts(deps);
+    expect(received(rx)).toEqual(['reconciliation critical', 'reconciliation critical']);
+    expect(rx.posts.map((p) => p.body.alert.detail.tokens?.[0]?.short)).toEqual(['4.9', '4.9']);
+  });
+
+  it('INV-22: a sell the venue filled but the tracker has not booked yet is not missing shares', async () => {
+    const { lt, rx, deps } = await setup();
+    deps.wallet = lt.venue;
+    lt.asks([['0.5', '20']]);
+    await lt.buySignal({ price: 0.5 });
+    await lt.execute(); // 20 shares
+    lt.ft.clock.advance(1000);
+    await lt.sellSignal({ price: 0.6 });
+    await lt.execute(); // no bids: the exit rests, offering all 20
+    const exit = (await lt.orders()).find((o) => o.side === 'SELL')!;
+    expect(exit).toMatchObject({ status: 'open', size: '20.000000' });
+    lt.takeFromMaker('BUY', exit.limit_price as string, '20'); // filled at the venue; the ledger still holds 20
+    expect(await lt.venue.tokenBalance(YES)).toBe(0n);
+    await checkAlerts(deps);
+    await lt.sync(); // booked: nothing held, nothing to reconcile
+    await checkAlerts(deps);
+    expect(rx.posts).toHaveLength(0);
+  });
+
+  it('INV-22: the share reconciliation reads a bounded number of tokens per run, in turn; a venue error skips it with a log line', async () => {
+    const lines: string[] = [];
+    const { lt, rx, deps } = await setup({ log: captureLog(lines) });
+    deps.settings = { ...deps.settings, positionReadsPerRun: 1 };
+    const reads: string[] = [];
+    let failing = false;
+    deps.wallet = {
+      availableCollateral: () => lt.venue.availableCollateral(),
+      tokenBalance: async (t) => {
+        reads.push(t);
+        if (failing) throw new Error('HTTP 503 from GET /balance-allowance');
+        return lt.venue.tokenBalance(t);
+      },
+    };
+    lt.asks([['0.5', '1000']]);
+    const r = lt.exchange.place({ orderId: 'mk-no', account: MAKER, tokenId: NO, side: 'SELL', price: price('0.5'),
+      size: shares('1000'), orderType: 'GTC' });
+    expect(r.ok).toBe(true);
+    await lt.buySignal({ price: 0.5 });
+    lt.ft.clock.advance(1000);
+    await lt.buySignal({ price: 0.5, asset: NO, outcome: 'No', outcomeIndex: 1 });
+    await lt.execute(); // 20 shares of each
+    lt.exchange.credit(ACCOUNT, NO, -shares('20')); // every NO share gone
+    const [first, second] = [YES, NO].sort();
+    await checkAlerts(deps); // reads the first token id only
+    expect(reads).toEqual([first]);
+    expect(rx.posts).toHaveLength(first === NO ? 1 : 0);
+    await checkAlerts(deps); // then the next, then round again
+    await checkAlerts(deps);
+    expect(reads).toEqual([first, second, first]);
+    expect(received(rx)).toEqual(['reconciliation critical']);
+    expect(rx.posts[0]!.body.alert.detail).toMatchObject({ checked: 1, held_tokens: 2,
+      tokens: [{ token_id: NO, ledger_held: '20', venue: '0', short: '20' }] });
+    failing = true;
+    lt.ft.clock.advance(16 * MIN);
+    await checkAlerts(deps);
+    expect(rx.posts).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('position check skipped'))).toHaveLength(1);
+    expect(JSON.parse(lines.find((l) => l.includes('position check skipped'))!)).toMatchObject({ level: 'warn',
+      error: 'HTTP 503 from GET /balance-allowance' });
   });
 
   it('an order on the venue that recovery cannot explain raises a reconciliation alert, and the paused strategy one', async () => {

@@ -51,6 +51,7 @@ function probed(inner: SimulatedVenue): { venue: Venue; probe: VenueProbe } {
     openOrders: () => inner.openOrders(),
     fillsSince: (c) => inner.fillsSince(c),
     availableCollateral: () => inner.availableCollateral(),
+    tokenBalance: (t) => inner.tokenBalance(t),
   };
   return { venue, probe };
 }

@@ -22,7 +22,8 @@ import {
 } from './signing.ts';
 import { ClobTransport, type ClobRequest, type ClobResponse } from './transport.ts';
 import {
-  errorText, toBookSnapshot, toCancelOutcome, toCollateral, toOrderReport, toSubmitOutcome, type OrderContext,
+  errorText, toBookSnapshot, toCancelOutcome, toCollateral, toOrderReport, toShareBalance, toSubmitOutcome,
+  type OrderContext,
 } from './translate.ts';
 import { UserStream } from './user-stream.ts';
 
@@ -343,6 +344,17 @@ class PolymarketAdapter implements PolymarketVenue {
       .filter((o) => o.side === 'BUY' && (o.status === 'live' || o.status === 'delayed'))
       .reduce((sum, o) => sum + costOf((o.originalSize - o.sizeMatched) as Shares, o.price), 0n);
     return (balance > reserved ? balance - reserved : 0n) as Usdc;
+  }
+
+  /**
+   * The shares of one outcome token the funds holder has: GET /balance-allowance with asset_type CONDITIONAL and the
+   * token id, under our signature type (outcome tokens have 6 decimals, so base units are micro-shares). The whole
+   * balance: shares our resting SELLs offer are not taken off
+   */
+  async tokenBalance(tokenId: string): Promise<Shares> {
+    const query = { asset_type: 'CONDITIONAL', token_id: tokenId, signature_type: String(this.opts.signatureType ?? 0) };
+    const res = await this.call({ method: 'GET', path: '/balance-allowance', query, auth: 'l2', budget: 'balance', retry: 'read' });
+    return toShareBalance(expectOk(res, 'GET /balance-allowance'));
   }
 
   private call(req: ClobRequest): Promise<ClobResponse> {

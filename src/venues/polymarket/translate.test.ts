@@ -9,7 +9,8 @@ import {
   WireOrder, WsUserMessage,
 } from './schemas.ts';
 import {
-  marketInfoFromCompact, marketInfoFromFull, toBookSnapshot, toCancelOutcome, toCollateral, toOrderReport, toSubmitOutcome,
+  marketInfoFromCompact, marketInfoFromFull, toBookSnapshot, toCancelOutcome, toCollateral, toOrderReport, toShareBalance,
+  toSubmitOutcome,
 } from './translate.ts';
 import { orderStatusOf, timeOf, tradeStatusOf, unitsOf } from './wire.ts';
 
@@ -256,6 +257,11 @@ describe('books, markets, balances, cancels', () => {
   it('reads balances as base units, or decimals when written with a dot', () => {
     expect(toCollateral(load('clob/nautilus/nautilus_rs_http_balance_allowance_collateral.json'))).toBe(1_000_000_000n);
     expect(toCollateral(load('clob/nautilus/nautilus_rs_http_balance_allowance_no_allowance.json'))).toBe(250_500_000n);
+    // Outcome tokens have 6 decimals too: the same reading gives micro-shares
+    expect(toShareBalance({ balance: '19640000', allowances: {} })).toBe(19_640_000n);
+    expect(toShareBalance({ balance: '19.64' })).toBe(19_640_000n);
+    expect(toShareBalance({ balance: '0' })).toBe(0n);
+    expect(() => toShareBalance({ allowances: {} })).toThrow();
   });
 
   it('reads cancel replies', () => {

@@ -224,6 +224,14 @@ export function toCollateral(raw: unknown): Usdc {
   return amount as Usdc;
 }
 
+/** An outcome token's balance from GET /balance-allowance?asset_type=CONDITIONAL: 6-decimal base units like collateral */
+export function toShareBalance(raw: unknown): Shares {
+  const b = BalanceRead.parse(raw);
+  const amount = balanceMicros(b.balance);
+  if (amount === null) throw new Error('balance-allowance reply without a balance');
+  return amount as Shares;
+}
+
 /**
  * A DELETE /order reply. Cancels answer 200 even when nothing was cancelled, with the reason in not_canceled
  * (nautilus_rs_http_cancel_response_failed.json: "already canceled or matched")

@@ -261,6 +261,12 @@ class InProcessVenue implements SimulatedVenue {
     return this.exchange.balance(this.account, COLLATERAL).available as Usdc;
   }
 
+  /** The exchange's total of the asset, reserved by resting SELLs or not; an unknown token throws, as the CLOB answers 400 */
+  async tokenBalance(tokenId: string): Promise<Shares> {
+    this.marketOf(tokenId);
+    return this.exchange.balance(this.account, tokenId).total as Shares;
+  }
+
   private marketOf(tokenId: string): SimMarket {
     const market = this.exchange.marketByToken(tokenId);
     if (!market) throw new InvariantError(`unknown token ${tokenId}`);
