@@ -125,9 +125,20 @@ async function planExit(tx: Sql, s: LtStrategy, input: IntentInput): Promise<Ste
   if (entry !== 'ordered' || !signal.exit) return skip('no_position', 'an ordered entry', entry);
   const position = await positionOf(tx, s.userId, s.strategyId, signal.ftOrderId);
   const sellable = position.shares - position.openSellShares;
+  // An entry another run has just decided but whose venue answer is not booked yet may hold shares in a moment
+  if (sellable <= 0n && await entryInFlight(tx, position.entryOrderId)) {
+    return { kind: 'deferred', why: 'the entry is not answered yet' };
+  }
   if (sellable <= 0n) return skip('no_position', 'shares held', formatMicros(sellable > 0n ? sellable : 0n));
   const size = exitShares(sellable as Shares, signal.exit.closed, signal.exit.before);
   return price(s, input, 'SELL', () => size);
+}
+
+/** The entry order is sent (or about to be) and its answer is not booked yet */
+async function entryInFlight(tx: Sql, entryOrderId: string | null): Promise<boolean> {
+  if (entryOrderId === null) return false;
+  const [o] = await tx.query<{ status: string }>('SELECT status FROM orders WHERE order_id = $1', [entryOrderId]);
+  return o !== undefined && (o.status === 'pending' || o.status === 'unknown');
 }
 
 /**

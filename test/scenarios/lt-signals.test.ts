@@ -78,6 +78,24 @@ describe(`LT signals (${backendName})`, () => {
     await w.checkLedger();
   });
 
+  it('INV-1: an exit decided while its entry is sent but not answered waits for the answer instead of being skipped', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '1000']]);
+    w.bids([['0.49', '1000']]);
+    await w.buySignal({ price: 0.5 });
+    w.ft.clock.advance(1000);
+    await w.sellSignal({ price: 0.49, size: 50 }); // the trader sells half: the exit is eligible once the entry is ordered
+    let racing: Awaited<ReturnType<typeof executeLt>> | null = null;
+    // A second run decides in the window between the entry's committed intent and its venue answer
+    const hooks = { at: async (point: string) => { if (point === 'after_intent' && !racing) racing = await executeLt(w.deps); } };
+    const first = await executeLt({ ...w.deps, hooks });
+    expect(racing).toMatchObject({ deferred: 1, ordered: 0, skipped: 0 });
+    expect(first).toMatchObject({ ordered: 2, skipped: 0, errors: [] });
+    expect((await w.dispositions()).map((d) => [d.leg === 'entry' ? 'entry' : 'exit', d.disposition]))
+      .toEqual([['entry', 'ordered'], ['exit', 'ordered']]);
+    await w.checkLedger();
+  });
+
   it('INV-4: a per-run budget leaves the rest for the next run instead of dropping it', async () => {
     w = await createLtWorld();
     w.asks([['0.50', '1000']]);
