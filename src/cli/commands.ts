@@ -12,6 +12,7 @@ import { migrate, type MigrationResult } from '../store/migrate.ts';
 import { addFollowed, followedTraders, removeFollowed } from '../store/trade-store.ts';
 import { createUser } from '../store/user-store.ts';
 import { simulate } from '../venues/sim-server/cli.ts';
+import { bench } from './bench-command.ts';
 import { replay } from './replay-command.ts';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -159,4 +160,4 @@ const follow: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { start, migrate: migrateCommand, user, follow, ingest, resolve, replay, simulate };
+export const COMMANDS: Record<string, Command> = { start, migrate: migrateCommand, user, follow, ingest, resolve, replay, simulate, bench };

@@ -1,0 +1,101 @@
+/**
+ * `dashboard_summary_p99_ms`: p99 of GET /api/lt/strategies/{id}/comparison (the LT page's summary: FT vs LT since launch,
+ * the gap total, quality and targets; web/lt.js) for a strategy with 1 million LT orders on PostgreSQL. Runs only with
+ * BENCH_DATABASE_URL: a new database is created on that server, migrated, seeded with set-based SQL, and dropped at the
+ * end. The request goes through the real Hono app (auth, routing, the store queries) in-process, with no jobs running
+ */
+import pg from 'pg';
+import { createApp } from '../api/app.ts';
+import { systemClock } from '../engine/clock.ts';
+import type { Log } from '../engine/ports.ts';
+import { VERSION } from '../main.ts';
+import { openDb, type Db } from '../store/db.ts';
+import { migrate } from '../store/migrate.ts';
+import { seedLtOrders, type SeededStrategy } from './dashboard-seed.ts';
+import { quantiles, type BenchSpec, type Measured } from './report.ts';
+
+export const DASHBOARD_SPEC: BenchSpec = { name: 'dashboard_summary_p99_ms', unit: 'ms', target: 50, comparator: '<=' };
+
+const ORDERS = 1_000_000;
+const CALLS = 50;
+const WARM_UP = 1;
+/** The calls stop after this long even if fewer than CALLS were made (the count is reported) */
+const TIME_BUDGET_MS = 300_000;
+
+/** Drops info and warnings; keeps the last error, so a 500 can say why */
+function errorLog(): Log & { last: string } {
+  const log = { last: '', info: () => undefined, warn: () => undefined,
+    error: (msg: string, fields: Record<string, unknown> = {}) => void (log.last = `${msg} ${JSON.stringify(fields)}`) };
+  return log;
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates a scratch database next to the one in `url`; returns its URL and a function that drops it */
+async function scratchDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `tandem_bench_${process.pid}_${Date.now().toString(36)}`;
+  await adminQuery(url, `CREATE DATABASE ${name}`);
+  const scratch = new URL(url);
+  scratch.pathname = `/${name}`;
+  return { url: scratch.toString(), drop: () => adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** Times `CALLS` requests after a warm-up, within the time budget; checks each answer */
+async function timeCalls(db: Db, seeded: SeededStrategy): Promise<{ ms: number[]; signals: unknown }> {
+  const log = errorLog();
+  const app = createApp({ db, clock: systemClock, log, version: VERSION,
+    runJob: () => Promise.reject(new Error('no jobs in the bench')) });
+  const path = `/api/lt/strategies/${seeded.strategyId}/comparison`;
+  const headers = { authorization: `Bearer ${seeded.token}` };
+  const ms: number[] = [];
+  let signals: unknown = null;
+  const deadline = Date.now() + TIME_BUDGET_MS;
+  for (let i = 0; i < WARM_UP + CALLS && Date.now() < deadline; i++) {
+    const t0 = performance.now();
+    const res = await app.request(path, { headers });
+    const body = (await res.json()) as { ft?: { signals?: unknown } };
+    const elapsed = performance.now() - t0;
+    if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status} ${log.last.slice(0, 500)}`);
+    signals = body.ft?.signals ?? null;
+    if (i >= WARM_UP) ms.push(elapsed);
+  }
+  return { ms, signals };
+}
+
+export async function measureDashboardSummary(url: string | undefined, progress: (text: string) => void,
+  orders = ORDERS): Promise<Measured | string> {
+  if (!url) return 'BENCH_DATABASE_URL is not set (a PostgreSQL server the bench may create a scratch database on)';
+  const scratch = await scratchDatabase(url);
+  try {
+    const db = await openDb({ databaseUrl: scratch.url });
+    try {
+      await migrate(db);
+      const t0 = performance.now();
+      const seeded = await seedLtOrders(db, orders, progress);
+      const seedSeconds = Math.round((performance.now() - t0) / 1000);
+      progress(`dashboard_summary: ${orders} LT orders seeded in ${seedSeconds} s; timing ${CALLS} calls`);
+      const { ms, signals } = await timeCalls(db, seeded);
+      if (ms.length === 0) return `no call finished within ${TIME_BUDGET_MS / 1000} s after the warm-up`;
+      return {
+        value: quantiles(ms).p99, samples: ms.length,
+        detail: {
+          ms: quantiles(ms), min_ms: Math.round(Math.min(...ms)), lt_orders: orders, signals_in_answer: signals,
+          endpoint: 'GET /api/lt/strategies/{id}/comparison', warm_up_calls: WARM_UP, planned_calls: CALLS,
+          seed_seconds: seedSeconds, path: 'in-process Hono app.request against PostgreSQL (no HTTP socket, no jobs)',
+        },
+      };
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await scratch.drop();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * `ft_eval_throughput`: (trade × strategy) evaluations per second of the pure FT evaluator on the main thread, over the
+ * Nobel trades × the demo strategies. Inputs are prepared first; only the evaluation loop is timed
+ */
+import { evaluate, type Evaluation, type ScoreArg, type TraderStats } from '../domain/evaluate.ts';
+import { parseFtWallet, type FtWallet } from '../domain/ft-wallet.ts';
+import type { Market } from '../domain/market.ts';
+import type { Ratio, Usdc } from '../domain/money.ts';
+import type { SourceTrade } from '../domain/trade.ts';
+import { normalizeTradeRecord } from '../feeds/data-api-record.ts';
+import { DEMO_STRATEGIES } from '../store/demo-strategies.ts';
+import { firstTradeTime, loadNobelRecords, nobelMarkets } from './nobel-data.ts';
+import { median, type BenchSpec, type Measured } from './report.ts';
+
+export const FT_EVAL_SPEC: BenchSpec = { name: 'ft_eval_throughput', unit: 'evals/s', target: 2_000_000, comparator: '>=' };
+
+const MIN_TOTAL_MS = 2_000;
+const MIN_RUN_MS = 100;
+const WARM_UP_MS = 500;
+const CASH = 1_000_000000n as Usdc;
+const SCORE = 600000n as Ratio;
+
+interface EvalInput {
+  trade: SourceTrade;
+  market: Market | null;
+  stats: TraderStats;
+}
+
+export interface EvalFixture {
+  inputs: EvalInput[];
+  wallets: FtWallet[];
+}
+
+/**
+ * Deterministic statistics per trader (win rate 0.45–0.85, 10–110 resolved, $20–$520 average), so the rules past
+ * `no_trader_stats` run too: without any, most strategies would stop at their first statistics rule
+ */
+function statsFor(trader: string): TraderStats {
+  let h = 0;
+  for (const c of trader) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return {
+    winRate: BigInt(450000 + (h % 400000)) as Ratio, resolvedCount: 10 + (h % 101),
+    avgTradeUsd: BigInt((20 + (h % 501)) * 1_000000) as Usdc,
+  };
+}
+
+export function prepareEvalFixture(records: Record<string, unknown>[]): EvalFixture {
+  const markets = new Map(nobelMarkets(records).map((m) => [m.conditionId, m]));
+  const inputs: EvalInput[] = [];
+  for (const r of records) {
+    const n = normalizeTradeRecord(r);
+    if (n.ok) inputs.push({ trade: n.trade, market: markets.get(n.trade.conditionId) ?? null, stats: statsFor(n.trade.trader) });
+  }
+  const start = new Date(firstTradeTime(records).getTime() - 86_400_000);
+  return { inputs, wallets: DEMO_STRATEGIES.map((s) => parseFtWallet(s, start)) };
+}
+
+/** One pass over every (trade, strategy) pair; returns how many took, so the work cannot be optimised away */
+export function evaluatePass(f: EvalFixture, score: ScoreArg = SCORE): number {
+  let takes = 0;
+  for (const i of f.inputs) {
+    for (const w of f.wallets) {
+      if (evaluate(i.trade, w, i.market, i.stats, score, CASH).kind === 'take') takes += 1;
+    }
+  }
+  return takes;
+}
+
+/** How the evaluations ended, once, for the report: takes and skips by reason */
+function outcomes(f: EvalFixture): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const i of f.inputs) {
+    for (const w of f.wallets) {
+      const e: Evaluation = evaluate(i.trade, w, i.market, i.stats, SCORE, CASH);
+      const key = e.kind === 'skip' ? `skip:${e.reason}` : e.kind;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+/** Passes per timed run, so one run lasts about MIN_RUN_MS; after WARM_UP_MS of untimed passes for the JIT */
+function calibrate(f: EvalFixture): number {
+  const warmUntil = performance.now() + WARM_UP_MS;
+  while (performance.now() < warmUntil) evaluatePass(f);
+  let passes = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < passes; i++) evaluatePass(f);
+    if (performance.now() - t0 >= MIN_RUN_MS) return passes;
+    passes *= 2;
+  }
+}
+
+export function measureFtEval(progress: (text: string) => void): Measured | string {
+  const records = loadNobelRecords();
+  if (!records) return 'Nobel trades not found (../shared/data)';
+  const fixture = prepareEvalFixture(records);
+  const perPass = fixture.inputs.length * fixture.wallets.length;
+  const passes = calibrate(fixture);
+  const rates: number[] = [];
+  let total = 0;
+  let sink = 0;
+  while (total < MIN_TOTAL_MS) {
+    const t0 = performance.now();
+    for (let i = 0; i < passes; i++) sink += evaluatePass(fixture);
+    const ms = performance.now() - t0;
+    total += ms;
+    rates.push((perPass * passes) / (ms / 1000));
+  }
+  progress(`ft_eval_throughput: ${rates.length} runs of ${passes} passes × ${perPass} evaluations`);
+  return {
+    value: Math.round(median(rates)), samples: rates.length,
+    detail: {
+      trades: fixture.inputs.length, strategies: fixture.wallets.length, evaluations_per_run: perPass * passes,
+      run_rates_min: Math.round(Math.min(...rates)), run_rates_max: Math.round(Math.max(...rates)), timed_ms: Math.round(total),
+      takes_seen: sink, outcomes_per_pass: outcomes(fixture),
+      note: 'one thread; model score fixed at 0.6 and trader statistics synthesized per trader so every rule can run',
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { runBench, unknownNames, type Bench, type BenchContext } from './run-bench.ts';
+import {
+  buildReport, formatTable, formatValue, measuredResult, percentile, quantiles, skippedResult, summaryLine, type BenchSpec,
+  type Machine,
+} from './report.ts';
+
+const AT_LEAST: BenchSpec = { name: 'throughput', unit: 'ops/s', target: 1000, comparator: '>=' };
+const AT_MOST: BenchSpec = { name: 'latency', unit: 'ms', target: 50, comparator: '<=' };
+const MACHINE: Machine = { node: 'v20.0.0', cpus: 2, cpu_model: 'test cpu', total_memory_mb: 1024 };
+const ctx: BenchContext = { scorer: { name: 'none', score: async () => null }, benchDatabaseUrl: undefined, progress: () => undefined };
+
+describe('percentile', () => {
+  it.each([
+    [[], 50, Number.NaN],
+    [[7], 99, 7],
+    [[1, 2, 3, 4], 50, 2],
+    [[4, 3, 2, 1], 100, 4],
+    [Array.from({ length: 200 }, (_, i) => i + 1), 99, 198],
+    [Array.from({ length: 200 }, (_, i) => 200 - i), 95, 190],
+  ])('of %j at p%d is %d (nearest rank)', (samples, p, expected) => {
+    expect(percentile(samples, p)).toBe(expected);
+  });
+
+  it('gives p50, p95 and p99 together', () => {
+    expect(quantiles(Array.from({ length: 100 }, (_, i) => i + 1))).toEqual({ p50: 50, p95: 95, p99: 99 });
+  });
+});
+
+describe('results against their targets', () => {
+  it.each([
+    [AT_LEAST, 1000, true], [AT_LEAST, 999.9, false], [AT_MOST, 50, true], [AT_MOST, 50.1, false],
+  ])('%o with %d passes: %s', (spec, value, pass) => {
+    expect(measuredResult(spec, { value, samples: 3, detail: {} }).pass).toBe(pass);
+  });
+
+  it('fails a value that is not a number', () => {
+    expect(measuredResult(AT_MOST, { value: Number.NaN, samples: 0, detail: {} }).pass).toBe(false);
+  });
+
+  it('reports a skipped measurement with its reason and no verdict', () => {
+    expect(skippedResult(AT_MOST, 'not automated yet')).toEqual({
+      ...AT_MOST, value: null, pass: null, samples: 0, detail: {}, skipped: 'not automated yet',
+    });
+  });
+});
+
+describe('the report', () => {
+  const report = buildReport([
+    measuredResult(AT_LEAST, { value: 2_500_000, samples: 20, detail: { runs: 20 } }),
+    measuredResult(AT_MOST, { value: 61.25, samples: 200, detail: {} }),
+    skippedResult({ name: 'crash_restarts', unit: 'orders', target: 0, comparator: '<=' }, 'not automated yet'),
+  ], new Date('2026-11-24T10:00:00Z'), MACHINE);
+
+  it('is versioned JSON with the time and the machine', () => {
+    const json = JSON.parse(JSON.stringify(report)) as typeof report;
+    expect(json).toMatchObject({ version: 1, at: '2026-11-24T10:00:00.000Z', machine: MACHINE });
+    expect(json.results.map((r) => [r.name, r.pass])).toEqual([['throughput', true], ['latency', false], ['crash_restarts', null]]);
+  });
+
+  it('prints one row per measurement with its verdict', () => {
+    const lines = formatTable(report).split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[2]).toMatch(/^throughput\s+2,500,000 ops\/s\s+>= 1,000 ops\/s\s+pass$/);
+    expect(lines[3]).toMatch(/^latency\s+61.25 ms\s+<= 50 ms\s+FAIL$/);
+    expect(lines[4]).toMatch(/^crash_restarts\s+-\s+<= 0 orders\s+skipped\s+not automated yet$/);
+  });
+
+  it('sums up the verdicts', () => {
+    expect(summaryLine(report)).toBe('1 passed, 1 failed, 1 skipped');
+  });
+
+  it.each([[null, '-'], [0.1234, '0.123'], [5.8431, '5.84'], [20345.6, '20,346']])('formats %s as %s', (v, text) => {
+    expect(formatValue(v)).toBe(text);
+  });
+});
+
+describe('running one bench', () => {
+  it('turns a reason into a skip, a measurement into a verdict and a throw into an error', async () => {
+    const bench = (run: Bench['run']): Bench => ({ spec: AT_MOST, run });
+    expect(await runBench(bench(() => 'no server'), ctx)).toMatchObject({ skipped: 'no server', pass: null });
+    expect(await runBench(bench(async () => ({ value: 10, samples: 5, detail: {} })), ctx)).toMatchObject({ value: 10, pass: true });
+    const failed = await runBench(bench(() => { throw new Error('boom'); }), ctx);
+    expect(failed).toMatchObject({ value: null, pass: false, detail: { error: 'boom' } });
+    expect(summaryLine(buildReport([failed], new Date(0), MACHINE))).toBe('0 passed, 1 failed (1 with errors), 0 skipped');
+  });
+
+  it('knows the names of the PRODUCT §9 measurements', () => {
+    expect(unknownNames(['ft_eval_throughput', 'service_rss_mb', 'fault_convergence', 'nope'])).toEqual(['nope']);
+  });
+});

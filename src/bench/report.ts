@@ -1,0 +1,122 @@
+/** The bench report: one result per measurement against its PRODUCT §9 target, the machine it ran on, and a readable table */
+import { cpus, totalmem } from 'node:os';
+
+export type Comparator = '>=' | '<=';
+
+export interface BenchResult {
+  name: string;
+  /** null when the measurement was skipped */
+  value: number | null;
+  unit: string;
+  target: number;
+  comparator: Comparator;
+  /** null when skipped (nothing to compare) */
+  pass: boolean | null;
+  samples: number;
+  detail: Record<string, unknown>;
+  /** Why the measurement was not taken */
+  skipped?: string;
+}
+
+export interface Machine {
+  node: string;
+  cpus: number;
+  cpu_model: string;
+  total_memory_mb: number;
+}
+
+export interface BenchReport {
+  version: 1;
+  at: string;
+  machine: Machine;
+  results: BenchResult[];
+}
+
+/** What a measurement module returns; the target and pass are filled in from its spec */
+export interface Measured {
+  value: number;
+  samples: number;
+  detail: Record<string, unknown>;
+}
+
+export interface BenchSpec {
+  name: string;
+  unit: string;
+  target: number;
+  comparator: Comparator;
+}
+
+export function machineInfo(): Machine {
+  const list = cpus();
+  return {
+    node: process.version, cpus: list.length, cpu_model: list[0]?.model.trim() ?? 'unknown',
+    total_memory_mb: Math.round(totalmem() / 2 ** 20),
+  };
+}
+
+export const meets = (value: number, target: number, comparator: Comparator): boolean =>
+  comparator === '>=' ? value >= target : value <= target;
+
+export function measuredResult(spec: BenchSpec, m: Measured): BenchResult {
+  const pass = Number.isFinite(m.value) ? meets(m.value, spec.target, spec.comparator) : false;
+  return { ...spec, value: m.value, pass, samples: m.samples, detail: m.detail };
+}
+
+export function skippedResult(spec: BenchSpec, reason: string, detail: Record<string, unknown> = {}): BenchResult {
+  return { ...spec, value: null, pass: null, samples: 0, detail, skipped: reason };
+}
+
+/** The measurement threw: no value, and a failure (it was meant to run) */
+export function errorResult(spec: BenchSpec, message: string): BenchResult {
+  return { ...spec, value: null, pass: false, samples: 0, detail: { error: message } };
+}
+
+export function buildReport(results: BenchResult[], at: Date, machine: Machine = machineInfo()): BenchReport {
+  return { version: 1, at: at.toISOString(), machine, results };
+}
+
+/** The p-th percentile (0–100) by the nearest-rank method; NaN for no samples */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+export const median = (samples: readonly number[]): number => percentile(samples, 50);
+
+/** p50, p95 and p99 of a set of durations, rounded to microseconds */
+export function quantiles(samples: readonly number[]): { p50: number; p95: number; p99: number } {
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { p50: r(percentile(samples, 50)), p95: r(percentile(samples, 95)), p99: r(percentile(samples, 99)) };
+}
+
+/** A value with a sensible number of digits: thousands separated, at most 3 decimals */
+export function formatValue(value: number | null): string {
+  if (value === null) return '-';
+  if (!Number.isFinite(value)) return String(value);
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 1 ? 2 : 3;
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+const verdict = (r: BenchResult): string =>
+  (r.skipped !== undefined ? 'skipped' : r.pass ? 'pass' : r.value === null ? 'ERROR' : 'FAIL');
+
+/** A plain-text table: name, value and unit, target, verdict (and the skip reason) */
+export function formatTable(report: BenchReport): string {
+  const rows = report.results.map((r) => [
+    r.name, `${formatValue(r.value)} ${r.value === null ? '' : r.unit}`.trim(), `${r.comparator} ${formatValue(r.target)} ${r.unit}`,
+    verdict(r), r.skipped ?? (typeof r.detail.error === 'string' ? r.detail.error.slice(0, 80) : ''),
+  ]);
+  const header = ['measurement', 'value', 'target', 'result', 'note'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** One line: how many passed, failed and were skipped */
+export function summaryLine(report: BenchReport): string {
+  const count = (v: string) => report.results.filter((r) => verdict(r) === v).length;
+  const failed = count('FAIL') + count('ERROR');
+  return `${count('pass')} passed, ${failed} failed${count('ERROR') ? ` (${count('ERROR')} with errors)` : ''}, ${count('skipped')} skipped`;
+}

@@ -1,0 +1,64 @@
+/** The benches in the order they run, and the runner that turns each into a result (measured, skipped or failed) */
+import type { Scorer } from '../engine/ports.ts';
+import { DASHBOARD_SPEC, measureDashboardSummary } from './dashboard-summary.ts';
+import { FT_EVAL_SPEC, measureFtEval } from './ft-eval.ts';
+import { REPLAY_SPEC, measureReplay } from './replay-throughput.ts';
+import { errorResult, measuredResult, skippedResult, type BenchResult, type BenchSpec, type Measured } from './report.ts';
+import { RSS_SPEC, measureServiceRss } from './service-rss.ts';
+import { SIGNAL_SPEC, measureSignalToSubmit } from './signal-to-submit.ts';
+
+export interface BenchContext {
+  scorer: Scorer;
+  /** PostgreSQL for the dashboard bench (BENCH_DATABASE_URL); without it that bench is skipped */
+  benchDatabaseUrl: string | undefined;
+  progress(text: string): void;
+}
+
+/** A measured value, or the reason it was not measured */
+type Outcome = Measured | string;
+
+export interface Bench {
+  spec: BenchSpec;
+  run(ctx: BenchContext): Promise<Outcome> | Outcome;
+}
+
+const NOT_AUTOMATED = 'not automated yet';
+
+export const BENCHES: Bench[] = [
+  { spec: FT_EVAL_SPEC, run: (ctx) => measureFtEval(ctx.progress) },
+  { spec: REPLAY_SPEC, run: (ctx) => measureReplay(ctx.scorer, ctx.progress) },
+  { spec: SIGNAL_SPEC, run: (ctx) => measureSignalToSubmit(ctx.progress) },
+  { spec: RSS_SPEC, run: (ctx) => measureServiceRss(ctx.progress) },
+  { spec: DASHBOARD_SPEC, run: (ctx) => measureDashboardSummary(ctx.benchDatabaseUrl, ctx.progress) },
+  { spec: { name: 'crash_restarts', unit: 'duplicate or lost orders', target: 0, comparator: '<=' }, run: () => NOT_AUTOMATED },
+  { spec: { name: 'fault_convergence', unit: 'sync cycles', target: 2, comparator: '<=' }, run: () => NOT_AUTOMATED },
+];
+
+/** Names in `only` that match no bench */
+export const unknownNames = (only: string[]): string[] => only.filter((n) => !BENCHES.some((b) => b.spec.name === n));
+
+export async function runBench(bench: Bench, ctx: BenchContext): Promise<BenchResult> {
+  try {
+    const outcome = await bench.run(ctx);
+    return typeof outcome === 'string' ? skippedResult(bench.spec, outcome) : measuredResult(bench.spec, outcome);
+  } catch (error) {
+    return errorResult(bench.spec, error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Runs the benches in order; `onResult` sees the results so far after each one (so a crash later loses none) */
+export async function runBenches(only: string[] | null, ctx: BenchContext,
+  onResult: (results: BenchResult[]) => void = () => undefined): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  for (const bench of BENCHES) {
+    if (only !== null && !only.includes(bench.spec.name)) continue;
+    ctx.progress(`${bench.spec.name}: running`);
+    const t0 = performance.now();
+    const result = await runBench(bench, ctx);
+    const how = result.skipped ?? (result.value === null ? `error: ${String(result.detail.error)}` : `${result.value} ${result.unit}`);
+    ctx.progress(`${bench.spec.name}: ${how} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    results.push(result);
+    onResult(results);
+  }
+  return results;
+}

@@ -1,0 +1,106 @@
+/**
+ * `signal_to_submit_p99_ratio`: Tandem's p99 from a pending FT signal to the order answered by the loopback simulator,
+ * over the official client's p99 for signing and posting the same order to the same simulator, sampled alternately
+ * in one process so both share the machine's noise.
+ *
+ * Tandem's path is the real executor: `executeLt` for the strategy (list launched strategies, read the pending
+ * signal, GET /book, the intent transaction with its reservation, sign, persist the prepared order, POST /order),
+ * timed from the call to the `after_submit` hook (venue.submit returned; recording the answer is not counted, as the
+ * floor's timing ends when postOrder returns). Not included: FT's evaluation of the trade and the NOTIFY wake-up
+ */
+import { OrderType, Side } from '@polymarket/clob-client-v2';
+import { executeLt } from '../engine/lt-executor.ts';
+import { quantiles, type BenchSpec, type Measured } from './report.ts';
+import { startSignalRig, type SignalRig } from './signal-rig.ts';
+
+export const SIGNAL_SPEC: BenchSpec = { name: 'signal_to_submit_p99_ratio', unit: '× floor', target: 1.5, comparator: '<=' };
+
+const WARM_UP = 20;
+const SAMPLES = 200;
+const SIGNAL_PRICE = 0.4;
+
+interface OrderShape {
+  price: number;
+  size: number;
+}
+
+/** One Tandem sample: a fresh signal (not timed), then the executor until the venue answered the order */
+async function tandemSample(rig: SignalRig): Promise<{ ms: number; intentMs: number; orderId: string }> {
+  await rig.signal(SIGNAL_PRICE);
+  let submittedAt = Number.NaN;
+  let intentAt = Number.NaN;
+  const hooks = { at: (point: string) => {
+    if (point === 'after_intent') intentAt = performance.now();
+    if (point === 'after_submit') submittedAt = performance.now();
+  } };
+  const t0 = performance.now();
+  const report = await executeLt({ ...rig.lt, hooks }, { strategyId: rig.strategyId });
+  const submission = report.submissions[0];
+  if (report.ordered !== 1 || submission?.outcome !== 'accepted' || Number.isNaN(submittedAt)) {
+    throw new Error(`Tandem sample not submitted: ${JSON.stringify({ ordered: report.ordered, skips: report.skips, errors: report.errors, submission })}`);
+  }
+  return { ms: submittedAt - t0, intentMs: intentAt - t0, orderId: submission.orderId };
+}
+
+/** One floor sample: the official client signs and posts the same order */
+async function floorSample(rig: SignalRig, shape: OrderShape): Promise<number> {
+  const t0 = performance.now();
+  const order = await rig.client.client.createOrder({ tokenID: rig.tokenId, price: shape.price, size: shape.size, side: Side.BUY });
+  const posted = (await rig.client.client.postOrder(order, OrderType.GTC)) as { success?: boolean; errorMsg?: string };
+  const ms = performance.now() - t0;
+  if (posted?.success !== true) throw new Error(`floor order refused: ${JSON.stringify(posted)}`);
+  return ms;
+}
+
+async function shapeOf(rig: SignalRig, orderId: string): Promise<OrderShape> {
+  const [row] = await rig.db.query<{ price: string; size: string }>(
+    'SELECT limit_price::text AS price, size::text AS size FROM orders WHERE order_id = $1', [orderId]);
+  if (!row) throw new Error(`order ${orderId} not stored`);
+  return { price: Number(row.price), size: Number(row.size) };
+}
+
+/** Alternates which side goes first, so neither always runs right after the other's garbage */
+async function samplePairs(rig: SignalRig, shape: OrderShape, count: number): Promise<{ tandem: number[]; intent: number[]; floor: number[] }> {
+  const tandem: number[] = [];
+  const intent: number[] = [];
+  const floor: number[] = [];
+  const ours = async () => {
+    const s = await tandemSample(rig);
+    tandem.push(s.ms);
+    intent.push(s.intentMs);
+  };
+  for (let i = 0; i < count; i++) {
+    if (i % 2 === 0) {
+      await ours();
+      floor.push(await floorSample(rig, shape));
+    } else {
+      floor.push(await floorSample(rig, shape));
+      await ours();
+    }
+  }
+  return { tandem, intent, floor };
+}
+
+export async function measureSignalToSubmit(progress: (text: string) => void): Promise<Measured> {
+  const rig = await startSignalRig();
+  try {
+    const first = await tandemSample(rig);
+    const shape = await shapeOf(rig, first.orderId);
+    await samplePairs(rig, shape, WARM_UP);
+    progress(`signal_to_submit: warmed up; ${SAMPLES} interleaved pairs of a ${shape.size}-share GTC BUY at ${shape.price}`);
+    const { tandem, intent, floor } = await samplePairs(rig, shape, SAMPLES);
+    const t = quantiles(tandem);
+    const f = quantiles(floor);
+    return {
+      value: Math.round((t.p99 / f.p99) * 1000) / 1000, samples: SAMPLES,
+      detail: {
+        tandem_ms: t, floor_ms: f, tandem_to_intent_committed_ms: quantiles(intent), order: { side: 'BUY', type: 'GTC', ...shape }, warm_up_pairs: WARM_UP,
+        tandem_path: 'executeLt(strategy) → after_submit hook: signal read, GET /book, intent tx, sign, mark prepared, POST /order',
+        floor_path: 'clob-client-v2 createOrder + postOrder (tick size, neg risk and fee rate cached after warm-up)',
+        simulator: 'in-process, 127.0.0.1:0, resting orders on an empty ask side',
+      },
+    };
+  } finally {
+    await rig.close();
+  }
+}
