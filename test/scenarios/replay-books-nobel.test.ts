@@ -59,7 +59,8 @@ async function replayOnce(dir: string): Promise<{ report: ReplayReport; fills: F
     const skips = await t.db.query<SkipRow>(
       `SELECT d.rule, d.observed, (extract(epoch FROM d.decided_at) * 1000)::float8 AS at
          FROM lt_dispositions d JOIN ft_orders f ON f.order_id = d.ft_order_id
-        WHERE f.asset = $1 AND d.disposition = 'skipped' ORDER BY d.decided_at`, [YES]);
+        WHERE f.asset = $1 AND d.disposition = 'skipped'
+        ORDER BY d.decided_at, d.strategy_id, f.source_trade_id, d.leg`, [YES]); // ids are random: order by the data
     return { report, fills: fills.map((f) => ({ ...f, at: Number(f.at) })), skips: skips.map((s) => ({ ...s, at: Number(s.at) })) };
   } finally {
     await t.close();
