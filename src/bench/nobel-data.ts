@@ -1,4 +1,4 @@
-/** The recorded Nobel Peace Prize 2025 Data API trades (../shared/data) and open Yes/No markets built from them, as bench input */
+/** The recorded Nobel Peace Prize 2025 Data API trades (../shared/data) and the Yes/No markets built from them (bench and tests) */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Market } from '../domain/market.ts';
@@ -20,8 +20,11 @@ export function loadNobelRecords(file = NOBEL_FILE): Record<string, unknown>[] |
   return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-/** One open market per condition id, with the token ids seen (a token never traded gets a placeholder) */
-export function nobelMarkets(records: Record<string, unknown>[]): Market[] {
+/**
+ * One Yes/No market per condition id, with the token ids seen (a token never traded gets a placeholder); open, or
+ * `final` as it resolved: Machado "Yes" won, every other market "No"
+ */
+export function nobelMarkets(records: readonly object[], final = false): Market[] {
   const byId = new Map<string, { title: string; tokens: string[] }>();
   for (const raw of records) {
     const r = raw as unknown as NobelRecord;
@@ -32,8 +35,9 @@ export function nobelMarkets(records: Record<string, unknown>[]): Market[] {
   return [...byId].map(([id, m]) => ({
     conditionId: id.toLowerCase(), question: m.title, slug: '', eventSlug: 'nobel-peace-prize-winner-2025',
     outcomes: ['Yes', 'No'], tokenIds: m.tokens, tags: [], tickSize: 1000n, minSize: 5_000000n, negRisk: true,
-    closed: false, acceptingOrders: true, endTime: null, gameStartTime: null, closedTime: null, resolutionStatus: null,
-    outcomePrices: null,
+    closed: final, acceptingOrders: !final, endTime: null, gameStartTime: null,
+    closedTime: final ? new Date('2025-10-10T12:30:00Z') : null, resolutionStatus: final ? 'resolved' : null,
+    outcomePrices: final ? (m.title.includes('Machado') ? [1_000000n, 0n] : [0n, 1_000000n]) : null,
   }));
 }
 
