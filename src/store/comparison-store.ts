@@ -3,7 +3,7 @@
  * execution quality, the gap decomposition and the seed's success metrics against their targets. Every figure
  * comes from the metrics module (src/domain/metrics); this file only reads rows
  */
-import { analyseSlippage, evaluateTargets, type LegGap, type SlippageOptions, type TargetResult } from '../domain/metrics/index.ts';
+import { analyseSlippage, evaluateTargets, rateOf, type LegGap, type SlippageOptions, type TargetResult } from '../domain/metrics/index.ts';
 import { formatStrategyQuality, strategyQuality, type OrderSample, type StrategyQuality } from '../domain/metrics/strategy-quality.ts';
 import { divRound, formatMicros, SCALE, type Ratio, type Shares, type Usdc } from '../domain/money.ts';
 import type { Sql } from './db.ts';
@@ -71,8 +71,8 @@ export interface SinceLaunch {
   targets: TargetResult[];
 }
 
-const winRate = (won: number, lost: number): Ratio | null =>
-  (won + lost === 0 ? null : (divRound(BigInt(won) * SCALE, BigInt(won + lost), 'half_even') as Ratio));
+/** Won / (won + lost): the metrics module's rate, null before any resolved position */
+const winRate = (won: number, lost: number): Ratio | null => rateOf(won, won + lost);
 
 /** FT and LT since launch, on the signals LT has decided; FT's signals still pending for LT are counted apart */
 export async function sinceLaunch(sql: Sql, userId: string, strategyId: string): Promise<SinceLaunch> {
