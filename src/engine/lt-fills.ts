@@ -1,5 +1,6 @@
 /** Booking venue facts on live orders: fills, acceptances, rejections and terminal states, each once, under the strategy lock */
 import { InvariantError } from '../domain/errors.ts';
+import { slippagePct } from '../domain/metrics/index.ts';
 import { applyOrderEvent, isTerminal, type LtOrderState, type OrderEvent } from '../domain/lt-order.ts';
 import { costOf, divRound, proceedsOf, SCALE, type Price, type Shares, type Usdc } from '../domain/money.ts';
 import type { Db, Sql } from '../store/db.ts';
@@ -10,7 +11,6 @@ import {
 import { lockLtStrategy } from '../store/lt-strategy-store.ts';
 import { recordQuality } from '../store/quality-store.ts';
 import type { SubmitOutcome, VenueFill } from '../venues/venue.ts';
-import { slippageOf } from './lt-pricing.ts';
 
 /**
  * Runs `fn` in one transaction holding the order's strategy lock (the executor's and the lifecycle commands'
@@ -152,7 +152,7 @@ async function afterSell(tx: Sql, order: LiveOrder): Promise<void> {
 export async function refreshMetrics(tx: Sql, order: LiveOrder): Promise<void> {
   const totals = await fillTotals(tx, order.orderId);
   const executed = totals.size > 0n ? (divRound(totals.notional, totals.size, 'half_even') as Price) : null;
-  const slippage = executed === null ? null : slippageOf(order.side, order.signalPrice, executed) * 100n;
+  const slippage = slippagePct(order.side, executed, order.signalPrice); // the metrics module's signal slippage
   const fillRate = divRound(totals.size * SCALE, order.size, 'half_even');
   const terminal = isTerminal(order.status);
   const led = order.side === 'SELL' ? await orderLedgerOf(tx, order.orderId) : null;
