@@ -29,12 +29,12 @@ import { seedDemoStrategies } from './store/seed.ts';
 import { countUsers, createUser } from './store/user-store.ts';
 import { parseMicros } from './domain/money.ts';
 import { createPolymarketVenue } from './venues/polymarket/polymarket-venue.ts';
-import { SimExchange } from './venues/sim/exchange.ts';
-import type { Exchange } from './venues/sim/exchange-types.ts';
-import { createSimulatedVenue } from './venues/sim/simulated-venue.ts';
-import type { Venue } from './venues/venue.ts';
-import { startWorldTimer, worldMarketSource, worldTradeSource, type WorldTimer } from './venues/world/sources.ts';
-import { createWorld } from './venues/world/world.ts';
+import { SimExchange } from './sim/exchange/exchange.ts';
+import type { Exchange } from './sim/exchange/exchange-types.ts';
+import { createSimulatedVenue } from './sim/exchange/simulated-venue.ts';
+import type { Venue } from './engine/venue-port.ts';
+import { startWorldTimer, worldMarketSource, worldTradeSource, type WorldTimer } from './sim/world/sources.ts';
+import { createWorld } from './sim/world/world.ts';
 
 export const VERSION = '0.1.0';
 

@@ -3,7 +3,7 @@
  * PGlite, over the Nobel trades. The database is migrated before the clock starts; the whole runReplay call is timed
  */
 import type { Scorer } from '../engine/ports.ts';
-import { runReplay } from '../replay.ts';
+import { runReplay } from '../replay/replay.ts';
 import { openPglite } from '../store/db.ts';
 import { DEMO_STRATEGIES } from '../store/demo-strategies.ts';
 import { migrate } from '../store/migrate.ts';

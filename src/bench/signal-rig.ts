@@ -18,8 +18,8 @@ import { migrate } from '../store/migrate.ts';
 import { createUser } from '../store/user-store.ts';
 import { insertWallet } from '../store/wallet-store.ts';
 import { createPolymarketVenue, type PolymarketVenue } from '../venues/polymarket/polymarket-venue.ts';
-import { startSimServer, type SimServer } from '../venues/sim-server/server.ts';
-import { tradingClient, type TradingClient } from '../venues/sim-server/testing.ts';
+import { startSimServer, type SimServer } from '../sim/server/server.ts';
+import { tradingClient, type TradingClient } from '../sim/server/testing.ts';
 
 const WALLET_ID = 'FT_BENCH_COPY';
 const TRADER = `0x${'ab'.repeat(20)}`;

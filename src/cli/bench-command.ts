@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { BENCHES, runBenches, unknownNames } from '../bench/run-bench.ts';
 import { buildReport, formatTable, summaryLine, type BenchResult } from '../bench/report.ts';
 import { scorerFor } from '../main.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 
 const DEFAULT_OUT = 'tmp/bench-results.json';
 

@@ -11,26 +11,12 @@ import { openDb, type Db } from '../store/db.ts';
 import { migrate, type MigrationResult } from '../store/migrate.ts';
 import { addFollowed, followedTraders, removeFollowed } from '../store/trade-store.ts';
 import { createUser } from '../store/user-store.ts';
-import { simulate } from '../venues/sim-server/cli.ts';
+import { simulate } from './simulate-command.ts';
 import { bench } from './bench-command.ts';
 import { replay } from './replay-command.ts';
+import type { Command, CommandContext } from './command.ts';
 
-type Values = Record<string, string | boolean | undefined>;
-
-export interface CommandContext {
-  values: Values;
-  positionals: string[];
-  config: Readonly<Config>;
-  log: Log;
-}
-
-export interface Command {
-  summary: string;
-  usage: string;
-  help: string;
-  options: Record<string, { type: 'string' | 'boolean'; short?: string }>;
-  run(ctx: CommandContext): Promise<number>;
-}
+export type { Command, CommandContext } from './command.ts';
 
 /** Opens the configured database, brings its schema up to date, runs `fn`, and closes it */
 async function withDb<T>(config: Config, fn: (db: Db, migrated: MigrationResult) => Promise<T>): Promise<T> {

@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { FtWalletInput } from '../domain/ft-wallet.ts';
 import { readJsonItems, loadGammaMarketsFile } from '../feeds/file-sources.ts';
 import { scorerFor } from '../main.ts';
-import { readBookDir, type BookItem } from '../replay-books.ts';
-import { runReplay, type ReplayStrategy } from '../replay.ts';
+import { readBookDir, type BookItem } from '../replay/books.ts';
+import { runReplay, type ReplayStrategy } from '../replay/replay.ts';
 import { openPglite } from '../store/db.ts';
 import { DEMO_STRATEGIES } from '../store/demo-strategies.ts';
 import { migrate } from '../store/migrate.ts';
-import type { Command } from './commands.ts';
+import type { Command } from './command.ts';
 
 const StrategyFile = z.array(z.record(z.string(), z.unknown())).min(1, 'at least one strategy');
 
@@ -37,10 +37,10 @@ export const replay: Command = {
     '              replay clock (re-quoted when it trades and when a new snapshot becomes current, even untraded);',
     '              levels below the market minimum size are raised to it. Bad snapshots are counted by reason',
     '              (book_bad_json, book_missing_field, book_bad_price, book_unknown_token, …) in input.rejected,',
-    '              accepted ones in input.books (see src/replay-books.ts)',
+    '              accepted ones in input.books (see src/replay/books.ts)',
     '              LT orders go to a simulated exchange; for a token without snapshots (or before its first one) a',
     '              seeded market maker quotes the book around the latest trade price (±max(1 tick, 1 %), 3 levels a',
-    '              side, sizes $50–$500 × level from the seed; see src/replay-lt.ts)',
+    '              side, sizes $50–$500 × level from the seed; see src/replay/lt.ts)',
     '--strategies  JSON array of strategies (ft_wallets fields, plus an optional "lt" object of lt_strategies fields:',
     '              starting_capital required, wallet_address defaults to 0x00…01); default: the demo strategies',
     '--seed        seed for everything random in the run (default 1)',

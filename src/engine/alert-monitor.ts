@@ -21,7 +21,7 @@ import { balancesOf, type Book } from '../store/ledger-store.ts';
 import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
 import { heldByToken, type TokenHeld } from '../store/position-store.ts';
 import { micros } from '../store/rows.ts';
-import type { Venue } from '../venues/venue.ts';
+import type { Venue } from './venue-port.ts';
 import type { Clock, Log } from './ports.ts';
 
 export interface DeliveryReport {

@@ -3,7 +3,7 @@ import type { FtWallet } from '../domain/ft-wallet.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Db } from '../store/db.ts';
 import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
-import type { Venue } from '../venues/venue.ts';
+import type { Venue } from './venue-port.ts';
 import { decideSignal, type Verdict } from './lt-intent.ts';
 import { pendingSignals, signalAge, type Signal } from './lt-signals.ts';
 import { ftConfigForStrategy } from './lt-strategies.ts';

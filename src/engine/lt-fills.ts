@@ -10,7 +10,7 @@ import {
 } from '../store/lt-order-store.ts';
 import { lockLtStrategy } from '../store/lt-strategy-store.ts';
 import { recordQuality } from '../store/quality-store.ts';
-import type { SubmitOutcome, VenueFill } from '../venues/venue.ts';
+import type { SubmitOutcome, VenueFill } from './venue-port.ts';
 
 /**
  * Runs `fn` in one transaction holding the order's strategy lock (the executor's and the lifecycle commands'

@@ -12,7 +12,7 @@ import { appendEntries, balancesOf, riskTotalsOf } from '../store/ledger-store.t
 import { dispositionOf, insertDisposition, insertIntent, loadOrder, positionOf, type LiveOrder } from '../store/lt-order-store.ts';
 import { getKillSwitch, lockLtStrategy } from '../store/lt-strategy-store.ts';
 import { prepareOrderAmounts } from '../venues/order-prep.ts';
-import type { BookSnapshot, MarketInfo, OrderSide } from '../venues/venue.ts';
+import type { BookSnapshot, MarketInfo, OrderSide } from './venue-port.ts';
 import {
   entryShares, exitShares, limitPriceFor, pctText, slippageOf, toleranceOf, viewOf, walkBook, type BookView,
 } from './lt-pricing.ts';

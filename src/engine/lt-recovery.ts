@@ -5,7 +5,7 @@
  */
 import type { Db } from '../store/db.ts';
 import { insertLtAudit, listLaunchedStrategies, updateLtStrategy } from '../store/lt-strategy-store.ts';
-import type { Venue } from '../venues/venue.ts';
+import type { Venue } from './venue-port.ts';
 import { transition, withLockedOrder } from './lt-fills.ts';
 import { syncLtOrders, type LtTrackerDeps, type SyncReport } from './lt-tracker.ts';
 import type { Clock } from './ports.ts';

@@ -3,7 +3,7 @@ import { isTerminal } from '../domain/lt-order.ts';
 import type { Db } from '../store/db.ts';
 import { loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveOrder } from '../store/lt-order-store.ts';
 import { insertLtAudit } from '../store/lt-strategy-store.ts';
-import type { Venue, VenueFill, VenueOrderReport } from '../venues/venue.ts';
+import type { Venue, VenueFill, VenueOrderReport } from './venue-port.ts';
 import { acceptOrder, bookFill, transition, withLockedOrder } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import type { Clock } from './ports.ts';

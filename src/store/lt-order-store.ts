@@ -2,7 +2,7 @@
 import { InvariantError } from '../domain/errors.ts';
 import type { LtOrderStatus, OrderType } from '../domain/lt-order.ts';
 import type { Price, Shares, Usdc } from '../domain/money.ts';
-import type { OrderSide } from '../venues/venue.ts';
+import type { OrderSide } from '../engine/venue-port.ts';
 import type { Sql } from './db.ts';
 import type { Book } from './ledger-store.ts';
 import { dateOrNull, dec, decOrNull, micros } from './rows.ts';

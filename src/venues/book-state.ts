@@ -1,7 +1,7 @@
 /** Order books kept from CLOB market-channel messages (`book` snapshots, old and current `price_change` deltas), in exact micro-units */
 import { z } from 'zod';
 import { isPriceInRange, parseMicros, type Price, type Shares } from '../domain/money.ts';
-import type { BookLevel, OrderSide } from './venue.ts';
+import type { BookLevel, OrderSide } from '../engine/venue-port.ts';
 
 const DECIMAL = /^\d+(?:\.\d+)?$/;
 

@@ -5,7 +5,7 @@ import {
   amountStep, CENT, LOT, OrderPrepError, polyNumber, prepareOrderAmounts, uncheckedOrderAmounts, type PrepRequest,
 } from './order-prep.ts';
 import { mulberry32 } from '../domain/prng.ts';
-import type { OrderSide, OrderType } from './venue.ts';
+import type { OrderSide, OrderType } from '../engine/venue-port.ts';
 
 const req = (side: OrderSide, p: string, size: string, orderType: OrderType = 'GTC'): PrepRequest =>
   ({ side, price: price(p), size: shares(size), orderType });

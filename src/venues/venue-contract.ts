@@ -2,9 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { price, shares, usdc, type Usdc } from '../domain/money.ts';
 import { OrderPrepError } from './order-prep.ts';
-import { takerFee } from './sim/fees.ts';
-import { minSizeText, POLY_TEXT } from './sim/order-rules.ts';
-import type { OrderRequest, OrderType, PreparedOrder, Venue, VenueFill, VenueOrderReport } from './venue.ts';
+import { takerFee } from '../sim/exchange/fees.ts';
+import { minSizeText, POLY_TEXT } from '../sim/exchange/order-rules.ts';
+import type { OrderRequest, OrderType, PreparedOrder, Venue, VenueFill, VenueOrderReport } from '../engine/venue-port.ts';
 
 /**
  * What a venue under test needs around it. The market behind `tokenId` has tick 0.01 and minimum size 5, accepts

@@ -14,7 +14,7 @@ import { recoverLt } from '../../src/engine/lt-recovery.ts';
 import type { Log, TradeSource } from '../../src/engine/ports.ts';
 import { createFeedHealth, reportingTradeSource } from '../../src/feeds/feed-health.ts';
 import { silentLog } from '../../src/log.ts';
-import { COLLATERAL } from '../../src/venues/sim/exchange.ts';
+import { COLLATERAL } from '../../src/sim/exchange/exchange.ts';
 import { qualityOfStrategy } from '../../src/store/comparison-store.ts';
 import { balancesOf } from '../../src/store/ledger-store.ts';
 import { finishJobRun, startJobRun } from '../../src/store/job-store.ts';

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { OrderType, Side } from '@polymarket/clob-client-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tradingClient } from '../../src/venues/sim-server/testing.ts';
+import { tradingClient } from '../../src/sim/server/testing.ts';
 
 let child: ChildProcess;
 let url = '';

@@ -12,8 +12,8 @@ import {
 } from '../../src/engine/lt-strategies.ts';
 import { utcDayStart } from '../../src/store/ledger-store.ts';
 import type { Sql } from '../../src/store/db.ts';
-import type { SimOrder } from '../../src/venues/sim/exchange-types.ts';
-import type { PreparedOrder, Venue } from '../../src/venues/venue.ts';
+import type { SimOrder } from '../../src/sim/exchange/exchange-types.ts';
+import type { PreparedOrder, Venue } from '../../src/engine/venue-port.ts';
 import { ALICE, BOB, record } from '../support/ft-world.ts';
 import { backendName } from '../support/test-db.ts';
 import { ACCOUNT, CID, createLtWorld, NO, YES, type LtWorld } from '../support/lt-world.ts';

@@ -11,7 +11,7 @@ import { recoverLt } from '../../src/engine/lt-recovery.ts';
 import { resolveLt } from '../../src/engine/lt-resolve.ts';
 import { cancelOpenLtOrders, syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import type { Db, Sql } from '../../src/store/db.ts';
-import type { OrderSide, Venue } from '../../src/venues/venue.ts';
+import type { OrderSide, Venue } from '../../src/engine/venue-port.ts';
 import { market } from '../support/ft-world.ts';
 import { backendName } from '../support/test-db.ts';
 import { ACCOUNT, CID, createLtWorld, MAKER, NO, YES, type LtWorld } from '../support/lt-world.ts';

@@ -14,7 +14,7 @@ import { startScheduler } from '../../src/jobs/schedule.ts';
 import type { Sql } from '../../src/store/db.ts';
 import { orderLedgerOf } from '../../src/store/ledger-store.ts';
 import { lockLtStrategy } from '../../src/store/lt-strategy-store.ts';
-import type { Venue } from '../../src/venues/venue.ts';
+import type { Venue } from '../../src/engine/venue-port.ts';
 import { backendName } from '../support/test-db.ts';
 import { CID, createLtWorld, finalMarket, type LtWorld } from '../support/lt-world.ts';
 

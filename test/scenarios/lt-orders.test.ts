@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { price, shares, usdc } from '../../src/domain/money.ts';
 import { bookFill, withLockedOrder } from '../../src/engine/lt-fills.ts';
 import { cancelOpenLtOrders } from '../../src/engine/lt-tracker.ts';
-import type { VenueFill } from '../../src/venues/venue.ts';
+import type { VenueFill } from '../../src/engine/venue-port.ts';
 import { backendName } from '../support/test-db.ts';
 import { createLtWorld, YES, type LtWorld } from '../support/lt-world.ts';
 

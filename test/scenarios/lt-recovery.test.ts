@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { price, shares, usdc } from '../../src/domain/money.ts';
 import { executeLt } from '../../src/engine/lt-executor.ts';
 import { recoverLt } from '../../src/engine/lt-recovery.ts';
-import type { Venue } from '../../src/venues/venue.ts';
+import type { Venue } from '../../src/engine/venue-port.ts';
 import { backendName } from '../support/test-db.ts';
 import { ACCOUNT, createLtWorld, YES, type LtWorld } from '../support/lt-world.ts';
 

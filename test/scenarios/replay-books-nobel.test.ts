@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { noScorer } from '../../src/feeds/scorer.ts';
-import { readBookDir } from '../../src/replay-books.ts';
-import { runReplay, type ReplayReport, type ReplayStrategy } from '../../src/replay.ts';
+import { readBookDir } from '../../src/replay/books.ts';
+import { runReplay, type ReplayReport, type ReplayStrategy } from '../../src/replay/replay.ts';
 import { nobelMarkets, nobelRecords } from '../support/nobel.ts';
 import { backendName, openTestDb } from '../support/test-db.ts';
 

@@ -14,8 +14,8 @@ import { ManualClock } from '../../src/engine/clock.ts';
 import { UnparsedLine } from '../../src/feeds/data-api-record.ts';
 import {
   BookTimeline, loadRecordedBooks, parseRecordedBook, readBookDir, snapshotOrders, tokensOf, type RecordedBook,
-} from '../../src/replay-books.ts';
-import { startLtReplay } from '../../src/replay-lt.ts';
+} from '../../src/replay/books.ts';
+import { startLtReplay } from '../../src/replay/lt.ts';
 import { backendName, openTestDb } from '../support/test-db.ts';
 
 const NAUTILUS = '/work/shared/data/polymarket/books/nautilus';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseMicros } from '../../src/domain/money.ts';
 import { noScorer } from '../../src/feeds/scorer.ts';
-import { runReplay, type ReplayReport, type ReplayStrategy } from '../../src/replay.ts';
+import { runReplay, type ReplayReport, type ReplayStrategy } from '../../src/replay/replay.ts';
 import { nobelMarkets, nobelRecords } from '../support/nobel.ts';
 import { backendName, openTestDb } from '../support/test-db.ts';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnparsedLine } from '../../src/feeds/data-api-record.ts';
 import { noScorer } from '../../src/feeds/scorer.ts';
-import { runReplay, type ReplayReport } from '../../src/replay.ts';
+import { runReplay, type ReplayReport } from '../../src/replay/replay.ts';
 import { nobelMarkets, nobelRecords } from '../support/nobel.ts';
 import { backendName, openTestDb } from '../support/test-db.ts';
 

@@ -9,9 +9,9 @@ import { syncFtOnce } from '../../src/engine/ft-sync.ts';
 import { noScorer } from '../../src/feeds/scorer.ts';
 import { insertWallet } from '../../src/store/wallet-store.ts';
 import { backendName, openTestDb, type TestDb } from '../support/test-db.ts';
-import { SimExchange } from '../../src/venues/sim/exchange.ts';
-import { worldMarketSource, worldTradeSource } from '../../src/venues/world/sources.ts';
-import { createWorld, type World } from '../../src/venues/world/world.ts';
+import { SimExchange } from '../../src/sim/exchange/exchange.ts';
+import { worldMarketSource, worldTradeSource } from '../../src/sim/world/sources.ts';
+import { createWorld, type World } from '../../src/sim/world/world.ts';
 
 const START = new Date('2026-03-01T12:00:00Z');
 

@@ -9,9 +9,9 @@ import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategi
 import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { balancesOf, orderLedgerOf } from '../../src/store/ledger-store.ts';
 import { createUser } from '../../src/store/user-store.ts';
-import { COLLATERAL, SimExchange } from '../../src/venues/sim/exchange.ts';
-import { createSimulatedVenue, type SimulatedVenue } from '../../src/venues/sim/simulated-venue.ts';
-import type { StatusRead, Venue } from '../../src/venues/venue.ts';
+import { COLLATERAL, SimExchange } from '../../src/sim/exchange/exchange.ts';
+import { createSimulatedVenue, type SimulatedVenue } from '../../src/sim/exchange/simulated-venue.ts';
+import type { StatusRead, Venue } from '../../src/engine/venue-port.ts';
 import { CID, copyAll, createFtWorld, market, NO, record, YES, type FtWorld } from './ft-world.ts';
 
 export { CID, NO, YES };

@@ -1,7 +1,7 @@
 /** The fill cursor: new fills once, a FAILED settlement once more, late fills inside the window, nothing before it */
 import { describe, expect, it } from 'vitest';
 import type { Price, Shares } from '../../domain/money.ts';
-import type { VenueFill } from '../venue.ts';
+import type { VenueFill } from '../../engine/venue-port.ts';
 import { advance, decodeCursor, emptyCursor, encodeCursor, pollAfter } from './fill-cursor.ts';
 
 const fill = (id: string, sec: number, status: VenueFill['status'] = 'matched'): VenueFill => ({

@@ -2,7 +2,7 @@
  * The fillsSince cursor: the newest match second seen plus the fill ids (and statuses) seen within a look-back window
  * before it, so polling /data/trades from `after = newest − window` neither repeats nor misses a fill
  */
-import type { VenueFill } from '../venue.ts';
+import type { VenueFill } from '../../engine/venue-port.ts';
 
 /** Seen fills: fillId → [match second, status rank] */
 export interface CursorState {

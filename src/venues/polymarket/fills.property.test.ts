@@ -1,7 +1,7 @@
 /** Seeded property checks of the adapter's own rounding: taker VWAP, per-match fees, and size units read both ways */
 import { describe, expect, it } from 'vitest';
 import { formatMicros, type Price, type Ratio, type Shares } from '../../domain/money.ts';
-import { takerFee as simTakerFee } from '../sim/fees.ts';
+import { takerFee as simTakerFee } from '../../sim/exchange/fees.ts';
 import { fillsFromTrade } from './fills.ts';
 import { sizeIn, unitsOf } from './wire.ts';
 

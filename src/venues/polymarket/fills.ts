@@ -1,6 +1,6 @@
 /** Our legs of a Polymarket trade as VenueFills: the taker leg at the makers' VWAP, maker legs at their own prices */
 import { checkPrice, divRound, SCALE, type Price, type Ratio, type Shares, type Usdc } from '../../domain/money.ts';
-import type { OrderSide, VenueFill } from '../venue.ts';
+import type { OrderSide, VenueFill } from '../../engine/venue-port.ts';
 import { TradeRead, type MakerOrder } from './schemas.ts';
 import { micros, sideOf, sizeIn, timeOf, tradeStatusOf, unitsOf } from './wire.ts';
 

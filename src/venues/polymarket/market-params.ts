@@ -1,6 +1,6 @@
 /** Market parameters (tick, min size, neg risk, fee schedule, accepting orders) and the CLOB order version, cached with a TTL */
 import type { Clock } from '../../engine/ports.ts';
-import type { MarketInfo } from '../venue.ts';
+import type { MarketInfo } from '../../engine/venue-port.ts';
 import { MarketByToken, VersionRead } from './schemas.ts';
 import type { ClobRequest, ClobResponse } from './transport.ts';
 import { errorText, marketInfoFromCompact, marketInfoFromFull } from './translate.ts';

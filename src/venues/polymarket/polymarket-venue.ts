@@ -11,7 +11,7 @@ import { OrderPrepError, prepareOrderAmounts, uncheckedOrderAmounts, type Prepar
 import type {
   BookSnapshot, CancelOutcome, FillPage, MarketInfo, OrderRequest, PreparedOrder, StatusRead, SubmitOutcome, Venue,
   VenueFill, VenueOrderReport,
-} from '../venue.ts';
+} from '../../engine/venue-port.ts';
 import { advance, decodeCursor, encodeCursor, pollAfter } from './fill-cursor.ts';
 import { fillsFromTrade, type OurIdentity } from './fills.ts';
 import { MarketParams } from './market-params.ts';

@@ -2,7 +2,7 @@
 import { checkPrice, type Price, type Ratio, type Shares, type Usdc } from '../../domain/money.ts';
 import type {
   BookLevel, BookSnapshot, CancelOutcome, MarketInfo, OrderType, RejectReason, SubmitOutcome, VenueOrderReport, VenueOrderStatus,
-} from '../venue.ts';
+} from '../../engine/venue-port.ts';
 import {
   BalanceRead, BookRead, CancelReply, ClobMarketCompact, ClobMarketFull, ErrorBody, OrderRead, PostOrderReply,
 } from './schemas.ts';

@@ -1,6 +1,6 @@
 /** Defensive readers for Polymarket wire values: decimals vs 6-decimal base units, mixed-era timestamps, statuses */
 import { decimalText, parseMicros } from '../../domain/money.ts';
-import type { VenueOrderStatus } from '../venue.ts';
+import type { VenueOrderStatus } from '../../engine/venue-port.ts';
 
 /** How a record writes its sizes: decimal shares ("5.25") or 6-decimal base units ("5250000") */
 export type Units = 'decimal' | 'base';

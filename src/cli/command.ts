@@ -1,0 +1,21 @@
+/** What a CLI command is: its help texts, its options, and the function that runs it */
+import type { Config } from '../config.ts';
+import type { Log } from '../engine/ports.ts';
+
+export type Values = Record<string, string | boolean | undefined>;
+
+export interface CommandContext {
+  values: Values;
+  positionals: string[];
+  config: Readonly<Config>;
+  log: Log;
+}
+
+export interface Command {
+  summary: string;
+  usage: string;
+  help: string;
+  options: Record<string, { type: 'string' | 'boolean'; short?: string }>;
+  run(ctx: CommandContext): Promise<number>;
+}
+

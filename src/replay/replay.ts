@@ -1,0 +1,160 @@
+/**
+ * Replay: recorded Data API trades and Gamma markets through the whole pipeline on a simulated clock.
+ * Trades are walked in time order; a market is open until its closedTime (or endDate) and resolves then.
+ * With LT strategies (an `lt` object), orders go to a simulated exchange whose books a seeded market maker
+ * quotes around trade prices (lt.ts documents the model), or from recorded CLOB book snapshots where given
+ * (books.ts documents the input and the rule); after every batch the LT tracker, executor
+ * and tracker again run, and at each closing the exchange, FT and then LT settle. So that the executor sees
+ * signals in an order that does not depend on random ids, an LT replay never puts two trades with the same
+ * timestamp in one batch
+ */
+import { parseFtWallet, type FtWalletInputJson } from '../domain/ft-wallet.ts';
+import type { Market } from '../domain/market.ts';
+import { normalizeTradeRecord } from '../feeds/data-api-record.ts';
+import { createStaticMarketSource } from '../feeds/file-sources.ts';
+import type { Db } from '../store/db.ts';
+import { ftInvariants, ftReport, ltInvariants, ltReport, type FtReport, type InvariantResult, type LtReport } from '../store/report-store.ts';
+import { qualityAndGap, type ReplayGap, type ReplayQuality } from './quality.ts';
+import { loadRecordedBooks, type BookItem } from './books.ts';
+import { startLtReplay, type LtReplayHandle } from './lt.ts';
+import { insertWallet } from '../store/wallet-store.ts';
+import { ManualClock } from '../engine/clock.ts';
+import { ingestTrades, type FtDeps } from '../engine/ft-engine.ts';
+import { resolveFtMarkets } from '../engine/ft-resolve.ts';
+import type { Scorer } from '../engine/ports.ts';
+
+export interface ReplayStrategy {
+  ft: FtWalletInputJson;
+  /** LT settings; absent means FT only */
+  lt: Record<string, unknown> | null;
+}
+
+export interface ReplayInput {
+  records: unknown[];
+  markets: Market[];
+  strategies: ReplayStrategy[];
+  seed: number;
+  scorer: Scorer;
+  /** Recorded CLOB `/book` snapshots (readBookDir); absent or empty: the model quotes every book */
+  books?: BookItem[];
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ReplayReport {
+  version: 1;
+  seed: number;
+  /** `books`: snapshots accepted; rejected trades and snapshots (book_…) by reason */
+  input: { trades: number; markets: number; books: number; rejected: Record<string, number> };
+  strategies: {
+    ft_wallet_id: string; lt_strategy_id: string | null; ft: FtReport; lt: LtReport | null;
+    quality: ReplayQuality | null; gap: ReplayGap | null;
+  }[];
+  invariants: Record<string, InvariantResult>;
+}
+
+/** When a market becomes final in the replay: its closedTime, else its endDate; null if it never closes */
+const closesAt = (m: Market): Date | null => (m.closed ? (m.closedTime ?? m.endTime) : null);
+
+/** The market as it looked before it closed: no payout, not closed */
+const openVersion = (m: Market): Market =>
+  ({ ...m, closed: false, closedTime: null, resolutionStatus: null, outcomePrices: null, acceptingOrders: true });
+
+function timeOf(record: unknown): number {
+  const n = normalizeTradeRecord(record);
+  return n.ok ? n.trade.time.getTime() : Number.NEGATIVE_INFINITY; // refused records go first, to be counted
+}
+
+export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayReport> {
+  const ordered = input.records.map((r) => ({ r, t: timeOf(r) })).sort((a, b) => a.t - b.t);
+  const firstTime = ordered.find((o) => Number.isFinite(o.t))?.t ?? 0;
+  const clock = new ManualClock(new Date(firstTime));
+  const source = createStaticMarketSource(input.markets.map(openVersion));
+  const deps: FtDeps = { db, markets: source, scorer: input.scorer, clock };
+  for (const s of input.strategies) await insertWallet(db, parseFtWallet(s.ft, clock.now()));
+  const books = loadRecordedBooks(input.books ?? [], input.markets);
+  const withLt = input.strategies.filter((s) => s.lt !== null);
+  const lt: LtReplayHandle | null = withLt.length === 0 ? null : await startLtReplay(db, clock, input.markets, input.seed,
+    withLt.map((s) => ({ ftWalletId: s.ft.wallet_id, settings: s.lt! })), books.byToken);
+  const closings = input.markets.filter((m) => closesAt(m) !== null)
+    .sort((a, b) => closesAt(a)!.getTime() - closesAt(b)!.getTime());
+  const rejected: Record<string, number> = { ...books.rejected };
+  let next = 0;
+  const closeThrough = async (t: number) => {
+    let changed = false;
+    const closed: Market[] = [];
+    while (next < closings.length && closesAt(closings[next]!)!.getTime() <= t) {
+      source.setMarket(closings[next]!);
+      closed.push(closings[next]!);
+      next += 1;
+      changed = true;
+    }
+    lt?.resolveOnExchange(closed);
+    if (changed) await resolveFtMarkets({ db, markets: source, clock });
+    if (changed) await lt?.settle();
+  };
+  const size = input.batchSize ?? 500;
+  for (let i = 0; i < ordered.length;) {
+    const t = ordered[i]!.t;
+    if (Number.isFinite(t)) {
+      await closeThrough(t);
+      if (t > clock.now().getTime()) clock.set(new Date(t));
+    }
+    let j = i + 1;
+    // A batch never spans a market closing, so every trade sees the market as it was at its time
+    const limit = next < closings.length ? closesAt(closings[next]!)!.getTime() : Infinity;
+    while (j < ordered.length && j - i < size && ordered[j]!.t < limit && !(lt && ordered[j]!.t === ordered[j - 1]!.t)) j += 1;
+    const batch = ordered.slice(i, j);
+    const report = await ingestTrades(deps, batch.map((o) => o.r), 'replay');
+    for (const [reason, n] of Object.entries(report.rejected)) rejected[reason] = (rejected[reason] ?? 0) + (n ?? 0);
+    if (lt) {
+      const last = batch[batch.length - 1]!.t;
+      if (Number.isFinite(last) && last > clock.now().getTime()) clock.set(new Date(last));
+      const trades = [];
+      for (const o of batch) {
+        const n = normalizeTradeRecord(o.r);
+        if (n.ok) trades.push({ tokenId: n.trade.asset, price: n.trade.price });
+      }
+      await lt.afterBatch(trades, report.ordersCreated + report.exits > 0);
+    }
+    i = j;
+    input.onProgress?.(i, ordered.length);
+  }
+  if (closings.length > next) {
+    clock.set(new Date(Math.max(clock.now().getTime(), closesAt(closings.at(-1)!)!.getTime())));
+    await closeThrough(Number.POSITIVE_INFINITY);
+  }
+  await lt?.finish();
+  return buildReport(db, input, { rejected, books: books.accepted }, lt);
+}
+
+async function buildReport(db: Db, input: ReplayInput, counts: { rejected: Record<string, number>; books: number },
+  lt: LtReplayHandle | null): Promise<ReplayReport> {
+  const strategies = [];
+  for (const s of input.strategies) {
+    const id = lt?.strategies.find((x) => x.ftWalletId === s.ft.wallet_id)?.strategyId ?? null;
+    strategies.push({ ft_wallet_id: s.ft.wallet_id, lt_strategy_id: id, ft: await ftReport(db, s.ft.wallet_id),
+      lt: id === null ? null : await ltReport(db, lt!.userId, id),
+      ...(id === null ? { quality: null, gap: null } : await qualityAndGap(db, lt!.userId, id)) });
+  }
+  const invariants = await ftInvariants(db);
+  invariants.ft_one_disposition_per_trade = await dispositionCheck(db, input.strategies.length);
+  if (lt) {
+    Object.assign(invariants, await ltInvariants(db, lt.placements));
+    invariants.lt_replay_errors = { ok: lt.errors.length === 0,
+      detail: lt.errors.length === 0 ? 'no errors from the LT jobs or the market maker' : `${lt.errors.length}: ${lt.errors.slice(0, 3).join(' | ')}` };
+  }
+  return {
+    version: 1, seed: input.seed,
+    input: { trades: input.records.length, markets: input.markets.length, books: counts.books, rejected: counts.rejected },
+    strategies, invariants,
+  };
+}
+
+/** Every stored trade was evaluated by every strategy exactly once (all are active for the whole replay) */
+async function dispositionCheck(db: Db, strategies: number): Promise<InvariantResult> {
+  const [r] = await db.query<{ trades: number; dispositions: number }>(
+    `SELECT (SELECT count(*)::int FROM source_trades) AS trades, (SELECT count(*)::int FROM ft_dispositions) AS dispositions`);
+  const expected = r!.trades * strategies;
+  return { ok: r!.dispositions === expected, detail: `${r!.dispositions} dispositions for ${r!.trades} trades × ${strategies} strategies` };
+}
