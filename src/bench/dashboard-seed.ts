@@ -8,6 +8,7 @@ import { parseFtWallet } from '../domain/ft-wallet.ts';
 import { systemClock } from '../engine/clock.ts';
 import { createLtStrategy, launchLtStrategy } from '../engine/lt-strategies.ts';
 import type { Db } from '../store/db.ts';
+import { appendEntriesSelected } from '../store/ledger-store.ts';
 import { createUser } from '../store/user-store.ts';
 import { insertWallet } from '../store/wallet-store.ts';
 
@@ -26,7 +27,10 @@ const SIGNAL = `
   '0xbench' || (g % ${MARKETS}) AS cid, 'bench-tok-' || (g % ${MARKETS}) || '-yes' AS tok,
   $1::timestamptz + g * interval '1 second' AS at, g % 10 = 0 AS cancelled`;
 
-const STEPS: string[] = [
+/** A set-based INSERT, or rows for the ledger (appended through the ledger module, the only writer of its table) */
+type Step = string | { ledger: string };
+
+const STEPS: Step[] = [
   `INSERT INTO markets (condition_id, question, outcomes, clob_token_ids, tick_size, min_size, accepting_orders, source)
    SELECT '0xbench' || m, 'Bench market ' || m, ARRAY['Yes', 'No'], ARRAY['bench-tok-' || m || '-yes', 'bench-tok-' || m || '-no'],
      0.01, 5, true, 'bench'
@@ -52,11 +56,8 @@ const STEPS: string[] = [
   `INSERT INTO fills (order_id, fill_id, price, size, fee_asset, fee_amount, role, venue_status, filled_at)
    SELECT o_id, 'fill-' || g, 0.51, 19.6, 'shares', 0, 'taker', 'CONFIRMED', at + interval '200 ms'
    FROM (SELECT g, ${SIGNAL} FROM generate_series(1, $2::int) g) s WHERE NOT cancelled`,
-  `INSERT INTO lt_orders (lt_order_id, user_id, strategy_id, order_id, ft_order_id, leg, source_trade_id, signal_price,
-     executed_price, slippage_pct, fill_rate, status)
-   SELECT l_id, $3::uuid, $4::text, o_id, ft_id, 'entry', trade_key, 0.5, CASE WHEN cancelled THEN NULL ELSE 0.51 END,
-     CASE WHEN cancelled THEN NULL ELSE 2 END, CASE WHEN cancelled THEN 0 ELSE 1 END,
-     CASE WHEN cancelled THEN 'cancelled' ELSE 'filled' END
+  `INSERT INTO lt_orders (lt_order_id, user_id, strategy_id, order_id, ft_order_id, leg, source_trade_id, signal_price)
+   SELECT l_id, $3::uuid, $4::text, o_id, ft_id, 'entry', trade_key, 0.5
    FROM (SELECT g, ${SIGNAL} FROM generate_series(1, $2::int) g) s`,
   `INSERT INTO lt_dispositions (user_id, strategy_id, ft_order_id, leg, disposition, decided_at)
    SELECT $3::uuid, $4::text, ft_id, 'entry', 'ordered', at + interval '40 ms' FROM (SELECT g, ${SIGNAL} FROM generate_series(1, $2::int) g) s`,
@@ -76,15 +77,12 @@ const STEPS: string[] = [
      CASE WHEN cancelled THEN NULL ELSE 80 END, 'bench', '{}'::jsonb, at + interval '40 ms', at + interval '50 ms',
      CASE WHEN cancelled THEN NULL ELSE at + interval '200 ms' END, at + interval '300 ms'
    FROM (SELECT g, ${SIGNAL} FROM generate_series(1, $2::int) g) s`,
-  `INSERT INTO ledger_entries (entry_id, user_id, strategy_id, book, kind, amount, order_id, ref, created_at)
-   SELECT md5('r' || g)::uuid, $3::uuid, $4::text, 'live', 'reserve', 9.996, o_id, 'reserve:' || o_id, at + interval '40 ms'
-   FROM (SELECT g, ${SIGNAL} FROM generate_series(1, $2::int) g) s`,
-  `INSERT INTO ledger_entries (entry_id, user_id, strategy_id, book, kind, amount, order_id, ref, created_at)
-   SELECT md5('x' || g)::uuid, $3::uuid, $4::text, 'live', 'release', 9.996, o_id, 'release:' || o_id, at + interval '300 ms'
-   FROM (SELECT g, ${SIGNAL} FROM generate_series(1, $2::int) g) s WHERE cancelled`,
-  `INSERT INTO ledger_entries (entry_id, user_id, strategy_id, book, kind, amount, order_id, ref, created_at)
-   SELECT md5('e' || g)::uuid, $3::uuid, $4::text, 'live', 'buy_fill', 9.996, o_id, 'fill:' || g, at + interval '200 ms'
-   FROM (SELECT g, ${SIGNAL} FROM generate_series(1, $2::int) g) s WHERE NOT cancelled`,
+  { ledger: `SELECT md5('r' || g)::uuid, $3::uuid, $4::text, 'live', 'reserve', 9.996, o_id, 'reserve:' || o_id, at + interval '40 ms'
+   FROM (SELECT g, ${SIGNAL} FROM generate_series(1, $2::int) g) s` },
+  { ledger: `SELECT md5('x' || g)::uuid, $3::uuid, $4::text, 'live', 'release', 9.996, o_id, 'release:' || o_id, at + interval '300 ms'
+   FROM (SELECT g, ${SIGNAL} FROM generate_series(1, $2::int) g) s WHERE cancelled` },
+  { ledger: `SELECT md5('e' || g)::uuid, $3::uuid, $4::text, 'live', 'buy_fill', 9.996, o_id, 'fill:' || g, at + interval '200 ms'
+   FROM (SELECT g, ${SIGNAL} FROM generate_series(1, $2::int) g) s WHERE NOT cancelled` },
 ];
 
 async function launchedStrategy(db: Db, launchedAt: Date): Promise<SeededStrategy> {
@@ -110,8 +108,10 @@ export async function seedLtOrders(db: Db, count: number, progress: (text: strin
   for (const [i, step] of STEPS.entries()) {
     const t0 = performance.now();
     const base = [launchedAt.toISOString(), count];
-    const params = step.includes('$3') ? [...base, seeded.userId, seeded.strategyId] : step.includes('$1') ? base : [];
-    await db.query(step, params);
+    const sql = typeof step === 'string' ? step : step.ledger;
+    const params = sql.includes('$3') ? [...base, seeded.userId, seeded.strategyId] : sql.includes('$1') ? base : [];
+    if (typeof step === 'string') await db.query(step, params);
+    else await appendEntriesSelected(db, step.ledger, params);
     progress(`dashboard seed: step ${i + 1}/${STEPS.length} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
   await db.query('ANALYZE');

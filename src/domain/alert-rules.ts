@@ -206,14 +206,12 @@ export function jobLivenessAlerts(jobs: readonly JobLiveness[], now: Date): Aler
 /** $0.01: a drift up to this is rounding, beyond it a broken invariant */
 export const LEDGER_TOLERANCE = 10_000n as Usdc;
 
-/** One strategy book's balances, or why they could not be computed, and Σ realized P&L of its orders */
+/** One strategy book's balances, or why they could not be computed */
 export interface LedgerCheck extends StrategyRef {
   book: 'live' | 'shadow';
   balances: Balances | null;
   /** Set when the balances could not be folded (a bucket below zero) */
   error?: string | null;
-  /** Σ realized P&L booked on the book's orders, to cross-check the ledger's */
-  ordersRealized?: Usdc | null;
 }
 
 const abs = (v: bigint): bigint => (v < 0n ? -v : v);
@@ -221,7 +219,10 @@ const abs = (v: bigint): bigint => (v < 0n ? -v : v);
 /** available + locked + cooldown − (net deposits + realized), the identity's drift (0 when conserved) */
 export const ledgerDrift = (b: Balances): Usdc => (equityOf(b) - b.netDeposits - b.realizedPnl) as Usdc;
 
-/** Drift of the identity, or of realized P&L against the orders', above $0.01; or balances that cannot be folded */
+/**
+ * Real corruption of the ledger: the identity drifting above $0.01, or rows that cannot be folded (a bucket below
+ * zero). Per-order figures are derived from the same rows (lt_order_facts), so there is no stored copy to drift
+ */
 export function ledgerDriftAlerts(checks: readonly LedgerCheck[]): Alert[] {
   const out: Alert[] = [];
   for (const c of checks) {
@@ -244,10 +245,6 @@ function ledgerProblems(c: LedgerCheck): string[] {
   if (abs(drift) > LEDGER_TOLERANCE) {
     out.push(`available + locked + cooldown differs from net deposits + realized P&L by $${microText(drift)}`);
   }
-  if (c.ordersRealized !== undefined && c.ordersRealized !== null) {
-    const gap = c.balances.realizedPnl - c.ordersRealized;
-    if (abs(gap) > LEDGER_TOLERANCE) out.push(`ledger realized P&L differs from its orders' by $${microText(gap)}`);
-  }
   return out;
 }
 
@@ -257,7 +254,6 @@ function ledgerDetail(c: LedgerCheck): Record<string, unknown> {
   return {
     available: microText(b.available), locked: microText(lockedOf(b)), cooldown: microText(b.cooldown),
     net_deposits: microText(b.netDeposits), realized_pnl: microText(b.realizedPnl), drift: microText(ledgerDrift(b)),
-    orders_realized: c.ordersRealized === undefined || c.ordersRealized === null ? null : microText(c.ordersRealized),
     tolerance: microText(LEDGER_TOLERANCE),
   };
 }

@@ -35,6 +35,14 @@ describe('live order transitions', () => {
     expect(applyOrderEvent(order('partially_filled', '2'), { type: 'accepted' }).status).toBe('partially_filled');
   });
 
+  it('a late fill on a finished order adds its shares and keeps the terminal status', () => {
+    const late = (n: string): OrderEvent => ({ type: 'late_fill', size: shares(n) });
+    expect(applyOrderEvent(order('cancelled', '2'), late('3'))).toEqual({ status: 'cancelled', size: shares('10'), filled: shares('5') });
+    expect(applyOrderEvent(order('expired'), late('10')).status).toBe('expired');
+    expect(() => applyOrderEvent(order('open'), late('1'))).toThrow(InvariantError);
+    expect(() => applyOrderEvent(order('filled', '10'), late('1'))).toThrow(InvariantError); // overfill
+  });
+
   it.each([
     ['a fill after the order is filled', order('filled', '10'), fill('1')],
     ['an overfill', order('open', '8'), fill('3')],

@@ -23,6 +23,8 @@ export type OrderEvent =
   /** The submit outcome is ambiguous (timeout, 5xx, dropped response) */
   | { type: 'ambiguous' }
   | { type: 'fill'; size: Shares }
+  /** A fill reported after the order ended: the shares and cash are real, the status stays terminal */
+  | { type: 'late_fill'; size: Shares }
   | { type: 'cancelled' }
   | { type: 'expired' }
   /** Enough positive not-found answers, spaced in time, with no fill seen */
@@ -42,20 +44,23 @@ const NEXT: Record<LtOrderStatus, Next> = {
   partially_filled: { fill: 'partially_filled', cancelled: 'cancelled', expired: 'expired', accepted: 'partially_filled' },
   // A lost order reopens on any evidence: a fill, or the venue reporting it
   lost: { fill: 'partially_filled', accepted: 'open', cancelled: 'cancelled', expired: 'expired' },
-  filled: {},
-  cancelled: {},
-  expired: {},
-  rejected: {},
+  filled: { late_fill: 'filled' },
+  cancelled: { late_fill: 'cancelled' },
+  expired: { late_fill: 'expired' },
+  rejected: { late_fill: 'rejected' },
 };
 
 /** Applies an event; an event a state does not allow is a bug (or a venue contradiction) and throws */
 export function applyOrderEvent(order: LtOrderState, event: OrderEvent): LtOrderState {
   const status = NEXT[order.status][event.type];
   if (!status) throw new InvariantError(`order ${order.status}: ${event.type} is not allowed`);
-  if (event.type !== 'fill') return { ...order, status: status === 'open' && order.filled > 0n ? 'partially_filled' : status };
+  if (event.type !== 'fill' && event.type !== 'late_fill') {
+    return { ...order, status: status === 'open' && order.filled > 0n ? 'partially_filled' : status };
+  }
   const filled = (order.filled + event.size) as Shares;
   if (event.size <= 0n) throw new InvariantError('a fill must have a positive size');
   if (filled > order.size) throw new InvariantError(`order overfilled: ${filled} > ${order.size}`);
+  if (event.type === 'late_fill') return { ...order, filled };
   return { ...order, filled, status: filled === order.size ? 'filled' : status };
 }
 

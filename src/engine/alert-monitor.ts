@@ -278,16 +278,9 @@ async function ledgerChecks(deps: AlertMonitorDeps, strategies: readonly LtStrat
         } catch (error) {
           return { ...base, balances: null, error: error instanceof Error ? error.message : String(error) };
         }
-        return { ...base, balances, ordersRealized: await ordersRealized(tx, s.userId, s.strategyId, book) };
+        return { ...base, balances };
       }));
     }
   }
   return out;
-}
-
-async function ordersRealized(sql: Sql, userId: string, strategyId: string, book: Book): Promise<Usdc> {
-  const [r] = await sql.query<{ total: string }>(`SELECT coalesce(sum(l.realized_pnl), 0)::text AS total FROM lt_orders l
-    JOIN orders o ON o.order_id = l.order_id WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3`,
-  [userId, strategyId, book === 'shadow']);
-  return micros(r?.total ?? '0') as Usdc;
 }

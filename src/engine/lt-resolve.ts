@@ -2,10 +2,11 @@
 import { payoutFor, resolutionOf, type Market } from '../domain/market.ts';
 import { proceedsOf, SCALE, type Usdc } from '../domain/money.ts';
 import type { Db } from '../store/db.ts';
-import { appendEntries, dueSettlements, raisePeakEquity } from '../store/ledger-store.ts';
-import { positionOf, settleLtOutcome, settlementCandidatesPage, type SettlementCandidate } from '../store/lt-order-store.ts';
+import { appendEntries, dueSettlements } from '../store/ledger-store.ts';
+import { positionOf, settlementCandidatesPage, type SettlementCandidate } from '../store/lt-order-store.ts';
 import { lockLtStrategy } from '../store/lt-strategy-store.ts';
 import { loadMarkets } from '../store/market-store.ts';
+import { raisePeak } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import type { Clock } from './ports.ts';
 
@@ -82,10 +83,7 @@ async function settleOne(deps: LtResolveDeps, c: SettlementCandidate, market: Ma
     if (position.settled) return 'settled before';
     // A resting or unknown order could still report a fill that changes what is held: the tracker finishes it first
     if (position.openOrders > 0) return 'orders of the position are still open';
-    if (position.shares === 0n) {
-      await settleLtOutcome(tx, c.orderId, 'SOLD', null);
-      return 'nothing held';
-    }
+    if (position.shares === 0n) return 'nothing held';
     const now = deps.clock.now();
     const proceeds = proceedsOf(position.shares, payout);
     const booked = await appendEntries(tx, [{
@@ -93,10 +91,8 @@ async function settleOne(deps: LtResolveDeps, c: SettlementCandidate, market: Ma
       orderId: c.orderId, ref: `settle:${c.orderId}`, availableAt: new Date(now.getTime() + s.cooldownSeconds * 1000), createdAt: now,
     }]);
     if (booked.length === 0) return 'settled before';
-    const outcome = payout === SCALE ? 'WON' : payout === 0n ? 'LOST' : 'VOID';
-    // Booked once above (ref settle:<order>), so an entry marked SOLD earlier takes its settlement P&L here (INV-21)
-    await settleLtOutcome(tx, c.orderId, outcome, (proceeds - position.cost) as Usdc, ['OPEN', 'SOLD']);
-    await raisePeakEquity(tx, c.userId, c.strategyId, c.book);
+    // Booked once (ref settle:<order>): the entry's outcome and realized P&L derive from this row (lt_order_facts)
+    await raisePeak(tx, c);
     return null;
   });
 }

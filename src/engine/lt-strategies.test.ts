@@ -6,7 +6,8 @@ import { applyEntry, foldLedger, ZERO_BALANCES, type Balances, type LedgerEntry,
 import { formatMicros, usdc, type Usdc } from '../domain/money.ts';
 import { Prng } from '../domain/prng.ts';
 import { balancesFromSums, type LedgerSums } from '../domain/ledger.ts';
-import { decodeFtConfig, encodeFtConfig, insertLedgerEntry } from '../store/lt-strategy-store.ts';
+import { appendEntries } from '../store/ledger-store.ts';
+import { decodeFtConfig, encodeFtConfig } from '../store/lt-strategy-store.ts';
 import { createUser } from '../store/user-store.ts';
 import { getWallet, insertWallet, updateWallet } from '../store/wallet-store.ts';
 import { ManualClock } from './clock.ts';
@@ -160,8 +161,8 @@ describe(`LT strategy engine on ${backendName}`, () => {
     const id = s.ok ? s.value.strategyId : '';
     expect((await withdrawLtCapital(deps, user, id, { amount: '1' })).ok).toBe(false); // not launched
     await launchLtStrategy(deps, user, id);
-    const entry = (kind: LedgerKind, amount: string) => insertLedgerEntry(t.db,
-      { userId: user, strategyId: id, book: 'live', kind, amount: usdc(amount), ref: `${kind}:test`, createdAt: clock.now() });
+    const entry = (kind: LedgerKind, amount: string) => appendEntries(t.db,
+      [{ userId: user, strategyId: id, book: 'live', kind, amount: usdc(amount), ref: `${kind}:test`, createdAt: clock.now() }]);
     await entry('reserve', '30'); // as the executor would, for a resting order
     const cap = (await ltCapital(t.db, user, id))!;
     expect([formatMicros(cap.available), formatMicros(cap.locked), cap.conserved]).toEqual(['70.000000', '30.000000', true]);

@@ -10,10 +10,11 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { drawdownOf } from '../domain/risk.ts';
 import type { Db, Sql } from '../store/db.ts';
 import {
-  getKillSwitch, getLtStrategy, hasLedgerRef, insertLedgerEntry, insertLtAudit, insertLtStrategy, launchSnapshot,
-  ledgerSums, listLaunchedStrategies, lockLtStrategy, markLaunched, setKillSwitch, updateLtStrategy,
+  getKillSwitch, getLtStrategy, insertLtAudit, insertLtStrategy, launchSnapshot,
+  listLaunchedStrategies, lockLtStrategy, markLaunched, setKillSwitch, updateLtStrategy,
   encodeFtConfig, type KillSwitch,
 } from '../store/lt-strategy-store.ts';
+import { appendEntries, hasLedgerRef, ledgerSums } from '../store/ledger-store.ts';
 import { getWallet } from '../store/wallet-store.ts';
 import type { Clock } from './ports.ts';
 
@@ -187,8 +188,8 @@ export const launchLtStrategy = (deps: LtDeps, userId: string, strategyId: strin
     const first = s.launchedAt === null;
     const ft = first ? await getWallet(tx, s.ftWalletId) : null;
     const updated = await markLaunched(tx, s.userId, s.strategyId, now);
-    const booked = await insertLedgerEntry(tx, { userId: s.userId, strategyId: s.strategyId, book: s.mode, kind: 'deposit',
-      amount: s.startingCapital, ref: 'deposit:launch', createdAt: now });
+    const booked = (await appendEntries(tx, [{ userId: s.userId, strategyId: s.strategyId, book: s.mode, kind: 'deposit',
+      amount: s.startingCapital, ref: 'deposit:launch', createdAt: now }])).length === 1;
     return done(updated, { first_launch: first, book: s.mode, deposit_booked: booked,
       ...(ft ? { ft_config: encodeFtConfig(ft) } : {}) });
   });
@@ -295,7 +296,7 @@ async function moveCapital(deps: LtDeps, userId: string, strategyId: string, kin
       return fail('conflict', `withdrawal of ${formatMicros(amount)} exceeds available cash ${formatMicros(before.available)}`);
     }
     const after = applyEntry(before, { kind, amount }); // the domain fold: throws if a bucket went negative
-    await insertLedgerEntry(tx, { userId: s.userId, strategyId: s.strategyId, book, kind, amount, ref, createdAt: now });
+    await appendEntries(tx, [{ userId: s.userId, strategyId: s.strategyId, book, kind, amount, ref, createdAt: now }]);
     const peak = movedPeak(s.peakEquity, equityOf(before), equityOf(after));
     const updated = await updateLtStrategy(tx, s.userId, s.strategyId, { peak_equity: formatMicros(peak) }, now);
     return done({ booked: true, ref, capital: await capitalOf(tx, updated) },

@@ -6,9 +6,10 @@
 import { analyseSlippage, evaluateTargets, rateOf, type LegGap, type SlippageOptions, type TargetResult } from '../domain/metrics/index.ts';
 import { formatStrategyQuality, strategyQuality, type OrderSample, type StrategyQuality } from '../domain/metrics/strategy-quality.ts';
 import { divRound, formatMicros, SCALE, type Ratio, type Shares, type Usdc } from '../domain/money.ts';
+import { balancesFromSums } from '../domain/ledger.ts';
 import type { Sql } from './db.ts';
 import { strategyGap, type GapLeg, type StrategyGap } from './gap-store.ts';
-import { balancesOf } from './ledger-store.ts';
+import { ledgerSums } from './ledger-store.ts';
 import { micros, microsOrNull } from './rows.ts';
 
 /**
@@ -111,18 +112,16 @@ async function ftFigures(sql: Sql, legs: readonly GapLeg[]): Promise<SinceLaunch
 async function ltFigures(sql: Sql, userId: string, strategyId: string, legs: readonly GapLeg[]): Promise<SinceLaunch['lt']> {
   const [s] = await sql.query<{ mode: 'live' | 'shadow' }>(
     'SELECT mode FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
-  const b = await balancesOf(sql, userId, strategyId, s!.mode);
+  const sums = await ledgerSums(sql, userId, strategyId, s!.mode);
+  const b = balancesFromSums(sums);
   const [r] = await sql.query<Record<string, unknown>>(
-    `SELECT count(*)::int AS ordered, count(*) FILTER (WHERE o.filled_size > 0)::int AS filled,
-       count(*) FILTER (WHERE l.leg = 'entry' AND l.outcome = 'WON')::int AS won,
-       count(*) FILTER (WHERE l.leg = 'entry' AND l.outcome = 'LOST')::int AS lost,
-       (SELECT coalesce(sum(amount), 0) FROM ledger_entries e WHERE e.user_id = $1 AND e.strategy_id = $2 AND e.book = $4
-         AND e.kind = 'buy_fill')::text AS invested
-     FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
-     WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3`, [userId, strategyId, s!.mode === 'shadow', s!.mode]);
+    `SELECT count(*)::int AS ordered, count(*) FILTER (WHERE filled_size > 0)::int AS filled,
+       count(*) FILTER (WHERE leg = 'entry' AND outcome = 'WON')::int AS won,
+       count(*) FILTER (WHERE leg = 'entry' AND outcome = 'LOST')::int AS lost
+     FROM lt_order_facts WHERE user_id = $1 AND strategy_id = $2 AND is_shadow = $3`, [userId, strategyId, s!.mode === 'shadow']);
   const pnl = sumOf(legs, (g) => g.ltPnl);
   return {
-    signals: legs.length, ordered: Number(r!.ordered), filledOrders: Number(r!.filled), invested: micros(r!.invested) as Usdc,
+    signals: legs.length, ordered: Number(r!.ordered), filledOrders: Number(r!.filled), invested: (sums.buy_fill?.amount ?? 0n) as Usdc,
     fees: b.fees, realized: b.realizedPnl, unrealized: (pnl - b.realizedPnl) as Usdc, pnl, won: Number(r!.won), lost: Number(r!.lost),
   };
 }

@@ -1,12 +1,18 @@
-/** The LT capital ledger in SQL: idempotent appends keyed by (strategy, book, kind, ref), balances as sums, and the risk aggregates */
+/**
+ * The LT capital ledger in SQL, and the only module that reads or writes `ledger_entries` (besides the per-order
+ * view lt_order_facts of migration 0004): idempotent appends keyed by (strategy, book, kind, ref), and every
+ * balance as one fold (src/domain/ledger.ts, src/domain/booking.ts) of per-kind sums
+ */
 import { randomUUID } from 'node:crypto';
+import { orderLedgerFromSums, type OrderLedger } from '../domain/booking.ts';
 import { InvariantError } from '../domain/errors.ts';
-import { balancesFromSums, equityOf, type Balances, type LedgerKind } from '../domain/ledger.ts';
+import { balancesFromSums, type Balances, type LedgerKind, type LedgerSums } from '../domain/ledger.ts';
 import type { LtMode } from '../domain/lt-strategy.ts';
 import type { Usdc } from '../domain/money.ts';
 import type { Sql } from './db.ts';
-import { ledgerSums } from './lt-strategy-store.ts';
 import { dec, decOrNull, micros } from './rows.ts';
+
+export type { OrderLedger };
 
 export type Book = LtMode;
 
@@ -51,7 +57,27 @@ export async function appendEntries(tx: Sql, entries: readonly LedgerWrite[]): P
   return entries.filter((e) => fresh.has(keyOf(e.userId, e.strategyId, e.book, e.kind, e.ref)));
 }
 
-/** Per kind: Σ amount and Σ cost basis */
+type SumRow = { kind: LedgerKind; amount: string; basis: string };
+const sumsOf = (rows: readonly SumRow[]): LedgerSums => {
+  const sums: LedgerSums = {};
+  for (const r of rows) sums[r.kind] = { amount: micros(r.amount) as Usdc, costBasis: micros(r.basis) as Usdc };
+  return sums;
+};
+
+/** Per kind: the sum of amounts and of cost bases, for one strategy's book (kinds never booked are absent) */
+export async function ledgerSums(sql: Sql, userId: string, strategyId: string, book: LtMode): Promise<LedgerSums> {
+  return sumsOf(await sql.query<SumRow>(`SELECT kind, sum(amount)::text AS amount, COALESCE(sum(cost_basis), 0)::text AS basis
+    FROM ledger_entries WHERE user_id = $1 AND strategy_id = $2 AND book = $3 GROUP BY kind`, [userId, strategyId, book]));
+}
+
+/** True when (strategy, book, kind, ref) was booked: the transition it names happened */
+export async function hasLedgerRef(sql: Sql, userId: string, strategyId: string, book: LtMode, kind: LedgerKind,
+  ref: string): Promise<boolean> {
+  const rows = await sql.query(`SELECT 1 FROM ledger_entries WHERE user_id = $1 AND strategy_id = $2 AND book = $3
+    AND kind = $4 AND ref = $5`, [userId, strategyId, book, kind, ref]);
+  return rows.length > 0;
+}
+
 /** The balances of one strategy's book: one aggregate over all of its entries (never a truncated read) */
 export async function balancesOf(sql: Sql, userId: string, strategyId: string, book: Book): Promise<Balances> {
   return balancesFromSums(await ledgerSums(sql, userId, strategyId, book));
@@ -91,39 +117,31 @@ export async function riskTotalsOf(sql: Sql, userId: string, strategyId: string,
   };
 }
 
-/** What the ledger says about one order: its cash still reserved, its fill cost, and how often it was reopened */
-export interface OrderLedger {
-  reserved: Usdc;
-  buyCost: Usdc;
-  reopens: number;
-  /** Σ (sell proceeds − cost basis) + Σ (settlement − cost basis) − fees booked on this order */
-  realized: Usdc;
+/** What the ledger says about one order: the domain's fold of its per-kind sums */
+export async function orderLedgerOf(sql: Sql, orderId: string): Promise<OrderLedger> {
+  const rows = await sql.query<SumRow & { reopens: number }>(`SELECT kind, sum(amount)::text AS amount,
+      COALESCE(sum(cost_basis), 0)::text AS basis, count(*) FILTER (WHERE kind = 'reserve' AND ref LIKE 'reopen:%')::int AS reopens
+    FROM ledger_entries WHERE order_id = $1 GROUP BY kind`, [orderId]);
+  return orderLedgerFromSums(sumsOf(rows), rows.reduce((n, r) => n + r.reopens, 0));
 }
 
-export async function orderLedgerOf(sql: Sql, orderId: string): Promise<OrderLedger> {
-  const [r] = await sql.query<{ reserved: string; buy: string; reopens: number; realized: string }>(
-    `SELECT coalesce(sum(CASE kind WHEN 'reserve' THEN amount WHEN 'release' THEN -amount
-         WHEN 'buy_fill' THEN -amount ELSE 0 END), 0)::text AS reserved,
-       coalesce(sum(amount) FILTER (WHERE kind = 'buy_fill'), 0)::text AS buy,
-       count(*) FILTER (WHERE kind = 'reserve' AND ref LIKE 'reopen:%')::int AS reopens,
-       coalesce(sum(CASE WHEN kind IN ('sell_fill', 'settlement') THEN amount - cost_basis
-         WHEN kind = 'fee' THEN -amount ELSE 0 END), 0)::text AS realized
-     FROM ledger_entries WHERE order_id = $1`, [orderId]);
-  return {
-    reserved: micros(r?.reserved ?? '0') as Usdc, buyCost: micros(r?.buy ?? '0') as Usdc, reopens: r?.reopens ?? 0,
-    realized: micros(r?.realized ?? '0') as Usdc,
-  };
+/** A position's cost basis (Σ BUY fill cost − Σ cost basis sold or settled) over its orders, and whether it settled */
+export async function positionCostOf(sql: Sql, orderIds: readonly string[]): Promise<{ cost: Usdc; settled: boolean }> {
+  if (orderIds.length === 0) return { cost: 0n as Usdc, settled: false };
+  const [r] = await sql.query<{ cost: string; settled: boolean }>(`SELECT
+      coalesce(sum(CASE WHEN kind = 'buy_fill' THEN amount ELSE -cost_basis END), 0)::text AS cost,
+      coalesce(bool_or(kind = 'settlement'), false) AS settled
+    FROM ledger_entries WHERE order_id = ANY($1::uuid[]) AND kind IN ('buy_fill', 'sell_fill', 'settlement')`, [[...orderIds]]);
+  return { cost: micros(r?.cost ?? '0') as Usdc, settled: r?.settled === true };
 }
 
 /**
- * Raises the high-water mark to the book's equity, never lowers it (INV-19). Only the book of the strategy's
- * current mode has a peak: the other book's fills do not move it
+ * Appends rows chosen by a query (bulk fixtures: the bench's million-order history). `select` yields, in order,
+ * entry_id, user_id, strategy_id, book, kind, amount, order_id, ref, created_at; a ref booked before is skipped
  */
-export async function raisePeakEquity(tx: Sql, userId: string, strategyId: string, book: Book): Promise<void> {
-  const equity = equityOf(await balancesOf(tx, userId, strategyId, book));
-  await tx.query(`UPDATE lt_strategies SET peak_equity = GREATEST(peak_equity, $3::numeric)
-    WHERE user_id = $1 AND strategy_id = $2 AND mode = $4 AND peak_equity < $3::numeric`,
-  [userId, strategyId, dec(equity), book]);
+export async function appendEntriesSelected(tx: Sql, select: string, params: unknown[]): Promise<void> {
+  await tx.query(`INSERT INTO ledger_entries (entry_id, user_id, strategy_id, book, kind, amount, order_id, ref, created_at)
+    ${select} ON CONFLICT (user_id, strategy_id, book, kind, ref) DO NOTHING`, params);
 }
 
 /** A settlement whose cooldown is over and that has no redemption yet */

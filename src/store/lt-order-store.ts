@@ -1,10 +1,13 @@
-/** Live orders (orders + lt_orders), our fill legs, dispositions and positions: the rows the LT executor, tracker and settlement write */
+/**
+ * Live orders (orders + lt_orders), our fill legs, dispositions and positions: the rows the LT executor, tracker and
+ * settlement write. An order's status changes only in `writeOrderState`, with the state the order state table decided
+ */
 import { InvariantError } from '../domain/errors.ts';
 import type { LtOrderStatus, OrderType } from '../domain/lt-order.ts';
 import type { Price, Shares, Usdc } from '../domain/money.ts';
 import type { OrderSide } from '../engine/venue-port.ts';
 import type { Sql } from './db.ts';
-import type { Book } from './ledger-store.ts';
+import { positionCostOf, type Book } from './ledger-store.ts';
 import { dateOrNull, dec, decOrNull, micros } from './rows.ts';
 
 /** Statuses the tracker polls; `pending` belongs to the executor (and to recovery after a crash) */
@@ -61,7 +64,7 @@ export async function insertIntent(tx: Sql, i: NewIntent): Promise<boolean> {
   if (rows.length === 0) return false;
   await tx.query(
     `INSERT INTO lt_orders (lt_order_id, user_id, strategy_id, order_id, ft_order_id, leg, source_trade_id, signal_price,
-       status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)`,
+       created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [i.ltOrderId, i.userId, i.strategyId, i.orderId, i.ftOrderId, i.leg, i.sourceTradeId, dec(i.signalPrice),
       i.intentAt.toISOString()]);
   return true;
@@ -175,10 +178,8 @@ export async function trackedOrdersPage(sql: Sql, afterOrderId: string | null, l
   return rows.map(orderFromRow);
 }
 
-/** Columns an order update may set; status and filled_size change only together with the expected old values */
+/** Facts an order update may record besides its state (status and filled size change only through `writeOrderState`) */
 export interface OrderPatch {
-  status?: LtOrderStatus;
-  filled?: Shares;
   venueOrderId?: string;
   payload?: unknown;
   submittedAt?: Date;
@@ -194,8 +195,6 @@ export interface OrderPatch {
 }
 
 const PATCH_COLUMNS: Record<keyof OrderPatch, [string, (v: never) => unknown]> = {
-  status: ['status', (v: string) => v],
-  filled: ['filled_size', (v: bigint) => dec(v)],
   venueOrderId: ['venue_order_id', (v: string) => v],
   payload: ['payload', (v: unknown) => JSON.stringify(v)],
   submittedAt: ['submitted_at', (v: Date) => v.toISOString()],
@@ -220,13 +219,8 @@ const MERGE: Record<string, (column: string, value: string) => string> = {
   last_fill_at: (c, v) => `greatest(coalesce(${c}, ${v}), ${v})`,
 };
 
-/**
- * Updates an order only if it still has the status and filled size the caller read (callers hold the
- * strategy lock, so a miss is a bug, not a race to retry). Mirrors the status into lt_orders
- */
-export async function updateOrder(tx: Sql, order: Pick<LiveOrder, 'orderId' | 'status' | 'filled'>, patch: OrderPatch): Promise<void> {
+function patchSets(patch: OrderPatch, params: unknown[]): string[] {
   const sets: string[] = [];
-  const params: unknown[] = [order.orderId, order.status, dec(order.filled)];
   for (const [key, value] of Object.entries(patch) as [keyof OrderPatch, unknown][]) {
     if (value === undefined) continue;
     const [column, encode] = PATCH_COLUMNS[key];
@@ -234,11 +228,35 @@ export async function updateOrder(tx: Sql, order: Pick<LiveOrder, 'orderId' | 's
     const param = `$${params.length}${column === 'payload' ? '::jsonb' : column.endsWith('_at') ? '::timestamptz' : ''}`;
     sets.push(`${column} = ${MERGE[column]?.(column, param) ?? param}`);
   }
+  return sets;
+}
+
+async function updateWhereUnchanged(tx: Sql, order: Pick<LiveOrder, 'orderId' | 'status' | 'filled'>, sets: string[],
+  params: unknown[]): Promise<void> {
   if (sets.length === 0) return;
   const rows = await tx.query(`UPDATE orders SET ${sets.join(', ')} WHERE order_id = $1 AND status = $2
     AND filled_size = $3::numeric RETURNING order_id`, params);
   if (rows.length !== 1) throw new InvariantError(`order ${order.orderId} changed under the strategy lock`);
-  if (patch.status) await tx.query('UPDATE lt_orders SET status = $2 WHERE order_id = $1', [order.orderId, patch.status]);
+}
+
+/**
+ * Records facts about an order (times, ids, counters) without changing its state, only if it still has the status
+ * and filled size the caller read (callers hold the strategy lock, so a miss is a bug, not a race to retry)
+ */
+export async function updateOrder(tx: Sql, order: Pick<LiveOrder, 'orderId' | 'status' | 'filled'>, patch: OrderPatch): Promise<void> {
+  const params: unknown[] = [order.orderId, order.status, dec(order.filled)];
+  await updateWhereUnchanged(tx, order, patchSets(patch, params), params);
+}
+
+/**
+ * The one write of an order's status and filled size: the next state the order state table
+ * (src/domain/lt-order.ts `applyOrderEvent`) decided, with the facts recorded beside it; conditional on the old state
+ */
+export async function writeOrderState(tx: Sql, order: Pick<LiveOrder, 'orderId' | 'status' | 'filled'>,
+  next: { status: LtOrderStatus; filled: Shares }, patch: OrderPatch): Promise<void> {
+  const params: unknown[] = [order.orderId, order.status, dec(order.filled), next.status, dec(next.filled)];
+  const sets = ['status = $4', 'filled_size = $5::numeric', ...patchSets(patch, params)];
+  await updateWhereUnchanged(tx, order, sets, params);
 }
 
 /** Stores the prepared order and the submit time, once: false when another caller prepared it first */
@@ -272,44 +290,6 @@ export async function insertFill(tx: Sql, f: FillRow): Promise<boolean> {
   return rows.length === 1;
 }
 
-/** Σ size and Σ price × size (micro² units) of an order's fill legs: the executed VWAP is their ratio */
-export async function fillTotals(sql: Sql, orderId: string): Promise<{ size: Shares; notional: bigint }> {
-  const [r] = await sql.query<{ size: string; notional: string }>(
-    `SELECT coalesce(sum(size), 0)::text AS size, coalesce(sum(price * size * 1000000), 0)::text AS notional
-     FROM fills WHERE order_id = $1`, [orderId]);
-  // price × size has at most 12 decimals, so × 10^6 has at most 6 and reads back exactly, in micro² units
-  return { size: micros(r?.size ?? '0') as Shares, notional: micros(r?.notional ?? '0') };
-}
-
-export interface LtOrderMetrics {
-  executedPrice: Price | null;
-  slippagePct: bigint | null;
-  fillRate: bigint;
-  outcome?: 'OPEN' | 'SOLD' | 'NONE';
-  realizedPnl?: Usdc | null;
-}
-
-export async function updateLtMetrics(tx: Sql, orderId: string, m: LtOrderMetrics): Promise<void> {
-  await tx.query(`UPDATE lt_orders SET executed_price = $2, slippage_pct = $3, fill_rate = $4,
-      outcome = CASE WHEN $5::text IS NOT NULL AND outcome = 'OPEN' THEN $5::text ELSE outcome END,
-      realized_pnl = CASE WHEN $6::numeric IS NOT NULL THEN $6::numeric ELSE realized_pnl END
-    WHERE order_id = $1`,
-  [orderId, decOrNull(m.executedPrice), decOrNull(m.slippagePct), dec(m.fillRate), m.outcome ?? null,
-    decOrNull(m.realizedPnl ?? null)]);
-}
-
-/**
- * Closes the outcome of an lt_order once: only a row whose outcome is one of `from` (OPEN by default) changes, so
- * settlement and sells race safely. Settlement also replaces SOLD: an entry whose shares were all sold can buy
- * more afterwards (its BUY was still resting, or a late fill), and the settlement of those shares is its P&L
- */
-export async function settleLtOutcome(tx: Sql, orderId: string, outcome: 'WON' | 'LOST' | 'VOID' | 'SOLD' | 'NONE',
-  pnl: Usdc | null, from: readonly ('OPEN' | 'SOLD')[] = ['OPEN']): Promise<boolean> {
-  const rows = await tx.query(`UPDATE lt_orders SET outcome = $2, realized_pnl = coalesce($3::numeric, realized_pnl)
-    WHERE order_id = $1 AND outcome = ANY($4::text[]) RETURNING order_id`, [orderId, outcome, decOrNull(pnl), [...from]]);
-  return rows.length === 1;
-}
-
 /** What a strategy holds from one FT signal: the entry's shares net of share fees, sells and settlement */
 export interface Position {
   entryOrderId: string | null;
@@ -323,27 +303,23 @@ export interface Position {
 }
 
 export async function positionOf(sql: Sql, userId: string, strategyId: string, ftOrderId: string): Promise<Position> {
-  const [r] = await sql.query<Record<string, unknown>>(
-    `WITH legs AS (SELECT l.order_id, l.leg, o.side, o.status, o.size, o.filled_size FROM lt_orders l
-       JOIN orders o ON o.order_id = l.order_id WHERE l.user_id = $1 AND l.strategy_id = $2 AND l.ft_order_id = $3)
-     SELECT (SELECT order_id FROM legs WHERE leg = 'entry') AS entry_order_id,
-       (SELECT coalesce(sum(f.size - CASE WHEN f.fee_asset = 'shares' THEN f.fee_amount ELSE 0 END), 0)
-         FROM fills f JOIN legs g ON g.order_id = f.order_id WHERE g.side = 'BUY')::text AS bought,
-       (SELECT coalesce(sum(f.size), 0) FROM fills f JOIN legs g ON g.order_id = f.order_id WHERE g.side = 'SELL')::text AS sold,
-       (SELECT coalesce(sum(CASE WHEN e.kind = 'buy_fill' THEN e.amount ELSE -e.cost_basis END), 0)
-         FROM ledger_entries e JOIN legs g ON g.order_id = e.order_id
-         WHERE e.kind IN ('buy_fill', 'sell_fill', 'settlement'))::text AS cost,
-       EXISTS (SELECT 1 FROM ledger_entries e JOIN legs g ON g.order_id = e.order_id WHERE e.kind = 'settlement') AS settled,
-       (SELECT coalesce(sum(size - filled_size), 0) FROM legs WHERE side = 'SELL'
-         AND status IN ${NOT_TERMINAL_SQL})::text AS open_sell,
-       (SELECT count(*) FROM legs WHERE status IN ${NOT_TERMINAL_SQL})::int AS open_orders`,
+  const legs = await sql.query<Record<string, unknown>>(
+    `SELECT l.order_id, l.leg, o.side, o.status IN ${NOT_TERMINAL_SQL} AS open, (o.size - o.filled_size)::text AS unfilled,
+       (SELECT coalesce(sum(f.size - CASE WHEN o.side = 'BUY' AND f.fee_asset = 'shares' THEN f.fee_amount ELSE 0 END), 0)
+         FROM fills f WHERE f.order_id = l.order_id)::text AS traded
+     FROM lt_orders l JOIN orders o ON o.order_id = l.order_id WHERE l.user_id = $1 AND l.strategy_id = $2 AND l.ft_order_id = $3`,
     [userId, strategyId, ftOrderId]);
-  const settled = r?.settled === true;
-  const shares = settled ? 0n : micros(r?.bought ?? '0') - micros(r?.sold ?? '0');
+  const { cost, settled } = await positionCostOf(sql, legs.map((g) => g.order_id as string));
+  let bought = 0n, sold = 0n, openSell = 0n;
+  for (const g of legs) {
+    if (g.side === 'BUY') bought += micros(g.traded);
+    else [sold, openSell] = [sold + micros(g.traded), openSell + (g.open ? micros(g.unfilled) : 0n)];
+  }
+  const shares = settled ? 0n : bought - sold;
   if (shares < 0n) throw new InvariantError(`position ${strategyId}/${ftOrderId}: sold more than bought`);
   return {
-    entryOrderId: (r?.entry_order_id as string) ?? null, shares: shares as Shares, cost: micros(r?.cost ?? '0') as Usdc,
-    openSellShares: micros(r?.open_sell ?? '0') as Shares, openOrders: Number(r?.open_orders ?? 0), settled,
+    entryOrderId: (legs.find((g) => g.leg === 'entry')?.order_id as string) ?? null, shares: shares as Shares, cost,
+    openSellShares: openSell as Shares, openOrders: legs.filter((g) => g.open).length, settled,
   };
 }
 
@@ -361,9 +337,9 @@ export interface SettlementCandidate {
 export async function settlementCandidatesPage(sql: Sql, afterOrderId: string | null, limit: number): Promise<SettlementCandidate[]> {
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT o.order_id, l.user_id, l.strategy_id, l.ft_order_id, o.token_id, o.condition_id, o.is_shadow
-     FROM orders o JOIN lt_orders l ON l.order_id = o.order_id JOIN markets m ON m.condition_id = o.condition_id
+     FROM orders o JOIN lt_order_facts l ON l.order_id = o.order_id JOIN markets m ON m.condition_id = o.condition_id
      WHERE l.leg = 'entry' AND m.closed AND o.filled_size > 0 AND ($1::uuid IS NULL OR o.order_id > $1::uuid)
-       AND NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.order_id = o.order_id AND e.kind = 'settlement')
+       AND NOT l.settled
      ORDER BY o.order_id LIMIT $2`, [afterOrderId, limit]);
   return rows.map((r) => ({
     orderId: r.order_id as string, userId: r.user_id as string, strategyId: r.strategy_id as string,
@@ -372,3 +348,10 @@ export async function settlementCandidatesPage(sql: Sql, afterOrderId: string | 
   }));
 }
 
+
+/** The strategy an order belongs to (null when it is not a live order) */
+export async function orderOwnerOf(sql: Sql, orderId: string): Promise<{ userId: string; strategyId: string } | null> {
+  const [r] = await sql.query<{ u: string; s: string }>('SELECT lt_user_id AS u, lt_strategy_id AS s FROM orders WHERE order_id = $1',
+    [orderId]);
+  return r ? { userId: r.u, strategyId: r.s } : null;
+}

@@ -1,8 +1,7 @@
-/** LT strategies (lt_strategies): read them as domain values; lifecycle writes, audit, kill switch and ledger sums beside the reads */
-import { randomBytes, randomUUID } from 'node:crypto';
+/** LT strategies (lt_strategies): read them as domain values; lifecycle writes, audit, kill switch and the peak equity beside the reads */
+import { randomBytes } from 'node:crypto';
 import { InvariantError } from '../domain/errors.ts';
 import type { FtWallet } from '../domain/ft-wallet.ts';
-import type { LedgerKind, LedgerSums } from '../domain/ledger.ts';
 import { ltStrategyId, type LtMode, type LtStrategy } from '../domain/lt-strategy.ts';
 import { formatMicros, parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
 import type { OrderType } from '../domain/lt-order.ts';
@@ -190,42 +189,16 @@ export async function setKillSwitch(sql: Sql, userId: string, engaged: boolean, 
   return { engaged, reason, setAt: at };
 }
 
-// ---- Ledger
+// ---- Peak equity
 
-export interface NewLedgerEntry {
-  userId: string;
-  strategyId: string;
-  book: LtMode;
-  kind: LedgerKind;
-  amount: Usdc;
-  ref: string;
-  createdAt: Date;
-}
-
-/** Appends an entry; false when (strategy, book, kind, ref) was booked before (a replay books nothing) */
-export async function insertLedgerEntry(sql: Sql, e: NewLedgerEntry): Promise<boolean> {
-  const rows = await sql.query(`INSERT INTO ledger_entries (entry_id, user_id, strategy_id, book, kind, amount, ref, created_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING entry_id`,
-  [randomUUID(), e.userId, e.strategyId, e.book, e.kind, dec(e.amount), e.ref, e.createdAt]);
-  return rows.length === 1;
-}
-
-export async function hasLedgerRef(sql: Sql, userId: string, strategyId: string, book: LtMode, kind: LedgerKind,
-  ref: string): Promise<boolean> {
-  const rows = await sql.query(`SELECT 1 FROM ledger_entries WHERE user_id = $1 AND strategy_id = $2 AND book = $3
-    AND kind = $4 AND ref = $5`, [userId, strategyId, book, kind, ref]);
-  return rows.length > 0;
-}
-
-/** Per kind: the sum of amounts and of cost bases, for one strategy's book (kinds never booked are absent) */
-
-export async function ledgerSums(sql: Sql, userId: string, strategyId: string, book: LtMode): Promise<LedgerSums> {
-  const rows = await sql.query<{ kind: LedgerKind; amount: string; basis: string }>(`SELECT kind, sum(amount)::text AS amount,
-    COALESCE(sum(cost_basis), 0)::text AS basis FROM ledger_entries WHERE user_id = $1 AND strategy_id = $2 AND book = $3
-    GROUP BY kind`, [userId, strategyId, book]);
-  const sums: LedgerSums = {};
-  for (const r of rows) sums[r.kind] = { amount: micros(r.amount) as Usdc, costBasis: micros(r.basis) as Usdc };
-  return sums;
+/**
+ * Raises the high-water mark to the book's equity, never lowers it (INV-19). Only the book of the strategy's
+ * current mode has a peak: the other book's fills do not move it
+ */
+export async function raisePeakEquity(tx: Sql, userId: string, strategyId: string, book: LtMode, equity: Usdc): Promise<void> {
+  await tx.query(`UPDATE lt_strategies SET peak_equity = GREATEST(peak_equity, $3::numeric)
+    WHERE user_id = $1 AND strategy_id = $2 AND mode = $4 AND peak_equity < $3::numeric`,
+  [userId, strategyId, dec(equity), book]);
 }
 
 // ---- The FT configuration snapshot stored by the first launch

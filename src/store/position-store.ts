@@ -21,18 +21,14 @@ export interface OpenPosition {
 }
 
 const POSITIONS_SQL = `WITH legs AS (
-    SELECT l.ft_order_id, l.order_id, o.side FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
-    WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3),
-  held AS (SELECT g.ft_order_id, sum(CASE WHEN g.side = 'BUY'
-      THEN f.size - CASE WHEN f.fee_asset = 'shares' THEN f.fee_amount ELSE 0 END ELSE -f.size END) AS shares
-    FROM fills f JOIN legs g ON g.order_id = f.order_id GROUP BY g.ft_order_id),
-  basis AS (SELECT g.ft_order_id, sum(CASE WHEN e.kind = 'buy_fill' THEN e.amount ELSE -e.cost_basis END) AS cost,
-      bool_or(e.kind = 'settlement') AS settled
-    FROM ledger_entries e JOIN legs g ON g.order_id = e.order_id
-    WHERE e.kind IN ('buy_fill', 'sell_fill', 'settlement') GROUP BY g.ft_order_id)
-  SELECT h.ft_order_id, f.condition_id, f.asset, f.token_label, f.market_title, h.shares::text, b.cost::text
-  FROM held h JOIN basis b ON b.ft_order_id = h.ft_order_id JOIN ft_orders f ON f.order_id = h.ft_order_id
-  WHERE NOT b.settled AND h.shares > 0 ORDER BY f.order_time DESC, h.ft_order_id`;
+    SELECT ft_order_id, order_id, side, held, cost_delta, settled FROM lt_order_facts
+    WHERE user_id = $1 AND strategy_id = $2 AND is_shadow = $3),
+  positions AS (SELECT ft_order_id, sum(cost_delta) AS cost, bool_or(settled) AS settled,
+      max(held) AS shares
+    FROM legs GROUP BY ft_order_id)
+  SELECT h.ft_order_id, f.condition_id, f.asset, f.token_label, f.market_title, h.shares::text, h.cost::text
+  FROM positions h JOIN ft_orders f ON f.order_id = h.ft_order_id
+  WHERE NOT h.settled AND h.shares > 0 ORDER BY f.order_time DESC, h.ft_order_id`;
 
 export async function openPositions(sql: Sql, userId: string, strategyId: string, shadow: boolean): Promise<OpenPosition[]> {
   const rows = await sql.query<Record<string, unknown>>(POSITIONS_SQL, [userId, strategyId, shadow]);
@@ -83,7 +79,7 @@ const HELD_BY_TOKEN_SQL = `WITH legs AS (
   positions AS (SELECT g.user_id, g.strategy_id, g.ft_order_id, g.token_id,
       sum(CASE WHEN g.side = 'BUY' THEN coalesce(t.size - t.share_fees, 0) ELSE -coalesce(t.size, 0) END) AS held,
       sum(CASE WHEN g.side = 'SELL' AND g.status = ANY($2::text[]) THEN g.unfilled ELSE 0 END) AS offered,
-      bool_or(EXISTS (SELECT 1 FROM ledger_entries e WHERE e.order_id = g.order_id AND e.kind = 'settlement')) AS settled,
+      bool_or(EXISTS (SELECT 1 FROM lt_order_facts v WHERE v.order_id = g.order_id AND v.settled)) AS settled,
       bool_or(coalesce(m.closed, false)) AS closed
     FROM legs g LEFT JOIN traded t ON t.order_id = g.order_id LEFT JOIN markets m ON m.condition_id = g.condition_id
     GROUP BY g.user_id, g.strategy_id, g.ft_order_id, g.token_id)

@@ -3,6 +3,7 @@
  * watchdog (INV-17), the wallet's cash and shares against the ledgers (INV-22), reconciliation after recovery, fill and rejection rates, silent feeds reported by a trade
  * source, and no alert at all for a strategy trading normally
  */
+import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebhookNotifier } from '../../src/alerts/webhook.ts';
 import { formatStrategyQuality } from '../../src/domain/metrics/strategy-quality.ts';
@@ -127,16 +128,17 @@ describe(`the alerts job (${backendName})`, () => {
     await checkAlerts(deps);
     expect(received(rx)).toEqual(['ledger_drift critical']);
     expect(rx.posts[0]!.body.alert).toMatchObject({ strategy_id: lt.strategyId, detail: { book: 'live', drift: '0.010001' } });
-    // Once fixed it stays quiet; the orders' realized P&L disagreeing with the ledger's is drift too
+    // Once fixed it stays quiet; rows that cannot be folded (a release of cash never reserved) are corruption too
     skew = 0n;
     lt.ft.clock.advance(16 * MIN);
     await checkAlerts(deps);
     expect(rx.posts).toHaveLength(1);
-    await lt.ft.t.db.query("UPDATE lt_orders SET realized_pnl = coalesce(realized_pnl, 0) + 1 WHERE strategy_id = $1 AND leg = 'entry'", [lt.strategyId]);
+    await lt.ft.t.db.query(`INSERT INTO ledger_entries (entry_id, user_id, strategy_id, book, kind, amount, ref, created_at)
+      VALUES ($1, $2, $3, 'live', 'release', 1, 'corrupt', now())`, [randomUUID(), lt.userId, lt.strategyId]);
     await checkAlerts(deps);
     expect(rx.posts.map((p) => p.body.alert.message)).toEqual([
       `${lt.strategyId} (live): available + locked + cooldown differs from net deposits + realized P&L by $0.010001`,
-      `${lt.strategyId} (live): ledger realized P&L differs from its orders' by $-1`,
+      `${lt.strategyId} (live): ledger balances cannot be computed: ledger: reserved is negative (-1000000)`,
     ]);
   });
 

@@ -181,7 +181,7 @@ async function expectConverged(): Promise<OrderRow[]> {
     const b = await balancesOf(db, userId, strategyId, 'live');
     expect(isConserved(b), 'available + locked + cooldown = net deposits + realized').toBe(true);
     expect(b.netDeposits).toBe(usdc('1000'));
-    const [pnl] = await db.query<{ total: string }>(`SELECT coalesce(sum(realized_pnl), 0)::text AS total FROM lt_orders
+    const [pnl] = await db.query<{ total: string }>(`SELECT coalesce(sum(realized_pnl), 0)::text AS total FROM lt_order_facts
       WHERE user_id = $1 AND strategy_id = $2`, [userId, strategyId]);
     expect(usdc(pnl!.total), 'Σ realized P&L of orders = ledger realized P&L').toBe(b.realizedPnl);
     return rows;
@@ -295,7 +295,7 @@ describe(`LT crash recovery with a SIGKILLed child process (${backendName})`, ()
       const settled = await settlements(db);
       expect(settled.map((s) => s.order_id).sort()).toEqual(filled);
       for (const s of settled) expect(s).toMatchObject({ n: 1, redeemed: 1 });
-      const outcomes = await db.query<{ token_id: string; outcome: string }>(`SELECT o.token_id, l.outcome FROM lt_orders l
+      const outcomes = await db.query<{ token_id: string; outcome: string }>(`SELECT o.token_id, l.outcome FROM lt_order_facts l
         JOIN orders o ON o.order_id = l.order_id WHERE o.status = 'filled' ORDER BY o.token_id`);
       expect(outcomes).toEqual([{ token_id: YES, outcome: 'WON' }, { token_id: NO, outcome: 'LOST' }]);
       const b = await balancesOf(db, userId, strategyId, 'live');

@@ -10,7 +10,7 @@ import {
   setLtMode, stopLtStrategy, updateLtSettings, withdrawLtCapital, type LtCapital, type LtDeps,
 } from '../../src/engine/lt-strategies.ts';
 import {
-  getLtStrategy, insertLedgerEntry, isKillSwitchEngaged, listLaunchedStrategies, listLtAudit,
+  getLtStrategy, isKillSwitchEngaged, listLaunchedStrategies, listLtAudit,
 } from '../../src/store/lt-strategy-store.ts';
 import { createUser } from '../../src/store/user-store.ts';
 import { insertWallet } from '../../src/store/wallet-store.ts';

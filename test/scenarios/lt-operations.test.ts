@@ -31,7 +31,7 @@ async function tradingState(db: Sql) {
     ledger: await db.query(`SELECT kind, ref, amount::text, cost_basis::text, order_id FROM ledger_entries ORDER BY kind, ref`),
     fills: await db.query('SELECT order_id, fill_id, price::text, size::text FROM fills ORDER BY order_id, fill_id'),
     orders: await db.query(`SELECT o.order_id, o.status, o.filled_size::text, l.outcome, l.realized_pnl::text
-      FROM orders o JOIN lt_orders l ON l.order_id = o.order_id ORDER BY o.order_id`),
+      FROM orders o JOIN lt_order_facts l ON l.order_id = o.order_id ORDER BY o.order_id`),
     dispositions: await db.query('SELECT ft_order_id, leg, disposition FROM lt_dispositions ORDER BY ft_order_id, leg'),
   };
 }

@@ -28,8 +28,8 @@ describe(`execution quality records (${backendName})`, () => {
     // and the mid 0.50 at intent (+2 %)
     expect(q).toEqual({ signal_price: '0.500000', ft_price: '0.501500', mid_price: '0.500000', executed_price: '0.510000',
       signal_slippage_pct: '2.000000', ft_slippage_pct: '1.694915', ft_slippage_cents: '0.850000', mid_slippage_pct: '2.000000' });
-    // The seed's lt_orders columns carry the same figures as the quality row: one definition
-    const [differ] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM lt_orders l
+    // The seed's per-order figures (lt_order_facts) are the quality row's: one definition
+    const [differ] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM lt_order_facts l
       JOIN lt_execution_quality q ON q.order_id = l.order_id
       WHERE l.slippage_pct IS DISTINCT FROM q.signal_slippage_pct OR l.executed_price IS DISTINCT FROM q.executed_price`);
     expect(differ!.n).toBe(0);

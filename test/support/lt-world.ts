@@ -153,7 +153,7 @@ export async function createLtWorld(options: LtWorldOptions = {}): Promise<LtWor
     orders: () => db.query(`SELECT o.order_id, o.side, o.status, o.order_type, o.limit_price::text, o.size::text,
       o.filled_size::text, o.venue_order_id, o.expires_at, o.is_shadow, l.leg, l.outcome, l.realized_pnl::text,
       l.executed_price::text, l.fill_rate::text, l.slippage_pct::text
-      FROM orders o JOIN lt_orders l ON l.order_id = o.order_id ORDER BY o.intent_at, l.leg`),
+      FROM orders o JOIN lt_order_facts l ON l.order_id = o.order_id ORDER BY o.intent_at, l.leg`),
     dispositions: () => db.query(`SELECT ft_order_id, leg, disposition, rule, limit_value, observed FROM lt_dispositions
       ORDER BY decided_at, leg`),
     close: () => ft.close(),
@@ -191,7 +191,7 @@ async function checkLedger(w: LtWorld): Promise<Balances> {
     if (open) expect(led.reserved >= need, `order ${o.order_id} reserves ≥ limit × open size`).toBe(true);
     else if (o.status !== 'lost') expect(led.reserved, `finished order ${o.order_id} reserves nothing`).toBe(0n);
   }
-  const [pnl] = await db.query<{ total: string }>(`SELECT coalesce(sum(realized_pnl), 0)::text AS total FROM lt_orders l
+  const [pnl] = await db.query<{ total: string }>(`SELECT coalesce(sum(realized_pnl), 0)::text AS total FROM lt_order_facts l
     JOIN orders o ON o.order_id = l.order_id WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3`,
   [w.userId, w.strategyId, book === 'shadow']);
   expect(usdc(pnl!.total), 'Σ realized P&L of orders = ledger realized P&L').toBe(b.realizedPnl);
