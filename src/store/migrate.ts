@@ -11,8 +11,10 @@ export interface MigrationResult {
   total: number;
 }
 
-export async function migrate(db: Db): Promise<MigrationResult> {
-  const files = readdirSync(DIR).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
+/** Applies every migration not applied yet; `until` stops after that version (tests of an upgrade from an older schema) */
+export async function migrate(db: Db, options: { until?: string } = {}): Promise<MigrationResult> {
+  const all = readdirSync(DIR).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  const files = options.until === undefined ? all : all.filter((f) => f.replace(/\.sql$/, '') <= options.until!);
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
   const applied: string[] = [];
