@@ -1,6 +1,8 @@
 /** The import reader: every import form, nothing from comments or strings, resolution, cycles and line counts */
 import { describe, expect, it } from 'vitest';
-import { fileCycles, folderCycles, folderOf, importsOf, lineCounts, loadGraph, resolveSpecifier, type Edge } from './import-graph.ts';
+import {
+  fileCycles, folderCycles, folderOf, importsOf, lineCounts, loadGraph, resolveSpecifier, twoWayFolders, type Edge,
+} from './import-graph.ts';
 
 const SOURCE = `import {
   a,
@@ -70,6 +72,12 @@ describe('cycles', () => {
     const edges = [edge('src/a/x.ts', 'src/b/y.ts'), edge('src/b/w.ts', 'src/main.ts'), edge('src/main.ts', 'src/a/v.ts'),
       edge('src/c/z.ts', 'src/c/q.ts'), edge('src/c/q.ts', 'src/c/z.ts'), edge('src/c/z.ts', 'src/a/x.ts')];
     expect(folderCycles(edges)).toEqual([['a', 'b', 'main.ts']]);
+  });
+
+  it('lists the folders that import each other directly, with the imports each way', () => {
+    const edges = [edge('src/a/x.ts', 'src/b/y.ts'), edge('src/a/v.ts', 'src/b/y.ts'), edge('src/b/y.ts', 'src/a/x.ts'),
+      edge('src/b/y.ts', 'src/c/z.ts'), edge('src/c/z.ts', 'src/d/w.ts'), edge('src/d/w.ts', 'src/b/y.ts')];
+    expect(twoWayFolders(edges)).toEqual([{ units: ['a', 'b'], counts: [2, 1] }]);
   });
 });
 

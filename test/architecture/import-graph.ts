@@ -293,3 +293,24 @@ export function lineCounts(graph: Graph): LineCounts {
   const [folder, lines] = [...byFolder].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
   return { byFolder, total, largest: { folder, lines, share: total === 0 ? 0 : lines / total } };
 }
+
+export interface TwoWay {
+  units: [string, string];
+  /** Imports from the first unit into the second, and back */
+  counts: [number, number];
+}
+
+/** Pairs of top-level units of src/ that import each other directly: the short folder cycles */
+export function twoWayFolders(edges: readonly Edge[]): TwoWay[] {
+  const count = new Map<string, number>();
+  for (const e of edges) {
+    if (e.external || !e.to.startsWith('src/') || folderOf(e.from) === folderOf(e.to)) continue;
+    const key = `${folderOf(e.from)}\n${folderOf(e.to)}`;
+    count.set(key, (count.get(key) ?? 0) + 1);
+  }
+  return [...count].flatMap(([key, n]) => {
+    const [a = '', b = ''] = key.split('\n');
+    const back = count.get(`${b}\n${a}`);
+    return a < b && back !== undefined ? [{ units: [a, b] as [string, string], counts: [n, back] as [number, number] }] : [];
+  }).sort((x, y) => x.units.join().localeCompare(y.units.join()));
+}
