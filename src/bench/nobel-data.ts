@@ -1,10 +1,9 @@
 /** The recorded Nobel Peace Prize 2025 Data API trades (../shared/data) and the Yes/No markets built from them (bench and tests) */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Market } from '../domain/market.ts';
+import { sharedPath } from './shared-data.ts';
 
-export const NOBEL_FILE = fileURLToPath(new URL(
-  '../../../shared/data/polymarket/trades/data_api_trades_nobel-peace-prize-winner-2025.jsonl', import.meta.url));
+export const NOBEL_FILE = sharedPath('data/polymarket/trades/data_api_trades_nobel-peace-prize-winner-2025.jsonl');
 
 interface NobelRecord {
   conditionId: string;

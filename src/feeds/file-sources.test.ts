@@ -2,14 +2,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sharedPath } from '../../test/support/shared.ts';
 import { resolutionOf } from '../domain/market.ts';
 import { normalizeTradeRecord, UnparsedLine } from './data-api-record.ts';
 import { createFileTradeSource, createStaticMarketSource, loadGammaMarketsFile } from './file-sources.ts';
 
-const data = (rel: string): string => fileURLToPath(new URL(`../../../shared/data/polymarket/${rel}`, import.meta.url));
+const data = (rel: string): string => sharedPath('data/polymarket', rel);
 const NOBEL = data('trades/data_api_trades_nobel-peace-prize-winner-2025.jsonl');
 const BTC = data('markets/gamma_btc-updown-5m_resolved_2026-06-08.jsonl.gz');
 const NAUTILUS = (name: string): string => data(`markets/nautilus/${name}`);

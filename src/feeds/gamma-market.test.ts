@@ -2,11 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { sharedPath } from '../../test/support/shared.ts';
 import { resolutionOf, type Market } from '../domain/market.ts';
 import { parseGammaMarket, parseGammaMarkets, parseGammaTime } from './gamma-market.ts';
 
-const DATA = new URL('../../../shared/data/polymarket/markets/', import.meta.url);
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`nautilus/${name}`, DATA), 'utf8'));
+const markets = (name: string): string => sharedPath('data/polymarket/markets', name);
+const fixture = (name: string): unknown => JSON.parse(readFileSync(markets(`nautilus/${name}`), 'utf8'));
 
 function parsed(raw: unknown): Market {
   const r = parseGammaMarket(raw);
@@ -163,7 +164,7 @@ describe('Gamma quirks', () => {
 });
 
 describe('recorded btc up/down 5m markets', () => {
-  const lines = gunzipSync(readFileSync(new URL('gamma_btc-updown-5m_resolved_2026-06-08.jsonl.gz', DATA)))
+  const lines = gunzipSync(readFileSync(markets('gamma_btc-updown-5m_resolved_2026-06-08.jsonl.gz')))
     .toString('utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')

@@ -7,11 +7,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { sharedPath } from '../../test/support/shared.ts';
 import { parseMicros } from '../domain/money.ts';
 import { BookState, parseMarketMessages } from './book-state.ts';
 import * as Poly from './polymarket/schemas.ts';
 
-const ROOT = '/work/shared/data/polymarket';
+const ROOT = sharedPath('data/polymarket');
 const DIRS = ['ws/nautilus', 'ws/nautilus_synthetic_shape_only', 'clob/nautilus', 'clob/nautilus_synthetic_shape_only',
   'books/nautilus'];
 

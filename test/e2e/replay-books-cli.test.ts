@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nobelRecords } from '../support/nobel.ts';
+import { sharedPath } from '../support/shared.ts';
 
 const YES = '75406677405586796507165996816755205915219135539748390183994296030461533919844';
 const MARKET = '0x14a3dfeba8b22a32feb0f10763db68bc4d2abeb5bff90e9ae20de53793b35a1d';
-const NAUTILUS = '/work/shared/data/polymarket/books/nautilus';
+const NAUTILUS = sharedPath('data/polymarket/books/nautilus');
 const dir = mkdtempSync(join(tmpdir(), 'tandem-replay-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

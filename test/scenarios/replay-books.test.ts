@@ -16,9 +16,10 @@ import {
   BookTimeline, loadRecordedBooks, parseRecordedBook, readBookDir, snapshotOrders, tokensOf, type RecordedBook,
 } from '../../src/replay/books.ts';
 import { startLtReplay } from '../../src/replay/lt.ts';
+import { sharedPath } from '../support/shared.ts';
 import { backendName, openTestDb } from '../support/test-db.ts';
 
-const NAUTILUS = '/work/shared/data/polymarket/books/nautilus';
+const NAUTILUS = sharedPath('data/polymarket/books/nautilus');
 const HTTP_FILE = join(NAUTILUS, 'nautilus_py_http_responses_book.json');
 const WS_FILE = join(NAUTILUS, 'nautilus_py_ws_messages_book.json');
 const HTTP_TOKEN = '23360939988679364027624185518382759743328544433592111535569478055890815567848';

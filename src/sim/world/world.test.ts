@@ -1,5 +1,6 @@
 /** The simulated world: determinism, Data API records, Gamma resolution, skill, recorded paths and its two sources */
 import { describe, expect, it } from 'vitest';
+import { sharedPath } from '../../../test/support/shared.ts';
 import { resolutionOf } from '../../domain/market.ts';
 import { parseMicros, SCALE } from '../../domain/money.ts';
 import { normalizeTradeRecord } from '../../feeds/data-api-record.ts';
@@ -11,7 +12,7 @@ import { startWorldTimer, worldMarketSource, worldTradeSource } from './sources.
 import { createWorld, type World, type WorldOptions } from './world.ts';
 
 const START = new Date('2026-03-01T12:00:00Z');
-const BBO = '/work/shared/data/polymarket/prices/pmxt_bbo_5min_shanghai-temp-2026-06-09_25C_yes.jsonl';
+const BBO = sharedPath('data/polymarket/prices/pmxt_bbo_5min_shanghai-temp-2026-06-09_25C_yes.jsonl');
 const SMALL = { markets: 16, lifetimeMs: 3 * 3_600_000, stepMs: 15 * 60_000 };
 
 const world = (over: Partial<WorldOptions> = {}): World =>

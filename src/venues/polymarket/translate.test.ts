@@ -1,7 +1,8 @@
-/** Table tests of the Polymarket translations on the recorded fixtures under /work/shared/data/polymarket */
+/** Table tests of the Polymarket translations on the recorded fixtures under ../shared/data/polymarket */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedPath } from '../../../test/support/shared.ts';
 import type { Ratio, Shares } from '../../domain/money.ts';
 import { fillsFromTrade, takerFee, type OurIdentity } from './fills.ts';
 import {
@@ -14,7 +15,7 @@ import {
 } from './translate.ts';
 import { orderStatusOf, timeOf, tradeStatusOf, unitsOf } from './wire.ts';
 
-const DATA = '/work/shared/data/polymarket';
+const DATA = sharedPath('data/polymarket');
 const load = (path: string): unknown => JSON.parse(readFileSync(join(DATA, path), 'utf8'));
 const filesUnder = (dir: string): string[] => readdirSync(join(DATA, dir)).flatMap((name) => {
   const full = join(DATA, dir, name);
