@@ -1,6 +1,6 @@
 /**
  * Every recorded Polymarket message in the shared corpus (ws/, clob/, books/) parses: market-channel messages with
- * book-state.ts, user-channel and CLOB REST payloads with polymarket/schemas.ts, and the two kinds neither covers
+ * src/feeds/market-channel.ts, user-channel and CLOB REST payloads with polymarket/schemas.ts, and the two kinds neither covers
  * (RTDS price frames, Data API positions) with minimal shape checks written here
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sharedPath } from '../../test/support/shared.ts';
 import { parseMicros } from '../domain/money.ts';
-import { BookState, parseMarketMessages } from './book-state.ts';
+import { BookState, parseMarketMessages } from '../feeds/market-channel.ts';
 import * as Poly from './polymarket/schemas.ts';
 
 const ROOT = sharedPath('data/polymarket');

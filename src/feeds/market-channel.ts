@@ -1,4 +1,8 @@
-/** Order books kept from CLOB market-channel messages (`book` snapshots, old and current `price_change` deltas), in exact micro-units */
+/**
+ * The CLOB market channel: its messages parsed exactly, and the order books kept from them (`book` snapshots, old and
+ * current `price_change` deltas), in exact micro-units. A feed for the live market data that copying by the book
+ * needs; the recorded corpus is checked against it (src/venues/recorded-messages.test.ts)
+ */
 import { z } from 'zod';
 import { isPriceInRange, parseMicros, type Price, type Shares } from '../domain/money.ts';
 import type { BookLevel, OrderSide } from '../engine/venue-port.ts';

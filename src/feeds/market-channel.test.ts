@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sharedPath } from '../../test/support/shared.ts';
 import { formatMicros, parseMicros } from '../domain/money.ts';
-import { BookState, parseMarketMessage, parseMarketMessages, type MarketMessage } from './book-state.ts';
+import { BookState, parseMarketMessage, parseMarketMessages, type MarketMessage } from './market-channel.ts';
 
 const BURST = sharedPath('data/polymarket/ws/nautilus/nautilus_rs_ws_market_price_change_crossing_burst.json');
 const ASSET = '76670567130917723816490572615540605537878462672464291990940067659127658071111';
