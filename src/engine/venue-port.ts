@@ -1,6 +1,6 @@
 /**
  * The Venue port: where live orders go. Implemented in-process by the simulated venue and for real by the
- * Polymarket adapter; both pass the same contract suite (src/venues/venue-contract.ts)
+ * Polymarket adapter; both pass the same contract suite (test/support/venue-contract.ts)
  */
 import type { Price, Ratio, Shares, Usdc } from '../domain/money.ts';
 

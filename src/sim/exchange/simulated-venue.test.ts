@@ -5,7 +5,7 @@ import { ManualClock } from '../../engine/clock.ts';
 import { COLLATERAL, SimExchange } from './exchange.ts';
 import type { PlaceOrder, PlaceResult, SimMarket } from './exchange-types.ts';
 import { createSimulatedVenue, SimVenueFaults, submitOutcomeOf, venueOrderIdFor } from './simulated-venue.ts';
-import { describeVenueContract, type VenueHarness } from '../../venues/venue-contract.ts';
+import { describeVenueContract, type VenueHarness } from '../../../test/support/venue-contract.ts';
 import type { OrderRequest } from '../../engine/venue-port.ts';
 
 const YES = '1001';

@@ -3,10 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { price, shares, type Price, type Shares } from '../../domain/money.ts';
 import { ManualClock } from '../../engine/clock.ts';
 import { OrderPrepError } from '../order-prep.ts';
-import { describeVenueContract, type VenueHarness } from '../venue-contract.ts';
+import { describeVenueContract, type VenueHarness } from '../../../test/support/venue-contract.ts';
 import type { OrderRequest } from '../../engine/venue-port.ts';
 import { createPolymarketVenue } from './polymarket-venue.ts';
-import { captureLog, eventually, startRig, type Rig } from '../../sim/server/polymarket-rig.ts';
+import { captureLog, eventually, startRig, type Rig } from '../../../test/support/polymarket-rig.ts';
 
 let rig: Rig | null = null;
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { createWalletClient, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { polygon } from 'viem/chains';
 import { describe, expect, it } from 'vitest';
-import { captureLog } from '../../sim/server/polymarket-rig.ts';
+import { captureLog } from '../../../test/support/polymarket-rig.ts';
 import { RateBudgets } from './rate-budget.ts';
 import { ClobTransport, type ClobRequest } from './transport.ts';
 

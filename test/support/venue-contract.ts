@@ -1,10 +1,10 @@
 /** The one contract suite every Venue passes: the simulated venue in-process, the real adapter against a loopback simulator */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { price, shares, usdc, type Usdc } from '../domain/money.ts';
-import { OrderPrepError } from './order-prep.ts';
-import { takerFee } from '../sim/exchange/fees.ts';
-import { minSizeText, POLY_TEXT } from '../sim/exchange/order-rules.ts';
-import type { OrderRequest, OrderType, PreparedOrder, Venue, VenueFill, VenueOrderReport } from '../engine/venue-port.ts';
+import { price, shares, usdc, type Usdc } from '../../src/domain/money.ts';
+import { OrderPrepError } from '../../src/venues/order-prep.ts';
+import { takerFee } from '../../src/sim/exchange/fees.ts';
+import { minSizeText, POLY_TEXT } from '../../src/sim/exchange/order-rules.ts';
+import type { OrderRequest, OrderType, PreparedOrder, Venue, VenueFill, VenueOrderReport } from '../../src/engine/venue-port.ts';
 
 /**
  * What a venue under test needs around it. The market behind `tokenId` has tick 0.01 and minimum size 5, accepts

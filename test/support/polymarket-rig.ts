@@ -1,10 +1,10 @@
 /** Test support: a loopback simulator server plus a Polymarket venue wired to it, driven only through `/_sim/*` over HTTP */
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Hex } from 'viem';
-import { ManualClock } from '../../engine/clock.ts';
-import type { Log } from '../../engine/ports.ts';
-import { startSimServer, type SimServer } from './server.ts';
-import { createPolymarketVenue, type PolymarketVenue, type PolymarketVenueOptions } from '../../venues/polymarket/polymarket-venue.ts';
+import { ManualClock } from '../../src/engine/clock.ts';
+import type { Log } from '../../src/engine/ports.ts';
+import { startSimServer, type SimServer } from '../../src/sim/server/server.ts';
+import { createPolymarketVenue, type PolymarketVenue, type PolymarketVenueOptions } from '../../src/venues/polymarket/polymarket-venue.ts';
 
 export interface RigOptions {
   /** Extra venue options (creds, pollEveryMs, …) */
