@@ -7,8 +7,7 @@ import { evaluate, paperEntryPrice, type Evaluation, type TraderStats } from '..
 import type { FtWallet } from '../domain/ft-wallet.ts';
 import type { Ratio, Usdc } from '../domain/money.ts';
 import { closeFraction, openPaper } from '../domain/paper-position.ts';
-import type { SourceTrade } from '../domain/trade.ts';
-import type { InputRejectReason } from '../feeds/data-api-record.ts';
+import type { InputRejectReason, SourceTrade, TradeBatch } from '../domain/trade.ts';
 import type { Db, Sql } from '../store/db.ts';
 import {
   applyClose, insertFtOrders, openOrdersBefore, recordDispositions, walletCash, type Disposition, type NewFtOrder,
@@ -42,9 +41,9 @@ const FT_ENGINE_LOCK = 7_402_100;
 /** NOTIFY channel announcing new paper orders (the payload is how many) */
 export const FT_ORDERS_CHANNEL = 'tandem_ft_orders'; // one evaluating process at a time, so each wallet's cash is read once
 
-/** Ingests raw Data API records from `source`, evaluates the new trades, and reports what happened */
-export async function ingestTrades(deps: FtDeps, records: unknown[], source: string): Promise<IngestReport> {
-  const prepared = await prepareTrades(deps.db, records, deps.markets);
+/** Ingests a batch from `source`, evaluates the new trades, and reports what happened */
+export async function ingestTrades(deps: FtDeps, batch: TradeBatch, source: string): Promise<IngestReport> {
+  const prepared = await prepareTrades(deps.db, batch, deps.markets);
   const report = await deps.db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [FT_ENGINE_LOCK]);
     const fresh = await insertSourceTrades(tx, prepared.trades, source);
@@ -59,7 +58,8 @@ export async function ingestTrades(deps: FtDeps, records: unknown[], source: str
     return { newTrades: trades.length, ordersCreated: run.ordersCreated, exits: run.exits, skipped: run.skipped };
   });
   if (report.ordersCreated > 0) deps.onOrders?.(report.ordersCreated);
-  return { received: records.length, rejected: Object.fromEntries(prepared.rejected), errors: prepared.errors, ...report };
+  const received = batch.trades.length + batch.refused.length;
+  return { received, rejected: Object.fromEntries(prepared.rejected), errors: prepared.errors, ...report };
 }
 
 /** One batch's evaluation state: wallets, their running cash, and buffered writes */
