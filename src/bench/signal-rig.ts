@@ -11,6 +11,7 @@ import { ingestTrades, type FtDeps } from '../engine/ft-engine.ts';
 import type { LtExecutorDeps } from '../engine/lt-executor.ts';
 import { createLtStrategy, launchLtStrategy } from '../engine/lt-strategies.ts';
 import type { Log } from '../engine/ports.ts';
+import { normalizeTradeRecords } from '../feeds/data-api-record.ts';
 import { createStaticMarketSource } from '../feeds/file-sources.ts';
 import { noScorer } from '../feeds/scorer.ts';
 import { openPglite, type Db } from '../store/db.ts';
@@ -90,7 +91,7 @@ export async function startSignalRig(): Promise<SignalRig> {
     const record = { proxyWallet: TRADER, side: 'BUY', asset: market.yes, conditionId: market.conditionId, size: 100, price,
       timestamp: Math.floor(Date.now() / 1000), title: 'Bench market?', outcome: 'Yes', outcomeIndex: 0,
       transactionHash: `0x${n.toString(16).padStart(64, '0')}` };
-    const report = await ingestTrades(ft, [record], 'bench');
+    const report = await ingestTrades(ft, normalizeTradeRecords([record]), 'bench');
     if (report.ordersCreated !== 1) throw new Error(`signal ${n}: no FT order (${JSON.stringify(report)})`);
   };
   return {

@@ -103,7 +103,7 @@ const ingest: Command = {
     if (fetched.errors.length > 0) console.error(fetched.errors.map((e) => e.error).join('\n'));
     const report = await withDb(config, async (db) => {
       const deps = { db, markets, scorer: scorerFor(config), clock: systemClock };
-      return ingestTrades(deps, fetched.records, `file:${values.trades}`);
+      return ingestTrades(deps, fetched, `file:${values.trades}`);
     });
     console.log(JSON.stringify(report, null, 2));
     return 0;

@@ -22,3 +22,27 @@ export interface SourceTrade {
   outcomeIndex: number | null;
   transactionHash: string;
 }
+
+/** Why a source refuses a record: it is not a well-formed trade */
+export const RECORD_REJECT_REASONS = [
+  'bad_json', 'not_an_object', 'not_a_trade', 'missing_field', 'bad_side', 'bad_price', 'bad_size', 'bad_timestamp',
+] as const;
+export type RecordRejectReason = (typeof RECORD_REJECT_REASONS)[number];
+
+/** Why ingestion refuses a record: its source refused it, or its trade repeats one or names no known market or token */
+export const INPUT_REJECT_REASONS = [
+  ...RECORD_REJECT_REASONS, 'unknown_market', 'unknown_token', 'token_mismatch', 'duplicate',
+] as const;
+export type InputRejectReason = (typeof INPUT_REJECT_REASONS)[number];
+
+/** A record its source could not turn into a trade */
+export interface RefusedRecord {
+  reason: RecordRejectReason;
+  detail: string;
+}
+
+/** What a source hands ingestion: the trades it read, in the order read (duplicates included), and what it refused */
+export interface TradeBatch {
+  trades: SourceTrade[];
+  refused: RefusedRecord[];
+}

@@ -8,15 +8,15 @@ import { Cron } from 'croner';
 import {
   DEFAULT_RATE_TARGETS, DEFAULT_SLIPPAGE_CONSECUTIVE, feedSilenceAlerts, FINISHED_STATUSES, jobLivenessAlerts, latencyAlerts,
   ledgerDriftAlerts, positionAlerts, rateAlerts, reconciliationAlerts, recoveryAlerts, slippageAlerts, walletAlerts, type Alert,
-  type AlertOrder, type FeedState, type LedgerCheck, type PositionCheck, type RateTargets, type TokenReconciliation,
+  type FeedState, type LedgerCheck, type PositionCheck, type RateTargets, type TokenReconciliation,
   type WalletCheck,
 } from '../domain/alert-rules.ts';
 import type { Balances } from '../domain/ledger.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Shares, Usdc } from '../domain/money.ts';
-import { fireAlert } from '../store/alert-store.ts';
-import { QUALITY_SAMPLE_COLUMNS, qualitySampleOf } from '../store/comparison-store.ts';
-import type { Db, Sql } from '../store/db.ts';
+import { alertSamples, fireAlert, launchedStrategyRefs, strategyKey } from '../store/alert-store.ts';
+import { readOneSnapshot, type Db, type Sql } from '../store/db.ts';
+import { lastSuccessfulRuns } from '../store/job-store.ts';
 import { balancesOf, type Book } from '../store/ledger-store.ts';
 import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
 import { heldByToken, type TokenHeld } from '../store/position-store.ts';
@@ -127,12 +127,12 @@ export async function collectAlerts(deps: AlertMonitorDeps, now: Date): Promise<
   const s = deps.settings;
   const strategies = await listLaunchedStrategies(deps.db);
   const since = new Date(now.getTime() - s.latencyLookbackMs);
-  const recent = await samplesBy(deps.db, RECENT_LATENCY, 500, [since.toISOString()]);
-  const filled = await samplesBy(deps.db, FILLED, s.slippageConsecutive, []);
-  const finished = await samplesBy(deps.db, FINISHED, s.rates.window, [FINISHED_STATUSES]);
+  const recent = await alertSamples(deps.db, { kind: 'latency_since', since }, 500);
+  const filled = await alertSamples(deps.db, { kind: 'slipped' }, s.slippageConsecutive);
+  const finished = await alertSamples(deps.db, { kind: 'status_in', statuses: FINISHED_STATUSES }, s.rates.window);
   const out: Alert[] = [];
   for (const st of strategies) {
-    const key = keyOf(st.userId, st.strategyId);
+    const key = strategyKey(st.userId, st.strategyId);
     out.push(...latencyAlerts(st, recent.get(key) ?? [], since));
     out.push(...slippageAlerts(st, filled.get(key) ?? [], s.slippageConsecutive));
     out.push(...rateAlerts(st, finished.get(key) ?? [], s.rates));
@@ -160,11 +160,10 @@ async function walletCheck(deps: AlertMonitorDeps): Promise<WalletCheck | null> 
     return null;
   }
   const read = deps.balances ?? balancesOf;
-  const rows = await deps.db.query<{ user_id: string; strategy_id: string }>(
-    'SELECT user_id, strategy_id FROM lt_strategies WHERE launched_at IS NOT NULL ORDER BY user_id, strategy_id');
+  const launched = await launchedStrategyRefs(deps.db);
   let ledgerAvailable = 0n;
-  for (const r of rows) ledgerAvailable += (await read(deps.db, r.user_id, r.strategy_id, 'live')).available;
-  return { ledgerAvailable: ledgerAvailable as Usdc, venueAvailable, strategies: rows.length };
+  for (const r of launched) ledgerAvailable += (await read(deps.db, r.userId, r.strategyId, 'live')).available;
+  return { ledgerAvailable: ledgerAvailable as Usdc, venueAvailable, strategies: launched.length };
 }
 
 /** The last token whose venue balance each monitor (its deps object, one per scheduler) read: the next run goes on after it */
@@ -217,45 +216,10 @@ async function positionCheck(deps: AlertMonitorDeps): Promise<PositionCheck | nu
   return { tokens, held: before.length };
 }
 
-const keyOf = (userId: string, strategyId: string) => `${userId}|${strategyId}`;
-
-// Row filters of the sample reads (constants, never user input); $2… are their parameters
-const RECENT_LATENCY = 'q.order_latency_ms IS NOT NULL AND coalesce(q.signal_at, q.computed_at) > $2';
-const FILLED = 'q.signal_slippage_pct IS NOT NULL';
-const FINISHED = 'q.status = ANY($2::text[])';
-
-/**
- * Per launched strategy, its newest `limit` live (not shadow) execution-quality rows matching `where`, newest first,
- * each read into the metrics module's OrderSample by the mapping the API uses (comparison-store.ts)
- */
-async function samplesBy(sql: Sql, where: string, limit: number, params: unknown[]): Promise<Map<string, AlertOrder[]>> {
-  const rows = await sql.query<Record<string, unknown>>(
-    `SELECT s.user_id, s.strategy_id, q.order_id, q.at, ${QUALITY_SAMPLE_COLUMNS}
-     FROM lt_strategies s CROSS JOIN LATERAL (
-       SELECT q.*, coalesce(q.signal_at, q.computed_at) AS at FROM lt_execution_quality q
-       WHERE q.user_id = s.user_id AND q.strategy_id = s.strategy_id AND NOT q.is_shadow AND ${where}
-       ORDER BY coalesce(q.signal_at, q.computed_at) DESC, q.order_id DESC LIMIT $1) q
-     JOIN orders o ON o.order_id = q.order_id
-     WHERE s.is_active AND s.launched_at IS NOT NULL
-     ORDER BY s.user_id, s.strategy_id, q.at DESC, q.order_id DESC`, [limit, ...params]);
-  const out = new Map<string, AlertOrder[]>();
-  for (const r of rows) {
-    const key = keyOf(r.user_id as string, r.strategy_id as string);
-    const list = out.get(key) ?? [];
-    list.push({ ...qualitySampleOf(r), orderId: r.order_id as string, at: new Date(r.at as string) });
-    out.set(key, list);
-  }
-  return out;
-}
-
 /** The last successful run of every watched job */
 async function jobLiveness(deps: AlertMonitorDeps) {
   if (deps.jobs.length === 0) return [];
-  const rows = await deps.db.query<{ job: string; last_ok: Date | string | null }>(
-    `SELECT j.job, (SELECT r.finished_at FROM job_runs r WHERE r.job = j.job AND r.status = 'ok'
-       ORDER BY r.started_at DESC LIMIT 1) AS last_ok
-     FROM unnest($1::text[]) AS j(job)`, [deps.jobs.map((j) => j.name)]);
-  const lastOk = new Map(rows.map((r) => [r.job, r.last_ok === null ? null : new Date(r.last_ok)]));
+  const lastOk = await lastSuccessfulRuns(deps.db, deps.jobs.map((j) => j.name));
   return deps.jobs.map((j) => ({
     job: j.name, intervalMs: j.intervalMs, lastOkAt: lastOk.get(j.name) ?? null, scheduledSince: deps.startedAt,
   }));
@@ -270,7 +234,7 @@ async function ledgerChecks(deps: AlertMonitorDeps, strategies: readonly LtStrat
   for (const s of strategies) {
     for (const book of BOOKS) {
       out.push(await deps.db.transaction(async (tx) => {
-        await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        await readOneSnapshot(tx);
         const base = { userId: s.userId, strategyId: s.strategyId, book };
         let balances: Balances;
         try {

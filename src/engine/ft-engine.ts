@@ -7,15 +7,15 @@ import { evaluate, paperEntryPrice, type Evaluation, type TraderStats } from '..
 import type { FtWallet } from '../domain/ft-wallet.ts';
 import type { Ratio, Usdc } from '../domain/money.ts';
 import { closeFraction, openPaper } from '../domain/paper-position.ts';
-import type { SourceTrade } from '../domain/trade.ts';
-import type { InputRejectReason } from '../feeds/data-api-record.ts';
+import type { InputRejectReason, SourceTrade, TradeBatch } from '../domain/trade.ts';
 import type { Db, Sql } from '../store/db.ts';
 import {
-  applyClose, insertFtOrders, openOrdersBefore, recordDispositions, walletCash, type Disposition, type NewFtOrder,
+  applyClose, insertFtOrders, lockFtEngine, notifyFtOrders, openOrdersBefore, recordDispositions, walletCash,
+  type Disposition, type NewFtOrder,
 } from '../store/ft-order-store.ts';
 import type { StoredMarket } from '../store/market-store.ts';
 import { countRejects, holdingBefore, insertSourceTrades, loadTraderStats } from '../store/trade-store.ts';
-import { listWallets } from '../store/wallet-store.ts';
+import { listWallets, markWalletsSynced } from '../store/wallet-store.ts';
 import { byTradeTime, prepareTrades } from './ingest.ts';
 import type { Clock, FetchError, MarketSource, Scorer } from './ports.ts';
 
@@ -38,15 +38,14 @@ export interface IngestReport {
   errors: FetchError[];
 }
 
-const FT_ENGINE_LOCK = 7_402_100;
-/** NOTIFY channel announcing new paper orders (the payload is how many) */
-export const FT_ORDERS_CHANNEL = 'tandem_ft_orders'; // one evaluating process at a time, so each wallet's cash is read once
+/** Where each batch that created paper orders announces how many (the LT executor's trigger listens) */
+export { FT_ORDERS_CHANNEL } from '../store/ft-order-store.ts';
 
-/** Ingests raw Data API records from `source`, evaluates the new trades, and reports what happened */
-export async function ingestTrades(deps: FtDeps, records: unknown[], source: string): Promise<IngestReport> {
-  const prepared = await prepareTrades(deps.db, records, deps.markets);
+/** Ingests a batch from `source`, evaluates the new trades, and reports what happened */
+export async function ingestTrades(deps: FtDeps, batch: TradeBatch, source: string): Promise<IngestReport> {
+  const prepared = await prepareTrades(deps.db, batch, deps.markets);
   const report = await deps.db.transaction(async (tx) => {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [FT_ENGINE_LOCK]);
+    await lockFtEngine(tx);
     const fresh = await insertSourceTrades(tx, prepared.trades, source);
     const duplicates = prepared.trades.length - fresh.size;
     if (duplicates > 0) prepared.rejected.set('duplicate', (prepared.rejected.get('duplicate') ?? 0) + duplicates);
@@ -55,11 +54,12 @@ export async function ingestTrades(deps: FtDeps, records: unknown[], source: str
     const run = new BatchRun(tx, deps, prepared.markets);
     await run.evaluateAll(trades);
     // Delivered at commit, to this process and any other listening (the LT executor's trigger)
-    if (run.ordersCreated > 0) await tx.query('SELECT pg_notify($1, $2)', [FT_ORDERS_CHANNEL, String(run.ordersCreated)]);
+    if (run.ordersCreated > 0) await notifyFtOrders(tx, run.ordersCreated);
     return { newTrades: trades.length, ordersCreated: run.ordersCreated, exits: run.exits, skipped: run.skipped };
   });
   if (report.ordersCreated > 0) deps.onOrders?.(report.ordersCreated);
-  return { received: records.length, rejected: Object.fromEntries(prepared.rejected), errors: prepared.errors, ...report };
+  const received = batch.trades.length + batch.refused.length;
+  return { received, rejected: Object.fromEntries(prepared.rejected), errors: prepared.errors, ...report };
 }
 
 /** One batch's evaluation state: wallets, their running cash, and buffered writes */
@@ -90,8 +90,7 @@ class BatchRun {
     await this.flushOrders();
     await recordDispositions(this.tx, this.dispositions);
     if (this.wallets.length > 0) {
-      await this.tx.query('UPDATE ft_wallets SET last_sync_time = $2 WHERE wallet_id = ANY($1::text[])',
-        [this.wallets.map((w) => w.walletId), this.deps.clock.now().toISOString()]);
+      await markWalletsSynced(this.tx, this.wallets.map((w) => w.walletId), this.deps.clock.now());
     }
   }
 

@@ -9,7 +9,9 @@ import { settle } from '../domain/paper-position.ts';
 import type { Db } from '../store/db.ts';
 import { applyClose, openConditionIds, openOrdersInMarket } from '../store/ft-order-store.ts';
 import { loadMarkets, markResolved, upsertMarkets } from '../store/market-store.ts';
-import { recomputeTraderStats, TRADER_STATS_WINDOW_DAYS, unresolvedSeenConditionIds } from '../store/trade-store.ts';
+import {
+  recomputeTraderStats, tradersInMarkets, TRADER_STATS_WINDOW_DAYS, unresolvedSeenConditionIds,
+} from '../store/trade-store.ts';
 import type { Clock, FetchError, MarketSource } from './ports.ts';
 
 export interface ResolveDeps {
@@ -70,7 +72,5 @@ export async function resolveFtMarkets(deps: ResolveDeps): Promise<ResolveReport
 
 async function refreshStats(deps: ResolveDeps, conditionIds: string[]): Promise<number> {
   if (conditionIds.length === 0) return 0;
-  const rows = await deps.db.query<{ trader: string }>(
-    'SELECT DISTINCT trader FROM source_trades WHERE condition_id = ANY($1::text[])', [conditionIds]);
-  return recomputeTraderStats(deps.db, rows.map((r) => r.trader), deps.clock.now());
+  return recomputeTraderStats(deps.db, await tradersInMarkets(deps.db, conditionIds), deps.clock.now());
 }

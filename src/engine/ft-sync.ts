@@ -11,6 +11,6 @@ export interface SyncReport extends IngestReport {
 export async function syncFtOnce(deps: FtDeps & { source: TradeSource }): Promise<SyncReport> {
   const traders = await followedTraders(deps.db);
   const fetched = await deps.source.fetchTrades(traders);
-  const report = await ingestTrades(deps, fetched.records, deps.source.name);
+  const report = await ingestTrades(deps, fetched, deps.source.name);
   return { ...report, errors: [...fetched.errors, ...report.errors], traders: traders.length, requests: fetched.requests };
 }

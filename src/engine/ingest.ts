@@ -1,7 +1,6 @@
-/** Turns raw source records into new, valid trades with known markets; counts everything refused by reason */
+/** Turns a source's batch into new, valid trades with known markets; counts everything refused by reason */
 import type { Market } from '../domain/market.ts';
-import type { SourceTrade } from '../domain/trade.ts';
-import { normalizeTradeRecord, type InputRejectReason } from '../feeds/data-api-record.ts';
+import type { InputRejectReason, SourceTrade, TradeBatch } from '../domain/trade.ts';
 import type { Sql } from '../store/db.ts';
 import { loadMarkets, upsertMarkets, type StoredMarket } from '../store/market-store.ts';
 import type { FetchError, MarketSource } from './ports.ts';
@@ -15,15 +14,14 @@ export interface Prepared {
 
 const bump = (m: Map<InputRejectReason, number>, reason: InputRejectReason) => m.set(reason, (m.get(reason) ?? 0) + 1);
 
-/** Normalizes records, drops in-batch duplicates, and makes sure every trade's market is known */
-export async function prepareTrades(sql: Sql, records: unknown[], markets: MarketSource): Promise<Prepared> {
+/** Counts the source's refusals, drops in-batch duplicates, and makes sure every trade's market is known */
+export async function prepareTrades(sql: Sql, batch: TradeBatch, markets: MarketSource): Promise<Prepared> {
   const rejected = new Map<InputRejectReason, number>();
+  for (const r of batch.refused) bump(rejected, r.reason);
   const byKey = new Map<string, SourceTrade>();
-  for (const raw of records) {
-    const n = normalizeTradeRecord(raw);
-    if (!n.ok) bump(rejected, n.reason);
-    else if (byKey.has(n.trade.key)) bump(rejected, 'duplicate');
-    else byKey.set(n.trade.key, n.trade);
+  for (const t of batch.trades) {
+    if (byKey.has(t.key)) bump(rejected, 'duplicate');
+    else byKey.set(t.key, t);
   }
   const ids = [...new Set([...byKey.values()].map((t) => t.conditionId))];
   const known = await loadMarkets(sql, ids);

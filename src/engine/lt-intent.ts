@@ -11,6 +11,7 @@ import type { Db, Sql } from '../store/db.ts';
 import { appendEntries, balancesOf, riskTotalsOf } from '../store/ledger-store.ts';
 import { dispositionOf, insertDisposition, insertIntent, loadOrder, positionOf, type LiveOrder } from '../store/lt-order-store.ts';
 import { getKillSwitch, lockLtStrategy } from '../store/lt-strategy-store.ts';
+import { orderStatus } from '../store/order-lookup-store.ts';
 import { prepareOrderAmounts } from '../venues/order-prep.ts';
 import type { BookSnapshot, MarketInfo, OrderSide } from './venue-port.ts';
 import {
@@ -137,8 +138,8 @@ async function planExit(tx: Sql, s: LtStrategy, input: IntentInput): Promise<Ste
 /** The entry order is sent (or about to be) and its answer is not booked yet */
 async function entryInFlight(tx: Sql, entryOrderId: string | null): Promise<boolean> {
   if (entryOrderId === null) return false;
-  const [o] = await tx.query<{ status: string }>('SELECT status FROM orders WHERE order_id = $1', [entryOrderId]);
-  return o !== undefined && (o.status === 'pending' || o.status === 'unknown');
+  const status = await orderStatus(tx, entryOrderId);
+  return status === 'pending' || status === 'unknown';
 }
 
 /**

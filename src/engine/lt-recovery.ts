@@ -5,6 +5,7 @@
  */
 import type { Db } from '../store/db.ts';
 import { insertLtAudit, listLaunchedStrategies, updateLtStrategy } from '../store/lt-strategy-store.ts';
+import { knownVenueOrderIds, pendingLiveOrderIds } from '../store/order-lookup-store.ts';
 import type { Venue } from './venue-port.ts';
 import { transition, withLockedOrder } from './lt-fills.ts';
 import { syncLtOrders, type LtTrackerDeps, type SyncReport } from './lt-tracker.ts';
@@ -24,12 +25,11 @@ export interface RecoveryReport {
 /** `deps.hooks` (tests only) reaches the tracker's injection points during the recovery sync */
 export async function recoverLt(deps: LtTrackerDeps): Promise<RecoveryReport> {
   const now = deps.clock.now();
-  const pending = await deps.db.query<{ order_id: string }>(
-    `SELECT order_id FROM orders WHERE status = 'pending' AND NOT is_shadow ORDER BY intent_at`);
+  const pending = await pendingLiveOrderIds(deps.db);
   let pendingSent = 0;
   let pendingUnsent = 0;
-  for (const p of pending) {
-    await withLockedOrder(deps.db, p.order_id, async (tx, order) => {
+  for (const orderId of pending) {
+    await withLockedOrder(deps.db, orderId, async (tx, order) => {
       if (order.status !== 'pending') return;
       // Read under the lock, which the submit path also takes to mark an order prepared: an intent prepared after the
       // list above was read may already be at the venue, and its reservation must stay (INV-18)
@@ -54,10 +54,8 @@ async function unexplainedVenueOrders(deps: { db: Db; venue: Venue }): Promise<s
   const open = await deps.venue.openOrders();
   if (open.length === 0) return [];
   const ids = open.map((o) => o.venueOrderId);
-  const known = await deps.db.query<{ venue_order_id: string }>(
-    'SELECT venue_order_id FROM orders WHERE venue_order_id = ANY($1::text[])', [ids]);
-  const seen = new Set(known.map((k) => k.venue_order_id));
-  return ids.filter((id) => !seen.has(id));
+  const known = await knownVenueOrderIds(deps.db, ids);
+  return ids.filter((id) => !known.has(id));
 }
 
 async function pauseAll(deps: { db: Db; clock: Clock }, reason: string, ids: string[]): Promise<number> {

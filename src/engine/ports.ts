@@ -2,7 +2,7 @@
 import type { TraderStats } from '../domain/evaluate.ts';
 import type { Market } from '../domain/market.ts';
 import type { Price, Ratio } from '../domain/money.ts';
-import type { SourceTrade } from '../domain/trade.ts';
+import type { SourceTrade, TradeBatch } from '../domain/trade.ts';
 
 export interface Clock {
   now(): Date;
@@ -28,9 +28,11 @@ export interface FetchError {
   error: string;
 }
 
-export interface TradeFetch {
-  /** Raw Data API records, exactly as received; ingestion normalizes and deduplicates them */
-  records: unknown[];
+/**
+ * What one fetch read: normalized trades (not deduplicated: ingestion drops repeats and checks markets) and the
+ * records the source refused, by reason, for ingestion to count
+ */
+export interface TradeFetch extends TradeBatch {
   errors: FetchError[];
   requests: number;
 }

@@ -1,14 +1,8 @@
 /** Normalizes one Data API /trades or /activity record into a SourceTrade, or says why it cannot */
 import { decimalText, isPriceInRange, mulMicro, parseMicros, type Price, type Shares, type Usdc } from '../domain/money.ts';
-import type { Side, SourceTrade } from '../domain/trade.ts';
+import type { RefusedRecord, Side, SourceTrade, TradeBatch } from '../domain/trade.ts';
 
-export const INPUT_REJECT_REASONS = [
-  'bad_json', 'not_an_object', 'not_a_trade', 'missing_field', 'bad_side', 'bad_price', 'bad_size', 'bad_timestamp',
-  'unknown_market', 'unknown_token', 'token_mismatch', 'duplicate',
-] as const;
-export type InputRejectReason = (typeof INPUT_REJECT_REASONS)[number];
-
-export type Normalized = { ok: true; trade: SourceTrade } | { ok: false; reason: InputRejectReason; detail: string };
+export type Normalized = { ok: true; trade: SourceTrade } | ({ ok: false } & RefusedRecord);
 
 /** A line of a recorded file that is not JSON; sources pass it on so ingestion counts it */
 export class UnparsedLine {
@@ -60,6 +54,17 @@ export function normalizeTradeRecord(raw: unknown): Normalized {
       outcomeIndex: typeof r.outcomeIndex === 'number' ? r.outcomeIndex : null,
     },
   };
+}
+
+/** Normalizes every record, keeping the trades in record order and each refused record with its reason */
+export function normalizeTradeRecords(records: readonly unknown[]): TradeBatch {
+  const batch: TradeBatch = { trades: [], refused: [] };
+  for (const raw of records) {
+    const n = normalizeTradeRecord(raw);
+    if (n.ok) batch.trades.push(n.trade);
+    else batch.refused.push({ reason: n.reason, detail: n.detail });
+  }
+  return batch;
 }
 
 /** Data API timestamps are unix seconds; values above 1e10 are taken as milliseconds */

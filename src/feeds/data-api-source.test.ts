@@ -20,6 +20,8 @@ interface Row {
   timestamp: number;
   transactionHash: string;
   side: string;
+  asset: string;
+  conditionId: string;
   price: number;
   size: number;
 }
@@ -27,7 +29,8 @@ interface Row {
 /** `count` trades, newest first, one a minute back from T0 */
 const history = (user: string, count: number): Row[] =>
   Array.from({ length: count }, (_, i) => ({
-    proxyWallet: user, timestamp: T0 - i * 60, transactionHash: `0x${user.slice(-2)}${i}`, side: 'BUY', price: 0.5, size: 10,
+    proxyWallet: user, timestamp: T0 - i * 60, transactionHash: `0x${user.slice(-2)}${i}`, side: 'BUY', asset: '1001',
+    conditionId: '0xc1', price: 0.5, size: 10,
   }));
 
 /** Serves /trades and /activity pages from per-user histories, like the Data API (offset/limit, start filter) */
@@ -57,10 +60,11 @@ describe('createDataApiTradeSource', () => {
     const since = T0 - 100 * 60; // overlap 10 min: cutoff is T0 − 110 min
     const res = await source.fetchTrades([follow(ALICE, since)]);
     expect(server.requests.map((r) => r.query.get('offset'))).toEqual(['0', '50', '100']);
-    expect(res.records).toHaveLength(150);
+    expect(res.trades).toHaveLength(150);
+    expect(res.refused).toEqual([]);
     expect(res.errors).toEqual([]);
     expect(res.requests).toBe(3);
-    const times = (res.records as Row[]).map((r) => r.timestamp);
+    const times = res.trades.map((t) => t.time.getTime() / 1000);
     // older than the watermark but inside the overlap: still returned
     expect(times).toContain(T0 - 105 * 60);
     expect(server.requests[0]!.path).toBe('/trades');
@@ -73,7 +77,7 @@ describe('createDataApiTradeSource', () => {
     server = await startLoopback(dataApi({ [ALICE]: history(ALICE, 120) }));
     const source = createDataApiTradeSource({ baseUrl: server.baseUrl, pageSize: 50, http: FAST });
     const res = await source.fetchTrades([follow(ALICE, null)]);
-    expect(res.records).toHaveLength(120);
+    expect(res.trades).toHaveLength(120);
     expect(server.requests).toHaveLength(3);
   });
 
@@ -90,7 +94,7 @@ describe('createDataApiTradeSource', () => {
     const sleep = async (ms: number): Promise<void> => void sleeps.push(ms);
     const source = createDataApiTradeSource({ baseUrl: server.baseUrl, http: { ...FAST, baseDelayMs: 1000, sleep } });
     const res = await source.fetchTrades([follow(ALICE, null)]);
-    expect(res.records).toHaveLength(3);
+    expect(res.trades).toHaveLength(3);
     expect(res.errors).toEqual([]);
     expect(res.requests).toBe(2);
     expect(sleeps).toEqual([0]);
@@ -102,8 +106,8 @@ describe('createDataApiTradeSource', () => {
     );
     const source = createDataApiTradeSource({ baseUrl: server.baseUrl, http: FAST });
     const res = await source.fetchTrades([follow(ALICE, null), follow(BOB, null, true)]);
-    expect(res.records).toHaveLength(7);
-    expect((res.records as Row[]).every((r) => r.proxyWallet === BOB)).toBe(true);
+    expect(res.trades).toHaveLength(7);
+    expect(res.trades.every((t) => t.trader === BOB)).toBe(true);
     expect(res.errors).toHaveLength(1);
     expect(res.errors[0]).toMatchObject({ trader: ALICE, endpoint: '/trades' });
     expect(res.errors[0]!.error).toMatch(/HTTP 500/);
@@ -116,7 +120,7 @@ describe('createDataApiTradeSource', () => {
     );
     const source = createDataApiTradeSource({ baseUrl: server.baseUrl, pageSize: 10, http: FAST });
     const res = await source.fetchTrades([follow(ALICE, null)]);
-    expect(res.records).toEqual([]);
+    expect(res).toMatchObject({ trades: [], refused: [] });
     expect(res.errors[0]!.error).toMatch(/offset 10: .*10 rows from earlier pages discarded/);
   });
 
@@ -127,7 +131,7 @@ describe('createDataApiTradeSource', () => {
     server = await startLoopback(async (req) => ({ ...(await slow(req)), delayMs: 25 }));
     const source = createDataApiTradeSource({ baseUrl: server.baseUrl, concurrency: 3, http: FAST });
     const res = await source.fetchTrades(traders.map((t) => follow(t, null)));
-    expect(res.records).toHaveLength(20);
+    expect(res.trades).toHaveLength(20);
     expect(server.requests).toHaveLength(10);
     expect(server.maxInFlight).toBe(3);
   });
@@ -144,7 +148,7 @@ describe('createDataApiTradeSource', () => {
     expect(first.query.get('sortBy')).toBe('TIMESTAMP');
     expect(first.query.get('sortDirection')).toBe('DESC');
     expect(first.query.get('start')).toBe(String(since - 5 * 60));
-    expect(res.records).toHaveLength(36); // minutes 0..35 inclusive
+    expect(res.trades).toHaveLength(36); // minutes 0..35 inclusive
     expect(server.requests.map((r) => r.query.get('offset'))).toEqual(['0', '25']);
   });
 
@@ -157,7 +161,7 @@ describe('createDataApiTradeSource', () => {
     const source = createDataApiTradeSource({ baseUrl: server.baseUrl, pageSize: 4000, http: FAST });
     const res = await source.fetchTrades([follow(ALICE, T0 - 86_400)]);
     expect(server.requests.map((r) => r.query.get('offset'))).toEqual(['0', '4000', '8000']);
-    expect(res.records).toHaveLength(12_000);
+    expect(res.trades).toHaveLength(12_000);
     expect(res.errors[0]!.error).toMatch(/^truncated/);
   });
 
@@ -165,7 +169,7 @@ describe('createDataApiTradeSource', () => {
     server = await startLoopback(dataApi({ [ALICE]: history(ALICE, 100) }));
     const source = createDataApiTradeSource({ baseUrl: server.baseUrl, pageSize: 10, maxPages: 2, http: FAST });
     const res = await source.fetchTrades([follow(ALICE, null)]);
-    expect(res.records).toHaveLength(20);
+    expect(res.trades).toHaveLength(20);
     expect(res.errors).toEqual([]); // no watermark: the newest pages are all we want
   });
 });

@@ -1,6 +1,7 @@
 /** TradeSource over the Polymarket Data API: pages each trader's /trades or /activity back to their watermark */
 import type { FetchError, FollowedTrader, TradeFetch, TradeSource } from '../engine/ports.ts';
 import { mapLimit, messageOf } from './concurrency.ts';
+import { normalizeTradeRecords } from './data-api-record.ts';
 import { getJson, type HttpOptions, type HttpResult } from './http.ts';
 
 export interface DataApiSourceOptions {
@@ -14,6 +15,13 @@ export interface DataApiSourceOptions {
   /** Traders fetched at once, default 8 */
   concurrency?: number;
   http?: HttpOptions;
+}
+
+/** One trader's pages as the Data API returned them */
+interface RawFetch {
+  records: unknown[];
+  errors: FetchError[];
+  requests: number;
 }
 
 interface Config {
@@ -40,18 +48,18 @@ export function createDataApiTradeSource(options: DataApiSourceOptions): TradeSo
     name: 'data-api',
     async fetchTrades(traders: FollowedTrader[]): Promise<TradeFetch> {
       const results = await mapLimit(traders, concurrency, (t) => fetchTraderSafely(cfg, t));
-      const out: TradeFetch = { records: [], errors: [], requests: 0 };
+      const out: RawFetch = { records: [], errors: [], requests: 0 };
       for (const r of results) {
         for (const record of r.records) out.records.push(record);
         out.errors.push(...r.errors);
         out.requests += r.requests;
       }
-      return out;
+      return { ...normalizeTradeRecords(out.records), errors: out.errors, requests: out.requests };
     },
   };
 }
 
-async function fetchTraderSafely(cfg: Config, trader: FollowedTrader): Promise<TradeFetch> {
+async function fetchTraderSafely(cfg: Config, trader: FollowedTrader): Promise<RawFetch> {
   try {
     return await fetchTrader(cfg, trader);
   } catch (err) {
@@ -65,7 +73,7 @@ async function fetchTraderSafely(cfg: Config, trader: FollowedTrader): Promise<T
  * the offset limit. A failed page discards the trader's earlier pages too: returning only the newest rows
  * would let the caller's watermark jump past the rows not yet read
  */
-async function fetchTrader(cfg: Config, trader: FollowedTrader): Promise<TradeFetch> {
+async function fetchTrader(cfg: Config, trader: FollowedTrader): Promise<RawFetch> {
   const address = trader.address.trim().toLowerCase();
   const endpoint = trader.targeted ? '/activity' : '/trades';
   const cutoffSec = trader.since ? Math.floor((trader.since.getTime() - cfg.overlapMs) / 1000) : null;

@@ -49,7 +49,7 @@ export function createFeedHealth(clock: Clock): FeedHealth & { snapshot(): FeedH
 }
 
 /**
- * A polled TradeSource reporting into `health`: new records are messages; a poll where every trader failed is a
+ * A polled TradeSource reporting into `health`: new records (trades or refused ones) are messages; a poll where every trader failed is a
  * disconnect; any other answered poll keeps the feed connected (silent when it brought nothing). A poll with no
  * trader to ask says nothing
  */
@@ -59,7 +59,7 @@ export function reportingTradeSource(source: TradeSource, health: FeedHealth): T
     fetchTrades: async (traders: FollowedTrader[]) => {
       try {
         const fetched = await source.fetchTrades(traders);
-        if (fetched.records.length > 0) health.markMessage(source.name);
+        if (fetched.trades.length + fetched.refused.length > 0) health.markMessage(source.name);
         else if (traders.length > 0 && fetched.errors.length >= traders.length) {
           health.markDisconnected(source.name, fetched.errors[0]?.error);
         } else if (traders.length > 0) health.markConnected(source.name);

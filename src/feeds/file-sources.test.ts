@@ -6,7 +6,6 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedPath } from '../../test/support/shared.ts';
 import { resolutionOf } from '../domain/market.ts';
-import { normalizeTradeRecord, UnparsedLine } from './data-api-record.ts';
 import { createFileTradeSource, createStaticMarketSource, loadGammaMarketsFile } from './file-sources.ts';
 
 const data = (rel: string): string => sharedPath('data/polymarket', rel);
@@ -31,35 +30,31 @@ describe('createFileTradeSource', () => {
   it('returns every Nobel record once, then nothing', async () => {
     const source = createFileTradeSource(NOBEL);
     const first = await source.fetchTrades([]);
-    expect(first.records).toHaveLength(1500);
+    expect(first.trades).toHaveLength(1500);
+    expect(first.refused).toEqual([]);
     expect(first.errors).toEqual([]);
-    expect(first.records.every((r) => typeof r === 'object' && r !== null && !(r instanceof UnparsedLine))).toBe(true);
-    expect(first.records.filter((r) => normalizeTradeRecord(r).ok)).toHaveLength(1500);
     const second = await source.fetchTrades([{ address: '0xabc', targeted: false, since: null }]);
-    expect(second).toEqual({ records: [], errors: [], requests: 0 });
+    expect(second).toEqual({ trades: [], refused: [], errors: [], requests: 0 });
   });
 
-  it('passes a line that is not JSON as UnparsedLine and skips blank lines', async () => {
+  it('refuses a line that is not JSON as bad_json and skips blank lines', async () => {
     const path = temp('bad.jsonl', `${JSON.stringify(trade('0x1'))}\n\n{not json\n   \n${JSON.stringify(trade('0x2'))}\n`);
-    const { records } = await createFileTradeSource(path).fetchTrades([]);
-    expect(records).toHaveLength(3);
-    expect(records[1]).toBeInstanceOf(UnparsedLine);
-    expect((records[1] as UnparsedLine).text).toBe('{not json');
-    expect(normalizeTradeRecord(records[1])).toMatchObject({ ok: false, reason: 'bad_json' });
-    expect(normalizeTradeRecord(records[2])).toMatchObject({ ok: true });
+    const { trades, refused } = await createFileTradeSource(path).fetchTrades([]);
+    expect(trades.map((t) => t.transactionHash)).toEqual(['0x1', '0x2']);
+    expect(refused).toEqual([{ reason: 'bad_json', detail: '{not json' }]);
   });
 
   it('reads a JSON array file and a gzipped JSONL file', async () => {
     const array = temp('trades.json', JSON.stringify([trade('0x1'), trade('0x2'), trade('0x3')], null, 2));
-    expect((await createFileTradeSource(array).fetchTrades([])).records).toHaveLength(3);
+    expect((await createFileTradeSource(array).fetchTrades([])).trades).toHaveLength(3);
     const gz = temp('trades.jsonl.gz', gzipSync(`${JSON.stringify(trade('0x1'))}\n${JSON.stringify(trade('0x2'))}\n`));
-    expect((await createFileTradeSource(gz).fetchTrades([])).records).toHaveLength(2);
+    expect((await createFileTradeSource(gz).fetchTrades([])).trades).toHaveLength(2);
   });
 
   it('reports a missing file instead of throwing', async () => {
     const source = createFileTradeSource(join(dir, 'absent.jsonl'));
     const res = await source.fetchTrades([]);
-    expect(res.records).toEqual([]);
+    expect(res).toMatchObject({ trades: [], refused: [] });
     expect(res.errors).toHaveLength(1);
     expect(res.errors[0]!.trader).toBeNull();
   });

@@ -6,7 +6,7 @@ import { gunzip } from 'node:zlib';
 import type { Market } from '../domain/market.ts';
 import type { FollowedTrader, MarketFetch, MarketSource, TradeFetch, TradeSource } from '../engine/ports.ts';
 import { messageOf } from './concurrency.ts';
-import { UnparsedLine } from './data-api-record.ts';
+import { normalizeTradeRecords, UnparsedLine } from './data-api-record.ts';
 import { parseGammaMarkets } from './gamma-market.ts';
 
 const gunzipAsync = promisify(gunzip);
@@ -19,21 +19,21 @@ interface Item {
 
 /**
  * A TradeSource that replays a file once: the first fetchTrades returns every record whatever the traders,
- * later calls return none. Lines that are not JSON come through as UnparsedLine so ingestion counts them
+ * later calls return none. Lines that are not JSON are refused as `bad_json`, so ingestion counts them
  */
 export function createFileTradeSource(path: string): TradeSource {
   let consumed = false;
   return {
     name: `file:${basename(path)}`,
     async fetchTrades(_traders: FollowedTrader[]): Promise<TradeFetch> {
-      if (consumed) return { records: [], errors: [], requests: 0 };
+      if (consumed) return { trades: [], refused: [], errors: [], requests: 0 };
       consumed = true;
       try {
         const items = await readJsonItems(path);
-        return { records: items.map((i) => i.value), errors: [], requests: 0 };
+        return { ...normalizeTradeRecords(items.map((i) => i.value)), errors: [], requests: 0 };
       } catch (err) {
         consumed = false; // nothing was delivered; let a later call try again
-        return { records: [], errors: [{ trader: null, endpoint: path, error: messageOf(err) }], requests: 0 };
+        return { trades: [], refused: [], errors: [{ trader: null, endpoint: path, error: messageOf(err) }], requests: 0 };
       }
     },
   };

@@ -10,7 +10,7 @@
  */
 import { parseFtWallet, type FtWalletInputJson } from '../domain/ft-wallet.ts';
 import type { Market } from '../domain/market.ts';
-import { normalizeTradeRecord } from '../feeds/data-api-record.ts';
+import { normalizeTradeRecord, normalizeTradeRecords } from '../feeds/data-api-record.ts';
 import { createStaticMarketSource } from '../feeds/file-sources.ts';
 import type { Db } from '../store/db.ts';
 import { ftInvariants, ftReport, ltInvariants, ltReport, type FtReport, type InvariantResult, type LtReport } from '../store/report-store.ts';
@@ -105,16 +105,13 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
     const limit = next < closings.length ? closesAt(closings[next]!)!.getTime() : Infinity;
     while (j < ordered.length && j - i < size && ordered[j]!.t < limit && !(lt && ordered[j]!.t === ordered[j - 1]!.t)) j += 1;
     const batch = ordered.slice(i, j);
-    const report = await ingestTrades(deps, batch.map((o) => o.r), 'replay');
+    const read = normalizeTradeRecords(batch.map((o) => o.r));
+    const report = await ingestTrades(deps, read, 'replay');
     for (const [reason, n] of Object.entries(report.rejected)) rejected[reason] = (rejected[reason] ?? 0) + (n ?? 0);
     if (lt) {
       const last = batch[batch.length - 1]!.t;
       if (Number.isFinite(last) && last > clock.now().getTime()) clock.set(new Date(last));
-      const trades = [];
-      for (const o of batch) {
-        const n = normalizeTradeRecord(o.r);
-        if (n.ok) trades.push({ tokenId: n.trade.asset, price: n.trade.price });
-      }
+      const trades = read.trades.map((t) => ({ tokenId: t.asset, price: t.price }));
       await lt.afterBatch(trades, report.ordersCreated + report.exits > 0);
     }
     i = j;

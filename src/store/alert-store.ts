@@ -1,10 +1,11 @@
 /**
  * lt_alerts: one row per firing, deduplicated per condition with a cool-down, and an outbox for the webhook.
  * Firing is serialized per dedupe key with a transaction-scoped advisory lock, so two checkers racing on the same
- * condition fire it once
+ * condition fire it once. Also what the alerts job reads of the strategies and their execution quality
  */
 import { randomUUID } from 'node:crypto';
-import type { Alert, AlertKind, AlertSeverity } from '../domain/alert-rules.ts';
+import type { Alert, AlertKind, AlertOrder, AlertSeverity } from '../domain/alert-rules.ts';
+import { QUALITY_SAMPLE_COLUMNS, qualitySampleOf } from './comparison-store.ts';
 import type { Db, Sql } from './db.ts';
 
 /** Namespace of the two-key advisory locks taken here (two-key locks never collide with one-key ones) */
@@ -112,4 +113,62 @@ export async function markDelivered(sql: Sql, alertId: string, at: Date): Promis
 export async function markAttemptFailed(sql: Sql, alertId: string, error: string, final: boolean): Promise<void> {
   await sql.query(`UPDATE lt_alerts SET last_error = $2, delivery = CASE WHEN $3::boolean THEN 'failed' ELSE delivery END
     WHERE alert_id = $1 AND delivery = 'pending'`, [alertId, error.slice(0, 1000), final]);
+}
+
+/** Every launched strategy, stopped ones too (their cash is still in the wallet), in (user, strategy) order */
+export async function launchedStrategyRefs(sql: Sql): Promise<{ userId: string; strategyId: string }[]> {
+  const rows = await sql.query<{ user_id: string; strategy_id: string }>(
+    'SELECT user_id, strategy_id FROM lt_strategies WHERE launched_at IS NOT NULL ORDER BY user_id, strategy_id');
+  return rows.map((r) => ({ userId: r.user_id, strategyId: r.strategy_id }));
+}
+
+/** Which execution-quality rows an alert rule reads */
+export type AlertSampleFilter =
+  /** Rows with an order latency whose signal (or computation) is after `since` */
+  | { kind: 'latency_since'; since: Date }
+  /** Rows with a signal slippage (filled orders) */
+  | { kind: 'slipped' }
+  /** Rows in one of these statuses */
+  | { kind: 'status_in'; statuses: readonly string[] };
+
+/** The filter's row condition (a constant, never user input) and its parameters, numbered from $2 */
+function whereOf(f: AlertSampleFilter): { where: string; params: unknown[] } {
+  switch (f.kind) {
+    case 'latency_since':
+      return {
+        where: 'q.order_latency_ms IS NOT NULL AND coalesce(q.signal_at, q.computed_at) > $2', params: [f.since.toISOString()],
+      };
+    case 'slipped':
+      return { where: 'q.signal_slippage_pct IS NOT NULL', params: [] };
+    case 'status_in':
+      return { where: 'q.status = ANY($2::text[])', params: [f.statuses] };
+  }
+}
+
+/** The key of a strategy in alertSamples' map */
+export const strategyKey = (userId: string, strategyId: string): string => `${userId}|${strategyId}`;
+
+/**
+ * Per active launched strategy (by strategyKey), its newest `limit` live (not shadow) execution-quality rows matching
+ * `filter`, newest first, each read into the metrics module's OrderSample by the mapping the API uses (qualitySampleOf)
+ */
+export async function alertSamples(sql: Sql, filter: AlertSampleFilter, limit: number): Promise<Map<string, AlertOrder[]>> {
+  const { where, params } = whereOf(filter);
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT s.user_id, s.strategy_id, q.order_id, q.at, ${QUALITY_SAMPLE_COLUMNS}
+     FROM lt_strategies s CROSS JOIN LATERAL (
+       SELECT q.*, coalesce(q.signal_at, q.computed_at) AS at FROM lt_execution_quality q
+       WHERE q.user_id = s.user_id AND q.strategy_id = s.strategy_id AND NOT q.is_shadow AND ${where}
+       ORDER BY coalesce(q.signal_at, q.computed_at) DESC, q.order_id DESC LIMIT $1) q
+     JOIN orders o ON o.order_id = q.order_id
+     WHERE s.is_active AND s.launched_at IS NOT NULL
+     ORDER BY s.user_id, s.strategy_id, q.at DESC, q.order_id DESC`, [limit, ...params]);
+  const out = new Map<string, AlertOrder[]>();
+  for (const r of rows) {
+    const key = strategyKey(r.user_id as string, r.strategy_id as string);
+    const list = out.get(key) ?? [];
+    list.push({ ...qualitySampleOf(r), orderId: r.order_id as string, at: new Date(r.at as string) });
+    out.set(key, list);
+  }
+  return out;
 }

@@ -114,6 +114,11 @@ export async function openPostgres(url: string): Promise<Db> {
   };
 }
 
+/** Makes the open transaction read one snapshot throughout; must come before its first query */
+export async function readOneSnapshot(tx: Sql): Promise<void> {
+  await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+}
+
 /** The server's version string, e.g. "15.20" or "18.6" */
 export async function serverVersion(db: Sql): Promise<string> {
   const [row] = await db.query<{ v: string }>("SELECT current_setting('server_version') AS v");

@@ -7,6 +7,20 @@ import type { SourceTrade } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
 import { dec, decOrNull, micros } from './rows.ts';
 
+const FT_ENGINE_LOCK = 7_402_100;
+/** NOTIFY channel announcing new paper orders (the payload is how many) */
+export const FT_ORDERS_CHANNEL = 'tandem_ft_orders';
+
+/** One evaluating process at a time, so each wallet's cash is read once: held until the transaction ends */
+export async function lockFtEngine(tx: Sql): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [FT_ENGINE_LOCK]);
+}
+
+/** Announces `count` new paper orders on FT_ORDERS_CHANNEL; delivered when the transaction commits */
+export async function notifyFtOrders(tx: Sql, count: number): Promise<void> {
+  await tx.query('SELECT pg_notify($1, $2)', [FT_ORDERS_CHANNEL, String(count)]);
+}
+
 export interface NewFtOrder {
   walletId: string;
   trade: SourceTrade;

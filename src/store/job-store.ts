@@ -27,3 +27,12 @@ export async function recentJobRuns(sql: Sql, limit: number): Promise<JobRunRow[
   return sql.query<JobRunRow>(
     'SELECT run_id, job, started_at, finished_at, status, detail FROM job_runs ORDER BY started_at DESC LIMIT $1', [limit]);
 }
+
+/** When each job last finished a successful run (by its latest start); null for a job with none */
+export async function lastSuccessfulRuns(sql: Sql, jobs: readonly string[]): Promise<Map<string, Date | null>> {
+  const rows = await sql.query<{ job: string; last_ok: Date | string | null }>(
+    `SELECT j.job, (SELECT r.finished_at FROM job_runs r WHERE r.job = j.job AND r.status = 'ok'
+       ORDER BY r.started_at DESC LIMIT 1) AS last_ok
+     FROM unnest($1::text[]) AS j(job)`, [jobs]);
+  return new Map(rows.map((r) => [r.job, r.last_ok === null ? null : new Date(r.last_ok)]));
+}

@@ -111,6 +111,13 @@ export async function removeFollowed(sql: Sql, addresses: string[]): Promise<voi
 }
 
 /** Markets Tandem has source trades in since `since` that it has not seen resolve yet */
+/** Every trader with a stored trade in one of the markets */
+export async function tradersInMarkets(sql: Sql, conditionIds: string[]): Promise<string[]> {
+  const rows = await sql.query<{ trader: string }>(
+    'SELECT DISTINCT trader FROM source_trades WHERE condition_id = ANY($1::text[])', [conditionIds]);
+  return rows.map((r) => r.trader);
+}
+
 export async function unresolvedSeenConditionIds(sql: Sql, since: Date): Promise<string[]> {
   const rows = await sql.query<{ condition_id: string }>(
     `SELECT DISTINCT t.condition_id FROM source_trades t JOIN markets m ON m.condition_id = t.condition_id

@@ -56,6 +56,11 @@ export async function listWallets(sql: Sql, options: { activeOnly?: boolean } = 
   return rows.map(fromRow);
 }
 
+/** Marks the wallets as evaluated through a batch at `at` */
+export async function markWalletsSynced(sql: Sql, walletIds: string[], at: Date): Promise<void> {
+  await sql.query('UPDATE ft_wallets SET last_sync_time = $2 WHERE wallet_id = ANY($1::text[])', [walletIds, at.toISOString()]);
+}
+
 export async function countWallets(sql: Sql): Promise<number> {
   const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM ft_wallets');
   return row?.n ?? 0;

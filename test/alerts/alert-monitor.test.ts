@@ -13,6 +13,7 @@ import {
 } from '../../src/engine/alert-monitor.ts';
 import { recoverLt } from '../../src/engine/lt-recovery.ts';
 import type { Log, TradeSource } from '../../src/engine/ports.ts';
+import { normalizeTradeRecords } from '../../src/feeds/data-api-record.ts';
 import { createFeedHealth, reportingTradeSource } from '../../src/feeds/feed-health.ts';
 import { silentLog } from '../../src/log.ts';
 import { COLLATERAL } from '../../src/sim/exchange/exchange.ts';
@@ -330,7 +331,9 @@ describe(`the alerts job (${backendName})`, () => {
     const { lt, rx, deps } = await setup({ feeds });
     deps.settings = { ...deps.settings, feedSilenceMs: 5 * MIN };
     let records: unknown[] = [{}];
-    const inner: TradeSource = { name: 'data-api', fetchTrades: async () => ({ records, errors: [], requests: 1 }) };
+    const inner: TradeSource = {
+      name: 'data-api', fetchTrades: async () => ({ ...normalizeTradeRecords(records), errors: [], requests: 1 }),
+    };
     const source = reportingTradeSource(inner, feeds);
     const trader = [{ address: '0xabc', targeted: false, since: null }];
     await source.fetchTrades(trader);
@@ -343,7 +346,7 @@ describe(`the alerts job (${backendName})`, () => {
     expect(received(rx)).toEqual(['feed_silent warning']);
     expect(rx.posts[0]!.body.alert.detail).toMatchObject({ feed: 'data-api', silent_ms: 6 * MIN });
     // A poll where every trader failed is a disconnect: no silence alert while disconnected
-    const failing = reportingTradeSource({ name: 'gone', fetchTrades: async () => ({ records: [], requests: 1,
+    const failing = reportingTradeSource({ name: 'gone', fetchTrades: async () => ({ trades: [], refused: [], requests: 1,
       errors: [{ trader: '0xabc', endpoint: '/trades', error: 'HTTP 502' }] }) }, feeds);
     await failing.fetchTrades(trader);
     lt.ft.clock.advance(10 * MIN);

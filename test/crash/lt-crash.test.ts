@@ -20,6 +20,7 @@ import { ingestTrades } from '../../src/engine/ft-engine.ts';
 import { resolveFtMarkets } from '../../src/engine/ft-resolve.ts';
 import type { CrashPoint } from '../../src/engine/lt-hooks.ts';
 import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategies.ts';
+import { normalizeTradeRecords } from '../../src/feeds/data-api-record.ts';
 import { createStaticMarketSource } from '../../src/feeds/file-sources.ts';
 import { noScorer } from '../../src/feeds/scorer.ts';
 import { openPglite, type Db } from '../../src/store/db.ts';
@@ -112,7 +113,8 @@ async function crashAndRecover(point: CrashPoint, atCrash: () => Promise<void>):
 /** The mirrored trader's trade, now: an FT paper order, so an LT signal */
 async function signalIn(db: Db, over: Record<string, unknown>): Promise<void> {
   const deps = { db, markets: createStaticMarketSource([market()]), scorer: noScorer, clock: systemClock };
-  const report = await ingestTrades(deps, [record({ timestamp: Math.floor(Date.now() / 1000), ...over })], 'test');
+  const trade = record({ timestamp: Math.floor(Date.now() / 1000), ...over });
+  const report = await ingestTrades(deps, normalizeTradeRecords([trade]), 'test');
   expect(report.newTrades).toBe(1);
 }
 

@@ -13,6 +13,7 @@ import { ingestTrades } from '../../src/engine/ft-engine.ts';
 import { executeLt, type LtExecuteReport } from '../../src/engine/lt-executor.ts';
 import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategies.ts';
 import type { Scorer } from '../../src/engine/ports.ts';
+import { normalizeTradeRecords } from '../../src/feeds/data-api-record.ts';
 import { createStaticMarketSource } from '../../src/feeds/file-sources.ts';
 import type { Db } from '../../src/store/db.ts';
 import { createUser } from '../../src/store/user-store.ts';
@@ -111,7 +112,7 @@ describe(`INV-8 golden: LT sizes the Nobel FT orders as FT did (${backendName})`
     await walletsAndStrategies(t.db, clock);
     const markets = createStaticMarketSource(nobelMarkets(records, false));
     for (let i = 0; i < records.length; i += 300) {
-      await ingestTrades({ db: t.db, markets, scorer, clock }, records.slice(i, i + 300), 'parity');
+      await ingestTrades({ db: t.db, markets, scorer, clock }, normalizeTradeRecords(records.slice(i, i + 300)), 'parity');
     }
     clock.set('2025-10-10T13:00:00Z');
     vi.mocked(sizeBet).mockClear(); // from here on, only LT sizes

@@ -8,6 +8,7 @@ import type { Market } from '../../src/domain/market.ts';
 import { ManualClock } from '../../src/engine/clock.ts';
 import { ingestTrades, type FtDeps } from '../../src/engine/ft-engine.ts';
 import { resolveFtMarkets } from '../../src/engine/ft-resolve.ts';
+import { normalizeTradeRecords } from '../../src/feeds/data-api-record.ts';
 import { createStaticMarketSource } from '../../src/feeds/file-sources.ts';
 import { noScorer } from '../../src/feeds/scorer.ts';
 import { ftWalletSummaries } from '../../src/store/ft-summary-store.ts';
@@ -110,7 +111,7 @@ describe(`golden: Nobel Peace Prize 2025 trades through FT strategies (${backend
     for (const s of STRATEGIES) await insertWallet(t.db, parseFtWallet(s.input, clock.now()));
     const deps: FtDeps = { db: t.db, markets, scorer: noScorer, clock };
     // Batches in the reference's order, so a batch boundary never reorders trades of the same second
-    for (let i = 0; i < sorted.length; i += 300) await ingestTrades(deps, sorted.slice(i, i + 300), 'golden');
+    for (let i = 0; i < sorted.length; i += 300) await ingestTrades(deps, normalizeTradeRecords(sorted.slice(i, i + 300)), 'golden');
     for (const m of marketsFromTrades(true)) markets.setMarket(m);
     clock.advance(3600_000);
     await resolveFtMarkets({ db: t.db, markets, clock });

@@ -5,6 +5,7 @@ import { ManualClock } from '../../src/engine/clock.ts';
 import { ingestTrades, type FtDeps } from '../../src/engine/ft-engine.ts';
 import { resolveFtMarkets } from '../../src/engine/ft-resolve.ts';
 import type { Scorer } from '../../src/engine/ports.ts';
+import { normalizeTradeRecords } from '../../src/feeds/data-api-record.ts';
 import { createStaticMarketSource } from '../../src/feeds/file-sources.ts';
 import { noScorer } from '../../src/feeds/scorer.ts';
 import { ftWalletSummaries } from '../../src/store/ft-summary-store.ts';
@@ -64,7 +65,7 @@ export async function createFtWorld(options: { markets?: Market[]; scorer?: Scor
   return {
     t, clock, markets, deps,
     addWallet: async (input) => void (await insertWallet(t.db, parseFtWallet(input, clock.now()))),
-    ingest: (records) => ingestTrades(deps, records, 'test'),
+    ingest: (records) => ingestTrades(deps, normalizeTradeRecords(records), 'test'),
     resolve: () => resolveFtMarkets({ db: t.db, markets, clock }),
     summary: async (id) => (await ftWalletSummaries(t.db, id))[0]!,
     close: () => t.close(),

@@ -65,9 +65,10 @@ describe('Data API', () => {
     const source = createDataApiTradeSource({ baseUrl: `${server.url}/data-api` });
     const fetched = await source.fetchTrades([{ address: trader.address, targeted: true, since: null }]);
     expect(fetched.errors).toEqual([]);
-    expect(fetched.records).toEqual([expect.objectContaining({
-      proxyWallet: trader.address, side: 'BUY', asset: yes, size: 10, price: Number(dec(ask)), type: 'TRADE',
-      transactionHash: posted.transactionsHashes![0],
+    expect(fetched.refused).toEqual([]); // a row of another type than TRADE would be refused (not_a_trade)
+    expect(fetched.trades).toEqual([expect.objectContaining({
+      trader: trader.address.toLowerCase(), side: 'BUY', asset: yes, conditionId: conditionId.toLowerCase(),
+      size: 10n * SCALE, price: ask, transactionHash: posted.transactionsHashes![0]!.toLowerCase(),
     })]);
   });
 });

@@ -1,6 +1,7 @@
 /** The world behind Tandem's ports: its traders' fills as a TradeSource, its markets as a MarketSource, and a real-time timer */
 import type { Market } from '../../domain/market.ts';
 import type { Clock, FetchError, FollowedTrader, MarketSource, TradeSource } from '../../engine/ports.ts';
+import { normalizeTradeRecords } from '../../feeds/data-api-record.ts';
 import { parseGammaMarket } from '../../feeds/gamma-market.ts';
 import type { World } from './world.ts';
 
@@ -13,7 +14,7 @@ export interface WorldTradeSourceOptions {
 }
 
 /**
- * Data API records of the world's fills since the previous call. The first call returns only the resolved past the
+ * The world's fills since the previous call, read from their Data API records. The first call returns only the resolved past the
  * world started with, so statistics can exist before the first live fills are evaluated
  */
 export function worldTradeSource(world: World, options: WorldTradeSourceOptions = {}): TradeSource {
@@ -26,7 +27,7 @@ export function worldTradeSource(world: World, options: WorldTradeSourceOptions 
       cursor += fresh.length;
       const wanted = new Set(traders.map((t) => t.address.toLowerCase()));
       const records = followAll ? fresh : fresh.filter((r) => wanted.has(r.proxyWallet));
-      return { records, errors: [], requests: 1 };
+      return { ...normalizeTradeRecords(records), errors: [], requests: 1 };
     },
   };
 }

@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { sharedPath } from '../../../test/support/shared.ts';
 import { resolutionOf } from '../../domain/market.ts';
 import { parseMicros, SCALE } from '../../domain/money.ts';
-import { normalizeTradeRecord } from '../../feeds/data-api-record.ts';
+import { normalizeTradeRecord, normalizeTradeRecords } from '../../feeds/data-api-record.ts';
 import { parseGammaMarket } from '../../feeds/gamma-market.ts';
 import { SimExchange } from '../exchange/exchange.ts';
 import { loadRecordedBbo } from './price-path.ts';
-import type { DataApiRecord } from './records.ts';
 import { startWorldTimer, worldMarketSource, worldTradeSource } from './sources.ts';
 import { createWorld, type World, type WorldOptions } from './world.ts';
 
@@ -185,15 +184,16 @@ describe('sources', () => {
     const all = worldTradeSource(w);
     const some = worldTradeSource(w, { followAll: false });
     const first = await all.fetchTrades([]);
-    expect(first.records).toHaveLength(w.historyCount);
+    expect(first.trades).toHaveLength(w.historyCount);
+    expect(first.refused).toEqual([]);
     run(w, 30);
     const second = await all.fetchTrades([]);
-    expect(second.records).toEqual(w.records(w.historyCount));
-    expect((await all.fetchTrades([])).records).toEqual([]);
+    expect(second).toEqual({ ...normalizeTradeRecords(w.records(w.historyCount)), errors: [], requests: 1 });
+    expect(await all.fetchTrades([])).toMatchObject({ trades: [], refused: [] });
     const one = w.traders[0]!.address;
     const picked = await some.fetchTrades([{ address: one.toUpperCase(), targeted: false, since: null }]);
-    expect(picked.records.length).toBeGreaterThan(0);
-    expect((picked.records as DataApiRecord[]).every((r) => r.proxyWallet === one)).toBe(true);
+    expect(picked.trades.length).toBeGreaterThan(0);
+    expect(picked.trades.every((t) => t.trader === one)).toBe(true);
   });
 
   it('the market source parses Gamma JSON and leaves unknown ids out', async () => {

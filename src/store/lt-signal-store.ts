@@ -1,0 +1,91 @@
+/** LT signals read from FT: the mirrored wallet's paper orders (entries) and exits since launch with no LT disposition yet */
+import type { LtStrategy } from '../domain/lt-strategy.ts';
+import type { Price, Ratio, Shares, Usdc } from '../domain/money.ts';
+import type { Sql } from './db.ts';
+import { dateOrNull, micros, microsOrNull } from './rows.ts';
+
+export interface SignalSizing {
+  edge: Ratio | null;
+  winRate: Ratio | null;
+  conviction: Ratio | null;
+  modelProbability: Ratio | null;
+}
+
+export interface Signal {
+  kind: 'entry' | 'exit';
+  /** The FT paper order: the entry itself, or the entry an exit closes part of */
+  ftOrderId: string;
+  /** 'entry' or 'exit:<ft close id>' */
+  leg: string;
+  tokenId: string;
+  conditionId: string;
+  /** The trader's price: their BUY for an entry, their SELL for an exit (never FT's slipped entry price) */
+  price: Price;
+  /** FT's paper bet (entry) or paper proceeds (exit) */
+  sizeUsd: Usdc;
+  sourceTradeId: string;
+  sourceTradeAt: Date;
+  /** When FT recorded the signal (its evaluation time) */
+  signalAt: Date;
+  sizing: SignalSizing;
+  /** Exits: the paper shares closed, and the paper shares open just before this close (f = closed / before) */
+  exit: { closed: Shares; before: Shares } | null;
+}
+
+/** Where a page of signals starts: after this (source trade time, FT order id, leg) */
+export interface SignalCursor {
+  at: Date;
+  ftOrderId: string;
+  leg: string;
+}
+
+const PENDING_SQL = `SELECT * FROM (
+  SELECT 'entry' AS kind, o.order_id AS ft_order_id, 'entry' AS leg, o.asset, o.condition_id, o.trader_price::text AS price,
+    o.size::text AS size_usd, o.source_trade_id, o.order_time AS source_at, coalesce(d.evaluated_at, o.created_at) AS signal_at,
+    o.edge_pct::text AS edge, o.trader_win_rate::text AS win_rate, o.conviction::text AS conviction,
+    o.model_probability::text AS model_probability, NULL::text AS closed, NULL::text AS before
+  FROM ft_orders o LEFT JOIN ft_dispositions d ON d.wallet_id = o.wallet_id AND d.trade_key = o.source_trade_id
+  WHERE o.wallet_id = $3 AND o.order_time >= $4
+    AND NOT EXISTS (SELECT 1 FROM lt_dispositions x WHERE x.user_id = $1 AND x.strategy_id = $2
+      AND x.ft_order_id = o.order_id AND x.leg = 'entry')
+  UNION ALL
+  SELECT 'exit', c.order_id, 'exit:' || c.close_id, o.asset, o.condition_id, c.price::text, c.proceeds::text,
+    c.source_trade_id, c.closed_at, coalesce(d.evaluated_at, c.created_at), NULL, NULL, NULL, NULL, c.shares::text,
+    (o.shares - coalesce((SELECT sum(p.shares) FROM ft_closes p WHERE p.order_id = c.order_id AND p.kind = 'exit'
+      AND (p.closed_at, p.source_trade_id) < (c.closed_at, c.source_trade_id)), 0))::text
+  FROM ft_closes c JOIN ft_orders o ON o.order_id = c.order_id
+    LEFT JOIN ft_dispositions d ON d.wallet_id = c.wallet_id AND d.trade_key = c.source_trade_id
+  WHERE c.kind = 'exit' AND o.wallet_id = $3 AND o.order_time >= $4 AND c.closed_at >= $4
+    AND EXISTS (SELECT 1 FROM lt_dispositions e WHERE e.user_id = $1 AND e.strategy_id = $2
+      AND e.ft_order_id = c.order_id AND e.leg = 'entry' AND e.disposition = 'ordered')
+    AND NOT EXISTS (SELECT 1 FROM lt_dispositions x WHERE x.user_id = $1 AND x.strategy_id = $2
+      AND x.ft_order_id = c.order_id AND x.leg = 'exit:' || c.close_id)
+) s
+WHERE $5::timestamptz IS NULL OR (s.source_at, s.ft_order_id, s.leg) > ($5::timestamptz, $6::uuid, $7::text)
+ORDER BY s.source_at, s.ft_order_id, s.leg LIMIT $8`;
+
+const ratioOrNull = (v: unknown) => microsOrNull(v) as Ratio | null;
+
+function signalFromRow(r: Record<string, unknown>): Signal {
+  const kind = r.kind as Signal['kind'];
+  return {
+    kind, ftOrderId: r.ft_order_id as string, leg: r.leg as string, tokenId: r.asset as string,
+    conditionId: r.condition_id as string, price: micros(r.price) as Price, sizeUsd: micros(r.size_usd) as Usdc,
+    sourceTradeId: r.source_trade_id as string, sourceTradeAt: new Date(r.source_at as string),
+    signalAt: dateOrNull(r.signal_at) ?? new Date(r.source_at as string),
+    sizing: {
+      edge: ratioOrNull(r.edge), winRate: ratioOrNull(r.win_rate), conviction: ratioOrNull(r.conviction),
+      modelProbability: ratioOrNull(r.model_probability),
+    },
+    exit: kind === 'exit' ? { closed: micros(r.closed) as Shares, before: micros(r.before) as Shares } : null,
+  };
+}
+
+/** Up to `limit` pending signals after `after`, oldest first (source trade time, then FT order id, then leg) */
+export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalCursor | null, limit: number): Promise<Signal[]> {
+  if (s.launchedAt === null) return []; // nothing before launch ever executes
+  const rows = await sql.query<Record<string, unknown>>(PENDING_SQL, [
+    s.userId, s.strategyId, s.ftWalletId, s.launchedAt.toISOString(), after?.at.toISOString() ?? null,
+    after?.ftOrderId ?? null, after?.leg ?? null, limit]);
+  return rows.map(signalFromRow);
+}
