@@ -3,7 +3,7 @@ import { isTerminal } from '../domain/lt-order.ts';
 import type { Shares, Usdc } from '../domain/money.ts';
 import type { Db } from '../store/db.ts';
 import { markPrepared, type LiveOrder } from '../store/lt-order-store.ts';
-import { takerFee } from '../sim/exchange/fees.ts';
+import { takerFee } from '../domain/fees.ts';
 import type { MarketInfo, OrderRequest, PreparedOrder, SubmitOutcome, Venue, VenueFill } from './venue-port.ts';
 import { bookFill, recordSubmitOutcome, transition, withLockedOrder } from './lt-fills.ts';
 import { viewOf, walkBook } from './lt-pricing.ts';

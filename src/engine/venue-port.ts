@@ -2,7 +2,8 @@
  * The Venue port: where live orders go. Implemented in-process by the simulated venue and for real by the
  * Polymarket adapter; both pass the same contract suite (src/venues/venue-contract.ts)
  */
-import type { Price, Ratio, Shares, Usdc } from '../domain/money.ts';
+import type { FeeSchedule } from '../domain/fees.ts';
+import type { Price, Shares, Usdc } from '../domain/money.ts';
 
 export type OrderSide = 'BUY' | 'SELL';
 import type { OrderType } from '../domain/lt-order.ts';
@@ -114,8 +115,8 @@ export interface MarketInfo {
   tickSize: bigint;
   minSize: Shares;
   negRisk: boolean;
-  /** Taker fee = shares × rate × (p·(1−p))^exponent; makers pay nothing */
-  fee: { rate: Ratio; exponent: number };
+  /** Taker fee = shares × rate × (p·(1−p))^exponent (src/domain/fees.ts); makers pay nothing */
+  fee: FeeSchedule;
   acceptingOrders: boolean;
 }
 

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { price, shares, usdc, type Usdc } from '../domain/money.ts';
 import { OrderPrepError } from './order-prep.ts';
-import { takerFee } from '../sim/exchange/fees.ts';
+import { takerFee } from '../domain/fees.ts';
 import { minSizeText, POLY_TEXT } from '../sim/exchange/order-rules.ts';
 import type { OrderRequest, OrderType, PreparedOrder, Venue, VenueFill, VenueOrderReport } from '../engine/venue-port.ts';
 
