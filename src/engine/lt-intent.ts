@@ -11,7 +11,7 @@ import type { Db, Sql } from '../store/db.ts';
 import { appendEntries, balancesOf, riskTotalsOf } from '../store/ledger-store.ts';
 import { dispositionOf, insertDisposition, insertIntent, loadOrder, positionOf, type LiveOrder } from '../store/lt-order-store.ts';
 import { getKillSwitch, lockLtStrategy } from '../store/lt-strategy-store.ts';
-import { prepareOrderAmounts } from '../venues/order-prep.ts';
+import { prepareOrderAmounts } from '../domain/order-amounts.ts';
 import type { BookSnapshot, MarketInfo, OrderSide } from './venue-port.ts';
 import {
   entryShares, exitShares, limitPriceFor, pctText, slippageOf, toleranceOf, viewOf, walkBook, type BookView,

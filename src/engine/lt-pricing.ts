@@ -1,6 +1,6 @@
 /** Pure LT order pricing: the book seen best-first by price, the limit from the signal and tolerance, the expected VWAP and slippage, and order sizes */
 import { divRound, SCALE, type Price, type Ratio, type Shares, type Usdc } from '../domain/money.ts';
-import { LOT } from '../venues/order-prep.ts';
+import { LOT } from '../domain/order-amounts.ts';
 import type { BookLevel, BookSnapshot, OrderSide } from './venue-port.ts';
 
 export interface BookView {

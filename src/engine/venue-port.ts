@@ -3,12 +3,11 @@
  * Polymarket adapter; both pass the same contract suite (src/venues/venue-contract.ts)
  */
 import type { FeeSchedule } from '../domain/fees.ts';
+import type { OrderSide, OrderType } from '../domain/lt-order.ts';
 import type { Price, Shares, Usdc } from '../domain/money.ts';
 
-export type OrderSide = 'BUY' | 'SELL';
-import type { OrderType } from '../domain/lt-order.ts';
-
-export type { OrderType };
+/** The order vocabulary is the domain's; re-exported for the venues */
+export type { OrderSide, OrderType };
 
 /** What the engine asks for. Sizes are shares for every type; `price` is the limit */
 export interface OrderRequest {

@@ -27,7 +27,7 @@ import { syncLtOrders } from '../engine/lt-tracker.ts';
 import { BookTimeline, DEFAULT_MIN_SIZE, DEFAULT_TICK, snapshotOrders, type MakerLevel, type RecordedBook } from './books.ts';
 import type { Db } from '../store/db.ts';
 import { createUser } from '../store/user-store.ts';
-import { LOT } from '../venues/order-prep.ts';
+import { LOT } from '../domain/order-amounts.ts';
 import { COLLATERAL, SimExchange } from '../sim/exchange/exchange.ts';
 import { createSimulatedVenue } from '../sim/exchange/simulated-venue.ts';
 import type { Venue } from '../engine/venue-port.ts';

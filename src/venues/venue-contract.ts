@@ -1,7 +1,7 @@
 /** The one contract suite every Venue passes: the simulated venue in-process, the real adapter against a loopback simulator */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { price, shares, usdc, type Usdc } from '../domain/money.ts';
-import { OrderPrepError } from './order-prep.ts';
+import { OrderPrepError } from '../domain/order-amounts.ts';
 import { takerFee } from '../domain/fees.ts';
 import { minSizeText, POLY_TEXT } from '../sim/exchange/order-rules.ts';
 import type { OrderRequest, OrderType, PreparedOrder, Venue, VenueFill, VenueOrderReport } from '../engine/venue-port.ts';

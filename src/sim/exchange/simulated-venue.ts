@@ -5,7 +5,7 @@ import type { Price, Shares, Usdc } from '../../domain/money.ts';
 import type { Clock } from '../../engine/ports.ts';
 import {
   OrderPrepError, prepareOrderAmounts, uncheckedOrderAmounts, type PreparedAmounts,
-} from '../../venues/order-prep.ts';
+} from '../../domain/order-amounts.ts';
 import type {
   BookSnapshot, CancelOutcome, FillPage, MarketInfo, OrderRequest, OrderSide, PreparedOrder, RejectReason, StatusRead,
   SubmitOutcome, Venue, VenueFill, VenueOrderReport,

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { price, shares, type Price, type Shares } from '../../domain/money.ts';
 import { ManualClock } from '../../engine/clock.ts';
-import { OrderPrepError } from '../order-prep.ts';
+import { OrderPrepError } from '../../domain/order-amounts.ts';
 import { describeVenueContract, type VenueHarness } from '../venue-contract.ts';
 import type { OrderRequest } from '../../engine/venue-port.ts';
 import { createPolymarketVenue } from './polymarket-venue.ts';

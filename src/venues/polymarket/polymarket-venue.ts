@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { InvariantError } from '../../domain/errors.ts';
 import { checkPrice, costOf, type Shares, type Usdc } from '../../domain/money.ts';
 import type { Clock, Log } from '../../engine/ports.ts';
-import { OrderPrepError, prepareOrderAmounts, uncheckedOrderAmounts, type PreparedAmounts } from '../order-prep.ts';
+import { OrderPrepError, prepareOrderAmounts, uncheckedOrderAmounts, type PreparedAmounts } from '../../domain/order-amounts.ts';
 import type {
   BookSnapshot, CancelOutcome, FillPage, MarketInfo, OrderRequest, PreparedOrder, StatusRead, SubmitOutcome, Venue,
   VenueFill, VenueOrderReport,
@@ -53,7 +53,7 @@ export interface PolymarketVenueOptions {
 }
 
 export interface PolymarketVenue extends Venue {
-  /** Signs exactly the request's amounts, skipping order-prep's rounding and refusals; for contract tests only */
+  /** Signs exactly the request's amounts, skipping the domain's amount rounding and refusals; for contract tests only */
   prepareUnchecked(request: OrderRequest): Promise<PreparedOrder>;
   /** The signing EOA, lower-case */
   readonly address: string;
