@@ -1,8 +1,7 @@
 /** Live orders (orders + lt_orders), our fill legs, dispositions and positions: the rows the LT executor, tracker and settlement write */
 import { InvariantError } from '../domain/errors.ts';
-import type { LtOrderStatus, OrderType } from '../domain/lt-order.ts';
+import type { LtOrderStatus, OrderSide, OrderType } from '../domain/lt-order.ts';
 import type { Price, Shares, Usdc } from '../domain/money.ts';
-import type { OrderSide } from '../engine/venue-port.ts';
 import type { Sql } from './db.ts';
 import type { Book } from './ledger-store.ts';
 import { dateOrNull, dec, decOrNull, micros } from './rows.ts';
