@@ -121,6 +121,8 @@ export interface MarketInfo {
 
 export interface Venue {
   readonly name: string;
+  /** The address that signs our orders, lower-case; null for a venue that signs nothing (simulated, shadow) */
+  readonly signerAddress: string | null;
   marketInfo(tokenId: string): Promise<MarketInfo>;
   orderBook(tokenId: string): Promise<BookSnapshot>;
   /** Rounds to the market's rules and signs; throws on a request no venue could accept (e.g. price outside (0, 1)) */
@@ -137,4 +139,6 @@ export interface Venue {
    * token of a known market never held). What the ledger's positions are reconciled against (INV-22)
    */
   tokenBalance(tokenId: string): Promise<Shares>;
+  /** Stops what the venue runs in the background (e.g. a user channel); the venue is not used after it. Safe to repeat */
+  close(): Promise<void>;
 }

@@ -34,6 +34,7 @@ function probed(inner: SimulatedVenue): { venue: Venue; probe: VenueProbe } {
   const probe: VenueProbe = { submits: 0, statusReads: 0, cancels: 0, hidden: new Set(), statusError: false, beforeCancel: null };
   const venue: Venue = {
     name: inner.name,
+    signerAddress: inner.signerAddress,
     marketInfo: (t) => inner.marketInfo(t),
     orderBook: (t) => inner.orderBook(t),
     prepare: (r) => inner.prepare(r),
@@ -52,6 +53,7 @@ function probed(inner: SimulatedVenue): { venue: Venue; probe: VenueProbe } {
     fillsSince: (c) => inner.fillsSince(c),
     availableCollateral: () => inner.availableCollateral(),
     tokenBalance: (t) => inner.tokenBalance(t),
+    close: () => inner.close(),
   };
   return { venue, probe };
 }

@@ -6,7 +6,7 @@ import { OrderPrepError } from '../../domain/order-amounts.ts';
 import { describeVenueContract, type VenueHarness } from '../venue-contract.ts';
 import type { OrderRequest } from '../../engine/venue-port.ts';
 import { createPolymarketVenue } from './polymarket-venue.ts';
-import { captureLog, eventually, startRig, type Rig } from '../../sim/server/polymarket-rig.ts';
+import { addressOf, captureLog, eventually, startRig, type Rig } from '../../sim/server/polymarket-rig.ts';
 
 let rig: Rig | null = null;
 afterEach(async () => {
@@ -201,6 +201,7 @@ describeVenueContract('polymarket adapter → loopback simulator', async (): Pro
   await r.venue.prepare({ clientOrderId: `warm-${r.tokenId}`, tokenId: r.tokenId, side: 'BUY', price: price('0.5'), size: shares('5'), orderType: 'GTC' });
   return {
     venue: r.venue,
+    signerAddress: addressOf(r.privateKey),
     tokenId: r.tokenId,
     noTokenId: r.noTokenId,
     seedBook: async (side, levels) => {
