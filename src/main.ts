@@ -29,6 +29,7 @@ import { seedDemoStrategies } from './store/seed.ts';
 import { countUsers, createUser } from './store/user-store.ts';
 import { parseMicros } from './domain/money.ts';
 import { createPolymarketVenue } from './venues/polymarket/polymarket-venue.ts';
+import { createShadowVenue } from './venues/shadow-venue.ts';
 import { SimExchange } from './sim/exchange/exchange.ts';
 import type { Exchange } from './sim/exchange/exchange-types.ts';
 import { createSimulatedVenue } from './sim/exchange/simulated-venue.ts';
@@ -171,7 +172,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const venue = await venueFor(config, clock, log, feeds.exchange);
     log.info('venue ready', { venue: venue.name });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
-    const ltDeps = { db, venue, clock, signerAddress: venue.signerAddress };
+    const ltDeps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress };
     // Before any trading: settle what a crash left pending and reconcile with the venue
     const recovery = await recoverLt(ltDeps);
     log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });

@@ -2,12 +2,13 @@
  * The Venue port: where live orders go. Implemented in-process by the simulated venue and for real by the
  * Polymarket adapter; both pass the same contract suite (src/venues/venue-contract.ts)
  */
+import type { BookLevel } from '../domain/book.ts';
 import type { FeeSchedule } from '../domain/fees.ts';
 import type { OrderSide, OrderType } from '../domain/lt-order.ts';
 import type { Price, Shares, Usdc } from '../domain/money.ts';
 
-/** The order vocabulary is the domain's; re-exported for the venues */
-export type { OrderSide, OrderType };
+/** The order and book vocabulary is the domain's; re-exported for the venues */
+export type { BookLevel, OrderSide, OrderType };
 
 /** What the engine asks for. Sizes are shares for every type; `price` is the limit */
 export interface OrderRequest {
@@ -42,7 +43,11 @@ export type RejectReason =
   | 'fak_unfilled' | 'expiration' | 'market_closed' | 'cancel_only' | 'auth' | 'invalid_order' | 'other';
 
 export type SubmitOutcome =
-  | { kind: 'accepted'; venueOrderId: string; status: 'live' | 'matched' | 'delayed' | 'unmatched'; fills: VenueFill[] }
+  /**
+   * `cancelled`: the venue ended the order with this answer and what did not fill never will (the shadow venue's
+   * remainder); the engine ends it now. Otherwise the tracker learns how the order ends
+   */
+  | { kind: 'accepted'; venueOrderId: string; status: 'live' | 'matched' | 'delayed' | 'unmatched' | 'cancelled'; fills: VenueFill[] }
   | { kind: 'rejected'; reason: RejectReason; text: string }
   /** Timeout, 5xx, dropped response, duplicate: the order may exist; read its status before releasing anything */
   | { kind: 'unknown'; detail: string };
@@ -93,11 +98,6 @@ export interface FillPage {
   fills: VenueFill[];
   /** Pass back to get only later fills */
   cursor: string;
-}
-
-export interface BookLevel {
-  price: Price;
-  size: Shares;
 }
 
 /** Levels best first: bids by descending price, asks by ascending price */

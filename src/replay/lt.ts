@@ -31,6 +31,7 @@ import { LOT } from '../domain/order-amounts.ts';
 import { COLLATERAL, SimExchange } from '../sim/exchange/exchange.ts';
 import { createSimulatedVenue } from '../sim/exchange/simulated-venue.ts';
 import type { Venue } from '../engine/venue-port.ts';
+import { createShadowVenue } from '../venues/shadow-venue.ts';
 
 export const TANDEM_ACCOUNT = 'tandem';
 export const MAKER_ACCOUNT = 'replay-maker';
@@ -142,7 +143,7 @@ export async function startLtReplay(db: Db, clock: ManualClock, markets: Market[
       if (!r.ok) errors.push(`quote ${tokenId} ${l.side} ${l.price}: ${r.code}`);
     }
   };
-  const deps = { db, venue, clock, signerAddress: REPLAY_WALLET };
+  const deps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: REPLAY_WALLET };
   const sync = async () => {
     const r = await syncLtOrders(deps);
     for (const e of r.errors) errors.push(`sync: ${e.error}`);
