@@ -1,6 +1,7 @@
 /**
  * The Venue port: where live orders go. Implemented in-process by the simulated venue and for real by the
- * Polymarket adapter; both pass the same contract suite (src/venues/venue-contract.ts)
+ * Polymarket adapter; both pass the same contract suite (src/venues/venue-contract.ts). Shadow orders go to the
+ * shadow venue (src/venues/shadow-venue.ts), which reads a real venue's books and sends it nothing
  */
 import type { BookLevel } from '../domain/book.ts';
 import type { FeeSchedule } from '../domain/fees.ts';

@@ -1,4 +1,7 @@
-/** The one contract suite every Venue passes: the simulated venue in-process, the real adapter against a loopback simulator */
+/**
+ * The one contract suite every trading Venue passes: the simulated venue in-process, the real adapter against a loopback
+ * simulator. The shadow venue, which trades nothing, shares its lifecycle checks (`expectSignerAndClose`)
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { price, shares, usdc, type Usdc } from '../domain/money.ts';
 import { OrderPrepError } from '../domain/order-amounts.ts';
