@@ -29,6 +29,7 @@ import { seedDemoStrategies } from './store/seed.ts';
 import { countUsers, createUser } from './store/user-store.ts';
 import { parseMicros } from './domain/money.ts';
 import { createPolymarketVenue } from './venues/polymarket/polymarket-venue.ts';
+import { createShadowVenue } from './venues/shadow-venue.ts';
 import { SimExchange } from './sim/exchange/exchange.ts';
 import type { Exchange } from './sim/exchange/exchange-types.ts';
 import { createSimulatedVenue } from './sim/exchange/simulated-venue.ts';
@@ -145,12 +146,6 @@ function alertMonitorFor(config: Config, deps: { db: Db; clock: Clock; log: Log 
   };
 }
 
-/** The address that signs live orders (Polymarket); the simulated venue has none to check */
-const signerOf = (venue: Venue): string | null => {
-  const address = (venue as Venue & { address?: string }).address;
-  return typeof address === 'string' ? address.toLowerCase() : null;
-};
-
 /** Creates the first operator when there is none, writing the token to a file only its owner can read */
 async function bootstrapOperator(db: Db, config: Config): Promise<string | null> {
   if ((await countUsers(db)) > 0) return null;
@@ -177,7 +172,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const venue = await venueFor(config, clock, log, feeds.exchange);
     log.info('venue ready', { venue: venue.name });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
-    const ltDeps = { db, venue, clock, signerAddress: signerOf(venue) };
+    const ltDeps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress };
     // Before any trading: settle what a crash left pending and reconcile with the venue
     const recovery = await recoverLt(ltDeps);
     log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
@@ -199,7 +194,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
         timer?.stop();
         await unlisten();
         await scheduler.stop();
-        await (venue as Venue & { close?: () => Promise<void> }).close?.();
+        await venue.close();
         await new Promise<void>((done) => server.close(() => done()));
         await db.close();
       },

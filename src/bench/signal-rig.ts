@@ -19,6 +19,7 @@ import { migrate } from '../store/migrate.ts';
 import { createUser } from '../store/user-store.ts';
 import { insertWallet } from '../store/wallet-store.ts';
 import { createPolymarketVenue, type PolymarketVenue } from '../venues/polymarket/polymarket-venue.ts';
+import { createShadowVenue } from '../venues/shadow-venue.ts';
 import { startSimServer, type SimServer } from '../sim/server/server.ts';
 import { tradingClient, type TradingClient } from '../sim/server/testing.ts';
 
@@ -96,7 +97,7 @@ export async function startSignalRig(): Promise<SignalRig> {
   };
   return {
     server, venue, client, db, strategyId, tokenId: market.yes, signal,
-    lt: { db, venue, clock: systemClock, signerAddress: venue.address },
+    lt: { db, venue, shadowVenue: createShadowVenue(venue, systemClock), clock: systemClock, signerAddress: venue.address },
     close: async () => {
       await venue.close();
       await server.close();

@@ -5,6 +5,8 @@
 import { InvariantError } from './errors.ts';
 import type { Shares } from './money.ts';
 
+export type OrderSide = 'BUY' | 'SELL';
+
 /** GTC rests until cancelled; GTD until its expiry; FOK fills entirely now or not at all; FAK fills what it can now */
 export type OrderType = 'GTC' | 'GTD' | 'FOK' | 'FAK';
 

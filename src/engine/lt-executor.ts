@@ -14,6 +14,8 @@ import type { Clock } from './ports.ts';
 export interface LtExecutorDeps {
   db: Db;
   venue: Venue;
+  /** Where shadow strategies' orders go (src/venues/shadow-venue.ts): it reads `venue`'s books and sends it nothing */
+  shadowVenue: Venue;
   clock: Clock;
   /** The address that signs live orders; when set, a live strategy's wallet_address must equal it */
   signerAddress?: string | null;
@@ -116,7 +118,7 @@ async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWalle
     }, now);
     tally(report, s, signal, verdict);
     if (verdict.kind === 'ordered') await deps.hooks?.at('after_intent');
-    if (verdict.kind === 'ordered' && venue) await send(deps, s, verdict, venue.market, report);
+    if (verdict.kind === 'ordered' && venue) await send(deps, s, verdict, report);
     return verdict;
   } catch (e) {
     // No disposition is written: the signal is tried again next run, and expires once it is too old
@@ -126,8 +128,8 @@ async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWalle
 }
 
 async function send(deps: LtExecutorDeps, s: LtStrategy, verdict: Extract<Verdict, { kind: 'ordered' }>,
-  market: Parameters<typeof submitIntent>[2], report: LtExecuteReport): Promise<void> {
-  const submission = await submitIntent(deps, verdict.order, market);
+  report: LtExecuteReport): Promise<void> {
+  const submission = await submitIntent(deps, verdict.order);
   report.submissions.push(submission);
   if (submission.latencyMs !== null) {
     report.latencies.push({

@@ -92,6 +92,8 @@ export async function recordSubmitOutcome(db: Db, orderId: string, outcome: Subm
         if (fill.venueOrderId !== order.venueOrderId) continue;
         current = (await bookFill(tx, current, fill, now)).order;
       }
+      // The venue already ended it (a shadow order's unfilled rest): it ends here, not at the tracker
+      if (outcome.status === 'cancelled' && !isTerminal(current.status)) return transition(tx, current, { type: 'cancelled' }, now);
       return current;
     }
     if (outcome.kind === 'rejected') {

@@ -12,11 +12,10 @@ import { appendEntries, balancesOf, riskTotalsOf } from '../store/ledger-store.t
 import { dispositionOf, insertDisposition, insertIntent, loadOrder, positionOf, type LiveOrder } from '../store/lt-order-store.ts';
 import { getKillSwitch, lockLtStrategy } from '../store/lt-strategy-store.ts';
 import { orderStatus } from '../store/order-lookup-store.ts';
-import { prepareOrderAmounts } from '../venues/order-prep.ts';
+import { prepareOrderAmounts } from '../domain/order-amounts.ts';
 import type { BookSnapshot, MarketInfo, OrderSide } from './venue-port.ts';
-import {
-  entryShares, exitShares, limitPriceFor, pctText, slippageOf, toleranceOf, viewOf, walkBook, type BookView,
-} from './lt-pricing.ts';
+import { viewOf, walkBook, type BookView } from '../domain/book.ts';
+import { entryShares, exitShares, limitPriceFor, pctText, slippageOf, toleranceOf } from './lt-pricing.ts';
 import { signalAge, type Signal } from './lt-signals.ts';
 
 export interface IntentInput {

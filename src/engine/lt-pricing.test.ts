@@ -4,9 +4,8 @@ import { foldLedger, isConserved, type LedgerEntry } from '../domain/ledger.ts';
 import { price, ratio, shares, usdc, type Usdc } from '../domain/money.ts';
 import { Prng } from '../domain/prng.ts';
 import { balancesFromSums, type LedgerSums } from '../domain/ledger.ts';
-import {
-  entryShares, exitShares, limitPriceFor, pctText, slippageOf, toleranceOf, viewOf, walkBook,
-} from './lt-pricing.ts';
+import { viewOf, walkBook } from '../domain/book.ts';
+import { entryShares, exitShares, limitPriceFor, pctText, slippageOf, toleranceOf } from './lt-pricing.ts';
 
 const level = (p: string, size: string) => ({ price: price(p), size: shares(size) });
 const TICK = 10_000n;

@@ -1,26 +1,31 @@
-/** After the intent commits: prepare, persist and submit a live order and record the answer; shadow orders fill against the book instead */
-import { isTerminal } from '../domain/lt-order.ts';
-import type { Shares, Usdc } from '../domain/money.ts';
+/**
+ * After the intent commits: prepare, persist and submit an order and record the answer. One path for every order;
+ * only the venue differs by the order's book: the real one for live orders, the shadow venue for shadow orders
+ */
 import type { Db } from '../store/db.ts';
 import { markPrepared, type LiveOrder } from '../store/lt-order-store.ts';
-import { takerFee } from '../sim/exchange/fees.ts';
-import type { MarketInfo, OrderRequest, PreparedOrder, SubmitOutcome, Venue, VenueFill } from './venue-port.ts';
-import { bookFill, recordSubmitOutcome, transition, withLockedOrder } from './lt-fills.ts';
-import { viewOf, walkBook } from './lt-pricing.ts';
+import type { OrderRequest, PreparedOrder, SubmitOutcome, Venue } from './venue-port.ts';
+import { recordSubmitOutcome, transition, withLockedOrder } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import type { Clock } from './ports.ts';
 
 export interface LtVenueDeps {
   db: Db;
   venue: Venue;
+  /** Where shadow orders go: a Venue that reads the real one's books and sends it nothing (src/venues/shadow-venue.ts) */
+  shadowVenue: Venue;
   clock: Clock;
   /** Test-only injection points (crash tests); production never sets it */
   hooks?: LtHooks;
 }
 
+/** The venue an order goes to, chosen by its book */
+export const venueOf = (deps: Pick<LtVenueDeps, 'venue' | 'shadowVenue'>, order: Pick<LiveOrder, 'isShadow'>): Venue =>
+  (order.isShadow ? deps.shadowVenue : deps.venue);
+
 export interface Submission {
   orderId: string;
-  /** What happened: the venue's answer, a shadow simulation, or not sent (refused before the venue, or sent by another caller) */
+  /** What happened: the venue's answer, `shadow` for any answer of the shadow venue, or not sent (refused before the venue, or sent by another caller) */
   outcome: SubmitOutcome['kind'] | 'shadow' | 'not_sent';
   status: LiveOrder['status'];
   /** Order latency: submit − FT signal */
@@ -48,11 +53,11 @@ async function refuseLocally(deps: LtVenueDeps, order: LiveOrder, reason: string
  * are stored first, so an ambiguous answer or a crash leaves an order the tracker can look up. A submit
  * that throws is unknown, never rejected
  */
-export async function submitIntent(deps: LtVenueDeps, order: LiveOrder, market: MarketInfo): Promise<Submission> {
-  if (order.isShadow) return simulateShadow(deps, order, market);
+export async function submitIntent(deps: LtVenueDeps, order: LiveOrder): Promise<Submission> {
+  const venue = venueOf(deps, order);
   let prepared: PreparedOrder;
   try {
-    prepared = await deps.venue.prepare(requestOf(order));
+    prepared = await venue.prepare(requestOf(order));
   } catch (e) {
     return refuseLocally(deps, order, 'prepare', message(e));
   }
@@ -69,47 +74,12 @@ export async function submitIntent(deps: LtVenueDeps, order: LiveOrder, market: 
   }
   let outcome: SubmitOutcome;
   try {
-    outcome = await deps.venue.submit(prepared);
+    outcome = await venue.submit(prepared);
   } catch (e) {
     outcome = { kind: 'unknown', detail: message(e) };
   }
   await deps.hooks?.at('after_submit');
   const recorded = await recordSubmitOutcome(deps.db, order.orderId, outcome, deps.clock.now());
-  return { orderId: order.orderId, outcome: outcome.kind, status: recorded.status, latencyMs: latency(order, at) };
-}
-
-/** The taker fee of a walk, level by level as the venue charges it: shares on a BUY (capped at the shares), USDC on a SELL */
-function shadowFee(order: LiveOrder, market: MarketInfo, levels: { price: bigint; size: bigint }[], filled: Shares): VenueFill['fee'] {
-  let fee = 0n;
-  for (const l of levels) fee += takerFee(l.size as Shares, l.price as LiveOrder['limitPrice'], market.fee);
-  return order.side === 'BUY'
-    ? { asset: 'shares', amount: (fee > filled ? filled : fee) as Shares }
-    : { asset: 'usdc', amount: fee as Usdc };
-}
-
-/**
- * Shadow mode: the same intent, risk and ledger path, but no venue call. The order takes what the current book
- * offers within its limit, at that VWAP with the market's taker fee, in the shadow book; what does not fill at
- * once is cancelled (resting fills are not simulated). FOK fills all or is rejected, FAK rejects an empty fill
- */
-async function simulateShadow(deps: LtVenueDeps, order: LiveOrder, market: MarketInfo): Promise<Submission> {
-  const walk = walkBook(viewOf(await deps.venue.orderBook(order.tokenId)), order.side, order.size, order.limitPrice);
-  const now = deps.clock.now();
-  const done = await withLockedOrder(deps.db, order.orderId, async (tx, o) => {
-    if (o.status !== 'pending') return o;
-    const sent = { submittedAt: now, ackedAt: now };
-    const refusal = o.orderType === 'FOK' && walk.filled < o.size ? 'fok_unfilled'
-      : o.orderType === 'FAK' && walk.filled === 0n ? 'fak_unfilled' : null;
-    if (refusal) return transition(tx, o, { type: 'rejected' }, now, { ...sent, rejectReason: refusal, rejectText: 'shadow' });
-    let current = await transition(tx, o, { type: 'accepted' }, now, sent);
-    if (walk.filled > 0n && walk.vwap !== null) {
-      const fill: VenueFill = {
-        fillId: 'shadow', venueOrderId: 'shadow', tokenId: o.tokenId, side: o.side, price: walk.vwap, size: walk.filled,
-        fee: shadowFee(o, market, walk.levels, walk.filled), role: 'taker', time: now, status: 'matched',
-      };
-      current = (await bookFill(tx, current, fill, now)).order;
-    }
-    return isTerminal(current.status) ? current : transition(tx, current, { type: 'cancelled' }, now);
-  });
-  return { orderId: order.orderId, outcome: 'shadow', status: done.status, latencyMs: latency(order, now) };
+  const kind = order.isShadow ? 'shadow' : outcome.kind;
+  return { orderId: order.orderId, outcome: kind, status: recorded.status, latencyMs: latency(order, at) };
 }

@@ -1,13 +1,15 @@
 /**
  * The Venue port: where live orders go. Implemented in-process by the simulated venue and for real by the
- * Polymarket adapter; both pass the same contract suite (test/support/venue-contract.ts)
+ * Polymarket adapter; both pass the same contract suite (test/support/venue-contract.ts). Shadow orders go to the
+ * shadow venue (src/venues/shadow-venue.ts), which reads a real venue's books and sends it nothing
  */
-import type { Price, Ratio, Shares, Usdc } from '../domain/money.ts';
+import type { BookLevel } from '../domain/book.ts';
+import type { FeeSchedule } from '../domain/fees.ts';
+import type { OrderSide, OrderType } from '../domain/lt-order.ts';
+import type { Price, Shares, Usdc } from '../domain/money.ts';
 
-export type OrderSide = 'BUY' | 'SELL';
-import type { OrderType } from '../domain/lt-order.ts';
-
-export type { OrderType };
+/** The order and book vocabulary is the domain's; re-exported for the venues */
+export type { BookLevel, OrderSide, OrderType };
 
 /** What the engine asks for. Sizes are shares for every type; `price` is the limit */
 export interface OrderRequest {
@@ -42,7 +44,11 @@ export type RejectReason =
   | 'fak_unfilled' | 'expiration' | 'market_closed' | 'cancel_only' | 'auth' | 'invalid_order' | 'other';
 
 export type SubmitOutcome =
-  | { kind: 'accepted'; venueOrderId: string; status: 'live' | 'matched' | 'delayed' | 'unmatched'; fills: VenueFill[] }
+  /**
+   * `cancelled`: the venue ended the order with this answer and what did not fill never will (the shadow venue's
+   * remainder); the engine ends it now. Otherwise the tracker learns how the order ends
+   */
+  | { kind: 'accepted'; venueOrderId: string; status: 'live' | 'matched' | 'delayed' | 'unmatched' | 'cancelled'; fills: VenueFill[] }
   | { kind: 'rejected'; reason: RejectReason; text: string }
   /** Timeout, 5xx, dropped response, duplicate: the order may exist; read its status before releasing anything */
   | { kind: 'unknown'; detail: string };
@@ -95,11 +101,6 @@ export interface FillPage {
   cursor: string;
 }
 
-export interface BookLevel {
-  price: Price;
-  size: Shares;
-}
-
 /** Levels best first: bids by descending price, asks by ascending price */
 export interface BookSnapshot {
   tokenId: string;
@@ -114,13 +115,15 @@ export interface MarketInfo {
   tickSize: bigint;
   minSize: Shares;
   negRisk: boolean;
-  /** Taker fee = shares × rate × (p·(1−p))^exponent; makers pay nothing */
-  fee: { rate: Ratio; exponent: number };
+  /** Taker fee = shares × rate × (p·(1−p))^exponent (src/domain/fees.ts); makers pay nothing */
+  fee: FeeSchedule;
   acceptingOrders: boolean;
 }
 
 export interface Venue {
   readonly name: string;
+  /** The address that signs our orders, lower-case; null for a venue that signs nothing (simulated, shadow) */
+  readonly signerAddress: string | null;
   marketInfo(tokenId: string): Promise<MarketInfo>;
   orderBook(tokenId: string): Promise<BookSnapshot>;
   /** Rounds to the market's rules and signs; throws on a request no venue could accept (e.g. price outside (0, 1)) */
@@ -137,4 +140,6 @@ export interface Venue {
    * token of a known market never held). What the ledger's positions are reconciled against (INV-22)
    */
   tokenBalance(tokenId: string): Promise<Shares>;
+  /** Stops what the venue runs in the background (e.g. a user channel); the venue is not used after it. Safe to repeat */
+  close(): Promise<void>;
 }

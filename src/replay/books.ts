@@ -36,7 +36,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Market } from '../domain/market.ts';
 import { decimalText, parseMicros, SCALE, type Price, type Shares } from '../domain/money.ts';
 import { UnparsedLine } from '../feeds/data-api-record.ts';
-import { LOT } from '../venues/order-prep.ts';
+import { LOT } from '../domain/order-amounts.ts';
 
 export const DEFAULT_TICK = 10_000n;
 export const DEFAULT_MIN_SIZE = 5_000000n;

@@ -27,10 +27,11 @@ import { syncLtOrders } from '../engine/lt-tracker.ts';
 import { BookTimeline, DEFAULT_MIN_SIZE, DEFAULT_TICK, snapshotOrders, type MakerLevel, type RecordedBook } from './books.ts';
 import type { Db } from '../store/db.ts';
 import { createUser } from '../store/user-store.ts';
-import { LOT } from '../venues/order-prep.ts';
+import { LOT } from '../domain/order-amounts.ts';
 import { COLLATERAL, SimExchange } from '../sim/exchange/exchange.ts';
 import { createSimulatedVenue } from '../sim/exchange/simulated-venue.ts';
 import type { Venue } from '../engine/venue-port.ts';
+import { createShadowVenue } from '../venues/shadow-venue.ts';
 
 export const TANDEM_ACCOUNT = 'tandem';
 export const MAKER_ACCOUNT = 'replay-maker';
@@ -142,7 +143,7 @@ export async function startLtReplay(db: Db, clock: ManualClock, markets: Market[
       if (!r.ok) errors.push(`quote ${tokenId} ${l.side} ${l.price}: ${r.code}`);
     }
   };
-  const deps = { db, venue, clock, signerAddress: REPLAY_WALLET };
+  const deps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: REPLAY_WALLET };
   const sync = async () => {
     const r = await syncLtOrders(deps);
     for (const e of r.errors) errors.push(`sync: ${e.error}`);

@@ -3,9 +3,8 @@
  * settlement write. An order's status changes only in `writeOrderState`, with the state the order state table decided
  */
 import { InvariantError } from '../domain/errors.ts';
-import type { LtOrderStatus, OrderType } from '../domain/lt-order.ts';
+import type { LtOrderStatus, OrderSide, OrderType } from '../domain/lt-order.ts';
 import type { Price, Shares, Usdc } from '../domain/money.ts';
-import type { OrderSide } from '../engine/venue-port.ts';
 import type { Sql } from './db.ts';
 import { positionCostOf, type Book } from './ledger-store.ts';
 import { dateOrNull, dec, decOrNull, micros } from './rows.ts';

@@ -17,6 +17,7 @@ import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { silentLog } from '../../src/log.ts';
 import { openDb } from '../../src/store/db.ts';
 import { createPolymarketVenue } from '../../src/venues/polymarket/polymarket-venue.ts';
+import { createShadowVenue } from '../../src/venues/shadow-venue.ts';
 
 const POINTS: CrashPoint[] = ['after_intent', 'after_submit', 'after_fill', 'mid_settlement'];
 const MAX_ROUNDS = 20;
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     }),
   ]);
   say({ step: 'opened' });
-  const deps = { db, venue, clock: systemClock, signerAddress: venue.address, hooks };
+  const deps = { db, venue, shadowVenue: createShadowVenue(venue, systemClock), clock: systemClock, signerAddress: venue.address, hooks };
   try {
     const recovery = await recoverLt(deps);
     say({ step: 'recovery', pendingSent: recovery.pendingSent, pendingUnsent: recovery.pendingUnsent,

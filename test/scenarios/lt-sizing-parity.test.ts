@@ -20,6 +20,7 @@ import { createUser } from '../../src/store/user-store.ts';
 import { insertWallet } from '../../src/store/wallet-store.ts';
 import { COLLATERAL, SimExchange } from '../../src/sim/exchange/exchange.ts';
 import { createSimulatedVenue } from '../../src/sim/exchange/simulated-venue.ts';
+import { createShadowVenue } from '../../src/venues/shadow-venue.ts';
 import { ALICE } from '../support/ft-world.ts';
 import { nobelMarkets, nobelRecords } from '../support/nobel.ts';
 import { backendName, openTestDb, type TestDb } from '../support/test-db.ts';
@@ -116,7 +117,8 @@ describe(`INV-8 golden: LT sizes the Nobel FT orders as FT did (${backendName})`
     }
     clock.set('2025-10-10T13:00:00Z');
     vi.mocked(sizeBet).mockClear(); // from here on, only LT sizes
-    lt = await executeLt({ db: t.db, venue: nobelVenue(clock), clock, signerAddress: SIGNER });
+    const venue = nobelVenue(clock);
+    lt = await executeLt({ db: t.db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: SIGNER });
     calls = sizingCalls();
   }, 240_000);
   afterAll(async () => t?.close());

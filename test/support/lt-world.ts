@@ -12,6 +12,7 @@ import { createUser } from '../../src/store/user-store.ts';
 import { COLLATERAL, SimExchange } from '../../src/sim/exchange/exchange.ts';
 import { createSimulatedVenue, type SimulatedVenue } from '../../src/sim/exchange/simulated-venue.ts';
 import type { StatusRead, Venue } from '../../src/engine/venue-port.ts';
+import { createShadowVenue } from '../../src/venues/shadow-venue.ts';
 import { CID, copyAll, createFtWorld, market, NO, record, YES, type FtWorld } from './ft-world.ts';
 
 export { CID, NO, YES };
@@ -34,6 +35,7 @@ function probed(inner: SimulatedVenue): { venue: Venue; probe: VenueProbe } {
   const probe: VenueProbe = { submits: 0, statusReads: 0, cancels: 0, hidden: new Set(), statusError: false, beforeCancel: null };
   const venue: Venue = {
     name: inner.name,
+    signerAddress: inner.signerAddress,
     marketInfo: (t) => inner.marketInfo(t),
     orderBook: (t) => inner.orderBook(t),
     prepare: (r) => inner.prepare(r),
@@ -52,6 +54,7 @@ function probed(inner: SimulatedVenue): { venue: Venue; probe: VenueProbe } {
     fillsSince: (c) => inner.fillsSince(c),
     availableCollateral: () => inner.availableCollateral(),
     tokenBalance: (t) => inner.tokenBalance(t),
+    close: () => inner.close(),
   };
   return { venue, probe };
 }
@@ -120,7 +123,8 @@ export async function createLtWorld(options: LtWorldOptions = {}): Promise<LtWor
   });
   if (!created.ok) throw new Error(`create: ${JSON.stringify(created.error)}`);
   const strategyId = created.value.strategyId;
-  const deps: LtExecutorDeps = { db, venue, clock, signerAddress: SIGNER };
+  // Shadow orders read the probed venue's books, so `probe` would see any call that tried to trade
+  const deps: LtExecutorDeps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: SIGNER };
   const place = (side: 'BUY' | 'SELL', levels: [string, string][]) => {
     for (const [p, size] of levels) {
       const r = exchange.place({ orderId: `mk-${++seq}`, account: MAKER, tokenId: YES, side, price: price(p), size: shares(size), orderType: 'GTC' });

@@ -1,8 +1,11 @@
-/** The one contract suite every Venue passes: the simulated venue in-process, the real adapter against a loopback simulator */
+/**
+ * The one contract suite every trading Venue passes: the simulated venue in-process, the real adapter against a loopback
+ * simulator. The shadow venue, which trades nothing, shares its lifecycle checks (`expectSignerAndClose`)
+ */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { price, shares, usdc, type Usdc } from '../../src/domain/money.ts';
-import { OrderPrepError } from '../../src/venues/order-prep.ts';
-import { takerFee } from '../../src/sim/exchange/fees.ts';
+import { OrderPrepError } from '../../src/domain/order-amounts.ts';
+import { takerFee } from '../../src/domain/fees.ts';
 import { minSizeText, POLY_TEXT } from '../../src/sim/exchange/order-rules.ts';
 import type { OrderRequest, OrderType, PreparedOrder, Venue, VenueFill, VenueOrderReport } from '../../src/engine/venue-port.ts';
 
@@ -12,6 +15,8 @@ import type { OrderRequest, OrderType, PreparedOrder, Venue, VenueFill, VenueOrd
  */
 export interface VenueHarness {
   venue: Venue;
+  /** The address the venue must name as its signer, lower-case; null for a venue that signs nothing */
+  signerAddress: string | null;
   /** The Yes token of the test market */
   tokenId: string;
   /** The No token of the same market */
@@ -277,6 +282,19 @@ async function unknownIds(c: Ctx): Promise<void> {
   expect((await c.venue.cancel(id)).kind).toBe('not_cancelled');
 }
 
+/** The port's lifecycle every venue shares, the shadow venue included: who signs, and a close that is safe to repeat */
+export async function expectSignerAndClose(venue: Venue, signerAddress: string | null): Promise<void> {
+  expect(venue.signerAddress).toBe(signerAddress);
+  if (signerAddress !== null) expect(signerAddress).toMatch(/^0x[0-9a-f]{40}$/);
+  await expect(venue.close()).resolves.toBeUndefined();
+  await expect(venue.close()).resolves.toBeUndefined();
+}
+
+async function signerAndClose({ h, venue }: Ctx): Promise<void> {
+  await venue.marketInfo(h.tokenId);
+  await expectSignerAndClose(venue, h.signerAddress);
+}
+
 const CASES: [string, (c: Ctx) => Promise<void>][] = [
   ['reads back market info and the seeded book', marketInfoAndBook],
   ['rests a GTC BUY, reserving its cost, and fills it when a seller arrives', restingThenFilled],
@@ -292,6 +310,7 @@ const CASES: [string, (c: Ctx) => Promise<void>][] = [
   ['reports a lost submit response as unknown; the order is then found by its prepared id', droppedResponse],
   ['answers not_found and not_cancelled for an order it never had', unknownIds],
   ['reports the shares held of a token: bought net of share fees, resting SELLs included, sold ones gone; never held is 0', shareBalances],
+  ['names the address that signs its orders (or null), and closes, twice over', signerAndClose],
 ];
 
 /** Registers the contract: one `it` per case, each on a fresh harness */

@@ -2,7 +2,8 @@
  * The simulated exchange's public shape: one matching engine with Polymarket's rules, shared by the
  * in-process simulated venue, the loopback simulator server (`tandem simulate`) and the demo world
  */
-import type { Price, Ratio, Shares, Usdc } from '../../domain/money.ts';
+import type { FeeSchedule } from '../../domain/fees.ts';
+import type { Price, Shares, Usdc } from '../../domain/money.ts';
 import type { BookLevel, OrderSide, OrderType } from '../../engine/venue-port.ts';
 
 export interface SimToken {
@@ -19,8 +20,8 @@ export interface SimMarket {
   tickSize: bigint;
   minSize: Shares;
   negRisk: boolean;
-  /** Taker fee = shares × rate × (p·(1−p))^exponent, in shares on a BUY and in USDC on a SELL */
-  fee: { rate: Ratio; exponent: number };
+  /** Taker fee (src/domain/fees.ts), in shares on a BUY and in USDC on a SELL */
+  fee: FeeSchedule;
   acceptingOrders: boolean;
   endTime: Date | null;
   closed: boolean;

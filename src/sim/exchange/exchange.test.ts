@@ -5,7 +5,7 @@ import { price, ratio, SCALE, shares, usdc } from '../../domain/money.ts';
 import { COLLATERAL } from './exchange.ts';
 import type { ExchangeEvent } from './exchange-types.ts';
 import { CID, level, NO, order, placed, seed, T0, total, world, YES } from './exchange-fixtures.ts';
-import { takerFee } from './fees.ts';
+import { takerFee } from '../../domain/fees.ts';
 
 describe('matching: price-time priority at the makers\' prices', () => {
   it('a BUY walks the asks level by level, oldest first at a price, and its remainder rests at its limit', () => {

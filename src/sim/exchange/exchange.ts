@@ -7,7 +7,7 @@ import type { BookLevel } from '../../engine/venue-port.ts';
 import type {
   Balance, CancelResult, Exchange, ExchangeEvent, PlaceOrder, PlaceResult, SimMarket, SimOrder, SimTrade,
 } from './exchange-types.ts';
-import { checkFeeSchedule, takerFee } from './fees.ts';
+import { checkFeeSchedule, takerFee } from '../../domain/fees.ts';
 import { COLLATERAL, Ledger } from './ledger.ts';
 import { OrderBook, planMatch, remainingOf, type MatchPlan, type PlannedFill } from './order-book.ts';
 import { checkAgainstBook, checkShape, isComplete, POLY_TEXT, reject, requiredBalance } from './order-rules.ts';

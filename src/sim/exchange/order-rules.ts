@@ -1,6 +1,6 @@
 /** Polymarket's order rules and exact error texts (polymarket-api.md 4.2 and 8), as checks on one order */
 import { costOf, SCALE, type Shares, type Usdc } from '../../domain/money.ts';
-import { amountDecimals, amountStep, belowMinimumText, CENT, LOT, minNotionalText, polyNumber } from '../../venues/order-prep.ts';
+import { amountDecimals, amountStep, belowMinimumText, CENT, LOT, minNotionalText, polyNumber } from '../../domain/order-amounts.ts';
 import type { PlaceOrder, PlaceResult, SimErrorCode, SimMarket } from './exchange-types.ts';
 import type { MatchPlan } from './order-book.ts';
 

@@ -26,7 +26,7 @@ function simWorld() {
   const venue = createSimulatedVenue({ exchange, account: 'us', clock, faults, sleep: async (ms) => void slept.push(ms) });
   let seeded = 0;
   const harness: VenueHarness = {
-    venue, tokenId: YES, noTokenId: NO, faults,
+    venue, signerAddress: null, tokenId: YES, noTokenId: NO, faults,
     async seedBook(side, levels) {
       for (const [p, size] of levels) {
         const buy = side === 'bids';

@@ -5,7 +5,7 @@ import type { Price, Shares, Usdc } from '../../domain/money.ts';
 import type { Clock } from '../../engine/ports.ts';
 import {
   OrderPrepError, prepareOrderAmounts, uncheckedOrderAmounts, type PreparedAmounts,
-} from '../../venues/order-prep.ts';
+} from '../../domain/order-amounts.ts';
 import type {
   BookSnapshot, CancelOutcome, FillPage, MarketInfo, OrderRequest, OrderSide, PreparedOrder, RejectReason, StatusRead,
   SubmitOutcome, Venue, VenueFill, VenueOrderReport,
@@ -185,6 +185,7 @@ function placeOrderOf(payload: SimPayload, account: string): PlaceOrder {
 
 class InProcessVenue implements SimulatedVenue {
   readonly name = 'simulated';
+  readonly signerAddress = null;
   readonly faults: SimVenueFaults;
   private readonly exchange: Exchange;
   private readonly account: string;
@@ -266,6 +267,9 @@ class InProcessVenue implements SimulatedVenue {
     this.marketOf(tokenId);
     return this.exchange.balance(this.account, tokenId).total as Shares;
   }
+
+  /** Nothing runs in the background, and the exchange belongs to whoever made it */
+  async close(): Promise<void> {}
 
   private marketOf(tokenId: string): SimMarket {
     const market = this.exchange.marketByToken(tokenId);

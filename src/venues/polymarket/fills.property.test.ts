@@ -1,7 +1,7 @@
 /** Seeded property checks of the adapter's own rounding: taker VWAP, per-match fees, and size units read both ways */
 import { describe, expect, it } from 'vitest';
 import { formatMicros, type Price, type Ratio, type Shares } from '../../domain/money.ts';
-import { takerFee as simTakerFee } from '../../sim/exchange/fees.ts';
+import { takerFee } from '../../domain/fees.ts';
 import { fillsFromTrade } from './fills.ts';
 import { sizeIn, unitsOf } from './wire.ts';
 
@@ -38,7 +38,7 @@ describe('rounding properties (seeded)', () => {
       expect(f!.price >= prices.reduce((a, b) => (a < b ? a : b)) && f!.price <= prices.reduce((a, b) => (a > b ? a : b))).toBe(true);
       const error = f!.price * size - notional;
       expect(2n * (error < 0n ? -error : error) <= size).toBe(true);
-      const fee = makers.reduce((s, m, k) => s + simTakerFee(BigInt(Math.round(Number(m.matched_amount) * 100)) * 10_000n as Shares, prices[k]! as Price, { rate, exponent: 1 }), 0n);
+      const fee = makers.reduce((s, m, k) => s + takerFee(BigInt(Math.round(Number(m.matched_amount) * 100)) * 10_000n as Shares, prices[k]! as Price, { rate, exponent: 1 }), 0n);
       expect(f!.fee.amount).toBe(fee);
     }
   });

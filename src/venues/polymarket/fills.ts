@@ -1,5 +1,6 @@
 /** Our legs of a Polymarket trade as VenueFills: the taker leg at the makers' VWAP, maker legs at their own prices */
-import { checkPrice, divRound, SCALE, type Price, type Ratio, type Shares, type Usdc } from '../../domain/money.ts';
+import { takerFee, type FeeSchedule } from '../../domain/fees.ts';
+import { checkPrice, divRound, isPriceInRange, SCALE, type Price, type Ratio, type Shares, type Usdc } from '../../domain/money.ts';
 import type { OrderSide, VenueFill } from '../../engine/venue-port.ts';
 import { TradeRead, type MakerOrder } from './schemas.ts';
 import { micros, sideOf, sizeIn, timeOf, tradeStatusOf, unitsOf } from './wire.ts';
@@ -11,8 +12,8 @@ export interface OurIdentity {
   makerAddress?: string;
 }
 
-/** The fee schedule of a token: taker fee = shares × rate × (p·(1−p))^exponent; null when unknown (charged as 0) */
-export type FeeLookup = (tokenId: string) => { rate: Ratio; exponent: number } | null;
+/** The fee schedule of a token (src/domain/fees.ts); null when unknown (charged as 0) */
+export type FeeLookup = (tokenId: string) => FeeSchedule | null;
 
 const same = (a: string | null | undefined, b: string | undefined): boolean =>
   !!a && !!b && a.toLowerCase() === b.toLowerCase();
@@ -20,30 +21,18 @@ const same = (a: string | null | undefined, b: string | undefined): boolean =>
 const opposite = (side: OrderSide): OrderSide => (side === 'BUY' ? 'SELL' : 'BUY');
 
 /**
- * Taker fee in micro-units, rounded up once (the operator never under-collects; the simulator's sim/fees.ts agrees):
- * shares × rate × (p·(1−p))^e. On a BUY it is taken in shares, on a SELL in USDC (docs 8: "size_matched 5 but wallet 4.95")
- */
-export function takerFee(size: Shares, price: Price, rate: Ratio, exponent: number): bigint {
-  if (rate <= 0n || size <= 0n) return 0n;
-  const e = BigInt(Math.max(0, Math.round(exponent)));
-  const pq = price * (SCALE - price); // (p·(1−p)) at scale 10^12
-  const numerator = size * rate * pq ** e;
-  const denominator = SCALE * SCALE ** (2n * e);
-  return divRound(numerator, denominator, 'up');
-}
-
-/**
  * The taker fee of a trade: charged per maker match at that maker's price, as each match settles on its own (the
  * simulator's exchange does the same); the trade's size and price when no makers are listed
  */
 function takerFeeOver(
-  makers: MakerOrder[], takerAsset: string, sizes: bigint[], size: Shares, price: Price, rate: { rate: Ratio; exponent: number },
+  makers: MakerOrder[], takerAsset: string, sizes: bigint[], size: Shares, price: Price, schedule: FeeSchedule,
 ): bigint {
-  if (makers.length === 0) return takerFee(size, price, rate.rate, rate.exponent);
+  if (makers.length === 0) return takerFee(size, price, schedule);
   return makers.reduce((sum, m, i) => {
     const p = priceInTakerToken(m, takerAsset);
     const s = sizes[i] ?? 0n;
-    return p === null || s <= 0n || p <= 0n || p >= SCALE ? sum : sum + takerFee(s as Shares, p as Price, rate.rate, rate.exponent);
+    // A maker row without a usable price or size is no match to charge for
+    return p === null || s <= 0n || !isPriceInRange(p) ? sum : sum + takerFee(s as Shares, p as Price, schedule);
   }, 0n);
 }
 
@@ -89,7 +78,7 @@ function feeOf(side: OrderSide, amount: bigint): VenueFill['fee'] {
  * The fee rate of a taker fill. The trade's fee_rate_bps is what was applied, but whole bps cannot say 0.07215; so the
  * market's exact rate wins when it rounds to the same bps, the trade's otherwise (the rate changed since)
  */
-function feeRate(bps: unknown, tokenId: string, fees: FeeLookup): { rate: Ratio; exponent: number } | null {
+function feeRate(bps: unknown, tokenId: string, fees: FeeLookup): FeeSchedule | null {
   const stated = micros(bps);
   const schedule = fees(tokenId);
   if (stated === null || stated <= 0n) return schedule;

@@ -2,11 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { price, shares, type Price, type Shares } from '../../domain/money.ts';
 import { ManualClock } from '../../engine/clock.ts';
-import { OrderPrepError } from '../order-prep.ts';
+import { OrderPrepError } from '../../domain/order-amounts.ts';
 import { describeVenueContract, type VenueHarness } from '../../../test/support/venue-contract.ts';
 import type { OrderRequest } from '../../engine/venue-port.ts';
 import { createPolymarketVenue } from './polymarket-venue.ts';
-import { captureLog, eventually, startRig, type Rig } from '../../../test/support/polymarket-rig.ts';
+import { addressOf, captureLog, eventually, startRig, type Rig } from '../../../test/support/polymarket-rig.ts';
 
 let rig: Rig | null = null;
 afterEach(async () => {
@@ -201,6 +201,7 @@ describeVenueContract('polymarket adapter → loopback simulator', async (): Pro
   await r.venue.prepare({ clientOrderId: `warm-${r.tokenId}`, tokenId: r.tokenId, side: 'BUY', price: price('0.5'), size: shares('5'), orderType: 'GTC' });
   return {
     venue: r.venue,
+    signerAddress: addressOf(r.privateKey),
     tokenId: r.tokenId,
     noTokenId: r.noTokenId,
     seedBook: async (side, levels) => {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { InvariantError } from '../../domain/errors.ts';
 import { checkPrice, costOf, type Shares, type Usdc } from '../../domain/money.ts';
 import type { Clock, Log } from '../../engine/ports.ts';
-import { OrderPrepError, prepareOrderAmounts, uncheckedOrderAmounts, type PreparedAmounts } from '../order-prep.ts';
+import { OrderPrepError, prepareOrderAmounts, uncheckedOrderAmounts, type PreparedAmounts } from '../../domain/order-amounts.ts';
 import type {
   BookSnapshot, CancelOutcome, FillPage, MarketInfo, OrderRequest, PreparedOrder, StatusRead, SubmitOutcome, Venue,
   VenueFill, VenueOrderReport,
@@ -53,13 +53,14 @@ export interface PolymarketVenueOptions {
 }
 
 export interface PolymarketVenue extends Venue {
-  /** Signs exactly the request's amounts, skipping order-prep's rounding and refusals; for contract tests only */
+  /** Signs exactly the request's amounts, skipping the domain's amount rounding and refusals; for contract tests only */
   prepareUnchecked(request: OrderRequest): Promise<PreparedOrder>;
   /** The signing EOA, lower-case */
   readonly address: string;
+  /** The same address, as the port names it */
+  readonly signerAddress: string;
   /** The order maker (funder or the EOA), lower-case */
   readonly maker: string;
-  close(): Promise<void>;
 }
 
 /** What `prepare` persists in PreparedOrder.payload: the whole signed order, so a restart re-submits the very same bytes */
@@ -101,6 +102,7 @@ async function deriveCreds(opts: PolymarketVenueOptions, wallet: WalletClient, c
 class PolymarketAdapter implements PolymarketVenue {
   readonly name = 'polymarket';
   readonly address: string;
+  readonly signerAddress: string;
   readonly maker: string;
   private readonly transport: ClobTransport;
   private readonly markets: MarketParams;
@@ -116,6 +118,7 @@ class PolymarketAdapter implements PolymarketVenue {
 
   constructor(private readonly opts: PolymarketVenueOptions, private readonly wallet: WalletClient, private readonly creds: ApiKeyCreds, private readonly chainId: number) {
     this.address = wallet.account!.address.toLowerCase();
+    this.signerAddress = this.address;
     this.maker = (opts.funder ?? wallet.account!.address).toLowerCase();
     const budgets = new RateBudgets(opts.rateBudgets);
     this.transport = new ClobTransport({ host: opts.host, chainId, wallet, creds: () => creds, budgets, log: opts.log, ...opts.http });

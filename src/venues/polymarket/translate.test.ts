@@ -3,8 +3,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedPath } from '../../../test/support/shared.ts';
+import { takerFee } from '../../domain/fees.ts';
 import type { Ratio, Shares } from '../../domain/money.ts';
-import { fillsFromTrade, takerFee, type OurIdentity } from './fills.ts';
+import { fillsFromTrade, type OurIdentity } from './fills.ts';
 import {
   BalanceRead, BookRead, CancelReply, ErrorBody, FeeRateRead, OrderRead, OrdersPage, PostOrderReply, TradeRead, TradesPage,
   WireOrder, WsUserMessage,
@@ -223,8 +224,8 @@ describe('fills from trades', () => {
   });
 
   it('rounds the fee up and charges nothing without a rate', () => {
-    expect(takerFee(1n as Shares, 500_000n as never, 72_000n as Ratio, 1)).toBe(1n);
-    expect(takerFee(5_000_000n as Shares, 500_000n as never, 0n as Ratio, 1)).toBe(0n);
+    expect(takerFee(1n as Shares, 500_000n as never, { rate: 72_000n as Ratio, exponent: 1 })).toBe(1n);
+    expect(takerFee(5_000_000n as Shares, 500_000n as never, { rate: 0n as Ratio, exponent: 1 })).toBe(0n);
   });
 });
 

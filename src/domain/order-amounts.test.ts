@@ -1,11 +1,11 @@
 /** prepareOrderAmounts: worked examples of Polymarket's client rounding, and properties over thousands of random requests */
 import { describe, expect, it } from 'vitest';
-import { costOf, price, SCALE, shares, type Price, type Shares } from '../domain/money.ts';
+import { costOf, price, SCALE, shares, type Price, type Shares } from './money.ts';
 import {
   amountStep, CENT, LOT, OrderPrepError, polyNumber, prepareOrderAmounts, uncheckedOrderAmounts, type PrepRequest,
-} from './order-prep.ts';
-import { mulberry32 } from '../domain/prng.ts';
-import type { OrderSide, OrderType } from '../engine/venue-port.ts';
+} from './order-amounts.ts';
+import { mulberry32 } from './prng.ts';
+import type { OrderSide, OrderType } from './lt-order.ts';
 
 const req = (side: OrderSide, p: string, size: string, orderType: OrderType = 'GTC'): PrepRequest =>
   ({ side, price: price(p), size: shares(size), orderType });

@@ -1,6 +1,9 @@
-/** Order preparation both venues share: Polymarket's client rounding (ROUNDING_CONFIG) from a limit request to signed amounts */
-import { divRound, formatMicros, SCALE, type Price, type Shares, type Usdc } from '../domain/money.ts';
-import type { OrderSide, OrderType } from '../engine/venue-port.ts';
+/**
+ * Polymarket's client rounding (ROUNDING_CONFIG) from a limit request to signed amounts: the order rules both venues,
+ * the engine's sizing and the replay share
+ */
+import { divRound, formatMicros, SCALE, type Price, type Shares, type Usdc } from './money.ts';
+import type { OrderSide, OrderType } from './lt-order.ts';
 
 /** Sizes go out with at most 2 decimals: 10^4 micro-shares */
 export const LOT = 10_000n;
