@@ -61,13 +61,13 @@ const STEPS: Step[] = [
    FROM (SELECT g, ${SIGNAL} FROM generate_series(1, $2::int) g) s`,
   `INSERT INTO lt_dispositions (user_id, strategy_id, ft_order_id, leg, disposition, decided_at)
    SELECT $3::uuid, $4::text, ft_id, 'entry', 'ordered', at + interval '40 ms' FROM (SELECT g, ${SIGNAL} FROM generate_series(1, $2::int) g) s`,
-  `INSERT INTO lt_execution_quality (order_id, user_id, strategy_id, condition_id, token_id, side, order_type, status, is_shadow,
+  `INSERT INTO lt_execution_quality (order_id, user_id, strategy_id, condition_id, token_id, side, order_type, is_shadow,
      expected_price, best_bid, best_ask, mid_price, spread, tick_size, signal_price, ft_price, executed_price, intended_shares,
      filled_shares, intended_usd, filled_usd, fees_usd, fill_rate, fill_rate_usd, partial_fill_count, expected_slippage_pct,
      signal_slippage_pct, signal_slippage_cents, mid_slippage_pct, mid_slippage_cents, mid_slippage_ticks, order_latency_ms,
      fill_latency_ms, detection_latency_ms, quality_score, quality_version, quality_components, signal_at, submitted_at,
      first_fill_at, computed_at)
-   SELECT o_id, $3::uuid, $4::text, cid, tok, 'BUY', 'GTC', CASE WHEN cancelled THEN 'cancelled' ELSE 'filled' END, false,
+   SELECT o_id, $3::uuid, $4::text, cid, tok, 'BUY', 'GTC', false,
      0.51, 0.49, 0.51, 0.5, 0.02, 0.01, 0.5, 0.5015, CASE WHEN cancelled THEN NULL ELSE 0.51 END, 19.6,
      CASE WHEN cancelled THEN 0 ELSE 19.6 END, 9.996, CASE WHEN cancelled THEN 0 ELSE 9.996 END, 0,
      CASE WHEN cancelled THEN 0 ELSE 1 END, CASE WHEN cancelled THEN 0 ELSE 1 END, 0, 2,

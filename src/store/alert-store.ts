@@ -141,7 +141,7 @@ function whereOf(f: AlertSampleFilter): { where: string; params: unknown[] } {
     case 'slipped':
       return { where: 'q.signal_slippage_pct IS NOT NULL', params: [] };
     case 'status_in':
-      return { where: 'q.status = ANY($2::text[])', params: [f.statuses] };
+      return { where: 'qo.status = ANY($2::text[])', params: [f.statuses] };
   }
 }
 
@@ -158,6 +158,7 @@ export async function alertSamples(sql: Sql, filter: AlertSampleFilter, limit: n
     `SELECT s.user_id, s.strategy_id, q.order_id, q.at, ${QUALITY_SAMPLE_COLUMNS}
      FROM lt_strategies s CROSS JOIN LATERAL (
        SELECT q.*, coalesce(q.signal_at, q.computed_at) AS at FROM lt_execution_quality q
+       JOIN orders qo ON qo.order_id = q.order_id
        WHERE q.user_id = s.user_id AND q.strategy_id = s.strategy_id AND NOT q.is_shadow AND ${where}
        ORDER BY coalesce(q.signal_at, q.computed_at) DESC, q.order_id DESC LIMIT $1) q
      JOIN orders o ON o.order_id = q.order_id

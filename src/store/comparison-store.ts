@@ -16,7 +16,7 @@ import { micros, microsOrNull } from './rows.ts';
  * The columns `qualitySampleOf` reads, from an lt_execution_quality row `q` joined with its order `o` (whether it
  * reached the venue, and why the venue rejected it)
  */
-export const QUALITY_SAMPLE_COLUMNS = `q.status, o.submitted_at IS NOT NULL AS submitted, o.reject_reason,
+export const QUALITY_SAMPLE_COLUMNS = `o.status, o.submitted_at IS NOT NULL AS submitted, o.reject_reason,
   q.intended_shares::text, q.filled_shares::text, q.intended_usd::text, q.filled_usd::text, q.fees_usd::text,
   q.signal_slippage_pct::text, q.mid_slippage_pct::text, q.expected_slippage_pct::text, q.order_latency_ms::text,
   q.fill_latency_ms::text, q.detection_latency_ms::text, q.quality_score::text`;

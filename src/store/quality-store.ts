@@ -68,7 +68,7 @@ interface VsFt { price: bigint | null; pct: bigint | null; cents: bigint | null 
 async function upsertQuality(tx: Sql, r: Record<string, unknown>, i: OrderQualityInput, q: OrderQuality, ft: VsFt,
   now: Date): Promise<void> {
   const values = [
-    r.order_id, r.lt_user_id, r.lt_strategy_id, r.condition_id, r.token_id, i.side, i.orderType, i.status, r.is_shadow,
+    r.order_id, r.lt_user_id, r.lt_strategy_id, r.condition_id, r.token_id, i.side, i.orderType, r.is_shadow,
     decOrNull(i.expectedPrice), decOrNull(i.bestBid), decOrNull(i.bestAsk), decOrNull(q.mid), decOrNull(q.spread),
     decOrNull(i.tickSize), dec(i.signalPrice), decOrNull(q.executedPrice), dec(i.size), dec(q.filledShares),
     dec(i.intendedUsd), dec(q.filledUsd), dec(q.feesUsd), dec(q.fillRate), decOrNull(q.fillRateUsd), q.partialFillCount,
@@ -78,7 +78,7 @@ async function upsertQuality(tx: Sql, r: Record<string, unknown>, i: OrderQualit
     i.signalAt?.toISOString() ?? null, i.submittedAt?.toISOString() ?? null, firstFillAt(i)?.toISOString() ?? null,
     now.toISOString(), decOrNull(ft.price), pct(ft.pct), pct(ft.cents),
   ];
-  const cols = `order_id, user_id, strategy_id, condition_id, token_id, side, order_type, status, is_shadow, expected_price,
+  const cols = `order_id, user_id, strategy_id, condition_id, token_id, side, order_type, is_shadow, expected_price,
     best_bid, best_ask, mid_price, spread, tick_size, signal_price, executed_price, intended_shares, filled_shares,
     intended_usd, filled_usd, fees_usd, fill_rate, fill_rate_usd, partial_fill_count, expected_slippage_pct,
     signal_slippage_pct, signal_slippage_cents, mid_slippage_pct, mid_slippage_cents, mid_slippage_ticks, order_latency_ms,
@@ -103,7 +103,7 @@ export interface QualityRow {
   [column: string]: unknown;
 }
 
-const QUALITY_COLUMNS = `q.order_id, q.condition_id, q.token_id, q.side, q.order_type, q.status, q.expected_price::text,
+const QUALITY_COLUMNS = `q.order_id, q.condition_id, q.token_id, q.side, q.order_type, o.status, q.expected_price::text,
   q.best_bid::text, q.best_ask::text, q.mid_price::text, q.spread::text, q.tick_size::text, q.signal_price::text,
   q.executed_price::text, q.intended_shares::text, q.filled_shares::text, q.intended_usd::text, q.filled_usd::text,
   q.fees_usd::text, q.fill_rate::text, q.fill_rate_usd::text, q.partial_fill_count, q.expected_slippage_pct::text,
@@ -115,7 +115,7 @@ const QUALITY_COLUMNS = `q.order_id, q.condition_id, q.token_id, q.side, q.order
 /** One strategy's quality rows in its current book, newest signal first */
 export async function qualityRows(sql: Sql, userId: string, strategyId: string, shadow: boolean,
   page: { limit: number; offset: number } = { limit: 1_000_000, offset: 0 }): Promise<QualityRow[]> {
-  return sql.query<QualityRow>(`SELECT ${QUALITY_COLUMNS} FROM lt_execution_quality q
+  return sql.query<QualityRow>(`SELECT ${QUALITY_COLUMNS} FROM lt_execution_quality q JOIN orders o ON o.order_id = q.order_id
     WHERE q.user_id = $1 AND q.strategy_id = $2 AND q.is_shadow = $3
     ORDER BY q.signal_at DESC NULLS LAST, q.order_id LIMIT $4 OFFSET $5`, [userId, strategyId, shadow, page.limit, page.offset]);
 }

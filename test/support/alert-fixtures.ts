@@ -35,12 +35,12 @@ export async function addQualityOrder(sql: Sql, userId: string, strategyId: stri
   [orderId, `c-${orderId}`, YES, CID, size, status, q.rejectReason ?? null, q.shadow ?? false, q.at.toISOString(), submittedAt,
     userId, strategyId]);
   await sql.query(`INSERT INTO lt_execution_quality (order_id, user_id, strategy_id, condition_id, token_id, side, order_type,
-      status, is_shadow, signal_price, intended_shares, filled_shares, intended_usd, filled_usd, fees_usd, fill_rate, fill_rate_usd,
+      is_shadow, signal_price, intended_shares, filled_shares, intended_usd, filled_usd, fees_usd, fill_rate, fill_rate_usd,
       partial_fill_count, signal_slippage_pct, order_latency_ms, quality_version, quality_components, signal_at, submitted_at,
       computed_at)
-    VALUES ($1, $2, $3, $4, $5, 'BUY', 'GTC', $6, $7, 0.5, $12::numeric, $12::numeric * $8::numeric, $12::numeric * 0.5,
-      $12::numeric * 0.5 * $8::numeric, 0, $8, $8, 0, $9, $10, 'q1', '[]', $11, $13, $11)`,
-  [orderId, userId, strategyId, CID, YES, status, q.shadow ?? false, fillRate, q.slippagePct ?? null,
+    VALUES ($1, $2, $3, $4, $5, 'BUY', 'GTC', $6, 0.5, $11::numeric, $11::numeric * $7::numeric, $11::numeric * 0.5,
+      $11::numeric * 0.5 * $7::numeric, 0, $7, $7, 0, $8, $9, 'q1', '[]', $10, $12, $10)`,
+  [orderId, userId, strategyId, CID, YES, q.shadow ?? false, fillRate, q.slippagePct ?? null,
     q.latencyMs ?? null, q.at.toISOString(), size, submittedAt]);
   return orderId;
 }

@@ -12,6 +12,9 @@ ALTER TABLE lt_orders
   DROP COLUMN realized_pnl,
   DROP COLUMN outcome;
 
+-- The quality projection kept its own copy of the order's status: it is read from `orders` instead
+ALTER TABLE lt_execution_quality DROP COLUMN status;
+
 -- Per-order ledger reads (an order's reservation, its settlement) no longer scan a strategy's whole ledger
 CREATE INDEX ledger_order ON ledger_entries (order_id) WHERE order_id IS NOT NULL;
 
