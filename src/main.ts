@@ -182,7 +182,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
     if (recoveryAlerts > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
     const unlisten = await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger('lt-execute'));
-    const app = createApp({ db, clock, log, version: VERSION, runJob: (name) => scheduler.runNow(name) });
+    const app = createApp({ db, clock, log, venue, version: VERSION, runJob: (name) => scheduler.runNow(name) });
     const { server, port } = await listen(app.fetch, config);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
     // The world starts with resolved history behind it: read it right after start, not at the first cron tick

@@ -1,5 +1,6 @@
 /** What the API routes need: the database, the engines' entry points, and the signed-in user */
 import type { Clock, Log } from '../engine/ports.ts';
+import type { Venue } from '../engine/venue-port.ts';
 import type { Db } from '../store/db.ts';
 import type { JobNow } from '../jobs/schedule.ts';
 import type { User } from '../store/user-store.ts';
@@ -9,6 +10,8 @@ export interface ApiDeps {
   clock: Clock;
   log: Log;
   version: string;
+  /** Where live orders rest: stop, the kill switch and cancel-open-orders cancel there */
+  venue: Venue;
   /** Runs a scheduled job now (operator command) */
   runJob(name: string): Promise<JobNow>;
 }

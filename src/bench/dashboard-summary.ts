@@ -11,6 +11,8 @@ import type { Log } from '../engine/ports.ts';
 import { VERSION } from '../main.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
+import { SimExchange } from '../sim/exchange/exchange.ts';
+import { createSimulatedVenue } from '../sim/exchange/simulated-venue.ts';
 import { seedLtOrders, type SeededStrategy } from './dashboard-seed.ts';
 import { quantiles, type BenchSpec, type Measured } from './report.ts';
 
@@ -51,7 +53,8 @@ async function scratchDatabase(url: string): Promise<{ url: string; drop(): Prom
 /** Times `CALLS` requests after a warm-up, within the time budget; checks each answer */
 async function timeCalls(db: Db, seeded: SeededStrategy): Promise<{ ms: number[]; signals: unknown }> {
   const log = errorLog();
-  const app = createApp({ db, clock: systemClock, log, version: VERSION,
+  const venue = createSimulatedVenue({ exchange: new SimExchange(systemClock), account: 'bench', clock: systemClock });
+  const app = createApp({ db, clock: systemClock, log, venue, version: VERSION,
     runJob: () => Promise.reject(new Error('no jobs in the bench')) });
   const path = `/api/lt/strategies/${seeded.strategyId}/comparison`;
   const headers = { authorization: `Bearer ${seeded.token}` };

@@ -6,7 +6,7 @@ import { resolveFtMarkets } from '../engine/ft-resolve.ts';
 import type { Log, MarketSource } from '../engine/ports.ts';
 import { createFileTradeSource, createStaticMarketSource, loadGammaMarketsFile } from '../feeds/file-sources.ts';
 import { createGammaMarketSource } from '../feeds/gamma-source.ts';
-import { scorerFor, startTandem } from '../main.ts';
+import { scorerFor, startTandem, venueFor } from '../main.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { migrate, type MigrationResult } from '../store/migrate.ts';
 import { addFollowed, followedTraders, removeFollowed } from '../store/trade-store.ts';
@@ -14,6 +14,7 @@ import { createUser } from '../store/user-store.ts';
 import { simulate } from './simulate-command.ts';
 import { bench } from './bench-command.ts';
 import { replay } from './replay-command.ts';
+import { ltCancel } from './lt-cancel-command.ts';
 import type { Command, CommandContext } from './command.ts';
 
 export type { Command, CommandContext } from './command.ts';
@@ -146,4 +147,30 @@ const follow: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { start, migrate: migrateCommand, user, follow, ingest, resolve, replay, simulate, bench };
+const ltCancelCommand: Command = {
+  summary: 'Cancel a user\'s resting live orders at the venue (all, or one strategy\'s), audited',
+  usage: '--user NAME [--strategy LT_ID]',
+  help: 'Cancels at the venue configured by VENUE, re-reads fills, then releases what did not fill; journaled in\nlt_audit as cancel_open_orders. Exits 1 when an order could not be cancelled (the reasons are printed).\nWith VENUE=sim the orders rest in the running Tandem: use POST /api/lt/cancel-open-orders instead.',
+  options: { user: { type: 'string' }, strategy: { type: 'string' } },
+  run: async ({ config, values, log }) => {
+    if (typeof values.user !== 'string') {
+      console.error(`usage: tandem lt-cancel ${ltCancelCommand.usage}`);
+      return 2;
+    }
+    const args = { user: values.user, ...(typeof values.strategy === 'string' ? { strategy: values.strategy } : {}) };
+    const r = await withDb(config, async (db) => {
+      const venue = await venueFor(config, systemClock, log, null);
+      try {
+        return await ltCancel({ db, venue, clock: systemClock }, args);
+      } finally {
+        await venue.close();
+      }
+    });
+    (r.code === 2 ? console.error : console.log)(r.out);
+    return r.code;
+  },
+};
+
+export const COMMANDS: Record<string, Command> = {
+  start, migrate: migrateCommand, user, follow, ingest, resolve, 'lt-cancel': ltCancelCommand, replay, simulate, bench,
+};

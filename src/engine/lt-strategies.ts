@@ -210,7 +210,10 @@ export const resumeLtStrategy = (deps: LtDeps, userId: string, strategyId: strin
       { cleared_reason: s.pauseReason });
   });
 
-/** Inactive: no new signals are taken; orders already sent keep being tracked, filled and settled */
+/**
+ * Inactive: no new signals are taken; orders already sent keep being tracked, filled and settled. The state
+ * change only: the operator's stop (stopAndCancel, lt-operator.ts) then cancels the resting orders
+ */
 export const stopLtStrategy = (deps: LtDeps, userId: string, strategyId: string) =>
   command(deps, userId, strategyId, 'stop', async (tx, s, now) => {
     if (!s.isActive) return fail('conflict', 'not active');
@@ -305,7 +308,10 @@ async function moveCapital(deps: LtDeps, userId: string, strategyId: string, kin
   });
 }
 
-/** While engaged, no strategy of the user sends a new order (the executor reads it in its intent transaction) */
+/**
+ * While engaged, no strategy of the user sends a new order (the executor reads it in its intent transaction).
+ * The operator's engage (engageKillSwitchAndCancel, lt-operator.ts) then cancels the resting orders
+ */
 export const engageKillSwitch = (deps: LtDeps, userId: string, reason: string) => killSwitch(deps, userId, true, reason);
 export const releaseKillSwitch = (deps: LtDeps, userId: string, reason: string | null = null) =>
   killSwitch(deps, userId, false, reason);

@@ -3,7 +3,7 @@ import { isTerminal } from '../domain/lt-order.ts';
 import type { Db } from '../store/db.ts';
 import { loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveOrder } from '../store/lt-order-store.ts';
 import { insertLtAudit } from '../store/lt-strategy-store.ts';
-import type { Venue, VenueFill, VenueOrderReport } from './venue-port.ts';
+import type { CancelOutcome, Venue, VenueFill, VenueOrderReport } from './venue-port.ts';
 import { acceptOrder, bookFill, transition, withLockedOrder } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import type { Clock } from './ports.ts';
@@ -181,48 +181,70 @@ function pastTtl(o: LiveOrder, now: Date): boolean {
  * Cancels, and after an acknowledged cancel re-reads the fills and the order's final state before anything is
  * released (INV-15). That confirmation read is part of the cancel, not a second poll of the pass
  */
-async function cancelResting(pass: Pass, order: LiveOrder): Promise<void> {
+async function cancelResting(pass: Pass, order: LiveOrder): Promise<CancelOutcome> {
   const { venue, db, clock } = pass.deps;
   await withLockedOrder(db, order.orderId, (tx, o) => updateOrder(tx, o, { cancelRequestedAt: clock.now() }));
   pass.report.cancelsSent += 1;
   const outcome = await venue.cancel(order.venueOrderId!);
-  if (outcome.kind !== 'cancelled') return; // matched meanwhile, or no answer: the next pass reads the status
+  if (outcome.kind !== 'cancelled') return outcome; // matched meanwhile, or no answer: the next pass reads the status
   await pullFills(pass, false);
   const read = await venue.orderStatus(order.venueOrderId!);
   if (read.kind === 'found') await found(pass, await loadOrder(db, order.orderId), read.order, false);
+  return outcome;
+}
+
+export interface CancelScope {
+  userId: string;
+  strategyId?: string;
+  /** Why the cancel ran (journaled): the operator's command, `stop` or the kill switch */
+  cause?: 'operator' | 'stop' | 'kill_switch';
+}
+
+export interface CancelReport extends SyncReport {
+  /** Orders the venue acknowledged as cancelled */
+  cancelled: string[];
+  /** Orders the venue did not cancel (already matched, or no answer), with its reason */
+  notCancelled: { orderId: string; reason: string }[];
 }
 
 /**
  * The operator's "cancel open orders" for one user (or one strategy): every resting live order gets a cancel,
  * and each acknowledged cancel re-reads fills before its remainder is released, as for a TTL cancel
  */
-export async function cancelOpenLtOrders(deps: LtTrackerDeps, scope: { userId: string; strategyId?: string }): Promise<SyncReport> {
+export async function cancelOpenLtOrders(deps: LtTrackerDeps, scope: CancelScope): Promise<CancelReport> {
   const pass = newPass(deps);
-  const sent: string[] = [];
+  const report: CancelReport = { ...pass.report, cancelled: [], notCancelled: [] };
+  pass.report = report;
   let after: string | null = null;
   for (;;) {
-    const page = await trackedOrdersPage(deps.db, after, PAGE, scope);
+    const page = await trackedOrdersPage(deps.db, after, PAGE, { userId: scope.userId, strategyId: scope.strategyId });
     for (const order of page) {
       if (!order.venueOrderId || order.status === 'lost') continue;
-      sent.push(order.orderId);
       try {
-        await cancelResting(pass, order);
+        const outcome = await cancelResting(pass, order);
+        if (outcome.kind === 'cancelled') report.cancelled.push(order.orderId);
+        else report.notCancelled.push({ orderId: order.orderId, reason: notCancelledReason(outcome) });
       } catch (e) {
-        pass.report.errors.push({ orderId: order.orderId, error: errorText(e) });
+        report.notCancelled.push({ orderId: order.orderId, reason: errorText(e) });
+        report.errors.push({ orderId: order.orderId, error: errorText(e) });
       }
     }
     if (page.length < PAGE) break;
     after = page[page.length - 1]!.orderId;
   }
-  await journalCancel(deps, scope, sent, pass.report);
-  return pass.report;
+  await journalCancel(deps, scope, report);
+  return report;
 }
 
+const notCancelledReason = (o: Exclude<CancelOutcome, { kind: 'cancelled' }>): string =>
+  (o.kind === 'unknown' ? `no answer: ${o.detail}` : o.reason);
+
 /** The operator's cancel is a domain command like the others, so it is journaled in lt_audit (INV-20) */
-async function journalCancel(deps: LtTrackerDeps, scope: { userId: string; strategyId?: string }, orders: string[],
-  r: SyncReport): Promise<void> {
+async function journalCancel(deps: LtTrackerDeps, scope: CancelScope, r: CancelReport): Promise<void> {
   await insertLtAudit(deps.db, scope.userId, scope.strategyId ?? null, 'cancel_open_orders', {
-    orders, cancels_sent: r.cancelsSent, fills_booked: r.fillsBooked, finished: r.finished, errors: r.errors,
+    cause: scope.cause ?? 'operator', orders: [...r.cancelled, ...r.notCancelled.map((n) => n.orderId)],
+    cancelled: r.cancelled, not_cancelled: r.notCancelled, cancels_sent: r.cancelsSent, fills_booked: r.fillsBooked,
+    finished: r.finished, errors: r.errors,
   }, deps.clock.now());
 }
 

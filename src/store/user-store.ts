@@ -27,3 +27,8 @@ export async function countUsers(sql: Sql): Promise<number> {
   const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
   return row?.n ?? 0;
 }
+
+export async function userByName(sql: Sql, name: string): Promise<User | null> {
+  const [row] = await sql.query<{ user_id: string; name: string }>('SELECT user_id, name FROM users WHERE name = $1', [name]);
+  return row ? { userId: row.user_id, name: row.name } : null;
+}

@@ -9,7 +9,7 @@ import { ManualClock } from '../../src/engine/clock.ts';
 import { silentLog } from '../../src/log.ts';
 import { fireAlert } from '../../src/store/alert-store.ts';
 import { createUser } from '../../src/store/user-store.ts';
-import { callApp, type Json } from '../support/api-client.ts';
+import { callApp, idleVenue, type Json } from '../support/api-client.ts';
 import { backendName, openTestDb, type TestDb } from '../support/test-db.ts';
 
 let t: TestDb;
@@ -25,7 +25,7 @@ const alert = (userId: string | null, key: string): Alert => ({
 
 beforeAll(async () => {
   t = await openTestDb();
-  app = createApp({ db: t.db, clock, log: silentLog, version: 'test', runJob: async () => ({ ran: false, reason: 'none' }) });
+  app = createApp({ db: t.db, clock, log: silentLog, venue: idleVenue(clock), version: 'test', runJob: async () => ({ ran: false, reason: 'none' }) });
   for (const name of ['alice', 'bob']) {
     const { user, token } = await createUser(t.db, name);
     users[name] = { id: user.userId, token };

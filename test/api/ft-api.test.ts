@@ -9,7 +9,7 @@ import { startScheduler, type Scheduler } from '../../src/jobs/schedule.ts';
 import { silentLog } from '../../src/log.ts';
 import { createUser } from '../../src/store/user-store.ts';
 import { backendName, openTestDb, type TestDb } from '../support/test-db.ts';
-import { callApp, type Json } from '../support/api-client.ts';
+import { callApp, idleVenue, type Json } from '../support/api-client.ts';
 
 type App = ReturnType<typeof createApp>;
 
@@ -29,7 +29,7 @@ const strategy = (id: string, extra: Json = {}) => ({ wallet_id: id, description
 beforeAll(async () => {
   t = await openTestDb();
   scheduler = startScheduler([], { db: t.db, clock: systemClock, log: silentLog });
-  app = createApp({ db: t.db, clock: systemClock, log: silentLog, version: '9.9.9-test', runJob: (n) => scheduler.runNow(n) });
+  app = createApp({ db: t.db, clock: systemClock, log: silentLog, venue: idleVenue(systemClock), version: '9.9.9-test', runJob: (n) => scheduler.runNow(n) });
   ({ token } = await createUser(t.db, 'api-tester'));
 });
 

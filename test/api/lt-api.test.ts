@@ -12,7 +12,7 @@ import { silentLog } from '../../src/log.ts';
 import { createUser } from '../../src/store/user-store.ts';
 import { insertWallet } from '../../src/store/wallet-store.ts';
 import { backendName, openTestDb, type TestDb } from '../support/test-db.ts';
-import { callApp, type Json } from '../support/api-client.ts';
+import { callApp, idleVenue, type Json } from '../support/api-client.ts';
 
 
 let t: TestDb;
@@ -37,7 +37,7 @@ const identityHolds = (c: Json) => parseMicros(c.available) + parseMicros(c.lock
 beforeAll(async () => {
   t = await openTestDb();
   scheduler = startScheduler([], { db: t.db, clock, log: silentLog });
-  app = createApp({ db: t.db, clock, log: silentLog, version: 'test', runJob: (n) => scheduler.runNow(n) });
+  app = createApp({ db: t.db, clock, log: silentLog, venue: idleVenue(clock), version: 'test', runJob: (n) => scheduler.runNow(n) });
   alice = (await createUser(t.db, 'alice')).token;
   bob = (await createUser(t.db, 'bob')).token;
   for (const id of ['FT_SHARED', 'FT_ALICE', 'FT_LIFE', 'FT_CASH', 'FT_SET']) {
@@ -54,6 +54,7 @@ describe(`LT API on ${backendName}`, () => {
     ['GET', '/api/lt/strategies'], ['POST', '/api/lt/strategies'], ['GET', '/api/lt/strategies/LT_FT_SHARED'],
     ['PATCH', '/api/lt/strategies/LT_FT_SHARED'], ['POST', '/api/lt/strategies/LT_FT_SHARED/launch'],
     ['POST', '/api/lt/kill-switch'], ['GET', '/api/lt/audit'], ['POST', '/api/lt/execute'],
+    ['POST', '/api/lt/strategies/LT_FT_SHARED/cancel-open-orders'], ['POST', '/api/lt/cancel-open-orders'],
   ])('%s %s without a valid token is 401 problem+json', async (method, path) => {
     for (const auth of [null, 'tdm_wrong']) {
       const r = await call(method, path, method === 'GET' ? undefined : {}, auth);
@@ -107,7 +108,7 @@ describe(`LT API on ${backendName}`, () => {
     const id = '/api/lt/strategies/LT_FT_ALICE';
     for (const [method, path, body] of [['GET', id], ['PATCH', id, { cooldown_seconds: 5 }], ['POST', `${id}/launch`],
       ['POST', `${id}/pause`, {}], ['POST', `${id}/stop`], ['POST', `${id}/deposit`, { amount: '1' }],
-      ['POST', `${id}/withdraw`, { amount: '1' }], ['GET', '/api/lt/audit?strategy_id=LT_FT_ALICE']] as [string, string, Json?][]) {
+      ['POST', `${id}/withdraw`, { amount: '1' }], ['POST', `${id}/cancel-open-orders`], ['GET', '/api/lt/audit?strategy_id=LT_FT_ALICE']] as [string, string, Json?][]) {
       const r = await call(method, path, body, bob);
       expect([method, path, r.status, r.type]).toEqual([method, path, 404, PROBLEM]);
     }
@@ -127,7 +128,7 @@ describe(`LT API on ${backendName}`, () => {
     expect(again.body.strategy).toMatchObject({ is_active: true, launched_at: launchedAt });
     expect(again.body.capital.net_deposits).toBe('100.000000');
     const commands = (await audit('LT_FT_SHARED')).map((a) => [a.command, a.detail.first_launch ?? null]);
-    expect(commands).toEqual([['create', null], ['launch', true], ['stop', null], ['launch', false]]);
+    expect(commands).toEqual([['create', null], ['launch', true], ['stop', null], ['cancel_open_orders', null], ['launch', false]]);
     const one = (await call('GET', '/api/lt/strategies/LT_FT_SHARED')).body;
     expect(one.ft_config.wallet_id).toBe('FT_SHARED');
     expect(one.ft_sync).toEqual({ sync_ft_changes: false, applied: [], held: [] });
@@ -155,8 +156,10 @@ describe(`LT API on ${backendName}`, () => {
     expect((await call('POST', '/api/lt/kill-switch', { engaged: 'yes' })).status).toBe(400);
     expect((await call('POST', '/api/lt/kill-switch', { engaged: false })).body.engaged).toBe(false);
     const all = (await call('GET', '/api/lt/audit')).body.audit as Json[];
-    expect(all.slice(0, 2).map((a) => [a.command, a.strategy_id])).toEqual([['kill_switch_release', null], ['kill_switch_engage', null]]);
-    expect(all[1]!.detail.reason).toBe('runaway fills');
+    expect(all.slice(0, 3).map((a) => [a.command, a.strategy_id, a.detail.cause ?? null])).toEqual([['kill_switch_release', null, null],
+      ['cancel_open_orders', null, 'kill_switch'], ['kill_switch_engage', null, null]]);
+    expect(all[2]!.detail.reason).toBe('runaway fills');
+    expect(on.body.cancel).toEqual({ cancelled: [], not_cancelled: [], fills_booked: 0, finished: 0, errors: [] });
   });
 
   it('deposits and withdraws with the identity holding; withdrawing exactly the available cash works, a cent more is 409', async () => {
@@ -214,6 +217,6 @@ describe(`LT API on ${backendName}`, () => {
     const paths = Object.keys((await call('GET', '/api/openapi.json', undefined, null)).body.paths);
     expect(paths).toEqual(expect.arrayContaining(['/api/lt/strategies', '/api/lt/strategies/{id}',
       '/api/lt/strategies/{id}/launch', '/api/lt/strategies/{id}/withdraw', '/api/lt/kill-switch', '/api/lt/audit',
-      '/api/lt/execute', '/api/lt/resolve']));
+      '/api/lt/execute', '/api/lt/resolve', '/api/lt/strategies/{id}/cancel-open-orders', '/api/lt/cancel-open-orders']));
   });
 });

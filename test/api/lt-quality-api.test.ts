@@ -19,7 +19,7 @@ const get = (path: string, token: string | null = w.token) => callApp(app, 'GET'
 
 beforeAll(async () => {
   w = await gapScenario();
-  app = createApp({ db: w.ft.t.db, clock: w.ft.clock, log: silentLog, version: 'test',
+  app = createApp({ db: w.ft.t.db, clock: w.ft.clock, log: silentLog, venue: w.venue, version: 'test',
     runJob: async () => ({ ran: false, reason: 'none' }) });
   mallory = (await createUser(w.ft.t.db, 'mallory')).token;
 });

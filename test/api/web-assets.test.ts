@@ -13,6 +13,7 @@ import { createApp, webAssets } from '../../src/api/app.ts';
 import { ManualClock } from '../../src/engine/clock.ts';
 import { silentLog } from '../../src/log.ts';
 import { backendName, openTestDb, type TestDb } from '../support/test-db.ts';
+import { idleVenue } from '../support/api-client.ts';
 
 const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,7 +33,7 @@ let port: number;
 
 beforeAll(async () => {
   t = await openTestDb();
-  app = createApp({ db: t.db, clock: new ManualClock('2026-03-01T12:00:00Z'), log: silentLog, version: 'test',
+  app = createApp({ db: t.db, clock: new ManualClock('2026-03-01T12:00:00Z'), log: silentLog, venue: idleVenue(new ManualClock('2026-03-01T12:00:00Z')), version: 'test',
     runJob: async () => ({ ran: false, reason: 'none' }) });
   server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((done) => (server.listening ? done() : server.once('listening', () => done())));

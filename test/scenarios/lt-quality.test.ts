@@ -37,7 +37,7 @@ describe(`execution quality records (${backendName})`, () => {
 
   it('INV-27: the quality summary is one object, the same in every endpoint that shows it', async () => {
     w = await gapScenario();
-    const app = createApp({ db: w.ft.t.db, clock: w.ft.clock, log: silentLog, version: 'test',
+    const app = createApp({ db: w.ft.t.db, clock: w.ft.clock, log: silentLog, venue: w.venue, version: 'test',
       runJob: async () => ({ ran: false, reason: 'none' }) });
     const get = async (p: string) => (await callApp(app, 'GET', `/api/lt/strategies/${w.strategyId}/${p}`, undefined, w.token)).body;
     const quality = await get('quality');

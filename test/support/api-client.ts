@@ -1,4 +1,9 @@
 /** Calls an in-process Hono app (no socket) as a signed-in user; returns status, content type and parsed body */
+import type { Clock } from '../../src/engine/ports.ts';
+import type { Venue } from '../../src/engine/venue-port.ts';
+import { SimExchange } from '../../src/sim/exchange/exchange.ts';
+import { createSimulatedVenue } from '../../src/sim/exchange/simulated-venue.ts';
+
 export type Json = Record<string, any>; // response bodies, checked field by field
 
 export interface AppLike {
@@ -13,3 +18,7 @@ export async function callApp(app: AppLike, method: string, path: string, body: 
   const text = await res.text();
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : null) as Json };
 }
+
+/** A venue with an empty simulated exchange, for apps whose tests place no live orders */
+export const idleVenue = (clock: Clock): Venue =>
+  createSimulatedVenue({ exchange: new SimExchange(clock), account: 'idle', clock, sleep: async () => undefined });

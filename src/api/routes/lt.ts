@@ -4,10 +4,13 @@ import type { Context } from 'hono';
 import type { LtStrategy } from '../../domain/lt-strategy.ts';
 import { formatMicros } from '../../domain/money.ts';
 import {
-  createLtStrategy, depositLtCapital, engageKillSwitch, ftConfigForStrategy, ftSyncReport, launchLtStrategy, ltCapitalOf,
-  pauseLtStrategy, releaseKillSwitch, resumeLtStrategy, settingsOf, stopLtStrategy, updateLtSettings, withdrawLtCapital,
+  createLtStrategy, depositLtCapital, ftConfigForStrategy, ftSyncReport, launchLtStrategy, ltCapitalOf,
+  pauseLtStrategy, releaseKillSwitch, resumeLtStrategy, settingsOf, updateLtSettings, withdrawLtCapital,
   type LtCapital, type LtError, type LtResult,
 } from '../../engine/lt-strategies.ts';
+import {
+  cancelStrategyOrders, cancelUserOrders, engageKillSwitchAndCancel, stopAndCancel, type CancelReport,
+} from '../../engine/lt-operator.ts';
 import type { Sql } from '../../store/db.ts';
 import { getKillSwitch, getLtStrategy, listLtAudit, listUserLtStrategies, type KillSwitch, type LtAuditRow } from '../../store/lt-strategy-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
@@ -40,6 +43,9 @@ const capitalJson = (c: LtCapital) => ({
 const killJson = (k: KillSwitch) => ({ engaged: k.engaged, reason: k.reason, set_at: k.setAt?.toISOString() ?? null });
 const auditJson = (a: LtAuditRow) => ({ audit_id: a.auditId, strategy_id: a.strategyId, command: a.command,
   detail: a.detail, at: a.at.toISOString() });
+const cancelJson = (r: CancelReport) => ({ cancelled: r.cancelled,
+  not_cancelled: r.notCancelled.map((n) => ({ order_id: n.orderId, reason: n.reason })),
+  fills_booked: r.fillsBooked, finished: r.finished, errors: r.errors });
 const withCapital = async (sql: Sql, s: LtStrategy) => ({ strategy: strategyJson(s), capital: capitalJson(await ltCapitalOf(sql, s)) });
 
 const STATUS = { not_found: 404, conflict: 409, invalid: 400 } as const;
@@ -55,16 +61,22 @@ const one = createRoute({ method: 'get', path: '/api/lt/strategies/{id}', ...sec
   responses: { 200: json('Strategy, capital, the FT configuration it trades with, and FT changes since launch'), ...problems } });
 const patch = createRoute({ method: 'patch', path: '/api/lt/strategies/{id}', ...secured, request: { params: Id, body: Body },
   responses: { 200: json('Settings changed'), ...problems } });
-const lifecycle = (name: 'launch' | 'pause' | 'resume' | 'stop') => createRoute({ method: 'post',
+const lifecycle = (name: 'launch' | 'pause' | 'resume') => createRoute({ method: 'post',
   path: `/api/lt/strategies/{id}/${name}`, ...secured, request: { params: Id, ...(name === 'pause' ? { body: OptionalBody } : {}) },
   responses: { 200: json(`The strategy after ${name}`), ...problems } });
+const stop = createRoute({ method: 'post', path: '/api/lt/strategies/{id}/stop', ...secured, request: { params: Id },
+  responses: { 200: json('The strategy after stop, and the cancel of its resting orders (venue first)'), ...problems } });
+const cancelOne = createRoute({ method: 'post', path: '/api/lt/strategies/{id}/cancel-open-orders', ...secured,
+  request: { params: Id }, responses: { 200: json('Cancels the strategy\'s resting orders at the venue; what was cancelled, what was not and why'), ...problems } });
+const cancelAll = createRoute({ method: 'post', path: '/api/lt/cancel-open-orders', ...secured,
+  responses: { 200: json('Cancels every resting order of yours at the venue; what was cancelled, what was not and why') } });
 const money = (name: 'deposit' | 'withdraw') => createRoute({ method: 'post', path: `/api/lt/strategies/{id}/${name}`,
   ...secured, request: { params: Id, body: Body },
   responses: { 200: json('{booked, ref, capital}; a replayed ref books nothing'), ...problems } });
 const killGet = createRoute({ method: 'get', path: '/api/lt/kill-switch', ...secured, responses: { 200: json('Your kill switch') } });
 const killSet = createRoute({ method: 'post', path: '/api/lt/kill-switch', ...secured,
   request: { body: { content: { 'application/json': { schema: z.object({ engaged: z.boolean(), reason: z.string().max(500).nullable().optional() }).strict() } }, required: true } },
-  responses: { 200: json('Engaged or released, for all your strategies'), 400: json('Invalid input') } });
+  responses: { 200: json('Engaged (and your resting orders cancelled: `cancel`) or released, for all your strategies'), 400: json('Invalid input') } });
 const audit = createRoute({ method: 'get', path: '/api/lt/audit', ...secured,
   request: { query: z.object({ strategy_id: Id.shape.id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) },
   responses: { 200: json('Your operator commands, newest first'), 404: json('Not one of your strategies') } });
@@ -111,7 +123,16 @@ export const ltRoutes = (deps: ApiDeps) => {
       return answer(c, deps.db, await pauseLtStrategy(deps, uid(c), c.req.valid('param').id, reason));
     })
     .openapi(lifecycle('resume'), async (c) => answer(c, deps.db, await resumeLtStrategy(deps, uid(c), c.req.valid('param').id)))
-    .openapi(lifecycle('stop'), async (c) => answer(c, deps.db, await stopLtStrategy(deps, uid(c), c.req.valid('param').id)))
+    .openapi(stop, async (c) => {
+      const r = await stopAndCancel(deps, uid(c), c.req.valid('param').id);
+      if (!r.ok) return failed(c, r.error);
+      return c.json({ ...(await withCapital(deps.db, r.value.strategy)), cancel: cancelJson(r.value.cancel) }, 200);
+    })
+    .openapi(cancelOne, async (c) => {
+      const r = await cancelStrategyOrders(deps, uid(c), c.req.valid('param').id);
+      return r.ok ? c.json(cancelJson(r.value), 200) : failed(c, r.error);
+    })
+    .openapi(cancelAll, async (c) => c.json(cancelJson(await cancelUserOrders(deps, uid(c))), 200))
     .openapi(money('deposit'), async (c) => {
       const r = await depositLtCapital(deps, uid(c), c.req.valid('param').id, c.req.valid('json'));
       return r.ok ? c.json({ booked: r.value.booked, ref: r.value.ref, capital: capitalJson(r.value.capital) }, 200) : failed(c, r.error);
@@ -123,10 +144,10 @@ export const ltRoutes = (deps: ApiDeps) => {
     .openapi(killGet, async (c) => c.json(killJson(await getKillSwitch(deps.db, uid(c))), 200))
     .openapi(killSet, async (c) => {
       const { engaged, reason } = c.req.valid('json');
-      const k = engaged ? await engageKillSwitch(deps, uid(c), reason ?? 'engaged by operator')
-        : await releaseKillSwitch(deps, uid(c), reason ?? null);
       deps.log.warn(engaged ? 'lt kill switch engaged' : 'lt kill switch released', { by: c.get('user').name });
-      return c.json(killJson(k), 200);
+      if (!engaged) return c.json(killJson(await releaseKillSwitch(deps, uid(c), reason ?? null)), 200);
+      const r = await engageKillSwitchAndCancel(deps, uid(c), reason ?? 'engaged by operator');
+      return c.json({ ...killJson(r.killSwitch), cancel: cancelJson(r.cancel) }, 200);
     })
     .openapi(audit, async (c) => {
       const { strategy_id: id, limit } = c.req.valid('query');
