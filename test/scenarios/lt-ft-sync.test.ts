@@ -19,7 +19,7 @@ describe(`LT follows the FT filters it holds (${backendName})`, () => {
   const ftOrders = () => w.ft.t.db.query<{ size: string; trader_price: string }>(
     'SELECT size::text, trader_price::text FROM ft_orders ORDER BY order_time, order_id');
 
-  it('sync off: a signal FT takes only because of an edit after launch is skipped with the launch filter\'s reason', async () => {
+  it('INV-31: sync off: a signal FT takes only because of an edit after launch is skipped with the launch filter\'s reason', async () => {
     w = await createLtWorld({ wallet: { price_max: '0.6' } });
     w.asks([['0.50', '1000'], ['0.70', '1000']]);
     await editFt({ priceMax: 900000n });
@@ -54,7 +54,7 @@ describe(`LT follows the FT filters it holds (${backendName})`, () => {
       observed: '200.000000' });
   });
 
-  it('sync on: LT follows FT\'s new filters, looser and tighter, up to the moment it decides', async () => {
+  it('INV-31: sync on: LT follows FT\'s new filters, looser and tighter, up to the moment it decides', async () => {
     w = await createLtWorld({ wallet: { price_max: '0.6' }, settings: { sync_ft_changes: true } });
     w.asks([['0.50', '1000'], ['0.70', '1000']]);
     await editFt({ priceMax: 900000n });
@@ -82,7 +82,7 @@ describe(`LT follows the FT filters it holds (${backendName})`, () => {
     expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 });
   });
 
-  it('sync on: capital and allocation never follow FT (bet size, starting balance stay as launched)', async () => {
+  it('INV-31: sync on: capital and allocation never follow FT (bet size, starting balance stay as launched)', async () => {
     w = await createLtWorld({ settings: { sync_ft_changes: true } });
     w.asks([['0.50', '1000']]);
     await w.buySignal({ price: 0.5 });
