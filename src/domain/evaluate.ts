@@ -58,7 +58,8 @@ export function paperEntryPrice(tradePrice: Price): Price {
   return minMicro(slipped, MAX_ENTRY_PRICE);
 }
 
-interface Derived {
+/** What the evaluator derives from a trade and the trader's statistics; no strategy setting enters it */
+export interface Derived {
   entryPrice: Price;
   winRate: Ratio | null;
   edge: Ratio | null;
@@ -66,7 +67,7 @@ interface Derived {
   resolvedCount: number;
 }
 
-function derive(trade: SourceTrade, stats: TraderStats | null): Derived {
+export function derive(trade: SourceTrade, stats: TraderStats | null): Derived {
   const entryPrice = paperEntryPrice(trade.price);
   const winRate = stats?.winRate ?? null;
   const avg = stats?.avgTradeUsd ?? null;
@@ -88,15 +89,13 @@ export function evaluate(
   score: ScoreArg, cash: Usdc,
 ): Evaluation {
   const d = derive(trade, stats);
-  const reason = entryRules(trade, wallet, market) ?? traderRules(wallet, d) ?? marketRules(trade, wallet, market!);
+  const reason = filterReason(trade, wallet, market, d);
   if (reason) return skip(reason);
   if (cash <= 0n) return skip('insufficient_cash'); // before the model call, so no score is wasted
   if (needsScore(wallet) && score === undefined) return { kind: 'needs_score' };
   const m = score ?? null;
-  if (wallet.useModel && wallet.modelThreshold !== null) {
-    if (m === null) return skip('ml_unavailable');
-    if (m < wallet.modelThreshold) return skip('low_ml_score');
-  }
+  const gate = modelGate(wallet, m);
+  if (gate) return skip(gate);
   const sized = sizeBet(wallet, {
     price: trade.price, edge: d.edge, winRate: d.winRate, conviction: d.conviction, modelProbability: m, bankroll: cash,
   });
@@ -107,6 +106,18 @@ export function evaluate(
 }
 
 const skip = (reason: SkipReason): Evaluation => ({ kind: 'skip', reason });
+
+/** Every rule before the cash check, the model gate and sizing, in the evaluator's order; null when all pass */
+export function filterReason(trade: SourceTrade, w: FtWallet, market: Market | null, d: Derived): SkipReason | null {
+  return entryRules(trade, w, market) ?? traderRules(w, d) ?? marketRules(trade, w, market!);
+}
+
+/** The model gate (`use_model` with a `model_threshold`): a missing score rejects, never read as 0.5 */
+export function modelGate(w: FtWallet, score: Ratio | null): SkipReason | null {
+  if (!w.useModel || w.modelThreshold === null) return null;
+  if (score === null) return 'ml_unavailable';
+  return score < w.modelThreshold ? 'low_ml_score' : null;
+}
 
 function entryRules(trade: SourceTrade, w: FtWallet, market: Market | null): SkipReason | null {
   if (trade.side !== 'BUY') return 'not_buy'; // only a BUY opens a position; a SELL is an exit signal

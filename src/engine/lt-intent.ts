@@ -1,6 +1,7 @@
-/** The write-ahead intent: one transaction under the strategy lock decides a signal (age, size, price, slippage, risk) and writes the order, its disposition and the reservation */
+/** The write-ahead intent: one transaction under the strategy lock decides a signal (age, FT filters held, size, price, slippage, risk) and writes the order, its disposition and the reservation */
 import { randomUUID } from 'node:crypto';
 import { InvariantError } from '../domain/errors.ts';
+import { refilter, type FilterMiss } from '../domain/ft-refilter.ts';
 import type { FtWallet } from '../domain/ft-wallet.ts';
 import { equityOf, lockedOf, type Balances } from '../domain/ledger.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
@@ -10,6 +11,7 @@ import { sizeBet } from '../domain/sizing.ts';
 import type { Db, Sql } from '../store/db.ts';
 import { appendEntries, balancesOf, riskTotalsOf } from '../store/ledger-store.ts';
 import { dispositionOf, insertDisposition, insertIntent, loadOrder, positionOf, type LiveOrder } from '../store/lt-order-store.ts';
+import { takenSignalOf } from '../store/lt-signal-store.ts';
 import { getKillSwitch, lockLtStrategy } from '../store/lt-strategy-store.ts';
 import { orderStatus } from '../store/order-lookup-store.ts';
 import { prepareOrderAmounts } from '../domain/order-amounts.ts';
@@ -22,7 +24,7 @@ export interface IntentInput {
   userId: string;
   strategyId: string;
   signal: Signal;
-  /** The FT configuration to size with (ftConfigForStrategy) */
+  /** The FT configuration to filter and size with (ftConfigForStrategy) */
   wallet: FtWallet;
   /** The venue's market and book, read before the transaction; null only for a signal already too old */
   venue: { name: string; market: MarketInfo; book: BookSnapshot } | null;
@@ -99,6 +101,8 @@ async function planEntry(tx: Sql, s: LtStrategy, input: IntentInput, now: Date):
   // The operator's stops come first, so the recorded reason is theirs (checkRisk denies 'paused' as well)
   if ((await getKillSwitch(tx, s.userId)).engaged) return skip('kill_switch', 'released', 'engaged');
   if (s.isPaused) return skip('paused', 'not paused', s.pauseReason ?? 'paused');
+  const miss = await ftFilterMiss(tx, input);
+  if (miss) return skip(miss.rule, miss.limit, miss.observed);
   const balances = await balancesOf(tx, s.userId, s.strategyId, s.mode);
   const sized = sizeBet(input.wallet, { price: signal.price, ...signal.sizing, bankroll: balances.available });
   if (sized.kind === 'missing') return skip('sizing', 'all sizing inputs', `missing ${sized.input}`);
@@ -109,6 +113,13 @@ async function planEntry(tx: Sql, s: LtStrategy, input: IntentInput, now: Date):
   const decision = checkRisk(cost, await snapshotOf(tx, s, balances, signal.conditionId, now), s.limits);
   if (decision.kind === 'deny') return skip(decision.rule, decision.limit, decision.observed);
   return { kind: 'plan', plan: { ...priced.plan, reserve: cost } };
+}
+
+/** The FT filters LT holds (input.wallet: ftConfigForStrategy), re-applied to the trade FT took (src/domain/ft-refilter.ts) */
+async function ftFilterMiss(tx: Sql, input: IntentInput): Promise<FilterMiss | null> {
+  const taken = await takenSignalOf(tx, input.signal.ftOrderId);
+  if (!taken) throw new InvariantError(`FT order ${input.signal.ftOrderId} has no source trade or market`);
+  return refilter(input.wallet, taken);
 }
 
 async function snapshotOf(tx: Sql, s: LtStrategy, b: Balances, conditionId: string, now: Date): Promise<RiskSnapshot> {

@@ -367,15 +367,18 @@ export { capitalOf as ltCapitalOf };
 
 // ---- FT configuration: live or as launched
 
-/** Capital and allocation: never synced from FT, the user decided them at launch (seed: "FT Strategy Sync") */
+/**
+ * "Non-breaking" (seed: filters and thresholds sync, capital and allocation never) = every setting the evaluator's
+ * filters read. Starting balance and the sizing rule are the user's capital decision: always as launched
+ */
 const NEVER_SYNCED = ['startingBalance', 'betSize', 'betAllocationWeight', 'allocationMethod', 'kellyFraction',
   'minBet', 'maxBet'] as const satisfies readonly (keyof FtWallet)[];
 
 /**
- * The FT configuration the executor must evaluate and size a signal with. sync_ft_changes on: the FT
- * wallet as it is now (LT copies nothing; it reads FT's filters at evaluation time through the shared
- * evaluator). Off: the wallet as it was at the first launch. Capital and allocation fields always come
- * from the launch snapshot. Before launch there is no snapshot and the live configuration is returned
+ * The FT configuration the executor filters and sizes a signal with: every entry FT took is re-checked
+ * against its filters (src/domain/ft-refilter.ts) before LT sizes it. sync_ft_changes on: the FT wallet as
+ * it is now; off: as it was at the first launch. Capital and allocation fields always come from the launch
+ * snapshot. Before launch there is no snapshot and the live configuration is returned
  */
 export async function ftConfigForStrategy(sql: Sql, s: LtStrategy): Promise<FtWallet> {
   const live = await getWallet(sql, s.ftWalletId);
@@ -413,8 +416,8 @@ export async function ftSyncReport(sql: Sql, s: LtStrategy): Promise<FtSyncRepor
 }
 
 /**
- * FT → LT sync. Nothing is copied: with sync_ft_changes on, the executor reads the FT wallet's current
- * filters at evaluation time (ftConfigForStrategy); with it off, it reads the launch snapshot. This
+ * FT → LT sync. Nothing is copied: with sync_ft_changes on, the executor re-applies the FT wallet's current
+ * filters to each signal (ftConfigForStrategy); with it off, the launch snapshot's. This
  * reports, for every launched strategy, which FT changes since launch apply and which are held back
  */
 export async function syncFtChanges(deps: LtDeps): Promise<FtSyncReport[]> {

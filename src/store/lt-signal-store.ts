@@ -1,7 +1,10 @@
 /** LT signals read from FT: the mirrored wallet's paper orders (entries) and exits since launch with no LT disposition yet */
+import { takenMarket, type TakenSignal } from '../domain/ft-refilter.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Price, Ratio, Shares, Usdc } from '../domain/money.ts';
+import type { Side } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
+import { loadMarkets } from './market-store.ts';
 import { dateOrNull, micros, microsOrNull } from './rows.ts';
 
 export interface SignalSizing {
@@ -88,4 +91,31 @@ export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalC
     s.userId, s.strategyId, s.ftWalletId, s.launchedAt.toISOString(), after?.at.toISOString() ?? null,
     after?.ftOrderId ?? null, after?.leg ?? null, limit]);
   return rows.map(signalFromRow);
+}
+
+const TAKEN_SQL = `SELECT t.trade_key, t.trader, t.side, t.asset, t.condition_id, t.size::text AS size, t.price::text AS price,
+  t.usd::text AS usd, t.trade_time, t.title, t.slug, t.event_slug, t.outcome, t.outcome_index, t.transaction_hash,
+  o.market_end_time, o.trader_win_rate::text AS win_rate, o.trader_resolved_count, o.conviction::text AS conviction,
+  o.model_probability::text AS model_probability
+  FROM ft_orders o JOIN source_trades t ON t.trade_key = o.source_trade_id WHERE o.order_id = $1`;
+
+/** An FT paper order as FT took it, for LT to re-apply the FT filters it holds; null when there is no such order */
+export async function takenSignalOf(sql: Sql, ftOrderId: string): Promise<TakenSignal | null> {
+  const [r] = await sql.query<Record<string, unknown>>(TAKEN_SQL, [ftOrderId]);
+  if (!r) return null;
+  const market = (await loadMarkets(sql, [r.condition_id as string])).get(r.condition_id as string);
+  if (!market) return null;
+  const time = new Date(r.trade_time as string);
+  return {
+    trade: {
+      key: r.trade_key as string, trader: r.trader as string, side: r.side as Side, asset: r.asset as string,
+      conditionId: r.condition_id as string, size: micros(r.size) as Shares, price: micros(r.price) as Price,
+      usd: micros(r.usd) as Usdc, time, title: r.title as string, slug: r.slug as string, eventSlug: r.event_slug as string,
+      outcome: r.outcome as string, outcomeIndex: r.outcome_index === null ? null : Number(r.outcome_index),
+      transactionHash: r.transaction_hash as string,
+    },
+    market: takenMarket(market, time, dateOrNull(r.market_end_time)),
+    facts: { winRate: ratioOrNull(r.win_rate), conviction: ratioOrNull(r.conviction), resolvedCount: Number(r.trader_resolved_count ?? 0) },
+    modelProbability: ratioOrNull(r.model_probability),
+  };
 }
