@@ -1,33 +1,9 @@
-/** Pure LT order pricing: the limit from the signal and tolerance, slippage, and order sizes (the book walk is the domain's, src/domain/book.ts) */
-import type { OrderSide } from '../domain/lt-order.ts';
-import { divRound, SCALE, type Price, type Ratio, type Shares, type Usdc } from '../domain/money.ts';
+/** Pure LT order pricing: percent text and order sizes (the book walk is the domain's, src/domain/book.ts; the limit and slippage, src/domain/tolerance.ts) */
+import { divRound, SCALE, type Price, type Shares, type Usdc } from '../domain/money.ts';
 import { LOT } from '../domain/order-amounts.ts';
 
-/** slippage_tolerance_pct is in percent (0.5 = 0.5 %); the fraction it means, in millionths */
-export const toleranceOf = (pct: Ratio): Ratio => divRound(pct, 100n, 'down') as Ratio;
-
-/**
- * The limit price, computed once from the trader's price: BUY at most signal × (1 + tolerance) rounded down to the
- * tick, SELL at least signal × (1 − tolerance) rounded up, so rounding never widens the tolerance. Clamped to the
- * venue's price range [tick, 1 − tick]; null when no valid price remains
- */
-export function limitPriceFor(side: OrderSide, signal: Price, tolerance: Ratio, tick: bigint): Price | null {
-  if (tick <= 0n) return null;
-  const factor = side === 'BUY' ? SCALE + tolerance : SCALE - tolerance;
-  const raw = signal * factor; // micro² units
-  const ticks = divRound(raw, tick * SCALE, side === 'BUY' ? 'down' : 'up');
-  const price = ticks * tick;
-  const clamped = price > SCALE - tick ? SCALE - tick : price < tick ? tick : price;
-  // Clamping may only move the limit in our favour; the other way would break the tolerance
-  if (side === 'BUY' ? clamped > price : clamped < price) return null;
-  return clamped as Price;
-}
-
-/** Signed slippage of `price` against the signal, as a fraction: positive is worse (paid more, or sold for less) */
-export function slippageOf(side: OrderSide, signal: Price, price: Price): Ratio {
-  const diff = side === 'BUY' ? price - signal : signal - price;
-  return divRound(diff * SCALE, signal, 'half_even') as Ratio;
-}
+/** The tolerance rules are the domain's (src/domain/tolerance.ts); re-exported for the pricing callers */
+export { limitPriceFor, slippageOf, toleranceOf } from '../domain/tolerance.ts';
 
 /** A fraction as percent text with 4 decimals (0.012345 → "1.2345") */
 export const pctText = (fraction: bigint): string => {
