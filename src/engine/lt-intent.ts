@@ -4,20 +4,21 @@ import { InvariantError } from '../domain/errors.ts';
 import { refilter, type FilterMiss } from '../domain/ft-refilter.ts';
 import type { FtWallet } from '../domain/ft-wallet.ts';
 import { equityOf, lockedOf, type Balances } from '../domain/ledger.ts';
-import type { LtStrategy } from '../domain/lt-strategy.ts';
+import { tolerancePolicyOf, type LtStrategy } from '../domain/lt-strategy.ts';
 import { costOf, formatMicros, type Price, type Shares, type Usdc } from '../domain/money.ts';
 import { checkRisk, nextPeak, type RiskSnapshot } from '../domain/risk.ts';
 import { sizeBet } from '../domain/sizing.ts';
 import type { Db, Sql } from '../store/db.ts';
 import { appendEntries, balancesOf, riskTotalsOf } from '../store/ledger-store.ts';
-import { dispositionOf, insertDisposition, insertIntent, loadOrder, positionOf, type LiveOrder } from '../store/lt-order-store.ts';
+import { dispositionOf, insertDisposition, insertIntent, loadOrder, positionOf, type LiveOrder, type PricedSignal } from '../store/lt-order-store.ts';
 import { takenSignalOf } from '../store/lt-signal-store.ts';
 import { getKillSwitch, lockLtStrategy } from '../store/lt-strategy-store.ts';
 import { orderStatus } from '../store/order-lookup-store.ts';
 import { prepareOrderAmounts } from '../domain/order-amounts.ts';
 import type { BookSnapshot, MarketInfo, OrderSide } from './venue-port.ts';
 import { viewOf, walkBook, type BookView } from '../domain/book.ts';
-import { entryShares, exitShares, limitPriceFor, pctText, slippageOf, toleranceOf } from './lt-pricing.ts';
+import { allowanceFor, checkSlippage, type Allowance } from '../domain/tolerance.ts';
+import { entryShares, exitShares, pctText } from './lt-pricing.ts';
 import { signalAge, type Signal } from './lt-signals.ts';
 
 export interface IntentInput {
@@ -32,7 +33,7 @@ export interface IntentInput {
   signerAddress?: string | null;
 }
 
-export type Skip = { kind: 'skipped' | 'expired'; rule: string; limit: string; observed: string };
+export type Skip = { kind: 'skipped' | 'expired'; rule: string; limit: string; observed: string; detail?: string; priced?: PricedSignal };
 export type Verdict =
   | { kind: 'ordered'; order: LiveOrder }
   | Skip
@@ -70,7 +71,7 @@ export async function decideSignal(db: Db, input: IntentInput, now: Date): Promi
     if (step.kind === 'plan') return commitIntent(tx, s, input, step.plan, now);
     await insertDisposition(tx, {
       userId: s.userId, strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg, disposition: step.kind,
-      rule: step.rule, limit: step.limit, observed: step.observed, at: now,
+      rule: step.rule, limit: step.limit, observed: step.observed, detail: step.detail, priced: step.priced, at: now,
     });
     return step;
   });
@@ -153,27 +154,41 @@ async function entryInFlight(tx: Sql, entryOrderId: string | null): Promise<bool
 }
 
 /**
- * The limit from the trader's price and the tolerance (once, INV-8), the venue's rounding and minimums
- * (refused here, before anything is reserved: INV-7), then the expected VWAP of the size against the book
+ * The limit from the trader's price and the strategy's tolerance (once, INV-8; src/domain/tolerance.ts, for entries
+ * and exits alike), the venue's rounding and minimums (refused here, before anything is reserved: INV-7), then the
+ * expected VWAP of the size against the book, which must be within the same tolerance
  */
 function price(s: LtStrategy, input: IntentInput, side: OrderSide, sizeFor: (limit: Price) => Shares): Step {
   const { signal } = input;
   const { market, book } = input.venue!;
-  const tolerance = toleranceOf(s.slippageTolerancePct);
-  const limit = limitPriceFor(side, signal.price, tolerance, market.tickSize);
+  const view = viewOf(book);
+  const allowance = allowanceFor(tolerancePolicyOf(s), side, signal.price,
+    { tick: market.tickSize, bestBid: view.bestBid, bestAsk: view.bestAsk });
+  const limit = allowance.limit;
   if (limit === null) return skip('price_range', `tick ${formatMicros(market.tickSize)}`, formatMicros(signal.price));
   const prepared = prepareOrderAmounts({ side, price: limit, size: sizeFor(limit), orderType: s.orderType }, market);
   if (!prepared.ok) return skip(prepared.reason, refusalLimit(prepared.reason, market), prepared.text);
-  const view = viewOf(book);
   const walk = walkBook(view, side, prepared.size);
   if (walk.vwap === null) {
     if (s.orderType === 'FOK' || s.orderType === 'FAK') return skip('no_liquidity', 'a book to match', 'empty');
   } else {
-    const slippage = slippageOf(side, signal.price, walk.vwap);
-    if (slippage > tolerance) return { kind: 'skipped', rule: 'slippage', limit: pctText(tolerance), observed: pctText(slippage) };
+    const check = checkSlippage(allowance, side, signal.price, walk.vwap);
+    if (!check.ok) {
+      return { kind: 'skipped', rule: 'slippage', limit: pctText(allowance.allowed), observed: pctText(check.slippage),
+        detail: allowanceText(allowance, market.tickSize),
+        priced: { side, signalPrice: signal.price, tick: market.tickSize, bestBid: view.bestBid, bestAsk: view.bestAsk,
+          expectedVwap: walk.vwap } };
+    }
   }
   const plan: Plan = { side, price: prepared.price, size: prepared.size, reserve: 0n as Usdc, expectedVwap: walk.vwap, view };
   return { kind: 'plan', plan };
+}
+
+/** How the allowance was set, for the disposition's detail */
+function allowanceText(a: Allowance, tick: bigint): string {
+  const limit = a.limit === null ? 'none' : formatMicros(a.limit);
+  const by = a.distance === null ? `${pctText(a.allowed)} %` : `${formatMicros(a.distance)} (tick ${formatMicros(tick)})`;
+  return `tolerance ${a.basis}: ${by}, limit ${limit}`;
 }
 
 /** The venue rule a refused order broke, as the disposition's limit */

@@ -17,6 +17,7 @@ import {
 import { appendEntries, hasLedgerRef, ledgerSums } from '../store/ledger-store.ts';
 import { getWallet } from '../store/wallet-store.ts';
 import type { Clock } from './ports.ts';
+import { TOLERANCE_DEFAULTS, TOLERANCE_FIELDS, toleranceIssues } from './lt-tolerance-settings.ts';
 
 export interface LtDeps {
   db: Db;
@@ -31,7 +32,7 @@ export type LtResult<T> = Result<T, LtError>;
 const fail = (kind: LtError['kind'], message: string, issues?: unknown[]) => err<LtError>({ kind, message, ...(issues ? { issues } : {}) });
 
 // ---- Settings: operator input in the column names of lt_strategies. Every one is read by the executor
-// (order_type, order_ttl_seconds, slippage, the limits via checkRisk, max_signal_age_seconds,
+// (order_type, order_ttl_seconds, slippage with its tolerance mode, the limits via checkRisk, max_signal_age_seconds,
 // wallet_address: must equal the signing wallet, checked by the executor), the order tracker
 // (order_ttl_seconds: the scheduled cancel), settlement (cooldown_seconds), the alerts (latency_alert_ms)
 // or ftConfigForStrategy (sync_ft_changes). Anything else is refused (INV-31).
@@ -77,6 +78,7 @@ const FIELDS = {
   sync_ft_changes: z.boolean(),
   wallet_address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'wallet_address must be 0x + 40 hex digits')
     .transform((a) => a.toLowerCase()).nullable(),
+  ...TOLERANCE_FIELDS,
 };
 export type LtSettings = { [K in keyof typeof FIELDS]: z.output<(typeof FIELDS)[K]> };
 type Field = keyof LtSettings;
@@ -87,6 +89,7 @@ const DEFAULTS: Omit<LtSettings, 'starting_capital'> = {
   min_order_usd: 1_000000n as Usdc, max_order_usd: 100_000000n as Usdc, max_position_per_market_usd: null,
   max_total_exposure_usd: null, daily_budget_usd: null, max_daily_loss_usd: null, max_drawdown_pct: null,
   max_signal_age_seconds: 300, latency_alert_ms: 2000, cooldown_seconds: 0, sync_ft_changes: false, wallet_address: null,
+  ...TOLERANCE_DEFAULTS,
 };
 
 const CreateInput = z.object({ ft_wallet_id: z.string().min(1).max(100), ...FIELDS }).partial()
@@ -128,7 +131,8 @@ export function settingsOf(s: LtStrategy): LtSettings {
     daily_budget_usd: l.dailyBudgetUsd, max_daily_loss_usd: l.maxDailyLossUsd,
     max_drawdown_pct: l.maxDrawdown === null ? null : l.maxDrawdown * 100n, max_signal_age_seconds: s.maxSignalAgeSeconds,
     latency_alert_ms: s.latencyAlertMs, cooldown_seconds: s.cooldownSeconds, sync_ft_changes: s.syncFtChanges,
-    wallet_address: s.walletAddress,
+    wallet_address: s.walletAddress, tolerance_mode: s.toleranceMode, tolerance_ticks: s.toleranceTicks,
+    tolerance_spread_multiple: s.toleranceSpreadMultiple,
   };
 }
 
@@ -161,7 +165,7 @@ export async function createLtStrategy(deps: LtDeps, userId: string, input: unkn
   if (!parsed.ok) return parsed;
   const { ft_wallet_id: ftWalletId, ...given } = parsed.value;
   const settings = { ...DEFAULTS, ...given } as LtSettings;
-  const issues = crossIssues(settings);
+  const issues = [...crossIssues(settings), ...toleranceIssues(settings, given, null)];
   if (issues.length) return fail('invalid', 'invalid settings', issues);
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
@@ -236,7 +240,7 @@ async function changeSettings(deps: LtDeps, userId: string, strategyId: string, 
   return command(deps, userId, strategyId, name, async (tx, s, now) => {
     const before = settingsOf(s);
     const after = { ...before, ...patch };
-    const issues = crossIssues(after);
+    const issues = [...crossIssues(after), ...toleranceIssues(after, patch, s.toleranceMode)];
     if (issues.length) return fail('invalid', 'invalid settings', issues);
     const changed = (Object.keys(patch) as Field[]).filter((k) => shown(before[k]) !== shown(after[k]));
     if (changed.includes('mode') && s.isActive) return fail('conflict', 'stop the strategy before switching mode');

@@ -79,16 +79,30 @@ export interface LtDisposition {
   limit?: string;
   observed?: string;
   detail?: string;
+  /** A signal skipped after pricing: the market it was priced against (the slippage analysis replays it) */
+  priced?: PricedSignal;
   at: Date;
+}
+
+export interface PricedSignal {
+  side: OrderSide;
+  signalPrice: Price;
+  tick: bigint;
+  bestBid: Price | null;
+  bestAsk: Price | null;
+  expectedVwap: Price | null;
 }
 
 /** The one disposition of a (strategy, signal, leg); false when one exists (the first decision stands) */
 export async function insertDisposition(tx: Sql, d: LtDisposition): Promise<boolean> {
   const rows = await tx.query(
     `INSERT INTO lt_dispositions (user_id, strategy_id, ft_order_id, leg, disposition, rule, limit_value, observed, detail,
-       decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING leg`,
+       decided_at, side, signal_price, tick_size, best_bid, best_ask, expected_vwap)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING RETURNING leg`,
     [d.userId, d.strategyId, d.ftOrderId, d.leg, d.disposition, d.rule ?? null, d.limit ?? null, d.observed ?? null,
-      d.detail ?? null, d.at.toISOString()]);
+      d.detail ?? null, d.at.toISOString(), d.priced?.side ?? null, decOrNull(d.priced?.signalPrice ?? null),
+      decOrNull(d.priced?.tick ?? null), decOrNull(d.priced?.bestBid ?? null), decOrNull(d.priced?.bestAsk ?? null),
+      decOrNull(d.priced?.expectedVwap ?? null)]);
   return rows.length === 1;
 }
 

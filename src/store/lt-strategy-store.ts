@@ -5,13 +5,15 @@ import type { FtWallet } from '../domain/ft-wallet.ts';
 import { ltStrategyId, type LtMode, type LtStrategy } from '../domain/lt-strategy.ts';
 import { formatMicros, parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
 import type { OrderType } from '../domain/lt-order.ts';
+import type { ToleranceMode } from '../domain/tolerance.ts';
 import type { Sql } from './db.ts';
 import { dateOrNull, dec, micros, microsOrNull } from './rows.ts';
 
 export const LT_COLUMNS = `user_id, strategy_id, ft_wallet_id, mode, is_active, is_paused, pause_reason, launched_at,
   starting_capital, slippage_tolerance_pct, order_type, order_ttl_seconds, min_order_usd, max_order_usd,
   max_position_per_market_usd, max_total_exposure_usd, daily_budget_usd, max_daily_loss_usd, max_drawdown_pct,
-  max_signal_age_seconds, latency_alert_ms, cooldown_seconds, sync_ft_changes, wallet_address, peak_equity`;
+  max_signal_age_seconds, latency_alert_ms, cooldown_seconds, sync_ft_changes, wallet_address, peak_equity,
+  tolerance_mode, tolerance_ticks, tolerance_spread_multiple`;
 
 /** max_drawdown_pct is stored in percent (10 = 10 %); the domain works with a fraction (0.1) */
 const pctToFraction = (v: unknown): Ratio | null => {
@@ -27,6 +29,8 @@ export function ltStrategyFromRow(r: Record<string, unknown>): LtStrategy {
     mode: r.mode as LtStrategy['mode'], isActive: r.is_active as boolean, isPaused: r.is_paused as boolean,
     pauseReason: (r.pause_reason as string) ?? null, launchedAt: dateOrNull(r.launched_at),
     startingCapital: micros(r.starting_capital) as Usdc, slippageTolerancePct: micros(r.slippage_tolerance_pct) as Ratio,
+    toleranceMode: r.tolerance_mode as ToleranceMode, toleranceTicks: num(r.tolerance_ticks),
+    toleranceSpreadMultiple: microsOrNull(r.tolerance_spread_multiple),
     orderType: r.order_type as OrderType, orderTtlSeconds: num(r.order_ttl_seconds),
     limits: {
       minOrderUsd: u('min_order_usd'), maxOrderUsd: u('max_order_usd'),
@@ -66,6 +70,7 @@ const WRITABLE = new Set([
   'order_ttl_seconds', 'min_order_usd', 'max_order_usd', 'max_position_per_market_usd', 'max_total_exposure_usd',
   'daily_budget_usd', 'max_daily_loss_usd', 'max_drawdown_pct', 'max_signal_age_seconds', 'latency_alert_ms',
   'cooldown_seconds', 'sync_ft_changes', 'wallet_address', 'peak_equity',
+  'tolerance_mode', 'tolerance_ticks', 'tolerance_spread_multiple',
 ]);
 
 function writable(values: Record<string, unknown>): [string[], unknown[]] {

@@ -10,7 +10,8 @@ describe(`static invariants (${backendName})`, () => {
     const fresh = await openPglite('memory://');
     try {
       const first = await migrate(fresh);
-      expect(first.applied).toEqual(['0001_foundation', '0002_live_trading', '0003_execution_quality', '0004_one_owner_per_fact']);
+      expect(first.applied).toEqual(['0001_foundation', '0002_live_trading', '0003_execution_quality', '0004_one_owner_per_fact',
+        '0005_dynamic_tolerance']);
       expect((await migrate(fresh)).applied).toEqual([]);
     } finally {
       await fresh.close();
@@ -18,7 +19,8 @@ describe(`static invariants (${backendName})`, () => {
     const t = await openTestDb(); // the same files on this backend (PostgreSQL 15 in CI)
     try {
       const rows = await t.db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version');
-      expect(rows.map((r) => r.version)).toEqual(['0001_foundation', '0002_live_trading', '0003_execution_quality', '0004_one_owner_per_fact']);
+      expect(rows.map((r) => r.version)).toEqual(['0001_foundation', '0002_live_trading', '0003_execution_quality', '0004_one_owner_per_fact',
+        '0005_dynamic_tolerance']);
     } finally {
       await t.close();
     }
