@@ -4,6 +4,8 @@ import type { Context } from 'hono';
 import { formatStrategyQuality } from '../../domain/metrics/strategy-quality.ts';
 import { formatGap, formatGapLeg, formatSinceLaunch, qualityOfStrategy, sinceLaunch, slippageAnalysis } from '../../store/comparison-store.ts';
 import { strategyGap } from '../../store/gap-store.ts';
+import { toleranceModesAnalysis } from '../../store/tolerance-store.ts';
+import { parseMicros } from '../../domain/money.ts';
 import { getLtStrategy } from '../../store/lt-strategy-store.ts';
 import { formatPosition, openPositions } from '../../store/position-store.ts';
 import { qualityRows } from '../../store/quality-store.ts';
@@ -29,8 +31,22 @@ const gap = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/gap', ..
   responses: { 200: json('LT − FT since launch = delay + execution + fees + opportunity + sizing, in total and per signal leg'), ...notFound } });
 const positions = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/positions', ...secured, request: { params: Id },
   responses: { 200: json('Open positions: shares held, cost basis, mark price and unrealized P&L (newest first)'), ...notFound } });
-const slippage = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/slippage-analysis', ...secured, request: { params: Id },
-  responses: { 200: json('Expected against actual slippage per market and order type; flagged where the estimate is systematically off'), ...notFound } });
+/** A decimal in (0, 100] with at most 4 decimals, as micro-units */
+const upTo100 = (name: string) => z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, `${name}: a decimal with at most 4 decimals`)
+  .transform((v) => parseMicros(v)).refine((m) => m > 0n && m <= 100_000000n, `${name} must be in (0, 100]`);
+const ModeQuery = z.object({
+  ticks: z.coerce.number().int('ticks: a whole number').min(1, 'ticks must be at least 1').max(100, 'ticks must be at most 100')
+    .optional().openapi({ description: 'ticks mode: N (default the strategy\'s tolerance_ticks, else 1)' }),
+  spread_multiple: upTo100('spread_multiple').optional()
+    .openapi({ type: 'string', description: 'spread mode: k (default the strategy\'s tolerance_spread_multiple, else 1)' }),
+  cap_pct: upTo100('cap_pct').optional()
+    .openapi({ type: 'string', description: 'the percentage for all three modes (default the strategy\'s slippage_tolerance_pct)' }),
+});
+const slippage = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/slippage-analysis', ...secured,
+  request: { params: Id, query: ModeQuery },
+  responses: { 200: json('Expected against actual slippage per market and order type (flagged where the estimate is '
+    + 'systematically off), and `tolerance_modes`: the strategy\'s orders and slippage skips decided again under fixed_pct, '
+    + 'ticks and spread, with how many each would have ordered and skipped'), ...notFound } });
 
 export const ltQualityRoutes = (deps: ApiDeps) => {
   /** The strategy id when it is one of the signed-in user's strategies */
@@ -69,7 +85,11 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
     })
     .openapi(slippage, async (c) => {
       const { id } = c.req.valid('param');
-      if (!(await mine(c, id))) return problem(c, 404, 'Not found', id);
-      return c.json({ strategy_id: id, groups: await slippageAnalysis(deps.db, uid(c), id) }, 200);
+      const s = await getLtStrategy(deps.db, uid(c), id);
+      if (!s) return problem(c, 404, 'Not found', id);
+      const q = c.req.valid('query');
+      const compare = { ticks: q.ticks === undefined ? undefined : BigInt(q.ticks), spreadMultiple: q.spread_multiple, pct: q.cap_pct };
+      return c.json({ strategy_id: id, groups: await slippageAnalysis(deps.db, uid(c), id),
+        tolerance_modes: await toleranceModesAnalysis(deps.db, s, compare) }, 200);
     });
 };

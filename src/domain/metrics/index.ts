@@ -6,3 +6,4 @@ export * from './gap.ts';
 export * from './targets.ts';
 export * from './post-order.ts';
 export * from './strategy-quality.ts';
+export * from './tolerance-modes.ts';
