@@ -40,7 +40,7 @@ beforeAll(async () => {
   app = createApp({ db: t.db, clock, log: silentLog, venue: idleVenue(clock), version: 'test', runJob: (n) => scheduler.runNow(n) });
   alice = (await createUser(t.db, 'alice')).token;
   bob = (await createUser(t.db, 'bob')).token;
-  for (const id of ['FT_SHARED', 'FT_ALICE', 'FT_LIFE', 'FT_CASH', 'FT_SET']) {
+  for (const id of ['FT_SHARED', 'FT_ALICE', 'FT_LIFE', 'FT_CASH', 'FT_SET', 'FT_TOL']) {
     await insertWallet(t.db, parseFtWallet({ wallet_id: id, start_date: '2026-01-01T00:00:00Z' }, clock.now()));
   }
 });
@@ -92,6 +92,14 @@ describe(`LT API on ${backendName}`, () => {
     ['a drawdown of 0 %', { max_drawdown_pct: '0' }, /max_drawdown_pct/],
     ['a wallet that is not an address', { wallet_address: 'alice.eth' }, /wallet_address/],
     ['a float-noise amount', { starting_capital: 0.1 + 0.2 }, /starting_capital/],
+    ['an unknown tolerance mode', { tolerance_mode: 'adaptive' }, /tolerance_mode must be one of fixed_pct, ticks, spread/],
+    ['negative ticks', { tolerance_mode: 'ticks', tolerance_ticks: -1, slippage_tolerance_pct: '10' }, /tolerance_ticks must be at least 1/],
+    ['fractional ticks', { tolerance_mode: 'ticks', tolerance_ticks: 1.5, slippage_tolerance_pct: '10' }, /whole number of ticks/],
+    ['ticks mode without its cap', { tolerance_mode: 'ticks', tolerance_ticks: 1 }, /slippage_tolerance_pct is required with tolerance_mode ticks/],
+    ['ticks mode without ticks', { tolerance_mode: 'ticks', slippage_tolerance_pct: '10' }, /tolerance_mode ticks needs tolerance_ticks/],
+    ['a zero cap', { tolerance_mode: 'spread', tolerance_spread_multiple: '1', slippage_tolerance_pct: '0' }, /must be above 0/],
+    ['a spread multiple of 0', { tolerance_mode: 'spread', tolerance_spread_multiple: '0', slippage_tolerance_pct: '5' }, /tolerance_spread_multiple must be/],
+    ['a spread multiple under fixed_pct', { tolerance_spread_multiple: '1' }, /does nothing unless tolerance_mode is spread/],
   ])('refuses %s with 400 problem+json and issues, storing nothing', async (_n, extra, message) => {
     const r = await create('FT_SET', extra);
     expect([r.status, r.type]).toEqual([400, PROBLEM]);
@@ -205,6 +213,30 @@ describe(`LT API on ${backendName}`, () => {
     expect((await call('PATCH', base, { max_drawdown_pct: 10 })).body.strategy.max_drawdown_pct).toBe('10.000000');
   });
 
+  it('tolerance: fixed_pct by default; a dynamic mode needs its parameter and the cap, named by field', async () => {
+    const made = await create('FT_TOL');
+    expect(made.body.strategy).toMatchObject({ tolerance_mode: 'fixed_pct', tolerance_ticks: null, tolerance_spread_multiple: null,
+      slippage_tolerance_pct: '0.500000' });
+    const base = '/api/lt/strategies/LT_FT_TOL';
+    const paths = async (body: Json) => {
+      const r = await call('PATCH', base, body);
+      expect([r.status, r.type]).toEqual([400, PROBLEM]);
+      return (r.body.issues as Json[]).map((i) => i.path.join('.'));
+    };
+    expect(await paths({ tolerance_mode: 'ticks', tolerance_ticks: 2 })).toEqual(['slippage_tolerance_pct']);
+    expect(await paths({ tolerance_mode: 'ticks', tolerance_ticks: -2, slippage_tolerance_pct: '10' })).toEqual(['tolerance_ticks']);
+    expect(await paths({ tolerance_mode: 'spread', slippage_tolerance_pct: '10' })).toEqual(['tolerance_spread_multiple']);
+    const ticks = await call('PATCH', base, { tolerance_mode: 'ticks', tolerance_ticks: 2, slippage_tolerance_pct: '10' });
+    expect(ticks.body.strategy).toMatchObject({ tolerance_mode: 'ticks', tolerance_ticks: 2, slippage_tolerance_pct: '10.000000' });
+    expect((await call('PATCH', base, { tolerance_ticks: 3 })).body.strategy.tolerance_ticks).toBe(3); // the cap is already set
+    expect(await paths({ tolerance_mode: 'fixed_pct' })).toEqual(['tolerance_ticks']); // 3 ticks would do nothing
+    const back = await call('PATCH', base, { tolerance_mode: 'fixed_pct', tolerance_ticks: null });
+    expect(back.body.strategy).toMatchObject({ tolerance_mode: 'fixed_pct', tolerance_ticks: null, slippage_tolerance_pct: '10.000000' });
+    const changes = (await audit('LT_FT_TOL')).filter((a) => a.command === 'settings').map((a) => a.detail.changes);
+    expect(changes[0]).toEqual({ tolerance_mode: { from: 'fixed_pct', to: 'ticks' }, tolerance_ticks: { from: null, to: 2 },
+      slippage_tolerance_pct: { from: '0.500000', to: '10.000000' } });
+  });
+
   it('POST /api/lt/execute and /api/lt/resolve run their jobs, or say why not', async () => {
     for (const name of ['execute', 'resolve']) {
       const r = await call('POST', `/api/lt/${name}`);
@@ -218,5 +250,8 @@ describe(`LT API on ${backendName}`, () => {
     expect(paths).toEqual(expect.arrayContaining(['/api/lt/strategies', '/api/lt/strategies/{id}',
       '/api/lt/strategies/{id}/launch', '/api/lt/strategies/{id}/withdraw', '/api/lt/kill-switch', '/api/lt/audit',
       '/api/lt/execute', '/api/lt/resolve', '/api/lt/strategies/{id}/cancel-open-orders', '/api/lt/cancel-open-orders']));
+    const doc = (await call('GET', '/api/openapi.json', undefined, null)).body;
+    const params = doc.paths['/api/lt/strategies/{id}/slippage-analysis'].get.parameters.map((p: Json) => p.name);
+    expect(params).toEqual(expect.arrayContaining(['ticks', 'spread_multiple', 'cap_pct']));
   });
 });
