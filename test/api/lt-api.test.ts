@@ -253,5 +253,6 @@ describe(`LT API on ${backendName}`, () => {
     const doc = (await call('GET', '/api/openapi.json', undefined, null)).body;
     const params = doc.paths['/api/lt/strategies/{id}/slippage-analysis'].get.parameters.map((p: Json) => p.name);
     expect(params).toEqual(expect.arrayContaining(['ticks', 'spread_multiple', 'cap_pct']));
+    expect(doc.paths['/api/lt/strategies/{id}'].patch.requestBody.description).toMatch(/tolerance_mode.*tolerance_ticks.*tolerance_spread_multiple/s);
   });
 });

@@ -21,6 +21,11 @@ import { ltQualityRoutes } from './lt-quality.ts';
 const json = (description: string) => ({ description, content: { 'application/json': { schema: z.any() } } });
 const Id = z.object({ id: z.string().regex(/^LT_[A-Za-z0-9_-]{1,100}$/) });
 const Body = { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } }, required: true };
+const TOLERANCE_DOC = 'Tolerance: `tolerance_mode` fixed_pct (default: expected slippage within `slippage_tolerance_pct` % of the '
+  + 'signal price), ticks (`tolerance_ticks`, 1–100 whole ticks) or spread (`tolerance_spread_multiple` k in (0, 100], k × best ask − '
+  + 'best bid); the dynamic modes are capped by `slippage_tolerance_pct`, which must be sent (above 0) when a dynamic mode is chosen, '
+  + 'and a one-sided or crossed book falls back to the cap. A mode\'s parameter is null under the other modes';
+const SettingsBody = (what: string) => ({ ...Body, description: `${what} (lt_strategies columns; README "LT strategy settings"). ${TOLERANCE_DOC}` });
 const OptionalBody = { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } }, required: false };
 const secured = { security: [{ bearer: [] }], tags: ['lt'] };
 const problems = { 400: json('Invalid input (problem+json with issues)'), 404: json('Not one of your strategies'),
@@ -55,11 +60,13 @@ const failed = (c: Context, e: LtError) =>
 
 const list = createRoute({ method: 'get', path: '/api/lt/strategies', ...secured,
   responses: { 200: json('Your LT strategies with their capital, and your kill switch') } });
-const create = createRoute({ method: 'post', path: '/api/lt/strategies', ...secured, request: { body: Body },
+const create = createRoute({ method: 'post', path: '/api/lt/strategies', ...secured,
+  request: { body: SettingsBody('ft_wallet_id, starting_capital and any setting') },
   responses: { 201: json('Created (not active, not launched)'), ...problems } });
 const one = createRoute({ method: 'get', path: '/api/lt/strategies/{id}', ...secured, request: { params: Id },
   responses: { 200: json('Strategy, capital, the FT configuration it trades with, and FT changes since launch'), ...problems } });
-const patch = createRoute({ method: 'patch', path: '/api/lt/strategies/{id}', ...secured, request: { params: Id, body: Body },
+const patch = createRoute({ method: 'patch', path: '/api/lt/strategies/{id}', ...secured,
+  request: { params: Id, body: SettingsBody('The settings to change') },
   responses: { 200: json('Settings changed'), ...problems } });
 const lifecycle = (name: 'launch' | 'pause' | 'resume') => createRoute({ method: 'post',
   path: `/api/lt/strategies/{id}/${name}`, ...secured, request: { params: Id, ...(name === 'pause' ? { body: OptionalBody } : {}) },
