@@ -2,10 +2,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { formatStrategyQuality } from '../../domain/metrics/strategy-quality.ts';
+import { parseMicros } from '../../domain/money.ts';
 import { formatGap, formatGapLeg, formatSinceLaunch, qualityOfStrategy, sinceLaunch, slippageAnalysis } from '../../store/comparison-store.ts';
 import { strategyGap } from '../../store/gap-store.ts';
 import { toleranceModesAnalysis } from '../../store/tolerance-store.ts';
-import { parseMicros } from '../../domain/money.ts';
 import { getLtStrategy } from '../../store/lt-strategy-store.ts';
 import { formatPosition, openPositions } from '../../store/position-store.ts';
 import { qualityRows } from '../../store/quality-store.ts';
