@@ -70,13 +70,29 @@ async function launchStrategies(api: Api, o: RehearseOptions, wallet: string): P
   return ids;
 }
 
-/** Winds down: pauses every strategy, cancels what rests, and runs the jobs until nothing is left in flight */
-async function windDown(api: Api, ids: string[], o: RehearseOptions): Promise<void> {
+/** Runs a job through the API, waiting (bounded) while a scheduled run of it is under way, so this run really happens */
+async function runJob(api: Api, path: string): Promise<Record<string, unknown>> {
+  for (let attempt = 0; attempt < 600; attempt += 1) {
+    const r = await must(api, 'POST', path);
+    if (r.ran !== false || r.reason !== 'already running') return r;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`${path} stayed busy for a minute`);
+}
+
+/**
+ * Winds down: freezes the world, reads its last trades and mirrors them (so every signal gets its disposition), then
+ * pauses every strategy, cancels what rests, and books the fills and settlements that are left
+ */
+async function windDown(api: Api, world: WorldServer, ids: string[], o: RehearseOptions): Promise<void> {
+  world.freeze();
+  await runJob(api, '/api/ft/sync');
+  const last = (await runJob(api, '/api/lt/execute')).report as { execute?: Record<string, unknown> } | undefined;
+  const e = last?.execute ?? {};
+  o.progress(`world frozen; last signals: ${e.signals} (ordered ${e.ordered}, skipped ${e.skipped}, expired ${e.expired}, deferred ${e.deferred})`);
   for (const id of ids) await must(api, 'POST', `/api/lt/strategies/${id}/pause`, { reason: 'rehearsal over' });
   await must(api, 'POST', '/api/lt/cancel-open-orders');
-  for (const job of ['/api/ft/resolve', '/api/lt/execute', '/api/lt/resolve', '/api/lt/execute']) {
-    await must(api, 'POST', job);
-  }
+  for (const job of ['/api/ft/resolve', '/api/lt/execute', '/api/lt/resolve', '/api/lt/execute']) await runJob(api, job);
   o.progress('wound down: strategies paused, resting orders cancelled, fills and settlements booked');
 }
 
@@ -108,12 +124,12 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalReport> {
     }), o.log, clock);
     await addFollowed(tandem.db, world.world.traders.map((t) => t.address));
     const api = apiOf(tandem, readFileSync(tandem.operatorTokenFile!, 'utf8').trim());
-    await must(api, 'POST', '/api/ft/sync');
+    await runJob(api, '/api/ft/sync');
     const ids = await launchStrategies(api, o, wallet);
     o.progress(`Tandem ${tandem.url} live against the simulator ${s.url}: ${ids.length} strategies on wallet ${wallet}`);
     const startedAt = clock.now();
     await runFor(o, tandem, world);
-    await windDown(api, ids, o);
+    await windDown(api, world, ids, o);
     return await buildReport({ db: tandem.db, venue: tandem.venue, server: s, wallet, fundUsdc: fund, startedAt, world: world.world,
       minutes: o.minutes, seed: o.seed, steps: world.steps, placements: world.placements(wallet) });
   } finally {

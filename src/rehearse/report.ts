@@ -92,7 +92,7 @@ export async function buildReport(i: ReportInput) {
     checks,
     run: { started_at: i.startedAt.toISOString(), minutes: i.minutes, seed: i.seed, simulator: i.server.url, wallet: i.wallet },
     latency_ms: { detection: ms(summarizeMs(lat.detectionMs)), trader_fill_to_submit: fillToSubmit },
-    orders: { by_status: totals.byStatus, fills: totals.fills, filled_usdc: usd(totals.filledUsdc), fees_usdc: usd(totals.fees) },
+    orders: { by_status: totals.byStatus, rejections: totals.rejections, fills: totals.fills, filled_usdc: usd(totals.filledUsdc), fees_usdc: usd(totals.fees) },
     markets: { held: markets.length, resolved: markets.filter((m) => m.resolved).length, won: resolvedHeld.length,
       world_resolved: i.server.exchange.markets().filter((m) => m.payouts !== null).length },
     redemptions: { count: redemptions.count, usdc: usd(redemptions.amount) },

@@ -27,6 +27,8 @@ export interface WorldServer {
   steps: { ok: number; failed: string[] };
   /** Exchange order ids placed for an account (lower-case address), in order: the exactly-once check's ground truth */
   placements(account: string): string[];
+  /** Stops the world's clock: no new trades, listings or resolutions (the simulator keeps serving) */
+  freeze(): void;
   stop(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function startWorldServer(o: WorldServerOptions): Promise<WorldServ
   return {
     world, server, steps,
     placements: (account) => placed.filter((p) => p.account === account.toLowerCase()).map((p) => p.orderId),
+    freeze: () => clearInterval(timer),
     stop: async () => {
       clearInterval(timer);
       await server.close();

@@ -22,6 +22,8 @@ export async function latencySamples(sql: Sql): Promise<LatencySamples> {
 
 export interface OrderTotals {
   byStatus: Record<string, number>;
+  /** Rejected orders by the venue's (or Tandem's) reason */
+  rejections: Record<string, number>;
   fills: number;
   filledUsdc: bigint;
   fees: bigint;
@@ -32,12 +34,16 @@ export async function orderTotals(sql: Sql): Promise<OrderTotals> {
   const statuses = await sql.query<{ status: string; n: number }>(
     `SELECT o.status, count(*)::int AS n FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
      WHERE NOT o.is_shadow GROUP BY o.status ORDER BY o.status`);
+  const rejected = await sql.query<{ reason: string; n: number }>(
+    `SELECT coalesce(o.reject_reason, 'unknown') AS reason, count(*)::int AS n FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
+     WHERE NOT o.is_shadow AND o.status = 'rejected' GROUP BY 1 ORDER BY 2 DESC, 1`);
   const [f] = await sql.query<{ n: number; usdc: string; fees: string }>(
     `SELECT count(*)::int AS n, coalesce(sum(f.size * f.price), 0)::text AS usdc,
        coalesce(sum(CASE WHEN f.fee_asset = 'usdc' THEN f.fee_amount ELSE 0 END), 0)::text AS fees
      FROM fills f JOIN orders o ON o.order_id = f.order_id JOIN lt_orders l ON l.order_id = o.order_id WHERE NOT o.is_shadow`);
   return {
     byStatus: Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)])),
+    rejections: Object.fromEntries(rejected.map((r) => [r.reason, Number(r.n)])),
     fills: Number(f!.n), filledUsdc: micros(f!.usdc), fees: micros(f!.fees),
   };
 }
