@@ -167,3 +167,10 @@ export async function dueSettlements(sql: Sql, now: Date, afterEntryId: string |
     book: r.book as Book, orderId: r.order_id as string, amount: micros(r.amount) as Usdc,
   }));
 }
+
+/** Redemptions of winnings booked on the live books (a losing position redeems nothing): how many, and the USDC made available */
+export async function redemptionTotals(sql: Sql): Promise<{ count: number; amount: Usdc }> {
+  const [r] = await sql.query<{ n: number; usdc: string }>(
+    `SELECT count(*)::int AS n, coalesce(sum(amount), 0)::text AS usdc FROM ledger_entries WHERE kind = 'redemption' AND book = 'live' AND amount > 0`);
+  return { count: Number(r!.n), amount: micros(r!.usdc) as Usdc };
+}

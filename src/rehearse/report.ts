@@ -1,0 +1,104 @@
+/** The rehearsal report: every figure read back from Tandem's database and from the simulated wallet over the wire */
+import { formatMicros, type Usdc } from '../domain/money.ts';
+import { summarizeMs, type Summary } from '../domain/metrics/stats.ts';
+import type { Venue } from '../engine/venue-port.ts';
+import type { Db } from '../store/db.ts';
+import { balancesOf, redemptionTotals } from '../store/ledger-store.ts';
+import { heldByToken } from '../store/position-store.ts';
+import { heldMarkets, latencySamples, orderTotals } from '../store/rehearse-store.ts';
+import { ftInvariants, ltInvariants, type InvariantResult } from '../store/report-store.ts';
+import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
+import { parseMicros } from '../domain/money.ts';
+import type { SimServer } from '../sim/server/server.ts';
+import type { World } from '../sim/world/world.ts';
+
+/** The seed's latency target: trader's fill → our order submitted */
+export const FILL_TO_SUBMIT_P99_TARGET_MS = 2000;
+/** Reconciliation tolerance: to the cent */
+const CENT = 10_000n;
+
+export interface ReportInput {
+  db: Db;
+  venue: Venue;
+  server: SimServer;
+  wallet: string;
+  fundUsdc: string;
+  startedAt: Date;
+  world: World;
+  minutes: number;
+  seed: number;
+  steps: { ok: number; failed: string[] };
+  placements: string[];
+}
+
+const usd = (m: bigint): string => formatMicros(m);
+const ms = (s: Summary | null) => (s === null ? null : { n: s.n, p50: Number(s.p50), p95: Number(s.p95), p99: Number(s.p99), max: Number(s.max) });
+
+export interface Check {
+  ok: boolean;
+  detail: string;
+}
+
+/** The wallet's collateral against the ledger: unallocated funds + Σ cash the strategies hold at the venue */
+async function cashReconciliation(i: ReportInput) {
+  const strategies = await listLaunchedStrategies(i.db);
+  let deposits = 0n;
+  let cash = 0n;
+  for (const s of strategies.filter((x) => x.mode === 'live')) {
+    const b = await balancesOf(i.db, s.userId, s.strategyId, 'live');
+    deposits += b.netDeposits;
+    // Cash at the venue: spendable, reserved for resting orders, and settled proceeds the wallet was paid
+    cash += b.available + b.reserved + b.cooldown;
+  }
+  const expected = (parseMicros(i.fundUsdc) - deposits + cash) as Usdc;
+  const collateral = await i.venue.availableCollateral();
+  const diff = collateral - expected;
+  return { collateral_usdc: usd(collateral), ledger_usdc: usd(expected), diff_usdc: usd(diff), ok: diff <= CENT && -diff <= CENT };
+}
+
+async function tokenReconciliation(i: ReportInput) {
+  const rows = [];
+  for (const t of await heldByToken(i.db)) {
+    const venue = await i.venue.tokenBalance(t.tokenId);
+    rows.push({ token_id: t.tokenId, ledger_shares: usd(t.held), venue_shares: usd(venue), ok: venue === t.held });
+  }
+  return rows;
+}
+
+export async function buildReport(i: ReportInput) {
+  const lat = await latencySamples(i.db);
+  const totals = await orderTotals(i.db);
+  const markets = await heldMarkets(i.db);
+  const redemptions = await redemptionTotals(i.db);
+  const cash = await cashReconciliation(i);
+  const tokens = await tokenReconciliation(i);
+  const invariants: Record<string, InvariantResult> = { ...(await ftInvariants(i.db)), ...(await ltInvariants(i.db, i.placements)) };
+  const fillToSubmit = ms(summarizeMs(lat.fillToSubmitMs));
+  const resolvedHeld = markets.filter((m) => m.resolved && m.won);
+  const checks = {
+    fill_to_submit_p99: { ok: fillToSubmit !== null && fillToSubmit.p99 <= FILL_TO_SUBMIT_P99_TARGET_MS,
+      detail: fillToSubmit === null ? 'no order was submitted' : `p99 ${fillToSubmit.p99} ms (target ≤ ${FILL_TO_SUBMIT_P99_TARGET_MS} ms)` },
+    redemption_per_won_market: { ok: resolvedHeld.length > 0 && redemptions.count >= resolvedHeld.length,
+      detail: resolvedHeld.length === 0 ? 'no market held was won within the run: nothing to redeem (run longer)'
+        : `${redemptions.count} redemptions for ${resolvedHeld.length} resolved markets won` },
+    collateral_matches_ledger: { ok: cash.ok, detail: `collateral ${cash.collateral_usdc} vs ledger ${cash.ledger_usdc}` },
+    tokens_match_ledger: { ok: tokens.every((t) => t.ok), detail: `${tokens.filter((t) => !t.ok).length} of ${tokens.length} tokens differ` },
+    invariants: { ok: Object.values(invariants).every((x) => x.ok),
+      detail: Object.entries(invariants).filter(([, x]) => !x.ok).map(([k]) => k).join(', ') || 'all true' },
+    world_steps: { ok: i.steps.failed.length === 0, detail: `${i.steps.ok} steps, ${i.steps.failed.length} failed` },
+  } satisfies Record<string, Check>;
+  return {
+    ok: Object.values(checks).every((c) => c.ok),
+    checks,
+    run: { started_at: i.startedAt.toISOString(), minutes: i.minutes, seed: i.seed, simulator: i.server.url, wallet: i.wallet },
+    latency_ms: { detection: ms(summarizeMs(lat.detectionMs)), trader_fill_to_submit: fillToSubmit },
+    orders: { by_status: totals.byStatus, rejections: totals.rejections, fills: totals.fills, filled_usdc: usd(totals.filledUsdc), fees_usdc: usd(totals.fees) },
+    markets: { held: markets.length, resolved: markets.filter((m) => m.resolved).length, won: resolvedHeld.length,
+      world_resolved: i.server.exchange.markets().filter((m) => m.payouts !== null).length },
+    redemptions: { count: redemptions.count, usdc: usd(redemptions.amount) },
+    reconciliation: [{ wallet: i.wallet, cash, tokens }],
+    invariants,
+  };
+}
+
+export type RehearsalReport = Awaited<ReturnType<typeof buildReport>>;

@@ -1,0 +1,68 @@
+/** Read-only queries behind the rehearsal report: latencies, orders, fills and redemptions of the live (not shadow) books */
+import { micros } from './rows.ts';
+import type { Sql } from './db.ts';
+
+export interface LatencySamples {
+  /** Trader's fill → Tandem has the trade (the signal), ms */
+  detectionMs: number[];
+  /** Trader's fill → our order submitted, ms */
+  fillToSubmitMs: number[];
+}
+
+/** Per live order with a submit: its detection and trader-fill → submit latencies */
+export async function latencySamples(sql: Sql): Promise<LatencySamples> {
+  const rows = await sql.query<{ detection: string | null; to_submit: string | null }>(
+    `SELECT (extract(epoch FROM (o.signal_at - o.source_trade_at)) * 1000)::text AS detection,
+       (extract(epoch FROM (o.submitted_at - o.source_trade_at)) * 1000)::text AS to_submit
+     FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
+     WHERE NOT o.is_shadow AND l.leg = 'entry' AND o.source_trade_at IS NOT NULL ORDER BY l.created_at`);
+  const nums = (xs: (string | null)[]) => xs.filter((x): x is string => x !== null).map(Number);
+  return { detectionMs: nums(rows.map((r) => r.detection)), fillToSubmitMs: nums(rows.map((r) => r.to_submit)) };
+}
+
+export interface OrderTotals {
+  byStatus: Record<string, number>;
+  /** Rejected orders by the venue's (or Tandem's) reason */
+  rejections: Record<string, number>;
+  fills: number;
+  filledUsdc: bigint;
+  fees: bigint;
+}
+
+/** Live orders by status, and their fills (count, notional, fees in USDC) */
+export async function orderTotals(sql: Sql): Promise<OrderTotals> {
+  const statuses = await sql.query<{ status: string; n: number }>(
+    `SELECT o.status, count(*)::int AS n FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
+     WHERE NOT o.is_shadow GROUP BY o.status ORDER BY o.status`);
+  const rejected = await sql.query<{ reason: string; n: number }>(
+    `SELECT coalesce(o.reject_reason, 'unknown') AS reason, count(*)::int AS n FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
+     WHERE NOT o.is_shadow AND o.status = 'rejected' GROUP BY 1 ORDER BY 2 DESC, 1`);
+  const [f] = await sql.query<{ n: number; usdc: string; fees: string }>(
+    `SELECT count(*)::int AS n, coalesce(sum(f.size * f.price), 0)::text AS usdc,
+       coalesce(sum(CASE WHEN f.fee_asset = 'usdc' THEN f.fee_amount ELSE 0 END), 0)::text AS fees
+     FROM fills f JOIN orders o ON o.order_id = f.order_id JOIN lt_orders l ON l.order_id = o.order_id WHERE NOT o.is_shadow`);
+  return {
+    byStatus: Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)])),
+    rejections: Object.fromEntries(rejected.map((r) => [r.reason, Number(r.n)])),
+    fills: Number(f!.n), filledUsdc: micros(f!.usdc), fees: micros(f!.fees),
+  };
+}
+
+export interface HeldMarket {
+  conditionId: string;
+  /** The market is closed with a payout vector */
+  resolved: boolean;
+  /** A position in it settled (booked by the ledger) */
+  settled: boolean;
+  won: boolean;
+}
+
+/** Every market a live order of Tandem bought shares in, with whether it resolved, settled and won */
+export async function heldMarkets(sql: Sql): Promise<HeldMarket[]> {
+  const rows = await sql.query<{ condition_id: string; resolved: boolean; settled: boolean; won: boolean }>(
+    `SELECT f.condition_id, bool_or(coalesce(m.closed, false) AND m.outcome_prices IS NOT NULL) AS resolved,
+       bool_or(coalesce(f.settled, false)) AS settled, bool_or(f.outcome = 'WON') AS won
+     FROM lt_order_facts f LEFT JOIN markets m ON m.condition_id = f.condition_id
+     WHERE NOT f.is_shadow AND f.side = 'BUY' AND f.filled_size > 0 GROUP BY f.condition_id ORDER BY f.condition_id`);
+  return rows.map((r) => ({ conditionId: r.condition_id, resolved: r.resolved, settled: r.settled, won: r.won }));
+}
