@@ -53,7 +53,7 @@ beforeAll(async () => {
   deps = { db: t.db, markets: createGammaMarketSource({ baseUrl: server.gammaUrl }), scorer: noScorer, clock: systemClock };
   yes = server.exchange.markets()[0]!.tokens[0]!.tokenId;
   await insertWallet(t.db, parseFtWallet(copyAll({ wallet_id: 'FT_WHALE', target_traders: [WHALE] }), systemClock.now()));
-}, 60_000);
+}, 240_000);
 
 afterEach(async () => {
   for (const r of running.splice(0)) await r.stop();
@@ -195,6 +195,30 @@ describe(`RTDS source trades (${backendName})`, () => {
     expect(toSubmit).toBeGreaterThanOrEqual(0);
     expect(toSubmit).toBeLessThan(10_000); // whole-second trade time, a loaded 2-core box: well before a 60 s poll
     expect(new Date(order.signal_at).getTime()).toBeLessThanOrEqual(new Date(order.submitted_at!).getTime());
+  }, 60_000);
+
+  it('ingests a burst one batch at a time, each trade once, and follows a strategy added later', async () => {
+    const s = await startStreaming();
+    await untilFlowing(s);
+    const before = (await stored(WHALE)).length;
+    for (let k = 0; k < 12; k++) {
+      server.publishSourceTrade({ proxyWallet: WHALE, asset: yes, side: 'BUY', size: 10 + k, price: '0.44' });
+    }
+    await eventually(async () => ((await stored(WHALE)).length === before + 12 ? true : undefined), WAIT);
+    await s.ingest.idle();
+    const stats = s.ingest.stats();
+    expect(stats.failures).toBe(0);
+    expect(stats.ingests).toBeLessThanOrEqual(stats.batches);
+    const keys = (await stored(WHALE)).slice(before).map((r) => r.trade_key);
+    const orders = await t.db.query('SELECT 1 FROM ft_orders WHERE source_trade_id = ANY($1::text[])', [keys]);
+    expect(orders).toHaveLength(12);
+    // A strategy created now follows a new trader: after the refresh the stream keeps their trades
+    const NEWCOMER = '0x' + '7'.repeat(40);
+    await insertWallet(t.db, parseFtWallet(copyAll({ wallet_id: 'FT_NEWCOMER', target_traders: [NEWCOMER] }), systemClock.now()));
+    await s.ingest.refreshFollowed();
+    server.publishSourceTrade({ proxyWallet: NEWCOMER, asset: yes, side: 'BUY', size: 9, price: '0.44' });
+    const [newcomer] = await eventually(async () => ((await stored(NEWCOMER)).length > 0 ? stored(NEWCOMER) : undefined), WAIT);
+    expect(newcomer!.source).toBe('rtds');
   }, 60_000);
 
   it('reconnects after the server drops the stream, and backs off up to its cap against a dead port', async () => {

@@ -9,3 +9,6 @@ ALTER TABLE source_trades ADD COLUMN detected_at TIMESTAMPTZ;
 ALTER TABLE lt_execution_quality
   ADD COLUMN source_trade_at TIMESTAMPTZ,
   ADD COLUMN detected_at     TIMESTAMPTZ;
+
+-- Existing quality rows take the trade time from their order (no detection time was recorded before this)
+UPDATE lt_execution_quality q SET source_trade_at = o.source_trade_at FROM orders o WHERE o.order_id = q.order_id;
