@@ -53,7 +53,7 @@ export interface TradeStream {
   start(onBatch: (batch: TradeBatch) => void): void;
   /** The wallets whose trades are kept (any case); every other trade is dropped */
   follow(addresses: readonly string[]): void;
-  /** Connected, with data arriving within the stream's silence threshold (liveness is judged by data) */
+  /** Connected, with data arriving within the stream's silence threshold (liveness is judged by data, not the socket) */
   isLive(): boolean;
   stop(): Promise<void>;
 }

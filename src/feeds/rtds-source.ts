@@ -88,10 +88,10 @@ class RtdsStream implements RtdsTradeStream {
     for (const a of addresses) this.followed.add(a.trim().toLowerCase());
   }
 
+  /** Connected with a frame within the silence threshold: a new connection is live once data arrives on it */
   isLive(): boolean {
-    if (!this.connected) return false;
-    const heard = Math.max(this.connectedAt?.getTime() ?? 0, this.lastFrameAt?.getTime() ?? 0);
-    return this.o.clock.now().getTime() - heard <= this.o.silenceMs;
+    if (!this.connected || this.lastFrameAt === null) return false;
+    return this.o.clock.now().getTime() - this.lastFrameAt.getTime() <= this.o.silenceMs;
   }
 
   stats(): RtdsStats {
@@ -168,8 +168,11 @@ class RtdsStream implements RtdsTradeStream {
     this.retry.unref();
   }
 
+  /** A connection with no frame for silenceMs since it opened or since its last frame is dropped and made again */
   private checkSilence(): void {
-    if (this.stopped || !this.connected || this.isLive()) return;
+    if (this.stopped || !this.connected) return;
+    const heard = Math.max(this.connectedAt?.getTime() ?? 0, this.lastFrameAt?.getTime() ?? 0);
+    if (this.o.clock.now().getTime() - heard <= this.o.silenceMs) return;
     this.o.log.warn('rtds silent: reconnecting', { feed: this.name, silenceMs: this.o.silenceMs });
     const client = this.client;
     this.onLost('silent');

@@ -87,7 +87,7 @@ async function startStreaming(o: { silenceMs?: number; fallbackPollMs?: number }
     ...deps, stream, log, refreshMs: 60_000, fallbackPollMs: o.fallbackPollMs ?? 60_000,
     poll: () => void polls.push(syncFtOnce({ ...deps, source: source() })),
   });
-  running.push(ingest);
+  running.push({ stop: async () => { await ingest.stop(); await Promise.allSettled(polls); } });
   return { stream, ingest, health, polls };
 }
 
@@ -249,6 +249,8 @@ describe(`RTDS source trades (${backendName})`, () => {
     const before = (await stored(WHALE)).length;
     server.publishSourceTrade({ proxyWallet: WHALE, asset: yes, side: 'BUY', size: 15, price: '0.42' });
     await eventually(async () => (s.ingest.stats().fallbackPolls > 0 ? true : undefined), WAIT);
+    // The silent connection is dropped and made again; without data the new one is not live either
+    await eventually(async () => (s.stream.stats().connects >= 2 ? true : undefined), WAIT);
     expect(s.stream.isLive()).toBe(false);
     await eventually(async () => ((await stored(WHALE)).length > before ? true : undefined), WAIT);
     await Promise.all(s.polls);
