@@ -13,6 +13,8 @@ import { FT_ORDERS_CHANNEL, type FtDeps } from '../../src/engine/ft-engine.ts';
 import { startStreamIngest, type StreamIngest } from '../../src/engine/ft-stream.ts';
 import { syncFtOnce } from '../../src/engine/ft-sync.ts';
 import { executeLt, type LtExecutorDeps } from '../../src/engine/lt-executor.ts';
+import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
+import { strategyGap } from '../../src/store/gap-store.ts';
 import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategies.ts';
 import { createDataApiTradeSource } from '../../src/feeds/data-api-source.ts';
 import { createFeedHealth } from '../../src/feeds/feed-health.ts';
@@ -195,6 +197,21 @@ describe(`RTDS source trades (${backendName})`, () => {
     expect(toSubmit).toBeGreaterThanOrEqual(0);
     expect(toSubmit).toBeLessThan(10_000); // whole-second trade time, a loaded 2-core box: well before a 60 s poll
     expect(new Date(order.signal_at).getTime()).toBeLessThanOrEqual(new Date(order.submitted_at!).getTime());
+    // The quality row keeps all four times; the gap's leg splits trade → submit by them
+    const q = await eventually(async () => {
+      await syncLtOrders(lt);
+      const [r] = await t.db.query<{ detected_at: Date | null; source_trade_at: Date | null; detection: number }>(
+        `SELECT detected_at, source_trade_at, detection_latency_ms::int AS detection FROM lt_execution_quality WHERE strategy_id = $1`,
+        [created.value.strategyId]);
+      return r?.detected_at ? r : undefined;
+    }, WAIT);
+    const detection = new Date(q.detected_at!).getTime() - new Date(order.source_trade_at).getTime();
+    expect(q.detection).toBe(detection);
+    expect(new Date(q.source_trade_at!).getTime()).toBe(new Date(order.source_trade_at).getTime());
+    const gap = await strategyGap(t.db, user.userId, created.value.strategyId);
+    const timing = gap.legs.find((l) => l.timing !== null)!.timing!;
+    expect(timing).toMatchObject({ detectionMs: detection, totalMs: toSubmit });
+    expect(timing.detectionMs! + timing.signalMs! + timing.submitMs!).toBe(toSubmit);
   }, 60_000);
 
   it('ingests a burst one batch at a time, each trade once, and follows a strategy added later', async () => {
