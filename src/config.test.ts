@@ -53,3 +53,20 @@ describe('alert configuration', () => {
     expect(loadConfig({ ALERT_WEBHOOK_URL: '' }).alerts.webhookUrl).toBeNull();
   });
 });
+
+describe('RTDS configuration', () => {
+  it('is on by default with the Data API, at Polymarket, and off in sim mode and without a source', () => {
+    expect(loadConfig({ FT_SOURCE: 'data-api' }).rtds).toEqual({ url: 'wss://ws-live-data.polymarket.com', silenceMs: 60_000,
+      fallbackPollMs: 15_000 });
+    expect(loadConfig({}).rtds).toBeNull();
+    expect(loadConfig({ FT_SOURCE: 'none' }).rtds).toBeNull();
+  });
+
+  it('reads every variable; RTDS_ENABLED=false leaves polling alone', () => {
+    const c = loadConfig({ FT_SOURCE: 'data-api', RTDS_URL: 'ws://127.0.0.1:9/rtds', RTDS_SILENCE_SECONDS: '20',
+      RTDS_FALLBACK_POLL_SECONDS: '5' });
+    expect(c.rtds).toEqual({ url: 'ws://127.0.0.1:9/rtds', silenceMs: 20_000, fallbackPollMs: 5_000 });
+    expect(loadConfig({ FT_SOURCE: 'data-api', RTDS_ENABLED: 'false' }).rtds).toBeNull();
+    expect(() => loadConfig({ FT_SOURCE: 'data-api', RTDS_URL: 'http://127.0.0.1:9' })).toThrow(/RTDS_URL/);
+  });
+});

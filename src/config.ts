@@ -29,6 +29,13 @@ export const ENV = z.object({
   LT_RESOLVE_CRON: z.string().optional(),
   FT_OVERLAP_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(10),
   FT_FETCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** FT_SOURCE=data-api: the RTDS activity stream is the primary source of followed traders' trades (off: polling only) */
+  RTDS_ENABLED: bool.default(true),
+  RTDS_URL: z.string().regex(/^wss?:\/\/[^\s]+$/, 'a ws(s) URL').default('wss://ws-live-data.polymarket.com'),
+  /** No frame for this long: the stream is judged silent, reconnected, polled around and alerted on */
+  RTDS_SILENCE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** While the stream is not live, the Data API is polled this often (besides FT_SYNC_CRON) */
+  RTDS_FALLBACK_POLL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(15),
   SCORER: z.enum(['none', 'logistic', 'http']).default('logistic'),
   SCORER_URL: optionalUrl,
   SCORER_COEFFICIENTS: z.string().optional(),
@@ -73,6 +80,8 @@ export interface Config {
   ltResolveCron: string;
   ftOverlapMs: number;
   ftFetchConcurrency: number;
+  /** The RTDS stream beside the Data API poll (FT_SOURCE=data-api only; null: off) */
+  rtds: RtdsConfig | null;
   scorer: { kind: 'none' } | { kind: 'logistic'; coefficients: LogisticCoefficients } | { kind: 'http'; url: string };
   seedDemo: boolean;
   /** FT_SOURCE=sim: the simulated world's seed and real-time step */
@@ -80,6 +89,12 @@ export interface Config {
   simStepMs: number;
   venue: VenueConfig;
   alerts: AlertConfig;
+}
+
+export interface RtdsConfig {
+  url: string;
+  silenceMs: number;
+  fallbackPollMs: number;
 }
 
 /** Alerts: where they are delivered (the URL may carry a token: never logged) and the thresholds of the rules */
@@ -120,9 +135,14 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     ltExecuteCron: e.LT_EXECUTE_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].ltExecute,
     ltResolveCron: e.LT_RESOLVE_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].ltResolve,
     ftOverlapMs: e.FT_OVERLAP_MINUTES * 60_000,
-    ftFetchConcurrency: e.FT_FETCH_CONCURRENCY, scorer: scorerOf(e), seedDemo: e.SEED_DEMO,
+    ftFetchConcurrency: e.FT_FETCH_CONCURRENCY, rtds: rtdsOf(e), scorer: scorerOf(e), seedDemo: e.SEED_DEMO,
     simSeed: e.SIM_SEED, simStepMs: e.SIM_STEP_MS, venue: venueOf(e), alerts: alertsOf(e),
   });
+}
+
+function rtdsOf(e: z.infer<typeof ENV>): RtdsConfig | null {
+  if (e.FT_SOURCE !== 'data-api' || !e.RTDS_ENABLED) return null;
+  return Object.freeze({ url: e.RTDS_URL, silenceMs: e.RTDS_SILENCE_SECONDS * 1000, fallbackPollMs: e.RTDS_FALLBACK_POLL_SECONDS * 1000 });
 }
 
 function alertsOf(e: z.infer<typeof ENV>): AlertConfig {

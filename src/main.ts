@@ -17,10 +17,12 @@ import { resolveLt } from './engine/lt-resolve.ts';
 import { syncLtOrders } from './engine/lt-tracker.ts';
 import { resolveFtMarkets } from './engine/ft-resolve.ts';
 import { syncFtOnce } from './engine/ft-sync.ts';
-import type { Clock, Log, MarketSource, Scorer, TradeSource } from './engine/ports.ts';
+import { startStreamIngest, type StreamIngest } from './engine/ft-stream.ts';
+import type { Clock, Log, MarketSource, Scorer, TradeSource, TradeStream } from './engine/ports.ts';
 import { createDataApiTradeSource } from './feeds/data-api-source.ts';
 import { createFeedHealth, reportingTradeSource, type FeedHealth } from './feeds/feed-health.ts';
 import { createGammaMarketSource } from './feeds/gamma-source.ts';
+import { createRtdsTradeStream } from './feeds/rtds-source.ts';
 import { createHttpScorer, createLogisticScorer, noScorer } from './feeds/scorer.ts';
 import { startScheduler, type Job } from './jobs/schedule.ts';
 import { openDb, type Db } from './store/db.ts';
@@ -57,6 +59,8 @@ export function scorerFor(config: Config): Scorer {
 /** Where trades and markets come from: Polymarket (Data API and Gamma), or the simulated world and its timer */
 interface Feeds {
   source: TradeSource | null;
+  /** The RTDS stream, primary beside the polled `source` (FT_SOURCE=data-api with RTDS on) */
+  stream: TradeStream | null;
   markets: MarketSource;
   timer: WorldTimer | null;
   /** The simulated exchange the world trades on, which the simulated venue shares */
@@ -76,13 +80,29 @@ function feedsFor(config: Config, clock: Clock, log: Log, health: FeedHealth): F
       clock, onError: (e) => log.error('world step failed', { error: e instanceof Error ? e.message : String(e) }),
     });
     const source = reportingTradeSource(worldTradeSource(world), health);
-    return { source, markets: worldMarketSource(world), timer, exchange: world.exchange };
+    return { source, stream: null, markets: worldMarketSource(world), timer, exchange: world.exchange };
   }
   const markets = createGammaMarketSource({ baseUrl: config.gammaUrl });
   const source = config.ftSource === 'data-api' ? reportingTradeSource(createDataApiTradeSource({
     baseUrl: config.dataApiUrl, overlapMs: config.ftOverlapMs, concurrency: config.ftFetchConcurrency,
   }), health) : null;
-  return { source, markets, timer: null, exchange: null };
+  const stream = source && config.rtds
+    ? createRtdsTradeStream({ url: config.rtds.url, clock, health, log, silenceMs: config.rtds.silenceMs }) : null;
+  return { source, stream, markets, timer: null, exchange: null };
+}
+
+/** How often the RTDS stream re-reads which traders the active strategies follow */
+const FOLLOW_REFRESH_MS = 15_000;
+
+/** Starts the event-driven FT path when there is a stream: its fallback poll is the ft-sync job */
+async function startStream(feeds: Feeds, ftDeps: FtDeps, config: Config, log: Log,
+  poll: () => void): Promise<StreamIngest | null> {
+  if (!feeds.stream || !config.rtds) return null;
+  const ingest = await startStreamIngest({
+    ...ftDeps, stream: feeds.stream, log, refreshMs: FOLLOW_REFRESH_MS, fallbackPollMs: config.rtds.fallbackPollMs, poll,
+  });
+  log.info('rtds stream started', { url: config.rtds.url });
+  return ingest;
 }
 
 /** Tandem's account on the simulated exchange */
@@ -160,6 +180,7 @@ async function bootstrapOperator(db: Db, config: Config): Promise<string | null>
 export async function startTandem(config: Config, log: Log, clock: Clock = systemClock): Promise<Tandem> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let timer: WorldTimer | null = null;
+  let stream: StreamIngest | null = null;
   try {
     const migrated = await migrate(db);
     log.info('database ready', { kind: db.kind, applied: migrated.applied });
@@ -182,6 +203,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
     if (recoveryAlerts > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
     const unlisten = await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger('lt-execute'));
+    stream = await startStream(feeds, ftDeps, config, log, () => scheduler.trigger('ft-sync'));
     const app = createApp({ db, clock, log, venue, version: VERSION, runJob: (name) => scheduler.runNow(name) });
     const { server, port } = await listen(app.fetch, config);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
@@ -192,6 +214,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
       stop: async () => {
         if (kickoff) clearTimeout(kickoff);
         timer?.stop();
+        await stream?.stop();
         await unlisten();
         await scheduler.stop();
         await venue.close();
@@ -201,6 +224,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     };
   } catch (error) {
     timer?.stop();
+    await stream?.stop();
     await db.close().catch(() => undefined);
     throw error;
   }

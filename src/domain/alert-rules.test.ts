@@ -165,6 +165,21 @@ describe('a feed connected but silent', () => {
   });
 });
 
+describe('a watched feed (judged by data arriving)', () => {
+  const rtds = (over = {}) => ({ feed: 'rtds', connected: true, connectedAt: at(300), lastMessageAt: at(100),
+    watchedSince: at(0), silenceMs: 60_000, ...over });
+  it('fires on its own threshold from the last message, not from a reconnect', () => {
+    expect(feedSilenceAlerts([rtds()], at(160), 1_800_000)).toEqual([]);
+    const [a] = feedSilenceAlerts([rtds()], at(161), 1_800_000);
+    expect(a).toMatchObject({ kind: 'feed_silent', dedupeKey: 'feed:rtds', detail: { silent_ms: 61_000, threshold_ms: 60_000 } });
+  });
+  it('fires while disconnected, counted from its start when no data ever came', () => {
+    const [a] = feedSilenceAlerts([rtds({ connected: false, connectedAt: null, lastMessageAt: null })], at(61), 1_800_000);
+    expect(a!.message).toBe('feed rtds is disconnected and silent for 61 s (threshold 60 s)');
+    expect(feedSilenceAlerts([rtds({ connected: false, connectedAt: null, lastMessageAt: null })], at(60), 1_800_000)).toEqual([]);
+  });
+});
+
 describe('a scheduled job without a successful run', () => {
   const job = (over = {}) => ({ job: 'ft-sync', intervalMs: 60_000, lastOkAt: at(0), scheduledSince: at(-3600), ...over });
   it('fires after more than 2× the interval since the last success', () => {

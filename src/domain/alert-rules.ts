@@ -159,20 +159,36 @@ export interface FeedState {
   connected: boolean;
   connectedAt: Date | null;
   lastMessageAt: Date | null;
+  /**
+   * A feed judged by data arriving (a stream that should always carry data, e.g. RTDS): silent from the later of this
+   * time (when it was started) and its last message, connected or not, so a broken stream alerts as a silent one
+   */
+  watchedSince?: Date | null;
+  /** This feed's own silence threshold, in place of the rule's */
+  silenceMs?: number;
 }
 
-/** A connected feed with no message for more than `silenceMs` (counted from the later of connect and last message) */
+/**
+ * A connected feed with no message for more than `silenceMs` (counted from the later of connect and last message);
+ * a watched feed, connected or not, with no message for more than its threshold (from the later of its start and its
+ * last message)
+ */
 export function feedSilenceAlerts(feeds: readonly FeedState[], now: Date, silenceMs: number): Alert[] {
   const out: Alert[] = [];
   for (const f of feeds) {
-    if (!f.connected) continue;
-    const heard = Math.max(f.connectedAt?.getTime() ?? -Infinity, f.lastMessageAt?.getTime() ?? -Infinity);
-    if (!Number.isFinite(heard) || now.getTime() - heard <= silenceMs) continue;
+    const watched = f.watchedSince != null;
+    if (!f.connected && !watched) continue;
+    const from = watched ? f.watchedSince : f.connectedAt;
+    const heard = Math.max(from?.getTime() ?? -Infinity, f.lastMessageAt?.getTime() ?? -Infinity);
+    const threshold = f.silenceMs ?? silenceMs;
+    if (!Number.isFinite(heard) || now.getTime() - heard <= threshold) continue;
     const silentMs = now.getTime() - heard;
+    const state = f.connected ? 'connected but silent' : 'disconnected and silent';
     out.push({
       kind: 'feed_silent', dedupeKey: `feed:${f.feed}`, severity: 'warning', userId: null, strategyId: null,
-      message: `feed ${f.feed} is connected but silent for ${Math.floor(silentMs / 1000)} s (threshold ${Math.floor(silenceMs / 1000)} s)`,
-      detail: { feed: f.feed, silent_ms: silentMs, threshold_ms: silenceMs, last_message_at: f.lastMessageAt?.toISOString() ?? null },
+      message: `feed ${f.feed} is ${state} for ${Math.floor(silentMs / 1000)} s (threshold ${Math.floor(threshold / 1000)} s)`,
+      detail: { feed: f.feed, silent_ms: silentMs, threshold_ms: threshold, last_message_at: f.lastMessageAt?.toISOString() ?? null,
+        connected: f.connected },
     });
   }
   return out;

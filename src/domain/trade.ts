@@ -21,6 +21,11 @@ export interface SourceTrade {
   outcome: string; // outcome label, e.g. "Yes"
   outcomeIndex: number | null;
   transactionHash: string;
+  /**
+   * When Tandem received the trade (an RTDS frame's arrival, or the answer of the Data API poll that read it), on
+   * Tandem's clock; absent for trades read from recorded files. Not part of the dedupe key
+   */
+  detectedAt?: Date;
 }
 
 /** Why a source refuses a record: it is not a well-formed trade */

@@ -43,6 +43,21 @@ export interface TradeSource {
   fetchTrades(traders: FollowedTrader[]): Promise<TradeFetch>;
 }
 
+/**
+ * Source trades pushed as they happen (the RTDS activity stream). The stream keeps only the trades of the wallets
+ * it follows, stamps each with its arrival (`detectedAt`) and hands them over one message at a time
+ */
+export interface TradeStream {
+  readonly name: string;
+  /** Connects (and reconnects, with backoff, until stopped); `onBatch` gets each message's followed trades */
+  start(onBatch: (batch: TradeBatch) => void): void;
+  /** The wallets whose trades are kept (any case); every other trade is dropped */
+  follow(addresses: readonly string[]): void;
+  /** Connected, with data arriving within the stream's silence threshold (liveness is judged by data, not the socket) */
+  isLive(): boolean;
+  stop(): Promise<void>;
+}
+
 export interface MarketFetch {
   markets: Market[];
   errors: FetchError[];

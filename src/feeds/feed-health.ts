@@ -6,6 +6,11 @@ import type { FeedState } from '../domain/alert-rules.ts';
 import type { Clock, FollowedTrader, TradeSource } from '../engine/ports.ts';
 
 export interface FeedHealth {
+  /**
+   * Judges `feed` by data arriving from now on: silent (for the alert) after `silenceMs` without a message, connected
+   * or not, and a reconnect does not restart the count
+   */
+  watch(feed: string, silenceMs: number): void;
   markConnected(feed: string): void;
   /** A message arrived (a connected feed, then) */
   markMessage(feed: string): void;
@@ -33,6 +38,11 @@ export function createFeedHealth(clock: Clock): FeedHealth & { snapshot(): FeedH
     s.connectedAt = clock.now();
   };
   return {
+    watch: (feed, silenceMs) => {
+      const s = get(feed);
+      s.watchedSince ??= clock.now();
+      s.silenceMs = silenceMs;
+    },
     markConnected: (feed) => connect(get(feed)),
     markMessage: (feed) => {
       const s = get(feed);

@@ -148,7 +148,15 @@ export function formatGap(g: LegGap, dp = 6) {
 export function formatGapLeg(l: GapLeg) {
   return { ft_order_id: l.ftOrderId, at: l.at.toISOString(), leg: l.leg, side: l.side, condition_id: l.conditionId, token_id: l.tokenId,
     disposition: l.disposition, rule: l.rule, horizon_price: formatMicros(l.horizon.price), horizon: l.horizon.kind,
-    ...formatGap(l.gap) };
+    ...formatGap(l.gap), timing: l.timing === null ? null : formatTiming(l.timing) };
+}
+
+/** A leg's delay times: the four instants (ISO) and the spans between them (ms) */
+function formatTiming(t: NonNullable<GapLeg['timing']>) {
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return { source_trade_at: iso(t.sourceTradeAt), detected_at: iso(t.detectedAt), signal_at: iso(t.signalAt),
+    submitted_at: iso(t.submittedAt), detection_ms: t.detectionMs, signal_ms: t.signalMs, submit_ms: t.submitMs,
+    total_ms: t.totalMs };
 }
 
 export function formatSinceLaunch(c: SinceLaunch) {

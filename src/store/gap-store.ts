@@ -3,10 +3,12 @@
  * marked at the same horizon price (the payout once the market is final, else the latest price), decomposed by
  * the metrics module into delay, execution, fees, opportunity and sizing (docs/metrics.md)
  */
-import { legGap, sumGaps, type GapLegInput, type LegGap } from '../domain/metrics/index.ts';
+import {
+  delayTiming, legGap, sumGaps, type DelayTimes, type DelayTiming, type GapLegInput, type LegGap,
+} from '../domain/metrics/index.ts';
 import { costOf, proceedsOf, SCALE, type Price, type Shares, type Usdc } from '../domain/money.ts';
 import type { Sql } from './db.ts';
-import { micros, microsOrNull } from './rows.ts';
+import { dateOrNull, micros, microsOrNull } from './rows.ts';
 
 export type HorizonKind = 'payout' | 'mark' | 'last_trade' | 'entry';
 
@@ -23,6 +25,8 @@ export interface GapLeg {
   rule: string | null;
   horizon: { price: bigint; kind: HorizonKind };
   gap: LegGap;
+  /** The times behind the delay part (trader's fill → detection → signal → submit); null when LT placed no order */
+  timing: (DelayTimes & DelayTiming) | null;
 }
 
 export interface StrategyGap {
@@ -64,14 +68,16 @@ async function ftLegs(sql: Sql, walletId: string, since: Date): Promise<FtLeg[]>
   }));
 }
 
-type LtLeg = NonNullable<GapLegInput['lt']>;
+type LtLeg = NonNullable<GapLegInput['lt']> & { times: DelayTimes };
 
 /** LT's orders of the strategy's current book, with their fills summed as the ledger books them */
 async function ltLegs(sql: Sql, userId: string, strategyId: string, shadow: boolean): Promise<Map<string, LtLeg>> {
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT l.ft_order_id, l.leg, o.order_id, o.side, o.size::text, o.mid_price::text, o.best_bid::text, o.best_ask::text,
-       f.price::text AS fill_price, f.size::text AS fill_size, f.fee_asset, f.fee_amount::text
+       f.price::text AS fill_price, f.size::text AS fill_size, f.fee_asset, f.fee_amount::text,
+       o.source_trade_at, o.signal_at, o.submitted_at, st.detected_at
      FROM lt_orders l JOIN orders o ON o.order_id = l.order_id LEFT JOIN fills f ON f.order_id = o.order_id
+       LEFT JOIN source_trades st ON st.trade_key = l.source_trade_id
      WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3 ORDER BY o.order_id, f.fill_id`,
   [userId, strategyId, shadow]);
   const legs = new Map<string, LtLeg>();
@@ -80,7 +86,7 @@ async function ltLegs(sql: Sql, userId: string, strategyId: string, shadow: bool
     const buy = r.side === 'BUY';
     const leg = legs.get(key) ?? {
       intendedShares: micros(r.size) as Shares, filledShares: 0n as Shares, cash: 0n as Usdc, feeUsdc: 0n as Usdc,
-      feeShares: 0n as Shares, arrivalMid: arrivalOf(r, buy),
+      feeShares: 0n as Shares, arrivalMid: arrivalOf(r, buy), times: timesOf(r),
     };
     if (r.fill_price !== null) {
       const size = micros(r.fill_size) as Shares;
@@ -94,6 +100,11 @@ async function ltLegs(sql: Sql, userId: string, strategyId: string, shadow: bool
     legs.set(key, leg);
   }
   return legs;
+}
+
+function timesOf(r: Record<string, unknown>): DelayTimes {
+  return { sourceTradeAt: dateOrNull(r.source_trade_at), detectedAt: dateOrNull(r.detected_at), signalAt: dateOrNull(r.signal_at),
+    submittedAt: dateOrNull(r.submitted_at) };
 }
 
 /** The arrival price: the mid at intent, else the side of the book the order would take, else none */
@@ -164,6 +175,7 @@ export async function strategyGap(sql: Sql, userId: string, strategyId: string):
       ftOrderId: f.ftOrderId, at: f.at, leg: f.leg, side: f.side, conditionId: f.conditionId, tokenId: f.tokenId,
       disposition: d ? d.disposition : 'not_mirrored', rule: d?.rule ?? null, horizon,
       gap: legGap({ side: f.side, ft: f.ft, lt: mirrored, horizonPrice: horizon.price }),
+      timing: mirrored ? { ...mirrored.times, ...delayTiming(mirrored.times) } : null,
     });
   }
   return { launchedAt, legs, total: sumGaps(legs.map((l) => l.gap)), pending, invalidMarks: invalid.length };

@@ -14,6 +14,7 @@ const DEFAULT_TICK = 10_000n;
 const QUALITY_INPUT_SQL = `SELECT o.order_id, o.lt_user_id, o.lt_strategy_id, o.condition_id, o.token_id, o.side, o.order_type,
     o.status, o.is_shadow, o.signal_price::text, o.size::text, o.limit_price::text, o.signal_size_usd::text,
     o.expected_vwap::text, o.best_bid::text, o.best_ask::text, o.source_trade_at, o.signal_at, o.submitted_at,
+    (SELECT st.detected_at FROM source_trades st WHERE st.trade_key = l.source_trade_id) AS detected_at,
     coalesce(o.book_at_intent->>'tick', m.tick_size::text) AS tick,
     s.slippage_tolerance_pct::text AS tolerance, s.latency_alert_ms,
     CASE WHEN l.leg = 'entry' THEN (SELECT f.entry_price FROM ft_orders f WHERE f.order_id = l.ft_order_id)
@@ -42,6 +43,7 @@ export async function qualityInputOf(sql: Sql, orderId: string): Promise<{ row: 
       feeAmount: micros(f.fee_amount), at: new Date(f.filled_at as string),
     })),
     sourceTradeAt: dateOrNull(r.source_trade_at), signalAt: dateOrNull(r.signal_at), submittedAt: dateOrNull(r.submitted_at),
+    detectedAt: dateOrNull(r.detected_at),
     slippageTolerancePct: micros(r.tolerance), latencyThresholdMs: r.latency_alert_ms === null ? null : Number(r.latency_alert_ms),
   };
   return { row: r, input };
@@ -76,14 +78,15 @@ async function upsertQuality(tx: Sql, r: Record<string, unknown>, i: OrderQualit
     pct(q.midSlippageCents), pct(q.midSlippageTicks), ms(q.orderLatencyMs), ms(q.fillLatencyMs), ms(q.detectionLatencyMs),
     q.score.score === null ? null : formatMicros(q.score.score * 10_000n, 2), q.score.version, JSON.stringify(scoreComponents(q)),
     i.signalAt?.toISOString() ?? null, i.submittedAt?.toISOString() ?? null, firstFillAt(i)?.toISOString() ?? null,
-    now.toISOString(), decOrNull(ft.price), pct(ft.pct), pct(ft.cents),
+    now.toISOString(), decOrNull(ft.price), pct(ft.pct), pct(ft.cents), i.sourceTradeAt?.toISOString() ?? null,
+    i.detectedAt?.toISOString() ?? null,
   ];
   const cols = `order_id, user_id, strategy_id, condition_id, token_id, side, order_type, is_shadow, expected_price,
     best_bid, best_ask, mid_price, spread, tick_size, signal_price, executed_price, intended_shares, filled_shares,
     intended_usd, filled_usd, fees_usd, fill_rate, fill_rate_usd, partial_fill_count, expected_slippage_pct,
     signal_slippage_pct, signal_slippage_cents, mid_slippage_pct, mid_slippage_cents, mid_slippage_ticks, order_latency_ms,
     fill_latency_ms, detection_latency_ms, quality_score, quality_version, quality_components, signal_at, submitted_at,
-    first_fill_at, computed_at, ft_price, ft_slippage_pct, ft_slippage_cents`;
+    first_fill_at, computed_at, ft_price, ft_slippage_pct, ft_slippage_cents, source_trade_at, detected_at`;
   const names = cols.split(',').map((c) => c.trim());
   const params = names.map((n, k) => (n === 'quality_components' ? `$${k + 1}::jsonb` : `$${k + 1}`)).join(', ');
   const updates = names.slice(1).map((n) => `${n} = EXCLUDED.${n}`).join(', ');
@@ -110,7 +113,7 @@ const QUALITY_COLUMNS = `q.order_id, q.condition_id, q.token_id, q.side, q.order
   q.signal_slippage_pct::text, q.signal_slippage_cents::text, q.ft_price::text, q.ft_slippage_pct::text, q.ft_slippage_cents::text, q.mid_slippage_pct::text, q.mid_slippage_cents::text,
   q.mid_slippage_ticks::text, q.order_latency_ms::int AS order_latency_ms, q.fill_latency_ms::int AS fill_latency_ms,
   q.detection_latency_ms::int AS detection_latency_ms, q.quality_score::text, q.quality_version, q.quality_components,
-  q.signal_at, q.submitted_at, q.first_fill_at, q.computed_at`;
+  q.source_trade_at, q.detected_at, q.signal_at, q.submitted_at, q.first_fill_at, q.computed_at`;
 
 /** One strategy's quality rows in its current book, newest signal first */
 export async function qualityRows(sql: Sql, userId: string, strategyId: string, shadow: boolean,

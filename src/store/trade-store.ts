@@ -5,22 +5,23 @@ import type { SourceTrade } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
 import { dec, micros, microsOrNull } from './rows.ts';
 
-/** Inserts trades not seen before; returns the keys that were new (a seen key is a duplicate) */
+/** Inserts trades not seen before, with their detection time; returns the keys that were new (a seen key is a duplicate) */
 export async function insertSourceTrades(sql: Sql, trades: SourceTrade[], source: string): Promise<Set<string>> {
   if (trades.length === 0) return new Set();
   const col = <T,>(f: (t: SourceTrade) => T) => trades.map(f);
   const rows = await sql.query<{ trade_key: string }>(
     `INSERT INTO source_trades (trade_key, trader, side, asset, condition_id, size, price, usd, trade_time, title,
-       slug, event_slug, outcome, outcome_index, transaction_hash, source)
-     SELECT k, tr, sd, a, c, sz, p, u, tt, ti, sl, es, o, oi, tx, $16
+       slug, event_slug, outcome, outcome_index, transaction_hash, source, detected_at)
+     SELECT k, tr, sd, a, c, sz, p, u, tt, ti, sl, es, o, oi, tx, $16, dt
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[],
-       $8::numeric[], $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::text[])
-       AS x(k, tr, sd, a, c, sz, p, u, tt, ti, sl, es, o, oi, tx)
+       $8::numeric[], $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::text[],
+       $17::timestamptz[])
+       AS x(k, tr, sd, a, c, sz, p, u, tt, ti, sl, es, o, oi, tx, dt)
      ON CONFLICT (trade_key) DO NOTHING RETURNING trade_key`,
     [col((t) => t.key), col((t) => t.trader), col((t) => t.side), col((t) => t.asset), col((t) => t.conditionId),
       col((t) => dec(t.size)), col((t) => dec(t.price)), col((t) => dec(t.usd)), col((t) => t.time.toISOString()),
       col((t) => t.title), col((t) => t.slug), col((t) => t.eventSlug), col((t) => t.outcome),
-      col((t) => t.outcomeIndex), col((t) => t.transactionHash), source],
+      col((t) => t.outcomeIndex), col((t) => t.transactionHash), source, col((t) => t.detectedAt?.toISOString() ?? null)],
   );
   return new Set(rows.map((r) => r.trade_key));
 }

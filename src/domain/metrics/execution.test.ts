@@ -67,6 +67,11 @@ describe('orderQuality: a BUY filled in two legs', () => {
     expect(q.fillLatencyMs).toBe(1200);
   });
 
+  it('detection latency is detected − trade when the detection time is recorded: 450 − 0 (signal at 2000 aside)', () => {
+    expect(orderQuality({ ...buy, detectedAt: at(450) }).detectionLatencyMs).toBe(450);
+    expect(orderQuality({ ...buy, detectedAt: null }).detectionLatencyMs).toBe(2000);
+  });
+
   it('score: slip 1 − 2.8/5 = 0.44, fill 1, latency 300 ≤ 1000 → 1; 100·(0.4·0.44 + 0.35 + 0.25) = 77.60', () => {
     expect(q.score.score).toBe(7760n);
     expect(q.score.components.map((c) => c.value)).toEqual([440_000n, 1_000_000n, 1_000_000n]);

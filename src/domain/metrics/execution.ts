@@ -18,6 +18,8 @@ export interface OrderQualityInput {
   expectedPrice: Price | null; bestBid: Price | null; bestAsk: Price | null; tickSize: Price | null;
   fills: readonly FillLeg[];
   sourceTradeAt: Date | null; signalAt: Date | null; submittedAt: Date | null;
+  /** When Tandem received the source trade (RTDS or the poll); absent or null when not recorded */
+  detectedAt?: Date | null;
   slippageTolerancePct: bigint;
   latencyThresholdMs: number | null;
 }
@@ -140,7 +142,7 @@ export function orderQuality(input: OrderQualityInput): OrderQuality {
     midSlippageTicks: slippageTicks(side, executed, mid, input.tickSize),
     orderLatencyMs,
     fillLatencyMs: msBetween(input.submittedAt, totals.firstFillAt),
-    detectionLatencyMs: msBetween(input.sourceTradeAt, input.signalAt),
+    detectionLatencyMs: msBetween(input.sourceTradeAt, input.detectedAt ?? input.signalAt),
     score: qualityScore({
       signalSlippagePct, fillRate: fillRate, orderLatencyMs,
       slippageTolerancePct: input.slippageTolerancePct, latencyThresholdMs: input.latencyThresholdMs,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvariantError } from '../errors.ts';
 import { price, SCALE, shares, usdc, type Price, type Shares, type Usdc } from '../money.ts';
 import { Prng } from '../prng.ts';
-import { apportion, GAP_PARTS, legGap, legGapPico, sumGaps, type GapLegInput, type LegGap } from './gap.ts';
+import { apportion, delayTiming, GAP_PARTS, legGap, legGapPico, sumGaps, type GapLegInput, type LegGap } from './gap.ts';
 
 /*
  * Why the five parts add up to L − F exactly (s = ±1, pico-units, fees f = feeUsdc + feeShares·P_end):
@@ -97,6 +97,20 @@ describe('legGap: worked examples', () => {
     const input: GapLegInput = { side: 'BUY', ft: { shares: shares('1'), price: price('0.5'), cash: u('0.5') }, lt: null, horizonPrice: SCALE + 1n };
     expect(() => legGap(input)).toThrow(InvariantError);
     expect(() => legGap({ ...input, horizonPrice: -1n })).toThrow(InvariantError);
+  });
+});
+
+describe('delayTiming', () => {
+  const t = (ms: number) => new Date(Date.parse('2026-03-01T12:00:00Z') + ms);
+  it('splits trade → submit into detection, signal and submit', () => {
+    expect(delayTiming({ sourceTradeAt: t(0), detectedAt: t(120), signalAt: t(180), submittedAt: t(420) }))
+      .toEqual({ detectionMs: 120, signalMs: 60, submitMs: 240, totalMs: 420 });
+  });
+  it('a span with an unknown end is null; the total needs only the trade and the submit', () => {
+    expect(delayTiming({ sourceTradeAt: t(0), detectedAt: null, signalAt: t(60_000), submittedAt: null }))
+      .toEqual({ detectionMs: null, signalMs: null, submitMs: null, totalMs: null });
+    expect(delayTiming({ sourceTradeAt: t(0), detectedAt: null, signalAt: t(900), submittedAt: t(1000) }))
+      .toEqual({ detectionMs: null, signalMs: null, submitMs: 100, totalMs: 1000 });
   });
 });
 

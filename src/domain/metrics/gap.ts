@@ -78,6 +78,26 @@ export function legGap(input: GapLegInput): LegGap {
   return { ...apportion(pico.parts, total), ltPnl, ftPnl, total };
 }
 
+/** The four times of a signal's path to our order: the trader's fill, our detection of it, FT's signal, our submit */
+export interface DelayTimes { sourceTradeAt: Date | null; detectedAt: Date | null; signalAt: Date | null; submittedAt: Date | null }
+
+/**
+ * The time side of a leg's delay part: the market moves against M − P_ft while the signal travels from the trader's
+ * fill to our order. detection = detected − trade (the feed: RTDS or the poll), signal = signal − detected (FT's
+ * evaluation), submit = submitted − signal (LT's pricing and the venue call), total = submitted − trade. A span is
+ * null when either end is unknown (no detection time: a trade stored before it was recorded, or read from a file)
+ */
+export interface DelayTiming { detectionMs: number | null; signalMs: number | null; submitMs: number | null; totalMs: number | null }
+
+const span = (from: Date | null, to: Date | null): number | null => (from === null || to === null ? null : to.getTime() - from.getTime());
+
+export function delayTiming(t: DelayTimes): DelayTiming {
+  return {
+    detectionMs: span(t.sourceTradeAt, t.detectedAt), signalMs: span(t.detectedAt, t.signalAt),
+    submitMs: span(t.signalAt, t.submittedAt), totalMs: span(t.sourceTradeAt, t.submittedAt),
+  };
+}
+
 const FIELDS = [...GAP_PARTS, 'ltPnl', 'ftPnl', 'total'] as const;
 
 /** Plain sums of the micro figures, so the sums still add up exactly; all zeros for no leg */
