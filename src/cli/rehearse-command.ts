@@ -48,7 +48,15 @@ export const rehearseCommand: Command = {
       console.error(`tandem rehearse: ${error instanceof Error ? error.message : String(error)}`);
       return 2;
     }
-    const report = await rehearse({ ...options, log, progress: (line) => console.error(`rehearse: ${line}`) });
+    // stdout carries only the report: a library's console lines during the run (the RTDS client's) go to stderr
+    const print = console.log;
+    console.log = (...args: unknown[]) => console.error(...args);
+    let report: Awaited<ReturnType<typeof rehearse>>;
+    try {
+      report = await rehearse({ ...options, log, progress: (line) => console.error(`rehearse: ${line}`) });
+    } finally {
+      console.log = print;
+    }
     const json = JSON.stringify(report, null, 2);
     if (options.out) writeFileSync(options.out, `${json}\n`);
     else console.log(json);

@@ -1,5 +1,5 @@
 /**
- * `tandem rehearse`: Tandem in live mode (VENUE=polymarket, Data API + Gamma + CLOB + user channel) against the loopback
+ * `tandem rehearse`: Tandem in live mode (VENUE=polymarket, RTDS + Data API + Gamma + CLOB + user channel) against the loopback
  * simulator over the wire, with a world whose markets resolve within the run; then a report of latency, orders, fills,
  * redemptions, reconciliation with the simulated wallet, and every invariant
  */
@@ -119,7 +119,7 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalReport> {
     const s = world.server;
     tandem = await startTandem(loadConfig({
       DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', FT_SOURCE: 'data-api', DATA_API_URL: s.url,
-      GAMMA_URL: s.gammaUrl, VENUE: 'polymarket', POLYMARKET_CLOB_URL: s.url, POLYMARKET_WS_URL: s.wsUrl,
+      GAMMA_URL: s.gammaUrl, RTDS_URL: s.rtdsUrl, VENUE: 'polymarket', POLYMARKET_CLOB_URL: s.url, POLYMARKET_WS_URL: s.wsUrl,
       POLYMARKET_PRIVATE_KEY: privateKey, ...CRONS,
     }), o.log, clock);
     await addFollowed(tandem.db, world.world.traders.map((t) => t.address));
@@ -131,7 +131,8 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalReport> {
     await runFor(o, tandem, world);
     await windDown(api, world, ids, o);
     return await buildReport({ db: tandem.db, venue: tandem.venue, server: s, wallet, fundUsdc: fund, startedAt, world: world.world,
-      minutes: o.minutes, seed: o.seed, steps: world.steps, placements: world.placements(wallet) });
+      minutes: o.minutes, seed: o.seed, steps: world.steps, placements: world.placements(wallet),
+      matchedAt: world.matchedAt });
   } finally {
     await tandem?.stop().catch(() => undefined);
     await world.stop().catch(() => undefined);

@@ -27,6 +27,8 @@ export interface WorldServer {
   steps: { ok: number; failed: string[] };
   /** Exchange order ids placed for an account (lower-case address), in order: the exactly-once check's ground truth */
   placements(account: string): string[];
+  /** When the simulator matched a source trader's fill (ms), by `fillKey`; null for a trade it did not publish live */
+  matchedAt(key: string): number | null;
   /** Stops the world's clock: no new trades, listings or resolutions (the simulator keeps serving) */
   freeze(): void;
   stop(): Promise<void>;
@@ -34,6 +36,10 @@ export interface WorldServer {
 
 /** Gamma fields the world owns (question, tags, dates); status and prices stay the simulator's, which follow the exchange */
 const STATIC_GAMMA_KEYS = ['question', 'slug', 'startDate', 'endDate', 'gameStartTime', 'events', 'tags', 'category', 'description'];
+
+/** A source fill as the Data API and RTDS describe it: wallet, token, side, size, price (micro-units) and whole second */
+export const fillKey = (wallet: string, asset: string, side: string, size: bigint, price: bigint, unixSeconds: number): string =>
+  `${wallet.toLowerCase()}|${asset}|${side}|${size}|${price}|${unixSeconds}`;
 
 /** Starts the world on the simulator's exchange, publishes its resolved past as Data API history, and steps it */
 export async function startWorldServer(o: WorldServerOptions): Promise<WorldServer> {
@@ -51,6 +57,11 @@ export async function startWorldServer(o: WorldServerOptions): Promise<WorldServ
   const server = await startSimServer({ port: 0, exchange: world.exchange, clock: o.clock, fund: o.fundUsdc, seed: o.seed });
   for (const t of world.traders) server.markSourceTrader(t.address, { name: t.name, pseudonym: t.pseudonym });
   for (const r of world.records(0, world.historyCount)) server.publishSourceTrade(r);
+  const matched = new Map<string, number>();
+  server.feed.onRow((row) => {
+    const key = fillKey(row.proxyWallet, row.asset, row.side, row.size, row.price, row.timestamp);
+    if (!matched.has(key)) matched.set(key, o.clock.now().getTime());
+  });
   const described = new Set<string>();
   const describeMarkets = () => {
     for (const m of world.exchange.markets()) {
@@ -76,6 +87,7 @@ export async function startWorldServer(o: WorldServerOptions): Promise<WorldServ
   return {
     world, server, steps,
     placements: (account) => placed.filter((p) => p.account === account.toLowerCase()).map((p) => p.orderId),
+    matchedAt: (key) => matched.get(key) ?? null,
     freeze: () => clearInterval(timer),
     stop: async () => {
       clearInterval(timer);

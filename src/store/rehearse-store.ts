@@ -2,6 +2,28 @@
 import { micros } from './rows.ts';
 import type { Sql } from './db.ts';
 
+/** A live entry order's source trade, as the feed described it, and when the order was submitted */
+export interface SubmittedSignal {
+  trader: string;
+  asset: string;
+  side: 'BUY' | 'SELL';
+  size: bigint;
+  price: bigint;
+  tradeTime: Date;
+  submittedAt: Date;
+}
+
+/** Every live entry order that was submitted, with the source trade it mirrors */
+export async function submittedSignals(sql: Sql): Promise<SubmittedSignal[]> {
+  const rows = await sql.query<{ trader: string; asset: string; side: 'BUY' | 'SELL'; size: string; price: string; trade_time: string;
+    submitted_at: string }>(
+    `SELECT t.trader, t.asset, t.side, t.size::text, t.price::text, t.trade_time, o.submitted_at
+     FROM lt_orders l JOIN orders o ON o.order_id = l.order_id JOIN source_trades t ON t.trade_key = l.source_trade_id
+     WHERE NOT o.is_shadow AND l.leg = 'entry' AND o.submitted_at IS NOT NULL ORDER BY l.created_at`);
+  return rows.map((r) => ({ trader: r.trader, asset: r.asset, side: r.side, size: micros(r.size), price: micros(r.price),
+    tradeTime: new Date(r.trade_time), submittedAt: new Date(r.submitted_at) }));
+}
+
 export interface LatencySamples {
   /** Trader's fill → Tandem has the trade (the signal), ms */
   detectionMs: number[];
