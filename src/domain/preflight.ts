@@ -9,7 +9,7 @@ import { formatMicros, type Usdc } from './money.ts';
 /** Why the venue could not be set up or answered; set by whoever builds or calls the venue */
 export type SetupProblemCode =
   | 'no_private_key' | 'invalid_private_key' | 'clob_unreachable' | 'api_creds_unavailable' | 'api_creds_rejected'
-  | 'venue_error';
+  | 'venue_error' | 'not_checked';
 
 export type ProblemCode = SetupProblemCode | 'collateral_short' | 'allowance_missing' | 'allowance_short';
 
