@@ -3,7 +3,14 @@
  * background, retrying with backoff, runs recovery once it exists, and runs preflight (src/domain/preflight.ts) at
  * start, on every (re)connection, periodically, and before an executor run whose set of live strategies changed.
  * Its state is `ready` (trade), `degraded` (exits and cancels only: no new live entries) or `off` (no order at all).
- * Start-up never waits for it: the API and dashboard come up whatever the venue does
+ * Start-up never waits for it: the API and dashboard come up whatever the venue does.
+ *
+ * Policy while not ready: a live entry is decided as skipped (`venue_not_ready`, with the state and problem codes), so
+ * it shows in the skip counts and is not sent later at a stale price; shadow entries need only a venue that answers
+ * (they go on while degraded). Exits go out while degraded (they reduce exposure and need no collateral); while off they
+ * stay undecided and go once the venue is back (or expire by the strategy's signal age). Operator cancels are always
+ * attempted: while the venue does not exist they are reported not cancelled with the reason. Recovery (orders a crash
+ * left pending, reconciliation) runs once the venue exists, and the gate is never ready before it has
  */
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Usdc } from '../domain/money.ts';
