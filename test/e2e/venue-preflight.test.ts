@@ -7,18 +7,23 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { silentLog } from '../../src/log.ts';
 import { startTandem, type Tandem } from '../../src/main.ts';
+import { startSimServer, type SimServer } from '../../src/sim/server/server.ts';
 
 let tandem: Tandem | null = null;
 let dir: string | null = null;
+let sim: SimServer | null = null;
 const SECRET_KEY = `0x${'5a'.repeat(32)}`;
 
 afterEach(async () => {
   await tandem?.stop();
   tandem = null;
+  await sim?.close();
+  sim = null;
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = null;
 });
@@ -72,23 +77,52 @@ describe('VENUE=polymarket that cannot trade', () => {
     expect(health.venue.reasons).toEqual([{ code, message: expect.stringMatching(message) }]);
     expect(JSON.stringify(health)).not.toContain(SECRET_KEY.slice(2));
 
-    const api = (method: string, path: string, body?: unknown) => fetch(new URL(path, t.url), {
-      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}),
+    await launchLive(t, token, `0x${'1'.repeat(40)}`);
+    expect(await entrySkipped(t)).toBe(`off: ${code}`);
+    await expectNoOrder(t);
+  }, 300_000);
+
+  it('with the CLOB answering and the wallet funded below the capital: health names the shortfall, no order is sent', async () => {
+    sim = await startSimServer({ port: 0, host: '127.0.0.1', markets: [], fund: '40' });
+    const key = generatePrivateKey();
+    const account = privateKeyToAccount(key).address.toLowerCase();
+    const { t, token } = await start({ POLYMARKET_PRIVATE_KEY: key, POLYMARKET_CLOB_URL: sim.url, POLYMARKET_WS_URL: sim.wsUrl });
+    await launchLive(t, token, account);
+    expect(await entrySkipped(t)).toBe('degraded: collateral_short');
+    const health = (await (await fetch(new URL('/api/health', t.url))).json()) as { venue: Record<string, unknown> };
+    expect(health.venue).toMatchObject({
+      state: 'degraded', trading: false,
+      reasons: [{ code: 'collateral_short', message: 'collateral 40.00 USDC < capital 500.00 USDC of 1 live strategy' }],
     });
-    expect((await api('POST', '/api/lt/strategies', {
-      ft_wallet_id: 'FT_T1_BASELINE', starting_capital: '500', wallet_address: `0x${'1'.repeat(40)}`, max_signal_age_seconds: 600,
-    })).status).toBe(201);
-    expect((await api('POST', '/api/lt/strategies/LT_FT_T1_BASELINE/launch')).status).toBe(200);
-    // The world's trades reach FT, FT's orders reach LT: each entry is decided, as not sent, with the venue's reasons
-    const skip = await until('an entry skipped for the venue', async () => {
-      const rows = await t.db.query<{ rule: string; observed: string }>(
-        `SELECT rule, observed FROM lt_dispositions WHERE strategy_id = 'LT_FT_T1_BASELINE' AND rule = 'venue_not_ready' LIMIT 1`);
-      return rows[0];
-    });
-    expect(skip.observed).toBe(`off: ${code}`);
-    const [orders] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
-    expect(orders!.n).toBe(0);
-    const [ordered] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM lt_dispositions WHERE disposition = 'ordered'`);
-    expect(ordered!.n).toBe(0);
+    expect(JSON.stringify(health)).not.toContain(key.slice(2));
+    await expectNoOrder(t);
+    expect([sim.exchange.openOrders(account).length, sim.exchange.trades(account).length]).toEqual([0, 0]);
   }, 300_000);
 });
+
+async function launchLive(t: Tandem, token: string, wallet: string): Promise<void> {
+  const api = (method: string, path: string, body?: unknown) => fetch(new URL(path, t.url), {
+    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  expect((await api('POST', '/api/lt/strategies', {
+    ft_wallet_id: 'FT_T1_BASELINE', starting_capital: '500', wallet_address: wallet, max_signal_age_seconds: 600,
+  })).status).toBe(201);
+  expect((await api('POST', '/api/lt/strategies/LT_FT_T1_BASELINE/launch')).status).toBe(200);
+}
+
+/** The world's trades reach FT, FT's orders reach LT: an entry is decided as not sent, with the venue's state and reasons */
+async function entrySkipped(t: Tandem): Promise<string> {
+  const skip = await until('an entry skipped for the venue', async () => {
+    const rows = await t.db.query<{ observed: string }>(
+      `SELECT observed FROM lt_dispositions WHERE strategy_id = 'LT_FT_T1_BASELINE' AND rule = 'venue_not_ready' LIMIT 1`);
+    return rows[0];
+  });
+  return skip.observed;
+}
+
+async function expectNoOrder(t: Tandem): Promise<void> {
+  const [orders] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
+  expect(orders!.n).toBe(0);
+  const [ordered] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM lt_dispositions WHERE disposition = 'ordered'`);
+  expect(ordered!.n).toBe(0);
+}
