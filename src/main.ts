@@ -181,6 +181,7 @@ async function bootstrapOperator(db: Db, config: Config): Promise<string | null>
 export async function startTandem(config: Config, log: Log, clock: Clock = systemClock): Promise<Tandem> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let timer: WorldTimer | null = null;
+  let stopGate: (() => Promise<void>) | null = null;
   try {
     const migrated = await migrate(db);
     log.info('database ready', { kind: db.kind, applied: migrated.applied });
@@ -197,6 +198,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
       log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
       await afterRecovery(recovery);
     });
+    stopGate = () => gate.stop();
     const venue = gate.venue;
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
     const ltDeps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate };
@@ -227,6 +229,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     };
   } catch (error) {
     timer?.stop();
+    await stopGate?.().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }
