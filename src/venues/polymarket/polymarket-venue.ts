@@ -1,5 +1,5 @@
 /** The real Polymarket Venue: clob-client-v2 for keys, headers and wire format, deterministic signing, REST plus the user channel */
-import { ClobClient, orderToJsonV2, OrderType as ClientOrderType, type ApiKeyCreds } from '@polymarket/clob-client-v2';
+import { orderToJsonV2, OrderType as ClientOrderType, type ApiKeyCreds } from '@polymarket/clob-client-v2';
 import { createWalletClient, http, type Hex, type WalletClient } from 'viem';
 import { polygon, polygonAmoy } from 'viem/chains';
 import { z } from 'zod';
@@ -15,9 +15,9 @@ import type { SpenderAllowance } from '../../domain/preflight.ts';
 import { advance, decodeCursor, encodeCursor, pollAfter } from './fill-cursor.ts';
 import { fillsFromTrade, type OurIdentity } from './fills.ts';
 import { MarketParams } from './market-params.ts';
-import { accountOf, collateralSpenders, credsFailure, setupErrorOf, toAllowances } from './preflight-reads.ts';
+import { accountOf, collateralSpenders, deriveCreds, setupErrorOf, toAllowances } from './preflight-reads.ts';
 import { RateBudgets, type BucketSpec, type BudgetName } from './rate-budget.ts';
-import { ApiKeyRaw, OrdersPage, PostOrderReply, TradesPage, WireOrder, type TradeRead } from './schemas.ts';
+import { OrdersPage, PostOrderReply, TradesPage, WireOrder, type TradeRead } from './schemas.ts';
 import {
   asClientOrder, exchangeDomain, orderHash, saltFor, signOrder, ZERO32, type ExchangeDomain, type SignedWireOrderV2, type WireOrderV2,
 } from './signing.ts';
@@ -84,20 +84,8 @@ export async function createPolymarketVenue(opts: PolymarketVenueOptions): Promi
   const account = accountOf(opts.privateKey);
   // Signing is local; the RPC transport exists only because a WalletClient needs one, and is never called
   const wallet = createWalletClient({ account, chain: chainId === 137 ? polygon : polygonAmoy, transport: http(UNUSED_RPC) });
-  const creds = opts.creds ?? await deriveCreds(opts, wallet, chainId);
+  const creds = opts.creds ?? await deriveCreds(opts, wallet, chainId, opts.log);
   return new PolymarketAdapter(opts, wallet, creds, chainId);
-}
-
-/** createOrDeriveApiKey through the official client: POST /auth/api-key, then GET /auth/derive-api-key if it exists */
-async function deriveCreds(opts: PolymarketVenueOptions, wallet: WalletClient, chainId: number): Promise<ApiKeyCreds> {
-  const client = new ClobClient({ host: opts.host, chain: chainId, signer: wallet, signatureType: opts.signatureType, funderAddress: opts.funder });
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out deriving API creds')), 30_000).unref());
-  const raw = await Promise.race([client.createOrDeriveApiKey(), timeout]).catch(() => null);
-  const parsed = ApiKeyRaw.safeParse({ apiKey: raw?.key, secret: raw?.secret, passphrase: raw?.passphrase });
-  // The client returns {error, status} objects on failure; only say that it failed and whether the CLOB answers at all
-  if (!parsed.success) throw await credsFailure(opts.host, opts.http?.fetch);
-  opts.log.info('polymarket API creds derived', { address: wallet.account?.address });
-  return { key: parsed.data.apiKey, secret: parsed.data.secret, passphrase: parsed.data.passphrase };
 }
 
 class PolymarketAdapter implements PolymarketVenue {

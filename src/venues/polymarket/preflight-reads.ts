@@ -3,12 +3,13 @@
  * /balance-allowance reports for them, and set-up failures named (no key, a bad key, no CLOB, no API credentials)
  * without ever echoing a secret
  */
-import { getContractConfig } from '@polymarket/clob-client-v2';
-import type { Hex } from 'viem';
+import { ClobClient, getContractConfig, type ApiKeyCreds } from '@polymarket/clob-client-v2';
+import type { Hex, WalletClient } from 'viem';
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import type { SpenderAllowance, SpenderRole } from '../../domain/preflight.ts';
+import type { Log } from '../../engine/ports.ts';
 import { VenueSetupError } from '../../engine/venue-port.ts';
-import { BalanceRead } from './schemas.ts';
+import { ApiKeyRaw, BalanceRead } from './schemas.ts';
 import type { ClobResponse } from './transport.ts';
 import { balanceMicros } from './wire.ts';
 
@@ -78,4 +79,19 @@ export async function credsFailure(host: string, doFetch: typeof fetch = fetch):
     const why = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? 'timeout' : String(code ?? 'no answer');
     return new VenueSetupError('clob_unreachable', `${what}: the CLOB did not answer (${why})`);
   }
+}
+
+/**
+ * createOrDeriveApiKey through the official client: POST /auth/api-key, then GET /auth/derive-api-key if it exists. A
+ * failure says only whether the CLOB answers at all (credsFailure), never what came back
+ */
+export async function deriveCreds(opts: { host: string; signatureType?: 0 | 1 | 2 | 3; funder?: Hex; http?: { fetch?: typeof fetch } },
+  wallet: WalletClient, chainId: number, log: Log): Promise<ApiKeyCreds> {
+  const client = new ClobClient({ host: opts.host, chain: chainId, signer: wallet, signatureType: opts.signatureType, funderAddress: opts.funder });
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out deriving API creds')), 30_000).unref());
+  const raw = await Promise.race([client.createOrDeriveApiKey(), timeout]).catch(() => null);
+  const parsed = ApiKeyRaw.safeParse({ apiKey: raw?.key, secret: raw?.secret, passphrase: raw?.passphrase });
+  if (!parsed.success) throw await credsFailure(opts.host, opts.http?.fetch);
+  log.info('polymarket API creds derived', { address: wallet.account?.address });
+  return { key: parsed.data.apiKey, secret: parsed.data.secret, passphrase: parsed.data.passphrase };
 }
