@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { silentLog } from '../../src/log.ts';
+import type { Log } from '../../src/engine/ports.ts';
 import { startTandem, type Tandem } from '../../src/main.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server/server.ts';
 
@@ -18,6 +18,10 @@ let tandem: Tandem | null = null;
 let dir: string | null = null;
 let sim: SimServer | null = null;
 const SECRET_KEY = `0x${'5a'.repeat(32)}`;
+/** Every log line of the run, to show no key is ever written */
+const lines: string[] = [];
+const log: Log = Object.fromEntries(['info', 'warn', 'error'].map((level) => [level,
+  (msg: string, fields: Record<string, unknown> = {}) => lines.push(JSON.stringify({ level, msg, ...fields }, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)))])) as unknown as Log;
 
 afterEach(async () => {
   await tandem?.stop();
@@ -52,7 +56,7 @@ async function start(env: Record<string, string>): Promise<{ t: Tandem; token: s
   tandem = await startTandem(loadConfig({
     DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', FT_SOURCE: 'sim', SIM_STEP_MS: '500',
     LT_EXECUTE_CRON: '*/2 * * * * *', VENUE: 'polymarket', ...env,
-  }), silentLog);
+  }), log);
   return { t: tandem, token: readFileSync(tandem.operatorTokenFile!, 'utf8').trim() };
 }
 
@@ -76,6 +80,8 @@ describe('VENUE=polymarket that cannot trade', () => {
     expect(health.venue).toMatchObject({ name: 'polymarket', state: 'off', trading: false });
     expect(health.venue.reasons).toEqual([{ code, message: expect.stringMatching(message) }]);
     expect(JSON.stringify(health)).not.toContain(SECRET_KEY.slice(2));
+    expect(lines.some((l) => l.includes('venue not ready to trade'))).toBe(true);
+    expect(lines.join('\n')).not.toContain(SECRET_KEY.slice(2));
 
     await launchLive(t, token, `0x${'1'.repeat(40)}`);
     expect(await entrySkipped(t)).toBe(`off: ${code}`);
@@ -95,6 +101,7 @@ describe('VENUE=polymarket that cannot trade', () => {
       reasons: [{ code: 'collateral_short', message: 'collateral 40.00 USDC < capital 500.00 USDC of 1 live strategy' }],
     });
     expect(JSON.stringify(health)).not.toContain(key.slice(2));
+    expect(lines.join('\n')).not.toContain(key.slice(2));
     await expectNoOrder(t);
     expect([sim.exchange.openOrders(account).length, sim.exchange.trades(account).length]).toEqual([0, 0]);
   }, 300_000);
