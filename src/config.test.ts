@@ -15,8 +15,15 @@ describe('configuration', () => {
   });
 
   it.each([
-    ['no key', { VENUE: 'polymarket' }, 'POLYMARKET_PRIVATE_KEY'],
-    ['a malformed key', { VENUE: 'polymarket', POLYMARKET_PRIVATE_KEY: '0xsecretvalue' }, 'POLYMARKET_PRIVATE_KEY'],
+    ['no key', { VENUE: 'polymarket' }, 'POLYMARKET_PRIVATE_KEY is not set'],
+    ['a malformed key', { VENUE: 'polymarket', POLYMARKET_PRIVATE_KEY: '0xsecretvalue' }, 'POLYMARKET_PRIVATE_KEY is not a 0x-prefixed 32-byte hex key'],
+  ])('starts with %s: no key to sign with, and why, never echoing it (preflight turns trading off)', (_name, env, problem) => {
+    const c = loadConfig(env as Record<string, string>);
+    expect(c.venue).toMatchObject({ kind: 'polymarket', privateKey: null, keyProblem: problem });
+    expect(JSON.stringify(c.venue)).not.toContain('secretvalue');
+  });
+
+  it.each([
     ['part of the API credentials', { VENUE: 'polymarket', POLYMARKET_PRIVATE_KEY: KEY, POLYMARKET_API_SECRET: 's3cr3t' }, 'POLYMARKET_API_KEY'],
     ['a bad port', { PORT: 'abc' }, 'PORT'],
     ['a webhook that is not http(s)', { ALERT_WEBHOOK_URL: 'ftp://host/s3cr3t' }, 'ALERT_WEBHOOK_URL'],

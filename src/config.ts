@@ -46,7 +46,8 @@ export const ENV = z.object({
   SIM_VENUE_FUND: z.string().regex(/^\d+(\.\d{1,6})?$/, 'a USDC amount').default('100000'),
   POLYMARKET_CLOB_URL: z.string().url().default('https://clob.polymarket.com'),
   POLYMARKET_WS_URL: z.string().url().default('wss://ws-subscriptions-clob.polymarket.com'),
-  POLYMARKET_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'a 0x-prefixed 32-byte hex key').optional(),
+  /** Without it (or malformed) Tandem still starts: trading is off and /api/health says why */
+  POLYMARKET_PRIVATE_KEY: z.string().optional(),
   POLYMARKET_API_KEY: z.string().optional(),
   POLYMARKET_API_SECRET: z.string().optional(),
   POLYMARKET_API_PASSPHRASE: z.string().optional(),
@@ -111,7 +112,9 @@ export interface AlertConfig {
 export type VenueConfig =
   | { kind: 'simulated'; fundUsdc: string }
   | {
-    kind: 'polymarket'; clobUrl: string; wsUrl: string; privateKey: `0x${string}`;
+    kind: 'polymarket'; clobUrl: string; wsUrl: string;
+    /** Null when unset or malformed; `keyProblem` then says which (never the value) */
+    privateKey: `0x${string}` | null; keyProblem: string | null;
     creds: { key: string; secret: string; passphrase: string } | null; signatureType: 0 | 1 | 2 | 3;
     funder: `0x${string}` | null;
   };
@@ -173,16 +176,24 @@ function scorerOf(e: z.infer<typeof ENV>): Config['scorer'] {
 
 function venueOf(e: z.infer<typeof ENV>): VenueConfig {
   if (e.VENUE === 'simulated') return { kind: 'simulated', fundUsdc: e.SIM_VENUE_FUND };
-  if (!e.POLYMARKET_PRIVATE_KEY) throw new ConfigError('invalid configuration:\n  POLYMARKET_PRIVATE_KEY: required when VENUE=polymarket');
   const parts = [e.POLYMARKET_API_KEY, e.POLYMARKET_API_SECRET, e.POLYMARKET_API_PASSPHRASE];
   if (parts.some(Boolean) && !parts.every(Boolean)) {
     throw new ConfigError('invalid configuration:\n  POLYMARKET_API_KEY, _SECRET and _PASSPHRASE: set all three or none');
   }
   return {
     kind: 'polymarket', clobUrl: e.POLYMARKET_CLOB_URL, wsUrl: e.POLYMARKET_WS_URL,
-    privateKey: e.POLYMARKET_PRIVATE_KEY as `0x${string}`,
+    ...keyOf(e.POLYMARKET_PRIVATE_KEY),
     creds: parts.every(Boolean) ? { key: parts[0]!, secret: parts[1]!, passphrase: parts[2]! } : null,
     signatureType: Number(e.POLYMARKET_SIGNATURE_TYPE) as 0 | 1 | 2 | 3,
     funder: (e.POLYMARKET_FUNDER as `0x${string}` | undefined) ?? null,
   };
+}
+
+const KEY = /^0x[0-9a-fA-F]{64}$/;
+
+/** The signing key, or why there is none: a missing or malformed key is not fatal, preflight reports it */
+function keyOf(raw: string | undefined): { privateKey: `0x${string}` | null; keyProblem: string | null } {
+  if (!raw) return { privateKey: null, keyProblem: 'POLYMARKET_PRIVATE_KEY is not set' };
+  if (!KEY.test(raw)) return { privateKey: null, keyProblem: 'POLYMARKET_PRIVATE_KEY is not a 0x-prefixed 32-byte hex key' };
+  return { privateKey: raw as `0x${string}`, keyProblem: null };
 }

@@ -35,7 +35,9 @@ import { createShadowVenue } from './venues/shadow-venue.ts';
 import { SimExchange } from './sim/exchange/exchange.ts';
 import type { Exchange } from './sim/exchange/exchange-types.ts';
 import { createSimulatedVenue } from './sim/exchange/simulated-venue.ts';
-import type { Venue } from './engine/venue-port.ts';
+import { VenueSetupError, type Venue } from './engine/venue-port.ts';
+import { createVenueGate, type VenueGate } from './engine/venue-gate.ts';
+import { signerAddressOf } from './venues/polymarket/preflight-reads.ts';
 import { startWorldTimer, worldMarketSource, worldTradeSource, type WorldTimer } from './sim/world/sources.ts';
 import { createWorld } from './sim/world/world.ts';
 
@@ -45,6 +47,8 @@ export interface Tandem {
   url: string;
   db: Db;
   venue: Venue;
+  /** The venue's preflight gate: its state is in /api/health */
+  gate: VenueGate;
   /** Where the first operator's token was written, when this start created it */
   operatorTokenFile: string | null;
   stop(): Promise<void>;
@@ -115,6 +119,7 @@ export const SIM_VENUE_ACCOUNT = 'tandem';
 export async function venueFor(config: Config, clock: Clock, log: Log, exchange: Exchange | null): Promise<Venue> {
   if (config.venue.kind === 'polymarket') {
     const v = config.venue;
+    if (!v.privateKey) throw new VenueSetupError('no_private_key', v.keyProblem ?? 'no private key', true);
     return createPolymarketVenue({
       host: v.clobUrl, wsHost: v.wsUrl, privateKey: v.privateKey, signatureType: v.signatureType, log, clock,
       ...(v.creds ? { creds: v.creds } : {}), ...(v.funder ? { funder: v.funder } : {}),
@@ -123,6 +128,20 @@ export async function venueFor(config: Config, clock: Clock, log: Log, exchange:
   const sim = exchange ?? new SimExchange(clock);
   sim.credit(SIM_VENUE_ACCOUNT, 'USDC', parseMicros(config.venue.fundUsdc));
   return createSimulatedVenue({ exchange: sim, account: SIM_VENUE_ACCOUNT, clock });
+}
+
+/**
+ * The venue behind its preflight gate (src/engine/venue-gate.ts): built in the background and retried, so start-up
+ * never fails for the venue's sake; `onConnected` runs recovery before it may trade
+ */
+function venueGateFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, exchange: Exchange | null,
+  onConnected: (venue: Venue) => Promise<void>): VenueGate {
+  const v = config.venue;
+  return createVenueGate({
+    ...deps, name: v.kind === 'polymarket' ? 'polymarket' : 'simulated', onConnected,
+    signerAddress: v.kind === 'polymarket' ? signerAddressOf(v.privateKey) : null,
+    connect: () => venueFor(config, deps.clock, deps.log, exchange),
+  });
 }
 
 function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
@@ -134,9 +153,11 @@ function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
 }
 
 /** lt-execute books what the venue reports, then mirrors new signals; lt-resolve settles and redeems */
-function ltJobs(deps: LtExecutorDeps, config: Config): Job[] {
+function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate): Job[] {
+  // Until the venue exists and is recovered there is nothing to read from it; the executor asks the gate itself
+  const sync = () => (gate.connected() ? syncLtOrders(deps) : Promise.resolve({ skipped: gate.health().reasons }));
   return [
-    { name: 'lt-execute', cron: config.ltExecuteCron, run: async () => ({ sync: await syncLtOrders(deps), execute: await executeLt(deps) }) },
+    { name: 'lt-execute', cron: config.ltExecuteCron, run: async () => ({ sync: await sync(), execute: await executeLt(deps) }) },
     { name: 'lt-resolve', cron: config.ltResolveCron, run: () => resolveLt(deps) },
   ];
 }
@@ -181,6 +202,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let timer: WorldTimer | null = null;
   let stream: StreamIngest | null = null;
+  let stopGate: (() => Promise<void>) | null = null;
   try {
     const migrated = await migrate(db);
     log.info('database ready', { kind: db.kind, applied: migrated.applied });
@@ -190,34 +212,40 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const feedHealth = createFeedHealth(clock);
     const feeds = feedsFor(config, clock, log, feedHealth);
     timer = feeds.timer;
-    const venue = await venueFor(config, clock, log, feeds.exchange);
-    log.info('venue ready', { venue: venue.name });
+    // Before the venue may trade: settle what a crash left pending and reconcile with it (once it exists)
+    let afterRecovery: (recovery: Awaited<ReturnType<typeof recoverLt>>) => Promise<void> = async () => undefined;
+    const gate = venueGateFor(config, { db, clock, log }, feeds.exchange, async () => {
+      const recovery = await recoverLt(ltDeps);
+      log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
+      await afterRecovery(recovery);
+    });
+    stopGate = () => gate.stop();
+    const venue = gate.venue;
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
-    const ltDeps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress };
-    // Before any trading: settle what a crash left pending and reconcile with the venue
-    const recovery = await recoverLt(ltDeps);
-    log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
-    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config)];
+    const ltDeps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate };
+    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config, gate)];
     const alerts = alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue);
-    const recoveryAlerts = await alertRecovery(alerts, recovery);
     const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
-    if (recoveryAlerts > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
+    afterRecovery = async (recovery) => {
+      if ((await alertRecovery(alerts, recovery)) > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
+    };
+    gate.start();
     const unlisten = await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger('lt-execute'));
     stream = await startStream(feeds, ftDeps, config, log, () => scheduler.trigger('ft-sync'));
-    const app = createApp({ db, clock, log, venue, version: VERSION, runJob: (name) => scheduler.runNow(name) });
+    const app = createApp({ db, clock, log, venue, venueHealth: () => gate.health(), version: VERSION, runJob: (name) => scheduler.runNow(name) });
     const { server, port } = await listen(app.fetch, config);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
     // The world starts with resolved history behind it: read it right after start, not at the first cron tick
     const kickoff = feeds.timer ? setTimeout(() => void scheduler.runNow('ft-sync').catch(() => undefined), 0) : null;
     return {
-      url, db, venue, operatorTokenFile,
+      url, db, venue, gate, operatorTokenFile,
       stop: async () => {
         if (kickoff) clearTimeout(kickoff);
         timer?.stop();
         await stream?.stop();
         await unlisten();
         await scheduler.stop();
-        await venue.close();
+        await gate.stop();
         await new Promise<void>((done) => server.close(() => done()));
         await db.close();
       },
@@ -225,6 +253,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
   } catch (error) {
     timer?.stop();
     await stream?.stop();
+    await stopGate?.().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw error;
   }

@@ -12,6 +12,12 @@ async function health() {
     const h = await (await fetch('/api/health')).json();
     $('[data-testid=health]').textContent = h.status;
     $('#db').textContent = `${h.database.kind} ${h.database.version}`;
+    if (h.venue) {
+      $('[data-testid=venue]').textContent = `${h.venue.name} ${h.venue.state}`;
+      const reasons = h.venue.reasons.map((r) => r.message).join('; ');
+      $('#venue-reasons').textContent = reasons ? `Trading ${h.venue.state === 'off' ? 'is off' : 'takes no new entries'}: ${reasons}` : '';
+      $('#venue-reasons').hidden = !reasons;
+    }
   } catch {
     $('[data-testid=health]').textContent = 'down';
   }
@@ -48,3 +54,4 @@ $('#login').addEventListener('submit', (e) => {
 health();
 refresh();
 setInterval(refresh, 10_000);
+setInterval(health, 10_000);

@@ -4,6 +4,7 @@ import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Db } from '../store/db.ts';
 import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
 import type { Venue } from './venue-port.ts';
+import { entryBlock, type VenueGate, type VenueHealth } from './venue-gate.ts';
 import { decideSignal, type Verdict } from './lt-intent.ts';
 import { pendingSignals, signalAge, type Signal } from './lt-signals.ts';
 import { ftConfigForStrategy } from './lt-strategies.ts';
@@ -25,6 +26,11 @@ export interface LtExecutorDeps {
   signalPageSize?: number;
   /** Test-only injection points (crash tests); production never sets it */
   hooks?: LtHooks;
+  /**
+   * The venue's preflight gate: while it is not ready no live entry is sent (each is skipped as venue_not_ready), and
+   * while it is off no order at all (exits wait for it). Absent: the venue is taken as ready
+   */
+  gate?: Pick<VenueGate, 'forRun'> | null;
 }
 
 export interface LtExecuteScope {
@@ -74,10 +80,11 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
   const report = emptyReport();
   const strategies = (await listLaunchedStrategies(deps.db)).filter((s) =>
     (scope.userId === undefined || s.userId === scope.userId) && (scope.strategyId === undefined || s.strategyId === scope.strategyId));
+  const health = deps.gate ? await deps.gate.forRun(strategies) : null;
   for (const s of strategies) {
     report.strategies += 1;
     try {
-      await runStrategy(deps, s, report);
+      await runStrategy(deps, s, report, health);
     } catch (e) {
       report.errors.push({ strategyId: s.strategyId, error: errorText(e) });
     }
@@ -89,14 +96,14 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
  * Walks the pending signals in pages. An entry ordered in this walk can make its exits eligible, so the walk
  * repeats (a few rounds at most) while entries get ordered
  */
-async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecuteReport): Promise<void> {
+async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecuteReport, health: VenueHealth | null): Promise<void> {
   const wallet = await ftConfigForStrategy(deps.db, s);
   let budget = deps.signalBudget ?? DEFAULT_BUDGET;
   for (let round = 0; round < ROUNDS; round++) {
     let newEntries = 0;
     for await (const signal of pendingSignals(deps.db, s, deps.signalPageSize)) {
       if (budget-- <= 0) return;
-      const verdict = await handleSignal(deps, s, wallet, signal, report);
+      const verdict = await handleSignal(deps, s, wallet, signal, report, health);
       if (verdict?.kind === 'ordered' && signal.kind === 'entry') newEntries += 1;
     }
     if (newEntries === 0) return;
@@ -105,16 +112,20 @@ async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecut
 
 /** Reads the venue (outside any transaction), decides under the lock, then sends what was ordered */
 async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWallet, signal: Signal,
-  report: LtExecuteReport): Promise<Verdict | null> {
+  report: LtExecuteReport, health: VenueHealth | null): Promise<Verdict | null> {
   report.signals += 1;
   const where = { strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg };
   try {
     const now = deps.clock.now();
-    const venue = signalAge(s, signal, now).expired ? null : {
+    const expired = signalAge(s, signal, now).expired;
+    // With the venue off an exit waits (undecided) for it to come back; an entry the gate holds is skipped, recorded
+    if (health?.state === 'off' && signal.kind === 'exit' && !expired) return deferred(report);
+    const venueBlock = health && signal.kind === 'entry' ? entryBlock(health, s) : null;
+    const venue = expired || venueBlock ? null : {
       name: deps.venue.name, market: await deps.venue.marketInfo(signal.tokenId), book: await deps.venue.orderBook(signal.tokenId),
     };
     const verdict = await decideSignal(deps.db, {
-      userId: s.userId, strategyId: s.strategyId, signal, wallet, venue, signerAddress: deps.signerAddress ?? null,
+      userId: s.userId, strategyId: s.strategyId, signal, wallet, venue, signerAddress: deps.signerAddress ?? null, venueBlock,
     }, now);
     tally(report, s, signal, verdict);
     if (verdict.kind === 'ordered') await deps.hooks?.at('after_intent');
@@ -137,6 +148,11 @@ async function send(deps: LtExecutorDeps, s: LtStrategy, verdict: Extract<Verdic
       alert: s.latencyAlertMs !== null && submission.latencyMs > s.latencyAlertMs,
     });
   }
+}
+
+function deferred(report: LtExecuteReport): Verdict {
+  report.deferred += 1;
+  return { kind: 'deferred', why: 'the venue is off' };
 }
 
 function tally(report: LtExecuteReport, s: LtStrategy, signal: Signal, v: Verdict): void {

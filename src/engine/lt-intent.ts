@@ -31,6 +31,8 @@ export interface IntentInput {
   venue: { name: string; market: MarketInfo; book: BookSnapshot } | null;
   /** The address that signs live orders; when given, a live strategy's wallet_address must equal it */
   signerAddress?: string | null;
+  /** Set for an entry the venue gate does not let out (src/engine/venue-gate.ts): skipped as venue_not_ready */
+  venueBlock?: { limit: string; observed: string } | null;
 }
 
 export type Skip = { kind: 'skipped' | 'expired'; rule: string; limit: string; observed: string; detail?: string; priced?: PricedSignal };
@@ -84,6 +86,7 @@ async function plan(tx: Sql, s: LtStrategy, input: IntentInput, now: Date): Prom
   if (age.expired) {
     return { kind: 'expired', rule: 'max_signal_age', limit: `${s.maxSignalAgeSeconds}s`, observed: `${Math.floor(age.ageMs / 1000)}s` };
   }
+  if (input.venueBlock) return skip('venue_not_ready', input.venueBlock.limit, input.venueBlock.observed);
   if (!input.venue) throw new InvariantError('a signal within its age needs the venue market and book');
   if (s.mode === 'live' && input.signerAddress && s.walletAddress?.toLowerCase() !== input.signerAddress.toLowerCase()) {
     return skip('wallet_address', input.signerAddress.toLowerCase(), s.walletAddress ?? 'null');

@@ -7,6 +7,7 @@ import type { BookLevel } from '../domain/book.ts';
 import type { FeeSchedule } from '../domain/fees.ts';
 import type { OrderSide, OrderType } from '../domain/lt-order.ts';
 import type { Price, Shares, Usdc } from '../domain/money.ts';
+import type { SetupProblemCode, SpenderAllowance } from '../domain/preflight.ts';
 
 /** The order and book vocabulary is the domain's; re-exported for the venues */
 export type { BookLevel, OrderSide, OrderType };
@@ -140,6 +141,22 @@ export interface Venue {
    * token of a known market never held). What the ledger's positions are reconciled against (INV-22)
    */
   tokenBalance(tokenId: string): Promise<Shares>;
+  /**
+   * The collateral allowance of each contract the venue needs one for (Polymarket: the CTF exchange, the neg-risk
+   * exchange and the neg-risk adapter), read for preflight. Absent on a venue that needs none (simulated, shadow)
+   */
+  collateralAllowances?(): Promise<SpenderAllowance[]>;
   /** Stops what the venue runs in the background (e.g. a user channel); the venue is not used after it. Safe to repeat */
   close(): Promise<void>;
+}
+
+/**
+ * The venue cannot be built, or did not answer, for a reason preflight names (src/domain/preflight.ts). `permanent`:
+ * trying again cannot help until the configuration changes (no key, a malformed key). Messages never carry a secret
+ */
+export class VenueSetupError extends Error {
+  override readonly name = 'VenueSetupError';
+  constructor(readonly code: SetupProblemCode, message: string, readonly permanent = false) {
+    super(message);
+  }
 }

@@ -56,6 +56,9 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     await expect(page.title()).resolves.toBe('Tandem');
     await page.locator('[data-testid=health]').filter({ hasText: /^ok$/ }).waitFor();
     expect(await page.locator('#db').textContent()).toMatch(/^pglite \d/);
+    // The venue's preflight state (the health line refreshes every 10 s); ready has no reasons to show
+    await page.locator('[data-testid=venue]').filter({ hasText: /^simulated ready$/ }).waitFor({ timeout: 60_000 });
+    expect(await page.locator('#venue-reasons').isHidden()).toBe(true);
     expect(await page.locator('#wallets').isHidden()).toBe(true);
     expect(await page.locator('#login').isVisible()).toBe(true);
   });

@@ -1,7 +1,6 @@
 /** The real Polymarket Venue: clob-client-v2 for keys, headers and wire format, deterministic signing, REST plus the user channel */
-import { ClobClient, orderToJsonV2, OrderType as ClientOrderType, type ApiKeyCreds } from '@polymarket/clob-client-v2';
+import { orderToJsonV2, OrderType as ClientOrderType, type ApiKeyCreds } from '@polymarket/clob-client-v2';
 import { createWalletClient, http, type Hex, type WalletClient } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
 import { polygon, polygonAmoy } from 'viem/chains';
 import { z } from 'zod';
 import { InvariantError } from '../../domain/errors.ts';
@@ -12,11 +11,13 @@ import type {
   BookSnapshot, CancelOutcome, FillPage, MarketInfo, OrderRequest, PreparedOrder, StatusRead, SubmitOutcome, Venue,
   VenueFill, VenueOrderReport,
 } from '../../engine/venue-port.ts';
+import type { SpenderAllowance } from '../../domain/preflight.ts';
 import { advance, decodeCursor, encodeCursor, pollAfter } from './fill-cursor.ts';
 import { fillsFromTrade, type OurIdentity } from './fills.ts';
 import { MarketParams } from './market-params.ts';
+import { accountOf, collateralSpenders, deriveCreds, setupErrorOf, toAllowances } from './preflight-reads.ts';
 import { RateBudgets, type BucketSpec, type BudgetName } from './rate-budget.ts';
-import { ApiKeyRaw, OrdersPage, PostOrderReply, TradesPage, WireOrder, type TradeRead } from './schemas.ts';
+import { OrdersPage, PostOrderReply, TradesPage, WireOrder, type TradeRead } from './schemas.ts';
 import {
   asClientOrder, exchangeDomain, orderHash, saltFor, signOrder, ZERO32, type ExchangeDomain, type SignedWireOrderV2, type WireOrderV2,
 } from './signing.ts';
@@ -80,23 +81,11 @@ const MAX_PAGES = 200;
 
 export async function createPolymarketVenue(opts: PolymarketVenueOptions): Promise<PolymarketVenue> {
   const chainId = opts.chainId ?? 137;
-  const account = privateKeyToAccount(opts.privateKey);
+  const account = accountOf(opts.privateKey);
   // Signing is local; the RPC transport exists only because a WalletClient needs one, and is never called
   const wallet = createWalletClient({ account, chain: chainId === 137 ? polygon : polygonAmoy, transport: http(UNUSED_RPC) });
-  const creds = opts.creds ?? await deriveCreds(opts, wallet, chainId);
+  const creds = opts.creds ?? await deriveCreds(opts, wallet, chainId, opts.log);
   return new PolymarketAdapter(opts, wallet, creds, chainId);
-}
-
-/** createOrDeriveApiKey through the official client: POST /auth/api-key, then GET /auth/derive-api-key if it exists */
-async function deriveCreds(opts: PolymarketVenueOptions, wallet: WalletClient, chainId: number): Promise<ApiKeyCreds> {
-  const client = new ClobClient({ host: opts.host, chain: chainId, signer: wallet, signatureType: opts.signatureType, funderAddress: opts.funder });
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out deriving API creds')), 30_000).unref());
-  const raw = await Promise.race([client.createOrDeriveApiKey(), timeout]);
-  const parsed = ApiKeyRaw.safeParse({ apiKey: raw.key, secret: raw.secret, passphrase: raw.passphrase });
-  // The client returns {error, status} objects on failure; only say that it failed, never echo what came back
-  if (!parsed.success) throw new Error(`could not create or derive Polymarket API creds at ${opts.host}`);
-  opts.log.info('polymarket API creds derived', { address: wallet.account?.address });
-  return { key: parsed.data.apiKey, secret: parsed.data.secret, passphrase: parsed.data.passphrase };
 }
 
 class PolymarketAdapter implements PolymarketVenue {
@@ -340,13 +329,22 @@ class PolymarketAdapter implements PolymarketVenue {
 
   /** Collateral balance minus what our resting BUY orders reserve (the CLOB lets orders use only that much) */
   async availableCollateral(): Promise<Usdc> {
-    const query = { asset_type: 'COLLATERAL', signature_type: String(this.opts.signatureType ?? 0) };
-    const res = await this.call({ method: 'GET', path: '/balance-allowance', query, auth: 'l2', budget: 'balance', retry: 'read' });
-    const balance = toCollateral(expectOk(res, 'GET /balance-allowance'));
+    const balance = toCollateral(await this.collateralRead());
     const reserved = (await this.openOrders())
       .filter((o) => o.side === 'BUY' && (o.status === 'live' || o.status === 'delayed'))
       .reduce((sum, o) => sum + costOf((o.originalSize - o.sizeMatched) as Shares, o.price), 0n);
     return (balance > reserved ? balance - reserved : 0n) as Usdc;
+  }
+
+  /** The collateral allowance of each contract our orders need one for (preflight) */
+  async collateralAllowances(): Promise<SpenderAllowance[]> {
+    return toAllowances(await this.collateralRead(), collateralSpenders(this.chainId));
+  }
+
+  private async collateralRead(): Promise<unknown> {
+    const query = { asset_type: 'COLLATERAL', signature_type: String(this.opts.signatureType ?? 0) };
+    const res = await this.call({ method: 'GET', path: '/balance-allowance', query, auth: 'l2', budget: 'balance', retry: 'read' });
+    return expectOk(res, 'GET /balance-allowance');
   }
 
   /**
@@ -375,10 +373,11 @@ class PolymarketAdapter implements PolymarketVenue {
   }
 }
 
+/** The body of a 200; otherwise throws, naming an unreachable CLOB or refused credentials (VenueSetupError) */
 function expectOk(res: ClobResponse, what: string): unknown {
-  if (res.status === null) throw new Error(`${what}: ${res.error}`);
-  if (res.status !== 200) throw new Error(`${what}: HTTP ${res.status} ${errorText(res.body)}`);
-  return res.body;
+  if (res.status === 200) return res.body;
+  const text = res.status === null ? res.error : errorText(res.body);
+  throw setupErrorOf(res, what, text) ?? new Error(`${what}: HTTP ${res.status} ${text}`);
 }
 
 /** The shares a signed order is for: the taker amount of a BUY, the maker amount of a SELL (what the CLOB calls its size) */

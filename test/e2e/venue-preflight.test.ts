@@ -1,0 +1,135 @@
+/**
+ * Issue 10 item 4: Tandem started with VENUE=polymarket and no key, a key that is no key, or a CLOB that does not
+ * answer still serves its API and dashboard; /api/health says trading is off and why; the live strategy's entries are
+ * skipped as venue_not_ready and no order is written or sent
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import type { Log } from '../../src/engine/ports.ts';
+import { startTandem, type Tandem } from '../../src/main.ts';
+import { startSimServer, type SimServer } from '../../src/sim/server/server.ts';
+
+let tandem: Tandem | null = null;
+let dir: string | null = null;
+let sim: SimServer | null = null;
+const SECRET_KEY = `0x${'5a'.repeat(32)}`;
+/** Every log line of the run, to show no key is ever written */
+const lines: string[] = [];
+const log: Log = Object.fromEntries(['info', 'warn', 'error'].map((level) => [level,
+  (msg: string, fields: Record<string, unknown> = {}) => lines.push(JSON.stringify({ level, msg, ...fields }, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)))])) as unknown as Log;
+
+afterEach(async () => {
+  await tandem?.stop();
+  tandem = null;
+  await sim?.close();
+  sim = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = null;
+});
+
+/** A loopback port nothing listens on: bound, then closed */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function start(env: Record<string, string>): Promise<{ t: Tandem; token: string }> {
+  dir = mkdtempSync(join(tmpdir(), 'tandem-preflight-'));
+  tandem = await startTandem(loadConfig({
+    DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', FT_SOURCE: 'sim', SIM_STEP_MS: '500',
+    LT_EXECUTE_CRON: '*/2 * * * * *', VENUE: 'polymarket', ...env,
+  }), log);
+  return { t: tandem, token: readFileSync(tandem.operatorTokenFile!, 'utf8').trim() };
+}
+
+const cases: [string, () => Promise<Record<string, string>>, string, RegExp][] = [
+  ['no key', async () => ({}), 'no_private_key', /POLYMARKET_PRIVATE_KEY is not set/],
+  ['a key that is not a secp256k1 key', async () => ({ POLYMARKET_PRIVATE_KEY: `0x${'0'.repeat(64)}` }), 'invalid_private_key',
+    /not a valid secp256k1 private key/],
+  ['an unreachable CLOB', async () => ({ POLYMARKET_PRIVATE_KEY: SECRET_KEY, POLYMARKET_CLOB_URL: `http://127.0.0.1:${await closedPort()}` }),
+    'clob_unreachable', /the CLOB did not answer/],
+];
+
+describe('VENUE=polymarket that cannot trade', () => {
+  it.each(cases)('with %s: the dashboard serves, /api/health says why trading is off, no order is sent', async (_name, env, code, message) => {
+    const { t, token } = await start(await env());
+    expect((await fetch(t.url)).status).toBe(200);
+    const health = await until('a venue check', async () => {
+      const h = (await (await fetch(new URL('/api/health', t.url))).json()) as { status: string; venue: Record<string, any> };
+      return h.venue.checked_at ? h : undefined;
+    });
+    expect(health.status).toBe('ok');
+    expect(health.venue).toMatchObject({ name: 'polymarket', state: 'off', trading: false });
+    expect(health.venue.reasons).toEqual([{ code, message: expect.stringMatching(message) }]);
+    expect(JSON.stringify(health)).not.toContain(SECRET_KEY.slice(2));
+    expect(lines.some((l) => l.includes('venue not ready to trade'))).toBe(true);
+    expect(lines.join('\n')).not.toContain(SECRET_KEY.slice(2));
+
+    await launchLive(t, token, `0x${'1'.repeat(40)}`);
+    expect(await entrySkipped(t)).toBe(`off: ${code}`);
+    await expectNoOrder(t);
+  }, 300_000);
+
+  it('with the CLOB answering and the wallet funded below the capital: health names the shortfall, no order is sent', async () => {
+    sim = await startSimServer({ port: 0, host: '127.0.0.1', markets: [], fund: '40' });
+    const key = generatePrivateKey();
+    const account = privateKeyToAccount(key).address.toLowerCase();
+    const { t, token } = await start({ POLYMARKET_PRIVATE_KEY: key, POLYMARKET_CLOB_URL: sim.url, POLYMARKET_WS_URL: sim.wsUrl });
+    await launchLive(t, token, account);
+    expect(await entrySkipped(t)).toBe('degraded: collateral_short');
+    const health = (await (await fetch(new URL('/api/health', t.url))).json()) as { venue: Record<string, unknown> };
+    expect(health.venue).toMatchObject({
+      state: 'degraded', trading: false,
+      reasons: [{ code: 'collateral_short', message: 'collateral 40.00 USDC < capital 500.00 USDC of 1 live strategy' }],
+    });
+    expect(JSON.stringify(health)).not.toContain(key.slice(2));
+    expect(lines.join('\n')).not.toContain(key.slice(2));
+    await expectNoOrder(t);
+    expect([sim.exchange.openOrders(account).length, sim.exchange.trades(account).length]).toEqual([0, 0]);
+  }, 300_000);
+});
+
+async function launchLive(t: Tandem, token: string, wallet: string): Promise<void> {
+  const api = (method: string, path: string, body?: unknown) => fetch(new URL(path, t.url), {
+    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  expect((await api('POST', '/api/lt/strategies', {
+    ft_wallet_id: 'FT_T1_BASELINE', starting_capital: '500', wallet_address: wallet, max_signal_age_seconds: 600,
+  })).status).toBe(201);
+  expect((await api('POST', '/api/lt/strategies/LT_FT_T1_BASELINE/launch')).status).toBe(200);
+}
+
+/** The world's trades reach FT, FT's orders reach LT: an entry is decided as not sent, with the venue's state and reasons */
+async function entrySkipped(t: Tandem): Promise<string> {
+  const skip = await until('an entry skipped for the venue', async () => {
+    const rows = await t.db.query<{ observed: string }>(
+      `SELECT observed FROM lt_dispositions WHERE strategy_id = 'LT_FT_T1_BASELINE' AND rule = 'venue_not_ready' LIMIT 1`);
+    return rows[0];
+  });
+  return skip.observed;
+}
+
+async function expectNoOrder(t: Tandem): Promise<void> {
+  const [orders] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM orders');
+  expect(orders!.n).toBe(0);
+  const [ordered] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM lt_dispositions WHERE disposition = 'ordered'`);
+  expect(ordered!.n).toBe(0);
+}
