@@ -45,16 +45,18 @@ export class Ledger {
     return [...this.holdings.keys()];
   }
 
-  /** Redemption: every holder's shares (and the fee pool's) become payout × shares USDC, rounded down per holder */
-  redeem(tokenId: string, payout: bigint): void {
-    for (const [account, assets] of this.holdings) {
-      const held = assets.get(tokenId) ?? 0n;
-      if (held === 0n) continue;
-      assets.set(tokenId, 0n);
-      this.move(account, COLLATERAL, proceedsOf(held as Shares, payout));
-    }
+  /** At resolution the operator redeems the fee pool's shares at once; holders keep theirs until they redeem */
+  redeemFees(tokenId: string, payout: bigint): void {
     const fees = this.collected(tokenId);
     this.fees.set(tokenId, 0n);
     this.fees.set(COLLATERAL, this.collected(COLLATERAL) + proceedsOf(fees as Shares, payout));
+  }
+
+  /** Burns `amount` of the account's shares of a resolved token and pays payout × amount USDC (rounded down); returns the pay */
+  redeem(account: string, tokenId: string, amount: bigint, payout: bigint): bigint {
+    this.move(account, tokenId, -amount);
+    const paid = proceedsOf(amount as Shares, payout);
+    this.move(account, COLLATERAL, paid);
+    return paid;
   }
 }
