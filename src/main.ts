@@ -29,6 +29,9 @@ import { seedDemoStrategies } from './store/seed.ts';
 import { countUsers, createUser } from './store/user-store.ts';
 import { parseMicros } from './domain/money.ts';
 import { createPolymarketVenue } from './venues/polymarket/polymarket-venue.ts';
+import { createPolygonChain } from './venues/polymarket/chain.ts';
+import type { Chain } from './engine/chain-port.ts';
+import { createSimulatedChain } from './sim/exchange/sim-chain.ts';
 import { createShadowVenue } from './venues/shadow-venue.ts';
 import { SimExchange } from './sim/exchange/exchange.ts';
 import type { Exchange } from './sim/exchange/exchange-types.ts';
@@ -113,11 +116,25 @@ function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
   return jobs;
 }
 
-/** lt-execute books what the venue reports, then mirrors new signals; lt-resolve settles and redeems */
-function ltJobs(deps: LtExecutorDeps, config: Config): Job[] {
+/**
+ * Where the live book's winnings are redeemed: the simulated chain on the simulated venue's exchange, or Polygon with
+ * the venue's key (POLYGON_RPC_URL; a proxy/Safe wallet or no RPC URL: each redemption is alerted to do by hand)
+ */
+export function chainFor(config: Config, simExchange: Exchange | null): Chain | undefined {
+  if (config.venue.kind === 'polymarket') {
+    const v = config.venue;
+    return createPolygonChain({ rpcUrl: v.polygonRpcUrl ?? null, privateKey: v.privateKey, signatureType: v.signatureType,
+      ...(v.funder ? { funder: v.funder } : {}) });
+  }
+  return simExchange ? createSimulatedChain({ exchange: simExchange, account: SIM_VENUE_ACCOUNT }) : undefined;
+}
+
+/** lt-execute books what the venue reports, then mirrors new signals; lt-resolve settles and redeems (on `chain`) */
+function ltJobs(deps: LtExecutorDeps, config: Config, chain?: Chain): Job[] {
+  const alerts = { cooldownMs: config.alerts.cooldownMs, deliver: config.alerts.webhookUrl !== null };
   return [
     { name: 'lt-execute', cron: config.ltExecuteCron, run: async () => ({ sync: await syncLtOrders(deps), execute: await executeLt(deps) }) },
-    { name: 'lt-resolve', cron: config.ltResolveCron, run: () => resolveLt(deps) },
+    { name: 'lt-resolve', cron: config.ltResolveCron, run: () => resolveLt({ ...deps, ...(chain ? { chain } : {}), alerts }) },
   ];
 }
 
@@ -169,14 +186,17 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const feedHealth = createFeedHealth(clock);
     const feeds = feedsFor(config, clock, log, feedHealth);
     timer = feeds.timer;
-    const venue = await venueFor(config, clock, log, feeds.exchange);
+    // The simulated venue and its chain share one exchange (the world's, or one of their own)
+    const simExchange = config.venue.kind === 'polymarket' ? null : (feeds.exchange ?? new SimExchange(clock));
+    const venue = await venueFor(config, clock, log, simExchange);
+    const chain = chainFor(config, simExchange);
     log.info('venue ready', { venue: venue.name });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
     const ltDeps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress };
     // Before any trading: settle what a crash left pending and reconcile with the venue
     const recovery = await recoverLt(ltDeps);
     log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
-    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config)];
+    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config, chain)];
     const alerts = alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue);
     const recoveryAlerts = await alertRecovery(alerts, recovery);
     const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
