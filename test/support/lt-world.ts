@@ -68,6 +68,8 @@ export interface LtWorldOptions {
   wallet?: Parameters<typeof copyAll>[0];
   feeRate?: string;
   launch?: boolean;
+  /** Our account on the exchange (default ACCOUNT); a wallet address lets a JSON-RPC chain redeem for it */
+  account?: string;
   /** The venue's market is a neg-risk market (the FT market says so through the market set by the test) */
   negRisk?: boolean;
 }
@@ -118,9 +120,10 @@ export async function createLtWorld(options: LtWorldOptions = {}): Promise<LtWor
     negRisk: options.negRisk ?? false, fee: { rate: ratio(options.feeRate ?? '0'), exponent: 1 }, acceptingOrders: true, endTime: null,
     closed: false, payouts: null,
   });
-  exchange.credit(ACCOUNT, COLLATERAL, usdc('100000'));
+  const account = options.account ?? ACCOUNT;
+  exchange.credit(account, COLLATERAL, usdc('100000'));
   for (const asset of [COLLATERAL, YES, NO]) exchange.credit(MAKER, asset, usdc('1000000'));
-  const sim = createSimulatedVenue({ exchange, account: ACCOUNT, clock, sleep: async () => undefined });
+  const sim = createSimulatedVenue({ exchange, account, clock, sleep: async () => undefined });
   const { venue, probe } = probed(sim);
   const db = ft.t.db;
   const { user, token } = await createUser(db, `u${++seq}`);
@@ -130,7 +133,7 @@ export async function createLtWorld(options: LtWorldOptions = {}): Promise<LtWor
   if (!created.ok) throw new Error(`create: ${JSON.stringify(created.error)}`);
   const strategyId = created.value.strategyId;
   // Shadow orders read the probed venue's books, so `probe` would see any call that tried to trade
-  const chain = createSimulatedChain({ exchange, account: ACCOUNT });
+  const chain = createSimulatedChain({ exchange, account });
   const deps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: SIGNER, chain };
   const place = (side: 'BUY' | 'SELL', levels: [string, string][]) => {
     for (const [p, size] of levels) {
