@@ -11,6 +11,7 @@ import type { CrashPoint } from '../../src/engine/lt-hooks.ts';
 import { resolveLt } from '../../src/engine/lt-resolve.ts';
 import { COLLATERAL } from '../../src/sim/exchange/exchange.ts';
 import { redemptionsOf } from '../../src/store/redemption-store.ts';
+import { migrate } from '../../src/store/migrate.ts';
 import { backendName } from '../support/test-db.ts';
 import { ACCOUNT, CID, createLtWorld, finalMarket, YES, type LtWorld } from '../support/lt-world.ts';
 
@@ -172,5 +173,20 @@ describe(`LT redemption on chain (${backendName})`, () => {
     expect(sim.mined).toEqual([]);
     expect(await redemptionsOf(w.ft.t.db)).toEqual([expect.objectContaining({ state: 'redeemable' })]);
     expect(await w.checkLedger()).toMatchObject({ available: usdc('990'), cooldown: usdc('20') });
+  });
+
+  it('migration 0007 tracks the live settlements booked before it and not redeemed yet', async () => {
+    w = await createLtWorld();
+    await wonPosition(w);
+    const { chain: _chain, ...withoutChain } = w.deps;
+    expect(await resolveLt(withoutChain)).toMatchObject({ settled: 1, redeemed: 0, onChain: null });
+    const db = w.ft.t.db;
+    // The database as 0006 left it: the settlement booked, no redemption tracked
+    await db.exec(`DROP TABLE lt_redemptions; DELETE FROM schema_migrations WHERE version = '0007_redemptions'`);
+    expect((await migrate(db)).applied).toContain('0007_redemptions');
+    expect(await redemptionsOf(db)).toEqual([expect.objectContaining({ state: 'redeemable', conditionId: CID, tokenId: YES,
+      outcomeIndex: 0, negRisk: false, shares: shares('20'), amount: usdc('20'), attempts: 0 })]);
+    expect(await w.resolve()).toMatchObject({ redeemed: 1, onChain: { submitted: 1, booked: 1 } });
+    expect(await w.checkLedger()).toMatchObject({ available: usdc('1010'), cooldown: 0n });
   });
 });
