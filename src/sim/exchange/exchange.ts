@@ -203,17 +203,8 @@ export class SimExchange implements Exchange {
       const market = this.marketsById.get(conditionId);
       if (!market) throw new InvariantError(`unknown market ${conditionId}`);
       if (!market.payouts) throw new InvariantError(`market ${conditionId} is not resolved`);
-      if (amounts !== null && amounts.length !== market.tokens.length) throw new InvariantError('amounts: one per outcome');
-      const burned = market.tokens.map(({ tokenId }, i) => amounts?.[i] ?? this.balance(account, tokenId).available);
-      market.tokens.forEach(({ tokenId }, i) => {
-        const b = burned[i]!;
-        if (b < 0n || b > this.balance(account, tokenId).available) throw new InvariantError(`cannot redeem ${b} of ${tokenId}`);
-      });
-      let paid = 0n;
-      market.tokens.forEach(({ tokenId }, i) => {
-        if (burned[i]! > 0n) paid += this.ledger.redeem(account, tokenId, burned[i]!, market.payouts![i]!);
-      });
-      return { paid, burned };
+      const held = market.tokens.map(({ tokenId }) => this.balance(account, tokenId).available);
+      return this.ledger.redeemMarket(account, market.tokens.map((t) => t.tokenId), market.payouts, amounts ?? held, held);
     });
   }
 

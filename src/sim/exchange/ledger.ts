@@ -59,4 +59,17 @@ export class Ledger {
     this.move(account, COLLATERAL, paid);
     return paid;
   }
+
+  /** Redeems `amounts` per outcome of one market (each at most what is `held` unreserved); throws before moving anything */
+  redeemMarket(account: string, tokenIds: string[], payouts: bigint[], amounts: bigint[], held: bigint[]): { paid: bigint; burned: bigint[] } {
+    if (amounts.length !== tokenIds.length) throw new InvariantError('amounts: one per outcome');
+    tokenIds.forEach((tokenId, i) => {
+      if (amounts[i]! < 0n || amounts[i]! > held[i]!) throw new InvariantError(`cannot redeem ${amounts[i]} of ${tokenId}`);
+    });
+    let paid = 0n;
+    tokenIds.forEach((tokenId, i) => {
+      if (amounts[i]! > 0n) paid += this.redeem(account, tokenId, amounts[i]!, payouts[i]!);
+    });
+    return { paid, burned: [...amounts] };
+  }
 }
