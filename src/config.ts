@@ -53,6 +53,8 @@ export const ENV = z.object({
   POLYMARKET_API_PASSPHRASE: z.string().optional(),
   POLYMARKET_SIGNATURE_TYPE: z.enum(['0', '1', '2', '3']).default('0'),
   POLYMARKET_FUNDER: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 0x address').optional(),
+  /** Polygon JSON-RPC for redemptions on chain (VENUE=polymarket); unset: winnings are alerted for redemption by hand */
+  POLYGON_RPC_URL: z.string().url().optional(),
   ALERT_WEBHOOK_URL: optionalHttpUrl,
   ALERT_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(900),
   ALERT_FEED_SILENCE_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(1800),
@@ -117,6 +119,8 @@ export type VenueConfig =
     privateKey: `0x${string}` | null; keyProblem: string | null;
     creds: { key: string; secret: string; passphrase: string } | null; signatureType: 0 | 1 | 2 | 3;
     funder: `0x${string}` | null;
+    /** POLYGON_RPC_URL: where redemptions are sent (null: none are, each is alerted) */
+    polygonRpcUrl?: string | null;
   };
 
 export class ConfigError extends Error {
@@ -186,6 +190,7 @@ function venueOf(e: z.infer<typeof ENV>): VenueConfig {
     creds: parts.every(Boolean) ? { key: parts[0]!, secret: parts[1]!, passphrase: parts[2]! } : null,
     signatureType: Number(e.POLYMARKET_SIGNATURE_TYPE) as 0 | 1 | 2 | 3,
     funder: (e.POLYMARKET_FUNDER as `0x${string}` | undefined) ?? null,
+    polygonRpcUrl: e.POLYGON_RPC_URL ?? null,
   };
 }
 

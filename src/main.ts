@@ -31,6 +31,9 @@ import { seedDemoStrategies } from './store/seed.ts';
 import { countUsers, createUser } from './store/user-store.ts';
 import { parseMicros } from './domain/money.ts';
 import { createPolymarketVenue } from './venues/polymarket/polymarket-venue.ts';
+import { createPolygonChain } from './venues/polymarket/chain.ts';
+import type { Chain } from './engine/chain-port.ts';
+import { createSimulatedChain } from './sim/exchange/sim-chain.ts';
 import { createShadowVenue } from './venues/shadow-venue.ts';
 import { SimExchange } from './sim/exchange/exchange.ts';
 import type { Exchange } from './sim/exchange/exchange-types.ts';
@@ -152,13 +155,29 @@ function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
   return jobs;
 }
 
-/** lt-execute books what the venue reports, then mirrors new signals; lt-resolve settles and redeems */
-function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate): Job[] {
+/**
+ * Where the live book's winnings are redeemed: the simulated chain on the simulated venue's exchange, or Polygon with
+ * the venue's key (POLYGON_RPC_URL; a proxy/Safe wallet or no RPC URL: each redemption is alerted to do by hand).
+ * No key: nothing trades, and nothing is redeemed
+ */
+export function chainFor(config: Config, simExchange: Exchange | null): Chain | undefined {
+  if (config.venue.kind === 'polymarket') {
+    const v = config.venue;
+    if (v.privateKey === null) return undefined;
+    return createPolygonChain({ rpcUrl: v.polygonRpcUrl ?? null, privateKey: v.privateKey, signatureType: v.signatureType,
+      ...(v.funder ? { funder: v.funder } : {}) });
+  }
+  return simExchange ? createSimulatedChain({ exchange: simExchange, account: SIM_VENUE_ACCOUNT }) : undefined;
+}
+
+/** lt-execute books what the venue reports, then mirrors new signals; lt-resolve settles and redeems (on `chain`) */
+function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate, chain?: Chain): Job[] {
   // Until the venue exists and is recovered there is nothing to read from it; the executor asks the gate itself
   const sync = () => (gate.connected() ? syncLtOrders(deps) : Promise.resolve({ skipped: gate.health().reasons }));
+  const alerts = { cooldownMs: config.alerts.cooldownMs, deliver: config.alerts.webhookUrl !== null };
   return [
     { name: 'lt-execute', cron: config.ltExecuteCron, run: async () => ({ sync: await sync(), execute: await executeLt(deps) }) },
-    { name: 'lt-resolve', cron: config.ltResolveCron, run: () => resolveLt(deps) },
+    { name: 'lt-resolve', cron: config.ltResolveCron, run: () => resolveLt({ ...deps, ...(chain ? { chain } : {}), alerts }) },
   ];
 }
 
@@ -212,9 +231,12 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const feedHealth = createFeedHealth(clock);
     const feeds = feedsFor(config, clock, log, feedHealth);
     timer = feeds.timer;
+    // The simulated venue and its chain share one exchange (the world's, or one of their own)
+    const simExchange = config.venue.kind === 'polymarket' ? null : (feeds.exchange ?? new SimExchange(clock));
+    const chain = chainFor(config, simExchange);
     // Before the venue may trade: settle what a crash left pending and reconcile with it (once it exists)
     let afterRecovery: (recovery: Awaited<ReturnType<typeof recoverLt>>) => Promise<void> = async () => undefined;
-    const gate = venueGateFor(config, { db, clock, log }, feeds.exchange, async () => {
+    const gate = venueGateFor(config, { db, clock, log }, simExchange, async () => {
       const recovery = await recoverLt(ltDeps);
       log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
       await afterRecovery(recovery);
@@ -223,7 +245,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const venue = gate.venue;
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
     const ltDeps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate };
-    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config, gate)];
+    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config, gate, chain)];
     const alerts = alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue);
     const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
     afterRecovery = async (recovery) => {

@@ -12,7 +12,7 @@ import { formatStrategyQuality, strategyQuality, type OrderSample } from './metr
 export type AlertSeverity = 'info' | 'warning' | 'critical';
 export type AlertKind =
   | 'order_latency' | 'slippage' | 'fill_rate' | 'rejection_rate' | 'feed_silent' | 'job_missed' | 'ledger_drift'
-  | 'reconciliation';
+  | 'reconciliation' | 'redemption';
 
 export interface Alert {
   kind: AlertKind;

@@ -8,8 +8,11 @@
  * - `after_submit`: `venue.submit` returned, before its answer is stored (recordSubmitOutcome)
  * - `after_fill`: venue fills were read by the tracker, before any of them is booked (bookFill's transaction)
  * - `mid_settlement`: a position was settled (its transaction committed), before the remaining ones
+ * - `after_redeem_record`: a signed redemption was recorded (redeeming, with its hash), before it is sent
+ * - `after_redeem_send`: the redemption was sent, before its receipt is read
  */
-export type CrashPoint = 'after_intent' | 'after_submit' | 'after_fill' | 'mid_settlement';
+export type CrashPoint = 'after_intent' | 'after_submit' | 'after_fill' | 'mid_settlement' | 'after_redeem_record'
+  | 'after_redeem_send';
 
 export interface LtHooks {
   at(point: CrashPoint): void | Promise<void>;

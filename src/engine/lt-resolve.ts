@@ -1,4 +1,8 @@
-/** LT settlement: held shares of final markets settle once into cooldown, and due cooldown is redeemed into available cash */
+/**
+ * LT settlement: held shares of final markets settle once into cooldown (settled, not spendable). The shadow book's
+ * cooldown becomes available when it is due; the live book's winning positions are tracked for redemption on chain
+ * (lt-redeem.ts) and become available only when the redemption is confirmed and paid into the wallet
+ */
 import { payoutFor, resolutionOf, type Market } from '../domain/market.ts';
 import { proceedsOf, SCALE, type Usdc } from '../domain/money.ts';
 import type { Db } from '../store/db.ts';
@@ -7,7 +11,10 @@ import { positionOf, settlementCandidatesPage, type SettlementCandidate } from '
 import { lockLtStrategy } from '../store/lt-strategy-store.ts';
 import { loadMarkets } from '../store/market-store.ts';
 import { raisePeak } from './lt-fills.ts';
+import { enrollRedemption } from '../store/redemption-store.ts';
+import type { Chain } from './chain-port.ts';
 import type { LtHooks } from './lt-hooks.ts';
+import { redeemOnChain, type RedeemReport } from './lt-redeem.ts';
 import type { Clock } from './ports.ts';
 
 export interface LtResolveDeps {
@@ -15,6 +22,10 @@ export interface LtResolveDeps {
   clock: Clock;
   /** Test-only injection points (crash tests); production never sets it */
   hooks?: LtHooks;
+  /** Where the live book's winnings are redeemed; without one they stay settled and unspendable */
+  chain?: Chain;
+  /** Alert cool-down and webhook delivery for redemption alerts */
+  alerts?: { cooldownMs: number; deliver: boolean };
 }
 
 export interface LtResolveReport {
@@ -22,7 +33,10 @@ export interface LtResolveReport {
   settled: number;
   /** Positions on closed markets that cannot settle yet: no final payout, or orders of the position still open */
   waiting: { orderId: string; why: string }[];
+  /** Redemption ledger entries booked: the shadow book's due cooldown plus the live book's confirmed redemptions */
   redeemed: number;
+  /** The live book's redemption on chain this run (null without a chain) */
+  onChain: RedeemReport | null;
   errors: { orderId: string; error: string }[];
 }
 
@@ -31,9 +45,13 @@ const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.
 
 /** Settles, then redeems what is due: the `lt-resolve` job */
 export async function resolveLt(deps: LtResolveDeps): Promise<LtResolveReport> {
-  const report: LtResolveReport = { checked: 0, settled: 0, waiting: [], redeemed: 0, errors: [] };
+  const report: LtResolveReport = { checked: 0, settled: 0, waiting: [], redeemed: 0, onChain: null, errors: [] };
   await settleLtPositions(deps, report);
   report.redeemed = await redeemDue(deps);
+  if (deps.chain) {
+    report.onChain = await redeemOnChain({ ...deps, chain: deps.chain });
+    report.redeemed += report.onChain.booked;
+  }
   return report;
 }
 
@@ -91,13 +109,21 @@ async function settleOne(deps: LtResolveDeps, c: SettlementCandidate, market: Ma
       orderId: c.orderId, ref: `settle:${c.orderId}`, availableAt: new Date(now.getTime() + s.cooldownSeconds * 1000), createdAt: now,
     }]);
     if (booked.length === 0) return 'settled before';
+    // A live winning position is cash only once redeemed on chain: tracked from here, in the same transaction
+    if (c.book === 'live' && proceeds > 0n) {
+      await enrollRedemption(tx, {
+        orderId: c.orderId, userId: c.userId, strategyId: c.strategyId, conditionId: c.conditionId, tokenId: c.tokenId,
+        outcomeIndex: market.tokenIds.indexOf(c.tokenId), negRisk: market.negRisk, shares: position.shares, amount: proceeds,
+        notBefore: new Date(now.getTime() + s.cooldownSeconds * 1000), now,
+      });
+    }
     // Booked once (ref settle:<order>): the entry's outcome and realized P&L derive from this row (lt_order_facts)
     await raisePeak(tx, c);
     return null;
   });
 }
 
-/** Moves each settlement whose cooldown is over from cooldown to available, once (ref redeem:<order_id>) */
+/** Moves each shadow settlement whose cooldown is over from cooldown to available, once (ref redeem:<order_id>) */
 export async function redeemDue(deps: LtResolveDeps): Promise<number> {
   let redeemed = 0;
   let after: string | null = null;

@@ -30,6 +30,7 @@ import { createUser } from '../store/user-store.ts';
 import { LOT } from '../domain/order-amounts.ts';
 import { COLLATERAL, SimExchange } from '../sim/exchange/exchange.ts';
 import { createSimulatedVenue } from '../sim/exchange/simulated-venue.ts';
+import { createSimulatedChain } from '../sim/exchange/sim-chain.ts';
 import type { Venue } from '../engine/venue-port.ts';
 import { createShadowVenue } from '../venues/shadow-venue.ts';
 
@@ -107,6 +108,8 @@ export async function startLtReplay(db: Db, clock: ManualClock, markets: Market[
     if (e.type === 'order' && e.change === 'PLACEMENT' && e.order.account === TANDEM_ACCOUNT) placements.push(e.order.orderId);
   });
   const venue: Venue = createSimulatedVenue({ exchange, account: TANDEM_ACCOUNT, clock, sleep: async () => undefined });
+  // Winnings are paid into the account only when redeemed on chain, as on Polymarket
+  const chain = createSimulatedChain({ exchange, account: TANDEM_ACCOUNT });
   const { user } = await createUser(db, 'replay');
   const lt = { db, clock };
   const created: { ftWalletId: string; strategyId: string }[] = [];
@@ -182,14 +185,14 @@ export async function startLtReplay(db: Db, clock: ManualClock, markets: Market[
     settle: async () => {
       exchange.tick();
       await sync();
-      const r = await resolveLt({ db, clock });
+      const r = await resolveLt({ db, clock, chain });
       for (const e of r.errors) errors.push(`resolve ${e.orderId}: ${e.error}`);
     },
     finish: async () => {
       clock.advance(maxCooldown * 1000 + 1);
       exchange.tick();
       await sync();
-      const r = await resolveLt({ db, clock });
+      const r = await resolveLt({ db, clock, chain });
       for (const e of r.errors) errors.push(`resolve ${e.orderId}: ${e.error}`);
     },
   };

@@ -154,14 +154,18 @@ export interface DueSettlement {
   amount: Usdc;
 }
 
-/** One page of due settlements after `afterEntryId`, in entry-id order (the caller loops pages) */
-export async function dueSettlements(sql: Sql, now: Date, afterEntryId: string | null, limit: number): Promise<DueSettlement[]> {
+/**
+ * One page of due settlements of one book after `afterEntryId`, in entry-id order (the caller loops pages). The live
+ * book's are redeemed on chain instead (lt_redemptions): only the shadow book's are due by the clock alone
+ */
+export async function dueSettlements(sql: Sql, now: Date, afterEntryId: string | null, limit: number,
+  book: Book = 'shadow'): Promise<DueSettlement[]> {
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT s.entry_id, s.user_id, s.strategy_id, s.book, s.order_id, s.amount::text AS amount FROM ledger_entries s
-     WHERE s.kind = 'settlement' AND s.available_at <= $1 AND ($2::uuid IS NULL OR s.entry_id > $2::uuid)
+     WHERE s.kind = 'settlement' AND s.book = $4 AND s.available_at <= $1 AND ($2::uuid IS NULL OR s.entry_id > $2::uuid)
        AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.user_id = s.user_id AND r.strategy_id = s.strategy_id
          AND r.book = s.book AND r.kind = 'redemption' AND r.ref = 'redeem:' || s.order_id)
-     ORDER BY s.entry_id LIMIT $3`, [now.toISOString(), afterEntryId, limit]);
+     ORDER BY s.entry_id LIMIT $3`, [now.toISOString(), afterEntryId, limit, book]);
   return rows.map((r) => ({
     entryId: r.entry_id as string, userId: r.user_id as string, strategyId: r.strategy_id as string,
     book: r.book as Book, orderId: r.order_id as string, amount: micros(r.amount) as Usdc,

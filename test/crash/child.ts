@@ -17,9 +17,10 @@ import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { silentLog } from '../../src/log.ts';
 import { openDb } from '../../src/store/db.ts';
 import { createPolymarketVenue } from '../../src/venues/polymarket/polymarket-venue.ts';
+import { createPolygonChain } from '../../src/venues/polymarket/chain.ts';
 import { createShadowVenue } from '../../src/venues/shadow-venue.ts';
 
-const POINTS: CrashPoint[] = ['after_intent', 'after_submit', 'after_fill', 'mid_settlement'];
+const POINTS: CrashPoint[] = ['after_intent', 'after_submit', 'after_fill', 'mid_settlement', 'after_redeem_record', 'after_redeem_send'];
 const MAX_ROUNDS = 20;
 const QUIET_ROUNDS = 2;
 
@@ -54,7 +55,9 @@ async function main(): Promise<void> {
     }),
   ]);
   say({ step: 'opened' });
-  const deps = { db, venue, shadowVenue: createShadowVenue(venue, systemClock), clock: systemClock, signerAddress: venue.address, hooks };
+  // Winnings are redeemed through the simulator's JSON-RPC, signed with the same key
+  const chain = createPolygonChain({ rpcUrl: `${required('CRASH_SIM_URL')}/rpc`, privateKey: required('CRASH_PRIVATE_KEY') as Hex, signatureType: 0 });
+  const deps = { db, venue, shadowVenue: createShadowVenue(venue, systemClock), clock: systemClock, signerAddress: venue.address, hooks, chain };
   try {
     const recovery = await recoverLt(deps);
     say({ step: 'recovery', pendingSent: recovery.pendingSent, pendingUnsent: recovery.pendingUnsent,
@@ -67,8 +70,9 @@ async function main(): Promise<void> {
       const [open] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE status IN ('pending', 'unknown')`);
       say({ step: 'round', round, fillsBooked: sync.fillsBooked, finished: sync.finished, ordered: exec.ordered,
         settled: resolve.settled, redeemed: resolve.redeemed, undecided: open!.n,
-        errors: [...sync.errors, ...exec.errors, ...resolve.errors] });
-      const idle = sync.fillsBooked + sync.finished + exec.ordered + resolve.settled + resolve.redeemed === 0 && open!.n === 0;
+        errors: [...sync.errors, ...exec.errors, ...resolve.errors, ...(resolve.onChain?.errors ?? [])] });
+      const inFlight = (resolve.onChain?.submitted ?? 0) + (resolve.onChain?.pending ?? 0);
+      const idle = sync.fillsBooked + sync.finished + exec.ordered + resolve.settled + resolve.redeemed + inFlight === 0 && open!.n === 0;
       quiet = idle ? quiet + 1 : 0;
     }
     say({ step: 'done', quiet: quiet >= QUIET_ROUNDS });

@@ -30,6 +30,7 @@ import { createUser } from '../../src/store/user-store.ts';
 import { insertWallet } from '../../src/store/wallet-store.ts';
 import { parseFtWallet } from '../../src/domain/ft-wallet.ts';
 import type { SimOrder } from '../../src/sim/exchange/exchange-types.ts';
+import { COLLATERAL } from '../../src/sim/exchange/ledger.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server/server.ts';
 import { finalMarket } from '../support/lt-world.ts';
 import { CID, copyAll, market, NO, record, YES } from '../support/ft-world.ts';
@@ -278,7 +279,7 @@ describe(`LT crash recovery with a SIGKILLed child process (${backendName})`, ()
     expectSharesMatchVenue(rows);
   }, 60_000);
 
-  it('mid_settlement: one position settled before the kill, the other after the restart, each exactly once', async () => {
+  it('mid_settlement, then after_redeem_send: each position settles once, and the winner is redeemed by one transaction, booked once', async () => {
     sim.exchange.resolve(CID, [SCALE, 0n]);
     await withDb(async (db) => {
       await resolveFtMarkets({ db, markets: createStaticMarketSource([finalMarket([SCALE, 0n])]), clock: systemClock });
@@ -286,20 +287,37 @@ describe(`LT crash recovery with a SIGKILLed child process (${backendName})`, ()
     const settlements = (db: Db) => db.query<{ order_id: string; n: number; redeemed: number }>(`SELECT order_id,
       count(*) FILTER (WHERE kind = 'settlement')::int AS n, count(*) FILTER (WHERE kind = 'redemption')::int AS redeemed
       FROM ledger_entries WHERE kind IN ('settlement', 'redemption') GROUP BY order_id`);
-    await crashAndRecover('mid_settlement', () => withDb(async (db) => {
+    const crashed = await runChild('mid_settlement');
+    expect(crashed.signal, crashed.stderr.slice(-2000)).toBe('SIGKILL');
+    await withDb(async (db) => {
       const rows = await settlements(db);
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ n: 1, redeemed: 0 });
+    });
+    const collateral = sim.exchange.balance(account, COLLATERAL).total;
+    const won = sim.exchange.balance(account, YES).total;
+    expect(won).toBeGreaterThan(0n); // held at the venue, unpaid, until redeemed
+    // The next child settles the other position, sends the redemption and dies before reading its receipt
+    await crashAndRecover('after_redeem_send', () => withDb(async (db) => {
+      expect(sim.rpc.redemptions).toEqual([expect.objectContaining({ ok: true, paid: won })]);
+      const [r] = await db.query<{ state: string; tx_hash: string }>(`SELECT state, tx_hash FROM lt_redemptions`);
+      expect(r).toMatchObject({ state: 'redeeming', tx_hash: sim.rpc.redemptions[0]!.hash });
+      expect((await settlements(db)).every((s) => s.redeemed === 0)).toBe(true);
     }));
+    expect(sim.rpc.redemptions).toHaveLength(1); // the restart found it by hash: no second transaction
+    expect(sim.exchange.balance(account, COLLATERAL).total - collateral).toBe(won);
+    expect(sim.exchange.balance(account, YES).total).toBe(0n);
     const rows = await expectConverged();
     await withDb(async (db) => {
       const filled = rows.filter((r) => r.status === 'filled').map((r) => r.order_id).sort();
       const settled = await settlements(db);
       expect(settled.map((s) => s.order_id).sort()).toEqual(filled);
-      for (const s of settled) expect(s).toMatchObject({ n: 1, redeemed: 1 });
       const outcomes = await db.query<{ token_id: string; outcome: string }>(`SELECT o.token_id, l.outcome FROM lt_order_facts l
         JOIN orders o ON o.order_id = l.order_id WHERE o.status = 'filled' ORDER BY o.token_id`);
       expect(outcomes).toEqual([{ token_id: YES, outcome: 'WON' }, { token_id: NO, outcome: 'LOST' }]);
+      // The winner is redeemed once; the loser pays nothing and needs no redemption
+      const winner = rows.find((r) => r.status === 'filled' && r.token_id === YES)!.order_id;
+      for (const s of settled) expect(s).toMatchObject({ n: 1, redeemed: s.order_id === winner ? 1 : 0 });
       const b = await balancesOf(db, userId, strategyId, 'live');
       expect(b).toMatchObject({ reserved: 0n, positionCost: 0n, cooldown: 0n });
       expect(b.available).toBe(usdc('1000') + b.realizedPnl);

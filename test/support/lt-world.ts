@@ -11,6 +11,8 @@ import { balancesOf, orderLedgerOf } from '../../src/store/ledger-store.ts';
 import { createUser } from '../../src/store/user-store.ts';
 import { COLLATERAL, SimExchange } from '../../src/sim/exchange/exchange.ts';
 import { createSimulatedVenue, type SimulatedVenue } from '../../src/sim/exchange/simulated-venue.ts';
+import { createSimulatedChain, type SimulatedChain } from '../../src/sim/exchange/sim-chain.ts';
+import type { Chain } from '../../src/engine/chain-port.ts';
 import type { StatusRead, Venue } from '../../src/engine/venue-port.ts';
 import { createShadowVenue } from '../../src/venues/shadow-venue.ts';
 import { CID, copyAll, createFtWorld, market, NO, record, YES, type FtWorld } from './ft-world.ts';
@@ -66,6 +68,10 @@ export interface LtWorldOptions {
   wallet?: Parameters<typeof copyAll>[0];
   feeRate?: string;
   launch?: boolean;
+  /** Our account on the exchange (default ACCOUNT); a wallet address lets a JSON-RPC chain redeem for it */
+  account?: string;
+  /** The venue's market is a neg-risk market (the FT market says so through the market set by the test) */
+  negRisk?: boolean;
 }
 
 export interface LtWorld {
@@ -74,7 +80,9 @@ export interface LtWorld {
   sim: SimulatedVenue;
   venue: Venue;
   probe: VenueProbe;
-  deps: LtExecutorDeps;
+  /** Where the live book's winnings are redeemed: the simulated chain over the same exchange and account */
+  chain: SimulatedChain;
+  deps: LtExecutorDeps & { chain: Chain };
   userId: string;
   /** The user's API bearer token */
   token: string;
@@ -109,12 +117,13 @@ export async function createLtWorld(options: LtWorldOptions = {}): Promise<LtWor
   exchange.addMarket({
     conditionId: CID, question: 'Will it rain in Paris?', slug: 'rain-paris',
     tokens: [{ tokenId: YES, outcome: 'Yes' }, { tokenId: NO, outcome: 'No' }], tickSize: 10_000n, minSize: shares('5'),
-    negRisk: false, fee: { rate: ratio(options.feeRate ?? '0'), exponent: 1 }, acceptingOrders: true, endTime: null,
+    negRisk: options.negRisk ?? false, fee: { rate: ratio(options.feeRate ?? '0'), exponent: 1 }, acceptingOrders: true, endTime: null,
     closed: false, payouts: null,
   });
-  exchange.credit(ACCOUNT, COLLATERAL, usdc('100000'));
+  const account = options.account ?? ACCOUNT;
+  exchange.credit(account, COLLATERAL, usdc('100000'));
   for (const asset of [COLLATERAL, YES, NO]) exchange.credit(MAKER, asset, usdc('1000000'));
-  const sim = createSimulatedVenue({ exchange, account: ACCOUNT, clock, sleep: async () => undefined });
+  const sim = createSimulatedVenue({ exchange, account, clock, sleep: async () => undefined });
   const { venue, probe } = probed(sim);
   const db = ft.t.db;
   const { user, token } = await createUser(db, `u${++seq}`);
@@ -124,7 +133,8 @@ export async function createLtWorld(options: LtWorldOptions = {}): Promise<LtWor
   if (!created.ok) throw new Error(`create: ${JSON.stringify(created.error)}`);
   const strategyId = created.value.strategyId;
   // Shadow orders read the probed venue's books, so `probe` would see any call that tried to trade
-  const deps: LtExecutorDeps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: SIGNER };
+  const chain = createSimulatedChain({ exchange, account });
+  const deps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: SIGNER, chain };
   const place = (side: 'BUY' | 'SELL', levels: [string, string][]) => {
     for (const [p, size] of levels) {
       const r = exchange.place({ orderId: `mk-${++seq}`, account: MAKER, tokenId: YES, side, price: price(p), size: shares(size), orderType: 'GTC' });
@@ -136,7 +146,7 @@ export async function createLtWorld(options: LtWorldOptions = {}): Promise<LtWor
     if (report.newTrades !== 1) throw new Error(`signal not ingested: ${JSON.stringify(report)}`);
   };
   const world: LtWorld = {
-    ft, exchange, sim, venue, probe, deps, userId: user.userId, token, strategyId,
+    ft, exchange, sim, venue, probe, chain, deps, userId: user.userId, token, strategyId,
     launch: async () => {
       const r = await launchLtStrategy({ db, clock }, user.userId, strategyId);
       if (!r.ok) throw new Error(`launch: ${JSON.stringify(r.error)}`);

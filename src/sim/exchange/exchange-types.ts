@@ -134,8 +134,10 @@ export interface Exchange {
   book(tokenId: string): { bids: BookLevel[]; asks: BookLevel[] };
   /** Expires GTD orders and advances trade statuses MATCHED → MINED → CONFIRMED as the clock moves */
   tick(): void;
-  /** Closes the market, cancels its resting orders and pays each token's payout on redemption */
+  /** Closes the market, cancels its resting orders and sets its payouts; holders are paid when they `redeem` */
   resolve(conditionId: string, payouts: bigint[]): void;
+  /** Burns an account's tokens of a resolved market for their payout (null amounts: everything it holds) */
+  redeem(account: string, conditionId: string, amounts: bigint[] | null): { paid: bigint; burned: bigint[] };
   setCancelOnly(on: boolean): void;
   subscribe(listener: (event: ExchangeEvent) => void): () => void;
 }

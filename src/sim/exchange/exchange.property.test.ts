@@ -86,6 +86,7 @@ describe('property: random order flow conserves value and keeps the book sane', 
     let expected = valueOf(ex.collectedFees(COLLATERAL), ex.collectedFees(YES), ex.collectedFees(NO));
     for (const a of ACCOUNTS) expected += valueOf(ex.balance(a, COLLATERAL).total, ex.balance(a, YES).total, ex.balance(a, NO).total);
     ex.resolve(CID, payouts);
+    for (const a of ACCOUNTS) ex.redeem(a, CID, null);
     const after = ACCOUNTS.reduce((s, a) => s + ex.balance(a, COLLATERAL).total, ex.collectedFees(COLLATERAL));
     expect(after).toBe(expected);
     for (const a of ACCOUNTS) expect(ex.openOrders(a)).toEqual([]);

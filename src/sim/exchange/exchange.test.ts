@@ -286,18 +286,25 @@ describe('events', () => {
 });
 
 describe('resolution and redemption', () => {
-  it('closes the market, cancels resting orders and pays each holder at the payout', () => {
+  it('closes the market, cancels resting orders, and pays a holder at the payout only when it redeems', () => {
     const w = world({ feeRate: '0.02' });
     seed(w.ex, 'b', 'asks', [['0.5', '100']]);
     placed(w.ex.place(order('a', 'BUY', '0.5', '100'))); // a: 199.5 YES, $50; fee pool 0.5 YES
     placed(w.ex.place(order('c', 'BUY', '0.4', '10')));
+    expect(() => w.ex.redeem('a', CID, null)).toThrow(/not resolved/);
     w.events.length = 0;
     w.ex.resolve(CID, [SCALE, 0n]);
     expect(w.ex.market(CID)).toMatchObject({ closed: true, acceptingOrders: false, payouts: [SCALE, 0n] });
     expect(w.ex.openOrders('c')).toEqual([]);
+    // Won tokens are held, not paid, until a redemption arrives
+    expect(w.ex.balance('a', COLLATERAL)).toEqual({ total: usdc('50'), available: usdc('50') });
+    expect(total(w.ex, 'a', YES)).toBe(shares('199.5'));
+    expect(w.ex.redeem('a', CID, null)).toEqual({ paid: usdc('199.5'), burned: [shares('199.5'), shares('100')] });
     expect(w.ex.balance('a', COLLATERAL)).toEqual({ total: usdc('249.5'), available: usdc('249.5') });
+    expect(w.ex.redeem('a', CID, null)).toEqual({ paid: 0n, burned: [0n, 0n] }); // nothing left: pays 0
     expect(total(w.ex, 'a', YES)).toBe(0n);
     expect(total(w.ex, 'a', NO)).toBe(0n);
+    for (const acc of ['b', 'c']) w.ex.redeem(acc, CID, null);
     expect(total(w.ex, 'b', COLLATERAL)).toBe(usdc('150')); // sold all its YES
     expect(total(w.ex, 'c', COLLATERAL)).toBe(usdc('200'));
     expect(w.ex.collectedFees(COLLATERAL)).toBe(usdc('0.5'));
@@ -309,8 +316,20 @@ describe('resolution and redemption', () => {
     const w = world();
     w.ex.credit('a', YES, 1n); // 100.000001 YES
     w.ex.resolve(CID, [SCALE / 2n, SCALE / 2n]);
+    w.ex.redeem('a', CID, null);
     // 100.000001 × 0.5 = 50.0000005 → 50.000000; plus 100 NO × 0.5 = 50
     expect(total(w.ex, 'a', COLLATERAL)).toBe(usdc('200'));
+  });
+
+  it('redeems given amounts per outcome (the neg-risk adapter) and refuses more than is held', () => {
+    const w = world();
+    w.ex.resolve(CID, [0n, SCALE]);
+    expect(() => w.ex.redeem('a', CID, [0n, shares('100.000001')])).toThrow(/cannot redeem/);
+    expect(() => w.ex.redeem('a', CID, [0n])).toThrow(/one per outcome/);
+    expect(w.ex.redeem('a', CID, [0n, shares('40')])).toEqual({ paid: usdc('40'), burned: [0n, shares('40')] });
+    expect(total(w.ex, 'a', NO)).toBe(shares('60'));
+    expect(total(w.ex, 'a', YES)).toBe(shares('100'));
+    expect(total(w.ex, 'a', COLLATERAL)).toBe(usdc('140'));
   });
 
   it('refuses payouts that are not one per token within [0, 1]', () => {

@@ -186,8 +186,25 @@ export class SimExchange implements Exchange {
       market.closed = true;
       market.acceptingOrders = false;
       market.payouts = [...payouts];
-      market.tokens.forEach(({ tokenId }, i) => this.ledger.redeem(tokenId, payouts[i]!));
+      // Holders keep their tokens until they redeem them on chain (redeem below); the fee pool is redeemed now
+      market.tokens.forEach(({ tokenId }, i) => this.ledger.redeemFees(tokenId, payouts[i]!));
       this.emit({ type: 'resolved', market: copyMarket(market) });
+    });
+  }
+
+  /**
+   * Redemption on chain of a resolved market's tokens. `amounts` null: the account's whole balance of every outcome
+   * (the conditional-tokens contract with index sets [1, 2]); else shares per outcome index (the neg-risk adapter's
+   * amounts). Refuses (throws, as a reverted transaction) an unresolved market, or amounts above what is held or
+   * reserved by a resting order. Returns the USDC paid and the shares burned per outcome
+   */
+  redeem(account: string, conditionId: string, amounts: bigint[] | null): { paid: bigint; burned: bigint[] } {
+    return this.batch(() => {
+      const market = this.marketsById.get(conditionId);
+      if (!market) throw new InvariantError(`unknown market ${conditionId}`);
+      if (!market.payouts) throw new InvariantError(`market ${conditionId} is not resolved`);
+      const held = market.tokens.map(({ tokenId }) => this.balance(account, tokenId).available);
+      return this.ledger.redeemMarket(account, market.tokens.map((t) => t.tokenId), market.payouts, amounts ?? held, held);
     });
   }
 

@@ -45,16 +45,31 @@ export class Ledger {
     return [...this.holdings.keys()];
   }
 
-  /** Redemption: every holder's shares (and the fee pool's) become payout × shares USDC, rounded down per holder */
-  redeem(tokenId: string, payout: bigint): void {
-    for (const [account, assets] of this.holdings) {
-      const held = assets.get(tokenId) ?? 0n;
-      if (held === 0n) continue;
-      assets.set(tokenId, 0n);
-      this.move(account, COLLATERAL, proceedsOf(held as Shares, payout));
-    }
+  /** At resolution the operator redeems the fee pool's shares at once; holders keep theirs until they redeem */
+  redeemFees(tokenId: string, payout: bigint): void {
     const fees = this.collected(tokenId);
     this.fees.set(tokenId, 0n);
     this.fees.set(COLLATERAL, this.collected(COLLATERAL) + proceedsOf(fees as Shares, payout));
+  }
+
+  /** Burns `amount` of the account's shares of a resolved token and pays payout × amount USDC (rounded down); returns the pay */
+  redeem(account: string, tokenId: string, amount: bigint, payout: bigint): bigint {
+    this.move(account, tokenId, -amount);
+    const paid = proceedsOf(amount as Shares, payout);
+    this.move(account, COLLATERAL, paid);
+    return paid;
+  }
+
+  /** Redeems `amounts` per outcome of one market (each at most what is `held` unreserved); throws before moving anything */
+  redeemMarket(account: string, tokenIds: string[], payouts: bigint[], amounts: bigint[], held: bigint[]): { paid: bigint; burned: bigint[] } {
+    if (amounts.length !== tokenIds.length) throw new InvariantError('amounts: one per outcome');
+    tokenIds.forEach((tokenId, i) => {
+      if (amounts[i]! < 0n || amounts[i]! > held[i]!) throw new InvariantError(`cannot redeem ${amounts[i]} of ${tokenId}`);
+    });
+    let paid = 0n;
+    tokenIds.forEach((tokenId, i) => {
+      if (amounts[i]! > 0n) paid += this.redeem(account, tokenId, amounts[i]!, payouts[i]!);
+    });
+    return { paid, burned: [...amounts] };
   }
 }

@@ -62,7 +62,12 @@ describe('control routes', () => {
     expect((await post('/_sim/credit', { account: '0xAbC0000000000000000000000000000000000001', asset: m.tokens[0]!.tokenId, amount: '12.5' })).body)
       .toMatchObject({ total: '12500000', available: '12500000' });
     expect((await post('/_sim/resolve', { conditionId: m.conditionId, payouts: ['0.5', '0.5'] })).body).toMatchObject({ closed: true });
-    expect(server.exchange.balance('0xabc0000000000000000000000000000000000001', 'USDC').total).toBe(6_250_000n);
+    // Resolution pays nobody: the holder keeps its tokens until it redeems them (POST /rpc), here directly
+    const holder = '0xabc0000000000000000000000000000000000001';
+    expect(server.exchange.balance(holder, 'USDC').total).toBe(0n);
+    expect(server.exchange.balance(holder, m.tokens[0]!.tokenId).total).toBe(12_500_000n);
+    expect(server.exchange.redeem(holder, m.conditionId, null).paid).toBe(6_250_000n);
+    expect(server.exchange.balance(holder, 'USDC').total).toBe(6_250_000n);
     expect((await post('/_sim/resolve', { conditionId: m.conditionId, winner: 0 })).status).toBe(400);
     expect((await post('/_sim/markets', { tickSize: '0.01' })).status).toBe(400);
     expect((await post('/_sim/seed-book', { tokenId: '1' })).status).toBe(400);

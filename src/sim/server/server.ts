@@ -11,6 +11,7 @@ import { addAdminRoutes } from './admin.ts';
 import { addPrivateRoutes } from './clob-private.ts';
 import { addPublicRoutes } from './clob-public.ts';
 import { addDataRoutes, gammaMarketsHandler } from './data-routes.ts';
+import { addRpcRoutes, SimRpc } from './rpc.ts';
 import { Faults, type FaultSettings } from './faults.ts';
 import { Router, send, serve, text } from './http.ts';
 import { addDefaultMarkets, marketFromSpec, seedBook, type Level, type MarketSpec } from './markets.ts';
@@ -51,6 +52,8 @@ export interface SimServer {
   faults: Faults;
   feed: SourceFeed;
   state: SimState;
+  /** Polygon JSON-RPC at `${url}/rpc`: redemptions (CTF and neg-risk adapter) and collateral balances */
+  rpc: SimRpc;
   /** Publishes a Data-API-shaped source trade (Data API rows + RTDS frame) */
   publishSourceTrade(input: SourceTradeInput): SourceRow;
   /** Exchange fills of this account become Data API rows and RTDS frames */
@@ -87,6 +90,7 @@ interface Parts {
   feed: SourceFeed;
   hub: WsHub;
   router: Router;
+  rpc: SimRpc;
 }
 
 /** Builds the exchange (with default markets), the shared state, the feed, the socket hub and every route */
@@ -110,7 +114,9 @@ function assemble(options: SimServerOptions): Parts {
   addPrivateRoutes(router, state);
   addDataRoutes(router, state, feed);
   addAdminRoutes(router, state, feed, hub);
-  return { clock, exchange, faults, state, feed, hub, router };
+  const rpc = new SimRpc(state);
+  addRpcRoutes(router, rpc);
+  return { clock, exchange, faults, state, feed, hub, router, rpc };
 }
 
 export async function startSimServer(options: SimServerOptions = {}): Promise<SimServer> {
@@ -138,9 +144,9 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
 }
 
 function handle(parts: Parts, url: string, wsUrl: string, close: () => Promise<void>): SimServer {
-  const { exchange, faults, feed, state, hub, clock } = parts;
+  const { exchange, faults, feed, state, hub, clock, rpc } = parts;
   return {
-    url, wsUrl, rtdsUrl: `${wsUrl}/rtds`, gammaUrl: `${url}/gamma`, exchange, faults, feed, state, close,
+    url, wsUrl, rtdsUrl: `${wsUrl}/rtds`, gammaUrl: `${url}/gamma`, exchange, faults, feed, state, rpc, close,
     publishSourceTrade: (input) => feed.publish(input),
     markSourceTrader: (address, profile) => feed.markSourceTrader(address, profile),
     upsertGammaMarket: (conditionId, fields) => feed.upsertGammaMarket(conditionId, fields),

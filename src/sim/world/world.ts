@@ -278,6 +278,8 @@ export class World {
     const due = (m: WorldMarket) => now.getTime() >= m.closedAt!.getTime() + this.o.resolutionDelayMs;
     for (const m of this.closing.filter(due)) {
       this.exchange.resolve(m.sim.conditionId, m.yesWins ? [SCALE, 0n] : [0n, SCALE]);
+      // The world's own actors redeem at once; any other account (Tandem's) holds its tokens until it redeems
+      for (const account of [MAKER, ...this.traders.map((t) => t.address)]) this.exchange.redeem(account, m.sim.conditionId, null);
       resolved += 1;
     }
     this.closing = this.closing.filter((m) => !due(m));

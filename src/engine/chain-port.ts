@@ -1,0 +1,63 @@
+/**
+ * The Chain port: redemption of resolved positions on Polygon. A resolved winning token pays only once the wallet
+ * redeems it on chain (the conditional-tokens contract, or the neg-risk adapter for neg-risk markets). Implemented
+ * for real with viem (src/venues/polymarket/chain.ts) and in-process over the simulated exchange (src/sim/exchange).
+ * A redemption is signed first (its transaction hash is known before it is sent, so intent is recorded before
+ * sending and a restart looks the transaction up by hash), then sent
+ */
+import type { Shares, Usdc } from '../domain/money.ts';
+
+/** What to redeem: one market of the wallet */
+export interface RedeemCall {
+  conditionId: string;
+  /** Neg-risk markets redeem through the neg-risk adapter with explicit amounts; others through the CTF contract */
+  negRisk: boolean;
+  /**
+   * Shares per outcome index (Yes, No). The neg-risk adapter burns exactly these; the CTF contract redeems the
+   * wallet's whole balance of index sets 1 and 2, so for it they only document what is expected
+   */
+  amounts: Shares[];
+}
+
+/** A signed transaction: `payload` is JSON the engine persists and hands back to `send` after a restart */
+export interface SignedRedeem {
+  txHash: string;
+  payload: unknown;
+}
+
+export type SendOutcome =
+  | { kind: 'sent' }
+  /** The node refused it definitively (e.g. its nonce was used by another transaction): it will never be mined */
+  | { kind: 'rejected'; detail: string }
+  /** Timeout or transport error: it may have reached the node; read its receipt before signing another */
+  | { kind: 'unknown'; detail: string };
+
+export type ReceiptRead =
+  /** The node knows the transaction but it is not mined yet */
+  | { kind: 'pending' }
+  /** The node does not know the transaction: it was never sent, or dropped */
+  | { kind: 'not_found' }
+  /**
+   * Mined and successful. `collateralIn`: the collateral the transaction transferred to the wallet (the collateral
+   * token's Transfer events to it), which is what "the wallet's collateral shows it" means: a confirmed redemption
+   * that paid nothing (e.g. wrong collateral, tokens already redeemed) is not cash
+   */
+  | { kind: 'confirmed'; collateralIn: Usdc }
+  | { kind: 'reverted'; detail: string }
+  | { kind: 'error'; detail: string };
+
+export interface Chain {
+  readonly name: string;
+  /** The wallet that holds the tokens, lower-case */
+  readonly address: string;
+  /**
+   * null when this chain signs redemptions for the wallet; otherwise why it cannot (a proxy or Safe wallet without a
+   * relayer client): the engine raises an alert naming what to redeem by hand
+   */
+  readonly cannotRedeem: string | null;
+  signRedeem(call: RedeemCall): Promise<SignedRedeem>;
+  send(signed: SignedRedeem): Promise<SendOutcome>;
+  receipt(txHash: string): Promise<ReceiptRead>;
+  /** The wallet's collateral balance on chain */
+  collateralBalance(): Promise<Usdc>;
+}

@@ -1,0 +1,233 @@
+/**
+ * Redemption on chain (issue 10 item 2). A settled winning position of the live book is in the ledger's cooldown
+ * bucket (settled, not spendable) until its tokens are redeemed on chain: each due market is redeemed by one signed
+ * transaction (conditional-tokens contract, or the neg-risk adapter), recorded as `redeeming` with its hash BEFORE it
+ * is sent, so a restart looks it up by hash and never redeems twice. Its `redemption` ledger entries (the cash
+ * becoming available) are booked only when the receipt is confirmed AND the collateral it moved into the wallet
+ * covers them. A reverted, refused or short transaction is retried with backoff and alerted, never booked
+ */
+import { formatMicros, type Shares, type Usdc } from '../domain/money.ts';
+import type { Alert } from '../domain/alert-rules.ts';
+import { fireAlert } from '../store/alert-store.ts';
+import type { Db, Sql } from '../store/db.ts';
+import { appendEntries } from '../store/ledger-store.ts';
+import { lockLtStrategy } from '../store/lt-strategy-store.ts';
+import {
+  dueRedemptions, inFlightRedemptions, markCoveredRedeemed, markRedeemed, markRedeemFailed, markRedeeming, type Redemption,
+} from '../store/redemption-store.ts';
+import type { Chain, RedeemCall, SignedRedeem } from './chain-port.ts';
+import type { LtHooks } from './lt-hooks.ts';
+import type { Clock } from './ports.ts';
+
+export interface RedeemDeps {
+  db: Db;
+  clock: Clock;
+  chain: Chain;
+  hooks?: LtHooks;
+  /** Alert cool-down (default 15 minutes) and whether alerts are queued for the webhook (default: not) */
+  alerts?: { cooldownMs: number; deliver: boolean };
+}
+
+export interface RedeemReport {
+  /** Transactions sent this run */
+  submitted: number;
+  /** Positions whose redemption was confirmed and booked this run */
+  booked: number;
+  /** Transactions that failed this run (reverted, refused, or paid less than booked) */
+  failed: number;
+  /** Transactions sent and not mined yet */
+  pending: number;
+  /** Markets waiting to be redeemed by hand (this process cannot sign for the wallet) */
+  manual: number;
+  errors: string[];
+}
+
+const BATCH = 200;
+const RETRY_BASE_MS = 60_000;
+const RETRY_CAP_MS = 3_600_000;
+const DEFAULT_ALERTS = { cooldownMs: 900_000, deliver: false };
+const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+/** The wait before attempt n + 1 after n failed attempts: 1 min, 2, 4 … capped at an hour */
+export const redeemBackoffMs = (attempts: number): number =>
+  Math.min(RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1), RETRY_CAP_MS);
+
+/** Sends what is due, then follows every transaction in flight to its end */
+export async function redeemOnChain(deps: RedeemDeps): Promise<RedeemReport> {
+  const report: RedeemReport = { submitted: 0, booked: 0, failed: 0, pending: 0, manual: 0, errors: [] };
+  await submitDue(deps, report);
+  await trackInFlight(deps, report);
+  return report;
+}
+
+/** Rows grouped by key, in first-seen order */
+function groupBy<T>(rows: readonly T[], key: (r: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const r of rows) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+  return [...groups.values()];
+}
+
+/** What one market's rows redeem: shares per outcome index (at least Yes and No) */
+export function redeemCallOf(rows: readonly Redemption[]): RedeemCall {
+  const size = Math.max(2, ...rows.map((r) => r.outcomeIndex + 1));
+  const amounts = Array.from({ length: size }, () => 0n);
+  for (const r of rows) amounts[r.outcomeIndex] = amounts[r.outcomeIndex]! + r.shares;
+  return { conditionId: rows[0]!.conditionId, negRisk: rows[0]!.negRisk, amounts: amounts as Shares[] };
+}
+
+const sumOf = (rows: readonly Redemption[]): Usdc => rows.reduce((s, r) => s + r.amount, 0n) as Usdc;
+
+async function submitDue(deps: RedeemDeps, report: RedeemReport): Promise<void> {
+  const due = await dueRedemptions(deps.db, deps.clock.now(), BATCH);
+  for (const rows of groupBy(due, (r) => `${r.conditionId}|${r.negRisk}`)) {
+    let signed: SignedRedeem | null;
+    try {
+      if (deps.chain.cannotRedeem !== null) {
+        report.manual += 1;
+        await alert(deps, manualAlert(deps.chain, rows));
+        continue;
+      }
+      const covered = await coverFromEarlier(deps, rows);
+      report.booked += covered;
+      signed = covered > 0 ? null : await signAndRecord(deps, rows);
+    } catch (e) {
+      report.errors.push(`redeem ${rows[0]!.conditionId}: ${errorText(e)}`);
+      continue;
+    }
+    if (signed === null) continue;
+    // Recorded before it is sent: a crash from here on is recovered by the hash (trackInFlight)
+    await deps.hooks?.at('after_redeem_record');
+    const sent = await deps.chain.send(signed).catch((e: unknown) => ({ kind: 'unknown' as const, detail: errorText(e) }));
+    await deps.hooks?.at('after_redeem_send');
+    report.submitted += 1;
+    if (sent.kind === 'rejected') report.failed += await fail(deps, rows, signed.txHash, `refused by the node: ${sent.detail}`);
+  }
+}
+
+/** Signs the market's redemption and records it (redeeming, with its hash); null when another run took the rows */
+async function signAndRecord(deps: RedeemDeps, rows: readonly Redemption[]): Promise<SignedRedeem | null> {
+  const signed = await deps.chain.signRedeem(redeemCallOf(rows));
+  const ids = rows.map((r) => r.orderId);
+  try {
+    await deps.db.transaction(async (tx) => {
+      const n = await markRedeeming(tx, ids, { wallet: deps.chain.address, txHash: signed.txHash, payload: signed.payload,
+        now: deps.clock.now() });
+      // Another run took some of these rows: roll back and send nothing (this signed transaction is never sent)
+      if (n !== ids.length) throw new RaceLost();
+    });
+  } catch (e) {
+    if (e instanceof RaceLost) return null;
+    throw e;
+  }
+  return signed;
+}
+
+class RaceLost extends Error {}
+
+/** Every recorded transaction: confirmed and paid → booked; reverted or paid short → failed; unknown to the node → resent */
+async function trackInFlight(deps: RedeemDeps, report: RedeemReport): Promise<void> {
+  const inFlight = await inFlightRedemptions(deps.db);
+  for (const rows of groupBy(inFlight, (r) => r.txHash!)) {
+    const txHash = rows[0]!.txHash!;
+    try {
+      const receipt = await deps.chain.receipt(txHash);
+      if (receipt.kind === 'pending') report.pending += 1;
+      else if (receipt.kind === 'error') report.errors.push(`receipt ${txHash}: ${receipt.detail}`);
+      else if (receipt.kind === 'reverted') report.failed += await fail(deps, rows, txHash, `reverted: ${receipt.detail}`);
+      else if (receipt.kind === 'not_found') await resend(deps, rows, report);
+      else if (receipt.collateralIn < sumOf(rows)) {
+        report.failed += await fail(deps, rows, txHash, `confirmed, but the wallet received ${formatMicros(receipt.collateralIn)} `
+          + `collateral of the ${formatMicros(sumOf(rows))} redeemed`);
+      } else report.booked += await book(deps, txHash, receipt.collateralIn);
+    } catch (e) {
+      report.errors.push(`receipt ${txHash}: ${errorText(e)}`);
+    }
+  }
+}
+
+/** A recorded transaction the node does not know (a crash before sending, or a dropped send): the same bytes again */
+async function resend(deps: RedeemDeps, rows: readonly Redemption[], report: RedeemReport): Promise<void> {
+  const txHash = rows[0]!.txHash!;
+  const sent = await deps.chain.send({ txHash, payload: rows[0]!.txPayload });
+  if (sent.kind === 'rejected') report.failed += await fail(deps, rows, txHash, `not mined, and refused when resent: ${sent.detail}`);
+  else report.pending += 1;
+}
+
+/** Marks the transaction's rows redeemed and books their redemptions, in one transaction */
+async function book(deps: RedeemDeps, txHash: string, collateralIn: Usdc): Promise<number> {
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock.now();
+    return bookRows(tx, await markRedeemed(tx, txHash, collateralIn, now), now);
+  });
+}
+
+/**
+ * Positions settled after their market was redeemed: the conditional-tokens contract paid their shares with the
+ * wallet's whole balance then, so when that transaction's collateral beyond what it booked covers them, they are
+ * booked as redeemed by it (no new transaction, which would pay nothing)
+ */
+async function coverFromEarlier(deps: RedeemDeps, rows: readonly Redemption[]): Promise<number> {
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const covered = await markCoveredRedeemed(tx, deps.chain.address, rows[0]!.conditionId, rows.map((r) => r.orderId), now);
+    return bookRows(tx, covered, now);
+  });
+}
+
+/** Books the redemptions of rows just marked redeemed, under each strategy's lock */
+async function bookRows(tx: Sql, rows: readonly Redemption[], now: Date): Promise<number> {
+  const strategies = [...new Set(rows.map((r) => `${r.userId}|${r.strategyId}`))].sort();
+  for (const key of strategies) {
+    const [userId, strategyId] = key.split('|') as [string, string];
+    await lockLtStrategy(tx, userId, strategyId);
+  }
+  const booked = await appendEntries(tx, rows.map((r) => ({
+    userId: r.userId, strategyId: r.strategyId, book: 'live' as const, kind: 'redemption' as const, amount: r.amount,
+    orderId: r.orderId, ref: `redeem:${r.orderId}`, createdAt: now,
+  })));
+  return booked.length;
+}
+
+/** The attempt failed: the rows wait for the backoff, and the failure is alerted. Returns 1 when rows moved */
+async function fail(deps: RedeemDeps, rows: readonly Redemption[], txHash: string, why: string): Promise<number> {
+  const now = deps.clock.now();
+  const attempts = Math.max(...rows.map((r) => r.attempts + (r.state === 'redeeming' ? 0 : 1)));
+  const retryAt = new Date(now.getTime() + redeemBackoffMs(attempts));
+  const moved = await deps.db.transaction((tx) => markRedeemFailed(tx, txHash, why, retryAt, now));
+  if (moved === 0) return 0;
+  await alert(deps, {
+    kind: 'redemption', dedupeKey: `redemption:${deps.chain.address}:${rows[0]!.conditionId}`, severity: 'critical',
+    userId: null, strategyId: null,
+    message: `Redemption of market ${rows[0]!.conditionId} failed (attempt ${attempts}): ${why}; retrying at ${retryAt.toISOString()}`,
+    detail: { ...detailOf(deps.chain, rows), tx_hash: txHash, attempts, error: why, retry_at: retryAt.toISOString() },
+  });
+  return 1;
+}
+
+function detailOf(chain: Chain, rows: readonly Redemption[]): Record<string, unknown> {
+  const call = redeemCallOf(rows);
+  return {
+    wallet: chain.address, condition_id: call.conditionId, neg_risk: call.negRisk,
+    amounts: call.amounts.map((a) => formatMicros(a)), usdc: formatMicros(sumOf(rows)),
+    strategies: [...new Set(rows.map((r) => r.strategyId))],
+  };
+}
+
+/** What to redeem by hand, named completely: the contract and call, the market, the amounts */
+function manualAlert(chain: Chain, rows: readonly Redemption[]): Alert {
+  const call = redeemCallOf(rows);
+  const how = call.negRisk
+    ? `NegRiskAdapter.redeemPositions(${call.conditionId}, [${call.amounts.map((a) => formatMicros(a)).join(', ')}] shares)`
+    : `ConditionalTokens.redeemPositions(collateral, 0x0, ${call.conditionId}, [1, 2])`;
+  return {
+    kind: 'redemption', dedupeKey: `redemption_manual:${chain.address}:${call.conditionId}`, severity: 'critical',
+    userId: null, strategyId: null,
+    message: `Redeem by hand for wallet ${chain.address}: ${how}, worth ${formatMicros(sumOf(rows))} USDC (${chain.cannotRedeem})`,
+    detail: { ...detailOf(chain, rows), reason: chain.cannotRedeem, call: how },
+  };
+}
+
+async function alert(deps: RedeemDeps, a: Alert): Promise<void> {
+  const o = deps.alerts ?? DEFAULT_ALERTS;
+  await fireAlert(deps.db, a, deps.clock.now(), o.cooldownMs, { deliver: o.deliver });
+}
