@@ -1,5 +1,6 @@
 /**
- * `tandem rehearse`: Tandem in live mode (VENUE=polymarket, RTDS + Data API + Gamma + CLOB + user channel) against the loopback
+ * `tandem rehearse`: Tandem in live mode (VENUE=polymarket, RTDS + Data API + Gamma + CLOB + user channel + Polygon JSON-RPC
+ * for redemptions) against the loopback
  * simulator over the wire, with a world whose markets resolve within the run; then a report of latency, orders, fills,
  * redemptions, reconciliation with the simulated wallet, and every invariant
  */
@@ -11,6 +12,8 @@ import { loadConfig } from '../config.ts';
 import { systemClock } from '../engine/clock.ts';
 import type { Log } from '../engine/ports.ts';
 import { startTandem, type Tandem } from '../main.ts';
+import type { Db } from '../store/db.ts';
+import { redemptionsPending } from '../store/redemption-store.ts';
 import { addFollowed } from '../store/trade-store.ts';
 import { buildReport, type RehearsalReport } from './report.ts';
 import { startWorldServer, type WorldServer } from './world-server.ts';
@@ -84,7 +87,7 @@ async function runJob(api: Api, path: string): Promise<Record<string, unknown>> 
  * Winds down: freezes the world, reads its last trades and mirrors them (so every signal gets its disposition), then
  * pauses every strategy, cancels what rests, and books the fills and settlements that are left
  */
-async function windDown(api: Api, world: WorldServer, ids: string[], o: RehearseOptions): Promise<void> {
+async function windDown(api: Api, db: Db, world: WorldServer, ids: string[], o: RehearseOptions): Promise<void> {
   world.freeze();
   await runJob(api, '/api/ft/sync');
   const last = (await runJob(api, '/api/lt/execute')).report as { execute?: Record<string, unknown> } | undefined;
@@ -93,6 +96,11 @@ async function windDown(api: Api, world: WorldServer, ids: string[], o: Rehearse
   for (const id of ids) await must(api, 'POST', `/api/lt/strategies/${id}/pause`, { reason: 'rehearsal over' });
   await must(api, 'POST', '/api/lt/cancel-open-orders');
   for (const job of ['/api/ft/resolve', '/api/lt/execute', '/api/lt/resolve', '/api/lt/execute']) await runJob(api, job);
+  // Redemptions in flight are sent and confirmed by the resolve job: run it until none is left (bounded)
+  for (let round = 0; round < 30 && (await redemptionsPending(db)) > 0; round += 1) {
+    await runJob(api, '/api/lt/resolve');
+    await new Promise((done) => setTimeout(done, 200));
+  }
   o.progress('wound down: strategies paused, resting orders cancelled, fills and settlements booked');
 }
 
@@ -120,7 +128,7 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalReport> {
     tandem = await startTandem(loadConfig({
       DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', FT_SOURCE: 'data-api', DATA_API_URL: s.url,
       GAMMA_URL: s.gammaUrl, RTDS_URL: s.rtdsUrl, VENUE: 'polymarket', POLYMARKET_CLOB_URL: s.url, POLYMARKET_WS_URL: s.wsUrl,
-      POLYMARKET_PRIVATE_KEY: privateKey, ...CRONS,
+      POLYMARKET_PRIVATE_KEY: privateKey, POLYGON_RPC_URL: `${s.url}/rpc`, ...CRONS,
     }), o.log, clock);
     await addFollowed(tandem.db, world.world.traders.map((t) => t.address));
     const api = apiOf(tandem, readFileSync(tandem.operatorTokenFile!, 'utf8').trim());
@@ -129,7 +137,7 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalReport> {
     o.progress(`Tandem ${tandem.url} live against the simulator ${s.url}: ${ids.length} strategies on wallet ${wallet}`);
     const startedAt = clock.now();
     await runFor(o, tandem, world);
-    await windDown(api, world, ids, o);
+    await windDown(api, tandem.db, world, ids, o);
     return await buildReport({ db: tandem.db, venue: tandem.venue, server: s, wallet, fundUsdc: fund, startedAt, world: world.world,
       minutes: o.minutes, seed: o.seed, steps: world.steps, placements: world.placements(wallet),
       matchedAt: world.matchedAt });

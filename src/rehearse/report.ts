@@ -5,6 +5,7 @@ import type { Venue } from '../engine/venue-port.ts';
 import type { Db } from '../store/db.ts';
 import { balancesOf, redemptionTotals } from '../store/ledger-store.ts';
 import { heldByToken } from '../store/position-store.ts';
+import { redemptionsOf, type Redemption } from '../store/redemption-store.ts';
 import { heldMarkets, latencySamples, orderTotals, submittedSignals } from '../store/rehearse-store.ts';
 import { ftInvariants, ltInvariants, type InvariantResult } from '../store/report-store.ts';
 import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
@@ -50,8 +51,9 @@ async function cashReconciliation(i: ReportInput) {
   for (const s of strategies.filter((x) => x.mode === 'live')) {
     const b = await balancesOf(i.db, s.userId, s.strategyId, 'live');
     deposits += b.netDeposits;
-    // Cash at the venue: spendable, reserved for resting orders, and settled proceeds the wallet was paid
-    cash += b.available + b.reserved + b.cooldown;
+    // Cash at the venue: spendable and reserved for resting orders. Settled winnings not yet redeemed (cooldown) are
+    // still tokens in the wallet; redeemed ones are available
+    cash += b.available + b.reserved;
   }
   const expected = (parseMicros(i.fundUsdc) - deposits + cash) as Usdc;
   const collateral = await i.venue.availableCollateral();
@@ -81,12 +83,23 @@ async function trueFillToSubmit(i: ReportInput): Promise<number[]> {
   return samples;
 }
 
+const countBy = (xs: string[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return out;
+};
+
+/** Markets with at least one position redeemed and confirmed */
+const redeemedMarkets = (rows: readonly Redemption[]): number =>
+  new Set(rows.filter((r) => r.state === 'redeemed').map((r) => r.conditionId)).size;
+
 export async function buildReport(i: ReportInput) {
   const lat = await latencySamples(i.db);
   const truth = await trueFillToSubmit(i);
   const totals = await orderTotals(i.db);
   const markets = await heldMarkets(i.db);
   const redemptions = await redemptionTotals(i.db);
+  const onChain = await redemptionsOf(i.db);
   const cash = await cashReconciliation(i);
   const tokens = await tokenReconciliation(i);
   const invariants: Record<string, InvariantResult> = { ...(await ftInvariants(i.db)), ...(await ltInvariants(i.db, i.placements)) };
@@ -95,9 +108,12 @@ export async function buildReport(i: ReportInput) {
   const checks = {
     fill_to_submit_p99: { ok: fillToSubmit !== null && fillToSubmit.p99 <= FILL_TO_SUBMIT_P99_TARGET_MS,
       detail: fillToSubmit === null ? 'no order was submitted' : `p99 ${fillToSubmit.p99} ms (target ≤ ${FILL_TO_SUBMIT_P99_TARGET_MS} ms)` },
-    redemption_per_won_market: { ok: resolvedHeld.length > 0 && redemptions.count >= resolvedHeld.length,
+    redemption_per_won_market: { ok: resolvedHeld.length > 0 && redeemedMarkets(onChain) >= resolvedHeld.length,
       detail: resolvedHeld.length === 0 ? 'no market held was won within the run: nothing to redeem (run longer)'
-        : `${redemptions.count} redemptions for ${resolvedHeld.length} resolved markets won` },
+        : `${redeemedMarkets(onChain)} markets redeemed on chain of ${resolvedHeld.length} resolved markets won` },
+    redemptions_booked: { ok: onChain.every((r) => r.state === 'redeemed'),
+      detail: `${onChain.filter((r) => r.state === 'redeemed').length} of ${onChain.length} positions redeemed and booked; ` +
+        `${redemptions.count} redemption entries` },
     collateral_matches_ledger: { ok: cash.ok, detail: `collateral ${cash.collateral_usdc} vs ledger ${cash.ledger_usdc}` },
     tokens_match_ledger: { ok: tokens.every((t) => t.ok), detail: `${tokens.filter((t) => !t.ok).length} of ${tokens.length} tokens differ` },
     invariants: { ok: Object.values(invariants).every((x) => x.ok),
@@ -119,7 +135,11 @@ export async function buildReport(i: ReportInput) {
     orders: { by_status: totals.byStatus, rejections: totals.rejections, fills: totals.fills, filled_usdc: usd(totals.filledUsdc), fees_usdc: usd(totals.fees) },
     markets: { held: markets.length, resolved: markets.filter((m) => m.resolved).length, won: resolvedHeld.length,
       world_resolved: i.server.exchange.markets().filter((m) => m.payouts !== null).length },
-    redemptions: { count: redemptions.count, usdc: usd(redemptions.amount) },
+    redemptions: {
+      count: onChain.filter((r) => r.state === 'redeemed').length, usdc: usd(redemptions.amount),
+      by_state: countBy(onChain.map((r) => r.state)),
+      transactions: [...new Set(onChain.flatMap((r) => (r.txHash ? [r.txHash] : [])))],
+    },
     reconciliation: [{ wallet: i.wallet, cash, tokens }],
     invariants,
   };

@@ -150,3 +150,10 @@ export async function markCoveredRedeemed(tx: Sql, wallet: string, conditionId: 
   [[...orderIds], wallet, r.tx_hash, now.toISOString()]);
   return rows.map(redemptionOf);
 }
+
+/** Redemptions of the live books not finished yet (redeemable, or sent and not confirmed) */
+export async function redemptionsPending(sql: Sql): Promise<number> {
+  const [r] = await sql.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM lt_redemptions WHERE state IN ('redeemable', 'redeeming')");
+  return Number(r!.n);
+}

@@ -88,3 +88,4 @@ export async function heldMarkets(sql: Sql): Promise<HeldMarket[]> {
      WHERE NOT f.is_shadow AND f.side = 'BUY' AND f.filled_size > 0 GROUP BY f.condition_id ORDER BY f.condition_id`);
   return rows.map((r) => ({ conditionId: r.condition_id, resolved: r.resolved, settled: r.settled, won: r.won }));
 }
+
