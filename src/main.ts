@@ -36,6 +36,8 @@ import { createSimulatedVenue } from './sim/exchange/simulated-venue.ts';
 import type { Venue } from './engine/venue-port.ts';
 import { startWorldTimer, worldMarketSource, worldTradeSource, type WorldTimer } from './sim/world/sources.ts';
 import { createWorld } from './sim/world/world.ts';
+import { createSecretBox } from './store/secret-box.ts';
+import { checkStoredSecrets } from './engine/user-wallets.ts';
 
 export const VERSION = '0.1.0';
 
@@ -166,6 +168,10 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const seeded = config.seedDemo ? await seedDemoStrategies(db, clock.now()) : 0;
     if (seeded > 0) log.info('demo strategies loaded', { count: seeded });
     const operatorTokenFile = await bootstrapOperator(db, config);
+    // Linked wallets' secrets: refuse to start when one is stored and the key is missing or does not open it
+    const secrets = config.secretKey ? createSecretBox(config.secretKey) : null;
+    const sealed = await checkStoredSecrets(db, secrets);
+    if (sealed > 0) log.info('wallet secrets readable', { wallets: sealed });
     const feedHealth = createFeedHealth(clock);
     const feeds = feedsFor(config, clock, log, feedHealth);
     timer = feeds.timer;
@@ -182,7 +188,8 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
     if (recoveryAlerts > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
     const unlisten = await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger('lt-execute'));
-    const app = createApp({ db, clock, log, venue, version: VERSION, runJob: (name) => scheduler.runNow(name) });
+    const app = createApp({ db, clock, log, venue, version: VERSION, runJob: (name) => scheduler.runNow(name),
+      secrets, ...(config.venue.kind === 'polymarket' ? { operatorWallet: venue.signerAddress } : {}) });
     const { server, port } = await listen(app.fetch, config);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
     // The world starts with resolved history behind it: read it right after start, not at the first cron tick

@@ -2,6 +2,7 @@
 import type { Clock, Log } from '../engine/ports.ts';
 import type { Venue } from '../engine/venue-port.ts';
 import type { Db } from '../store/db.ts';
+import type { SecretBox } from '../store/secret-box.ts';
 import type { JobNow } from '../jobs/schedule.ts';
 import type { User } from '../store/user-store.ts';
 
@@ -12,6 +13,10 @@ export interface ApiDeps {
   version: string;
   /** Where live orders rest: stop, the kill switch and cancel-open-orders cancel there */
   venue: Venue;
+  /** Seals linked wallets' secrets (TANDEM_SECRET_KEY); absent or null: linking a wallet with a secret is refused */
+  secrets?: SecretBox | null;
+  /** The wallet strategies may trade through without a linked wallet (see LtDeps.operatorWallet) */
+  operatorWallet?: string | null;
   /** Runs a scheduled job now (operator command) */
   runJob(name: string): Promise<JobNow>;
 }

@@ -17,10 +17,16 @@ import {
 import { appendEntries, hasLedgerRef, ledgerSums } from '../store/ledger-store.ts';
 import { getWallet } from '../store/wallet-store.ts';
 import type { Clock } from './ports.ts';
+import { walletRefusal } from './wallet-refusal.ts';
 
 export interface LtDeps {
   db: Db;
   clock: Clock;
+  /**
+   * The wallet a live strategy may trade through without a linked wallet of its owner (wallet-refusal.ts): undefined
+   * accepts any address (one shared simulated account), an address only that one (the env key's), null none
+   */
+  operatorWallet?: string | null;
 }
 export interface LtError {
   kind: 'not_found' | 'conflict' | 'invalid';
@@ -185,6 +191,8 @@ export const launchLtStrategy = (deps: LtDeps, userId: string, strategyId: strin
     if (s.isActive) return fail('conflict', 'already active');
     if (s.isPaused) return fail('conflict', 'paused: resume it before launching');
     if (s.mode === 'live' && s.walletAddress === null) return fail('conflict', 'a live strategy needs wallet_address (the signing wallet)');
+    const refused = s.mode === 'live' ? await walletRefusal(tx, s.userId, s.walletAddress!, deps.operatorWallet) : null;
+    if (refused) return fail('conflict', refused);
     const first = s.launchedAt === null;
     const ft = first ? await getWallet(tx, s.ftWalletId) : null;
     const updated = await markLaunched(tx, s.userId, s.strategyId, now);
