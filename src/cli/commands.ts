@@ -15,6 +15,7 @@ import { simulate } from './simulate-command.ts';
 import { bench } from './bench-command.ts';
 import { replay } from './replay-command.ts';
 import { ltCancel } from './lt-cancel-command.ts';
+import { walletCliCommand } from './wallet-command.ts';
 import type { Command, CommandContext } from './command.ts';
 
 export type { Command, CommandContext } from './command.ts';
@@ -172,5 +173,6 @@ const ltCancelCommand: Command = {
 };
 
 export const COMMANDS: Record<string, Command> = {
-  start, migrate: migrateCommand, user, follow, ingest, resolve, 'lt-cancel': ltCancelCommand, replay, simulate, bench,
+  start, migrate: migrateCommand, user, follow, ingest, resolve, 'lt-cancel': ltCancelCommand,
+  wallet: walletCliCommand(withDb), replay, simulate, bench,
 };
