@@ -38,6 +38,8 @@ import { startWorldTimer, worldMarketSource, worldTradeSource, type WorldTimer }
 import { createWorld } from './sim/world/world.ts';
 import { createSecretBox } from './store/secret-box.ts';
 import { checkStoredSecrets } from './engine/user-wallets.ts';
+import type { SecretBox } from './store/secret-box.ts';
+import { createVenueRegistry, type VenueRegistry } from './venues/venue-registry.ts';
 
 export const VERSION = '0.1.0';
 
@@ -105,6 +107,28 @@ export async function venueFor(config: Config, clock: Clock, log: Log, exchange:
   const sim = exchange ?? new SimExchange(clock);
   sim.credit(SIM_VENUE_ACCOUNT, 'USDC', parseMicros(config.venue.fundUsdc));
   return createSimulatedVenue({ exchange: sim, account: SIM_VENUE_ACCOUNT, clock });
+}
+
+/**
+ * Each linked wallet's venue, opened on first use: with VENUE=polymarket a Polymarket venue signing with the wallet's
+ * own key (a wallet without one cannot trade), with VENUE=simulated its own account on the shared exchange, funded
+ * with SIM_VENUE_FUND. Strategies whose wallet nobody linked trade through `operator` (the environment's wallet)
+ */
+export function walletVenuesFor(config: Config, deps: { db: Db; secrets: SecretBox | null; operator: Venue; clock: Clock;
+  log: Log; exchange: Exchange | null }): VenueRegistry {
+  const v = config.venue;
+  return createVenueRegistry({ db: deps.db, secrets: deps.secrets, operator: deps.operator, log: deps.log,
+    open: async (wallet, secrets) => {
+      if (v.kind === 'polymarket') {
+        if (!secrets.privateKey) return null;
+        return createPolymarketVenue({ host: v.clobUrl, wsHost: v.wsUrl, privateKey: secrets.privateKey,
+          signatureType: wallet.signatureType, log: deps.log, clock: deps.clock,
+          ...(secrets.creds ? { creds: secrets.creds } : {}), ...(wallet.funder ? { funder: wallet.funder as `0x${string}` } : {}) });
+      }
+      const account = `wallet:${wallet.address}`;
+      deps.exchange!.credit(account, 'USDC', parseMicros(v.fundUsdc));
+      return createSimulatedVenue({ exchange: deps.exchange!, account, clock: deps.clock });
+    } });
 }
 
 function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
@@ -175,20 +199,22 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const feedHealth = createFeedHealth(clock);
     const feeds = feedsFor(config, clock, log, feedHealth);
     timer = feeds.timer;
-    const venue = await venueFor(config, clock, log, feeds.exchange);
+    const exchange = feeds.exchange ?? (config.venue.kind === 'simulated' ? new SimExchange(clock) : null);
+    const venue = await venueFor(config, clock, log, exchange);
     log.info('venue ready', { venue: venue.name });
+    const venues = walletVenuesFor(config, { db, secrets, operator: venue, clock, log, exchange });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
-    const ltDeps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress };
+    const ltDeps = { db, venue, venues, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress };
     // Before any trading: settle what a crash left pending and reconcile with the venue
     const recovery = await recoverLt(ltDeps);
     log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
     const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config)];
-    const alerts = alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue);
+    const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
     const recoveryAlerts = await alertRecovery(alerts, recovery);
     const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
     if (recoveryAlerts > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
     const unlisten = await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger('lt-execute'));
-    const app = createApp({ db, clock, log, venue, version: VERSION, runJob: (name) => scheduler.runNow(name),
+    const app = createApp({ db, clock, log, venue, venues, version: VERSION, runJob: (name) => scheduler.runNow(name),
       secrets, ...(config.venue.kind === 'polymarket' ? { operatorWallet: venue.signerAddress } : {}) });
     const { server, port } = await listen(app.fetch, config);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
@@ -201,6 +227,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
         timer?.stop();
         await unlisten();
         await scheduler.stop();
+        await venues.close();
         await venue.close();
         await new Promise<void>((done) => server.close(() => done()));
         await db.close();

@@ -1,6 +1,6 @@
 /** What the API routes need: the database, the engines' entry points, and the signed-in user */
 import type { Clock, Log } from '../engine/ports.ts';
-import type { Venue } from '../engine/venue-port.ts';
+import type { Venue, Venues } from '../engine/venue-port.ts';
 import type { Db } from '../store/db.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import type { JobNow } from '../jobs/schedule.ts';
@@ -13,6 +13,8 @@ export interface ApiDeps {
   version: string;
   /** Where live orders rest: stop, the kill switch and cancel-open-orders cancel there */
   venue: Venue;
+  /** Per-wallet venues (stop and cancels reach each order's wallet's); absent: `venue` for every order */
+  venues?: Venues;
   /** Seals linked wallets' secrets (TANDEM_SECRET_KEY); absent or null: linking a wallet with a secret is refused */
   secrets?: SecretBox | null;
   /** The wallet strategies may trade through without a linked wallet (see LtDeps.operatorWallet) */

@@ -3,7 +3,8 @@ import type { FtWallet } from '../domain/ft-wallet.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Db } from '../store/db.ts';
 import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
-import type { Venue } from './venue-port.ts';
+import type { Venue, Venues } from './venue-port.ts';
+import { withStrategyVenue } from './lt-wallet-venue.ts';
 import { decideSignal, type Verdict } from './lt-intent.ts';
 import { pendingSignals, signalAge, type Signal } from './lt-signals.ts';
 import { ftConfigForStrategy } from './lt-strategies.ts';
@@ -19,6 +20,8 @@ export interface LtExecutorDeps {
   clock: Clock;
   /** The address that signs live orders; when set, a live strategy's wallet_address must equal it */
   signerAddress?: string | null;
+  /** Per-wallet venues: each strategy trades through its wallet's (then `venue` and `signerAddress` are its) */
+  venues?: Venues;
   /** Signals one strategy may decide per run, so a busy strategy cannot starve the others (INV-4) */
   signalBudget?: number;
   /** Rows per signal page (tests use small pages to cross page boundaries) */
@@ -77,7 +80,7 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
   for (const s of strategies) {
     report.strategies += 1;
     try {
-      await runStrategy(deps, s, report);
+      await runStrategy(await withStrategyVenue(deps, s), s, report);
     } catch (e) {
       report.errors.push({ strategyId: s.strategyId, error: errorText(e) });
     }

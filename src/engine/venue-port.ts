@@ -143,3 +143,20 @@ export interface Venue {
   /** Stops what the venue runs in the background (e.g. a user channel); the venue is not used after it. Safe to repeat */
   close(): Promise<void>;
 }
+
+/**
+ * The venues of the wallets live orders go through: each user's linked wallet has its own, and the operator wallet
+ * (configured by the environment) is the fallback. A strategy trades through the venue of its wallet_address
+ */
+export interface Venues {
+  /** The venue of a wallet: its linked wallet's, or the operator's for an address nobody linked (or null) */
+  forWallet(address: string | null): Promise<Venue>;
+  /** Every venue orders may rest on, each once (the operator's first): fills, recovery and reconciliation read each */
+  all(): Promise<WalletVenue[]>;
+}
+
+export interface WalletVenue {
+  /** The linked wallet's address; null for the operator wallet */
+  wallet: string | null;
+  venue: Venue;
+}
