@@ -94,6 +94,10 @@ describe(`wallets API on ${backendName}`, () => {
     expect((await call('GET', `/api/wallets/${ADDRESS}`, undefined, bob)).status).toBe(404);
     expect((await call('DELETE', `/api/wallets/${ADDRESS}`, undefined, bob)).status).toBe(404);
     expect((await call('GET', '/api/wallets', undefined, null)).status).toBe(401);
+    const doc = (await call('GET', '/api/openapi.json', undefined, null)).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/wallets', '/api/wallets/{address}']));
+    expect(Object.keys(doc.paths['/api/wallets'].post.requestBody.content['application/json'].schema.properties))
+      .toEqual(expect.arrayContaining(['private_key', 'signature_type', 'funder', 'api_key', 'api_secret', 'api_passphrase']));
   });
 
   it('refuses invalid input with issues that never echo the values', async () => {
