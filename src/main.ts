@@ -125,9 +125,10 @@ export function walletVenuesFor(config: Config, deps: { db: Db; secrets: SecretB
           signatureType: wallet.signatureType, log: deps.log, clock: deps.clock,
           ...(secrets.creds ? { creds: secrets.creds } : {}), ...(wallet.funder ? { funder: wallet.funder as `0x${string}` } : {}) });
       }
+      if (!deps.exchange) return null; // no simulated exchange in this process (a CLI command)
       const account = `wallet:${wallet.address}`;
-      deps.exchange!.credit(account, 'USDC', parseMicros(v.fundUsdc));
-      return createSimulatedVenue({ exchange: deps.exchange!, account, clock: deps.clock });
+      deps.exchange.credit(account, 'USDC', parseMicros(v.fundUsdc));
+      return createSimulatedVenue({ exchange: deps.exchange, account, clock: deps.clock });
     } });
 }
 

@@ -248,6 +248,8 @@ async function changeSettings(deps: LtDeps, userId: string, strategyId: string, 
     if (issues.length) return fail('invalid', 'invalid settings', issues);
     const changed = (Object.keys(patch) as Field[]).filter((k) => shown(before[k]) !== shown(after[k]));
     if (changed.includes('mode') && s.isActive) return fail('conflict', 'stop the strategy before switching mode');
+    // Its resting orders are at its wallet's venue, and launch checks the wallet is the owner's
+    if (changed.includes('wallet_address') && s.isActive) return fail('conflict', 'stop the strategy before changing its wallet_address');
     if (changed.includes('starting_capital') && s.launchedAt !== null) {
       return fail('conflict', 'starting_capital cannot change after launch: use deposit or withdraw');
     }

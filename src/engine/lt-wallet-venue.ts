@@ -14,17 +14,17 @@ export interface WalletVenueDeps {
 }
 
 /** The venue of a strategy's wallet */
-export const strategyVenue = (deps: WalletVenueDeps, s: { walletAddress: string | null }): Promise<Venue> =>
-  (deps.venues ? deps.venues.forWallet(s.walletAddress) : Promise.resolve(deps.venue));
+export const strategyVenue = (deps: WalletVenueDeps, s: { userId: string; walletAddress: string | null }): Promise<Venue> =>
+  (deps.venues ? deps.venues.forWallet(s.userId, s.walletAddress) : Promise.resolve(deps.venue));
 
 /**
  * The deps of one strategy's run: its wallet's venue, whose signer (when it signs) the strategy's wallet_address
  * must match. Without a registry, the deps as they are
  */
 export async function withStrategyVenue<D extends WalletVenueDeps & { signerAddress?: string | null }>(deps: D,
-  s: { walletAddress: string | null }): Promise<D> {
+  s: { userId: string; walletAddress: string | null }): Promise<D> {
   if (!deps.venues) return deps;
-  const venue = await deps.venues.forWallet(s.walletAddress);
+  const venue = await deps.venues.forWallet(s.userId, s.walletAddress);
   return { ...deps, venue, signerAddress: venue.signerAddress };
 }
 
@@ -40,7 +40,7 @@ export function orderVenues(deps: WalletVenueDeps): (order: { userId: string; st
     const key = `${order.userId}/${order.strategyId}`;
     let v = cache.get(key);
     if (!v) {
-      v = getLtStrategy(deps.db, order.userId, order.strategyId).then((s) => strategyVenue(deps, { walletAddress: s?.walletAddress ?? null }));
+      v = getLtStrategy(deps.db, order.userId, order.strategyId).then((s) => strategyVenue(deps, { userId: order.userId, walletAddress: s?.walletAddress ?? null }));
       cache.set(key, v);
     }
     return v;

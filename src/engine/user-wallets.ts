@@ -10,7 +10,7 @@ import type { Db } from '../store/db.ts';
 import { insertLtAudit } from '../store/lt-strategy-store.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import {
-  deleteUserWallet, getUserWallet, insertUserWallet, listUserWallets, openWalletSecrets, runningStrategiesOn, walletsWithSecrets,
+  deleteUserWallet, getUserWallet, insertUserWallet, listUserWallets, openWalletSecrets, othersStrategiesOn, runningStrategiesOn, walletsWithSecrets,
   type SignatureType, type UserWallet,
 } from '../store/user-wallet-store.ts';
 import type { LtError, LtResult } from './lt-strategies.ts';
@@ -64,12 +64,13 @@ export async function linkWallet(deps: WalletDeps, userId: string, input: unknow
     funder: v.funder ? normalizeAddress(v.funder) : null, hasPrivateKey: derived !== null, apiKey: v.api_key ?? null, linkedAt: now };
   const creds = v.api_key ? { key: v.api_key, secret: v.api_secret!, passphrase: v.api_passphrase! } : null;
   const inserted = await deps.db.transaction(async (tx) => {
+    if ((await othersStrategiesOn(tx, userId, address)) > 0) return false;
     if (!(await insertUserWallet(tx, deps.secrets, { ...wallet, secrets: { privateKey: (v.private_key as `0x${string}`) ?? null, creds } }))) return false;
     await insertLtAudit(tx, userId, null, 'wallet_link', { address, signature_type: wallet.signatureType, funder: wallet.funder,
       has_private_key: wallet.hasPrivateKey, has_api_creds: creds !== null }, now);
     return true;
   });
-  return inserted ? ok(wallet) : fail('conflict', `${address} is already linked`);
+  return inserted ? ok(wallet) : fail('conflict', `${address} is already linked, or another user's strategy trades through it`);
 }
 
 export const listWallets = (deps: { db: Db }, userId: string): Promise<UserWallet[]> => listUserWallets(deps.db, userId);

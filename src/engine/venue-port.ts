@@ -149,8 +149,11 @@ export interface Venue {
  * (configured by the environment) is the fallback. A strategy trades through the venue of its wallet_address
  */
 export interface Venues {
-  /** The venue of a wallet: its linked wallet's, or the operator's for an address nobody linked (or null) */
-  forWallet(address: string | null): Promise<Venue>;
+  /**
+   * The venue a user's strategy trades through: the user's linked wallet's, or the operator's for an address nobody
+   * linked (or null). Throws for an address another user linked: nobody trades through someone else's wallet
+   */
+  forWallet(userId: string, address: string | null): Promise<Venue>;
   /** Every venue orders may rest on, each once (the operator's first): fills, recovery and reconciliation read each */
   all(): Promise<WalletVenue[]>;
 }

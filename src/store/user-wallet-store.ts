@@ -102,6 +102,13 @@ export async function walletsWithSecrets(sql: Sql): Promise<{ userId: string; ad
   return rows.map((r) => ({ userId: r.user_id, address: r.address }));
 }
 
+/** Other users' launched strategies trading through an address (it cannot be linked while there is one) */
+export async function othersStrategiesOn(sql: Sql, userId: string, address: string): Promise<number> {
+  const [row] = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM lt_strategies
+    WHERE user_id <> $1 AND lower(wallet_address) = $2 AND launched_at IS NOT NULL`, [userId, address]);
+  return row?.n ?? 0;
+}
+
 /** The user's launched, active strategies trading through an address (unlink is refused while there is one) */
 export async function runningStrategiesOn(sql: Sql, userId: string, address: string): Promise<string[]> {
   const rows = await sql.query<{ strategy_id: string }>(

@@ -40,9 +40,10 @@ export function createVenueRegistry(o: VenueRegistryOptions): VenueRegistry {
   const linked = async (address: string): Promise<UserWallet | null> =>
     (await listAllUserWallets(o.db)).find((w) => w.address === address.toLowerCase()) ?? null;
   return {
-    async forWallet(address) {
+    async forWallet(userId, address) {
       const w = address === null ? null : await linked(address);
       if (!w) return o.operator;
+      if (w.userId !== userId) throw new Error(`wallet ${w.address} is linked by another user: this strategy cannot trade through it`);
       const v = await venueOf(w);
       if (!v) throw new Error(`wallet ${w.address} cannot trade: no private key linked to sign orders`);
       return v;

@@ -10,7 +10,7 @@ import { shares, usdc } from '../../src/domain/money.ts';
 import { collectAlerts, DEFAULT_ALERT_SETTINGS, type AlertMonitorDeps } from '../../src/engine/alert-monitor.ts';
 import { executeLt, type LtExecutorDeps } from '../../src/engine/lt-executor.ts';
 import { recoverLt } from '../../src/engine/lt-recovery.ts';
-import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategies.ts';
+import { createLtStrategy, launchLtStrategy, stopLtStrategy, updateLtSettings } from '../../src/engine/lt-strategies.ts';
 import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { linkWallet } from '../../src/engine/user-wallets.ts';
 import { silentLog } from '../../src/log.ts';
@@ -120,6 +120,39 @@ describe(`LT per-user wallets (${backendName})`, () => {
       price: 300_000n as never, size: shares('5'), orderType: 'GTC' });
     expect(placed.ok).toBe(true);
     expect((await recoverLt(deps)).unexplained).toEqual(['stray-1']);
+    await registry.close();
+  });
+});
+
+describe(`LT per-user wallets: nobody trades through another user's wallet (${backendName})`, () => {
+  let w: LtWorld;
+  afterEach(async () => w?.close());
+
+  it('refuses a link of an address another user\'s strategy trades through, a wallet change while active, and a venue for another user\'s wallet', async () => {
+    w = await createLtWorld(); // the world's user trades through SIGNER, which nobody linked (the operator's account)
+    const db = w.ft.t.db;
+    const clock = w.ft.clock;
+    const alice = await trader(w, 'alice');
+    const { user: carol } = await createUser(db, 'carol');
+    const taken = await linkWallet({ db, clock, secrets: box }, carol.userId,
+      { address: SIGNER, api_key: 'k', api_secret: 'the-api-secret', api_passphrase: 'the-passphrase' });
+    expect(!taken.ok && [taken.error.kind, taken.error.message]).toEqual(['conflict', expect.stringMatching(/another user's strategy/)]);
+    const moved = await updateLtSettings({ db, clock }, w.userId, w.strategyId, { wallet_address: alice.address });
+    expect(!moved.ok && moved.error.message).toMatch(/stop the strategy before changing its wallet_address/);
+    const { deps, registry } = walletDeps(w);
+    await expect(registry.forWallet(w.userId, alice.address)).rejects.toThrow(/linked by another user/);
+    expect(await registry.forWallet(w.userId, SIGNER)).toBe(w.venue);
+    expect(await registry.forWallet(alice.userId, alice.address)).not.toBe(w.venue);
+    // a strategy pointed at alice's wallet while stopped cannot trade through it: the executor reports why and sends nothing
+    await stopLtStrategy({ db, clock }, w.userId, w.strategyId);
+    expect((await updateLtSettings({ db, clock }, w.userId, w.strategyId, { wallet_address: alice.address })).ok).toBe(true);
+    // as a row launched before wallets were checked (launch itself would refuse it)
+    await db.query('UPDATE lt_strategies SET is_active = true WHERE user_id = $1 AND strategy_id = $2', [w.userId, w.strategyId]);
+    await w.buySignal({ price: 0.5 });
+    const r = await executeLt(deps);
+    expect(r.errors).toEqual([{ strategyId: w.strategyId, error: expect.stringMatching(/linked by another user/) }]);
+    expect(w.exchange.openOrders(accountOf(alice.address))).toHaveLength(1); // alice's own order only
+    expect(w.exchange.openOrders(ACCOUNT)).toHaveLength(0);
     await registry.close();
   });
 });
