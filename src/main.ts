@@ -36,9 +36,8 @@ import { createSimulatedVenue } from './sim/exchange/simulated-venue.ts';
 import type { Venue } from './engine/venue-port.ts';
 import { startWorldTimer, worldMarketSource, worldTradeSource, type WorldTimer } from './sim/world/sources.ts';
 import { createWorld } from './sim/world/world.ts';
-import { createSecretBox } from './store/secret-box.ts';
+import { createSecretBox, type SecretBox } from './store/secret-box.ts';
 import { checkStoredSecrets } from './engine/user-wallets.ts';
-import type { SecretBox } from './store/secret-box.ts';
 import { createVenueRegistry, type VenueRegistry } from './venues/venue-registry.ts';
 
 export const VERSION = '0.1.0';
