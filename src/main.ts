@@ -111,11 +111,12 @@ export async function venueFor(config: Config, clock: Clock, log: Log, exchange:
 /**
  * Each linked wallet's venue, opened on first use: with VENUE=polymarket a Polymarket venue signing with the wallet's
  * own key (a wallet without one cannot trade), with VENUE=simulated its own account on the shared exchange, funded
- * with SIM_VENUE_FUND. Strategies whose wallet nobody linked trade through `operator` (the environment's wallet)
+ * once with SIM_VENUE_FUND. Strategies whose wallet nobody linked trade through `operator` (the environment's wallet)
  */
 export function walletVenuesFor(config: Config, deps: { db: Db; secrets: SecretBox | null; operator: Venue; clock: Clock;
   log: Log; exchange: Exchange | null }): VenueRegistry {
   const v = config.venue;
+  const funded = new Set<string>();
   return createVenueRegistry({ db: deps.db, secrets: deps.secrets, operator: deps.operator, log: deps.log,
     open: async (wallet, secrets) => {
       if (v.kind === 'polymarket') {
@@ -126,7 +127,8 @@ export function walletVenuesFor(config: Config, deps: { db: Db; secrets: SecretB
       }
       if (!deps.exchange) return null; // no simulated exchange in this process (a CLI command)
       const account = `wallet:${wallet.address}`;
-      deps.exchange.credit(account, 'USDC', parseMicros(v.fundUsdc));
+      if (!funded.has(account)) deps.exchange.credit(account, 'USDC', parseMicros(v.fundUsdc));
+      funded.add(account);
       return createSimulatedVenue({ exchange: deps.exchange, account, clock: deps.clock });
     } });
 }

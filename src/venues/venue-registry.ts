@@ -26,16 +26,20 @@ export interface VenueRegistry extends Venues {
 }
 
 export function createVenueRegistry(o: VenueRegistryOptions): VenueRegistry {
-  const opened = new Map<string, Promise<Venue | null>>();
+  /** By address, with the link it was opened for: a wallet unlinked and linked again (new credentials) is opened again */
+  const opened = new Map<string, { linkedAt: number; venue: Promise<Venue | null> }>();
   const venueOf = (w: UserWallet): Promise<Venue | null> => {
-    let v = opened.get(w.address);
-    if (!v) {
-      v = openWalletSecrets(o.db, o.secrets, w.userId, w.address).then((s) => o.open(w, s));
-      // A failed open is tried again next time (and logged without the error's detail, which is the adapter's)
-      v.catch(() => { opened.delete(w.address); o.log.error('wallet venue failed to open', { address: w.address }); });
-      opened.set(w.address, v);
-    }
-    return v;
+    const known = opened.get(w.address);
+    if (known && known.linkedAt === w.linkedAt.getTime()) return known.venue;
+    if (known) void known.venue.then((v) => v?.close()).catch(() => undefined);
+    const venue = openWalletSecrets(o.db, o.secrets, w.userId, w.address).then((s) => o.open(w, s));
+    // A failed open is tried again next time (and logged without the error's detail, which is the adapter's)
+    venue.catch(() => {
+      if (opened.get(w.address)?.venue === venue) opened.delete(w.address);
+      o.log.error('wallet venue failed to open', { address: w.address });
+    });
+    opened.set(w.address, { linkedAt: w.linkedAt.getTime(), venue });
+    return venue;
   };
   const linked = async (address: string): Promise<UserWallet | null> =>
     (await listAllUserWallets(o.db)).find((w) => w.address === address.toLowerCase()) ?? null;
@@ -57,7 +61,7 @@ export function createVenueRegistry(o: VenueRegistryOptions): VenueRegistry {
       return out;
     },
     async close() {
-      const all = await Promise.all([...opened.values()].map((v) => v.catch(() => null)));
+      const all = await Promise.all([...opened.values()].map((v) => v.venue.catch(() => null)));
       opened.clear();
       for (const v of all) await v?.close();
     },

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { generatePrivateKey } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { linkWallet } from '../../src/engine/user-wallets.ts';
+import { linkWallet, unlinkWallet } from '../../src/engine/user-wallets.ts';
 import { walletVenuesFor } from '../../src/main.ts';
 import { createSecretBox } from '../../src/store/secret-box.ts';
 import { createUser } from '../../src/store/user-store.ts';
@@ -47,6 +47,13 @@ describe(`per-user wallets on Polymarket (simulated over the wire, ${backendName
       expect(await venues.forWallet(user.userId, null)).toBe(rig.venue);
       await expect(venues.forWallet(user.userId, `0x${'42'.repeat(20)}`)).rejects.toThrow(/no private key linked to sign orders/);
       expect((await venues.all()).map((v) => v.wallet)).toEqual([null, addressOf(key)]);
+      // unlinked and linked again (e.g. with new API credentials): its venue is opened again, not the old one reused
+      expect((await unlinkWallet({ db: t.db, clock: rig.clock }, user.userId, addressOf(key))).ok).toBe(true);
+      rig.clock.advance(1000);
+      expect((await linkWallet({ db: t.db, clock: rig.clock, secrets: box }, user.userId, { private_key: key })).ok).toBe(true);
+      const again = await venues.forWallet(user.userId, addressOf(key));
+      expect(again).not.toBe(mine);
+      expect(again.signerAddress).toBe(addressOf(key));
     } finally {
       await venues.close();
     }
