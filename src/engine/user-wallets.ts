@@ -49,11 +49,21 @@ const safeIssues = (e: z.ZodError) => e.issues.map((i) => ({ path: i.path, messa
 
 export const normalizeAddress = (a: string): string => a.toLowerCase();
 
+/** The key's address; false for a key outside the curve's range (viem's message would quote the key: never passed on) */
+function addressOfKey(key: string): string | false {
+  try {
+    return privateKeyToAccount(key as `0x${string}`).address;
+  } catch {
+    return false;
+  }
+}
+
 export async function linkWallet(deps: WalletDeps, userId: string, input: unknown): Promise<LtResult<UserWallet>> {
   const parsed = LinkWalletInput.safeParse(input);
   if (!parsed.success) return fail('invalid', 'invalid wallet', safeIssues(parsed.error));
   const v = parsed.data;
-  const derived = v.private_key ? privateKeyToAccount(v.private_key as `0x${string}`).address : null;
+  const derived = v.private_key ? addressOfKey(v.private_key) : null;
+  if (derived === false) return fail('invalid', 'invalid wallet', [{ path: ['private_key'], message: 'not a valid secp256k1 private key' }]);
   if (derived && v.address && normalizeAddress(v.address) !== normalizeAddress(derived)) {
     return fail('invalid', 'address is not the private key\'s address', [{ path: ['address'], message: 'does not match private_key' }]);
   }

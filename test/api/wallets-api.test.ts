@@ -32,7 +32,9 @@ function forms(secret: string): string[] {
   if (/^[0-9a-f]+$/i.test(raw)) out.push(Buffer.from(raw, 'hex').toString('base64'), Buffer.from(raw, 'hex').toString('base64url'));
   return out.filter((f) => f.length >= 12);
 }
-const SECRET_FORMS = [PRIVATE_KEY, API_SECRET, PASSPHRASE].flatMap(forms);
+/** A key outside the curve's range: refused, and neither it nor its decimal value is ever written out */
+const BAD_KEY = `0x${'ff'.repeat(32)}`;
+const SECRET_FORMS = [PRIVATE_KEY, API_SECRET, PASSPHRASE, BAD_KEY].flatMap(forms).concat(BigInt(BAD_KEY).toString().slice(0, 40));
 
 let t: TestDb;
 let app: ReturnType<typeof createApp>;
@@ -111,6 +113,7 @@ describe(`wallets API on ${backendName}`, () => {
       { api_key: 'k', api_secret: API_SECRET, api_passphrase: PASSPHRASE },
       { private_key: PRIVATE_KEY, address: FUNDER },
       { label: 'nothing' },
+      { private_key: BAD_KEY },
     ];
     for (const body of cases) {
       const r = await link(body);
