@@ -75,7 +75,7 @@ describe(`migration 0004 on an existing database (${backendName})`, () => {
     await copyInto(db, old);
     const [stored] = await old.query<{ n: number }>("SELECT count(*)::int AS n FROM lt_orders WHERE outcome = 'WON'");
     expect(stored!.n).toBe(1); // the old schema holds the stored copy
-    expect((await migrate(old)).applied).toEqual(['0004_one_owner_per_fact']);
+    expect((await migrate(old)).applied[0]).toBe('0004_one_owner_per_fact'); // and the later migrations
     expect(await old.query(FACTS)).toEqual(facts);
     const live = await balancesOf(db, w.userId, w.strategyId, 'live');
     expect(await balancesOf(old, w.userId, w.strategyId, 'live')).toEqual(live);
