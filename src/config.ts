@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DEFAULT_LOGISTIC, LogisticCoefficients } from './domain/logistic.ts';
 import { parseMicros } from './domain/money.ts';
+import { parseSecretKey } from './store/secret-box.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const optionalUrl = z.string().url().optional().or(z.literal('').transform(() => undefined));
@@ -55,6 +56,8 @@ export const ENV = z.object({
   POLYMARKET_FUNDER: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 0x address').optional(),
   /** Polygon JSON-RPC for redemptions on chain (VENUE=polymarket); unset: winnings are alerted for redemption by hand */
   POLYGON_RPC_URL: z.string().url().optional(),
+  /** The key that encrypts users' wallet secrets at rest: 32 bytes as 64 hex digits or base64; never echoed */
+  TANDEM_SECRET_KEY: z.string().refine((v) => v === '' || parseSecretKey(v) !== null, '32 bytes as 64 hex digits or base64').optional(),
   ALERT_WEBHOOK_URL: optionalHttpUrl,
   ALERT_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(900),
   ALERT_FEED_SILENCE_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(1800),
@@ -92,6 +95,8 @@ export interface Config {
   simStepMs: number;
   venue: VenueConfig;
   alerts: AlertConfig;
+  /** TANDEM_SECRET_KEY: encrypts wallet secrets at rest (never logged); null when not configured */
+  secretKey: Uint8Array | null;
 }
 
 export interface RtdsConfig {
@@ -144,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     ftOverlapMs: e.FT_OVERLAP_MINUTES * 60_000,
     ftFetchConcurrency: e.FT_FETCH_CONCURRENCY, rtds: rtdsOf(e), scorer: scorerOf(e), seedDemo: e.SEED_DEMO,
     simSeed: e.SIM_SEED, simStepMs: e.SIM_STEP_MS, venue: venueOf(e), alerts: alertsOf(e),
+    secretKey: e.TANDEM_SECRET_KEY ? parseSecretKey(e.TANDEM_SECRET_KEY) : null,
   });
 }
 

@@ -43,6 +43,9 @@ import { createVenueGate, type VenueGate } from './engine/venue-gate.ts';
 import { signerAddressOf } from './venues/polymarket/preflight-reads.ts';
 import { startWorldTimer, worldMarketSource, worldTradeSource, type WorldTimer } from './sim/world/sources.ts';
 import { createWorld } from './sim/world/world.ts';
+import { createSecretBox, type SecretBox } from './store/secret-box.ts';
+import { checkStoredSecrets } from './engine/user-wallets.ts';
+import { createVenueRegistry, type VenueRegistry } from './venues/venue-registry.ts';
 
 export const VERSION = '0.1.0';
 
@@ -147,6 +150,31 @@ function venueGateFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, 
   });
 }
 
+/**
+ * Each linked wallet's venue, opened on first use: with VENUE=polymarket a Polymarket venue signing with the wallet's
+ * own key (a wallet without one cannot trade), with VENUE=simulated its own account on the shared exchange, funded
+ * once with SIM_VENUE_FUND. Strategies whose wallet nobody linked trade through `operator` (the environment's wallet)
+ */
+export function walletVenuesFor(config: Config, deps: { db: Db; secrets: SecretBox | null; operator: Venue; clock: Clock;
+  log: Log; exchange: Exchange | null }): VenueRegistry {
+  const v = config.venue;
+  const funded = new Set<string>();
+  return createVenueRegistry({ db: deps.db, secrets: deps.secrets, operator: deps.operator, log: deps.log,
+    open: async (wallet, secrets) => {
+      if (v.kind === 'polymarket') {
+        if (!secrets.privateKey) return null;
+        return createPolymarketVenue({ host: v.clobUrl, wsHost: v.wsUrl, privateKey: secrets.privateKey,
+          signatureType: wallet.signatureType, log: deps.log, clock: deps.clock,
+          ...(secrets.creds ? { creds: secrets.creds } : {}), ...(wallet.funder ? { funder: wallet.funder as `0x${string}` } : {}) });
+      }
+      if (!deps.exchange) return null; // no simulated exchange in this process (a CLI command)
+      const account = `wallet:${wallet.address}`;
+      if (!funded.has(account)) deps.exchange.credit(account, 'USDC', parseMicros(v.fundUsdc));
+      funded.add(account);
+      return createSimulatedVenue({ exchange: deps.exchange, account, clock: deps.clock });
+    } });
+}
+
 function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
   const jobs: Job[] = [{ name: 'ft-resolve', cron: config.ftResolveCron, run: () => resolveFtMarkets(ftDeps) }];
   const source = feeds.source;
@@ -228,6 +256,10 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const seeded = config.seedDemo ? await seedDemoStrategies(db, clock.now()) : 0;
     if (seeded > 0) log.info('demo strategies loaded', { count: seeded });
     const operatorTokenFile = await bootstrapOperator(db, config);
+    // Linked wallets' secrets: refuse to start when one is stored and the key is missing or does not open it
+    const secrets = config.secretKey ? createSecretBox(config.secretKey) : null;
+    const sealed = await checkStoredSecrets(db, secrets);
+    if (sealed > 0) log.info('wallet secrets readable', { wallets: sealed });
     const feedHealth = createFeedHealth(clock);
     const feeds = feedsFor(config, clock, log, feedHealth);
     timer = feeds.timer;
@@ -243,10 +275,12 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     });
     stopGate = () => gate.stop();
     const venue = gate.venue;
+    // Linked wallets' venues beside the process's own (the gate's), which trades for addresses nobody linked
+    const venues = walletVenuesFor(config, { db, secrets, operator: venue, clock, log, exchange: simExchange });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
-    const ltDeps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate };
+    const ltDeps = { db, venue, venues, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate };
     const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config, gate, chain)];
-    const alerts = alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue);
+    const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
     const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
     afterRecovery = async (recovery) => {
       if ((await alertRecovery(alerts, recovery)) > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
@@ -254,7 +288,9 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     gate.start();
     const unlisten = await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger('lt-execute'));
     stream = await startStream(feeds, ftDeps, config, log, () => scheduler.trigger('ft-sync'));
-    const app = createApp({ db, clock, log, venue, venueHealth: () => gate.health(), version: VERSION, runJob: (name) => scheduler.runNow(name) });
+    const app = createApp({ db, clock, log, venue, venues, venueHealth: () => gate.health(), version: VERSION,
+      runJob: (name) => scheduler.runNow(name), secrets,
+      ...(config.venue.kind === 'polymarket' ? { operatorWallet: venue.signerAddress } : {}) });
     const { server, port } = await listen(app.fetch, config);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
     // The world starts with resolved history behind it: read it right after start, not at the first cron tick
@@ -267,6 +303,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
         await stream?.stop();
         await unlisten();
         await scheduler.stop();
+        await venues.close();
         await gate.stop();
         await new Promise<void>((done) => server.close(() => done()));
         await db.close();

@@ -11,6 +11,7 @@ import { ftRoutes } from './routes/ft.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { ltRoutes } from './routes/lt.ts';
+import { walletRoutes } from './routes/wallets.ts';
 
 const PUBLIC = new Set(['/api/health', '/api/openapi.json']);
 const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -51,6 +52,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', jobRoutes(deps));
   app.route('/', ltRoutes(deps));
   app.route('/', alertRoutes(deps));
+  app.route('/', walletRoutes(deps));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Tandem API', version: deps.version } });
   app.get('/', (c) => c.html(readFileSync(`${WEB}index.html`, 'utf8')));

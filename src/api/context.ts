@@ -1,8 +1,9 @@
 /** What the API routes need: the database, the engines' entry points, and the signed-in user */
 import type { Clock, Log } from '../engine/ports.ts';
-import type { Venue } from '../engine/venue-port.ts';
+import type { Venue, Venues } from '../engine/venue-port.ts';
 import type { VenueHealth } from '../engine/venue-gate.ts';
 import type { Db } from '../store/db.ts';
+import type { SecretBox } from '../store/secret-box.ts';
 import type { JobNow } from '../jobs/schedule.ts';
 import type { User } from '../store/user-store.ts';
 
@@ -15,6 +16,12 @@ export interface ApiDeps {
   venue: Venue;
   /** The venue's preflight state for /api/health (absent: not reported) */
   venueHealth?: () => VenueHealth;
+  /** Per-wallet venues (stop and cancels reach each order's wallet's); absent: `venue` for every order */
+  venues?: Venues;
+  /** Seals linked wallets' secrets (TANDEM_SECRET_KEY); absent or null: linking a wallet with a secret is refused */
+  secrets?: SecretBox | null;
+  /** The wallet strategies may trade through without a linked wallet (see LtDeps.operatorWallet) */
+  operatorWallet?: string | null;
   /** Runs a scheduled job now (operator command) */
   runJob(name: string): Promise<JobNow>;
 }

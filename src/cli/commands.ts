@@ -6,7 +6,8 @@ import { resolveFtMarkets } from '../engine/ft-resolve.ts';
 import type { Log, MarketSource } from '../engine/ports.ts';
 import { createFileTradeSource, createStaticMarketSource, loadGammaMarketsFile } from '../feeds/file-sources.ts';
 import { createGammaMarketSource } from '../feeds/gamma-source.ts';
-import { scorerFor, startTandem, venueFor } from '../main.ts';
+import { scorerFor, startTandem, venueFor, walletVenuesFor } from '../main.ts';
+import { createSecretBox } from '../store/secret-box.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { migrate, type MigrationResult } from '../store/migrate.ts';
 import { addFollowed, followedTraders, removeFollowed } from '../store/trade-store.ts';
@@ -16,6 +17,7 @@ import { bench } from './bench-command.ts';
 import { replay } from './replay-command.ts';
 import { ltCancel } from './lt-cancel-command.ts';
 import { rehearseCommand } from './rehearse-command.ts';
+import { walletCliCommand } from './wallet-command.ts';
 import type { Command, CommandContext } from './command.ts';
 
 export type { Command, CommandContext } from './command.ts';
@@ -161,9 +163,12 @@ const ltCancelCommand: Command = {
     const args = { user: values.user, ...(typeof values.strategy === 'string' ? { strategy: values.strategy } : {}) };
     const r = await withDb(config, async (db) => {
       const venue = await venueFor(config, systemClock, log, null);
+      const secrets = config.secretKey ? createSecretBox(config.secretKey) : null;
+      const venues = walletVenuesFor(config, { db, secrets, operator: venue, clock: systemClock, log, exchange: null });
       try {
-        return await ltCancel({ db, venue, clock: systemClock }, args);
+        return await ltCancel({ db, venue, venues, clock: systemClock }, args);
       } finally {
+        await venues.close();
         await venue.close();
       }
     });
@@ -173,5 +178,6 @@ const ltCancelCommand: Command = {
 };
 
 export const COMMANDS: Record<string, Command> = {
-  start, migrate: migrateCommand, user, follow, ingest, resolve, 'lt-cancel': ltCancelCommand, rehearse: rehearseCommand, replay, simulate, bench,
+  start, migrate: migrateCommand, user, follow, ingest, resolve, 'lt-cancel': ltCancelCommand, rehearse: rehearseCommand,
+  wallet: walletCliCommand(withDb), replay, simulate, bench,
 };

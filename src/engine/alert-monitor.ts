@@ -19,9 +19,10 @@ import { readOneSnapshot, type Db, type Sql } from '../store/db.ts';
 import { lastSuccessfulRuns } from '../store/job-store.ts';
 import { balancesOf, type Book } from '../store/ledger-store.ts';
 import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
-import { heldByToken, type TokenHeld } from '../store/position-store.ts';
+import { heldByToken, inWalletScope, type TokenHeld, type WalletScope } from '../store/position-store.ts';
+import { listAllUserWallets } from '../store/user-wallet-store.ts';
 import { micros } from '../store/rows.ts';
-import type { Venue } from './venue-port.ts';
+import type { Venue, WalletVenue } from './venue-port.ts';
 import type { Clock, Log } from './ports.ts';
 
 export interface DeliveryReport {
@@ -79,7 +80,14 @@ export interface AlertMonitorDeps {
    * or position check
    */
   wallet?: Pick<Venue, 'availableCollateral' | 'tokenBalance'> | null;
+  /**
+   * Per-wallet reconciliation: every wallet's venue (the operator's with wallet null). Each is checked against the
+   * strategies that trade through it, the operator's against those whose wallet nobody linked; replaces `wallet`
+   */
+  wallets?: () => Promise<WalletVenue[]>;
 }
+
+type Account = Pick<Venue, 'availableCollateral' | 'tokenBalance'>;
 
 export interface AlertCheckReport {
   raised: number;
@@ -141,8 +149,29 @@ export async function collectAlerts(deps: AlertMonitorDeps, now: Date): Promise<
   out.push(...ledgerDriftAlerts(await ledgerChecks(deps, strategies)));
   out.push(...jobLivenessAlerts(await jobLiveness(deps), now));
   out.push(...feedSilenceAlerts(deps.feeds?.snapshot() ?? [], now, s.feedSilenceMs));
-  out.push(...walletAlerts(await walletCheck(deps)));
-  out.push(...positionAlerts(await positionCheck(deps)));
+  out.push(...await reconcileWallets(deps));
+  return out;
+}
+
+/**
+ * Collateral and shares reconciled per wallet account. A linked wallet's alerts are its own condition (dedupe key and
+ * message name the wallet) and its owner's; the operator wallet's keep the system-wide key
+ */
+async function reconcileWallets(deps: AlertMonitorDeps): Promise<Alert[]> {
+  if (!deps.wallets) {
+    if (!deps.wallet) return [];
+    return [...walletAlerts(await walletCheck(deps, deps.wallet, null)), ...positionAlerts(await positionCheck(deps, deps.wallet, null, ''))];
+  }
+  const linked = await listAllUserWallets(deps.db);
+  const out: Alert[] = [];
+  for (const { wallet, venue } of await deps.wallets()) {
+    const scope: WalletScope = wallet === null ? { except: linked.map((w) => w.address) } : { wallet };
+    const raised = [...walletAlerts(await walletCheck(deps, venue, scope)),
+      ...positionAlerts(await positionCheck(deps, venue, scope, wallet ?? ''))];
+    const owner = linked.find((w) => w.address === wallet)?.userId ?? null;
+    out.push(...(wallet === null ? raised : raised.map((a) => ({ ...a, userId: owner, dedupeKey: `${a.dedupeKey}:${wallet}`,
+      message: `wallet ${wallet}: ${a.message}`, detail: { ...a.detail, wallet } }))));
+  }
   return out;
 }
 
@@ -150,24 +179,26 @@ export async function collectAlerts(deps: AlertMonitorDeps, now: Date): Promise<
  * Σ available of every launched strategy's live book (stopped ones too: their cash is still in the wallet) against
  * the venue's spendable collateral. A venue that cannot answer skips the check (the tracker reports venue errors)
  */
-async function walletCheck(deps: AlertMonitorDeps): Promise<WalletCheck | null> {
-  if (!deps.wallet) return null;
+async function walletCheck(deps: AlertMonitorDeps, account: Account, scope: WalletScope): Promise<WalletCheck | null> {
   let venueAvailable: Usdc;
   try {
-    venueAvailable = await deps.wallet.availableCollateral();
+    venueAvailable = await account.availableCollateral();
   } catch (error) {
     deps.log.warn('wallet check skipped', { error: error instanceof Error ? error.message : String(error) });
     return null;
   }
   const read = deps.balances ?? balancesOf;
-  const launched = await launchedStrategyRefs(deps.db);
+  const launched = (await launchedStrategyRefs(deps.db)).filter((r) => inWalletScope(scope, r.walletAddress));
   let ledgerAvailable = 0n;
   for (const r of launched) ledgerAvailable += (await read(deps.db, r.userId, r.strategyId, 'live')).available;
   return { ledgerAvailable: ledgerAvailable as Usdc, venueAvailable, strategies: launched.length };
 }
 
-/** The last token whose venue balance each monitor (its deps object, one per scheduler) read: the next run goes on after it */
-const positionRotation = new WeakMap<AlertMonitorDeps, string>();
+/**
+ * The last token whose venue balance each monitor (its deps object, one per scheduler) read per wallet (by address,
+ * '' for the operator's): the next run goes on after it
+ */
+const positionRotation = new WeakMap<AlertMonitorDeps, Map<string, string>>();
 
 /**
  * The next `limit` tokens in token-id order after `after`, wrapping round to the first: with more tokens held than
@@ -189,23 +220,25 @@ export function rotatingPage<T extends { tokenId: string }>(sorted: readonly T[]
  * the venue was being read does not look like missing shares. A venue that cannot answer skips the check with a log
  * line (and the rotation does not move on)
  */
-async function positionCheck(deps: AlertMonitorDeps): Promise<PositionCheck | null> {
-  if (!deps.wallet) return null;
-  const before = await heldByToken(deps.db);
+async function positionCheck(deps: AlertMonitorDeps, account: Account, scope: WalletScope, rotationKey: string):
+  Promise<PositionCheck | null> {
+  const before = await heldByToken(deps.db, null, scope);
   if (before.length === 0) return null;
-  const page = rotatingPage(before, positionRotation.get(deps) ?? null, deps.settings.positionReadsPerRun);
+  if (!positionRotation.has(deps)) positionRotation.set(deps, new Map());
+  const rotation = positionRotation.get(deps)!;
+  const page = rotatingPage(before, rotation.get(rotationKey) ?? null, deps.settings.positionReadsPerRun);
   if (page.length === 0) return null;
   const venue = new Map<string, Shares>();
   for (const t of page) {
     try {
-      venue.set(t.tokenId, await deps.wallet.tokenBalance(t.tokenId));
+      venue.set(t.tokenId, await account.tokenBalance(t.tokenId));
     } catch (error) {
       deps.log.warn('position check skipped', { token: t.tokenId, error: error instanceof Error ? error.message : String(error) });
       return null;
     }
   }
-  positionRotation.set(deps, page.at(-1)!.tokenId);
-  const after = new Map((await heldByToken(deps.db, page.map((t) => t.tokenId))).map((t) => [t.tokenId, t]));
+  rotation.set(rotationKey, page.at(-1)!.tokenId);
+  const after = new Map((await heldByToken(deps.db, page.map((t) => t.tokenId), scope)).map((t) => [t.tokenId, t]));
   const floor = (t: TokenHeld) => t.held - t.offered;
   const tokens = page.map((first): TokenReconciliation => {
     const second = after.get(first.tokenId) ?? { ...first, held: 0n as Shares, offered: 0n as Shares };

@@ -3,8 +3,9 @@ import type { FtWallet } from '../domain/ft-wallet.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Db } from '../store/db.ts';
 import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
-import type { Venue } from './venue-port.ts';
+import type { Venue, Venues } from './venue-port.ts';
 import { entryBlock, type VenueGate, type VenueHealth } from './venue-gate.ts';
+import { withStrategyVenue } from './lt-wallet-venue.ts';
 import { decideSignal, type Verdict } from './lt-intent.ts';
 import { pendingSignals, signalAge, type Signal } from './lt-signals.ts';
 import { ftConfigForStrategy } from './lt-strategies.ts';
@@ -20,6 +21,8 @@ export interface LtExecutorDeps {
   clock: Clock;
   /** The address that signs live orders; when set, a live strategy's wallet_address must equal it */
   signerAddress?: string | null;
+  /** Per-wallet venues: each strategy trades through its wallet's (then `venue` and `signerAddress` are its) */
+  venues?: Venues;
   /** Signals one strategy may decide per run, so a busy strategy cannot starve the others (INV-4) */
   signalBudget?: number;
   /** Rows per signal page (tests use small pages to cross page boundaries) */
@@ -84,7 +87,9 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
   for (const s of strategies) {
     report.strategies += 1;
     try {
-      await runStrategy(deps, s, report, health);
+      // The gate guards the process's own venue: a strategy trading through a linked wallet's venue is not held by it
+      const own = await withStrategyVenue(deps, s);
+      await runStrategy(own, s, report, own.venue === deps.venue ? health : null);
     } catch (e) {
       report.errors.push({ strategyId: s.strategyId, error: errorText(e) });
     }

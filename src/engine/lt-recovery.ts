@@ -6,7 +6,8 @@
 import type { Db } from '../store/db.ts';
 import { insertLtAudit, listLaunchedStrategies, updateLtStrategy } from '../store/lt-strategy-store.ts';
 import { knownVenueOrderIds, pendingLiveOrderIds } from '../store/order-lookup-store.ts';
-import type { Venue } from './venue-port.ts';
+import type { VenueOrderReport } from './venue-port.ts';
+import { everyVenue, type WalletVenueDeps } from './lt-wallet-venue.ts';
 import { transition, withLockedOrder } from './lt-fills.ts';
 import { syncLtOrders, type LtTrackerDeps, type SyncReport } from './lt-tracker.ts';
 import type { Clock } from './ports.ts';
@@ -50,8 +51,10 @@ export async function recoverLt(deps: LtTrackerDeps): Promise<RecoveryReport> {
   return { pendingSent, pendingUnsent, sync, unexplained, paused };
 }
 
-async function unexplainedVenueOrders(deps: { db: Db; venue: Venue }): Promise<string[]> {
-  const open = await deps.venue.openOrders();
+/** Open orders on any wallet's venue account that no row of `orders` explains */
+async function unexplainedVenueOrders(deps: WalletVenueDeps): Promise<string[]> {
+  const open: VenueOrderReport[] = [];
+  for (const { venue } of await everyVenue(deps)) open.push(...(await venue.openOrders()));
   if (open.length === 0) return [];
   const ids = open.map((o) => o.venueOrderId);
   const known = await knownVenueOrderIds(deps.db, ids);

@@ -79,12 +79,15 @@ const sumOf = (rows: readonly Redemption[]): Usdc => rows.reduce((s, r) => s + r
 
 async function submitDue(deps: RedeemDeps, report: RedeemReport): Promise<void> {
   const due = await dueRedemptions(deps.db, deps.clock.now(), BATCH);
-  for (const rows of groupBy(due, (r) => `${r.conditionId}|${r.negRisk}`)) {
+  for (const rows of groupBy(due, (r) => `${r.linkedWallet ?? ''}|${r.conditionId}|${r.negRisk}`)) {
     let signed: SignedRedeem | null;
     try {
-      if (deps.chain.cannotRedeem !== null) {
+      // This process signs redemptions only for its own wallet: a linked wallet's winnings are alerted, never redeemed
+      // through (or booked against) another wallet
+      const linked = rows[0]!.linkedWallet;
+      if (linked !== null || deps.chain.cannotRedeem !== null) {
         report.manual += 1;
-        await alert(deps, manualAlert(deps.chain, rows));
+        await alert(deps, manualAlert(linked ?? deps.chain.address, linked !== null ? LINKED_WALLET : deps.chain.cannotRedeem!, rows));
         continue;
       }
       const covered = await coverFromEarlier(deps, rows);
@@ -199,31 +202,33 @@ async function fail(deps: RedeemDeps, rows: readonly Redemption[], txHash: strin
     kind: 'redemption', dedupeKey: `redemption:${deps.chain.address}:${rows[0]!.conditionId}`, severity: 'critical',
     userId: null, strategyId: null,
     message: `Redemption of market ${rows[0]!.conditionId} failed (attempt ${attempts}): ${why}; retrying at ${retryAt.toISOString()}`,
-    detail: { ...detailOf(deps.chain, rows), tx_hash: txHash, attempts, error: why, retry_at: retryAt.toISOString() },
+    detail: { ...detailOf(deps.chain.address, rows), tx_hash: txHash, attempts, error: why, retry_at: retryAt.toISOString() },
   });
   return 1;
 }
 
-function detailOf(chain: Chain, rows: readonly Redemption[]): Record<string, unknown> {
+function detailOf(wallet: string, rows: readonly Redemption[]): Record<string, unknown> {
   const call = redeemCallOf(rows);
   return {
-    wallet: chain.address, condition_id: call.conditionId, neg_risk: call.negRisk,
+    wallet, condition_id: call.conditionId, neg_risk: call.negRisk,
     amounts: call.amounts.map((a) => formatMicros(a)), usdc: formatMicros(sumOf(rows)),
     strategies: [...new Set(rows.map((r) => r.strategyId))],
   };
 }
 
-/** What to redeem by hand, named completely: the contract and call, the market, the amounts */
-function manualAlert(chain: Chain, rows: readonly Redemption[]): Alert {
+const LINKED_WALLET = 'a linked wallet: on-chain redemption is automated only for the wallet this process is configured with';
+
+/** What to redeem by hand, named completely: the wallet, the contract and call, the market, the amounts */
+function manualAlert(wallet: string, reason: string, rows: readonly Redemption[]): Alert {
   const call = redeemCallOf(rows);
   const how = call.negRisk
     ? `NegRiskAdapter.redeemPositions(${call.conditionId}, [${call.amounts.map((a) => formatMicros(a)).join(', ')}] shares)`
     : `ConditionalTokens.redeemPositions(collateral, 0x0, ${call.conditionId}, [1, 2])`;
   return {
-    kind: 'redemption', dedupeKey: `redemption_manual:${chain.address}:${call.conditionId}`, severity: 'critical',
+    kind: 'redemption', dedupeKey: `redemption_manual:${wallet}:${call.conditionId}`, severity: 'critical',
     userId: null, strategyId: null,
-    message: `Redeem by hand for wallet ${chain.address}: ${how}, worth ${formatMicros(sumOf(rows))} USDC (${chain.cannotRedeem})`,
-    detail: { ...detailOf(chain, rows), reason: chain.cannotRedeem, call: how },
+    message: `Redeem by hand for wallet ${wallet}: ${how}, worth ${formatMicros(sumOf(rows))} USDC (${reason})`,
+    detail: { ...detailOf(wallet, rows), reason, call: how },
   };
 }
 

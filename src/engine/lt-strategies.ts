@@ -18,10 +18,16 @@ import { appendEntries, hasLedgerRef, ledgerSums } from '../store/ledger-store.t
 import { getWallet } from '../store/wallet-store.ts';
 import type { Clock } from './ports.ts';
 import { TOLERANCE_DEFAULTS, TOLERANCE_FIELDS, toleranceIssues } from './lt-tolerance-settings.ts';
+import { walletRefusal } from './wallet-refusal.ts';
 
 export interface LtDeps {
   db: Db;
   clock: Clock;
+  /**
+   * The wallet a live strategy may trade through without a linked wallet of its owner (wallet-refusal.ts): undefined
+   * accepts any address (one shared simulated account), an address only that one (the env key's), null none
+   */
+  operatorWallet?: string | null;
 }
 export interface LtError {
   kind: 'not_found' | 'conflict' | 'invalid';
@@ -189,6 +195,8 @@ export const launchLtStrategy = (deps: LtDeps, userId: string, strategyId: strin
     if (s.isActive) return fail('conflict', 'already active');
     if (s.isPaused) return fail('conflict', 'paused: resume it before launching');
     if (s.mode === 'live' && s.walletAddress === null) return fail('conflict', 'a live strategy needs wallet_address (the signing wallet)');
+    const refused = s.mode === 'live' ? await walletRefusal(tx, s.userId, s.walletAddress!, deps.operatorWallet) : null;
+    if (refused) return fail('conflict', refused);
     const first = s.launchedAt === null;
     const ft = first ? await getWallet(tx, s.ftWalletId) : null;
     const updated = await markLaunched(tx, s.userId, s.strategyId, now);
@@ -244,6 +252,8 @@ async function changeSettings(deps: LtDeps, userId: string, strategyId: string, 
     if (issues.length) return fail('invalid', 'invalid settings', issues);
     const changed = (Object.keys(patch) as Field[]).filter((k) => shown(before[k]) !== shown(after[k]));
     if (changed.includes('mode') && s.isActive) return fail('conflict', 'stop the strategy before switching mode');
+    // Its resting orders are at its wallet's venue, and launch checks the wallet is the owner's
+    if (changed.includes('wallet_address') && s.isActive) return fail('conflict', 'stop the strategy before changing its wallet_address');
     if (changed.includes('starting_capital') && s.launchedAt !== null) {
       return fail('conflict', 'starting_capital cannot change after launch: use deposit or withdraw');
     }

@@ -3,7 +3,8 @@ import { isTerminal } from '../domain/lt-order.ts';
 import type { Db } from '../store/db.ts';
 import { loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveOrder } from '../store/lt-order-store.ts';
 import { insertLtAudit } from '../store/lt-strategy-store.ts';
-import type { CancelOutcome, Venue, VenueFill, VenueOrderReport } from './venue-port.ts';
+import type { CancelOutcome, Venue, Venues, VenueFill, VenueOrderReport } from './venue-port.ts';
+import { everyVenue, orderVenues } from './lt-wallet-venue.ts';
 import { acceptOrder, bookFill, transition, withLockedOrder } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import type { Clock } from './ports.ts';
@@ -11,6 +12,8 @@ import type { Clock } from './ports.ts';
 export interface LtTrackerDeps {
   db: Db;
   venue: Venue;
+  /** Per-wallet venues: each order is read and cancelled at its strategy's wallet's, fills read from each */
+  venues?: Venues;
   clock: Clock;
   /** Test-only injection points (crash tests); production never sets it */
   hooks?: LtHooks;
@@ -41,23 +44,27 @@ const cursors = new WeakMap<Venue, string | null>();
 interface Pass {
   deps: LtTrackerDeps;
   report: SyncReport;
-  rescanned: boolean;
+  /** Venues whose fills this pass has read again from the start */
+  rescanned: Set<Venue>;
+  venueOf: (order: { userId: string; strategyId: string }) => Promise<Venue>;
 }
 
 const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 /** One pass over the non-terminal live orders; each is polled at most once (INV-16) */
 const newPass = (deps: LtTrackerDeps): Pass => ({
-  deps, rescanned: false,
+  deps, rescanned: new Set(), venueOf: orderVenues(deps),
   report: { polled: 0, fillsBooked: 0, foreignFills: 0, lost: 0, reopened: 0, cancelsSent: 0, finished: 0, errors: [] },
 });
 
 export async function syncLtOrders(deps: LtTrackerDeps): Promise<SyncReport> {
   const pass = newPass(deps);
-  try {
-    await pullFills(pass, false);
-  } catch (e) {
-    pass.report.errors.push({ error: `fills: ${errorText(e)}` });
+  for (const { venue } of await everyVenue(deps)) {
+    try {
+      await pullFills(pass, venue, false);
+    } catch (e) {
+      pass.report.errors.push({ error: `fills: ${errorText(e)}` });
+    }
   }
   let after: string | null = null;
   for (;;) {
@@ -76,8 +83,7 @@ export async function syncLtOrders(deps: LtTrackerDeps): Promise<SyncReport> {
 }
 
 /** Reads fills since the cursor (or from the start) page by page and books each of ours once */
-async function pullFills(pass: Pass, fromStart: boolean): Promise<void> {
-  const { venue } = pass.deps;
+async function pullFills(pass: Pass, venue: Venue, fromStart: boolean): Promise<void> {
   let cursor = fromStart ? null : (cursors.get(venue) ?? null);
   for (;;) {
     const page = await venue.fillsSince(cursor);
@@ -116,7 +122,7 @@ async function bookFills(pass: Pass, fills: VenueFill[]): Promise<void> {
 async function syncOne(pass: Pass, order: LiveOrder): Promise<void> {
   if (!order.venueOrderId) return; // never prepared: nothing at the venue to read (recovery's case)
   pass.report.polled += 1;
-  const read = await pass.deps.venue.orderStatus(order.venueOrderId);
+  const read = await (await pass.venueOf(order)).orderStatus(order.venueOrderId);
   // An error (auth, 429, timeout) is no evidence either way: it never counts as not found (INV-13)
   if (read.kind === 'error') {
     pass.report.errors.push({ orderId: order.orderId, error: `status: ${read.detail}` });
@@ -144,9 +150,10 @@ async function notFound(pass: Pass, order: LiveOrder): Promise<void> {
  * from the start); a cancelled or expired order releases its remainder only once every fill is booked
  */
 async function found(pass: Pass, order: LiveOrder, report: VenueOrderReport, mayCancel: boolean): Promise<void> {
-  if (report.sizeMatched > order.filled && !pass.rescanned) {
-    pass.rescanned = true;
-    await pullFills(pass, true);
+  const venue = await pass.venueOf(order);
+  if (report.sizeMatched > order.filled && !pass.rescanned.has(venue)) {
+    pass.rescanned.add(venue);
+    await pullFills(pass, venue, true);
   }
   const now = pass.deps.clock.now();
   const current = await withLockedOrder(pass.deps.db, order.orderId, async (tx, o) => {
@@ -182,12 +189,13 @@ function pastTtl(o: LiveOrder, now: Date): boolean {
  * released (INV-15). That confirmation read is part of the cancel, not a second poll of the pass
  */
 async function cancelResting(pass: Pass, order: LiveOrder): Promise<CancelOutcome> {
-  const { venue, db, clock } = pass.deps;
+  const { db, clock } = pass.deps;
+  const venue = await pass.venueOf(order);
   await withLockedOrder(db, order.orderId, (tx, o) => updateOrder(tx, o, { cancelRequestedAt: clock.now() }));
   pass.report.cancelsSent += 1;
   const outcome = await venue.cancel(order.venueOrderId!);
   if (outcome.kind !== 'cancelled') return outcome; // matched meanwhile, or no answer: the next pass reads the status
-  await pullFills(pass, false);
+  await pullFills(pass, venue, false);
   const read = await venue.orderStatus(order.venueOrderId!);
   if (read.kind === 'found') await found(pass, await loadOrder(db, order.orderId), read.order, false);
   return outcome;

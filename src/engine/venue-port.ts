@@ -160,3 +160,23 @@ export class VenueSetupError extends Error {
     super(message);
   }
 }
+
+/**
+ * The venues of the wallets live orders go through: each user's linked wallet has its own, and the operator wallet
+ * (configured by the environment) is the fallback. A strategy trades through the venue of its wallet_address
+ */
+export interface Venues {
+  /**
+   * The venue a user's strategy trades through: the user's linked wallet's, or the operator's for an address nobody
+   * linked (or null). Throws for an address another user linked: nobody trades through someone else's wallet
+   */
+  forWallet(userId: string, address: string | null): Promise<Venue>;
+  /** Every venue orders may rest on, each once (the operator's first): fills, recovery and reconciliation read each */
+  all(): Promise<WalletVenue[]>;
+}
+
+export interface WalletVenue {
+  /** The linked wallet's address; null for the operator wallet */
+  wallet: string | null;
+  venue: Venue;
+}

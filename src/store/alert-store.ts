@@ -116,10 +116,10 @@ export async function markAttemptFailed(sql: Sql, alertId: string, error: string
 }
 
 /** Every launched strategy, stopped ones too (their cash is still in the wallet), in (user, strategy) order */
-export async function launchedStrategyRefs(sql: Sql): Promise<{ userId: string; strategyId: string }[]> {
-  const rows = await sql.query<{ user_id: string; strategy_id: string }>(
-    'SELECT user_id, strategy_id FROM lt_strategies WHERE launched_at IS NOT NULL ORDER BY user_id, strategy_id');
-  return rows.map((r) => ({ userId: r.user_id, strategyId: r.strategy_id }));
+export async function launchedStrategyRefs(sql: Sql): Promise<{ userId: string; strategyId: string; walletAddress: string | null }[]> {
+  const rows = await sql.query<{ user_id: string; strategy_id: string; wallet_address: string | null }>(
+    'SELECT user_id, strategy_id, wallet_address FROM lt_strategies WHERE launched_at IS NOT NULL ORDER BY user_id, strategy_id');
+  return rows.map((r) => ({ userId: r.user_id, strategyId: r.strategy_id, walletAddress: r.wallet_address }));
 }
 
 /** Which execution-quality rows an alert rule reads */

@@ -65,6 +65,19 @@ export interface TokenHeld {
   strategies: number;
 }
 
+/**
+ * Which strategies a per-wallet reconciliation counts: those trading through one wallet (lower-case address), those
+ * whose wallet is none of `except` (the operator wallet's: every address nobody linked), or null for all
+ */
+export type WalletScope = { wallet: string } | { except: readonly string[] } | null;
+
+/** Whether a strategy's wallet_address is in the scope */
+export function inWalletScope(scope: WalletScope, walletAddress: string | null): boolean {
+  if (scope === null) return true;
+  const a = walletAddress?.toLowerCase() ?? null;
+  return 'wallet' in scope ? a === scope.wallet : a === null || !scope.except.includes(a);
+}
+
 const NOT_TERMINAL = ['pending', 'unknown', 'open', 'partially_filled', 'lost'];
 
 const HELD_BY_TOKEN_SQL = `WITH legs AS (
@@ -72,7 +85,9 @@ const HELD_BY_TOKEN_SQL = `WITH legs AS (
       o.size - o.filled_size AS unfilled
     FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
     JOIN lt_strategies s ON s.user_id = l.user_id AND s.strategy_id = l.strategy_id
-    WHERE s.launched_at IS NOT NULL AND NOT o.is_shadow AND ($1::text[] IS NULL OR o.token_id = ANY($1::text[]))),
+    WHERE s.launched_at IS NOT NULL AND NOT o.is_shadow AND ($1::text[] IS NULL OR o.token_id = ANY($1::text[]))
+      AND ($3::text IS NULL OR lower(s.wallet_address) = $3)
+      AND ($4::text[] IS NULL OR s.wallet_address IS NULL OR NOT lower(s.wallet_address) = ANY($4::text[]))),
   traded AS (SELECT f.order_id, sum(f.size) AS size,
       sum(CASE WHEN f.fee_asset = 'shares' THEN f.fee_amount ELSE 0 END) AS share_fees
     FROM fills f JOIN legs g ON g.order_id = f.order_id GROUP BY f.order_id),
@@ -93,9 +108,10 @@ const HELD_BY_TOKEN_SQL = `WITH legs AS (
  * offer; by token id, optionally only `tokens`. Tokens of markets Tandem knows are closed are left out: their shares
  * are redeemable value, which settlement accounts for (a venue may already have redeemed them)
  */
-export async function heldByToken(sql: Sql, tokens: readonly string[] | null = null): Promise<TokenHeld[]> {
+export async function heldByToken(sql: Sql, tokens: readonly string[] | null = null, scope: WalletScope = null): Promise<TokenHeld[]> {
   const rows = await sql.query<{ token_id: string; held: string; offered: string; strategies: number }>(
-    HELD_BY_TOKEN_SQL, [tokens === null ? null : [...tokens], NOT_TERMINAL]);
+    HELD_BY_TOKEN_SQL, [tokens === null ? null : [...tokens], NOT_TERMINAL, scope && 'wallet' in scope ? scope.wallet : null,
+      scope && 'except' in scope ? [...scope.except] : null]);
   return rows.map((r) => ({
     tokenId: r.token_id, held: micros(r.held) as Shares, offered: micros(r.offered) as Shares, strategies: Number(r.strategies),
   }));

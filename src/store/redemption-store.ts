@@ -67,19 +67,27 @@ export async function enrollRedemption(tx: Sql, r: NewRedemption): Promise<boole
   return rows.length > 0;
 }
 
+/** A row due for (re)submission, with the user's linked wallet its strategy trades through (null: the process's own) */
+export interface DueRedemption extends Redemption {
+  linkedWallet: string | null;
+}
+
 /**
  * Rows to (re)submit: redeemable or failed, due by `now`, oldest first. A market where a live order is still open
  * (its fills not all booked, so a position of it may not be settled yet) waits: the conditional-tokens contract
  * redeems the wallet's whole balance, so every position of the market must be tracked before one transaction pays them
  */
-export async function dueRedemptions(sql: Sql, now: Date, limit: number): Promise<Redemption[]> {
-  const rows = await sql.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM lt_redemptions r
+export async function dueRedemptions(sql: Sql, now: Date, limit: number): Promise<DueRedemption[]> {
+  const rows = await sql.query<Record<string, unknown>>(`SELECT ${COLUMNS},
+      (SELECT w.address FROM lt_strategies s JOIN user_wallets w ON w.user_id = s.user_id AND w.address = lower(s.wallet_address)
+        WHERE s.user_id = r.user_id AND s.strategy_id = r.strategy_id) AS linked_wallet
+    FROM lt_redemptions r
     WHERE state IN ('redeemable', 'failed') AND next_attempt_at <= $1
       AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.condition_id = r.condition_id AND NOT o.is_shadow
         AND o.status IN ('pending', 'unknown', 'open', 'partially_filled'))
     ORDER BY next_attempt_at, order_id LIMIT $2`,
   [now.toISOString(), limit]);
-  return rows.map(redemptionOf);
+  return rows.map((r) => ({ ...redemptionOf(r), linkedWallet: (r.linked_wallet as string | null) ?? null }));
 }
 
 /** Rows whose transaction was recorded and not yet confirmed or failed */

@@ -13,7 +13,7 @@ import { COLLATERAL } from '../../src/sim/exchange/exchange.ts';
 import { redemptionsOf } from '../../src/store/redemption-store.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { backendName } from '../support/test-db.ts';
-import { ACCOUNT, CID, createLtWorld, finalMarket, YES, type LtWorld } from '../support/lt-world.ts';
+import { ACCOUNT, CID, createLtWorld, finalMarket, SIGNER, YES, type LtWorld } from '../support/lt-world.ts';
 
 const WON: [bigint, bigint] = [1_000000n, 0n];
 
@@ -173,6 +173,22 @@ describe(`LT redemption on chain (${backendName})`, () => {
     expect(sim.mined).toEqual([]);
     expect(await redemptionsOf(w.ft.t.db)).toEqual([expect.objectContaining({ state: 'redeemable' })]);
     expect(await w.checkLedger()).toMatchObject({ available: usdc('990'), cooldown: usdc('20') });
+  });
+
+  it('a strategy trading through a linked wallet is never redeemed through (or booked against) the process wallet', async () => {
+    w = await createLtWorld();
+    await wonPosition(w);
+    // The strategy's wallet_address is now a wallet its user linked: this process's chain signs for another wallet
+    await w.ft.t.db.query(`INSERT INTO user_wallets (user_id, address, signature_type, has_private_key, linked_at)
+      VALUES ($1, $2, 0, false, now())`, [w.userId, SIGNER]);
+    expect(await w.resolve()).toMatchObject({ settled: 1, redeemed: 0, onChain: { manual: 1, submitted: 0, booked: 0 } });
+    const [row] = await alerts(w);
+    expect(row!.message).toContain(`Redeem by hand for wallet ${SIGNER}`);
+    expect(row!.message).toContain('a linked wallet');
+    expect(w.chain.mined).toEqual([]);
+    expect(await redemptionsOf(w.ft.t.db)).toEqual([expect.objectContaining({ state: 'redeemable' })]);
+    expect(await w.checkLedger()).toMatchObject({ available: usdc('990'), cooldown: usdc('20') });
+    expect(await redemptionEntries(w)).toEqual([]);
   });
 
   it('migration 0007 tracks the live settlements booked before it and not redeemed yet', async () => {

@@ -1,0 +1,54 @@
+/** Wallets: the signed-in user's linked Polymarket wallets. Link, list, read, unlink; no response ever holds a secret */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { LtError } from '../../engine/lt-strategies.ts';
+import { getWallet, linkWallet, LinkWalletInput, listWallets, unlinkWallet } from '../../engine/user-wallets.ts';
+import type { UserWallet } from '../../store/user-wallet-store.ts';
+import type { ApiDeps, AppEnv } from '../context.ts';
+import { problem } from '../problem.ts';
+
+const json = (description: string) => ({ description, content: { 'application/json': { schema: z.any() } } });
+const secured = { security: [{ bearer: [] }], tags: ['wallets'] };
+const Address = z.object({ address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'address must be 0x + 40 hex digits') });
+
+const link = createRoute({ method: 'post', path: '/api/wallets', ...secured,
+  request: { body: { content: { 'application/json': { schema: LinkWalletInput } }, required: true } },
+  responses: { 201: json('Linked: the wallet without its secrets'), 400: json('Invalid input (problem+json with issues; never the values)'),
+    409: json('Already linked, or no TANDEM_SECRET_KEY to store the secret with') } });
+const list = createRoute({ method: 'get', path: '/api/wallets', ...secured,
+  responses: { 200: json('Your linked wallets, without secrets') } });
+const one = createRoute({ method: 'get', path: '/api/wallets/{address}', ...secured, request: { params: Address },
+  responses: { 200: json('One of your wallets, without secrets'), 404: json('Not one of your wallets') } });
+const unlink = createRoute({ method: 'delete', path: '/api/wallets/{address}', ...secured, request: { params: Address },
+  responses: { 200: json('Unlinked (its sealed secrets deleted)'), 404: json('Not one of your wallets'),
+    409: json('A running LT strategy trades through it: stop it first') } });
+
+/** What anyone may see of a wallet: whether secrets are stored, never what they are */
+export const walletJson = (w: UserWallet) => ({
+  address: w.address, label: w.label, signature_type: w.signatureType, funder: w.funder,
+  has_private_key: w.hasPrivateKey, has_api_credentials: w.apiKey !== null, linked_at: w.linkedAt.toISOString(),
+});
+
+const STATUS = { not_found: 404, conflict: 409, invalid: 400 } as const;
+const TITLE = { not_found: 'Not found', conflict: 'Conflict', invalid: 'Invalid request' } as const;
+const failed = (c: Context, e: LtError) =>
+  problem(c, STATUS[e.kind], TITLE[e.kind], e.message, e.issues ? { issues: e.issues } : undefined);
+
+export const walletRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
+  .openapi(link, async (c) => {
+    const r = await linkWallet({ ...deps, secrets: deps.secrets ?? null }, c.get('user').userId, c.req.valid('json'));
+    if (!r.ok) return failed(c, r.error);
+    deps.log.info('wallet linked', { address: r.value.address, by: c.get('user').name });
+    return c.json({ wallet: walletJson(r.value) }, 201);
+  })
+  .openapi(list, async (c) => c.json({ wallets: (await listWallets(deps, c.get('user').userId)).map(walletJson) }, 200))
+  .openapi(one, async (c) => {
+    const r = await getWallet(deps, c.get('user').userId, c.req.valid('param').address);
+    return r.ok ? c.json({ wallet: walletJson(r.value) }, 200) : failed(c, r.error);
+  })
+  .openapi(unlink, async (c) => {
+    const r = await unlinkWallet(deps, c.get('user').userId, c.req.valid('param').address);
+    if (!r.ok) return failed(c, r.error);
+    deps.log.info('wallet unlinked', { address: r.value.address, by: c.get('user').name });
+    return c.json({ unlinked: r.value.address }, 200);
+  });

@@ -1,0 +1,158 @@
+/**
+ * Per-user wallets (issue 10, item 3): two users' strategies trade through two different simulated accounts (their
+ * linked wallets) beside the operator's shared account; each account's orders rest on it, its fills are booked to its
+ * own strategies, recovery reads every account, and reconciliation runs per wallet (an account short of shares or
+ * cash raises its own alert, for its owner)
+ */
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { shares, usdc } from '../../src/domain/money.ts';
+import { collectAlerts, DEFAULT_ALERT_SETTINGS, type AlertMonitorDeps } from '../../src/engine/alert-monitor.ts';
+import { executeLt, type LtExecutorDeps } from '../../src/engine/lt-executor.ts';
+import { recoverLt } from '../../src/engine/lt-recovery.ts';
+import { createLtStrategy, launchLtStrategy, stopLtStrategy, updateLtSettings } from '../../src/engine/lt-strategies.ts';
+import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
+import { linkWallet } from '../../src/engine/user-wallets.ts';
+import { silentLog } from '../../src/log.ts';
+import { COLLATERAL } from '../../src/sim/exchange/exchange.ts';
+import { createSimulatedVenue } from '../../src/sim/exchange/simulated-venue.ts';
+import { heldByToken } from '../../src/store/position-store.ts';
+import { createSecretBox } from '../../src/store/secret-box.ts';
+import { createUser } from '../../src/store/user-store.ts';
+import { createVenueRegistry, type VenueRegistry } from '../../src/venues/venue-registry.ts';
+import { backendName } from '../support/test-db.ts';
+import { ACCOUNT, createLtWorld, SIGNER, YES, type LtWorld } from '../support/lt-world.ts';
+
+const box = createSecretBox(randomBytes(32));
+const key = () => `0x${randomBytes(32).toString('hex')}`;
+const accountOf = (address: string) => `wallet:${address}`;
+
+interface Trader { userId: string; address: string; strategyId: string }
+
+/** A user with a linked wallet and a launched strategy on the world's FT wallet trading through it */
+async function trader(w: LtWorld, name: string): Promise<Trader> {
+  const db = w.ft.t.db;
+  const clock = w.ft.clock;
+  const { user } = await createUser(db, name);
+  const linked = await linkWallet({ db, clock, secrets: box }, user.userId, { private_key: key(), label: name });
+  if (!linked.ok) throw new Error(JSON.stringify(linked.error));
+  const address = linked.value.address;
+  const created = await createLtStrategy({ db, clock }, user.userId, { ft_wallet_id: 'FT_COPY_ALL', starting_capital: '1000', wallet_address: address });
+  if (!created.ok) throw new Error(JSON.stringify(created.error));
+  const launched = await launchLtStrategy({ db, clock, operatorWallet: SIGNER }, user.userId, created.value.strategyId);
+  if (!launched.ok) throw new Error(JSON.stringify(launched.error));
+  return { userId: user.userId, address, strategyId: created.value.strategyId };
+}
+
+/** The world's executor deps with a registry: each linked wallet its own simulated account, funded with $1,000 */
+function walletDeps(w: LtWorld): { deps: LtExecutorDeps; registry: VenueRegistry; opened: string[] } {
+  const opened: string[] = [];
+  const registry = createVenueRegistry({ db: w.ft.t.db, secrets: box, operator: w.venue, log: silentLog,
+    open: async (wallet, secrets) => {
+      expect(secrets.privateKey).toMatch(/^0x[0-9a-f]{64}$/); // decrypted from the store
+      opened.push(wallet.address);
+      w.exchange.credit(accountOf(wallet.address), COLLATERAL, usdc('1000'));
+      return createSimulatedVenue({ exchange: w.exchange, account: accountOf(wallet.address), clock: w.ft.clock, sleep: async () => undefined });
+    } });
+  return { deps: { ...w.deps, venues: registry }, registry, opened };
+}
+
+const sharesOf = (w: LtWorld, account: string) => w.exchange.balance(account, YES).total;
+
+describe(`LT per-user wallets (${backendName})`, () => {
+  let w: LtWorld;
+  afterEach(async () => w?.close());
+
+  it('two users\' strategies trade through their own accounts; each account\'s fills go to its own strategies', async () => {
+    w = await createLtWorld();
+    const alice = await trader(w, 'alice');
+    const bob = await trader(w, 'bob');
+    const { deps, registry, opened } = walletDeps(w);
+    await w.buySignal({ price: 0.5 });
+    expect(await executeLt(deps)).toMatchObject({ ordered: 3, errors: [] });
+    expect(opened.sort()).toEqual([alice.address, bob.address].sort());
+    // one resting $10 BUY at 0.50 on each account, the operator's for the world's strategy (its wallet nobody linked)
+    for (const account of [ACCOUNT, accountOf(alice.address), accountOf(bob.address)]) expect(w.exchange.openOrders(account)).toHaveLength(1);
+    const restingOn = (account: string) => w.exchange.openOrders(account)[0]!.orderId;
+    const orderOf = async (t: { userId: string; strategyId: string }) => (await w.ft.t.db.query<{ venue_order_id: string }>(
+      'SELECT venue_order_id FROM orders WHERE lt_user_id = $1 AND lt_strategy_id = $2', [t.userId, t.strategyId]))[0]!.venue_order_id;
+    expect(await orderOf(alice)).toBe(restingOn(accountOf(alice.address)));
+    expect(await orderOf(bob)).toBe(restingOn(accountOf(bob.address)));
+    expect(await orderOf(w)).toBe(restingOn(ACCOUNT));
+    // the maker sells 30 into the book: 20 fill one order, 10 another; the tracker books each account's fills
+    w.takeFromMaker('SELL', '0.50', '30');
+    expect(await syncLtOrders(deps)).toMatchObject({ fillsBooked: 2, foreignFills: 0, errors: [] });
+    const linked = [alice.address, bob.address];
+    const scopes = [[ACCOUNT, { except: linked }], [accountOf(alice.address), { wallet: alice.address }],
+      [accountOf(bob.address), { wallet: bob.address }]] as const;
+    let total = 0n;
+    for (const [account, scope] of scopes) {
+      const held = (await heldByToken(w.ft.t.db, null, scope))[0]?.held ?? 0n;
+      expect(held, account).toBe(sharesOf(w, account)); // the ledger of the account's strategies = the account's balance
+      total += held;
+    }
+    expect(total).toBe(shares('30'));
+    await registry.close();
+  });
+
+  it('reconciles per wallet: an account short of shares or cash raises its own alert, for its owner; recovery reads every account', async () => {
+    w = await createLtWorld();
+    const alice = await trader(w, 'alice');
+    const bob = await trader(w, 'bob');
+    const { deps, registry } = walletDeps(w);
+    await w.buySignal({ price: 0.5 });
+    expect(await executeLt(deps)).toMatchObject({ ordered: 3 });
+    w.takeFromMaker('SELL', '0.50', '60');
+    expect(await syncLtOrders(deps)).toMatchObject({ fillsBooked: 3 });
+    const monitor: AlertMonitorDeps = { db: w.ft.t.db, clock: w.ft.clock, log: silentLog, jobs: [], startedAt: w.ft.clock.now(),
+      settings: DEFAULT_ALERT_SETTINGS, notifier: null, wallets: () => registry.all() };
+    const reconciliation = async () => (await collectAlerts(monitor, w.ft.clock.now())).filter((a) => a.kind === 'reconciliation');
+    expect(await reconciliation()).toEqual([]);
+    w.exchange.credit(accountOf(alice.address), YES, -shares('5')); // shares leave alice's account
+    w.exchange.credit(accountOf(bob.address), COLLATERAL, -usdc('985')); // bob's account has $5 left; his strategy counts $990
+    const raised = await reconciliation();
+    expect(raised.map((a) => [a.dedupeKey, a.userId])).toEqual(expect.arrayContaining([
+      [`reconciliation:positions:${alice.address}`, alice.userId], [`reconciliation:wallet:${bob.address}`, bob.userId]]));
+    expect(raised).toHaveLength(2);
+    expect(raised.find((a) => a.userId === alice.userId)!.message).toMatch(new RegExp(`^wallet ${alice.address}: .*short 5`));
+    // an order on bob's account that no row explains: recovery reads every account and finds it
+    const placed = w.exchange.place({ orderId: 'stray-1', account: accountOf(bob.address), tokenId: YES, side: 'BUY',
+      price: 300_000n as never, size: shares('5'), orderType: 'GTC' });
+    expect(placed.ok).toBe(true);
+    expect((await recoverLt(deps)).unexplained).toEqual(['stray-1']);
+    await registry.close();
+  });
+});
+
+describe(`LT per-user wallets: nobody trades through another user's wallet (${backendName})`, () => {
+  let w: LtWorld;
+  afterEach(async () => w?.close());
+
+  it('refuses a link of an address another user\'s strategy trades through, a wallet change while active, and a venue for another user\'s wallet', async () => {
+    w = await createLtWorld(); // the world's user trades through SIGNER, which nobody linked (the operator's account)
+    const db = w.ft.t.db;
+    const clock = w.ft.clock;
+    const alice = await trader(w, 'alice');
+    const { user: carol } = await createUser(db, 'carol');
+    const taken = await linkWallet({ db, clock, secrets: box }, carol.userId,
+      { address: SIGNER, api_key: 'k', api_secret: 'the-api-secret', api_passphrase: 'the-passphrase' });
+    expect(!taken.ok && [taken.error.kind, taken.error.message]).toEqual(['conflict', expect.stringMatching(/another user's strategy/)]);
+    const moved = await updateLtSettings({ db, clock }, w.userId, w.strategyId, { wallet_address: alice.address });
+    expect(!moved.ok && moved.error.message).toMatch(/stop the strategy before changing its wallet_address/);
+    const { deps, registry } = walletDeps(w);
+    await expect(registry.forWallet(w.userId, alice.address)).rejects.toThrow(/linked by another user/);
+    expect(await registry.forWallet(w.userId, SIGNER)).toBe(w.venue);
+    expect(await registry.forWallet(alice.userId, alice.address)).not.toBe(w.venue);
+    // a strategy pointed at alice's wallet while stopped cannot trade through it: the executor reports why and sends nothing
+    await stopLtStrategy({ db, clock }, w.userId, w.strategyId);
+    expect((await updateLtSettings({ db, clock }, w.userId, w.strategyId, { wallet_address: alice.address })).ok).toBe(true);
+    // as a row launched before wallets were checked (launch itself would refuse it)
+    await db.query('UPDATE lt_strategies SET is_active = true WHERE user_id = $1 AND strategy_id = $2', [w.userId, w.strategyId]);
+    await w.buySignal({ price: 0.5 });
+    const r = await executeLt(deps);
+    expect(r.errors).toEqual([{ strategyId: w.strategyId, error: expect.stringMatching(/linked by another user/) }]);
+    expect(w.exchange.openOrders(accountOf(alice.address))).toHaveLength(1); // alice's own order only
+    expect(w.exchange.openOrders(ACCOUNT)).toHaveLength(0);
+    await registry.close();
+  });
+});
