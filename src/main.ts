@@ -27,6 +27,8 @@ import { createHttpScorer, createLogisticScorer, noScorer } from './feeds/scorer
 import { startScheduler, type Job } from './jobs/schedule.ts';
 import { openDb, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
+import { listAllUserWallets } from './store/user-wallet-store.ts';
+import type { LtStrategy } from './domain/lt-strategy.ts';
 import { seedDemoStrategies } from './store/seed.ts';
 import { countUsers, createUser } from './store/user-store.ts';
 import { parseMicros } from './domain/money.ts';
@@ -141,10 +143,10 @@ export async function venueFor(config: Config, clock: Clock, log: Log, exchange:
  * never fails for the venue's sake; `onConnected` runs recovery before it may trade
  */
 function venueGateFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, exchange: Exchange | null,
-  onConnected: (venue: Venue) => Promise<void>): VenueGate {
+  onConnected: (venue: Venue) => Promise<void>, owns: (s: LtStrategy) => boolean): VenueGate {
   const v = config.venue;
   return createVenueGate({
-    ...deps, name: v.kind === 'polymarket' ? 'polymarket' : 'simulated', onConnected,
+    ...deps, name: v.kind === 'polymarket' ? 'polymarket' : 'simulated', onConnected, owns,
     signerAddress: v.kind === 'polymarket' ? signerAddressOf(v.privateKey) : null,
     connect: () => venueFor(config, deps.clock, deps.log, exchange),
   });
@@ -191,7 +193,8 @@ function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
 export function chainFor(config: Config, simExchange: Exchange | null): Chain | undefined {
   if (config.venue.kind === 'polymarket') {
     const v = config.venue;
-    if (v.privateKey === null) return undefined;
+    // No usable key (unset, or not a valid secp256k1 key): nothing trades and nothing is redeemed; never built from it
+    if (v.privateKey === null || signerAddressOf(v.privateKey) === null) return undefined;
     return createPolygonChain({ rpcUrl: v.polygonRpcUrl ?? null, privateKey: v.privateKey, signatureType: v.signatureType,
       ...(v.funder ? { funder: v.funder } : {}) });
   }
@@ -199,12 +202,25 @@ export function chainFor(config: Config, simExchange: Exchange | null): Chain | 
 }
 
 /** lt-execute books what the venue reports, then mirrors new signals; lt-resolve settles and redeems (on `chain`) */
-function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate, chain?: Chain): Job[] {
+/** Which strategies trade through a user's linked wallet, refreshed before each executor run */
+async function linkedWallets(db: Db): Promise<{ has(s: LtStrategy): boolean; refresh(): Promise<void> }> {
+  let keys = new Set<string>();
+  const refresh = async () => {
+    keys = new Set((await listAllUserWallets(db)).map((w) => `${w.userId}/${w.address}`));
+  };
+  await refresh();
+  return { has: (s) => keys.has(`${s.userId}/${(s.walletAddress ?? '').toLowerCase()}`), refresh };
+}
+
+function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate, chain?: Chain, beforeRun?: () => Promise<void>): Job[] {
   // Until the venue exists and is recovered there is nothing to read from it; the executor asks the gate itself
   const sync = () => (gate.connected() ? syncLtOrders(deps) : Promise.resolve({ skipped: gate.health().reasons }));
   const alerts = { cooldownMs: config.alerts.cooldownMs, deliver: config.alerts.webhookUrl !== null };
   return [
-    { name: 'lt-execute', cron: config.ltExecuteCron, run: async () => ({ sync: await sync(), execute: await executeLt(deps) }) },
+    { name: 'lt-execute', cron: config.ltExecuteCron, run: async () => {
+      await beforeRun?.();
+      return { sync: await sync(), execute: await executeLt(deps) };
+    } },
     { name: 'lt-resolve', cron: config.ltResolveCron, run: () => resolveLt({ ...deps, ...(chain ? { chain } : {}), alerts }) },
   ];
 }
@@ -268,18 +284,20 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const chain = chainFor(config, simExchange);
     // Before the venue may trade: settle what a crash left pending and reconcile with it (once it exists)
     let afterRecovery: (recovery: Awaited<ReturnType<typeof recoverLt>>) => Promise<void> = async () => undefined;
+    // The gate checks the money of the strategies trading through the process's own wallet, not linked wallets'
+    const linked = await linkedWallets(db);
     const gate = venueGateFor(config, { db, clock, log }, simExchange, async () => {
       const recovery = await recoverLt(ltDeps);
       log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
       await afterRecovery(recovery);
-    });
+    }, (s) => !linked.has(s));
     stopGate = () => gate.stop();
     const venue = gate.venue;
     // Linked wallets' venues beside the process's own (the gate's), which trades for addresses nobody linked
     const venues = walletVenuesFor(config, { db, secrets, operator: venue, clock, log, exchange: simExchange });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
     const ltDeps = { db, venue, venues, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate };
-    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config, gate, chain)];
+    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config, gate, chain, linked.refresh)];
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
     const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
     afterRecovery = async (recovery) => {
@@ -303,8 +321,8 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
         await stream?.stop();
         await unlisten();
         await scheduler.stop();
+        await gate.stop(); // first: a recovery under way may still open wallet venues
         await venues.close();
-        await gate.stop();
         await new Promise<void>((done) => server.close(() => done()));
         await db.close();
       },

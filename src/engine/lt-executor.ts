@@ -87,9 +87,10 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
   for (const s of strategies) {
     report.strategies += 1;
     try {
-      // The gate guards the process's own venue: a strategy trading through a linked wallet's venue is not held by it
+      // The gate guards the process's own venue. A strategy trading through a linked wallet's venue is held by it only
+      // when it is off: the fills of every wallet are read only while the process's venue is connected
       const own = await withStrategyVenue(deps, s);
-      await runStrategy(own, s, report, own.venue === deps.venue ? health : null);
+      await runStrategy(own, s, report, own.venue === deps.venue || health?.state === 'off' ? health : null);
     } catch (e) {
       report.errors.push({ strategyId: s.strategyId, error: errorText(e) });
     }

@@ -13,7 +13,7 @@ import type { Db, Sql } from '../store/db.ts';
 import { appendEntries } from '../store/ledger-store.ts';
 import { lockLtStrategy } from '../store/lt-strategy-store.ts';
 import {
-  dueRedemptions, inFlightRedemptions, markCoveredRedeemed, markRedeemed, markRedeemFailed, markRedeeming, type Redemption,
+  dueRedemptions, inFlightRedemptions, markCoveredRedeemed, markRedeemed, markRedeemFailed, markRedeeming, type DueRedemption, type Redemption,
 } from '../store/redemption-store.ts';
 import type { Chain, RedeemCall, SignedRedeem } from './chain-port.ts';
 import type { LtHooks } from './lt-hooks.ts';
@@ -46,7 +46,12 @@ const BATCH = 200;
 const RETRY_BASE_MS = 60_000;
 const RETRY_CAP_MS = 3_600_000;
 const DEFAULT_ALERTS = { cooldownMs: 900_000, deliver: false };
-const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+/** viem's short message when there is one: its full message carries the RPC URL, which may hold a provider key */
+const errorText = (e: unknown): string => {
+  if (!(e instanceof Error)) return String(e);
+  const short = (e as { shortMessage?: unknown }).shortMessage;
+  return `${e.name}: ${typeof short === 'string' ? short : e.message}`;
+};
 
 /** The wait before attempt n + 1 after n failed attempts: 1 min, 2, 4 … capped at an hour */
 export const redeemBackoffMs = (attempts: number): number =>
@@ -79,15 +84,16 @@ const sumOf = (rows: readonly Redemption[]): Usdc => rows.reduce((s, r) => s + r
 
 async function submitDue(deps: RedeemDeps, report: RedeemReport): Promise<void> {
   const due = await dueRedemptions(deps.db, deps.clock.now(), BATCH);
-  for (const rows of groupBy(due, (r) => `${r.linkedWallet ?? ''}|${r.conditionId}|${r.negRisk}`)) {
+  for (const rows of groupBy(due, (r) => `${otherWallet(deps, r) ?? ''}|${r.conditionId}|${r.negRisk}`)) {
     let signed: SignedRedeem | null;
     try {
-      // This process signs redemptions only for its own wallet: a linked wallet's winnings are alerted, never redeemed
-      // through (or booked against) another wallet
-      const linked = rows[0]!.linkedWallet;
-      if (linked !== null || deps.chain.cannotRedeem !== null) {
+      // This process signs redemptions only for its own wallet: another wallet's winnings (a linked wallet's, or a
+      // failed attempt sent from a wallet this process no longer has) are alerted, never redeemed through or booked
+      // against this one
+      const other = otherWallet(deps, rows[0]!);
+      if (other !== null || deps.chain.cannotRedeem !== null) {
         report.manual += 1;
-        await alert(deps, manualAlert(linked ?? deps.chain.address, linked !== null ? LINKED_WALLET : deps.chain.cannotRedeem!, rows));
+        await alert(deps, manualAlert(other ?? deps.chain.address, other !== null ? OTHER_WALLET : deps.chain.cannotRedeem!, rows));
         continue;
       }
       const covered = await coverFromEarlier(deps, rows);
@@ -132,6 +138,12 @@ async function trackInFlight(deps: RedeemDeps, report: RedeemReport): Promise<vo
   const inFlight = await inFlightRedemptions(deps.db);
   for (const rows of groupBy(inFlight, (r) => r.txHash!)) {
     const txHash = rows[0]!.txHash!;
+    // Sent from another wallet (the configured key changed): this chain cannot read what it paid; alerted, left as is
+    if (rows[0]!.wallet !== null && rows[0]!.wallet !== deps.chain.address) {
+      report.manual += 1;
+      await alert(deps, manualAlert(rows[0]!.wallet, `transaction ${txHash} was sent from a wallet this process no longer signs for`, rows));
+      continue;
+    }
     try {
       const receipt = await deps.chain.receipt(txHash);
       if (receipt.kind === 'pending') report.pending += 1;
@@ -216,7 +228,12 @@ function detailOf(wallet: string, rows: readonly Redemption[]): Record<string, u
   };
 }
 
-const LINKED_WALLET = 'a linked wallet: on-chain redemption is automated only for the wallet this process is configured with';
+const OTHER_WALLET = 'a linked wallet, or one this process is no longer configured with: on-chain redemption is automated '
+  + 'only for the wallet this process signs for';
+
+/** The wallet a due row belongs to when it is not this process's: the strategy's linked wallet, or the previous sender */
+const otherWallet = (deps: RedeemDeps, r: DueRedemption): string | null =>
+  r.linkedWallet ?? (r.wallet !== null && r.wallet !== deps.chain.address ? r.wallet : null);
 
 /** What to redeem by hand, named completely: the wallet, the contract and call, the market, the amounts */
 function manualAlert(wallet: string, reason: string, rows: readonly Redemption[]): Alert {

@@ -19,6 +19,7 @@ import { getWallet } from '../store/wallet-store.ts';
 import type { Clock } from './ports.ts';
 import { TOLERANCE_DEFAULTS, TOLERANCE_FIELDS, toleranceIssues } from './lt-tolerance-settings.ts';
 import { walletRefusal } from './wallet-refusal.ts';
+import { strategiesHeldAt } from '../store/user-wallet-store.ts';
 
 export interface LtDeps {
   db: Db;
@@ -254,6 +255,10 @@ async function changeSettings(deps: LtDeps, userId: string, strategyId: string, 
     if (changed.includes('mode') && s.isActive) return fail('conflict', 'stop the strategy before switching mode');
     // Its resting orders are at its wallet's venue, and launch checks the wallet is the owner's
     if (changed.includes('wallet_address') && s.isActive) return fail('conflict', 'stop the strategy before changing its wallet_address');
+    if (changed.includes('wallet_address') && s.walletAddress !== null
+      && (await strategiesHeldAt(tx, s.walletAddress, s.userId)).includes(s.strategyId)) {
+      return fail('conflict', 'the strategy still has orders, positions or winnings to redeem at its wallet: wallet_address cannot change yet');
+    }
     if (changed.includes('starting_capital') && s.launchedAt !== null) {
       return fail('conflict', 'starting_capital cannot change after launch: use deposit or withdraw');
     }

@@ -10,7 +10,8 @@ import type { Db } from '../store/db.ts';
 import { insertLtAudit } from '../store/lt-strategy-store.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import {
-  deleteUserWallet, getUserWallet, insertUserWallet, listUserWallets, openWalletSecrets, othersStrategiesOn, runningStrategiesOn, walletsWithSecrets,
+  deleteUserWallet, getUserWallet, insertUserWallet, listUserWallets, openWalletSecrets, othersStrategiesOn, runningStrategiesOn, strategiesHeldAt,
+  walletsWithSecrets,
   type SignatureType, type UserWallet,
 } from '../store/user-wallet-store.ts';
 import type { LtError, LtResult } from './lt-strategies.ts';
@@ -21,6 +22,8 @@ export interface WalletDeps {
   clock: Clock;
   /** Seals secrets (TANDEM_SECRET_KEY); null: no key configured, so no secret can be stored */
   secrets: SecretBox | null;
+  /** The process's own wallet (POLYMARKET_PRIVATE_KEY's address): it cannot be linked by a user */
+  operatorWallet?: string | null;
 }
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -69,18 +72,23 @@ export async function linkWallet(deps: WalletDeps, userId: string, input: unknow
   }
   if (!deps.secrets) return fail('conflict', 'TANDEM_SECRET_KEY is not configured: Tandem cannot store a wallet secret');
   const address = normalizeAddress(derived ?? v.address!);
+  if (deps.operatorWallet && normalizeAddress(deps.operatorWallet) === address) {
+    return fail('conflict', `${address} is the wallet this Tandem is configured with: it cannot be linked by a user`);
+  }
   const now = deps.clock.now();
   const wallet: UserWallet = { userId, address, label: v.label ?? null, signatureType: v.signature_type as SignatureType,
     funder: v.funder ? normalizeAddress(v.funder) : null, hasPrivateKey: derived !== null, apiKey: v.api_key ?? null, linkedAt: now };
   const creds = v.api_key ? { key: v.api_key, secret: v.api_secret!, passphrase: v.api_passphrase! } : null;
   const inserted = await deps.db.transaction(async (tx) => {
-    if ((await othersStrategiesOn(tx, userId, address)) > 0) return false;
+    // Nobody else trades through it, and no strategy still has orders, positions or winnings there (its venue would change)
+    if ((await othersStrategiesOn(tx, userId, address)) > 0 || (await strategiesHeldAt(tx, address)).length > 0) return false;
     if (!(await insertUserWallet(tx, deps.secrets, { ...wallet, secrets: { privateKey: (v.private_key as `0x${string}`) ?? null, creds } }))) return false;
     await insertLtAudit(tx, userId, null, 'wallet_link', { address, signature_type: wallet.signatureType, funder: wallet.funder,
       has_private_key: wallet.hasPrivateKey, has_api_creds: creds !== null }, now);
     return true;
   });
-  return inserted ? ok(wallet) : fail('conflict', `${address} is already linked, or another user's strategy trades through it`);
+  return inserted ? ok(wallet) : fail('conflict', `${address} is already linked, another user's strategy trades through it, `
+    + 'or a strategy still has orders, positions or winnings to redeem there');
 }
 
 export const listWallets = (deps: { db: Db }, userId: string): Promise<UserWallet[]> => listUserWallets(deps.db, userId);
@@ -97,6 +105,11 @@ export async function unlinkWallet(deps: { db: Db; clock: Clock }, userId: strin
     if (!(await getUserWallet(tx, userId, a))) return fail('not_found', address);
     const running = await runningStrategiesOn(tx, userId, a);
     if (running.length > 0) return fail('conflict', `${a} is used by running strategies (${running.join(', ')}): stop them first`);
+    const held = await strategiesHeldAt(tx, a, userId);
+    if (held.length > 0) {
+      return fail('conflict', `${a} still holds orders, positions or winnings to redeem of ${held.join(', ')}: `
+        + 'let them finish, resolve and redeem first');
+    }
     await deleteUserWallet(tx, userId, a);
     await insertLtAudit(tx, userId, null, 'wallet_unlink', { address: a }, now);
     return ok({ address: a });

@@ -109,6 +109,24 @@ export async function othersStrategiesOn(sql: Sql, userId: string, address: stri
   return row?.n ?? 0;
 }
 
+/**
+ * Strategies (of one user, or anyone's) whose wallet_address is `address` and that still have something there: active,
+ * an order not finished, shares held and not settled, or winnings not redeemed. Their wallet must not change under them
+ */
+export async function strategiesHeldAt(sql: Sql, address: string, userId: string | null = null): Promise<string[]> {
+  const rows = await sql.query<{ strategy_id: string }>(
+    `SELECT s.strategy_id FROM lt_strategies s
+     WHERE lower(s.wallet_address) = $1 AND ($2::uuid IS NULL OR s.user_id = $2::uuid) AND (s.is_active
+       OR EXISTS (SELECT 1 FROM lt_orders l JOIN orders o ON o.order_id = l.order_id WHERE l.user_id = s.user_id
+         AND l.strategy_id = s.strategy_id AND NOT o.is_shadow AND o.status IN ('pending', 'unknown', 'open', 'partially_filled', 'lost'))
+       OR EXISTS (SELECT 1 FROM lt_order_facts f WHERE f.user_id = s.user_id AND f.strategy_id = s.strategy_id
+         AND NOT f.is_shadow AND f.held > 0)
+       OR EXISTS (SELECT 1 FROM lt_redemptions r WHERE r.user_id = s.user_id AND r.strategy_id = s.strategy_id
+         AND r.state <> 'redeemed'))
+     ORDER BY s.strategy_id`, [address.toLowerCase(), userId]);
+  return rows.map((r) => r.strategy_id);
+}
+
 /** The user's launched, active strategies trading through an address (unlink is refused while there is one) */
 export async function runningStrategiesOn(sql: Sql, userId: string, address: string): Promise<string[]> {
   const rows = await sql.query<{ strategy_id: string }>(

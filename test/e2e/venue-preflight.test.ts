@@ -83,8 +83,16 @@ describe('VENUE=polymarket that cannot trade', () => {
     expect(lines.some((l) => l.includes('venue not ready to trade'))).toBe(true);
     expect(lines.join('\n')).not.toContain(SECRET_KEY.slice(2));
 
-    await launchLive(t, token, `0x${'1'.repeat(40)}`);
-    expect(await entrySkipped(t)).toBe(`off: ${code}`);
+    if (code === 'clob_unreachable') {
+      // A valid key: the strategy launches on its wallet, and its entries are held while the venue is off
+      await launchLive(t, token, privateKeyToAccount(SECRET_KEY as `0x${string}`).address);
+      expect(await entrySkipped(t)).toBe(`off: ${code}`);
+    } else {
+      // No usable key: there is no wallet to trade through, so launch is refused with the reason
+      const refused = await launchRefused(t, token, `0x${'1'.repeat(40)}`);
+      expect(refused).toMatchObject({ status: 409 });
+      expect(refused.detail).toContain('you have linked no wallet');
+    }
     await expectNoOrder(t);
   }, 300_000);
 
@@ -106,6 +114,17 @@ describe('VENUE=polymarket that cannot trade', () => {
     expect([sim.exchange.openOrders(account).length, sim.exchange.trades(account).length]).toEqual([0, 0]);
   }, 300_000);
 });
+
+async function launchRefused(t: Tandem, token: string, wallet: string): Promise<{ status: number; detail: string }> {
+  const api = (method: string, path: string, body?: unknown) => fetch(new URL(path, t.url), {
+    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  expect((await api('POST', '/api/lt/strategies', {
+    ft_wallet_id: 'FT_T1_BASELINE', starting_capital: '500', wallet_address: wallet, max_signal_age_seconds: 600,
+  })).status).toBe(201);
+  const res = await api('POST', '/api/lt/strategies/LT_FT_T1_BASELINE/launch');
+  return { status: res.status, detail: String(((await res.json()) as { detail?: unknown }).detail) };
+}
 
 async function launchLive(t: Tandem, token: string, wallet: string): Promise<void> {
   const api = (method: string, path: string, body?: unknown) => fetch(new URL(path, t.url), {

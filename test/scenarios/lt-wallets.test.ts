@@ -12,7 +12,7 @@ import { executeLt, type LtExecutorDeps } from '../../src/engine/lt-executor.ts'
 import { recoverLt } from '../../src/engine/lt-recovery.ts';
 import { createLtStrategy, launchLtStrategy, stopLtStrategy, updateLtSettings } from '../../src/engine/lt-strategies.ts';
 import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
-import { linkWallet } from '../../src/engine/user-wallets.ts';
+import { linkWallet, unlinkWallet } from '../../src/engine/user-wallets.ts';
 import { silentLog } from '../../src/log.ts';
 import { COLLATERAL } from '../../src/sim/exchange/exchange.ts';
 import { createSimulatedVenue } from '../../src/sim/exchange/simulated-venue.ts';
@@ -92,6 +92,32 @@ describe(`LT per-user wallets (${backendName})`, () => {
       total += held;
     }
     expect(total).toBe(shares('30'));
+    await registry.close();
+  });
+
+  it('a wallet keeps the strategies that still have orders, positions or winnings there: no unlink, no wallet change; the process wallet is never linked', async () => {
+    w = await createLtWorld();
+    const db = w.ft.t.db;
+    const clock = w.ft.clock;
+    const alice = await trader(w, 'alice');
+    const { deps, registry } = walletDeps(w);
+    await w.buySignal({ price: 0.5 });
+    expect(await executeLt(deps)).toMatchObject({ errors: [] });
+    expect(w.exchange.openOrders(accountOf(alice.address))).toHaveLength(1); // resting at alice's wallet
+    expect((await stopLtStrategy({ db, clock }, alice.userId, alice.strategyId)).ok).toBe(true); // stopped, the order still rests
+    const unlinked = await unlinkWallet({ db, clock }, alice.userId, alice.address);
+    expect(!unlinked.ok && [unlinked.error.kind, unlinked.error.message])
+      .toEqual(['conflict', expect.stringMatching(new RegExp(`still holds orders, positions or winnings to redeem of ${alice.strategyId}`))]);
+    const moved = await updateLtSettings({ db, clock }, alice.userId, alice.strategyId, { wallet_address: `0x${'d'.repeat(40)}` });
+    expect(!moved.ok && moved.error.message).toMatch(/still has orders, positions or winnings to redeem at its wallet/);
+    const { user: carol } = await createUser(db, 'carol');
+    const operator = await linkWallet({ db, clock, secrets: box, operatorWallet: SIGNER }, carol.userId,
+      { address: SIGNER, api_key: 'k', api_secret: 'the-api-secret', api_passphrase: 'the-passphrase' });
+    expect(!operator.ok && operator.error.message).toMatch(/is the wallet this Tandem is configured with/);
+    // once the order is finished (cancelled unfilled) nothing is left at the wallet: unlink goes through
+    w.exchange.cancel(accountOf(alice.address), w.exchange.openOrders(accountOf(alice.address))[0]!.orderId);
+    await syncLtOrders(deps);
+    expect((await unlinkWallet({ db, clock }, alice.userId, alice.address)).ok).toBe(true);
     await registry.close();
   });
 

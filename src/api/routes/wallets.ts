@@ -36,7 +36,8 @@ const failed = (c: Context, e: LtError) =>
 
 export const walletRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
   .openapi(link, async (c) => {
-    const r = await linkWallet({ ...deps, secrets: deps.secrets ?? null }, c.get('user').userId, c.req.valid('json'));
+    const r = await linkWallet({ ...deps, secrets: deps.secrets ?? null, operatorWallet: deps.operatorWallet ?? null }, c.get('user').userId,
+      c.req.valid('json'));
     if (!r.ok) return failed(c, r.error);
     deps.log.info('wallet linked', { address: r.value.address, by: c.get('user').name });
     return c.json({ wallet: walletJson(r.value) }, 201);
