@@ -8,7 +8,7 @@ import { entryBlock, type VenueGate, type VenueHealth } from './venue-gate.ts';
 import { withStrategyVenue } from './lt-wallet-venue.ts';
 import { decideSignal, type Verdict } from './lt-intent.ts';
 import { pendingSignals, signalAge, type Signal } from './lt-signals.ts';
-import { ftConfigForStrategy } from './lt-strategies.ts';
+import { ftConfigForStrategy } from './lt-ft-config.ts';
 import { submitIntent, type Submission } from './lt-submit.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import type { Clock } from './ports.ts';

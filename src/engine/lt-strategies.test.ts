@@ -12,9 +12,10 @@ import { createUser } from '../store/user-store.ts';
 import { getWallet, insertWallet, updateWallet } from '../store/wallet-store.ts';
 import { ManualClock } from './clock.ts';
 import {
-  createLtStrategy, depositLtCapital, ftConfigForStrategy, launchLtStrategy,
-  ltCapital, setLtMode, stopLtStrategy, syncFtChanges, updateLtSettings, withdrawLtCapital, type LtDeps,
+  createLtStrategy, depositLtCapital, launchLtStrategy,
+  ltCapital, setLtMode, stopLtStrategy, updateLtSettings, withdrawLtCapital, type LtDeps,
 } from './lt-strategies.ts';
+import { ftConfigForStrategy, syncFtChanges } from './lt-ft-config.ts';
 
 const WALLET = '0x' + 'c'.repeat(40);
 const ftInput = (id: string, extra: Record<string, unknown> = {}) =>

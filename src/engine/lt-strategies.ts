@@ -1,8 +1,6 @@
 /** LT strategy commands (create, launch, pause, resume, stop, mode, settings, deposit, withdraw, kill switch), each audited in its own transaction, and the reads built on the ledger */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { InvariantError } from '../domain/errors.ts';
-import type { FtWallet } from '../domain/ft-wallet.ts';
 import { applyEntry, balancesFromSums, equityOf, isConserved, lockedOf } from '../domain/ledger.ts';
 import type { LtMode, LtStrategy } from '../domain/lt-strategy.ts';
 import { decimalText, divRound, formatMicros, parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
@@ -10,8 +8,8 @@ import { err, ok, type Result } from '../domain/result.ts';
 import { drawdownOf } from '../domain/risk.ts';
 import type { Db, Sql } from '../store/db.ts';
 import {
-  getKillSwitch, getLtStrategy, insertLtAudit, insertLtStrategy, launchSnapshot,
-  listLaunchedStrategies, lockLtStrategy, markLaunched, setKillSwitch, updateLtStrategy,
+  getKillSwitch, getLtStrategy, insertLtAudit, insertLtStrategy,
+  lockLtStrategy, markLaunched, setKillSwitch, updateLtStrategy,
   encodeFtConfig, type KillSwitch,
 } from '../store/lt-strategy-store.ts';
 import { appendEntries, hasLedgerRef, ledgerSums } from '../store/ledger-store.ts';
@@ -384,63 +382,3 @@ export async function ltCapital(sql: Sql, userId: string, strategyId: string): P
 }
 export { capitalOf as ltCapitalOf };
 
-// ---- FT configuration: live or as launched
-
-/**
- * "Non-breaking" (seed: filters and thresholds sync, capital and allocation never) = every setting the evaluator's
- * filters read. Starting balance and the sizing rule are the user's capital decision: always as launched
- */
-const NEVER_SYNCED = ['startingBalance', 'betSize', 'betAllocationWeight', 'allocationMethod', 'kellyFraction',
-  'minBet', 'maxBet'] as const satisfies readonly (keyof FtWallet)[];
-
-/**
- * The FT configuration the executor filters and sizes a signal with: every entry FT took is re-checked
- * against its filters (src/domain/ft-refilter.ts) before LT sizes it. sync_ft_changes on: the FT wallet as
- * it is now; off: as it was at the first launch. Capital and allocation fields always come from the launch
- * snapshot. Before launch there is no snapshot and the live configuration is returned
- */
-export async function ftConfigForStrategy(sql: Sql, s: LtStrategy): Promise<FtWallet> {
-  const live = await getWallet(sql, s.ftWalletId);
-  if (!live) throw new InvariantError(`FT wallet ${s.ftWalletId} of ${s.strategyId} is missing`);
-  const snap = await launchSnapshot(sql, s.userId, s.strategyId);
-  if (!snap) return live;
-  const base = s.syncFtChanges ? live : snap;
-  return { ...base, ...Object.fromEntries(NEVER_SYNCED.map((k) => [k, snap[k]])) };
-}
-
-export interface FtSyncReport {
-  userId: string;
-  strategyId: string;
-  syncFtChanges: boolean;
-  /** FT fields changed since launch that LT follows now */
-  applied: string[];
-  /** FT fields changed since launch that LT does not follow (sync off, or capital/allocation) */
-  held: string[];
-}
-
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-export async function ftSyncReport(sql: Sql, s: LtStrategy): Promise<FtSyncReport> {
-  const snap = await launchSnapshot(sql, s.userId, s.strategyId);
-  const live = await getWallet(sql, s.ftWalletId);
-  const report: FtSyncReport = { userId: s.userId, strategyId: s.strategyId, syncFtChanges: s.syncFtChanges, applied: [], held: [] };
-  if (!snap || !live) return report;
-  const stored = encodeFtConfig(snap);
-  for (const [k, v] of Object.entries(encodeFtConfig(live))) {
-    if (JSON.stringify(v) === JSON.stringify(stored[k])) continue;
-    const follows = s.syncFtChanges && !(NEVER_SYNCED as readonly string[]).includes(k);
-    (follows ? report.applied : report.held).push(snake(k));
-  }
-  return report;
-}
-
-/**
- * FT → LT sync. Nothing is copied: with sync_ft_changes on, the executor re-applies the FT wallet's current
- * filters to each signal (ftConfigForStrategy); with it off, the launch snapshot's. This
- * reports, for every launched strategy, which FT changes since launch apply and which are held back
- */
-export async function syncFtChanges(deps: LtDeps): Promise<FtSyncReport[]> {
-  const out: FtSyncReport[] = [];
-  for (const s of await listLaunchedStrategies(deps.db)) out.push(await ftSyncReport(deps.db, s));
-  return out;
-}

@@ -4,10 +4,11 @@ import type { Context } from 'hono';
 import type { LtStrategy } from '../../domain/lt-strategy.ts';
 import { formatMicros } from '../../domain/money.ts';
 import {
-  createLtStrategy, depositLtCapital, ftConfigForStrategy, ftSyncReport, launchLtStrategy, ltCapitalOf,
+  createLtStrategy, depositLtCapital, launchLtStrategy, ltCapitalOf,
   pauseLtStrategy, releaseKillSwitch, resumeLtStrategy, settingsOf, updateLtSettings, withdrawLtCapital,
   type LtCapital, type LtError, type LtResult,
 } from '../../engine/lt-strategies.ts';
+import { ftConfigForStrategy, ftSyncReport } from '../../engine/lt-ft-config.ts';
 import {
   cancelStrategyOrders, cancelUserOrders, engageKillSwitchAndCancel, stopAndCancel, type CancelReport,
 } from '../../engine/lt-operator.ts';
