@@ -41,14 +41,27 @@ interface Api {
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
+/** A connection the server closed as it was reused (keep-alive race): the request never reached a handler */
+const connectionReset = (e: unknown): boolean =>
+  e instanceof TypeError && (e.cause as { code?: string } | undefined)?.code === 'ECONNRESET';
+
 function apiOf(tandem: Tandem, token: string): Api {
+  const once = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(new URL(path, tandem.url), {
+      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+  };
   return {
     call: async (method, path, body) => {
-      const res = await fetch(new URL(path, tandem.url), {
-        method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await once(method, path, body);
+        } catch (e) {
+          if (!connectionReset(e) || attempt >= 3) throw e;
+        }
+      }
     },
   };
 }
