@@ -48,6 +48,7 @@ import { createWorld } from './sim/world/world.ts';
 import { createSecretBox, type SecretBox } from './store/secret-box.ts';
 import { checkStoredSecrets } from './engine/user-wallets.ts';
 import { createVenueRegistry, type VenueRegistry } from './venues/venue-registry.ts';
+import { createWalletChains, type WalletChains } from './venues/wallet-chains.ts';
 
 export const VERSION = '0.1.0';
 
@@ -177,6 +178,24 @@ export function walletVenuesFor(config: Config, deps: { db: Db; secrets: SecretB
     } });
 }
 
+/**
+ * Each linked wallet's chain, built on first use, where its winnings are redeemed: with VENUE=polymarket Polygon with
+ * the wallet's own key, signature type and funder (no usable key: null, its winnings are alerted to redeem by hand),
+ * with VENUE=simulated its account on the shared exchange (the one its simulated venue trades on)
+ */
+export function walletChainsFor(config: Config, deps: { db: Db; secrets: SecretBox | null; log: Log;
+  exchange: Exchange | null }): WalletChains {
+  const v = config.venue;
+  return createWalletChains({ db: deps.db, secrets: deps.secrets, log: deps.log, open: async (wallet, secrets) => {
+    if (v.kind === 'polymarket') {
+      if (!secrets.privateKey || signerAddressOf(secrets.privateKey) === null) return null;
+      return createPolygonChain({ rpcUrl: v.polygonRpcUrl ?? null, privateKey: secrets.privateKey,
+        signatureType: wallet.signatureType, ...(wallet.funder ? { funder: wallet.funder } : {}) });
+    }
+    return deps.exchange ? createSimulatedChain({ exchange: deps.exchange, account: `wallet:${wallet.address}` }) : null;
+  } });
+}
+
 function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
   const jobs: Job[] = [{ name: 'ft-resolve', cron: config.ftResolveCron, run: () => resolveFtMarkets(ftDeps) }];
   const source = feeds.source;
@@ -212,7 +231,8 @@ async function linkedWallets(db: Db): Promise<{ has(s: LtStrategy): boolean; ref
   return { has: (s) => keys.has(`${s.userId}/${(s.walletAddress ?? '').toLowerCase()}`), refresh };
 }
 
-function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate, chain?: Chain, beforeRun?: () => Promise<void>): Job[] {
+function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate, chain?: Chain, beforeRun?: () => Promise<void>,
+  chains?: WalletChains): Job[] {
   // Until the venue exists and is recovered there is nothing to read from it; the executor asks the gate itself
   const sync = () => (gate.connected() ? syncLtOrders(deps) : Promise.resolve({ skipped: gate.health().reasons }));
   const alerts = { cooldownMs: config.alerts.cooldownMs, deliver: config.alerts.webhookUrl !== null };
@@ -221,7 +241,7 @@ function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate, chain?: C
       await beforeRun?.();
       return { sync: await sync(), execute: await executeLt(deps) };
     } },
-    { name: 'lt-resolve', cron: config.ltResolveCron, run: () => resolveLt({ ...deps, ...(chain ? { chain } : {}), alerts }) },
+    { name: 'lt-resolve', cron: config.ltResolveCron, run: () => resolveLt({ ...deps, ...(chain ? { chain } : {}), ...(chains ? { chains } : {}), alerts }) },
   ];
 }
 
@@ -297,7 +317,8 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const venues = walletVenuesFor(config, { db, secrets, operator: venue, clock, log, exchange: simExchange });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
     const ltDeps = { db, venue, venues, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate };
-    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config, gate, chain, linked.refresh)];
+    const chains = walletChainsFor(config, { db, secrets, log, exchange: simExchange });
+    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config, gate, chain, linked.refresh, chains)];
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
     const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
     afterRecovery = async (recovery) => {

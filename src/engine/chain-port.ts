@@ -61,3 +61,9 @@ export interface Chain {
   /** The wallet's collateral balance on chain */
   collateralBalance(): Promise<Usdc>;
 }
+
+/**
+ * The chain of a user's linked wallet (its address), where that wallet's winnings are redeemed; null when this process
+ * cannot build one (no private key linked, no simulated exchange): its winnings are alerted to redeem by hand
+ */
+export type WalletChains = (wallet: string) => Promise<Chain | null>;

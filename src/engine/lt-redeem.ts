@@ -4,7 +4,9 @@
  * transaction (conditional-tokens contract, or the neg-risk adapter), recorded as `redeeming` with its hash BEFORE it
  * is sent, so a restart looks it up by hash and never redeems twice. Its `redemption` ledger entries (the cash
  * becoming available) are booked only when the receipt is confirmed AND the collateral it moved into the wallet
- * covers them. A reverted, refused or short transaction is retried with backoff and alerted, never booked
+ * covers them. A reverted, refused or short transaction is retried with backoff and alerted, never booked.
+ * Each wallet's winnings are redeemed by that wallet's own chain: the process wallet's (`chain`), or a user's linked
+ * wallet's (`chains`); a wallet without a chain here is alerted to redeem by hand, never redeemed through another
  */
 import { formatMicros, type Shares, type Usdc } from '../domain/money.ts';
 import type { Alert } from '../domain/alert-rules.ts';
@@ -15,14 +17,17 @@ import { lockLtStrategy } from '../store/lt-strategy-store.ts';
 import {
   dueRedemptions, inFlightRedemptions, markCoveredRedeemed, markRedeemed, markRedeemFailed, markRedeeming, type DueRedemption, type Redemption,
 } from '../store/redemption-store.ts';
-import type { Chain, RedeemCall, SignedRedeem } from './chain-port.ts';
+import type { Chain, RedeemCall, SignedRedeem, WalletChains } from './chain-port.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import type { Clock } from './ports.ts';
 
 export interface RedeemDeps {
   db: Db;
   clock: Clock;
+  /** The process wallet's chain: it redeems the strategies trading through no linked wallet */
   chain: Chain;
+  /** Each linked wallet's chain (null, or none given: that wallet's winnings are alerted to redeem by hand) */
+  chains?: WalletChains;
   hooks?: LtHooks;
   /** Alert cool-down (default 15 minutes) and whether alerts are queued for the webhook (default: not) */
   alerts?: { cooldownMs: number; deliver: boolean };
@@ -60,9 +65,60 @@ export const redeemBackoffMs = (attempts: number): number =>
 /** Sends what is due, then follows every transaction in flight to its end */
 export async function redeemOnChain(deps: RedeemDeps): Promise<RedeemReport> {
   const report: RedeemReport = { submitted: 0, booked: 0, failed: 0, pending: 0, manual: 0, errors: [] };
-  await submitDue(deps, report);
-  await trackInFlight(deps, report);
+  const run: Run = { ...deps, built: new Map() };
+  await submitDue(run, report);
+  await trackInFlight(run, report);
   return report;
+}
+
+/** One run: the linked wallets' chains asked for once each */
+interface Run extends RedeemDeps {
+  built: Map<string, Promise<Chain | null>>;
+}
+
+/** Where rows are redeemed: a chain that signs for their wallet, or by hand (the wallet to name, and why) */
+type Signer = { chain: Chain } | { manual: string; reason: string };
+
+const signerKey = (s: Signer): string => ('chain' in s ? `chain:${s.chain.address}` : `manual:${s.manual}|${s.reason}`);
+
+async function linkedChain(run: Run, wallet: string): Promise<Chain | null> {
+  if (!run.chains) return null;
+  const known = run.built.get(wallet) ?? run.chains(wallet);
+  run.built.set(wallet, known);
+  return known;
+}
+
+/** A due row is redeemed by its wallet's chain: the strategy's linked wallet's, or the process wallet's */
+async function signerOfDue(run: Run, r: DueRedemption): Promise<Signer> {
+  const chain = r.linkedWallet === null ? run.chain : await linkedChain(run, r.linkedWallet);
+  if (chain === null) return { manual: r.linkedWallet!, reason: LINKED_NO_CHAIN };
+  // A failed attempt sent from a wallet this process no longer signs for: never retried from (or booked against) another
+  if (r.wallet !== null && r.wallet !== chain.address) return { manual: r.wallet, reason: PREVIOUS_SENDER };
+  if (chain.cannotRedeem !== null) return { manual: chain.address, reason: chain.cannotRedeem };
+  return { chain };
+}
+
+/** A recorded transaction is followed on the chain of the wallet that sent it, when this process has it */
+async function signerOfInFlight(run: Run, r: DueRedemption): Promise<Signer> {
+  if (r.wallet === null || r.wallet === run.chain.address) return { chain: run.chain };
+  const chain = r.linkedWallet === null ? null : await linkedChain(run, r.linkedWallet);
+  if (chain !== null && chain.address === r.wallet) return { chain };
+  return { manual: r.wallet, reason: `transaction ${r.txHash} was sent from a wallet this process no longer signs for` };
+}
+
+/** Each row with its signer, grouped by `key`; a wallet whose chain failed to build is reported and its rows skipped */
+async function placed(run: Run, rows: readonly DueRedemption[], signerOf: (run: Run, r: DueRedemption) => Promise<Signer>,
+  key: (s: Signer, r: DueRedemption) => string, report: RedeemReport): Promise<{ signer: Signer; rows: DueRedemption[] }[]> {
+  const withSigner: { signer: Signer; row: DueRedemption }[] = [];
+  for (const row of rows) {
+    try {
+      withSigner.push({ signer: await signerOf(run, row), row });
+    } catch (e) {
+      const error = `chain of wallet ${row.linkedWallet ?? row.wallet}: ${errorText(e)}`;
+      if (!report.errors.includes(error)) report.errors.push(error);
+    }
+  }
+  return groupBy(withSigner, (p) => key(p.signer, p.row)).map((g) => ({ signer: g[0]!.signer, rows: g.map((p) => p.row) }));
 }
 
 /** Rows grouped by key, in first-seen order */
@@ -82,44 +138,46 @@ export function redeemCallOf(rows: readonly Redemption[]): RedeemCall {
 
 const sumOf = (rows: readonly Redemption[]): Usdc => rows.reduce((s, r) => s + r.amount, 0n) as Usdc;
 
-async function submitDue(deps: RedeemDeps, report: RedeemReport): Promise<void> {
-  const due = await dueRedemptions(deps.db, deps.clock.now(), BATCH);
-  for (const rows of groupBy(due, (r) => `${otherWallet(deps, r) ?? ''}|${r.conditionId}|${r.negRisk}`)) {
-    let signed: SignedRedeem | null;
-    try {
-      // This process signs redemptions only for its own wallet: another wallet's winnings (a linked wallet's, or a
-      // failed attempt sent from a wallet this process no longer has) are alerted, never redeemed through or booked
-      // against this one
-      const other = otherWallet(deps, rows[0]!);
-      if (other !== null || deps.chain.cannotRedeem !== null) {
-        report.manual += 1;
-        await alert(deps, manualAlert(other ?? deps.chain.address, other !== null ? OTHER_WALLET : deps.chain.cannotRedeem!, rows));
-        continue;
-      }
-      const covered = await coverFromEarlier(deps, rows);
-      report.booked += covered;
-      signed = covered > 0 ? null : await signAndRecord(deps, rows);
-    } catch (e) {
-      report.errors.push(`redeem ${rows[0]!.conditionId}: ${errorText(e)}`);
+async function submitDue(run: Run, report: RedeemReport): Promise<void> {
+  const due = await dueRedemptions(run.db, run.clock.now(), BATCH);
+  const groups = await placed(run, due, signerOfDue, (sg, r) => `${signerKey(sg)}|${r.conditionId}|${r.negRisk}`, report);
+  for (const { signer, rows } of groups) {
+    if (!('chain' in signer)) {
+      report.manual += 1;
+      await alert(run, manualAlert(signer.manual, signer.reason, rows));
       continue;
     }
-    if (signed === null) continue;
-    // Recorded before it is sent: a crash from here on is recovered by the hash (trackInFlight)
-    await deps.hooks?.at('after_redeem_record');
-    const sent = await deps.chain.send(signed).catch((e: unknown) => ({ kind: 'unknown' as const, detail: errorText(e) }));
-    await deps.hooks?.at('after_redeem_send');
-    report.submitted += 1;
-    if (sent.kind === 'rejected') report.failed += await fail(deps, rows, signed.txHash, `refused by the node: ${sent.detail}`);
+    await submitGroup(run, signer.chain, rows, report);
   }
 }
 
+/** One market of one wallet: covered by that wallet's earlier transaction, or signed, recorded and sent by its chain */
+async function submitGroup(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[], report: RedeemReport): Promise<void> {
+  let signed: SignedRedeem | null;
+  try {
+    const covered = await coverFromEarlier(deps, chain, rows);
+    report.booked += covered;
+    signed = covered > 0 ? null : await signAndRecord(deps, chain, rows);
+  } catch (e) {
+    report.errors.push(`redeem ${rows[0]!.conditionId}: ${errorText(e)}`);
+    return;
+  }
+  if (signed === null) return;
+  // Recorded before it is sent: a crash from here on is recovered by the hash (trackInFlight)
+  await deps.hooks?.at('after_redeem_record');
+  const sent = await chain.send(signed).catch((e: unknown) => ({ kind: 'unknown' as const, detail: errorText(e) }));
+  await deps.hooks?.at('after_redeem_send');
+  report.submitted += 1;
+  if (sent.kind === 'rejected') report.failed += await fail(deps, chain, rows, signed.txHash, `refused by the node: ${sent.detail}`);
+}
+
 /** Signs the market's redemption and records it (redeeming, with its hash); null when another run took the rows */
-async function signAndRecord(deps: RedeemDeps, rows: readonly Redemption[]): Promise<SignedRedeem | null> {
-  const signed = await deps.chain.signRedeem(redeemCallOf(rows));
+async function signAndRecord(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[]): Promise<SignedRedeem | null> {
+  const signed = await chain.signRedeem(redeemCallOf(rows));
   const ids = rows.map((r) => r.orderId);
   try {
     await deps.db.transaction(async (tx) => {
-      const n = await markRedeeming(tx, ids, { wallet: deps.chain.address, txHash: signed.txHash, payload: signed.payload,
+      const n = await markRedeeming(tx, ids, { wallet: chain.address, txHash: signed.txHash, payload: signed.payload,
         now: deps.clock.now() });
       // Another run took some of these rows: roll back and send nothing (this signed transaction is never sent)
       if (n !== ids.length) throw new RaceLost();
@@ -134,37 +192,41 @@ async function signAndRecord(deps: RedeemDeps, rows: readonly Redemption[]): Pro
 class RaceLost extends Error {}
 
 /** Every recorded transaction: confirmed and paid → booked; reverted or paid short → failed; unknown to the node → resent */
-async function trackInFlight(deps: RedeemDeps, report: RedeemReport): Promise<void> {
-  const inFlight = await inFlightRedemptions(deps.db);
-  for (const rows of groupBy(inFlight, (r) => r.txHash!)) {
-    const txHash = rows[0]!.txHash!;
-    // Sent from another wallet (the configured key changed): this chain cannot read what it paid; alerted, left as is
-    if (rows[0]!.wallet !== null && rows[0]!.wallet !== deps.chain.address) {
+async function trackInFlight(run: Run, report: RedeemReport): Promise<void> {
+  const inFlight = await inFlightRedemptions(run.db);
+  for (const { signer, rows } of await placed(run, inFlight, signerOfInFlight, (_s, r) => r.txHash!, report)) {
+    // Sent from a wallet this process has no chain for (the configured key changed): it cannot read what it paid
+    if (!('chain' in signer)) {
       report.manual += 1;
-      await alert(deps, manualAlert(rows[0]!.wallet, `transaction ${txHash} was sent from a wallet this process no longer signs for`, rows));
+      await alert(run, manualAlert(signer.manual, signer.reason, rows));
       continue;
     }
-    try {
-      const receipt = await deps.chain.receipt(txHash);
-      if (receipt.kind === 'pending') report.pending += 1;
-      else if (receipt.kind === 'error') report.errors.push(`receipt ${txHash}: ${receipt.detail}`);
-      else if (receipt.kind === 'reverted') report.failed += await fail(deps, rows, txHash, `reverted: ${receipt.detail}`);
-      else if (receipt.kind === 'not_found') await resend(deps, rows, report);
-      else if (receipt.collateralIn < sumOf(rows)) {
-        report.failed += await fail(deps, rows, txHash, `confirmed, but the wallet received ${formatMicros(receipt.collateralIn)} `
-          + `collateral of the ${formatMicros(sumOf(rows))} redeemed`);
-      } else report.booked += await book(deps, txHash, receipt.collateralIn);
-    } catch (e) {
-      report.errors.push(`receipt ${txHash}: ${errorText(e)}`);
-    }
+    await trackTransaction(run, signer.chain, rows, report);
+  }
+}
+
+async function trackTransaction(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[], report: RedeemReport): Promise<void> {
+  const txHash = rows[0]!.txHash!;
+  try {
+    const receipt = await chain.receipt(txHash);
+    if (receipt.kind === 'pending') report.pending += 1;
+    else if (receipt.kind === 'error') report.errors.push(`receipt ${txHash}: ${receipt.detail}`);
+    else if (receipt.kind === 'reverted') report.failed += await fail(deps, chain, rows, txHash, `reverted: ${receipt.detail}`);
+    else if (receipt.kind === 'not_found') await resend(deps, chain, rows, report);
+    else if (receipt.collateralIn < sumOf(rows)) {
+      report.failed += await fail(deps, chain, rows, txHash, `confirmed, but the wallet received ${formatMicros(receipt.collateralIn)} `
+        + `collateral of the ${formatMicros(sumOf(rows))} redeemed`);
+    } else report.booked += await book(deps, txHash, receipt.collateralIn);
+  } catch (e) {
+    report.errors.push(`receipt ${txHash}: ${errorText(e)}`);
   }
 }
 
 /** A recorded transaction the node does not know (a crash before sending, or a dropped send): the same bytes again */
-async function resend(deps: RedeemDeps, rows: readonly Redemption[], report: RedeemReport): Promise<void> {
+async function resend(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[], report: RedeemReport): Promise<void> {
   const txHash = rows[0]!.txHash!;
-  const sent = await deps.chain.send({ txHash, payload: rows[0]!.txPayload });
-  if (sent.kind === 'rejected') report.failed += await fail(deps, rows, txHash, `not mined, and refused when resent: ${sent.detail}`);
+  const sent = await chain.send({ txHash, payload: rows[0]!.txPayload });
+  if (sent.kind === 'rejected') report.failed += await fail(deps, chain, rows, txHash, `not mined, and refused when resent: ${sent.detail}`);
   else report.pending += 1;
 }
 
@@ -179,12 +241,13 @@ async function book(deps: RedeemDeps, txHash: string, collateralIn: Usdc): Promi
 /**
  * Positions settled after their market was redeemed: the conditional-tokens contract paid their shares with the
  * wallet's whole balance then, so when that transaction's collateral beyond what it booked covers them, they are
- * booked as redeemed by it (no new transaction, which would pay nothing)
+ * booked as redeemed by it (no new transaction, which would pay nothing). Only that wallet's transactions count: another
+ * wallet's redemption of the market paid that wallet, not this one
  */
-async function coverFromEarlier(deps: RedeemDeps, rows: readonly Redemption[]): Promise<number> {
+async function coverFromEarlier(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[]): Promise<number> {
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
-    const covered = await markCoveredRedeemed(tx, deps.chain.address, rows[0]!.conditionId, rows.map((r) => r.orderId), now);
+    const covered = await markCoveredRedeemed(tx, chain.address, rows[0]!.conditionId, rows.map((r) => r.orderId), now);
     return bookRows(tx, covered, now);
   });
 }
@@ -204,17 +267,17 @@ async function bookRows(tx: Sql, rows: readonly Redemption[], now: Date): Promis
 }
 
 /** The attempt failed: the rows wait for the backoff, and the failure is alerted. Returns 1 when rows moved */
-async function fail(deps: RedeemDeps, rows: readonly Redemption[], txHash: string, why: string): Promise<number> {
+async function fail(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[], txHash: string, why: string): Promise<number> {
   const now = deps.clock.now();
   const attempts = Math.max(...rows.map((r) => r.attempts + (r.state === 'redeeming' ? 0 : 1)));
   const retryAt = new Date(now.getTime() + redeemBackoffMs(attempts));
   const moved = await deps.db.transaction((tx) => markRedeemFailed(tx, txHash, why, retryAt, now));
   if (moved === 0) return 0;
   await alert(deps, {
-    kind: 'redemption', dedupeKey: `redemption:${deps.chain.address}:${rows[0]!.conditionId}`, severity: 'critical',
+    kind: 'redemption', dedupeKey: `redemption:${chain.address}:${rows[0]!.conditionId}`, severity: 'critical',
     userId: null, strategyId: null,
     message: `Redemption of market ${rows[0]!.conditionId} failed (attempt ${attempts}): ${why}; retrying at ${retryAt.toISOString()}`,
-    detail: { ...detailOf(deps.chain.address, rows), tx_hash: txHash, attempts, error: why, retry_at: retryAt.toISOString() },
+    detail: { ...detailOf(chain.address, rows), tx_hash: txHash, attempts, error: why, retry_at: retryAt.toISOString() },
   });
   return 1;
 }
@@ -228,12 +291,9 @@ function detailOf(wallet: string, rows: readonly Redemption[]): Record<string, u
   };
 }
 
-const OTHER_WALLET = 'a linked wallet, or one this process is no longer configured with: on-chain redemption is automated '
-  + 'only for the wallet this process signs for';
-
-/** The wallet a due row belongs to when it is not this process's: the strategy's linked wallet, or the previous sender */
-const otherWallet = (deps: RedeemDeps, r: DueRedemption): string | null =>
-  r.linkedWallet ?? (r.wallet !== null && r.wallet !== deps.chain.address ? r.wallet : null);
+const LINKED_NO_CHAIN = 'a linked wallet this process has no chain for (no private key linked to sign with, or no '
+  + 'chain configured for it here): its winnings are redeemed only by its own wallet';
+const PREVIOUS_SENDER = 'an earlier attempt was sent from this wallet, which this process no longer signs for';
 
 /** What to redeem by hand, named completely: the wallet, the contract and call, the market, the amounts */
 function manualAlert(wallet: string, reason: string, rows: readonly Redemption[]): Alert {

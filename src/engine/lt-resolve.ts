@@ -12,7 +12,7 @@ import { lockLtStrategy } from '../store/lt-strategy-store.ts';
 import { loadMarkets } from '../store/market-store.ts';
 import { raisePeak } from './lt-fills.ts';
 import { enrollRedemption } from '../store/redemption-store.ts';
-import type { Chain } from './chain-port.ts';
+import type { Chain, WalletChains } from './chain-port.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import { redeemOnChain, type RedeemReport } from './lt-redeem.ts';
 import type { Clock } from './ports.ts';
@@ -24,6 +24,8 @@ export interface LtResolveDeps {
   hooks?: LtHooks;
   /** Where the live book's winnings are redeemed; without one they stay settled and unspendable */
   chain?: Chain;
+  /** Each linked wallet's chain, where its winnings are redeemed (without: they are alerted to redeem by hand) */
+  chains?: WalletChains;
   /** Alert cool-down and webhook delivery for redemption alerts */
   alerts?: { cooldownMs: number; deliver: boolean };
 }

@@ -67,7 +67,11 @@ export async function enrollRedemption(tx: Sql, r: NewRedemption): Promise<boole
   return rows.length > 0;
 }
 
-/** A row due for (re)submission, with the user's linked wallet its strategy trades through (null: the process's own) */
+/** The user's linked wallet the row's strategy trades through (null: the process's own) */
+const LINKED_WALLET = `(SELECT w.address FROM lt_strategies s JOIN user_wallets w ON w.user_id = s.user_id
+    AND w.address = lower(s.wallet_address) WHERE s.user_id = r.user_id AND s.strategy_id = r.strategy_id) AS linked_wallet`;
+
+/** A row with the user's linked wallet its strategy trades through (null: the process's own) */
 export interface DueRedemption extends Redemption {
   linkedWallet: string | null;
 }
@@ -78,9 +82,7 @@ export interface DueRedemption extends Redemption {
  * redeems the wallet's whole balance, so every position of the market must be tracked before one transaction pays them
  */
 export async function dueRedemptions(sql: Sql, now: Date, limit: number): Promise<DueRedemption[]> {
-  const rows = await sql.query<Record<string, unknown>>(`SELECT ${COLUMNS},
-      (SELECT w.address FROM lt_strategies s JOIN user_wallets w ON w.user_id = s.user_id AND w.address = lower(s.wallet_address)
-        WHERE s.user_id = r.user_id AND s.strategy_id = r.strategy_id) AS linked_wallet
+  const rows = await sql.query<Record<string, unknown>>(`SELECT ${COLUMNS}, ${LINKED_WALLET}
     FROM lt_redemptions r
     WHERE state IN ('redeemable', 'failed') AND next_attempt_at <= $1
       AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.condition_id = r.condition_id AND NOT o.is_shadow
@@ -90,11 +92,11 @@ export async function dueRedemptions(sql: Sql, now: Date, limit: number): Promis
   return rows.map((r) => ({ ...redemptionOf(r), linkedWallet: (r.linked_wallet as string | null) ?? null }));
 }
 
-/** Rows whose transaction was recorded and not yet confirmed or failed */
-export async function inFlightRedemptions(sql: Sql): Promise<Redemption[]> {
-  const rows = await sql.query<Record<string, unknown>>(`SELECT ${COLUMNS} FROM lt_redemptions
+/** Rows whose transaction was recorded and not yet confirmed or failed, with their strategy's linked wallet */
+export async function inFlightRedemptions(sql: Sql): Promise<DueRedemption[]> {
+  const rows = await sql.query<Record<string, unknown>>(`SELECT ${COLUMNS}, ${LINKED_WALLET} FROM lt_redemptions r
     WHERE state = 'redeeming' ORDER BY tx_hash, order_id`);
-  return rows.map(redemptionOf);
+  return rows.map((r) => ({ ...redemptionOf(r), linkedWallet: (r.linked_wallet as string | null) ?? null }));
 }
 
 /** One strategy's (or every) redemption rows, for reports and tests */
