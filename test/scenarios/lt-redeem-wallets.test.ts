@@ -138,6 +138,32 @@ describe(`LT redemption per wallet (${backendName})`, () => {
     expect(await alerts(w)).toEqual([]);
   });
 
+  it('after a restart, a linked wallet\'s transaction in flight is followed on that wallet\'s chain by its hash, never the process\'s', async () => {
+    w = await createLtWorld();
+    const a = await alice(w);
+    const wallets = walletDeps(w);
+    registry = wallets.registry;
+    const held = await bothWin(w, wallets.deps, a);
+    const options = { db: w.ft.t.db, secrets: box, log: silentLog, exchange: w.exchange };
+    const before = walletChainsFor(simulated, options);
+    const lost = (await before(a.address)) as SimulatedChain;
+    lost.faults.holdNext(); // recorded and sent, then the process stops before it is mined (the held transaction is lost)
+    expect(await resolveLt({ ...w.deps, chains: before })).toMatchObject({ onChain: { submitted: 2, booked: 1, pending: 1 } });
+    const [sent] = await redemptionsOf(w.ft.t.db, { userId: a.userId });
+    expect(sent).toMatchObject({ state: 'redeeming', wallet: accountOf(a.address) });
+    const linkedBefore = usdcOf(w, accountOf(a.address));
+
+    const chains = walletChainsFor(simulated, options); // the restarted process builds the wallet's chain again
+    // unknown to the new chain: the recorded bytes are sent again from the same wallet, then mined and booked once
+    expect(await resolveLt({ ...w.deps, chains })).toMatchObject({ onChain: { submitted: 0, pending: 1, manual: 0, errors: [] } });
+    expect(await resolveLt({ ...w.deps, chains })).toMatchObject({ redeemed: 1, onChain: { booked: 1, errors: [] } });
+    const linkedChain = (await chains(a.address)) as SimulatedChain;
+    expect(linkedChain.mined.map((m) => [m.txHash, m.paid])).toEqual([[sent!.txHash, held.linked]]);
+    expect(w.chain.mined.map((m) => m.paid)).toEqual([held.process]);
+    expect(usdcOf(w, accountOf(a.address)) - linkedBefore).toBe(held.linked);
+    expect(await redemptionsBooked(w)).toEqual({ [`${w.userId}/${w.strategyId}`]: held.process, [`${a.userId}/${a.strategyId}`]: held.linked });
+  });
+
   it('a linked wallet whose chain this process cannot build is alerted to redeem by hand; the process wallet is redeemed', async () => {
     w = await createLtWorld();
     const a = await alice(w);
