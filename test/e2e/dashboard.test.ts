@@ -84,11 +84,24 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     expect(await page.locator('#login').isHidden()).toBe(true);
     const sharp = rows.filter({ has: page.locator('td:first-child', { hasText: /^FT_SHARP_SHOOTER$/ }) });
     expect(await sharp.count()).toBe(1);
-    const cells = await sharp.locator('td').allTextContents();
+    // The demo world trades while the page is open: the row must show what the API says (the page re-reads it every
+    // 10 s), so the figures are compared with the API's until they agree, within a generous bound
+    const usd = (v: string) => Number(v).toLocaleString('en-US', { style: 'currency', currency: 'USD' });
+    const apiRow = async () => ((await (await fetch(new URL('/api/ft/wallets', tandem!.url), {
+      headers: { authorization: `Bearer ${token}` } })).json()) as { wallets: Record<string, any>[] }).wallets
+      .find((w) => w.wallet_id === 'FT_SHARP_SHOOTER')!;
+    let cells: string[] = [];
+    let expected: string[] = [];
+    for (let attempt = 0; attempt < 60; attempt += 1) {
+      cells = await sharp.locator('td').allTextContents();
+      const w = await apiRow();
+      expected = [usd(w.cash), String(w.orders), w.win_rate === null ? '–' : `${(Number(w.win_rate) * 100).toFixed(1)}%`];
+      if (cells[1] === expected[0] && cells[4] === expected[1] && cells[9] === expected[2]) break;
+      await page.waitForTimeout(1000);
+    }
     expect(cells).toHaveLength(10);
-    expect(cells[1]).toBe('$1,000.00'); // cash
-    expect(cells[4]).toBe('0'); // orders
-    expect(cells[9]).toBe('–'); // no win rate before any resolved order
+    expect([cells[1], cells[4], cells[9]]).toEqual(expected); // cash, orders, win rate as the API has them
+    expect(cells[1]).toMatch(/^\$[\d,]+\.\d{2}$/);
     // The alerts panel (the demo world raises none this early; any it does raise is listed) and the live section
     await page.locator('#alerts[data-renders="1"]').waitFor({ state: 'visible' });
     const alerts = await page.locator('[data-testid=alerts-table] tbody tr').count();
