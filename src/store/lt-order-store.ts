@@ -5,6 +5,7 @@
 import { InvariantError } from '../domain/errors.ts';
 import type { LtOrderStatus, OrderSide, OrderType } from '../domain/lt-order.ts';
 import type { Price, Shares, Usdc } from '../domain/money.ts';
+import type { PricedDecision } from '../domain/metrics/tolerance-modes.ts';
 import type { Sql } from './db.ts';
 import { positionCostOf, type Book } from './ledger-store.ts';
 import { dateOrNull, dec, decOrNull, micros } from './rows.ts';
@@ -84,14 +85,8 @@ export interface LtDisposition {
   at: Date;
 }
 
-export interface PricedSignal {
-  side: OrderSide;
-  signalPrice: Price;
-  tick: bigint;
-  bestBid: Price | null;
-  bestAsk: Price | null;
-  expectedVwap: Price | null;
-}
+/** The book a decision was priced against, as the tolerance replay reads it back (one shape for both) */
+export type PricedSignal = Omit<PricedDecision, 'actual'>;
 
 /** The one disposition of a (strategy, signal, leg); false when one exists (the first decision stands) */
 export async function insertDisposition(tx: Sql, d: LtDisposition): Promise<boolean> {
