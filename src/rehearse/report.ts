@@ -74,14 +74,27 @@ async function tokenReconciliation(i: ReportInput) {
  * Trader's fill → our submit, from the simulator's own match time (ms): the feeds stamp trades in whole seconds, so
  * the trade timestamp Tandem stores can be up to a second early; orders whose fill the simulator did not see live are left out
  */
-async function trueFillToSubmit(i: ReportInput): Promise<number[]> {
-  const samples: number[] = [];
+async function trueFillToSubmit(i: ReportInput): Promise<{ total: number[]; stages: Record<Stage, number[]> }> {
+  const total: number[] = [];
+  const stages: Record<Stage, number[]> = { fill_to_detected: [], detected_to_signal: [], signal_to_intent: [], intent_to_submit: [] };
   for (const s of await submittedSignals(i.db)) {
     const at = i.matchedAt(fillKey(s.trader, s.asset, s.side, s.size, s.price, Math.floor(s.tradeTime.getTime() / 1000)));
-    if (at !== null) samples.push(s.submittedAt.getTime() - at);
+    if (at === null) continue;
+    total.push(s.submittedAt.getTime() - at);
+    if (s.detectedAt === null || s.signalAt === null) continue;
+    stages.fill_to_detected.push(s.detectedAt.getTime() - at);
+    stages.detected_to_signal.push(s.signalAt.getTime() - s.detectedAt.getTime());
+    stages.signal_to_intent.push(s.intentAt.getTime() - s.signalAt.getTime());
+    stages.intent_to_submit.push(s.submittedAt.getTime() - s.intentAt.getTime());
   }
-  return samples;
+  return { total, stages };
 }
+
+/**
+ * The legs of trader-fill → submit: the feed (fill → Tandem has the trade), FT's ingest and evaluation (→ the paper
+ * signal), the live executor picking it up and committing the intent, and the venue call (→ submitted)
+ */
+type Stage = 'fill_to_detected' | 'detected_to_signal' | 'signal_to_intent' | 'intent_to_submit';
 
 const countBy = (xs: string[]): Record<string, number> => {
   const out: Record<string, number> = {};
@@ -103,7 +116,7 @@ export async function buildReport(i: ReportInput) {
   const cash = await cashReconciliation(i);
   const tokens = await tokenReconciliation(i);
   const invariants: Record<string, InvariantResult> = { ...(await ftInvariants(i.db)), ...(await ltInvariants(i.db, i.placements)) };
-  const fillToSubmit = ms(summarizeMs(truth));
+  const fillToSubmit = ms(summarizeMs(truth.total));
   const resolvedHeld = markets.filter((m) => m.resolved && m.won);
   const checks = {
     fill_to_submit_p99: { ok: fillToSubmit !== null && fillToSubmit.p99 <= FILL_TO_SUBMIT_P99_TARGET_MS,
@@ -131,6 +144,8 @@ export async function buildReport(i: ReportInput) {
       trader_fill_to_submit: fillToSubmit,
       /** The same from the trade's whole-second timestamp, as Tandem's own quality figures compute it */
       trade_timestamp_to_submit: ms(summarizeMs(lat.fillToSubmitMs)),
+      /** trader_fill_to_submit in its legs (orders whose trade carries a detection time) */
+      stages: Object.fromEntries(Object.entries(truth.stages).map(([k, v]) => [k, ms(summarizeMs(v))])),
     },
     orders: { by_status: totals.byStatus, rejections: totals.rejections, fills: totals.fills, filled_usdc: usd(totals.filledUsdc), fees_usdc: usd(totals.fees) },
     markets: { held: markets.length, resolved: markets.filter((m) => m.resolved).length, won: resolvedHeld.length,

@@ -10,18 +10,25 @@ export interface SubmittedSignal {
   size: bigint;
   price: bigint;
   tradeTime: Date;
+  /** When Tandem received the trade (stream or poll); null for trades stored before detection was recorded */
+  detectedAt: Date | null;
+  /** When FT evaluated it (the signal), when the live intent was committed, when the order was submitted */
+  signalAt: Date | null;
+  intentAt: Date;
   submittedAt: Date;
 }
 
 /** Every live entry order that was submitted, with the source trade it mirrors */
 export async function submittedSignals(sql: Sql): Promise<SubmittedSignal[]> {
   const rows = await sql.query<{ trader: string; asset: string; side: 'BUY' | 'SELL'; size: string; price: string; trade_time: string;
-    submitted_at: string }>(
-    `SELECT t.trader, t.asset, t.side, t.size::text, t.price::text, t.trade_time, o.submitted_at
+    detected_at: string | null; signal_at: string | null; intent_at: string; submitted_at: string }>(
+    `SELECT t.trader, t.asset, t.side, t.size::text, t.price::text, t.trade_time, t.detected_at, o.signal_at, o.intent_at,
+       o.submitted_at
      FROM lt_orders l JOIN orders o ON o.order_id = l.order_id JOIN source_trades t ON t.trade_key = l.source_trade_id
      WHERE NOT o.is_shadow AND l.leg = 'entry' AND o.submitted_at IS NOT NULL ORDER BY l.created_at`);
   return rows.map((r) => ({ trader: r.trader, asset: r.asset, side: r.side, size: micros(r.size), price: micros(r.price),
-    tradeTime: new Date(r.trade_time), submittedAt: new Date(r.submitted_at) }));
+    tradeTime: new Date(r.trade_time), detectedAt: r.detected_at === null ? null : new Date(r.detected_at),
+    signalAt: r.signal_at === null ? null : new Date(r.signal_at), intentAt: new Date(r.intent_at), submittedAt: new Date(r.submitted_at) }));
 }
 
 export interface LatencySamples {
