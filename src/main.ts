@@ -241,9 +241,18 @@ function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate, chain?: C
       await beforeRun?.();
       return { sync: await sync(), execute: await executeLt(deps) };
     } },
+    // New paper orders (FT_ORDERS_CHANNEL) are mirrored at once, without first reading the venue's fills: the user
+    // channel and lt-execute's cadence book those. A race with lt-execute decides each signal once (under the strategy lock)
+    { name: LT_SIGNALS_JOB, cron: null, run: async () => {
+      await beforeRun?.();
+      return { execute: await executeLt(deps) };
+    } },
     { name: 'lt-resolve', cron: config.ltResolveCron, run: () => resolveLt({ ...deps, ...(chain ? { chain } : {}), ...(chains ? { chains } : {}), alerts }) },
   ];
 }
+
+/** The job that mirrors new paper orders as they are committed (the live path's trigger) */
+export const LT_SIGNALS_JOB = 'lt-signals';
 
 /** The alerts job runs every minute */
 export const ALERTS_CRON = '*/1 * * * *';
@@ -261,7 +270,7 @@ function alertMonitorFor(config: Config, deps: { db: Db; clock: Clock; log: Log 
   return {
     ...deps, startedAt, feeds, wallet: venue,
     notifier: a.webhookUrl ? createWebhookNotifier(deps, { url: a.webhookUrl }) : null,
-    jobs: jobs.map((j) => ({ name: j.name, intervalMs: cronIntervalMs(j.cron, startedAt) })),
+    jobs: jobs.flatMap((j) => (j.cron === null ? [] : [{ name: j.name, intervalMs: cronIntervalMs(j.cron, startedAt) }])),
     settings: {
       ...DEFAULT_ALERT_SETTINGS, cooldownMs: a.cooldownMs, latencyLookbackMs: Math.max(a.cooldownMs, 2 * 60_000),
       feedSilenceMs: a.feedSilenceMs,
@@ -325,7 +334,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
       if ((await alertRecovery(alerts, recovery)) > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
     };
     gate.start();
-    const unlisten = await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger('lt-execute'));
+    const unlisten = await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger(LT_SIGNALS_JOB));
     stream = await startStream(feeds, ftDeps, config, log, () => scheduler.trigger('ft-sync'));
     const app = createApp({ db, clock, log, venue, venues, venueHealth: () => gate.health(), version: VERSION,
       runJob: (name) => scheduler.runNow(name), secrets,

@@ -1,7 +1,7 @@
 /**
  * The event-driven FT path: trades pushed by a TradeStream (RTDS) are ingested at once, through the same ingest and
  * evaluation as the polling sync (so the stored trade key dedupes a trade both paths read), and a batch that creates
- * paper orders fires FT_ORDERS_CHANNEL at commit, which runs lt-execute right away. Ingests run one at a time: what
+ * paper orders fires FT_ORDERS_CHANNEL at commit, which runs the lt-signals job right away. Ingests run one at a time: what
  * arrives during one is merged into the next. The stream follows the same traders the poll fetches, re-read every
  * `refreshMs` (and on `refreshFollowed`). While the stream is not live (broken, or connected without data), `poll`
  * is called every `fallbackPollMs`: the Data API poll, which otherwise keeps its own cadence as backfill

@@ -6,7 +6,8 @@ import { finishJobRun, startJobRun } from '../store/job-store.ts';
 
 export interface Job {
   name: string;
-  cron: string;
+  /** Its cadence; null: it runs only when triggered or run now (an event's job) */
+  cron: string | null;
   run: () => Promise<unknown>;
 }
 
@@ -39,9 +40,9 @@ export function startScheduler(jobs: Job[], deps: { db: Db; clock: Clock; log: L
       if (again.delete(job.name)) void execute(job).catch(() => undefined);
     }
   };
-  const crons = jobs.map((job) => new Cron(job.cron, { name: job.name, protect: true }, async () => {
+  const crons = jobs.flatMap((job) => (job.cron === null ? [] : [new Cron(job.cron, { name: job.name, protect: true }, async () => {
     await execute(job).catch(() => undefined); // recordRun already logged and stored the failure
-  }));
+  })]));
   return {
     runNow: async (name) => {
       const job = jobs.find((j) => j.name === name);

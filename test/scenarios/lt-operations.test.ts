@@ -191,4 +191,25 @@ describe(`LT operations: resets, idempotency, one run at a time (${backendName})
     const rows = await db.query<{ job: string; n: number }>(`SELECT job, count(*)::int AS n FROM job_runs GROUP BY job ORDER BY job`);
     expect(rows).toEqual([{ job: 'lt-execute', n: 2 }, { job: 'lt-resolve', n: 1 }]);
   });
+
+  it('runs a job without a cron only when triggered (the live path\'s lt-signals), and records its runs', async () => {
+    w = await createLtWorld();
+    const db = w.ft.t.db;
+    const runs = { ticking: 0, event: 0 };
+    const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const s = startScheduler([{ name: 'ticking', cron: '* * * * * *', run: async () => ({ n: ++runs.ticking }) },
+      { name: 'lt-signals', cron: null, run: async () => ({ n: ++runs.event }) }], { db, clock: w.ft.clock, log });
+    try {
+      for (let i = 0; i < 600 && runs.ticking < 2; i++) await sleep(50); // two cron ticks have passed
+      expect(runs.ticking).toBeGreaterThanOrEqual(2);
+      expect(runs.event).toBe(0);
+      s.trigger('lt-signals');
+      for (let i = 0; i < 600 && runs.event < 1; i++) await sleep(50);
+      expect(runs.event).toBe(1);
+    } finally {
+      await s.stop();
+    }
+    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM job_runs WHERE job = 'lt-signals' AND status = 'ok'`);
+    expect(row!.n).toBe(1);
+  }, 120_000);
 });
