@@ -16,7 +16,7 @@ import type { Db } from '../store/db.ts';
 import { redemptionsPending } from '../store/redemption-store.ts';
 import { addFollowed } from '../store/trade-store.ts';
 import { buildReport, type RehearsalReport } from './report.ts';
-import { startWorldServer, type WorldServer } from './world-server.ts';
+import { startWorldProcess, type WorldProcess } from './world-process.ts';
 
 export interface RehearseOptions {
   minutes: number;
@@ -100,8 +100,8 @@ async function runJob(api: Api, path: string): Promise<Record<string, unknown>> 
  * Winds down: freezes the world, reads its last trades and mirrors them (so every signal gets its disposition), then
  * pauses every strategy, cancels what rests, and books the fills and settlements that are left
  */
-async function windDown(api: Api, db: Db, world: WorldServer, ids: string[], o: RehearseOptions): Promise<void> {
-  world.freeze();
+async function windDown(api: Api, db: Db, world: WorldProcess, ids: string[], o: RehearseOptions): Promise<void> {
+  await world.freeze();
   await runJob(api, '/api/ft/sync');
   const last = (await runJob(api, '/api/lt/execute')).report as { execute?: Record<string, unknown> } | undefined;
   const e = last?.execute ?? {};
@@ -117,13 +117,13 @@ async function windDown(api: Api, db: Db, world: WorldServer, ids: string[], o: 
   o.progress('wound down: strategies paused, resting orders cancelled, fills and settlements booked');
 }
 
-async function runFor(o: RehearseOptions, tandem: Tandem, world: WorldServer): Promise<void> {
+async function runFor(o: RehearseOptions, tandem: Tandem, world: WorldProcess, wallet: string): Promise<void> {
   const end = Date.now() + o.minutes * 60_000;
   while (Date.now() < end) {
     await new Promise((r) => setTimeout(r, Math.min(15_000, Math.max(0, end - Date.now()))));
     const [row] = await tandem.db.query<{ n: number }>('SELECT count(*)::int AS n FROM lt_orders');
     const left = Math.max(0, Math.round((end - Date.now()) / 1000));
-    o.progress(`${left}s left: ${row!.n} live orders, ${world.server.exchange.markets().filter((m) => m.payouts).length} markets resolved`);
+    o.progress(`${left}s left: ${row!.n} live orders, ${(await world.state(wallet)).worldResolved} markets resolved`);
   }
 }
 
@@ -134,26 +134,27 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalReport> {
   const wallet = privateKeyToAccount(privateKey).address;
   const fund = (BigInt(o.strategies.length) * BigInt(Math.ceil(Number(o.capitalUsdc))) + 100n).toString();
   const lifetimeMs = Math.max(60_000, Math.floor((o.minutes * 60_000) / 3));
-  const world = await startWorldServer({ seed: o.seed, clock, marketLifetimeMs: lifetimeMs, openMarkets: 6, stepMs: 1000, fundUsdc: fund });
+  // The world and its simulator run in a process of their own, as Polymarket does: nothing of theirs holds up Tandem
+  const world = await startWorldProcess({ seed: o.seed, marketLifetimeMs: lifetimeMs, openMarkets: 6, stepMs: 1000, fundUsdc: fund });
   let tandem: Tandem | null = null;
   try {
-    const s = world.server;
     tandem = await startTandem(loadConfig({
-      DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', FT_SOURCE: 'data-api', DATA_API_URL: s.url,
-      GAMMA_URL: s.gammaUrl, RTDS_URL: s.rtdsUrl, VENUE: 'polymarket', POLYMARKET_CLOB_URL: s.url, POLYMARKET_WS_URL: s.wsUrl,
-      POLYMARKET_PRIVATE_KEY: privateKey, POLYGON_RPC_URL: `${s.url}/rpc`, ...CRONS,
+      DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', FT_SOURCE: 'data-api', DATA_API_URL: world.url,
+      GAMMA_URL: world.gammaUrl, RTDS_URL: world.rtdsUrl, VENUE: 'polymarket', POLYMARKET_CLOB_URL: world.url,
+      POLYMARKET_WS_URL: world.wsUrl, POLYMARKET_PRIVATE_KEY: privateKey, POLYGON_RPC_URL: `${world.url}/rpc`, ...CRONS,
     }), o.log, clock);
-    await addFollowed(tandem.db, world.world.traders.map((t) => t.address));
+    await addFollowed(tandem.db, world.traders);
     const api = apiOf(tandem, readFileSync(tandem.operatorTokenFile!, 'utf8').trim());
     await runJob(api, '/api/ft/sync');
     const ids = await launchStrategies(api, o, wallet);
-    o.progress(`Tandem ${tandem.url} live against the simulator ${s.url}: ${ids.length} strategies on wallet ${wallet}`);
+    o.progress(`Tandem ${tandem.url} live against the simulator ${world.url}: ${ids.length} strategies on wallet ${wallet}`);
     const startedAt = clock.now();
-    await runFor(o, tandem, world);
+    await runFor(o, tandem, world, wallet);
     await windDown(api, tandem.db, world, ids, o);
-    return await buildReport({ db: tandem.db, venue: tandem.venue, server: s, wallet, fundUsdc: fund, startedAt, world: world.world,
-      minutes: o.minutes, seed: o.seed, steps: world.steps, placements: world.placements(wallet),
-      matchedAt: world.matchedAt });
+    const state = await world.state(wallet);
+    return await buildReport({ db: tandem.db, venue: tandem.venue, simulatorUrl: world.url, wallet, fundUsdc: fund, startedAt,
+      minutes: o.minutes, seed: o.seed, steps: state.steps, placements: state.placements, worldResolved: state.worldResolved,
+      matchedAt: (key) => state.matched[key] ?? null });
   } finally {
     await tandem?.stop().catch(() => undefined);
     await world.stop().catch(() => undefined);

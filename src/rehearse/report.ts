@@ -10,8 +10,6 @@ import { heldMarkets, latencySamples, orderTotals, submittedSignals } from '../s
 import { ftInvariants, ltInvariants, type InvariantResult } from '../store/report-store.ts';
 import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
 import { parseMicros } from '../domain/money.ts';
-import type { SimServer } from '../sim/server/server.ts';
-import type { World } from '../sim/world/world.ts';
 import { fillKey } from './world-server.ts';
 
 /** The seed's latency target: trader's fill → our order submitted */
@@ -22,15 +20,17 @@ const CENT = 10_000n;
 export interface ReportInput {
   db: Db;
   venue: Venue;
-  server: SimServer;
+  /** The simulator's address */
+  simulatorUrl: string;
   wallet: string;
   fundUsdc: string;
   startedAt: Date;
-  world: World;
   minutes: number;
   seed: number;
   steps: { ok: number; failed: string[] };
   placements: string[];
+  /** Markets the world resolved during the run and before */
+  worldResolved: number;
   /** When the simulator matched the source fill with this key (see `fillKey`), ms; null if unknown */
   matchedAt(key: string): number | null;
 }
@@ -136,7 +136,7 @@ export async function buildReport(i: ReportInput) {
   return {
     ok: Object.values(checks).every((c) => c.ok),
     checks,
-    run: { started_at: i.startedAt.toISOString(), minutes: i.minutes, seed: i.seed, simulator: i.server.url, wallet: i.wallet },
+    run: { started_at: i.startedAt.toISOString(), minutes: i.minutes, seed: i.seed, simulator: i.simulatorUrl, wallet: i.wallet },
     latency_ms: {
       /** Source trade's timestamp (whole seconds) → Tandem has the signal */
       detection: ms(summarizeMs(lat.detectionMs)),
@@ -149,7 +149,7 @@ export async function buildReport(i: ReportInput) {
     },
     orders: { by_status: totals.byStatus, rejections: totals.rejections, fills: totals.fills, filled_usdc: usd(totals.filledUsdc), fees_usdc: usd(totals.fees) },
     markets: { held: markets.length, resolved: markets.filter((m) => m.resolved).length, won: resolvedHeld.length,
-      world_resolved: i.server.exchange.markets().filter((m) => m.payouts !== null).length },
+      world_resolved: i.worldResolved },
     redemptions: {
       count: onChain.filter((r) => r.state === 'redeemed').length, usdc: usd(redemptions.amount),
       by_state: countBy(onChain.map((r) => r.state)),

@@ -29,6 +29,8 @@ export interface WorldServer {
   placements(account: string): string[];
   /** When the simulator matched a source trader's fill (ms), by `fillKey`; null for a trade it did not publish live */
   matchedAt(key: string): number | null;
+  /** Every match time known, by `fillKey` */
+  matchedEntries(): [string, number][];
   /** Stops the world's clock: no new trades, listings or resolutions (the simulator keeps serving) */
   freeze(): void;
   stop(): Promise<void>;
@@ -88,6 +90,7 @@ export async function startWorldServer(o: WorldServerOptions): Promise<WorldServ
     world, server, steps,
     placements: (account) => placed.filter((p) => p.account === account.toLowerCase()).map((p) => p.orderId),
     matchedAt: (key) => matched.get(key) ?? null,
+    matchedEntries: () => [...matched.entries()],
     freeze: () => clearInterval(timer),
     stop: async () => {
       clearInterval(timer);
