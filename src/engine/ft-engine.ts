@@ -10,7 +10,7 @@ import { closeFraction, openPaper } from '../domain/paper-position.ts';
 import type { InputRejectReason, SourceTrade, TradeBatch } from '../domain/trade.ts';
 import type { Db, Sql } from '../store/db.ts';
 import {
-  applyClose, insertFtOrders, lockFtEngine, notifyFtOrders, openOrdersBefore, recordDispositions, walletCash,
+  applyCloses, insertFtOrders, lockFtEngine, notifyFtOrders, openOrdersBefore, recordDispositions, walletCash,
   type Disposition, type NewFtOrder,
 } from '../store/ft-order-store.ts';
 import type { StoredMarket } from '../store/market-store.ts';
@@ -137,17 +137,15 @@ class BatchRun {
     const exited = new Set<string>();
     if (orders.length > 0) {
       const held = await holdingBefore(this.tx, sell);
-      for (const order of orders) {
-        const close = closeFraction({ shares: order.openShares, cost: order.openCost }, sell.size, held, sell.price);
-        if (close.shares <= 0n) continue;
-        const booked = await applyClose(this.tx, {
-          order, close, kind: 'exit', price: sell.price, sourceTradeId: sell.key, at: sell.time,
-          outcome: 'SOLD', winningLabel: null,
-        });
-        if (!booked) continue;
+      const closes = orders.map((order) => ({
+        order, close: closeFraction({ shares: order.openShares, cost: order.openCost }, sell.size, held, sell.price),
+        kind: 'exit' as const, price: sell.price, sourceTradeId: sell.key, at: sell.time, outcome: 'SOLD' as const, winningLabel: null,
+      })).filter((c) => c.close.shares > 0n);
+      const booked = await applyCloses(this.tx, closes);
+      for (const c of closes.filter((x) => booked.has(x.order.orderId))) {
         this.exits += 1;
-        exited.add(order.walletId);
-        this.cash.set(order.walletId, ((this.cash.get(order.walletId) ?? 0n) + close.proceeds) as Usdc);
+        exited.add(c.order.walletId);
+        this.cash.set(c.order.walletId, ((this.cash.get(c.order.walletId) ?? 0n) + c.close.proceeds) as Usdc);
       }
     }
     for (const w of this.wallets) {

@@ -7,7 +7,7 @@
 import { payoutFor, resolutionOf } from '../domain/market.ts';
 import { settle } from '../domain/paper-position.ts';
 import type { Db } from '../store/db.ts';
-import { applyClose, openConditionIds, openOrdersInMarket } from '../store/ft-order-store.ts';
+import { applyCloses, openConditionIds, openOrdersInMarket } from '../store/ft-order-store.ts';
 import { loadMarkets, markResolved, upsertMarkets } from '../store/market-store.ts';
 import {
   recomputeTraderStats, tradersInMarkets, TRADER_STATS_WINDOW_DAYS, unresolvedSeenConditionIds,
@@ -48,17 +48,13 @@ export async function resolveFtMarkets(deps: ResolveDeps): Promise<ResolveReport
     const settled = await deps.db.transaction(async (tx) => {
       const now = deps.clock.now();
       const newlyResolved = await markResolved(tx, market.conditionId, resolution.winner, now);
-      let count = 0;
-      for (const order of await openOrdersInMarket(tx, market.conditionId)) {
+      const closes = (await openOrdersInMarket(tx, market.conditionId)).map((order) => {
         const payout = payoutFor(market, resolution.payouts, order.asset, order.tokenLabel);
         const close = settle({ shares: order.openShares, cost: order.openCost }, payout);
-        const booked = await applyClose(tx, {
-          order, close, kind: 'settlement', price: payout, sourceTradeId: null,
-          at: resolution.resolvedAt ?? now, outcome: close.outcome, winningLabel: resolution.winner,
-        });
-        if (booked) count += 1;
-      }
-      return { count, newlyResolved };
+        return { order, close, kind: 'settlement' as const, price: payout, sourceTradeId: null,
+          at: resolution.resolvedAt ?? now, outcome: close.outcome, winningLabel: resolution.winner };
+      });
+      return { count: (await applyCloses(tx, closes)).size, newlyResolved };
     });
     report.ordersSettled += settled.count;
     if (settled.newlyResolved) {

@@ -32,9 +32,15 @@ export interface RehearseOptions {
 
 export const DEFAULT_STRATEGIES = ['FT_T1_BASELINE', 'FT_T1_PURE_EDGE', 'FT_T1_PURE_WR'];
 
-/** The cadences of a rehearsal: the jobs run every few seconds so that a few minutes hold many signals and resolutions */
-const CRONS = {
-  FT_SYNC_CRON: '*/5 * * * * *', FT_RESOLVE_CRON: '*/10 * * * * *', LT_EXECUTE_CRON: '*/5 * * * * *', LT_RESOLVE_CRON: '*/10 * * * * *',
+/**
+ * The cadences of a rehearsal. Markets live a few minutes instead of days, so resolution runs every 10 s; signals come
+ * from the stream and run lt-signals at once, so the Data API poll (backfill; polling every 15 s takes over while the
+ * stream is not live) and lt-execute (its backstop, and the fills' reading) keep slower cadences, as in production
+ * (every minute and every two). Staggered within the minute, so no two jobs start on the same second
+ */
+export const REHEARSAL_CRONS = {
+  FT_SYNC_CRON: '7-59/30 * * * * *', FT_RESOLVE_CRON: '1-59/10 * * * * *', LT_EXECUTE_CRON: '3-59/15 * * * * *',
+  LT_RESOLVE_CRON: '5-59/10 * * * * *',
 };
 
 interface Api {
@@ -141,7 +147,7 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalReport> {
     tandem = await startTandem(loadConfig({
       DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', FT_SOURCE: 'data-api', DATA_API_URL: world.url,
       GAMMA_URL: world.gammaUrl, RTDS_URL: world.rtdsUrl, VENUE: 'polymarket', POLYMARKET_CLOB_URL: world.url,
-      POLYMARKET_WS_URL: world.wsUrl, POLYMARKET_PRIVATE_KEY: privateKey, POLYGON_RPC_URL: `${world.url}/rpc`, ...CRONS,
+      POLYMARKET_WS_URL: world.wsUrl, POLYMARKET_PRIVATE_KEY: privateKey, POLYGON_RPC_URL: `${world.url}/rpc`, ...REHEARSAL_CRONS,
     }), o.log, clock);
     await addFollowed(tandem.db, world.traders);
     const api = apiOf(tandem, readFileSync(tandem.operatorTokenFile!, 'utf8').trim());

@@ -160,25 +160,40 @@ export interface CloseRecord {
 }
 
 /**
- * Books one close exactly once: the close row is unique per (order, sell) or per settled order, and the
- * order update is conditional on it still being open with the shares we read
+ * Books closes exactly once, many orders in one statement (each order at most once): a close row is unique per
+ * (order, sell) or per settled order, and only a close inserted now updates its order, on condition it is still open
+ * with the shares we read (else it throws: a concurrent change). Returns the ids of the orders closed now. One round
+ * trip, so a market's settlement holds the database for a moment, not one query pair per paper order
  */
-export async function applyClose(sql: Sql, c: CloseRecord): Promise<boolean> {
-  const inserted = await sql.query(
-    `INSERT INTO ft_closes (close_id, order_id, wallet_id, kind, source_trade_id, shares, price, proceeds, cost_basis,
-       pnl, closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING close_id`,
-    [randomUUID(), c.order.orderId, c.order.walletId, c.kind, c.sourceTradeId, dec(c.close.shares), dec(c.price),
-      dec(c.close.proceeds), dec(c.close.costBasis), dec(c.close.pnl), c.at.toISOString()]);
-  if (inserted.length === 0) return false;
-  const full = c.close.full;
-  const updated = await sql.query(
-    `UPDATE ft_orders SET open_shares = open_shares - $2, open_cost = open_cost - $3, pnl = pnl + $4,
-       outcome = $5, winning_label = coalesce($6, winning_label), exit_price = CASE WHEN $7 THEN $8::numeric ELSE exit_price END,
-       close_reason = CASE WHEN $9 THEN $10 ELSE close_reason END, resolved_time = CASE WHEN $9 THEN $11::timestamptz END
-     WHERE order_id = $1 AND outcome = 'OPEN' AND open_shares = $12 RETURNING order_id`,
-    [c.order.orderId, dec(c.close.shares), dec(c.close.costBasis), dec(c.close.pnl), full ? c.outcome : 'OPEN',
-      c.winningLabel, c.kind === 'exit', dec(c.price), full, c.kind === 'exit' ? 'trader_sell' : 'resolved',
-      c.at.toISOString(), dec(c.order.openShares)]);
-  if (updated.length !== 1) throw new Error(`paper order ${c.order.orderId} changed while being closed`);
-  return true;
+export async function applyCloses(sql: Sql, closes: readonly CloseRecord[]): Promise<Set<string>> {
+  if (closes.length === 0) return new Set();
+  if (new Set(closes.map((c) => c.order.orderId)).size !== closes.length) throw new Error('applyCloses: an order appears twice');
+  const col = <T,>(f: (c: CloseRecord) => T) => closes.map(f);
+  const [row] = await sql.query<{ inserted: number; updated: string[] | null }>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[],
+         $8::numeric[], $9::numeric[], $10::numeric[], $11::timestamptz[], $12::boolean[], $13::text[], $14::text[], $15::numeric[])
+         AS i(close_id, order_id, wallet_id, kind, source_trade_id, shares, price, proceeds, cost_basis, pnl, closed_at,
+           full_close, outcome, winning_label, open_shares)),
+     ins AS (
+       INSERT INTO ft_closes (close_id, order_id, wallet_id, kind, source_trade_id, shares, price, proceeds, cost_basis, pnl, closed_at)
+       SELECT close_id, order_id, wallet_id, kind, source_trade_id, shares, price, proceeds, cost_basis, pnl, closed_at FROM input
+       ON CONFLICT DO NOTHING RETURNING close_id),
+     upd AS (
+       UPDATE ft_orders o SET open_shares = o.open_shares - i.shares, open_cost = o.open_cost - i.cost_basis, pnl = o.pnl + i.pnl,
+         outcome = CASE WHEN i.full_close THEN i.outcome ELSE 'OPEN' END, winning_label = coalesce(i.winning_label, o.winning_label),
+         exit_price = CASE WHEN i.kind = 'exit' THEN i.price ELSE o.exit_price END,
+         close_reason = CASE WHEN i.full_close THEN (CASE WHEN i.kind = 'exit' THEN 'trader_sell' ELSE 'resolved' END) ELSE o.close_reason END,
+         resolved_time = CASE WHEN i.full_close THEN i.closed_at END
+       FROM input i JOIN ins ON ins.close_id = i.close_id
+       WHERE o.order_id = i.order_id AND o.outcome = 'OPEN' AND o.open_shares = i.open_shares
+       RETURNING o.order_id)
+     SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT array_agg(order_id::text) FROM upd) AS updated`,
+    [col(() => randomUUID()), col((c) => c.order.orderId), col((c) => c.order.walletId), col((c) => c.kind),
+      col((c) => c.sourceTradeId), col((c) => dec(c.close.shares)), col((c) => dec(c.price)), col((c) => dec(c.close.proceeds)),
+      col((c) => dec(c.close.costBasis)), col((c) => dec(c.close.pnl)), col((c) => c.at.toISOString()), col((c) => c.close.full),
+      col((c) => (c.close.full ? c.outcome : 'OPEN')), col((c) => c.winningLabel), col((c) => dec(c.order.openShares))]);
+  const updated = new Set(row!.updated ?? []);
+  if (updated.size !== Number(row!.inserted)) throw new Error(`${Number(row!.inserted) - updated.size} paper orders changed while being closed`);
+  return updated;
 }
