@@ -225,7 +225,7 @@ export function chainFor(config: Config, simExchange: Exchange | null): Chain | 
  * With VENUE=polymarket a wallet linked without a private key cannot sign: no retry mends that. Recovery, which reads
  * every wallet's venue, runs once the process's venue is connected: until it has, no linked wallet's gate is ready
  */
-function walletGatesFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, venues: () => VenueRegistry,
+export function walletGatesFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, venues: () => VenueRegistry,
   processConnected: () => boolean): WalletGates {
   const polymarket = config.venue.kind === 'polymarket';
   return createWalletGates({ ...deps, venueName: polymarket ? 'polymarket' : 'simulated',
