@@ -223,10 +223,11 @@ export function chainFor(config: Config, simExchange: Exchange | null): Chain | 
 /**
  * Each linked wallet's preflight gate (src/engine/wallet-gates.ts) over its venue from the registry (which closes it).
  * With VENUE=polymarket a wallet linked without a private key cannot sign: no retry mends that. Recovery, which reads
- * every wallet's venue, runs once the process's venue is connected: until it has, no linked wallet's gate is ready
+ * every wallet's venue, runs once the process's venue is connected: a wallet's check waits for the process gate's check
+ * under way (so the first run after start does not find it off for that), and until recovery has run it is not ready
  */
 export function walletGatesFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, venues: () => VenueRegistry,
-  processConnected: () => boolean): WalletGates {
+  processConnected: () => Promise<boolean>): WalletGates {
   const polymarket = config.venue.kind === 'polymarket';
   return createWalletGates({ ...deps, venueName: polymarket ? 'polymarket' : 'simulated',
     connect: async (w) => {
@@ -236,7 +237,7 @@ export function walletGatesFor(config: Config, deps: { db: Db; clock: Clock; log
       return venues().forWallet(w.userId, w.address);
     },
     onConnected: async () => {
-      if (!processConnected()) throw new Error('recovery has not run yet (it runs once the process\'s venue is connected)');
+      if (!(await processConnected())) throw new Error('not yet: recovery runs once the process\'s own venue is connected');
     } });
 }
 
@@ -315,7 +316,8 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     // Before the venue may trade: settle what a crash left pending and reconcile with it (once it exists)
     let afterRecovery: (recovery: Awaited<ReturnType<typeof recoverLt>>) => Promise<void> = async () => undefined;
     // The gate checks the money of the strategies trading through the process's own wallet; each linked wallet has its own
-    const walletGates = walletGatesFor(config, { db, clock, log }, () => venues, () => gate.connected());
+    const walletGates = walletGatesFor(config, { db, clock, log }, () => venues,
+      async () => gate.connected() || (await gate.check().then(() => gate.connected())));
     await walletGates.refresh();
     const gate = venueGateFor(config, { db, clock, log }, simExchange, async () => {
       const recovery = await recoverLt(ltDeps);

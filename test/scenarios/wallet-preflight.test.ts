@@ -212,7 +212,7 @@ describe(`preflight per linked wallet (${backendName})`, () => {
     expect(bob.address).toBe(privateKeyToAccount(bobKey).address.toLowerCase());
     registry = walletVenuesFor(config, { db, secrets: box, operator: world.venue, clock, log: silentLog, exchange: null });
     const venues = registry;
-    gates = walletGatesFor(config, { db, clock, log: silentLog }, () => venues, () => true);
+    gates = walletGatesFor(config, { db, clock, log: silentLog }, () => venues, async () => true);
     const deps: LtExecutorDeps = { ...world.deps, venues, walletGates: gates };
 
     await world.buySignal({ price: 0.5 });
