@@ -14,10 +14,10 @@ import { walletCommand } from '../../src/cli/wallet-command.ts';
 import { loadConfig } from '../../src/config.ts';
 import { usdc } from '../../src/domain/money.ts';
 import { executeLt, type LtExecutorDeps } from '../../src/engine/lt-executor.ts';
-import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategies.ts';
+import { createLtStrategy, launchLtStrategy, stopLtStrategy } from '../../src/engine/lt-strategies.ts';
 import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
-import { linkWallet } from '../../src/engine/user-wallets.ts';
-import { createWalletGates, type WalletGates } from '../../src/engine/wallet-gates.ts';
+import { linkWallet, unlinkWallet } from '../../src/engine/user-wallets.ts';
+import { createWalletGates, walletVenueStates, type WalletGates } from '../../src/engine/wallet-gates.ts';
 import { silentLog } from '../../src/log.ts';
 import { walletGatesFor, walletVenuesFor } from '../../src/main.ts';
 import { COLLATERAL } from '../../src/sim/exchange/exchange.ts';
@@ -195,6 +195,58 @@ describe(`preflight per linked wallet (${backendName})`, () => {
     const back = await executeLt(deps);
     expect(back).toMatchObject({ deferred: 0, errors: [] });
     expect((await exitsOf()).map((d) => d.rule === 'venue_not_ready')).toEqual([false]);
+  }, 120_000);
+
+  it('a gate per link: made when a wallet is linked, re-checked when its strategies change, dropped when it is unlinked', async () => {
+    w = await createLtWorld({ settings: { max_signal_age_seconds: 600 } });
+    const world = w;
+    const { db, clock } = world.deps;
+    const { user: dave } = await createUser(db, 'dave');
+    const key = generatePrivateKey();
+    const linkDave = async () => {
+      const r = await linkWallet({ db, clock, secrets: box }, dave.userId, { private_key: key });
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      return r.value.address;
+    };
+    const address = await linkDave();
+    registry = createVenueRegistry({ db, secrets: box, operator: world.venue, log: silentLog, open: async (wallet) => {
+      world.exchange.credit(accountOf(wallet.address), COLLATERAL, usdc('500'));
+      return createSimulatedVenue({ exchange: world.exchange, account: accountOf(wallet.address), clock, sleep: async () => undefined });
+    } });
+    const venues = registry;
+    gates = createWalletGates({ db, clock, log: silentLog, venueName: 'simulated', checkEveryMs: 600_000,
+      connect: (wallet) => venues.forWallet(wallet.userId, wallet.address) });
+    const walletGates = gates;
+    expect(walletGates.health(dave.userId, address)).toBeNull();
+    walletGates.start();
+    await walletGates.refresh();
+    await until('dave\'s wallet is checked', () => walletGates.health(dave.userId, address)?.checkedAt != null);
+    expect(walletGates.health(dave.userId, address)).toMatchObject({ state: 'ready', reasons: [] }); // nothing to fund yet
+    expect(walletGates.holds({ userId: dave.userId, walletAddress: address.toUpperCase().replace('0X', '0x') })).toBe(true);
+    expect(walletGates.health(world.userId, address)).toBeNull(); // another user's view of it: none
+
+    // a strategy launched beyond the wallet's funds: the next run re-checks before deciding, and holds its entry
+    const created = await createLtStrategy({ db, clock }, dave.userId,
+      { ft_wallet_id: 'FT_COPY_ALL', starting_capital: '1000', wallet_address: address, max_signal_age_seconds: 600 });
+    if (!created.ok) throw new Error(JSON.stringify(created.error));
+    expect((await launchLtStrategy({ db, clock, operatorWallet: SIGNER }, dave.userId, created.value.strategyId)).ok).toBe(true);
+    await world.buySignal({ price: 0.5 });
+    const run = await executeLt({ ...world.deps, venues, walletGates });
+    expect(walletGates.health(dave.userId, address)?.reasons.map((r) => r.message))
+      .toEqual(['collateral 500.00 USDC < capital 1000.00 USDC of 1 live strategy']);
+    expect(skipsOf(run, created.value.strategyId)).toEqual([expect.objectContaining({ rule: 'venue_not_ready', observed: 'degraded: collateral_short' })]);
+
+    // unlinked: its gate is dropped; linked again: a new gate, unchecked until it runs, and no earlier link's state shown
+    expect((await stopLtStrategy({ db, clock }, dave.userId, created.value.strategyId)).ok).toBe(true);
+    expect((await unlinkWallet({ db, clock }, dave.userId, address)).ok).toBe(true);
+    await walletGates.refresh();
+    expect(walletGates.health(dave.userId, address)).toBeNull();
+    world.ft.clock.advance(1_000);
+    await linkDave();
+    expect((await walletVenueStates(db, dave.userId))(address)).toMatchObject({ state: 'off', reasons: [{ code: 'not_checked' }] });
+    await walletGates.refresh();
+    await until('the new link is checked', () => walletGates.health(dave.userId, address)?.checkedAt != null);
+    expect(walletGates.health(dave.userId, address)).toMatchObject({ state: 'ready' });
   }, 120_000);
 
   it('VENUE=polymarket: a wallet linked without a key is off and sends nothing; a keyed one trades through its own account', async () => {
