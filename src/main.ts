@@ -27,7 +27,6 @@ import { createHttpScorer, createLogisticScorer, noScorer } from './feeds/scorer
 import { startScheduler, type Job } from './jobs/schedule.ts';
 import { openDb, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
-import { listAllUserWallets } from './store/user-wallet-store.ts';
 import type { LtStrategy } from './domain/lt-strategy.ts';
 import { seedDemoStrategies } from './store/seed.ts';
 import { countUsers, createUser } from './store/user-store.ts';
@@ -42,6 +41,7 @@ import type { Exchange } from './sim/exchange/exchange-types.ts';
 import { createSimulatedVenue } from './sim/exchange/simulated-venue.ts';
 import { VenueSetupError, type Venue } from './engine/venue-port.ts';
 import { createVenueGate, type VenueGate } from './engine/venue-gate.ts';
+import { createWalletGates, type WalletGates } from './engine/wallet-gates.ts';
 import { signerAddressOf } from './venues/polymarket/preflight-reads.ts';
 import { startWorldTimer, worldMarketSource, worldTradeSource, type WorldTimer } from './sim/world/sources.ts';
 import { createWorld } from './sim/world/world.ts';
@@ -220,33 +220,37 @@ export function chainFor(config: Config, simExchange: Exchange | null): Chain | 
   return simExchange ? createSimulatedChain({ exchange: simExchange, account: SIM_VENUE_ACCOUNT }) : undefined;
 }
 
-/** lt-execute books what the venue reports, then mirrors new signals; lt-resolve settles and redeems (on `chain`) */
-/** Which strategies trade through a user's linked wallet, refreshed before each executor run */
-async function linkedWallets(db: Db): Promise<{ has(s: LtStrategy): boolean; refresh(): Promise<void> }> {
-  let keys = new Set<string>();
-  const refresh = async () => {
-    keys = new Set((await listAllUserWallets(db)).map((w) => `${w.userId}/${w.address}`));
-  };
-  await refresh();
-  return { has: (s) => keys.has(`${s.userId}/${(s.walletAddress ?? '').toLowerCase()}`), refresh };
+/**
+ * Each linked wallet's preflight gate (src/engine/wallet-gates.ts) over its venue from the registry (which closes it).
+ * With VENUE=polymarket a wallet linked without a private key cannot sign: no retry mends that. Recovery, which reads
+ * every wallet's venue, runs once the process's venue is connected: a wallet's check waits for the process gate's check
+ * under way (so the first run after start does not find it off for that), and until recovery has run it is not ready
+ */
+export function walletGatesFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, venues: () => VenueRegistry,
+  processConnected: () => Promise<boolean>): WalletGates {
+  const polymarket = config.venue.kind === 'polymarket';
+  return createWalletGates({ ...deps, venueName: polymarket ? 'polymarket' : 'simulated',
+    connect: async (w) => {
+      if (polymarket && !w.hasPrivateKey) {
+        throw new VenueSetupError('no_private_key', `wallet ${w.address} was linked without a private key: it cannot sign orders`, true);
+      }
+      return venues().forWallet(w.userId, w.address);
+    },
+    onConnected: async () => {
+      if (!(await processConnected())) throw new Error('not yet: recovery runs once the process\'s own venue is connected');
+    } });
 }
 
-function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate, chain?: Chain, beforeRun?: () => Promise<void>,
-  chains?: WalletChains): Job[] {
+/** lt-execute books what the venue reports, then mirrors new signals; lt-resolve settles and redeems (on `chain`) */
+function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate, chain?: Chain, chains?: WalletChains): Job[] {
   // Until the venue exists and is recovered there is nothing to read from it; the executor asks the gate itself
   const sync = () => (gate.connected() ? syncLtOrders(deps) : Promise.resolve({ skipped: gate.health().reasons }));
   const alerts = { cooldownMs: config.alerts.cooldownMs, deliver: config.alerts.webhookUrl !== null };
   return [
-    { name: 'lt-execute', cron: config.ltExecuteCron, run: async () => {
-      await beforeRun?.();
-      return { sync: await sync(), execute: await executeLt(deps) };
-    } },
+    { name: 'lt-execute', cron: config.ltExecuteCron, run: async () => ({ sync: await sync(), execute: await executeLt(deps) }) },
     // New paper orders (FT_ORDERS_CHANNEL) are mirrored at once, without first reading the venue's fills: the user
     // channel and lt-execute's cadence book those. A race with lt-execute decides each signal once (under the strategy lock)
-    { name: LT_SIGNALS_JOB, cron: null, run: async () => {
-      await beforeRun?.();
-      return { execute: await executeLt(deps) };
-    } },
+    { name: LT_SIGNALS_JOB, cron: null, run: async () => ({ execute: await executeLt(deps) }) },
     { name: 'lt-resolve', cron: config.ltResolveCron, run: () => resolveLt({ ...deps, ...(chain ? { chain } : {}), ...(chains ? { chains } : {}), alerts }) },
   ];
 }
@@ -313,30 +317,37 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const chain = chainFor(config, simExchange);
     // Before the venue may trade: settle what a crash left pending and reconcile with it (once it exists)
     let afterRecovery: (recovery: Awaited<ReturnType<typeof recoverLt>>) => Promise<void> = async () => undefined;
-    // The gate checks the money of the strategies trading through the process's own wallet, not linked wallets'
-    const linked = await linkedWallets(db);
+    // The gate checks the money of the strategies trading through the process's own wallet; each linked wallet has its own
+    const walletGates = walletGatesFor(config, { db, clock, log }, () => venues,
+      async () => gate.connected() || (await gate.check().then(() => gate.connected())));
+    await walletGates.refresh();
     const gate = venueGateFor(config, { db, clock, log }, simExchange, async () => {
       const recovery = await recoverLt(ltDeps);
       log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
       await afterRecovery(recovery);
-    }, (s) => !linked.has(s));
-    stopGate = () => gate.stop();
+    }, (s) => !walletGates.holds(s));
+    stopGate = async () => {
+      await walletGates.stop();
+      await gate.stop();
+    };
     const venue = gate.venue;
     // Linked wallets' venues beside the process's own (the gate's), which trades for addresses nobody linked
     const venues = walletVenuesFor(config, { db, secrets, operator: venue, clock, log, exchange: simExchange });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
-    const ltDeps = { db, venue, venues, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate };
+    const ltDeps = { db, venue, venues, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate, walletGates };
     const chains = walletChainsFor(config, { db, secrets, log, exchange: simExchange });
-    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config, gate, chain, linked.refresh, chains)];
+    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config, gate, chain, chains)];
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
     const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
     afterRecovery = async (recovery) => {
       if ((await alertRecovery(alerts, recovery)) > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
     };
     gate.start();
+    walletGates.start();
     const unlisten = await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger(LT_SIGNALS_JOB));
     stream = await startStream(feeds, ftDeps, config, log, () => scheduler.trigger('ft-sync'));
     const app = createApp({ db, clock, log, venue, venues, venueHealth: () => gate.health(), version: VERSION,
+      walletVenueHealth: (userId, address) => walletGates.health(userId, address), walletsChanged: () => void walletGates.refresh().catch(() => undefined),
       runJob: (name) => scheduler.runNow(name), secrets,
       ...(config.venue.kind === 'polymarket' ? { operatorWallet: venue.signerAddress } : {}) });
     const { server, port } = await listen(app.fetch, config);
@@ -351,6 +362,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
         await stream?.stop();
         await unlisten();
         await scheduler.stop();
+        await walletGates.stop();
         await gate.stop(); // first: a recovery under way may still open wallet venues
         await venues.close();
         await new Promise<void>((done) => server.close(() => done()));

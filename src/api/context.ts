@@ -16,6 +16,10 @@ export interface ApiDeps {
   venue: Venue;
   /** The venue's preflight state for /api/health (absent: not reported) */
   venueHealth?: () => VenueHealth;
+  /** A linked wallet's venue state (its preflight gate's), shown to its owner only; absent or null: the last one recorded */
+  walletVenueHealth?: (userId: string, address: string) => VenueHealth | null;
+  /** Told when a wallet is linked or unlinked, so its gate is made or dropped now rather than at the next re-read */
+  walletsChanged?: () => void;
   /** Per-wallet venues (stop and cancels reach each order's wallet's); absent: `venue` for every order */
   venues?: Venues;
   /** Seals linked wallets' secrets (TANDEM_SECRET_KEY); absent or null: linking a wallet with a secret is refused */

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../config.ts';
 import { systemClock } from '../engine/clock.ts';
 import { linkWallet, listWallets, unlinkWallet } from '../engine/user-wallets.ts';
+import { walletVenueStates } from '../engine/wallet-gates.ts';
 import type { Db } from '../store/db.ts';
 import { createSecretBox } from '../store/secret-box.ts';
 import type { UserWallet } from '../store/user-wallet-store.ts';
@@ -16,8 +17,18 @@ import type { Command, Values } from './command.ts';
 export const WALLET_USAGE = 'link|list|unlink --user NAME [--secrets-file FILE | --secrets-stdin] [--signature-type 0|1|2|3] '
   + '[--funder 0x..] [--api-key KEY] [--address 0x..] [--label TEXT]   (unlink: --address 0x..)';
 
-const walletLine = (w: UserWallet) => JSON.stringify({ address: w.address, label: w.label, signature_type: w.signatureType,
+const walletFields = (w: UserWallet) => ({ address: w.address, label: w.label, signature_type: w.signatureType,
   funder: w.funder, has_private_key: w.hasPrivateKey, has_api_credentials: w.apiKey !== null, linked_at: w.linkedAt.toISOString() });
+const walletLine = (w: UserWallet) => JSON.stringify(walletFields(w));
+
+/** One line per wallet, with its venue state as the running Tandem last recorded it (this process runs no gate) */
+async function listLines(db: Db, userId: string): Promise<string> {
+  const venue = await walletVenueStates(db, userId);
+  return (await listWallets({ db }, userId)).map((w) => {
+    const v = venue(w.address);
+    return JSON.stringify({ ...walletFields(w), venue: { state: v.state, reasons: v.reasons, checked_at: v.checkedAt?.toISOString() ?? null } });
+  }).join('\n') || '(no wallets)';
+}
 
 /** The secrets text as link input: a bare key, or JSON with the secret fields only */
 export function secretsInput(text: string): Record<string, unknown> | null {
@@ -49,7 +60,7 @@ export async function walletCommand(deps: { db: Db; config: Readonly<Config>; st
   const user = await userByName(deps.db, values.user);
   if (!user) return { code: 2, out: `no user ${values.user}` };
   const clock = systemClock;
-  if (verb === 'list') return { code: 0, out: (await listWallets(deps, user.userId)).map(walletLine).join('\n') || '(no wallets)' };
+  if (verb === 'list') return { code: 0, out: await listLines(deps.db, user.userId) };
   if (verb === 'unlink') {
     if (typeof values.address !== 'string') return { code: 2, out: 'usage: tandem wallet unlink --user NAME --address 0x..' };
     const r = await unlinkWallet({ db: deps.db, clock }, user.userId, values.address);

@@ -5,6 +5,7 @@ import type { Db } from '../store/db.ts';
 import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
 import type { Venue, Venues } from './venue-port.ts';
 import { entryBlock, type VenueGate, type VenueHealth } from './venue-gate.ts';
+import type { WalletGates } from './wallet-gates.ts';
 import { withStrategyVenue } from './lt-wallet-venue.ts';
 import { decideSignal, type Verdict } from './lt-intent.ts';
 import { pendingSignals, signalAge, type Signal } from './lt-signals.ts';
@@ -34,6 +35,11 @@ export interface LtExecutorDeps {
    * while it is off no order at all (exits wait for it). Absent: the venue is taken as ready
    */
   gate?: Pick<VenueGate, 'forRun'> | null;
+  /**
+   * Each linked wallet's gate (src/engine/wallet-gates.ts): a strategy trading through a linked wallet is held by its
+   * wallet's gate alone, as `gate` holds the process wallet's. Absent: the process gate holds them while it is off
+   */
+  walletGates?: Pick<WalletGates, 'forRun'> | null;
 }
 
 export interface LtExecuteScope {
@@ -83,19 +89,35 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
   const report = emptyReport();
   const strategies = (await listLaunchedStrategies(deps.db)).filter((s) =>
     (scope.userId === undefined || s.userId === scope.userId) && (scope.strategyId === undefined || s.strategyId === scope.strategyId));
+  // The wallet gates first: they re-read the linked wallets, which decides what the process gate checks for
+  const linked = deps.walletGates ? await deps.walletGates.forRun(strategies) : null;
   const health = deps.gate ? await deps.gate.forRun(strategies) : null;
   for (const s of strategies) {
     report.strategies += 1;
     try {
-      // The gate guards the process's own venue. A strategy trading through a linked wallet's venue is held by it only
-      // when it is off: the fills of every wallet are read only while the process's venue is connected
-      const own = await withStrategyVenue(deps, s);
-      await runStrategy(own, s, report, own.venue === deps.venue || health?.state === 'off' ? health : null);
+      const held = linked?.(s) ?? null;
+      // A linked wallet's venue that is off is neither opened nor read this run (it may not open at all)
+      const own = held?.state === 'off' ? deps : await withStrategyVenue(deps, s);
+      await runStrategy(own, s, report, held ?? healthFor(s, own.venue === deps.venue, health, linked !== null));
     } catch (e) {
       report.errors.push({ strategyId: s.strategyId, error: errorText(e) });
     }
   }
   return report;
+}
+
+const NOT_CHECKED = (s: LtStrategy): VenueHealth => ({ name: `wallet ${s.walletAddress ?? ''}`, state: 'off',
+  reasons: [{ code: 'not_checked', message: 'the wallet\'s venue has not been checked yet' }], checkedAt: null });
+
+/**
+ * The state a strategy no linked wallet's gate holds is held by: the process gate's for the process's own venue.
+ * Without wallet gates, a linked wallet's strategy is held by the process gate only while it is off (fills are read
+ * only while the process's venue is connected); with them, one no gate holds yet (linked since) waits for its check
+ */
+function healthFor(s: LtStrategy, onProcessVenue: boolean, processHealth: VenueHealth | null, walletGates: boolean): VenueHealth | null {
+  if (onProcessVenue) return processHealth;
+  if (walletGates) return NOT_CHECKED(s);
+  return processHealth?.state === 'off' ? processHealth : null;
 }
 
 /**

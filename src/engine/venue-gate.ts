@@ -53,6 +53,10 @@ export interface VenueGateOptions {
   /** Backoff while off: from this (default 1 s), doubling up to retryMaxMs (default 60 s) */
   retryMinMs?: number;
   retryMaxMs?: number;
+  /** Whether stop() closes the venue it built (default true); false when another owns it (a linked wallet's, the registry's) */
+  closesVenue?: boolean;
+  /** After a check whose state or reasons differ from the last one (e.g. to record it); a throw is logged, never fatal */
+  onChange?: (health: VenueHealth) => Promise<void>;
 }
 
 export interface VenueGate {
@@ -154,7 +158,7 @@ class Gate implements VenueGate {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.inflight?.catch(() => undefined);
-    await this.inner?.close();
+    if (this.opts.closesVenue ?? true) await this.inner?.close();
   }
 
   /** The next check: the cadence while the venue answers, backoff while it is off */
@@ -178,18 +182,20 @@ class Gate implements VenueGate {
       name: this.opts.name, state: venueStateOf(problems), reasons: problems.map((p) => ({ code: p.code, message: p.message })),
       checkedAt: this.opts.clock.now(),
     };
-    this.report(before);
+    await this.report(before);
     return this.current;
   }
 
-  /** Logs a change of state or reasons (messages carry no secret) */
-  private report(before: VenueHealth): void {
+  /** Logs (and hands to onChange) a change of state or reasons (messages carry no secret) */
+  private async report(before: VenueHealth): Promise<void> {
     const same = before.state === this.current.state
       && before.reasons.map((r) => r.message).join('\n') === this.current.reasons.map((r) => r.message).join('\n');
     if (same) return;
     const fields = { venue: this.opts.name, state: this.current.state, reasons: this.current.reasons.map((r) => r.message) };
     if (this.current.state === 'ready') this.opts.log.info('venue ready to trade', fields);
     else this.opts.log.warn('venue not ready to trade', fields);
+    await this.opts.onChange?.(this.current).catch((e: unknown) =>
+      this.opts.log.error('venue state not recorded', { venue: this.opts.name, error: textOf(e) }));
   }
 
   private async problems(): Promise<PreflightProblem[]> {

@@ -57,6 +57,9 @@ describe('a linked wallet in the demo world', () => {
     for (const o of sent) expect((await tandem.venue.orderStatus(o.venue_order_id)).kind).toBe('not_found');
     const operatorFills = (await tandem.venue.fillsSince(null)).fills.map((f) => f.venueOrderId);
     for (const o of sent) expect(operatorFills).not.toContain(o.venue_order_id);
+    // its own preflight gate let it trade, and says so to its owner
+    const listed = await api('GET', '/api/wallets');
+    expect(listed.body.wallets).toEqual([expect.objectContaining({ address, venue: { state: 'ready', reasons: [], checked_at: expect.any(String) } })]);
     const detail = await api('GET', '/api/lt/strategies/LT_FT_T1_BASELINE');
     expect(detail.body.capital.conserved).toBe(true);
   }, 120_000);

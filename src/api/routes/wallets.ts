@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { LtError } from '../../engine/lt-strategies.ts';
 import { getWallet, linkWallet, LinkWalletInput, listWallets, unlinkWallet } from '../../engine/user-wallets.ts';
+import { walletVenueStates, type WalletVenueState } from '../../engine/wallet-gates.ts';
 import type { UserWallet } from '../../store/user-wallet-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
@@ -16,9 +17,9 @@ const link = createRoute({ method: 'post', path: '/api/wallets', ...secured,
   responses: { 201: json('Linked: the wallet without its secrets'), 400: json('Invalid input (problem+json with issues; never the values)'),
     409: json('Already linked, or no TANDEM_SECRET_KEY to store the secret with') } });
 const list = createRoute({ method: 'get', path: '/api/wallets', ...secured,
-  responses: { 200: json('Your linked wallets, without secrets') } });
+  responses: { 200: json('Your linked wallets, without secrets, each with its venue state (state, reasons, checked_at)') } });
 const one = createRoute({ method: 'get', path: '/api/wallets/{address}', ...secured, request: { params: Address },
-  responses: { 200: json('One of your wallets, without secrets'), 404: json('Not one of your wallets') } });
+  responses: { 200: json('One of your wallets, without secrets, with its venue state'), 404: json('Not one of your wallets') } });
 const unlink = createRoute({ method: 'delete', path: '/api/wallets/{address}', ...secured, request: { params: Address },
   responses: { 200: json('Unlinked (its sealed secrets deleted)'), 404: json('Not one of your wallets'),
     409: json('A running LT strategy trades through it: stop it first') } });
@@ -28,6 +29,10 @@ export const walletJson = (w: UserWallet) => ({
   address: w.address, label: w.label, signature_type: w.signatureType, funder: w.funder,
   has_private_key: w.hasPrivateKey, has_api_credentials: w.apiKey !== null, linked_at: w.linkedAt.toISOString(),
 });
+
+/** A wallet's venue state as its preflight gate found it (the reasons name what is missing, never a secret) */
+export const venueJson = (v: WalletVenueState) => ({ state: v.state, reasons: v.reasons.map((r) => ({ code: r.code, message: r.message })),
+  checked_at: v.checkedAt?.toISOString() ?? null });
 
 const STATUS = { not_found: 404, conflict: 409, invalid: 400 } as const;
 const TITLE = { not_found: 'Not found', conflict: 'Conflict', invalid: 'Invalid request' } as const;
@@ -40,16 +45,25 @@ export const walletRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
       c.req.valid('json'));
     if (!r.ok) return failed(c, r.error);
     deps.log.info('wallet linked', { address: r.value.address, by: c.get('user').name });
+    deps.walletsChanged?.();
     return c.json({ wallet: walletJson(r.value) }, 201);
   })
-  .openapi(list, async (c) => c.json({ wallets: (await listWallets(deps, c.get('user').userId)).map(walletJson) }, 200))
+  .openapi(list, async (c) => {
+    const userId = c.get('user').userId;
+    const venue = await walletVenueStates(deps.db, userId, deps.walletVenueHealth);
+    return c.json({ wallets: (await listWallets(deps, userId)).map((w) => ({ ...walletJson(w), venue: venueJson(venue(w.address)) })) }, 200);
+  })
   .openapi(one, async (c) => {
-    const r = await getWallet(deps, c.get('user').userId, c.req.valid('param').address);
-    return r.ok ? c.json({ wallet: walletJson(r.value) }, 200) : failed(c, r.error);
+    const userId = c.get('user').userId;
+    const r = await getWallet(deps, userId, c.req.valid('param').address);
+    if (!r.ok) return failed(c, r.error);
+    const venue = await walletVenueStates(deps.db, userId, deps.walletVenueHealth);
+    return c.json({ wallet: { ...walletJson(r.value), venue: venueJson(venue(r.value.address)) } }, 200);
   })
   .openapi(unlink, async (c) => {
     const r = await unlinkWallet(deps, c.get('user').userId, c.req.valid('param').address);
     if (!r.ok) return failed(c, r.error);
     deps.log.info('wallet unlinked', { address: r.value.address, by: c.get('user').name });
+    deps.walletsChanged?.();
     return c.json({ unlinked: r.value.address }, 200);
   });
