@@ -7,6 +7,7 @@
  * after the backoff, never booked; a crash right after the submission is followed by the recorded relayer id after the
  * restart; without the relayer configured, one alert says what to redeem by hand
  */
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { loadConfig } from '../../src/config.ts';
@@ -14,10 +15,13 @@ import { usdc } from '../../src/domain/money.ts';
 import type { Chain } from '../../src/engine/chain-port.ts';
 import type { CrashPoint } from '../../src/engine/lt-hooks.ts';
 import { resolveLt } from '../../src/engine/lt-resolve.ts';
-import { chainFor } from '../../src/main.ts';
+import { linkWallet } from '../../src/engine/user-wallets.ts';
+import { silentLog } from '../../src/log.ts';
+import { chainFor, walletChainsFor } from '../../src/main.ts';
 import { COLLATERAL } from '../../src/sim/exchange/exchange.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server/server.ts';
 import { redemptionsOf } from '../../src/store/redemption-store.ts';
+import { createSecretBox } from '../../src/store/secret-box.ts';
 import { ownedWallet } from '../../src/venues/polymarket/relayer-chain.ts';
 import { backendName } from '../support/test-db.ts';
 import { CID, createLtWorld, finalMarket, type LtWorld } from '../support/lt-world.ts';
@@ -49,15 +53,18 @@ describe(`LT redemption of proxy and Safe wallets through the relayer (${backend
     return { key, funder, world, sim };
   }
 
-  /** The chain `tandem start` builds for VENUE=polymarket with this wallet (and the relayer when `relayer`) */
-  function configuredChain(sim: SimServer, key: string, type: 1 | 2, funder: string, relayer: boolean): Chain {
+  /** The configuration `tandem start` reads for VENUE=polymarket with this wallet (and the relayer when `relayer`) */
+  function configOf(sim: SimServer, key: string, type: 0 | 1 | 2, funder: string | null, relayer: boolean) {
     const b = sim.relayer.builderCreds;
-    const config = loadConfig({ VENUE: 'polymarket', POLYMARKET_PRIVATE_KEY: key, POLYMARKET_SIGNATURE_TYPE: String(type),
-      POLYMARKET_FUNDER: funder, POLYGON_RPC_URL: `${sim.url}/rpc`,
+    return loadConfig({ VENUE: 'polymarket', POLYMARKET_PRIVATE_KEY: key, POLYMARKET_SIGNATURE_TYPE: String(type),
+      ...(funder ? { POLYMARKET_FUNDER: funder } : {}), POLYGON_RPC_URL: `${sim.url}/rpc`,
       ...(relayer ? { POLYMARKET_RELAYER_URL: `${sim.url}/relayer`, POLYMARKET_BUILDER_API_KEY: b.key,
         POLYMARKET_BUILDER_SECRET: b.secret, POLYMARKET_BUILDER_PASSPHRASE: b.passphrase } : {}) });
-    return chainFor(config, null)!;
   }
+
+  /** The process wallet's chain `tandem start` builds from that configuration */
+  const configuredChain = (sim: SimServer, key: string, type: 1 | 2, funder: string, relayer: boolean): Chain =>
+    chainFor(configOf(sim, key, type, funder, relayer), null)!;
 
   const alerts = (world: LtWorld) => world.ft.t.db.query<{ message: string; detail: Record<string, unknown> }>(
     'SELECT message, detail FROM lt_alerts ORDER BY fired_at');
@@ -126,5 +133,26 @@ describe(`LT redemption of proxy and Safe wallets through the relayer (${backend
     expect(sim.relayer.transactions).toEqual([]);
     expect(await redemptionsOf(world.ft.t.db)).toEqual([expect.objectContaining({ state: 'redeemable' })]);
     expect(await world.checkLedger()).toMatchObject({ available: usdc('990'), cooldown: usdc('20') });
+  });
+
+  it('a user\'s linked proxy wallet is redeemed through the same relayer with that wallet\'s own key, never the process key', async () => {
+    const { key, funder, world, sim } = await wonThroughWallet(1);
+    const db = world.ft.t.db;
+    const box = createSecretBox(randomBytes(32));
+    const linked = await linkWallet({ db, clock: world.ft.clock, secrets: box }, world.userId, { private_key: key, signature_type: 1, funder });
+    if (!linked.ok) throw new Error(JSON.stringify(linked.error));
+    const owner = privateKeyToAccount(key).address.toLowerCase();
+    await db.query('UPDATE lt_strategies SET wallet_address = $1 WHERE user_id = $2 AND strategy_id = $3', [owner, world.userId, world.strategyId]);
+    // The process wallet is another EOA, with the relayer configured
+    const config = configOf(sim, generatePrivateKey(), 0, null, true);
+    const chains = walletChainsFor(config, { db, secrets: box, log: silentLog, exchange: null });
+    expect(await chains(owner)).toMatchObject({ name: 'polygon-relayer', address: funder, cannotRedeem: null });
+    const before = world.exchange.balance(funder, COLLATERAL).total;
+    const run = await resolveLt({ ...world.deps, chain: chainFor(config, null)!, chains });
+    expect(run).toMatchObject({ redeemed: 1, onChain: { submitted: 1, booked: 1, manual: 0, errors: [] } });
+    expect(sim.relayer.transactions).toEqual([expect.objectContaining({ from: owner, proxyAddress: funder, state: 'STATE_CONFIRMED' })]);
+    expect(sim.rpc.redemptions.map((r) => r.from)).toEqual([funder]);
+    expect(world.exchange.balance(funder, COLLATERAL).total - before).toBe(usdc('20'));
+    expect(await redemptionsOf(db)).toEqual([expect.objectContaining({ state: 'redeemed', wallet: funder })]);
   });
 });
