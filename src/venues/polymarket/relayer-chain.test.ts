@@ -5,7 +5,7 @@
  * reverted, nothing paid; a signature not made by `from`, or wrong builder credentials, are refused by the relayer
  */
 import { BuilderConfig } from '@polymarket/builder-signing-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { shares, usdc } from '../../domain/money.ts';
 import { startSimServer, type SimServer } from '../../sim/server/server.ts';
@@ -115,5 +115,30 @@ describe('the relayer chain adapter against the simulator relayer', () => {
     const key = generatePrivateKey();
     expect(chainOf(key, 1, { funder: `0x${'ab'.repeat(20)}` }).cannotRedeem).toMatch(/is not the one key 0x[0-9a-f]{40} owns/);
     expect(chainOf(key, 2, { rpcUrl: null }).cannotRedeem).toMatch(/POLYGON_RPC_URL is not set/);
+  });
+
+  it('never prints the owner key or the builder credentials, whatever the relayer answers', async () => {
+    const printed: unknown[][] = [];
+    const spies = (['log', 'error', 'warn', 'info', 'debug'] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation((...args: unknown[]) => { printed.push(args); }));
+    try {
+      const key = generatePrivateKey();
+      const funder = ownedWallet(privateKeyToAccount(key).address, 1);
+      const cid = wonMarket(16, funder, ['1', '0']);
+      const call = { conditionId: cid, negRisk: false, amounts: [shares('1'), 0n as never] };
+      const chain = chainOf(key, 1);
+      const signed = await chain.signRedeem(call);
+      expect(await chain.receipt(signed.txHash)).toMatchObject({ kind: 'confirmed' });
+      await expect(chainOf(key, 1, { builder: { ...server.relayer.builderCreds, secret: Buffer.from('wrong').toString('base64') } })
+        .signRedeem(call)).rejects.toThrow(/401/);
+      const text = printed.map((args) => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a, (_k, v: unknown) =>
+        (typeof v === 'bigint' ? v.toString() : v)))).join(' ')).join('\n');
+      expect(text).toContain('Proxy'); // the client does print its requests
+      for (const secret of [key, key.slice(2), ...Object.values(server.relayer.builderCreds)]) {
+        expect(text).not.toContain(secret);
+      }
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
   });
 });
