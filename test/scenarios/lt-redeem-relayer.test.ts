@@ -28,7 +28,8 @@ import { CID, createLtWorld, finalMarket, type LtWorld } from '../support/lt-wor
 
 const WON: [bigint, bigint] = [1_000000n, 0n];
 
-describe(`LT redemption of proxy and Safe wallets through the relayer (${backendName})`, () => {
+// Each test builds a database, a world and a simulator: bounded generously for a loaded machine (PGlite's first start)
+describe(`LT redemption of proxy and Safe wallets through the relayer (${backendName})`, { timeout: 120_000 }, () => {
   let w: LtWorld | undefined;
   let server: SimServer | undefined;
   afterEach(async () => {
