@@ -5,7 +5,7 @@
  * on as the proxy/Safe (funder) account. The won position becomes available cash only once the relayer's transaction is
  * confirmed and its collateral reached the funder, booked once; a failed relayer transaction is alerted and retried
  * after the backoff, never booked; a crash right after the submission is followed by the recorded relayer id after the
- * restart; without the relayer configured, one alert says what to redeem by hand
+ * restart (pending while the relayer holds it); without the relayer configured, one alert says what to redeem by hand
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -100,19 +100,25 @@ describe(`LT redemption of proxy and Safe wallets through the relayer (${backend
     expect(sim.relayer.transactions).toHaveLength(2);
   });
 
-  it('a crash right after the submission is recorded: after the restart the relayer id is followed and booked once', async () => {
+  it('a crash right after the submission is recorded: after the restart the relayer id is followed while pending, then booked once', async () => {
     const { key, funder, world, sim } = await wonThroughWallet(1);
     const before = world.exchange.balance(funder, COLLATERAL).total;
     const crash = { at: (p: CrashPoint) => { if (p === 'after_redeem_record') throw new Error(`crash at ${p}`); } };
+    sim.relayer.holdNext(); // the relayer accepts it and keeps it STATE_NEW
     await expect(resolveLt({ ...world.deps, chain: configuredChain(sim, key, 1, funder, true), hooks: crash }))
       .rejects.toThrow('crash at after_redeem_record');
     const [recorded] = await redemptionsOf(world.ft.t.db);
     expect(recorded).toMatchObject({ state: 'redeeming', attempts: 1, txHash: `relayer:${sim.relayer.transactions[0]!.transactionID}` });
-    expect(sim.relayer.transactions).toHaveLength(1);
+    expect(sim.relayer.transactions).toEqual([expect.objectContaining({ state: 'STATE_NEW' })]);
 
     // A new process: a new chain and client, only the database remembers the relayer's id
+    const pending = await resolveLt({ ...world.deps, chain: configuredChain(sim, key, 1, funder, true) });
+    expect(pending).toMatchObject({ redeemed: 0, errors: [], onChain: { submitted: 0, pending: 1, booked: 0, errors: [] } });
+    expect(await world.checkLedger()).toMatchObject({ available: usdc('990'), cooldown: usdc('20') });
+    expect(sim.relayer.release()).toBe(1);
     const restarted = await resolveLt({ ...world.deps, chain: configuredChain(sim, key, 1, funder, true) });
     expect(restarted).toMatchObject({ redeemed: 1, errors: [], onChain: { submitted: 0, booked: 1, errors: [] } });
+    expect(sim.relayer.transactions).toEqual([expect.objectContaining({ state: 'STATE_MINED' })]);
     expect(sim.relayer.transactions).toHaveLength(1);
     expect(world.exchange.balance(funder, COLLATERAL).total - before).toBe(usdc('20'));
     expect(await redemptionsOf(world.ft.t.db)).toEqual([expect.objectContaining({ state: 'redeemed', attempts: 1, txHash: recorded!.txHash })]);

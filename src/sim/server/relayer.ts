@@ -5,7 +5,8 @@
  * signature of the relay hash; a Safe transaction: of its EIP-712 SafeTx hash, v + 4), with the signer's nonce, for the
  * proxy or Safe address the signer owns. The call batch is decoded (ProxyWalletFactory.proxy, or a Safe call or
  * MultiSend) and mined at once through the JSON-RPC's chain, applied to the proxy/Safe account on the exchange.
- * `failNext` makes the next transactions end STATE_FAILED (mined, reverted: nothing applied)
+ * `failNext` makes the next transactions end STATE_FAILED (mined, reverted: nothing applied); `holdNext` keeps the next
+ * ones STATE_NEW until `release` mines them (STATE_MINED)
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -39,7 +40,7 @@ export interface RelayedTx {
   data: string;
   nonce: string;
   value: string;
-  state: 'STATE_CONFIRMED' | 'STATE_FAILED';
+  state: 'STATE_NEW' | 'STATE_MINED' | 'STATE_CONFIRMED' | 'STATE_FAILED';
   type: 'PROXY' | 'SAFE';
   metadata: string;
   createdAt: string;
@@ -74,6 +75,9 @@ export class SimRelayer {
   /** Every submission accepted, in order */
   readonly transactions: RelayedTx[] = [];
   private failing = 0;
+  private holding = 0;
+  /** Held transactions, mined by `release` */
+  private readonly held = new Map<string, { tx: RelayedTx; wallet: string; calls: Call[]; failed: boolean }>();
   private readonly nonces = new Map<string, number>();
   private readonly deployedSafes = new Set<string>();
 
@@ -87,6 +91,19 @@ export class SimRelayer {
   /** The next n transactions end STATE_FAILED */
   failNext(n = 1): void {
     this.failing += n;
+  }
+
+  /** The next n transactions stay STATE_NEW (not mined) until `release` */
+  holdNext(n = 1): void {
+    this.holding += n;
+  }
+
+  /** Mines the held transactions: each ends STATE_MINED (or STATE_FAILED) */
+  release(): number {
+    const held = [...this.held.values()];
+    this.held.clear();
+    for (const h of held) this.settle(h.tx, h.wallet, h.calls, h.failed, 'STATE_MINED');
+    return held.length;
   }
 
   nonceOf(address: string, type: string): number {
@@ -196,15 +213,25 @@ export class SimRelayer {
     const id = uuidFrom(this.builderCreds.secret, `relayed:${this.transactions.length}:${from}:${String(s.nonce)}`);
     const failed = this.failing > 0;
     if (failed) this.failing -= 1;
-    const mined = this.rpc.relayed(id, this.relayAddress, s.to as string, wallet, calls, failed);
     const at = this.state.clock.now().toISOString();
     const tx: RelayedTx = {
-      transactionID: id, transactionHash: mined.hash, from, to: lower(s.to as string), proxyAddress: wallet, data: s.data as string,
-      nonce: String(s.nonce), value: '0', state: mined.ok ? 'STATE_CONFIRMED' : 'STATE_FAILED', type,
+      transactionID: id, transactionHash: '', from, to: lower(s.to as string), proxyAddress: wallet, data: s.data as string,
+      nonce: String(s.nonce), value: '0', state: 'STATE_NEW', type,
       metadata: typeof s.metadata === 'string' ? s.metadata : '', createdAt: at, updatedAt: at,
     };
     this.transactions.push(tx);
-    return { transactionID: id, transactionHash: mined.hash, state: 'STATE_NEW' };
+    if (this.holding > 0) {
+      this.holding -= 1;
+      this.held.set(id, { tx, wallet, calls, failed });
+    } else this.settle(tx, wallet, calls, failed, 'STATE_CONFIRMED');
+    return { transactionID: id, transactionHash: tx.transactionHash, state: 'STATE_NEW' };
+  }
+
+  private settle(tx: RelayedTx, wallet: string, calls: Call[], failed: boolean, done: 'STATE_MINED' | 'STATE_CONFIRMED'): void {
+    const mined = this.rpc.relayed(tx.transactionID, this.relayAddress, tx.to, wallet, calls, failed);
+    tx.transactionHash = mined.hash;
+    tx.state = mined.ok ? done : 'STATE_FAILED';
+    tx.updatedAt = this.state.clock.now().toISOString();
   }
 }
 
@@ -221,7 +248,7 @@ function unpackMultiSend(packed: Hex): Call[] {
   return calls;
 }
 
-/** The relayer's routes under /relayer, and POST /_sim/relayer/fail {count} */
+/** The relayer's routes under /relayer, and POST /_sim/relayer/fail {count}, /_sim/relayer/hold {count}, /_sim/relayer/release */
 export function addRelayerRoutes(router: Router, relayer: SimRelayer): void {
   const address = (q: URLSearchParams): string | null => {
     const a = q.get('address');
@@ -253,4 +280,11 @@ export function addRelayerRoutes(router: Router, relayer: SimRelayer): void {
     relayer.failNext(count);
     return json(200, { failNext: count });
   });
+  router.add('POST', '/_sim/relayer/hold', (req) => {
+    const raw = parseJson(req.body) as { count?: unknown } | undefined;
+    const count = typeof raw?.count === 'number' && Number.isInteger(raw.count) && raw.count > 0 ? raw.count : 1;
+    relayer.holdNext(count);
+    return json(200, { holdNext: count });
+  });
+  router.add('POST', '/_sim/relayer/release', () => json(200, { released: relayer.release() }));
 }

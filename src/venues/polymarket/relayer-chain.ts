@@ -5,7 +5,7 @@
  * (`@polymarket/builder-signing-sdk`, HMAC over the request). The redeem call is the one the EOA path signs
  * (`redeemTransaction`). The relayer assigns the transaction its id only when it accepts it, so `signRedeem` submits,
  * and the engine records that id (as `relayer:<id>`) before anything waits on it; `receipt` follows the relayer's state
- * and, once confirmed, the on-chain receipt through POLYGON_RPC_URL: only the collateral the transaction transferred to
+ * and, once mined or confirmed, the on-chain receipt through POLYGON_RPC_URL: only the collateral the transaction transferred to
  * the proxy/Safe (funder) address counts. Neither the key nor the builder secret is ever logged or returned
  */
 import { deriveProxyWallet, deriveSafe, RelayClient, RelayerTxType, type RelayerTransaction } from '@polymarket/builder-relayer-client';
@@ -88,7 +88,8 @@ class RelayerChain implements Chain {
     const { to, data } = redeemTransaction(call, this.contracts);
     const sent = await this.client.execute([{ to, data, value: '0' }], `tandem redeem ${call.conditionId}`);
     if (typeof sent.transactionID !== 'string' || sent.transactionID === '') throw new Error('the relayer returned no transaction id');
-    return { txHash: `${PREFIX}${sent.transactionID}`, payload: { relayer: sent.transactionID, state: sent.state ?? null } };
+    return { txHash: `${PREFIX}${sent.transactionID}`,
+      payload: { relayer: sent.transactionID, state: sent.state ?? null, transactionHash: sent.transactionHash || null } };
   }
 
   /** Submitted already by `signRedeem`: sent when the relayer knows it, refused (to be retried) when it does not */
@@ -101,7 +102,7 @@ class RelayerChain implements Chain {
     }
   }
 
-  /** The relayer's state, then (confirmed) the on-chain receipt: the collateral it paid the funder */
+  /** The relayer's state, then (mined or confirmed) the on-chain receipt: the collateral it paid the funder */
   async receipt(txHash: string): Promise<ReceiptRead> {
     let t: RelayerTransaction | null;
     try {
@@ -113,8 +114,9 @@ class RelayerChain implements Chain {
     if (t.state === 'STATE_FAILED' || t.state === 'STATE_INVALID') {
       return { kind: 'reverted', detail: `relayer ${t.state}${t.transactionHash ? ` (transaction ${t.transactionHash})` : ''}` };
     }
-    if (t.state !== 'STATE_CONFIRMED') return { kind: 'pending' };
-    if (!t.transactionHash) return { kind: 'error', detail: 'the relayer confirmed a transaction without its hash' };
+    // Mined or confirmed (what the official client's wait() accepts): the on-chain receipt decides, and what it paid
+    if (t.state !== 'STATE_MINED' && t.state !== 'STATE_CONFIRMED') return { kind: 'pending' };
+    if (!t.transactionHash) return { kind: 'error', detail: `the relayer reports ${t.state} without a transaction hash` };
     const onChain = await this.reader.receipt(t.transactionHash);
     // Confirmed by the relayer but not seen by our node yet: wait for it
     return onChain.kind === 'not_found' ? { kind: 'pending' } : onChain;
