@@ -14,6 +14,14 @@ describe('configuration', () => {
     expect(c.venue).toMatchObject({ kind: 'polymarket', privateKey: KEY, creds: null, signatureType: 3 });
   });
 
+  it('reads the relayer for proxy and Safe wallets when its URL and the three builder credentials are set', () => {
+    const relayer = { POLYMARKET_RELAYER_URL: 'https://relayer.example/', POLYMARKET_BUILDER_API_KEY: 'k',
+      POLYMARKET_BUILDER_SECRET: 's3cr3t', POLYMARKET_BUILDER_PASSPHRASE: 'p' };
+    expect(loadConfig({ VENUE: 'polymarket', POLYMARKET_PRIVATE_KEY: KEY, ...relayer }).venue).toMatchObject({
+      relayer: { url: 'https://relayer.example/', builder: { key: 'k', secret: 's3cr3t', passphrase: 'p' } } });
+    expect(loadConfig({ VENUE: 'polymarket', POLYMARKET_PRIVATE_KEY: KEY }).venue).toMatchObject({ relayer: null });
+  });
+
   it.each([
     ['no key', { VENUE: 'polymarket' }, 'POLYMARKET_PRIVATE_KEY is not set'],
     ['a malformed key', { VENUE: 'polymarket', POLYMARKET_PRIVATE_KEY: '0xsecretvalue' }, 'POLYMARKET_PRIVATE_KEY is not a 0x-prefixed 32-byte hex key'],
@@ -25,6 +33,9 @@ describe('configuration', () => {
 
   it.each([
     ['part of the API credentials', { VENUE: 'polymarket', POLYMARKET_PRIVATE_KEY: KEY, POLYMARKET_API_SECRET: 's3cr3t' }, 'POLYMARKET_API_KEY'],
+    ['a relayer without builder credentials', { VENUE: 'polymarket', POLYMARKET_RELAYER_URL: 'https://relayer.example/' }, 'POLYMARKET_BUILDER_API_KEY'],
+    ['builder credentials without a relayer', { VENUE: 'polymarket', POLYMARKET_BUILDER_API_KEY: 'k', POLYMARKET_BUILDER_SECRET: 's3cr3t',
+      POLYMARKET_BUILDER_PASSPHRASE: 'p' }, 'POLYMARKET_RELAYER_URL'],
     ['a bad port', { PORT: 'abc' }, 'PORT'],
     ['a webhook that is not http(s)', { ALERT_WEBHOOK_URL: 'ftp://host/s3cr3t' }, 'ALERT_WEBHOOK_URL'],
     ['a webhook that is no URL', { ALERT_WEBHOOK_URL: 'https://exa mple/s3cr3t' }, 'ALERT_WEBHOOK_URL'],

@@ -56,6 +56,11 @@ export const ENV = z.object({
   POLYMARKET_FUNDER: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 0x address').optional(),
   /** Polygon JSON-RPC for redemptions on chain (VENUE=polymarket); unset: winnings are alerted for redemption by hand */
   POLYGON_RPC_URL: z.string().url().optional(),
+  /** Polymarket's relayer (e.g. https://relayer-v2.polymarket.com/): proxy and Safe wallets' redemptions, with the builder credentials */
+  POLYMARKET_RELAYER_URL: z.string().url().optional(),
+  POLYMARKET_BUILDER_API_KEY: z.string().optional(),
+  POLYMARKET_BUILDER_SECRET: z.string().optional(),
+  POLYMARKET_BUILDER_PASSPHRASE: z.string().optional(),
   /** The key that encrypts users' wallet secrets at rest: 32 bytes as 64 hex digits or base64; never echoed */
   TANDEM_SECRET_KEY: z.string().refine((v) => v === '' || parseSecretKey(v) !== null, '32 bytes as 64 hex digits or base64').optional(),
   ALERT_WEBHOOK_URL: optionalHttpUrl,
@@ -126,6 +131,11 @@ export type VenueConfig =
     funder: `0x${string}` | null;
     /** POLYGON_RPC_URL: where redemptions are sent (null: none are, each is alerted) */
     polygonRpcUrl?: string | null;
+    /**
+     * POLYMARKET_RELAYER_URL and the builder credentials: proxy and Safe wallets (signature types 1, 2) redeem through
+     * the relayer (null: their winnings are alerted to redeem by hand)
+     */
+    relayer?: { url: string; builder: { key: string; secret: string; passphrase: string } } | null;
   };
 
 export class ConfigError extends Error {
@@ -197,7 +207,19 @@ function venueOf(e: z.infer<typeof ENV>): VenueConfig {
     signatureType: Number(e.POLYMARKET_SIGNATURE_TYPE) as 0 | 1 | 2 | 3,
     funder: (e.POLYMARKET_FUNDER as `0x${string}` | undefined) ?? null,
     polygonRpcUrl: e.POLYGON_RPC_URL ?? null,
+    relayer: relayerOf(e),
   };
+}
+
+/** The relayer when its URL and all three builder credentials are set; any of them alone is a configuration error */
+function relayerOf(e: z.infer<typeof ENV>): { url: string; builder: { key: string; secret: string; passphrase: string } } | null {
+  const parts = [e.POLYMARKET_BUILDER_API_KEY, e.POLYMARKET_BUILDER_SECRET, e.POLYMARKET_BUILDER_PASSPHRASE];
+  if (!e.POLYMARKET_RELAYER_URL && !parts.some(Boolean)) return null;
+  if (!e.POLYMARKET_RELAYER_URL || !parts.every(Boolean)) {
+    throw new ConfigError('invalid configuration:\n  POLYMARKET_RELAYER_URL and POLYMARKET_BUILDER_API_KEY, _SECRET and _PASSPHRASE: '
+      + 'set all four or none');
+  }
+  return { url: e.POLYMARKET_RELAYER_URL, builder: { key: parts[0]!, secret: parts[1]!, passphrase: parts[2]! } };
 }
 
 const KEY = /^0x[0-9a-fA-F]{64}$/;

@@ -33,6 +33,7 @@ import { countUsers, createUser } from './store/user-store.ts';
 import { parseMicros } from './domain/money.ts';
 import { createPolymarketVenue } from './venues/polymarket/polymarket-venue.ts';
 import { createPolygonChain } from './venues/polymarket/chain.ts';
+import { createRelayerChain } from './venues/polymarket/relayer-chain.ts';
 import type { Chain } from './engine/chain-port.ts';
 import { createSimulatedChain } from './sim/exchange/sim-chain.ts';
 import { createShadowVenue } from './venues/shadow-venue.ts';
@@ -189,8 +190,7 @@ export function walletChainsFor(config: Config, deps: { db: Db; secrets: SecretB
   return createWalletChains({ db: deps.db, secrets: deps.secrets, log: deps.log, open: async (wallet, secrets) => {
     if (v.kind === 'polymarket') {
       if (!secrets.privateKey || signerAddressOf(secrets.privateKey) === null) return null;
-      return createPolygonChain({ rpcUrl: v.polygonRpcUrl ?? null, privateKey: secrets.privateKey,
-        signatureType: wallet.signatureType, ...(wallet.funder ? { funder: wallet.funder } : {}) });
+      return polygonChainOf(v, { privateKey: secrets.privateKey, signatureType: wallet.signatureType, funder: wallet.funder ?? null });
     }
     return deps.exchange ? createSimulatedChain({ exchange: deps.exchange, account: `wallet:${wallet.address}` }) : null;
   } });
@@ -206,7 +206,8 @@ function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
 
 /**
  * Where the live book's winnings are redeemed: the simulated chain on the simulated venue's exchange, or Polygon with
- * the venue's key (POLYGON_RPC_URL; a proxy/Safe wallet or no RPC URL: each redemption is alerted to do by hand).
+ * the venue's key (POLYGON_RPC_URL; a proxy/Safe wallet through the relayer when configured; otherwise, or with no RPC
+ * URL, each redemption is alerted to do by hand).
  * No key: nothing trades, and nothing is redeemed
  */
 export function chainFor(config: Config, simExchange: Exchange | null): Chain | undefined {
@@ -214,8 +215,7 @@ export function chainFor(config: Config, simExchange: Exchange | null): Chain | 
     const v = config.venue;
     // No usable key (unset, or not a valid secp256k1 key): nothing trades and nothing is redeemed; never built from it
     if (v.privateKey === null || signerAddressOf(v.privateKey) === null) return undefined;
-    return createPolygonChain({ rpcUrl: v.polygonRpcUrl ?? null, privateKey: v.privateKey, signatureType: v.signatureType,
-      ...(v.funder ? { funder: v.funder } : {}) });
+    return polygonChainOf(v, { privateKey: v.privateKey, signatureType: v.signatureType, funder: v.funder });
   }
   return simExchange ? createSimulatedChain({ exchange: simExchange, account: SIM_VENUE_ACCOUNT }) : undefined;
 }
@@ -239,6 +239,21 @@ export function walletGatesFor(config: Config, deps: { db: Db; clock: Clock; log
     onConnected: async () => {
       if (!(await processConnected())) throw new Error('not yet: recovery runs once the process\'s own venue is connected');
     } });
+}
+
+/**
+ * A wallet's chain on Polygon: an EOA signs its redemptions with its key; a proxy or Safe wallet goes through
+ * Polymarket's relayer with its owner key when the relayer is configured (POLYMARKET_RELAYER_URL and the builder
+ * credentials), otherwise its chain says it cannot redeem and each redemption is alerted to do by hand
+ */
+function polygonChainOf(v: Extract<Config['venue'], { kind: 'polymarket' }>, w: { privateKey: `0x${string}`;
+  signatureType: 0 | 1 | 2 | 3; funder: string | null }): Chain {
+  if (v.relayer && (w.signatureType === 1 || w.signatureType === 2)) {
+    return createRelayerChain({ relayerUrl: v.relayer.url, builder: v.relayer.builder, rpcUrl: v.polygonRpcUrl ?? null,
+      privateKey: w.privateKey, signatureType: w.signatureType, funder: w.funder });
+  }
+  return createPolygonChain({ rpcUrl: v.polygonRpcUrl ?? null, privateKey: w.privateKey, signatureType: w.signatureType,
+    ...(w.funder ? { funder: w.funder } : {}) });
 }
 
 /** lt-execute books what the venue reports, then mirrors new signals; lt-resolve settles and redeems (on `chain`) */

@@ -52,8 +52,11 @@ can trade against it:
   RTDS       ws://HOST:PORT/rtds         (real-time-data-client host)
   Polygon    POST http://HOST:PORT/rpc   (JSON-RPC for viem: redeemPositions on the CTF or neg-risk adapter, balanceOf;
              resolution pays nobody until the holder redeems)
+  Relayer    http://HOST:PORT/relayer    (builder-relayer-client: proxy and Safe redemptions; its builder credentials are
+             printed at start)
   Control    POST /_sim/faults, /_sim/seed-book, /_sim/markets, /_sim/resolve, /_sim/credit, /_sim/rpc/revert,
-             /_sim/source-trades, /_sim/source-traders, /_sim/gamma   (JSON bodies; see src/sim/server/README.md)
+             /_sim/relayer/fail, /_sim/source-trades, /_sim/source-traders, /_sim/gamma   (JSON bodies; see
+             src/sim/server/README.md)
 
 Options:
   --port N                  Port (default 8081; 0 picks a free one)
@@ -93,6 +96,8 @@ export const simulate: Command = {
     }
     const server = await startSimServer(options);
     console.log(`Polymarket simulator at ${server.url}  (WebSockets ${server.wsUrl}/ws/market, ${server.wsUrl}/ws/user; RTDS ${server.rtdsUrl}; Gamma ${server.gammaUrl})`);
+    const b = server.relayer.builderCreds;
+    console.log(`  relayer ${server.url}/relayer  builder key ${b.key} secret ${b.secret} passphrase ${b.passphrase} (the simulator's own)`);
     for (const m of server.exchange.markets()) console.log(`  ${m.conditionId}  ${m.question}  tokens ${m.tokens.map((t) => `${t.outcome}=${t.tokenId}`).join(' ')}`);
     await new Promise<void>((done) => {
       const stop = (signal: string) => {

@@ -3,7 +3,10 @@
  * redeems it on chain (the conditional-tokens contract, or the neg-risk adapter for neg-risk markets). Implemented
  * for real with viem (src/venues/polymarket/chain.ts) and in-process over the simulated exchange (src/sim/exchange).
  * A redemption is signed first (its transaction hash is known before it is sent, so intent is recorded before
- * sending and a restart looks the transaction up by hash), then sent
+ * sending and a restart looks the transaction up by hash), then sent. A proxy or Safe wallet's chain goes through
+ * Polymarket's relayer (src/venues/polymarket/relayer-chain.ts), which names a transaction only when it accepts it:
+ * there `signRedeem` submits and returns the relayer's id as the hash, recorded before anything waits on it, and
+ * `send` only checks that the relayer knows it
  */
 import type { Shares, Usdc } from '../domain/money.ts';
 
@@ -51,10 +54,11 @@ export interface Chain {
   /** The wallet that holds the tokens, lower-case */
   readonly address: string;
   /**
-   * null when this chain signs redemptions for the wallet; otherwise why it cannot (a proxy or Safe wallet without a
-   * relayer client): the engine raises an alert naming what to redeem by hand
+   * null when this chain signs redemptions for the wallet; otherwise why it cannot (a proxy or Safe wallet without the
+   * relayer configured, no RPC URL): the engine raises an alert naming what to redeem by hand
    */
   readonly cannotRedeem: string | null;
+  /** Signs (the relayer's chain: signs and submits) one market's redemption */
   signRedeem(call: RedeemCall): Promise<SignedRedeem>;
   send(signed: SignedRedeem): Promise<SendOutcome>;
   receipt(txHash: string): Promise<ReceiptRead>;

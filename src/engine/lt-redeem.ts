@@ -138,17 +138,27 @@ export function redeemCallOf(rows: readonly Redemption[]): RedeemCall {
 
 const sumOf = (rows: readonly Redemption[]): Usdc => rows.reduce((s, r) => s + r.amount, 0n) as Usdc;
 
-async function submitDue(run: Run, report: RedeemReport): Promise<void> {
-  const due = await dueRedemptions(run.db, run.clock.now(), BATCH);
-  const groups = await placed(run, due, signerOfDue, (sg, r) => `${signerKey(sg)}|${r.conditionId}|${r.negRisk}`, report);
-  for (const { signer, rows } of groups) {
-    if (!('chain' in signer)) {
-      report.manual += 1;
-      await alert(run, manualAlert(signer.manual, signer.reason, rows));
+/**
+ * Each group of rows to its chain; a group no chain here can redeem (or follow) gets the one alert saying what to
+ * redeem by hand (market, condition id, amounts, wallet)
+ */
+async function forEachGroup(run: Run, rows: readonly DueRedemption[], signerOf: (run: Run, r: DueRedemption) => Promise<Signer>,
+  key: (s: Signer, r: DueRedemption) => string, report: RedeemReport,
+  onChain: (chain: Chain, rows: DueRedemption[]) => Promise<void>): Promise<void> {
+  for (const { signer, rows: group } of await placed(run, rows, signerOf, key, report)) {
+    if ('chain' in signer) {
+      await onChain(signer.chain, group);
       continue;
     }
-    await submitGroup(run, signer.chain, rows, report);
+    report.manual += 1;
+    await alert(run, manualAlert(signer.manual, signer.reason, group));
   }
+}
+
+async function submitDue(run: Run, report: RedeemReport): Promise<void> {
+  const due = await dueRedemptions(run.db, run.clock.now(), BATCH);
+  await forEachGroup(run, due, signerOfDue, (sg, r) => `${signerKey(sg)}|${r.conditionId}|${r.negRisk}`, report,
+    (chain, rows) => submitGroup(run, chain, rows, report));
 }
 
 /** One market of one wallet: covered by that wallet's earlier transaction, or signed, recorded and sent by its chain */
@@ -193,16 +203,9 @@ class RaceLost extends Error {}
 
 /** Every recorded transaction: confirmed and paid → booked; reverted or paid short → failed; unknown to the node → resent */
 async function trackInFlight(run: Run, report: RedeemReport): Promise<void> {
-  const inFlight = await inFlightRedemptions(run.db);
-  for (const { signer, rows } of await placed(run, inFlight, signerOfInFlight, (_s, r) => r.txHash!, report)) {
-    // Sent from a wallet this process has no chain for (the configured key changed): it cannot read what it paid
-    if (!('chain' in signer)) {
-      report.manual += 1;
-      await alert(run, manualAlert(signer.manual, signer.reason, rows));
-      continue;
-    }
-    await trackTransaction(run, signer.chain, rows, report);
-  }
+  // One sent from a wallet this process has no chain for (the configured key changed) cannot be read: redeemed by hand
+  await forEachGroup(run, await inFlightRedemptions(run.db), signerOfInFlight, (_s, r) => r.txHash!, report,
+    (chain, rows) => trackTransaction(run, chain, rows, report));
 }
 
 async function trackTransaction(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[], report: RedeemReport): Promise<void> {
@@ -295,17 +298,18 @@ const LINKED_NO_CHAIN = 'a linked wallet this process has no chain for (no priva
   + 'chain configured for it here): its winnings are redeemed only by its own wallet';
 const PREVIOUS_SENDER = 'an earlier attempt was sent from this wallet, which this process no longer signs for';
 
-/** What to redeem by hand, named completely: the wallet, the contract and call, the market, the amounts */
-function manualAlert(wallet: string, reason: string, rows: readonly Redemption[]): Alert {
+/** What to redeem by hand, named completely: the wallet, the market and its condition id, the contract and call, the amounts */
+function manualAlert(wallet: string, reason: string, rows: readonly DueRedemption[]): Alert {
   const call = redeemCallOf(rows);
   const how = call.negRisk
     ? `NegRiskAdapter.redeemPositions(${call.conditionId}, [${call.amounts.map((a) => formatMicros(a)).join(', ')}] shares)`
     : `ConditionalTokens.redeemPositions(collateral, 0x0, ${call.conditionId}, [1, 2])`;
+  const market = rows[0]!.market ? `market "${rows[0]!.market}" (condition ${call.conditionId})` : `market ${call.conditionId}`;
   return {
     kind: 'redemption', dedupeKey: `redemption_manual:${wallet}:${call.conditionId}`, severity: 'critical',
     userId: null, strategyId: null,
-    message: `Redeem by hand for wallet ${wallet}: ${how}, worth ${formatMicros(sumOf(rows))} USDC (${reason})`,
-    detail: { ...detailOf(wallet, rows), reason, call: how },
+    message: `Redeem by hand for wallet ${wallet}: ${market}, ${how}, worth ${formatMicros(sumOf(rows))} USDC (${reason})`,
+    detail: { ...detailOf(wallet, rows), market: rows[0]!.market ?? null, reason, call: how },
   };
 }
 

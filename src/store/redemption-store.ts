@@ -74,7 +74,15 @@ const LINKED_WALLET = `(SELECT w.address FROM lt_strategies s JOIN user_wallets 
 /** A row with the user's linked wallet its strategy trades through (null: the process's own) */
 export interface DueRedemption extends Redemption {
   linkedWallet: string | null;
+  /** The market's question, when the market is known (named in the alert to redeem by hand) */
+  market?: string | null;
 }
+
+/** The market's question, for alerts */
+const MARKET = `(SELECT nullif(m.question, '') FROM markets m WHERE m.condition_id = r.condition_id) AS market`;
+
+const dueOf = (r: Record<string, unknown>): DueRedemption => ({ ...redemptionOf(r),
+  linkedWallet: (r.linked_wallet as string | null) ?? null, market: (r.market as string | null) ?? null });
 
 /**
  * Rows to (re)submit: redeemable or failed, due by `now`, oldest first. A market where a live order is still open
@@ -82,21 +90,21 @@ export interface DueRedemption extends Redemption {
  * redeems the wallet's whole balance, so every position of the market must be tracked before one transaction pays them
  */
 export async function dueRedemptions(sql: Sql, now: Date, limit: number): Promise<DueRedemption[]> {
-  const rows = await sql.query<Record<string, unknown>>(`SELECT ${COLUMNS}, ${LINKED_WALLET}
+  const rows = await sql.query<Record<string, unknown>>(`SELECT ${COLUMNS}, ${LINKED_WALLET}, ${MARKET}
     FROM lt_redemptions r
     WHERE state IN ('redeemable', 'failed') AND next_attempt_at <= $1
       AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.condition_id = r.condition_id AND NOT o.is_shadow
         AND o.status IN ('pending', 'unknown', 'open', 'partially_filled'))
     ORDER BY next_attempt_at, order_id LIMIT $2`,
   [now.toISOString(), limit]);
-  return rows.map((r) => ({ ...redemptionOf(r), linkedWallet: (r.linked_wallet as string | null) ?? null }));
+  return rows.map(dueOf);
 }
 
 /** Rows whose transaction was recorded and not yet confirmed or failed, with their strategy's linked wallet */
 export async function inFlightRedemptions(sql: Sql): Promise<DueRedemption[]> {
-  const rows = await sql.query<Record<string, unknown>>(`SELECT ${COLUMNS}, ${LINKED_WALLET} FROM lt_redemptions r
+  const rows = await sql.query<Record<string, unknown>>(`SELECT ${COLUMNS}, ${LINKED_WALLET}, ${MARKET} FROM lt_redemptions r
     WHERE state = 'redeeming' ORDER BY tx_hash, order_id`);
-  return rows.map((r) => ({ ...redemptionOf(r), linkedWallet: (r.linked_wallet as string | null) ?? null }));
+  return rows.map(dueOf);
 }
 
 /** One strategy's (or every) redemption rows, for reports and tests */

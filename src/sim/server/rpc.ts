@@ -112,6 +112,43 @@ export class SimRpc {
     return this.sendRawAsync(raw);
   }
 
+  /**
+   * A transaction the relayer mined for a proxy or Safe `wallet`: each call applied as if the wallet made it (the
+   * redeem burns the wallet's tokens and pays it), in one block, with a receipt whose Transfer logs show what it was
+   * paid. `failed` (or any call that is not a redeem of a known market) reverts it all: nothing is applied. Hash: from
+   * the relayer's id
+   */
+  relayed(id: string, relayer: string, target: string, wallet: string, calls: readonly { to: string; data: Hex }[],
+    failed: boolean): { hash: Hex; ok: boolean; paid: bigint } {
+    const hash = keccak256(toHex(`sim-relayed-${id}`));
+    const valid = !failed && calls.length > 0 && calls.every((c) => this.isRedeem(lower(c.to), c.data));
+    const results = valid ? calls.map((c) => this.apply(lower(wallet), lower(c.to), c.data)) : [];
+    const ok = valid && results.every((r) => r.ok);
+    const paid = results.reduce((sum, r) => sum + (r.ok ? r.paid : 0n), 0n);
+    this.block += 1n;
+    const logs = ok ? results.flatMap((r, i) => (r.paid > 0n
+      ? [{ ...this.transferLog(lower(calls[i]!.to), lower(wallet), r.paid, hash), logIndex: toHex(i) }] : [])) : [];
+    this.mined.set(hash, { hash, from: lower(relayer) as Hex, to: lower(target) as Hex, nonce: 0, block: this.block, ok, logs,
+      input: '0x' });
+    this.redemptions.push({ hash, from: lower(wallet), ok, paid: ok ? paid : 0n });
+    return { hash, ok, paid: ok ? paid : 0n };
+  }
+
+  /** A redeemPositions call of a market the exchange knows, on the CTF or the neg-risk adapter */
+  private isRedeem(to: string, data: Hex): boolean {
+    try {
+      if (to === lower(this.contracts.conditionalTokens)) {
+        return this.state.exchange.market(decodeFunctionData({ abi: CTF_REDEEM_ABI, data }).args[2]) !== null;
+      }
+      if (to === lower(this.contracts.negRiskAdapter)) {
+        return this.state.exchange.market(decodeFunctionData({ abi: NEG_RISK_REDEEM_ABI, data }).args[0]) !== null;
+      }
+    } catch {
+      return false;
+    }
+    return false;
+  }
+
   /** Decodes redeemPositions on the CTF or the neg-risk adapter and redeems on the exchange; anything else reverts */
   private apply(from: string, to: string, input: Hex): { ok: boolean; paid: bigint } {
     if (this.reverts > 0) {

@@ -12,6 +12,7 @@ import { addPrivateRoutes } from './clob-private.ts';
 import { addPublicRoutes } from './clob-public.ts';
 import { addDataRoutes, gammaMarketsHandler } from './data-routes.ts';
 import { addRpcRoutes, SimRpc } from './rpc.ts';
+import { addRelayerRoutes, SimRelayer } from './relayer.ts';
 import { Faults, type FaultSettings } from './faults.ts';
 import { Router, send, serve, text } from './http.ts';
 import { addDefaultMarkets, marketFromSpec, seedBook, type Level, type MarketSpec } from './markets.ts';
@@ -54,6 +55,8 @@ export interface SimServer {
   state: SimState;
   /** Polygon JSON-RPC at `${url}/rpc`: redemptions (CTF and neg-risk adapter) and collateral balances */
   rpc: SimRpc;
+  /** Polymarket's relayer at `${url}/relayer` (proxy and Safe wallets' redemptions, mined through `rpc`) */
+  relayer: SimRelayer;
   /** Publishes a Data-API-shaped source trade (Data API rows + RTDS frame) */
   publishSourceTrade(input: SourceTradeInput): SourceRow;
   /** Exchange fills of this account become Data API rows and RTDS frames */
@@ -91,6 +94,7 @@ interface Parts {
   hub: WsHub;
   router: Router;
   rpc: SimRpc;
+  relayer: SimRelayer;
 }
 
 /** Builds the exchange (with default markets), the shared state, the feed, the socket hub and every route */
@@ -116,7 +120,9 @@ function assemble(options: SimServerOptions): Parts {
   addAdminRoutes(router, state, feed, hub);
   const rpc = new SimRpc(state);
   addRpcRoutes(router, rpc);
-  return { clock, exchange, faults, state, feed, hub, router, rpc };
+  const relayer = new SimRelayer(state, rpc, secret);
+  addRelayerRoutes(router, relayer);
+  return { clock, exchange, faults, state, feed, hub, router, rpc, relayer };
 }
 
 export async function startSimServer(options: SimServerOptions = {}): Promise<SimServer> {
@@ -144,9 +150,9 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
 }
 
 function handle(parts: Parts, url: string, wsUrl: string, close: () => Promise<void>): SimServer {
-  const { exchange, faults, feed, state, hub, clock, rpc } = parts;
+  const { exchange, faults, feed, state, hub, clock, rpc, relayer } = parts;
   return {
-    url, wsUrl, rtdsUrl: `${wsUrl}/rtds`, gammaUrl: `${url}/gamma`, exchange, faults, feed, state, rpc, close,
+    url, wsUrl, rtdsUrl: `${wsUrl}/rtds`, gammaUrl: `${url}/gamma`, exchange, faults, feed, state, rpc, relayer, close,
     publishSourceTrade: (input) => feed.publish(input),
     markSourceTrader: (address, profile) => feed.markSourceTrader(address, profile),
     upsertGammaMarket: (conditionId, fields) => feed.upsertGammaMarket(conditionId, fields),

@@ -87,6 +87,6 @@ describe('the viem chain adapter against the simulator JSON-RPC', () => {
     const funder = '0x' + 'ab'.repeat(20);
     const chain = createPolygonChain({ rpcUrl: `${server.url}/rpc`, privateKey: key, signatureType: 2, funder });
     expect(chain.address).toBe(funder);
-    expect(chain.cannotRedeem).toMatch(/Safe wallet 0xabab.*relayer client/);
+    expect(chain.cannotRedeem).toMatch(/Safe wallet 0xabab.*relayer, which is not configured \(POLYMARKET_RELAYER_URL/);
   });
 });

@@ -2,8 +2,8 @@
  * The Chain port on Polygon with viem: redemptions signed locally by the EOA's key (never logged), sent as raw
  * transactions, followed by their receipts. The collateral a redemption paid the wallet is read from the receipt's
  * Transfer events of the collateral token, so a confirmed transaction that paid nothing is not taken for cash. Proxy
- * and Safe wallets redeem through Polymarket's relayer, which is not installed here: such a chain says so
- * (`cannotRedeem`) and the engine alerts what to redeem by hand
+ * and Safe wallets redeem through Polymarket's relayer (relayer-chain.ts, which reads receipts and balances through this
+ * adapter); this one alone says it cannot sign for them (`cannotRedeem`) and the engine alerts what to redeem by hand
  */
 import {
   createPublicClient, encodeFunctionData, erc20Abi, http, keccak256, parseEventLogs, type Address, type Hex, type PublicClient,
@@ -20,7 +20,7 @@ export interface PolygonChainOptions {
   /** null: no RPC configured, so nothing can be redeemed here (the engine alerts what to redeem by hand) */
   rpcUrl: string | null;
   privateKey: Hex;
-  /** 0 EOA (signs here); 1 Polymarket proxy, 2 Safe, 3 deposit wallet: redeemed through the relayer, not installed */
+  /** 0 EOA (signs here); 1 Polymarket proxy, 2 Safe, 3 deposit wallet: redeemed through the relayer (relayer-chain.ts) */
   signatureType: 0 | 1 | 2 | 3;
   /** The proxy or Safe wallet that holds the tokens (signature types 1 and 2) */
   funder?: string;
@@ -38,6 +38,21 @@ function errorText(e: unknown): string {
   return details && !head.includes(details) ? `${head}: ${details}` : head;
 }
 const isHex = (v: unknown): v is Hex => typeof v === 'string' && /^0x[0-9a-fA-F]*$/.test(v);
+
+/**
+ * The contract call that redeems `call`: ConditionalTokens.redeemPositions for a standard market, the neg-risk adapter's
+ * with explicit amounts for a neg-risk one. One encoding for every sender (signed here for an EOA, batched by the
+ * relayer for a proxy or Safe wallet)
+ */
+export function redeemTransaction(call: RedeemCall, contracts: ChainContracts): { to: Address; data: Hex } {
+  const conditionId = call.conditionId as Hex;
+  if (call.negRisk) {
+    return { to: contracts.negRiskAdapter,
+      data: encodeFunctionData({ abi: NEG_RISK_REDEEM_ABI, functionName: 'redeemPositions', args: [conditionId, [...call.amounts]] }) };
+  }
+  return { to: contracts.conditionalTokens, data: encodeFunctionData({ abi: CTF_REDEEM_ABI, functionName: 'redeemPositions',
+    args: [contracts.collateral, ZERO_BYTES32, conditionId, [...BINARY_INDEX_SETS]] }) };
+}
 
 class PolygonChain implements Chain {
   readonly name = 'polygon';
@@ -58,18 +73,14 @@ class PolygonChain implements Chain {
     this.address = (proxy && o.funder ? o.funder : this.account.address).toLowerCase();
     const kind = ['', 'Polymarket proxy', 'Safe', 'deposit'][o.signatureType];
     this.cannotRedeem = proxy
-      ? `${kind} wallet ${this.address}: redemption goes through Polymarket's relayer client, which is not configured`
+      ? `${kind} wallet ${this.address}: redemption goes through Polymarket's relayer, which is not configured`
+        + ' (POLYMARKET_RELAYER_URL and POLYMARKET_BUILDER_API_KEY, _SECRET, _PASSPHRASE)'
       : o.rpcUrl === null ? 'POLYGON_RPC_URL is not set' : null;
   }
 
   /** Fixes nonce, gas and fees with the node, then signs: the hash is known before anything is sent */
   async signRedeem(call: RedeemCall): Promise<SignedRedeem> {
-    const conditionId = call.conditionId as Hex;
-    const to = call.negRisk ? this.contracts.negRiskAdapter : this.contracts.conditionalTokens;
-    const data = call.negRisk
-      ? encodeFunctionData({ abi: NEG_RISK_REDEEM_ABI, functionName: 'redeemPositions', args: [conditionId, [...call.amounts]] })
-      : encodeFunctionData({ abi: CTF_REDEEM_ABI, functionName: 'redeemPositions',
-        args: [this.contracts.collateral, ZERO_BYTES32, conditionId, [...BINARY_INDEX_SETS]] });
+    const { to, data } = redeemTransaction(call, this.contracts);
     const from = this.account.address;
     const [nonce, gas, block, tip] = await Promise.all([
       this.client.getTransactionCount({ address: from, blockTag: 'pending' }),
