@@ -270,6 +270,9 @@ function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate, chain?: C
   ];
 }
 
+/** Live strategies the executor runs at once (each its own ledger and lock; their venue calls overlap) */
+const LIVE_STRATEGY_CONCURRENCY = 4;
+
 /** The job that mirrors new paper orders as they are committed (the live path's trigger) */
 export const LT_SIGNALS_JOB = 'lt-signals';
 
@@ -349,7 +352,8 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     // Linked wallets' venues beside the process's own (the gate's), which trades for addresses nobody linked
     const venues = walletVenuesFor(config, { db, secrets, operator: venue, clock, log, exchange: simExchange });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
-    const ltDeps = { db, venue, venues, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate, walletGates };
+    const ltDeps = { db, venue, venues, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate, walletGates,
+      strategyConcurrency: LIVE_STRATEGY_CONCURRENCY };
     const chains = walletChainsFor(config, { db, secrets, log, exchange: simExchange });
     const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config, gate, chain, chains)];
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };

@@ -1,4 +1,5 @@
 /** The LT executor: every launched strategy's pending FT signals, oldest first, each decided once and, when ordered, sent after its intent commits */
+import { mapLimit } from '../domain/concurrency.ts';
 import type { FtWallet } from '../domain/ft-wallet.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Db } from '../store/db.ts';
@@ -24,6 +25,8 @@ export interface LtExecutorDeps {
   signerAddress?: string | null;
   /** Per-wallet venues: each strategy trades through its wallet's (then `venue` and `signerAddress` are its) */
   venues?: Venues;
+  /** Strategies run at once (default 1: one after the other, as replays need for a reproducible order at the book) */
+  strategyConcurrency?: number;
   /** Signals one strategy may decide per run, so a busy strategy cannot starve the others (INV-4) */
   signalBudget?: number;
   /** Rows per signal page (tests use small pages to cross page boundaries) */
@@ -92,7 +95,9 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
   // The wallet gates first: they re-read the linked wallets, which decides what the process gate checks for
   const linked = deps.walletGates ? await deps.walletGates.forRun(strategies) : null;
   const health = deps.gate ? await deps.gate.forRun(strategies) : null;
-  for (const s of strategies) {
+  // Strategies are independent (each its own ledger, lock and signals): a few run at once, so one's venue calls do not
+  // hold up the next one's signal. Replays keep 1, so that their orders meet a shared book in a reproducible order
+  await mapLimit(strategies, deps.strategyConcurrency ?? 1, async (s) => {
     report.strategies += 1;
     try {
       const held = linked?.(s) ?? null;
@@ -102,7 +107,7 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
     } catch (e) {
       report.errors.push({ strategyId: s.strategyId, error: errorText(e) });
     }
-  }
+  });
   return report;
 }
 

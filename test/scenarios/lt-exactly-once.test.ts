@@ -5,7 +5,10 @@ import { bookFill, withLockedOrder } from '../../src/engine/lt-fills.ts';
 import { executeLt } from '../../src/engine/lt-executor.ts';
 import { resetFillCursor, syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { backendName } from '../support/test-db.ts';
-import { ACCOUNT, createLtWorld, MAKER, YES, type LtWorld } from '../support/lt-world.ts';
+import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategies.ts';
+import { balancesOf } from '../../src/store/ledger-store.ts';
+import { createUser } from '../../src/store/user-store.ts';
+import { ACCOUNT, createLtWorld, MAKER, SIGNER, YES, type LtWorld } from '../support/lt-world.ts';
 
 describe(`LT exactly once (${backendName})`, () => {
   let w: LtWorld;
@@ -45,6 +48,36 @@ describe(`LT exactly once (${backendName})`, () => {
       (SELECT count(*)::int FROM ledger_entries WHERE kind = 'reserve') AS reserves,
       (SELECT count(*)::int FROM lt_dispositions) AS dispositions`);
     expect(counts).toEqual({ orders: 2, reserves: 2, dispositions: 2 });
+    expect(await w.checkLedger()).toMatchObject({ available: usdc('980'), positionCost: usdc('20') });
+  });
+
+  it('strategies run at once (strategyConcurrency): each signal is decided once per strategy and each ledger holds', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '1000']]);
+    const owners = [{ userId: w.userId, strategyId: w.strategyId }];
+    for (let k = 0; k < 3; k++) { // one strategy per FT strategy and user: three more users copy the same one
+      const { user } = await createUser(w.ft.t.db, `parallel-${k}-${w.strategyId}`);
+      const created = await createLtStrategy({ db: w.ft.t.db, clock: w.ft.clock }, user.userId,
+        { ft_wallet_id: 'FT_COPY_ALL', starting_capital: '1000', wallet_address: SIGNER });
+      if (!created.ok) throw new Error(JSON.stringify(created.error));
+      const launched = await launchLtStrategy({ db: w.ft.t.db, clock: w.ft.clock }, user.userId, created.value.strategyId);
+      if (!launched.ok) throw new Error(JSON.stringify(launched.error));
+      owners.push({ userId: user.userId, strategyId: created.value.strategyId });
+    }
+    await w.buySignal({ price: 0.5 });
+    w.ft.clock.advance(1000);
+    await w.buySignal({ price: 0.5, size: 50 });
+    const runs = await Promise.all([executeLt({ ...w.deps, strategyConcurrency: 4 }), executeLt({ ...w.deps, strategyConcurrency: 4 })]);
+    expect(runs.flatMap((r) => r.errors)).toEqual([]);
+    expect(runs.reduce((n, r) => n + r.ordered, 0)).toBe(8); // 2 signals × 4 strategies, whichever run decided them
+    expect(runs[0]!.strategies).toBe(4);
+    expect(w.probe.submits).toBe(8);
+    const per = await w.ft.t.db.query<{ u: string; n: number }>(
+      `SELECT lt_user_id::text AS u, count(*)::int AS n FROM orders GROUP BY 1 ORDER BY 1`);
+    expect(per.map((r) => [r.u, r.n])).toEqual(owners.map((o) => o.userId).sort().map((u) => [u, 2]));
+    for (const o of owners) {
+      expect(await balancesOf(w.ft.t.db, o.userId, o.strategyId, 'live')).toMatchObject({ available: usdc('980'), reserved: 0n });
+    }
     expect(await w.checkLedger()).toMatchObject({ available: usdc('980'), positionCost: usdc('20') });
   });
 
