@@ -85,7 +85,7 @@ async function runFor(o: RehearseOptions, tandem: Tandem, world: WorldProcess, w
 async function reportWallets(tandem: Tandem, world: WorldProcess, wallets: RehearsalWallet[]): Promise<ReportWallet[]> {
   const out: ReportWallet[] = [];
   for (const w of wallets) {
-    out.push({ index: w.index, user: w.user, address: w.address, linked: w.linked,
+    out.push({ user: w.user, address: w.address, linked: w.linked,
       venue: await tandem.venues.forWallet(w.userId, w.address), world: () => world.state(w.address) });
   }
   return out;

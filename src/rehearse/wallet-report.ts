@@ -17,11 +17,10 @@ const CENT = 10_000n;
 
 /** A wallet as the report reads it */
 export interface ReportWallet {
-  /** 1 for the process's wallet (POLYMARKET_PRIVATE_KEY), 2… for users' linked wallets */
-  index: number;
   user: string;
   /** Lower-case */
   address: string;
+  /** Linked by its user through the API (false: the process's wallet, POLYMARKET_PRIVATE_KEY) */
   linked: boolean;
   /** The venue Tandem trades it through */
   venue: Venue;
@@ -71,11 +70,14 @@ async function exactlyOnceOf(db: Db, w: ReportWallet, placements: readonly strin
     placed_twice: placedTwice };
 }
 
-/** The wallet's redemptions, from the rows of its strategies */
-function redemptionsOfWallet(rows: readonly Redemption[]) {
+/** The wallet's redemptions, from the rows of its strategies; each must have been sent from this wallet */
+function redemptionsOfWallet(address: string, rows: readonly Redemption[]) {
   const redeemed = rows.filter((r) => r.state === 'redeemed');
+  const byState: Record<string, number> = {};
+  for (const r of rows) byState[r.state] = (byState[r.state] ?? 0) + 1;
   return { count: redeemed.length, usdc: usd(redeemed.reduce((n, r) => n + r.amount, 0n)),
-    markets: new Set(redeemed.map((r) => r.conditionId)).size,
+    markets: new Set(redeemed.map((r) => r.conditionId)).size, by_state: byState,
+    signed_by_another_wallet: rows.filter((r) => r.wallet !== null && r.wallet.toLowerCase() !== address).length,
     transactions: [...new Set(rows.flatMap((r) => (r.txHash ? [r.txHash] : [])))] };
 }
 
@@ -92,7 +94,7 @@ export async function walletReport(db: Db, w: ReportWallet, redemptions: readonl
     .map((s) => `${s.userId}/${s.strategyId}`));
   const totals = await orderTotals(db, w.address);
   const markets = await heldMarkets(db, w.address);
-  const redeemed = redemptionsOfWallet(redemptions.filter((r) => mine.has(`${r.userId}/${r.strategyId}`)));
+  const redeemed = redemptionsOfWallet(w.address, redemptions.filter((r) => mine.has(`${r.userId}/${r.strategyId}`)));
   const report = {
     wallet: w.address, user: w.user, linked: w.linked,
     orders: { by_status: totals.byStatus, rejections: totals.rejections, fills: totals.fills, filled_usdc: usd(totals.filledUsdc) },
@@ -106,9 +108,6 @@ export async function walletReport(db: Db, w: ReportWallet, redemptions: readonl
 
 export type WalletReport = Awaited<ReturnType<typeof walletReport>>['report'];
 
-/** Orders the venue saw for the wallet: every status but pending (never sent) */
-export const sentOrders = (w: WalletReport): number =>
-  Object.entries(w.orders.by_status).filter(([s]) => s !== 'pending').reduce((n, [, k]) => n + k, 0);
-
-/** Every market the wallet held and won was redeemed on chain */
-export const redeemedEveryWin = (w: WalletReport): boolean => w.redemptions.markets >= w.markets.won;
+/** Every market the wallet held and won was redeemed on chain, each through this wallet */
+export const redeemedEveryWin = (w: WalletReport): boolean =>
+  w.redemptions.markets >= w.markets.won && w.redemptions.signed_by_another_wallet === 0;

@@ -112,13 +112,14 @@ export async function heldMarkets(sql: Sql, wallet: string | null = null): Promi
 
 /**
  * The venue order ids of one wallet's live orders that were sent and accepted (lower-case address): the exactly-once
- * check holds them against what the venue placed for that account
+ * check holds them against what the venue placed for that account. As in `ltInvariants`, a lost order (not found at
+ * the venue, again and again) was not accepted
  */
 export async function sentVenueOrderIds(sql: Sql, wallet: string): Promise<string[]> {
   const rows = await sql.query<{ id: string }>(
     `SELECT o.venue_order_id AS id FROM orders o
      JOIN lt_strategies s ON s.user_id = o.lt_user_id AND s.strategy_id = o.lt_strategy_id
-     WHERE NOT o.is_shadow AND o.venue_order_id IS NOT NULL AND o.status NOT IN ('pending', 'rejected')
+     WHERE NOT o.is_shadow AND o.venue_order_id IS NOT NULL AND o.status NOT IN ('pending', 'rejected', 'lost')
        AND lower(s.wallet_address) = $1 ORDER BY o.venue_order_id`, [wallet.toLowerCase()]);
   return rows.map((r) => r.id);
 }
