@@ -44,7 +44,7 @@ Options:
                        the process's own, then one per user linked through the API`;
 
 export const rehearseCommand: Command = {
-  summary: 'Dress-rehearse live trading against the loopback simulator and report (latency, fills, redemptions, reconciliation)',
+  summary: 'Dress-rehearse live trading for one or more wallets against the loopback simulator and report (latency, fills, redemptions, per-wallet reconciliation)',
   usage: '[--minutes N] [--out FILE] [--seed N] [--strategies A,B] [--capital USDC] [--wallets N]',
   help: HELP,
   options: { minutes: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, strategies: { type: 'string' }, capital: { type: 'string' },

@@ -38,7 +38,7 @@ export interface RehearseOptions {
 }
 
 export const DEFAULT_STRATEGIES = ['FT_T1_BASELINE', 'FT_T1_PURE_EDGE', 'FT_T1_PURE_WR'];
-/** Wallets a rehearsal trades by default, and at most: the process's own and one user's linked wallet */
+/** Wallets a rehearsal trades by default (the process's own and one user's linked wallet), and at most */
 export const DEFAULT_WALLETS = 2;
 export const MAX_WALLETS = 5;
 
