@@ -40,7 +40,7 @@ import { createShadowVenue } from './venues/shadow-venue.ts';
 import { SimExchange } from './sim/exchange/exchange.ts';
 import type { Exchange } from './sim/exchange/exchange-types.ts';
 import { createSimulatedVenue } from './sim/exchange/simulated-venue.ts';
-import { VenueSetupError, type Venue } from './engine/venue-port.ts';
+import { VenueSetupError, type Venue, type Venues } from './engine/venue-port.ts';
 import { createVenueGate, type VenueGate } from './engine/venue-gate.ts';
 import { createWalletGates, type WalletGates } from './engine/wallet-gates.ts';
 import { signerAddressOf } from './venues/polymarket/preflight-reads.ts';
@@ -57,6 +57,8 @@ export interface Tandem {
   url: string;
   db: Db;
   venue: Venue;
+  /** Every wallet's venue: linked wallets' own, the operator's (`venue`) for addresses nobody linked */
+  venues: Venues;
   /** The venue's preflight gate: its state is in /api/health */
   gate: VenueGate;
   /** Where the first operator's token was written, when this start created it */
@@ -374,7 +376,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     // The world starts with resolved history behind it: read it right after start, not at the first cron tick
     const kickoff = feeds.timer ? setTimeout(() => void scheduler.runNow('ft-sync').catch(() => undefined), 0) : null;
     return {
-      url, db, venue, gate, operatorTokenFile,
+      url, db, venue, venues, gate, operatorTokenFile,
       stop: async () => {
         if (kickoff) clearTimeout(kickoff);
         timer?.stop();

@@ -1,6 +1,6 @@
 /** The `tandem rehearse` command: a live-mode dress rehearsal against the loopback simulator, with a JSON report */
 import { writeFileSync } from 'node:fs';
-import { DEFAULT_STRATEGIES, rehearse, type RehearseOptions } from '../rehearse/rehearse.ts';
+import { DEFAULT_STRATEGIES, DEFAULT_WALLETS, MAX_WALLETS, rehearse, type RehearseOptions } from '../rehearse/rehearse.ts';
 import type { Command, Values } from './command.ts';
 
 const whole = (name: string, text: string, min: number, max: number): number => {
@@ -17,15 +17,21 @@ export function rehearseOptions(values: Values): Omit<RehearseOptions, 'progress
   if (strategies.length === 0) throw new Error('--strategies needs at least one FT strategy id');
   return {
     minutes: whole('minutes', str('minutes') ?? '5', 1, 24 * 60), seed: whole('seed', str('seed') ?? '1', 0, 2 ** 32 - 1),
-    strategies, capitalUsdc: capital, out: str('out') ?? null,
+    strategies, capitalUsdc: capital, wallets: whole('wallets', str('wallets') ?? String(DEFAULT_WALLETS), 1, MAX_WALLETS),
+    out: str('out') ?? null,
   };
 }
 
-const HELP = `Runs Tandem in live mode (VENUE=polymarket: Data API + Gamma + CLOB REST + user channel) against the loopback
-simulator over the wire, with a simulated world whose markets list, trade and resolve within the run, and one
-simulated wallet funded for the strategies. At the end it pauses the strategies, cancels resting orders, books what is
-left, and writes a JSON report: detection and trader-fill → submit latency (p50/p95/p99), orders by status, fills,
-redemptions, the wallet's collateral and token balances against the ledger (to the cent), and every invariant.
+const HELP = `Runs Tandem in live mode (VENUE=polymarket: RTDS + Data API + Gamma + CLOB REST + user channel + Polygon
+JSON-RPC for redemptions) against the loopback simulator over the wire, with a simulated world whose markets list,
+trade and resolve within the run, for one or more users' wallets. Wallet 1 is the process's own
+(POLYMARKET_PRIVATE_KEY), traded by the operator; each further wallet belongs to a user of its own, who links a fresh
+private-key wallet through the API (POST /api/wallets, stored encrypted with TANDEM_SECRET_KEY) and launches its
+strategies on it with its own token. The simulator funds each wallet on its first API key. At the end each user pauses
+its strategies and cancels what rests, the jobs book what is left, and a JSON report is written: detection and
+trader-fill → submit latency (p50/p95/p99, over every wallet), orders by status, fills, redemptions, and per wallet its
+orders, redemptions, exactly-once placements, and collateral and token balances against the ledger (to the cent);
+then every invariant. The checks pass only when every wallet reconciles.
 Exit code 0 when every check passes, 1 when one fails, 2 on a bad option. Progress goes to stderr.
 
 Options:
@@ -33,13 +39,16 @@ Options:
   --out FILE           Write the JSON report here (default: stdout)
   --seed N             The world's seed (default 1)
   --strategies A,B     FT strategies to mirror, one LT strategy each (default ${DEFAULT_STRATEGIES.join(',')})
-  --capital USDC       Starting capital of each LT strategy (default 200)`;
+  --capital USDC       Starting capital of each LT strategy (default 200)
+  --wallets N          Wallets to trade, 1 to ${MAX_WALLETS}, each with one LT strategy per FT strategy (default ${DEFAULT_WALLETS}):
+                       the process's own, then one per user linked through the API`;
 
 export const rehearseCommand: Command = {
-  summary: 'Dress-rehearse live trading against the loopback simulator and report (latency, fills, redemptions, reconciliation)',
-  usage: '[--minutes N] [--out FILE] [--seed N] [--strategies A,B] [--capital USDC]',
+  summary: 'Dress-rehearse live trading for one or more wallets against the loopback simulator and report (latency, fills, redemptions, per-wallet reconciliation)',
+  usage: '[--minutes N] [--out FILE] [--seed N] [--strategies A,B] [--capital USDC] [--wallets N]',
   help: HELP,
-  options: { minutes: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, strategies: { type: 'string' }, capital: { type: 'string' } },
+  options: { minutes: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' }, strategies: { type: 'string' }, capital: { type: 'string' },
+    wallets: { type: 'string' } },
   run: async ({ values, log }) => {
     let options: ReturnType<typeof rehearseOptions>;
     try {

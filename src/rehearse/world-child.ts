@@ -31,13 +31,15 @@ export interface WorldChildReady {
 export interface WorldChildState {
   steps: { ok: number; failed: string[] };
   placements: string[];
+  /** USDC (micro-units, decimal digits) the simulator credited to the account on its first API key or order */
+  fundedMicros: string;
   matched: Record<string, number>;
   worldResolved: number;
 }
 
 function stateOf(w: WorldServer, account: string): WorldChildState {
   return {
-    steps: w.steps, placements: w.placements(account), matched: Object.fromEntries(w.matchedEntries()),
+    steps: w.steps, placements: w.placements(account), fundedMicros: w.server.state.fundedWith(account).toString(), matched: Object.fromEntries(w.matchedEntries()),
     worldResolved: w.server.exchange.markets().filter((m) => m.payouts !== null).length,
   };
 }

@@ -58,18 +58,26 @@ export interface OrderTotals {
   fees: bigint;
 }
 
-/** Live orders by status, and their fills (count, notional, fees in USDC) */
-export async function orderTotals(sql: Sql): Promise<OrderTotals> {
+/**
+ * The live orders of the strategies trading through one wallet (lower-case address), or of all with null: `lt_orders l`
+ * joined to `orders o`, filtered by $1
+ */
+const LIVE_ORDERS = `lt_orders l JOIN orders o ON o.order_id = l.order_id
+  JOIN lt_strategies s ON s.user_id = l.user_id AND s.strategy_id = l.strategy_id
+  WHERE NOT o.is_shadow AND ($1::text IS NULL OR lower(s.wallet_address) = $1)`;
+
+/** Live orders by status, and their fills (count, notional, fees in USDC); of one wallet's strategies, or all */
+export async function orderTotals(sql: Sql, wallet: string | null = null): Promise<OrderTotals> {
+  const w = [wallet?.toLowerCase() ?? null];
   const statuses = await sql.query<{ status: string; n: number }>(
-    `SELECT o.status, count(*)::int AS n FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
-     WHERE NOT o.is_shadow GROUP BY o.status ORDER BY o.status`);
+    `SELECT o.status, count(*)::int AS n FROM ${LIVE_ORDERS} GROUP BY o.status ORDER BY o.status`, w);
   const rejected = await sql.query<{ reason: string; n: number }>(
-    `SELECT coalesce(o.reject_reason, 'unknown') AS reason, count(*)::int AS n FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
-     WHERE NOT o.is_shadow AND o.status = 'rejected' GROUP BY 1 ORDER BY 2 DESC, 1`);
+    `SELECT coalesce(o.reject_reason, 'unknown') AS reason, count(*)::int AS n FROM ${LIVE_ORDERS}
+     AND o.status = 'rejected' GROUP BY 1 ORDER BY 2 DESC, 1`, w);
   const [f] = await sql.query<{ n: number; usdc: string; fees: string }>(
     `SELECT count(*)::int AS n, coalesce(sum(f.size * f.price), 0)::text AS usdc,
        coalesce(sum(CASE WHEN f.fee_asset = 'usdc' THEN f.fee_amount ELSE 0 END), 0)::text AS fees
-     FROM fills f JOIN orders o ON o.order_id = f.order_id JOIN lt_orders l ON l.order_id = o.order_id WHERE NOT o.is_shadow`);
+     FROM fills f, ${LIVE_ORDERS} AND o.order_id = f.order_id`, w);
   return {
     byStatus: Object.fromEntries(statuses.map((s) => [s.status, Number(s.n)])),
     rejections: Object.fromEntries(rejected.map((r) => [r.reason, Number(r.n)])),
@@ -86,13 +94,32 @@ export interface HeldMarket {
   won: boolean;
 }
 
-/** Every market a live order of Tandem bought shares in, with whether it resolved, settled and won */
-export async function heldMarkets(sql: Sql): Promise<HeldMarket[]> {
+/**
+ * Every market a live order of Tandem bought shares in (of one wallet's strategies, lower-case address, or all), with
+ * whether it resolved, settled and won
+ */
+export async function heldMarkets(sql: Sql, wallet: string | null = null): Promise<HeldMarket[]> {
   const rows = await sql.query<{ condition_id: string; resolved: boolean; settled: boolean; won: boolean }>(
     `SELECT f.condition_id, bool_or(coalesce(m.closed, false) AND m.outcome_prices IS NOT NULL) AS resolved,
        bool_or(coalesce(f.settled, false)) AS settled, bool_or(f.outcome = 'WON') AS won
      FROM lt_order_facts f LEFT JOIN markets m ON m.condition_id = f.condition_id
-     WHERE NOT f.is_shadow AND f.side = 'BUY' AND f.filled_size > 0 GROUP BY f.condition_id ORDER BY f.condition_id`);
+     JOIN lt_strategies s ON s.user_id = f.user_id AND s.strategy_id = f.strategy_id
+     WHERE NOT f.is_shadow AND f.side = 'BUY' AND f.filled_size > 0 AND ($1::text IS NULL OR lower(s.wallet_address) = $1)
+     GROUP BY f.condition_id ORDER BY f.condition_id`, [wallet?.toLowerCase() ?? null]);
   return rows.map((r) => ({ conditionId: r.condition_id, resolved: r.resolved, settled: r.settled, won: r.won }));
 }
 
+
+/**
+ * The venue order ids of one wallet's live orders that were sent and accepted (lower-case address): the exactly-once
+ * check holds them against what the venue placed for that account. As in `ltInvariants`, a lost order (not found at
+ * the venue, again and again) was not accepted
+ */
+export async function sentVenueOrderIds(sql: Sql, wallet: string): Promise<string[]> {
+  const rows = await sql.query<{ id: string }>(
+    `SELECT o.venue_order_id AS id FROM orders o
+     JOIN lt_strategies s ON s.user_id = o.lt_user_id AND s.strategy_id = o.lt_strategy_id
+     WHERE NOT o.is_shadow AND o.venue_order_id IS NOT NULL AND o.status NOT IN ('pending', 'rejected', 'lost')
+       AND lower(s.wallet_address) = $1 ORDER BY o.venue_order_id`, [wallet.toLowerCase()]);
+  return rows.map((r) => r.id);
+}

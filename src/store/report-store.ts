@@ -126,7 +126,8 @@ export async function ltReport(sql: Sql, userId: string, strategyId: string): Pr
 
 /**
  * The LT invariants over every LT strategy in the database. `placements`: the venue order ids the exchange placed
- * for Tandem's account (each must be exactly one sent order row, and each accepted order row one placement)
+ * for Tandem's account (each must be exactly one sent order row, and each accepted order row one placement). A lost
+ * order (the venue answered "not found", again and again) was not accepted: one the venue did place counts as unmatched
  */
 export async function ltInvariants(sql: Sql, placements: readonly string[]): Promise<Record<string, InvariantResult>> {
   const strategies = await sql.query<{ user_id: string; strategy_id: string; mode: 'live' | 'shadow' }>(
@@ -153,7 +154,7 @@ export async function ltInvariants(sql: Sql, placements: readonly string[]): Pro
        (SELECT count(*)::int FROM (SELECT 1 FROM lt_orders GROUP BY user_id, strategy_id, ft_order_id, leg HAVING count(*) > 1) d)
          AS duplicate_legs,
        (SELECT count(*)::int FROM orders WHERE lt_strategy_id IS NOT NULL AND is_shadow = false
-          AND venue_order_id IS NOT NULL AND status NOT IN ('pending', 'rejected')) AS sent,
+          AND venue_order_id IS NOT NULL AND status NOT IN ('pending', 'rejected', 'lost')) AS sent,
        (SELECT count(*)::int FROM lt_strategies s JOIN ft_orders o ON o.wallet_id = s.ft_wallet_id
           WHERE s.launched_at IS NOT NULL AND o.order_time >= s.launched_at
             AND (SELECT count(*) FROM lt_dispositions d WHERE d.user_id = s.user_id AND d.strategy_id = s.strategy_id
@@ -175,7 +176,7 @@ export async function ltInvariants(sql: Sql, placements: readonly string[]): Pro
        (SELECT count(*)::int FROM lt_dispositions WHERE disposition = 'ordered') AS ordered`);
   const sentIds = new Set((await sql.query<{ id: string }>(
     `SELECT venue_order_id AS id FROM orders WHERE lt_strategy_id IS NOT NULL AND is_shadow = false
-       AND venue_order_id IS NOT NULL AND status NOT IN ('pending', 'rejected')`)).map((x) => x.id));
+       AND venue_order_id IS NOT NULL AND status NOT IN ('pending', 'rejected', 'lost')`)).map((x) => x.id));
   const placed = new Set(placements);
   const unmatched = [...placed].filter((id) => !sentIds.has(id)).length + [...sentIds].filter((id) => !placed.has(id)).length;
   const placedTwice = placements.length - placed.size;

@@ -57,6 +57,11 @@ export class SimState {
     if (this.fund > 0n) this.exchange.credit(account, 'USDC', this.fund);
   }
 
+  /** What `fundOnce` credited to an account (lower-case address): `--fund` once it was seen, 0 before */
+  fundedWith(account: string): Usdc {
+    return (this.funded.has(account.toLowerCase()) ? this.fund : 0n) as Usdc;
+  }
+
   /** Accounts an API key trades for: its own address plus makers (proxy / Safe / deposit wallets) it signed for */
   accountsOf(creds: ApiCreds): string[] {
     return [creds.address, ...(this.keyAccounts.get(creds.apiKey) ?? [])].filter((a, i, all) => all.indexOf(a) === i);
