@@ -24,7 +24,7 @@ import { createUser } from '../../src/store/user-store.ts';
 import type { VenueRegistry } from '../../src/venues/venue-registry.ts';
 import { backendName } from '../support/test-db.ts';
 import { accountOf, linkedTrader, secretBox, walletDeps, type Trader } from '../support/linked-wallets.ts';
-import { ACCOUNT, CID, createLtWorld, finalMarket, YES, type LtWorld } from '../support/lt-world.ts';
+import { ACCOUNT, createLtWorld, YES, type LtWorld } from '../support/lt-world.ts';
 
 const WON: [bigint, bigint] = [1_000000n, 0n];
 const simulated = loadConfig({ VENUE: 'simulated' });
@@ -42,9 +42,7 @@ async function bothWin(w: LtWorld, deps: LtExecutorDeps, a: Trader): Promise<{ p
     for (const o of w.exchange.openOrders(account)) w.exchange.cancel(account, o.orderId);
   }
   expect(await syncLtOrders(deps)).toMatchObject({ errors: [] });
-  w.ft.markets.setMarket(finalMarket(WON));
-  await w.ft.resolve();
-  w.exchange.resolve(CID, WON);
+  await w.marketResolves(WON);
   const held = { process: w.exchange.balance(ACCOUNT, YES).total, linked: w.exchange.balance(accountOf(a.address), YES).total };
   expect([held.process, held.linked].sort()).toEqual([shares('10'), shares('20')]); // different payouts: no mix-up hides
   return held;
