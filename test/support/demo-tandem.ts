@@ -19,7 +19,9 @@ export interface ApiResponse { status: number; body: Json }
 
 export interface DemoTandem {
   tandem: Tandem;
-  /** Calls the API as the operator (bearer token from DATA_DIR); the body parsed as JSON */
+  /** The operator's bearer token (read from DATA_DIR) */
+  token: string;
+  /** Calls the API as the operator; the body parsed as JSON */
   api(method: string, path: string, body?: unknown): Promise<ApiResponse>;
   /**
    * Creates BASELINE ($500, signals up to 10 minutes old) trading through `wallet`, asserting it was created, and asks
@@ -59,7 +61,7 @@ export async function startDemoTandem(o: DemoOptions): Promise<DemoTandem> {
     return { status: res.status, body: (await res.json()) as Json };
   };
   return {
-    tandem, api,
+    tandem, token, api,
     launchBaseline: async (wallet) => {
       expect((await api('POST', '/api/lt/strategies', {
         ft_wallet_id: 'FT_T1_BASELINE', starting_capital: '500', wallet_address: wallet, max_signal_age_seconds: 600,
