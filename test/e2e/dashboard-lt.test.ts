@@ -7,23 +7,21 @@
  * is read). Alerts fired through the store (and any the running demo raises) are listed in the alerts panel, newest
  * first, with the API's text and a severity shown in words as well as colour.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { silentLog } from '../../src/log.ts';
-import { startTandem, type Tandem } from '../../src/main.ts';
+import type { Tandem } from '../../src/main.ts';
 import type { Alert } from '../../src/domain/alert-rules.ts';
 import { fireAlert } from '../../src/store/alert-store.ts';
 import { userByToken } from '../../src/store/user-store.ts';
+import { BASELINE, startDemoTandem, type DemoTandem } from '../support/demo-tandem.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const SCREENSHOT = resolve(import.meta.dirname, '../../tmp/dashboard-lt.png');
-const ID = 'LT_FT_T1_BASELINE';
+const ID = BASELINE;
 const WAIT_MS = 20_000;
 const FILL_WAIT_MS = 120_000;
 const POSITION_WAIT_MS = 90_000;
@@ -49,8 +47,9 @@ const percentOf = (t: string) => dec(t.replace(/ %$/, ''), 8);
 const ratioAsPercent = (r: string) => dec(r, 6) * 100n * 100n; // at 10^-8, like percentOf
 
 describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
-  let dataDir: string;
+  let demo: DemoTandem | undefined;
   let tandem: Tandem | undefined;
+  let api: DemoTandem['api'];
   let browser: Browser | undefined;
   let page: Page;
   let token: string;
@@ -77,21 +76,9 @@ describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
     await page.locator(`#lt[data-renders="${++renders}"]`).waitFor({ state: 'attached' });
   }
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(new URL(path, tandem!.url), {
-      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: res.status, body: (await res.json()) as Json };
-  };
-
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tandem-dash-lt-'));
-    tandem = await startTandem(loadConfig({
-      DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', FT_SOURCE: 'sim', SIM_STEP_MS: '500',
-      LT_EXECUTE_CRON: '*/2 * * * * *',
-    }), silentLog);
-    token = readFileSync(tandem.operatorTokenFile!, 'utf8').trim();
+    demo = await startDemoTandem({ name: 'dash-lt' });
+    ({ tandem, token, api } = demo);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(WAIT_MS);
@@ -110,16 +97,11 @@ describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await tandem?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await demo?.stop();
   });
 
   it('an LT strategy created and launched through the API fills orders in the simulated world', async () => {
-    const created = await api('POST', '/api/lt/strategies', {
-      ft_wallet_id: 'FT_T1_BASELINE', starting_capital: '500', wallet_address: `0x${'1'.repeat(40)}`, max_signal_age_seconds: 600,
-    });
-    expect(created.status).toBe(201);
-    expect((await api('POST', `/api/lt/strategies/${ID}/launch`)).status).toBe(200);
+    expect((await demo!.launchBaseline(`0x${'1'.repeat(40)}`)).status).toBe(200);
     let filled = 0;
     for (const start = Date.now(); filled === 0 && Date.now() - start < FILL_WAIT_MS;) {
       await new Promise((r) => setTimeout(r, 1000));

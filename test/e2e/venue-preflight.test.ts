@@ -3,43 +3,25 @@
  * answer still serves its API and dashboard; /api/health says trading is off and why; the live strategy's entries are
  * skipped as venue_not_ready and no order is written or sent
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import type { Log } from '../../src/engine/ports.ts';
-import { startTandem, type Tandem } from '../../src/main.ts';
+import type { Tandem } from '../../src/main.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server/server.ts';
+import { BASELINE, startDemoTandem, type DemoTandem } from '../support/demo-tandem.ts';
+import { captureLog, closedPort } from '../support/polymarket-rig.ts';
 
-let tandem: Tandem | null = null;
-let dir: string | null = null;
+let demo: DemoTandem | null = null;
 let sim: SimServer | null = null;
 const SECRET_KEY = `0x${'5a'.repeat(32)}`;
 /** Every log line of the run, to show no key is ever written */
 const lines: string[] = [];
-const log: Log = Object.fromEntries(['info', 'warn', 'error'].map((level) => [level,
-  (msg: string, fields: Record<string, unknown> = {}) => lines.push(JSON.stringify({ level, msg, ...fields }, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)))])) as unknown as Log;
 
 afterEach(async () => {
-  await tandem?.stop();
-  tandem = null;
+  await demo?.stop();
+  demo = null;
   await sim?.close();
   sim = null;
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = null;
 });
-
-/** A loopback port nothing listens on: bound, then closed */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -51,13 +33,10 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutM
   }
 }
 
-async function start(env: Record<string, string>): Promise<{ t: Tandem; token: string }> {
-  dir = mkdtempSync(join(tmpdir(), 'tandem-preflight-'));
-  tandem = await startTandem(loadConfig({
-    DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', FT_SOURCE: 'sim', SIM_STEP_MS: '500',
-    LT_EXECUTE_CRON: '*/2 * * * * *', VENUE: 'polymarket', ...env,
-  }), log);
-  return { t: tandem, token: readFileSync(tandem.operatorTokenFile!, 'utf8').trim() };
+/** The demo world with VENUE=polymarket and `env`, logging into `lines` */
+async function start(env: Record<string, string>): Promise<DemoTandem> {
+  demo = await startDemoTandem({ name: 'preflight', env: { VENUE: 'polymarket', ...env }, log: captureLog(lines) });
+  return demo;
 }
 
 const cases: [string, () => Promise<Record<string, string>>, string, RegExp][] = [
@@ -70,7 +49,8 @@ const cases: [string, () => Promise<Record<string, string>>, string, RegExp][] =
 
 describe('VENUE=polymarket that cannot trade', () => {
   it.each(cases)('with %s: the dashboard serves, /api/health says why trading is off, no order is sent', async (_name, env, code, message) => {
-    const { t, token } = await start(await env());
+    const d = await start(await env());
+    const t = d.tandem;
     expect((await fetch(t.url)).status).toBe(200);
     const health = await until('a venue check', async () => {
       const h = (await (await fetch(new URL('/api/health', t.url))).json()) as { status: string; venue: Record<string, any> };
@@ -85,13 +65,13 @@ describe('VENUE=polymarket that cannot trade', () => {
 
     if (code === 'clob_unreachable') {
       // A valid key: the strategy launches on its wallet, and its entries are held while the venue is off
-      await launchLive(t, token, privateKeyToAccount(SECRET_KEY as `0x${string}`).address);
+      expect((await d.launchBaseline(privateKeyToAccount(SECRET_KEY as `0x${string}`).address)).status).toBe(200);
       expect(await entrySkipped(t)).toBe(`off: ${code}`);
     } else {
       // No usable key: there is no wallet to trade through, so launch is refused with the reason
-      const refused = await launchRefused(t, token, `0x${'1'.repeat(40)}`);
+      const refused = await d.launchBaseline(`0x${'1'.repeat(40)}`);
       expect(refused).toMatchObject({ status: 409 });
-      expect(refused.detail).toContain('you have linked no wallet');
+      expect(String(refused.body.detail)).toContain('you have linked no wallet');
     }
     await expectNoOrder(t);
   }, 300_000);
@@ -100,8 +80,9 @@ describe('VENUE=polymarket that cannot trade', () => {
     sim = await startSimServer({ port: 0, host: '127.0.0.1', markets: [], fund: '40' });
     const key = generatePrivateKey();
     const account = privateKeyToAccount(key).address.toLowerCase();
-    const { t, token } = await start({ POLYMARKET_PRIVATE_KEY: key, POLYMARKET_CLOB_URL: sim.url, POLYMARKET_WS_URL: sim.wsUrl });
-    await launchLive(t, token, account);
+    const d = await start({ POLYMARKET_PRIVATE_KEY: key, POLYMARKET_CLOB_URL: sim.url, POLYMARKET_WS_URL: sim.wsUrl });
+    const t = d.tandem;
+    expect((await d.launchBaseline(account)).status).toBe(200);
     expect(await entrySkipped(t)).toBe('degraded: collateral_short');
     const health = (await (await fetch(new URL('/api/health', t.url))).json()) as { venue: Record<string, unknown> };
     expect(health.venue).toMatchObject({
@@ -115,32 +96,11 @@ describe('VENUE=polymarket that cannot trade', () => {
   }, 300_000);
 });
 
-async function launchRefused(t: Tandem, token: string, wallet: string): Promise<{ status: number; detail: string }> {
-  const api = (method: string, path: string, body?: unknown) => fetch(new URL(path, t.url), {
-    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  expect((await api('POST', '/api/lt/strategies', {
-    ft_wallet_id: 'FT_T1_BASELINE', starting_capital: '500', wallet_address: wallet, max_signal_age_seconds: 600,
-  })).status).toBe(201);
-  const res = await api('POST', '/api/lt/strategies/LT_FT_T1_BASELINE/launch');
-  return { status: res.status, detail: String(((await res.json()) as { detail?: unknown }).detail) };
-}
-
-async function launchLive(t: Tandem, token: string, wallet: string): Promise<void> {
-  const api = (method: string, path: string, body?: unknown) => fetch(new URL(path, t.url), {
-    method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  expect((await api('POST', '/api/lt/strategies', {
-    ft_wallet_id: 'FT_T1_BASELINE', starting_capital: '500', wallet_address: wallet, max_signal_age_seconds: 600,
-  })).status).toBe(201);
-  expect((await api('POST', '/api/lt/strategies/LT_FT_T1_BASELINE/launch')).status).toBe(200);
-}
-
 /** The world's trades reach FT, FT's orders reach LT: an entry is decided as not sent, with the venue's state and reasons */
 async function entrySkipped(t: Tandem): Promise<string> {
   const skip = await until('an entry skipped for the venue', async () => {
     const rows = await t.db.query<{ observed: string }>(
-      `SELECT observed FROM lt_dispositions WHERE strategy_id = 'LT_FT_T1_BASELINE' AND rule = 'venue_not_ready' LIMIT 1`);
+      `SELECT observed FROM lt_dispositions WHERE strategy_id = $1 AND rule = 'venue_not_ready' LIMIT 1`, [BASELINE]);
     return rows[0];
   });
   return skip.observed;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { usdc } from '../../src/domain/money.ts';
 import { balancesOf } from '../../src/store/ledger-store.ts';
 import { backendName } from '../support/test-db.ts';
-import { CID, createLtWorld, finalMarket, type LtWorld } from '../support/lt-world.ts';
+import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
 
 describe(`LT exits and settlement (${backendName})`, () => {
   let w: LtWorld;
@@ -61,9 +61,7 @@ describe(`LT exits and settlement (${backendName})`, () => {
     w.asks([['0.50', '100']]);
     await w.buySignal({ price: 0.5 });
     await w.execute();
-    w.ft.markets.setMarket(finalMarket([1_000000n, 0n]));
-    await w.ft.resolve();
-    w.exchange.resolve(CID, [1_000000n, 0n]);
+    await w.marketResolves([1_000000n, 0n]);
     const first = await w.resolve();
     const second = await w.resolve();
     expect(first).toMatchObject({ settled: 1, redeemed: 0, errors: [] });
@@ -82,9 +80,7 @@ describe(`LT exits and settlement (${backendName})`, () => {
     w.asks([['0.50', '10']]);
     await w.buySignal({ price: 0.5 });
     await w.execute();
-    w.ft.markets.setMarket(finalMarket([0n, 1_000000n]));
-    await w.ft.resolve();
-    w.exchange.resolve(CID, [0n, 1_000000n]); // cancels our resting remainder at the venue
+    await w.marketResolves([0n, 1_000000n]); // the exchange cancels our resting remainder
     expect(await w.resolve()).toMatchObject({ settled: 0, waiting: [expect.objectContaining({ why: expect.stringMatching(/open/) })] });
     await w.sync();
     expect(await w.resolve()).toMatchObject({ settled: 1 });

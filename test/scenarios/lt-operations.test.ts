@@ -16,7 +16,7 @@ import { orderLedgerOf } from '../../src/store/ledger-store.ts';
 import { lockLtStrategy } from '../../src/store/lt-strategy-store.ts';
 import type { Venue } from '../../src/engine/venue-port.ts';
 import { backendName } from '../support/test-db.ts';
-import { CID, createLtWorld, finalMarket, type LtWorld } from '../support/lt-world.ts';
+import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
 
 const SRC = join(process.cwd(), 'src');
 const sourceFiles = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
@@ -105,9 +105,7 @@ describe(`LT operations: resets, idempotency, one run at a time (${backendName})
     }
     await w.execute(); // one filled, one with 10 of 20, one resting
     w.takeFromMaker('SELL', '0.50', '5');
-    w.ft.markets.setMarket(finalMarket([1_000000n, 0n]));
-    await w.ft.resolve();
-    w.exchange.resolve(CID, [1_000000n, 0n]);
+    await w.marketResolves([1_000000n, 0n]);
     await w.sync();
     await w.resolve();
     const once = await tradingState(w.ft.t.db);

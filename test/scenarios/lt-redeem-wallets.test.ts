@@ -5,7 +5,6 @@
  * strategy; a linked wallet whose chain this process cannot build is alerted to redeem by hand, while the process
  * wallet's redemption goes through
  */
-import { randomBytes } from 'node:crypto';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -13,53 +12,22 @@ import { shares, usdc } from '../../src/domain/money.ts';
 import type { WalletChains } from '../../src/engine/chain-port.ts';
 import { executeLt, type LtExecutorDeps } from '../../src/engine/lt-executor.ts';
 import { resolveLt } from '../../src/engine/lt-resolve.ts';
-import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategies.ts';
 import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { linkWallet } from '../../src/engine/user-wallets.ts';
 import { silentLog } from '../../src/log.ts';
 import { walletChainsFor } from '../../src/main.ts';
 import { COLLATERAL } from '../../src/sim/exchange/exchange.ts';
 import type { SimulatedChain } from '../../src/sim/exchange/sim-chain.ts';
-import { createSimulatedVenue } from '../../src/sim/exchange/simulated-venue.ts';
 import { balancesOf } from '../../src/store/ledger-store.ts';
 import { redemptionsOf } from '../../src/store/redemption-store.ts';
-import { createSecretBox } from '../../src/store/secret-box.ts';
 import { createUser } from '../../src/store/user-store.ts';
-import { createVenueRegistry, type VenueRegistry } from '../../src/venues/venue-registry.ts';
+import type { VenueRegistry } from '../../src/venues/venue-registry.ts';
 import { backendName } from '../support/test-db.ts';
-import { ACCOUNT, CID, createLtWorld, finalMarket, SIGNER, YES, type LtWorld } from '../support/lt-world.ts';
+import { accountOf, linkedTrader, secretBox, walletDeps, type Trader } from '../support/linked-wallets.ts';
+import { ACCOUNT, createLtWorld, YES, type LtWorld } from '../support/lt-world.ts';
 
-const box = createSecretBox(randomBytes(32));
 const WON: [bigint, bigint] = [1_000000n, 0n];
-const accountOf = (address: string) => `wallet:${address}`;
 const simulated = loadConfig({ VENUE: 'simulated' });
-
-interface Trader { userId: string; address: string; strategyId: string }
-
-/** Alice links a wallet (with its private key) and launches a strategy on the world's FT wallet trading through it */
-async function alice(w: LtWorld): Promise<Trader> {
-  const db = w.ft.t.db;
-  const clock = w.ft.clock;
-  const { user } = await createUser(db, 'alice');
-  const linked = await linkWallet({ db, clock, secrets: box }, user.userId, { private_key: generatePrivateKey() });
-  if (!linked.ok) throw new Error(JSON.stringify(linked.error));
-  const address = linked.value.address;
-  const created = await createLtStrategy({ db, clock }, user.userId, { ft_wallet_id: 'FT_COPY_ALL', starting_capital: '1000', wallet_address: address });
-  if (!created.ok) throw new Error(JSON.stringify(created.error));
-  const launched = await launchLtStrategy({ db, clock, operatorWallet: SIGNER }, user.userId, created.value.strategyId);
-  if (!launched.ok) throw new Error(JSON.stringify(launched.error));
-  return { userId: user.userId, address, strategyId: created.value.strategyId };
-}
-
-/** The executor deps with a registry: each linked wallet trades on its own simulated account, funded with $1,000 */
-function walletDeps(w: LtWorld): { deps: LtExecutorDeps; registry: VenueRegistry } {
-  const registry = createVenueRegistry({ db: w.ft.t.db, secrets: box, operator: w.venue, log: silentLog,
-    open: async (wallet) => {
-      w.exchange.credit(accountOf(wallet.address), COLLATERAL, usdc('1000'));
-      return createSimulatedVenue({ exchange: w.exchange, account: accountOf(wallet.address), clock: w.ft.clock, sleep: async () => undefined });
-    } });
-  return { deps: { ...w.deps, venues: registry }, registry };
-}
 
 /**
  * Both strategies rest a $10 BUY of YES at 0.50; the maker sells 30 into them (20 fill one, 10 the other, whose rest
@@ -74,9 +42,7 @@ async function bothWin(w: LtWorld, deps: LtExecutorDeps, a: Trader): Promise<{ p
     for (const o of w.exchange.openOrders(account)) w.exchange.cancel(account, o.orderId);
   }
   expect(await syncLtOrders(deps)).toMatchObject({ errors: [] });
-  w.ft.markets.setMarket(finalMarket(WON));
-  await w.ft.resolve();
-  w.exchange.resolve(CID, WON);
+  await w.marketResolves(WON);
   const held = { process: w.exchange.balance(ACCOUNT, YES).total, linked: w.exchange.balance(accountOf(a.address), YES).total };
   expect([held.process, held.linked].sort()).toEqual([shares('10'), shares('20')]); // different payouts: no mix-up hides
   return held;
@@ -91,20 +57,25 @@ const alerts = (w: LtWorld) => w.ft.t.db.query<{ message: string; detail: Record
   'SELECT message, detail FROM lt_alerts ORDER BY fired_at');
 
 describe(`LT redemption per wallet (${backendName})`, () => {
-  let w: LtWorld | undefined;
+  let world: LtWorld | undefined;
   let registry: VenueRegistry | undefined;
   afterEach(async () => {
     await registry?.close();
-    await w?.close();
+    await world?.close();
   });
 
-  it('two wallets win the same market: each is redeemed by its own chain, paid its own payout, booked to its own strategy', async () => {
-    w = await createLtWorld();
-    const a = await alice(w);
+  /** A world where alice trades through her linked wallet, and both wallets won (bothWin): each one's payout */
+  async function bothWon(): Promise<{ w: LtWorld; a: Trader; held: { process: bigint; linked: bigint } }> {
+    const w = (world = await createLtWorld());
+    const a = await linkedTrader(w, 'alice');
     const wallets = walletDeps(w);
     registry = wallets.registry;
-    const held = await bothWin(w, wallets.deps, a);
-    const chains: WalletChains = walletChainsFor(simulated, { db: w.ft.t.db, secrets: box, log: silentLog, exchange: w.exchange });
+    return { w, a, held: await bothWin(w, wallets.deps, a) };
+  }
+
+  it('two wallets win the same market: each is redeemed by its own chain, paid its own payout, booked to its own strategy', async () => {
+    const { w, a, held } = await bothWon();
+    const chains: WalletChains = walletChainsFor(simulated, { db: w.ft.t.db, secrets: secretBox, log: silentLog, exchange: w.exchange });
     const linkedChain = (await chains(a.address)) as SimulatedChain;
     expect(linkedChain.address).toBe(accountOf(a.address)); // the account alice's venue trades on
     expect(await chains(a.address)).toBe(linkedChain); // one chain per wallet
@@ -139,12 +110,8 @@ describe(`LT redemption per wallet (${backendName})`, () => {
   });
 
   it('after a restart, a linked wallet\'s transaction in flight is followed on that wallet\'s chain by its hash, never the process\'s', async () => {
-    w = await createLtWorld();
-    const a = await alice(w);
-    const wallets = walletDeps(w);
-    registry = wallets.registry;
-    const held = await bothWin(w, wallets.deps, a);
-    const options = { db: w.ft.t.db, secrets: box, log: silentLog, exchange: w.exchange };
+    const { w, a, held } = await bothWon();
+    const options = { db: w.ft.t.db, secrets: secretBox, log: silentLog, exchange: w.exchange };
     const before = walletChainsFor(simulated, options);
     const lost = (await before(a.address)) as SimulatedChain;
     lost.faults.holdNext(); // recorded and sent, then the process stops before it is mined (the held transaction is lost)
@@ -165,13 +132,9 @@ describe(`LT redemption per wallet (${backendName})`, () => {
   });
 
   it('a linked wallet whose chain this process cannot build is alerted to redeem by hand; the process wallet is redeemed', async () => {
-    w = await createLtWorld();
-    const a = await alice(w);
-    const wallets = walletDeps(w);
-    registry = wallets.registry;
-    const held = await bothWin(w, wallets.deps, a);
+    const { w, a, held } = await bothWon();
     // No simulated exchange in this process (a CLI command): no chain for a linked wallet
-    const chains = walletChainsFor(simulated, { db: w.ft.t.db, secrets: box, log: silentLog, exchange: null });
+    const chains = walletChainsFor(simulated, { db: w.ft.t.db, secrets: secretBox, log: silentLog, exchange: null });
     expect(await chains(a.address)).toBeNull();
     const before = { process: usdcOf(w, ACCOUNT), linked: usdcOf(w, accountOf(a.address)) };
     expect(await resolveLt({ ...w.deps, chains })).toMatchObject({ settled: 2, redeemed: 1,
@@ -205,10 +168,10 @@ describe(`walletChainsFor with VENUE=polymarket (${backendName})`, () => {
     const funder = `0x${'5a'.repeat(20)}`;
     for (const input of [{ private_key: eoaKey }, { private_key: safeKey, signature_type: 2, funder },
       { address: `0x${'42'.repeat(20)}`, api_key: 'k', api_secret: 'creds-only-secret', api_passphrase: 'creds-only-pass' }]) {
-      const linked = await linkWallet({ db, clock, secrets: box }, user.userId, input);
+      const linked = await linkWallet({ db, clock, secrets: secretBox }, user.userId, input);
       if (!linked.ok) throw new Error(JSON.stringify(linked.error));
     }
-    const chains = walletChainsFor(config, { db, secrets: box, log: silentLog, exchange: null });
+    const chains = walletChainsFor(config, { db, secrets: secretBox, log: silentLog, exchange: null });
     const eoa = privateKeyToAccount(eoaKey).address.toLowerCase();
     const eoaChain = await chains(eoa);
     expect(eoaChain).toMatchObject({ name: 'polygon', address: eoa, cannotRedeem: null });

@@ -4,58 +4,21 @@
  * own strategies, recovery reads every account, and reconciliation runs per wallet (an account short of shares or
  * cash raises its own alert, for its owner)
  */
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shares, usdc } from '../../src/domain/money.ts';
 import { collectAlerts, DEFAULT_ALERT_SETTINGS, type AlertMonitorDeps } from '../../src/engine/alert-monitor.ts';
-import { executeLt, type LtExecutorDeps } from '../../src/engine/lt-executor.ts';
+import { executeLt } from '../../src/engine/lt-executor.ts';
 import { recoverLt } from '../../src/engine/lt-recovery.ts';
-import { createLtStrategy, launchLtStrategy, stopLtStrategy, updateLtSettings } from '../../src/engine/lt-strategies.ts';
+import { stopLtStrategy, updateLtSettings } from '../../src/engine/lt-strategies.ts';
 import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { linkWallet, unlinkWallet } from '../../src/engine/user-wallets.ts';
 import { silentLog } from '../../src/log.ts';
 import { COLLATERAL } from '../../src/sim/exchange/exchange.ts';
-import { createSimulatedVenue } from '../../src/sim/exchange/simulated-venue.ts';
 import { heldByToken } from '../../src/store/position-store.ts';
-import { createSecretBox } from '../../src/store/secret-box.ts';
 import { createUser } from '../../src/store/user-store.ts';
-import { createVenueRegistry, type VenueRegistry } from '../../src/venues/venue-registry.ts';
 import { backendName } from '../support/test-db.ts';
+import { accountOf, linkedTrader, secretBox, walletDeps } from '../support/linked-wallets.ts';
 import { ACCOUNT, createLtWorld, SIGNER, YES, type LtWorld } from '../support/lt-world.ts';
-
-const box = createSecretBox(randomBytes(32));
-const key = () => `0x${randomBytes(32).toString('hex')}`;
-const accountOf = (address: string) => `wallet:${address}`;
-
-interface Trader { userId: string; address: string; strategyId: string }
-
-/** A user with a linked wallet and a launched strategy on the world's FT wallet trading through it */
-async function trader(w: LtWorld, name: string): Promise<Trader> {
-  const db = w.ft.t.db;
-  const clock = w.ft.clock;
-  const { user } = await createUser(db, name);
-  const linked = await linkWallet({ db, clock, secrets: box }, user.userId, { private_key: key(), label: name });
-  if (!linked.ok) throw new Error(JSON.stringify(linked.error));
-  const address = linked.value.address;
-  const created = await createLtStrategy({ db, clock }, user.userId, { ft_wallet_id: 'FT_COPY_ALL', starting_capital: '1000', wallet_address: address });
-  if (!created.ok) throw new Error(JSON.stringify(created.error));
-  const launched = await launchLtStrategy({ db, clock, operatorWallet: SIGNER }, user.userId, created.value.strategyId);
-  if (!launched.ok) throw new Error(JSON.stringify(launched.error));
-  return { userId: user.userId, address, strategyId: created.value.strategyId };
-}
-
-/** The world's executor deps with a registry: each linked wallet its own simulated account, funded with $1,000 */
-function walletDeps(w: LtWorld): { deps: LtExecutorDeps; registry: VenueRegistry; opened: string[] } {
-  const opened: string[] = [];
-  const registry = createVenueRegistry({ db: w.ft.t.db, secrets: box, operator: w.venue, log: silentLog,
-    open: async (wallet, secrets) => {
-      expect(secrets.privateKey).toMatch(/^0x[0-9a-f]{64}$/); // decrypted from the store
-      opened.push(wallet.address);
-      w.exchange.credit(accountOf(wallet.address), COLLATERAL, usdc('1000'));
-      return createSimulatedVenue({ exchange: w.exchange, account: accountOf(wallet.address), clock: w.ft.clock, sleep: async () => undefined });
-    } });
-  return { deps: { ...w.deps, venues: registry }, registry, opened };
-}
 
 const sharesOf = (w: LtWorld, account: string) => w.exchange.balance(account, YES).total;
 
@@ -65,8 +28,8 @@ describe(`LT per-user wallets (${backendName})`, () => {
 
   it('two users\' strategies trade through their own accounts; each account\'s fills go to its own strategies', async () => {
     w = await createLtWorld();
-    const alice = await trader(w, 'alice');
-    const bob = await trader(w, 'bob');
+    const alice = await linkedTrader(w, 'alice');
+    const bob = await linkedTrader(w, 'bob');
     const { deps, registry, opened } = walletDeps(w);
     await w.buySignal({ price: 0.5 });
     expect(await executeLt(deps)).toMatchObject({ ordered: 3, errors: [] });
@@ -99,7 +62,7 @@ describe(`LT per-user wallets (${backendName})`, () => {
     w = await createLtWorld();
     const db = w.ft.t.db;
     const clock = w.ft.clock;
-    const alice = await trader(w, 'alice');
+    const alice = await linkedTrader(w, 'alice');
     const { deps, registry } = walletDeps(w);
     await w.buySignal({ price: 0.5 });
     expect(await executeLt(deps)).toMatchObject({ errors: [] });
@@ -111,7 +74,7 @@ describe(`LT per-user wallets (${backendName})`, () => {
     const moved = await updateLtSettings({ db, clock }, alice.userId, alice.strategyId, { wallet_address: `0x${'d'.repeat(40)}` });
     expect(!moved.ok && moved.error.message).toMatch(/still has orders, positions or winnings to redeem at its wallet/);
     const { user: carol } = await createUser(db, 'carol');
-    const operator = await linkWallet({ db, clock, secrets: box, operatorWallet: SIGNER }, carol.userId,
+    const operator = await linkWallet({ db, clock, secrets: secretBox, operatorWallet: SIGNER }, carol.userId,
       { address: SIGNER, api_key: 'k', api_secret: 'the-api-secret', api_passphrase: 'the-passphrase' });
     expect(!operator.ok && operator.error.message).toMatch(/is the wallet this Tandem is configured with/);
     // once the order is finished (cancelled unfilled) nothing is left at the wallet: unlink goes through
@@ -123,8 +86,8 @@ describe(`LT per-user wallets (${backendName})`, () => {
 
   it('reconciles per wallet: an account short of shares or cash raises its own alert, for its owner; recovery reads every account', async () => {
     w = await createLtWorld();
-    const alice = await trader(w, 'alice');
-    const bob = await trader(w, 'bob');
+    const alice = await linkedTrader(w, 'alice');
+    const bob = await linkedTrader(w, 'bob');
     const { deps, registry } = walletDeps(w);
     await w.buySignal({ price: 0.5 });
     expect(await executeLt(deps)).toMatchObject({ ordered: 3 });
@@ -158,9 +121,9 @@ describe(`LT per-user wallets: nobody trades through another user's wallet (${ba
     w = await createLtWorld(); // the world's user trades through SIGNER, which nobody linked (the operator's account)
     const db = w.ft.t.db;
     const clock = w.ft.clock;
-    const alice = await trader(w, 'alice');
+    const alice = await linkedTrader(w, 'alice');
     const { user: carol } = await createUser(db, 'carol');
-    const taken = await linkWallet({ db, clock, secrets: box }, carol.userId,
+    const taken = await linkWallet({ db, clock, secrets: secretBox }, carol.userId,
       { address: SIGNER, api_key: 'k', api_secret: 'the-api-secret', api_passphrase: 'the-passphrase' });
     expect(!taken.ok && [taken.error.kind, taken.error.message]).toEqual(['conflict', expect.stringMatching(/another user's strategy/)]);
     const moved = await updateLtSettings({ db, clock }, w.userId, w.strategyId, { wallet_address: alice.address });

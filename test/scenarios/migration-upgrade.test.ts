@@ -9,7 +9,7 @@ import { openPglite, type Db, type Sql } from '../../src/store/db.ts';
 import { balancesOf } from '../../src/store/ledger-store.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { qualityRows } from '../../src/store/quality-store.ts';
-import { CID, createLtWorld, finalMarket, type LtWorld } from '../support/lt-world.ts';
+import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
 import { backendName } from '../support/test-db.ts';
 
 const BEFORE = '0003_execution_quality';
@@ -60,9 +60,7 @@ describe(`migration 0004 on an existing database (${backendName})`, () => {
     await w.execute();
     w.ft.clock.advance(61_000);
     await w.sync();
-    w.ft.markets.setMarket(finalMarket([1_000000n, 0n]));
-    await w.ft.resolve();
-    w.exchange.resolve(CID, [1_000000n, 0n]);
+    await w.marketResolves([1_000000n, 0n]);
     await w.sync();
     await w.resolve();
     const db = w.ft.t.db;

@@ -1,5 +1,5 @@
 /** The gap scenario shared by the store and API tests: one signal LT fills late, partly, at a worse price and with a fee; one it skips */
-import { CID, createLtWorld, finalMarket, type LtWorld } from './lt-world.ts';
+import { createLtWorld, type LtWorld } from './lt-world.ts';
 
 /**
  * Signal A: the trader buys YES at 0.50; LT (3 % tolerance, 0.01 tick → limit 0.51, TTL 120 s, 2 % taker fee) takes
@@ -21,9 +21,7 @@ export async function gapScenario(): Promise<LtWorld> {
   w.asks([['0.45', '100']]);
   await w.buySignal({ price: 0.4 });
   await w.execute();
-  w.ft.markets.setMarket(finalMarket([1_000000n, 0n]));
-  await w.ft.resolve();
-  w.exchange.resolve(CID, [1_000000n, 0n]);
+  await w.marketResolves([1_000000n, 0n]);
   await w.sync();
   await w.resolve();
   return w;

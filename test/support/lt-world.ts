@@ -95,6 +95,11 @@ export interface LtWorld {
   execute(): ReturnType<typeof executeLt>;
   sync(): ReturnType<typeof syncLtOrders>;
   resolve(): ReturnType<typeof resolveLt>;
+  /**
+   * The market resolves with these payouts (Yes, No): FT's market turns final (neg-risk as the venue's) and FT resolves
+   * it, then the exchange resolves it
+   */
+  marketResolves(payouts: [bigint, bigint]): Promise<void>;
   /** The maker rests asks / bids on YES */
   asks(levels: [string, string][]): void;
   bids(levels: [string, string][]): void;
@@ -157,6 +162,11 @@ export async function createLtWorld(options: LtWorldOptions = {}): Promise<LtWor
     execute: () => checked(world, executeLt(deps)),
     sync: () => checked(world, syncLtOrders(deps)),
     resolve: () => checked(world, resolveLt(deps)),
+    marketResolves: async (payouts) => {
+      ft.markets.setMarket({ ...finalMarket(payouts), negRisk: options.negRisk ?? false });
+      await ft.resolve();
+      exchange.resolve(CID, payouts);
+    },
     asks: (levels) => place('SELL', levels),
     takeFromMaker: (side, p, size) => {
       const r = exchange.place({ orderId: `mk-${++seq}`, account: MAKER, tokenId: YES, side, price: price(p), size: shares(size), orderType: 'FAK' });

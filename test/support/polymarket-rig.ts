@@ -1,4 +1,5 @@
 /** Test support: a loopback simulator server plus a Polymarket venue wired to it, driven only through `/_sim/*` over HTTP */
+import { createServer } from 'node:net';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import type { Hex } from 'viem';
 import { ManualClock } from '../../src/engine/clock.ts';
@@ -103,4 +104,13 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs 
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A loopback port nothing listens on (bound, then closed): a CLOB or RPC that does not answer */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
 }

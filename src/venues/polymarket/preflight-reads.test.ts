@@ -1,10 +1,10 @@
-import { createServer } from 'node:net';
 import { generatePrivateKey } from 'viem/accounts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../engine/clock.ts';
 import { VenueSetupError } from '../../engine/venue-port.ts';
 import { silentLog } from '../../log.ts';
 import { startSimServer, type SimServer } from '../../sim/server/server.ts';
+import { closedPort } from '../../../test/support/polymarket-rig.ts';
 import { createPolymarketVenue } from './polymarket-venue.ts';
 import { accountOf, collateralSpenders, credsFailure, signerAddressOf, toAllowances } from './preflight-reads.ts';
 
@@ -18,14 +18,6 @@ afterEach(async () => {
   await sim?.close();
   sim = null;
 });
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 describe('Polymarket preflight reads', () => {
   it('needs allowances for both V2 exchanges and the neg-risk adapter', () => {
