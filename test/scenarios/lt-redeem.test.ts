@@ -160,7 +160,7 @@ describe(`LT redemption on chain (${backendName})`, () => {
     const sim = w.chain;
     const proxy: Chain = {
       name: sim.name, address: sim.address, cannotRedeem: 'proxy wallet (signature type 1): no relayer client configured',
-      signRedeem: (c) => sim.signRedeem(c), send: (s) => sim.send(s), receipt: (h) => sim.receipt(h),
+      approveRedeem: (c) => sim.approveRedeem(c), signRedeem: (c) => sim.signRedeem(c), send: (s) => sim.send(s), receipt: (h) => sim.receipt(h),
       collateralBalance: () => sim.collateralBalance(),
     };
     expect(await resolveLt({ ...w.deps, chain: proxy })).toMatchObject({ redeemed: 0, onChain: { manual: 1, submitted: 0 } });

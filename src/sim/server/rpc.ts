@@ -1,22 +1,17 @@
 /**
  * `POST /rpc`: the Polygon JSON-RPC calls viem makes to redeem, answered over the simulated exchange. A raw
- * transaction is parsed and its sender recovered with viem; a call to the conditional-tokens contract or the neg-risk
- * adapter's redeemPositions is decoded and applied (burn the sender's won tokens, pay USDC), mined at once in a block
- * of its own, with a receipt whose Transfer log shows the collateral paid. eth_call answers the collateral's
- * balanceOf. Nonces are checked per sender; `revertNext` makes the next redemptions revert
+ * transaction is parsed and its sender recovered with viem, mined at once in a block of its own and applied by the
+ * simulated contracts (rpc-contracts.ts: ConditionalTokens approvals, the pUSD collateral adapters' redeemPositions,
+ * a direct CTF redeem that pays 0), with a receipt carrying their logs (the pUSD Transfer of a payout). eth_call answers
+ * pUSD balanceOf and ConditionalTokens isApprovedForAll. Nonces are checked per sender; `revertNext` makes the next
+ * redemptions revert (approvals are not affected)
  */
-import {
-  decodeFunctionData, encodeAbiParameters, erc20Abi, keccak256, pad, parseTransaction, recoverTransactionAddress, toHex,
-  type Hex,
-} from 'viem';
-import {
-  CTF_REDEEM_ABI, NEG_RISK_REDEEM_ABI, POLYGON_CHAIN_ID, POLYGON_CONTRACTS, type ChainContracts,
-} from '../../venues/polymarket/chain-contracts.ts';
-import { COLLATERAL } from '../exchange/ledger.ts';
+import { keccak256, parseTransaction, recoverTransactionAddress, toHex, type Hex } from 'viem';
+import { POLYGON_CHAIN_ID, POLYGON_CONTRACTS, type ChainContracts } from '../../venues/polymarket/chain-contracts.ts';
+import { SimContracts, type Applied, type SimLog } from './rpc-contracts.ts';
 import type { SimState } from './state.ts';
 import { json, parseJson, type Router } from './http.ts';
 
-const TRANSFER_TOPIC = keccak256(new TextEncoder().encode('Transfer(address,address,uint256)'));
 const ZERO32 = `0x${'0'.repeat(64)}` as Hex;
 const BASE_FEE = 30_000_000_000n;
 const TIP = 30_000_000_000n;
@@ -28,7 +23,7 @@ interface Mined {
   nonce: number;
   block: bigint;
   ok: boolean;
-  logs: Record<string, unknown>[];
+  logs: SimLog[];
   input: Hex;
 }
 
@@ -46,11 +41,17 @@ export class SimRpc {
   private reverts = 0;
   private readonly mined = new Map<string, Mined>();
   private readonly nonces = new Map<string, number>();
-  /** Redemption transactions applied, in order (reverted ones included) */
-  readonly redemptions: { hash: Hex; from: string; ok: boolean; paid: bigint }[] = [];
+  /** The simulated contracts: approvals and redemptions */
+  readonly chain: SimContracts;
+  /** Redemption transactions applied, in order (reverted ones included): `to` is the contract called */
+  readonly redemptions: { hash: Hex; from: string; to: string; ok: boolean; paid: bigint }[] = [];
+  /** setApprovalForAll transactions applied, in order */
+  readonly approvals: { hash: Hex; from: string; ok: boolean }[] = [];
 
-  constructor(private readonly state: SimState, readonly contracts: ChainContracts = POLYGON_CONTRACTS,
-    readonly chainId = POLYGON_CHAIN_ID) {}
+  constructor(state: SimState, readonly contracts: ChainContracts = POLYGON_CONTRACTS, readonly chainId = POLYGON_CHAIN_ID,
+    private readonly clock = state.clock) {
+    this.chain = new SimContracts(state.exchange, contracts);
+  }
 
   /** The next n redemption transactions revert (nothing burned or paid; the nonce is used) */
   revertNext(n = 1): void {
@@ -79,7 +80,7 @@ export class SimRpc {
 
   private blockOf(n: bigint): Record<string, unknown> {
     return {
-      number: toHex(n), hash: blockHash(n), parentHash: blockHash(n - 1n), timestamp: toHex(Math.floor(this.state.clock.now().getTime() / 1000)),
+      number: toHex(n), hash: blockHash(n), parentHash: blockHash(n - 1n), timestamp: toHex(Math.floor(this.clock.now().getTime() / 1000)),
       baseFeePerGas: toHex(BASE_FEE), gasLimit: toHex(30_000_000), gasUsed: '0x0', miner: `0x${'0'.repeat(40)}`,
       difficulty: '0x0', totalDifficulty: '0x0', extraData: '0x', logsBloom: `0x${'0'.repeat(512)}`, nonce: '0x0000000000000000',
       sha3Uncles: ZERO32, stateRoot: ZERO32, receiptsRoot: ZERO32, transactionsRoot: ZERO32, mixHash: ZERO32, size: '0x0',
@@ -100,10 +101,11 @@ export class SimRpc {
     this.block += 1n;
     const to = lower(tx.to ?? '') as Hex;
     const input = (tx.data ?? '0x') as Hex;
-    const { ok, paid } = this.apply(from, to, input);
-    const logs = ok && paid > 0n ? [this.transferLog(to, from, paid, hash)] : [];
-    this.mined.set(hash, { hash, from, to, nonce: tx.nonce ?? 0, block: this.block, ok, logs, input });
-    this.redemptions.push({ hash, from, ok, paid: ok ? paid : 0n });
+    const applied = this.apply(from, to, input);
+    const logs = applied.ok ? applied.logs : [];
+    this.mined.set(hash, { hash, from, to, nonce: tx.nonce ?? 0, block: this.block, ok: applied.ok, logs, input });
+    if (applied.kind === 'redeem') this.redemptions.push({ hash, from, to, ok: applied.ok, paid: applied.ok ? applied.paid : 0n });
+    if (applied.kind === 'approval') this.approvals.push({ hash, from, ok: applied.ok });
     return hash;
   }
 
@@ -112,40 +114,19 @@ export class SimRpc {
     return this.sendRawAsync(raw);
   }
 
-  /** Decodes redeemPositions on the CTF or the neg-risk adapter and redeems on the exchange; anything else reverts */
-  private apply(from: string, to: string, input: Hex): { ok: boolean; paid: bigint } {
-    if (this.reverts > 0) {
+  /** The contracts apply the call; `revertNext` reverts redemptions before they touch anything */
+  private apply(from: string, to: string, input: Hex): Applied {
+    if (this.reverts > 0 && this.chain.kindOf(to, input) === 'redeem') {
       this.reverts -= 1;
-      return { ok: false, paid: 0n };
+      return { ok: false, kind: 'redeem', paid: 0n, logs: [] };
     }
-    try {
-      if (to === lower(this.contracts.conditionalTokens)) {
-        const { args } = decodeFunctionData({ abi: CTF_REDEEM_ABI, data: input });
-        const [collateral, , conditionId, indexSets] = args;
-        // Positions of another collateral hold nothing: the contract redeems 0, successfully
-        if (lower(collateral) !== lower(this.contracts.collateral)) return { ok: true, paid: 0n };
-        const market = this.state.exchange.market(conditionId);
-        if (!market) return { ok: false, paid: 0n };
-        const amounts = market.tokens.map(({ tokenId }, i) =>
-          (indexSets.includes(1n << BigInt(i)) ? this.state.exchange.balance(from, tokenId).available : 0n));
-        return { ok: true, paid: this.state.exchange.redeem(from, conditionId, amounts).paid };
-      }
-      if (to === lower(this.contracts.negRiskAdapter)) {
-        const { args } = decodeFunctionData({ abi: NEG_RISK_REDEEM_ABI, data: input });
-        return { ok: true, paid: this.state.exchange.redeem(from, args[0], [...args[1]]).paid };
-      }
-      return { ok: false, paid: 0n };
-    } catch {
-      return { ok: false, paid: 0n };
-    }
+    return this.chain.apply(from, to, input);
   }
 
-  private transferLog(contract: string, to: string, value: bigint, hash: Hex): Record<string, unknown> {
-    return {
-      address: lower(this.contracts.collateral), topics: [TRANSFER_TOPIC, pad(contract as Hex), pad(to as Hex)],
-      data: encodeAbiParameters([{ type: 'uint256' }], [value]), blockNumber: toHex(this.block), blockHash: blockHash(this.block),
-      transactionHash: hash, transactionIndex: '0x0', logIndex: '0x0', removed: false,
-    };
+  /** A log as a receipt shows it */
+  private logOf(log: SimLog, m: Mined, index: number): Record<string, unknown> {
+    return { ...log, blockNumber: toHex(m.block), blockHash: blockHash(m.block), transactionHash: m.hash, transactionIndex: '0x0',
+      logIndex: toHex(index), removed: false };
   }
 
   private receiptOf(hash: string): Record<string, unknown> | null {
@@ -154,7 +135,7 @@ export class SimRpc {
     return {
       transactionHash: m.hash, transactionIndex: '0x0', blockHash: blockHash(m.block), blockNumber: toHex(m.block), from: m.from,
       to: m.to, cumulativeGasUsed: toHex(100_000), gasUsed: toHex(100_000), effectiveGasPrice: toHex(BASE_FEE + TIP),
-      contractAddress: null, logs: m.logs, logsBloom: `0x${'0'.repeat(512)}`, status: m.ok ? '0x1' : '0x0', type: '0x2',
+      contractAddress: null, logs: m.logs.map((l, i) => this.logOf(l, m, i)), logsBloom: `0x${'0'.repeat(512)}`, status: m.ok ? '0x1' : '0x0', type: '0x2',
     };
   }
 
@@ -169,14 +150,13 @@ export class SimRpc {
     };
   }
 
-  /** balanceOf(address) on the collateral token: the account's USDC on the exchange (6 decimals, as USDC.e) */
+  /** eth_call on the simulated contracts; anything they do not answer reverts */
   private call(c: { to?: string; data?: Hex; input?: Hex }): Hex {
-    const data = c.data ?? c.input ?? '0x';
-    if (lower(c.to ?? '') !== lower(this.contracts.collateral)) throw new RpcError(3, 'execution reverted');
-    const { functionName, args } = decodeFunctionData({ abi: erc20Abi, data });
-    if (functionName !== 'balanceOf') throw new RpcError(3, 'execution reverted');
-    const balance = this.state.exchange.balance(lower(args[0] as string), COLLATERAL).total;
-    return encodeAbiParameters([{ type: 'uint256' }], [balance]);
+    try {
+      return this.chain.call(c.to ?? '', c.data ?? c.input ?? '0x');
+    } catch {
+      throw new RpcError(3, 'execution reverted');
+    }
   }
 }
 
