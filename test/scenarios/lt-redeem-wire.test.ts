@@ -32,13 +32,14 @@ describe(`LT redemption through viem and the simulator's JSON-RPC (${backendName
   });
 
   /** A wallet whose 20 YES bought at 0.50 won, the simulator serving its exchange, and its Polygon chain */
-  async function wonOnTheWire(o: { negRisk?: boolean; contracts?: ChainContracts } = {}) {
+  async function wonOnTheWire(o: { negRisk?: boolean; contracts?: ChainContracts; approvalWaitMs?: number } = {}) {
     const key: Hex = generatePrivateKey();
     const address = privateKeyToAccount(key).address.toLowerCase();
     w = await createLtWorld({ account: address, negRisk: o.negRisk ?? false });
     server = await startSimServer({ port: 0, host: '127.0.0.1', exchange: w.exchange, clock: w.ft.clock, markets: [] });
     const chain = createPolygonChain({ rpcUrl: `${server.url}/rpc`, privateKey: key, signatureType: 0,
-      ...(o.contracts ? { contracts: o.contracts } : {}) });
+      ...(o.contracts ? { contracts: o.contracts } : {}),
+      ...(o.approvalWaitMs !== undefined ? { approval: { waitMs: o.approvalWaitMs, pollMs: 20 } } : {}) });
     w.asks([['0.50', '100']]);
     await w.buySignal({ price: 0.5 });
     await w.execute();
@@ -71,6 +72,21 @@ describe(`LT redemption through viem and the simulator's JSON-RPC (${backendName
     expect(row).toMatchObject({ state: 'redeemed', attempts: 1, wallet: address, collateralIn: usdc('20') });
     expect(await resolveLt({ ...world.deps, chain })).toMatchObject({ redeemed: 0, onChain: { submitted: 0, booked: 0 } });
     expect(sim.rpc.approvals).toHaveLength(1);
+  }, TIMEOUT);
+
+  it('an approval not mined yet holds the redemption for a later run: nothing recorded, then approved once and redeemed', async () => {
+    const { address, chain, world, sim, before } = await wonOnTheWire({ approvalWaitMs: 100 });
+    sim.rpc.holdNext();
+    expect(await resolveLt({ ...world.deps, chain })).toMatchObject({ redeemed: 0,
+      onChain: { submitted: 0, pending: 1, failed: 0, booked: 0, errors: [] } });
+    expect(await redemptionsOf(world.ft.t.db)).toEqual([expect.objectContaining({ state: 'redeemable', attempts: 0, txHash: null })]);
+    expect(sim.rpc.redemptions).toEqual([]);
+    expect(await world.checkLedger()).toMatchObject({ available: usdc('990'), cooldown: usdc('20') });
+    sim.rpc.mine();
+    expect(await resolveLt({ ...world.deps, chain })).toMatchObject({ redeemed: 1, onChain: { submitted: 1, booked: 1, errors: [] } });
+    expect(sim.rpc.approvals).toEqual([expect.objectContaining({ from: address, ok: true })]);
+    expect((await chain.collateralBalance()) - before).toBe(usdc('20'));
+    expect(await world.checkLedger()).toMatchObject({ available: usdc('1010'), cooldown: 0n });
   }, TIMEOUT);
 
   it('a neg-risk market is redeemed through the neg-risk adapter, approved on its own, with the amounts held', async () => {

@@ -4,7 +4,7 @@
  * simulated contracts (rpc-contracts.ts: ConditionalTokens approvals, the pUSD collateral adapters' redeemPositions,
  * a direct CTF redeem that pays 0), with a receipt carrying their logs (the pUSD Transfer of a payout). eth_call answers
  * pUSD balanceOf and ConditionalTokens isApprovedForAll. Nonces are checked per sender; `revertNext` makes the next
- * redemptions revert (approvals are not affected)
+ * redemptions revert (approvals are not affected); `holdNext` keeps the next transactions unmined until `mine`
  */
 import { keccak256, parseTransaction, recoverTransactionAddress, toHex, type Hex } from 'viem';
 import { POLYGON_CHAIN_ID, POLYGON_CONTRACTS, type ChainContracts } from '../../venues/polymarket/chain-contracts.ts';
@@ -16,15 +16,19 @@ const ZERO32 = `0x${'0'.repeat(64)}` as Hex;
 const BASE_FEE = 30_000_000_000n;
 const TIP = 30_000_000_000n;
 
-interface Mined {
+/** A transaction accepted by the node */
+interface Sent {
   hash: Hex;
   from: Hex;
   to: Hex;
   nonce: number;
+  input: Hex;
+}
+
+interface Mined extends Sent {
   block: bigint;
   ok: boolean;
   logs: SimLog[];
-  input: Hex;
 }
 
 class RpcError extends Error {
@@ -39,7 +43,10 @@ const lower = (a: string): string => a.toLowerCase();
 export class SimRpc {
   private block = 1n;
   private reverts = 0;
+  private holds = 0;
   private readonly mined = new Map<string, Mined>();
+  /** Accepted and held unmined (`holdNext`) until `mine` */
+  private readonly pool = new Map<string, Sent>();
   private readonly nonces = new Map<string, number>();
   /** The simulated contracts: approvals and redemptions */
   readonly chain: SimContracts;
@@ -48,14 +55,28 @@ export class SimRpc {
   /** setApprovalForAll transactions applied, in order */
   readonly approvals: { hash: Hex; from: string; ok: boolean }[] = [];
 
-  constructor(state: SimState, readonly contracts: ChainContracts = POLYGON_CONTRACTS, readonly chainId = POLYGON_CHAIN_ID,
-    private readonly clock = state.clock) {
+  private readonly clock: SimState['clock'];
+
+  constructor(state: SimState, readonly contracts: ChainContracts = POLYGON_CONTRACTS, readonly chainId = POLYGON_CHAIN_ID) {
     this.chain = new SimContracts(state.exchange, contracts);
+    this.clock = state.clock;
   }
 
   /** The next n redemption transactions revert (nothing burned or paid; the nonce is used) */
   revertNext(n = 1): void {
     this.reverts += n;
+  }
+
+  /** The next n transactions are accepted (nonce used) but stay unmined, without a receipt, until `mine()` */
+  holdNext(n = 1): void {
+    this.holds += n;
+  }
+
+  /** Mines the held transactions, in the order they were sent */
+  mine(): void {
+    const held = [...this.pool.values()];
+    this.pool.clear();
+    for (const t of held) this.mineTx(t);
   }
 
   handle(method: string, params: unknown[]): unknown {
@@ -90,7 +111,7 @@ export class SimRpc {
 
   private async sendRawAsync(raw: Hex): Promise<Hex> {
     const hash = keccak256(raw);
-    if (this.mined.has(hash)) throw new RpcError(-32000, 'already known');
+    if (this.mined.has(hash) || this.pool.has(hash)) throw new RpcError(-32000, 'already known');
     const tx = parseTransaction(raw);
     const from = lower(await recoverTransactionAddress({ serializedTransaction: raw as never })) as Hex;
     if (tx.chainId !== this.chainId) throw new RpcError(-32000, `invalid chain id ${tx.chainId}`);
@@ -98,15 +119,22 @@ export class SimRpc {
     if ((tx.nonce ?? 0) < expected) throw new RpcError(-32000, `nonce too low: next nonce ${expected}, tx nonce ${tx.nonce}`);
     if ((tx.nonce ?? 0) > expected) throw new RpcError(-32000, `nonce too high: next nonce ${expected}, tx nonce ${tx.nonce}`);
     this.nonces.set(from, expected + 1);
+    const sent: Sent = { hash, from, to: lower(tx.to ?? '') as Hex, nonce: tx.nonce ?? 0, input: (tx.data ?? '0x') as Hex };
+    if (this.holds > 0) {
+      this.holds -= 1;
+      this.pool.set(hash, sent);
+    } else this.mineTx(sent);
+    return hash;
+  }
+
+  /** Mines one transaction in a block of its own, applied by the contracts */
+  private mineTx(t: Sent): void {
     this.block += 1n;
-    const to = lower(tx.to ?? '') as Hex;
-    const input = (tx.data ?? '0x') as Hex;
-    const applied = this.apply(from, to, input);
-    const logs = applied.ok ? applied.logs : [];
-    this.mined.set(hash, { hash, from, to, nonce: tx.nonce ?? 0, block: this.block, ok: applied.ok, logs, input });
+    const applied = this.apply(t.from, t.to, t.input);
+    this.mined.set(t.hash, { ...t, block: this.block, ok: applied.ok, logs: applied.ok ? applied.logs : [] });
+    const { hash, from, to } = t;
     if (applied.kind === 'redeem') this.redemptions.push({ hash, from, to, ok: applied.ok, paid: applied.ok ? applied.paid : 0n });
     if (applied.kind === 'approval') this.approvals.push({ hash, from, ok: applied.ok });
-    return hash;
   }
 
   /** Kept apart so `handle` stays synchronous for every other method */
@@ -140,11 +168,13 @@ export class SimRpc {
   }
 
   private txOf(hash: string): Record<string, unknown> | null {
-    const m = this.mined.get(lower(hash));
+    const m: (Sent & { block?: bigint }) | undefined = this.mined.get(lower(hash)) ?? this.pool.get(lower(hash));
     if (!m) return null;
+    const where = m.block === undefined ? { blockHash: null, blockNumber: null, transactionIndex: null }
+      : { blockHash: blockHash(m.block), blockNumber: toHex(m.block), transactionIndex: '0x0' };
     return {
-      hash: m.hash, from: m.from, to: m.to, nonce: toHex(m.nonce), blockHash: blockHash(m.block), blockNumber: toHex(m.block),
-      transactionIndex: '0x0', input: m.input, value: '0x0', gas: toHex(150_000), type: '0x2', chainId: toHex(this.chainId),
+      hash: m.hash, from: m.from, to: m.to, nonce: toHex(m.nonce), ...where,
+      input: m.input, value: '0x0', gas: toHex(150_000), type: '0x2', chainId: toHex(this.chainId),
       maxFeePerGas: toHex(BASE_FEE * 2n + TIP), maxPriorityFeePerGas: toHex(TIP), r: ZERO32, s: ZERO32, v: '0x0', yParity: '0x0',
       accessList: [],
     };

@@ -25,7 +25,8 @@ afterAll(async () => server.close());
 function wallet(contracts = POLYGON_CONTRACTS) {
   const key: Hex = generatePrivateKey();
   const address = privateKeyToAccount(key).address.toLowerCase();
-  return { key, address, chain: createPolygonChain({ rpcUrl: `${server.url}/rpc`, privateKey: key, signatureType: 0, contracts }) };
+  return { key, address, chain: createPolygonChain({ rpcUrl: `${server.url}/rpc`, privateKey: key, signatureType: 0, contracts,
+    approval: { waitMs: 200, pollMs: 20 } }) };
 }
 
 /** A resolved market where `address` holds `held` shares of each outcome (Yes wins); its token ids are `${n}01`, `${n}02` */
@@ -90,6 +91,23 @@ describe('the viem chain adapter against the simulator JSON-RPC', () => {
     expect((await chain.collateralBalance()) - before).toBe(usdc('6'));
     expect(server.exchange.balance(address, m.yes).total).toBe(shares('4'));
     expect(redemptionsBy(address)).toEqual([expect.objectContaining({ to: lower(POLYGON_CONTRACTS.negRiskCollateralAdapter), ok: true })]);
+  });
+
+  it('an approval not mined within the wait is pending: followed by its hash, never sent twice, approved once mined', async () => {
+    const { address, chain } = wallet();
+    const m = wonMarket(address, ['2', '0']);
+    const call = { conditionId: m.cid, negRisk: false, amounts: [shares('2'), shares('0')] };
+    server.rpc.holdNext();
+    const first = await chain.approveRedeem(call);
+    expect(first).toEqual({ kind: 'pending', txHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+    expect(await chain.approveRedeem(call)).toEqual(first); // the same transaction, followed
+    expect(server.rpc.chain.isApproved(address, POLYGON_CONTRACTS.ctfCollateralAdapter)).toBe(false);
+    server.rpc.mine();
+    expect(await chain.approveRedeem(call)).toEqual({ kind: 'approved' });
+    expect(approvalsBy(address)).toEqual([{ hash: (first as { txHash: string }).txHash, from: address, ok: true }]);
+    const signed = await chain.signRedeem(call); // the next nonce: after the approval
+    await chain.send(signed);
+    expect(await chain.receipt(signed.txHash)).toEqual({ kind: 'confirmed', collateralIn: usdc('2') });
   });
 
   it('a redemption through an adapter the wallet has not approved reverts: nothing is burned or paid', async () => {
