@@ -2,9 +2,9 @@
  * Redemption on chain (issue 10 item 2). A settled winning position of the live book is in the ledger's cooldown
  * bucket (settled, not spendable) until its tokens are redeemed on chain: each due market is redeemed by one signed
  * transaction (through the pUSD collateral adapter of its kind of market, which the wallet approves first, once),
- * recorded as `redeeming` with its hash BEFORE it is sent, so a restart looks it up by hash and never redeems twice. Its `redemption` ledger entries (the cash
- * becoming available) are booked only when the receipt is confirmed AND the collateral it moved into the wallet
- * covers them. A reverted, refused or short transaction is retried with backoff and alerted, never booked.
+ * recorded as `redeeming` with its hash BEFORE it is sent, so a restart looks it up by hash and never redeems twice.
+ * Its `redemption` ledger entries (the cash becoming available) are booked only when the receipt is confirmed AND the
+ * collateral it moved into the wallet covers them. A reverted, refused or short transaction is retried with backoff and alerted, never booked.
  * Each wallet's winnings are redeemed by that wallet's own chain: the process wallet's (`chain`), or a user's linked
  * wallet's (`chains`); a wallet without a chain here is alerted to redeem by hand, never redeemed through another
  */
