@@ -263,9 +263,9 @@ async function book(deps: RedeemDeps, txHash: string, collateralIn: Usdc): Promi
 }
 
 /**
- * Positions settled after their market was redeemed: the conditional-tokens contract paid their shares with the
- * wallet's whole balance then, so when that transaction's collateral beyond what it booked covers them, they are
- * booked as redeemed by it (no new transaction, which would pay nothing). Only that wallet's transactions count: another
+ * Positions settled after their market was redeemed: the standard adapter paid their shares with the wallet's whole
+ * balance then, so when that transaction's collateral beyond what it booked covers them, they are booked as redeemed
+ * by it (no new transaction, which would pay nothing). Only that wallet's transactions count: another
  * wallet's redemption of the market paid that wallet, not this one
  */
 async function coverFromEarlier(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[]): Promise<number> {

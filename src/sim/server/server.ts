@@ -52,7 +52,7 @@ export interface SimServer {
   faults: Faults;
   feed: SourceFeed;
   state: SimState;
-  /** Polygon JSON-RPC at `${url}/rpc`: redemptions (CTF and neg-risk adapter) and collateral balances */
+  /** Polygon JSON-RPC at `${url}/rpc`: adapter approvals, redemptions through the pUSD collateral adapters, pUSD balances */
   rpc: SimRpc;
   /** Publishes a Data-API-shaped source trade (Data API rows + RTDS frame) */
   publishSourceTrade(input: SourceTradeInput): SourceRow;
