@@ -50,7 +50,7 @@ can trade against it:
   Data API   http://HOST:PORT            (/trades, /activity, /positions; also under /data-api)
   Gamma      http://HOST:PORT/gamma      (/markets?condition_ids=…)
   RTDS       ws://HOST:PORT/rtds         (real-time-data-client host)
-  Polygon    POST http://HOST:PORT/rpc   (JSON-RPC for viem: redeemPositions on the CTF or neg-risk adapter, balanceOf;
+  Polygon    POST http://HOST:PORT/rpc   (JSON-RPC for viem: CTF approvals, redeemPositions on the pUSD collateral adapters, balanceOf;
              resolution pays nobody until the holder redeems)
   Relayer    http://HOST:PORT/relayer    (builder-relayer-client: proxy and Safe redemptions; its builder credentials are
              printed at start)

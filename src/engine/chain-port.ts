@@ -1,6 +1,7 @@
 /**
  * The Chain port: redemption of resolved positions on Polygon. A resolved winning token pays only once the wallet
- * redeems it on chain (the conditional-tokens contract, or the neg-risk adapter for neg-risk markets). Implemented
+ * redeems it on chain, through the contract that redeems its kind of market (a collateral adapter, which pulls the
+ * wallet's outcome tokens once the wallet has approved it, and pays the collateral). Implemented
  * for real with viem (src/venues/polymarket/chain.ts) and in-process over the simulated exchange (src/sim/exchange).
  * A redemption is signed first (its transaction hash is known before it is sent, so intent is recorded before
  * sending and a restart looks the transaction up by hash), then sent. A proxy or Safe wallet's chain goes through
@@ -13,10 +14,10 @@ import type { Shares, Usdc } from '../domain/money.ts';
 /** What to redeem: one market of the wallet */
 export interface RedeemCall {
   conditionId: string;
-  /** Neg-risk markets redeem through the neg-risk adapter with explicit amounts; others through the CTF contract */
+  /** Neg-risk markets redeem through the neg-risk adapter with explicit amounts; others through the standard one */
   negRisk: boolean;
   /**
-   * Shares per outcome index (Yes, No). The neg-risk adapter burns exactly these; the CTF contract redeems the
+   * Shares per outcome index (Yes, No). The neg-risk adapter burns exactly these; the standard one redeems the
    * wallet's whole balance of index sets 1 and 2, so for it they only document what is expected
    */
   amounts: Shares[];
@@ -49,6 +50,17 @@ export type ReceiptRead =
   | { kind: 'reverted'; detail: string }
   | { kind: 'error'; detail: string };
 
+/**
+ * Whether the contract that redeems a market may move the wallet's outcome tokens (an operator approval, given once
+ * per contract and idempotent: sending it twice is harmless)
+ */
+export type ApprovalRead =
+  | { kind: 'approved' }
+  /** The approval was sent and is not mined yet: the redemption waits for a later run */
+  | { kind: 'pending'; txHash: string }
+  /** It could not be given (refused by the node, reverted, or the node unreachable): alerted, tried again next run */
+  | { kind: 'failed'; detail: string; txHash?: string };
+
 export interface Chain {
   readonly name: string;
   /** The wallet that holds the tokens, lower-case */
@@ -58,6 +70,11 @@ export interface Chain {
    * relayer configured, no RPC URL): the engine raises an alert naming what to redeem by hand
    */
   readonly cannotRedeem: string | null;
+  /**
+   * Before signing `call`: reads the approval of the contract that redeems it, and sends it when missing (the relayer's
+   * chain batches the approval with each redemption, so it is always approved there)
+   */
+  approveRedeem(call: RedeemCall): Promise<ApprovalRead>;
   /** Signs (the relayer's chain: signs and submits) one market's redemption */
   signRedeem(call: RedeemCall): Promise<SignedRedeem>;
   send(signed: SignedRedeem): Promise<SendOutcome>;

@@ -1,10 +1,10 @@
 /**
  * Redemption on chain (issue 10 item 2). A settled winning position of the live book is in the ledger's cooldown
  * bucket (settled, not spendable) until its tokens are redeemed on chain: each due market is redeemed by one signed
- * transaction (conditional-tokens contract, or the neg-risk adapter), recorded as `redeeming` with its hash BEFORE it
- * is sent, so a restart looks it up by hash and never redeems twice. Its `redemption` ledger entries (the cash
- * becoming available) are booked only when the receipt is confirmed AND the collateral it moved into the wallet
- * covers them. A reverted, refused or short transaction is retried with backoff and alerted, never booked.
+ * transaction (through the pUSD collateral adapter of its kind of market, which the wallet approves first, once),
+ * recorded as `redeeming` with its hash BEFORE it is sent, so a restart looks it up by hash and never redeems twice.
+ * Its `redemption` ledger entries (the cash becoming available) are booked only when the receipt is confirmed AND the
+ * collateral it moved into the wallet covers them. A reverted, refused or short transaction is retried with backoff and alerted, never booked.
  * Each wallet's winnings are redeemed by that wallet's own chain: the process wallet's (`chain`), or a user's linked
  * wallet's (`chains`); a wallet without a chain here is alerted to redeem by hand, never redeemed through another
  */
@@ -38,9 +38,9 @@ export interface RedeemReport {
   submitted: number;
   /** Positions whose redemption was confirmed and booked this run */
   booked: number;
-  /** Transactions that failed this run (reverted, refused, or paid less than booked) */
+  /** Transactions that failed this run (reverted, refused, or paid less than booked; approvals that failed) */
   failed: number;
-  /** Transactions sent and not mined yet */
+  /** Transactions sent and not mined yet (approvals included) */
   pending: number;
   /** Markets waiting to be redeemed by hand (this process cannot sign for the wallet) */
   manual: number;
@@ -167,7 +167,7 @@ async function submitGroup(deps: RedeemDeps, chain: Chain, rows: readonly Redemp
   try {
     const covered = await coverFromEarlier(deps, chain, rows);
     report.booked += covered;
-    signed = covered > 0 ? null : await signAndRecord(deps, chain, rows);
+    signed = covered > 0 || !(await approved(deps, chain, rows, report)) ? null : await signAndRecord(deps, chain, rows);
   } catch (e) {
     report.errors.push(`redeem ${rows[0]!.conditionId}: ${errorText(e)}`);
     return;
@@ -179,6 +179,30 @@ async function submitGroup(deps: RedeemDeps, chain: Chain, rows: readonly Redemp
   await deps.hooks?.at('after_redeem_send');
   report.submitted += 1;
   if (sent.kind === 'rejected') report.failed += await fail(deps, chain, rows, signed.txHash, `refused by the node: ${sent.detail}`);
+}
+
+/**
+ * The contract that redeems the market may pull the wallet's tokens (approved now, or before). An approval in flight
+ * leaves the rows for a later run; one that failed is alerted and tried again at the next run. Nothing is recorded for
+ * the rows either way: the approval is the chain's, idempotent, and read again after a restart
+ */
+async function approved(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[], report: RedeemReport): Promise<boolean> {
+  const call = redeemCallOf(rows);
+  const read = await chain.approveRedeem(call);
+  if (read.kind === 'approved') return true;
+  if (read.kind === 'pending') {
+    report.pending += 1;
+    return false;
+  }
+  report.failed += 1;
+  await alert(deps, {
+    kind: 'redemption', dedupeKey: `redemption_approval:${chain.address}:${call.negRisk ? 'neg_risk' : 'standard'}`,
+    severity: 'critical', userId: null, strategyId: null,
+    message: `Redemption of market ${call.conditionId} waits: wallet ${chain.address} could not approve the `
+      + `${call.negRisk ? 'neg-risk ' : ''}collateral adapter that redeems it (${read.detail}); trying again at the next run`,
+    detail: { ...detailOf(chain.address, rows), error: read.detail, ...(read.txHash ? { tx_hash: read.txHash } : {}) },
+  });
+  return false;
 }
 
 /** Signs the market's redemption and records it (redeeming, with its hash); null when another run took the rows */
@@ -242,9 +266,9 @@ async function book(deps: RedeemDeps, txHash: string, collateralIn: Usdc): Promi
 }
 
 /**
- * Positions settled after their market was redeemed: the conditional-tokens contract paid their shares with the
- * wallet's whole balance then, so when that transaction's collateral beyond what it booked covers them, they are
- * booked as redeemed by it (no new transaction, which would pay nothing). Only that wallet's transactions count: another
+ * Positions settled after their market was redeemed: the standard adapter paid their shares with the wallet's whole
+ * balance then, so when that transaction's collateral beyond what it booked covers them, they are booked as redeemed
+ * by it (no new transaction, which would pay nothing). Only that wallet's transactions count: another
  * wallet's redemption of the market paid that wallet, not this one
  */
 async function coverFromEarlier(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[]): Promise<number> {
@@ -301,9 +325,10 @@ const PREVIOUS_SENDER = 'an earlier attempt was sent from this wallet, which thi
 /** What to redeem by hand, named completely: the wallet, the market and its condition id, the contract and call, the amounts */
 function manualAlert(wallet: string, reason: string, rows: readonly DueRedemption[]): Alert {
   const call = redeemCallOf(rows);
+  // Through the pUSD collateral adapters, which the wallet approves once on the conditional-tokens contract
   const how = call.negRisk
-    ? `NegRiskAdapter.redeemPositions(${call.conditionId}, [${call.amounts.map((a) => formatMicros(a)).join(', ')}] shares)`
-    : `ConditionalTokens.redeemPositions(collateral, 0x0, ${call.conditionId}, [1, 2])`;
+    ? `NegRiskCtfCollateralAdapter.redeemPositions(${call.conditionId}, [${call.amounts.map((a) => formatMicros(a)).join(', ')}] shares)`
+    : `CtfCollateralAdapter.redeemPositions(pUSD, 0x0, ${call.conditionId}, [1, 2])`;
   const market = rows[0]!.market ? `market "${rows[0]!.market}" (condition ${call.conditionId})` : `market ${call.conditionId}`;
   return {
     kind: 'redemption', dedupeKey: `redemption_manual:${wallet}:${call.conditionId}`, severity: 'critical',

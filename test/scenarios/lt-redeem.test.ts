@@ -63,6 +63,7 @@ describe(`LT redemption on chain (${backendName})`, () => {
     expect(await w.resolve()).toMatchObject({ redeemed: 0, onChain: { submitted: 0, booked: 0 } });
     expect(await redemptionEntries(w)).toEqual(['20.000000']);
     expect(w.chain.mined).toHaveLength(1);
+    expect(w.chain.approvals).toEqual([{ negRisk: false }]); // the standard adapter, approved before the first redeem
   });
 
   it('a losing position needs no redemption, and the cooldown delays the redeem', async () => {
@@ -90,6 +91,44 @@ describe(`LT redemption on chain (${backendName})`, () => {
       tx: expect.objectContaining({ negRisk: true, conditionId: CID, amounts: ['20000000', '0'] }) })]);
     expect(wallet(w) - before).toBe(usdc('20'));
     expect(w.exchange.balance(ACCOUNT, YES).total).toBe(shares('5'));
+    expect(await w.checkLedger()).toMatchObject({ available: usdc('1010'), cooldown: 0n });
+    expect(w.chain.approvals).toEqual([{ negRisk: true }]); // the neg-risk adapter, approved on its own
+  });
+
+  it('an approval the node refuses is alerted and sends no redemption; the next run approves and redeems', async () => {
+    w = await createLtWorld();
+    await wonPosition(w);
+    w.chain.faults.refuseApprovalNext();
+    expect(await w.resolve()).toMatchObject({ redeemed: 0, onChain: { submitted: 0, failed: 1, booked: 0 } });
+    expect(w.chain.mined).toEqual([]);
+    expect(await redemptionsOf(w.ft.t.db)).toEqual([expect.objectContaining({ state: 'redeemable', attempts: 0, txHash: null })]);
+    const [alert] = await alerts(w);
+    expect(alert).toMatchObject({ kind: 'redemption', severity: 'critical', detail: expect.objectContaining({ condition_id: CID,
+      error: expect.stringContaining('insufficient funds for gas') }) });
+    expect(alert!.message).toContain('could not approve the collateral adapter');
+    expect(await w.checkLedger()).toMatchObject({ available: usdc('990'), cooldown: usdc('20') });
+    expect(await w.resolve()).toMatchObject({ redeemed: 1, onChain: { submitted: 1, booked: 1, failed: 0 } });
+    expect(w.chain.approvals).toEqual([{ negRisk: false }]);
+    expect(await w.checkLedger()).toMatchObject({ available: usdc('1010'), cooldown: 0n });
+  });
+
+  it('a redemption through an adapter whose approval was withdrawn reverts: alerted, never booked; the retry approves again', async () => {
+    w = await createLtWorld();
+    await wonPosition(w);
+    const before = wallet(w);
+    w.chain.faults.holdNext();
+    expect(await w.resolve()).toMatchObject({ onChain: { submitted: 1, pending: 1 } }); // approved, then sent
+    w.chain.revokeApproval(false); // withdrawn before the transaction is mined
+    w.chain.mine();
+    expect(await w.resolve()).toMatchObject({ redeemed: 0, onChain: { failed: 1, booked: 0 } });
+    expect(await redemptionsOf(w.ft.t.db)).toEqual([expect.objectContaining({ state: 'failed',
+      lastError: 'reverted: execution reverted: not approved' })]);
+    expect((await alerts(w))[0]!.message).toContain('failed (attempt 1): reverted');
+    expect(wallet(w)).toBe(before);
+    w.ft.clock.advance(60_000);
+    expect(await w.resolve()).toMatchObject({ redeemed: 1, onChain: { submitted: 1, booked: 1 } });
+    expect(w.chain.approvals).toEqual([{ negRisk: false }, { negRisk: false }]);
+    expect(wallet(w) - before).toBe(usdc('20'));
     expect(await w.checkLedger()).toMatchObject({ available: usdc('1010'), cooldown: 0n });
   });
 
@@ -160,14 +199,14 @@ describe(`LT redemption on chain (${backendName})`, () => {
     const sim = w.chain;
     const proxy: Chain = {
       name: sim.name, address: sim.address, cannotRedeem: 'proxy wallet (signature type 1): no relayer client configured',
-      signRedeem: (c) => sim.signRedeem(c), send: (s) => sim.send(s), receipt: (h) => sim.receipt(h),
+      approveRedeem: (c) => sim.approveRedeem(c), signRedeem: (c) => sim.signRedeem(c), send: (s) => sim.send(s), receipt: (h) => sim.receipt(h),
       collateralBalance: () => sim.collateralBalance(),
     };
     expect(await resolveLt({ ...w.deps, chain: proxy })).toMatchObject({ redeemed: 0, onChain: { manual: 1, submitted: 0 } });
     expect(await resolveLt({ ...w.deps, chain: proxy })).toMatchObject({ onChain: { manual: 1 } });
     const rows = await alerts(w);
     expect(rows).toHaveLength(1); // once per cool-down
-    expect(rows[0]!.message).toContain(`ConditionalTokens.redeemPositions(collateral, 0x0, ${CID}, [1, 2])`);
+    expect(rows[0]!.message).toContain(`CtfCollateralAdapter.redeemPositions(pUSD, 0x0, ${CID}, [1, 2])`);
     expect(rows[0]!.message).toContain('no relayer client configured');
     expect(rows[0]!.detail).toMatchObject({ amounts: ['20.000000', '0.000000'], usdc: '20.000000' });
     expect(sim.mined).toEqual([]);

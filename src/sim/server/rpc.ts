@@ -1,35 +1,34 @@
 /**
  * `POST /rpc`: the Polygon JSON-RPC calls viem makes to redeem, answered over the simulated exchange. A raw
- * transaction is parsed and its sender recovered with viem; a call to the conditional-tokens contract or the neg-risk
- * adapter's redeemPositions is decoded and applied (burn the sender's won tokens, pay USDC), mined at once in a block
- * of its own, with a receipt whose Transfer log shows the collateral paid. eth_call answers the collateral's
- * balanceOf. Nonces are checked per sender; `revertNext` makes the next redemptions revert
+ * transaction is parsed and its sender recovered with viem, mined at once in a block of its own and applied by the
+ * simulated contracts (rpc-contracts.ts: ConditionalTokens approvals, the pUSD collateral adapters' redeemPositions,
+ * a direct CTF redeem that pays 0), with a receipt carrying their logs (the pUSD Transfer of a payout). eth_call answers
+ * pUSD balanceOf and ConditionalTokens isApprovedForAll. Nonces are checked per sender; `revertNext` makes the next
+ * redemptions revert (approvals are not affected); `holdNext` keeps the next transactions unmined until `mine`
  */
-import {
-  decodeFunctionData, encodeAbiParameters, erc20Abi, keccak256, pad, parseTransaction, recoverTransactionAddress, toHex,
-  type Hex,
-} from 'viem';
-import {
-  CTF_REDEEM_ABI, NEG_RISK_REDEEM_ABI, POLYGON_CHAIN_ID, POLYGON_CONTRACTS, type ChainContracts,
-} from '../../venues/polymarket/chain-contracts.ts';
-import { COLLATERAL } from '../exchange/ledger.ts';
+import { keccak256, parseTransaction, recoverTransactionAddress, toHex, type Hex } from 'viem';
+import { POLYGON_CHAIN_ID, POLYGON_CONTRACTS, type ChainContracts } from '../../venues/polymarket/chain-contracts.ts';
+import { SimContracts, type Applied, type SimLog } from './rpc-contracts.ts';
 import type { SimState } from './state.ts';
 import { json, parseJson, type Router } from './http.ts';
 
-const TRANSFER_TOPIC = keccak256(new TextEncoder().encode('Transfer(address,address,uint256)'));
 const ZERO32 = `0x${'0'.repeat(64)}` as Hex;
 const BASE_FEE = 30_000_000_000n;
 const TIP = 30_000_000_000n;
 
-interface Mined {
+/** A transaction accepted by the node */
+interface Sent {
   hash: Hex;
   from: Hex;
   to: Hex;
   nonce: number;
+  input: Hex;
+}
+
+interface Mined extends Sent {
   block: bigint;
   ok: boolean;
-  logs: Record<string, unknown>[];
-  input: Hex;
+  logs: SimLog[];
 }
 
 class RpcError extends Error {
@@ -44,17 +43,40 @@ const lower = (a: string): string => a.toLowerCase();
 export class SimRpc {
   private block = 1n;
   private reverts = 0;
+  private holds = 0;
   private readonly mined = new Map<string, Mined>();
+  /** Accepted and held unmined (`holdNext`) until `mine` */
+  private readonly pool = new Map<string, Sent>();
   private readonly nonces = new Map<string, number>();
-  /** Redemption transactions applied, in order (reverted ones included) */
-  readonly redemptions: { hash: Hex; from: string; ok: boolean; paid: bigint }[] = [];
+  /** The simulated contracts: approvals and redemptions */
+  readonly chain: SimContracts;
+  /** Redemption transactions applied, in order (reverted ones included): `to` is the contract called */
+  readonly redemptions: { hash: Hex; from: string; to: string; ok: boolean; paid: bigint }[] = [];
+  /** setApprovalForAll transactions applied, in order */
+  readonly approvals: { hash: Hex; from: string; ok: boolean }[] = [];
 
-  constructor(private readonly state: SimState, readonly contracts: ChainContracts = POLYGON_CONTRACTS,
-    readonly chainId = POLYGON_CHAIN_ID) {}
+  private readonly clock: SimState['clock'];
+
+  constructor(state: SimState, readonly contracts: ChainContracts = POLYGON_CONTRACTS, readonly chainId = POLYGON_CHAIN_ID) {
+    this.chain = new SimContracts(state.exchange, contracts);
+    this.clock = state.clock;
+  }
 
   /** The next n redemption transactions revert (nothing burned or paid; the nonce is used) */
   revertNext(n = 1): void {
     this.reverts += n;
+  }
+
+  /** The next n transactions are accepted (nonce used) but stay unmined, without a receipt, until `mine()` */
+  holdNext(n = 1): void {
+    this.holds += n;
+  }
+
+  /** Mines the held transactions, in the order they were sent */
+  mine(): void {
+    const held = [...this.pool.values()];
+    this.pool.clear();
+    for (const t of held) this.mineTx(t);
   }
 
   handle(method: string, params: unknown[]): unknown {
@@ -79,7 +101,7 @@ export class SimRpc {
 
   private blockOf(n: bigint): Record<string, unknown> {
     return {
-      number: toHex(n), hash: blockHash(n), parentHash: blockHash(n - 1n), timestamp: toHex(Math.floor(this.state.clock.now().getTime() / 1000)),
+      number: toHex(n), hash: blockHash(n), parentHash: blockHash(n - 1n), timestamp: toHex(Math.floor(this.clock.now().getTime() / 1000)),
       baseFeePerGas: toHex(BASE_FEE), gasLimit: toHex(30_000_000), gasUsed: '0x0', miner: `0x${'0'.repeat(40)}`,
       difficulty: '0x0', totalDifficulty: '0x0', extraData: '0x', logsBloom: `0x${'0'.repeat(512)}`, nonce: '0x0000000000000000',
       sha3Uncles: ZERO32, stateRoot: ZERO32, receiptsRoot: ZERO32, transactionsRoot: ZERO32, mixHash: ZERO32, size: '0x0',
@@ -89,7 +111,7 @@ export class SimRpc {
 
   private async sendRawAsync(raw: Hex): Promise<Hex> {
     const hash = keccak256(raw);
-    if (this.mined.has(hash)) throw new RpcError(-32000, 'already known');
+    if (this.mined.has(hash) || this.pool.has(hash)) throw new RpcError(-32000, 'already known');
     const tx = parseTransaction(raw);
     const from = lower(await recoverTransactionAddress({ serializedTransaction: raw as never })) as Hex;
     if (tx.chainId !== this.chainId) throw new RpcError(-32000, `invalid chain id ${tx.chainId}`);
@@ -97,14 +119,43 @@ export class SimRpc {
     if ((tx.nonce ?? 0) < expected) throw new RpcError(-32000, `nonce too low: next nonce ${expected}, tx nonce ${tx.nonce}`);
     if ((tx.nonce ?? 0) > expected) throw new RpcError(-32000, `nonce too high: next nonce ${expected}, tx nonce ${tx.nonce}`);
     this.nonces.set(from, expected + 1);
-    this.block += 1n;
-    const to = lower(tx.to ?? '') as Hex;
-    const input = (tx.data ?? '0x') as Hex;
-    const { ok, paid } = this.apply(from, to, input);
-    const logs = ok && paid > 0n ? [this.transferLog(to, from, paid, hash)] : [];
-    this.mined.set(hash, { hash, from, to, nonce: tx.nonce ?? 0, block: this.block, ok, logs, input });
-    this.redemptions.push({ hash, from, ok, paid: ok ? paid : 0n });
+    const sent: Sent = { hash, from, to: lower(tx.to ?? '') as Hex, nonce: tx.nonce ?? 0, input: (tx.data ?? '0x') as Hex };
+    if (this.holds > 0) {
+      this.holds -= 1;
+      this.pool.set(hash, sent);
+    } else this.mineTx(sent);
     return hash;
+  }
+
+  /** Mines one transaction in a block of its own, applied by the contracts */
+  private mineTx(t: Sent): void {
+    this.block += 1n;
+    const applied = this.apply(t.from, t.to, t.input);
+    this.mined.set(t.hash, { ...t, block: this.block, ok: applied.ok, logs: applied.ok ? applied.logs : [] });
+    const { hash, from, to } = t;
+    if (applied.kind === 'redeem') this.redemptions.push({ hash, from, to, ok: applied.ok, paid: applied.ok ? applied.paid : 0n });
+    if (applied.kind === 'approval') this.approvals.push({ hash, from, ok: applied.ok });
+  }
+
+  /**
+   * A transaction the relayer mined for a proxy or Safe `wallet`: each call applied as if the wallet made it (an
+   * adapter's approval, a redemption that burns the wallet's tokens and pays it pUSD), in one block, with a receipt
+   * carrying the calls' logs. `failed`, or a call the contracts do not know, reverts it: nothing is applied. Hash: from
+   * the relayer's id
+   */
+  relayed(id: string, relayer: string, target: string, wallet: string, calls: readonly { to: string; data: Hex }[],
+    failed: boolean): { hash: Hex; ok: boolean; paid: bigint } {
+    const hash = keccak256(toHex(`sim-relayed-${id}`));
+    const valid = !failed && calls.length > 0 && calls.every((c) => this.chain.kindOf(lower(c.to), c.data) !== 'other');
+    const results = valid ? calls.map((c) => this.apply(lower(wallet), lower(c.to), c.data)) : [];
+    const ok = valid && results.every((r) => r.ok);
+    const paid = ok ? results.reduce((sum, r) => sum + (r.kind === 'redeem' ? r.paid : 0n), 0n) : 0n;
+    this.block += 1n;
+    this.mined.set(hash, { hash, from: lower(relayer) as Hex, to: lower(target) as Hex, nonce: 0, input: '0x', block: this.block, ok,
+      logs: ok ? results.flatMap((r) => r.logs) : [] });
+    const redeemed = calls.find((c) => this.chain.kindOf(lower(c.to), c.data) === 'redeem');
+    if (redeemed) this.redemptions.push({ hash, from: lower(wallet), to: lower(redeemed.to), ok, paid });
+    return { hash, ok, paid };
   }
 
   /** Kept apart so `handle` stays synchronous for every other method */
@@ -112,77 +163,19 @@ export class SimRpc {
     return this.sendRawAsync(raw);
   }
 
-  /**
-   * A transaction the relayer mined for a proxy or Safe `wallet`: each call applied as if the wallet made it (the
-   * redeem burns the wallet's tokens and pays it), in one block, with a receipt whose Transfer logs show what it was
-   * paid. `failed` (or any call that is not a redeem of a known market) reverts it all: nothing is applied. Hash: from
-   * the relayer's id
-   */
-  relayed(id: string, relayer: string, target: string, wallet: string, calls: readonly { to: string; data: Hex }[],
-    failed: boolean): { hash: Hex; ok: boolean; paid: bigint } {
-    const hash = keccak256(toHex(`sim-relayed-${id}`));
-    const valid = !failed && calls.length > 0 && calls.every((c) => this.isRedeem(lower(c.to), c.data));
-    const results = valid ? calls.map((c) => this.apply(lower(wallet), lower(c.to), c.data)) : [];
-    const ok = valid && results.every((r) => r.ok);
-    const paid = results.reduce((sum, r) => sum + (r.ok ? r.paid : 0n), 0n);
-    this.block += 1n;
-    const logs = ok ? results.flatMap((r, i) => (r.paid > 0n
-      ? [{ ...this.transferLog(lower(calls[i]!.to), lower(wallet), r.paid, hash), logIndex: toHex(i) }] : [])) : [];
-    this.mined.set(hash, { hash, from: lower(relayer) as Hex, to: lower(target) as Hex, nonce: 0, block: this.block, ok, logs,
-      input: '0x' });
-    this.redemptions.push({ hash, from: lower(wallet), ok, paid: ok ? paid : 0n });
-    return { hash, ok, paid: ok ? paid : 0n };
-  }
-
-  /** A redeemPositions call of a market the exchange knows, on the CTF or the neg-risk adapter */
-  private isRedeem(to: string, data: Hex): boolean {
-    try {
-      if (to === lower(this.contracts.conditionalTokens)) {
-        return this.state.exchange.market(decodeFunctionData({ abi: CTF_REDEEM_ABI, data }).args[2]) !== null;
-      }
-      if (to === lower(this.contracts.negRiskAdapter)) {
-        return this.state.exchange.market(decodeFunctionData({ abi: NEG_RISK_REDEEM_ABI, data }).args[0]) !== null;
-      }
-    } catch {
-      return false;
-    }
-    return false;
-  }
-
-  /** Decodes redeemPositions on the CTF or the neg-risk adapter and redeems on the exchange; anything else reverts */
-  private apply(from: string, to: string, input: Hex): { ok: boolean; paid: bigint } {
-    if (this.reverts > 0) {
+  /** The contracts apply the call; `revertNext` reverts redemptions before they touch anything */
+  private apply(from: string, to: string, input: Hex): Applied {
+    if (this.reverts > 0 && this.chain.kindOf(to, input) === 'redeem') {
       this.reverts -= 1;
-      return { ok: false, paid: 0n };
+      return { ok: false, kind: 'redeem', paid: 0n, logs: [] };
     }
-    try {
-      if (to === lower(this.contracts.conditionalTokens)) {
-        const { args } = decodeFunctionData({ abi: CTF_REDEEM_ABI, data: input });
-        const [collateral, , conditionId, indexSets] = args;
-        // Positions of another collateral hold nothing: the contract redeems 0, successfully
-        if (lower(collateral) !== lower(this.contracts.collateral)) return { ok: true, paid: 0n };
-        const market = this.state.exchange.market(conditionId);
-        if (!market) return { ok: false, paid: 0n };
-        const amounts = market.tokens.map(({ tokenId }, i) =>
-          (indexSets.includes(1n << BigInt(i)) ? this.state.exchange.balance(from, tokenId).available : 0n));
-        return { ok: true, paid: this.state.exchange.redeem(from, conditionId, amounts).paid };
-      }
-      if (to === lower(this.contracts.negRiskAdapter)) {
-        const { args } = decodeFunctionData({ abi: NEG_RISK_REDEEM_ABI, data: input });
-        return { ok: true, paid: this.state.exchange.redeem(from, args[0], [...args[1]]).paid };
-      }
-      return { ok: false, paid: 0n };
-    } catch {
-      return { ok: false, paid: 0n };
-    }
+    return this.chain.apply(from, to, input);
   }
 
-  private transferLog(contract: string, to: string, value: bigint, hash: Hex): Record<string, unknown> {
-    return {
-      address: lower(this.contracts.collateral), topics: [TRANSFER_TOPIC, pad(contract as Hex), pad(to as Hex)],
-      data: encodeAbiParameters([{ type: 'uint256' }], [value]), blockNumber: toHex(this.block), blockHash: blockHash(this.block),
-      transactionHash: hash, transactionIndex: '0x0', logIndex: '0x0', removed: false,
-    };
+  /** A log as a receipt shows it */
+  private logOf(log: SimLog, m: Mined, index: number): Record<string, unknown> {
+    return { ...log, blockNumber: toHex(m.block), blockHash: blockHash(m.block), transactionHash: m.hash, transactionIndex: '0x0',
+      logIndex: toHex(index), removed: false };
   }
 
   private receiptOf(hash: string): Record<string, unknown> | null {
@@ -191,29 +184,30 @@ export class SimRpc {
     return {
       transactionHash: m.hash, transactionIndex: '0x0', blockHash: blockHash(m.block), blockNumber: toHex(m.block), from: m.from,
       to: m.to, cumulativeGasUsed: toHex(100_000), gasUsed: toHex(100_000), effectiveGasPrice: toHex(BASE_FEE + TIP),
-      contractAddress: null, logs: m.logs, logsBloom: `0x${'0'.repeat(512)}`, status: m.ok ? '0x1' : '0x0', type: '0x2',
+      contractAddress: null, logs: m.logs.map((l, i) => this.logOf(l, m, i)), logsBloom: `0x${'0'.repeat(512)}`, status: m.ok ? '0x1' : '0x0', type: '0x2',
     };
   }
 
   private txOf(hash: string): Record<string, unknown> | null {
-    const m = this.mined.get(lower(hash));
+    const m: (Sent & { block?: bigint }) | undefined = this.mined.get(lower(hash)) ?? this.pool.get(lower(hash));
     if (!m) return null;
+    const where = m.block === undefined ? { blockHash: null, blockNumber: null, transactionIndex: null }
+      : { blockHash: blockHash(m.block), blockNumber: toHex(m.block), transactionIndex: '0x0' };
     return {
-      hash: m.hash, from: m.from, to: m.to, nonce: toHex(m.nonce), blockHash: blockHash(m.block), blockNumber: toHex(m.block),
-      transactionIndex: '0x0', input: m.input, value: '0x0', gas: toHex(150_000), type: '0x2', chainId: toHex(this.chainId),
+      hash: m.hash, from: m.from, to: m.to, nonce: toHex(m.nonce), ...where,
+      input: m.input, value: '0x0', gas: toHex(150_000), type: '0x2', chainId: toHex(this.chainId),
       maxFeePerGas: toHex(BASE_FEE * 2n + TIP), maxPriorityFeePerGas: toHex(TIP), r: ZERO32, s: ZERO32, v: '0x0', yParity: '0x0',
       accessList: [],
     };
   }
 
-  /** balanceOf(address) on the collateral token: the account's USDC on the exchange (6 decimals, as USDC.e) */
+  /** eth_call on the simulated contracts; anything they do not answer reverts */
   private call(c: { to?: string; data?: Hex; input?: Hex }): Hex {
-    const data = c.data ?? c.input ?? '0x';
-    if (lower(c.to ?? '') !== lower(this.contracts.collateral)) throw new RpcError(3, 'execution reverted');
-    const { functionName, args } = decodeFunctionData({ abi: erc20Abi, data });
-    if (functionName !== 'balanceOf') throw new RpcError(3, 'execution reverted');
-    const balance = this.state.exchange.balance(lower(args[0] as string), COLLATERAL).total;
-    return encodeAbiParameters([{ type: 'uint256' }], [balance]);
+    try {
+      return this.chain.call(c.to ?? '', c.data ?? c.input ?? '0x');
+    } catch {
+      throw new RpcError(3, 'execution reverted');
+    }
   }
 }
 

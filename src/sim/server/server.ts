@@ -53,7 +53,7 @@ export interface SimServer {
   faults: Faults;
   feed: SourceFeed;
   state: SimState;
-  /** Polygon JSON-RPC at `${url}/rpc`: redemptions (CTF and neg-risk adapter) and collateral balances */
+  /** Polygon JSON-RPC at `${url}/rpc`: adapter approvals, redemptions through the pUSD collateral adapters, pUSD balances */
   rpc: SimRpc;
   /** Polymarket's relayer at `${url}/relayer` (proxy and Safe wallets' redemptions, mined through `rpc`) */
   relayer: SimRelayer;

@@ -2,8 +2,8 @@
  * The Chain port for a Polymarket proxy (signature type 1) or Safe (type 2) wallet: redemptions go through Polymarket's
  * relayer with the official client (`@polymarket/builder-relayer-client`), which has the wallet's owner key sign the
  * proxy call batch or the Safe transaction and submits it with the builder's authentication headers
- * (`@polymarket/builder-signing-sdk`, HMAC over the request). The redeem call is the one the EOA path signs
- * (`redeemTransaction`). The relayer assigns the transaction its id only when it accepts it, so `signRedeem` submits,
+ * (`@polymarket/builder-signing-sdk`, HMAC over the request). The batch is the adapter's approval and the redeem call
+ * the EOA path signs (`approvalTransaction`, `redeemTransaction`). The relayer assigns the transaction its id only when it accepts it, so `signRedeem` submits,
  * and the engine records that id (as `relayer:<id>`) before anything waits on it; `receipt` follows the relayer's state
  * and, once mined or confirmed, the on-chain receipt through POLYGON_RPC_URL: only the collateral the transaction transferred to
  * the proxy/Safe (funder) address counts. Neither the key nor the builder secret is ever logged or returned
@@ -14,8 +14,8 @@ import { createWalletClient, http, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { polygon } from 'viem/chains';
 import type { Usdc } from '../../domain/money.ts';
-import type { Chain, ReceiptRead, RedeemCall, SendOutcome, SignedRedeem } from '../../engine/chain-port.ts';
-import { createPolygonChain, redeemTransaction } from './chain.ts';
+import type { ApprovalRead, Chain, ReceiptRead, RedeemCall, SendOutcome, SignedRedeem } from '../../engine/chain-port.ts';
+import { approvalTransaction, createPolygonChain, redeemTransaction } from './chain.ts';
 import { POLYGON_CHAIN_ID, POLYGON_CONTRACTS, type ChainContracts } from './chain-contracts.ts';
 import { PROXY_FACTORY, SAFE_FACTORY } from './relayer-contracts.ts';
 
@@ -83,10 +83,18 @@ class RelayerChain implements Chain {
     this.client.httpClient.instance.defaults.timeout = timeout;
   }
 
-  /** Signs with the owner key and submits to the relayer: the relayer's transaction id is the hash recorded */
+  /**
+   * The adapter's approval goes in the same relayer batch as each redemption (setApprovalForAll is idempotent, and the
+   * relayer pays its gas), so there is nothing to approve beforehand
+   */
+  async approveRedeem(): Promise<ApprovalRead> {
+    return { kind: 'approved' };
+  }
+
+  /** Signs with the owner key and submits to the relayer (approval, then redemption): its transaction id is the hash recorded */
   async signRedeem(call: RedeemCall): Promise<SignedRedeem> {
-    const { to, data } = redeemTransaction(call, this.contracts);
-    const sent = await this.client.execute([{ to, data, value: '0' }], `tandem redeem ${call.conditionId}`);
+    const calls = [approvalTransaction(call, this.contracts), redeemTransaction(call, this.contracts)];
+    const sent = await this.client.execute(calls.map((c) => ({ ...c, value: '0' })), `tandem redeem ${call.conditionId}`);
     if (typeof sent.transactionID !== 'string' || sent.transactionID === '') throw new Error('the relayer returned no transaction id');
     return { txHash: `${PREFIX}${sent.transactionID}`,
       payload: { relayer: sent.transactionID, state: sent.state ?? null, transactionHash: sent.transactionHash || null } };
