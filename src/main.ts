@@ -27,29 +27,25 @@ import { createHttpScorer, createLogisticScorer, noScorer } from './feeds/scorer
 import { startScheduler, type Job } from './jobs/schedule.ts';
 import { openDb, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
-import type { LtStrategy } from './domain/lt-strategy.ts';
 import { seedDemoStrategies } from './store/seed.ts';
 import { countUsers, createUser } from './store/user-store.ts';
-import { parseMicros } from './domain/money.ts';
-import { createPolymarketVenue } from './venues/polymarket/polymarket-venue.ts';
-import { createPolygonChain } from './venues/polymarket/chain.ts';
-import { createRelayerChain } from './venues/polymarket/relayer-chain.ts';
 import type { Chain } from './engine/chain-port.ts';
-import { createSimulatedChain } from './sim/exchange/sim-chain.ts';
 import { createShadowVenue } from './venues/shadow-venue.ts';
 import { SimExchange } from './sim/exchange/exchange.ts';
 import type { Exchange } from './sim/exchange/exchange-types.ts';
-import { createSimulatedVenue } from './sim/exchange/simulated-venue.ts';
-import { VenueSetupError, type Venue, type Venues } from './engine/venue-port.ts';
-import { createVenueGate, type VenueGate } from './engine/venue-gate.ts';
-import { createWalletGates, type WalletGates } from './engine/wallet-gates.ts';
-import { signerAddressOf } from './venues/polymarket/preflight-reads.ts';
+import type { Venue, Venues } from './engine/venue-port.ts';
+import type { VenueGate } from './engine/venue-gate.ts';
 import { startWorldTimer, worldMarketSource, worldTradeSource, type WorldTimer } from './sim/world/sources.ts';
 import { createWorld } from './sim/world/world.ts';
-import { createSecretBox, type SecretBox } from './store/secret-box.ts';
+import { createSecretBox } from './store/secret-box.ts';
 import { checkStoredSecrets } from './engine/user-wallets.ts';
-import { createVenueRegistry, type VenueRegistry } from './venues/venue-registry.ts';
-import { createWalletChains, type WalletChains } from './venues/wallet-chains.ts';
+import type { WalletChains } from './venues/wallet-chains.ts';
+import { chainFor, venueGateFor, walletChainsFor, walletGatesFor, walletVenuesFor } from './main-venues.ts';
+
+
+export {
+  chainFor, SIM_VENUE_ACCOUNT, venueFor, walletChainsFor, walletGatesFor, walletVenuesFor,
+} from './main-venues.ts';
 
 export const VERSION = '0.1.0';
 
@@ -121,141 +117,12 @@ async function startStream(feeds: Feeds, ftDeps: FtDeps, config: Config, log: Lo
   return ingest;
 }
 
-/** Tandem's account on the simulated exchange */
-export const SIM_VENUE_ACCOUNT = 'tandem';
-
-/**
- * The venue live orders go to: the simulated venue on the world's exchange (or an empty exchange of its
- * own), or Polymarket through the real adapter with keys from configuration (never logged)
- */
-export async function venueFor(config: Config, clock: Clock, log: Log, exchange: Exchange | null): Promise<Venue> {
-  if (config.venue.kind === 'polymarket') {
-    const v = config.venue;
-    if (!v.privateKey) throw new VenueSetupError('no_private_key', v.keyProblem ?? 'no private key', true);
-    return createPolymarketVenue({
-      host: v.clobUrl, wsHost: v.wsUrl, privateKey: v.privateKey, signatureType: v.signatureType, log, clock,
-      ...(v.creds ? { creds: v.creds } : {}), ...(v.funder ? { funder: v.funder } : {}),
-    });
-  }
-  const sim = exchange ?? new SimExchange(clock);
-  sim.credit(SIM_VENUE_ACCOUNT, 'USDC', parseMicros(config.venue.fundUsdc));
-  return createSimulatedVenue({ exchange: sim, account: SIM_VENUE_ACCOUNT, clock });
-}
-
-/**
- * The venue behind its preflight gate (src/engine/venue-gate.ts): built in the background and retried, so start-up
- * never fails for the venue's sake; `onConnected` runs recovery before it may trade
- */
-function venueGateFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, exchange: Exchange | null,
-  onConnected: (venue: Venue) => Promise<void>, owns: (s: LtStrategy) => boolean): VenueGate {
-  const v = config.venue;
-  return createVenueGate({
-    ...deps, name: v.kind === 'polymarket' ? 'polymarket' : 'simulated', onConnected, owns,
-    signerAddress: v.kind === 'polymarket' ? signerAddressOf(v.privateKey) : null,
-    connect: () => venueFor(config, deps.clock, deps.log, exchange),
-  });
-}
-
-/**
- * Each linked wallet's venue, opened on first use: with VENUE=polymarket a Polymarket venue signing with the wallet's
- * own key (a wallet without one cannot trade), with VENUE=simulated its own account on the shared exchange, funded
- * once with SIM_VENUE_FUND. Strategies whose wallet nobody linked trade through `operator` (the environment's wallet)
- */
-export function walletVenuesFor(config: Config, deps: { db: Db; secrets: SecretBox | null; operator: Venue; clock: Clock;
-  log: Log; exchange: Exchange | null }): VenueRegistry {
-  const v = config.venue;
-  const funded = new Set<string>();
-  return createVenueRegistry({ db: deps.db, secrets: deps.secrets, operator: deps.operator, log: deps.log,
-    open: async (wallet, secrets) => {
-      if (v.kind === 'polymarket') {
-        if (!secrets.privateKey) return null;
-        return createPolymarketVenue({ host: v.clobUrl, wsHost: v.wsUrl, privateKey: secrets.privateKey,
-          signatureType: wallet.signatureType, log: deps.log, clock: deps.clock,
-          ...(secrets.creds ? { creds: secrets.creds } : {}), ...(wallet.funder ? { funder: wallet.funder as `0x${string}` } : {}) });
-      }
-      if (!deps.exchange) return null; // no simulated exchange in this process (a CLI command)
-      const account = `wallet:${wallet.address}`;
-      if (!funded.has(account)) deps.exchange.credit(account, 'USDC', parseMicros(v.fundUsdc));
-      funded.add(account);
-      return createSimulatedVenue({ exchange: deps.exchange, account, clock: deps.clock });
-    } });
-}
-
-/**
- * Each linked wallet's chain, built on first use, where its winnings are redeemed: with VENUE=polymarket Polygon with
- * the wallet's own key, signature type and funder (no usable key: null, its winnings are alerted to redeem by hand),
- * with VENUE=simulated its account on the shared exchange (the one its simulated venue trades on)
- */
-export function walletChainsFor(config: Config, deps: { db: Db; secrets: SecretBox | null; log: Log;
-  exchange: Exchange | null }): WalletChains {
-  const v = config.venue;
-  return createWalletChains({ db: deps.db, secrets: deps.secrets, log: deps.log, open: async (wallet, secrets) => {
-    if (v.kind === 'polymarket') {
-      if (!secrets.privateKey || signerAddressOf(secrets.privateKey) === null) return null;
-      return polygonChainOf(v, { privateKey: secrets.privateKey, signatureType: wallet.signatureType, funder: wallet.funder ?? null });
-    }
-    return deps.exchange ? createSimulatedChain({ exchange: deps.exchange, account: `wallet:${wallet.address}` }) : null;
-  } });
-}
-
 function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
   const jobs: Job[] = [{ name: 'ft-resolve', cron: config.ftResolveCron, run: () => resolveFtMarkets(ftDeps) }];
   const source = feeds.source;
   if (!source) return jobs;
   jobs.push({ name: 'ft-sync', cron: config.ftSyncCron, run: () => syncFtOnce({ ...ftDeps, source }) });
   return jobs;
-}
-
-/**
- * Where the live book's winnings are redeemed: the simulated chain on the simulated venue's exchange, or Polygon with
- * the venue's key (POLYGON_RPC_URL; a proxy/Safe wallet through the relayer when configured; otherwise, or with no RPC
- * URL, each redemption is alerted to do by hand).
- * No key: nothing trades, and nothing is redeemed
- */
-export function chainFor(config: Config, simExchange: Exchange | null): Chain | undefined {
-  if (config.venue.kind === 'polymarket') {
-    const v = config.venue;
-    // No usable key (unset, or not a valid secp256k1 key): nothing trades and nothing is redeemed; never built from it
-    if (v.privateKey === null || signerAddressOf(v.privateKey) === null) return undefined;
-    return polygonChainOf(v, { privateKey: v.privateKey, signatureType: v.signatureType, funder: v.funder });
-  }
-  return simExchange ? createSimulatedChain({ exchange: simExchange, account: SIM_VENUE_ACCOUNT }) : undefined;
-}
-
-/**
- * Each linked wallet's preflight gate (src/engine/wallet-gates.ts) over its venue from the registry (which closes it).
- * With VENUE=polymarket a wallet linked without a private key cannot sign: no retry mends that. Recovery, which reads
- * every wallet's venue, runs once the process's venue is connected: a wallet's check waits for the process gate's check
- * under way (so the first run after start does not find it off for that), and until recovery has run it is not ready
- */
-export function walletGatesFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, venues: () => VenueRegistry,
-  processConnected: () => Promise<boolean>): WalletGates {
-  const polymarket = config.venue.kind === 'polymarket';
-  return createWalletGates({ ...deps, venueName: polymarket ? 'polymarket' : 'simulated',
-    connect: async (w) => {
-      if (polymarket && !w.hasPrivateKey) {
-        throw new VenueSetupError('no_private_key', `wallet ${w.address} was linked without a private key: it cannot sign orders`, true);
-      }
-      return venues().forWallet(w.userId, w.address);
-    },
-    onConnected: async () => {
-      if (!(await processConnected())) throw new Error('not yet: recovery runs once the process\'s own venue is connected');
-    } });
-}
-
-/**
- * A wallet's chain on Polygon: an EOA signs its redemptions with its key; a proxy or Safe wallet goes through
- * Polymarket's relayer with its owner key when the relayer is configured (POLYMARKET_RELAYER_URL and the builder
- * credentials), otherwise its chain says it cannot redeem and each redemption is alerted to do by hand
- */
-function polygonChainOf(v: Extract<Config['venue'], { kind: 'polymarket' }>, w: { privateKey: `0x${string}`;
-  signatureType: 0 | 1 | 2 | 3; funder: string | null }): Chain {
-  if (v.relayer && (w.signatureType === 1 || w.signatureType === 2)) {
-    return createRelayerChain({ relayerUrl: v.relayer.url, builder: v.relayer.builder, rpcUrl: v.polygonRpcUrl ?? null,
-      privateKey: w.privateKey, signatureType: w.signatureType, funder: w.funder });
-  }
-  return createPolygonChain({ rpcUrl: v.polygonRpcUrl ?? null, privateKey: w.privateKey, signatureType: w.signatureType,
-    ...(w.funder ? { funder: w.funder } : {}) });
 }
 
 /** lt-execute books what the venue reports, then mirrors new signals; lt-resolve settles and redeems (on `chain`) */
