@@ -30,6 +30,8 @@ export interface StreamIngestStats {
   failures: number;
   /** Polls asked for because the stream was not live */
   fallbackPolls: number;
+  /** Polls asked for because the stream resumed after a gap (what it missed meanwhile) */
+  resumePolls: number;
 }
 
 export interface StreamIngest {
@@ -44,7 +46,11 @@ export interface StreamIngest {
 export async function startStreamIngest(deps: StreamIngestDeps): Promise<StreamIngest> {
   const ingest = new SerialIngest(deps);
   await ingest.refreshFollowed();
-  deps.stream.start((batch) => ingest.push(batch));
+  deps.stream.start((batch) => ingest.push(batch), () => {
+    ingest.counts.resumePolls += 1;
+    deps.log.info('rtds resumed after a gap: polling the Data API now', { feed: deps.stream.name });
+    deps.poll();
+  });
   const refresh = setInterval(() => void ingest.refreshFollowed().catch((e: unknown) => {
     deps.log.warn('rtds: could not refresh the followed traders', { error: e instanceof Error ? e.message : String(e) });
   }), deps.refreshMs);
@@ -65,7 +71,8 @@ export async function startStreamIngest(deps: StreamIngestDeps): Promise<StreamI
 }
 
 class SerialIngest {
-  readonly counts: StreamIngestStats = { batches: 0, ingests: 0, newTrades: 0, ordersCreated: 0, failures: 0, fallbackPolls: 0 };
+  readonly counts: StreamIngestStats = { batches: 0, ingests: 0, newTrades: 0, ordersCreated: 0, failures: 0, fallbackPolls: 0,
+    resumePolls: 0 };
   private queue: TradeBatch[] = [];
   private running: Promise<void> | null = null;
   private live = true;

@@ -49,8 +49,11 @@ export interface TradeSource {
  */
 export interface TradeStream {
   readonly name: string;
-  /** Connects (and reconnects, with backoff, until stopped); `onBatch` gets each message's followed trades */
-  start(onBatch: (batch: TradeBatch) => void): void;
+  /**
+   * Connects (and reconnects, with backoff, until stopped); `onBatch` gets each message's followed trades. `onResume`
+   * is called when a connection is subscribed again after one was lost: what happened in between was not streamed
+   */
+  start(onBatch: (batch: TradeBatch) => void, onResume?: () => void): void;
   /** The wallets whose trades are kept (any case); every other trade is dropped */
   follow(addresses: readonly string[]): void;
   /** Connected, with data arriving within the stream's silence threshold (liveness is judged by data, not the socket) */

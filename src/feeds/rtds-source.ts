@@ -59,6 +59,9 @@ class RtdsStream implements RtdsTradeStream {
   private readonly counts: RtdsStats = { connects: 0, frames: 0, kept: 0, backoffs: [] };
   private readonly backoff: { initialMs: number; maxMs: number };
   private onBatch: ((batch: TradeBatch) => void) | null = null;
+  private onResume: (() => void) | null = null;
+  /** A connection was lost since the last subscription: the next one resumes after a gap */
+  private gap = false;
   private client: RealTimeDataClient | null = null;
   private connected = false;
   private connectedAt: Date | null = null;
@@ -73,9 +76,10 @@ class RtdsStream implements RtdsTradeStream {
     this.backoff = o.backoff ?? { initialMs: 500, maxMs: 30_000 };
   }
 
-  start(onBatch: (batch: TradeBatch) => void): void {
+  start(onBatch: (batch: TradeBatch) => void, onResume?: () => void): void {
     if (this.onBatch) throw new Error('the RTDS stream is started already');
     this.onBatch = onBatch;
+    this.onResume = onResume ?? null;
     this.o.health.watch(this.name, this.o.silenceMs);
     const every = this.o.checkEveryMs ?? Math.min(5_000, Math.max(10, Math.floor(this.o.silenceMs / 4)));
     this.watchdog = setInterval(() => this.checkSilence(), every);
@@ -133,6 +137,9 @@ class RtdsStream implements RtdsTradeStream {
     this.o.health.markConnected(this.name);
     c.subscribe({ subscriptions: [{ topic: 'activity', type: 'trades' }] });
     this.o.log.info('rtds connected', { feed: this.name, attempt: this.counts.connects });
+    // Trades made while disconnected were never streamed: the backfill reads them now, not at its next cadence
+    if (this.gap) this.onResume?.();
+    this.gap = false;
   }
 
   private onFrame(m: Message): void {
@@ -158,6 +165,7 @@ class RtdsStream implements RtdsTradeStream {
     this.client = null;
     const was = this.connected;
     this.connected = false;
+    this.gap = true;
     this.o.health.markDisconnected(this.name, reason);
     if (this.stopped || this.retry) return;
     const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(this.attempt, 30));

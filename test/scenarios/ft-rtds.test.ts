@@ -238,13 +238,20 @@ describe(`RTDS source trades (${backendName})`, () => {
     expect(newcomer!.source).toBe('rtds');
   }, 60_000);
 
-  it('reconnects after the server drops the stream, and backs off up to its cap against a dead port', async () => {
+  it('reconnects after the server drops the stream and polls for what it missed, and backs off up to its cap against a dead port', async () => {
     const s = await startStreaming();
     await untilFlowing(s);
+    const before = (await stored(WHALE)).length;
     server.dropStreams();
+    // Made while no stream is connected (the drop is synchronous): never streamed, read by the poll run at resume
+    server.publishSourceTrade({ proxyWallet: WHALE, asset: yes, side: 'BUY', size: 12, price: '0.41' });
     await eventually(async () => (s.stream.stats().connects >= 2 && s.stream.isLive() ? true : undefined), WAIT);
     expect(s.stream.stats().backoffs[0]).toBe(50);
     await untilFlowing(s); // subscribed again: data flows
+    await eventually(async () => ((await stored(WHALE)).length > before ? true : undefined), WAIT);
+    await Promise.all(s.polls);
+    expect(s.ingest.stats()).toMatchObject({ resumePolls: 1, fallbackPolls: 0 });
+    expect((await stored(WHALE)).slice(before).map((r) => r.source)).toContain('data-api');
     // Nothing listens on a closed server's port: every attempt fails, the delay doubles to the cap
     const dead = await startSimServer({ port: 0, host: '127.0.0.1', seed: 2 });
     const url = dead.rtdsUrl;
