@@ -117,11 +117,19 @@ async function startStream(feeds: Feeds, ftDeps: FtDeps, config: Config, log: Lo
   return ingest;
 }
 
-function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config): Job[] {
+/**
+ * FT's jobs. After each poll the stream follows what the poll followed (`afterSync`): a trader followed or a strategy
+ * added since is streamed from then on, not from the stream's next refresh
+ */
+function ftJobs(ftDeps: FtDeps, feeds: Feeds, config: Config, afterSync: () => Promise<void>): Job[] {
   const jobs: Job[] = [{ name: 'ft-resolve', cron: config.ftResolveCron, run: () => resolveFtMarkets(ftDeps) }];
   const source = feeds.source;
   if (!source) return jobs;
-  jobs.push({ name: 'ft-sync', cron: config.ftSyncCron, run: () => syncFtOnce({ ...ftDeps, source }) });
+  jobs.push({ name: 'ft-sync', cron: config.ftSyncCron, run: async () => {
+    const report = await syncFtOnce({ ...ftDeps, source });
+    await afterSync();
+    return report;
+  } });
   return jobs;
 }
 
@@ -224,7 +232,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const ltDeps = { db, venue, venues, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate, walletGates,
       strategyConcurrency: LIVE_STRATEGY_CONCURRENCY };
     const chains = walletChainsFor(config, { db, secrets, log, exchange: simExchange });
-    const jobs = [...ftJobs(ftDeps, feeds, config), ...ltJobs(ltDeps, config, gate, chain, chains)];
+    const jobs = [...ftJobs(ftDeps, feeds, config, async () => stream?.refreshFollowed()), ...ltJobs(ltDeps, config, gate, chain, chains)];
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
     const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
     afterRecovery = async (recovery) => {

@@ -132,6 +132,8 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalReport> {
   } finally {
     await tandem?.stop().catch(() => undefined);
     await world.stop().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    // TANDEM_REHEARSE_KEEP=1 keeps Tandem's database for a look afterwards (its path on stderr)
+    if (process.env.TANDEM_REHEARSE_KEEP === '1') o.progress(`Tandem's data kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@
  * The composition root with FT_SOURCE=data-api: Tandem started against the loopback simulator's Data API, Gamma and
  * RTDS takes a followed trader's trade from the stream (its poll is set a year apart, so only RTDS can bring it)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -57,4 +57,19 @@ describe('tandem start with RTDS', () => {
     const orders = await tandem.db.query('SELECT 1 FROM ft_orders WHERE source_trade_id = $1', [row.trade_key]);
     expect(orders).toHaveLength(1);
   }, 90_000);
+
+  it('streams a trader followed since as soon as a poll has run, not at the stream\'s next refresh', async () => {
+    const NEWCOMER = '0x' + '9'.repeat(40);
+    await insertWallet(tandem.db, parseFtWallet(copyAll({ wallet_id: 'FT_E2E_NEWCOMER', target_traders: [NEWCOMER] }), systemClock.now()));
+    const token = readFileSync(tandem.operatorTokenFile!, 'utf8').trim();
+    const sync = await fetch(new URL('/api/ft/sync', tandem.url), { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(sync.status).toBe(200);
+    const yes = server.exchange.markets()[0]!.tokens[0]!.tokenId;
+    server.publishSourceTrade({ proxyWallet: NEWCOMER, asset: yes, side: 'BUY', size: 20, price: '0.5' }); // once
+    const row = await eventually(async () => {
+      const [r] = await tandem.db.query<{ source: string }>('SELECT source FROM source_trades WHERE trader = $1 LIMIT 1', [NEWCOMER]);
+      return r;
+    }, 10_000);
+    expect(row.source).toBe('rtds');
+  }, 60_000);
 });
