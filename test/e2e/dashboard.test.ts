@@ -111,7 +111,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(statSync(SCREENSHOT).size).toBeGreaterThan(1000);
-  });
+  }, 180_000); // its waits (the rows, then the row agreeing with the API, up to 60 reads) are bounded on their own
 
   it('loads the stylesheet and every module from web/ (served by the allow-list, without a token)', async () => {
     expect(await page.evaluate(() => getComputedStyle(document.body).fontSize)).toBe('14px'); // from /style.css
