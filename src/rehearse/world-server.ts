@@ -27,9 +27,7 @@ export interface WorldServer {
   steps: { ok: number; failed: string[] };
   /** Exchange order ids placed for an account (lower-case address), in order: the exactly-once check's ground truth */
   placements(account: string): string[];
-  /** When the simulator matched a source trader's fill (ms), by `fillKey`; null for a trade it did not publish live */
-  matchedAt(key: string): number | null;
-  /** Every match time known, by `fillKey` */
+  /** When the simulator matched each source trader's fill it published live (ms), by `fillKey` */
   matchedEntries(): [string, number][];
   /** Stops the world's clock: no new trades, listings or resolutions (the simulator keeps serving) */
   freeze(): void;
@@ -89,7 +87,6 @@ export async function startWorldServer(o: WorldServerOptions): Promise<WorldServ
   return {
     world, server, steps,
     placements: (account) => placed.filter((p) => p.account === account.toLowerCase()).map((p) => p.orderId),
-    matchedAt: (key) => matched.get(key) ?? null,
     matchedEntries: () => [...matched.entries()],
     freeze: () => clearInterval(timer),
     stop: async () => {
