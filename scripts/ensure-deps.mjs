@@ -1,5 +1,5 @@
 // Runs before `npm start` and `npm test`: on a fresh clone (no node_modules yet) installs the locked
-// dependencies once, so the README's two quick-start commands work as they are
+// dependencies once, then builds the dashboard when web/ changed, so the README's two quick-start commands work as they are
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -7,5 +7,12 @@ if (!existsSync(new URL('../node_modules/.bin/tsx', import.meta.url))) {
   console.error('node_modules is missing: running "npm ci" once (needs the npm registry)');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
-  process.exit(result.status ?? 1);
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+const { buildWebIfStale } = await import('./build-web.mjs');
+try {
+  await buildWebIfStale();
+} catch (error) {
+  console.error(`the dashboard build failed: ${error.message}`);
+  process.exit(1);
 }

@@ -7,6 +7,7 @@ mkdir -p tmp
 rc=0
 echo "== typecheck"
 npx tsc -p tsconfig.json || rc=1
+npx tsc -p web/tsconfig.json || rc=1
 
 run_suite() { # name, then env assignments
   local name=$1; shift

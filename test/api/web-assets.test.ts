@@ -1,7 +1,8 @@
 /**
- * The dashboard's static assets: every web/*.js and web/*.css file by an allow-list read at start, with its content
- * type and without a token; nothing outside web/ (traversal in any spelling, through the in-process app and through
- * a real socket with the raw request line); the API still refuses requests without a token
+ * The dashboard's static assets: every built dist/web/assets/*.js and *.css file (vitest's global setup builds web/) by
+ * an allow-list read from disk, with its content type and without a token; the app's page at `/` and at each page route;
+ * nothing else (traversal in any spelling, through the in-process app and through a real socket with the raw request
+ * line); the API still refuses requests without a token
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -9,13 +10,14 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, webAssets } from '../../src/api/app.ts';
+import { createApp } from '../../src/api/app.ts';
+import { WEB_DIST, webAssets } from '../../src/api/web.ts';
 import { ManualClock } from '../../src/engine/clock.ts';
 import { silentLog } from '../../src/log.ts';
 import { backendName, openTestDb, type TestDb } from '../support/test-db.ts';
 import { idleVenue } from '../support/api-client.ts';
 
-const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
+const ASSETS = `${WEB_DIST}assets/`;
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PACKAGE_JSON = readFileSync(`${ROOT}package.json`, 'utf8');
 const TRAVERSALS = [
@@ -23,8 +25,11 @@ const TRAVERSALS = [
   '/../package.json', '/..%5Cpackage.json', '/..\\package.json', '/web/../package.json', '/%2e%2e%2fsrc%2fmain.ts',
   '/..%2Fsrc%2Fapi%2Fapp.ts', '/x/..%2F..%2Fpackage.json', '/app.js%2F..%2F..%2Fpackage.json', '/..%252Fpackage.json',
   '/package.json', '/index.html', '/tsconfig.json', '/App.js', '/app.JS', '/app.js.map', '/.app.js', '/app.ts',
-  '/web/app.js', '/%61pp.js/', '/app.js%00.css', '/nope.js', '/x/app.js',
+  '/web/app.js', '/%61pp.js/', '/app.js%00.css', '/nope.js', '/x/app.js', '/assets/../package.json', '/assets/%2e%2e%2fpackage.json',
+  '/assets/..%2F..%2Fpackage.json', '/assets/nope.js', '/assets/', '/dist/web/index.html', '/src/main.tsx', '/web/src/main.tsx',
+  '/lt/..%2F..%2Fpackage.json', '/build.json', '/assets/build.json',
 ];
+const PAGES = ['/', '/lt/LT_1', '/ft/SOME_WALLET', '/orders/abc-123', '/new', '/audit', '/lt/LT_1/'];
 
 let t: TestDb;
 let app: ReturnType<typeof createApp>;
@@ -59,11 +64,11 @@ function raw(path: string): Promise<{ status: number; type: string; body: string
 }
 
 describe(`dashboard assets on ${backendName}`, () => {
-  const files = readdirSync(WEB).filter((f) => /^[a-z0-9-]+\.(js|css)$/.test(f));
+  const files = readdirSync(ASSETS).filter((f) => /^[A-Za-z0-9_-]+\.(js|css)$/.test(f));
 
-  it('lists exactly web/*.js and web/*.css, each with its content type', () => {
-    expect(files).toContain('app.js');
-    expect(files).toContain('style.css');
+  it('lists exactly the built assets, each with its content type', () => {
+    expect(files.some((f) => f.endsWith('.js'))).toBe(true);
+    expect(files.some((f) => f.endsWith('.css'))).toBe(true);
     const assets = webAssets();
     expect([...assets.keys()].sort()).toEqual([...files].sort());
     for (const [f, type] of assets) expect(type, f).toBe(f.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8');
@@ -72,35 +77,31 @@ describe(`dashboard assets on ${backendName}`, () => {
   it('serves every asset without a token, byte for byte, in process and over a socket', async () => {
     for (const f of files) {
       const type = f.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
-      const res = await app.request(`/${f}`);
+      const res = await app.request(`/assets/${f}`);
       expect(res.status, f).toBe(200);
       expect(res.headers.get('content-type'), f).toBe(type);
+      expect(res.headers.get('cache-control'), f).toContain('immutable');
       expect(res.headers.get('x-content-type-options'), f).toBe('nosniff');
-      expect(await res.text(), f).toBe(readFileSync(`${WEB}${f}`, 'utf8'));
-      const r = await raw(`/${f}`);
-      expect([r.status, r.type, r.body === readFileSync(`${WEB}${f}`, 'utf8')], f).toEqual([200, type, true]);
+      expect(await res.text(), f).toBe(readFileSync(`${ASSETS}${f}`, 'utf8'));
+      const r = await raw(`/assets/${f}`);
+      expect([r.status, r.type, r.body === readFileSync(`${ASSETS}${f}`, 'utf8')], f).toEqual([200, type, true]);
     }
-    const page = await app.request('/');
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await page.text()).toContain('<script type="module" src="/app.js"></script>');
   });
 
-  it('every module the page imports is served', async () => {
-    const pending = ['app.js'];
-    const seen = new Set<string>();
-    while (pending.length) {
-      const f = pending.pop()!;
-      if (seen.has(f)) continue;
-      seen.add(f);
-      const res = await app.request(`/${f}`);
-      expect(res.status, f).toBe(200);
-      for (const m of (await res.text()).matchAll(/^import .* from '\.\/([a-z0-9-]+\.js)';$/gm)) pending.push(m[1]!);
+  it('serves the app at / and at every page route, and the page names only served assets', async () => {
+    const index = readFileSync(`${WEB_DIST}index.html`, 'utf8');
+    for (const path of PAGES) {
+      const page = await app.request(path);
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get('content-type'), path).toMatch(/^text\/html/);
+      expect(await page.text(), path).toBe(index);
     }
-    expect(seen.size).toBeGreaterThan(1);
+    const named = [...index.matchAll(/(?:src|href)="\/assets\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThanOrEqual(2);
+    for (const f of named) expect((await app.request(`/assets/${f}`)).status, f).toBe(200);
   });
 
-  it('never serves anything outside web/, however the path is spelled', async () => {
+  it('never serves anything but the app and its assets, however the path is spelled', async () => {
     for (const path of TRAVERSALS) {
       const inProcess = await app.request(path);
       const text = await inProcess.text();

@@ -1,0 +1,102 @@
+// The app: a header (health, venue, kill switch, live-update state, sign in/out) over the page the URL names
+import { useEffect, useState } from 'preact/hooks';
+import { LocationProvider, Route, Router } from 'preact-iso';
+import { onTokenChange, refused, setToken, token } from './api.ts';
+import { startLive, useLiveState } from './live.ts';
+import { CreatePage } from './pages/create.tsx';
+import { FtPage } from './pages/ft.tsx';
+import { OrderPage } from './pages/order.tsx';
+import { OverviewPage } from './pages/overview.tsx';
+import { StrategyPage } from './pages/strategy.tsx';
+import { paths } from './routes.ts';
+
+interface Health {
+  status: string; database: { kind: string; version: string };
+  venue?: { name: string; state: string; reasons: { message: string }[] };
+}
+
+function HealthLine() {
+  const [h, setH] = useState<Health | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    const read = async () => {
+      try {
+        const res = await fetch('/api/health');
+        setH((await res.json()) as Health);
+        setFailed(!res.ok);
+      } catch {
+        setFailed(true);
+      }
+    };
+    void read();
+    const timer = setInterval(read, 10_000);
+    return () => clearInterval(timer);
+  }, []);
+  const reasons = h?.venue?.reasons.map((r) => r.message).join('; ');
+  return (
+    <div class="health">
+      <span data-testid="health" class={failed ? 'bad' : h?.status === 'ok' ? 'good' : undefined}>{failed ? 'unreachable' : h?.status ?? '…'}</span>
+      {h ? <span data-testid="database">{h.database.kind} {h.database.version}</span> : null}
+      {h?.venue ? <span data-testid="venue">{h.venue.name} {h.venue.state}</span> : null}
+      {reasons ? <p class="venue-reasons" data-testid="venue-reasons" role="alert">
+        Trading {h?.venue?.state === 'off' ? 'is off' : 'takes no new entries'}: {reasons}</p> : null}
+    </div>
+  );
+}
+
+function LiveBadge() {
+  const s = useLiveState();
+  return <span class={s.connected ? 'live on' : 'live off'} data-testid="live" data-connected={String(s.connected)}
+    title={s.lastEventAt ? `last change ${s.lastEventAt.toLocaleTimeString('en-GB')}` : undefined}>
+    {s.connected ? 'live' : 'polling'}</span>;
+}
+
+function SignIn() {
+  const [value, setValue] = useState('');
+  return (
+    <form class="signin" data-testid="signin" onSubmit={(e) => { e.preventDefault(); setToken(value.trim() || null); }}>
+      <h2>Sign in</h2>
+      {refused ? <p class="error" role="alert" data-testid="signin-refused">That token was refused.</p> : null}
+      <p>Paste your API token (the operator's is in <code>DATA_DIR/operator.token</code>; <code>tandem user add</code> makes others).</p>
+      <input id="token" type="password" placeholder="API token" aria-label="API token" autocomplete="off"
+        value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} />
+      <button type="submit">Sign in</button>
+    </form>
+  );
+}
+
+function NotFound() {
+  return <section data-testid="not-found"><h2>Not found</h2><p><a href={paths.overview()}>Back to the overview</a></p></section>;
+}
+
+export function App() {
+  const [signedIn, setSignedIn] = useState(token() !== null);
+  useEffect(() => onTokenChange(() => setSignedIn(token() !== null)), []);
+  useEffect(() => { if (signedIn) startLive(); }, [signedIn]);
+  return (
+    <LocationProvider>
+      <header class="top">
+        <a class="brand" href={paths.overview()}>Tandem</a>
+        <nav aria-label="Main">
+          <a href={paths.overview()}>Overview</a>
+          <a href={paths.orders()}>Orders</a>
+          <a href={paths.create()}>New live strategy</a>
+        </nav>
+        <HealthLine />
+        {signedIn ? <span class="who"><LiveBadge /> <button type="button" class="link" onClick={() => setToken(null)}>Sign out</button></span> : null}
+      </header>
+      <main>
+        {signedIn ? (
+          <Router>
+            <Route path="/" component={OverviewPage} />
+            <Route path="/ft/:id" component={FtPage} />
+            <Route path="/lt/:id" component={StrategyPage} />
+            <Route path="/orders/:id" component={OrderPage} />
+            <Route path="/new" component={CreatePage} />
+            <Route default component={NotFound} />
+          </Router>
+        ) : <SignIn />}
+      </main>
+    </LocationProvider>
+  );
+}

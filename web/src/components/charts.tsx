@@ -1,0 +1,90 @@
+// Charts drawn by uPlot (a small canvas library built for time series). The one place API decimals become floats:
+// for drawing only; every figure printed beside a chart is the API's own string. Each chart keeps its data in
+// data-points (JSON) so a test can compare what was drawn with what the API sent.
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface Series { label: string; color: string; points: { t: string; v: string }[] }
+
+/** Series on one time axis: the union of their times, each series carried forward between its own points */
+export function alignSeries(series: Series[]): uPlot.AlignedData {
+  const times = [...new Set(series.flatMap((s) => s.points.map((p) => Date.parse(p.t) / 1000)))].sort((a, b) => a - b);
+  const columns = series.map((s) => {
+    const byTime = new Map(s.points.map((p) => [Date.parse(p.t) / 1000, Number(p.v)]));
+    let last: number | null = null;
+    return times.map((t) => {
+      const v = byTime.get(t);
+      if (v !== undefined) last = v;
+      return last;
+    });
+  });
+  return [times, ...columns] as uPlot.AlignedData;
+}
+
+/** A uPlot chart sized to its container, redrawn when the data or the width changes */
+function usePlot(opts: (width: number) => uPlot.Options, data: uPlot.AlignedData, deps: unknown[]) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const width = Math.max(200, el.clientWidth);
+    const plot = new uPlot(opts(width), data, el);
+    const observer = new ResizeObserver(() => {
+      const w = Math.max(200, el.clientWidth);
+      if (Math.abs(w - plot.width) > 2) plot.setSize({ width: w, height: plot.height });
+    });
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      plot.destroy();
+    };
+  }, deps);
+  return ref;
+}
+
+export function LineChart(props: { testid: string; title: string; series: Series[]; height?: number; yLabel?: string }) {
+  const data = alignSeries(props.series);
+  const ref = usePlot((width) => ({
+    width, height: props.height ?? 260, title: props.title,
+    scales: { x: { time: true } },
+    axes: [{}, { label: props.yLabel, size: 60 }],
+    series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, spanGaps: true }))],
+  }), data, [JSON.stringify(props.series), props.title]);
+  return <figure class="chart" data-testid={props.testid} data-points={JSON.stringify(props.series.map((s) => ({ label: s.label, n: s.points.length, last: s.points.at(-1)?.v ?? null })))}>
+    <div ref={ref} class="plot" role="img" aria-label={props.title} />
+  </figure>;
+}
+
+export interface Bucket { lo: string | number; hi: string | number; count: number }
+
+/** A distribution as bars: one bar per bucket, at the bucket's middle */
+export function Histogram(props: { testid: string; title: string; buckets: Bucket[]; unit: string; color?: string }) {
+  const xs = props.buckets.map((b) => (Number(b.lo) + Number(b.hi)) / 2);
+  const ys = props.buckets.map((b) => b.count);
+  const bars = uPlot.paths.bars!({ size: [0.9, 60] });
+  const ref = usePlot((width) => ({
+    width, height: 200, title: props.title,
+    scales: { x: { time: false } },
+    axes: [{ label: props.unit }, { label: 'orders', size: 50 }],
+    series: [{}, { label: 'orders', fill: props.color ?? '#4f7cac', stroke: props.color ?? '#4f7cac', paths: bars, points: { show: false } }],
+  }), [xs, ys], [JSON.stringify(props.buckets), props.title]);
+  return <figure class="chart" data-testid={props.testid}
+    data-points={JSON.stringify({ buckets: props.buckets.length, total: ys.reduce((a, b) => a + b, 0) })}>
+    <div ref={ref} class="plot" role="img" aria-label={props.title} />
+  </figure>;
+}
+
+/** A small line without axes, for a table row */
+export function Sparkline(props: { points: { t: string; v: string }[]; label: string }) {
+  const data = alignSeries([{ label: props.label, color: '', points: props.points }]);
+  const last = props.points.at(-1)?.v;
+  const color = last && last.startsWith('-') ? '#b42318' : '#067647';
+  const ref = usePlot(() => ({
+    width: 120, height: 32, legend: { show: false }, cursor: { show: false }, select: { show: false, left: 0, top: 0, width: 0, height: 0 },
+    scales: { x: { time: true } }, axes: [{ show: false }, { show: false }],
+    series: [{}, { stroke: color, width: 1.5, points: { show: false } }],
+  }), data, [JSON.stringify(props.points)]);
+  if (props.points.length < 2) return <span class="spark-none" aria-label={`${props.label}: not enough points`}>–</span>;
+  return <div ref={ref} class="spark" role="img" aria-label={props.label} data-points={String(props.points.length)} />;
+}

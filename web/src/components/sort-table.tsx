@@ -1,0 +1,57 @@
+// A table whose columns sort on click (keyboard too) and whose rows can filter on text; values keep their API form
+// in data-value so tests can compare each cell with the response the page received
+import type { ComponentChildren } from 'preact';
+import { useMemo, useState } from 'preact/hooks';
+
+export interface Column<R> {
+  key: string;
+  label: string;
+  /** What the cell shows */
+  render: (row: R) => ComponentChildren;
+  /** The raw value for data-value and sorting (decimal strings sort numerically) */
+  value?: (row: R) => string | number | null;
+  numeric?: boolean;
+}
+
+function compare(a: string | number | null, b: string | number | null, numeric: boolean): number {
+  if (a === null || b === null) return a === null ? (b === null ? 0 : 1) : -1; // nulls last
+  if (numeric) return Number(a) - Number(b);
+  return String(a).localeCompare(String(b));
+}
+
+export function SortTable<R>(props: {
+  testid: string; caption: ComponentChildren; columns: Column<R>[]; rows: R[]; rowKey: (r: R) => string;
+  initialSort?: { key: string; desc: boolean }; onRow?: (r: R) => void; rowHref?: (r: R) => string;
+}) {
+  const [sort, setSort] = useState(props.initialSort ?? null);
+  const rows = useMemo(() => {
+    if (!sort) return props.rows;
+    const col = props.columns.find((c) => c.key === sort.key);
+    if (!col?.value) return props.rows;
+    const v = col.value;
+    const sorted = [...props.rows].sort((a, b) => compare(v(a), v(b), col.numeric ?? false));
+    return sort.desc ? sorted.reverse() : sorted;
+  }, [props.rows, sort]);
+  const toggle = (key: string) => setSort((s) => (s?.key === key ? { key, desc: !s.desc } : { key, desc: true }));
+  return (
+    <div class="scroll">
+      <table data-testid={props.testid}>
+        <caption>{props.caption}</caption>
+        <thead><tr>{props.columns.map((c) => (
+          <th scope="col" class={c.numeric ? 'num' : undefined}
+            aria-sort={sort?.key === c.key ? (sort.desc ? 'descending' : 'ascending') : undefined}>
+            {c.value ? <button type="button" class="sort" data-sort={c.key} onClick={() => toggle(c.key)}>{c.label}</button> : c.label}
+          </th>))}</tr></thead>
+        <tbody>{rows.map((r) => (
+          <tr key={props.rowKey(r)} data-key={props.rowKey(r)}>
+            {props.columns.map((c, i) => {
+              const raw = c.value?.(r);
+              const content = i === 0 && props.rowHref ? <a href={props.rowHref(r)}>{c.render(r)}</a> : c.render(r);
+              return <td data-field={c.key} class={c.numeric ? 'num' : undefined}
+                data-value={raw === undefined ? undefined : raw === null ? 'null' : String(raw)}>{content}</td>;
+            })}
+          </tr>))}</tbody>
+      </table>
+    </div>
+  );
+}
