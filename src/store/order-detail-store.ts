@@ -46,6 +46,7 @@ function signalOf(v: OrderView, r: Record<string, unknown>) {
       trade_id: r.trade_key as string, tx_hash: (r.tx_hash as string | null) ?? null, price: text(r.trade_price)!,
       size: text(r.trade_size)!, side: r.trade_side as 'BUY' | 'SELL', at: new Date(r.trade_time as string).toISOString(),
     },
+    // An exit leg names its FT close (`exit:<close id>`); the trader's price stands in only if that row were gone
     ft_price: text(entry ? r.entry_price : r.exit_price) ?? formatMicros(v.signalPrice),
     ft_size_usd: text(entry ? r.ft_size : r.exit_proceeds), ft_shares: text(entry ? r.ft_shares : r.exit_shares),
   };
