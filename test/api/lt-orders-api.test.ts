@@ -25,9 +25,8 @@ const get = (path: string, token: string | null = w.token) => callApp(app, 'GET'
  * A (BUY @0.50, limit 0.51): 8 of 19.6 taken at once with a 2 % fee, 6 more as the maker a minute later, the rest
  * cancelled at the 120 s TTL. B: fills all 19.6 from the asks. C: skipped (12.5 % slippage, no order); the maker's
  * 0.45 asks crossed its own bids. The asks are withdrawn, the trader sells: LT's exits of what A and B hold rest at
- * their 0.48 limit (no bids). E (BUY @0.50) takes
- * from them; the operator's cancel-open-orders then cancels what is left of the second exit. D (BUY @0.50) rests
- * with nothing to take
+ * their 0.48 limit (no bids). E (BUY @0.50) takes from them; the operator's cancel-open-orders then cancels what is
+ * left of the second exit. D (BUY @0.50) rests with nothing to take
  */
 async function world(): Promise<void> {
   w = await createLtWorld({ feeRate: '0.02', settings: { slippage_tolerance_pct: '3', order_ttl_seconds: 120 } });
