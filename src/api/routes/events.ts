@@ -1,0 +1,68 @@
+/**
+ * GET /api/events: server-sent events for the dashboard. The first message is a `change` with the current version;
+ * the stream then polls the user's version (one small query, src/store/events-store.ts) every POLL_MS and sends
+ * `change` when it moved, so at most one change a second, and a `: ping` comment every PING_MS. When the client
+ * goes away the loop ends at once (the pending wait is cleared), so nothing keeps the process alive
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import { dashboardVersion } from '../../store/events-store.ts';
+import type { ApiDeps, AppEnv } from '../context.ts';
+import { ChangeEventSchema } from './series-schemas.ts';
+
+export const POLL_MS = 1_000;
+export const PING_MS = 15_000;
+
+let open = 0;
+/** Streams open now (tests check a closed client is dropped) */
+export const openEventStreams = (): number => open;
+
+const events = createRoute({ method: 'get', path: '/api/events', security: [{ bearer: [] }], tags: ['events'],
+  responses: { 200: { description: 'text/event-stream: `event: change` with data ChangeEvent (JSON) when anything the dashboard '
+    + 'shows for you changed (at most once a second; the first message carries the current version), and a `: ping` comment every 15 s',
+  content: { 'text/event-stream': { schema: z.string().openapi({ description: 'SSE; each change event\'s data is a ChangeEvent' }) },
+    'application/json': { schema: ChangeEventSchema } } } } });
+
+/** Waits `ms`, or less when the stream is aborted; the timer never outlives the stream */
+function pause(stream: SSEStreamingApi, gone: Promise<void>, ms: number): Promise<void> {
+  if (stream.aborted || stream.closed) return Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([new Promise<void>((done) => { timer = setTimeout(done, ms); }), gone]).finally(() => clearTimeout(timer));
+}
+
+async function run(deps: ApiDeps, userId: string, stream: SSEStreamingApi, signal: AbortSignal): Promise<void> {
+  const gone = new Promise<void>((done) => {
+    stream.onAbort(done);
+    if (signal.aborted) done();
+    signal.addEventListener('abort', () => { stream.abort(); done(); }, { once: true });
+  });
+  let last: string | null = null;
+  let pingAt = Date.now() + PING_MS;
+  while (!stream.aborted && !stream.closed) {
+    const version = await dashboardVersion(deps.db, userId);
+    if (version !== last) {
+      last = version;
+      await stream.writeSSE({ event: 'change', data: JSON.stringify({ version, at: deps.clock.now().toISOString() }) });
+    }
+    if (Date.now() >= pingAt) {
+      await stream.write(': ping\n\n');
+      pingAt = Date.now() + PING_MS;
+    }
+    await pause(stream, gone, POLL_MS);
+  }
+}
+
+export const eventRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
+  .openapi(events, (c) => {
+    const userId = c.get('user').userId;
+    return streamSSE(c, async (stream) => {
+      open += 1;
+      try {
+        await run(deps, userId, stream, c.req.raw.signal);
+      } finally {
+        open -= 1;
+      }
+    }, async (error) => {
+      deps.log.error('event stream failed', { error });
+    }) as never;
+  });
