@@ -11,7 +11,7 @@ import { silentLog } from '../../src/log.ts';
 import { createUser } from '../../src/store/user-store.ts';
 import { callApp, type Json } from '../support/api-client.ts';
 import { gapScenario } from '../support/gap-scenario.ts';
-import type { LtWorld } from '../support/lt-world.ts';
+import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
 import { backendName } from '../support/test-db.ts';
 
 let w: LtWorld;
@@ -152,5 +152,39 @@ describe(`series and overview API on ${backendName}`, () => {
     }
     expect(doc.paths['/api/events'].get.responses['200'].content).toHaveProperty('text/event-stream');
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['SeriesPoint', 'RiskState', 'OverviewLtRow', 'ChangeEvent']));
+  });
+});
+
+describe(`series of a strategy with filled, cancelled and resting orders on ${backendName}`, () => {
+  let v: LtWorld;
+  let vApp: ReturnType<typeof createApp>;
+  beforeAll(async () => {
+    v = await createLtWorld({ settings: { slippage_tolerance_pct: '3', order_ttl_seconds: 60 } });
+    vApp = createApp({ db: v.ft.t.db, clock: v.ft.clock, log: silentLog, venue: v.venue, version: 'test',
+      runJob: async () => ({ ran: false, reason: 'none' }) });
+    v.asks([['0.50', '25']]);
+    await v.buySignal({ price: 0.5 }); // fills whole at 0.50
+    await v.execute();
+    await v.buySignal({ price: 0.5 }); // takes the 0.50 left, rests, and is cancelled at its TTL
+    await v.execute();
+    v.ft.clock.advance(61_000);
+    await v.sync();
+    v.asks([['0.50', '5']]);
+    await v.buySignal({ price: 0.5 }); // takes 5 and rests: not finished
+    await v.execute();
+  });
+  afterAll(async () => v?.close());
+
+  it('counts every order in the fill-rate buckets and only the finished ones in the histograms', async () => {
+    const s = (await callApp(vApp, 'GET', `/api/lt/strategies/${v.strategyId}/series`, undefined, v.token)).body;
+    const orders = (await callApp(vApp, 'GET', `/api/lt/strategies/${v.strategyId}/quality`, undefined, v.token)).body.orders as Json[];
+    expect(orders.map((o) => o.status).sort()).toEqual(['cancelled', 'filled', 'partially_filled']);
+    expect(s.fill_rate.reduce((n: number, b: Json) => n + b.orders, 0)).toBe(3);
+    for (const b of s.fill_rate as Json[]) if (b.fill_rate !== null) expect(micros(b.fill_rate)).toBeLessThanOrEqual(micros('1'));
+    expect([sum(s.slippage.buckets), sum(s.slippage_ticks.buckets), sum(s.latency.buckets)]).toEqual([2, 2, 2]);
+    expect(s.slippage.buckets.filter((b: Json) => b.count)).toEqual([{ lo: '0.000000', hi: '0.250000', count: 2 }]);
+    const capital = (await callApp(vApp, 'GET', `/api/lt/strategies/${v.strategyId}`, undefined, v.token)).body.capital;
+    expect(micros(capital.locked)).toBeGreaterThan(0n); // the resting order's reservation and the shares held
+    expect(s.risk.limits[0]).toMatchObject({ name: 'capital', used: capital.locked, limit: capital.equity });
   });
 });
