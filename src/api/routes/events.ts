@@ -20,8 +20,7 @@ export const openEventStreams = (): number => open;
 const events = createRoute({ method: 'get', path: '/api/events', security: [{ bearer: [] }], tags: ['events'],
   responses: { 200: { description: 'text/event-stream: `event: change` with data ChangeEvent (JSON) when anything the dashboard '
     + 'shows for you changed (at most once a second; the first message carries the current version), and a `: ping` comment every 15 s',
-  content: { 'text/event-stream': { schema: z.string().openapi({ description: 'SSE; each change event\'s data is a ChangeEvent' }) },
-    'application/json': { schema: ChangeEventSchema } } } } });
+  content: { 'text/event-stream': { schema: z.string().openapi({ description: 'SSE; each change event\'s data is a ChangeEvent' }) } } } } });
 
 /** Waits `ms`, or less when the stream is aborted; the timer never outlives the stream */
 function pause(stream: SSEStreamingApi, gone: Promise<void>, ms: number): Promise<void> {
@@ -52,8 +51,10 @@ async function run(deps: ApiDeps, userId: string, stream: SSEStreamingApi, signa
   }
 }
 
-export const eventRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
-  .openapi(events, (c) => {
+export const eventRoutes = (deps: ApiDeps) => {
+  const app = new OpenAPIHono<AppEnv>();
+  app.openAPIRegistry.register('ChangeEvent', ChangeEventSchema); // the data of each `change` event
+  return app.openapi(events, (c) => {
     const userId = c.get('user').userId;
     return streamSSE(c, async (stream) => {
       open += 1;
@@ -66,3 +67,4 @@ export const eventRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
       deps.log.error('event stream failed', { error });
     }) as never;
   });
+};
