@@ -134,5 +134,6 @@ function venueBreaker(s: LtStrategy, venue: VenueState | null): Breaker {
   const base = { name: 'venue', label: 'Venue gate' };
   if (venue === null) return { ...base, tripped: false, reason: 'not reported', at: null };
   const tripped = s.mode === 'shadow' ? venue.state === 'off' : venue.state !== 'ready';
-  return { ...base, tripped, reason: venue.reasons.length ? `${venue.state}: ${venue.reasons.join('; ')}` : venue.state, at: venue.checkedAt };
+  const reason = venue.reasons.length ? `${venue.state}: ${venue.reasons.join('; ')}` : tripped ? venue.state : null;
+  return { ...base, tripped, reason, at: venue.checkedAt };
 }

@@ -110,6 +110,16 @@ describe(`series and overview API on ${backendName}`, () => {
     await call('POST', '/api/lt/kill-switch', { engaged: false });
   });
 
+  it('the venue breaker trips while the venue gate is not ready, with its problems', async () => {
+    const checkedAt = new Date('2026-03-01T12:00:00Z');
+    const gated = createApp({ db: w.ft.t.db, clock: w.ft.clock, log: silentLog, venue: w.venue, version: 'test',
+      runJob: async () => ({ ran: false, reason: 'none' }),
+      venueHealth: () => ({ name: 'sim', state: 'degraded', reasons: [{ code: 'allowance', message: 'USDC allowance missing' }], checkedAt }) });
+    const r = await callApp(gated, 'GET', `/api/lt/strategies/${w.strategyId}/series`, undefined, w.token);
+    expect(r.body.risk.breakers.find((b: Json) => b.name === 'venue')).toEqual({ name: 'venue', label: 'Venue gate', tripped: true,
+      reason: 'degraded: USDC allowance missing', at: checkedAt.toISOString() });
+  });
+
   it('overview: LT rows match /api/lt/strategies and /comparison, FT rows match /api/ft/wallets', async () => {
     const o = await get('/api/overview');
     expect(o.status).toBe(200);
