@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
-import { openEventStreams } from '../../src/api/routes/events.ts';
+import { endEventStreams, openEventStreams } from '../../src/api/routes/events.ts';
 import { silentLog } from '../../src/log.ts';
 import { dashboardVersion } from '../../src/store/events-store.ts';
 import { createUser } from '../../src/store/user-store.ts';
@@ -104,6 +104,16 @@ describe(`GET /api/events on ${backendName}`, () => {
     expect(second.version).toBe(await dashboardVersion(w.ft.t.db, w.userId));
 
     abort.abort();
+    expect(await until(() => openEventStreams() === 0, 20_000)).toBe(true);
+  });
+
+  it('at shutdown, endEventStreams ends an open stream (so the server can close)', async () => {
+    const res = await fetch(`${base}/api/events`, { headers: { authorization: `Bearer ${w.token}` } });
+    const events = sseReader(res.body!);
+    await events.next(20_000);
+    expect(openEventStreams()).toBe(1);
+    endEventStreams();
+    await expect(events.next(20_000)).rejects.toThrow('the stream ended');
     expect(await until(() => openEventStreams() === 0, 20_000)).toBe(true);
   });
 

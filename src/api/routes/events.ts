@@ -13,9 +13,14 @@ import { ChangeEventSchema } from './series-schemas.ts';
 export const POLL_MS = 1_000;
 export const PING_MS = 15_000;
 
-let open = 0;
+/** Each open stream's end: ends its loop, and the response with it */
+const streams = new Set<AbortController>();
 /** Streams open now (tests check a closed client is dropped) */
-export const openEventStreams = (): number => open;
+export const openEventStreams = (): number => streams.size;
+/** Ends every open stream (at shutdown: the HTTP server closes only once no response is still streaming) */
+export function endEventStreams(): void {
+  for (const end of streams) end.abort();
+}
 
 const events = createRoute({ method: 'get', path: '/api/events', security: [{ bearer: [] }], tags: ['events'],
   responses: { 200: { description: 'text/event-stream: `event: change` with data ChangeEvent (JSON) when anything the dashboard '
@@ -24,20 +29,21 @@ const events = createRoute({ method: 'get', path: '/api/events', security: [{ be
 
 /** Waits `ms`, or less when the stream is aborted; the timer never outlives the stream */
 function pause(stream: SSEStreamingApi, gone: Promise<void>, ms: number): Promise<void> {
-  if (stream.aborted || stream.closed) return Promise.resolve();
+  if (stream.aborted || stream.closed) return Promise.resolve(); // `gone` has settled, or will not be needed
   let timer: ReturnType<typeof setTimeout> | undefined;
   return Promise.race([new Promise<void>((done) => { timer = setTimeout(done, ms); }), gone]).finally(() => clearTimeout(timer));
 }
 
-async function run(deps: ApiDeps, userId: string, stream: SSEStreamingApi, signal: AbortSignal): Promise<void> {
+async function run(deps: ApiDeps, userId: string, stream: SSEStreamingApi, signal: AbortSignal, end: AbortSignal): Promise<void> {
   const gone = new Promise<void>((done) => {
     stream.onAbort(done);
-    if (signal.aborted) done();
+    if (signal.aborted || end.aborted) done();
     signal.addEventListener('abort', () => { stream.abort(); done(); }, { once: true });
+    end.addEventListener('abort', () => done(), { once: true });
   });
   let last: string | null = null;
   let pingAt = Date.now() + PING_MS;
-  while (!stream.aborted && !stream.closed) {
+  while (!stream.aborted && !stream.closed && !end.aborted) {
     const version = await dashboardVersion(deps.db, userId);
     if (version !== last) {
       last = version;
@@ -57,11 +63,12 @@ export const eventRoutes = (deps: ApiDeps) => {
   return app.openapi(events, (c) => {
     const userId = c.get('user').userId;
     return streamSSE(c, async (stream) => {
-      open += 1;
+      const end = new AbortController();
+      streams.add(end);
       try {
-        await run(deps, userId, stream, c.req.raw.signal);
+        await run(deps, userId, stream, c.req.raw.signal, end.signal);
       } finally {
-        open -= 1;
+        streams.delete(end);
       }
     }, async (error) => {
       deps.log.error('event stream failed', { error });
