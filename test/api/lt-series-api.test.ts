@@ -155,6 +155,23 @@ describe(`series and overview API on ${backendName}`, () => {
     expect([theirs.lt, theirs.ft.flatMap((r: Json) => r.live)]).toEqual([[], []]);
   });
 
+  it('a strategy not launched yet: empty series, capital only, and "not_launched" in the overview', async () => {
+    const ft = (await get(`/api/lt/strategies/${w.strategyId}`)).body.strategy.ft_wallet_id;
+    const made = await call('POST', '/api/lt/strategies', { ft_wallet_id: ft, starting_capital: '50', wallet_address: '0x' + 'ab'.repeat(20) },
+      mallory);
+    expect(made.status).toBe(201);
+    const s = await get(`/api/lt/strategies/${w.strategyId}/series`, mallory);
+    expect(s.status).toBe(200);
+    expect(s.body).toMatchObject({ strategy_id: w.strategyId, launched_at: null, equity: { ft: [], lt: [] }, fill_rate: [] });
+    expect(sum(s.body.slippage.buckets) + sum(s.body.latency.buckets)).toBe(0);
+    expect(s.body.risk.limits).toEqual([{ name: 'capital', label: 'Capital deployed', unit: 'usd', used: '0.000000',
+      limit: '0.000000', ratio: null }]);
+    const row = (await get('/api/overview', mallory)).body.lt;
+    expect(row).toEqual([expect.objectContaining({ strategy_id: w.strategyId, status: 'not_launched', launched_at: null,
+      equity: '0.000000', pnl: '0.000000', win_rate: null, sparkline: [] })]);
+    expect(row[0].targets.every((t: Json) => t.status === 'no_data')).toBe(true);
+  });
+
   it('lists the routes with typed schemas in the OpenAPI document', async () => {
     const doc = (await get('/api/openapi.json', null)).body;
     for (const [path, name] of [['/api/lt/strategies/{id}/series', 'StrategySeries'], ['/api/overview', 'Overview']] as [string, string][]) {
