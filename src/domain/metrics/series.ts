@@ -1,7 +1,7 @@
 /**
  * Time series and distributions for the dashboard's charts, pure: cumulative P&L points from per-leg changes,
  * downsampling to a bounded number of points, time buckets of a readable width, fixed-edge histograms and the
- * capped fill rate of a bucket. What each chart shows is defined where it is read (src/store/series-store.ts)
+ * capped fill rate of a bucket. docs/dashboard-api.md defines what each chart shows
  */
 import { divRound, SCALE, type Ratio } from '../money.ts';
 
