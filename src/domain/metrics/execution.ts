@@ -80,6 +80,25 @@ export function payoutPct(side: Side, priceMicros: bigint | null, reference: big
   return sideSign(side) * (priceMicros - reference) * 100n;
 }
 
+export interface SlippageFigures {
+  signalPct: bigint | null; signalCents: bigint | null; signalTicks: bigint | null;
+  midPct: bigint | null; midCents: bigint | null; midTicks: bigint | null;
+}
+
+/**
+ * The slippage figures of an executed price against the signal (pct of the signal price, cents, ticks) and against
+ * the mid (pct of the $1 payout, cents, ticks): what a stored quality row is read back as, so a row written under an
+ * older definition reads by the current one
+ */
+export function slippageFigures(side: Side, executed: bigint | null, signal: bigint | null, mid: bigint | null,
+  tick: bigint | null): SlippageFigures {
+  return {
+    signalPct: slippagePct(side, executed, signal), signalCents: slippageCents(side, executed, signal),
+    signalTicks: slippageTicks(side, executed, signal, tick),
+    midPct: payoutPct(side, executed, mid), midCents: slippageCents(side, executed, mid), midTicks: slippageTicks(side, executed, mid, tick),
+  };
+}
+
 /** Mid (half-even) and spread (ask − bid) of the book at intent; null unless both sides exist */
 export function bookAt(bestBid: Price | null, bestAsk: Price | null): { mid: Price | null; spread: Price | null } {
   if (bestBid === null || bestAsk === null) return { mid: null, spread: null };
