@@ -27,7 +27,8 @@ function strategyState(s) {
 }
 
 export function header({ strategy: s, capital: c }) {
-  const facts = [['Capital', usdShort(c.net_deposits), 'net_deposits'], ['Equity', usdShort(c.equity), 'equity'],
+  const capital = c.funded ? usdShort(c.capital) : `${usdShort(c.capital)} (starting, not yet deposited)`;
+  const facts = [['Capital', capital, 'capital'], ['Equity', usdShort(c.equity), 'equity'],
     ['Available', usdShort(c.available), 'available'], ['Realized P&L', usdShort(c.realized_pnl), 'realized_pnl'],
     ['Fees', usdShort(c.fees), 'fees'], ['Drawdown', ratio(c.drawdown), 'drawdown'],
     ['Ledger', c.conserved ? 'conserved' : 'NOT conserved', 'conserved']];
@@ -118,7 +119,7 @@ export function ordersTable(orders) {
   const comps = (o) => el('ul', { class: 'comps' }, (o.quality_components ?? []).map((c) =>
     el('li', { 'data-name': c.name, text: `${c.name} ${trim(c.value)} \u00d7${trim(c.weight)}` })));
   const rows = orders.map((o) => el('tr', { 'data-order-id': o.order_id },
-    el('td', {}, el('time', { datetime: o.signal_at, title: when(o.signal_at), text: clock(o.signal_at) })), el('td', { text: o.side }), el('td', { text: o.order_type }), el('td', { text: o.status }),
+    el('td', {}, el('time', { datetime: o.signal_at, title: when(o.signal_at), text: clock(o.signal_at) })), el('td', { text: o.side }), el('td', { text: o.order_type }), el('td', { 'data-field': 'display_status', text: o.display_status }),
     cell(o.signal_price, trim), cell(o.executed_price, trim), cell(o.fill_rate, ratio),
     cell(o.signal_slippage_pct, pct), cell(o.mid_slippage_pct, pct), cell(o.order_latency_ms, ms), cell(o.fill_latency_ms, ms),
     cell(o.quality_score, (s) => (isNull(s) ? DASH : `${s} (${o.quality_version})`), { 'data-field': 'quality_score' }),

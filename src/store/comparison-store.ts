@@ -162,7 +162,7 @@ export function formatGap(g: LegGap, dp = 6) {
 
 export function formatGapLeg(l: GapLeg) {
   return { ft_order_id: l.ftOrderId, at: l.at.toISOString(), leg: l.leg, side: l.side, condition_id: l.conditionId, token_id: l.tokenId,
-    disposition: l.disposition, rule: l.rule, horizon_price: formatMicros(l.horizon.price), horizon: l.horizon.kind,
+    question: l.question, outcome: l.outcome, disposition: l.disposition, rule: l.rule, horizon_price: formatMicros(l.horizon.price), horizon: l.horizon.kind,
     ...formatGap(l.gap), timing: l.timing === null ? null : formatTiming(l.timing) };
 }
 

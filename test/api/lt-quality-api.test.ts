@@ -47,6 +47,9 @@ describe(`LT quality API on ${backendName}`, () => {
       execution_usd: '-0.140000', fees_usd: '-0.039984', opportunity_usd: '-17.716824', sizing_usd: '-0.169579' });
     expect(r.body.legs.map((l: { leg: string; disposition: string; total_usd: string }) => [l.leg, l.disposition, l.total_usd]))
       .toEqual([['entry', 'ordered', '-3.120163'], ['entry', 'skipped', '-14.925224']]);
+    // Each leg names its market and outcome beside the token id
+    expect(r.body.legs.map((l: { question: string; outcome: string }) => [l.question, l.outcome]))
+      .toEqual([['Will it rain in Paris?', 'Yes'], ['Will it rain in Paris?', 'Yes']]);
     const newest = await get(`/api/lt/strategies/${w.strategyId}/gap?order=newest&limit=1`);
     expect(newest.body.legs.map((l: { total_usd: string }) => l.total_usd)).toEqual(['-14.925224']);
     expect(Date.parse(r.body.legs[0].at)).toBeLessThan(Date.parse(r.body.legs[1].at));
