@@ -4,6 +4,7 @@ import { useResource } from '../live.ts';
 import { usd, when } from '../format.ts';
 import { Updated, View } from '../components/view.tsx';
 import { StrategyControls } from '../controls/strategy-controls.tsx';
+import { AuditList } from '../controls/audit-list.tsx';
 import { paths } from '../routes.ts';
 import { ltStatus, type KillSwitch, type LtItem } from '../types.ts';
 
@@ -27,6 +28,7 @@ export function StrategyPage() {
           </dl>
         </>}
       </View>
+      <AuditList strategyId={id} />
     </div>
   );
 }
