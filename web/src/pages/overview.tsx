@@ -1,8 +1,7 @@
 // The overview: every live (LT) and paper (FT) strategy with its status, P&L, win rate, the seed's success-metric lights
 // and a sparkline; sortable, filterable by text and status; a row opens its page, and an FT row can be promoted to live.
 // Reads GET /api/overview; on a server without it (404), /api/lt/strategies and /api/ft/wallets
-import { useState } from 'preact/hooks';
-import { ApiError } from '../api.ts';
+import { useEffect, useState } from 'preact/hooks';
 import { useResource, type Resource } from '../live.ts';
 import { count, ratio, sign, usd } from '../format.ts';
 import { Sparkline } from '../components/charts.tsx';
@@ -38,10 +37,20 @@ function fromLists(lt: { strategies: LtItem[]; kill_switch: KillSwitch }, ft: { 
   };
 }
 
+/** Whether this server serves GET /api/overview (its OpenAPI document says; asked once, without a 404 in the console) */
+let overviewServed: Promise<boolean> | null = null;
+function hasOverview(): Promise<boolean> {
+  overviewServed ??= fetch('/api/openapi.json').then((r) => r.json())
+    .then((doc: { paths?: Record<string, unknown> }) => Boolean(doc.paths?.['/api/overview'])).catch(() => false);
+  return overviewServed;
+}
+
 /** GET /api/overview, or the two lists when the server has no such route */
 function useOverview(): Resource<Overview> {
-  const main = useResource<Overview>('/api/overview');
-  const missing = main.error instanceof ApiError && main.error.status === 404 && main.data === null;
+  const [served, setServed] = useState<boolean | null>(null);
+  useEffect(() => { void hasOverview().then(setServed); }, []);
+  const main = useResource<Overview>(served ? '/api/overview' : null);
+  const missing = served === false;
   const lt = useResource<{ strategies: LtItem[]; kill_switch: KillSwitch }>(missing ? '/api/lt/strategies' : null);
   const ft = useResource<{ wallets: FtSummary[] }>(missing ? '/api/ft/wallets' : null);
   if (!missing) return main;
