@@ -3,4 +3,6 @@ import { render } from 'preact';
 import { App } from './app.tsx';
 import './style.css';
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+root.textContent = ''; // the static "Loading Tandem…" (preact's render appends beside what is there)
+render(<App />, root);

@@ -18,7 +18,7 @@ function Input(props: { s: Setting; value: string; onChange: (v: string) => void
       {options.map((o) => <option value={o}>{s.kind === 'bool' ? (o === 'true' ? 'on' : 'off') : o}</option>)}</select>;
   }
   return <input name={s.name} value={value} onInput={set} inputMode={s.kind === 'int' ? 'numeric' : 'decimal'}
-    placeholder={s.nullable ? 'no limit' : undefined} autocomplete="off" />;
+    placeholder={s.nullable ? (s.empty ?? 'no limit') : undefined} autocomplete="off" />;
 }
 
 const shownDefault = (s: Setting) =>

@@ -6,6 +6,8 @@ export interface Setting {
   name: string; label: string; kind: Kind; nullable: boolean;
   /** The API's default, in the form the API returns it ('' = none) */
   def: string; meaning: string; options?: string[]; unit?: string;
+  /** What an empty field means (placeholder); 'no limit' unless said */
+  empty?: string;
 }
 
 export const SETTINGS: Setting[] = [
@@ -13,15 +15,15 @@ export const SETTINGS: Setting[] = [
     meaning: 'live sends real orders through the wallet below; shadow only records what it would have sent (no wallet needed).' },
   { name: 'order_type', label: 'Order type', kind: 'enum', nullable: false, def: 'GTC', options: ['GTC', 'GTD', 'FOK', 'FAK'],
     meaning: 'GTC rests until filled or cancelled; GTD expires after the time to live (> 60 s); FOK fills entirely or not at all; FAK fills what it can at once.' },
-  { name: 'order_ttl_seconds', label: 'Order time to live', kind: 'int', nullable: true, def: '', unit: 's',
+  { name: 'order_ttl_seconds', label: 'Order time to live', kind: 'int', nullable: true, def: '', unit: 's', empty: 'never',
     meaning: 'Cancels a resting order after this many seconds (empty: never). Does nothing for FOK/FAK, which never rest.' },
   { name: 'slippage_tolerance_pct', label: 'Slippage tolerance', kind: 'pct', nullable: false, def: '0.5', unit: '%',
     meaning: 'The worst price accepted, as % of the trader\'s price; a signal whose expected price is worse is skipped. The cap of the ticks and spread modes.' },
   { name: 'tolerance_mode', label: 'Tolerance mode', kind: 'enum', nullable: false, def: 'fixed_pct', options: ['fixed_pct', 'ticks', 'spread'],
     meaning: 'fixed_pct: the percentage above; ticks: N ticks of the market; spread: k × the bid–ask spread (both capped by the percentage, which must then be above 0).' },
-  { name: 'tolerance_ticks', label: 'Tolerance ticks', kind: 'int', nullable: true, def: '',
+  { name: 'tolerance_ticks', label: 'Tolerance ticks', kind: 'int', nullable: true, def: '', empty: 'none',
     meaning: 'For the ticks mode: 1–100 whole ticks (empty under the other modes).' },
-  { name: 'tolerance_spread_multiple', label: 'Tolerance spread multiple', kind: 'decimal', nullable: true, def: '',
+  { name: 'tolerance_spread_multiple', label: 'Tolerance spread multiple', kind: 'decimal', nullable: true, def: '', empty: 'none',
     meaning: 'For the spread mode: k in (0, 100], at most 4 decimals (empty under the other modes).' },
   { name: 'min_order_usd', label: 'Min order', kind: 'money', nullable: true, def: '1', unit: 'USDC',
     meaning: 'A signal sized below this is skipped (the venue refuses tiny orders).' },
@@ -39,7 +41,7 @@ export const SETTINGS: Setting[] = [
     meaning: 'Pauses the strategy when equity falls this far below its peak (empty: no limit).' },
   { name: 'max_signal_age_seconds', label: 'Max signal age', kind: 'int', nullable: true, def: '300', unit: 's',
     meaning: 'A trader\'s trade older than this when LT sees it is skipped.' },
-  { name: 'latency_alert_ms', label: 'Latency alert', kind: 'int', nullable: true, def: '2000', unit: 'ms',
+  { name: 'latency_alert_ms', label: 'Latency alert', kind: 'int', nullable: true, def: '2000', unit: 'ms', empty: 'no alert',
     meaning: 'Alerts when an order takes longer than this from signal to venue.' },
   { name: 'cooldown_seconds', label: 'Cooldown', kind: 'int', nullable: false, def: '0', unit: 's',
     meaning: 'Proceeds of a sale or a resolution become available again after this many seconds.' },

@@ -39,7 +39,7 @@ export function WalletPicker(props: { value: string; onChange: (v: string) => vo
             onChange={() => props.onChange(w.address)} />
           {' '}{w.label ?? 'wallet'} <code class="addr">{w.address}</code>{w.venue ? <span class="note"> · venue {w.venue.state}</span> : null}
         </label></li>))}</ul>
-        : wallets.data ? <p class="note" data-testid="no-linked-wallets">You have linked no wallet (link one with POST /api/wallets, or <code>tandem</code>'s wallet commands).</p> : null}
+        : wallets.data ? <p class="note" data-testid="no-linked-wallets">You have linked no wallet (link one with <code>tandem wallet link</code> or POST /api/wallets).</p> : null}
       <label>Address <input name="wallet_address" value={props.value} placeholder="0x… (40 hex digits)" autocomplete="off" spellcheck={false}
         onInput={(e) => props.onChange((e.target as HTMLInputElement).value)} /></label>
       <FieldError error={props.error} field="wallet_address" />
