@@ -9,6 +9,7 @@ import { ftRoutes } from './routes/ft.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { ltRoutes } from './routes/lt.ts';
+import { ltOrderRoutes } from './routes/lt-orders.ts';
 import { walletRoutes } from './routes/wallets.ts';
 import { webRoutes } from './web.ts';
 
@@ -33,6 +34,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', ftRoutes(deps));
   app.route('/', jobRoutes(deps));
   app.route('/', ltRoutes(deps));
+  app.route('/', ltOrderRoutes(deps));
   app.route('/', alertRoutes(deps));
   app.route('/', walletRoutes(deps));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
