@@ -169,6 +169,11 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('the operator journeys at
     await page.locator('[data-testid=controls] [data-action=resume]').click();
     await page.locator('[data-testid=controls][data-status=active]').waitFor();
     expect(await page.locator('[data-testid=action-result][data-action=resume]').getAttribute('data-ok')).toBe('true');
+    // The strategy's own audit, under its controls
+    await page.locator('[data-testid=strategy-audit] summary').click();
+    const commands = () => page.locator('[data-testid=strategy-audit] [data-testid=audit-table] tbody td[data-field=command]')
+      .evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.value));
+    await expect.poll(commands, { timeout: WAIT_MS }).toEqual(expect.arrayContaining(['create', 'launch', 'pause', 'resume']));
     await check(page, 'resumed', width);
   }, 120_000);
 

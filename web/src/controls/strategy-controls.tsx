@@ -6,6 +6,7 @@ import { post } from '../api.ts';
 import { usd } from '../format.ts';
 import type { KillSwitch, LtItem } from '../types.ts';
 import { ltStatus } from '../types.ts';
+import { AuditList } from './audit-list.tsx';
 import { cancelText, OutcomeNote, useAction, type CancelReport } from './action.tsx';
 import { useConfirm } from './confirm.tsx';
 import { KillSwitchControl } from './kill-switch.tsx';
@@ -19,6 +20,7 @@ export function StrategyControls(props: { item: LtItem; killSwitch: KillSwitch; 
   const [dialog, confirm] = useConfirm();
   const [outcome, run] = useAction();
   const [panel, setPanel] = useState<'deposit' | 'withdraw' | 'settings' | null>(null);
+  const [auditOpen, setAuditOpen] = useState(false);
   const reason = useRef('');
   const status = ltStatus(s);
   const act = (action: string, fn: () => Promise<string>) => async () => {
@@ -80,6 +82,10 @@ export function StrategyControls(props: { item: LtItem; killSwitch: KillSwitch; 
       {panel === 'deposit' || panel === 'withdraw'
         ? <MoneyMove key={panel} kind={panel} item={props.item} confirm={confirm} run={run} onDone={props.onChanged} /> : null}
       {panel === 'settings' ? <SettingsEditor item={props.item} onSaved={() => { props.onChanged(); }} /> : null}
+      <details class="strategy-audit" data-testid="strategy-audit" onToggle={(e) => setAuditOpen((e.target as HTMLDetailsElement).open)}>
+        <summary>Audit: every command on {id}</summary>
+        {auditOpen ? <AuditList strategyId={id} /> : null}
+      </details>
       {dialog}
     </div>
   );

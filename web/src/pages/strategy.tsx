@@ -4,7 +4,6 @@ import { useResource } from '../live.ts';
 import { usd, when } from '../format.ts';
 import { Updated, View } from '../components/view.tsx';
 import { StrategyControls } from '../controls/strategy-controls.tsx';
-import { AuditList } from '../controls/audit-list.tsx';
 import { paths } from '../routes.ts';
 import { ltStatus, type KillSwitch, type LtItem } from '../types.ts';
 
@@ -28,7 +27,6 @@ export function StrategyPage() {
           </dl>
         </>}
       </View>
-      <AuditList strategyId={id} />
     </div>
   );
 }
