@@ -7,6 +7,8 @@ import { when } from '../format.ts';
 import type { KillSwitch } from '../types.ts';
 import { cancelText, OutcomeNote, useAction, type CancelReport } from './action.tsx';
 import { useConfirm } from './confirm.tsx';
+// The controls' and overview's styles (beside style.css; this module is on every page, in the header)
+import './controls.css';
 
 export function KillSwitchControl(props: { state?: KillSwitch | null; onChanged?: () => void; testid?: string }) {
   const own = useResource<KillSwitch>(props.state === undefined ? '/api/lt/kill-switch' : null);
