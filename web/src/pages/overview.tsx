@@ -60,8 +60,9 @@ function useOverview(): Resource<Overview> {
     reload: () => { lt.reload(); ft.reload(); } };
 }
 
-const METRIC: Record<string, string> = { pnl_vs_ft: 'P&L vs FT', fill_rate: 'Fill rate', slippage: 'Slippage',
-  avg_slippage: 'Slippage', latency: 'Latency', order_latency: 'Latency', quality: 'Quality', win_rate: 'Win rate' };
+const METRIC: Record<string, string> = { avg_signal_slippage_pct: 'Slippage', fill_rate: 'Fill rate',
+  order_latency_p50_ms: 'Latency', rejection_rate: 'Rejections', pnl_vs_ft: 'P&L vs FT', win_rate_vs_ft: 'Win rate vs FT',
+  quality_score_mean: 'Quality' };
 const metricLabel = (m: string) => METRIC[m] ?? m.replace(/_/g, ' ');
 
 function Lights({ targets }: { targets: Target[] }) {
@@ -69,7 +70,7 @@ function Lights({ targets }: { targets: Target[] }) {
   return <ul class="badges lights" data-testid="targets">{targets.map((t) => (
     <li key={t.metric} class={`badge ${t.status}`} data-metric={t.metric} data-status={t.status} data-value={t.value ?? 'null'}
       title={`${metricLabel(t.metric)}: ${t.value ?? 'no data'} (target ${t.target})`}>
-      {t.status === 'green' ? '●' : t.status === 'red' ? '●' : '○'} {metricLabel(t.metric)}</li>))}</ul>;
+      {t.status === 'green' ? '✓' : t.status === 'red' ? '✗' : '–'} {metricLabel(t.metric)}</li>))}</ul>;
 }
 
 const STATUSES = [['', 'any status'], ['active', 'active'], ['paused', 'paused'], ['stopped', 'stopped'],
