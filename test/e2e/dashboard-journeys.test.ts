@@ -163,18 +163,53 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('the operator journeys at
     await page.locator('dialog[open] input[name=pause-reason]').fill('journey check');
     await confirm(page, /No new orders are sent/);
     await page.locator('[data-testid=controls][data-status=paused]').waitFor();
-    expect(await page.locator('[data-testid=action-result][data-action=pause]').getAttribute('data-ok')).toBe('true');
+    expect(await page.locator('[data-testid=action-result][data-outcome-of=pause]').getAttribute('data-ok')).toBe('true');
     expect((await demo.api('GET', `/api/lt/strategies/${lt}`)).body.strategy.pause_reason).toBe('journey check');
     await check(page, 'paused', width);
     await page.locator('[data-testid=controls] [data-action=resume]').click();
     await page.locator('[data-testid=controls][data-status=active]').waitFor();
-    expect(await page.locator('[data-testid=action-result][data-action=resume]').getAttribute('data-ok')).toBe('true');
+    expect(await page.locator('[data-testid=action-result][data-outcome-of=resume]').getAttribute('data-ok')).toBe('true');
     // The strategy's own audit, under its controls
     await page.locator('[data-testid=strategy-audit] summary').click();
     const commands = () => page.locator('[data-testid=strategy-audit] [data-testid=audit-table] tbody td[data-field=command]')
       .evaluateAll((cells) => cells.map((c) => (c as HTMLElement).dataset.value));
     await expect.poll(commands, { timeout: WAIT_MS }).toEqual(expect.arrayContaining(['create', 'launch', 'pause', 'resume']));
     await check(page, 'resumed', width);
+  }, 120_000);
+
+  it('edits a setting (the API\'s message at the field first), deposits and withdraws with a reference', async () => {
+    const controls = page.locator('[data-testid=controls]');
+    await controls.locator('[data-action=settings]').click();
+    const editor = page.getByTestId('settings-editor');
+    await editor.locator('input[name=max_order_usd]').fill('lots');
+    await editor.locator('[data-action=settings-save]').click();
+    const field = editor.locator('[data-error-for=max_order_usd]');
+    await field.waitFor();
+    await expect.poll(() => bodies.has(`PATCH /api/lt/strategies/${lt}`)).toBe(true);
+    const refused = bodies.get(`PATCH /api/lt/strategies/${lt}`) as { issues: { path: string[]; message: string }[] };
+    expect(await field.innerText()).toContain(refused.issues.find((i) => i.path[0] === 'max_order_usd')!.message);
+    await check(page, 'settings-invalid', width);
+    await editor.locator('input[name=max_order_usd]').fill('50');
+    await editor.locator('[data-action=settings-save]').click();
+    await page.locator('[data-testid=settings-result][data-ok=true]').waitFor();
+    expect((await demo.api('GET', `/api/lt/strategies/${lt}`)).body.strategy.max_order_usd).toBe('50.000000');
+    await controls.locator('[data-action=settings]').click();
+
+    await controls.locator('[data-action=deposit]').click();
+    const deposit = page.getByTestId('deposit-form');
+    await deposit.locator('input[name=amount]').fill('25');
+    await deposit.locator('input[name=ref]').fill(`journey-${width}`);
+    await deposit.locator('[data-action=deposit-submit]').click();
+    await confirm(page, new RegExp(`deposit of \\$25\\.00 into ${lt}.*reference journey-${width}`, 's'));
+    await page.locator('[data-testid=action-result][data-outcome-of=deposit][data-ok=true]').waitFor();
+    await controls.locator('[data-action=withdraw]').click();
+    const withdraw = page.getByTestId('withdraw-form');
+    await withdraw.locator('input[name=amount]').fill('10');
+    await withdraw.locator('[data-action=withdraw-submit]').click();
+    await confirm(page, new RegExp(`withdrawal of \\$10\\.00 from ${lt}`));
+    await page.locator('[data-testid=action-result][data-outcome-of=withdraw][data-ok=true]').waitFor();
+    expect((await demo.api('GET', `/api/lt/strategies/${lt}`)).body.capital.net_deposits).toBe('515.000000');
+    await check(page, 'withdrawn', width);
   }, 120_000);
 
   it('engages and releases the kill switch from the header', async () => {
@@ -198,7 +233,7 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('the operator journeys at
     const commands = async () => page.locator(`[data-testid=audit-table] tbody tr`).evaluateAll((rows, id) => rows
       .filter((r) => (r.querySelector('[data-field=strategy_id]') as HTMLElement | null)?.dataset.value === id)
       .map((r) => (r.querySelector('[data-field=command]') as HTMLElement).dataset.value), lt);
-    await expect.poll(commands, { timeout: WAIT_MS }).toEqual(expect.arrayContaining(['create', 'launch', 'pause', 'resume']));
+    await expect.poll(commands, { timeout: WAIT_MS }).toEqual(expect.arrayContaining(['create', 'launch', 'pause', 'resume', 'settings', 'deposit', 'withdrawal']));
     await check(page, 'audit', width);
     expect(errors).toEqual([]);
   }, 120_000);

@@ -25,7 +25,7 @@ export function OutcomeNote({ outcome, testid = 'action-result' }: { outcome: Ou
   const issues = outcome.error?.problem.issues ?? [];
   return (
     <p class={outcome.ok ? 'outcome ok' : 'outcome error'} role={outcome.ok ? 'status' : 'alert'} data-testid={testid}
-      data-action={outcome.action} data-ok={String(outcome.ok)}>
+      data-outcome-of={outcome.action} data-ok={String(outcome.ok)}>
       {outcome.text}
       {issues.length > 0 && !outcome.ok ? <> ({issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})</> : null}
     </p>
