@@ -189,11 +189,13 @@ describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
     const orders = await art.locator('[data-testid=lt-orders] tbody tr').evaluateAll((trs) => trs.map((tr) => ({
       id: (tr as HTMLElement).dataset.orderId,
       score: (tr.querySelector('[data-field=quality_score]') as HTMLElement).dataset.value,
+      status: tr.querySelector('[data-field=display_status]')!.textContent,
       components: [...tr.querySelectorAll('[data-field=quality_components] li')].map((li) => [(li as HTMLElement).dataset.name, li.textContent]),
     })));
     expect(orders.map((o) => o.id)).toEqual(quality.orders.map((o: Json) => o.order_id));
     for (const [i, o] of quality.orders.entries()) {
       expect(orders[i]!.score).toBe(o.quality_score === null ? 'null' : o.quality_score);
+      expect(orders[i]!.status).toBe(o.display_status);
       expect(orders[i]!.components.map(([n]) => n)).toEqual(o.quality_components.map((c: Json) => c.name));
       for (const [j, c] of o.quality_components.entries()) {
         const [, text] = orders[i]!.components[j]!;
