@@ -1,11 +1,11 @@
 // The paper (FT) strategies table
 import { $ } from './format.js';
-import { api } from './api.js';
+import { apiAll } from './api.js';
 
 const money = (s) => (s === null ? '\u2013' : Number(s).toLocaleString('en-US', { style: 'currency', currency: 'USD' }));
 
 export async function wallets() {
-  const { wallets } = await api('/api/ft/wallets');
+  const { wallets } = await apiAll('/api/ft/wallets', 'wallets');
   const body = $('#wallets tbody');
   body.replaceChildren(...wallets.map((w) => {
     const tr = document.createElement('tr');

@@ -129,7 +129,7 @@ export function ordersTable(orders) {
 }
 
 export function legsTable(gap) {
-  const legs = [...gap.legs].reverse(); // the API lists them oldest first
+  const legs = gap.legs; // asked newest first
   const rows = legs.map((l) => el('tr', { 'data-ft-order-id': l.ft_order_id },
     el('td', { title: l.leg, text: `${l.leg.split(':')[0]} ${l.side}` }), el('td', { text: l.rule ? `${l.disposition} (${l.rule})` : l.disposition }),
     el('td', { text: `${trim(l.horizon_price)} ${l.horizon}` }),

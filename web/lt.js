@@ -1,6 +1,6 @@
 // The live (LT) section: one card per strategy, its parts drawn by lt-views.js
 import { $, el, when } from './format.js';
-import { api, Refused } from './api.js';
+import { api, apiAll, Refused } from './api.js';
 import { comparisonTable, gapSection, header, legsTable, ordersTable, positionsTable, qualitySummary, targetBadges } from './lt-views.js';
 
 const LEGS_SHOWN = 20;
@@ -17,8 +17,7 @@ async function strategyArticle(item) {
   }
   const [cmp, quality, positions] = await Promise.all([api(`/api/lt/strategies/${id}/comparison`),
     api(`/api/lt/strategies/${id}/quality?limit=${ORDERS_SHOWN}`), api(`/api/lt/strategies/${id}/positions`)]);
-  const offset = Math.max(0, cmp.gap.signals - LEGS_SHOWN);
-  const gap = await api(`/api/lt/strategies/${id}/gap?limit=${LEGS_SHOWN}&offset=${offset}`);
+  const gap = await api(`/api/lt/strategies/${id}/gap?order=newest&limit=${LEGS_SHOWN}`);
   article.append(targetBadges(cmp.targets),
     el('div', { class: 'cols' }, comparisonTable(cmp), ...gapSection(cmp.gap)),
     positionsTable(positions),
@@ -29,7 +28,7 @@ async function strategyArticle(item) {
 let renders = 0;
 export async function live() {
   const section = $('#lt');
-  const { strategies, kill_switch: kill } = await api('/api/lt/strategies');
+  const { strategies, kill_switch: kill } = await apiAll('/api/lt/strategies', 'strategies');
   const articles = await Promise.all(strategies.map((item) => strategyArticle(item).catch((e) => {
     if (e instanceof Refused) throw e;
     return el('article', { class: 'lt', 'data-testid': 'lt-strategy', 'data-strategy-id': item.strategy.strategy_id },
