@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { alertsPage, type AlertRow } from '../../store/alert-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
-import { jsonResponse, pageOf, pageQuery, problemResponse } from '../schemas/common.ts';
+import { jsonResponse, pageOf, pageQuery, problemResponse, type JsonValueOut } from '../schemas/common.ts';
 import { AlertPage } from '../schemas/system.ts';
 
 const route = createRoute({
@@ -17,7 +17,7 @@ const route = createRoute({
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export const alertJson = (a: AlertRow) => ({
-  alert_id: a.alertId, kind: a.kind, severity: a.severity, message: a.message, detail: a.detail,
+  alert_id: a.alertId, kind: a.kind, severity: a.severity, message: a.message, detail: a.detail as Record<string, JsonValueOut>,
   strategy_id: a.strategyId, system: a.userId === null, fired_at: a.firedAt.toISOString(), suppressed: a.suppressed,
   last_seen_at: a.lastSeenAt.toISOString(), delivery: a.delivery, attempts: a.attempts, delivered_at: iso(a.deliveredAt),
   last_error: a.lastError,

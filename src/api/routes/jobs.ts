@@ -2,7 +2,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { jobRunsPage, type JobRunRow } from '../../store/job-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
-import { jsonResponse, pageOf, pageQuery, problemResponse } from '../schemas/common.ts';
+import { jsonResponse, pageOf, pageQuery, problemResponse, type JsonValueOut } from '../schemas/common.ts';
 import { JobRunPage } from '../schemas/system.ts';
 
 const route = createRoute({
@@ -13,7 +13,7 @@ const route = createRoute({
 
 const time = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
 const runJson = (r: JobRunRow) => ({ run_id: r.run_id, job: r.job, started_at: time(r.started_at)!, finished_at: time(r.finished_at),
-  status: r.status, detail: (r.detail ?? null) as string | number | boolean | null | Record<string, unknown> | unknown[] });
+  status: r.status, detail: (r.detail ?? null) as JsonValueOut });
 
 export const jobRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
   .openapi(route, async (c) => {

@@ -16,7 +16,7 @@ import type { Sql } from '../../store/db.ts';
 import { getKillSwitch, getLtStrategy, ltAuditPage, ltStrategiesPage, type KillSwitch, type LtAuditRow } from '../../store/lt-strategy-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
-import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponse } from '../schemas/common.ts';
+import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponse, type JsonValueOut } from '../schemas/common.ts';
 import { JobNow } from '../schemas/ft.ts';
 import {
   CancelReport as CancelReportBody, KillSwitch as KillSwitchBody, KillSwitchInput, KillSwitchSet, LtAuditPage, LtCreateInput, LtMoneyMoved, LtSettingsPatch,
@@ -54,7 +54,7 @@ const capitalJson = (c: LtCapital) => ({
 });
 const killJson = (k: KillSwitch) => ({ engaged: k.engaged, reason: k.reason, set_at: k.setAt?.toISOString() ?? null });
 const auditJson = (a: LtAuditRow) => ({ audit_id: a.auditId, strategy_id: a.strategyId, command: a.command,
-  detail: a.detail, at: a.at.toISOString() });
+  detail: a.detail as Record<string, JsonValueOut>, at: a.at.toISOString() });
 const cancelJson = (r: CancelReport) => ({ cancelled: r.cancelled,
   not_cancelled: r.notCancelled.map((n) => ({ order_id: n.orderId, reason: n.reason })),
   fills_booked: r.fillsBooked, finished: r.finished, errors: r.errors });

@@ -37,7 +37,9 @@ export const Iso = z.string().openapi({ description: 'An ISO-8601 UTC time', exa
 /** A JSON value whose shape depends on its kind (a job's report, an audit record's detail) */
 export const JsonValue = z.union([z.string(), z.number(), z.boolean(), z.null(),
   z.array(z.unknown()), z.record(z.string(), z.unknown())]).openapi('JsonValue');
-export const JsonObject = z.record(z.string(), z.unknown()).openapi({ type: 'object', description: 'A JSON object whose keys depend on its kind' });
+/** A stored JSON value (jsonb) as the schema types it */
+export type JsonValueOut = z.infer<typeof JsonValue>;
+export const JsonObject = z.record(z.string(), JsonValue).openapi({ description: 'A JSON object whose keys depend on its kind' });
 
 // ---- Cursor pagination
 
@@ -74,7 +76,7 @@ export function decodeCursor(cursor: string, parts: readonly CursorPart[]): stri
  */
 export const pageQuery = (parts: readonly CursorPart[]) => z.object({
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(100)
-    .openapi({ type: 'integer', description: 'Items per page, 1..500', default: 100 }),
+    .openapi({ type: 'integer', minimum: 1, maximum: MAX_LIMIT, description: 'Items per page, 1..500', default: 100 }),
   cursor: z.string().optional().transform((c, ctx) => {
     if (c === undefined) return null;
     const after = decodeCursor(c, parts);

@@ -93,7 +93,7 @@ export const FtSummary = z.looseObject({
   orders: z.number().int(), open: z.number().int(), won: z.number().int(), lost: z.number().int(), sold: z.number().int(),
   void: z.number().int(), win_rate: ratio.openapi({ description: 'won / (won + lost); null before any resolved order' }),
 }).openapi('FtSummary');
-export const Counts = z.record(z.string(), z.number().int()).openapi('Counts', { type: 'object', description: 'Count by reason' });
+export const Counts = z.record(z.string(), z.number().int()).openapi('Counts', { description: 'Count by reason' });
 export const FtWalletPage = z.object({ wallets: z.array(FtSummary), next_cursor: NextCursor }).openapi('FtWalletPage');
 export const FtWalletDetail = z.object({ wallet: FtWallet, summary: FtSummary.optional(), skipped: Counts }).openapi('FtWalletDetail');
 export const FtWalletOne = z.object({ wallet: FtWallet }).openapi('FtWalletOne');

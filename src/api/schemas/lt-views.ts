@@ -5,13 +5,13 @@ import { Iso, NextCursor, Usd } from './common.ts';
 const dec = z.string().nullable();
 const ms = z.number().int().nullable();
 const SUMMARY_KEYS = 'n (a number), mean, median, p50, p95, p99, min, max';
-const Summary = z.record(z.string(), z.union([z.string(), z.number()])).nullable().openapi({ type: 'object',
+const Summary = z.record(z.string(), z.union([z.string(), z.number()])).nullable().openapi({
   description: `Distribution over the orders with a value: ${SUMMARY_KEYS} (decimal strings); null when none has one` });
-const SummaryMs = z.record(z.string(), z.number()).nullable().openapi({ type: 'object',
+const SummaryMs = z.record(z.string(), z.number()).nullable().openapi({
   description: `Milliseconds: ${SUMMARY_KEYS} (numbers); null when no order has one` });
-const ScoreSummary = z.record(z.string(), z.union([z.string(), z.number()])).nullable().openapi({ type: 'object',
+const ScoreSummary = z.record(z.string(), z.union([z.string(), z.number()])).nullable().openapi({
   description: `Quality score distribution (0..100, 2 decimals): ${SUMMARY_KEYS}; null when no order has a score` });
-const Rates = z.record(z.string(), z.string()).openapi({ type: 'object', description: 'Ratio 0..1 by reason or rule' });
+const Rates = z.record(z.string(), z.string()).openapi({ description: 'Ratio 0..1 by reason or rule' });
 
 export const StrategyQuality = z.looseObject({
   orders: z.number().int(), finished: z.number().int(),
@@ -90,7 +90,7 @@ const ModeOutcome = z.looseObject({
   cap_pct: z.string().optional().openapi({ description: 'ticks and spread: the cap' }),
   current: z.boolean(), ordered: z.number().int(), skipped: z.number().int(), skipped_slippage: z.number().int(),
   skipped_price_range: z.number().int(), newly_ordered: z.number().int(), newly_skipped: z.number().int(),
-  by_basis: z.record(z.string(), z.number().int()).openapi({ type: 'object', description: 'Decisions by the basis of their limit' }),
+  by_basis: z.record(z.string(), z.number().int()).openapi({ description: 'Decisions by the basis of their limit' }),
 }).openapi('ToleranceModeOutcome');
 export const SlippageAnalysis = z.object({
   strategy_id: z.string(), groups: z.array(SlippageGroup),

@@ -8,8 +8,8 @@ import { Iso, JsonObject, NextCursor, Usd } from './common.ts';
 import { FtWallet } from './ft.ts';
 
 const DAY = 86_400;
-const decimalIn = (description: string, range: string, dflt: string | null) =>
-  z.union([z.string(), z.number()]).openapi({ description: `${description}. ${range}`, default: dflt });
+const decimalIn = (description: string, range: string, dflt?: string | null) => z.union([z.string(), z.number()])
+  .openapi({ description: `${description}. ${range}`, ...(dflt === undefined ? {} : { default: dflt }) });
 const money = (description: string, dflt: string | null, nullable = true) =>
   decimalIn(`${description}${nullable ? '; null: no limit' : ''}`, 'USDC, a decimal in [0, 1000000000] with at most 6 decimals', dflt);
 const int = (description: string, min: number, max: number, dflt: number | null) => z.number()
@@ -31,7 +31,7 @@ export const LT_SETTINGS = {
   mode: oneOf(['live', 'shadow'], 'live',
     'live: real orders at the venue; shadow: the same decisions priced against the real books by the shadow venue, nothing sent'),
   starting_capital: decimalIn('The capital the strategy starts with (required at create; after launch use deposit/withdraw)',
-    'USDC above 0, at most 1000000000, at most 6 decimals', null),
+    'USDC above 0, at most 1000000000, at most 6 decimals'),
   slippage_tolerance_pct: decimalIn('Worst price accepted, in percent of the trader\'s price (fixed_pct), and the cap of the ticks and spread modes',
     'Percent in [0, 100], at most 4 decimals', '0.5'),
   order_type: oneOf(['GTC', 'GTD', 'FOK', 'FAK'], 'GTC',
@@ -64,7 +64,7 @@ export const LtCreateInput = z.object({
 export const LtSettingsPatch = z.object(LT_SETTINGS).partial().strict().openapi('LtSettingsPatch');
 
 export const MoneyMove = z.object({
-  amount: decimalIn('How much', 'USDC above 0, at most 1000000000, at most 6 decimals', null),
+  amount: decimalIn('How much', 'USDC above 0, at most 1000000000, at most 6 decimals'),
   ref: z.string().optional().openapi({ pattern: '^[A-Za-z0-9_.:-]{1,100}$',
     description: 'Idempotency key (1–100 of A-Z a-z 0-9 _ . : -): a replay with the same ref books nothing' }),
 }).strict().openapi('MoneyMove');
