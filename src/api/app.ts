@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import { userByToken } from '../store/user-store.ts';
 import type { ApiDeps, AppEnv } from './context.ts';
 import { problem } from './problem.ts';
+import { problemResponse } from './schemas/common.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { ftRoutes } from './routes/ft.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -32,6 +33,15 @@ export function webAssets(dir: string = WEB): Map<string, string> {
   return assets;
 }
 
+/** Every route that needs the bearer token answers 401 without it: said once here for all of them */
+function documentUnauthorized(app: OpenAPIHono<AppEnv>) {
+  for (const d of app.openAPIRegistry.definitions) {
+    if (d.type === 'route' && d.route.security?.length) {
+      d.route.responses[401] ??= problemResponse('No token, or a token that is refused (send Authorization: Bearer <token>)');
+    }
+  }
+}
+
 export function createApp(deps: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
@@ -53,6 +63,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', ltRoutes(deps));
   app.route('/', alertRoutes(deps));
   app.route('/', walletRoutes(deps));
+  documentUnauthorized(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Tandem API', version: deps.version } });
   app.get('/', (c) => c.html(readFileSync(`${WEB}index.html`, 'utf8')));

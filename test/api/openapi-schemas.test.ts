@@ -103,6 +103,15 @@ describe(`OpenAPI bodies on ${backendName}`, () => {
     expect(problems).toEqual([]);
   });
 
+  it('every secured operation documents its 401', () => {
+    const secured = operations().filter(({ op }) => op.security?.length);
+    expect(operations().filter(({ op }) => !op.security?.length).map(({ path }) => path)).toEqual(['/api/health']);
+    for (const { path, method, op } of secured) {
+      expect(op.responses['401']?.content?.['application/problem+json']?.schema, `${method} ${path}`)
+        .toEqual({ $ref: '#/components/schemas/Problem' });
+    }
+  });
+
   it('every list takes limit (1..500, default 100) and cursor, and answers next_cursor', () => {
     const components = doc.components.schemas as Json;
     const lists = operations().filter(({ op }) => {
