@@ -162,7 +162,7 @@ describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
     const legRows = art.locator('[data-testid=lt-gap-legs] tbody tr');
     expect(await legRows.count()).toBe(gap.legs.length);
     if (gap.legs.length) {
-      expect(await legRows.first().getAttribute('data-ft-order-id')).toBe(gap.legs.at(-1).ft_order_id); // newest first
+      expect(await legRows.first().getAttribute('data-ft-order-id')).toBe(gap.legs[0].ft_order_id); // newest first, as the page asks (order=newest)
     }
 
     // Success metrics: one badge per target, with the API's status, value and target
