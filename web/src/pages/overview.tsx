@@ -1,14 +1,14 @@
 // The overview: every live (LT) and paper (FT) strategy with its status, P&L, win rate, the seed's success-metric lights
 // and a sparkline; sortable, filterable by text and status; a row opens its page, and an FT row can be promoted to live.
-// Reads GET /api/overview; on a server without it (404), /api/lt/strategies and /api/ft/wallets
-import { useEffect, useState } from 'preact/hooks';
-import { useResource, type Resource } from '../live.ts';
+// Reads GET /api/overview (one call: both lists with their lights and sparklines)
+import { useState } from 'preact/hooks';
+import { useResource } from '../live.ts';
 import { count, ratio, sign, usd } from '../format.ts';
 import { Sparkline } from '../components/charts.tsx';
 import { SortTable } from '../components/sort-table.tsx';
 import { Updated, View } from '../components/view.tsx';
 import { paths } from '../routes.ts';
-import { ltStatus, type Dec, type FtSummary, type KillSwitch, type LtItem, type Point } from '../types.ts';
+import type { Dec, KillSwitch, Point } from '../types.ts';
 
 export interface Target { metric: string; status: 'green' | 'red' | 'no_data'; value: Dec | null; target: Dec | string }
 export interface OverviewFt {
@@ -22,43 +22,6 @@ export interface OverviewLt {
   targets: Target[]; sparkline: Point[];
 }
 export interface Overview { as_of: string; kill_switch: KillSwitch; ft: OverviewFt[]; lt: OverviewLt[] }
-
-/** The overview from the older endpoints (no targets, no sparklines; P&L = realized) */
-function fromLists(lt: { strategies: LtItem[]; kill_switch: KillSwitch }, ft: { wallets: FtSummary[] }): Overview {
-  return {
-    as_of: new Date().toISOString(), kill_switch: lt.kill_switch,
-    lt: lt.strategies.map(({ strategy: s, capital: c }) => ({ strategy_id: s.strategy_id, ft_wallet_id: s.ft_wallet_id, mode: s.mode,
-      status: ltStatus(s), pause_reason: s.pause_reason, launched_at: s.launched_at, equity: c.equity, pnl: c.realized_pnl,
-      net_deposits: c.net_deposits, win_rate: null, targets: [], sparkline: [] })),
-    ft: ft.wallets.map((w) => ({ wallet_id: w.wallet_id, name: w.display_name, description: null, is_active: w.is_active,
-      starting_balance: w.starting_balance, cash: w.cash, realized_pnl: w.realized_pnl, unrealized_pnl: null, pnl: w.realized_pnl,
-      orders: w.orders, open: w.open, won: w.won, lost: w.lost, win_rate: w.win_rate,
-      live: lt.strategies.filter((x) => x.strategy.ft_wallet_id === w.wallet_id).map((x) => x.strategy.strategy_id), sparkline: [] })),
-  };
-}
-
-/** Whether this server serves GET /api/overview (its OpenAPI document says; asked once, without a 404 in the console) */
-let overviewServed: Promise<boolean> | null = null;
-function hasOverview(): Promise<boolean> {
-  overviewServed ??= fetch('/api/openapi.json').then((r) => r.json())
-    .then((doc: { paths?: Record<string, unknown> }) => Boolean(doc.paths?.['/api/overview'])).catch(() => false);
-  return overviewServed;
-}
-
-/** GET /api/overview, or the two lists when the server has no such route */
-function useOverview(): Resource<Overview> {
-  const [served, setServed] = useState<boolean | null>(null);
-  useEffect(() => { void hasOverview().then(setServed); }, []);
-  const main = useResource<Overview>(served ? '/api/overview' : null);
-  const missing = served === false;
-  const lt = useResource<{ strategies: LtItem[]; kill_switch: KillSwitch }>(missing ? '/api/lt/strategies' : null);
-  const ft = useResource<{ wallets: FtSummary[] }>(missing ? '/api/ft/wallets' : null);
-  if (!missing) return main;
-  const data = lt.data && ft.data ? fromLists(lt.data, ft.data) : null;
-  return { data, error: lt.error ?? ft.error, loading: lt.loading || ft.loading, stale: lt.stale || ft.stale,
-    updatedAt: lt.updatedAt && ft.updatedAt ? (lt.updatedAt < ft.updatedAt ? lt.updatedAt : ft.updatedAt) : null,
-    reload: () => { lt.reload(); ft.reload(); } };
-}
 
 const METRIC: Record<string, string> = { avg_signal_slippage_pct: 'Slippage', fill_rate: 'Fill rate',
   order_latency_p50_ms: 'Latency', rejection_rate: 'Rejections', pnl_vs_ft: 'P&L vs FT', win_rate_vs_ft: 'Win rate vs FT',
@@ -118,7 +81,7 @@ function FtTable({ rows }: { rows: OverviewFt[] }) {
 }
 
 export function OverviewPage() {
-  const r = useOverview();
+  const r = useResource<Overview>('/api/overview');
   const [text, setText] = useState('');
   const [status, setStatus] = useState('');
   const needle = text.trim().toLowerCase();
