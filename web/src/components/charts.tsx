@@ -23,7 +23,7 @@ export function alignSeries(series: Series[]): uPlot.AlignedData {
 }
 
 /** A uPlot chart sized to its container, redrawn when the data or the width changes */
-function usePlot(opts: (width: number) => uPlot.Options, data: uPlot.AlignedData, deps: unknown[]) {
+export function usePlot(opts: (width: number) => uPlot.Options, data: uPlot.AlignedData, deps: unknown[]) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;
