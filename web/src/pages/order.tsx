@@ -111,7 +111,7 @@ function Audit({ d }: { d: OrderDetail }) {
       : <ol class="audit" data-testid="audit">{d.audit.map((a, i) => <li key={i} data-event={a.event}>
         <time dateTime={a.at}>{when(a.at)}</time> <b>{a.event}</b>
         {a.detail !== null && a.detail !== undefined && !(typeof a.detail === 'object' && Object.keys(a.detail).length === 0)
-          ? <code class="detail">{typeof a.detail === 'string' ? a.detail : JSON.stringify(a.detail)}</code> : null}</li>)}</ol>}
+          ? <code class="detail">{typeof a.detail === 'string' ? a.detail : JSON.stringify(a.detail, (_k, v: unknown) => (v === null ? DASH : v))}</code> : null}</li>)}</ol>}
   </section>;
 }
 
