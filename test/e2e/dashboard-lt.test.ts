@@ -71,7 +71,7 @@ describe.skipIf(!existsSync(CHROMIUM))('strategy and order pages in Chromium', (
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(WAIT_MS);
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${m.text()} ${m.location().url}`); });
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
     await page.addInitScript((t) => localStorage.setItem('tandem.token', t), demo.token);
     // The change stream is left out: the page falls back to re-reading every 10 s, so renders are far apart

@@ -1,6 +1,8 @@
-// The dashboard's entry: the app into #app
+// The dashboard's entry: the app into #app (its "Loading…" placeholder removed first: render() would keep it)
 import { render } from 'preact';
 import { App } from './app.tsx';
 import './style.css';
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+root.textContent = '';
+render(<App />, root);

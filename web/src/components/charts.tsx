@@ -65,7 +65,10 @@ export function Histogram(props: { testid: string; title: string; buckets: Bucke
   const bars = uPlot.paths.bars!({ size: [0.9, 60] });
   const ref = usePlot((width) => ({
     width, height: 200, title: props.title,
-    scales: { x: { time: false } },
+    // the whole of every bucket on the x axis, and bars standing on zero
+    scales: { x: { time: false, range: (): uPlot.Range.MinMax => (props.buckets.length
+      ? [Number(props.buckets[0]!.lo), Number(props.buckets.at(-1)!.hi)] : [0, 1]) },
+      y: { range: (_u: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, Math.max(1, Math.ceil(max * 1.1))] } },
     axes: [{ label: props.unit }, { label: 'orders', size: 50 }],
     series: [{}, { label: 'orders', fill: props.color ?? '#4f7cac', stroke: props.color ?? '#4f7cac', paths: bars, points: { show: false } }],
   }), [xs, ys], [JSON.stringify(props.buckets), props.title]);

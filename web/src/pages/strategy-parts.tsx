@@ -55,7 +55,8 @@ export function TargetBadges({ targets }: { targets: Target[] }) {
 export function GapSection({ gap }: { gap: Comparison['gap'] }) {
   const start: Step = { key: 'ft_pnl_usd', label: 'FT', value: gap.ft_pnl_usd };
   const end: Step = { key: 'lt_pnl_usd', label: 'LT', value: gap.lt_pnl_usd };
-  const steps: Step[] = GAP_PARTS.map(([f, label]) => ({ key: f, label, value: gap[f] }));
+  const SHORT: Record<string, string> = { execution_usd: 'Exec.', opportunity_usd: 'Opp.' }; // fits 390 px
+  const steps: Step[] = GAP_PARTS.map(([f, label]) => ({ key: f, label: SHORT[f] ?? label, value: gap[f] }));
   const row = (f: keyof GapFigures, label: string, note: string, strong = false) => <tr key={f} data-field={f} class={strong ? 'total' : undefined}>
     <th scope="row">{label}</th><td class={`num ${sign(gap[f]) ?? ''}`} data-value={gap[f]}>{usd(gap[f])}</td><td class="note">{note}</td></tr>;
   return <div class="pair">
