@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './api/app.ts';
+import { endEventStreams } from './api/routes/events.ts';
 import { createWebhookNotifier, webhookHost } from './alerts/webhook.ts';
 import type { Config } from './config.ts';
 import { DEFAULT_RATE_TARGETS } from './domain/alert-rules.ts';
@@ -261,6 +262,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
         await walletGates.stop();
         await gate.stop(); // first: a recovery under way may still open wallet venues
         await venues.close();
+        endEventStreams(); // an open dashboard's event stream would keep the server from closing
         await new Promise<void>((done) => server.close(() => done()));
         await db.close();
       },

@@ -5,10 +5,14 @@ import { userByToken } from '../store/user-store.ts';
 import type { ApiDeps, AppEnv } from './context.ts';
 import { problem } from './problem.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { eventRoutes } from './routes/events.ts';
 import { ftRoutes } from './routes/ft.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { ltRoutes } from './routes/lt.ts';
+import { ltOrderRoutes } from './routes/lt-orders.ts';
+import { ltSeriesRoutes } from './routes/lt-series.ts';
+import { overviewRoutes } from './routes/overview.ts';
 import { walletRoutes } from './routes/wallets.ts';
 import { webRoutes } from './web.ts';
 
@@ -33,8 +37,12 @@ export function createApp(deps: ApiDeps) {
   app.route('/', ftRoutes(deps));
   app.route('/', jobRoutes(deps));
   app.route('/', ltRoutes(deps));
+  app.route('/', ltOrderRoutes(deps));
   app.route('/', alertRoutes(deps));
   app.route('/', walletRoutes(deps));
+  app.route('/', ltSeriesRoutes(deps));
+  app.route('/', overviewRoutes(deps));
+  app.route('/', eventRoutes(deps));
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Tandem API', version: deps.version } });
   webRoutes(app);

@@ -1,0 +1,49 @@
+/** GET /api/lt/strategies/{id}/series: the strategy page's charts (P&L since launch, fill rate, distributions, risk) */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { LtStrategy } from '../../domain/lt-strategy.ts';
+import { strategyGap } from '../../store/gap-store.ts';
+import { getLtStrategy } from '../../store/lt-strategy-store.ts';
+import { distributions, equitySeries, fillRateBuckets, riskState, type VenueState } from '../../store/series-store.ts';
+import type { ApiDeps, AppEnv } from '../context.ts';
+import { problem } from '../problem.ts';
+import {
+  breakerJson, decimalBuckets, iso, limitJson, msBuckets, pointsJson, SeriesSchema, usd,
+} from './series-schemas.ts';
+
+const Problem = { content: { 'application/problem+json': { schema: z.object({ title: z.string(), status: z.number().int(),
+  detail: z.string().optional() }).openapi('SeriesProblem') } } };
+const series = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/series', security: [{ bearer: [] }], tags: ['lt'],
+  request: { params: z.object({ id: z.string().regex(/^LT_[A-Za-z0-9_-]{1,100}$/) }) },
+  responses: {
+    200: { description: 'FT and LT P&L since launch (the basis of /comparison), the fill rate per time bucket, the signal '
+      + 'slippage (percent, ticks) and order latency distributions of finished orders, and the risk limits and breakers',
+    content: { 'application/json': { schema: SeriesSchema } } },
+    400: { description: 'Invalid id', ...Problem }, 404: { description: 'Not one of your strategies', ...Problem },
+  } });
+
+/** The venue state the strategy trades under: its linked wallet's gate, else the operator venue's */
+function venueOf(deps: ApiDeps, s: LtStrategy): VenueState | null {
+  const h = (s.walletAddress ? deps.walletVenueHealth?.(s.userId, s.walletAddress) : null) ?? deps.venueHealth?.() ?? null;
+  return h === null ? null : { state: h.state, reasons: h.reasons.map((r) => r.message), checkedAt: h.checkedAt };
+}
+
+export const ltSeriesRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
+  .openapi(series, async (c) => {
+    const { id } = c.req.valid('param');
+    const s = await getLtStrategy(deps.db, c.get('user').userId, id);
+    if (!s) return problem(c, 404, 'Not found', id);
+    const now = deps.clock.now();
+    const equity = equitySeries(await strategyGap(deps.db, s.userId, s.strategyId));
+    const dist = await distributions(deps.db, s);
+    const risk = await riskState(deps.db, s, now, venueOf(deps, s));
+    return c.json({
+      strategy_id: id, launched_at: iso(s.launchedAt),
+      equity: { ft: pointsJson(equity.ft), lt: pointsJson(equity.lt) },
+      fill_rate: (await fillRateBuckets(deps.db, s, now)).map((b) => ({ t: b.t.toISOString(), orders: b.orders,
+        fill_rate: b.fillRate === null ? null : usd(b.fillRate) })),
+      slippage: { unit: 'pct' as const, buckets: decimalBuckets(dist.slippagePct) },
+      slippage_ticks: { buckets: decimalBuckets(dist.slippageTicks) },
+      latency: { unit: 'ms' as const, buckets: msBuckets(dist.latencyMs) },
+      risk: { limits: risk.limits.map(limitJson), breakers: risk.breakers.map(breakerJson) },
+    }, 200);
+  });

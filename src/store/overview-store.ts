@@ -1,0 +1,121 @@
+/**
+ * The overview page in one read: every FT strategy (the /api/ft/wallets summary, plus unrealized P&L at the market's
+ * price, the user's live mirrors and a P&L sparkline) and each of the user's LT strategies (capital, since-launch P&L
+ * and win rate on /comparison's basis, the success metrics and a sparkline)
+ */
+import { balancesFromSums, equityOf } from '../domain/ledger.ts';
+import type { LtStrategy } from '../domain/lt-strategy.ts';
+import { rateOf, type TargetResult } from '../domain/metrics/index.ts';
+import { downsample, type Point } from '../domain/metrics/series.ts';
+import { parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
+import { sinceLaunch } from './comparison-store.ts';
+import type { Sql } from './db.ts';
+import { ftWalletSummaries, type FtWalletSummary } from './ft-summary-store.ts';
+import { ledgerSums } from './ledger-store.ts';
+import { listUserLtStrategies } from './lt-strategy-store.ts';
+import { micros } from './rows.ts';
+import { equitySeries } from './series-store.ts';
+
+/** Points of a sparkline */
+export const SPARKLINE_POINTS = 50;
+
+export interface FtOverview {
+  summary: FtWalletSummary;
+  description: string | null;
+  startingBalance: Usdc;
+  cash: Usdc;
+  realized: Usdc;
+  /** Open paper positions at the market's price; null when an open position's market has no usable price */
+  unrealized: Usdc | null;
+  pnl: Usdc;
+  live: string[];
+  sparkline: Point[];
+}
+
+interface FtExtra { description: string | null; unrealized: string; unmarked: number }
+
+async function ftExtras(sql: Sql): Promise<Map<string, FtExtra>> {
+  const rows = await sql.query<{ wallet_id: string; description: string | null; unrealized: string; unmarked: number }>(
+    `SELECT w.wallet_id, nullif(w.description, '') AS description, coalesce(u.unrealized, 0)::text AS unrealized,
+       coalesce(u.unmarked, 0)::int AS unmarked
+     FROM ft_wallets w LEFT JOIN (
+       SELECT o.wallet_id, sum(o.open_shares * x.p - o.open_cost) FILTER (WHERE x.p BETWEEN 0 AND 1) AS unrealized,
+         count(*) FILTER (WHERE x.p IS NULL OR x.p NOT BETWEEN 0 AND 1) AS unmarked
+       FROM ft_orders o LEFT JOIN markets m ON m.condition_id = o.condition_id
+       CROSS JOIN LATERAL (SELECT (m.outcome_prices)[array_position(m.clob_token_ids, o.asset)] AS p) x
+       WHERE o.outcome = 'OPEN' GROUP BY o.wallet_id) u ON u.wallet_id = w.wallet_id`);
+  return new Map(rows.map((r) => [r.wallet_id, { description: r.description, unrealized: r.unrealized, unmarked: Number(r.unmarked) }]));
+}
+
+/** Cumulative realized P&L per FT wallet at the end of each of up to `buckets` equal time buckets of its closes */
+async function ftRealizedCurves(sql: Sql, buckets: number): Promise<Map<string, Point[]>> {
+  const rows = await sql.query<{ wallet_id: string; t: Date; pnl: string }>(
+    `SELECT wallet_id, max(closed_at) AS t, sum(pnl)::text AS pnl FROM (
+       SELECT wallet_id, closed_at, pnl, width_bucket(extract(epoch FROM closed_at),
+         min(extract(epoch FROM closed_at)) OVER w, max(extract(epoch FROM closed_at)) OVER w + 1, $1) AS b
+       FROM ft_closes WINDOW w AS (PARTITION BY wallet_id)) c
+     GROUP BY wallet_id, b ORDER BY wallet_id, b`, [buckets]);
+  const out = new Map<string, Point[]>();
+  for (const r of rows) {
+    const points = out.get(r.wallet_id) ?? [];
+    const before = points[points.length - 1]?.v ?? 0n;
+    points.push({ t: new Date(r.t), v: before + micros(r.pnl) });
+    out.set(r.wallet_id, points);
+  }
+  return out;
+}
+
+const usd = (text: string): Usdc => parseMicros(text) as Usdc;
+
+/** Every FT strategy; `live`: the user's active LT strategies that mirror it */
+export async function ftOverview(sql: Sql, userId: string, now: Date): Promise<FtOverview[]> {
+  const extras = await ftExtras(sql);
+  const curves = await ftRealizedCurves(sql, SPARKLINE_POINTS - 1);
+  const mirrors = await sql.query<{ ft_wallet_id: string; strategy_id: string }>(
+    'SELECT ft_wallet_id, strategy_id FROM lt_strategies WHERE user_id = $1 AND is_active ORDER BY strategy_id', [userId]);
+  return (await ftWalletSummaries(sql)).map((summary) => {
+    const x = extras.get(summary.wallet_id);
+    const realized = usd(summary.realized_pnl);
+    const unrealized = x && x.unmarked > 0 ? null : (micros(x?.unrealized ?? '0') as Usdc);
+    const pnl = (realized + (unrealized ?? 0n)) as Usdc;
+    const curve = curves.get(summary.wallet_id) ?? [];
+    return {
+      summary, description: x?.description ?? null, startingBalance: usd(summary.starting_balance), cash: usd(summary.cash),
+      realized, unrealized, pnl, live: mirrors.filter((m) => m.ft_wallet_id === summary.wallet_id).map((m) => m.strategy_id),
+      sparkline: [...curve, { t: now, v: pnl }],
+    };
+  });
+}
+
+export type LtStatus = 'not_launched' | 'active' | 'paused' | 'stopped';
+
+export interface LtOverview {
+  strategy: LtStrategy;
+  status: LtStatus;
+  equity: Usdc;
+  netDeposits: Usdc;
+  /** LT's P&L since launch, on /comparison's basis (the gap's legs at their horizon marks) */
+  pnl: Usdc;
+  winRate: Ratio | null;
+  targets: TargetResult[];
+  sparkline: Point[];
+}
+
+export const ltStatusOf = (s: LtStrategy): LtStatus =>
+  (s.launchedAt === null ? 'not_launched' : !s.isActive ? 'stopped' : s.isPaused ? 'paused' : 'active');
+
+/** Each of the user's LT strategies */
+export async function ltOverview(sql: Sql, userId: string): Promise<LtOverview[]> {
+  const out: LtOverview[] = [];
+  for (const s of await listUserLtStrategies(sql, userId)) {
+    const b = balancesFromSums(await ledgerSums(sql, userId, s.strategyId, s.mode));
+    const c = await sinceLaunch(sql, userId, s.strategyId);
+    out.push({
+      strategy: s, status: ltStatusOf(s), equity: equityOf(b), netDeposits: b.netDeposits, pnl: c.lt.pnl,
+      winRate: rateOf(c.lt.won, c.lt.won + c.lt.lost), targets: c.targets,
+      sparkline: downsample(equitySeries(c.gap).lt, SPARKLINE_POINTS),
+    });
+  }
+  return out;
+}
+
