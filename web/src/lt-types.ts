@@ -30,7 +30,7 @@ export interface OrderDetail {
   fees_usd: Dec;
   quality: { score: Dec | null; version: string | null; components: { name: string; value: Dec | null; weight: Dec }[] };
   gap_leg: GapLeg | null;
-  audit: { at: string; event: string; detail: unknown }[];
+  audit: { at: string; event: string; detail: string | null }[];
 }
 
 export interface Bucket { lo: Dec | number; hi: Dec | number; count: number }
