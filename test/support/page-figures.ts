@@ -14,6 +14,8 @@ export interface Snapshot {
   charts: Record<string, { points: unknown; canvas: boolean }>;
   text: string;
   overflow: { scrollWidth: number; innerWidth: number };
+  /** Elements reaching past the viewport's right edge, outside a box that scrolls on its own (.scroll) */
+  cut: string[];
 }
 
 /** Every view's state, every facts list and table (by data-testid), every chart's data-points, the body's text */
@@ -43,7 +45,11 @@ export function snapshot(page: Page): Promise<Snapshot> {
       charts[(f as HTMLElement).dataset.testid!] = { points: JSON.parse((f as HTMLElement).dataset.points ?? 'null'),
         canvas: f.querySelector('canvas') !== null };
     }
-    return { states, facts, tables, charts, text: document.body.innerText,
+    const cut = [...document.body.querySelectorAll('*')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1
+      && !el.closest('.scroll') && el.getClientRects().length > 0)
+      .map((el) => `${el.tagName.toLowerCase()}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}`
+        + `${(el as HTMLElement).dataset.testid ? `[${(el as HTMLElement).dataset.testid}]` : ''} "${(el.textContent ?? '').slice(0, 40)}"`);
+    return { states, facts, tables, charts, cut, text: document.body.innerText,
       overflow: { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth } };
   });
 }
@@ -89,4 +95,21 @@ export const rawOf = (v: unknown): string => (v === null || v === undefined ? 'n
 export function expectClean(s: Snapshot, at: string) {
   for (const bad of ['NaN', 'undefined', 'Infinity', 'null']) expect(s.text.includes(bad), `${at}: "${bad}" shown`).toBe(false);
   expect(s.overflow.scrollWidth, `${at}: page wider than the viewport`).toBeLessThanOrEqual(s.overflow.innerWidth);
+  // html and body hide horizontal overflow, so scrollWidth alone would not see content cut off at the right
+  expect(s.cut, `${at}: cut off at the right edge`).toEqual([]);
+}
+
+/** How many pixels of a chart's canvas are drawn in `hex` (a series' colour): the bars or lines were really drawn */
+export function inkOf(page: Page, testid: string, hex: string): Promise<number> {
+  return page.evaluate(([id, color]) => {
+    const canvas = document.querySelector(`[data-testid="${id}"] canvas`) as HTMLCanvasElement | null;
+    if (!canvas) return 0;
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(color!.slice(i, i + 2), 16));
+    const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < px.length; i += 4) {
+      if (Math.abs(px[i]! - r!) < 8 && Math.abs(px[i + 1]! - g!) < 8 && Math.abs(px[i + 2]! - b!) < 8 && px[i + 3]! > 200) n += 1;
+    }
+    return n;
+  }, [testid, hex]);
 }

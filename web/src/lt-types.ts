@@ -33,7 +33,7 @@ export interface OrderDetail {
   audit: { at: string; event: string; detail: string | null }[];
 }
 
-export interface Bucket { lo: Dec | number; hi: Dec | number; count: number }
+export interface Bucket { lo: Dec | number | null; hi: Dec | number | null; count: number }
 export interface RiskLimit { name: string; label: string; unit?: 'usd' | 'ratio'; used: Dec; limit: Dec; ratio: Dec | null }
 export interface Breaker { name: string; label: string; tripped: boolean; reason: string | null; at: string | null }
 export interface StrategySeries {

@@ -79,6 +79,11 @@ export function EquityChart({ s }: { s: StrategySeries }) {
 export function FillRateChart({ s }: { s: StrategySeries }) {
   const points = s.fill_rate.filter((b) => b.fill_rate !== null).map((b) => ({ t: b.t, v: b.fill_rate as string }));
   if (points.length === 0) return <p class="empty" data-testid="fill-rate-empty">No finished orders yet.</p>;
+  if (points.length === 1) { // one period: a line needs two
+    const b = s.fill_rate.find((x) => x.fill_rate !== null)!;
+    return <p data-testid="fill-rate-one" data-value={b.fill_rate ?? 'null'}>One period so far ({when(b.t)}): {ratio(b.fill_rate, 1)} filled
+      over {count(b.orders)} order{b.orders === 1 ? '' : 's'}. The chart starts with the second period.</p>;
+  }
   return <LineChart testid="fill-rate-chart" title="Fill rate per period (1 = 100 %)" height={200} series={[{ label: 'fill rate', color: '#067647', points }]} />;
 }
 
