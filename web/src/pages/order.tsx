@@ -12,6 +12,8 @@ import { GAP_PARTS } from './strategy-parts.tsx';
 
 const f = (field: string, label: string, raw: string | number | null, shown: string, cls?: string): FactItem =>
   ({ field, label, raw, shown, cls });
+/** An id or hash: its own row */
+const long = (field: string, label: string, raw: string | null): FactItem => ({ field, label, raw, shown: raw ?? DASH, long: true });
 
 function Summary({ o }: { o: OrderRow }) {
   return <Facts testid="order-facts" items={[
@@ -36,12 +38,12 @@ function Signal({ d }: { d: OrderDetail }) {
   const t = s.source_trade;
   return <section class="card" data-testid="signal"><h2>FT signal</h2>
     <Facts testid="signal-facts" items={[
-      f('ft_order_id', 'FT order', s.ft_order_id, s.ft_order_id), f('trader', 'Trader', s.trader, s.trader ?? DASH),
+      long('ft_order_id', 'FT order', s.ft_order_id), long('trader', 'Trader', s.trader),
       f('ft_price', 'FT price', s.ft_price, price(s.ft_price)), f('ft_size_usd', 'FT size', s.ft_size_usd, usd(s.ft_size_usd)),
       f('ft_shares', 'FT shares', s.ft_shares, shares(s.ft_shares)), f('signal_price', 'Signal price', d.order.signal_price, price(d.order.signal_price)),
     ]} />
     {t ? <Facts testid="source-trade" items={[
-      f('trade_id', 'Source trade', t.trade_id, t.trade_id), f('tx_hash', 'Transaction', t.tx_hash, t.tx_hash ?? DASH),
+      long('trade_id', 'Source trade', t.trade_id), long('tx_hash', 'Transaction', t.tx_hash),
       f('side', 'Trader side', t.side, t.side), f('price', 'Trader price', t.price, price(t.price)),
       f('size', 'Trader size', t.size, shares(t.size)), f('at', 'Traded at', t.at, when(t.at)),
     ]} /> : <p class="note" data-testid="source-trade">No source trade recorded.</p>}

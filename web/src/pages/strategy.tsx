@@ -26,9 +26,12 @@ function Header({ d, pnl, onChanged }: { d: LtItem & { kill_switch: KillSwitch }
       {d.strategy.launched_at ? <> · launched <time dateTime={d.strategy.launched_at}>{when(d.strategy.launched_at)}</time></> : null}</p>
     <StrategyControls item={d} killSwitch={d.kill_switch} onChanged={onChanged} />
     <Facts testid="lt-capital" items={[
-      { field: 'net_deposits', label: 'Capital (net deposits)', shown: usd(c.net_deposits), raw: c.net_deposits },
+      // `capital` (the starting capital until the book is funded, then net deposits) and `pnl` where the API has them
+      typeof c.capital === 'string' ? { field: 'capital', label: 'Capital', shown: usd(c.capital), raw: c.capital }
+        : { field: 'net_deposits', label: 'Capital (net deposits)', shown: usd(c.net_deposits), raw: c.net_deposits },
       { field: 'equity', label: 'Equity', shown: usd(c.equity), raw: c.equity },
       { field: 'available', label: 'Available', shown: usd(c.available), raw: c.available },
+      ...(typeof c.pnl === 'string' ? [{ field: 'pnl', label: 'P&L', shown: usd(c.pnl), raw: c.pnl, cls: sign(c.pnl) }] : []),
       { field: 'pnl_usd', label: 'P&L since launch', shown: usd(pnl), raw: pnl, cls: sign(pnl) },
       { field: 'realized_pnl', label: 'Realized P&L', shown: usd(c.realized_pnl), raw: c.realized_pnl, cls: sign(c.realized_pnl) },
       { field: 'fees', label: 'Fees', shown: usd(c.fees), raw: c.fees },
