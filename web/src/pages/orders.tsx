@@ -57,16 +57,19 @@ export function OrdersPage() {
   const loc = useLocation();
   const filters: Filters = Object.fromEntries(FILTERS.filter((k) => loc.query[k]).map((k) => [k, loc.query[k]!]));
   const query = filterQuery(filters);
-  const first = useResource<OrderList>(`/api/lt/orders?${query ? `${query}&` : ''}limit=${PAGE}`);
+  // the page size may be set in the URL too (limit=1..500)
+  const asked = Number(loc.query.limit);
+  const size = Number.isInteger(asked) && asked >= 1 && asked <= 500 ? asked : PAGE;
+  const first = useResource<OrderList>(`/api/lt/orders?${query ? `${query}&` : ''}limit=${size}`);
   const [more, setMore] = useState<{ rows: OrderRow[]; cursor: string | null; error: Error | null; busy: boolean }>(
     { rows: [], cursor: null, error: null, busy: false });
-  useEffect(() => setMore({ rows: [], cursor: null, error: null, busy: false }), [query]);
+  useEffect(() => setMore({ rows: [], cursor: null, error: null, busy: false }), [query, size]);
   const next = more.rows.length ? more.cursor : first.data?.next_cursor ?? null;
   const loadMore = async () => {
     if (!next) return;
     setMore((m) => ({ ...m, busy: true, error: null }));
     try {
-      const page = await api<OrderList>(`/api/lt/orders?${query ? `${query}&` : ''}limit=${PAGE}&cursor=${encodeURIComponent(next)}`);
+      const page = await api<OrderList>(`/api/lt/orders?${query ? `${query}&` : ''}limit=${size}&cursor=${encodeURIComponent(next)}`);
       setMore((m) => ({ rows: [...m.rows, ...page.orders], cursor: page.next_cursor, error: null, busy: false }));
     } catch (e) {
       setMore((m) => ({ ...m, error: e as Error, busy: false }));
@@ -76,7 +79,7 @@ export function OrdersPage() {
     <div class="page" data-testid="orders-page">
       <p class="crumbs"><a href={paths.overview()}>Overview</a> › Orders</p>
       <h1>Orders <Updated at={first.updatedAt} stale={first.stale} /></h1>
-      <FilterForm value={filters} onChange={(f) => loc.route(paths.orders(filterQuery(f)), true)} />
+      <FilterForm value={filters} onChange={(f) => loc.route(paths.orders([filterQuery(f), size === PAGE ? '' : `limit=${size}`].filter(Boolean).join('&')), true)} />
       <View r={first} testid="orders-list" isEmpty={(d) => d.orders.length === 0} empty="No orders match these filters.">
         {(d) => {
           const rows = [...d.orders, ...more.rows.filter((r) => !d.orders.some((o) => o.order_id === r.order_id))];
