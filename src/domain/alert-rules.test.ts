@@ -6,7 +6,7 @@ import {
 } from './alert-rules.ts';
 import { ZERO_BALANCES, type Balances } from './ledger.ts';
 import { formatStrategyQuality, strategyQuality } from './metrics/strategy-quality.ts';
-import { ratio, shares, usdc, type Shares } from './money.ts';
+import { ratio, shares, usdc, type Shares, type Usdc } from './money.ts';
 
 const S = { userId: 'u1', strategyId: 'LT_FT_A' };
 const T0 = Date.parse('2026-03-01T12:00:00Z');
@@ -60,9 +60,10 @@ describe('slippage above tolerance on consecutive filled orders', () => {
 });
 
 describe('fill rate and rejection rate over a window: the metrics module\'s figures', () => {
-  /** A finished order of `intended` shares that filled `filled` of them */
+  /** A finished order of `intended` shares at 0.50 that filled `filled` of them (its USD request is half its shares) */
   const fin = (status: string, filled: string, intended = '100', over: Partial<AlertOrder> = {}) =>
-    order({ status, filledShares: shares(filled), intendedShares: shares(intended), ...over });
+    order({ status, filledShares: shares(filled), intendedShares: shares(intended), intendedUsd: (shares(intended) / 2n) as Usdc,
+      filledUsd: (shares(filled) / 2n) as Usdc, ...over });
   const full = (k: number, size = '100') => Array.from({ length: k }, () => fin('filled', size, size));
   const none = (k: number) => Array.from({ length: k }, () => fin('cancelled', '0'));
   const kinds = (alerts: { kind: string }[]) => alerts.map((a) => a.kind);
@@ -74,16 +75,17 @@ describe('fill rate and rejection rate over a window: the metrics module\'s figu
     }
   });
 
-  it('fill rate is Σ filled / Σ intended shares (the quantity fill rate the API shows), not a mean of per-order rates', () => {
+  it('fill rate is the API\'s fill_rate: each order\'s rate weighted by its requested USD, not a plain mean of per-order rates', () => {
     // 4 orders of 20 shares filled in full, one of 100 filled 50: (80 + 50) / (80 + 100) = 130/180 = 0.7222222…
     // → half-even 0.722222 → 72.2222 % < 95 %. (The mean of the per-order rates would say (4 + 0.5)/5 = 90 %.)
     const window = [...full(4, '20'), fin('cancelled', '50')];
     const [a, ...rest] = rateAlerts(S, window);
     expect(rest).toEqual([]);
     expect(a).toMatchObject({ kind: 'fill_rate', dedupeKey: 'fill_rate:u1:LT_FT_A',
-      detail: { fill_rate_pct: '72.2222', quantity_fill_rate: '0.722222', target_pct: '95', samples: 5 } });
-    expect(a!.message).toBe('LT_FT_A: fill rate 72.2222 % (filled / intended shares) over the last 5 finished orders, below 95 %');
-    expect(a!.detail.quantity_fill_rate).toBe(formatStrategyQuality(strategyQuality(window, {})).quantity_fill_rate);
+      detail: { fill_rate_pct: '72.2222', fill_rate: '0.722222', quantity_fill_rate: '0.722222', target_pct: '95', samples: 5 } });
+    expect(a!.message).toBe('LT_FT_A: fill rate 72.2222 % (each order in its request\'s unit, weighted by its USD) over the last 5 '
+      + 'finished orders, below 95 %');
+    expect(a!.detail.fill_rate).toBe(formatStrategyQuality(strategyQuality(window, {})).fill_rate);
   });
 
   it('fires strictly below target: exactly 95 % raises nothing, 94.9999 % does', () => {

@@ -116,7 +116,7 @@ const pctOf = (r: Ratio): bigint => r * 100n;
 /**
  * Over the window, the newest `window` finished orders (newest first), the metrics module's aggregate
  * `strategyQuality(window, {})`, exactly as the API and the dashboard compute it:
- * - `fill_rate` when its quantity fill rate (Σ filled / Σ intended shares over the finished orders, rejected ones
+ * - `fill_rate` when its fill rate (each order in its request's unit, weighted by requested USD; rejected ones
  *   included) is below `minFillRatePct`, with at least `minSamples` finished orders;
  * - `rejection_rate` when its rejection rate (rejected / orders sent to the venue) is above `maxRejectionRatePct`,
  *   with at least `minSamples` orders of the window sent to the venue.
@@ -127,13 +127,13 @@ export function rateAlerts(s: StrategyRef, orders: readonly AlertOrder[], t: Rat
   const q = strategyQuality(window, {});
   const shown = formatStrategyQuality(q);
   const out: Alert[] = [];
-  if (q.finished >= t.minSamples && q.quantityFillRate !== null && pctOf(q.quantityFillRate) < t.minFillRatePct) {
-    const rate = microText(pctOf(q.quantityFillRate));
+  if (q.finished >= t.minSamples && q.fillRate !== null && pctOf(q.fillRate) < t.minFillRatePct) {
+    const rate = microText(pctOf(q.fillRate));
     out.push({
       kind: 'fill_rate', dedupeKey: `fill_rate:${s.userId}:${s.strategyId}`, severity: 'warning', ...ref(s),
-      message: `${s.strategyId}: fill rate ${rate} % (filled / intended shares) over the last ${q.finished} finished orders, `
-        + `below ${microText(t.minFillRatePct)} %`,
-      detail: { fill_rate_pct: rate, quantity_fill_rate: shown.quantity_fill_rate, target_pct: microText(t.minFillRatePct),
+      message: `${s.strategyId}: fill rate ${rate} % (each order in its request's unit, weighted by its USD) over the last `
+        + `${q.finished} finished orders, below ${microText(t.minFillRatePct)} %`,
+      detail: { fill_rate_pct: rate, fill_rate: shown.fill_rate, quantity_fill_rate: shown.quantity_fill_rate, target_pct: microText(t.minFillRatePct),
         samples: q.finished },
     });
   }

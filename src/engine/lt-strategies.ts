@@ -5,6 +5,7 @@ import { applyEntry, balancesFromSums, equityOf, isConserved, lockedOf } from '.
 import type { LtMode, LtStrategy } from '../domain/lt-strategy.ts';
 import { decimalText, divRound, formatMicros, parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
 import { err, ok, type Result } from '../domain/result.ts';
+import { equityAtMark } from '../domain/metrics/gap.ts';
 import { drawdownOf } from '../domain/risk.ts';
 import type { Db, Sql } from '../store/db.ts';
 import {
@@ -14,6 +15,7 @@ import {
 } from '../store/lt-strategy-store.ts';
 import { appendEntries, hasLedgerRef, ledgerSums } from '../store/ledger-store.ts';
 import { getWallet } from '../store/wallet-store.ts';
+import { openPositions } from '../store/position-store.ts';
 import type { Clock } from './ports.ts';
 import { TOLERANCE_DEFAULTS, TOLERANCE_FIELDS, toleranceIssues } from './lt-tolerance-settings.ts';
 import { walletRefusal } from './wallet-refusal.ts';
@@ -356,22 +358,32 @@ export interface LtCapital {
   realized: Usdc;
   fees: Usdc;
   netDeposits: Usdc;
-  equity: Usdc;
+  /** The starting capital, and whether the book holds it yet (its launch deposit is booked at launch, not creation) */
+  startingCapital: Usdc; funded: boolean;
+  /** The capital to show: net deposits once the book is funded, the starting capital (not yet deposited) before */
+  capital: Usdc;
+  /** Cash + open positions at the gap's mark (metrics equityAtMark); bookEquity counts positions at cost */
+  equity: Usdc; bookEquity: Usdc; unrealized: Usdc; unmarkedPositions: number;
   peak: Usdc;
-  /** From the peak; null before launch, when there is no equity to draw down */
+  /** The risk breaker's: book equity from its peak; null before launch, when there is no equity to draw down */
   drawdown: Ratio | null;
   /** available + locked + cooldown = net deposits + realized, and no bucket below zero */
   conserved: boolean;
 }
 
 async function capitalOf(sql: Sql, s: LtStrategy): Promise<LtCapital> {
-  const bal = balancesFromSums(await ledgerSums(sql, s.userId, s.strategyId, s.mode));
-  const equity = equityOf(bal);
+  const sums = await ledgerSums(sql, s.userId, s.strategyId, s.mode);
+  const bal = balancesFromSums(sums);
+  const bookEquity = equityOf(bal);
+  const marked = equityAtMark(bookEquity, await openPositions(sql, s.userId, s.strategyId, s.mode === 'shadow'));
+  const funded = Object.keys(sums).length > 0;
   const nonNegative = [bal.available, bal.reserved, bal.positionCost, bal.cooldown].every((v) => v >= 0n);
   return {
     book: s.mode, available: bal.available, reserved: bal.reserved, positionCost: bal.positionCost, locked: lockedOf(bal),
-    cooldown: bal.cooldown, realized: bal.realizedPnl, fees: bal.fees, netDeposits: bal.netDeposits, equity,
-    peak: s.peakEquity, drawdown: s.launchedAt === null ? null : drawdownOf(equity, s.peakEquity), conserved: nonNegative && isConserved(bal),
+    cooldown: bal.cooldown, realized: bal.realizedPnl, fees: bal.fees, netDeposits: bal.netDeposits,
+    startingCapital: s.startingCapital, funded, capital: funded ? bal.netDeposits : s.startingCapital,
+    equity: marked.equity, bookEquity, unrealized: marked.unrealized, unmarkedPositions: marked.unmarked, peak: s.peakEquity,
+    drawdown: s.launchedAt === null ? null : drawdownOf(bookEquity, s.peakEquity), conserved: nonNegative && isConserved(bal),
   };
 }
 

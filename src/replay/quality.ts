@@ -32,7 +32,7 @@ export async function qualityAndGap(db: Db, userId: string, strategyId: string):
   const g = await strategyGap(db, userId, strategyId);
   return {
     quality: {
-      fill_rate: num(q.quantityFillRate), signal_slippage_pct_median: num(q.signalSlippagePct?.median, 4),
+      fill_rate: num(q.fillRate), signal_slippage_pct_median: num(q.signalSlippagePct?.median, 4),
       order_latency_ms_p50: q.orderLatencyMs === null ? null : Number(q.orderLatencyMs.p50),
       quality_score_mean: q.qualityScore === null ? null : Number(formatMicros(q.qualityScore.mean * 10_000n, 2)),
       detail: formatStrategyQuality(q),

@@ -3,9 +3,13 @@
  * execution quality, the gap decomposition and the seed's success metrics against their targets. Every figure
  * comes from the metrics module (src/domain/metrics); this file only reads rows
  */
-import { analyseSlippage, evaluateTargets, rateOf, type LegGap, type SlippageOptions, type TargetResult } from '../domain/metrics/index.ts';
+import {
+  analyseSlippage, evaluateTargets, isUsdSized, rateOf, requestedUsdOf, slippageFigures, type LegGap, type SlippageOptions,
+  type TargetResult,
+} from '../domain/metrics/index.ts';
 import { formatStrategyQuality, strategyQuality, type OrderSample, type StrategyQuality } from '../domain/metrics/strategy-quality.ts';
-import { divRound, formatMicros, SCALE, type Ratio, type Shares, type Usdc } from '../domain/money.ts';
+import { divRound, formatMicros, SCALE, type Price, type Ratio, type Shares, type Usdc } from '../domain/money.ts';
+import type { Side } from '../domain/trade.ts';
 import { balancesFromSums } from '../domain/ledger.ts';
 import type { Sql } from './db.ts';
 import { strategyGap, type GapLeg, type StrategyGap } from './gap-store.ts';
@@ -19,22 +23,33 @@ import { micros, microsOrNull } from './rows.ts';
 export const QUALITY_SAMPLE_COLUMNS = `o.status, o.submitted_at IS NOT NULL AS submitted, o.reject_reason,
   q.intended_shares::text, q.filled_shares::text, q.intended_usd::text, q.filled_usd::text, q.fees_usd::text,
   q.signal_slippage_pct::text, q.mid_slippage_pct::text, q.expected_slippage_pct::text, q.order_latency_ms::text,
-  q.fill_latency_ms::text, q.detection_latency_ms::text, q.quality_score::text`;
+  q.fill_latency_ms::text, q.detection_latency_ms::text, q.quality_score::text, q.side, q.order_type,
+  o.limit_price::text, q.executed_price::text, q.mid_price::text, q.signal_price::text, q.tick_size::text`;
 
 const msOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /**
  * A stored quality row (read with QUALITY_SAMPLE_COLUMNS) as the metrics module's OrderSample: the one mapping
- * behind every aggregate (the API, the replay report, the pages and the alerts job)
+ * behind every aggregate (the API, the replay report, the pages and the alerts job). The request in USD and the
+ * slippage figures are derived from the row's prices by the module, so a row stored under an older definition
+ * (mid slippage against the mid, before issue 11) reads by the current one
  */
 export function qualitySampleOf(r: Record<string, unknown>): OrderSample {
   const score = microsOrNull(r.quality_score);
+  const side = r.side as Side;
+  const intendedShares = micros(r.intended_shares) as Shares;
+  const usdSized = isUsdSized(side, r.order_type as string);
+  const limit = microsOrNull(r.limit_price) as Price | null;
+  const slip = slippageFigures(side, microsOrNull(r.executed_price), microsOrNull(r.signal_price), microsOrNull(r.mid_price),
+    microsOrNull(r.tick_size));
   return {
     status: r.status as string, submitted: r.submitted === true, rejectReason: (r.reject_reason as string) ?? null,
-    intendedShares: micros(r.intended_shares) as Shares, filledShares: micros(r.filled_shares) as Shares,
+    intendedShares, filledShares: micros(r.filled_shares) as Shares, usdSized,
     intendedUsd: micros(r.intended_usd) as Usdc, filledUsd: micros(r.filled_usd) as Usdc, feesUsd: micros(r.fees_usd) as Usdc,
-    signalSlippagePct: microsOrNull(r.signal_slippage_pct), midSlippagePct: microsOrNull(r.mid_slippage_pct),
-    expectedSlippagePct: microsOrNull(r.expected_slippage_pct), orderLatencyMs: msOrNull(r.order_latency_ms),
+    requestedUsd: limit === null ? (micros(r.intended_usd) as Usdc) : requestedUsdOf(usdSized, limit, intendedShares),
+    signalSlippagePct: microsOrNull(r.signal_slippage_pct), signalSlippageCents: slip.signalCents,
+    signalSlippageTicks: slip.signalTicks, midSlippagePct: slip.midPct, midSlippageCents: slip.midCents,
+    midSlippageTicks: slip.midTicks, expectedSlippagePct: microsOrNull(r.expected_slippage_pct), orderLatencyMs: msOrNull(r.order_latency_ms),
     fillLatencyMs: msOrNull(r.fill_latency_ms), detectionLatencyMs: msOrNull(r.detection_latency_ms),
     score: score === null ? null : score / 10_000n, // stored with 2 decimals; the module keeps scores × 100
   };
@@ -82,7 +97,7 @@ export async function sinceLaunch(sql: Sql, userId: string, strategyId: string):
   const ft = await ftFigures(sql, gap.legs);
   const lt = await ltFigures(sql, userId, strategyId, gap.legs);
   const targets = evaluateTargets({
-    avgSignalSlippagePct: quality.signalSlippagePct?.mean ?? null, fillRate: quality.quantityFillRate,
+    avgSignalSlippagePct: quality.signalSlippagePct?.mean ?? null, fillRate: quality.fillRate,
     orderLatencyMsP50: quality.orderLatencyMs === null ? null : Number(quality.orderLatencyMs.p50),
     rejectionRate: quality.rejectionRate, ltPnl: gap.legs.length ? gap.total.ltPnl : null,
     ftPnl: gap.legs.length ? gap.total.ftPnl : null, ltWinRate: winRate(lt.won, lt.lost), ftWinRate: winRate(ft.won, ft.lost),
@@ -147,7 +162,7 @@ export function formatGap(g: LegGap, dp = 6) {
 
 export function formatGapLeg(l: GapLeg) {
   return { ft_order_id: l.ftOrderId, at: l.at.toISOString(), leg: l.leg, side: l.side, condition_id: l.conditionId, token_id: l.tokenId,
-    disposition: l.disposition, rule: l.rule, horizon_price: formatMicros(l.horizon.price), horizon: l.horizon.kind,
+    question: l.question, outcome: l.outcome, disposition: l.disposition, rule: l.rule, horizon_price: formatMicros(l.horizon.price), horizon: l.horizon.kind,
     ...formatGap(l.gap), timing: l.timing === null ? null : formatTiming(l.timing) };
 }
 

@@ -20,6 +20,9 @@ export interface GapLeg {
   side: 'BUY' | 'SELL';
   conditionId: string;
   tokenId: string;
+  /** The market's question (else FT's title of it) and the outcome the token is: shown where the token id would be */
+  question: string | null;
+  outcome: string | null;
   /** LT's decision on the signal; `not_mirrored` for an exit of a position LT never opened */
   disposition: 'ordered' | 'skipped' | 'expired' | 'not_mirrored';
   rule: string | null;
@@ -46,24 +49,29 @@ interface FtLeg {
   side: 'BUY' | 'SELL';
   conditionId: string;
   tokenId: string;
+  question: string | null;
+  outcome: string | null;
   ft: GapLegInput['ft'];
 }
 
 /** FT's entries since launch and the exits of those entries, as legs */
 async function ftLegs(sql: Sql, walletId: string, since: Date): Promise<FtLeg[]> {
   const rows = await sql.query<Record<string, unknown>>(
-    `SELECT o.order_id, 'entry' AS leg, 'BUY' AS side, o.condition_id, o.asset, o.shares::text, o.entry_price::text AS price,
-       o.size::text AS cash, o.order_time AS at
+    `SELECT g.*, coalesce(nullif(m.question, ''), nullif(g.market_title, '')) AS question FROM (
+     SELECT o.order_id, 'entry' AS leg, 'BUY' AS side, o.condition_id, o.asset, o.shares::text, o.entry_price::text AS price,
+       o.size::text AS cash, o.order_time AS at, o.market_title, o.token_label
      FROM ft_orders o WHERE o.wallet_id = $1 AND o.order_time >= $2
      UNION ALL
      SELECT c.order_id, 'exit:' || c.close_id, 'SELL', o.condition_id, o.asset, c.shares::text, c.price::text, c.proceeds::text,
-       c.closed_at
+       c.closed_at, o.market_title, o.token_label
      FROM ft_closes c JOIN ft_orders o ON o.order_id = c.order_id
-     WHERE c.kind = 'exit' AND o.wallet_id = $1 AND o.order_time >= $2
-     ORDER BY at, order_id, leg`, [walletId, since.toISOString()]);
+     WHERE c.kind = 'exit' AND o.wallet_id = $1 AND o.order_time >= $2) g
+     LEFT JOIN markets m ON m.condition_id = g.condition_id
+     ORDER BY g.at, g.order_id, g.leg`, [walletId, since.toISOString()]);
   return rows.map((r) => ({
     ftOrderId: r.order_id as string, at: new Date(r.at as string), leg: r.leg as string, side: r.side as 'BUY' | 'SELL',
     conditionId: r.condition_id as string, tokenId: r.asset as string,
+    question: (r.question as string | null) ?? null, outcome: (r.token_label as string | null) || null,
     ft: { shares: micros(r.shares) as Shares, price: micros(r.price) as Price, cash: micros(r.cash) as Usdc },
   }));
 }
@@ -173,7 +181,7 @@ export async function strategyGap(sql: Sql, userId: string, strategyId: string):
     const horizon = marks.get(f.tokenId) ?? { price: f.ft.price as bigint, kind: 'entry' as const };
     legs.push({
       ftOrderId: f.ftOrderId, at: f.at, leg: f.leg, side: f.side, conditionId: f.conditionId, tokenId: f.tokenId,
-      disposition: d ? d.disposition : 'not_mirrored', rule: d?.rule ?? null, horizon,
+      question: f.question, outcome: f.outcome, disposition: d ? d.disposition : 'not_mirrored', rule: d?.rule ?? null, horizon,
       gap: legGap({ side: f.side, ft: f.ft, lt: mirrored, horizonPrice: horizon.price }),
       timing: mirrored ? { ...mirrored.times, ...delayTiming(mirrored.times) } : null,
     });

@@ -25,7 +25,7 @@ export interface OrderDetail {
   audit: AuditEvent[];
 }
 
-const DETAIL_SQL = `SELECT o.intent_at, o.best_bid::text, o.best_ask::text, o.mid_price::text, o.expected_vwap::text,
+const DETAIL_SQL = `SELECT o.intent_at, o.signal_size_usd::text, o.best_bid::text, o.best_ask::text, o.mid_price::text, o.expected_vwap::text,
     o.acked_at, o.cancel_requested_at, o.terminal_at, o.last_checked_at, o.reject_reason, o.reject_text, o.venue,
     o.venue_order_id, o.is_shadow, f.wallet_id, f.trader_address, f.entry_price::text, f.size::text AS ft_size,
     f.shares::text AS ft_shares, c.price::text AS exit_price, c.proceeds::text AS exit_proceeds,
@@ -59,7 +59,8 @@ function intentOf(v: OrderView, r: Record<string, unknown>) {
     mid: text(r.mid_price), tick_size: v.tick === null ? null : formatMicros(v.tick),
     expected_slippage_pct: ((p) => (p === null ? null : formatMicros(p)))(slippagePct(v.side, expected, v.signalPrice)),
     limit_price: formatMicros(v.limitPrice), size_shares: formatMicros(v.requestedShares),
-    size_usd: v.requestedUsd === null ? null : formatMicros(v.requestedUsd),
+    // what sizing decided (a SELL is sized in shares); the order row's requested_usd is what the order asks at its limit
+    size_usd: v.side === 'BUY' ? text(r.signal_size_usd) : null,
   };
 }
 

@@ -4,10 +4,11 @@
  * rate and signal slippage; and one order with everything the order page shows (order-view-detail-store.ts)
  */
 import {
-  displayStatus, fillSums, orderFillRate, signalSlippage, storedStatusesOf, type DisplayStatus, type FillSums,
-  type OrderFillLeg, type SignalSlippage,
+  fillSums, signalSlippage, storedStatusesOf, type FillSums, type OrderFillLeg, type SignalSlippage,
 } from '../domain/metrics/order-view.ts';
-import { msBetween } from '../domain/metrics/execution.ts';
+import {
+  displayStatus, fillRateOf, isUsdSized, msBetween, requestedUsdOf, type DisplayStatus,
+} from '../domain/metrics/execution.ts';
 import type { LtOrderStatus, OrderSide } from '../domain/lt-order.ts';
 import { formatMicros, type Price, type Ratio, type Shares, type Usdc } from '../domain/money.ts';
 import type { Sql } from './db.ts';
@@ -119,20 +120,25 @@ export function orderView(r: Record<string, unknown>, legs: StoredFill[]): Order
   const status = r.status as LtOrderStatus;
   const requestedShares = micros(r.size) as Shares;
   const filledShares = micros(r.filled_size) as Shares;
-  const requestedUsd = side === 'BUY' ? (microsOrNull(r.signal_size_usd) as Usdc | null) : null;
   const fills = fillSums(side, legs);
   const signalPrice = micros(r.signal_price) as Price;
+  const limitPrice = micros(r.limit_price) as Price;
   const tick = microsOrNull(r.tick);
-  const amounts = { status, side, requestedShares, filledShares, requestedUsd, filledUsd: fills.usd };
+  const usdSized = isUsdSized(side, r.order_type as string);
+  const requestedUsd = requestedUsdOf(usdSized, limitPrice, requestedShares);
+  // no sample yet (null, not 0 %): not submitted, refused, or resting with nothing filled
+  const unsampled = status === 'pending' || (filledShares === 0n && ['rejected', 'open', 'unknown'].includes(status));
+  const fillRate = unsampled || requestedShares <= 0n
+    ? null : fillRateOf({ usdSized, requestedShares, filledShares, requestedUsd, filledUsd: fills.usd }).rate;
   return {
     orderId: r.order_id as string, strategyId: r.lt_strategy_id as string, ftOrderId: r.ft_order_id as string,
     leg: r.leg as string, sourceTradeId: r.source_trade_id as string, signalAt: new Date(r.signal_at as string),
     submittedAt: dateOrNull(r.submitted_at),
     market: { conditionId: r.condition_id as string, question: (r.question as string | null) ?? null,
       outcome: (r.outcome as string | null) ?? null, tokenId: r.token_id as string },
-    side, orderType: r.order_type as string, status, display: displayStatus(amounts), requestedShares, requestedUsd,
-    filledShares, fills, legs, signalPrice, limitPrice: micros(r.limit_price) as Price, tick,
-    fillRate: orderFillRate(amounts), slippage: signalSlippage(side, fills.avgPrice, signalPrice, tick),
+    side, orderType: r.order_type as string, status, display: displayStatus(status, fillRate), requestedShares, requestedUsd,
+    filledShares, fills, legs, signalPrice, limitPrice, tick,
+    fillRate, slippage: signalSlippage(side, fills.avgPrice, signalPrice, tick),
     orderLatencyMs: msBetween(dateOrNull(r.signal_at_raw), dateOrNull(r.submitted_at)),
     qualityScore: (r.quality_score as string | null) ?? null,
     key: { at: r.key_at as string, orderId: r.order_id as string },

@@ -13,6 +13,8 @@ export interface OpenPosition {
   tokenId: string;
   outcome: string;
   market: string;
+  /** The market's question (markets.question), else FT's title of it: shown where a token id would be */
+  question: string | null;
   shares: Shares;
   cost: Usdc;
   mark: { price: bigint; kind: HorizonKind } | null;
@@ -26,8 +28,9 @@ const POSITIONS_SQL = `WITH legs AS (
   positions AS (SELECT ft_order_id, sum(cost_delta) AS cost, bool_or(settled) AS settled,
       max(held) AS shares
     FROM legs GROUP BY ft_order_id)
-  SELECT h.ft_order_id, f.condition_id, f.asset, f.token_label, f.market_title, h.shares::text, h.cost::text
-  FROM positions h JOIN ft_orders f ON f.order_id = h.ft_order_id
+  SELECT h.ft_order_id, f.condition_id, f.asset, f.token_label, f.market_title, h.shares::text, h.cost::text,
+    coalesce(nullif(m.question, ''), nullif(f.market_title, '')) AS question
+  FROM positions h JOIN ft_orders f ON f.order_id = h.ft_order_id LEFT JOIN markets m ON m.condition_id = f.condition_id
   WHERE NOT h.settled AND h.shares > 0 ORDER BY f.order_time DESC, h.ft_order_id`;
 
 export async function openPositions(sql: Sql, userId: string, strategyId: string, shadow: boolean): Promise<OpenPosition[]> {
@@ -40,7 +43,8 @@ export async function openPositions(sql: Sql, userId: string, strategyId: string
     const value = mark === null ? null : (divRound(shares * mark.price, SCALE, 'half_even') as Usdc);
     return {
       ftOrderId: r.ft_order_id as string, conditionId: r.condition_id as string, tokenId: r.asset as string,
-      outcome: r.token_label as string, market: r.market_title as string, shares, cost, mark, value,
+      outcome: r.token_label as string, market: r.market_title as string, question: (r.question as string | null) ?? null,
+      shares, cost, mark, value,
       unrealized: value === null ? null : ((value - cost) as Usdc),
     };
   });
@@ -50,6 +54,7 @@ const dec = (v: bigint | null, dp = 6) => (v === null ? null : formatMicros(v, d
 
 export const formatPosition = (p: OpenPosition) => ({
   ft_order_id: p.ftOrderId, condition_id: p.conditionId, token_id: p.tokenId, outcome: p.outcome, market: p.market,
+  question: p.question,
   shares: dec(p.shares), cost_usd: dec(p.cost), mark_price: dec(p.mark?.price ?? null), mark: p.mark?.kind ?? null,
   value_usd: dec(p.value), unrealized_pnl_usd: dec(p.unrealized),
 });

@@ -3,9 +3,11 @@
  * order, its fill legs and its strategy's settings whenever the order changes state or fills
  */
 import {
-  orderQuality, slippageCents, slippagePct, type FillLeg, type OrderQuality, type OrderQualityInput,
+  displayStatus, fillRateOf, isUsdSized, orderQuality, requestedUsdOf, slippageCents, slippageFigures, slippagePct,
+  type FillLeg, type OrderQuality, type OrderQualityInput,
 } from '../domain/metrics/index.ts';
 import { costOf, formatMicros, type Price, type Shares, type Usdc } from '../domain/money.ts';
+import type { Side } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
 import { dateOrNull, dec, decOrNull, micros, microsOrNull } from './rows.ts';
 
@@ -38,6 +40,7 @@ export async function qualityInputOf(sql: Sql, orderId: string): Promise<{ row: 
     intendedUsd: (microsOrNull(r.signal_size_usd) ?? costOf(size, signalPrice)) as Usdc,
     expectedPrice: microsOrNull(r.expected_vwap) as Price | null, bestBid: microsOrNull(r.best_bid) as Price | null,
     bestAsk: microsOrNull(r.best_ask) as Price | null, tickSize: (microsOrNull(r.tick) ?? DEFAULT_TICK) as Price,
+    limitPrice: microsOrNull(r.limit_price) as Price | null,
     fills: fills.map((f): FillLeg => ({
       price: micros(f.price) as Price, size: micros(f.size) as Shares, feeAsset: f.fee_asset as 'shares' | 'usdc',
       feeAmount: micros(f.fee_amount), at: new Date(f.filled_at as string),
@@ -106,7 +109,8 @@ export interface QualityRow {
   [column: string]: unknown;
 }
 
-const QUALITY_COLUMNS = `q.order_id, q.condition_id, q.token_id, q.side, q.order_type, o.status, q.expected_price::text,
+const QUALITY_COLUMNS = `q.order_id, q.condition_id, q.token_id, mk.question,
+  mk.outcomes[array_position(mk.clob_token_ids, q.token_id)] AS outcome, o.limit_price::text, q.side, q.order_type, o.status, q.expected_price::text,
   q.best_bid::text, q.best_ask::text, q.mid_price::text, q.spread::text, q.tick_size::text, q.signal_price::text,
   q.executed_price::text, q.intended_shares::text, q.filled_shares::text, q.intended_usd::text, q.filled_usd::text,
   q.fees_usd::text, q.fill_rate::text, q.fill_rate_usd::text, q.partial_fill_count, q.expected_slippage_pct::text,
@@ -115,11 +119,46 @@ const QUALITY_COLUMNS = `q.order_id, q.condition_id, q.token_id, q.side, q.order
   q.detection_latency_ms::int AS detection_latency_ms, q.quality_score::text, q.quality_version, q.quality_components,
   q.source_trade_at, q.detected_at, q.signal_at, q.submitted_at, q.first_fill_at, q.computed_at`;
 
-/** One strategy's quality rows in its current book, newest signal first */
+/** One strategy's quality rows in its current book, newest signal first, with the figures of `readQualityRow` */
 export async function qualityRows(sql: Sql, userId: string, strategyId: string, shadow: boolean,
   page: { limit: number; offset: number } = { limit: 1_000_000, offset: 0 }): Promise<QualityRow[]> {
-  return sql.query<QualityRow>(`SELECT ${QUALITY_COLUMNS} FROM lt_execution_quality q JOIN orders o ON o.order_id = q.order_id
+  const rows = await sql.query<QualityRow>(`SELECT ${QUALITY_COLUMNS} FROM lt_execution_quality q
+    JOIN orders o ON o.order_id = q.order_id LEFT JOIN markets mk ON mk.condition_id = q.condition_id
     WHERE q.user_id = $1 AND q.strategy_id = $2 AND q.is_shadow = $3
     ORDER BY q.signal_at DESC NULLS LAST, q.order_id LIMIT $4 OFFSET $5`, [userId, strategyId, shadow, page.limit, page.offset]);
+  return rows.map(readQualityRow);
+}
+
+const text = (v: bigint | null, dp = 6): string | null => (v === null ? null : formatMicros(v, dp));
+
+/**
+ * A stored row with the figures of the metrics module as of now (docs/metrics.md), derived from the row's own prices
+ * and sizes so that a row written under an older definition reads right: the fill rate in the request's unit (≤ 1),
+ * display_status, slippage against the signal in ticks and cents beside the pct (`slippage_ticks`, `slippage_cents`),
+ * mid slippage in pct of the $1 payout, cents and ticks, and the market's question and outcome beside the token id
+ */
+export function readQualityRow(r: QualityRow): QualityRow {
+  const side = r.side as Side;
+  const size = micros(r.intended_shares) as Shares;
+  const usdSized = isUsdSized(side, r.order_type as string);
+  const limit = microsOrNull(r.limit_price) as Price | null;
+  const requestedUsd = limit === null ? (micros(r.intended_usd) as Usdc) : requestedUsdOf(usdSized, limit, size);
+  const filledUsd = micros(r.filled_usd) as Usdc;
+  const fill = fillRateOf({ usdSized, requestedShares: size, filledShares: micros(r.filled_shares) as Shares, requestedUsd, filledUsd });
+  const usdRate = requestedUsd > 0n ? fillRateOf({ usdSized: true, requestedShares: size, filledShares: 0n as Shares, requestedUsd, filledUsd }) : null;
+  const slip = slippageFigures(side, microsOrNull(r.executed_price), microsOrNull(r.signal_price), microsOrNull(r.mid_price),
+    microsOrNull(r.tick_size));
+  const question = (r.question as string | null) || null;
+  const outcome = (r.outcome as string | null) ?? null;
+  return {
+    ...r, question, outcome,
+    market: { condition_id: r.condition_id, question, outcome, token_id: r.token_id },
+    display_status: displayStatus(r.status as string, fill.rate),
+    requested_shares: text(size), requested_usd: text(requestedUsd), fill_rate: text(fill.rate), fill_rate_basis: fill.basis,
+    fill_rate_usd: text(usdRate?.rate ?? null),
+    signal_slippage_cents: text(slip.signalCents), signal_slippage_ticks: text(slip.signalTicks),
+    slippage_cents: text(slip.signalCents), slippage_ticks: text(slip.signalTicks),
+    mid_slippage_pct: text(slip.midPct), mid_slippage_cents: text(slip.midCents), mid_slippage_ticks: text(slip.midTicks),
+  };
 }
 

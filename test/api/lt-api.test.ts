@@ -70,6 +70,9 @@ describe(`LT API on ${backendName}`, () => {
       min_order_usd: '1.000000', max_order_usd: '40.000000', max_drawdown_pct: '12.500000', daily_budget_usd: null,
       max_signal_age_seconds: 300, latency_alert_ms: 2000, is_active: false, is_paused: false, launched_at: null });
     expect(r.body.capital).toMatchObject({ available: '0.000000', equity: '0.000000', drawdown: null, conserved: true });
+    // Nothing is deposited before launch, yet the capital shown is the starting capital, said to be not yet funded
+    expect(r.body.capital).toMatchObject({ net_deposits: '0.000000', starting_capital: '100.000000', funded: false,
+      capital: '100.000000', capital_basis: 'starting_capital', pnl: '0.000000' });
     const again = await create('FT_SHARED', { starting_capital: '999' });
     expect([again.status, again.type, again.body.status]).toEqual([409, PROBLEM, 409]);
     const theirs = await create('FT_SHARED', { starting_capital: '7' }, bob);
@@ -128,6 +131,8 @@ describe(`LT API on ${backendName}`, () => {
     expect(first.status).toBe(200);
     expect(first.body.strategy).toMatchObject({ is_active: true, launched_at: clock.now().toISOString() });
     expect(first.body.capital).toMatchObject({ available: '100.000000', net_deposits: '100.000000', equity: '100.000000' });
+    expect(first.body.capital).toMatchObject({ funded: true, capital: '100.000000', capital_basis: 'net_deposits',
+      book_equity: '100.000000', unrealized_pnl: '0.000000', unmarked_positions: 0, pnl: '0.000000' });
     const launchedAt = first.body.strategy.launched_at;
     expect((await call('POST', '/api/lt/strategies/LT_FT_SHARED/launch')).status).toBe(409); // already active
     clock.advance(3_600_000);

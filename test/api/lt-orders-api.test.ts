@@ -110,10 +110,10 @@ describe(`LT orders API on ${backendName}`, () => {
     for (const o of all) expect(o.market).toMatchObject({ question: 'Will it rain in Paris?', outcome: 'Yes' });
   });
 
-  it('the first order: 14 of 19.6 filled then cancelled at its TTL reads partially_filled, 71.4 % of its $10', () => {
+  it('the first order: 14 of 19.6 filled then cancelled at its TTL reads partially_filled, 71.4 % of its 19.6 shares (a GTC limit order is share-sized)', () => {
     const a = all[all.length - 1]!;
     expect(a).toMatchObject({ side: 'BUY', status: 'cancelled', display_status: 'partially_filled', requested_shares: '19.600000',
-      requested_usd: '10.000000', filled_shares: '14.000000', filled_usd: '7.140000', avg_price: '0.510000', fill_rate: '0.714000',
+      requested_usd: '9.996000', filled_shares: '14.000000', filled_usd: '7.140000', avg_price: '0.510000', fill_rate: '0.714286',
       signal_price: '0.500000', limit_price: '0.510000', signal_slippage_pct: '2.000000', slippage_ticks: '1.000000',
       slippage_cents: '1.000000', order_latency_ms: 2000, fees_usd: '0.020392' });
     const open = all.find((o) => o.display_status === 'open')!;

@@ -47,6 +47,9 @@ describe(`LT quality API on ${backendName}`, () => {
       execution_usd: '-0.140000', fees_usd: '-0.039984', opportunity_usd: '-17.716824', sizing_usd: '-0.169579' });
     expect(r.body.legs.map((l: { leg: string; disposition: string; total_usd: string }) => [l.leg, l.disposition, l.total_usd]))
       .toEqual([['entry', 'ordered', '-3.120163'], ['entry', 'skipped', '-14.925224']]);
+    // Each leg names its market and outcome beside the token id
+    expect(r.body.legs.map((l: { question: string; outcome: string }) => [l.question, l.outcome]))
+      .toEqual([['Will it rain in Paris?', 'Yes'], ['Will it rain in Paris?', 'Yes']]);
     const newest = await get(`/api/lt/strategies/${w.strategyId}/gap?order=newest&limit=1`);
     expect(newest.body.legs.map((l: { total_usd: string }) => l.total_usd)).toEqual(['-14.925224']);
     expect(Date.parse(r.body.legs[0].at)).toBeLessThan(Date.parse(r.body.legs[1].at));
@@ -58,10 +61,11 @@ describe(`LT quality API on ${backendName}`, () => {
     expect(r.body.lt).toMatchObject({ signals: 2, ordered: 1, filled_orders: 1, invested_usd: '7.14', pnl_usd: '6.82', won: 1 });
     expect(r.body.ft).toMatchObject({ signals: 2, invested_usd: '20.00', pnl_usd: '24.87', won: 2 });
     const status = Object.fromEntries(r.body.targets.map((t: { metric: string; status: string }) => [t.metric, t.status]));
-    // 2 % average slippage, 14/19.6 filled, 2 s latency, no venue rejection, LT far below FT, win rates equal
+    // 2 % average slippage, 14/19.6 filled, 2 s latency, no venue rejection, LT far below FT (short by more than 10 %),
+    // win rates equal
     expect(status).toEqual({ avg_signal_slippage_pct: 'red', fill_rate: 'red', order_latency_p50_ms: 'red',
       rejection_rate: 'green', pnl_vs_ft: 'red', win_rate_vs_ft: 'green', quality_score_mean: 'red' });
-    expect(r.body.quality).toMatchObject({ orders: 1, quantity_fill_rate: '0.714286', copy_rate: '0.500000',
+    expect(r.body.quality).toMatchObject({ orders: 1, fill_rate: '0.714286', quantity_fill_rate: '0.714286', copy_rate: '0.500000',
       skips_by_rule: { slippage: '0.500000' } });
   });
 
@@ -70,6 +74,13 @@ describe(`LT quality API on ${backendName}`, () => {
     expect(r.status).toBe(200);
     const [o] = r.body.orders;
     expect(o).toMatchObject({ executed_price: '0.510000', order_latency_ms: 2000, quality_version: 'q1' });
+    // A GTC BUY of 19.6 shares (share-sized) that filled 14 before it was cancelled: 14/19.6 in shares, partially
+    // filled (not "cancelled"); 0.51 against the trader's 0.50 is 1 tick, 1 cent; against the mid 0.50, 1 % of the payout
+    expect(o).toMatchObject({ display_status: 'partially_filled', status: 'cancelled', fill_rate: '0.714286',
+      fill_rate_basis: 'shares', requested_shares: '19.600000', requested_usd: '9.996000', signal_slippage_pct: '2.000000',
+      slippage_ticks: '1.000000', slippage_cents: '1.000000', mid_slippage_pct: '1.000000', mid_slippage_ticks: '1.000000',
+      question: 'Will it rain in Paris?', outcome: 'Yes',
+      market: { condition_id: o.condition_id, question: 'Will it rain in Paris?', outcome: 'Yes', token_id: '1001' } });
     expect(o.quality_components.map((c: { name: string }) => c.name)).toEqual(['slippage', 'fill', 'latency']);
     expect(r.body.summary.signal_slippage_pct).toMatchObject({ n: 1, mean: '2.0000' });
     expect(r.body.summary.fill_latency_ms).toMatchObject({ n: 1 });

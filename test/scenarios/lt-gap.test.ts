@@ -8,6 +8,7 @@ import { GAP_PARTS } from '../../src/domain/metrics/index.ts';
 import { sinceLaunch, formatSinceLaunch } from '../../src/store/comparison-store.ts';
 import { strategyGap } from '../../src/store/gap-store.ts';
 import { balancesOf } from '../../src/store/ledger-store.ts';
+import { ltCapital } from '../../src/engine/lt-strategies.ts';
 import { formatPosition, openPositions } from '../../src/store/position-store.ts';
 import { qualityRows } from '../../src/store/quality-store.ts';
 import { backendName } from '../support/test-db.ts';
@@ -68,11 +69,13 @@ describe(`FT–LT gap (${backendName})`, () => {
   it('records the execution quality of the late, partial, worse-priced order', async () => {
     await scenario();
     const [q] = await qualityRows(w.ft.t.db, w.userId, w.strategyId, false);
-    // VWAP 0.51; signal slippage (0.51 − 0.50)/0.50 = 2 %; mid slippage vs (0.49 + 0.51)/2 = 0.50 the same;
-    // 1 cent; 1 tick of 0.01. Fill rate 14/19.60 = 0.7142857… → 0.714286; two fills, each leaving the order unfilled
+    // VWAP 0.51; signal slippage (0.51 − 0.50)/0.50 = 2 %; mid slippage vs (0.49 + 0.51)/2 = 0.50: 1 cent, 1 % of the
+    // $1 payout; 1 tick of 0.01. Fill rate 14/19.60 = 0.7142857… → 0.714286 (a GTC: in shares), cancelled with a fill:
+    // partially filled; two fills, each leaving the order unfilled
     expect(q).toMatchObject({
       status: 'cancelled', executed_price: '0.510000', filled_shares: '14.000000', intended_shares: '19.600000',
-      fill_rate: '0.714286', partial_fill_count: 2, signal_slippage_pct: '2.000000', mid_slippage_pct: '2.000000',
+      fill_rate: '0.714286', fill_rate_basis: 'shares', display_status: 'partially_filled', partial_fill_count: 2,
+      signal_slippage_pct: '2.000000', slippage_ticks: '1.000000', slippage_cents: '1.000000', mid_slippage_pct: '1.000000',
       mid_slippage_ticks: '1.000000', signal_slippage_cents: '1.000000', mid_price: '0.500000', spread: '0.020000',
       order_latency_ms: 2000, fill_latency_ms: 0, quality_version: 'q1',
     });
@@ -104,6 +107,10 @@ describe(`FT–LT gap (${backendName})`, () => {
     // The open position at the same mark: 20 shares cost $10, worth 20 × 0.60 = $12
     expect((await openPositions(db, w.userId, w.strategyId, false)).map(formatPosition)).toEqual([expect.objectContaining({
       shares: '20.000000', cost_usd: '10.000000', mark_price: '0.600000', mark: 'mark', value_usd: '12.000000',
-      unrealized_pnl_usd: '2.000000', outcome: 'Yes' })]);
+      unrealized_pnl_usd: '2.000000', outcome: 'Yes', question: 'Will it rain in Paris?' })]);
+    // Equity is cash + that position at the same mark: the ledger's (at cost) + $2 unrealized
+    const cap = (await ltCapital(db, w.userId, w.strategyId))!;
+    expect([cap.unrealized, cap.equity - cap.bookEquity, cap.unmarkedPositions]).toEqual([2_000000n, 2_000000n, 0]);
+    expect(cap.bookEquity).toBe(cap.netDeposits + cap.realized);
   });
 });

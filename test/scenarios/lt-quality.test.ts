@@ -25,9 +25,9 @@ describe(`execution quality records (${backendName})`, () => {
       `SELECT signal_price::text, ft_price::text, mid_price::text, executed_price::text, signal_slippage_pct::text,
          ft_slippage_pct::text, ft_slippage_cents::text, mid_slippage_pct::text FROM lt_execution_quality`);
     // Executed 0.51 against the trader's 0.50 (+2 %), FT's paper 0.5015 ((0.51 − 0.5015)/0.5015 = 1.6949152… %, 0.85 ¢)
-    // and the mid 0.50 at intent (+2 %)
+    // and the mid 0.50 at intent (+1 cent: 1 % of the $1 payout, docs/metrics.md)
     expect(q).toEqual({ signal_price: '0.500000', ft_price: '0.501500', mid_price: '0.500000', executed_price: '0.510000',
-      signal_slippage_pct: '2.000000', ft_slippage_pct: '1.694915', ft_slippage_cents: '0.850000', mid_slippage_pct: '2.000000' });
+      signal_slippage_pct: '2.000000', ft_slippage_pct: '1.694915', ft_slippage_cents: '0.850000', mid_slippage_pct: '1.000000' });
     // The seed's per-order figures (lt_order_facts) are the quality row's: one definition
     const [differ] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM lt_order_facts l
       JOIN lt_execution_quality q ON q.order_id = l.order_id
@@ -78,16 +78,37 @@ describe(`execution quality records (${backendName})`, () => {
           "p95": 0,
           "p99": 0,
         },
+        "fill_rate": "0.714286",
         "finished": 1,
-        "mid_slippage_pct": {
-          "max": "2.0000",
-          "mean": "2.0000",
-          "median": "2.0000",
-          "min": "2.0000",
+        "mid_slippage_cents": {
+          "max": "1.0000",
+          "mean": "1.0000",
+          "median": "1.0000",
+          "min": "1.0000",
           "n": 1,
-          "p50": "2.0000",
-          "p95": "2.0000",
-          "p99": "2.0000",
+          "p50": "1.0000",
+          "p95": "1.0000",
+          "p99": "1.0000",
+        },
+        "mid_slippage_pct": {
+          "max": "1.0000",
+          "mean": "1.0000",
+          "median": "1.0000",
+          "min": "1.0000",
+          "n": 1,
+          "p50": "1.0000",
+          "p95": "1.0000",
+          "p99": "1.0000",
+        },
+        "mid_slippage_ticks": {
+          "max": "1.00",
+          "mean": "1.00",
+          "median": "1.00",
+          "min": "1.00",
+          "n": 1,
+          "p50": "1.00",
+          "p95": "1.00",
+          "p99": "1.00",
         },
         "order_fill_rate": "1.000000",
         "order_latency_ms": {
@@ -114,6 +135,16 @@ describe(`execution quality records (${backendName})`, () => {
         "quantity_fill_rate": "0.714286",
         "rejection_rate": "0.000000",
         "rejections_by_reason": {},
+        "signal_slippage_cents": {
+          "max": "1.0000",
+          "mean": "1.0000",
+          "median": "1.0000",
+          "min": "1.0000",
+          "n": 1,
+          "p50": "1.0000",
+          "p95": "1.0000",
+          "p99": "1.0000",
+        },
         "signal_slippage_pct": {
           "max": "2.0000",
           "mean": "2.0000",
@@ -124,10 +155,20 @@ describe(`execution quality records (${backendName})`, () => {
           "p95": "2.0000",
           "p99": "2.0000",
         },
+        "signal_slippage_ticks": {
+          "max": "1.00",
+          "mean": "1.00",
+          "median": "1.00",
+          "min": "1.00",
+          "n": 1,
+          "p50": "1.00",
+          "p95": "1.00",
+          "p99": "1.00",
+        },
         "skips_by_rule": {
           "slippage": "0.500000",
         },
-        "usd_fill_rate": "0.714000",
+        "usd_fill_rate": "0.714286",
       }
     `);
   });

@@ -1,6 +1,6 @@
 /** The request and response bodies of the LT orders routes (issue 11's contract), as OpenAPI components */
 import { z } from '@hono/zod-openapi';
-import { DISPLAY_STATUSES } from '../../domain/metrics/order-view.ts';
+import { DISPLAY_STATUSES } from '../../domain/metrics/execution.ts';
 import { LT_ORDER_STATUSES } from '../../domain/lt-order.ts';
 
 const d = (description: string) => ({ description });
@@ -8,9 +8,10 @@ const Decimal = (description: string) => z.string().regex(/^-?\d+(\.\d+)?$/).ope
 const Usd = (description: string) => Decimal(`${description} (USDC, 6 decimals)`);
 const Time = (description: string) => z.string().openapi({ description, format: 'date-time' });
 const Side = z.enum(['BUY', 'SELL']);
-const DisplayStatus = z.enum(DISPLAY_STATUSES).openapi({ description: 'pending: not submitted yet; open: resting '
-  + '(or its answer awaited); filled: every share, or all but less than one 0.01-share size step; partially_filled: '
-  + 'ended (cancelled, expired) with some fill; cancelled: ended with no fill; rejected: refused by the venue' });
+const DisplayStatus = z.enum(DISPLAY_STATUSES).openapi({ description: 'pending: not submitted yet; open: at the venue '
+  + 'and may still fill (or its answer awaited); filled: status filled, or ended with a fill rate of 99.5 % or more; '
+  + 'partially_filled: ended (cancelled, expired, lost) with some fill below that (an FAK 99 % filled); cancelled: '
+  + 'ended with no fill; rejected: refused by the venue (docs/metrics.md)' });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const OrderIdParam = z.object({ id: z.string().regex(UUID).openapi({ description: 'The order id (orders.order_id)',

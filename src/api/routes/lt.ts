@@ -41,10 +41,14 @@ function strategyJson(s: LtStrategy) {
     pause_reason: s.pauseReason, launched_at: s.launchedAt?.toISOString() ?? null, peak_equity: d(s.peakEquity),
   };
 }
+/** The capital figures (docs/metrics.md "Capital and equity"); pnl = equity − net deposits, 0 before the book is funded */
 const capitalJson = (c: LtCapital) => ({
   book: c.book, available: d(c.available), reserved: d(c.reserved), position_cost: d(c.positionCost), locked: d(c.locked),
   cooldown: d(c.cooldown), realized_pnl: d(c.realized), fees: d(c.fees), net_deposits: d(c.netDeposits),
-  equity: d(c.equity), peak_equity: d(c.peak), drawdown: d(c.drawdown), conserved: c.conserved,
+  starting_capital: d(c.startingCapital), funded: c.funded, capital: d(c.capital),
+  capital_basis: c.funded ? 'net_deposits' : 'starting_capital',
+  equity: d(c.equity), book_equity: d(c.bookEquity), unrealized_pnl: d(c.unrealized), unmarked_positions: c.unmarkedPositions,
+  pnl: d(c.funded ? c.equity - c.netDeposits : 0n), peak_equity: d(c.peak), drawdown: d(c.drawdown), conserved: c.conserved,
 });
 const killJson = (k: KillSwitch) => ({ engaged: k.engaged, reason: k.reason, set_at: k.setAt?.toISOString() ?? null });
 const auditJson = (a: LtAuditRow) => ({ audit_id: a.auditId, strategy_id: a.strategyId, command: a.command,

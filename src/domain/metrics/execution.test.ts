@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvariantError } from '../errors.ts';
-import { price, shares, usdc, type Price } from '../money.ts';
+import { price, shares, usdc, type Price, type Ratio } from '../money.ts';
 import {
-  bookAt, fillTotals, msBetween, orderQuality, partialFillCount, slippageCents, slippagePct, slippageTicks,
+  bookAt, displayStatus, fillRateOf, fillTotals, msBetween, orderQuality, partialFillCount, requestedUsdOf, slippageCents,
+  slippagePct, slippageTicks,
   type FillLeg, type OrderQualityInput,
 } from './execution.ts';
 
@@ -40,9 +41,13 @@ describe('orderQuality: a BUY filled in two legs', () => {
     expect(q.feesUsd).toBe(360_000n);
   });
 
-  it('fill rates: 100/100 = 1; 51.4/50 = 1.028 (not clamped); one partial leg (60 < 100, then 100)', () => {
+  it('fill rates: an FAK BUY is USD-sized: min(51.4, 50)/50 = 1 (never above 1); shares 100/100 = 1; one partial leg', () => {
     expect(q.fillRate).toBe(1_000_000n);
-    expect(q.fillRateUsd).toBe(1_028_000n);
+    expect(q.fillRateBasis).toBe('usd');
+    expect(q.quantityFillRate).toBe(1_000_000n);
+    expect(q.fillRateUsd).toBe(1_000_000n);
+    expect(q.requestedUsd).toBe(50_000_000n); // no limit given: the intended USD
+    expect(q.displayStatus).toBe('filled');
     expect(q.partialFillCount).toBe(1);
   });
 
@@ -50,13 +55,14 @@ describe('orderQuality: a BUY filled in two legs', () => {
     expect(q.expectedSlippagePct).toBe(1_000_000n);
   });
 
-  it('signal slippage: (0.514 − 0.50)/0.50·100 = 2.8 %; (0.514 − 0.50)·100 = 1.4 cents', () => {
+  it('signal slippage: (0.514 − 0.50)/0.50·100 = 2.8 %; (0.514 − 0.50)·100 = 1.4 cents; 0.014/0.01 = 1.4 ticks', () => {
     expect(q.signalSlippagePct).toBe(2_800_000n);
     expect(q.signalSlippageCents).toBe(1_400_000n);
+    expect(q.signalSlippageTicks).toBe(1_400_000n);
   });
 
-  it('mid slippage: 0.019/0.495·100 = 3.8383838… % → 3.838384 %; 1.9 cents; 0.019/0.01 = 1.9 ticks', () => {
-    expect(q.midSlippagePct).toBe(3_838_384n);
+  it('mid slippage: 0.019 of the $1 payout = 1.9 % (not 0.019/0.495 = 3.84 %); 1.9 cents; 0.019/0.01 = 1.9 ticks', () => {
+    expect(q.midSlippagePct).toBe(1_900_000n);
     expect(q.midSlippageCents).toBe(1_900_000n);
     expect(q.midSlippageTicks).toBe(1_900_000n);
   });
@@ -90,8 +96,8 @@ describe('orderQuality: a SELL', () => {
     expect(q.signalSlippagePct).toBe(3_333_333n); // 3.3333333… → 3.333333
     expect(q.signalSlippageCents).toBe(2_000_000n);
     expect(q.expectedSlippagePct).toBe(1_666_667n); // −(0.59 − 0.60)/0.60·100 = 1.6666667 %
-    // mid (0.58 + 0.60)/2 = 0.59: −(0.58 − 0.59)/0.59·100 = 1.6949152… % → 1.694915 %; 1 cent; 1 tick
-    expect(q.midSlippagePct).toBe(1_694_915n);
+    // mid (0.58 + 0.60)/2 = 0.59: −(0.58 − 0.59) = 0.01 of the $1 payout = 1 %; 1 cent; 1 tick
+    expect(q.midSlippagePct).toBe(1_000_000n);
     expect(q.midSlippageCents).toBe(1_000_000n);
     expect(q.midSlippageTicks).toBe(1_000_000n);
     expect(q.fillRateUsd).toBe(966_667n); // 58/60 = 0.9666666… → 0.966667
@@ -186,5 +192,78 @@ describe('building blocks', () => {
   it('msBetween', () => {
     expect(msBetween(at(0), at(250))).toBe(250);
     expect(msBetween(null, at(250))).toBeNull();
+  });
+});
+
+describe('figures that read right (issue 11): what the operator saw, defined again', () => {
+  /** A USD-sized BUY: limit 0.40 × 25 shares = $10 signed; the venue filled it at 0.32, so $10 bought 31.25 shares */
+  const usdBuy: OrderQualityInput = {
+    ...buy, orderType: 'FAK', signalPrice: price('0.38'), size: shares('25'), intendedUsd: usdc('9.50'),
+    limitPrice: price('0.40'), expectedPrice: price('0.33'), bestBid: price('0.31'), bestAsk: price('0.32'),
+    fills: [leg('0.32', '31.25', 3500)],
+  };
+
+  it('a USD-sized BUY filled at a better price: 125 % of its shares, but 100 % of its $10 — the fill rate is 1, not 1.25', () => {
+    const q = orderQuality(usdBuy);
+    expect(q.quantityFillRate).toBe(1_250_000n); // what read as "125 %"
+    expect(q.requestedUsd).toBe(10_000_000n); // 0.40 × 25 cut to the cent
+    expect(q.filledUsd).toBe(10_000_000n);
+    expect([q.fillRate, q.fillRateBasis, q.fillRateUsd]).toEqual([1_000_000n, 'usd', 1_000_000n]);
+    expect(q.displayStatus).toBe('filled');
+    expect(q.score.components.find((c) => c.name === 'fill')!.value).toBe(1_000_000n);
+  });
+
+  it('an FAK that filled 99 % and had the rest cancelled is partially_filled, not "cancelled"', () => {
+    const q = orderQuality({ ...usdBuy, status: 'cancelled', fills: [leg('0.32', '30.9375', 3500)] }); // $9.90 of $10
+    expect(q.fillRate).toBe(990_000n);
+    expect(q.displayStatus).toBe('partially_filled');
+    expect(orderQuality({ ...usdBuy, status: 'cancelled', fills: [leg('0.32', '31.09375', 3500)] }).displayStatus).toBe('filled'); // 99.5 %
+    expect(orderQuality({ ...usdBuy, status: 'cancelled', fills: [] }).displayStatus).toBe('cancelled');
+  });
+
+  it('a share-sized order is measured in shares and capped at its size', () => {
+    const gtc = orderQuality({ ...usdBuy, orderType: 'GTC', fills: [leg('0.40', '20', 3500)], status: 'open' });
+    expect([gtc.fillRate, gtc.fillRateBasis, gtc.displayStatus]).toEqual([800_000n, 'shares', 'open']);
+    expect(gtc.requestedUsd).toBe(10_000_000n); // 0.40 × 25, the notional at the limit
+  });
+
+  it('one tick of spread on a 0.03 token: mid slippage 0.5 % of the payout, 0.5 tick, 0.5 cent (it read 20 %)', () => {
+    const cheap = orderQuality({ ...buy, signalPrice: price('0.03'), size: shares('100'), intendedUsd: usdc('3'),
+      expectedPrice: price('0.03'), bestBid: price('0.02'), bestAsk: price('0.03'), fills: [leg('0.03', '100', 3500)] });
+    expect(slippagePct('BUY', 30_000n, 25_000n)).toBe(20_000_000n); // the old figure: 0.005/0.025 = 20 %
+    expect(cheap.midSlippagePct).toBe(500_000n);
+    expect(cheap.midSlippageTicks).toBe(500_000n);
+    expect(cheap.midSlippageCents).toBe(500_000n);
+    expect(cheap.signalSlippageTicks).toBe(0n);
+  });
+});
+
+describe('displayStatus: every stored status', () => {
+  it.each([
+    ['pending', null, 'pending'], ['unknown', 0n, 'open'], ['open', 0n, 'open'], ['partially_filled', 500_000n, 'open'],
+    ['rejected', 0n, 'rejected'], ['filled', 1_000_000n, 'filled'], ['filled', 990_000n, 'filled'],
+    ['cancelled', 0n, 'cancelled'], ['cancelled', null, 'cancelled'], ['expired', 994_999n, 'partially_filled'],
+    ['expired', 995_000n, 'filled'], ['lost', 0n, 'cancelled'], ['lost', 1n, 'partially_filled'],
+  ] as const)('%s at fill rate %s → %s', (status, rate, expected) => {
+    expect(displayStatus(status, rate as Ratio | null)).toBe(expected);
+  });
+
+  it('refuses a status the schema does not have', () => {
+    expect(() => displayStatus('done', null)).toThrow(InvariantError);
+  });
+});
+
+describe('fillRateOf and requestedUsdOf', () => {
+  it('requestedUsdOf: a USD-sized BUY signs limit × size cut to the cent; others the notional, half-even', () => {
+    expect(requestedUsdOf(true, price('0.33'), shares('30.31'))).toBe(10_000_000n); // 10.0023 → 10.00
+    expect(requestedUsdOf(false, price('0.33'), shares('30.31'))).toBe(10_002_300n);
+  });
+
+  it('fillRateOf: capped at 1 in either unit; a USD-sized order with no requested USD falls back to shares', () => {
+    const base = { requestedShares: shares('10'), filledShares: shares('12'), requestedUsd: usdc('5'), filledUsd: usdc('4') };
+    expect(fillRateOf({ ...base, usdSized: true })).toEqual({ rate: 800_000n, basis: 'usd', requested: 5_000_000n, filled: 4_000_000n });
+    expect(fillRateOf({ ...base, usdSized: false }).rate).toBe(1_000_000n);
+    expect(fillRateOf({ ...base, usdSized: true, requestedUsd: null }).basis).toBe('shares');
+    expect(() => fillRateOf({ ...base, usdSized: false, requestedShares: shares('0') })).toThrow(InvariantError);
   });
 });

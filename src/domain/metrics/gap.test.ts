@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvariantError } from '../errors.ts';
 import { price, SCALE, shares, usdc, type Price, type Shares, type Usdc } from '../money.ts';
 import { Prng } from '../prng.ts';
-import { apportion, delayTiming, GAP_PARTS, legGap, legGapPico, sumGaps, type GapLegInput, type LegGap } from './gap.ts';
+import { apportion, delayTiming, equityAtMark, GAP_PARTS, legGap, legGapPico, sumGaps, type GapLegInput, type LegGap } from './gap.ts';
 
 /*
  * Why the five parts add up to L − F exactly (s = ±1, pico-units, fees f = feeUsdc + feeShares·P_end):
@@ -197,5 +197,17 @@ describe('legGap: property over random seeded legs', () => {
     const total = sumGaps(legs);
     expect(sum(partsOf(total))).toBe(total.total);
     expect(total.total).toBe(total.ltPnl - total.ftPnl);
+  });
+});
+
+describe('equityAtMark: cash plus positions at the gap\'s mark (issue 11: equity left out unrealized P&L)', () => {
+  it('adds each marked position\'s value − cost to the ledger equity; an unmarked one stays at cost and is counted', () => {
+    // ledger: 70 cash + 30 cost of two positions = 100; marked at 40 (cost 20) and unmarked (cost 10)
+    expect(equityAtMark(100_000_000n as Usdc, [
+      { cost: 20_000_000n as Usdc, value: 40_000_000n as Usdc }, { cost: 10_000_000n as Usdc, value: null },
+    ])).toEqual({ equity: 120_000_000n, unrealized: 20_000_000n, unmarked: 1 });
+    expect(equityAtMark(50_000_000n as Usdc, [{ cost: 20_000_000n as Usdc, value: 5_000_000n as Usdc }]))
+      .toEqual({ equity: 35_000_000n, unrealized: -15_000_000n, unmarked: 0 });
+    expect(equityAtMark(7n as Usdc, [])).toEqual({ equity: 7n, unrealized: 0n, unmarked: 0 });
   });
 });

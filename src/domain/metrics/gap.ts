@@ -106,3 +106,24 @@ export function sumGaps(legs: readonly LegGap[]): LegGap {
   for (const leg of legs) for (const f of FIELDS) out[f] += leg[f];
   return out as LegGap;
 }
+
+/** An open position's cost basis and its value at the gap's horizon mark (null without a mark) */
+export interface MarkedPosition { cost: Usdc; value: Usdc | null }
+export interface MarkedEquity { equity: Usdc; unrealized: Usdc; unmarked: number }
+
+/**
+ * Equity at the gap's mark: the book's cash (available + reserved + cooldown) plus its open positions at the
+ * same horizon mark the gap uses (payout once resolved, else the market's outcome price, else the last trade):
+ * equity = bookEquity − Σ cost + Σ value = bookEquity + unrealized, where bookEquity (the ledger's) counts
+ * positions at cost. A position without any mark counts at cost (adds nothing to unrealized) and is counted in
+ * `unmarked`, so the figure says what it could not mark
+ */
+export function equityAtMark(bookEquity: Usdc, positions: readonly MarkedPosition[]): MarkedEquity {
+  let unrealized = 0n;
+  let unmarked = 0;
+  for (const p of positions) {
+    if (p.value === null) unmarked += 1;
+    else unrealized += p.value - p.cost;
+  }
+  return { equity: (bookEquity + unrealized) as Usdc, unrealized: unrealized as Usdc, unmarked };
+}

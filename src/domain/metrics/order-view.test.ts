@@ -1,82 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import type { LtOrderStatus } from '../lt-order.ts';
-import { price, shares, usdc, type Shares, type Usdc } from '../money.ts';
-import {
-  DISPLAY_STATUSES, displayStatus, fillSums, legFigures, orderFillRate, signalSlippage, storedStatusesOf, type OrderAmounts,
-} from './order-view.ts';
+import { price, shares, usdc, type Ratio } from '../money.ts';
+import { DISPLAY_STATUSES, displayStatus } from './execution.ts';
+import { fillSums, legFigures, signalSlippage, storedStatusesOf } from './order-view.ts';
 
-const order = (status: LtOrderStatus, filled: string, over: Partial<OrderAmounts> = {}): OrderAmounts => ({
-  status, side: 'BUY', requestedShares: shares('20'), filledShares: shares(filled), requestedUsd: usdc('10'),
-  filledUsd: usdc('0'), ...over,
-});
+const STORED: LtOrderStatus[] = ['pending', 'unknown', 'open', 'partially_filled', 'filled', 'cancelled', 'expired', 'rejected', 'lost'];
 
-describe('displayStatus', () => {
-  it.each([
-    ['pending', '0', 'pending'],
-    ['unknown', '0', 'open'],
-    ['open', '0', 'open'],
-    ['partially_filled', '5', 'open'],
-    ['lost', '0', 'open'],
-    ['filled', '20', 'filled'],
-    ['cancelled', '0', 'cancelled'],
-    ['expired', '0', 'cancelled'],
-    ['rejected', '0', 'rejected'],
-    // an FAK 99 % filled, the rest cancelled: partly filled, not "cancelled"
-    ['cancelled', '19.8', 'partially_filled'],
-    ['expired', '3', 'partially_filled'],
-    ['rejected', '2', 'partially_filled'],
-    // less than one 0.01-share size step short: complete
-    ['cancelled', '19.995', 'filled'],
-    ['partially_filled', '19.991', 'filled'],
-    // exactly one step short: the rest could have been ordered
-    ['cancelled', '19.99', 'partially_filled'],
-  ] as [LtOrderStatus, string, string][])('%s with %s of 20 filled reads %s', (status, filled, shown) => {
-    expect(displayStatus(order(status, filled))).toBe(shown);
-  });
-
-  it('each stored status maps into a display status whose stored superset contains it', () => {
-    const stored: LtOrderStatus[] = ['pending', 'unknown', 'open', 'partially_filled', 'filled', 'cancelled', 'expired', 'rejected', 'lost'];
-    for (const s of stored) {
-      for (const filled of ['0', '5', '19.995', '20']) {
-        if (s === 'filled' && filled !== '20') continue;
-        if (s === 'pending' && filled !== '0') continue;
-        const d = displayStatus(order(s, filled));
+describe('storedStatusesOf', () => {
+  it('every stored status and fill rate reads a display status whose stored set contains it (the list filter finds it)', () => {
+    for (const s of STORED) {
+      for (const rate of [null, 0n, 500_000n, 994_999n, 995_000n, 1_000_000n] as (Ratio | null)[]) {
+        const d = displayStatus(s, rate);
         expect(DISPLAY_STATUSES).toContain(d);
-        expect(storedStatusesOf(d), `${s} ${filled} → ${d}`).toContain(s);
+        expect(storedStatusesOf(d), `${s} ${rate} → ${d}`).toContain(s);
       }
     }
   });
-});
 
-describe('orderFillRate', () => {
-  const usdBuy = (status: LtOrderStatus, filled: string, filledUsd: string) =>
-    orderFillRate(order(status, filled, { filledUsd: usdc(filledUsd) }));
-
-  it('a USD-sized BUY in USD: 7.14 of 10 = 0.714', () => {
-    expect(usdBuy('cancelled', '14', '7.14')).toBe(714_000n);
-  });
-
-  it('a USD-sized BUY filled at a better price is below 1 (all shares, fewer dollars), never above', () => {
-    expect(usdBuy('filled', '20', '9.80')).toBe(980_000n);
-    expect(usdBuy('filled', '20', '10.40')).toBe(1_000_000n);
-  });
-
-  it('a SELL in shares: 15 of 20 = 0.75; capped at 1', () => {
-    const sell = { side: 'SELL' as const, requestedUsd: null };
-    expect(orderFillRate(order('cancelled', '15', sell))).toBe(750_000n);
-    expect(orderFillRate(order('filled', '20', { ...sell, requestedShares: shares('19') as Shares }))).toBe(1_000_000n);
-  });
-
-  it('no sample: pending, resting with no fill, rejected: null; ended with no fill: 0', () => {
-    expect(usdBuy('pending', '0', '0')).toBeNull();
-    expect(usdBuy('open', '0', '0')).toBeNull();
-    expect(usdBuy('rejected', '0', '0')).toBeNull();
-    expect(usdBuy('cancelled', '0', '0')).toBe(0n);
-    expect(usdBuy('open', '5', '2.5')).toBe(250_000n);
-  });
-
-  it('a BUY without a USD size is measured in shares', () => {
-    expect(orderFillRate(order('cancelled', '5', { requestedUsd: null as Usdc | null }))).toBe(250_000n);
+  it('no stored set names a status that can never read as it', () => {
+    for (const d of DISPLAY_STATUSES) {
+      for (const s of storedStatusesOf(d)) {
+        const reachable = ([null, 0n, 500_000n, 1_000_000n] as (Ratio | null)[]).some((rate) => displayStatus(s, rate) === d);
+        expect(reachable, `${d} ← ${s}`).toBe(true);
+      }
+    }
   });
 });
 

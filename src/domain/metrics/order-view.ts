@@ -1,82 +1,24 @@
 /**
- * How one LT order reads on the dashboard (issue 11): its display status, its fill rate (never above 1), its
- * slippage against the signal in ticks and cents, and the figures of its fill legs. Pure; the metrics module's
- * `displayStatus` and fill-rate definitions (branch metrics) are to be reconciled with these
+ * How one LT order reads on the dashboard's order pages: the stored statuses behind each display status, its slippage
+ * against the signal in ticks and cents, and the figures of its fill legs. Pure. The display status and the fill rate
+ * themselves are execution.ts's (`displayStatus`, `fillRateOf`), the one definition the quality rows use too
  */
-import { LOT } from '../order-amounts.ts';
 import type { LtOrderStatus, OrderSide } from '../lt-order.ts';
-import { costOf, divRound, proceedsOf, SCALE, type Price, type Ratio, type Shares, type Usdc } from '../money.ts';
-import { slippageCents, slippagePct, slippageTicks } from './execution.ts';
+import { costOf, divRound, proceedsOf, SCALE, type Price, type Shares, type Usdc } from '../money.ts';
+import { slippageCents, slippagePct, slippageTicks, type DisplayStatus } from './execution.ts';
 
 /**
- * - `pending`: an intent not submitted yet
- * - `rejected`: the venue said no (and nothing filled)
- * - `filled`: the order is complete: every share, or all but less than one size step (0.01 share, the venue's
- *   smallest size, so the rest could not have been ordered): the remainder of a size rounded to the lot
- * - `open`: resting (or its submit answer or the venue's record is awaited), whatever filled so far
- * - `partially_filled`: it ended (cancelled, expired, or a fill after a rejection) with some fill but not complete:
- *   an FAK 99 % filled is this, not `cancelled`
- * - `cancelled`: it ended (cancelled or expired) with no fill
- */
-export const DISPLAY_STATUSES = ['pending', 'open', 'filled', 'partially_filled', 'cancelled', 'rejected'] as const;
-export type DisplayStatus = (typeof DISPLAY_STATUSES)[number];
-
-const RESTING: ReadonlySet<LtOrderStatus> = new Set(['unknown', 'open', 'partially_filled', 'lost']);
-
-export interface OrderAmounts {
-  status: LtOrderStatus;
-  side: OrderSide;
-  /** The order's size in shares */
-  requestedShares: Shares;
-  filledShares: Shares;
-  /** The USD the signal sized a BUY at (null: the order is sized in shares, as every SELL is) */
-  requestedUsd: Usdc | null;
-  filledUsd: Usdc;
-}
-
-/** Every share of the order filled, but for less than one size step (0.01 share) */
-export const isComplete = (o: Pick<OrderAmounts, 'status' | 'requestedShares' | 'filledShares'>): boolean =>
-  o.status === 'filled' || (o.filledShares > 0n && o.requestedShares - o.filledShares < LOT);
-
-export function displayStatus(o: Pick<OrderAmounts, 'status' | 'requestedShares' | 'filledShares'>): DisplayStatus {
-  if (o.status === 'pending') return 'pending';
-  if (isComplete(o)) return 'filled';
-  if (RESTING.has(o.status)) return 'open';
-  if (o.filledShares > 0n) return 'partially_filled';
-  return o.status === 'rejected' ? 'rejected' : 'cancelled';
-}
-
-/**
- * The stored statuses an order of this display status can have: a superset a query may filter on before
- * `displayStatus` decides exactly
+ * The stored statuses an order of this display status can have (execution.ts `displayStatus`: an ended order reads
+ * filled, partially_filled or cancelled by its fill rate): the set a query filters on before `displayStatus` decides
  */
 export function storedStatusesOf(d: DisplayStatus): LtOrderStatus[] {
   switch (d) {
     case 'pending': return ['pending'];
-    case 'open': return ['unknown', 'open', 'partially_filled', 'lost'];
-    case 'filled': return ['unknown', 'open', 'partially_filled', 'lost', 'filled', 'cancelled', 'expired', 'rejected'];
-    case 'partially_filled': return ['cancelled', 'expired', 'rejected'];
-    case 'cancelled': return ['cancelled', 'expired'];
+    case 'open': return ['unknown', 'open', 'partially_filled'];
     case 'rejected': return ['rejected'];
+    case 'filled': return ['filled', 'cancelled', 'expired', 'lost'];
+    case 'partially_filled': case 'cancelled': return ['cancelled', 'expired', 'lost'];
   }
-}
-
-/** A USD-sized BUY is measured in USD (filled / requested), anything else in shares */
-export const isUsdSized = (o: Pick<OrderAmounts, 'side' | 'requestedUsd'>): boolean =>
-  o.side === 'BUY' && o.requestedUsd !== null && o.requestedUsd > 0n;
-
-/**
- * Fill rate in [0, 1]: filled USD / requested USD for a USD-sized BUY (so a fill at a better price is never "more
- * than filled"), else filled shares / requested shares; capped at 1, half-even. Null while it has no sample: an
- * order not submitted, resting with no fill, or rejected with no fill
- */
-export function orderFillRate(o: OrderAmounts): Ratio | null {
-  const shown = displayStatus(o);
-  if (shown === 'pending' || shown === 'rejected' || (shown === 'open' && o.filledShares === 0n)) return null;
-  const [filled, requested] = isUsdSized(o) ? [o.filledUsd as bigint, o.requestedUsd!] : [o.filledShares, o.requestedShares];
-  if (requested <= 0n) return null;
-  const rate = divRound(filled * SCALE, requested, 'half_even');
-  return (rate > SCALE ? SCALE : rate) as Ratio;
 }
 
 export interface SignalSlippage {

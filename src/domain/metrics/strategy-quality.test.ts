@@ -26,6 +26,8 @@ describe('strategyQuality', () => {
     // shares (10 + 4 + 0)/(10 + 10 + 10) = 14/30 = 0.4666… ; USD (5 + 2 + 0)/(5 + 5 + 5) = 7/15
     expect(q.quantityFillRate).toBe(466667n);
     expect(q.usdFillRate).toBe(466667n);
+    // each order's rate (1, 0.4, 0) weighted by its requested USD (5 each): 7/15
+    expect(q.fillRate).toBe(466667n);
     // accepted (not rejected) finished: the filled and the cancelled one; both filled something, one completely
     expect(q.orderFillRate).toBe(1_000000n);
     expect(q.completeFillRate).toBe(500000n);
@@ -57,10 +59,41 @@ describe('strategyQuality', () => {
 
   it('formats ratios as decimals, percents with 4 places, ms as numbers and scores with 2 places', () => {
     const f = formatStrategyQuality(q);
-    expect(f).toMatchObject({ quantity_fill_rate: '0.466667', rejection_rate: '0.250000', copy_rate: '0.800000',
+    expect(f).toMatchObject({ fill_rate: '0.466667', quantity_fill_rate: '0.466667', rejection_rate: '0.250000', copy_rate: '0.800000',
       fees_usd: '0.02', expected_slippage_pct: null });
     expect(f.signal_slippage_pct).toMatchObject({ n: 2, mean: '2.0000', p95: '3.0000' });
     expect(f.order_latency_ms).toMatchObject({ n: 4, p50: 400, mean: 1125 });
     expect(f.quality_score).toMatchObject({ n: 2, mean: '70.00' });
+  });
+});
+
+describe('strategyQuality: fill rates never above 1 (issue 11: "102.77 %")', () => {
+  // A USD-sized BUY of $10 (25 shares at a 0.40 limit) filled at 0.32: 31.25 shares for its $10
+  const usdBuy = order({ usdSized: true, intendedShares: shares('25'), filledShares: shares('31.25'), intendedUsd: usdc('9.5'),
+    requestedUsd: usdc('10'), filledUsd: usdc('10') });
+  // A GTC SELL of 20 shares at 0.50 ($10 at the limit) that filled 15 before it was cancelled
+  const sell = order({ status: 'cancelled', intendedShares: shares('20'), filledShares: shares('15'), intendedUsd: usdc('10'),
+    requestedUsd: usdc('10'), filledUsd: usdc('7.5') });
+  const q = strategyQuality([usdBuy, sell], {});
+
+  it('the USD-sized BUY counts in USD, the SELL in shares, each capped at what it requested', () => {
+    // old: (31.25 + 15)/(25 + 20) = 102.78 %; now shares are capped per order: (25 + 15)/45
+    expect(q.quantityFillRate).toBe(888889n);
+    // (1·10 + 0.75·10)/(10 + 10) = 0.875
+    expect(q.fillRate).toBe(875000n);
+    // USD: (10 + 7.5)/(10 + 10)
+    expect(q.usdFillRate).toBe(875000n);
+    expect(q.completeFillRate).toBe(500000n);
+  });
+
+  it('slippage in cents and ticks is summarized beside the percent', () => {
+    const s = strategyQuality([order({ signalSlippageCents: 1_000000n, signalSlippageTicks: 1_000000n, midSlippagePct: 500000n,
+      midSlippageCents: 500000n, midSlippageTicks: 500000n })], {});
+    const f = formatStrategyQuality(s);
+    expect(f.signal_slippage_cents).toMatchObject({ n: 1, mean: '1.0000' });
+    expect(f.signal_slippage_ticks).toMatchObject({ n: 1, mean: '1.00' });
+    expect(f.mid_slippage_pct).toMatchObject({ mean: '0.5000' });
+    expect(f.mid_slippage_cents).toMatchObject({ mean: '0.5000' });
+    expect(f.mid_slippage_ticks).toMatchObject({ mean: '0.50' });
   });
 });

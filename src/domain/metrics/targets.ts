@@ -20,7 +20,7 @@ export const TARGET_FILL_RATE = 950_000n as Ratio;
 export const TARGET_ORDER_LATENCY_P50_MS = 2000;
 /** Rejection rate strictly below 5 % */
 export const TARGET_REJECTION_RATE = 50_000n as Ratio;
-/** |LT P&L − FT P&L| ≤ 10 % of |FT P&L| */
+/** LT P&L ≥ FT P&L − 10 % of |FT P&L| (live beating paper is green) */
 export const TARGET_PNL_TOLERANCE = 100_000n as Ratio;
 /** |LT win rate − FT win rate| ≤ 5 percentage points */
 export const TARGET_WIN_RATE_GAP = 50_000n as Ratio;
@@ -41,13 +41,16 @@ function result(metric: (typeof TARGET_METRICS)[number], target: string, value: 
   return { metric, value, target, status: value === null ? 'no_data' : status(ok) };
 }
 
-/** LT P&L within the tolerance of FT's: |LT − FT| · 10⁶ ≤ tolerance · |FT| (so FT = 0 is green only for LT = 0) */
+/**
+ * LT P&L no worse than FT's by more than the tolerance: (LT − FT) · 10⁶ ≥ −tolerance · |FT|. Only falling short of
+ * paper is a miss: LT above FT is green however far above; with FT = 0, green for LT ≥ 0
+ */
 export function pnlWithin(lt: bigint, ft: bigint, tolerance: Ratio = TARGET_PNL_TOLERANCE): boolean {
-  return abs(lt - ft) * SCALE <= tolerance * abs(ft);
+  return (lt - ft) * SCALE >= -(tolerance * abs(ft));
 }
 
 function pnlTarget(lt: Usdc | null, ft: Usdc | null): TargetResult {
-  const target = `|LT − FT| ≤ ${pct(TARGET_PNL_TOLERANCE)} of |FT|`;
+  const target = `LT ≥ FT − ${pct(TARGET_PNL_TOLERANCE)} of |FT|`;
   if (lt === null || ft === null) return result('pnl_vs_ft', target, null, false);
   const value = `LT ${formatMicros(lt, 2)} vs FT ${formatMicros(ft, 2)} USDC`;
   return result('pnl_vs_ft', target, value, pnlWithin(lt, ft));
