@@ -2,7 +2,7 @@
  * The strategy page, the order page and the orders list in a real headless Chromium, against Tandem started in-process
  * on a fresh PGlite DATA_DIR with the simulated world and venue: an LT strategy created and launched through the API
  * trades until it has filled orders; then every figure on the strategy page (capital, FT vs LT, the gap, the success
- * metrics, the charts' data, risk, positions, recent orders, alerts) and on an order's page (signal, intent, fills,
+ * metrics, the charts' data, risk, positions, recent orders, alerts, acknowledged from the page) and on an order's page (signal, intent, fills,
  * fees, quality, gap leg, audit) is compared with the very response the page received (the test records each body as
  * it passes to the page). The page re-reads while the world trades, so each comparison is retried (bounded) until one
  * render and the bodies it was drawn from agree. At 1280×800 and 390×844: no "NaN"/"undefined"/"Infinity"/"null" text,
@@ -256,6 +256,15 @@ describe.skipIf(!existsSync(CHROMIUM))('strategy and order pages in Chromium', (
       }
       expect(await inkOf(page, 'latency-chart', colours['latency-chart']!)).toBeGreaterThan(20);
       await page.locator(`[data-testid=alerts] [data-field=message]`).filter({ hasText: alertMessage }).waitFor();
+      // Acknowledged from the page (at the first width); the API then says so, at the time the page shows
+      const alert = page.locator('[data-testid=alerts] li').filter({ hasText: alertMessage });
+      if (vp.name === VIEWPORTS[0]!.name) await alert.locator('[data-action=acknowledge]').click();
+      await page.locator('[data-testid=alerts] li[data-acknowledged=true]').filter({ hasText: alertMessage }).waitFor();
+      const alertId = (await alert.getAttribute('data-alert-id'))!;
+      const acks = (await demo!.api('GET', `/api/alerts/acknowledgements?alert_ids=${alertId}`)).body.acknowledgements;
+      expect(acks).toHaveLength(1);
+      expect(await alert.locator('[data-field=acknowledged_at]').getAttribute('data-value')).toBe(acks[0].acknowledged_at);
+      expect(await alert.locator('[data-action=acknowledge]').count()).toBe(0);
       mkdirSync(SHOTS, { recursive: true });
       await page.screenshot({ path: resolve(SHOTS, `strategy-${vp.name}.png`), fullPage: true });
       expect(statSync(resolve(SHOTS, `strategy-${vp.name}.png`)).size).toBeGreaterThan(10_000);

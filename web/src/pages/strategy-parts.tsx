@@ -1,4 +1,5 @@
 // The strategy page's sections, each drawn from one API response exactly as received (data-value = the raw value)
+import { useState } from 'preact/hooks';
 import { Histogram, LineChart } from '../components/charts.tsx';
 import { Waterfall, type Step } from '../components/waterfall.tsx';
 import { count, DASH, isNull, pct, price, ratio, shares, sign, usd, when } from '../format.ts';
@@ -138,12 +139,37 @@ export function PositionsTable({ body }: { body: Positions }) {
     </tr>)}</tbody></table></div>;
 }
 
-export function AlertsList({ alerts }: { alerts: Alert[] }) {
+export function AlertsList({ alerts, acked, onAck }: {
+  alerts: Alert[]; acked: Map<string, string> | null; onAck: (alertId: string) => Promise<void>;
+}) {
   if (alerts.length === 0) return <p class="empty" data-testid="alerts">No alerts for this strategy.</p>;
-  return <ul class="alerts" data-testid="alerts">{alerts.map((a) => <li key={a.alert_id} data-alert-id={a.alert_id} class={`alert ${a.severity}`}>
-    <span class="sev">{a.severity}</span> <time dateTime={a.fired_at}>{when(a.fired_at)}</time> <b>{a.kind}</b>
-    {a.system ? ' (system)' : ''}: <span data-field="message">{a.message}</span>
-    {a.suppressed ? <span class="note"> (+{a.suppressed} suppressed, last {when(a.last_seen_at)})</span> : null}
-  </li>)}</ul>;
+  return <ul class="alerts" data-testid="alerts">{alerts.map((a) => {
+    const at = acked?.get(a.alert_id) ?? null;
+    return <li key={a.alert_id} data-alert-id={a.alert_id} data-acknowledged={at ? 'true' : 'false'} class={`alert ${a.severity}${at ? ' acked' : ''}`}>
+      <span class="sev">{a.severity}</span> <time dateTime={a.fired_at}>{when(a.fired_at)}</time> <b>{a.kind}</b>
+      {a.system ? ' (system)' : ''}: <span data-field="message">{a.message}</span>
+      {a.suppressed ? <span class="note"> (+{a.suppressed} suppressed, last {when(a.last_seen_at)})</span> : null}{' '}
+      {at ? <span class="note" data-field="acknowledged_at" data-value={at}>acknowledged {when(at)}</span>
+        : acked ? <AckButton onAck={() => onAck(a.alert_id)} /> : null}
+    </li>;
+  })}</ul>;
 }
 
+function AckButton({ onAck }: { onAck: () => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return <>
+    <button type="button" class="small" data-action="acknowledge" disabled={busy} onClick={async () => {
+      setBusy(true);
+      setError(null);
+      try {
+        await onAck();
+      } catch (e) {
+        setError((e as Error).message);
+      } finally {
+        setBusy(false);
+      }
+    }}>Acknowledge</button>
+    {error ? <span class="error" role="alert"> {error}</span> : null}
+  </>;
+}

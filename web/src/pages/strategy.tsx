@@ -2,6 +2,7 @@
 // decomposition; slippage and latency distributions; fill rate over time; risk; open positions; recent orders; alerts.
 // Each card reads its own endpoint and shows its own loading/error/empty/stale state and when it was read
 import { useRoute } from 'preact-iso';
+import { post } from '../api.ts';
 import { useResource } from '../live.ts';
 import { ratio, sign, usd, when } from '../format.ts';
 import { Card } from '../components/card.tsx';
@@ -53,6 +54,16 @@ export function StrategyPage() {
   const alerts = useResource<{ alerts: Alert[] }>('/api/alerts?limit=200');
   const pnl = (cmp.data?.lt.pnl_usd ?? null) as string | null;
   const launched = (s: StrategySeries) => s.launched_at === null;
+  const mine = (list: Alert[]) => list.filter((x) => x.strategy_id === id);
+  const shown = alerts.data ? mine(alerts.data.alerts).map((a) => a.alert_id) : [];
+  const acks = useResource<{ acknowledgements: { alert_id: string; acknowledged_at: string }[] }>(
+    shown.length ? `/api/alerts/acknowledgements?alert_ids=${shown.join(',')}` : null);
+  const ackMap = shown.length === 0 ? new Map<string, string>()
+    : acks.data ? new Map(acks.data.acknowledgements.map((k) => [k.alert_id, k.acknowledged_at])) : null;
+  const acknowledge = async (alertId: string) => {
+    await post(`/api/alerts/${encodeURIComponent(alertId)}/acknowledge`);
+    acks.reload();
+  };
   return (
     <div class="page" data-testid="strategy-page">
       <p class="crumbs"><a href={paths.overview()}>Overview</a> › {id}</p>
@@ -75,7 +86,7 @@ export function StrategyPage() {
             <p><a href={paths.orders(`strategy_id=${encodeURIComponent(id)}`)} data-testid="all-orders">All orders of {id}</a></p>
           </>}</Card>
         <Card title="Alerts" r={alerts} testid="strategy-alerts" wide>
-          {(a) => <AlertsList alerts={a.alerts.filter((x) => x.strategy_id === id)} />}</Card>
+          {(a) => <AlertsList alerts={mine(a.alerts)} acked={ackMap} onAck={acknowledge} />}</Card>
       </div>
     </div>
   );
