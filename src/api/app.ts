@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { userByToken } from '../store/user-store.ts';
 import type { ApiDeps, AppEnv } from './context.ts';
 import { problem } from './problem.ts';
+import { problemResponse } from './schemas/common.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { alertAckRoutes } from './routes/alert-ack.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -18,6 +19,15 @@ import { walletRoutes } from './routes/wallets.ts';
 import { webRoutes } from './web.ts';
 
 const PUBLIC = new Set(['/api/health', '/api/openapi.json']);
+
+/** Every route that needs the bearer token answers 401 without it: said once here for all of them */
+function documentUnauthorized(app: OpenAPIHono<AppEnv>) {
+  for (const d of app.openAPIRegistry.definitions) {
+    if (d.type === 'route' && d.route.security?.length) {
+      d.route.responses[401] ??= problemResponse('No token, or a token that is refused (send Authorization: Bearer <token>)');
+    }
+  }
+}
 
 export function createApp(deps: ApiDeps) {
   const app = new OpenAPIHono<AppEnv>({
@@ -45,6 +55,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', ltSeriesRoutes(deps));
   app.route('/', overviewRoutes(deps));
   app.route('/', eventRoutes(deps));
+  documentUnauthorized(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Tandem API', version: deps.version } });
   webRoutes(app);

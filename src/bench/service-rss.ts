@@ -53,7 +53,7 @@ async function api(url: string, token: string, path: string, body?: unknown): Pr
 
 /** Adds copies of the first demo strategies under new ids until there are `STRATEGIES`; returns the count */
 async function topUpStrategies(url: string, token: string): Promise<number> {
-  const listed = await api(url, token, '/api/ft/wallets');
+  const listed = await api(url, token, '/api/ft/wallets?limit=500');
   const have = (listed.json as { wallets: unknown[] }).wallets.length;
   for (let i = 0; i < STRATEGIES - have; i++) {
     const template = DEMO_STRATEGIES[i % DEMO_STRATEGIES.length]!;
@@ -64,7 +64,7 @@ async function topUpStrategies(url: string, token: string): Promise<number> {
 }
 
 async function walletCounts(url: string, token: string): Promise<{ strategies: number; orders: number }> {
-  const wallets = ((await api(url, token, '/api/ft/wallets')).json as { wallets: { orders: number }[] }).wallets;
+  const wallets = ((await api(url, token, '/api/ft/wallets?limit=500')).json as { wallets: { orders: number }[] }).wallets;
   return { strategies: wallets.length, orders: wallets.reduce((n, w) => n + w.orders, 0) };
 }
 

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Alert, AlertKind, AlertOrder, AlertSeverity } from '../domain/alert-rules.ts';
 import { QUALITY_SAMPLE_COLUMNS, qualitySampleOf } from './comparison-store.ts';
 import type { Db, Sql } from './db.ts';
+import { isoKey, pageParams, type Keyed, type PageRequest } from './page.ts';
 
 /** Namespace of the two-key advisory locks taken here (two-key locks never collide with one-key ones) */
 const ALERT_LOCK_CLASS = 4242;
@@ -85,6 +86,14 @@ export async function listAlerts(sql: Sql, userId: string, limit: number): Promi
   const rows = await sql.query(`SELECT ${COLUMNS} FROM lt_alerts WHERE user_id = $1 OR user_id IS NULL
     ORDER BY fired_at DESC, alert_id LIMIT $2`, [userId, limit]);
   return rows.map(alertFromRow);
+}
+
+/** A page of the user's alerts and the system alerts, newest first (sort key: fired_at, alert_id) */
+export async function alertsPage(sql: Sql, userId: string, page: PageRequest): Promise<Keyed<AlertRow>[]> {
+  const rows = await sql.query(`SELECT ${COLUMNS}, ${isoKey('fired_at')} AS k_at FROM lt_alerts
+    WHERE (user_id = $1 OR user_id IS NULL) AND ($2::timestamptz IS NULL OR (fired_at, alert_id) < ($2::timestamptz, $3::uuid))
+    ORDER BY fired_at DESC, alert_id DESC LIMIT $4`, [userId, ...pageParams(page, 2)]);
+  return rows.map((r) => ({ row: alertFromRow(r), key: [r.k_at as string, r.alert_id as string] }));
 }
 
 /** Undelivered alerts, oldest first */

@@ -2,6 +2,7 @@
 import { formatMicros } from '../domain/money.ts';
 import type { Sql } from './db.ts';
 import { micros } from './rows.ts';
+import { isoKey, pageParams, type Keyed, type PageRequest } from './page.ts';
 
 export interface FtWalletSummary {
   wallet_id: string;
@@ -21,7 +22,8 @@ export interface FtWalletSummary {
   win_rate: string | null;
 }
 
-export async function ftWalletSummaries(sql: Sql, walletId?: string): Promise<FtWalletSummary[]> {
+/** One strategy's summary (`walletId`), or all of them by id, or a page of them (rows after `page.after`, limit + 1) */
+export async function ftWalletSummaries(sql: Sql, walletId?: string, page?: PageRequest): Promise<FtWalletSummary[]> {
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT w.wallet_id, w.display_name, w.is_active, w.starting_balance,
        coalesce(c.realized, 0) AS realized, coalesce(o.open_cost, 0) AS open_cost, coalesce(o.orders, 0) AS orders,
@@ -35,7 +37,8 @@ export async function ftWalletSummaries(sql: Sql, walletId?: string): Promise<Ft
          count(*) FILTER (WHERE outcome = 'VOID')::int AS void,
          sum(open_cost) FILTER (WHERE outcome = 'OPEN') AS open_cost
        FROM ft_orders GROUP BY wallet_id) o ON o.wallet_id = w.wallet_id
-     WHERE $1::text IS NULL OR w.wallet_id = $1 ORDER BY w.wallet_id`, [walletId ?? null]);
+     WHERE ($1::text IS NULL OR w.wallet_id = $1) AND ($2::text IS NULL OR w.wallet_id > $2) ORDER BY w.wallet_id LIMIT $3`,
+  [walletId ?? null, page?.after?.[0] ?? null, page ? page.limit + 1 : null]);
   return rows.map((r) => {
     const start = micros(r.starting_balance);
     const realized = micros(r.realized);
@@ -59,13 +62,39 @@ export async function ftSkipCounts(sql: Sql, walletId: string): Promise<Record<s
   return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
 }
 
-export async function ftOrders(sql: Sql, walletId: string, limit: number, offset: number) {
-  return sql.query(
+/** A page of a strategy's paper orders, newest first (sort key: order_time, order_id) */
+export async function ftOrders(sql: Sql, walletId: string, page: PageRequest): Promise<Keyed<FtOrderRow>[]> {
+  const rows = await sql.query<FtOrderRow & { k_at: string }>(
     `SELECT order_id, condition_id, asset, token_label, market_title, trader_address, trader_price::text,
        entry_price::text, size::text, shares::text, open_shares::text, model_probability::text, outcome,
-       winning_label, pnl::text, exit_price::text, close_reason, order_time, resolved_time
-     FROM ft_orders WHERE wallet_id = $1 ORDER BY order_time DESC, order_id LIMIT $2 OFFSET $3`,
-    [walletId, limit, offset]);
+       winning_label, pnl::text, exit_price::text, close_reason, order_time, resolved_time, ${isoKey('order_time')} AS k_at
+     FROM ft_orders WHERE wallet_id = $1 AND ($2::timestamptz IS NULL OR (order_time, order_id) < ($2::timestamptz, $3::uuid))
+     ORDER BY order_time DESC, order_id DESC LIMIT $4`,
+    [walletId, ...pageParams(page, 2)]);
+  return rows.map(({ k_at, ...row }) => ({ row, key: [k_at, row.order_id] }));
+}
+
+/** A paper order as the API lists it: decimals as text, times as dates */
+export interface FtOrderRow {
+  order_id: string;
+  condition_id: string;
+  asset: string;
+  token_label: string | null;
+  market_title: string | null;
+  trader_address: string;
+  trader_price: string;
+  entry_price: string;
+  size: string;
+  shares: string;
+  open_shares: string;
+  model_probability: string | null;
+  outcome: string;
+  winning_label: string | null;
+  pnl: string | null;
+  exit_price: string | null;
+  close_reason: string | null;
+  order_time: Date;
+  resolved_time: Date | null;
 }
 
 export async function ingestRejectTotals(sql: Sql): Promise<Record<string, number>> {

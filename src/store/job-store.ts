@@ -1,6 +1,7 @@
 /** Job runs: one row per run of a scheduled job, with its outcome and a small JSON detail */
 import { randomUUID } from 'node:crypto';
 import type { Sql } from './db.ts';
+import { isoKey, pageParams, type Keyed, type PageRequest } from './page.ts';
 
 export async function startJobRun(sql: Sql, job: string, at: Date): Promise<string> {
   const runId = randomUUID();
@@ -26,6 +27,15 @@ export interface JobRunRow {
 export async function recentJobRuns(sql: Sql, limit: number): Promise<JobRunRow[]> {
   return sql.query<JobRunRow>(
     'SELECT run_id, job, started_at, finished_at, status, detail FROM job_runs ORDER BY started_at DESC LIMIT $1', [limit]);
+}
+
+/** A page of job runs, newest first (sort key: started_at, run_id) */
+export async function jobRunsPage(sql: Sql, page: PageRequest): Promise<Keyed<JobRunRow>[]> {
+  const rows = await sql.query<JobRunRow & { k_at: string }>(
+    `SELECT run_id, job, started_at, finished_at, status, detail, ${isoKey('started_at')} AS k_at FROM job_runs
+     WHERE $1::timestamptz IS NULL OR (started_at, run_id) < ($1::timestamptz, $2::uuid)
+     ORDER BY started_at DESC, run_id DESC LIMIT $3`, pageParams(page, 2));
+  return rows.map(({ k_at, ...row }) => ({ row, key: [k_at, row.run_id] }));
 }
 
 /** When each job last finished a successful run (by its latest start); null for a job with none */

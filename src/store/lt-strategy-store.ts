@@ -8,6 +8,7 @@ import type { OrderType } from '../domain/lt-order.ts';
 import type { ToleranceMode } from '../domain/tolerance.ts';
 import type { Sql } from './db.ts';
 import { dateOrNull, dec, micros, microsOrNull } from './rows.ts';
+import { isoKey, pageParams, type Keyed, type PageRequest } from './page.ts';
 
 export const LT_COLUMNS = `user_id, strategy_id, ft_wallet_id, mode, is_active, is_paused, pause_reason, launched_at,
   starting_capital, slippage_tolerance_pct, order_type, order_ttl_seconds, min_order_usd, max_order_usd,
@@ -127,6 +128,13 @@ export async function listUserLtStrategies(sql: Sql, userId: string): Promise<Lt
   return rows.map(ltStrategyFromRow);
 }
 
+/** A page of the user's strategies by id (sort key: strategy_id) */
+export async function ltStrategiesPage(sql: Sql, userId: string, page: PageRequest): Promise<Keyed<LtStrategy>[]> {
+  const rows = await sql.query(`SELECT ${LT_COLUMNS} FROM lt_strategies WHERE user_id = $1 AND ($2::text IS NULL OR strategy_id > $2)
+    ORDER BY strategy_id LIMIT $3`, [userId, ...pageParams(page, 1)]);
+  return rows.map((r) => { const s = ltStrategyFromRow(r); return { row: s, key: [s.strategyId] }; });
+}
+
 // ---- Audit
 
 export interface LtAuditRow {
@@ -163,6 +171,17 @@ export async function listLtAudit(sql: Sql, userId: string, strategyId: string |
   [userId, strategyId, limit]);
   return rows.map((r) => ({ auditId: r.audit_id as string, strategyId: (r.strategy_id as string) ?? null,
     command: r.command as string, detail: r.detail as Record<string, unknown>, at: new Date(r.at as string) }));
+}
+
+/** A page of listLtAudit (sort key: at, audit_id) */
+export async function ltAuditPage(sql: Sql, userId: string, strategyId: string | null, page: PageRequest): Promise<Keyed<LtAuditRow>[]> {
+  const rows = await sql.query<Record<string, unknown>>(`SELECT audit_id, strategy_id, command, detail, at, ${isoKey('at')} AS k_at
+    FROM lt_audit WHERE user_id = $1 AND ($2::text IS NULL OR strategy_id = $2)
+      AND ($3::timestamptz IS NULL OR (at, audit_id) < ($3::timestamptz, $4::uuid))
+    ORDER BY at DESC, audit_id DESC LIMIT $5`, [userId, strategyId, ...pageParams(page, 2)]);
+  return rows.map((r) => ({ row: { auditId: r.audit_id as string, strategyId: (r.strategy_id as string) ?? null,
+    command: r.command as string, detail: r.detail as Record<string, unknown>, at: new Date(r.at as string) },
+  key: [r.k_at as string, r.audit_id as string] }));
 }
 
 /** The FT configuration stored by the first launch (null before launch) */

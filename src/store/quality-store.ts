@@ -10,6 +10,7 @@ import { costOf, formatMicros, type Price, type Shares, type Usdc } from '../dom
 import type { Side } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
 import { dateOrNull, dec, decOrNull, micros, microsOrNull } from './rows.ts';
+import { isoKey, pageParams, type Keyed, type PageRequest } from './page.ts';
 
 const DEFAULT_TICK = 10_000n;
 
@@ -119,14 +120,23 @@ const QUALITY_COLUMNS = `q.order_id, q.condition_id, q.token_id, mk.question,
   q.detection_latency_ms::int AS detection_latency_ms, q.quality_score::text, q.quality_version, q.quality_components,
   q.source_trade_at, q.detected_at, q.signal_at, q.submitted_at, q.first_fill_at, q.computed_at`;
 
-/** One strategy's quality rows in its current book, newest signal first, with the figures of `readQualityRow` */
-export async function qualityRows(sql: Sql, userId: string, strategyId: string, shadow: boolean,
-  page: { limit: number; offset: number } = { limit: 1_000_000, offset: 0 }): Promise<QualityRow[]> {
-  const rows = await sql.query<QualityRow>(`SELECT ${QUALITY_COLUMNS} FROM lt_execution_quality q
-    JOIN orders o ON o.order_id = q.order_id LEFT JOIN markets mk ON mk.condition_id = q.condition_id
+const SIGNAL_KEY = `coalesce(q.signal_at, '-infinity'::timestamptz)`;
+
+/** One strategy's quality rows in its current book, newest signal first (no signal time last) */
+export async function qualityRows(sql: Sql, userId: string, strategyId: string, shadow: boolean): Promise<QualityRow[]> {
+  return (await qualityRowsPage(sql, userId, strategyId, shadow, { limit: 1_000_000_000, after: null })).map((k) => k.row);
+}
+
+/** A page of qualityRows (sort key: signal_at, '-infinity' when absent, and order_id) */
+export async function qualityRowsPage(sql: Sql, userId: string, strategyId: string, shadow: boolean,
+  page: PageRequest): Promise<Keyed<QualityRow>[]> {
+  const rows = await sql.query<QualityRow & { k_at: string }>(`SELECT ${QUALITY_COLUMNS},
+      coalesce(${isoKey('q.signal_at')}, '-infinity') AS k_at
+    FROM lt_execution_quality q JOIN orders o ON o.order_id = q.order_id LEFT JOIN markets mk ON mk.condition_id = q.condition_id
     WHERE q.user_id = $1 AND q.strategy_id = $2 AND q.is_shadow = $3
-    ORDER BY q.signal_at DESC NULLS LAST, q.order_id LIMIT $4 OFFSET $5`, [userId, strategyId, shadow, page.limit, page.offset]);
-  return rows.map(readQualityRow);
+      AND ($4::timestamptz IS NULL OR (${SIGNAL_KEY}, q.order_id) < ($4::timestamptz, $5::uuid))
+    ORDER BY ${SIGNAL_KEY} DESC, q.order_id DESC LIMIT $6`, [userId, strategyId, shadow, ...pageParams(page, 2)]);
+  return rows.map(({ k_at, ...row }) => ({ row: readQualityRow(row), key: [k_at, row.order_id] }));
 }
 
 const text = (v: bigint | null, dp = 6): string | null => (v === null ? null : formatMicros(v, dp));

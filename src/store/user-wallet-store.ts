@@ -4,6 +4,7 @@
  */
 import type { Sql } from './db.ts';
 import type { SecretBox } from './secret-box.ts';
+import { isoKey, pageParams, type Keyed, type PageRequest } from './page.ts';
 
 export type SignatureType = 0 | 1 | 2 | 3;
 
@@ -58,6 +59,14 @@ export async function insertUserWallet(sql: Sql, box: SecretBox | null, w: NewUs
 export async function listUserWallets(sql: Sql, userId: string): Promise<UserWallet[]> {
   const rows = await sql.query(`SELECT ${COLUMNS} FROM user_wallets WHERE user_id = $1 ORDER BY linked_at, address`, [userId]);
   return rows.map(fromRow);
+}
+
+/** A page of listUserWallets (sort key: linked_at, address) */
+export async function userWalletsPage(sql: Sql, userId: string, page: PageRequest): Promise<Keyed<UserWallet>[]> {
+  const rows = await sql.query(`SELECT ${COLUMNS}, ${isoKey('linked_at')} AS k_at FROM user_wallets WHERE user_id = $1
+    AND ($2::timestamptz IS NULL OR (linked_at, address) > ($2::timestamptz, $3::text)) ORDER BY linked_at, address LIMIT $4`,
+  [userId, ...pageParams(page, 2)]);
+  return rows.map((r) => ({ row: fromRow(r), key: [r.k_at as string, r.address as string] }));
 }
 
 /** Every linked wallet of every user (the venues registry and the per-wallet reconciliation) */

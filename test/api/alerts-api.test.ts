@@ -76,6 +76,6 @@ describe(`alerts API on ${backendName}`, () => {
   it('is in the OpenAPI document, secured by the bearer token', async () => {
     const doc = await get('/api/openapi.json', null);
     expect(doc.body.paths['/api/alerts'].get).toMatchObject({ security: [{ bearer: [] }], tags: ['alerts'] });
-    expect(doc.body.paths['/api/alerts'].get.parameters.map((p: Json) => p.name)).toEqual(['limit']);
+    expect(doc.body.paths['/api/alerts'].get.parameters.map((p: Json) => p.name)).toEqual(['limit', 'cursor']);
   });
 });

@@ -34,9 +34,15 @@ describe('live trading in the demo world', () => {
     expect(detail.body.capital.conserved).toBe(true);
     expect(detail.body.capital.net_deposits).toBe('500.000000');
     // Every order has its execution quality; the venue's fill times come from the same clock as the submit
-    const quality = await api('GET', `/api/lt/strategies/${BASELINE}/quality?limit=1000`);
-    expect(quality.body.orders.length).toBeGreaterThan(0);
-    for (const o of quality.body.orders) {
+    const orders: { order_id: string; fill_latency_ms: number | null; order_latency_ms: number | null }[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page === 0 || (cursor !== null && page < 100); page += 1) {
+      const quality = await api('GET', `/api/lt/strategies/${BASELINE}/quality?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      orders.push(...quality.body.orders);
+      cursor = quality.body.next_cursor;
+    }
+    expect(orders.length).toBeGreaterThan(0);
+    for (const o of orders) {
       if (o.fill_latency_ms !== null) expect(o.fill_latency_ms, o.order_id).toBeGreaterThanOrEqual(0);
       if (o.order_latency_ms !== null) expect(o.order_latency_ms, o.order_id).toBeGreaterThanOrEqual(0);
     }

@@ -3,6 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router } from 'preact-iso';
 import { onTokenChange, refused, setToken, token } from './api.ts';
 import { startLive, useLiveState } from './live.ts';
+import { KillSwitchControl } from './controls/kill-switch.tsx';
+import { AuditPage } from './pages/audit.tsx';
 import { CreatePage } from './pages/create.tsx';
 import { FtPage } from './pages/ft.tsx';
 import { OrderPage } from './pages/order.tsx';
@@ -82,9 +84,10 @@ export function App() {
           <a href={paths.overview()}>Overview</a>
           <a href={paths.orders()}>Orders</a>
           <a href={paths.create()}>New live strategy</a>
+          <a href={paths.audit()}>Audit</a>
         </nav>
         <HealthLine />
-        {signedIn ? <span class="who"><LiveBadge /> <button type="button" class="link" onClick={() => setToken(null)}>Sign out</button></span> : null}
+        {signedIn ? <span class="who"><KillSwitchControl /> <LiveBadge /> <button type="button" class="link" onClick={() => setToken(null)}>Sign out</button></span> : null}
       </header>
       <main>
         {signedIn ? (
@@ -95,6 +98,7 @@ export function App() {
             <Route path="/orders" component={OrdersPage} />
             <Route path="/orders/:id" component={OrderPage} />
             <Route path="/new" component={CreatePage} />
+            <Route path="/audit" component={AuditPage} />
             <Route default component={NotFound} />
           </Router>
         ) : <SignIn />}

@@ -1,37 +1,50 @@
 /** FT strategy routes: list, read, create, replace, orders, and the sync/resolve operator commands */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { FtWalletInput, parseFtWallet } from '../../domain/ft-wallet.ts';
-import { ftOrders, ftSkipCounts, ftWalletSummaries, ingestRejectTotals } from '../../store/ft-summary-store.ts';
+import { ftOrders, ftSkipCounts, ftWalletSummaries, ingestRejectTotals, type FtOrderRow } from '../../store/ft-summary-store.ts';
 import { getWallet, insertWallet, updateWallet } from '../../store/wallet-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponse } from '../schemas/common.ts';
+import {
+  FtOrderPage, FtWalletCreate, FtWalletDetail, FtWalletOne, FtWalletPage, FtWalletReplace, InputRejects, JobNow,
+} from '../schemas/ft.ts';
 import { walletToJson } from './ft-dto.ts';
 
-const json = (description: string) => ({ description, content: { 'application/json': { schema: z.any() } } });
 const Id = z.object({ id: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/) });
-const Paging = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-});
-const Body = { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } }, required: true };
 const secured = { security: [{ bearer: [] }], tags: ['ft'] };
+const invalid = problemResponse('Invalid input (problem+json with issues, each with its path)');
 
-const list = createRoute({ method: 'get', path: '/api/ft/wallets', ...secured, responses: { 200: json('FT strategies with capital and counts') } });
+const list = createRoute({ method: 'get', path: '/api/ft/wallets', ...secured, request: { query: pageQuery(['id']) },
+  responses: { 200: jsonResponse(FtWalletPage, 'FT strategies (by id) with capital and counts'), 400: invalid } });
 const one = createRoute({ method: 'get', path: '/api/ft/wallets/{id}', ...secured, request: { params: Id },
-  responses: { 200: json('Configuration, summary and skip counts'), 404: json('No such strategy') } });
-const create = createRoute({ method: 'post', path: '/api/ft/wallets', ...secured, request: { body: Body },
-  responses: { 201: json('Created'), 400: json('Invalid configuration'), 409: json('The id exists') } });
-const replace = createRoute({ method: 'put', path: '/api/ft/wallets/{id}', ...secured, request: { params: Id, body: Body },
-  responses: { 200: json('Replaced'), 400: json('Invalid configuration'), 404: json('No such strategy') } });
+  responses: { 200: jsonResponse(FtWalletDetail, 'Configuration, summary and skip counts'), 400: invalid,
+    404: problemResponse('No such strategy') } });
+const create = createRoute({ method: 'post', path: '/api/ft/wallets', ...secured, request: { body: jsonBody(FtWalletCreate) },
+  responses: { 201: jsonResponse(FtWalletOne, 'Created'), 400: invalid, 409: problemResponse('The id exists') } });
+const replace = createRoute({ method: 'put', path: '/api/ft/wallets/{id}', ...secured,
+  request: { params: Id, body: jsonBody(FtWalletReplace) },
+  responses: { 200: jsonResponse(FtWalletOne, 'Replaced'), 400: invalid, 404: problemResponse('No such strategy') } });
 const orders = createRoute({ method: 'get', path: '/api/ft/wallets/{id}/orders', ...secured,
-  request: { params: Id, query: Paging }, responses: { 200: json('Paper orders, newest first'), 404: json('No such strategy') } });
+  request: { params: Id, query: pageQuery(['time', 'uuid']) },
+  responses: { 200: jsonResponse(FtOrderPage, 'Paper orders, newest first'), 400: invalid, 404: problemResponse('No such strategy') } });
 const command = (name: 'sync' | 'resolve') => createRoute({ method: 'post', path: `/api/ft/${name}`, ...secured,
-  responses: { 200: json(`Ran ft-${name} now, or reports it was already running`) } });
+  responses: { 200: jsonResponse(JobNow, `Ran ft-${name} now, or reports it was already running`) } });
 const rejects = createRoute({ method: 'get', path: '/api/ft/input-rejects', ...secured,
-  responses: { 200: json('Input records refused at ingestion, by reason') } });
+  responses: { 200: jsonResponse(InputRejects, 'Input records refused at ingestion, by reason') } });
+
+const orderJson = (o: FtOrderRow) => ({ ...o, order_time: new Date(o.order_time).toISOString(),
+  resolved_time: o.resolved_time === null ? null : new Date(o.resolved_time).toISOString() });
+/** The request body as sent (the route's schema checked its types; FtWalletInput checks the values and fills defaults) */
+const sent = async (c: { req: { json: () => Promise<unknown> } }) => (await c.req.json()) as Record<string, unknown>;
 
 export const ftRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
-  .openapi(list, async (c) => c.json({ wallets: await ftWalletSummaries(deps.db) }, 200))
+  .openapi(list, async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const rows = await ftWalletSummaries(deps.db, undefined, { limit, after: cursor });
+    const page = pageOf(rows, limit, (w) => [w.wallet_id]);
+    return c.json({ wallets: page.items, next_cursor: page.next_cursor }, 200);
+  })
   .openapi(one, async (c) => {
     const { id } = c.req.valid('param');
     const wallet = await getWallet(deps.db, id);
@@ -40,9 +53,10 @@ export const ftRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
     return c.json({ wallet: walletToJson(wallet), summary, skipped: await ftSkipCounts(deps.db, id) }, 200);
   })
   .openapi(create, async (c) => {
-    const parsed = FtWalletInput.safeParse(c.req.valid('json'));
+    const body = await sent(c);
+    const parsed = FtWalletInput.safeParse(body);
     if (!parsed.success) return problem(c, 400, 'Invalid strategy', undefined, { issues: parsed.error.issues });
-    const wallet = parseFtWallet(c.req.valid('json'), deps.clock.now());
+    const wallet = parseFtWallet(body, deps.clock.now());
     if (!(await insertWallet(deps.db, wallet))) return problem(c, 409, 'Strategy exists', wallet.walletId);
     deps.log.info('ft strategy created', { wallet: wallet.walletId, by: c.get('user').name });
     return c.json({ wallet: walletToJson(wallet) }, 201);
@@ -51,7 +65,7 @@ export const ftRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
     const { id } = c.req.valid('param');
     const existing = await getWallet(deps.db, id);
     if (!existing) return problem(c, 404, 'No such strategy', id);
-    const body = { start_date: existing.startDate, ...c.req.valid('json'), wallet_id: id };
+    const body = { start_date: existing.startDate, ...(await sent(c)), wallet_id: id };
     const parsed = FtWalletInput.safeParse(body);
     if (!parsed.success) return problem(c, 400, 'Invalid strategy', undefined, { issues: parsed.error.issues });
     const wallet = parseFtWallet(body, deps.clock.now());
@@ -61,10 +75,11 @@ export const ftRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
   })
   .openapi(orders, async (c) => {
     const { id } = c.req.valid('param');
-    const { limit, offset } = c.req.valid('query');
+    const { limit, cursor } = c.req.valid('query');
     if (!(await getWallet(deps.db, id))) return problem(c, 404, 'No such strategy', id);
-    return c.json({ orders: await ftOrders(deps.db, id, limit, offset) }, 200);
+    const page = pageOf(await ftOrders(deps.db, id, { limit, after: cursor }), limit, (r) => r.key);
+    return c.json({ orders: page.items.map((r) => orderJson(r.row)), next_cursor: page.next_cursor }, 200);
   })
-  .openapi(command('sync'), async (c) => c.json(await deps.runJob('ft-sync'), 200))
-  .openapi(command('resolve'), async (c) => c.json(await deps.runJob('ft-resolve'), 200))
+  .openapi(command('sync'), async (c) => c.json(await deps.runJob('ft-sync') as z.input<typeof JobNow>, 200))
+  .openapi(command('resolve'), async (c) => c.json(await deps.runJob('ft-resolve') as z.input<typeof JobNow>, 200))
   .openapi(rejects, async (c) => c.json({ rejected: await ingestRejectTotals(deps.db) }, 200));

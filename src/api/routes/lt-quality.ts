@@ -4,33 +4,50 @@ import type { Context } from 'hono';
 import { formatStrategyQuality } from '../../domain/metrics/strategy-quality.ts';
 import { parseMicros } from '../../domain/money.ts';
 import { formatGap, formatGapLeg, formatSinceLaunch, qualityOfStrategy, sinceLaunch, slippageAnalysis } from '../../store/comparison-store.ts';
-import { strategyGap } from '../../store/gap-store.ts';
+import { strategyGap, type GapLeg } from '../../store/gap-store.ts';
 import { toleranceModesAnalysis } from '../../store/tolerance-store.ts';
 import { getLtStrategy } from '../../store/lt-strategy-store.ts';
 import { formatPosition, openPositions } from '../../store/position-store.ts';
-import { qualityRows } from '../../store/quality-store.ts';
+import { qualityRowsPage } from '../../store/quality-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import { jsonResponse, pageOf, pageQuery, problemResponse, type PageParams } from '../schemas/common.ts';
+import { Comparison, GapPage, Positions, QualityOrder, QualityPage, SlippageAnalysis } from '../schemas/lt-views.ts';
 
-const json = (description: string) => ({ description, content: { 'application/json': { schema: z.any() } } });
+type QualityOrderJson = z.input<typeof QualityOrder>;
+const legKey = (l: GapLeg) => [l.at.toISOString(), l.ftOrderId, l.leg];
+const compareKeys = (a: readonly string[], b: readonly string[]) => {
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return a[k]! < b[k]! ? -1 : 1;
+  return 0;
+};
+/**
+ * A page of the gap's legs (computed in memory, not stored): ordered by (at, ft_order_id, leg), oldest or newest first,
+ * the legs after the cursor's key
+ */
+function legsPage(legs: readonly GapLeg[], order: 'oldest' | 'newest', page: PageParams) {
+  const sign = order === 'oldest' ? 1 : -1;
+  const keyed = legs.map((l) => ({ l, key: legKey(l) })).sort((a, b) => sign * compareKeys(a.key, b.key));
+  const after = page.after;
+  const rest = after === null ? keyed : keyed.filter((x) => sign * compareKeys(x.key, after) > 0);
+  const p = pageOf(rest.slice(0, page.limit + 1), page.limit, (x) => x.key);
+  return { items: p.items.map((x) => x.l), next_cursor: p.next_cursor };
+}
+
 const Id = z.object({ id: z.string().regex(/^LT_[A-Za-z0-9_-]{1,100}$/) });
-const Page = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
-});
-const GapPage = Page.extend({ order: z.enum(['oldest', 'newest']).default('oldest') });
+const GapQuery = pageQuery(['time', 'id', 'id']).extend({ order: z.enum(['oldest', 'newest']).default('oldest')
+  .openapi({ description: 'oldest: by time, oldest first; newest: newest first' }) });
 const secured = { security: [{ bearer: [] }], tags: ['lt'] };
-const notFound = { 400: json('Invalid input'), 404: json('Not one of your strategies') };
+const notFound = { 400: problemResponse('Invalid input (problem+json with issues)'), 404: problemResponse('Not one of your strategies') };
 
 const quality = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/quality', ...secured,
-  request: { params: Id, query: Page },
-  responses: { 200: json('Aggregated execution quality and the per-order metrics (newest first), each score with its components'), ...notFound } });
+  request: { params: Id, query: pageQuery(['time', 'uuid']) },
+  responses: { 200: jsonResponse(QualityPage, 'Aggregated execution quality and a page of the per-order metrics (newest signal first), each score with its components'), ...notFound } });
 const comparison = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/comparison', ...secured, request: { params: Id },
-  responses: { 200: json('FT and LT since launch side by side, the gap totals, quality, and the success metrics against targets'), ...notFound } });
-const gap = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/gap', ...secured, request: { params: Id, query: GapPage },
-  responses: { 200: json('LT − FT since launch = delay + execution + fees + opportunity + sizing, in total and per signal leg'), ...notFound } });
+  responses: { 200: jsonResponse(Comparison, 'FT and LT since launch side by side, the gap totals, quality, and the success metrics against targets'), ...notFound } });
+const gap = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/gap', ...secured, request: { params: Id, query: GapQuery },
+  responses: { 200: jsonResponse(GapPage, 'LT − FT since launch = delay + execution + fees + opportunity + sizing, in total and a page of the signal legs'), ...notFound } });
 const positions = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/positions', ...secured, request: { params: Id },
-  responses: { 200: json('Open positions: shares held, cost basis, mark price and unrealized P&L (newest first)'), ...notFound } });
+  responses: { 200: jsonResponse(Positions, 'Open positions: shares held, cost basis, mark price and unrealized P&L (newest first)'), ...notFound } });
 /** A decimal in (0, 100] with at most 4 decimals, as micro-units */
 const upTo100 = (name: string) => z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, `${name}: a decimal with at most 4 decimals`)
   .transform((v) => parseMicros(v)).refine((m) => m > 0n && m <= 100_000000n, `${name} must be in (0, 100]`);
@@ -44,7 +61,7 @@ const ModeQuery = z.object({
 });
 const slippage = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/slippage-analysis', ...secured,
   request: { params: Id, query: ModeQuery },
-  responses: { 200: json('Expected against actual slippage per market and order type (flagged where the estimate is '
+  responses: { 200: jsonResponse(SlippageAnalysis, 'Expected against actual slippage per market and order type (flagged where the estimate is '
     + 'systematically off), and `tolerance_modes`: the strategy\'s orders and slippage skips decided again under fixed_pct, '
     + 'ticks and spread, with how many each would have ordered and skipped'), ...notFound } });
 
@@ -57,9 +74,11 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
       const { id } = c.req.valid('param');
       const s = await getLtStrategy(deps.db, uid(c), id);
       if (!s) return problem(c, 404, 'Not found', id);
-      const page = c.req.valid('query');
+      const { limit, cursor } = c.req.valid('query');
+      const rows = await qualityRowsPage(deps.db, uid(c), id, s.mode === 'shadow', { limit, after: cursor });
+      const page = pageOf(rows, limit, (r) => r.key);
       return c.json({ strategy_id: id, summary: formatStrategyQuality(await qualityOfStrategy(deps.db, uid(c), id)),
-        orders: await qualityRows(deps.db, uid(c), id, s.mode === 'shadow', page), ...page }, 200);
+        orders: page.items.map((r) => r.row as QualityOrderJson), limit, next_cursor: page.next_cursor }, 200);
     })
     .openapi(comparison, async (c) => {
       const { id } = c.req.valid('param');
@@ -69,12 +88,13 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
     .openapi(gap, async (c) => {
       const { id } = c.req.valid('param');
       if (!(await mine(c, id))) return problem(c, 404, 'Not found', id);
-      const { limit, offset, order } = c.req.valid('query');
+      const { limit, cursor, order } = c.req.valid('query');
       const g = await strategyGap(deps.db, uid(c), id);
-      const legs = order === 'newest' ? [...g.legs].reverse() : g.legs;
+      const page = legsPage(g.legs, order, { limit, after: cursor });
       return c.json({ strategy_id: id, launched_at: g.launchedAt?.toISOString() ?? null, total: formatGap(g.total),
-        signals: g.legs.length,
-        not_mirrored: g.legs.filter((l) => l.disposition === 'not_mirrored').length, pending: g.pending, invalid_marks: g.invalidMarks, legs: legs.slice(offset, offset + limit).map(formatGapLeg), order, limit, offset }, 200);
+        signals: g.legs.length, not_mirrored: g.legs.filter((l) => l.disposition === 'not_mirrored').length,
+        pending: g.pending, invalid_marks: g.invalidMarks, legs: page.items.map(formatGapLeg), order, limit,
+        next_cursor: page.next_cursor }, 200);
     })
     .openapi(positions, async (c) => {
       const { id } = c.req.valid('param');

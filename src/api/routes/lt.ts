@@ -6,36 +6,42 @@ import { formatMicros } from '../../domain/money.ts';
 import {
   createLtStrategy, depositLtCapital, launchLtStrategy, ltCapitalOf,
   pauseLtStrategy, releaseKillSwitch, resumeLtStrategy, settingsOf, updateLtSettings, withdrawLtCapital,
-  type LtCapital, type LtError, type LtResult,
+  type LtCapital, type LtError, type LtResult, type LtSettings,
 } from '../../engine/lt-strategies.ts';
 import { ftConfigForStrategy, ftSyncReport } from '../../engine/lt-ft-config.ts';
 import {
   cancelStrategyOrders, cancelUserOrders, engageKillSwitchAndCancel, stopAndCancel, type CancelReport,
 } from '../../engine/lt-operator.ts';
 import type { Sql } from '../../store/db.ts';
-import { getKillSwitch, getLtStrategy, listLtAudit, listUserLtStrategies, type KillSwitch, type LtAuditRow } from '../../store/lt-strategy-store.ts';
+import { getKillSwitch, getLtStrategy, ltAuditPage, ltStrategiesPage, type KillSwitch, type LtAuditRow } from '../../store/lt-strategy-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponse, type JsonValueOut } from '../schemas/common.ts';
+import { JobNow } from '../schemas/ft.ts';
+import {
+  CancelReport as CancelReportBody, KillSwitch as KillSwitchBody, KillSwitchInput, KillSwitchSet, LtAuditPage, LtCreateInput, LtMoneyMoved, LtSettingsPatch,
+  LtStrategyDetail, LtStrategyItem, LtStrategyPage, LtStrategyStopped, MoneyMove, PauseInput, settingsBodyDoc,
+} from '../schemas/lt.ts';
 import { walletToJson } from './ft-dto.ts';
 import { ltQualityRoutes } from './lt-quality.ts';
 
-const json = (description: string) => ({ description, content: { 'application/json': { schema: z.any() } } });
 const Id = z.object({ id: z.string().regex(/^LT_[A-Za-z0-9_-]{1,100}$/) });
-const Body = { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } }, required: true };
-const TOLERANCE_DOC = 'Tolerance: `tolerance_mode` fixed_pct (default: expected slippage within `slippage_tolerance_pct` % of the '
-  + 'signal price), ticks (`tolerance_ticks`, 1–100 whole ticks) or spread (`tolerance_spread_multiple` k in (0, 100], k × best ask − '
-  + 'best bid); the dynamic modes are capped by `slippage_tolerance_pct`, which must be sent (above 0) when a dynamic mode is chosen, '
-  + 'and a one-sided or crossed book falls back to the cap. A mode\'s parameter is null under the other modes';
-const SettingsBody = (what: string) => ({ ...Body, description: `${what} (lt_strategies columns; README "LT strategy settings"). ${TOLERANCE_DOC}` });
-const OptionalBody = { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } }, required: false };
 const secured = { security: [{ bearer: [] }], tags: ['lt'] };
-const problems = { 400: json('Invalid input (problem+json with issues)'), 404: json('Not one of your strategies'),
-  409: json('Refused in the strategy\'s current state') };
+const problems = { 400: problemResponse('Invalid input (problem+json with issues, each with its path)'),
+  404: problemResponse('Not one of your strategies'), 409: problemResponse('Refused in the strategy\'s current state') };
 
-const d = (v: bigint | null): string | null => (v === null ? null : formatMicros(v));
+function d(v: bigint): string;
+function d(v: bigint | null): string | null;
+function d(v: bigint | null): string | null {
+  return v === null ? null : formatMicros(v);
+}
+/** The settings as JSON: micro-unit values as decimal strings */
+type SettingsJson = { [K in keyof LtSettings]: LtSettings[K] extends bigint ? string
+  : LtSettings[K] extends bigint | null ? Exclude<LtSettings[K], bigint> | string : LtSettings[K] };
 
 function strategyJson(s: LtStrategy) {
-  const settings = Object.fromEntries(Object.entries(settingsOf(s)).map(([k, v]) => [k, typeof v === 'bigint' ? d(v) : v]));
+  const settings = Object.fromEntries(Object.entries(settingsOf(s))
+    .map(([k, v]) => [k, typeof v === 'bigint' ? d(v) : v])) as SettingsJson;
   return {
     strategy_id: s.strategyId, ft_wallet_id: s.ftWalletId, ...settings, is_active: s.isActive, is_paused: s.isPaused,
     pause_reason: s.pauseReason, launched_at: s.launchedAt?.toISOString() ?? null, peak_equity: d(s.peakEquity),
@@ -52,7 +58,7 @@ const capitalJson = (c: LtCapital) => ({
 });
 const killJson = (k: KillSwitch) => ({ engaged: k.engaged, reason: k.reason, set_at: k.setAt?.toISOString() ?? null });
 const auditJson = (a: LtAuditRow) => ({ audit_id: a.auditId, strategy_id: a.strategyId, command: a.command,
-  detail: a.detail, at: a.at.toISOString() });
+  detail: a.detail as Record<string, JsonValueOut>, at: a.at.toISOString() });
 const cancelJson = (r: CancelReport) => ({ cancelled: r.cancelled,
   not_cancelled: r.notCancelled.map((n) => ({ order_id: n.orderId, reason: n.reason })),
   fills_booked: r.fillsBooked, finished: r.finished, errors: r.errors });
@@ -63,37 +69,42 @@ const TITLE = { not_found: 'Not found', conflict: 'Conflict', invalid: 'Invalid 
 const failed = (c: Context, e: LtError) =>
   problem(c, STATUS[e.kind], TITLE[e.kind], e.message, e.issues ? { issues: e.issues } : undefined);
 
-const list = createRoute({ method: 'get', path: '/api/lt/strategies', ...secured,
-  responses: { 200: json('Your LT strategies with their capital, and your kill switch') } });
+const list = createRoute({ method: 'get', path: '/api/lt/strategies', ...secured, request: { query: pageQuery(['id']) },
+  responses: { 200: jsonResponse(LtStrategyPage, 'Your LT strategies (by id) with their capital, and your kill switch'),
+    400: problems[400] } });
 const create = createRoute({ method: 'post', path: '/api/lt/strategies', ...secured,
-  request: { body: SettingsBody('ft_wallet_id, starting_capital and any setting') },
-  responses: { 201: json('Created (not active, not launched)'), ...problems } });
+  request: { body: jsonBody(LtCreateInput, settingsBodyDoc('ft_wallet_id, starting_capital and any setting')) },
+  responses: { 201: jsonResponse(LtStrategyItem, 'Created (not active, not launched)'), ...problems } });
 const one = createRoute({ method: 'get', path: '/api/lt/strategies/{id}', ...secured, request: { params: Id },
-  responses: { 200: json('Strategy, capital, the FT configuration it trades with, and FT changes since launch'), ...problems } });
+  responses: { 200: jsonResponse(LtStrategyDetail, 'Strategy, capital, the FT configuration it trades with, and FT changes since launch'), ...problems } });
 const patch = createRoute({ method: 'patch', path: '/api/lt/strategies/{id}', ...secured,
-  request: { params: Id, body: SettingsBody('The settings to change') },
-  responses: { 200: json('Settings changed'), ...problems } });
+  request: { params: Id, body: jsonBody(LtSettingsPatch, settingsBodyDoc('The settings to change')) },
+  responses: { 200: jsonResponse(LtStrategyItem, 'Settings changed'), ...problems } });
 const lifecycle = (name: 'launch' | 'pause' | 'resume') => createRoute({ method: 'post',
-  path: `/api/lt/strategies/{id}/${name}`, ...secured, request: { params: Id, ...(name === 'pause' ? { body: OptionalBody } : {}) },
-  responses: { 200: json(`The strategy after ${name}`), ...problems } });
+  path: `/api/lt/strategies/{id}/${name}`, ...secured,
+  request: { params: Id, ...(name === 'pause' ? { body: { ...jsonBody(PauseInput), required: false } } : {}) },
+  responses: { 200: jsonResponse(LtStrategyItem, `The strategy after ${name}`), ...problems } });
 const stop = createRoute({ method: 'post', path: '/api/lt/strategies/{id}/stop', ...secured, request: { params: Id },
-  responses: { 200: json('The strategy after stop, and the cancel of its resting orders (venue first)'), ...problems } });
+  responses: { 200: jsonResponse(LtStrategyStopped, 'The strategy after stop, and the cancel of its resting orders (venue first)'), ...problems } });
 const cancelOne = createRoute({ method: 'post', path: '/api/lt/strategies/{id}/cancel-open-orders', ...secured,
-  request: { params: Id }, responses: { 200: json('Cancels the strategy\'s resting orders at the venue; what was cancelled, what was not and why'), ...problems } });
+  request: { params: Id }, responses: { 200: jsonResponse(CancelReportBody, 'Cancels the strategy\'s resting orders at the venue; what was cancelled, what was not and why'), ...problems } });
 const cancelAll = createRoute({ method: 'post', path: '/api/lt/cancel-open-orders', ...secured,
-  responses: { 200: json('Cancels every resting order of yours at the venue; what was cancelled, what was not and why') } });
+  responses: { 200: jsonResponse(CancelReportBody, 'Cancels every resting order of yours at the venue; what was cancelled, what was not and why') } });
 const money = (name: 'deposit' | 'withdraw') => createRoute({ method: 'post', path: `/api/lt/strategies/{id}/${name}`,
-  ...secured, request: { params: Id, body: Body },
-  responses: { 200: json('{booked, ref, capital}; a replayed ref books nothing'), ...problems } });
-const killGet = createRoute({ method: 'get', path: '/api/lt/kill-switch', ...secured, responses: { 200: json('Your kill switch') } });
-const killSet = createRoute({ method: 'post', path: '/api/lt/kill-switch', ...secured,
-  request: { body: { content: { 'application/json': { schema: z.object({ engaged: z.boolean(), reason: z.string().max(500).nullable().optional() }).strict() } }, required: true } },
-  responses: { 200: json('Engaged (and your resting orders cancelled: `cancel`) or released, for all your strategies'), 400: json('Invalid input') } });
+  ...secured, request: { params: Id, body: jsonBody(MoneyMove) },
+  responses: { 200: jsonResponse(LtMoneyMoved, '{booked, ref, capital}; a replayed ref books nothing'), ...problems } });
+const killGet = createRoute({ method: 'get', path: '/api/lt/kill-switch', ...secured,
+  responses: { 200: jsonResponse(KillSwitchBody, 'Your kill switch') } });
+const killSet = createRoute({ method: 'post', path: '/api/lt/kill-switch', ...secured, request: { body: jsonBody(KillSwitchInput) },
+  responses: { 200: jsonResponse(KillSwitchSet, 'Engaged (and your resting orders cancelled: `cancel`) or released, for all your strategies'),
+    400: problems[400] } });
 const audit = createRoute({ method: 'get', path: '/api/lt/audit', ...secured,
-  request: { query: z.object({ strategy_id: Id.shape.id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) },
-  responses: { 200: json('Your operator commands, newest first'), 404: json('Not one of your strategies') } });
+  request: { query: pageQuery(['time', 'uuid']).extend({ strategy_id: Id.shape.id.optional()
+    .openapi({ description: 'Only this strategy\'s commands; absent: all yours, user-wide commands included' }) }) },
+  responses: { 200: jsonResponse(LtAuditPage, 'Your operator commands, newest first'), 400: problems[400],
+    404: problemResponse('Not one of your strategies') } });
 const job = (name: 'execute' | 'resolve') => createRoute({ method: 'post', path: `/api/lt/${name}`, ...secured,
-  responses: { 200: json(`Ran lt-${name} now, or {ran: false, reason}`) } });
+  responses: { 200: jsonResponse(JobNow, `Ran lt-${name} now, or {ran: false, reason}`) } });
 
 async function answer(c: Context, sql: Sql, r: LtResult<LtStrategy>) {
   return r.ok ? c.json(await withCapital(sql, r.value), 200) : failed(c, r.error);
@@ -103,10 +114,11 @@ export const ltRoutes = (deps: ApiDeps) => {
   const uid = (c: Context<AppEnv>) => c.get('user').userId;
   return new OpenAPIHono<AppEnv>()
     .openapi(list, async (c) => {
-      const strategies = await listUserLtStrategies(deps.db, uid(c));
+      const { limit, cursor } = c.req.valid('query');
+      const page = pageOf(await ltStrategiesPage(deps.db, uid(c), { limit, after: cursor }), limit, (r) => r.key);
       const rows = [];
-      for (const s of strategies) rows.push(await withCapital(deps.db, s));
-      return c.json({ strategies: rows, kill_switch: killJson(await getKillSwitch(deps.db, uid(c))) }, 200);
+      for (const { row } of page.items) rows.push(await withCapital(deps.db, row));
+      return c.json({ strategies: rows, kill_switch: killJson(await getKillSwitch(deps.db, uid(c))), next_cursor: page.next_cursor }, 200);
     })
     .openapi(create, async (c) => {
       const r = await createLtStrategy(deps, uid(c), c.req.valid('json'));
@@ -162,11 +174,12 @@ export const ltRoutes = (deps: ApiDeps) => {
       return c.json({ ...killJson(r.killSwitch), cancel: cancelJson(r.cancel) }, 200);
     })
     .openapi(audit, async (c) => {
-      const { strategy_id: id, limit } = c.req.valid('query');
+      const { strategy_id: id, limit, cursor } = c.req.valid('query');
       if (id && !(await getLtStrategy(deps.db, uid(c), id))) return problem(c, 404, 'Not found', id);
-      return c.json({ audit: (await listLtAudit(deps.db, uid(c), id ?? null, limit)).map(auditJson) }, 200);
+      const page = pageOf(await ltAuditPage(deps.db, uid(c), id ?? null, { limit, after: cursor }), limit, (r) => r.key);
+      return c.json({ audit: page.items.map((r) => auditJson(r.row)), next_cursor: page.next_cursor }, 200);
     })
-    .openapi(job('execute'), async (c) => c.json(await deps.runJob('lt-execute'), 200))
-    .openapi(job('resolve'), async (c) => c.json(await deps.runJob('lt-resolve'), 200))
+    .openapi(job('execute'), async (c) => c.json(await deps.runJob('lt-execute') as z.input<typeof JobNow>, 200))
+    .openapi(job('resolve'), async (c) => c.json(await deps.runJob('lt-resolve') as z.input<typeof JobNow>, 200))
     .route('/', ltQualityRoutes(deps));
 };

@@ -2,27 +2,32 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { LtError } from '../../engine/lt-strategies.ts';
-import { getWallet, linkWallet, LinkWalletInput, listWallets, unlinkWallet } from '../../engine/user-wallets.ts';
+import { getWallet, linkWallet, LinkWalletInput, unlinkWallet } from '../../engine/user-wallets.ts';
 import { walletVenueStates, type WalletVenueState } from '../../engine/wallet-gates.ts';
-import type { UserWallet } from '../../store/user-wallet-store.ts';
+import { userWalletsPage, type UserWallet } from '../../store/user-wallet-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import { jsonResponse, pageOf, pageQuery, problemResponse } from '../schemas/common.ts';
+import { Wallet, WalletPage, WalletWithVenue } from '../schemas/system.ts';
 
-const json = (description: string) => ({ description, content: { 'application/json': { schema: z.any() } } });
 const secured = { security: [{ bearer: [] }], tags: ['wallets'] };
 const Address = z.object({ address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'address must be 0x + 40 hex digits') });
 
 const link = createRoute({ method: 'post', path: '/api/wallets', ...secured,
   request: { body: { content: { 'application/json': { schema: LinkWalletInput } }, required: true } },
-  responses: { 201: json('Linked: the wallet without its secrets'), 400: json('Invalid input (problem+json with issues; never the values)'),
-    409: json('Already linked, or no TANDEM_SECRET_KEY to store the secret with') } });
-const list = createRoute({ method: 'get', path: '/api/wallets', ...secured,
-  responses: { 200: json('Your linked wallets, without secrets, each with its venue state (state, reasons, checked_at)') } });
+  responses: { 201: jsonResponse(z.object({ wallet: Wallet }).openapi('WalletLinked'), 'Linked: the wallet without its secrets'),
+    400: problemResponse('Invalid input (problem+json with issues; never the values)'),
+    409: problemResponse('Already linked, or no TANDEM_SECRET_KEY to store the secret with') } });
+const list = createRoute({ method: 'get', path: '/api/wallets', ...secured, request: { query: pageQuery(['time', 'id']) },
+  responses: { 200: jsonResponse(WalletPage, 'Your linked wallets (oldest link first), without secrets, each with its venue state'),
+    400: problemResponse('Invalid limit or cursor') } });
 const one = createRoute({ method: 'get', path: '/api/wallets/{address}', ...secured, request: { params: Address },
-  responses: { 200: json('One of your wallets, without secrets, with its venue state'), 404: json('Not one of your wallets') } });
+  responses: { 200: jsonResponse(z.object({ wallet: WalletWithVenue }).openapi('WalletOne'), 'One of your wallets, without secrets, with its venue state'),
+    400: problemResponse('Invalid address'), 404: problemResponse('Not one of your wallets') } });
 const unlink = createRoute({ method: 'delete', path: '/api/wallets/{address}', ...secured, request: { params: Address },
-  responses: { 200: json('Unlinked (its sealed secrets deleted)'), 404: json('Not one of your wallets'),
-    409: json('A running LT strategy trades through it: stop it first') } });
+  responses: { 200: jsonResponse(z.object({ unlinked: z.string() }).openapi('WalletUnlinked'), 'Unlinked (its sealed secrets deleted)'),
+    400: problemResponse('Invalid address'), 404: problemResponse('Not one of your wallets'),
+    409: problemResponse('A running LT strategy trades through it: stop it first') } });
 
 /** What anyone may see of a wallet: whether secrets are stored, never what they are */
 export const walletJson = (w: UserWallet) => ({
@@ -50,8 +55,11 @@ export const walletRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
   })
   .openapi(list, async (c) => {
     const userId = c.get('user').userId;
+    const { limit, cursor } = c.req.valid('query');
+    const page = pageOf(await userWalletsPage(deps.db, userId, { limit, after: cursor }), limit, (r) => r.key);
     const venue = await walletVenueStates(deps.db, userId, deps.walletVenueHealth);
-    return c.json({ wallets: (await listWallets(deps, userId)).map((w) => ({ ...walletJson(w), venue: venueJson(venue(w.address)) })) }, 200);
+    return c.json({ wallets: page.items.map(({ row: w }) => ({ ...walletJson(w), venue: venueJson(venue(w.address)) })),
+      next_cursor: page.next_cursor }, 200);
   })
   .openapi(one, async (c) => {
     const userId = c.get('user').userId;

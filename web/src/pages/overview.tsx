@@ -1,35 +1,148 @@
-// The overview: every live (LT) and paper (FT) strategy, sortable; a row opens its page
-import { useResource } from '../live.ts';
-import { count, ratio, usd, sign } from '../format.ts';
+// The overview: every live (LT) and paper (FT) strategy with its status, P&L, win rate, the seed's success-metric lights
+// and a sparkline; sortable, filterable by text and status; a row opens its page, and an FT row can be promoted to live.
+// Reads GET /api/overview; on a server without it (404), /api/lt/strategies and /api/ft/wallets
+import { useEffect, useState } from 'preact/hooks';
+import { useResource, type Resource } from '../live.ts';
+import { count, ratio, sign, usd } from '../format.ts';
+import { Sparkline } from '../components/charts.tsx';
 import { SortTable } from '../components/sort-table.tsx';
 import { Updated, View } from '../components/view.tsx';
 import { paths } from '../routes.ts';
-import { ltStatus, type FtSummary, type KillSwitch, type LtItem } from '../types.ts';
+import { ltStatus, type Dec, type FtSummary, type KillSwitch, type LtItem, type Point } from '../types.ts';
+
+export interface Target { metric: string; status: 'green' | 'red' | 'no_data'; value: Dec | null; target: Dec | string }
+export interface OverviewFt {
+  wallet_id: string; name: string | null; description: string | null; is_active: boolean; starting_balance: Dec; cash: Dec;
+  realized_pnl: Dec; unrealized_pnl: Dec | null; pnl: Dec; orders: number; open: number; won: number; lost: number;
+  win_rate: Dec | null; live: string[]; sparkline: Point[];
+}
+export interface OverviewLt {
+  strategy_id: string; ft_wallet_id: string; mode: string; status: 'not_launched' | 'active' | 'paused' | 'stopped';
+  pause_reason: string | null; launched_at: string | null; equity: Dec; pnl: Dec; net_deposits: Dec; win_rate: Dec | null;
+  targets: Target[]; sparkline: Point[];
+}
+export interface Overview { as_of: string; kill_switch: KillSwitch; ft: OverviewFt[]; lt: OverviewLt[] }
+
+/** The overview from the older endpoints (no targets, no sparklines; P&L = realized) */
+function fromLists(lt: { strategies: LtItem[]; kill_switch: KillSwitch }, ft: { wallets: FtSummary[] }): Overview {
+  return {
+    as_of: new Date().toISOString(), kill_switch: lt.kill_switch,
+    lt: lt.strategies.map(({ strategy: s, capital: c }) => ({ strategy_id: s.strategy_id, ft_wallet_id: s.ft_wallet_id, mode: s.mode,
+      status: ltStatus(s), pause_reason: s.pause_reason, launched_at: s.launched_at, equity: c.equity, pnl: c.realized_pnl,
+      net_deposits: c.net_deposits, win_rate: null, targets: [], sparkline: [] })),
+    ft: ft.wallets.map((w) => ({ wallet_id: w.wallet_id, name: w.display_name, description: null, is_active: w.is_active,
+      starting_balance: w.starting_balance, cash: w.cash, realized_pnl: w.realized_pnl, unrealized_pnl: null, pnl: w.realized_pnl,
+      orders: w.orders, open: w.open, won: w.won, lost: w.lost, win_rate: w.win_rate,
+      live: lt.strategies.filter((x) => x.strategy.ft_wallet_id === w.wallet_id).map((x) => x.strategy.strategy_id), sparkline: [] })),
+  };
+}
+
+/** Whether this server serves GET /api/overview (its OpenAPI document says; asked once, without a 404 in the console) */
+let overviewServed: Promise<boolean> | null = null;
+function hasOverview(): Promise<boolean> {
+  overviewServed ??= fetch('/api/openapi.json').then((r) => r.json())
+    .then((doc: { paths?: Record<string, unknown> }) => Boolean(doc.paths?.['/api/overview'])).catch(() => false);
+  return overviewServed;
+}
+
+/** GET /api/overview, or the two lists when the server has no such route */
+function useOverview(): Resource<Overview> {
+  const [served, setServed] = useState<boolean | null>(null);
+  useEffect(() => { void hasOverview().then(setServed); }, []);
+  const main = useResource<Overview>(served ? '/api/overview' : null);
+  const missing = served === false;
+  const lt = useResource<{ strategies: LtItem[]; kill_switch: KillSwitch }>(missing ? '/api/lt/strategies' : null);
+  const ft = useResource<{ wallets: FtSummary[] }>(missing ? '/api/ft/wallets' : null);
+  if (!missing) return main;
+  const data = lt.data && ft.data ? fromLists(lt.data, ft.data) : null;
+  return { data, error: lt.error ?? ft.error, loading: lt.loading || ft.loading, stale: lt.stale || ft.stale,
+    updatedAt: lt.updatedAt && ft.updatedAt ? (lt.updatedAt < ft.updatedAt ? lt.updatedAt : ft.updatedAt) : null,
+    reload: () => { lt.reload(); ft.reload(); } };
+}
+
+const METRIC: Record<string, string> = { avg_signal_slippage_pct: 'Slippage', fill_rate: 'Fill rate',
+  order_latency_p50_ms: 'Latency', rejection_rate: 'Rejections', pnl_vs_ft: 'P&L vs FT', win_rate_vs_ft: 'Win rate vs FT',
+  quality_score_mean: 'Quality' };
+const metricLabel = (m: string) => METRIC[m] ?? m.replace(/_/g, ' ');
+
+function Lights({ targets }: { targets: Target[] }) {
+  if (targets.length === 0) return <span class="note">–</span>;
+  return <ul class="badges lights" data-testid="targets">{targets.map((t) => (
+    <li key={t.metric} class={`badge ${t.status}`} data-metric={t.metric} data-status={t.status} data-value={t.value ?? 'null'}
+      title={`${metricLabel(t.metric)}: ${t.value ?? 'no data'} (target ${t.target})`}>
+      {t.status === 'green' ? '✓' : t.status === 'red' ? '✗' : '–'} {metricLabel(t.metric)}</li>))}</ul>;
+}
+
+const STATUSES = [['', 'any status'], ['active', 'active'], ['paused', 'paused'], ['stopped', 'stopped'],
+  ['not_launched', 'not launched'], ['live', 'paper, promoted to live'], ['paper', 'paper, not live'], ['inactive', 'paper, inactive']] as const;
+
+const ftStatus = (w: OverviewFt): string => (w.is_active ? 'active' : 'inactive');
+function ftMatches(w: OverviewFt, status: string): boolean {
+  if (!status) return true;
+  if (status === 'live') return w.live.length > 0;
+  if (status === 'paper') return w.live.length === 0;
+  return ftStatus(w) === status;
+}
+const textMatches = (needle: string, ...hay: (string | null)[]) => !needle || hay.some((h) => (h ?? '').toLowerCase().includes(needle));
+
+function LtTable({ rows }: { rows: OverviewLt[] }) {
+  return <SortTable testid="lt-table" caption={`Live strategies (LT): ${rows.length}`} rows={rows} rowKey={(r) => r.strategy_id}
+    rowHref={(r) => paths.lt(r.strategy_id)} initialSort={{ key: 'pnl', desc: true }} columns={[
+      { key: 'strategy_id', label: 'Strategy', render: (r) => r.strategy_id, value: (r) => r.strategy_id },
+      { key: 'ft_wallet_id', label: 'Mirrors', render: (r) => <a href={paths.ft(r.ft_wallet_id)}>{r.ft_wallet_id}</a>, value: (r) => r.ft_wallet_id },
+      { key: 'status', label: 'Status', value: (r) => r.status,
+        render: (r) => <span class={`status ${r.status}`} title={r.pause_reason ?? undefined}>{r.status.replace('_', ' ')}{r.mode === 'shadow' ? ' (shadow)' : ''}</span> },
+      { key: 'equity', label: 'Equity', numeric: true, render: (r) => usd(r.equity), value: (r) => r.equity },
+      { key: 'pnl', label: 'P&L', numeric: true, render: (r) => <span class={sign(r.pnl)}>{usd(r.pnl)}</span>, value: (r) => r.pnl },
+      { key: 'win_rate', label: 'Win rate', numeric: true, render: (r) => ratio(r.win_rate, 1), value: (r) => r.win_rate },
+      { key: 'targets', label: 'Targets', render: (r) => <Lights targets={r.targets} />,
+        value: (r) => r.targets.filter((t) => t.status === 'green').length },
+      { key: 'sparkline', label: 'P&L trend', render: (r) => <Sparkline points={r.sparkline} label={`${r.strategy_id} P&L`} /> },
+    ]} />;
+}
+
+function FtTable({ rows }: { rows: OverviewFt[] }) {
+  return <SortTable testid="ft-table" caption={`Paper strategies (FT): ${rows.length}`} rows={rows} rowKey={(w) => w.wallet_id}
+    rowHref={(w) => paths.ft(w.wallet_id)} columns={[
+      { key: 'wallet_id', label: 'Strategy', render: (w) => <>{w.wallet_id}{w.name && w.name !== w.wallet_id ? <span class="note"> {w.name}</span> : null}</>, value: (w) => w.wallet_id },
+      { key: 'status', label: 'Status', value: (w) => ftStatus(w), render: (w) => <span class={`status ${ftStatus(w)}`}>{ftStatus(w)}</span> },
+      { key: 'pnl', label: 'P&L', numeric: true, render: (w) => <span class={sign(w.pnl)}>{usd(w.pnl)}</span>, value: (w) => w.pnl },
+      { key: 'realized_pnl', label: 'Realized P&L', numeric: true, render: (w) => <span class={sign(w.realized_pnl)}>{usd(w.realized_pnl)}</span>, value: (w) => w.realized_pnl },
+      { key: 'orders', label: 'Orders', numeric: true, render: (w) => count(w.orders), value: (w) => w.orders },
+      { key: 'win_rate', label: 'Win rate', numeric: true, render: (w) => ratio(w.win_rate, 1), value: (w) => w.win_rate },
+      { key: 'sparkline', label: 'P&L trend', render: (w) => <Sparkline points={w.sparkline} label={`${w.wallet_id} P&L`} /> },
+      { key: 'live', label: 'Live', value: (w) => w.live.length, render: (w) => (w.live.length
+        ? <>{w.live.map((id) => <a key={id} href={paths.lt(id)}>{id}</a>)}</>
+        : <a class="button" data-action="promote" href={paths.create(w.wallet_id)}>Promote to live</a>) },
+    ]} />;
+}
 
 export function OverviewPage() {
-  const lt = useResource<{ strategies: LtItem[]; kill_switch: KillSwitch }>('/api/lt/strategies');
-  const ft = useResource<{ wallets: FtSummary[] }>('/api/ft/wallets');
+  const r = useOverview();
+  const [text, setText] = useState('');
+  const [status, setStatus] = useState('');
+  const needle = text.trim().toLowerCase();
   return (
     <div class="page" data-testid="overview">
-      <h1>Overview <Updated at={lt.updatedAt} stale={lt.stale} /></h1>
-      <View r={lt} testid="lt-list" isEmpty={(d) => d.strategies.length === 0}
-        empty={<p>No live strategies yet. <a href={paths.create()}>Create one</a> from a paper strategy.</p>}>
-        {(d) => <SortTable testid="lt-table" caption="Live strategies (LT)" rows={d.strategies} rowKey={(r) => r.strategy.strategy_id}
-          rowHref={(r) => paths.lt(r.strategy.strategy_id)} columns={[
-            { key: 'strategy_id', label: 'Strategy', render: (r) => r.strategy.strategy_id, value: (r) => r.strategy.strategy_id },
-            { key: 'status', label: 'Status', render: (r) => ltStatus(r.strategy).replace('_', ' '), value: (r) => ltStatus(r.strategy) },
-            { key: 'equity', label: 'Equity', numeric: true, render: (r) => usd(r.capital.equity), value: (r) => r.capital.equity },
-            { key: 'realized_pnl', label: 'Realized P&L', numeric: true, render: (r) => <span class={sign(r.capital.realized_pnl)}>{usd(r.capital.realized_pnl)}</span>, value: (r) => r.capital.realized_pnl },
-          ]} />}
-      </View>
-      <View r={ft} testid="ft-list" isEmpty={(d) => d.wallets.length === 0} empty={<p>No paper strategies.</p>}>
-        {(d) => <SortTable testid="ft-table" caption={`Paper strategies (FT): ${d.wallets.length}`} rows={d.wallets} rowKey={(w) => w.wallet_id}
-          rowHref={(w) => paths.ft(w.wallet_id)} columns={[
-            { key: 'wallet_id', label: 'Strategy', render: (w) => w.wallet_id, value: (w) => w.wallet_id },
-            { key: 'realized_pnl', label: 'Realized P&L', numeric: true, render: (w) => <span class={sign(w.realized_pnl)}>{usd(w.realized_pnl)}</span>, value: (w) => w.realized_pnl },
-            { key: 'orders', label: 'Orders', numeric: true, render: (w) => count(w.orders), value: (w) => w.orders },
-            { key: 'win_rate', label: 'Win rate', numeric: true, render: (w) => ratio(w.win_rate, 1), value: (w) => w.win_rate },
-          ]} />}
+      <h1>Overview <Updated at={r.updatedAt} stale={r.stale} /></h1>
+      <div class="filters" role="search">
+        <label>Filter <input type="search" data-testid="filter-text" value={text} placeholder="strategy, name"
+          onInput={(e) => setText((e.target as HTMLInputElement).value)} /></label>
+        <label>Status <select data-testid="filter-status" value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)}>
+          {STATUSES.map(([v, l]) => <option value={v}>{l}</option>)}</select></label>
+        <a href={paths.audit()}>Audit</a>
+      </div>
+      <View r={r} testid="overview-data">
+        {(d) => {
+          const lt = d.lt.filter((x) => textMatches(needle, x.strategy_id, x.ft_wallet_id) && (!status || x.status === status
+            || (status === 'live' && x.mode === 'live')));
+          const ft = d.ft.filter((w) => textMatches(needle, w.wallet_id, w.name, w.description) && ftMatches(w, status));
+          return <>
+            {d.lt.length === 0 ? <p class="empty" data-testid="lt-empty">No live strategies yet: promote a paper strategy below
+              (or <a href={paths.create()}>create one</a>).</p> : <LtTable rows={lt} />}
+            {d.ft.length === 0 ? <p class="empty">No paper strategies.</p> : <FtTable rows={ft} />}
+          </>;
+        }}
       </View>
     </div>
   );
