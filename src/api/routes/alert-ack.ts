@@ -3,17 +3,15 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { acknowledgeAlert, alertAcknowledgements } from '../../store/alert-ack-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import { problemResponse } from '../schemas/common.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AlertId = z.string().regex(UUID, 'an alert id (UUID)');
-const Problem = z.object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string().optional(),
-  issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }).passthrough()).optional() })
-  .openapi('AlertAckProblem');
 const Ack = z.object({
   alert_id: z.string().openapi({ description: 'The alert' }),
   acknowledged_at: z.string().openapi({ description: 'When you acknowledged it (the first time), ISO-8601', format: 'date-time' }),
 }).openapi('AlertAcknowledgement');
-const problemOf = (description: string) => ({ description, content: { 'application/problem+json': { schema: Problem } } });
+const problemOf = problemResponse;
 const secured = { tags: ['alerts'], security: [{ bearer: [] }] };
 
 const acknowledge = createRoute({ method: 'post', path: '/api/alerts/{id}/acknowledge', ...secured,
