@@ -9,7 +9,6 @@ import { Card } from '../components/card.tsx';
 import { Facts } from '../components/facts.tsx';
 import { Updated, View } from '../components/view.tsx';
 import { StrategyControls } from '../controls/strategy-controls.tsx';
-import { AuditList } from '../controls/audit-list.tsx';
 import { paths } from '../routes.ts';
 import { ltStatus, type KillSwitch, type LtItem } from '../types.ts';
 import type { Alert, Comparison, OrderList, Positions, StrategySeries } from '../lt-types.ts';
@@ -88,7 +87,6 @@ export function StrategyPage() {
           </>}</Card>
         <Card title="Alerts" r={alerts} testid="strategy-alerts" wide>
           {(a) => <AlertsList alerts={mine(a.alerts)} acked={ackMap} onAck={acknowledge} />}</Card>
-        <div class="card wide"><AuditList strategyId={id} /></div>
       </div>
     </div>
   );
