@@ -27,7 +27,7 @@ export function rssMb(pid: number): number | null {
 }
 
 /** Resolves with the URL the service prints; rejects if it exits or stays silent too long */
-function serviceUrl(child: ChildProcess): Promise<string> {
+export function serviceUrl(child: ChildProcess): Promise<string> {
   let out = '';
   return new Promise((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`tandem start did not start: ${out.slice(-500)}`)), START_TIMEOUT_MS);
@@ -68,7 +68,7 @@ async function walletCounts(url: string, token: string): Promise<{ strategies: n
   return { strategies: wallets.length, orders: wallets.reduce((n, w) => n + w.orders, 0) };
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((done) => child.once('exit', done));
   child.kill('SIGTERM');
@@ -114,7 +114,7 @@ export async function measureServiceRss(progress: (text: string) => void): Promi
       },
     };
   } finally {
-    await stop(child);
+    await stopChild(child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -61,7 +61,7 @@ function documented(omit: readonly string[]) {
   const shape = Object.fromEntries(Object.entries(FtWalletInput.shape).filter(([k]) => !omit.includes(k)).map(([k, s]) => {
     const meta = { description: `${DESCRIPTIONS[k] ?? k}${DECIMAL_FIELDS.has(k) ? ' (a decimal, as a string or number)' : ''}`,
       ...(k in defaults ? { default: defaults[k] } : {}) };
-    return [k, (s as z.ZodType).openapi(meta)];
+    return [k, (s as z.ZodType).meta(meta)]; // zod's own metadata: FtWalletInput may be built before @hono/zod-openapi adds .openapi()
   }));
   return z.object(shape).strict();
 }
