@@ -6,6 +6,7 @@ import type { ApiDeps, AppEnv } from './context.ts';
 import { problem } from './problem.ts';
 import { problemResponse } from './schemas/common.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { alertAckRoutes } from './routes/alert-ack.ts';
 import { eventRoutes } from './routes/events.ts';
 import { ftRoutes } from './routes/ft.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -49,6 +50,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', ltRoutes(deps));
   app.route('/', ltOrderRoutes(deps));
   app.route('/', alertRoutes(deps));
+  app.route('/', alertAckRoutes(deps));
   app.route('/', walletRoutes(deps));
   app.route('/', ltSeriesRoutes(deps));
   app.route('/', overviewRoutes(deps));

@@ -1,98 +1,96 @@
 /**
- * The LT part of the dashboard in a real headless Chromium, against Tandem started in-process on a fresh PGlite
- * DATA_DIR with the simulated world and venue: an LT strategy created and launched through the API trades until it
- * has filled orders; the page then shows, per strategy, FT vs LT since launch, the gap decomposition, the success
- * metrics, the quality summary, the recent orders and the open positions exactly as the API returned them (the test
- * records the very responses the page received, and pauses the page's clock so no refresh changes the page while it
- * is read). Alerts fired through the store (and any the running demo raises) are listed in the alerts panel, newest
- * first, with the API's text and a severity shown in words as well as colour.
+ * The strategy page, the order page and the orders list in a real headless Chromium, against Tandem started in-process
+ * on a fresh PGlite DATA_DIR with the simulated world and venue: an LT strategy created and launched through the API
+ * trades until it has filled orders; then every figure on the strategy page (capital, FT vs LT, the gap, the success
+ * metrics, the charts' data, risk, positions, recent orders, alerts, acknowledged from the page) and on an order's page (signal, intent, fills,
+ * fees, quality, gap leg, audit) is compared with the very response the page received (the test records each body as
+ * it passes to the page). The page re-reads while the world trades, so each comparison is retried (bounded) until one
+ * render and the bodies it was drawn from agree. At 1280×800 and 390×844: no "NaN"/"undefined"/"Infinity"/"null" text,
+ * no sideways panning; screenshots in tmp/screenshots/
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Tandem } from '../../src/main.ts';
-import type { Alert } from '../../src/domain/alert-rules.ts';
 import { fireAlert } from '../../src/store/alert-store.ts';
 import { userByToken } from '../../src/store/user-store.ts';
 import { BASELINE, startDemoTandem, type DemoTandem } from '../support/demo-tandem.ts';
+import { expectClean, expectShown, inkOf, rawOf, snapshot, type Row, type Snapshot } from '../support/page-figures.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const SCREENSHOT = resolve(import.meta.dirname, '../../tmp/dashboard-lt.png');
+const SHOTS = resolve(import.meta.dirname, '../../tmp/screenshots');
 const ID = BASELINE;
-const WAIT_MS = 20_000;
-const FILL_WAIT_MS = 120_000;
-const POSITION_WAIT_MS = 90_000;
-const USD_FIELDS = ['cost_usd', 'value_usd', 'unrealized_pnl_usd'];
-const PRICE_FIELDS = ['shares', 'mark_price'];
-const MARK_LABELS: Record<string, string> = { payout: 'payout (final)', mark: 'market price', last_trade: 'last trade', entry: 'entry price' };
-
+const WAIT_MS = 30_000;
+const FILL_WAIT_MS = 150_000;
+const VIEWPORTS = [{ name: '1280', width: 1280, height: 800 }, { name: '390', width: 390, height: 844 }];
+const PARTS = ['delay_usd', 'execution_usd', 'fees_usd', 'opportunity_usd', 'sizing_usd'];
 type Json = Record<string, any>;
 
-/** A decimal string as an exact bigint at 10^-dp (no float) */
-function dec(s: string, dp = 8): bigint {
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(s);
-  if (!m) throw new Error(`not a decimal: ${s}`);
-  const frac = (m[3] ?? '').padEnd(dp, '0');
-  if (frac.length > dp) throw new Error(`more than ${dp} decimals: ${s}`);
-  const v = BigInt(`${m[2]}${frac}`);
-  return m[1] ? -v : v;
-}
-/** '-$1,234.56' → '-1234.56' */
-const unmoney = (t: string) => t.replace('$', '').replace(/,/g, '');
-/** A shown percent of a ratio ('8.6957 %') read back as the ratio, exactly */
-const percentOf = (t: string) => dec(t.replace(/ %$/, ''), 8);
-const ratioAsPercent = (r: string) => dec(r, 6) * 100n * 100n; // at 10^-8, like percentOf
-
-describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
+describe.skipIf(!existsSync(CHROMIUM))('strategy and order pages in Chromium', () => {
   let demo: DemoTandem | undefined;
-  let tandem: Tandem | undefined;
-  let api: DemoTandem['api'];
   let browser: Browser | undefined;
   let page: Page;
-  let token: string;
   const consoleErrors: string[] = [];
-  /** the last body the page received for each /api/lt path and /api/alerts (without the query) */
+  /** The last body the page received per path + query, and how many bodies it received */
   const seen = new Map<string, Json>();
-  /** alerts this test fired through the store: id → message */
-  const fired = new Map<string, string>();
-  let renders = 0;
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  let received = 0;
+  /** Every body the page received, in order */
+  const log: [string, Json][] = [];
+  let alertMessage = '';
 
-  /** Fires an alert for the operator (or the system) straight through the store, as the alert monitor would */
-  async function fire(alert: Omit<Alert, 'userId'>, system = false) {
-    const user = await userByToken(tandem!.db, token);
-    const r = await fireAlert(tandem!.db, { ...alert, userId: system ? null : user!.userId }, new Date(), 60_000, { deliver: false });
-    expect(r.fired).toBe(true);
-    fired.set(r.alertId, alert.message);
-    return r.alertId;
-  }
-
-  /** Advances the page's paused clock to the next 10 s refresh and waits (bounded) until it has rendered */
-  async function nextRender() {
-    await page.clock.runFor(10_000);
-    await page.locator(`#lt[data-renders="${++renders}"]`).waitFor({ state: 'attached' });
+  const body = (key: string): Json => {
+    const b = seen.get(key);
+    if (!b) throw new Error(`the page has not read ${key} (read: ${[...seen.keys()].join(', ')})`);
+    return b;
+  };
+  const waitFor = async (cond: () => boolean | Promise<boolean>, ms: number, what: string) => {
+    for (const start = Date.now(); !(await cond());) {
+      if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+  /** Runs `check` on one render until it passes: after a failure, waits for the page's next response and tries again */
+  async function settled(check: (s: Snapshot) => void, attempts = 8) {
+    let failure: unknown;
+    for (let i = 0; i < attempts; i++) {
+      const before = received;
+      try {
+        check(await snapshot(page));
+        return;
+      } catch (e) {
+        failure = e;
+      }
+      await waitFor(() => received > before, WAIT_MS, 'the page to re-read').catch(() => undefined);
+      await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+    }
+    throw failure;
   }
 
   beforeAll(async () => {
-    demo = await startDemoTandem({ name: 'dash-lt' });
-    ({ tandem, token, api } = demo);
+    demo = await startDemoTandem({ name: 'dash-pages' });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(WAIT_MS);
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${m.text()} ${m.location().url}`); });
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    page.on('requestfailed', (r) => consoleErrors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
-    const record = async (route: import('playwright-core').Route) => {
+    await page.addInitScript((t) => localStorage.setItem('tandem.token', t), demo.token);
+    // The change stream is left out: the page falls back to re-reading every 10 s, so renders are far apart
+    await page.route('**/api/events', (route) => route.abort());
+    await page.route(/\/api\/(?!events)/, async (route) => {
       const res = await route.fetch();
-      const body = (await res.json()) as Json;
-      seen.set(new URL(route.request().url()).pathname, body);
-      await route.fulfill({ response: res, json: body });
-    };
-    await page.route('**/api/lt/**', record);
-    await page.route(/\/api\/alerts(\?|$)/, record);
+      const url = new URL(route.request().url());
+      if (res.ok() && (res.headers()['content-type'] ?? '').includes('json')) {
+        const json = (await res.json()) as Json;
+        seen.set(`${url.pathname}${url.search}`, json);
+        log.push([`${url.pathname}${url.search}`, json]);
+        received += 1;
+        await route.fulfill({ response: res, json });
+      } else {
+        await route.fulfill({ response: res });
+      }
+    });
   });
 
   afterAll(async () => {
@@ -100,228 +98,310 @@ describe.skipIf(!existsSync(CHROMIUM))('LT dashboard in Chromium', () => {
     await demo?.stop();
   });
 
-  it('an LT strategy created and launched through the API fills orders in the simulated world', async () => {
-    expect((await demo!.launchBaseline(`0x${'1'.repeat(40)}`)).status).toBe(200);
-    let filled = 0;
-    for (const start = Date.now(); filled === 0 && Date.now() - start < FILL_WAIT_MS;) {
-      await new Promise((r) => setTimeout(r, 1000));
-      filled = (await api('GET', `/api/lt/strategies/${ID}/comparison`)).body.lt.filled_orders;
-    }
-    expect(filled).toBeGreaterThan(0);
+  it('an LT strategy launched through the API fills orders in the simulated world', async () => {
+    expect((await demo!.launchBaseline(`0x${'2'.repeat(40)}`)).status).toBe(200);
+    await waitFor(async () => (await demo!.api('GET', `/api/lt/strategies/${ID}/comparison`)).body.lt.filled_orders > 0,
+      FILL_WAIT_MS, 'a filled order');
+    const user = await userByToken(demo!.tandem.db, demo!.token);
+    alertMessage = `${ID}: order latency 4312 ms above the 2000 ms limit (e2e)`;
+    const r = await fireAlert(demo!.tandem.db, { kind: 'order_latency', dedupeKey: `e2e:latency:${ID}`, severity: 'warning',
+      strategyId: ID, message: alertMessage, detail: { latency_ms: 4312 }, userId: user!.userId }, new Date(), 60_000, { deliver: false });
+    expect(r.fired).toBe(true);
   }, FILL_WAIT_MS + 10_000);
 
-  it('holds open positions for a while (the API lists them)', async () => {
-    let open: Json[] = [];
-    for (const start = Date.now(); open.length === 0 && Date.now() - start < POSITION_WAIT_MS; await sleep(1000)) {
-      open = (await api('GET', `/api/lt/strategies/${ID}/positions`)).body.positions;
+  function checkStrategy(s: Snapshot) {
+    const base = `/api/lt/strategies/${ID}`;
+    const item = body(base);
+    const cmp = body(`${base}/comparison`);
+    const series = body(`${base}/series`);
+    const positions = body(`${base}/positions`);
+    const orders = body(`/api/lt/orders?strategy_id=${ID}&limit=20`);
+    for (const v of ['strategy', 'equity', 'targets', 'comparison', 'gap', 'distributions', 'fill-rate', 'risk', 'positions', 'orders', 'strategy-alerts']) {
+      expect(s.states[v], v).toMatch(/^(ready|empty)$/);
     }
-    expect(open.length).toBeGreaterThan(0);
-  }, POSITION_WAIT_MS + 10_000);
-
-  /** Checks the rendered strategy against the bodies the page received for it */
-  async function checkStrategy() {
-    const cmp = seen.get(`/api/lt/strategies/${ID}/comparison`)!;
-    const quality = seen.get(`/api/lt/strategies/${ID}/quality`)!;
-    const gap = seen.get(`/api/lt/strategies/${ID}/gap`)!;
-    expect(cmp && quality && gap).toBeTruthy();
-    const art = page.locator(`[data-testid=lt-strategy][data-strategy-id=${ID}]`);
-    expect(await art.locator('h3').textContent()).toBe(ID);
-    expect(await art.getByTestId('lt-state').textContent()).toBe('active');
-
-    // FT vs LT since launch: every field of each side, in the API's value and its shown form
-    const compared = await art.locator('[data-testid=lt-comparison] td[data-side][data-value]').evaluateAll((tds) =>
-      tds.map((td) => ({ field: td.closest('tr')!.dataset.field!, side: (td as HTMLElement).dataset.side!,
-        value: (td as HTMLElement).dataset.value!, text: td.textContent! })));
-    for (const f of ['signals', 'invested_usd', 'realized_pnl_usd', 'unrealized_pnl_usd', 'pnl_usd', 'win_rate', 'return_pct']) {
-      for (const side of ['ft', 'lt']) expect(compared.some((c) => c.field === f && c.side === side), `${side}.${f}`).toBe(true);
+    // Header facts: the strategy body's capital, and P&L since launch from /comparison
+    const facts = s.facts['lt-capital']!;
+    const capitalField = 'capital' in item.capital ? 'capital' : 'net_deposits';
+    const shown = Object.keys(facts).filter((f) => f in item.capital && f !== 'drawdown' && f !== 'conserved');
+    expect(shown).toEqual(expect.arrayContaining([capitalField, 'equity', 'available', 'realized_pnl', 'fees']));
+    if ('pnl' in item.capital) expect(shown).toContain('pnl');
+    for (const f of shown) {
+      expect(facts[f]!.value, f).toBe(rawOf(item.capital[f]));
+      expectShown('usd', item.capital[f], facts[f]!.text, f);
     }
-    expect(compared).toHaveLength(Object.keys(cmp.ft).length + Object.keys(cmp.lt).length);
-    for (const c of compared) {
-      const v = cmp[c.side][c.field];
-      expect(c.value, `${c.side}.${c.field}`).toBe(v === null ? 'null' : String(v));
-      if (v === null) expect(c.text).toBe('–');
-      else if (c.field.endsWith('_usd')) expect(unmoney(c.text)).toBe(v);
-      else if (c.field === 'win_rate') expect(percentOf(c.text)).toBe(ratioAsPercent(v));
-      else if (c.field === 'return_pct') expect(c.text).toBe(`${v} %`);
-      else expect(c.text).toBe(String(v));
-    }
+    expect(facts.pnl_usd!.value).toBe(rawOf(cmp.lt.pnl_usd));
+    expectShown('usd', cmp.lt.pnl_usd, facts.pnl_usd!.text, 'pnl_usd');
+    expect(facts.drawdown!.value).toBe(item.capital.drawdown);
+    expectShown('ratio', item.capital.drawdown, facts.drawdown!.text, 'drawdown');
+    expect(facts.conserved!.value).toBe(String(item.capital.conserved));
+    expect(item.capital.conserved).toBe(true);
+    expect(facts.conserved!.text).toBe('conserved');
 
-    // The gap: LT − FT and its five parts exactly as the API gives them, adding up
-    const g = cmp.gap;
-    const shownGap = Object.fromEntries(await art.locator('[data-testid=lt-gap] tr[data-field]').evaluateAll((trs) =>
-      trs.map((tr) => [(tr as HTMLElement).dataset.field!, tr.querySelector('td')!.textContent!])));
-    const PARTS = ['delay_usd', 'execution_usd', 'fees_usd', 'opportunity_usd', 'sizing_usd'];
-    expect(Object.keys(shownGap).sort()).toEqual(['lt_pnl_usd', 'ft_pnl_usd', 'total_usd', ...PARTS].sort());
-    for (const [f, text] of Object.entries(shownGap)) expect(unmoney(text), f).toBe(g[f]);
-    expect(PARTS.reduce((s, f) => s + dec(g[f]), 0n)).toBe(dec(g.total_usd));
-    expect(dec(g.lt_pnl_usd) - dec(g.ft_pnl_usd)).toBe(dec(g.total_usd));
-    const equation = (await art.getByTestId('lt-gap-equation').textContent())!;
-    expect(equation.startsWith(`${g.total_usd} = ${g.delay_usd} `)).toBe(true);
-    for (const f of PARTS) expect(equation).toContain(g[f].replace(/^-/, ''));
-    expect(equation).toContain(`${g.signals} signals, ${g.not_mirrored} not mirrored, ${g.pending} pending`);
-    const legRows = art.locator('[data-testid=lt-gap-legs] tbody tr');
-    expect(await legRows.count()).toBe(gap.legs.length);
-    if (gap.legs.length) {
-      expect(await legRows.first().getAttribute('data-ft-order-id')).toBe(gap.legs[0].ft_order_id); // newest first, as the page asks (order=newest)
-    }
-
-    // Success metrics: one badge per target, with the API's status, value and target
-    const badges = await art.locator('[data-testid=lt-target]').evaluateAll((lis) => lis.map((li) => ({
-      metric: (li as HTMLElement).dataset.metric, status: (li as HTMLElement).dataset.status,
-      value: li.querySelector('[data-field=value]')!.textContent, target: li.querySelector('[data-field=target]')!.textContent })));
-    expect(cmp.targets.length).toBe(7);
-    expect(badges).toEqual(cmp.targets.map((t: Json) => ({ metric: t.metric, status: t.status, value: t.value ?? '–',
-      target: `target ${t.target}` })));
-
-    // Quality summary, from the quality endpoint's summary
-    const q = quality.summary;
-    const dd = async (f: string) => (await art.locator(`[data-testid=lt-quality] [data-field=${f}] dd`).textContent())!;
-    const pair = (s: Json | null, a: string, b: string, unit: string) =>
-      [s?.[a] ?? null, s?.[b] ?? null].map((v) => (v === null ? '–' : `${v} ${unit}`)).join(' / ');
-    if (q.quantity_fill_rate === null) expect(await dd('quantity_fill_rate')).toBe('–');
-    else expect(percentOf(await dd('quantity_fill_rate'))).toBe(ratioAsPercent(q.quantity_fill_rate));
-    expect(await dd('signal_slippage_pct')).toBe(pair(q.signal_slippage_pct, 'median', 'p95', '%'));
-    expect(await dd('order_latency_ms')).toBe(pair(q.order_latency_ms, 'p50', 'p95', 'ms'));
-    expect(await dd('quality_score')).toBe(q.quality_score === null ? '–' : `${q.quality_score.mean} (n = ${q.quality_score.n})`);
-    expect(q.orders).toBeGreaterThan(0);
-
-    // Recent orders, newest first, each score with its components
-    const orders = await art.locator('[data-testid=lt-orders] tbody tr').evaluateAll((trs) => trs.map((tr) => ({
-      id: (tr as HTMLElement).dataset.orderId,
-      score: (tr.querySelector('[data-field=quality_score]') as HTMLElement).dataset.value,
-      status: tr.querySelector('[data-field=display_status]')!.textContent,
-      components: [...tr.querySelectorAll('[data-field=quality_components] li')].map((li) => [(li as HTMLElement).dataset.name, li.textContent]),
-    })));
-    expect(orders.map((o) => o.id)).toEqual(quality.orders.map((o: Json) => o.order_id));
-    for (const [i, o] of quality.orders.entries()) {
-      expect(orders[i]!.score).toBe(o.quality_score === null ? 'null' : o.quality_score);
-      expect(orders[i]!.status).toBe(o.display_status);
-      expect(orders[i]!.components.map(([n]) => n)).toEqual(o.quality_components.map((c: Json) => c.name));
-      for (const [j, c] of o.quality_components.entries()) {
-        const [, text] = orders[i]!.components[j]!;
-        const m = /^\S+ (\S+) ×(\S+)$/.exec(text!)!;
-        expect(m, text!).not.toBeNull();
-        expect(c.value === null ? m[1] === '–' : dec(m[1]!) === dec(c.value)).toBe(true);
-        expect(dec(m[2]!)).toBe(dec(c.weight));
+    // FT vs LT since launch: every field of each side the API sent
+    const compared = s.tables['lt-comparison']!;
+    let cells = 0;
+    for (const row of compared) {
+      for (const side of ['ft', 'lt']) {
+        const c = row.cells[side];
+        if (!c) continue;
+        cells += 1;
+        const v = cmp[side][row.key!];
+        expect(c.value, `${side}.${row.key}`).toBe(rawOf(v));
+        const kind = row.key!.endsWith('_usd') ? 'usd' : row.key === 'win_rate' ? 'ratio' : row.key === 'return_pct' ? 'pct' : 'exact';
+        expectShown(kind, v, c.text, `${side}.${row.key}`);
       }
     }
+    expect(cells).toBe(Object.keys(cmp.ft).length + Object.keys(cmp.lt).length);
 
-    // Open positions: one row per position, in the API's order, every field its string as received
-    const positions = seen.get(`/api/lt/strategies/${ID}/positions`)!;
-    expect(positions).toBeTruthy();
-    expect(positions.strategy_id).toBe(ID);
-    await checkPositions(art, positions);
+    // The gap, as a table and as a waterfall from FT P&L to LT P&L
+    const g = cmp.gap;
+    const gapRows: Record<string, { value: string | null; text: string }> = Object.fromEntries(s.tables['lt-gap']!.map((r) => [r.key!, r.cells.value!]));
+    expect(Object.keys(gapRows).sort()).toEqual(['lt_pnl_usd', 'ft_pnl_usd', 'total_usd', ...PARTS].sort());
+    for (const [f, c] of Object.entries(gapRows)) {
+      expect(c.value, f).toBe(g[f]);
+      expectShown('usd', g[f], c.text, `gap.${f}`);
+    }
+    const gapChart = s.charts['gap-chart']!;
+    expect(gapChart.canvas).toBe(true);
+    expect(gapChart.points).toEqual([{ key: 'ft_pnl_usd', v: g.ft_pnl_usd }, ...PARTS.map((f) => ({ key: f, v: g[f] })),
+      { key: 'lt_pnl_usd', v: g.lt_pnl_usd }]);
 
-    // No sample is never shown as a number
-    const nulls = await page.locator('#lt [data-value=null]').allTextContents();
-    for (const t of nulls) expect(t).toBe('–');
+    // Charts: the equity curves, the distributions and the fill rate drawn from /series
+    expect(s.charts['equity-chart']).toEqual({ canvas: true, points: [
+      { label: 'FT (paper)', n: series.equity.ft.length, last: series.equity.ft.at(-1)?.v ?? null },
+      { label: 'LT (live)', n: series.equity.lt.length, last: series.equity.lt.at(-1)?.v ?? null }] });
+    expect(series.equity.lt[0]).toEqual({ t: series.launched_at, v: '0.000000' });
+    const hist = (testid: string, buckets: Json[]) => {
+      const total = buckets.reduce((a: number, b: Json) => a + b.count, 0);
+      if (total === 0) expect(s.charts[testid], testid).toBeUndefined();
+      else expect(s.charts[testid], testid).toEqual({ canvas: true, points: { buckets: buckets.length, total } });
+    };
+    hist('slippage-chart', series.slippage.buckets);
+    hist('slippage-ticks-chart', series.slippage_ticks.buckets);
+    hist('latency-chart', series.latency.buckets);
+    expect(series.latency.buckets.some((b: Json) => b.count > 0)).toBe(true);
+    const rates = series.fill_rate.filter((b: Json) => b.fill_rate !== null);
+    expect(rates.length).toBeGreaterThan(0);
+    if (rates.length === 1) expect(s.charts['fill-rate-chart']).toBeUndefined(); // one period is said in words
+    else expect(s.charts['fill-rate-chart']).toEqual({ canvas: true, points: [{ label: 'fill rate', n: rates.length, last: rates.at(-1).fill_rate }] });
+
+    // Risk: each limit's use
+    const limits = s.tables['risk-limits']!;
+    expect(limits.map((r) => r.key)).toEqual(series.risk.limits.map((l: Json) => l.name));
+    for (const [i, l] of (series.risk.limits as Json[]).entries()) {
+      for (const f of ['used', 'limit', 'ratio']) expect(limits[i]!.cells[f]!.value, `${l.name}.${f}`).toBe(rawOf(l[f]));
+      expectShown(l.unit === 'ratio' ? 'ratio' : 'usd', l.used, limits[i]!.cells.used!.text, `${l.name}.used`);
+    }
+
+    // Open positions, with market names
+    checkPositions(s.tables['lt-positions'], positions.positions);
+    // Recent orders: one row per order the API listed, each cell its raw value, each row opening the order
+    checkOrders(s.tables['lt-orders']!, orders.orders);
   }
 
-  async function checkPositions(art: import('playwright-core').Locator, body: Json) {
-    if (body.positions.length === 0) {
-      expect(await art.getByTestId('lt-positions').textContent()).toBe('No open positions.');
+  function checkPositions(rows: Row[] | undefined, list: Json[]) {
+    if (list.length === 0) {
+      expect(rows).toBeUndefined();
       return;
     }
-    const rows = await art.locator('[data-testid=lt-positions] tbody tr').evaluateAll((trs) => trs.map((tr) => ({
-      ft_order_id: (tr as HTMLElement).dataset.ftOrderId, token_id: (tr as HTMLElement).dataset.tokenId,
-      cells: Object.fromEntries([...tr.querySelectorAll('td[data-field]')].map((td) =>
-        [(td as HTMLElement).dataset.field!, { value: (td as HTMLElement).dataset.value ?? null, text: td.textContent! }])),
-    })));
-    expect(rows.map((r) => [r.ft_order_id, r.token_id])).toEqual(body.positions.map((p: Json) => [p.ft_order_id, p.token_id]));
-    for (const [i, p] of (body.positions as Json[]).entries()) {
+    expect(rows!.length).toBe(list.length);
+    for (const [i, p] of list.entries()) {
+      const c = rows![i]!.cells;
+      for (const f of ['shares', 'cost_usd', 'mark_price', 'mark', 'value_usd', 'unrealized_pnl_usd']) {
+        expect(c[f]!.value, `${p.ft_order_id}.${f}`).toBe(rawOf(p[f]));
+        if (f.endsWith('_usd')) expectShown('usd', p[f], c[f]!.text, `${p.ft_order_id}.${f}`);
+      }
+      expect(c.market ?? null).toBeNull(); // the market cell has no data-value: its text is the name
+    }
+  }
+
+  function checkOrders(rows: Row[], list: Json[]) {
+    expect(list.length).toBeGreaterThan(0);
+    expect(rows.map((r) => r.key)).toEqual(list.map((o) => o.order_id));
+    for (const [i, o] of list.entries()) {
       const c = rows[i]!.cells;
-      expect(Object.keys(c).sort()).toEqual(['market', 'outcome', ...PRICE_FIELDS, ...USD_FIELDS, 'mark'].sort());
-      expect(c.market!.text).toBe(p.market ?? '–');
-      expect(c.outcome!.text).toBe(p.outcome ?? '–');
-      for (const f of [...PRICE_FIELDS, ...USD_FIELDS, 'mark']) {
-        const at = `${p.ft_order_id}.${f}`;
-        expect(c[f]!.value, at).toBe(p[f] === null ? 'null' : p[f]);
-        if (p[f] === null) expect(c[f]!.text, at).toBe('–');
-        else if (USD_FIELDS.includes(f)) expect(unmoney(c[f]!.text), at).toBe(p[f]);
-        else if (f === 'mark') expect(c[f]!.text, at).toBe(MARK_LABELS[p[f]]);
-        else expect(dec(c[f]!.text), at).toBe(dec(p[f])); // trailing zeros dropped, the same value
+      expect(rows[i]!.href).toBe(`/orders/${o.order_id}`);
+      for (const f of ['signal_at', 'side', 'order_type', 'display_status', 'filled_shares', 'filled_usd', 'signal_price', 'avg_price',
+        'fill_rate', 'signal_slippage_pct', 'slippage_ticks', 'slippage_cents', 'order_latency_ms', 'fees_usd', 'quality_score']) {
+        expect(c[f]!.value, `${o.order_id}.${f}`).toBe(rawOf(o[f]));
+      }
+      expectShown('usd', o.filled_usd, c.filled_usd!.text, `${o.order_id}.filled_usd`);
+      expectShown('ratio', o.fill_rate, c.fill_rate!.text, `${o.order_id}.fill_rate`);
+      expect(c.market!.text).toBe(`${o.market.question ?? o.market.condition_id}${o.market.outcome ? ` · ${o.market.outcome}` : ''}`);
+    }
+  }
+
+  for (const vp of VIEWPORTS) {
+    it(`the strategy page at ${vp.width} px shows every figure as the API sent it`, async () => {
+      await page.setViewportSize({ width: vp.width, height: vp.height });
+      expect((await page.goto(new URL(`/lt/${ID}`, demo!.tandem.url).href))?.status()).toBe(200);
+      await page.getByTestId('strategy-page').waitFor();
+      await page.locator('[data-testid=equity-chart] canvas').waitFor();
+      await settled((s) => {
+        checkStrategy(s);
+        expectClean(s, `strategy ${vp.width}`);
+      });
+      const targets = await page.locator('[data-testid=lt-target]').evaluateAll((lis) => lis.map((li) => ({
+        metric: (li as HTMLElement).dataset.metric, status: (li as HTMLElement).dataset.status,
+        value: (li.querySelector('[data-field=value]') as HTMLElement).dataset.value,
+        target: (li.querySelector('[data-field=target]') as HTMLElement).dataset.value })));
+      expect(targets).toEqual(body(`/api/lt/strategies/${ID}/comparison`).targets.map((t: Json) =>
+        ({ metric: t.metric, status: t.status, value: rawOf(t.value), target: t.target })));
+      // The charts are drawn, not only present: each has pixels of its series' colour
+      const colours: Record<string, string> = { 'equity-chart': '#2e5aac', 'gap-chart': '#4f7cac', 'slippage-chart': '#4f7cac',
+        'slippage-ticks-chart': '#8a63d2', 'latency-chart': '#b54708', 'fill-rate-chart': '#067647' };
+      for (const [testid, colour] of Object.entries(colours)) {
+        if (await page.getByTestId(testid).count() === 0) continue;
+        expect(await inkOf(page, testid, colour), `${testid} drawn`).toBeGreaterThan(20);
+      }
+      expect(await inkOf(page, 'latency-chart', colours['latency-chart']!)).toBeGreaterThan(20);
+      await page.locator(`[data-testid=alerts] [data-field=message]`).filter({ hasText: alertMessage }).waitFor();
+      // Acknowledged from the page (at the first width); the API then says so, at the time the page shows
+      const alert = page.locator('[data-testid=alerts] li').filter({ hasText: alertMessage });
+      if (vp.name === VIEWPORTS[0]!.name) await alert.locator('[data-action=acknowledge]').click();
+      await page.locator('[data-testid=alerts] li[data-acknowledged=true]').filter({ hasText: alertMessage }).waitFor();
+      const alertId = (await alert.getAttribute('data-alert-id'))!;
+      const acks = (await demo!.api('GET', `/api/alerts/acknowledgements?alert_ids=${alertId}`)).body.acknowledgements;
+      expect(acks).toHaveLength(1);
+      expect(await alert.locator('[data-field=acknowledged_at]').getAttribute('data-value')).toBe(acks[0].acknowledged_at);
+      expect(await alert.locator('[data-action=acknowledge]').count()).toBe(0);
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: resolve(SHOTS, `strategy-${vp.name}.png`), fullPage: true });
+      expect(statSync(resolve(SHOTS, `strategy-${vp.name}.png`)).size).toBeGreaterThan(10_000);
+    }, 240_000);
+  }
+
+  function checkOrder(s: Snapshot, id: string) {
+    const d = body(`/api/lt/orders/${id}`);
+    expect(s.states.order).toBe('ready');
+    const facts = s.facts['order-facts']!;
+    for (const [f, v] of Object.entries(d.order)) {
+      if (f === 'market' || f === 'order_id' || f === 'strategy_id' || f === 'ft_order_id' || f === 'status' || f === 'quality_score' || f === 'signal_price') continue;
+      expect(facts[f]?.value, `order.${f}`).toBe(rawOf(v));
+      if (f.endsWith('_usd')) expectShown('usd', v as string, facts[f]!.text, `order.${f}`);
+    }
+    expectShown('ratio', d.order.fill_rate, facts.fill_rate!.text, 'order.fill_rate');
+    const sig = s.facts['signal-facts']!;
+    for (const f of ['ft_order_id', 'trader', 'ft_price', 'ft_size_usd', 'ft_shares']) expect(sig[f]!.value, `signal.${f}`).toBe(rawOf(d.signal[f]));
+    expect(sig.ft_order_id!.value).toBe(d.order.ft_order_id);
+    expect(sig.signal_price!.value).toBe(d.order.signal_price);
+    if (d.signal.source_trade) {
+      for (const [f, v] of Object.entries(d.signal.source_trade)) expect(s.facts['source-trade']![f]!.value, `source_trade.${f}`).toBe(rawOf(v));
+    }
+    if (d.intent) for (const [f, v] of Object.entries(d.intent)) expect(s.facts['intent-facts']![f]!.value, `intent.${f}`).toBe(rawOf(v));
+    const fills = s.tables.fills ?? [];
+    expect(fills.map((r) => r.key)).toEqual(d.fills.map((x: Json) => x.fill_id));
+    for (const [i, x] of (d.fills as Json[]).entries()) {
+      for (const f of ['at', 'role', 'price', 'shares', 'usd', 'fee_usd']) expect(fills[i]!.cells[f]!.value, `fill.${f}`).toBe(rawOf(x[f]));
+      expectShown('usd', x.usd, fills[i]!.cells.usd!.text, 'fill.usd');
+    }
+    const comps = s.tables['quality-components'] ?? [];
+    expect(comps.map((r) => r.key)).toEqual(d.quality.components.map((c: Json) => c.name));
+    for (const [i, c] of (d.quality.components as Json[]).entries()) {
+      expect(comps[i]!.cells.value!.value).toBe(rawOf(c.value));
+      expect(comps[i]!.cells.weight!.value).toBe(rawOf(c.weight));
+    }
+    if (d.gap_leg) {
+      for (const f of ['lt_pnl_usd', 'ft_pnl_usd', 'total_usd', ...PARTS]) {
+        expect(s.facts['gap-leg-facts']![f]!.value, `gap_leg.${f}`).toBe(d.gap_leg[f]);
+        expectShown('usd', d.gap_leg[f], s.facts['gap-leg-facts']![f]!.text, `gap_leg.${f}`);
       }
     }
+    expect(d.audit.length).toBeGreaterThan(0);
   }
 
-  /** The alerts panel against the body the page received: every alert, newest first, with the API's text */
-  async function checkAlerts() {
-    const body = seen.get('/api/alerts')!;
-    expect(body).toBeTruthy();
-    for (const [id, message] of fired) {
-      expect(body.alerts.find((a: Json) => a.alert_id === id)?.message, id).toBe(message);
-    }
-    const rows = await page.locator('[data-testid=alerts-table] tbody tr').evaluateAll((trs) => trs.map((tr) => {
-      const text = (f: string) => tr.querySelector(`[data-field=${f}]`)!.textContent;
-      const badge = tr.querySelector('[data-field=severity] .sev')!;
-      return { alert_id: (tr as HTMLElement).dataset.alertId, fired_at: tr.querySelector('time')!.getAttribute('datetime'),
-        severity: tr.querySelector('[data-field=severity] .word')!.textContent, kind: text('kind'), strategy: text('strategy_id'),
-        message: text('message'), suppressed: text('suppressed'), delivery: text('delivery'),
-        colour: getComputedStyle(badge).backgroundColor, border: getComputedStyle(badge).borderTopColor };
-    }));
-    expect(rows.map((r) => r.alert_id)).toEqual(body.alerts.map((a: Json) => a.alert_id));
-    const firedAt = rows.map((r) => Date.parse(r.fired_at!));
-    expect(firedAt).toEqual([...firedAt].sort((a, b) => b - a)); // newest first
-    const colours = new Map<string, string>();
-    for (const [i, a] of (body.alerts as Json[]).entries()) {
-      const r = rows[i]!;
-      expect(r).toMatchObject({ fired_at: a.fired_at, severity: a.severity, kind: a.kind, message: a.message,
-        strategy: a.strategy_id ?? (a.system ? 'system' : '–'), suppressed: String(a.suppressed) });
-      expect(r.delivery!.startsWith(a.delivery)).toBe(true);
-      expect(r.colour).not.toBe('rgba(0, 0, 0, 0)');
-      colours.set(a.severity, `${r.colour} ${r.border}`);
-    }
-    // each severity its own colour, besides its word
-    expect(new Set(colours.values()).size).toBe(colours.size);
+  let orderId = '';
+  for (const vp of VIEWPORTS) {
+    it(`an order's page at ${vp.width} px: signal, intent, fills, fees, quality, gap leg and audit as the API sent them`, async () => {
+      await page.setViewportSize({ width: vp.width, height: vp.height });
+      if (!orderId) {
+        // From the strategy page's recent orders, the newest order that filled
+        const list = body(`/api/lt/orders?strategy_id=${ID}&limit=20`).orders as Json[];
+        orderId = list.find((o) => o.filled_shares !== '0' && !/^0(\.0+)?$/.test(o.filled_shares))!.order_id;
+        await page.locator(`[data-testid=lt-orders] tr[data-key="${orderId}"] a`).first().click();
+        await page.waitForURL(`**/orders/${orderId}`);
+      } else {
+        await page.goto(new URL(`/orders/${orderId}`, demo!.tandem.url).href);
+      }
+      await page.locator('[data-testid=order][data-state=ready]').waitFor();
+      await settled((s) => {
+        checkOrder(s, orderId);
+        expectClean(s, `order ${vp.width}`);
+      });
+      const d = body(`/api/lt/orders/${orderId}`);
+      expect(d.fills.length).toBeGreaterThan(0);
+      expect(await page.getByTestId('back-to-strategy').getAttribute('href')).toBe(`/lt/${ID}`);
+      expect(await page.locator('[data-testid=audit] li').count()).toBe(d.audit.length);
+      await page.screenshot({ path: resolve(SHOTS, `order-${vp.name}.png`), fullPage: true });
+      expect(statSync(resolve(SHOTS, `order-${vp.name}.png`)).size).toBeGreaterThan(10_000);
+    }, 120_000);
   }
 
-  it('signs in and shows the LT strategy exactly as the API returns it', async () => {
-    const latency = await fire({ kind: 'order_latency', dedupeKey: `e2e:latency:${ID}`, severity: 'warning', strategyId: ID,
-      message: `${ID}: order latency 4312 ms above the 2000 ms limit (e2e)`, detail: { latency_ms: 4312 } });
-    // A paused clock: the 10 s refresh fires only when the test advances it
-    await page.clock.install({ time: Date.now() });
-    await page.clock.pauseAt(Date.now() + 1000);
-    expect((await page.goto(tandem!.url))?.status()).toBe(200);
-    await page.locator('[data-testid=health]').filter({ hasText: /^ok$/ }).waitFor();
-    expect(await page.locator('#lt').isHidden()).toBe(true);
-    await page.locator('#token').fill(token);
-    await page.locator('#token').press('Enter');
-    await page.locator(`#lt[data-renders="${++renders}"]`).waitFor({ state: 'visible' });
-    expect(await page.locator('[data-testid=lt-strategy]').count()).toBe(1);
-    // The demo keeps positions open for minutes, but one may have closed since the previous test: a few refreshes at most
-    for (let i = 0; i < 5 && seen.get(`/api/lt/strategies/${ID}/positions`)?.positions.length === 0; i++) await nextRender();
-    expect(seen.get(`/api/lt/strategies/${ID}/positions`)!.positions.length).toBeGreaterThan(0);
-    await checkStrategy();
-    expect(await page.locator('#alerts').isVisible()).toBe(true);
-    await checkAlerts();
-    const row = page.locator(`[data-testid=alerts-table] tr[data-alert-id="${latency}"]`);
-    expect(await row.locator('[data-field=message]').textContent()).toBe(fired.get(latency));
-    expect(await row.locator('[data-field=severity]').textContent()).toContain('warning');
-    await page.locator(`[data-strategy-id=${ID}] details summary`).click();
-    mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
-  });
+  it('the orders list filters by strategy and side in its URL and lists what the API lists', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(new URL(`/orders?strategy_id=${ID}`, demo!.tandem.url).href);
+    await page.locator('[data-testid=orders-list][data-state=ready]').waitFor();
+    await page.locator('select[name=side]').selectOption('BUY');
+    await page.waitForURL(`**/orders?strategy_id=${ID}&side=BUY`);
+    const key = `/api/lt/orders?strategy_id=${ID}&side=BUY&limit=100`;
+    await waitFor(() => seen.has(key), WAIT_MS, key);
+    await settled((s) => {
+      const list = body(key).orders as Json[];
+      expect(list.every((o) => o.side === 'BUY' && o.strategy_id === ID)).toBe(true);
+      checkOrders(s.tables['orders-table']!, list);
+      expectClean(s, 'orders 390');
+    });
+    await page.screenshot({ path: resolve(SHOTS, 'orders-390.png'), fullPage: true });
+  }, 120_000);
 
-  it('refreshes with the newest numbers, keeping the legs open', async () => {
-    const before = seen.get(`/api/lt/strategies/${ID}/comparison`);
-    const reconciliation = await fire({ kind: 'reconciliation', dedupeKey: 'e2e:reconciliation', severity: 'critical', strategyId: null,
-      message: 'venue order 0xe2e not explained by recovery; 1 strategy paused (e2e)', detail: {} }, true);
-    await nextRender();
-    expect(seen.get(`/api/lt/strategies/${ID}/comparison`)).not.toBe(before); // a new response
-    await checkStrategy();
-    await checkAlerts();
-    const ids = await page.locator('[data-testid=alerts-table] tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.alertId));
-    const [first, second] = [...fired.keys()];
-    expect(ids.indexOf(second!)).toBeGreaterThanOrEqual(0);
-    expect(ids.indexOf(second!)).toBeLessThan(ids.indexOf(first!)); // the newer one above
-    const row = page.locator(`[data-testid=alerts-table] tr[data-alert-id="${reconciliation}"]`);
-    expect(await row.locator('[data-field=message]').textContent()).toBe(fired.get(reconciliation));
-    expect(await row.locator('[data-field=severity]').textContent()).toContain('critical');
-    expect(await row.locator('[data-field=strategy_id]').textContent()).toBe('system');
-    expect(await page.locator(`[data-strategy-id=${ID}] details`).getAttribute('open')).toBe('');
-  });
+  it('the orders list pages along the API cursor with "Load more"', async () => {
+    await waitFor(async () => (await demo!.api('GET', `/api/lt/orders?strategy_id=${ID}&limit=3`)).body.orders.length >= 3,
+      FILL_WAIT_MS, 'three orders');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(new URL(`/orders?strategy_id=${ID}&limit=1`, demo!.tandem.url).href);
+    await page.locator('[data-testid=orders-list][data-state=ready]').waitFor();
+    const rows = page.locator('[data-testid=orders-table] tbody tr');
+    for (const n of [2, 3]) {
+      await page.getByTestId('load-more').click();
+      await waitFor(async () => (await rows.count()) >= n, WAIT_MS, `${n} rows`);
+    }
+    await settled((s) => {
+      const first = body(`/api/lt/orders?strategy_id=${ID}&limit=1`);
+      const pages = log.filter(([k]) => k.startsWith(`/api/lt/orders?strategy_id=${ID}&limit=1&cursor=`));
+      expect(pages.length).toBe(2);
+      // each page asked with the cursor the page before it gave
+      expect(decodeURIComponent(pages[1]![0].split('cursor=')[1]!)).toBe(pages[0]![1].next_cursor);
+      const want = [...first.orders, ...pages.flatMap(([, b]) => b.orders)]
+        .filter((o: Json, i: number, all: Json[]) => all.findIndex((x) => x.order_id === o.order_id) === i);
+      checkOrders(s.tables['orders-table']!, want);
+    });
+  }, FILL_WAIT_MS + 60_000);
+
+  it('a card whose endpoint fails shows its error beside the others\' data; a failed re-read keeps the data, marked stale', async () => {
+    const fail = (route: import('playwright-core').Route) =>
+      route.fulfill({ status: 503, contentType: 'application/problem+json', json: { title: 'Service Unavailable', status: 503, detail: 'e2e outage' } });
+    const series = `**/api/lt/strategies/${ID}/series`;
+    await page.route(series, fail);
+    await page.goto(new URL(`/lt/${ID}`, demo!.tandem.url).href);
+    for (const v of ['equity', 'distributions', 'fill-rate', 'risk']) {
+      await page.locator(`[data-testid=${v}][data-state=error]`).filter({ hasText: 'e2e outage' }).waitFor();
+    }
+    await page.locator('[data-testid=comparison][data-state=ready]').waitFor();
+    await page.unroute(series, fail);
+    // The comparison read once; its next re-read (every 10 s without the change stream) fails
+    const comparison = `**/api/lt/strategies/${ID}/comparison`;
+    await page.route(comparison, fail);
+    const card = page.locator('[data-testid=comparison][data-state=stale]');
+    await card.waitFor({ timeout: 60_000 });
+    expect(await card.locator('.stale-banner').textContent()).toContain('e2e outage');
+    expect(await card.locator('[data-testid=lt-comparison] tbody tr').count()).toBeGreaterThan(0); // the data stays
+    expect(await page.locator('section[aria-label=Comparison] [data-testid=updated]').getAttribute('data-stale')).toBe('true');
+    await page.unroute(comparison, fail);
+    await page.locator('[data-testid=comparison][data-state=ready]').waitFor({ timeout: 60_000 });
+  }, 180_000);
 
   it('logged no console errors', () => {
-    expect(consoleErrors).toEqual([]);
+    // the failures the test made (503) and the change stream it left out are logged by the browser; nothing else
+    expect(consoleErrors.filter((e) => !/api\/events/.test(e) && !/status of 503/.test(e))).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { AuditPage } from './pages/audit.tsx';
 import { CreatePage } from './pages/create.tsx';
 import { FtPage } from './pages/ft.tsx';
 import { OrderPage } from './pages/order.tsx';
+import { OrdersPage } from './pages/orders.tsx';
 import { OverviewPage } from './pages/overview.tsx';
 import { StrategyPage } from './pages/strategy.tsx';
 import { paths } from './routes.ts';
@@ -94,6 +95,7 @@ export function App() {
             <Route path="/" component={OverviewPage} />
             <Route path="/ft/:id" component={FtPage} />
             <Route path="/lt/:id" component={StrategyPage} />
+            <Route path="/orders" component={OrdersPage} />
             <Route path="/orders/:id" component={OrderPage} />
             <Route path="/new" component={CreatePage} />
             <Route path="/audit" component={AuditPage} />

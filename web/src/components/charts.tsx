@@ -23,7 +23,7 @@ export function alignSeries(series: Series[]): uPlot.AlignedData {
 }
 
 /** A uPlot chart sized to its container, redrawn when the data or the width changes */
-function usePlot(opts: (width: number) => uPlot.Options, data: uPlot.AlignedData, deps: unknown[]) {
+export function usePlot(opts: (width: number) => uPlot.Options, data: uPlot.AlignedData, deps: unknown[]) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;
@@ -56,22 +56,36 @@ export function LineChart(props: { testid: string; title: string; series: Series
   </figure>;
 }
 
-export interface Bucket { lo: string | number; hi: string | number; count: number }
+/** A histogram bucket [lo, hi); lo null = from −∞ (the first), hi null = to +∞ (the last) */
+export interface Bucket { lo: string | number | null; hi: string | number | null; count: number }
 
-/** A distribution as bars: one bar per bucket, at the bucket's middle */
+/** A bucket's short label: its lower edge ('<e' for the first, open one) */
+const trimEdge = (v: string | number) => String(v).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+export const bucketLabel = (b: Bucket): string =>
+  (b.lo === null ? (b.hi === null ? 'all' : `<${trimEdge(b.hi)}`) : b.hi === null ? `\u2265${trimEdge(b.lo)}` : trimEdge(b.lo));
+
+/** A distribution as bars: one bar per bucket, in order, each labelled by its lower edge (open-ended buckets too) */
 export function Histogram(props: { testid: string; title: string; buckets: Bucket[]; unit: string; color?: string }) {
-  const xs = props.buckets.map((b) => (Number(b.lo) + Number(b.hi)) / 2);
+  const xs = props.buckets.map((_, i) => i);
   const ys = props.buckets.map((b) => b.count);
+  const labels = props.buckets.map(bucketLabel);
   const bars = uPlot.paths.bars!({ size: [0.9, 60] });
-  const ref = usePlot((width) => ({
-    width, height: 200, title: props.title,
-    scales: { x: { time: false } },
-    axes: [{ label: props.unit }, { label: 'orders', size: 50 }],
-    series: [{}, { label: 'orders', fill: props.color ?? '#4f7cac', stroke: props.color ?? '#4f7cac', paths: bars, points: { show: false } }],
-  }), [xs, ys], [JSON.stringify(props.buckets), props.title]);
+  const ref = usePlot((width) => {
+    const every = Math.max(1, Math.ceil(props.buckets.length / Math.max(2, Math.floor(width / 55))));
+    return {
+      width, height: 200, title: props.title, cursor: { show: false },
+      // every bucket whole on the x axis, and bars standing on zero
+      scales: { x: { time: false, range: (): uPlot.Range.MinMax => [-0.5, Math.max(0.5, props.buckets.length - 0.5)] },
+        y: { range: (_u: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, Math.max(1, Math.ceil(max * 1.1))] } },
+      axes: [{ label: props.unit, splits: () => xs.filter((i) => i % every === 0), values: (_u: uPlot, sp: number[]) => sp.map((i) => labels[i] ?? ''),
+        grid: { show: false } }, { label: 'orders', size: 50 }],
+      series: [{}, { label: 'orders', fill: props.color ?? '#4f7cac', stroke: props.color ?? '#4f7cac', paths: bars, points: { show: false } }],
+    };
+  }, [xs, ys], [JSON.stringify(props.buckets), props.title]);
   return <figure class="chart" data-testid={props.testid}
     data-points={JSON.stringify({ buckets: props.buckets.length, total: ys.reduce((a, b) => a + b, 0) })}>
-    <div ref={ref} class="plot" role="img" aria-label={props.title} />
+    <div ref={ref} class="plot" role="img" aria-label={`${props.title}: ${props.buckets.filter((b) => b.count > 0)
+      .map((b) => `${bucketLabel(b)} ${props.unit}: ${b.count}`).join(', ')}`} />
   </figure>;
 }
 
