@@ -83,6 +83,20 @@ export function useLiveState(): LiveState {
   return s;
 }
 
+const prefetched = new Map<string, Promise<unknown>>();
+/** Starts reading `path` now (before the page renders); the first view that asks for it takes this read */
+export function prefetch(path: string): void {
+  if (!token() || prefetched.has(path)) return;
+  const read = api(path);
+  read.catch(() => undefined); // a failure is the view's to show, when it takes the read
+  prefetched.set(path, read);
+}
+function takePrefetched<T>(path: string): Promise<T> | undefined {
+  const read = prefetched.get(path) as Promise<T> | undefined;
+  prefetched.delete(path);
+  return read;
+}
+
 export interface Resource<T> {
   data: T | null;
   error: ApiError | Error | null;
@@ -107,7 +121,7 @@ export function useResource<T>(path: string | null): Resource<T> {
       if (inFlight) return;
       inFlight = true;
       try {
-        const data = await api<T>(path);
+        const data = await (takePrefetched<T>(path) ?? api<T>(path));
         if (!cancelled) set({ data, error: null, loading: false, updatedAt: new Date(), stale: false, path });
       } catch (e) {
         if (!cancelled) set((prev) => ({ ...prev, error: e as Error, loading: false, stale: prev.data !== null }));

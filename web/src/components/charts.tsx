@@ -23,24 +23,46 @@ export function alignSeries(series: Series[]): uPlot.AlignedData {
 }
 
 /** A uPlot chart sized to its container, redrawn when the data or the width changes */
-export function usePlot(opts: (width: number) => uPlot.Options, data: uPlot.AlignedData, deps: unknown[]) {
+/**
+ * A uPlot chart in the returned ref's element, redrawn when `deps` change. Sized to its container and followed on
+ * resize, unless `fixed` (a sparkline keeps the size its options give). `defer`: drawn when the browser is idle, so a
+ * table of many sparklines shows its rows first
+ */
+export function usePlot(opts: (width: number) => uPlot.Options, data: uPlot.AlignedData, deps: unknown[],
+  how: { fixed?: boolean; defer?: boolean } = {}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const width = Math.max(200, el.clientWidth);
-    const plot = new uPlot(opts(width), data, el);
-    const observer = new ResizeObserver(() => {
-      const w = Math.max(200, el.clientWidth);
-      if (Math.abs(w - plot.width) > 2) plot.setSize({ width: w, height: plot.height });
-    });
-    observer.observe(el);
+    let plot: uPlot | null = null;
+    let observer: ResizeObserver | null = null;
+    const draw = () => {
+      plot = new uPlot(opts(Math.max(200, el.clientWidth)), data, el);
+      if (how.fixed) return;
+      observer = new ResizeObserver(() => {
+        const w = Math.max(200, el.clientWidth);
+        if (plot && Math.abs(w - plot.width) > 2) plot.setSize({ width: w, height: plot.height });
+      });
+      observer.observe(el);
+    };
+    const idle = how.defer ? later(draw) : (draw(), () => undefined);
     return () => {
-      observer.disconnect();
-      plot.destroy();
+      idle();
+      observer?.disconnect();
+      plot?.destroy();
     };
   }, deps);
   return ref;
+}
+
+/** Runs `f` when the browser is idle (or soon, where requestIdleCallback is missing); returns a cancel */
+function later(f: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const id = requestIdleCallback(f, { timeout: 500 });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(f, 0);
+  return () => clearTimeout(id);
 }
 
 export function LineChart(props: { testid: string; title: string; series: Series[]; height?: number; yLabel?: string }) {
@@ -98,7 +120,7 @@ export function Sparkline(props: { points: { t: string; v: string }[]; label: st
     width: 120, height: 32, legend: { show: false }, cursor: { show: false }, select: { show: false, left: 0, top: 0, width: 0, height: 0 },
     scales: { x: { time: true } }, axes: [{ show: false }, { show: false }],
     series: [{}, { stroke: color, width: 1.5, points: { show: false } }],
-  }), data, [JSON.stringify(props.points)]);
+  }), data, [JSON.stringify(props.points)], { fixed: true, defer: true });
   if (props.points.length < 2) return <span class="spark-none" aria-label={`${props.label}: not enough points`}>–</span>;
   return <div ref={ref} class="spark" role="img" aria-label={props.label} data-points={String(props.points.length)} />;
 }
