@@ -72,6 +72,8 @@ const Ms = (description: string) => z.number().int().nullable().openapi(d(descri
 export const OrderGapLeg = z.object({
   ft_order_id: z.string(), at: Time('When FT took the leg'), leg: z.string().openapi(d('entry, or exit:<close id>')),
   side: Side, condition_id: z.string(), token_id: z.string(),
+  question: z.string().nullable().openapi(d('The market\'s question (else FT\'s title of it)')),
+  outcome: z.string().nullable().openapi(d('The outcome the token pays on')),
   disposition: z.enum(['ordered', 'skipped', 'expired', 'not_mirrored']), rule: z.string().nullable(),
   horizon_price: Decimal('The price both legs are marked at'),
   horizon: z.enum(['payout', 'mark', 'last_trade', 'entry']).openapi(d('Where the horizon price comes from')),
