@@ -72,7 +72,9 @@ describe(`every returned key is declared, on ${backendName}`, () => {
       ['/api/lt/strategies/{id}/slippage-analysis', `${s}/slippage-analysis`], ['/api/lt/strategies/{id}/series', `${s}/series`],
       ['/api/lt/orders', '/api/lt/orders'], ['/api/lt/orders/{id}', `/api/lt/orders/${orders[0]!.order_id}`],
       ['/api/overview', '/api/overview'], ['/api/wallets', '/api/wallets'], ['/api/lt/audit', '/api/lt/audit'],
-      ['/api/ft/wallets', '/api/ft/wallets'], ['/api/alerts', '/api/alerts'], ['/api/health', '/api/health'],
+      ['/api/ft/wallets', '/api/ft/wallets'], ['/api/ft/wallets/{id}', '/api/ft/wallets/FT_COPY_ALL'],
+      ['/api/ft/wallets/{id}/orders', '/api/ft/wallets/FT_COPY_ALL/orders'], ['/api/jobs/runs', '/api/jobs/runs'],
+      ['/api/alerts', '/api/alerts'], ['/api/health', '/api/health'],
     ];
     const missing: string[] = [];
     for (const [template, path] of reads) {
