@@ -12,6 +12,7 @@ import {
 import type { LtOrderStatus, OrderSide } from '../domain/lt-order.ts';
 import { formatMicros, type Price, type Ratio, type Shares, type Usdc } from '../domain/money.ts';
 import type { Sql } from './db.ts';
+import { isoKey } from './page.ts';
 import { dateOrNull, micros, microsOrNull } from './rows.ts';
 
 export interface OrderFilter {
@@ -58,10 +59,8 @@ export interface OrderView {
   key: OrderKey;
 }
 
-const KEY_AT = `to_char(k.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
 export const ORDER_VIEW_SQL = `SELECT o.order_id, o.lt_strategy_id, l.ft_order_id, l.leg, l.source_trade_id, k.at AS signal_at,
-    ${KEY_AT} AS key_at, o.signal_at AS signal_at_raw, o.submitted_at, o.condition_id, o.token_id,
+    ${isoKey('k.at')} AS key_at, o.signal_at AS signal_at_raw, o.submitted_at, o.condition_id, o.token_id,
     nullif(m.question, '') AS question, m.outcomes[array_position(m.clob_token_ids, o.token_id)] AS outcome,
     o.side, o.order_type, o.status, o.size::text, o.filled_size::text, o.signal_size_usd::text, o.signal_price::text,
     o.limit_price::text, coalesce(o.book_at_intent->>'tick', m.tick_size::text) AS tick, q.quality_score::text
@@ -69,22 +68,6 @@ export const ORDER_VIEW_SQL = `SELECT o.order_id, o.lt_strategy_id, l.ft_order_i
   LEFT JOIN markets m ON m.condition_id = o.condition_id
   LEFT JOIN lt_execution_quality q ON q.order_id = o.order_id
   CROSS JOIN LATERAL (SELECT coalesce(o.signal_at, o.intent_at) AS at) k`;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const KEY_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-/** The opaque cursor of an order: base64url of `at|order_id` */
-export const encodeOrderCursor = (k: OrderKey): string => Buffer.from(`${k.at}|${k.orderId}`, 'utf8').toString('base64url');
-
-/** The key a cursor names; null when it is not one this module made */
-export function decodeOrderCursor(cursor: string): OrderKey | null {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
-  const [at, orderId, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (rest.length > 0 || !at || !orderId || !KEY_TIME.test(at) || !UUID.test(orderId)) return null;
-  const ms = Date.parse(`${at.slice(0, 23)}Z`);
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 23) !== at.slice(0, 23)) return null;
-  return { at, orderId };
-}
 
 /** One keyset batch of the user's orders newest first, prefiltered on the stored statuses the display status allows */
 async function batch(sql: Sql, userId: string, f: OrderFilter, after: OrderKey | null, n: number) {

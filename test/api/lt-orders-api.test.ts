@@ -144,13 +144,20 @@ describe(`LT orders API on ${backendName}`, () => {
     }
     const first = await get('/api/lt/orders?limit=2');
     expect(first.body.next_cursor).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]+$/));
-    const b64 = (text: string) => Buffer.from(text).toString('base64url');
-    const badCursors = ['not a cursor', '!!!', b64('x|y'), b64('2026-03-01T13:00:00.000000Z|not-a-uuid'),
-      b64('2026-13-01T13:00:00.000000Z|282341bd-0173-4a8b-b7d3-9e24e6802519'), b64('2026-03-01T13:00:00Z|282341bd-0173-4a8b-b7d3-9e24e6802519')];
+    const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+    const id = '282341bd-0173-4a8b-b7d3-9e24e6802519';
+    const badCursors = ['not a cursor', '!!!', b64('x|y'), b64(`2026-03-01T13:00:00.000000Z|${id}`), b64(['x', 'y']),
+      b64(['2026-03-01T13:00:00.000000Z', 'not-a-uuid']), b64(['2026-13-01T13:00:00.000000Z', id]),
+      b64(['2026-02-30T13:00:00.000000Z', id]), b64(['2026-03-01T13:00:00Z', id]), b64(['2026-03-01T13:00:00.000000Z'])];
     for (const cursor of badCursors) {
       const r = await get(`/api/lt/orders?cursor=${encodeURIComponent(cursor)}`);
       expect([r.status, r.type], cursor).toEqual([400, PROBLEM]);
+      expect(r.body.issues.map((i: Json) => i.path), cursor).toEqual([['cursor']]);
     }
+    // The list's cursor is every list's: base64url of the JSON sort key (signal time, order id) of the page's last order
+    const second = all[1]!;
+    expect(JSON.parse(Buffer.from(first.body.next_cursor, 'base64url').toString())).toEqual([
+      expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/), second.order_id]);
     for (const q of ['limit=0', 'limit=501', 'status=done', 'side=HOLD', 'from=yesterday', 'strategy_id=x']) {
       const r = await get(`/api/lt/orders?${q}`);
       expect([r.status, r.type], q).toEqual([400, PROBLEM]);

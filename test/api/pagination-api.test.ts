@@ -79,6 +79,8 @@ const LISTS: [string, () => string, string, (i: Json) => string][] = [
   ['job runs', () => '/api/jobs/runs', 'runs', (i) => i.run_id],
   ['linked wallets', () => '/api/wallets', 'wallets', (i) => i.address],
   ['quality orders', () => `${strategyPath()}/quality`, 'orders', (i) => i.order_id],
+  ['LT orders', () => '/api/lt/orders', 'orders', (i) => i.order_id],
+  ['LT orders of a strategy', () => `/api/lt/orders?strategy_id=${w.strategyId}&side=BUY`, 'orders', (i) => i.order_id],
   ['gap legs (oldest first)', () => `${strategyPath()}/gap`, 'legs', (i) => `${i.ft_order_id}/${i.leg}`],
   ['gap legs (newest first)', () => `${strategyPath()}/gap?order=newest`, 'legs', (i) => `${i.ft_order_id}/${i.leg}`],
 ];
@@ -112,13 +114,13 @@ describe(`cursor pagination on ${backendName}`, () => {
     const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
     const bad = ['x', 'not base64!', b64({}), b64([1]), b64(['2026-01-01T00:00:00.000000Z', 'not-a-uuid']), b64(['a', 'b', 'c', 'd'])];
     for (const c of bad) {
-      for (const path of [`${strategyPath()}/quality`, '/api/alerts', '/api/lt/strategies', `${strategyPath()}/gap`]) {
+      for (const path of [`${strategyPath()}/quality`, '/api/alerts', '/api/lt/strategies', `${strategyPath()}/gap`, '/api/lt/orders']) {
         const r = await call('GET', `${path}?cursor=${encodeURIComponent(c)}`);
         expect([r.status, r.type], `${path} ${c}`).toEqual([400, PROBLEM]);
         expect(r.body.issues.map((i: Json) => i.path), `${path} ${c}`).toEqual([['cursor']]);
       }
     }
-    for (const path of [`${strategyPath()}/quality`, '/api/alerts', '/api/jobs/runs', '/api/lt/audit']) {
+    for (const path of [`${strategyPath()}/quality`, '/api/alerts', '/api/jobs/runs', '/api/lt/audit', '/api/lt/orders']) {
       expect((await call('GET', `${path}?cursor=${b64(['a', '00000000-0000-0000-0000-000000000000'])}`)).status, path).toBe(400);
     }
     // A quality cursor (time, uuid) is not a cursor of the strategies list (one id): refused, not misread

@@ -102,6 +102,20 @@ describe(`wallets API on ${backendName}`, () => {
       .toEqual(expect.arrayContaining(['private_key', 'signature_type', 'funder', 'api_key', 'api_secret', 'api_passphrase']));
   });
 
+  it('the list names the operator wallet a strategy may launch with (its public address), null without one', async () => {
+    expect((await call('GET', '/api/wallets')).body.operator_wallet).toBeNull();
+    const operator = `0x${'Ab'.repeat(20)}`;
+    const withOperator = createApp({ db: t.db, clock, log: createLog('error', () => undefined), venue: idleVenue(clock),
+      version: 'test', runJob: async () => ({ ran: false, reason: 'none' }), operatorWallet: operator });
+    for (const who of [alice, bob]) {
+      const r = await callApp(withOperator, 'GET', '/api/wallets', undefined, who);
+      expect([r.status, r.body.operator_wallet]).toEqual([200, operator.toLowerCase()]);
+    }
+    const doc = (await call('GET', '/api/openapi.json', undefined, null)).body;
+    expect(doc.components.schemas.WalletPage.properties.operator_wallet).toMatchObject({ type: ['string', 'null'] });
+    expect(doc.components.schemas.WalletPage.required).toContain('operator_wallet');
+  });
+
   it('refuses invalid input with issues that never echo the values', async () => {
     const cases: Json[] = [
       { private_key: PRIVATE_KEY.slice(0, 60) },

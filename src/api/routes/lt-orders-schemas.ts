@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { DISPLAY_STATUSES } from '../../domain/metrics/execution.ts';
 import { LT_ORDER_STATUSES } from '../../domain/lt-order.ts';
+import { NextCursor, pageQuery } from '../schemas/common.ts';
 
 const d = (description: string) => ({ description });
 const Decimal = (description: string) => z.string().regex(/^-?\d+(\.\d+)?$/).openapi(d(description));
@@ -17,14 +18,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const OrderIdParam = z.object({ id: z.string().regex(UUID).openapi({ description: 'The order id (orders.order_id)',
   param: { name: 'id', in: 'path' } }) });
 
-export const OrderListQuery = z.object({
+/** The list's filters beside `limit` and `cursor` (the sort key: signal time and order id, as every list's cursor) */
+export const OrderListQuery = pageQuery(['time', 'uuid']).extend({
   strategy_id: z.string().regex(/^LT_[A-Za-z0-9_-]{1,100}$/).optional().openapi(d('Only this LT strategy\'s orders')),
   status: DisplayStatus.optional(),
   side: Side.optional().openapi(d('Only BUY or only SELL orders')),
   from: z.string().datetime({ offset: true }).optional().openapi(d('Signal time from (inclusive), ISO-8601')),
   to: z.string().datetime({ offset: true }).optional().openapi(d('Signal time to (exclusive), ISO-8601')),
-  limit: z.coerce.number().int().min(1).max(500).default(100).openapi(d('Orders per page, 1..500 (default 100)')),
-  cursor: z.string().max(300).optional().openapi(d('The previous page\'s next_cursor; absent for the first page')),
 });
 
 export const OrderRow = z.object({
@@ -59,7 +59,7 @@ export const OrderRow = z.object({
 
 export const OrderList = z.object({
   orders: z.array(OrderRow).openapi(d('Newest signal first')),
-  next_cursor: z.string().nullable().openapi(d('The cursor of the next page; null when there is no more')),
+  next_cursor: NextCursor,
 }).openapi('OrderList');
 
 const Gap = {
@@ -72,6 +72,8 @@ const Ms = (description: string) => z.number().int().nullable().openapi(d(descri
 export const OrderGapLeg = z.object({
   ft_order_id: z.string(), at: Time('When FT took the leg'), leg: z.string().openapi(d('entry, or exit:<close id>')),
   side: Side, condition_id: z.string(), token_id: z.string(),
+  question: z.string().nullable().openapi(d('The market\'s question (else FT\'s title of it)')),
+  outcome: z.string().nullable().openapi(d('The outcome the token pays on')),
   disposition: z.enum(['ordered', 'skipped', 'expired', 'not_mirrored']), rule: z.string().nullable(),
   horizon_price: Decimal('The price both legs are marked at'),
   horizon: z.enum(['payout', 'mark', 'last_trade', 'entry']).openapi(d('Where the horizon price comes from')),
@@ -122,8 +124,3 @@ export const OrderDetail = z.object({
     detail: z.string().nullable(),
   })).openapi(d('The order\'s transitions and the operator commands that touched it, oldest first')),
 }).openapi('OrderDetail');
-
-export const OrderProblem = z.object({
-  type: z.string(), title: z.string(), status: z.number().int(), detail: z.string().optional(),
-  issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string() }).passthrough()).optional(),
-}).openapi({ description: 'application/problem+json (RFC 9457)' });

@@ -4,23 +4,21 @@ import { formatGapLeg } from '../../store/comparison-store.ts';
 import { formatAudit, orderDetailOf } from '../../store/order-detail-store.ts';
 import { legFigures } from '../../domain/metrics/order-view.ts';
 import { formatMicros } from '../../domain/money.ts';
-import {
-  decodeOrderCursor, encodeOrderCursor, formatOrderRow, listOrderViews, type OrderView,
-} from '../../store/order-view-store.ts';
+import { formatOrderRow, listOrderViews, type OrderView } from '../../store/order-view-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
-import { OrderDetail, OrderIdParam, OrderList, OrderListQuery, OrderProblem } from './lt-orders-schemas.ts';
+import { encodeCursor, jsonResponse, problemResponse } from '../schemas/common.ts';
+import { OrderDetail, OrderIdParam, OrderList, OrderListQuery } from './lt-orders-schemas.ts';
 
 const secured = { security: [{ bearer: [] }], tags: ['lt'] };
-const problemBody = (description: string) => ({ description, content: { 'application/problem+json': { schema: OrderProblem } } });
 
 const list = createRoute({ method: 'get', path: '/api/lt/orders', ...secured, request: { query: OrderListQuery },
-  responses: { 200: { description: 'Your LT orders, newest signal first, one page', content: { 'application/json': { schema: OrderList } } },
-    400: problemBody('Invalid filter, limit or cursor') } });
+  responses: { 200: jsonResponse(OrderList, 'Your LT orders, newest signal first, one page'),
+    400: problemResponse('Invalid filter, limit or cursor') } });
 const one = createRoute({ method: 'get', path: '/api/lt/orders/{id}', ...secured, request: { params: OrderIdParam },
-  responses: { 200: { description: 'The order with its signal, intent, fill legs, fees, quality, gap leg and audit trail',
-    content: { 'application/json': { schema: OrderDetail } } },
-  400: problemBody('Invalid id'), 404: problemBody('Not one of your orders') } });
+  responses: { 200: jsonResponse(OrderDetail,
+    'The order with its signal, intent, fill legs, fees, quality, gap leg and audit trail'),
+  400: problemResponse('Invalid id'), 404: problemResponse('Not one of your orders') } });
 
 const fillJson = (v: OrderView) => v.legs.map((f) => {
   const { usd, feeUsd } = legFigures(v.side, f);
@@ -31,12 +29,12 @@ const fillJson = (v: OrderView) => v.legs.map((f) => {
 export const ltOrderRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
   .openapi(list, async (c) => {
     const q = c.req.valid('query');
-    const after = q.cursor === undefined ? null : decodeOrderCursor(q.cursor);
-    if (q.cursor !== undefined && after === null) return problem(c, 400, 'Invalid cursor', 'not a cursor this API gave');
+    const after = q.cursor === null ? null : { at: q.cursor[0]!, orderId: q.cursor[1]! };
     const filter = { strategyId: q.strategy_id, status: q.status, side: q.side,
       from: q.from === undefined ? undefined : new Date(q.from), to: q.to === undefined ? undefined : new Date(q.to) };
     const page = await listOrderViews(deps.db, c.get('user').userId, filter, q.limit, after);
-    return c.json({ orders: page.orders.map(formatOrderRow), next_cursor: page.next && encodeOrderCursor(page.next) }, 200);
+    const next = page.next && encodeCursor([page.next.at, page.next.orderId]);
+    return c.json({ orders: page.orders.map(formatOrderRow), next_cursor: next }, 200);
   })
   .openapi(one, async (c) => {
     const { id } = c.req.valid('param');

@@ -6,19 +6,17 @@ import { getLtStrategy } from '../../store/lt-strategy-store.ts';
 import { distributions, equitySeries, fillRateBuckets, riskState, type VenueState } from '../../store/series-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import { jsonResponse, problemResponse } from '../schemas/common.ts';
 import {
   breakerJson, decimalBuckets, iso, limitJson, msBuckets, pointsJson, SeriesSchema, usd,
 } from './series-schemas.ts';
 
-const Problem = { content: { 'application/problem+json': { schema: z.object({ title: z.string(), status: z.number().int(),
-  detail: z.string().optional() }).openapi('SeriesProblem') } } };
 const series = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/series', security: [{ bearer: [] }], tags: ['lt'],
   request: { params: z.object({ id: z.string().regex(/^LT_[A-Za-z0-9_-]{1,100}$/) }) },
   responses: {
-    200: { description: 'FT and LT P&L since launch (the basis of /comparison), the fill rate per time bucket, the signal '
-      + 'slippage (percent, ticks) and order latency distributions of finished orders, and the risk limits and breakers',
-    content: { 'application/json': { schema: SeriesSchema } } },
-    400: { description: 'Invalid id', ...Problem }, 404: { description: 'Not one of your strategies', ...Problem },
+    200: jsonResponse(SeriesSchema, 'FT and LT P&L since launch (the basis of /comparison), the fill rate per time bucket, '
+      + 'the signal slippage (percent, ticks) and order latency distributions of finished orders, and the risk limits and breakers'),
+    400: problemResponse('Invalid id'), 404: problemResponse('Not one of your strategies'),
   } });
 
 /** The venue state the strategy trades under: its linked wallet's gate, else the operator venue's */

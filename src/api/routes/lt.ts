@@ -52,7 +52,7 @@ const capitalJson = (c: LtCapital) => ({
   book: c.book, available: d(c.available), reserved: d(c.reserved), position_cost: d(c.positionCost), locked: d(c.locked),
   cooldown: d(c.cooldown), realized_pnl: d(c.realized), fees: d(c.fees), net_deposits: d(c.netDeposits),
   starting_capital: d(c.startingCapital), funded: c.funded, capital: d(c.capital),
-  capital_basis: c.funded ? 'net_deposits' : 'starting_capital',
+  capital_basis: c.funded ? 'net_deposits' as const : 'starting_capital' as const,
   equity: d(c.equity), book_equity: d(c.bookEquity), unrealized_pnl: d(c.unrealized), unmarked_positions: c.unmarkedPositions,
   pnl: d(c.funded ? c.equity - c.netDeposits : 0n), peak_equity: d(c.peak), drawdown: d(c.drawdown), conserved: c.conserved,
 });

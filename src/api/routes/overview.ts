@@ -4,12 +4,12 @@ import { formatMicros } from '../../domain/money.ts';
 import { getKillSwitch } from '../../store/lt-strategy-store.ts';
 import { ftOverview, ltOverview, type FtOverview, type LtOverview } from '../../store/overview-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
+import { jsonResponse } from '../schemas/common.ts';
 import { iso, OverviewSchema, pointsJson, usd } from './series-schemas.ts';
 
 const overview = createRoute({ method: 'get', path: '/api/overview', security: [{ bearer: [] }], tags: ['overview'],
-  responses: { 200: { description: 'FT rows (summary, unrealized P&L, your live mirrors, sparkline) and your LT rows (status, '
-    + 'capital, P&L since launch as /comparison, win rate, success metrics, sparkline), and your kill switch',
-  content: { 'application/json': { schema: OverviewSchema } } } } });
+  responses: { 200: jsonResponse(OverviewSchema, 'FT rows (summary, unrealized P&L, your live mirrors, sparkline) and your LT '
+    + 'rows (status, capital, P&L since launch as /comparison, win rate, success metrics, sparkline), and your kill switch') } });
 
 const ftJson = (f: FtOverview) => ({
   wallet_id: f.summary.wallet_id, name: f.summary.display_name || null, description: f.description,

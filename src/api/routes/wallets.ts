@@ -59,7 +59,7 @@ export const walletRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
     const page = pageOf(await userWalletsPage(deps.db, userId, { limit, after: cursor }), limit, (r) => r.key);
     const venue = await walletVenueStates(deps.db, userId, deps.walletVenueHealth);
     return c.json({ wallets: page.items.map(({ row: w }) => ({ ...walletJson(w), venue: venueJson(venue(w.address)) })),
-      next_cursor: page.next_cursor }, 200);
+      next_cursor: page.next_cursor, operator_wallet: deps.operatorWallet?.toLowerCase() ?? null }, 200);
   })
   .openapi(one, async (c) => {
     const userId = c.get('user').userId;

@@ -54,6 +54,13 @@ const PART: Record<CursorPart, RegExp> = {
   id: /^[\x20-\x7e]{1,200}$/,
 };
 
+/** A time part names a real instant (not 2026-13-01), so SQL never sees a time it cannot read */
+const realTime = (v: string): boolean => {
+  if (v === '-infinity') return true;
+  const ms = Date.parse(`${v.slice(0, 23)}Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 23) === v.slice(0, 23);
+};
+
 export const encodeCursor = (key: readonly string[]): string => Buffer.from(JSON.stringify(key)).toString('base64url');
 
 /** The sort key a cursor holds, when it is one of this list's (its parts' number and forms); null otherwise */
@@ -66,7 +73,8 @@ export function decodeCursor(cursor: string, parts: readonly CursorPart[]): stri
     return null;
   }
   if (!Array.isArray(key) || key.length !== parts.length) return null;
-  return key.every((v, k) => typeof v === 'string' && PART[parts[k]!].test(v)) ? key as string[] : null;
+  const ok = (v: unknown, part: CursorPart) => typeof v === 'string' && PART[part].test(v) && (part !== 'time' || realTime(v));
+  return key.every((v, k) => ok(v, parts[k]!)) ? key as string[] : null;
 }
 
 /**

@@ -1,8 +1,13 @@
 /** The LT dashboard views' bodies: execution quality, the since-launch comparison, the gap, positions, slippage analysis */
 import { z } from '@hono/zod-openapi';
+import { DISPLAY_STATUSES } from '../../domain/metrics/execution.ts';
 import { Iso, NextCursor, Usd } from './common.ts';
 
 const dec = z.string().nullable();
+/** A nullable decimal string with a one-line description */
+const decd = (description: string) => z.string().nullable().openapi({ description });
+const question = z.string().nullable().openapi({ description: 'The market\'s question (else FT\'s title of it); null when unknown' });
+const outcome = z.string().nullable().openapi({ description: 'The outcome the token pays on (e.g. Yes); null when unknown' });
 const ms = z.number().int().nullable();
 const SUMMARY_KEYS = 'n (a number), mean, median, p50, p95, p99, min, max';
 const Summary = z.record(z.string(), z.union([z.string(), z.number()])).nullable().openapi({
@@ -15,16 +20,34 @@ const Rates = z.record(z.string(), z.string()).openapi({ description: 'Ratio 0..
 
 export const StrategyQuality = z.looseObject({
   orders: z.number().int(), finished: z.number().int(),
+  fill_rate: decd('Finished orders\' fill rates (each in its request\'s unit, ≤ 1) weighted by requested USD; null: none'),
   quantity_fill_rate: dec, usd_fill_rate: dec, order_fill_rate: dec, complete_fill_rate: dec,
-  signal_slippage_pct: Summary, mid_slippage_pct: Summary, expected_slippage_pct: Summary,
+  signal_slippage_pct: Summary,
+  signal_slippage_cents: Summary.openapi({ description: `Signal slippage in cents (4 decimals): ${SUMMARY_KEYS}; null when none` }),
+  signal_slippage_ticks: Summary.openapi({ description: `Signal slippage in ticks (2 decimals): ${SUMMARY_KEYS}; null when none` }),
+  mid_slippage_pct: Summary,
+  mid_slippage_cents: Summary.openapi({ description: `Mid slippage in cents (4 decimals): ${SUMMARY_KEYS}; null when none` }),
+  mid_slippage_ticks: Summary.openapi({ description: `Mid slippage in ticks (2 decimals): ${SUMMARY_KEYS}; null when none` }), expected_slippage_pct: Summary,
   order_latency_ms: SummaryMs, fill_latency_ms: SummaryMs, detection_latency_ms: SummaryMs, quality_score: ScoreSummary,
   rejection_rate: dec, rejections_by_reason: Rates, copy_rate: dec, skips_by_rule: Rates, fees_usd: Usd,
 }).openapi('StrategyQuality');
 
 export const QualityComponent = z.looseObject({ name: z.string(), weight: z.string(), value: dec }).openapi('QualityComponent');
 export const QualityOrder = z.looseObject({
-  order_id: z.string(), condition_id: z.string(), token_id: z.string(), side: z.enum(['BUY', 'SELL']), order_type: z.string(),
+  order_id: z.string(), condition_id: z.string(), token_id: z.string(), question, outcome,
+  market: z.object({ condition_id: z.string(), question, outcome, token_id: z.string() })
+    .openapi({ description: 'The market and outcome token (as OrderRow.market)' }),
+  side: z.enum(['BUY', 'SELL']), order_type: z.string(),
   status: z.string().openapi({ description: 'The stored order status' }),
+  display_status: z.enum(DISPLAY_STATUSES)
+    .openapi({ description: 'What the status means to an operator (as OrderRow.display_status, docs/metrics.md)' }),
+  limit_price: decd('The order\'s limit price'),
+  requested_shares: decd('The order size in shares'),
+  requested_usd: decd('What the order asked for in USD (a USD-sized BUY: limit × size cut to the cent)'),
+  fill_rate_basis: z.enum(['usd', 'shares']).openapi({ description: 'The unit fill_rate is measured in' }),
+  signal_slippage_ticks: decd('(VWAP − signal)/tick, positive = worse for us'),
+  slippage_cents: decd('Signal slippage in cents (as signal_slippage_cents; OrderRow\'s name)'),
+  slippage_ticks: decd('Signal slippage in ticks (as signal_slippage_ticks; OrderRow\'s name)'),
   expected_price: dec, best_bid: dec, best_ask: dec, mid_price: dec, spread: dec, tick_size: dec, signal_price: dec,
   executed_price: dec, intended_shares: dec, filled_shares: dec, intended_usd: dec, filled_usd: dec, fees_usd: dec,
   fill_rate: dec, fill_rate_usd: dec, partial_fill_count: z.number().int().nullable(), expected_slippage_pct: dec,
@@ -50,7 +73,8 @@ export const GapTiming = z.looseObject({
 }).openapi('GapTiming');
 export const GapLeg = z.looseObject({
   ft_order_id: z.string(), at: Iso, leg: z.string().openapi({ description: 'entry, or exit:<close id>' }), side: z.enum(['BUY', 'SELL']),
-  condition_id: z.string(), token_id: z.string(), disposition: z.enum(['ordered', 'skipped', 'expired', 'not_mirrored']),
+  condition_id: z.string(), token_id: z.string(), question, outcome,
+  disposition: z.enum(['ordered', 'skipped', 'expired', 'not_mirrored']),
   rule: z.string().nullable(), horizon_price: z.string(), horizon: z.string(), ...gapParts, timing: GapTiming.nullable(),
 }).openapi('GapLeg');
 export const GapPage = z.object({
@@ -75,6 +99,7 @@ export const Comparison = z.looseObject({
 
 export const Position = z.looseObject({
   ft_order_id: z.string(), condition_id: z.string(), token_id: z.string(), outcome: z.string(), market: z.string(),
+  question,
   shares: dec, cost_usd: dec, mark_price: dec, mark: z.string().nullable(), value_usd: dec, unrealized_pnl_usd: dec,
 }).openapi('Position');
 export const Positions = z.object({ strategy_id: z.string(), book: z.enum(['live', 'shadow']), positions: z.array(Position) })

@@ -37,4 +37,9 @@ export const Wallet = z.looseObject({
   funder: z.string().nullable(), has_private_key: z.boolean(), has_api_credentials: z.boolean(), linked_at: Iso,
 }).openapi('Wallet', { description: 'A linked wallet: whether secrets are stored, never what they are' });
 export const WalletWithVenue = Wallet.extend({ venue: VenueState }).openapi('WalletWithVenue');
-export const WalletPage = z.object({ wallets: z.array(WalletWithVenue), next_cursor: NextCursor }).openapi('WalletPage');
+export const WalletPage = z.object({
+  wallets: z.array(WalletWithVenue),
+  next_cursor: NextCursor,
+  operator_wallet: z.string().nullable().openapi({ description: 'The operator wallet\'s public address (lower-case): a strategy '
+    + 'may launch with it as wallet_address besides your linked wallets; null when this server has none (a simulated venue)' }),
+}).openapi('WalletPage');
