@@ -19,7 +19,8 @@ function useVenueName(): string | null {
 }
 
 export function WalletPicker(props: { value: string; onChange: (v: string) => void; mode: string; error: ApiError | null }) {
-  const wallets = useResource<{ wallets: Wallet[] }>('/api/wallets');
+  const wallets = useResource<{ wallets: Wallet[]; operator_wallet: string | null }>('/api/wallets');
+  const operator = wallets.data?.operator_wallet ?? null;
   const venue = useVenueName();
   const list = wallets.data?.wallets ?? [];
   const shadow = props.mode === 'shadow';
@@ -40,6 +41,9 @@ export function WalletPicker(props: { value: string; onChange: (v: string) => vo
           {' '}{w.label ?? 'wallet'} <code class="addr">{w.address}</code>{w.venue ? <span class="note"> · venue {w.venue.state}</span> : null}
         </label></li>))}</ul>
         : wallets.data ? <p class="note" data-testid="no-linked-wallets">You have linked no wallet (link one with <code>tandem wallet link</code> or POST /api/wallets).</p> : null}
+      {operator ? <p data-testid="operator-wallet"><label class="choice">
+        <input type="radio" name="wallet_choice" value={operator} checked={props.value.toLowerCase() === operator}
+          onChange={() => props.onChange(operator)} /> the operator wallet <code class="addr">{operator}</code></label></p> : null}
       <label>Address <input name="wallet_address" value={props.value} placeholder="0x… (40 hex digits)" autocomplete="off" spellcheck={false}
         onInput={(e) => props.onChange((e.target as HTMLInputElement).value)} /></label>
       <FieldError error={props.error} field="wallet_address" />
