@@ -88,6 +88,8 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('the operator journeys at
     await page.locator('#token').fill(demo.token);
     await page.locator('#token').press('Enter');
     await page.getByTestId('ft-table').waitFor();
+    // the page holds the server-sent-events stream open (GET /api/events): later steps update without a reload
+    await page.locator('[data-testid=live][data-connected=true]').waitFor({ timeout: 60_000 });
     await check(page, 'overview', width);
     await page.getByTestId('filter-text').fill(ft);
     const row = page.locator(`[data-testid=ft-table] tbody tr[data-key=${ft}]`);

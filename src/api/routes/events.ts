@@ -8,7 +8,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { dashboardVersion } from '../../store/events-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
-import { ChangeEventSchema } from './series-schemas.ts';
+import { ChangeEventSchema } from '../schemas/series.ts';
 
 export const POLL_MS = 1_000;
 export const PING_MS = 15_000;

@@ -8,7 +8,7 @@ import { formatOrderRow, listOrderViews, type OrderView } from '../../store/orde
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
 import { encodeCursor, jsonResponse, problemResponse } from '../schemas/common.ts';
-import { OrderDetail, OrderIdParam, OrderList, OrderListQuery } from './lt-orders-schemas.ts';
+import { OrderDetail, OrderIdParam, OrderList, OrderListQuery } from '../schemas/lt-orders.ts';
 
 const secured = { security: [{ bearer: [] }], tags: ['lt'] };
 

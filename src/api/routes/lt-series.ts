@@ -9,7 +9,7 @@ import { problem } from '../problem.ts';
 import { jsonResponse, problemResponse } from '../schemas/common.ts';
 import {
   breakerJson, decimalBuckets, iso, limitJson, msBuckets, pointsJson, SeriesSchema, usd,
-} from './series-schemas.ts';
+} from '../schemas/series.ts';
 
 const series = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/series', security: [{ bearer: [] }], tags: ['lt'],
   request: { params: z.object({ id: z.string().regex(/^LT_[A-Za-z0-9_-]{1,100}$/) }) },

@@ -5,7 +5,7 @@ import { getKillSwitch } from '../../store/lt-strategy-store.ts';
 import { ftOverview, ltOverview, type FtOverview, type LtOverview } from '../../store/overview-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { jsonResponse } from '../schemas/common.ts';
-import { iso, OverviewSchema, pointsJson, usd } from './series-schemas.ts';
+import { iso, OverviewSchema, pointsJson, usd } from '../schemas/series.ts';
 
 const overview = createRoute({ method: 'get', path: '/api/overview', security: [{ bearer: [] }], tags: ['overview'],
   responses: { 200: jsonResponse(OverviewSchema, 'FT rows (summary, unrealized P&L, your live mirrors, sparkline) and your LT '

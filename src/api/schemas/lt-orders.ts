@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { DISPLAY_STATUSES } from '../../domain/metrics/execution.ts';
 import { LT_ORDER_STATUSES } from '../../domain/lt-order.ts';
-import { NextCursor, pageQuery } from '../schemas/common.ts';
+import { NextCursor, pageQuery } from './common.ts';
 
 const d = (description: string) => ({ description });
 const Decimal = (description: string) => z.string().regex(/^-?\d+(\.\d+)?$/).openapi(d(description));
