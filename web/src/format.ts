@@ -1,6 +1,6 @@
 // Exact formatting of the API's values. Every number comes from the API as a decimal string and is only re-spelled
 // here (grouping, a unit, a decimal point moved for percents, rounding by digits), never computed with floats. A
-// missing value (null) shows as "–", never 0. Charts are the one place values become floats (see charts.tsx).
+// missing value (null) shows as "–", never 0. Charts are the one place values become floats (components/charts.tsx).
 export const DASH = '\u2013';
 export type Num = string | null | undefined;
 
@@ -50,10 +50,6 @@ export function usd(s: Num): string {
   const r = round(s, 2);
   return r.startsWith('-') ? `-$${group(r.slice(1))}` : `$${group(r)}`;
 }
-/** A USDC amount with every decimal the API gave (the ledger's micro-dollars) */
-export const usdExact = (s: Num): string => (isNull(s) ? DASH : s.startsWith('-') ? `-$${group(s.slice(1))}` : `$${group(s)}`);
-/** A signed USDC amount: '+$1.20' / '-$0.30' */
-export const usdSigned = (s: Num): string => (isNull(s) ? DASH : s.startsWith('-') ? usd(s) : `+${usd(s)}`);
 /** A ratio (1.0 = 100 %) as a percent with `digits` decimals, by moving the decimal point: '0.086957' → '8.70 %' */
 export function ratio(s: Num, digits = 2): string {
   if (isNull(s)) return DASH;
@@ -76,5 +72,3 @@ export const sign = (s: Num): string | undefined => (isNull(s) ? undefined : s.s
 /** A date with its time, in the browser's zone: '02/12/2026, 16:54:36' */
 export const when = (iso: string | null | undefined): string =>
   (isNull(iso) ? DASH : new Date(iso).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' }));
-/** A decimal string as a float, for charts only */
-export const toFloat = (s: Num): number | null => (isNull(s) ? null : Number(s));
