@@ -179,10 +179,10 @@ function alertMonitorFor(config: Config, deps: { db: Db; clock: Clock; log: Log 
   };
 }
 
-/** Creates the first operator when there is none, writing the token to a file only its owner can read */
+/** Creates the first operator (role operator) when there is none, writing the token to a file only its owner can read */
 async function bootstrapOperator(db: Db, config: Config): Promise<string | null> {
   if ((await countUsers(db)) > 0) return null;
-  const { token } = await createUser(db, 'operator');
+  const { token } = await createUser(db, 'operator', 'operator');
   mkdirSync(config.dataDir, { recursive: true });
   const file = resolve(join(config.dataDir, 'operator.token'));
   writeFileSync(file, `${token}\n`, { mode: 0o600 });

@@ -70,8 +70,8 @@ export interface LtExecuteReport {
   deferred: number;
   submissions: Submission[];
   latencies: LtLatency[];
-  skips: { strategyId: string; ftOrderId: string; leg: string; kind: string; rule: string; limit: string; observed: string }[];
-  errors: { strategyId: string; ftOrderId?: string; leg?: string; error: string }[];
+  skips: { userId: string; strategyId: string; ftOrderId: string; leg: string; kind: string; rule: string; limit: string; observed: string }[];
+  errors: { userId: string; strategyId: string; ftOrderId?: string; leg?: string; error: string }[];
 }
 
 const DEFAULT_BUDGET = 500;
@@ -105,7 +105,7 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
       const own = held?.state === 'off' ? deps : await withStrategyVenue(deps, s);
       await runStrategy(own, s, report, held ?? healthFor(s, own.venue === deps.venue, health, linked !== null));
     } catch (e) {
-      report.errors.push({ strategyId: s.strategyId, error: errorText(e) });
+      report.errors.push({ userId: s.userId, strategyId: s.strategyId, error: errorText(e) });
     }
   });
   return report;
@@ -166,7 +166,7 @@ async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWalle
     return verdict;
   } catch (e) {
     // No disposition is written: the signal is tried again next run, and expires once it is too old
-    report.errors.push({ ...where, error: errorText(e) });
+    report.errors.push({ userId: s.userId, ...where, error: errorText(e) });
     return null;
   }
 }
@@ -194,7 +194,7 @@ function tally(report: LtExecuteReport, s: LtStrategy, signal: Signal, v: Verdic
   else if (v.kind === 'deferred') report.deferred += 1;
   else {
     report[v.kind] += 1;
-    report.skips.push({ strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg, kind: v.kind, rule: v.rule,
+    report.skips.push({ userId: s.userId, strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg, kind: v.kind, rule: v.rule,
       limit: v.limit, observed: v.observed });
   }
 }

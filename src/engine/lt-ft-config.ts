@@ -22,8 +22,9 @@ const NEVER_SYNCED = ['startingBalance', 'betSize', 'betAllocationWeight', 'allo
  * snapshot. Before launch there is no snapshot and the live configuration is returned
  */
 export async function ftConfigForStrategy(sql: Sql, s: LtStrategy): Promise<FtWallet> {
-  const live = await getWallet(sql, s.ftWalletId);
-  if (!live) throw new InvariantError(`FT wallet ${s.ftWalletId} of ${s.strategyId} is missing`);
+  // Only ever an FT strategy the LT strategy's owner may read (the catalogue or their own): never another user's
+  const live = await getWallet(sql, s.ftWalletId, s.userId);
+  if (!live) throw new InvariantError(`FT wallet ${s.ftWalletId} of ${s.strategyId} is missing or not readable by its owner`);
   const snap = await launchSnapshot(sql, s.userId, s.strategyId);
   if (!snap) return live;
   const base = s.syncFtChanges ? live : snap;
@@ -44,7 +45,7 @@ const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export async function ftSyncReport(sql: Sql, s: LtStrategy): Promise<FtSyncReport> {
   const snap = await launchSnapshot(sql, s.userId, s.strategyId);
-  const live = await getWallet(sql, s.ftWalletId);
+  const live = await getWallet(sql, s.ftWalletId, s.userId);
   const report: FtSyncReport = { userId: s.userId, strategyId: s.strategyId, syncFtChanges: s.syncFtChanges, applied: [], held: [] };
   if (!snap || !live) return report;
   const stored = encodeFtConfig(snap);

@@ -176,7 +176,8 @@ export async function createLtStrategy(deps: LtDeps, userId: string, input: unkn
   if (issues.length) return fail('invalid', 'invalid settings', issues);
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
-    if (!(await getWallet(tx, ftWalletId))) return fail('not_found', `no FT wallet ${ftWalletId}`);
+    // Another user's FT strategy answers as an unknown one: a user mirrors only the catalogue and their own
+    if (!(await getWallet(tx, ftWalletId, userId))) return fail('not_found', `no FT wallet ${ftWalletId}`);
     const row = { ...columns(settings), peak_equity: formatMicros(settings.starting_capital) };
     const s = await insertLtStrategy(tx, userId, ftWalletId, row, now);
     if (!s) return fail('conflict', `you already have a strategy for ${ftWalletId}`);
@@ -199,7 +200,7 @@ export const launchLtStrategy = (deps: LtDeps, userId: string, strategyId: strin
     const refused = s.mode === 'live' ? await walletRefusal(tx, s.userId, s.walletAddress!, deps.operatorWallet) : null;
     if (refused) return fail('conflict', refused);
     const first = s.launchedAt === null;
-    const ft = first ? await getWallet(tx, s.ftWalletId) : null;
+    const ft = first ? await getWallet(tx, s.ftWalletId, s.userId) : null;
     const updated = await markLaunched(tx, s.userId, s.strategyId, now);
     const booked = (await appendEntries(tx, [{ userId: s.userId, strategyId: s.strategyId, book: s.mode, kind: 'deposit',
       amount: s.startingCapital, ref: 'deposit:launch', createdAt: now }])).length === 1;

@@ -6,6 +6,7 @@
  * moves with every write)
  */
 import type { Sql } from './db.ts';
+import { readableBy } from './wallet-store.ts';
 
 const OPEN = `('pending', 'unknown', 'open', 'partially_filled', 'lost')`;
 
@@ -24,11 +25,12 @@ const PARTS = [
   `(SELECT engaged::text || coalesce(reason, '') || set_at::text FROM lt_kill_switch WHERE user_id = $1)`,
   `(SELECT coalesce(max(fired_at)::text, '') FROM lt_alerts WHERE user_id = $1)`,
   `(SELECT coalesce(max(fired_at)::text, '') FROM lt_alerts WHERE user_id IS NULL)`,
-  // FT: per wallet, its newest paper order and how many are still open (a close or a resolution moves it)
+  // FT: per wallet the user may read, its newest paper order and how many are still open (a close or a resolution moves it)
   `(SELECT string_agg(w.wallet_id || w.is_active::text || w.updated_at::text || '/' || coalesce(f.last::text, '') || '/' || f.open::text,
       ',' ORDER BY w.wallet_id)
     FROM ft_wallets w CROSS JOIN LATERAL (SELECT (SELECT max(order_time) FROM ft_orders o WHERE o.wallet_id = w.wallet_id) AS last,
-      (SELECT count(*) FROM ft_orders o WHERE o.wallet_id = w.wallet_id AND o.outcome = 'OPEN') AS open) f)`,
+      (SELECT count(*) FROM ft_orders o WHERE o.wallet_id = w.wallet_id AND o.outcome = 'OPEN') AS open) f
+    WHERE ${readableBy('w', '$1')})`,
 ];
 
 /** An opaque version that changes whenever anything the user's dashboard shows changes */

@@ -2,6 +2,7 @@
 import { formatMicros } from '../domain/money.ts';
 import type { Sql } from './db.ts';
 import { micros } from './rows.ts';
+import { readableBy } from './wallet-store.ts';
 import { isoKey, pageParams, type Keyed, type PageRequest } from './page.ts';
 
 export interface FtWalletSummary {
@@ -22,8 +23,12 @@ export interface FtWalletSummary {
   win_rate: string | null;
 }
 
-/** One strategy's summary (`walletId`), or all of them by id, or a page of them (rows after `page.after`, limit + 1) */
-export async function ftWalletSummaries(sql: Sql, walletId?: string, page?: PageRequest): Promise<FtWalletSummary[]> {
+/**
+ * One strategy's summary (`walletId`), or all of them by id, or a page of them (rows after `page.after`, limit + 1);
+ * with `readerUserId`, only the strategies that user may read (readableBy)
+ */
+export async function ftWalletSummaries(sql: Sql, walletId?: string, page?: PageRequest,
+  readerUserId?: string): Promise<FtWalletSummary[]> {
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT w.wallet_id, w.display_name, w.is_active, w.starting_balance,
        coalesce(c.realized, 0) AS realized, coalesce(o.open_cost, 0) AS open_cost, coalesce(o.orders, 0) AS orders,
@@ -37,8 +42,9 @@ export async function ftWalletSummaries(sql: Sql, walletId?: string, page?: Page
          count(*) FILTER (WHERE outcome = 'VOID')::int AS void,
          sum(open_cost) FILTER (WHERE outcome = 'OPEN') AS open_cost
        FROM ft_orders GROUP BY wallet_id) o ON o.wallet_id = w.wallet_id
-     WHERE ($1::text IS NULL OR w.wallet_id = $1) AND ($2::text IS NULL OR w.wallet_id > $2) ORDER BY w.wallet_id LIMIT $3`,
-  [walletId ?? null, page?.after?.[0] ?? null, page ? page.limit + 1 : null]);
+     WHERE ($1::text IS NULL OR w.wallet_id = $1) AND ($2::text IS NULL OR w.wallet_id > $2)
+       AND ($4::uuid IS NULL OR ${readableBy('w', '$4')}) ORDER BY w.wallet_id LIMIT $3`,
+  [walletId ?? null, page?.after?.[0] ?? null, page ? page.limit + 1 : null, readerUserId ?? null]);
   return rows.map((r) => {
     const start = micros(r.starting_balance);
     const realized = micros(r.realized);

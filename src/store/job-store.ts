@@ -46,3 +46,12 @@ export async function lastSuccessfulRuns(sql: Sql, jobs: readonly string[]): Pro
      FROM unnest($1::text[]) AS j(job)`, [jobs]);
   return new Map(rows.map((r) => [r.job, r.last_ok === null ? null : new Date(r.last_ok)]));
 }
+
+/** Those of `orderIds` that are orders of `userId`'s strategies (anything that is not a UUID is nobody's) */
+export async function userOrderIdsAmong(sql: Sql, userId: string, orderIds: string[]): Promise<Set<string>> {
+  const uuids = [...new Set(orderIds.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)))];
+  if (uuids.length === 0) return new Set();
+  const rows = await sql.query<{ order_id: string }>(
+    'SELECT order_id FROM orders WHERE lt_user_id = $1 AND order_id = ANY($2::uuid[])', [userId, uuids]);
+  return new Set(rows.map((r) => r.order_id));
+}

@@ -67,13 +67,13 @@ async function ftRealizedCurves(sql: Sql, buckets: number): Promise<Map<string, 
 
 const usd = (text: string): Usdc => parseMicros(text) as Usdc;
 
-/** Every FT strategy; `live`: the user's active LT strategies that mirror it */
+/** Every FT strategy the user may read (the catalogue and their own; all for an operator); `live`: the user's active LT strategies that mirror it */
 export async function ftOverview(sql: Sql, userId: string, now: Date): Promise<FtOverview[]> {
   const extras = await ftExtras(sql);
   const curves = await ftRealizedCurves(sql, SPARKLINE_POINTS - 1);
   const mirrors = await sql.query<{ ft_wallet_id: string; strategy_id: string }>(
     'SELECT ft_wallet_id, strategy_id FROM lt_strategies WHERE user_id = $1 AND is_active ORDER BY strategy_id', [userId]);
-  return (await ftWalletSummaries(sql)).map((summary) => {
+  return (await ftWalletSummaries(sql, undefined, undefined, userId)).map((summary) => {
     const x = extras.get(summary.wallet_id);
     const realized = usd(summary.realized_pnl);
     const unrealized = x && x.unmarked > 0 ? null : (micros(x?.unrealized ?? '0') as Usdc);

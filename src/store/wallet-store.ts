@@ -28,12 +28,20 @@ function toParams(w: FtWallet): unknown[] {
   ];
 }
 
-/** Inserts a new strategy; returns false when the id exists (nothing is overwritten) */
-export async function insertWallet(sql: Sql, w: FtWallet): Promise<boolean> {
+/**
+ * Whether the user `$param` may read the FT strategy `alias`: a catalogue strategy (no owner), their own, or any one
+ * when they are an operator. Every place that shows FT strategies to a user filters with this
+ */
+export const readableBy = (alias: string, param: string): string =>
+  `(${alias}.owner_user_id IS NULL OR ${alias}.owner_user_id = ${param}::uuid
+    OR EXISTS (SELECT 1 FROM users r WHERE r.user_id = ${param}::uuid AND r.role = 'operator'))`;
+
+/** Inserts a new strategy owned by `ownerUserId` (null: the catalogue); returns false when the id exists (nothing is overwritten) */
+export async function insertWallet(sql: Sql, w: FtWallet, ownerUserId: string | null = null): Promise<boolean> {
   const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
   const rows = await sql.query(
-    `INSERT INTO ft_wallets (${COLUMNS.join(', ')}) VALUES (${placeholders})
-     ON CONFLICT (wallet_id) DO NOTHING RETURNING wallet_id`, toParams(w));
+    `INSERT INTO ft_wallets (${COLUMNS.join(', ')}, owner_user_id) VALUES (${placeholders}, $${COLUMNS.length + 1})
+     ON CONFLICT (wallet_id) DO NOTHING RETURNING wallet_id`, [...toParams(w), ownerUserId]);
   return rows.length === 1;
 }
 
@@ -45,9 +53,26 @@ export async function updateWallet(sql: Sql, w: FtWallet): Promise<boolean> {
   return rows.length === 1;
 }
 
-export async function getWallet(sql: Sql, walletId: string): Promise<FtWallet | null> {
-  const rows = await sql.query(`SELECT ${COLUMNS.join(', ')} FROM ft_wallets WHERE wallet_id = $1`, [walletId]);
+/** A strategy by id; with `readerUserId`, only when that user may read it (readableBy), as if it did not exist otherwise */
+export async function getWallet(sql: Sql, walletId: string, readerUserId?: string): Promise<FtWallet | null> {
+  const rows = await sql.query(`SELECT ${COLUMNS.join(', ')} FROM ft_wallets w WHERE wallet_id = $1
+    AND ($2::uuid IS NULL OR ${readableBy('w', '$2')})`, [walletId, readerUserId ?? null]);
   return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** Those of `walletIds` that `userId` may read (readableBy) */
+export async function readableWalletIds(sql: Sql, userId: string, walletIds: string[]): Promise<Set<string>> {
+  if (walletIds.length === 0) return new Set();
+  const rows = await sql.query<{ wallet_id: string }>(
+    `SELECT wallet_id FROM ft_wallets w WHERE wallet_id = ANY($1::text[]) AND ${readableBy('w', '$2')}`, [walletIds, userId]);
+  return new Set(rows.map((r) => r.wallet_id));
+}
+
+/** Who owns a strategy: null for the catalogue; undefined when there is no such strategy */
+export async function walletOwner(sql: Sql, walletId: string): Promise<string | null | undefined> {
+  const [row] = await sql.query<{ owner_user_id: string | null }>(
+    'SELECT owner_user_id FROM ft_wallets WHERE wallet_id = $1', [walletId]);
+  return row ? row.owner_user_id : undefined;
 }
 
 export async function listWallets(sql: Sql, options: { activeOnly?: boolean } = {}): Promise<FtWallet[]> {

@@ -16,6 +16,7 @@ import type { Sql } from '../../store/db.ts';
 import { getKillSwitch, getLtStrategy, ltAuditPage, ltStrategiesPage, type KillSwitch, type LtAuditRow } from '../../store/lt-strategy-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import { isOperator, operatorOnly, operatorOnlyResponse } from '../roles.ts';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponse, type JsonValueOut } from '../schemas/common.ts';
 import { JobNow } from '../schemas/ft.ts';
 import {
@@ -104,7 +105,7 @@ const audit = createRoute({ method: 'get', path: '/api/lt/audit', ...secured,
   responses: { 200: jsonResponse(LtAuditPage, 'Your operator commands, newest first'), 400: problems[400],
     404: problemResponse('Not one of your strategies') } });
 const job = (name: 'execute' | 'resolve') => createRoute({ method: 'post', path: `/api/lt/${name}`, ...secured,
-  responses: { 200: jsonResponse(JobNow, `Ran lt-${name} now, or {ran: false, reason}`) } });
+  responses: { 200: jsonResponse(JobNow, `Ran lt-${name} now (for every user), or {ran: false, reason}`), 403: operatorOnlyResponse } });
 
 async function answer(c: Context, sql: Sql, r: LtResult<LtStrategy>) {
   return r.ok ? c.json(await withCapital(sql, r.value), 200) : failed(c, r.error);
@@ -179,7 +180,9 @@ export const ltRoutes = (deps: ApiDeps) => {
       const page = pageOf(await ltAuditPage(deps.db, uid(c), id ?? null, { limit, after: cursor }), limit, (r) => r.key);
       return c.json({ audit: page.items.map((r) => auditJson(r.row)), next_cursor: page.next_cursor }, 200);
     })
-    .openapi(job('execute'), async (c) => c.json(await deps.runJob('lt-execute') as z.input<typeof JobNow>, 200))
-    .openapi(job('resolve'), async (c) => c.json(await deps.runJob('lt-resolve') as z.input<typeof JobNow>, 200))
+    .openapi(job('execute'), async (c) => (isOperator(c)
+      ? c.json(await deps.runJob('lt-execute') as z.input<typeof JobNow>, 200) : operatorOnly(c)))
+    .openapi(job('resolve'), async (c) => (isOperator(c)
+      ? c.json(await deps.runJob('lt-resolve') as z.input<typeof JobNow>, 200) : operatorOnly(c)))
     .route('/', ltQualityRoutes(deps));
 };
