@@ -69,17 +69,19 @@ const migrateCommand: Command = {
 };
 
 const user: Command = {
-  summary: 'Create a user and print its API token (shown once)',
-  usage: 'create NAME',
-  help: 'Example: tandem user create alice',
-  options: {},
-  run: async ({ config, positionals }) => {
+  summary: 'Create a user and print its API token (shown once); --operator makes it an operator',
+  usage: 'add NAME [--operator]',
+  help: 'Examples: tandem user add alice; tandem user add ops --operator (`create` is the same as `add`)\n'
+    + 'A plain user sees and changes only their own strategies (and reads the catalogue); an operator also runs the\n'
+    + 'global jobs (ft sync/resolve, lt execute/resolve), reads the system-wide views and writes the catalogue.',
+  options: { operator: { type: 'boolean' } },
+  run: async ({ config, positionals, values }) => {
     const [verb, name] = positionals;
-    if (verb !== 'create' || !name || !/^[\w.-]{1,64}$/.test(name)) {
-      console.error('usage: tandem user create NAME   (letters, digits, . _ -)');
+    if ((verb !== 'add' && verb !== 'create') || !name || !/^[\w.-]{1,64}$/.test(name)) {
+      console.error('usage: tandem user add NAME [--operator]   (letters, digits, . _ -)');
       return 2;
     }
-    const { token } = await withDb(config, (db) => createUser(db, name));
+    const { token } = await withDb(config, (db) => createUser(db, name, values.operator === true ? 'operator' : 'user'));
     console.log(token);
     return 0;
   },
