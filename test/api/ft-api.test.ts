@@ -17,6 +17,8 @@ let t: TestDb;
 let app: App;
 let scheduler: Scheduler;
 let token: string;
+/** An operator's token: the global jobs are theirs alone (a plain user gets 403, test/api/ownership-api.test.ts) */
+let operator: string;
 
 const PROBLEM = 'application/problem+json';
 const ADDRESS = '0xE8dd7741ccb12350957ec71e9ee332e0d1e6ec86';
@@ -31,6 +33,7 @@ beforeAll(async () => {
   scheduler = startScheduler([], { db: t.db, clock: systemClock, log: silentLog });
   app = createApp({ db: t.db, clock: systemClock, log: silentLog, venue: idleVenue(systemClock), version: '9.9.9-test', runJob: (n) => scheduler.runNow(n) });
   ({ token } = await createUser(t.db, 'api-tester'));
+  ({ token: operator } = await createUser(t.db, 'api-operator', 'operator'));
 });
 
 afterAll(async () => {
@@ -185,7 +188,7 @@ describe(`API on ${backendName}`, () => {
   });
 
   it('POST /api/ft/sync with no ft-sync job configured reports it did not run', async () => {
-    const r = await call('POST', '/api/ft/sync');
+    const r = await call('POST', '/api/ft/sync', undefined, operator);
     expect(r.status).toBe(200);
     expect(r.body.ran).toBe(false);
     expect(r.body.reason).toMatch(/ft-sync/);

@@ -20,6 +20,8 @@ let app: ReturnType<typeof createApp>;
 let scheduler: Scheduler;
 let alice: string;
 let bob: string;
+/** The global jobs are an operator's alone (a plain user gets 403, test/api/ownership-api.test.ts) */
+let operator: string;
 const clock = new ManualClock('2026-03-01T12:00:00Z');
 const PROBLEM = 'application/problem+json';
 const WALLET = '0x' + 'ab'.repeat(20);
@@ -40,6 +42,7 @@ beforeAll(async () => {
   app = createApp({ db: t.db, clock, log: silentLog, venue: idleVenue(clock), version: 'test', runJob: (n) => scheduler.runNow(n) });
   alice = (await createUser(t.db, 'alice')).token;
   bob = (await createUser(t.db, 'bob')).token;
+  operator = (await createUser(t.db, 'ops', 'operator')).token;
   for (const id of ['FT_SHARED', 'FT_ALICE', 'FT_LIFE', 'FT_CASH', 'FT_SET', 'FT_TOL']) {
     await insertWallet(t.db, parseFtWallet({ wallet_id: id, start_date: '2026-01-01T00:00:00Z' }, clock.now()));
   }
@@ -244,7 +247,7 @@ describe(`LT API on ${backendName}`, () => {
 
   it('POST /api/lt/execute and /api/lt/resolve run their jobs, or say why not', async () => {
     for (const name of ['execute', 'resolve']) {
-      const r = await call('POST', `/api/lt/${name}`);
+      const r = await call('POST', `/api/lt/${name}`, undefined, operator);
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ ran: false, reason: expect.stringContaining(`lt-${name}`) });
     }

@@ -169,7 +169,7 @@ describe(`ownership on ${backendName}`, () => {
   it('declares the 403s in the OpenAPI document', async () => {
     const doc = (await callApp(app, 'GET', '/api/openapi.json', undefined, null)).body;
     for (const [path, method] of [['/api/ft/sync', 'post'], ['/api/ft/resolve', 'post'], ['/api/lt/execute', 'post'],
-      ['/api/lt/resolve', 'post'], ['/api/ft/input-rejects', 'get'], ['/api/ft/wallets/{id}', 'put']]) {
+      ['/api/lt/resolve', 'post'], ['/api/ft/input-rejects', 'get'], ['/api/ft/wallets/{id}', 'put']] as const) {
       expect(doc.paths[path][method].responses['403'], `${method} ${path}`).toBeDefined();
     }
   });
