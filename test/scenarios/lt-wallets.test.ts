@@ -139,7 +139,7 @@ describe(`LT per-user wallets: nobody trades through another user's wallet (${ba
     await db.query('UPDATE lt_strategies SET is_active = true WHERE user_id = $1 AND strategy_id = $2', [w.userId, w.strategyId]);
     await w.buySignal({ price: 0.5 });
     const r = await executeLt(deps);
-    expect(r.errors).toEqual([{ strategyId: w.strategyId, error: expect.stringMatching(/linked by another user/) }]);
+    expect(r.errors).toEqual([{ userId: w.userId, strategyId: w.strategyId, error: expect.stringMatching(/linked by another user/) }]);
     expect(w.exchange.openOrders(accountOf(alice.address))).toHaveLength(1); // alice's own order only
     expect(w.exchange.openOrders(ACCOUNT)).toHaveLength(0);
     await registry.close();
