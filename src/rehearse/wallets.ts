@@ -1,6 +1,6 @@
 /**
  * The rehearsal's wallets, one trader each. Wallet 1 is the process's own (POLYMARKET_PRIVATE_KEY), traded by the
- * operator. Each further wallet belongs to a Tandem user of its own, created as `tandem user create` does (the API has
+ * operator. Each further wallet belongs to a Tandem user of its own, created as `tandem user add` does (a plain user) (the API has
  * no route that creates users), who links a freshly generated private-key wallet through the API (`POST /api/wallets`:
  * sealed at rest with TANDEM_SECRET_KEY) and creates and launches its LT strategies on it with its own token
  */
