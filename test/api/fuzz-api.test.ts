@@ -14,7 +14,9 @@ import {
 } from '../support/openapi-matrix.ts';
 import { backendName } from '../support/test-db.ts';
 
+/** Runs per operation: at least RUNS, and 3 per way to break it (one per field, parameter, ...), at most 5 x RUNS */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+const runsFor = (ways: number) => Math.min(5 * RUNS, Math.max(RUNS, 3 * ways));
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 /** FUZZ_SURVEY=1: record every failure instead of stopping at the first (a survey for a report; the tests then pass) */
 const SURVEY = process.env.FUZZ_SURVEY === '1';
@@ -46,7 +48,7 @@ const fuzzed = ops.map((o) => ({ o, requests: malformedRequests(w.doc, o, baseOf
 const ONLY = new RegExp(process.env.FUZZ_ONLY ?? '');
 const withInputs = fuzzed.filter((f) => f.requests !== null && ONLY.test(f.o.key));
 console.log(`fuzz on ${backendName}: ${withInputs.length} of ${ops.length} operations take input (the others: `
-  + `${fuzzed.filter((f) => !f.requests).map((f) => f.o.key).join(', ')}); ${RUNS} runs each, seed ${SEED}`);
+  + `${fuzzed.filter((f) => !f.requests).map((f) => f.o.key).join(', ')}); ${withInputs.reduce((n, f) => n + runsFor(f.requests!.ways), 0)} runs planned (${RUNS} to ${5 * RUNS} each), seed ${SEED}`);
 
 describe(`malformed requests from /api/openapi.json on ${backendName}`, () => {
   afterAll(() => {
@@ -60,7 +62,7 @@ describe(`malformed requests from /api/openapi.json on ${backendName}`, () => {
   });
 
   it.each(withInputs.map((f) => [f.o.key, f] as const))('%s: each broken input is a 4xx problem and changes nothing', async (_k, f) => {
-    await fc.assert(fc.asyncProperty(f.requests!, async (q) => {
+    await fc.assert(fc.asyncProperty(f.requests!.requests, async (q) => {
       total += 1;
       const before = await snapshot(w.t.db);
       const r = await send(q);
@@ -71,6 +73,6 @@ describe(`malformed requests from /api/openapi.json on ${backendName}`, () => {
           : changed.length ? `changed ${changed.join(', ')}: ${what}` : null;
       if (failure && SURVEY) survey.set(`${f.o.key} [${q.broke}] -> ${r.status}`, failure);
       else if (failure) throw new Error(failure);
-    }), { numRuns: RUNS, seed: SEED });
+    }), { numRuns: runsFor(f.requests!.ways), seed: SEED });
   }, 600_000);
 });

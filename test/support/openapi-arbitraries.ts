@@ -66,6 +66,7 @@ export function invalidFor(doc: Json, schema: Json | undefined): fc.Arbitrary<un
   const s = resolve(doc, schema);
   const types = typesOf(doc, s);
   const options: fc.Arbitrary<unknown>[] = [wrongTypes.filter((v) => !accepted(types, v))];
+  if (!types.has('null')) options.push(fc.constant(null)); // null where the document does not allow it
   const stringy = types.has('string');
   if (stringy) options.push(badText);
   if (stringy && typeof s.pattern === 'string') {
@@ -97,7 +98,8 @@ export function invalidParam(doc: Json, schema: Json | undefined, name: string):
   if (s.format === 'date-time') options.push(fc.string().filter((v) => Number.isNaN(Date.parse(v))));
   if (typeof s.maxLength === 'number') options.push(fc.constant('z'.repeat(s.maxLength + 1)));
   if (s.type === 'integer') {
-    options.push(fc.constantFrom('abc', '1.5', '', '1e999', 'NaN', '0x10', '9'.repeat(40)));
+    options.push(fc.constantFrom('abc', '1.5', '', '1e999', 'NaN', '9'.repeat(40)));
+    options.push(fc.constantFrom('0x10', '0b11', '1e1', ' 5', '5 ', '+5')); // not an integer literal, though Number() reads one
     if (typeof s.minimum === 'number') options.push(fc.constant(String(s.minimum - 1)));
     if (typeof s.maximum === 'number') options.push(fc.constant(String(s.maximum + 1)));
   }
@@ -158,8 +160,11 @@ function invalidBodies(doc: Json, schema: Json, base: Json, required: boolean): 
   return out;
 }
 
-/** Every way to break one input of `o`, from the valid `base`; null when the operation takes no input */
-export function malformedRequests(doc: Json, o: Operation, base: Base): fc.Arbitrary<FuzzRequest> | null {
+/**
+ * Every way to break one input of `o`, from the valid `base`, and how many ways there are (so an operation with many
+ * fields gets more runs); null when the operation takes no input
+ */
+export function malformedRequests(doc: Json, o: Operation, base: Base): { requests: fc.Arbitrary<FuzzRequest>; ways: number } | null {
   const params = (o.op.parameters ?? []) as Json[];
   const bodyText = base.body === undefined ? undefined : JSON.stringify(base.body);
   const query = encodedQuery(base.query);
@@ -179,5 +184,5 @@ export function malformedRequests(doc: Json, o: Operation, base: Base): fc.Arbit
       options.push(b.map(({ text, broke }) => ({ method: o.method, url: urlOf(o, base.path, query), body: text, broke })));
     }
   }
-  return options.length ? fc.oneof(...options) : null;
+  return options.length ? { requests: fc.oneof(...options), ways: options.length } : null;
 }
