@@ -75,7 +75,8 @@ export const RECIPES: Record<string, Recipe> = {
   'GET /api/jobs/runs': { list: true },
   'GET /api/lt/strategies': { list: true },
   'POST /api/lt/strategies': { bodyRef: { field: 'ft_wallet_id', kind: 'ft' },
-    body: (p) => ({ ft_wallet_id: p.ft, starting_capital: '50', wallet_address: p.wallet }) },
+    // on the catalogue, which the caller has no LT strategy of yet: valid, so a broken field cannot hide behind a 409
+    body: (p) => ({ ft_wallet_id: CATALOGUE, starting_capital: '50', wallet_address: p.wallet }) },
   'GET /api/lt/strategies/{id}': { kind: 'lt' },
   'PATCH /api/lt/strategies/{id}': { kind: 'lt', body: () => ({ max_order_usd: '40' }) },
   'POST /api/lt/strategies/{id}/launch': { kind: 'lt' },
