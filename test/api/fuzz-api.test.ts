@@ -69,6 +69,7 @@ describe(`malformed requests from /api/openapi.json on ${backendName}`, () => {
       const changed = changedTables(before, await snapshot(w.t.db));
       const what = `${q.method} ${q.url.slice(0, 160)} [${q.broke}] ${q.body?.slice(0, 160) ?? '(no body)'} -> ${r.status} ${r.text.slice(0, 200)}`;
       const failure = r.status < 400 || r.status >= 500 ? `not a 4xx: ${what}`
+        : r.status === 429 ? `rate-limited (the limit must be off for this app, or the fuzz tests nothing): ${what}`
         : !r.type.startsWith(PROBLEM) ? `not problem+json (${r.type}): ${what}`
           : changed.length ? `changed ${changed.join(', ')}: ${what}` : null;
       if (failure && SURVEY) survey.set(`${f.o.key} [${q.broke}] -> ${r.status}`, failure);
