@@ -14,7 +14,7 @@ import { fireAlert } from '../../src/store/alert-store.ts';
 import type { Sql } from '../../src/store/db.ts';
 import { createSecretBox } from '../../src/store/secret-box.ts';
 import { finishJobRun, startJobRun } from '../../src/store/job-store.ts';
-import { createUser, type User } from '../../src/store/user-store.ts';
+import { createUser } from '../../src/store/user-store.ts';
 import { insertWallet } from '../../src/store/wallet-store.ts';
 import { addQualityOrder, ensureMarket } from './alert-fixtures.ts';
 import { callApp, idleVenue, type Json } from './api-client.ts';
@@ -132,12 +132,9 @@ export interface World {
   call(method: string, path: string, body: unknown, token: string | null): ReturnType<typeof callApp>;
 }
 
-/** createUser with the contract's role argument (branch `own`); before it is merged the role is not stored */
-const createUserWithRole = createUser as unknown as (sql: Sql, name: string, role?: 'user' | 'operator') =>
-  Promise<{ user: User; token: string }>;
 
 async function party(w: Omit<World, 'a' | 'b' | 'op'>, name: string, n: number, role: 'user' | 'operator'): Promise<Party> {
-  const { user, token } = await createUserWithRole(w.t.db, name, role);
+  const { user, token } = await createUser(w.t.db, name, role);
   const must = async (method: string, path: string, body: Json) => {
     const r = await w.call(method, path, body, token);
     if (r.status >= 300) throw new Error(`${name}: ${method} ${path} -> ${r.status} ${JSON.stringify(r.body)}`);
@@ -154,7 +151,10 @@ async function party(w: Omit<World, 'a' | 'b' | 'op'>, name: string, n: number, 
     message: `${name}'s order was slow`, detail: { order_id: order }, userId: user.userId, strategyId: lt }, w.clock.now(), 0,
   { deliver: false });
   const run = await startJobRun(w.t.db, 'lt-execute', w.clock.now());
-  await finishJobRun(w.t.db, run, w.clock.now(), 'ok', { user_id: user.userId, strategy_id: lt, ft_wallet_id: ft, order_id: order });
+  // An lt-execute report as the executor writes it (src/engine/lt-executor.ts), naming this party's user, strategy and order
+  await finishJobRun(w.t.db, run, w.clock.now(), 'ok', { execute: {
+    submissions: [{ orderId: order, strategyId: lt }], errors: [], skips: [],
+    latencies: [{ userId: user.userId, strategyId: lt, orderId: order, latencyMs: 9000, alert: true }] } });
   return { name, userId: user.userId, token, ft, lt, order, alert: fired.alertId, wallet };
 }
 
