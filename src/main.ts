@@ -36,8 +36,12 @@ import { SimExchange } from './sim/exchange/exchange.ts';
 import type { Exchange } from './sim/exchange/exchange-types.ts';
 import type { Venue, Venues } from './engine/venue-port.ts';
 import type { VenueGate } from './engine/venue-gate.ts';
-import { startWorldTimer, worldMarketSource, worldTradeSource, type WorldTimer } from './sim/world/sources.ts';
+import {
+  SIM_WORLD_SOURCE, startWorldTimer, worldMarketSource, worldTradeSource, type WorldTimer,
+} from './sim/world/sources.ts';
 import { createWorld } from './sim/world/world.ts';
+import { resumeOptions } from './sim/world/resume.ts';
+import { marketsOfSource } from './store/market-store.ts';
 import { createSecretBox } from './store/secret-box.ts';
 import { checkStoredSecrets } from './engine/user-wallets.ts';
 import type { WalletChains } from './venues/wallet-chains.ts';
@@ -80,15 +84,20 @@ interface Feeds {
   exchange: Exchange | null;
 }
 
-function feedsFor(config: Config, clock: Clock, log: Log, health: FeedHealth): Feeds {
+async function feedsFor(config: Config, clock: Clock, log: Log, health: FeedHealth, db: Db): Promise<Feeds> {
   if (config.ftSource === 'sim') {
     // The world builds its resolved past on its own clock; from then on the exchange stamps orders and fills with
-    // Tandem's clock, so a fill is never dated before the submit that caused it (the world steps only every SIM_STEP_MS)
+    // Tandem's clock, so a fill is never dated before the submit that caused it (the world steps only every SIM_STEP_MS).
+    // Over a database holding an earlier run it resumes: new market ids, that run's open markets carried over
     let live = false;
-    const world = createWorld({ seed: config.simSeed, start: clock.now(),
-      exchange: (c) => new SimExchange({ now: () => (live ? clock.now() : c.now()) }) });
+    const earlier = await marketsOfSource(db, SIM_WORLD_SOURCE);
+    const resume = resumeOptions(earlier.count, earlier.unresolved, clock.now());
+    const tradeIdPrefix = resume.generation ? `trade-${resume.generation}-` : 'trade-';
+    const world = createWorld({ seed: config.simSeed, start: clock.now(), ...resume,
+      exchange: (c) => new SimExchange({ now: () => (live ? clock.now() : c.now()) }, { tradeIdPrefix }) });
     live = true;
-    log.info('simulated world ready', { seed: config.simSeed, traders: world.traders.length, trades: world.recordCount() });
+    log.info('simulated world ready', { seed: config.simSeed, traders: world.traders.length, trades: world.recordCount(),
+      ...(resume.generation ? { resumed: resume.generation, carried: resume.carried?.length ?? 0 } : {}) });
     const timer = startWorldTimer(world, config.simStepMs, {
       clock, onError: (e) => log.error('world step failed', { error: e instanceof Error ? e.message : String(e) }),
     });
@@ -206,7 +215,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const sealed = await checkStoredSecrets(db, secrets);
     if (sealed > 0) log.info('wallet secrets readable', { wallets: sealed });
     const feedHealth = createFeedHealth(clock);
-    const feeds = feedsFor(config, clock, log, feedHealth);
+    const feeds = await feedsFor(config, clock, log, feedHealth, db);
     timer = feeds.timer;
     // The simulated venue and its chain share one exchange (the world's, or one of their own)
     const simExchange = config.venue.kind === 'polymarket' ? null : (feeds.exchange ?? new SimExchange(clock));

@@ -14,6 +14,7 @@ import { addFollowed, followedTraders, removeFollowed } from '../store/trade-sto
 import { createUser } from '../store/user-store.ts';
 import { simulate } from './simulate-command.ts';
 import { bench } from './bench-command.ts';
+import { soak } from './soak-command.ts';
 import { replay } from './replay-command.ts';
 import { ltCancel } from './lt-cancel-command.ts';
 import { rehearseCommand } from './rehearse-command.ts';
@@ -181,5 +182,5 @@ const ltCancelCommand: Command = {
 
 export const COMMANDS: Record<string, Command> = {
   start, migrate: migrateCommand, user, follow, ingest, resolve, 'lt-cancel': ltCancelCommand, rehearse: rehearseCommand,
-  wallet: walletCliCommand(withDb), replay, simulate, bench,
+  wallet: walletCliCommand(withDb), replay, simulate, bench, soak,
 };

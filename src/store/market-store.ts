@@ -63,3 +63,10 @@ function fromRow(r: Record<string, unknown>): StoredMarket {
     winner: (r.winner as string) ?? null, resolvedAt: dateOrNull(r.resolved_at),
   };
 }
+
+/** What a market source left in the database: how many markets it gave, and those not yet resolved */
+export async function marketsOfSource(sql: Sql, source: string): Promise<{ count: number; unresolved: StoredMarket[] }> {
+  const [row] = await sql.query(`SELECT count(*)::int AS n FROM markets WHERE source = $1`, [source]);
+  const unresolved = await sql.query(`${SELECT} WHERE source = $1 AND resolved_at IS NULL ORDER BY condition_id`, [source]);
+  return { count: Number(row?.n ?? 0), unresolved: unresolved.map(fromRow) };
+}

@@ -32,10 +32,13 @@ export function worldTradeSource(world: World, options: WorldTradeSourceOptions 
   };
 }
 
+/** The world's markets' source name, as the market store records it */
+export const SIM_WORLD_SOURCE = 'sim-world';
+
 /** Markets as Gamma JSON, read back through the same parser as Gamma's; unknown ids are simply absent */
 export function worldMarketSource(world: World): MarketSource {
   return {
-    name: 'sim-world',
+    name: SIM_WORLD_SOURCE,
     getMarkets: async (conditionIds: string[]) => {
       const markets: Market[] = [];
       const errors: FetchError[] = [];

@@ -133,6 +133,46 @@ describe('markets and resolution', () => {
   });
 });
 
+describe('resuming over an earlier run', () => {
+  const earlier = world({ history: null });
+  run(earlier, 200); // 400 s: more than a market lifetime, so live markets have resolved
+  const resolved = earlier.markets().filter((m) => m.closedAt !== null);
+  const open = earlier.markets().filter((m) => m.closedAt === null);
+  const carried = open.map((m) => ({ conditionId: m.sim.conditionId, question: m.sim.question, slug: m.sim.slug,
+    eventSlug: m.eventSlug, tags: m.tags, tokens: m.sim.tokens, endTime: m.endTime, yesMid: m.mid }));
+  const later = new Date(earlier.now().getTime() + 60_000);
+
+  it('a new generation lists none of the earlier market ids, with the same traders', () => {
+    expect(resolved.length).toBeGreaterThan(0);
+    const again = world({ history: null, start: later });
+    const resumed = world({ history: null, start: later, generation: 'g1' });
+    const earlierIds = new Set(earlier.markets().map((m) => m.sim.conditionId));
+    // Without a generation the same seed lists the same ids again: the restart defect
+    expect(again.markets().some((m) => earlierIds.has(m.sim.conditionId))).toBe(true);
+    run(resumed, 200);
+    expect(resumed.markets().filter((m) => earlierIds.has(m.sim.conditionId))).toEqual([]);
+    expect(resumed.traders.map((t) => t.address)).toEqual(earlier.traders.map((t) => t.address));
+    expect(new Set(resumed.markets().map((m) => m.gammaId)).size).toBe(resumed.markets().length);
+  });
+
+  it('carried markets are listed again under their ids and token ids, traded, closed at their end and resolved', () => {
+    expect(carried.length).toBeGreaterThan(0);
+    const resumed = world({ history: null, start: later, generation: 'g1', carried });
+    for (const c of carried) {
+      expect(resumed.market(c.conditionId)!.sim.tokens).toEqual(c.tokens);
+      expect(resumed.gammaJson(c.conditionId)!.closed).toBe(false);
+    }
+    run(resumed, 200);
+    const traded = new Set(resumed.records().map((r) => r.conditionId));
+    expect(carried.some((c) => traded.has(c.conditionId))).toBe(true);
+    for (const c of carried) {
+      const market = gammaOf(resumed, c.conditionId);
+      expect(market.closed).toBe(true);
+      expect(resolutionOf(market)).toMatchObject({ kind: 'final' });
+    }
+  });
+});
+
 describe('skill', () => {
   it('skilled traders win more often than unskilled ones, and more often than the prices they pay imply', () => {
     const w = world({ history: { markets: 200, lifetimeMs: 3_600_000, stepMs: 10 * 60_000 }, traders: 9 });

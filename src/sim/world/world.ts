@@ -43,10 +43,30 @@ export interface WorldOptions {
   recorded?: RecordedBbo[];
   quotes?: QuoteOptions;
   walk?: WalkOptions;
+  /**
+   * Names this run of the world: markets listed under a generation other than '' (the default) draw ids of their own,
+   * so a world resumed over a database that holds an earlier run of the same seed lists no market id that run listed
+   */
+  generation?: string;
+  /** Markets of an earlier run still open: listed again under their ids at the start, closing at their end */
+  carried?: CarriedMarket[];
+}
+
+/** A market an earlier run of the world listed and did not resolve, as the database holds it */
+export interface CarriedMarket {
+  conditionId: string;
+  question: string;
+  slug: string;
+  eventSlug: string;
+  tags: string[];
+  tokens: { tokenId: string; outcome: string }[];
+  endTime: Date;
+  /** The last Yes price seen, in micro-units: the winner is drawn from it */
+  yesMid: bigint;
 }
 
 export const DEFAULT_HISTORY: HistoryOptions = { markets: 60, lifetimeMs: 6 * 3_600_000, stepMs: 10 * 60_000 };
-const DEFAULTS = { traders: 12, openMarkets: 8, marketLifetimeMs: 4 * 60_000, tradesPerMarket: 1.5, resolutionDelayMs: 0 };
+const DEFAULTS = { traders: 12, openMarkets: 8, marketLifetimeMs: 4 * 60_000, tradesPerMarket: 1.5, resolutionDelayMs: 0, generation: '' };
 const MAKER = '0x' + 'feed'.repeat(10);
 const TICK = 10_000n; // 0.01
 const MIN_SIZE = 5_000_000n as Shares;
@@ -64,7 +84,7 @@ export class World {
   readonly start: Date;
   readonly exchange: Exchange;
   private readonly clock: ManualClock;
-  private readonly o: Required<Omit<WorldOptions, 'history' | 'recorded' | 'exchange'>> & { history: HistoryOptions | null };
+  private readonly o: Required<Omit<WorldOptions, 'history' | 'recorded' | 'exchange' | 'carried'>> & { history: HistoryOptions | null };
   private readonly rng: Prng;
   private readonly quotes = new MakerQuotes();
   private readonly ctx: ActorContext;
@@ -99,6 +119,7 @@ export class World {
     this.historyCount = this.recordList.length;
     if (this.at < this.start) this.step(this.start); // without history the world still starts at its start
     this.live = true;
+    for (const c of options.carried ?? []) this.carry(c);
     this.openInitialMarkets();
   }
 
@@ -227,7 +248,8 @@ export class World {
 
   /** Lists a market on the exchange; its winner is drawn from its opening mid */
   private list(createdAt: Date, endTime: Date): WorldMarket {
-    const rng = this.rng.fork(`market-${this.byId.size}`);
+    const g = this.o.generation;
+    const rng = this.rng.fork(g === '' ? `market-${this.byId.size}` : `market-${g}-${this.byId.size}`);
     const recorded = this.live ? this.recorded.shift() : undefined;
     const category = recorded ? 'weather' : this.pickCategory(rng);
     const title = titleFor(rng, category, endTime);
@@ -244,16 +266,42 @@ export class World {
       : randomWalk(rng.fork('walk'), Number(opening) / Number(SCALE), yesWins, TICK, this.o.walk);
     const life = endTime.getTime() - createdAt.getTime();
     const m: WorldMarket = {
-      sim, gammaId: String(600_000 + this.byId.size), category, eventSlug: recorded?.eventSlug ?? title.eventSlug,
+      sim, gammaId: this.gammaId(), category, eventSlug: recorded?.eventSlug ?? title.eventSlug,
       eventTitle: question, tags: recorded ? ['Weather'] : title.tags, createdAt, endTime,
       gameStartTime: category === 'sports' ? new Date(createdAt.getTime() + Math.round(life * 0.6)) : null,
       yesWins, path, mid: opening, closedAt: null,
     };
-    this.exchange.addMarket(sim);
-    for (const t of tokens) this.exchange.credit(MAKER, t.tokenId, FUNDS);
-    this.byId.set(conditionId, m);
+    return this.add(m);
+  }
+
+  private gammaId(): string {
+    const g = this.o.generation;
+    return g === '' ? String(600_000 + this.byId.size) : `${g}${600_000 + this.byId.size}`;
+  }
+
+  private add(m: WorldMarket): WorldMarket {
+    this.exchange.addMarket(m.sim);
+    for (const t of m.sim.tokens) this.exchange.credit(MAKER, t.tokenId, FUNDS);
+    this.byId.set(m.sim.conditionId, m);
     this.open.push(m);
     return m;
+  }
+
+  /** Lists an earlier run's open market again under its ids; its mid walks from the last price toward a winner drawn from it */
+  private carry(c: CarriedMarket): void {
+    if (this.byId.has(c.conditionId) || c.tokens.length !== 2) return;
+    const rng = this.rng.fork(`carried-${c.conditionId}`);
+    const opening = toTicks(Math.min(0.97, Math.max(0.03, Number(c.yesMid) / Number(SCALE))), TICK);
+    const yesWins = rng.chance(Number(opening) / Number(SCALE));
+    const category = CATEGORIES.find((k) => c.tags.some((t) => t.toLowerCase() === k)) ?? 'culture';
+    const endTime = c.endTime > this.start ? c.endTime : new Date(this.start.getTime() + 1000);
+    const sim: SimMarket = {
+      conditionId: c.conditionId, question: c.question, slug: c.slug, tokens: c.tokens, tickSize: TICK, minSize: MIN_SIZE,
+      negRisk: false, fee: { rate: 0n as Ratio, exponent: 1 }, acceptingOrders: true, endTime, closed: false, payouts: null,
+    };
+    this.add({ sim, gammaId: this.gammaId(), category, eventSlug: c.eventSlug, eventTitle: c.question, tags: c.tags,
+      createdAt: this.start, endTime, gameStartTime: null, yesWins, mid: opening,
+      path: randomWalk(rng.fork('walk'), Number(opening) / Number(SCALE), yesWins, TICK, this.o.walk), closedAt: null });
   }
 
   private pickCategory(rng: Prng): Category {
