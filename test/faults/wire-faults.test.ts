@@ -32,7 +32,7 @@ interface Wire {
 
 const opened: Wire[] = [];
 
-async function wireWorld(settings: Record<string, unknown> = {}): Promise<Wire> {
+async function wireWorld(settings: Record<string, unknown> = {}, pollEveryMs = 0): Promise<Wire> {
   const w = await createLtWorld({ settings });
   const clock = w.ft.clock;
   const server = await startSimServer({ port: 0, seed: 3, clock, exchange: w.exchange, fund: '100000', tickMs: 20 });
@@ -44,7 +44,7 @@ async function wireWorld(settings: Record<string, unknown> = {}): Promise<Wire> 
   };
   const venue = await createPolymarketVenue({
     host: server.url, wsHost: server.wsUrl, privateKey: generatePrivateKey(), log: captureLog(lines), clock,
-    http: { fetch: counting, maxRetryWaitMs: 20 }, pollEveryMs: 0,
+    http: { fetch: counting, maxRetryWaitMs: 20 }, pollEveryMs,
   });
   const deps: LtExecutorDeps = { ...w.deps, venue, shadowVenue: createShadowVenue(venue, clock) };
   const faults = async (body: Record<string, unknown>) => {
@@ -215,6 +215,26 @@ describe(`wire faults: LT engine + Polymarket adapter on the loopback simulator 
     await expectDbEqualsVenue(x);
     expect(await x.w.checkLedger()).toMatchObject({ available: usdc('990'), reserved: 0n, positionCost: usdc('10') });
   }, 60_000);
+
+  it('a silent user channel: fills are still booked (the tracker reads REST), and the silence is detected and the socket made again', async () => {
+    // REST's own backstop is 10 minutes away: the fill comes from the order's status read, which rescans REST fills
+    const x = await wireWorld({}, 600_000);
+    await x.w.buySignal({ price: 0.5 });
+    await executeLt(x.deps); // rests
+    await syncLtOrders(x.deps);
+    await x.faults({ streamSilence: true });
+    x.w.takeFromMaker('SELL', '0.50', '20');
+    await eventually(async () => {
+      await syncLtOrders(x.deps);
+      return (await ordersOf(x))[0]!.status === 'filled' ? true : undefined;
+    }, 60_000);
+    // Real time: the user stream pings every 10 s and drops a socket silent for two ping periods (20 s)
+    await eventually(async () => (x.lines.some((l) => l.includes('polymarket user stream closed; reconnecting')) ? true : undefined), 60_000);
+    await x.faults({ streamSilence: false });
+    await eventually(async () => (x.lines.filter((l) => l.includes('polymarket user stream connected')).length >= 2 ? true : undefined), 60_000);
+    await expectDbEqualsVenue(x);
+    expect(await x.w.checkLedger()).toMatchObject({ available: usdc('990'), reserved: 0n, positionCost: usdc('10') });
+  }, 180_000);
 
   it('cancel-only: entries are rejected and released, not retried; a resting order is still cancelled at its TTL', async () => {
     const x = await wireWorld({ order_ttl_seconds: 60 });
