@@ -63,7 +63,11 @@ export async function syncLtOrders(deps: LtTrackerDeps): Promise<SyncReport> {
   // An intent whose prepared order or submit answer could not be stored (the database was away) is settled here,
   // so a running process converges once the database is back, as a restarted one does
   const now = deps.clock.now();
-  await settlePending(deps.db, now, 'its submit was not recorded', new Date(now.getTime() - STALE_PENDING_MS));
+  try {
+    await settlePending(deps.db, now, 'its submit was not recorded', new Date(now.getTime() - STALE_PENDING_MS));
+  } catch (e) {
+    pass.report.errors.push({ error: `pending: ${errorText(e)}` });
+  }
   for (const { venue } of await everyVenue(deps)) {
     try {
       await pullFills(pass, venue, false);
