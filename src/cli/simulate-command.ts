@@ -28,6 +28,7 @@ export function simulateOptions(values: Values): SimServerOptions {
   if (rate !== undefined) faults.errorRate = Number(rate);
   if (values['cancel-only'] === true) faults.cancelOnly = true;
   if (values['stream-silence'] === true) faults.streamSilence = true;
+  if (values['duplicate-stream-messages'] === true) faults.duplicateStreamMessages = true;
   const parsed = parseFaults(faults);
   if (!parsed.ok) throw new Error(parsed.error);
   const options: SimServerOptions = { port: wholeNumber('port', str('port') ?? '8081'), faults: parsed.value };
@@ -73,7 +74,8 @@ Faults (also settable at runtime with POST /_sim/faults):
   --drop-order-responses N  Execute the next N POST /order(s), then drop the connection unanswered
   --settle-delay-ms N       Keep new trades MATCHED, without a transaction hash, this long
   --cancel-only             Refuse new orders with 503 (cancels still work)
-  --stream-silence          WebSockets send nothing`;
+  --stream-silence          WebSockets send nothing
+  --duplicate-stream-messages  every WebSocket frame is sent twice`;
 
 export const simulate: Command = {
   summary: 'Run the loopback Polymarket simulator (CLOB REST + WebSockets, Data API, Gamma, RTDS) until Ctrl-C',
@@ -84,7 +86,7 @@ export const simulate: Command = {
     'mine-after-ms': { type: 'string' }, 'confirm-after-ms': { type: 'string' },
     'latency-ms': { type: 'string' }, 'error-rate': { type: 'string' }, 'burst-429': { type: 'string' },
     'blocked-403': { type: 'string' }, 'drop-order-responses': { type: 'string' }, 'settle-delay-ms': { type: 'string' },
-    'cancel-only': { type: 'boolean' }, 'stream-silence': { type: 'boolean' },
+    'cancel-only': { type: 'boolean' }, 'stream-silence': { type: 'boolean' }, 'duplicate-stream-messages': { type: 'boolean' },
   },
   run: async ({ values }) => {
     let options: SimServerOptions;

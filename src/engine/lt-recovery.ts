@@ -5,10 +5,10 @@
  */
 import type { Db } from '../store/db.ts';
 import { insertLtAudit, listLaunchedStrategies, updateLtStrategy } from '../store/lt-strategy-store.ts';
-import { knownVenueOrderIds, pendingLiveOrderIds } from '../store/order-lookup-store.ts';
+import { knownVenueOrderIds } from '../store/order-lookup-store.ts';
 import type { VenueOrderReport } from './venue-port.ts';
 import { everyVenue, type WalletVenueDeps } from './lt-wallet-venue.ts';
-import { transition, withLockedOrder } from './lt-fills.ts';
+import { settlePending } from './lt-pending.ts';
 import { syncLtOrders, type LtTrackerDeps, type SyncReport } from './lt-tracker.ts';
 import type { Clock } from './ports.ts';
 
@@ -26,25 +26,8 @@ export interface RecoveryReport {
 /** `deps.hooks` (tests only) reaches the tracker's injection points during the recovery sync */
 export async function recoverLt(deps: LtTrackerDeps): Promise<RecoveryReport> {
   const now = deps.clock.now();
-  const pending = await pendingLiveOrderIds(deps.db);
-  let pendingSent = 0;
-  let pendingUnsent = 0;
-  for (const orderId of pending) {
-    await withLockedOrder(deps.db, orderId, async (tx, order) => {
-      if (order.status !== 'pending') return;
-      // Read under the lock, which the submit path also takes to mark an order prepared: an intent prepared after the
-      // list above was read may already be at the venue, and its reservation must stay (INV-18)
-      if (order.venueOrderId !== null) {
-        pendingSent += 1;
-        await transition(tx, order, { type: 'ambiguous' }, now, { rejectText: 'recovered after a restart: the submit outcome is unknown' });
-      } else {
-        pendingUnsent += 1;
-        // A terminal transition releases the reservation
-        await transition(tx, order, { type: 'rejected' }, now,
-          { rejectReason: 'not_sent', rejectText: 'never sent: the process stopped before the venue call' });
-      }
-    });
-  }
+  // The process stopped before the venue call, or before its answer was stored
+  const { pendingSent, pendingUnsent } = await settlePending(deps.db, now, 'recovered after a restart');
   const sync = await syncLtOrders(deps);
   const unexplained = await unexplainedVenueOrders(deps);
   const paused = unexplained.length > 0 ? await pauseAll(deps, `recovery: ${unexplained.length} venue order(s) Tandem cannot explain`, unexplained) : 0;

@@ -7,6 +7,7 @@ import type { CancelOutcome, Venue, Venues, VenueFill, VenueOrderReport } from '
 import { everyVenue, orderVenues } from './lt-wallet-venue.ts';
 import { acceptOrder, bookFill, transition, withLockedOrder } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
+import { settlePending, STALE_PENDING_MS } from './lt-pending.ts';
 import type { Clock } from './ports.ts';
 
 export interface LtTrackerDeps {
@@ -59,6 +60,14 @@ const newPass = (deps: LtTrackerDeps): Pass => ({
 
 export async function syncLtOrders(deps: LtTrackerDeps): Promise<SyncReport> {
   const pass = newPass(deps);
+  // An intent whose prepared order or submit answer could not be stored (the database was away) is settled here,
+  // so a running process converges once the database is back, as a restarted one does
+  const now = deps.clock.now();
+  try {
+    await settlePending(deps.db, now, 'its submit was not recorded', new Date(now.getTime() - STALE_PENDING_MS));
+  } catch (e) {
+    pass.report.errors.push({ error: `pending: ${errorText(e)}` });
+  }
   for (const { venue } of await everyVenue(deps)) {
     try {
       await pullFills(pass, venue, false);

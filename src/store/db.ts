@@ -79,7 +79,8 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
 }
 
 export async function openPostgres(url: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A server that stops answering fails a connection attempt in bounded time instead of at the OS's TCP timeout
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead
   await pool.query('select 1');
   const sql = (q: pg.Pool | pg.PoolClient): Sql => ({
@@ -91,26 +92,67 @@ export async function openPostgres(url: string): Promise<Db> {
     ...sql(pool),
     transaction: async (fn) => {
       const client = await pool.connect();
+      // Checked out, the client has no pool listener: a connection lost between two statements would be an uncaught
+      // 'error' event (the process dies). It fails the next statement instead, and a broken client leaves the pool
+      const ignore = (): void => undefined;
+      client.on('error', ignore);
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await fn(sql(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await client.query('ROLLBACK').catch((e: unknown) => { broken = e instanceof Error ? e : new Error(String(e)); });
         throw error;
       } finally {
-        client.release();
+        client.off('error', ignore);
+        client.release(broken);
       }
     },
-    listen: async (channel, onMessage) => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      client.on('notification', (n) => n.channel === channel && onMessage(n.payload ?? ''));
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      return async () => void (await client.end());
-    },
+    listen: (channel, onMessage) => listenPostgres(url, channel, onMessage),
     close: () => pool.end(),
+  };
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+/** How long a lost LISTEN connection waits before it connects again */
+export const RELISTEN_MS = 500;
+
+/**
+ * LISTEN on a connection of its own, made again (and LISTEN issued again) whenever it is lost: without that, a
+ * database restart would end notifications for good, and the lost connection's 'error' event would kill the
+ * process. Notifications sent while it is down are lost (NOTIFY is not queued): listeners also poll
+ */
+async function listenPostgres(url: string, channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let current: pg.Client | null = null;
+  const connect = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+    client.on('error', () => undefined); // 'end' follows, and reconnects
+    client.on('notification', (n) => n.channel === channel && onMessage(n.payload ?? ''));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    current = client;
+    client.once('end', () => {
+      if (current === client) current = null;
+      if (!stopped) retry();
+    });
+  };
+  const retry = (): void => {
+    setTimeout(() => {
+      if (!stopped) connect().catch(retry);
+    }, RELISTEN_MS).unref();
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await current?.end();
   };
 }
 

@@ -7,10 +7,11 @@ export async function orderStatus(sql: Sql, orderId: string): Promise<string | n
   return o?.status ?? null;
 }
 
-/** Live (not shadow) orders still `pending`, oldest intent first */
-export async function pendingLiveOrderIds(sql: Sql): Promise<string[]> {
+/** Live (not shadow) orders still `pending` (with their intent before `before` when given), oldest intent first */
+export async function pendingLiveOrderIds(sql: Sql, before?: Date): Promise<string[]> {
   const rows = await sql.query<{ order_id: string }>(
-    `SELECT order_id FROM orders WHERE status = 'pending' AND NOT is_shadow ORDER BY intent_at`);
+    `SELECT order_id FROM orders WHERE status = 'pending' AND NOT is_shadow
+       AND ($1::timestamptz IS NULL OR intent_at < $1::timestamptz) ORDER BY intent_at`, [before?.toISOString() ?? null]);
   return rows.map((r) => r.order_id);
 }
 

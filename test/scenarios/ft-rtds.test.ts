@@ -160,6 +160,25 @@ describe(`RTDS source trades (${backendName})`, () => {
     expect((await stored(WHALE)).length).toBe(before + 1);
   }, 60_000);
 
+  it('a frame delivered twice (duplicated stream messages) stores the trade and its FT order once', async () => {
+    const s = await startStreaming();
+    await untilFlowing(s);
+    const before = (await stored(WHALE)).length;
+    const frames = s.stream.stats().frames;
+    server.faults.set({ duplicateStreamMessages: true });
+    try {
+      server.publishSourceTrade({ proxyWallet: WHALE, asset: yes, side: 'BUY', size: 13, price: '0.43' });
+      await eventually(async () => (s.stream.stats().frames >= frames + 2 ? true : undefined), WAIT); // both copies arrived
+    } finally {
+      server.faults.set({ duplicateStreamMessages: false });
+    }
+    await eventually(async () => ((await stored(WHALE)).length > before ? true : undefined), WAIT);
+    await s.ingest.idle();
+    const rows = (await stored(WHALE)).slice(before);
+    expect(rows.map((r) => r.source)).toEqual(['rtds']);
+    expect(await ftOrdersOf(rows[0]!.trade_key)).toHaveLength(1);
+  }, 60_000);
+
   it('mirrors the streamed trade to an LT order submitted right after the FT order', async () => {
     const venue = createSimulatedVenue({ exchange: server.exchange, account: 'tandem', clock: systemClock });
     server.exchange.credit('tandem', 'USDC', parseMicros('10000'));

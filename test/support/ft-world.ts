@@ -57,8 +57,8 @@ export interface FtWorld {
   close(): Promise<void>;
 }
 
-export async function createFtWorld(options: { markets?: Market[]; scorer?: Scorer } = {}): Promise<FtWorld> {
-  const t = await openTestDb();
+export async function createFtWorld(options: { markets?: Market[]; scorer?: Scorer; pgliteDataDir?: string } = {}): Promise<FtWorld> {
+  const t = await openTestDb(options.pgliteDataDir ? { pgliteDataDir: options.pgliteDataDir } : {});
   const clock = new ManualClock('2026-03-01T13:00:00Z');
   const markets = createStaticMarketSource(options.markets ?? [market()]);
   const deps: FtDeps = { db: t.db, markets, scorer: options.scorer ?? noScorer, clock };

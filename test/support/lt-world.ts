@@ -72,6 +72,8 @@ export interface LtWorldOptions {
   account?: string;
   /** The venue's market is a neg-risk market (the FT market says so through the market set by the test) */
   negRisk?: boolean;
+  /** PGlite on disk in this directory instead of in memory (PostgreSQL runs ignore it) */
+  pgliteDataDir?: string;
 }
 
 export interface LtWorld {
@@ -115,7 +117,7 @@ export interface LtWorld {
 let seq = 0;
 
 export async function createLtWorld(options: LtWorldOptions = {}): Promise<LtWorld> {
-  const ft = await createFtWorld();
+  const ft = await createFtWorld(options.pgliteDataDir ? { pgliteDataDir: options.pgliteDataDir } : {});
   const clock = ft.clock;
   await ft.addWallet(copyAll(options.wallet));
   const exchange = new SimExchange(clock);

@@ -30,9 +30,10 @@ function migratedSnapshot(): Promise<Blob> {
   return snapshot;
 }
 
-export async function openTestDb(): Promise<TestDb> {
+/** `pgliteDataDir`: a PGlite on disk there (started from the migrated copy) instead of in memory; ignored on PostgreSQL */
+export async function openTestDb(options: { pgliteDataDir?: string } = {}): Promise<TestDb> {
   if (!TEST_DATABASE_URL) {
-    const db = await openPglite('memory://', { loadDataDir: await migratedSnapshot() });
+    const db = await openPglite(options.pgliteDataDir ?? 'memory://', { loadDataDir: await migratedSnapshot() });
     await migrate(db); // a no-op on the snapshot; keeps the same path as production
     return { db, url: undefined, close: () => db.close() };
   }

@@ -128,6 +128,17 @@ describe('stream faults', () => {
     ws.close();
   });
 
+  it('sends every frame twice while duplicating', async () => {
+    await setFaults({ duplicateStreamMessages: true });
+    const ws = await Collector.open(`${server.wsUrl}/ws/market`);
+    ws.send('PING');
+    expect(await until(() => (ws.raw.filter((r) => r === 'PONG').length === 2 ? true : undefined))).toBe(true);
+    await setFaults({ duplicateStreamMessages: false });
+    ws.send('PING');
+    expect(await until(() => (ws.raw.filter((r) => r === 'PONG').length === 3 ? true : undefined))).toBe(true);
+    ws.close();
+  });
+
   it('disconnects every WebSocket on request', async () => {
     const ws = await Collector.open(`${server.wsUrl}/ws/market`);
     const closed = new Promise<void>((resolve) => ws.ws.once('close', () => resolve()));
@@ -141,9 +152,11 @@ describe('CLI flags', () => {
     expect(simulateOptions({
       port: '0', seed: '9', fund: '250.5', 'latency-ms': '20', 'error-rate': '0.1', 'burst-429': '3',
       'drop-order-responses': '1', 'settle-delay-ms': '500', 'cancel-only': true, 'stream-silence': true,
+      'duplicate-stream-messages': true,
     })).toEqual({
       port: 0, seed: 9, fund: '250.5',
-      faults: { latencyMs: 20, errorRate: 0.1, burst429: 3, dropOrderResponses: 1, settleDelayMs: 500, cancelOnly: true, streamSilence: true },
+      faults: { latencyMs: 20, errorRate: 0.1, burst429: 3, dropOrderResponses: 1, settleDelayMs: 500, cancelOnly: true, streamSilence: true,
+        duplicateStreamMessages: true },
     });
     expect(() => simulateOptions({ 'error-rate': '2' })).toThrow(/errorRate/);
     expect(() => simulateOptions({ port: 'x' })).toThrow(/--port/);

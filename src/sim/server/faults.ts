@@ -1,4 +1,4 @@
-/** Fault knobs of the simulator server (latency, 5xx, 429 bursts, dropped order responses, slow settlement, cancel-only, silent streams) */
+/** Fault knobs of the simulator server (latency, 5xx, 429 bursts, dropped order responses, slow settlement, cancel-only, silent or duplicated streams) */
 import { Prng } from './util.ts';
 
 export interface FaultSettings {
@@ -18,15 +18,17 @@ export interface FaultSettings {
   cancelOnly: boolean;
   /** WebSocket channels send nothing (not even PONG) */
   streamSilence: boolean;
+  /** Every WebSocket frame (market and user channels, RTDS) is sent twice */
+  duplicateStreamMessages: boolean;
 }
 
 export const NO_FAULTS: FaultSettings = {
   latencyMs: 0, errorRate: 0, burst429: 0, blocked403: 0, dropOrderResponses: 0, settleDelayMs: 0,
-  cancelOnly: false, streamSilence: false,
+  cancelOnly: false, streamSilence: false, duplicateStreamMessages: false,
 };
 
 const COUNTS = ['latencyMs', 'burst429', 'blocked403', 'dropOrderResponses', 'settleDelayMs'] as const;
-const FLAGS = ['cancelOnly', 'streamSilence'] as const;
+const FLAGS = ['cancelOnly', 'streamSilence', 'duplicateStreamMessages'] as const;
 
 /** Validates a partial settings object (from JSON or CLI flags); unknown keys and bad values are errors */
 export function parseFaults(raw: unknown): { ok: true; value: Partial<FaultSettings> } | { ok: false; error: string } {

@@ -84,7 +84,9 @@ export class WsHub {
 
   private send(conn: Conn, message: unknown): void {
     if (this.state.faults.current.streamSilence || conn.ws.readyState !== WebSocket.OPEN) return;
-    conn.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+    const text = typeof message === 'string' ? message : JSON.stringify(message);
+    conn.ws.send(text);
+    if (this.state.faults.current.duplicateStreamMessages) conn.ws.send(text);
   }
 
   private onMessage(conn: Conn, text: string): void {
