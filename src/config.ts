@@ -68,6 +68,8 @@ export const ENV = z.object({
   ALERT_FEED_SILENCE_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(1800),
   ALERT_FILL_RATE_MIN_PCT: percent.default('95'),
   ALERT_REJECTION_RATE_MAX_PCT: percent.default('5'),
+  /** API requests a minute per token, bursts up to a fifth of it (src/api/rate-limit.ts); 0: no limit */
+  TANDEM_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(1800),
 });
 
 /** Cadences per trade source: the simulated world moves in seconds, Polymarket is polled by the minute */
@@ -102,6 +104,8 @@ export interface Config {
   alerts: AlertConfig;
   /** TANDEM_SECRET_KEY: encrypts wallet secrets at rest (never logged); null when not configured */
   secretKey: Uint8Array | null;
+  /** TANDEM_RATE_LIMIT: API requests per token, a minute and at once; null: no limit */
+  rateLimit: { perMinute: number; burst: number } | null;
 }
 
 export interface RtdsConfig {
@@ -160,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     ftFetchConcurrency: e.FT_FETCH_CONCURRENCY, rtds: rtdsOf(e), scorer: scorerOf(e), seedDemo: e.SEED_DEMO,
     simSeed: e.SIM_SEED, simStepMs: e.SIM_STEP_MS, venue: venueOf(e), alerts: alertsOf(e),
     secretKey: e.TANDEM_SECRET_KEY ? parseSecretKey(e.TANDEM_SECRET_KEY) : null,
+    rateLimit: e.TANDEM_RATE_LIMIT === 0 ? null : { perMinute: e.TANDEM_RATE_LIMIT, burst: Math.max(1, Math.ceil(e.TANDEM_RATE_LIMIT / 5)) },
   });
 }
 

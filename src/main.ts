@@ -254,7 +254,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     stream = await startStream(feeds, ftDeps, config, log, () => scheduler.trigger('ft-sync'));
     const app = createApp({ db, clock, log, venue, venues, venueHealth: () => gate.health(), version: VERSION,
       walletVenueHealth: (userId, address) => walletGates.health(userId, address), walletsChanged: () => void walletGates.refresh().catch(() => undefined),
-      runJob: (name) => scheduler.runNow(name), secrets,
+      runJob: (name) => scheduler.runNow(name), secrets, rateLimit: config.rateLimit,
       ...(config.venue.kind === 'polymarket' ? { operatorWallet: venue.signerAddress } : {}) });
     const { server, port } = await listen(app.fetch, config);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;

@@ -3,8 +3,11 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { userByToken } from '../store/user-store.ts';
 import type { ApiDeps, AppEnv } from './context.ts';
+import { inputGuard } from './input-guard.ts';
 import { problem } from './problem.ts';
+import { documentTooMany, rateLimiter } from './rate-limit.ts';
 import { problemResponse } from './schemas/common.ts';
+import { securityHeaders } from './security-headers.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { alertAckRoutes } from './routes/alert-ack.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -35,6 +38,7 @@ export function createApp(deps: ApiDeps) {
       if (!result.success) return problem(c, 400, 'Invalid request', undefined, { issues: result.error.issues });
     },
   });
+  app.use('*', securityHeaders());
   app.use('/api/*', async (c, next) => {
     if (PUBLIC.has(c.req.path)) return next();
     const header = c.req.header('authorization') ?? '';
@@ -44,6 +48,8 @@ export function createApp(deps: ApiDeps) {
     c.set('user', user);
     return next();
   });
+  app.use('/api/*', rateLimiter(deps.rateLimit));
+  app.use('/api/*', inputGuard(app));
   app.route('/', healthRoutes(deps));
   app.route('/', ftRoutes(deps));
   app.route('/', jobRoutes(deps));
@@ -56,6 +62,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', overviewRoutes(deps));
   app.route('/', eventRoutes(deps));
   documentUnauthorized(app);
+  documentTooMany(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Tandem API', version: deps.version } });
   webRoutes(app);

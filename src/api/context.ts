@@ -26,8 +26,20 @@ export interface ApiDeps {
   secrets?: SecretBox | null;
   /** The wallet strategies may trade through without a linked wallet (see LtDeps.operatorWallet) */
   operatorWallet?: string | null;
+  /** Requests per token (TANDEM_RATE_LIMIT); absent or null: not limited */
+  rateLimit?: RateLimit | null;
   /** Runs a scheduled job now (operator command) */
   runJob(name: string): Promise<JobNow>;
+}
+
+/** A rate limit per API token (src/api/rate-limit.ts) */
+export interface RateLimit {
+  /** Requests a minute per token, on average */
+  perMinute: number;
+  /** Requests a token may make at once after being idle */
+  burst: number;
+  /** Milliseconds on a monotonic clock (default performance.now); tests pass their own */
+  now?: () => number;
 }
 
 export type AppEnv = { Variables: { user: User } };

@@ -1,7 +1,7 @@
 /**
  * The dashboard: the Preact app built by Vite into dist/web (scripts/build-web.mjs). `index.html` is served at `/` and at
  * every page route of the app (overview → strategy → order URLs that can be bookmarked); its hashed assets under
- * `/assets/` from an allow-list read from disk, never from a path built from the request.
+ * `/assets/` from an allow-list read from disk, never from a path built from the request. Security headers: security-headers.ts.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -29,12 +29,10 @@ export function webAssets(dir: string = `${WEB_DIST}assets/`): Map<string, strin
   return assets;
 }
 
-const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
-
 function page(c: Context<AppEnv>) {
   const file = `${WEB_DIST}index.html`;
   if (!existsSync(file)) return c.html(NOT_BUILT, 503);
-  return c.html(readFileSync(file, 'utf8'), 200, { 'cache-control': 'no-cache', ...SECURITY_HEADERS });
+  return c.html(readFileSync(file, 'utf8'), 200, { 'cache-control': 'no-cache' });
 }
 
 export function webRoutes(app: Hono<AppEnv>): void {
@@ -52,7 +50,7 @@ export function webRoutes(app: Hono<AppEnv>): void {
       return problem(c, 404, 'Not found', c.req.path); // removed since
     }
     // hashed names: a changed file has a new name, so a browser may keep each for good
-    return c.body(body, 200, { 'content-type': type, 'cache-control': 'public, max-age=31536000, immutable', ...SECURITY_HEADERS });
+    return c.body(body, 200, { 'content-type': type, 'cache-control': 'public, max-age=31536000, immutable' });
   });
   app.get('/favicon.ico', (c) => c.body(null, 204));
   app.get('*', async (c, next) => (PAGE_ROUTE.test(c.req.path) ? page(c) : next()));

@@ -1,6 +1,7 @@
 /** An FT (paper) strategy: its filters and sizing rule, validated from operator input */
 import { z } from 'zod';
-import { decimalText, parseMicros, type Ratio, type Usdc } from './money.ts';
+import { decimalPlaces, exactDecimalText, parseMicros, type Ratio, type Usdc } from './money.ts';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './text.ts';
 
 export const ALLOCATION_METHODS = [
   'FIXED', 'KELLY', 'EDGE_SCALED', 'TIERED', 'CONFIDENCE', 'CONVICTION', 'ML_SCALED', 'WHALE',
@@ -59,21 +60,26 @@ export interface FtWallet {
   isActive: boolean;
 }
 
+/** A decimal as its NUMERIC(_, 6) column stores it: a value with more decimals is refused, never rounded */
 const num = (label: string) =>
   z.union([z.string(), z.number()]).transform((value, ctx) => {
-    const text = decimalText(value);
+    const text = exactDecimalText(value);
     if (text === null) {
       ctx.addIssue({ code: 'custom', message: `${label} must be a decimal number` });
       return z.NEVER;
     }
-    return parseMicros(text, 'half_even');
+    if (decimalPlaces(text) > 6) {
+      ctx.addIssue({ code: 'custom', message: `${label}: at most 6 decimals (${text} has more than is stored)` });
+      return z.NEVER;
+    }
+    return parseMicros(text, 'half_even'); // exact: only trailing zeros past 6 decimals are dropped
   });
 const within = (label: string, low: string, high: string) =>
   num(label).refine((m) => m >= parseMicros(low) && m <= parseMicros(high), `${label} must be in [${low}, ${high}]`);
 const money = (label: string) => within(label, '0', '1000000000').transform((m) => m as Usdc);
 const unitRatio = (label: string) => within(label, '0', '1').transform((m) => m as Ratio);
-/** Text as PostgreSQL can store it: no NUL characters */
-const text = (max: number) => z.string().max(max).refine((v) => !v.includes('\u0000'), 'text must not contain NUL');
+/** Text as PostgreSQL can store it: no NUL, no unpaired surrogate (src/domain/text.ts) */
+const text = (max: number) => z.string().max(max).refine(isStorableText, `text ${UNSTORABLE_TEXT_MESSAGE}`);
 const keywords = z.array(text(100).pipe(z.string().trim().min(1))).max(200);
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'trader address must be 0x + 40 hex digits')
   .transform((a) => a.toLowerCase());

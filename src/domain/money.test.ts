@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvariantError } from './errors.ts';
 import {
-  costOf, decimalText, divMicro, divRound, formatMicros, mulMicro, parseMicros, price, proceedsOf, ratio,
+  costOf, decimalPlaces, decimalText, divMicro, exactDecimalText, divRound, formatMicros, mulMicro, parseMicros, price, proceedsOf, ratio,
   roundToCents, shares, sharesFor, usdc, type Rounding,
 } from './money.ts';
 
@@ -202,6 +202,25 @@ describe('decimalText', () => {
     expect(parseMicros(decimalText(0.999)!)).toBe(999_000n);
     expect(() => parseMicros(decimalText(1e-7)!)).toThrow(InvariantError);
     expect(parseMicros(decimalText(1e-7)!, 'half_even')).toBe(0n); // 0.1 micro → 0
+  });
+});
+
+describe('exactDecimalText', () => {
+  it.each([
+    [1e-7, '0.0000001'], [-2.5e-7, '-0.00000025'], [1.23456789e-7, '0.000000123456789'], [1e-13, '0.0000000000001'],
+    [5e-324, `0.${'0'.repeat(323)}5`], [1e21, '1000000000000000000000'], [1.5e300, `15${'0'.repeat(299)}`], [0.999, '0.999'],
+    [0.1 + 0.2, '0.30000000000000004'], [47, '47'], [-0, '0'], ['  12.50 ', '12.50'], ['1.0000001', '1.0000001'],
+  ])('%j → %j (never rounded)', (value, expected) => {
+    expect(exactDecimalText(value)).toBe(expected);
+  });
+
+  it.each([[Number.NaN], [Number.POSITIVE_INFINITY], ['1e5'], [''], [true], [null], [{}]])('%j → null', (value) => {
+    expect(exactDecimalText(value)).toBeNull();
+  });
+
+  it('counts the decimals a value carries past its trailing zeros', () => {
+    expect([decimalPlaces('1'), decimalPlaces('1.50'), decimalPlaces('1.0000000'), decimalPlaces('0.0000001'), decimalPlaces('-2.125')])
+      .toEqual([0, 1, 0, 7, 3]);
   });
 });
 

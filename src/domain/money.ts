@@ -95,6 +95,30 @@ export function decimalText(value: unknown): string | null {
   return DECIMAL.test(fixed) ? fixed : null;
 }
 
+/**
+ * Operator input as exact decimal text: a string as decimalText takes it; a JSON number as the decimal it was written
+ * with, exponent expanded digit for digit (1e-7 → "0.0000001", 1e-13 → "0.0000000000001"), never rounded, so a value
+ * finer than a column is seen and refused rather than cut. Null for anything else
+ */
+export function exactDecimalText(value: unknown): string | null {
+  if (typeof value !== 'number') return decimalText(value);
+  if (!Number.isFinite(value)) return null;
+  const m = /^(-)?(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(value));
+  if (!m) return null;
+  const [, sign = '', whole, frac = '', exp = '0'] = m;
+  const digits = `${whole}${frac}`;
+  const point = whole!.length + Number(exp); // where the decimal point falls in `digits`
+  const padded = point <= 0 ? `${'0'.repeat(1 - point)}${digits}` : digits.padEnd(point, '0');
+  const at = Math.max(point, 1);
+  const int = padded.slice(0, at).replace(/^0+(?=\d)/, '');
+  const rest = padded.slice(at).replace(/0+$/, '');
+  const text = rest ? `${int}.${rest}` : int;
+  return sign && /[1-9]/.test(text) ? `-${text}` : text;
+}
+
+/** The number of decimals `text` carries past its trailing zeros ("1.50" → 1) */
+export const decimalPlaces = (text: string): number => (text.split('.')[1] ?? '').replace(/0+$/, '').length;
+
 /** Cash needed to buy `size` at `limit`; rounds up so a cost is never understated */
 export const costOf = (size: Shares, at: Price): Usdc => divRound(size * at, SCALE, 'up') as Usdc;
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { applyEntry, balancesFromSums, equityOf, isConserved, lockedOf } from '../domain/ledger.ts';
 import type { LtMode, LtStrategy } from '../domain/lt-strategy.ts';
-import { decimalText, divRound, formatMicros, parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
+import { divRound, exactDecimalText, formatMicros, parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
 import { err, ok, type Result } from '../domain/result.ts';
 import { equityAtMark } from '../domain/metrics/gap.ts';
 import { drawdownOf } from '../domain/risk.ts';
@@ -13,7 +13,7 @@ import {
   lockLtStrategy, markLaunched, setKillSwitch, updateLtStrategy,
   encodeFtConfig, type KillSwitch,
 } from '../store/lt-strategy-store.ts';
-import { appendEntries, hasLedgerRef, ledgerSums } from '../store/ledger-store.ts';
+import { appendEntries, ledgerRefAmount, ledgerSums } from '../store/ledger-store.ts';
 import { getWallet } from '../store/wallet-store.ts';
 import { openPositions } from '../store/position-store.ts';
 import type { Clock } from './ports.ts';
@@ -46,7 +46,7 @@ const fail = (kind: LtError['kind'], message: string, issues?: unknown[]) => err
 
 const MAX_MONEY = parseMicros('1000000000');
 const decimal = (label: string, maxDp: number) => z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const text = decimalText(v);
+  const text = exactDecimalText(v);
   if (text === null || text.startsWith('-')) {
     ctx.addIssue({ code: 'custom', message: `${label} must be a non-negative decimal number` });
     return z.NEVER;
@@ -104,7 +104,7 @@ const CreateInput = z.object({ ft_wallet_id: z.string().min(1).max(100), ...FIEL
 const PatchInput = z.object(FIELDS).partial().strict();
 const MoneyMove = z.object({
   amount: money('amount').refine((m) => m > 0n, 'amount must be above 0'),
-  /** Idempotency key: a replay with the same key books nothing */
+  /** Idempotency key: a replay with the same key and amount books nothing; with another amount it is a conflict */
   ref: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'ref: 1–100 of A-Z a-z 0-9 _ . : -').optional(),
 }).strict();
 
@@ -311,7 +311,11 @@ async function moveCapital(deps: LtDeps, userId: string, strategyId: string, kin
   return command<CapitalMove>(deps, userId, strategyId, kind, async (tx, s, now) => {
     if (s.launchedAt === null) return fail('conflict', 'not launched: change starting_capital instead');
     const book = s.mode;
-    if (await hasLedgerRef(tx, s.userId, s.strategyId, book, kind, ref)) {
+    const booked = await ledgerRefAmount(tx, s.userId, s.strategyId, book, kind, ref);
+    if (booked !== null && booked !== amount) {
+      return fail('conflict', `ref ${parsed.value.ref} was used for a ${kind} of ${formatMicros(booked)}: a replay must send the same amount`);
+    }
+    if (booked !== null) {
       return done({ booked: false, ref, capital: await capitalOf(tx, s) }, { amount: formatMicros(amount), ref, book, replay: true });
     }
     const before = balancesFromSums(await ledgerSums(tx, s.userId, s.strategyId, book));

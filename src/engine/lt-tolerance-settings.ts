@@ -3,14 +3,14 @@
  * and the percentage (slippage_tolerance_pct), which is the dynamic modes' cap (src/domain/tolerance.ts)
  */
 import { z } from 'zod';
-import { decimalText, parseMicros } from '../domain/money.ts';
+import { exactDecimalText, parseMicros } from '../domain/money.ts';
 import { TOLERANCE_MODES, type ToleranceMode } from '../domain/tolerance.ts';
 
 const MAX_TICKS = 100;
 const MAX_MULTIPLE = 100_000000n;
 
 const multiple = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const text = decimalText(v);
+  const text = exactDecimalText(v);
   const dp = text?.split('.')[1]?.length ?? 0;
   const m = text === null || dp > 4 ? null : parseMicros(text);
   if (m === null || m <= 0n || m > MAX_MULTIPLE) {

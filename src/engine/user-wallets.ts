@@ -6,6 +6,7 @@
 import { privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
 import { err, ok } from '../domain/result.ts';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../domain/text.ts';
 import type { Db } from '../store/db.ts';
 import { insertLtAudit } from '../store/lt-strategy-store.ts';
 import type { SecretBox } from '../store/secret-box.ts';
@@ -27,16 +28,18 @@ export interface WalletDeps {
 }
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+/** Free text as it can be stored (src/domain/text.ts) */
+const storable = (s: z.ZodString) => s.refine(isStorableText, `text ${UNSTORABLE_TEXT_MESSAGE}`);
 /** The messages never echo the value */
 export const LinkWalletInput = z.object({
-  label: z.string().trim().min(1).max(100).optional(),
+  label: storable(z.string().trim().min(1).max(100)).optional(),
   private_key: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'private_key must be 0x + 64 hex digits').optional(),
   address: z.string().regex(ADDRESS, 'address must be 0x + 40 hex digits').optional(),
   signature_type: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).default(0),
   funder: z.string().regex(ADDRESS, 'funder must be 0x + 40 hex digits').optional(),
-  api_key: z.string().min(1).max(200).optional(),
-  api_secret: z.string().min(1).max(500).optional(),
-  api_passphrase: z.string().min(1).max(500).optional(),
+  api_key: storable(z.string().min(1).max(200)).optional(),
+  api_secret: storable(z.string().min(1).max(500)).optional(),
+  api_passphrase: storable(z.string().min(1).max(500)).optional(),
 }).strict()
   .refine((v) => v.private_key !== undefined || v.api_key !== undefined, { message: 'give private_key or API credentials', path: ['private_key'] })
   .refine((v) => v.private_key !== undefined || v.address !== undefined, { message: 'address is required without private_key', path: ['address'] })

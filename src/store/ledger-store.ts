@@ -78,6 +78,14 @@ export async function hasLedgerRef(sql: Sql, userId: string, strategyId: string,
   return rows.length > 0;
 }
 
+/** The amount booked under (strategy, book, kind, ref), or null when nothing was: what a replayed request is compared with */
+export async function ledgerRefAmount(sql: Sql, userId: string, strategyId: string, book: LtMode, kind: LedgerKind,
+  ref: string): Promise<Usdc | null> {
+  const rows = await sql.query<{ amount: string }>(`SELECT amount::text AS amount FROM ledger_entries WHERE user_id = $1
+    AND strategy_id = $2 AND book = $3 AND kind = $4 AND ref = $5`, [userId, strategyId, book, kind, ref]);
+  return rows[0] ? micros(rows[0].amount) as Usdc : null;
+}
+
 /** The balances of one strategy's book: one aggregate over all of its entries (never a truncated read) */
 export async function balancesOf(sql: Sql, userId: string, strategyId: string, book: Book): Promise<Balances> {
   return balancesFromSums(await ledgerSums(sql, userId, strategyId, book));

@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fireAlert } from '../../src/store/alert-store.ts';
 import { userByToken } from '../../src/store/user-store.ts';
+import { watchCsp } from '../support/csp.ts';
 import { BASELINE, startDemoTandem, type DemoTandem } from '../support/demo-tandem.ts';
 import { expectClean, expectShown, inkOf, rawOf, snapshot, type Row, type Snapshot } from '../support/page-figures.ts';
 
@@ -33,6 +34,7 @@ describe.skipIf(!existsSync(CHROMIUM))('strategy and order pages in Chromium', (
   let browser: Browser | undefined;
   let page: Page;
   const consoleErrors: string[] = [];
+  let cspViolations: string[] = [];
   /** The last body the page received per path + query, and how many bodies it received */
   const seen = new Map<string, Json>();
   let received = 0;
@@ -75,6 +77,7 @@ describe.skipIf(!existsSync(CHROMIUM))('strategy and order pages in Chromium', (
     page.setDefaultTimeout(WAIT_MS);
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${m.text()} ${m.location().url}`); });
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    cspViolations = await watchCsp(page);
     await page.addInitScript((t) => localStorage.setItem('tandem.token', t), demo.token);
     // The change stream is left out: the page falls back to re-reading every 10 s, so renders are far apart
     await page.route('**/api/events', (route) => route.abort());
@@ -399,6 +402,10 @@ describe.skipIf(!existsSync(CHROMIUM))('strategy and order pages in Chromium', (
     await page.unroute(comparison, fail);
     await page.locator('[data-testid=comparison][data-state=ready]').waitFor({ timeout: 60_000 });
   }, 180_000);
+
+  it('broke no rule of its Content-Security-Policy (the charts and the waterfall included)', () => {
+    expect(cspViolations).toEqual([]);
+  });
 
   it('logged no console errors', () => {
     // the failures the test made (503) and the change stream it left out are logged by the browser; nothing else

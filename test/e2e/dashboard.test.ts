@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { silentLog } from '../../src/log.ts';
 import { startTandem, type Tandem } from '../../src/main.ts';
+import { watchCsp } from '../support/csp.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
@@ -25,6 +26,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
   let browser: Browser | undefined;
   let page: Page;
   const consoleErrors: string[] = [];
+  let cspViolations: string[] = [];
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tandem-dash-'));
@@ -35,6 +37,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
     page.on('requestfailed', (r) => consoleErrors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+    cspViolations = await watchCsp(page);
   });
 
   afterAll(async () => {
@@ -53,6 +56,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
   it('shows health "ok" and the database, with the strategy table hidden until signed in', async () => {
     const res = await page.goto(tandem!.url);
     expect(res?.status()).toBe(200);
+    expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
     await expect(page.title()).resolves.toBe('Tandem');
     await page.locator('[data-testid=health]').filter({ hasText: /^ok$/ }).waitFor();
     expect(await page.getByTestId('database').textContent()).toMatch(/^pglite \d/);
@@ -151,6 +155,10 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
       .filter((p) => /^\/assets\/[A-Za-z0-9_-]+\.(js|css)$/.test(p)));
     expect(loaded.some((p) => p.endsWith('.js'))).toBe(true);
     expect(loaded.some((p) => p.endsWith('.css'))).toBe(true);
+  });
+
+  it('broke no rule of its Content-Security-Policy (no inline script or style, nothing from elsewhere)', () => {
+    expect(cspViolations).toEqual([]);
   });
 
   it('logged no console errors', () => {

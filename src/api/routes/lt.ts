@@ -81,10 +81,12 @@ const one = createRoute({ method: 'get', path: '/api/lt/strategies/{id}', ...sec
 const patch = createRoute({ method: 'patch', path: '/api/lt/strategies/{id}', ...secured,
   request: { params: Id, body: jsonBody(LtSettingsPatch, settingsBodyDoc('The settings to change')) },
   responses: { 200: jsonResponse(LtStrategyItem, 'Settings changed'), ...problems } });
-const lifecycle = (name: 'launch' | 'pause' | 'resume') => createRoute({ method: 'post',
-  path: `/api/lt/strategies/{id}/${name}`, ...secured,
-  request: { params: Id, ...(name === 'pause' ? { body: { ...jsonBody(PauseInput), required: false } } : {}) },
+const lifecycle = (name: 'launch' | 'resume') => createRoute({ method: 'post',
+  path: `/api/lt/strategies/{id}/${name}`, ...secured, request: { params: Id },
   responses: { 200: jsonResponse(LtStrategyItem, `The strategy after ${name}`), ...problems } });
+const pause = createRoute({ method: 'post', path: '/api/lt/strategies/{id}/pause', ...secured,
+  request: { params: Id, body: { ...jsonBody(PauseInput), required: false } },
+  responses: { 200: jsonResponse(LtStrategyItem, 'The strategy after pause'), ...problems } });
 const stop = createRoute({ method: 'post', path: '/api/lt/strategies/{id}/stop', ...secured, request: { params: Id },
   responses: { 200: jsonResponse(LtStrategyStopped, 'The strategy after stop, and the cancel of its resting orders (venue first)'), ...problems } });
 const cancelOne = createRoute({ method: 'post', path: '/api/lt/strategies/{id}/cancel-open-orders', ...secured,
@@ -93,7 +95,8 @@ const cancelAll = createRoute({ method: 'post', path: '/api/lt/cancel-open-order
   responses: { 200: jsonResponse(CancelReportBody, 'Cancels every resting order of yours at the venue; what was cancelled, what was not and why') } });
 const money = (name: 'deposit' | 'withdraw') => createRoute({ method: 'post', path: `/api/lt/strategies/{id}/${name}`,
   ...secured, request: { params: Id, body: jsonBody(MoneyMove) },
-  responses: { 200: jsonResponse(LtMoneyMoved, '{booked, ref, capital}; a replayed ref books nothing'), ...problems } });
+  responses: { 200: jsonResponse(LtMoneyMoved, '{booked, ref, capital}; a ref replayed with the same amount books nothing'), ...problems,
+    409: problemResponse('Refused in the strategy\'s current state (not launched, more than the available cash), or a ref replayed with another amount') } });
 const killGet = createRoute({ method: 'get', path: '/api/lt/kill-switch', ...secured,
   responses: { 200: jsonResponse(KillSwitchBody, 'Your kill switch') } });
 const killSet = createRoute({ method: 'post', path: '/api/lt/kill-switch', ...secured, request: { body: jsonBody(KillSwitchInput) },
@@ -139,13 +142,10 @@ export const ltRoutes = (deps: ApiDeps) => {
     .openapi(patch, async (c) => answer(c, deps.db,
       await updateLtSettings(deps, uid(c), c.req.valid('param').id, c.req.valid('json'))))
     .openapi(lifecycle('launch'), async (c) => answer(c, deps.db, await launchLtStrategy(deps, uid(c), c.req.valid('param').id)))
-    .openapi(lifecycle('pause'), async (c) => {
-      const body = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
-      const reason = body?.reason ?? 'paused by operator';
-      if (typeof reason !== 'string' || reason.length > 500 || Object.keys(body ?? {}).some((k) => k !== 'reason')) {
-        return problem(c, 400, 'Invalid request', 'body: {reason?: string (≤ 500 characters)}');
-      }
-      return answer(c, deps.db, await pauseLtStrategy(deps, uid(c), c.req.valid('param').id, reason));
+    .openapi(pause, async (c) => {
+      // the body is optional: without one (no content type) the schema's check is skipped and `json` is {}
+      const { reason } = c.req.valid('json');
+      return answer(c, deps.db, await pauseLtStrategy(deps, uid(c), c.req.valid('param').id, reason ?? 'paused by operator'));
     })
     .openapi(lifecycle('resume'), async (c) => answer(c, deps.db, await resumeLtStrategy(deps, uid(c), c.req.valid('param').id)))
     .openapi(stop, async (c) => {

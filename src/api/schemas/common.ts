@@ -3,6 +3,7 @@
  * response helpers, and cursor pagination (an opaque cursor: base64url of the JSON array of the last item's sort key)
  */
 import { z } from '@hono/zod-openapi';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../../domain/text.ts';
 
 export const Issue = z.looseObject({
   path: z.array(z.union([z.string(), z.number()])).openapi({ description: 'The field the issue is about, e.g. ["max_order_usd"]' }),
@@ -29,6 +30,25 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 /** A required JSON request body */
 export const jsonBody = <T extends z.ZodType>(schema: T, description?: string) => ({
   content: { 'application/json': { schema } }, required: true, ...(description ? { description } : {}),
+});
+
+/**
+ * Request text: every free-text field of a request is one of these. It refuses NUL (U+0000) and unpaired surrogates
+ * (src/domain/text.ts) with an issue at the field, before any of it reaches the database
+ */
+export const text = (o: { min?: number; max?: number } = {}) => {
+  let s = z.string();
+  if (o.min !== undefined) s = s.min(o.min);
+  if (o.max !== undefined) s = s.max(o.max);
+  return s.refine(isStorableText, { message: `text ${UNSTORABLE_TEXT_MESSAGE}` });
+};
+/** Request text of any length (see text()) */
+export const SafeText = text();
+
+/** Too many requests: said once in app.ts for every route that needs the bearer token */
+export const tooManyResponse = (description: string) => ({
+  ...problemResponse(description),
+  headers: { 'Retry-After': { description: 'Seconds until the next request is accepted', schema: { type: 'integer' as const, minimum: 1 } } },
 });
 
 export const Decimal = z.string().openapi({ description: 'A decimal number as a string', example: '12.500000' });

@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { FtWalletInput } from '../../domain/ft-wallet.ts';
 import { formatMicros } from '../../domain/money.ts';
-import { Iso, JsonValue, NextCursor, Usd } from './common.ts';
+import { Iso, JsonValue, NextCursor, SafeText, Usd } from './common.ts';
 
 const DESCRIPTIONS: Record<string, string> = {
   wallet_id: 'Strategy id: FT_ then upper-case letters, digits and _ (from the path on PUT)',
@@ -68,7 +68,7 @@ function documented(omit: readonly string[]) {
 export const FtWalletCreate = documented([]).openapi('FtWalletInput', {
   description: 'An FT strategy\'s configuration (ft_wallets columns). Absent: the default; null turns a filter off; 0 means zero' });
 export const FtWalletReplace = documented(['wallet_id', 'start_date']).extend({
-  wallet_id: z.string().optional().openapi({ description: 'Ignored: the id is the path\'s' }),
+  wallet_id: SafeText.optional().openapi({ description: 'Ignored: the id is the path\'s' }),
   start_date: z.union([z.string(), z.date()]).optional().openapi({ type: 'string', description: 'Default: the stored start date' }),
 }).strict().openapi('FtWalletReplace', { description: 'The whole configuration (absent fields take their defaults, not the stored values)' });
 

@@ -4,7 +4,7 @@
  * types; the engine (src/engine/lt-strategies.ts) checks values and answers per field (`issues` with `path`)
  */
 import { z } from '@hono/zod-openapi';
-import { Iso, JsonObject, NextCursor, Usd } from './common.ts';
+import { Iso, JsonObject, NextCursor, text, Usd } from './common.ts';
 import { FtWallet } from './ft.ts';
 
 const DAY = 86_400;
@@ -16,7 +16,7 @@ const int = (description: string, min: number, max: number, dflt: number | null)
   .openapi({ type: 'integer', description: `${description}. Whole number in [${min}, ${max}]`, minimum: min, maximum: max, default: dflt });
 /** One of `values`: the engine checks which (its message names them), the schema documents them */
 const oneOf = <T extends string>(values: readonly [T, ...T[]], dflt: T, description: string) =>
-  z.string().openapi({ type: 'string', enum: [...values], default: dflt, description });
+  text().openapi({ type: 'string', enum: [...values], default: dflt, description });
 
 export const TOLERANCE_DOC = 'Tolerance: `tolerance_mode` fixed_pct (default: expected slippage within `slippage_tolerance_pct` % of the '
   + 'signal price), ticks (`tolerance_ticks`, 1–100 whole ticks) or spread (`tolerance_spread_multiple` k in (0, 100], k × best ask − '
@@ -49,7 +49,7 @@ export const LT_SETTINGS = {
   cooldown_seconds: int('Seconds settled proceeds wait before they can be spent again', 0, 30 * DAY, 0),
   sync_ft_changes: z.boolean().openapi({ default: false,
     description: 'true: the FT strategy\'s current filters apply when a signal is decided; false: the filters as at the first launch (README "LT strategy settings")' }),
-  wallet_address: z.string().nullable().openapi({ default: null, pattern: '^0x[0-9a-fA-F]{40}$',
+  wallet_address: text().nullable().openapi({ default: null, pattern: '^0x[0-9a-fA-F]{40}$',
     description: 'The wallet the strategy trades through (one of your linked wallets, or the operator wallet); null: the operator wallet' }),
   tolerance_mode: oneOf(['fixed_pct', 'ticks', 'spread'], 'fixed_pct',
     'How far from the trader\'s price an order may go: fixed_pct (slippage_tolerance_pct % of the price), ticks (tolerance_ticks ticks) or spread (tolerance_spread_multiple × the spread); the dynamic modes are capped by slippage_tolerance_pct, which must be sent (above 0) when one is chosen. A mode\'s parameter is null under the other modes; a one-sided or crossed book falls back to the cap'),
@@ -58,22 +58,23 @@ export const LT_SETTINGS = {
 };
 
 export const LtCreateInput = z.object({
-  ft_wallet_id: z.string().min(1).max(100).openapi({ description: 'The FT strategy whose signals it mirrors' }),
+  ft_wallet_id: text({ min: 1, max: 100 }).openapi({ description: 'The FT strategy whose signals it mirrors' }),
   ...LT_SETTINGS,
 }).partial().required({ ft_wallet_id: true, starting_capital: true }).strict().openapi('LtCreateInput');
 export const LtSettingsPatch = z.object(LT_SETTINGS).partial().strict().openapi('LtSettingsPatch');
 
 export const MoneyMove = z.object({
   amount: decimalIn('How much', 'USDC above 0, at most 1000000000, at most 6 decimals'),
-  ref: z.string().optional().openapi({ pattern: '^[A-Za-z0-9_.:-]{1,100}$',
-    description: 'Idempotency key (1–100 of A-Z a-z 0-9 _ . : -): a replay with the same ref books nothing' }),
+  ref: text({ max: 100 }).optional().openapi({ pattern: '^[A-Za-z0-9_.:-]{1,100}$',
+    description: 'Idempotency key (1–100 of A-Z a-z 0-9 _ . : -): a replay with the same ref and amount books nothing '
+      + '(200, booked: false); the same ref with another amount is refused (409)' }),
 }).strict().openapi('MoneyMove');
 export const PauseInput = z.object({
-  reason: z.string().max(500).optional().openapi({ description: 'Why (shown as pause_reason); default "paused by operator"' }),
+  reason: text({ max: 500 }).optional().openapi({ description: 'Why (shown as pause_reason); default "paused by operator"' }),
 }).strict().openapi('PauseInput');
 export const KillSwitchInput = z.object({
   engaged: z.boolean().openapi({ description: 'true: no strategy of yours sends an order and your resting orders are cancelled; false: released' }),
-  reason: z.string().max(500).nullable().optional().openapi({ description: 'Why (recorded in the audit)' }),
+  reason: text({ max: 500 }).nullable().optional().openapi({ description: 'Why (recorded in the audit)' }),
 }).strict().openapi('KillSwitchInput');
 
 // ---- Responses
