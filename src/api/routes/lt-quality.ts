@@ -11,7 +11,7 @@ import { formatPosition, openPositions } from '../../store/position-store.ts';
 import { qualityRowsPage } from '../../store/quality-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
-import { jsonResponse, pageOf, pageQuery, problemResponse, type PageParams } from '../schemas/common.ts';
+import { jsonResponse, pageOf, pageQuery, problemResponse, queryInt, type PageParams } from '../schemas/common.ts';
 import { Comparison, GapPage, Positions, QualityOrder, QualityPage, SlippageAnalysis } from '../schemas/lt-views.ts';
 
 type QualityOrderJson = z.input<typeof QualityOrder>;
@@ -52,8 +52,8 @@ const positions = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/po
 const upTo100 = (name: string) => z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, `${name}: a decimal with at most 4 decimals`)
   .transform((v) => parseMicros(v)).refine((m) => m > 0n && m <= 100_000000n, `${name} must be in (0, 100]`);
 const ModeQuery = z.object({
-  ticks: z.coerce.number().int('ticks: a whole number').min(1, 'ticks must be at least 1').max(100, 'ticks must be at most 100')
-    .optional().openapi({ description: 'ticks mode: N (default the strategy\'s tolerance_ticks, else 1)' }),
+  ticks: queryInt(1, 100, 'ticks')
+    .optional().openapi({ type: 'integer', minimum: 1, maximum: 100, description: 'ticks mode: N (default the strategy\'s tolerance_ticks, else 1)' }),
   spread_multiple: upTo100('spread_multiple').optional()
     .openapi({ type: 'string', description: 'spread mode: k (default the strategy\'s tolerance_spread_multiple, else 1)' }),
   cap_pct: upTo100('cap_pct').optional()

@@ -102,8 +102,17 @@ export function decodeCursor(cursor: string, parts: readonly CursorPart[]): stri
  * the sort key to continue after (null on the first page). A cursor that is not one of this list's is a 400 with an
  * issue at `cursor`. Extend it with the list's own filters
  */
+/**
+ * A whole-number query parameter, written in decimal digits only: `0x10`, `1e1`, ` 5` and `+5` are 400s (a plain
+ * Number() coercion would read them as numbers the document's `type: integer` does not describe)
+ */
+export const queryInt = (min: number, max: number, name: string) => z.string()
+  .regex(/^[0-9]{1,9}$/, `${name}: a whole number in decimal digits`)
+  .transform(Number)
+  .pipe(z.number().int().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
+
 export const pageQuery = (parts: readonly CursorPart[]) => z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(100)
+  limit: queryInt(1, MAX_LIMIT, 'limit').optional().default(100)
     .openapi({ type: 'integer', minimum: 1, maximum: MAX_LIMIT, description: 'Items per page, 1..500', default: 100 }),
   cursor: z.string().optional().transform((c, ctx) => {
     if (c === undefined) return null;

@@ -14,6 +14,9 @@ const money = (description: string, dflt: string | null, nullable = true) =>
   decimalIn(`${description}${nullable ? '; null: no limit' : ''}`, 'USDC, a decimal in [0, 1000000000] with at most 6 decimals', dflt);
 const int = (description: string, min: number, max: number, dflt: number | null) => z.number()
   .openapi({ type: 'integer', description: `${description}. Whole number in [${min}, ${max}]`, minimum: min, maximum: max, default: dflt });
+/** `int` where null is a value (no limit, no expiry, another mode): the document says so (`type: [integer, null]`) */
+const intOrNull = (description: string, min: number, max: number, dflt: number | null) => z.number().nullable()
+  .openapi({ type: ['integer', 'null'], description: `${description}. Whole number in [${min}, ${max}]`, minimum: min, maximum: max, default: dflt });
 /** One of `values`: the engine checks which (its message names them), the schema documents them */
 const oneOf = <T extends string>(values: readonly [T, ...T[]], dflt: T, description: string) =>
   text().openapi({ type: 'string', enum: [...values], default: dflt, description });
@@ -36,7 +39,7 @@ export const LT_SETTINGS = {
     'Percent in [0, 100], at most 4 decimals', '0.5'),
   order_type: oneOf(['GTC', 'GTD', 'FOK', 'FAK'], 'GTC',
     'GTC rests until filled or cancelled; GTD until order_ttl_seconds (> 60); FOK fills fully at once or not at all; FAK fills what it can at once and cancels the rest'),
-  order_ttl_seconds: int('Seconds a resting order lives before it is cancelled (GTD: required, above 60; FOK/FAK: must be null); null: no expiry', 1, 30 * DAY, null).nullable(),
+  order_ttl_seconds: intOrNull('Seconds a resting order lives before it is cancelled (GTD: required, above 60; FOK/FAK: must be null); null: no expiry', 1, 30 * DAY, null),
   min_order_usd: money('Smallest order sent; smaller signals are skipped (not above max_order_usd)', '1'),
   max_order_usd: money('Largest order sent; larger signals are cut to it', '100'),
   max_position_per_market_usd: money('Most cost held in one market', null),
@@ -44,8 +47,8 @@ export const LT_SETTINGS = {
   daily_budget_usd: money('Most bought per UTC day', null),
   max_daily_loss_usd: money('Realized loss per UTC day after which entries stop for the day', null),
   max_drawdown_pct: decimalIn('Drawdown from the peak equity at which the strategy pauses; null: no limit', 'Percent in (0, 100], at most 4 decimals', null).nullable(),
-  max_signal_age_seconds: int('Signals older than this (from the trader\'s fill) are skipped; null: no limit', 1, 30 * DAY, 300).nullable(),
-  latency_alert_ms: int('Order latency (signal to venue acknowledgement) above which an alert fires; null: no alert', 1, 3_600_000, 2000).nullable(),
+  max_signal_age_seconds: intOrNull('Signals older than this (from the trader\'s fill) are skipped; null: no limit', 1, 30 * DAY, 300),
+  latency_alert_ms: intOrNull('Order latency (signal to venue acknowledgement) above which an alert fires; null: no alert', 1, 3_600_000, 2000),
   cooldown_seconds: int('Seconds settled proceeds wait before they can be spent again', 0, 30 * DAY, 0),
   sync_ft_changes: z.boolean().openapi({ default: false,
     description: 'true: the FT strategy\'s current filters apply when a signal is decided; false: the filters as at the first launch (README "LT strategy settings")' }),
@@ -53,7 +56,7 @@ export const LT_SETTINGS = {
     description: 'The wallet the strategy trades through (one of your linked wallets, or the operator wallet); null: the operator wallet' }),
   tolerance_mode: oneOf(['fixed_pct', 'ticks', 'spread'], 'fixed_pct',
     'How far from the trader\'s price an order may go: fixed_pct (slippage_tolerance_pct % of the price), ticks (tolerance_ticks ticks) or spread (tolerance_spread_multiple × the spread); the dynamic modes are capped by slippage_tolerance_pct, which must be sent (above 0) when one is chosen. A mode\'s parameter is null under the other modes; a one-sided or crossed book falls back to the cap'),
-  tolerance_ticks: int('ticks mode: N whole ticks; null under the other modes', 1, 100, null).nullable(),
+  tolerance_ticks: intOrNull('ticks mode: N whole ticks; null under the other modes', 1, 100, null),
   tolerance_spread_multiple: decimalIn('spread mode: k × (best ask − best bid); null under the other modes', 'A decimal in (0, 100], at most 4 decimals', null).nullable(),
 };
 
