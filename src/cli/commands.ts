@@ -18,6 +18,7 @@ import { replay } from './replay-command.ts';
 import { ltCancel } from './lt-cancel-command.ts';
 import { rehearseCommand } from './rehearse-command.ts';
 import { walletCliCommand } from './wallet-command.ts';
+import { torture } from './torture-command.ts';
 import type { Command, CommandContext } from './command.ts';
 
 export type { Command, CommandContext } from './command.ts';
@@ -179,5 +180,5 @@ const ltCancelCommand: Command = {
 
 export const COMMANDS: Record<string, Command> = {
   start, migrate: migrateCommand, user, follow, ingest, resolve, 'lt-cancel': ltCancelCommand, rehearse: rehearseCommand,
-  wallet: walletCliCommand(withDb), replay, simulate, bench,
+  wallet: walletCliCommand(withDb), replay, simulate, bench, torture,
 };
