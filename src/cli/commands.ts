@@ -36,7 +36,9 @@ async function withDb<T>(config: Config, fn: (db: Db, migrated: MigrationResult)
 const start: Command = {
   summary: 'Run Tandem: API, dashboard, scheduler and feeds (stops on Ctrl-C or SIGTERM)',
   usage: '',
-  help: 'Listens on HOST:PORT (default 127.0.0.1:8080) and stores data in DATA_DIR (embedded PGlite) unless\nDATABASE_URL names a PostgreSQL server.',
+  help: 'Listens on HOST:PORT (default 127.0.0.1:8080) and stores data in DATA_DIR (embedded PGlite) unless\nDATABASE_URL names a PostgreSQL server.'
+    + '\nTANDEM_TEST_CRASH_INJECTION is test-only: `tandem start` never injects crashes (it passes no hooks); only the child\n'
+    + 'process of `tandem torture` reads it, and refuses to run without it.',
   options: {},
   run: async ({ config, log }) => {
     const tandem = await startTandem(config, log);

@@ -16,7 +16,7 @@ import { ingestTrades } from '../engine/ft-engine.ts';
 import { resolveFtMarkets } from '../engine/ft-resolve.ts';
 import { createLtStrategy, launchLtStrategy } from '../engine/lt-strategies.ts';
 import { normalizeTradeRecords } from '../feeds/data-api-record.ts';
-import { createStaticMarketSource } from '../feeds/file-sources.ts';
+import { createStaticMarketSource, type StaticMarketSource } from '../feeds/file-sources.ts';
 import { noScorer } from '../feeds/scorer.ts';
 import type { SimOrder } from '../sim/exchange/exchange-types.ts';
 import { startSimServer, type SimServer } from '../sim/server/server.ts';
@@ -73,6 +73,54 @@ async function openWorldDb(options: WorldOptions): Promise<{ url: string | null;
   return { url: null, dir: options.dataDir ?? mkdtempSync(join(tmpdir(), 'tandem-torture-')) };
 }
 
+/** The one user and its launched LT strategy copying FT_COPY_ALL (10 USDC a signal), funded with STARTING_CAPITAL */
+async function seedStrategy(db: Db, account: string): Promise<{ userId: string; strategyId: string }> {
+  await migrate(db);
+  const launchClock = new ManualClock(new Date(Date.now() - 60_000).toISOString());
+  await insertWallet(db, parseFtWallet({ wallet_id: 'FT_COPY_ALL', use_model: false, min_edge: null, min_trader_resolved_count: null,
+    bet_size: '10', start_date: '2026-01-01T00:00:00Z' }, launchClock.now()));
+  const { user } = await createUser(db, `torture-${Date.now()}`);
+  const created = await createLtStrategy({ db, clock: launchClock }, user.userId, {
+    ft_wallet_id: 'FT_COPY_ALL', starting_capital: STARTING_CAPITAL, wallet_address: account, max_signal_age_seconds: 600,
+  });
+  if (!created.ok) throw new Error(JSON.stringify(created.error));
+  const launched = await launchLtStrategy({ db, clock: launchClock }, user.userId, created.value.strategyId);
+  if (!launched.ok) throw new Error(JSON.stringify(launched.error));
+  return { userId: user.userId, strategyId: created.value.strategyId };
+}
+
+function venueOrdersOf(sim: SimServer, account: string): Map<string, SimOrder> {
+  const ids = new Set(sim.exchange.openOrders(account).map((o) => o.orderId));
+  for (const t of sim.exchange.trades(account)) {
+    if (t.takerAccount === account) ids.add(t.takerOrderId);
+    for (const m of t.makers) if (m.account === account) ids.add(m.orderId);
+  }
+  return new Map([...ids].map((id) => [id.toLowerCase(), sim.exchange.order(id)!]));
+}
+
+/** Cycle n: a taker fills our resting orders, market n-2 resolves (YES wins), market n opens with two signals */
+async function moveMarkets(sim: SimServer, account: string, markets: StaticMarketSource, db: Db, n: number): Promise<void> {
+  for (const o of sim.exchange.openOrders(account)) {
+    const left = (o.originalSize - o.sizeMatched) as typeof o.sizeMatched;
+    sim.exchange.credit(TAKER, o.tokenId, left);
+    sim.exchange.place({ orderId: `torture-take-${n}-${o.orderId}`, account: TAKER, tokenId: o.tokenId, side: 'SELL',
+      price: price('0.01'), size: left, orderType: 'FAK' });
+  }
+  if (n >= 2) {
+    const old = marketOf(n - 2, true);
+    sim.exchange.resolve(old.conditionId, [SCALE, 0n]);
+    markets.setMarket(old);
+    await resolveFtMarkets({ db, markets, clock: systemClock });
+  }
+  const m = marketOf(n);
+  sim.addMarket({ question: m.question, slug: m.slug, conditionId: m.conditionId, tokenIds: [m.tokenIds[0]!, m.tokenIds[1]!],
+    tickSize: '0.01', minSize: '5' });
+  sim.seedBook(m.tokenIds[0]!, [['0.40', '1000']], [['0.50', '1000']]);
+  markets.setMarket(m);
+  const batch = normalizeTradeRecords([tradeRecord(m, 0, 0.5, n), tradeRecord(m, 1, 0.4, n)]);
+  await ingestTrades({ db, markets, scorer: noScorer, clock: systemClock }, batch, 'torture');
+}
+
 export async function createTortureWorld(options: WorldOptions): Promise<TortureWorld> {
   const sim = await startSimServer({ port: 0, host: '127.0.0.1', markets: [], fund: '100000', mineAfterMs: 0, confirmAfterMs: 0 });
   const privateKey = generatePrivateKey();
@@ -87,51 +135,10 @@ export async function createTortureWorld(options: WorldOptions): Promise<Torture
     }
   };
   const markets = createStaticMarketSource();
-  const { userId, strategyId } = await withDb(async (db) => {
-    await migrate(db);
-    const launchClock = new ManualClock(new Date(Date.now() - 60_000).toISOString());
-    await insertWallet(db, parseFtWallet({ wallet_id: 'FT_COPY_ALL', use_model: false, min_edge: null, min_trader_resolved_count: null,
-      bet_size: '10', start_date: '2026-01-01T00:00:00Z' }, launchClock.now()));
-    const { user } = await createUser(db, `torture-${Date.now()}`);
-    const created = await createLtStrategy({ db, clock: launchClock }, user.userId, {
-      ft_wallet_id: 'FT_COPY_ALL', starting_capital: STARTING_CAPITAL, wallet_address: account, max_signal_age_seconds: 600,
-    });
-    if (!created.ok) throw new Error(JSON.stringify(created.error));
-    const launched = await launchLtStrategy({ db, clock: launchClock }, user.userId, created.value.strategyId);
-    if (!launched.ok) throw new Error(JSON.stringify(launched.error));
-    return { userId: user.userId, strategyId: created.value.strategyId };
-  });
-  const venueOrders = (): Map<string, SimOrder> => {
-    const ids = new Set(sim.exchange.openOrders(account).map((o) => o.orderId));
-    for (const t of sim.exchange.trades(account)) {
-      if (t.takerAccount === account) ids.add(t.takerOrderId);
-      for (const m of t.makers) if (m.account === account) ids.add(m.orderId);
-    }
-    return new Map([...ids].map((id) => [id.toLowerCase(), sim.exchange.order(id)!]));
-  };
-  const moveMarkets = async (db: Db, n: number): Promise<void> => {
-    for (const o of sim.exchange.openOrders(account)) {
-      const left = (o.originalSize - o.sizeMatched) as typeof o.sizeMatched;
-      sim.exchange.credit(TAKER, o.tokenId, left);
-      sim.exchange.place({ orderId: `torture-take-${n}-${o.orderId}`, account: TAKER, tokenId: o.tokenId, side: 'SELL',
-        price: price('0.01'), size: left, orderType: 'FAK' });
-    }
-    if (n >= 2) {
-      const old = marketOf(n - 2, true);
-      sim.exchange.resolve(old.conditionId, [SCALE, 0n]);
-      markets.setMarket(old);
-      await resolveFtMarkets({ db, markets, clock: systemClock });
-    }
-    const m = marketOf(n);
-    sim.addMarket({ question: m.question, slug: m.slug, conditionId: m.conditionId, tokenIds: [m.tokenIds[0]!, m.tokenIds[1]!],
-      tickSize: '0.01', minSize: '5' });
-    sim.seedBook(m.tokenIds[0]!, [['0.40', '1000']], [['0.50', '1000']]);
-    markets.setMarket(m);
-    const batch = normalizeTradeRecords([tradeRecord(m, 0, 0.5, n), tradeRecord(m, 1, 0.4, n)]);
-    await ingestTrades({ db, markets, scorer: noScorer, clock: systemClock }, batch, 'torture');
-  };
+  const { userId, strategyId } = await withDb((db) => seedStrategy(db, account));
   return {
-    sim, account, privateKey, userId, strategyId, databaseUrl: url, dataDir: dir, withDb, moveMarkets, venueOrders,
+    sim, account, privateKey, userId, strategyId, databaseUrl: url, dataDir: dir, withDb,
+    moveMarkets: (db, n) => moveMarkets(sim, account, markets, db, n), venueOrders: () => venueOrdersOf(sim, account),
     close: () => sim.close(),
   };
 }
