@@ -19,6 +19,7 @@ import { replay } from './replay-command.ts';
 import { ltCancel } from './lt-cancel-command.ts';
 import { rehearseCommand } from './rehearse-command.ts';
 import { walletCliCommand } from './wallet-command.ts';
+import { torture } from './torture-command.ts';
 import type { Command, CommandContext } from './command.ts';
 
 export type { Command, CommandContext } from './command.ts';
@@ -36,7 +37,9 @@ async function withDb<T>(config: Config, fn: (db: Db, migrated: MigrationResult)
 const start: Command = {
   summary: 'Run Tandem: API, dashboard, scheduler and feeds (stops on Ctrl-C or SIGTERM)',
   usage: '',
-  help: 'Listens on HOST:PORT (default 127.0.0.1:8080) and stores data in DATA_DIR (embedded PGlite) unless\nDATABASE_URL names a PostgreSQL server.',
+  help: 'Listens on HOST:PORT (default 127.0.0.1:8080) and stores data in DATA_DIR (embedded PGlite) unless\nDATABASE_URL names a PostgreSQL server.'
+    + '\nTANDEM_TEST_CRASH_INJECTION is test-only: `tandem start` never injects crashes (it passes no hooks); only the child\n'
+    + 'process of `tandem torture` reads it, and refuses to run without it.',
   options: {},
   run: async ({ config, log }) => {
     const tandem = await startTandem(config, log);
@@ -182,5 +185,5 @@ const ltCancelCommand: Command = {
 
 export const COMMANDS: Record<string, Command> = {
   start, migrate: migrateCommand, user, follow, ingest, resolve, 'lt-cancel': ltCancelCommand, rehearse: rehearseCommand,
-  wallet: walletCliCommand(withDb), replay, simulate, bench, soak,
+  wallet: walletCliCommand(withDb), replay, simulate, bench, soak, torture,
 };

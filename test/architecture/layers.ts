@@ -35,7 +35,7 @@ export interface Violation {
 }
 
 const ADAPTERS = ['src/venues/**', 'src/feeds/**', 'src/sim/**', 'src/api/**', 'src/jobs/**', 'src/alerts/**',
-  'src/cli/**', 'src/bench/**', 'src/replay/**', 'src/rehearse/**', 'src/main.ts', 'src/main-venues.ts', 'src/config.ts'];
+  'src/cli/**', 'src/bench/**', 'src/replay/**', 'src/rehearse/**', 'src/torture/**', 'src/main.ts', 'src/main-venues.ts', 'src/config.ts'];
 
 export const LAYER_RULES: readonly LayerRule[] = [
   {
@@ -52,8 +52,8 @@ export const LAYER_RULES: readonly LayerRule[] = [
   },
   {
     kind: 'imports', name: 'sim-is-private',
-    description: 'only src/sim, src/main.ts (and src/main-venues.ts), src/cli, src/replay, src/rehearse, src/bench and tests import src/sim',
-    from: ['src/**'], except: ['src/sim/**', 'src/main.ts', 'src/main-venues.ts', 'src/cli/**', 'src/replay/**', 'src/rehearse/**', 'src/bench/**'],
+    description: 'only src/sim, src/main.ts (and src/main-venues.ts), src/cli, src/replay, src/rehearse, src/bench, src/torture and tests import src/sim',
+    from: ['src/**'], except: ['src/sim/**', 'src/main.ts', 'src/main-venues.ts', 'src/cli/**', 'src/replay/**', 'src/rehearse/**', 'src/bench/**', 'src/torture/**'],
     forbid: ['src/sim/**'],
   },
   { kind: 'acyclic', name: 'no-import-cycles', description: 'no file-level import cycles (type-only imports count)' },

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
     openDb({ databaseUrl: process.env.CRASH_DATABASE_URL || undefined, dataDir: process.env.CRASH_DATA_DIR || undefined }),
     createPolymarketVenue({
       host: required('CRASH_SIM_URL'), privateKey: required('CRASH_PRIVATE_KEY') as Hex, log: silentLog, clock: systemClock,
-      http: { timeoutMs: 5_000, maxAttempts: 2, maxRetryWaitMs: 500 },
+      // Generous: the simulator shares a loaded machine (the tests run beside a CPU hog); a slow answer is not a failure
+      http: { timeoutMs: 30_000, maxAttempts: 2, maxRetryWaitMs: 500 },
     }),
   ]);
   say({ step: 'opened' });

@@ -34,11 +34,18 @@ import { COLLATERAL } from '../../src/sim/exchange/ledger.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server/server.ts';
 import { finalMarket } from '../support/lt-world.ts';
 import { CID, copyAll, market, NO, record, YES } from '../support/ft-world.ts';
+import { startCpuHog, type CpuHog } from '../support/cpu-hog.ts';
 import { backendName, openTestDb, TEST_DATABASE_URL, type TestDb } from '../support/test-db.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHILD = join(ROOT, 'test/crash/child.ts');
-const CHILD_TIMEOUT_MS = 20_000;
+/**
+ * Not a guess at how long a child takes: a child's own loops and HTTP calls are bounded, so it always exits on its own.
+ * This only turns a hung child into a failure (instead of a hung suite), far above any run seen on a loaded machine
+ */
+const CHILD_HANG_MS = 240_000;
+/** The test bound: two children at worst, each below CHILD_HANG_MS */
+const TEST_MS = 2 * CHILD_HANG_MS + 60_000;
 const TAKER = 'crash-test-taker';
 
 interface ChildRun {
@@ -50,6 +57,7 @@ interface ChildRun {
 }
 
 let sim: SimServer;
+let hog: CpuHog;
 let pg: TestDb | null = null;
 let dataDir: string | null = null;
 let account: string;
@@ -83,9 +91,11 @@ function runChild(point: CrashPoint | null): Promise<ChildRun> {
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
   return new Promise((done) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+    let hung = false;
+    const timer = setTimeout(() => { hung = true; child.kill('SIGKILL'); }, CHILD_HANG_MS);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (hung) stderr += `\n[test] the child did not exit within ${CHILD_HANG_MS} ms and was killed by the test`;
       children.delete(child);
       const events = out.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
       const ms = Date.now() - started;
@@ -200,6 +210,7 @@ function expectSharesMatchVenue(rows: OrderRow[]): void {
 }
 
 beforeAll(async () => {
+  hog = startCpuHog();
   sim = await startSimServer({ port: 0, host: '127.0.0.1', markets: [], fund: '10000', mineAfterMs: 0, confirmAfterMs: 0 });
   sim.addMarket({ question: 'Will it rain in Paris?', slug: 'rain-paris', conditionId: CID, tokenIds: [YES, NO], tickSize: '0.01', minSize: '5' });
   sim.seedBook(YES, [['0.40', '1000']], [['0.50', '1000']]);
@@ -221,11 +232,12 @@ beforeAll(async () => {
     const launched = await launchLtStrategy({ db, clock: launchClock }, userId, strategyId);
     if (!launched.ok) throw new Error(JSON.stringify(launched.error));
   });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
-  console.log(`crash test timings (${backendName}): ${timings.join(', ')}`);
+  await hog?.stop();
+  console.log(`crash test timings (${backendName}, ${hog?.count ?? 0} CPU hogs): ${timings.join(', ')}`);
   await sim?.close();
   await pg?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -243,7 +255,7 @@ describe(`LT crash recovery with a SIGKILLed child process (${backendName})`, ()
     const rows = await expectConverged();
     expect(rows.map((r) => r.status)).toEqual(['rejected']);
     expect(venueOrders().size).toBe(0);
-  }, 60_000);
+  }, TEST_MS);
 
   it('after_submit: the venue filled the order but the answer was never stored; recovery books it once', async () => {
     await signal({ price: 0.5 });
@@ -258,7 +270,7 @@ describe(`LT crash recovery with a SIGKILLed child process (${backendName})`, ()
     expect(rows.map((r) => r.status)).toEqual(['rejected', 'filled', 'open']);
     expect(venueOrders().size).toBe(2);
     expectSharesMatchVenue(rows);
-  }, 60_000);
+  }, TEST_MS);
 
   it('after_fill: a fill read from the venue but not booked is booked once after the restart', async () => {
     // A taker sells into the resting BUY of NO while no executor runs
@@ -277,7 +289,7 @@ describe(`LT crash recovery with a SIGKILLed child process (${backendName})`, ()
     expect(rows.map((r) => r.status)).toEqual(['rejected', 'filled', 'filled']);
     expect(venueOrders().size).toBe(2);
     expectSharesMatchVenue(rows);
-  }, 60_000);
+  }, TEST_MS);
 
   it('mid_settlement, then after_redeem_send: each position settles once, and the winner is redeemed by one transaction, booked once', async () => {
     sim.exchange.resolve(CID, [SCALE, 0n]);
@@ -322,5 +334,5 @@ describe(`LT crash recovery with a SIGKILLed child process (${backendName})`, ()
       expect(b).toMatchObject({ reserved: 0n, positionCost: 0n, cooldown: 0n });
       expect(b.available).toBe(usdc('1000') + b.realizedPnl);
     });
-  }, 60_000);
+  }, TEST_MS);
 });
