@@ -9,21 +9,26 @@ echo "== typecheck"
 npx tsc -p tsconfig.json || rc=1
 npx tsc -p web/tsconfig.json || rc=1
 
-run_suite() { # name, then env assignments
-  local name=$1; shift
-  echo "== tests on $name"
-  env "$@" npx vitest run --reporter=default --reporter=json --outputFile.json="tmp/vitest-$name.json" || rc=1
+run_suite() { # name, database URL (empty: PGlite), then vitest arguments
+  local name=$1 url=$2; shift 2
+  echo "== tests: $name"
+  TEST_DATABASE_URL=$url npx vitest run --reporter=default --reporter=json --outputFile.json="tmp/vitest-$name.json" "$@" || rc=1
 }
 
-run_suite pglite TEST_DATABASE_URL=
+# The crash and torture files (test/crash) SIGKILL child processes beside a CPU hog of their own (one busy process per
+# core): they run after the rest, so the hog loads them and not every other file
+rm -f tmp/vitest-*.json
+run_suite pglite "" --exclude 'test/crash/**'
+run_suite pglite-crash "" test/crash
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  run_suite postgres TEST_DATABASE_URL="$TEST_DATABASE_URL"
+  run_suite postgres "$TEST_DATABASE_URL" --exclude 'test/crash/**'
+  run_suite postgres-crash "$TEST_DATABASE_URL" test/crash
 fi
 
 node -e '
 const fs = require("fs");
 let passed = 0, failed = 0;
-for (const name of ["pglite", "postgres"]) {
+for (const name of ["pglite", "pglite-crash", "postgres", "postgres-crash"]) {
   const file = `tmp/vitest-${name}.json`;
   if (!fs.existsSync(file)) continue;
   const r = JSON.parse(fs.readFileSync(file, "utf8"));
