@@ -66,7 +66,9 @@ async function ledgerFailures(db: Db, s: Scope, rows: OrderRow[]): Promise<strin
   for (const r of rows) {
     if (shares(r.fill_size) !== shares(r.filled_size)) out.push(`order ${r.order_id}: Σ fills ${r.fill_size} != filled ${r.filled_size}`);
     if (r.side === 'BUY' && r.buy_fills !== r.fill_count) out.push(`order ${r.order_id}: ${r.buy_fills} buy_fill entries for ${r.fill_count} fills`);
-    if (r.side !== 'BUY' || isTerminal(r.status)) continue;
+    // `lost`: the venue answered "no such order" LOST_AFTER times (src/engine/lt-tracker.ts); its reservation is released
+    // by design and taken again if the order shows signs of life. That the venue truly has no such order is checked below
+    if (r.side !== 'BUY' || isTerminal(r.status) || r.status === 'lost') continue;
     const left = shares(r.size) - shares(r.filled_size);
     const notional = left > 0n ? (left * shares(r.limit_price)) / SCALE : 0n;
     openNotional += notional;
@@ -114,8 +116,11 @@ function venueFailures(rows: OrderRow[], venue: Map<string, SimOrder>, converged
   if (!converged) return out;
   for (const r of rows) {
     const known = r.venue_order_id !== null && venue.has(r.venue_order_id.toLowerCase());
-    if (!known && (r.status !== 'rejected' || shares(r.fill_size) !== 0n)) out.push(`order ${r.order_id} unknown to the venue: ${r.status}`);
-    if (!isTerminal(r.status) && r.status !== 'open' && r.status !== 'partially_filled') out.push(`order ${r.order_id} undecided: ${r.status}`);
+    // Absent from the venue: refused there (rejected), or never reached it (a kill mid-request: lost), and never filled
+    const absent = r.status === 'rejected' || r.status === 'lost';
+    if (!known && (!absent || shares(r.fill_size) !== 0n)) out.push(`order ${r.order_id} unknown to the venue: ${r.status}`);
+    const settled = isTerminal(r.status) || r.status === 'open' || r.status === 'partially_filled' || (r.status === 'lost' && !known);
+    if (!settled) out.push(`order ${r.order_id} undecided: ${r.status}`);
   }
   return out;
 }
