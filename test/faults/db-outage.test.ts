@@ -28,6 +28,16 @@ interface Outage {
 const opened: Outage[] = [];
 
 /** A $10 BUY signal at 0.50: it fills against an ask at 0.50 when `asks`, else rests (GTC) in an empty book */
+/** The venue takes the order; the database goes away before the answer is recorded */
+const cutAfterSubmit = (world: LtWorld, proxy: TcpProxy): Venue => ({
+  ...world.venue,
+  submit: async (prepared) => {
+    const outcome = await world.venue.submit(prepared);
+    proxy.cut();
+    return outcome;
+  },
+});
+
 async function outageWorld(venue?: (w: LtWorld, proxy: TcpProxy) => Venue, asks = true): Promise<Outage> {
   const w = await createLtWorld();
   const url = new URL(w.ft.t.url!);
@@ -71,15 +81,7 @@ describe.skipIf(!TEST_DATABASE_URL)('database unreachable (postgres, through a T
   });
 
   it('down after the venue accepted the order: no second submit, and the running engine tracks it once the database is back', async () => {
-    const { w, proxy, deps } = await outageWorld((world, p) => ({
-      ...world.venue,
-      // The venue takes the order (it rests); the database goes away before the answer is recorded
-      submit: async (prepared) => {
-        const outcome = await world.venue.submit(prepared);
-        p.cut();
-        return outcome;
-      },
-    }), false);
+    const { w, proxy, deps } = await outageWorld(cutAfterSubmit, false);
     await w.buySignal({ price: 0.5 });
     const report = await executeLt(deps);
     expect(report.errors.length).toBe(1);
@@ -103,14 +105,7 @@ describe.skipIf(!TEST_DATABASE_URL)('database unreachable (postgres, through a T
   });
 
   it('down after a filled submit: the fills book the order once the database is back', async () => {
-    const { w, proxy, deps } = await outageWorld((world, p) => ({
-      ...world.venue,
-      submit: async (prepared) => {
-        const outcome = await world.venue.submit(prepared);
-        p.cut();
-        return outcome;
-      },
-    }));
+    const { w, proxy, deps } = await outageWorld(cutAfterSubmit);
     await w.buySignal({ price: 0.5 });
     expect((await executeLt(deps)).errors.length).toBe(1);
     proxy.restore();
