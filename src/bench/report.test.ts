@@ -8,7 +8,7 @@ import {
 const AT_LEAST: BenchSpec = { name: 'throughput', unit: 'ops/s', target: 1000, comparator: '>=' };
 const AT_MOST: BenchSpec = { name: 'latency', unit: 'ms', target: 50, comparator: '<=' };
 const MACHINE: Machine = { node: 'v20.0.0', cpus: 2, cpu_model: 'test cpu', total_memory_mb: 1024 };
-const ctx: BenchContext = { scorer: { name: 'none', score: async () => null }, benchDatabaseUrl: undefined, progress: () => undefined };
+const ctx: BenchContext = { scorer: { name: 'none', score: async () => null }, benchDatabaseUrl: undefined, progress: () => undefined, quick: false };
 
 describe('percentile', () => {
   it.each([
@@ -50,11 +50,11 @@ describe('the report', () => {
     measuredResult(AT_LEAST, { value: 2_500_000, samples: 20, detail: { runs: 20 } }),
     measuredResult(AT_MOST, { value: 61.25, samples: 200, detail: {} }),
     skippedResult({ name: 'crash_restarts', unit: 'orders', target: 0, comparator: '<=' }, 'not automated yet'),
-  ], new Date('2026-11-24T10:00:00Z'), MACHINE);
+  ], new Date('2026-11-24T10:00:00Z'), true, MACHINE);
 
   it('is versioned JSON with the time and the machine', () => {
     const json = JSON.parse(JSON.stringify(report)) as typeof report;
-    expect(json).toMatchObject({ version: 1, at: '2026-11-24T10:00:00.000Z', machine: MACHINE });
+    expect(json).toMatchObject({ version: 1, at: '2026-11-24T10:00:00.000Z', quick: true, machine: MACHINE });
     expect(json.results.map((r) => [r.name, r.pass])).toEqual([['throughput', true], ['latency', false], ['crash_restarts', null]]);
   });
 
@@ -82,7 +82,7 @@ describe('running one bench', () => {
     expect(await runBench(bench(async () => ({ value: 10, samples: 5, detail: {} })), ctx)).toMatchObject({ value: 10, pass: true });
     const failed = await runBench(bench(() => { throw new Error('boom'); }), ctx);
     expect(failed).toMatchObject({ value: null, pass: false, detail: { error: 'boom' } });
-    expect(summaryLine(buildReport([failed], new Date(0), MACHINE))).toBe('0 passed, 1 failed (1 with errors), 0 skipped');
+    expect(summaryLine(buildReport([failed], new Date(0), false, MACHINE))).toBe('0 passed, 1 failed (1 with errors), 0 skipped');
   });
 
   it('knows the names of the PRODUCT §9 measurements', () => {

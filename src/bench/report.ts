@@ -28,6 +28,8 @@ export interface Machine {
 export interface BenchReport {
   version: 1;
   at: string;
+  /** `--quick`: smaller inputs, a check rather than a verdict */
+  quick: boolean;
   machine: Machine;
   results: BenchResult[];
 }
@@ -71,8 +73,8 @@ export function errorResult(spec: BenchSpec, message: string): BenchResult {
   return { ...spec, value: null, pass: false, samples: 0, detail: { error: message } };
 }
 
-export function buildReport(results: BenchResult[], at: Date, machine: Machine = machineInfo()): BenchReport {
-  return { version: 1, at: at.toISOString(), machine, results };
+export function buildReport(results: BenchResult[], at: Date, quick = false, machine: Machine = machineInfo()): BenchReport {
+  return { version: 1, at: at.toISOString(), quick, machine, results };
 }
 
 /** The p-th percentile (0–100) by the nearest-rank method; NaN for no samples */

@@ -1,6 +1,7 @@
 /** The benches in the order they run, and the runner that turns each into a result (measured, skipped or failed) */
 import type { Scorer } from '../engine/ports.ts';
 import { PAINT_SPEC, measureDashboardPaint } from './dashboard-paint.ts';
+import { CRASH_SPEC, measureCrashRestarts } from './crash-restarts.ts';
 import { DASHBOARD_SPEC, measureDashboardSummary } from './dashboard-summary.ts';
 import { FT_EVAL_SPEC, measureFtEval } from './ft-eval.ts';
 import { REPLAY_SPEC, measureReplay } from './replay-throughput.ts';
@@ -13,6 +14,8 @@ export interface BenchContext {
   /** PostgreSQL for the dashboard bench (BENCH_DATABASE_URL); without it that bench is skipped */
   benchDatabaseUrl: string | undefined;
   progress(text: string): void;
+  /** `--quick`: every measurement on a smaller input (the whole run under 3 minutes), for a check rather than a verdict */
+  quick: boolean;
 }
 
 /** A measured value, or the reason it was not measured */
@@ -32,7 +35,7 @@ export const BENCHES: Bench[] = [
   { spec: RSS_SPEC, run: (ctx) => measureServiceRss(ctx.progress) },
   { spec: DASHBOARD_SPEC, run: (ctx) => measureDashboardSummary(ctx.benchDatabaseUrl, ctx.progress) },
   { spec: PAINT_SPEC, run: (ctx) => measureDashboardPaint(ctx.progress) },
-  { spec: { name: 'crash_restarts', unit: 'duplicate or lost orders', target: 0, comparator: '<=' }, run: () => NOT_AUTOMATED },
+  { spec: CRASH_SPEC, run: (ctx) => measureCrashRestarts(ctx.progress, ctx.quick) },
   { spec: { name: 'fault_convergence', unit: 'sync cycles', target: 2, comparator: '<=' }, run: () => NOT_AUTOMATED },
 ];
 
