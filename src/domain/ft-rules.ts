@@ -16,6 +16,7 @@ import type { SourceTrade } from './trade.ts';
 
 /** Paper fills pay the trader's price plus 0.3% (the original's measured copy slippage) */
 export const FT_SLIPPAGE_BPS = 30n;
+const SLIPPED = 10_000n + FT_SLIPPAGE_BPS;
 const MAX_ENTRY_PRICE = 999900n as Price; // 0.9999
 
 /** Statistics Tandem computed for a trader from resolved history it has seen or imported */
@@ -41,7 +42,7 @@ export type ScoreArg = Ratio | null | undefined;
 
 /** The trader's price × (1 + 0.3%), rounded up and capped at 0.9999 */
 export function paperEntryPrice(tradePrice: Price): Price {
-  const slipped = divRound(tradePrice * (10_000n + FT_SLIPPAGE_BPS), 10_000n, 'up') as Price;
+  const slipped = divRound(tradePrice * SLIPPED, 10_000n, 'up') as Price;
   return minMicro(slipped, MAX_ENTRY_PRICE);
 }
 

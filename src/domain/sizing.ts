@@ -48,8 +48,9 @@ const over = (x: bigint, y: bigint): Ratio => divRound(x * SCALE, y, 'half_even'
 const unit = (x: Ratio, offset: Ratio, span: Ratio): Ratio => clampMicro(over(x - offset, span), ZERO, ONE);
 const times = (a: bigint, b: bigint): Ratio => mulMicro(a, b) as Ratio;
 
-/** base = bet_size × bet_allocation_weight */
-export const baseBet = (w: FtWallet): Usdc => mulMicro(w.betSize, w.betAllocationWeight) as Usdc;
+/** base = bet_size × bet_allocation_weight (exactly bet_size at the usual weight 1, without the multiplication) */
+export const baseBet = (w: FtWallet): Usdc =>
+  (w.betAllocationWeight === ONE ? w.betSize : mulMicro(w.betSize, w.betAllocationWeight) as Usdc);
 
 /**
  * The bet in USDC before the cash check: the method's amount, clamped to [min_bet, max_bet] (a null
