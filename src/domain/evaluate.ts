@@ -1,36 +1,22 @@
 /**
  * The one FT evaluator: decides whether a strategy copies a source trade, and with how much. The batch
- * sync, the stream path, replay and LT all call it, so paper and live can never disagree on a signal
+ * sync, the stream path, replay and LT all call it, so paper and live can never disagree on a signal.
+ * The rules are compiled (ft-rules.ts): a hot loop compiles its strategies once (compileRules), prepares each
+ * trade once (prepareTrade) and asks `verdict` per pair; `evaluate` is the same for one pair, as an Evaluation
  */
 import type { FtWallet } from './ft-wallet.ts';
-import { needsScore } from './ft-wallet.ts';
 import type { Market } from './market.ts';
-import { divMicro, divRound, minMicro, type Price, type Ratio, type Usdc } from './money.ts';
-import { sizeBet } from './sizing.ts';
+import type { Price, Ratio, Usdc } from './money.ts';
+import {
+  compileRules, derive, filterCode, gateCode, NEEDS_SCORE, PASS, prepareTrade, PreparedTrade, SKIP_REASONS, verdict,
+  type Derived, type ScoreArg, type SkipReason, type TraderStats,
+} from './ft-rules.ts';
 import type { SourceTrade } from './trade.ts';
-import { matchesKeyword } from './keywords.ts';
 
-/** Paper fills pay the trader's price plus 0.3% (the original's measured copy slippage) */
-export const FT_SLIPPAGE_BPS = 30n;
-const MAX_ENTRY_PRICE = 999900n as Price; // 0.9999
-
-/** Statistics Tandem computed for a trader from resolved history it has seen or imported */
-export interface TraderStats {
-  /** Wins / resolved BUY trades in the window; null when none resolved */
-  winRate: Ratio | null;
-  resolvedCount: number;
-  /** Mean USD value of the trader's trades in the window; null when none seen */
-  avgTradeUsd: Usdc | null;
-}
-
-export const SKIP_REASONS = [
-  'not_buy', 'outside_test_window', 'not_target_trader', 'market_not_found', 'market_resolved',
-  'after_market_end', 'no_game_start_time', 'pre_game', 'price_out_of_range', 'no_trader_stats',
-  'low_win_rate', 'insufficient_edge', 'low_trade_count', 'low_conviction', 'high_win_rate', 'high_edge',
-  'high_conviction', 'wrong_category', 'excluded_category', 'trade_too_small', 'trade_too_large',
-  'ml_unavailable', 'low_ml_score', 'zero_size', 'insufficient_cash',
-] as const;
-export type SkipReason = (typeof SKIP_REASONS)[number];
+export {
+  derive, FT_SLIPPAGE_BPS, paperEntryPrice, SKIP_REASONS,
+  type Derived, type ScoreArg, type SkipReason, type TraderStats,
+} from './ft-rules.ts';
 
 export interface Take {
   kind: 'take';
@@ -49,37 +35,6 @@ export type Evaluation =
   /** The rules reached the model gate without a score: fetch one and evaluate again */
   | { kind: 'needs_score' };
 
-/** Score argument: a probability, null when the scorer has none, undefined when not fetched yet */
-export type ScoreArg = Ratio | null | undefined;
-
-/** The trader's price × (1 + 0.3%), rounded up and capped at 0.9999 */
-export function paperEntryPrice(tradePrice: Price): Price {
-  const slipped = divRound(tradePrice * (10_000n + FT_SLIPPAGE_BPS), 10_000n, 'up') as Price;
-  return minMicro(slipped, MAX_ENTRY_PRICE);
-}
-
-/** What the evaluator derives from a trade and the trader's statistics; no strategy setting enters it */
-export interface Derived {
-  entryPrice: Price;
-  winRate: Ratio | null;
-  edge: Ratio | null;
-  conviction: Ratio | null;
-  resolvedCount: number;
-}
-
-export function derive(trade: SourceTrade, stats: TraderStats | null): Derived {
-  const entryPrice = paperEntryPrice(trade.price);
-  const winRate = stats?.winRate ?? null;
-  const avg = stats?.avgTradeUsd ?? null;
-  return {
-    entryPrice,
-    winRate,
-    edge: winRate === null ? null : ((winRate - entryPrice) as Ratio),
-    conviction: avg === null || avg <= 0n ? null : (divMicro(trade.usd, avg) as Ratio),
-    resolvedCount: stats?.resolvedCount ?? 0,
-  };
-}
-
 /**
  * Applies the strategy's rules in the original order (ft-original 2.8); the first failing rule is the
  * skip reason. `cash` is the strategy's available cash (starting + realized − open cost)
@@ -88,102 +43,35 @@ export function evaluate(
   trade: SourceTrade, wallet: FtWallet, market: Market | null, stats: TraderStats | null,
   score: ScoreArg, cash: Usdc,
 ): Evaluation {
-  const d = derive(trade, stats);
-  const reason = filterReason(trade, wallet, market, d);
-  if (reason) return skip(reason);
-  if (cash <= 0n) return skip('insufficient_cash'); // before the model call, so no score is wasted
-  if (needsScore(wallet) && score === undefined) return { kind: 'needs_score' };
-  const m = score ?? null;
-  const gate = modelGate(wallet, m);
-  if (gate) return skip(gate);
-  const sized = sizeBet(wallet, {
-    price: trade.price, edge: d.edge, winRate: d.winRate, conviction: d.conviction, modelProbability: m, bankroll: cash,
-  });
-  if (sized.kind === 'missing') return skip(sized.input === 'model_probability' ? 'ml_unavailable' : 'no_trader_stats');
-  if (sized.bet <= 0n) return skip('zero_size');
-  if (sized.bet > cash) return skip('insufficient_cash');
-  return { kind: 'take', bet: sized.bet, modelProbability: m, ...d };
+  const rules = compileRules([wallet]);
+  const t = prepareTrade(rules, trade, market, stats);
+  const out = { bet: 0n as Usdc };
+  return evaluationOf(verdict(t, rules.strategies[0]!, score, cash, out), t, out.bet, score);
 }
 
-const skip = (reason: SkipReason): Evaluation => ({ kind: 'skip', reason });
+/** A verdict as an Evaluation (`bet` is the BetOut a TAKE verdict wrote) */
+export function evaluationOf(code: number, t: PreparedTrade, bet: Usdc, score: ScoreArg): Evaluation {
+  if (code === NEEDS_SCORE) return { kind: 'needs_score' };
+  if (code >= 0) return { kind: 'skip', reason: SKIP_REASONS[code]! };
+  return takeOf(t, bet, score ?? null);
+}
 
-/** Every rule before the cash check, the model gate and sizing, in the evaluator's order; null when all pass */
+export function takeOf(t: PreparedTrade, bet: Usdc, modelProbability: Ratio | null): Take {
+  return {
+    kind: 'take', bet, modelProbability, entryPrice: t.entryPrice, winRate: t.winRate, edge: t.edge,
+    conviction: t.conviction, resolvedCount: t.resolvedCount,
+  };
+}
+
+/** Every rule before the cash check, the model gate and sizing, on the given derived values; null when all pass */
 export function filterReason(trade: SourceTrade, w: FtWallet, market: Market | null, d: Derived): SkipReason | null {
-  return entryRules(trade, w, market) ?? traderRules(w, d) ?? marketRules(trade, w, market!);
+  const rules = compileRules([w]);
+  const code = filterCode(new PreparedTrade(rules, trade, market, d), rules.strategies[0]!);
+  return code === PASS ? null : SKIP_REASONS[code]!;
 }
 
 /** The model gate (`use_model` with a `model_threshold`): a missing score rejects, never read as 0.5 */
 export function modelGate(w: FtWallet, score: Ratio | null): SkipReason | null {
-  if (!w.useModel || w.modelThreshold === null) return null;
-  if (score === null) return 'ml_unavailable';
-  return score < w.modelThreshold ? 'low_ml_score' : null;
+  const code = gateCode(compileRules([w]).strategies[0]!, score);
+  return code === PASS ? null : SKIP_REASONS[code]!;
 }
-
-function entryRules(trade: SourceTrade, w: FtWallet, market: Market | null): SkipReason | null {
-  if (trade.side !== 'BUY') return 'not_buy'; // only a BUY opens a position; a SELL is an exit signal
-  if (trade.time < w.startDate || (w.endDate !== null && trade.time > w.endDate)) return 'outside_test_window';
-  if (w.targetTraders.length > 0 && !w.targetTraders.includes(trade.trader)) return 'not_target_trader';
-  if (!market) return 'market_not_found';
-  if (!w.bypassFilters && market.closed) return 'market_resolved';
-  if (!w.bypassFilters && market.endTime !== null && trade.time >= market.endTime) return 'after_market_end';
-  if (w.tradeLiveOnly) {
-    if (market.gameStartTime === null) return 'no_game_start_time';
-    if (trade.time < market.gameStartTime) return 'pre_game';
-  }
-  if (w.priceMin !== null && trade.price < w.priceMin) return 'price_out_of_range';
-  if (w.priceMax !== null && trade.price > w.priceMax) return 'price_out_of_range';
-  return null;
-}
-
-/**
- * Win rate, edge, count and conviction rules; a trader without the statistic a rule needs fails it.
- * A `bypass_filters` strategy (the original's TRADER_ wallets) skips the minimums, as the original did
- */
-function traderRules(w: FtWallet, d: Derived): SkipReason | null {
-  return (w.bypassFilters ? null : minimumRules(w, d)) ?? maximumRules(w, d);
-}
-
-function minimumRules(w: FtWallet, d: Derived): SkipReason | null {
-  if (w.minTraderWinRate !== null) {
-    if (d.winRate === null) return 'no_trader_stats';
-    if (d.winRate < w.minTraderWinRate) return 'low_win_rate';
-  }
-  if (w.minEdge !== null) {
-    if (d.edge === null) return 'no_trader_stats';
-    if (d.edge < w.minEdge) return 'insufficient_edge';
-  }
-  if (w.minTraderResolvedCount !== null && d.resolvedCount < w.minTraderResolvedCount) return 'low_trade_count';
-  if (w.minConviction !== null && w.minConviction > 0n) {
-    if (d.conviction === null) return 'no_trader_stats';
-    if (d.conviction < w.minConviction) return 'low_conviction';
-  }
-  return null;
-}
-
-function maximumRules(w: FtWallet, d: Derived): SkipReason | null {
-  if (w.maxTraderWinRate !== null) {
-    if (d.winRate === null) return 'no_trader_stats';
-    if (d.winRate > w.maxTraderWinRate) return 'high_win_rate';
-  }
-  if (w.maxEdge !== null) {
-    if (d.edge === null) return 'no_trader_stats';
-    if (d.edge > w.maxEdge) return 'high_edge';
-  }
-  if (w.maxConviction !== null) {
-    if (d.conviction === null) return 'no_trader_stats';
-    if (d.conviction > w.maxConviction) return 'high_conviction';
-  }
-  return null;
-}
-
-/** Category keywords and original trade size (in USD: the original compared shares, bug B8) */
-function marketRules(trade: SourceTrade, w: FtWallet, market: Market): SkipReason | null {
-  const haystack = `${market.question} ${trade.title} ${market.tags.join(' ')}`;
-  if (w.marketCategories !== null && w.marketCategories.length > 0
-    && !w.marketCategories.some((k) => matchesKeyword(haystack, k))) return 'wrong_category';
-  if (w.excludeMarketKeywords?.some((k) => matchesKeyword(haystack, k))) return 'excluded_category';
-  if (w.minOriginalTradeUsd !== null && trade.usd < w.minOriginalTradeUsd) return 'trade_too_small';
-  if (w.maxOriginalTradeUsd !== null && trade.usd > w.maxOriginalTradeUsd) return 'trade_too_large';
-  return null;
-}
-

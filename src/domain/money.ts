@@ -54,17 +54,17 @@ export function formatMicros(micros: bigint, dp = 6): string {
 export function divRound(numerator: bigint, divisor: bigint, rounding: Rounding): bigint {
   if (divisor <= 0n) throw new InvariantError('division by a non-positive number');
   const q = numerator / divisor; // truncates toward zero
-  const r = numerator % divisor;
+  const r = numerator % divisor; // carries the numerator's sign
   if (r === 0n) return q;
-  const floor = numerator < 0n ? q - 1n : q;
-  const ceil = floor + 1n;
+  const floor = r < 0n ? q - 1n : q;
   if (rounding === 'down') return floor;
-  if (rounding === 'up') return ceil;
-  const twice = 2n * (numerator - floor * divisor);
-  if (twice > divisor) return ceil;
-  if (twice < divisor) return floor;
-  if (rounding === 'half_up') return ceil;
-  return floor % 2n === 0n ? floor : ceil;
+  if (rounding === 'up') return floor + 1n;
+  const above = r < 0n ? r + divisor : r; // numerator − floor × divisor, in (0, divisor)
+  const below = divisor - above; // ceiling × divisor − numerator
+  if (above > below) return floor + 1n;
+  if (above < below) return floor;
+  if (rounding === 'half_up') return floor + 1n;
+  return floor % 2n === 0n ? floor : floor + 1n;
 }
 
 export const usdc = (text: string, rounding?: Rounding): Usdc => parseMicros(text, rounding) as Usdc;

@@ -3,7 +3,10 @@
  * strategy, in trade-time order, in one transaction. BUYs may open paper orders; a trader's SELL closes
  * the same fraction of the positions we copied from them on that outcome token
  */
-import { evaluate, paperEntryPrice, type Evaluation, type TraderStats } from '../domain/evaluate.ts';
+import { paperEntryPrice, takeOf, type TraderStats } from '../domain/evaluate.ts';
+import {
+  compileRules, NEEDS_SCORE, prepareTrade, SKIP_REASONS, TAKE, verdict, type BetOut, type CompiledRules,
+} from '../domain/ft-rules.ts';
 import type { FtWallet } from '../domain/ft-wallet.ts';
 import type { Ratio, Usdc } from '../domain/money.ts';
 import { closeFraction, openPaper } from '../domain/paper-position.ts';
@@ -68,6 +71,9 @@ class BatchRun {
   exits = 0;
   readonly skipped: Record<string, Record<string, number>> = {};
   private wallets: FtWallet[] = [];
+  /** The active wallets' rules, compiled once per batch (wallets are read afresh each batch) */
+  private rules: CompiledRules = compileRules([]);
+  private readonly out: BetOut = { bet: 0n as Usdc };
   private allWalletIds: string[] = [];
   private cash = new Map<string, Usdc>();
   private stats = new Map<string, TraderStats>();
@@ -81,6 +87,7 @@ class BatchRun {
     const all = await listWallets(this.tx);
     this.allWalletIds = all.map((w) => w.walletId);
     this.wallets = all.filter((w) => w.isActive);
+    this.rules = compileRules(this.wallets);
     this.cash = await walletCash(this.tx, this.allWalletIds);
     this.stats = await loadTraderStats(this.tx, [...new Set(trades.map((t) => t.trader))]);
     for (const trade of trades) {
@@ -97,19 +104,22 @@ class BatchRun {
   private async evaluateBuy(trade: SourceTrade): Promise<void> {
     const market = this.markets.get(trade.conditionId) ?? null;
     const stats = this.stats.get(trade.trader) ?? null;
+    const t = prepareTrade(this.rules, trade, market, stats);
     let score: Ratio | null | undefined;
-    for (const wallet of this.wallets) {
+    for (const s of this.rules.strategies) {
+      const wallet = s.wallet;
       const cash = this.cash.get(wallet.walletId) ?? (0n as Usdc);
-      let ev: Evaluation = evaluate(trade, wallet, market, stats, score, cash);
-      if (ev.kind === 'needs_score') {
+      let code = verdict(t, s, score, cash, this.out);
+      if (code === NEEDS_SCORE) {
         score = await this.scoreOnce(trade, market!, stats, score);
-        ev = evaluate(trade, wallet, market, stats, score, cash);
+        code = verdict(t, s, score, cash, this.out);
       }
-      if (ev.kind === 'needs_score') throw new Error('evaluator asked for a score twice');
-      if (ev.kind === 'skip') {
-        this.dispose(wallet.walletId, trade, 'skipped', ev.reason);
+      if (code === NEEDS_SCORE) throw new Error('evaluator asked for a score twice');
+      if (code !== TAKE) {
+        this.dispose(wallet.walletId, trade, 'skipped', SKIP_REASONS[code]!);
         continue;
       }
+      const ev = takeOf(t, this.out.bet, score ?? null);
       const open = openPaper(ev.bet, ev.entryPrice);
       this.pending.push({ walletId: wallet.walletId, trade, take: ev, open, marketEndTime: market?.endTime ?? null });
       this.cash.set(wallet.walletId, (cash - ev.bet) as Usdc);
