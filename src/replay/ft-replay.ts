@@ -64,6 +64,8 @@ export class ReplayFt {
   private open = new Map<string, ReplayOpenOrder[]>();
   /** Every stored trade by (trader, token), for the trader's holding before a sell */
   private legs = new Map<string, Leg[]>();
+  /** Keys of the stored trades (the database was empty: runReplay checks) */
+  private seen = new Set<string>();
 
   private constructor(private deps: ReplayFtDeps) {}
 
@@ -90,7 +92,8 @@ export class ReplayFt {
   async ingest(batch: TradeBatch): Promise<ReplayBatchReport> {
     const { trades, rejected } = await this.prepare(batch);
     return this.deps.db.transaction(async (tx) => {
-      const fresh = await insertSourceTrades(tx, trades, 'replay');
+      const fresh = await insertSourceTrades(tx, trades.filter((t) => !this.seen.has(t.key)), 'replay', { allNew: true });
+      for (const key of fresh) this.seen.add(key);
       const duplicates = trades.length - fresh.size;
       if (duplicates > 0) rejected.set('duplicate', (rejected.get('duplicate') ?? 0) + duplicates);
       await countRejects(tx, 'replay', this.deps.clock.now(), rejected);
