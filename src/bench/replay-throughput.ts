@@ -1,62 +1,112 @@
 /**
  * `replay_throughput`: source trades per second of `runReplay` (FT only) with 50 demo strategies on a fresh in-memory
- * PGlite, over the Nobel trades. The database is migrated before the clock starts; the whole runReplay call is timed
+ * PGlite, over the Nobel trades. The database is migrated before the clock starts; the whole runReplay call is timed,
+ * report and invariants included. `replay_throughput_postgres`: the same on a fresh scratch database per run on the
+ * PostgreSQL server at BENCH_DATABASE_URL (created and migrated before the clock starts, dropped after)
  */
+import { loadavg } from 'node:os';
+import pg from 'pg';
 import type { Scorer } from '../engine/ports.ts';
 import { runReplay } from '../replay/replay.ts';
-import { openPglite } from '../store/db.ts';
+import { openDb, openPglite, type Db } from '../store/db.ts';
 import { DEMO_STRATEGIES } from '../store/demo-strategies.ts';
 import { migrate } from '../store/migrate.ts';
 import { loadNobelRecords, nobelMarkets } from './nobel-data.ts';
 import { median, type BenchSpec, type Measured } from './report.ts';
 
 export const REPLAY_SPEC: BenchSpec = { name: 'replay_throughput', unit: 'trades/s', target: 20_000, comparator: '>=' };
+export const REPLAY_PG_SPEC: BenchSpec = { name: 'replay_throughput_postgres', unit: 'trades/s', target: 20_000, comparator: '>=' };
 
 const STRATEGIES = 50;
 const RUNS = 3;
 
-async function migratedSnapshot(): Promise<Blob> {
-  const db = await openPglite('memory://');
-  try {
+/** A fresh migrated database for one run, and how to dispose of it */
+type Fresh = () => Promise<{ db: Db; dispose(): Promise<void> }>;
+
+function pgliteFresh(): Fresh {
+  let snapshot: Promise<Blob> | null = null;
+  return async () => {
+    snapshot ??= (async () => {
+      const db = await openPglite('memory://');
+      await migrate(db);
+      const blob = await db.dump();
+      await db.close();
+      return blob;
+    })();
+    const db = await openPglite('memory://', { loadDataDir: await snapshot });
     await migrate(db);
-    return await db.dump();
+    return { db, dispose: () => db.close() };
+  };
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
   } finally {
-    await db.close();
+    await client.end();
   }
 }
 
-/** One replay on a fresh copy of the migrated database; returns its wall time in ms and whether every invariant held */
-async function timedReplay(snapshot: Blob, records: Record<string, unknown>[], scorer: Scorer): Promise<{ ms: number; ok: boolean }> {
-  const db = await openPglite('memory://', { loadDataDir: snapshot });
-  try {
+/** A scratch database next to the one in `url`, migrated; dropped on dispose */
+function postgresFresh(url: string): Fresh {
+  return async () => {
+    const name = `tandem_replay_bench_${process.pid}_${Date.now().toString(36)}`;
+    await adminQuery(url, `CREATE DATABASE ${name}`);
+    const scratch = new URL(url);
+    scratch.pathname = `/${name}`;
+    const db = await openDb({ databaseUrl: scratch.toString() });
     await migrate(db);
+    return { db, dispose: async () => {
+      await db.close();
+      await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    } };
+  };
+}
+
+/** One replay on a fresh database; returns its wall time in ms and whether every invariant held */
+async function timedReplay(fresh: Fresh, records: Record<string, unknown>[], scorer: Scorer): Promise<{ ms: number; ok: boolean }> {
+  const { db, dispose } = await fresh();
+  try {
     const strategies = DEMO_STRATEGIES.slice(0, STRATEGIES).map((ft) => ({ ft, lt: null }));
     const t0 = performance.now();
     const report = await runReplay(db, { records, markets: nobelMarkets(records), strategies, seed: 1, scorer });
     const ms = performance.now() - t0;
     return { ms, ok: Object.values(report.invariants).every((v) => v.ok) };
   } finally {
-    await db.close();
+    await dispose();
   }
 }
 
-export async function measureReplay(scorer: Scorer, progress: (text: string) => void): Promise<Measured | string> {
+async function measure(name: string, fresh: Fresh, scorer: Scorer, progress: (text: string) => void): Promise<Measured | string> {
   const records = loadNobelRecords();
   if (!records) return 'Nobel trades not found (../shared/data)';
   if (DEMO_STRATEGIES.length < STRATEGIES) return `only ${DEMO_STRATEGIES.length} demo strategies`;
-  const snapshot = await migratedSnapshot();
+  const load = loadavg()[0]!;
   const runs: { ms: number; ok: boolean }[] = [];
   for (let i = 0; i < RUNS; i++) {
-    runs.push(await timedReplay(snapshot, records, scorer));
-    progress(`replay_throughput: run ${i + 1}/${RUNS}: ${records.length} trades in ${Math.round(runs[i]!.ms)} ms`);
+    runs.push(await timedReplay(fresh, records, scorer));
+    progress(`${name}: run ${i + 1}/${RUNS}: ${records.length} trades in ${Math.round(runs[i]!.ms)} ms`);
   }
   const rates = runs.map((r) => records.length / (r.ms / 1000));
   return {
     value: Math.round(median(rates)), samples: runs.length,
     detail: {
       trades: records.length, strategies: STRATEGIES, scorer: scorer.name, run_ms: runs.map((r) => Math.round(r.ms)),
-      invariants_held: runs.every((r) => r.ok),
-      note: 'median of runs; each on a fresh in-memory PGlite restored from a migrated snapshot; includes the report',
+      invariants_held: runs.every((r) => r.ok), load_average_1m: [Number(load.toFixed(2)), Number(loadavg()[0]!.toFixed(2))],
+      note: `median of runs; each on a fresh ${name === REPLAY_SPEC.name ? 'in-memory PGlite restored from a migrated snapshot'
+        : 'PostgreSQL database, migrated before the clock starts'}; includes the report`,
     },
   };
+}
+
+export function measureReplay(scorer: Scorer, progress: (text: string) => void): Promise<Measured | string> {
+  return measure(REPLAY_SPEC.name, pgliteFresh(), scorer, progress);
+}
+
+/** Skipped without BENCH_DATABASE_URL */
+export async function measureReplayPostgres(url: string | undefined, scorer: Scorer, progress: (text: string) => void): Promise<Measured | string> {
+  if (!url) return 'BENCH_DATABASE_URL not set (a PostgreSQL server where the bench may create scratch databases)';
+  return measure(REPLAY_PG_SPEC.name, postgresFresh(url), scorer, progress);
 }

@@ -4,7 +4,7 @@ import { PAINT_SPEC, measureDashboardPaint } from './dashboard-paint.ts';
 import { CRASH_SPEC, measureCrashRestarts } from './crash-restarts.ts';
 import { DASHBOARD_SPEC, measureDashboardSummary } from './dashboard-summary.ts';
 import { FT_EVAL_SPEC, measureFtEval } from './ft-eval.ts';
-import { REPLAY_SPEC, measureReplay } from './replay-throughput.ts';
+import { REPLAY_PG_SPEC, REPLAY_SPEC, measureReplay, measureReplayPostgres } from './replay-throughput.ts';
 import { errorResult, measuredResult, skippedResult, type BenchResult, type BenchSpec, type Measured } from './report.ts';
 import { RSS_SPEC, measureServiceRss } from './service-rss.ts';
 import { SIGNAL_SPEC, measureSignalToSubmit } from './signal-to-submit.ts';
@@ -31,6 +31,7 @@ const NOT_AUTOMATED = 'not automated yet';
 export const BENCHES: Bench[] = [
   { spec: FT_EVAL_SPEC, run: (ctx) => measureFtEval(ctx.progress) },
   { spec: REPLAY_SPEC, run: (ctx) => measureReplay(ctx.scorer, ctx.progress) },
+  { spec: REPLAY_PG_SPEC, run: (ctx) => measureReplayPostgres(ctx.benchDatabaseUrl, ctx.scorer, ctx.progress) },
   { spec: SIGNAL_SPEC, run: (ctx) => measureSignalToSubmit(ctx.progress) },
   { spec: RSS_SPEC, run: (ctx) => measureServiceRss(ctx.progress) },
   { spec: DASHBOARD_SPEC, run: (ctx) => measureDashboardSummary(ctx.benchDatabaseUrl, ctx.progress) },

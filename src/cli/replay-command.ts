@@ -72,11 +72,15 @@ export const replay: Command = {
     try {
       await migrate(db);
       let shown = 0;
+      const started = performance.now();
       const report = await runReplay(db, {
         records, markets: markets.markets, strategies, seed, scorer: scorerFor(config), books,
         onProgress: (done, total) => {
           const pct = Math.floor((done / total) * 10) * 10;
-          if (pct > shown || done === total) console.error(`replay: ${done}/${total} trades (${(shown = pct)}%)`);
+          if (pct > shown || done === total) {
+            const s = (performance.now() - started) / 1000;
+            console.error(`replay: ${done}/${total} trades (${(shown = pct)}%), ${s.toFixed(1)} s, ${Math.round(done / Math.max(s, 0.001))} trades/s`);
+          }
         },
       });
       writeFileSync(values.out as string, `${JSON.stringify(report, null, 2)}\n`);

@@ -52,7 +52,7 @@ export async function prepareTrades(sql: Sql, batch: TradeBatch, markets: Market
  * index points at another outcome is refused, never resolved to one or the other. A record without a label
  * takes the market's label for its token. Null when they disagree
  */
-function withTokenLabel(market: Market, t: SourceTrade): SourceTrade | null {
+export function withTokenLabel(market: Market, t: SourceTrade): SourceTrade | null {
   const index = market.tokenIds.indexOf(t.asset);
   const label = market.outcomes[index];
   if (t.outcomeIndex !== null && t.outcomeIndex !== index) return null;

@@ -10,16 +10,18 @@
  */
 import { parseFtWallet, type FtWalletInputJson } from '../domain/ft-wallet.ts';
 import type { Market } from '../domain/market.ts';
-import { normalizeTradeRecord, normalizeTradeRecords } from '../feeds/data-api-record.ts';
+import { normalizeTradeRecord } from '../feeds/data-api-record.ts';
 import { createStaticMarketSource } from '../feeds/file-sources.ts';
 import type { Db } from '../store/db.ts';
-import { ftInvariants, ftReport, ltInvariants, ltReport, type FtReport, type InvariantResult, type LtReport } from '../store/report-store.ts';
+import { ftInvariants, ftReports, ltInvariants, ltReport, type FtReport, type InvariantResult, type LtReport } from '../store/report-store.ts';
 import { qualityAndGap, type ReplayGap, type ReplayQuality } from './quality.ts';
 import { loadRecordedBooks, type BookItem } from './books.ts';
 import { startLtReplay, type LtReplayHandle } from './lt.ts';
-import { insertWallet } from '../store/wallet-store.ts';
+import { insertWallets } from '../store/wallet-store.ts';
 import { ManualClock } from '../engine/clock.ts';
-import { ingestTrades, type FtDeps } from '../engine/ft-engine.ts';
+import { ReplayFt } from './ft-replay.ts';
+import { hasFtHistory } from '../store/replay-ft-store.ts';
+import type { TradeBatch } from '../domain/trade.ts';
 import { resolveFtMarkets } from '../engine/ft-resolve.ts';
 import type { Scorer } from '../engine/ports.ts';
 
@@ -60,18 +62,25 @@ const closesAt = (m: Market): Date | null => (m.closed ? (m.closedTime ?? m.endT
 const openVersion = (m: Market): Market =>
   ({ ...m, closed: false, closedTime: null, resolutionStatus: null, outcomePrices: null, acceptingOrders: true });
 
-function timeOf(record: unknown): number {
+/** A record normalized once: its trade (or why it was refused) and its time; refused records go first, to be counted */
+function readRecord(record: unknown): { batch: TradeBatch; t: number } {
   const n = normalizeTradeRecord(record);
-  return n.ok ? n.trade.time.getTime() : Number.NEGATIVE_INFINITY; // refused records go first, to be counted
+  return n.ok ? { batch: { trades: [n.trade], refused: [] }, t: n.trade.time.getTime() }
+    : { batch: { trades: [], refused: [{ reason: n.reason, detail: n.detail }] }, t: Number.NEGATIVE_INFINITY };
 }
 
+const joinBatches = (parts: { batch: TradeBatch }[]): TradeBatch =>
+  ({ trades: parts.flatMap((p) => p.batch.trades), refused: parts.flatMap((p) => p.batch.refused) });
+
 export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayReport> {
-  const ordered = input.records.map((r) => ({ r, t: timeOf(r) })).sort((a, b) => a.t - b.t);
+  // The FT state lives in memory for the whole replay (ft-replay.ts): it must be all the database holds
+  if (await hasFtHistory(db)) throw new Error('a replay needs a fresh database (this one has FT history)');
+  const ordered = input.records.map(readRecord).sort((a, b) => a.t - b.t);
   const firstTime = ordered.find((o) => Number.isFinite(o.t))?.t ?? 0;
   const clock = new ManualClock(new Date(firstTime));
   const source = createStaticMarketSource(input.markets.map(openVersion));
-  const deps: FtDeps = { db, markets: source, scorer: input.scorer, clock };
-  for (const s of input.strategies) await insertWallet(db, parseFtWallet(s.ft, clock.now()));
+  await insertWallets(db, input.strategies.map((s) => parseFtWallet(s.ft, clock.now())));
+  const ft = await ReplayFt.start({ db, markets: source, scorer: input.scorer, clock });
   const books = loadRecordedBooks(input.books ?? [], input.markets);
   const withLt = input.strategies.filter((s) => s.lt !== null);
   const lt: LtReplayHandle | null = withLt.length === 0 ? null : await startLtReplay(db, clock, input.markets, input.seed,
@@ -90,7 +99,10 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
       changed = true;
     }
     lt?.resolveOnExchange(closed);
-    if (changed) await resolveFtMarkets({ db, markets: source, clock });
+    if (changed) {
+      await resolveFtMarkets({ db, markets: source, clock });
+      await ft.afterSettlement();
+    }
     if (changed) await lt?.settle();
   };
   const size = input.batchSize ?? 500;
@@ -105,13 +117,12 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
     const limit = next < closings.length ? closesAt(closings[next]!)!.getTime() : Infinity;
     while (j < ordered.length && j - i < size && ordered[j]!.t < limit && !(lt && ordered[j]!.t === ordered[j - 1]!.t)) j += 1;
     const batch = ordered.slice(i, j);
-    const read = normalizeTradeRecords(batch.map((o) => o.r));
-    const report = await ingestTrades(deps, read, 'replay');
+    const report = await ft.ingest(joinBatches(batch));
     for (const [reason, n] of Object.entries(report.rejected)) rejected[reason] = (rejected[reason] ?? 0) + (n ?? 0);
     if (lt) {
       const last = batch[batch.length - 1]!.t;
       if (Number.isFinite(last) && last > clock.now().getTime()) clock.set(new Date(last));
-      const trades = read.trades.map((t) => ({ tokenId: t.asset, price: t.price }));
+      const trades = batch.flatMap((o) => o.batch.trades).map((t) => ({ tokenId: t.asset, price: t.price }));
       await lt.afterBatch(trades, report.ordersCreated + report.exits > 0);
     }
     i = j;
@@ -128,9 +139,10 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
 async function buildReport(db: Db, input: ReplayInput, counts: { rejected: Record<string, number>; books: number },
   lt: LtReplayHandle | null): Promise<ReplayReport> {
   const strategies = [];
+  const ft = await ftReports(db, input.strategies.map((s) => s.ft.wallet_id));
   for (const s of input.strategies) {
     const id = lt?.strategies.find((x) => x.ftWalletId === s.ft.wallet_id)?.strategyId ?? null;
-    strategies.push({ ft_wallet_id: s.ft.wallet_id, lt_strategy_id: id, ft: await ftReport(db, s.ft.wallet_id),
+    strategies.push({ ft_wallet_id: s.ft.wallet_id, lt_strategy_id: id, ft: ft.get(s.ft.wallet_id)!,
       lt: id === null ? null : await ltReport(db, lt!.userId, id),
       ...(id === null ? { quality: null, gap: null } : await qualityAndGap(db, lt!.userId, id)) });
   }
@@ -148,10 +160,22 @@ async function buildReport(db: Db, input: ReplayInput, counts: { rejected: Recor
   };
 }
 
-/** Every stored trade was evaluated by every strategy exactly once (all are active for the whole replay) */
+/**
+ * Every stored trade was evaluated by every strategy exactly once (all are active for the whole replay): per strategy,
+ * its taken and exit dispositions (rows) plus its skipped ones (ft_skip_counts; the replay stores no row per skip)
+ * are the stored trades
+ */
 async function dispositionCheck(db: Db, strategies: number): Promise<InvariantResult> {
-  const [r] = await db.query<{ trades: number; dispositions: number }>(
-    `SELECT (SELECT count(*)::int FROM source_trades) AS trades, (SELECT count(*)::int FROM ft_dispositions) AS dispositions`);
+  const [r] = await db.query<{ trades: number; dispositions: number; off: number }>(
+    `WITH per AS (
+       SELECT w.wallet_id,
+         (SELECT count(*) FROM ft_dispositions d WHERE d.wallet_id = w.wallet_id AND d.disposition <> 'skipped')
+         + coalesce((SELECT sum(count) FROM ft_skip_counts c WHERE c.wallet_id = w.wallet_id), 0) AS n
+       FROM ft_wallets w)
+     SELECT (SELECT count(*)::int FROM source_trades) AS trades, coalesce((SELECT sum(n) FROM per), 0)::int AS dispositions,
+       (SELECT count(*)::int FROM per WHERE n <> (SELECT count(*) FROM source_trades)) AS off`);
   const expected = r!.trades * strategies;
-  return { ok: r!.dispositions === expected, detail: `${r!.dispositions} dispositions for ${r!.trades} trades × ${strategies} strategies` };
+  const ok = r!.dispositions === expected && r!.off === 0;
+  return { ok, detail: `${r!.dispositions} dispositions for ${r!.trades} trades × ${strategies} strategies` +
+    (r!.off === 0 ? '' : `; ${r!.off} strategies with another count`) };
 }

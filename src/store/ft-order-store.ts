@@ -22,6 +22,8 @@ export async function notifyFtOrders(tx: Sql, count: number): Promise<void> {
 }
 
 export interface NewFtOrder {
+  /** Chosen by the caller (a replay that closes it before it is stored); random by default */
+  orderId?: string;
   walletId: string;
   trade: SourceTrade;
   take: Take;
@@ -43,7 +45,7 @@ export async function insertFtOrders(sql: Sql, orders: NewFtOrder[]): Promise<nu
        $15::numeric[], $16::int[], $17::numeric[], $18::numeric[], $19::numeric[], $20::timestamptz[])
        AS x(id, w, c, a, tl, ms, mt, st, ta, tp, ep, sz, sh, me, wr, rc, mp, e, cv, ot)
      ON CONFLICT (wallet_id, source_trade_id) DO NOTHING RETURNING order_id`,
-    [col(() => randomUUID()), col((o) => o.walletId), col((o) => o.trade.conditionId), col((o) => o.trade.asset),
+    [col((o) => o.orderId ?? randomUUID()), col((o) => o.walletId), col((o) => o.trade.conditionId), col((o) => o.trade.asset),
       col((o) => o.trade.outcome || 'YES'), col((o) => o.trade.slug), col((o) => o.trade.title),
       col((o) => o.trade.key), col((o) => o.trade.trader), col((o) => dec(o.trade.price)),
       col((o) => dec(o.take.entryPrice)), col((o) => dec(o.open.cost)), col((o) => dec(o.open.shares)),

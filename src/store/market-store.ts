@@ -7,14 +7,24 @@ const SELECT = `SELECT condition_id, question, slug, event_slug, outcomes, clob_
   neg_risk, closed, accepting_orders, end_time, game_start_time, closed_time, resolution_status,
   outcome_prices::text[] AS outcome_prices, winner, resolved_at FROM markets`;
 
-/** Inserts or refreshes markets; a market already resolved keeps its recorded resolution */
+const UPSERT_COLUMNS = `condition_id, question, slug, event_slug, outcomes, clob_token_ids, tags, tick_size, min_size,
+  neg_risk, closed, accepting_orders, end_time, game_start_time, closed_time, resolution_status, outcome_prices, source`;
+const PARAMS_PER_MARKET = 18;
+/** Markets per statement (PostgreSQL takes at most 65535 parameters) */
+const UPSERT_CHUNK = 1000;
+
+/**
+ * Inserts or refreshes markets, many per statement; a market already resolved keeps its recorded resolution. A market
+ * given twice is written as its last version (one statement may touch a row once)
+ */
 export async function upsertMarkets(sql: Sql, markets: Market[], source: string): Promise<void> {
-  for (const m of markets) {
+  const latest = [...new Map(markets.map((m) => [m.conditionId, m])).values()];
+  for (let i = 0; i < latest.length; i += UPSERT_CHUNK) {
+    const chunk = latest.slice(i, i + UPSERT_CHUNK);
+    const values = chunk.map((_, r) => `(${Array.from({ length: PARAMS_PER_MARKET }, (_c, k) => `$${r * PARAMS_PER_MARKET + k + 1}`)
+      .map((p, k) => (k === 16 ? `${p}::numeric[]` : k === 12 || k === 13 || k === 14 ? `${p}::timestamptz` : p)).join(', ')})`);
     await sql.query(
-      `INSERT INTO markets (condition_id, question, slug, event_slug, outcomes, clob_token_ids, tags, tick_size,
-         min_size, neg_risk, closed, accepting_orders, end_time, game_start_time, closed_time, resolution_status,
-         outcome_prices, source)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17::numeric[],$18)
+      `INSERT INTO markets (${UPSERT_COLUMNS}) VALUES ${values.join(', ')}
        ON CONFLICT (condition_id) DO UPDATE SET question = EXCLUDED.question, slug = EXCLUDED.slug,
          event_slug = EXCLUDED.event_slug, outcomes = EXCLUDED.outcomes, clob_token_ids = EXCLUDED.clob_token_ids,
          tags = EXCLUDED.tags, tick_size = EXCLUDED.tick_size, min_size = EXCLUDED.min_size,
@@ -23,9 +33,9 @@ export async function upsertMarkets(sql: Sql, markets: Market[], source: string)
          closed_time = EXCLUDED.closed_time, resolution_status = EXCLUDED.resolution_status,
          outcome_prices = EXCLUDED.outcome_prices, source = EXCLUDED.source, updated_at = now()
        WHERE markets.resolved_at IS NULL`,
-      [m.conditionId, m.question, m.slug, m.eventSlug, m.outcomes, m.tokenIds, m.tags, decOrNull(m.tickSize),
+      chunk.flatMap((m) => [m.conditionId, m.question, m.slug, m.eventSlug, m.outcomes, m.tokenIds, m.tags, decOrNull(m.tickSize),
         decOrNull(m.minSize), m.negRisk, m.closed, m.acceptingOrders, iso(m.endTime), iso(m.gameStartTime),
-        iso(m.closedTime), m.resolutionStatus, m.outcomePrices?.map((p) => decOrNull(p)) ?? null, source],
+        iso(m.closedTime), m.resolutionStatus, m.outcomePrices?.map((p) => decOrNull(p)) ?? null, source]),
     );
   }
 }

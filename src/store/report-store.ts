@@ -19,25 +19,40 @@ export interface FtReport {
 }
 
 export async function ftReport(sql: Sql, walletId: string): Promise<FtReport> {
-  const [r] = await sql.query<Record<string, unknown>>(
-    `SELECT count(*)::int AS orders, count(*) FILTER (WHERE outcome = 'OPEN')::int AS open,
-       count(*) FILTER (WHERE outcome = 'WON')::int AS won, count(*) FILTER (WHERE outcome = 'LOST')::int AS lost,
-       count(*) FILTER (WHERE outcome = 'SOLD')::int AS exited, count(*) FILTER (WHERE outcome = 'VOID')::int AS void,
-       coalesce(sum(size), 0) AS invested,
-       coalesce(sum(open_cost) FILTER (WHERE outcome = 'OPEN'), 0) AS open_cost,
-       (SELECT coalesce(sum(pnl), 0) FROM ft_closes c WHERE c.wallet_id = $1) AS realized,
-       (SELECT starting_balance FROM ft_wallets w WHERE w.wallet_id = $1) AS start
-     FROM ft_orders WHERE wallet_id = $1`, [walletId]);
-  const skips = await sql.query<{ reason: string; n: number }>(
-    'SELECT reason, sum(count)::int AS n FROM ft_skip_counts WHERE wallet_id = $1 GROUP BY reason ORDER BY reason', [walletId]);
-  const realized = micros(r!.realized);
-  return {
-    orders: Number(r!.orders), open: Number(r!.open), won: Number(r!.won), lost: Number(r!.lost),
-    exited: Number(r!.exited), void: Number(r!.void), invested_usd: formatMicros(micros(r!.invested), 2),
-    realized_pnl_usd: formatMicros(realized, 2),
-    cash_usd: formatMicros(micros(r!.start) + realized - micros(r!.open_cost), 2),
-    skipped: Object.fromEntries(skips.map((s) => [s.reason, s.n])),
-  };
+  return (await ftReports(sql, [walletId])).get(walletId)!;
+}
+
+/** ftReport of each wallet, in three statements whatever their number */
+export async function ftReports(sql: Sql, walletIds: readonly string[]): Promise<Map<string, FtReport>> {
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT w.wallet_id, w.starting_balance AS start, coalesce(o.orders, 0)::int AS orders, coalesce(o.open, 0)::int AS open,
+       coalesce(o.won, 0)::int AS won, coalesce(o.lost, 0)::int AS lost, coalesce(o.exited, 0)::int AS exited,
+       coalesce(o.void, 0)::int AS void, coalesce(o.invested, 0) AS invested, coalesce(o.open_cost, 0) AS open_cost
+     FROM ft_wallets w LEFT JOIN (
+       SELECT wallet_id, count(*) AS orders, count(*) FILTER (WHERE outcome = 'OPEN') AS open,
+         count(*) FILTER (WHERE outcome = 'WON') AS won, count(*) FILTER (WHERE outcome = 'LOST') AS lost,
+         count(*) FILTER (WHERE outcome = 'SOLD') AS exited, count(*) FILTER (WHERE outcome = 'VOID') AS void,
+         sum(size) AS invested, sum(open_cost) FILTER (WHERE outcome = 'OPEN') AS open_cost
+       FROM ft_orders WHERE wallet_id = ANY($1::text[]) GROUP BY wallet_id) o ON o.wallet_id = w.wallet_id
+     WHERE w.wallet_id = ANY($1::text[])`, [walletIds]);
+  const realized = new Map((await sql.query<{ wallet_id: string; pnl: string }>(
+    'SELECT wallet_id, sum(pnl) AS pnl FROM ft_closes WHERE wallet_id = ANY($1::text[]) GROUP BY wallet_id', [walletIds]))
+    .map((r) => [r.wallet_id, micros(r.pnl)]));
+  const skips = await sql.query<{ wallet_id: string; reason: string; n: number }>(
+    `SELECT wallet_id, reason, sum(count)::int AS n FROM ft_skip_counts WHERE wallet_id = ANY($1::text[])
+     GROUP BY wallet_id, reason ORDER BY wallet_id, reason`, [walletIds]);
+  const out = new Map<string, FtReport>();
+  for (const r of rows) {
+    const id = r.wallet_id as string;
+    const pnl = realized.get(id) ?? 0n;
+    out.set(id, {
+      orders: Number(r.orders), open: Number(r.open), won: Number(r.won), lost: Number(r.lost),
+      exited: Number(r.exited), void: Number(r.void), invested_usd: formatMicros(micros(r.invested), 2),
+      realized_pnl_usd: formatMicros(pnl, 2), cash_usd: formatMicros(micros(r.start) + pnl - micros(r.open_cost), 2),
+      skipped: Object.fromEntries(skips.filter((s) => s.wallet_id === id).map((s) => [s.reason, s.n])),
+    });
+  }
+  return out;
 }
 
 export interface InvariantResult {

@@ -5,8 +5,11 @@ import type { SourceTrade } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
 import { dec, micros, microsOrNull } from './rows.ts';
 
-/** Inserts trades not seen before, with their detection time; returns the keys that were new (a seen key is a duplicate) */
-export async function insertSourceTrades(sql: Sql, trades: SourceTrade[], source: string): Promise<Set<string>> {
+/**
+ * Inserts trades not seen before, with their detection time; returns the keys that were new (a seen key is a duplicate).
+ * `allNew`: the caller knows none is stored (a replay's fresh database): a plain insert, and a stored key is an error
+ */
+export async function insertSourceTrades(sql: Sql, trades: SourceTrade[], source: string, options: { allNew?: boolean } = {}): Promise<Set<string>> {
   if (trades.length === 0) return new Set();
   const col = <T,>(f: (t: SourceTrade) => T) => trades.map(f);
   const rows = await sql.query<{ trade_key: string }>(
@@ -17,13 +20,13 @@ export async function insertSourceTrades(sql: Sql, trades: SourceTrade[], source
        $8::numeric[], $9::timestamptz[], $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::text[],
        $17::timestamptz[])
        AS x(k, tr, sd, a, c, sz, p, u, tt, ti, sl, es, o, oi, tx, dt)
-     ON CONFLICT (trade_key) DO NOTHING RETURNING trade_key`,
+     ${options.allNew ? '' : 'ON CONFLICT (trade_key) DO NOTHING RETURNING trade_key'}`,
     [col((t) => t.key), col((t) => t.trader), col((t) => t.side), col((t) => t.asset), col((t) => t.conditionId),
       col((t) => dec(t.size)), col((t) => dec(t.price)), col((t) => dec(t.usd)), col((t) => t.time.toISOString()),
       col((t) => t.title), col((t) => t.slug), col((t) => t.eventSlug), col((t) => t.outcome),
       col((t) => t.outcomeIndex), col((t) => t.transactionHash), source, col((t) => t.detectedAt?.toISOString() ?? null)],
   );
-  return new Set(rows.map((r) => r.trade_key));
+  return new Set(options.allNew ? trades.map((t) => t.key) : rows.map((r) => r.trade_key));
 }
 
 /** Adds to the per-hour counters of refused input records */

@@ -45,6 +45,14 @@ export async function insertWallet(sql: Sql, w: FtWallet, ownerUserId: string | 
   return rows.length === 1;
 }
 
+/** Inserts new catalogue strategies in one statement (a replay's); throws when an id exists */
+export async function insertWallets(sql: Sql, wallets: readonly FtWallet[]): Promise<void> {
+  if (wallets.length === 0) return;
+  const n = COLUMNS.length;
+  const values = wallets.map((_, r) => `(${COLUMNS.map((_c, i) => `$${r * n + i + 1}`).join(', ')})`).join(', ');
+  await sql.query(`INSERT INTO ft_wallets (${COLUMNS.join(', ')}) VALUES ${values}`, wallets.flatMap(toParams));
+}
+
 /** Replaces every setting of an existing strategy (the caller validated the whole config) */
 export async function updateWallet(sql: Sql, w: FtWallet): Promise<boolean> {
   const sets = COLUMNS.slice(1).map((c, i) => `${c} = $${i + 2}`).join(', ');

@@ -1,0 +1,129 @@
+/**
+ * The replay's FT writes, a handful of multi-row statements per batch (src/replay/ft-replay.ts keeps the state in memory
+ * and is the only writer of its fresh database): exits of paper orders and the orders' state after them, the
+ * dispositions that carry a decision (taken, exit), the skipped ones as per-hour counters, and the open paper orders
+ * read back after a settlement. The live path writes through ft-order-store.ts (applyCloses, recordDispositions)
+ */
+import { randomUUID } from 'node:crypto';
+import type { Shares, Usdc } from '../domain/money.ts';
+import type { Sql } from './db.ts';
+import { dec, micros } from './rows.ts';
+
+export interface ExitRow {
+  orderId: string;
+  walletId: string;
+  sourceTradeId: string;
+  shares: Shares;
+  price: bigint;
+  proceeds: Usdc;
+  costBasis: Usdc;
+  pnl: Usdc;
+  at: Date;
+}
+
+/** Inserts exit closes (an order may have several, each for another sell) */
+export async function insertExits(sql: Sql, rows: readonly ExitRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <T,>(f: (r: ExitRow) => T) => rows.map(f);
+  await sql.query(
+    `INSERT INTO ft_closes (close_id, order_id, wallet_id, kind, source_trade_id, shares, price, proceeds, cost_basis, pnl, closed_at)
+     SELECT id, o, w, 'exit', s, sh, p, pr, cb, pl, t
+     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[],
+       $9::numeric[], $10::timestamptz[]) AS x(id, o, w, s, sh, p, pr, cb, pl, t)`,
+    [col(() => randomUUID()), col((r) => r.orderId), col((r) => r.walletId), col((r) => r.sourceTradeId),
+      col((r) => dec(r.shares)), col((r) => dec(r.price)), col((r) => dec(r.proceeds)), col((r) => dec(r.costBasis)),
+      col((r) => dec(r.pnl)), col((r) => r.at.toISOString())]);
+}
+
+/** An order's state after its exits in a batch: what applyCloses would have left, exit by exit */
+export interface ExitedOrderState {
+  orderId: string;
+  openShares: Shares;
+  openCost: Usdc;
+  pnl: Usdc;
+  /** The last exit's price */
+  exitPrice: bigint;
+  /** When the last exit closed it entirely; null while shares stay open */
+  soldAt: Date | null;
+}
+
+/** Sets the orders' state after their exits (one statement); throws when an order is missing */
+export async function setExitedOrders(sql: Sql, states: readonly ExitedOrderState[]): Promise<void> {
+  if (states.length === 0) return;
+  const col = <T,>(f: (s: ExitedOrderState) => T) => states.map(f);
+  const rows = await sql.query(
+    `UPDATE ft_orders o SET open_shares = i.sh, open_cost = i.c, pnl = i.p, exit_price = i.ep,
+       outcome = CASE WHEN i.sold IS NULL THEN 'OPEN' ELSE 'SOLD' END,
+       close_reason = CASE WHEN i.sold IS NULL THEN o.close_reason ELSE 'trader_sell' END, resolved_time = i.sold
+     FROM unnest($1::uuid[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[], $6::timestamptz[]) AS i(id, sh, c, p, ep, sold)
+     WHERE o.order_id = i.id AND o.outcome = 'OPEN' RETURNING o.order_id`,
+    [col((s) => s.orderId), col((s) => dec(s.openShares)), col((s) => dec(s.openCost)), col((s) => dec(s.pnl)),
+      col((s) => dec(s.exitPrice)), col((s) => s.soldAt?.toISOString() ?? null)]);
+  if (rows.length !== states.length) throw new Error(`${states.length - rows.length} paper orders were not open when exited`);
+}
+
+export interface DecidedDisposition {
+  walletId: string;
+  tradeKey: string;
+  disposition: 'taken' | 'exit';
+  at: Date;
+}
+
+/** Inserts taken and exit dispositions (each pair at most once: a repeat is an error, never ignored) */
+export async function insertDecidedDispositions(sql: Sql, rows: readonly DecidedDisposition[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql.query(
+    `INSERT INTO ft_dispositions (wallet_id, trade_key, disposition, reason, evaluated_at)
+     SELECT w, k, d, NULL, t FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS x(w, k, d, t)`,
+    [rows.map((r) => r.walletId), rows.map((r) => r.tradeKey), rows.map((r) => r.disposition), rows.map((r) => r.at.toISOString())]);
+}
+
+export interface SkipCount {
+  walletId: string;
+  /** The hour, as an ISO string */
+  hour: string;
+  reason: string;
+  count: number;
+}
+
+/** Adds to the per-hour skip counters (as recordDispositions does for each skipped disposition it inserts) */
+export async function addSkipCounts(sql: Sql, counts: readonly SkipCount[]): Promise<void> {
+  if (counts.length === 0) return;
+  await sql.query(
+    `INSERT INTO ft_skip_counts (wallet_id, hour, reason, count)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::int[])
+     ON CONFLICT (wallet_id, hour, reason) DO UPDATE SET count = ft_skip_counts.count + EXCLUDED.count`,
+    [counts.map((c) => c.walletId), counts.map((c) => c.hour), counts.map((c) => c.reason), counts.map((c) => c.count)]);
+}
+
+export interface ReplayOpenOrder {
+  orderId: string;
+  walletId: string;
+  trader: string;
+  asset: string;
+  openShares: Shares;
+  openCost: Usdc;
+  pnl: Usdc;
+  /** The source trade's time (ms) and key: a sell closes orders from trades before it */
+  sourceTime: number;
+  sourceKey: string;
+}
+
+/** Every open paper order with its source trade's time and key */
+export async function openOrdersWithSource(sql: Sql): Promise<ReplayOpenOrder[]> {
+  const rows = await sql.query<Record<string, unknown>>(
+    `SELECT o.order_id, o.wallet_id, o.trader_address, o.asset, o.open_shares, o.open_cost, o.pnl, s.trade_time, s.trade_key
+     FROM ft_orders o JOIN source_trades s ON s.trade_key = o.source_trade_id WHERE o.outcome = 'OPEN'`);
+  return rows.map((r) => ({
+    orderId: r.order_id as string, walletId: r.wallet_id as string, trader: r.trader_address as string, asset: r.asset as string,
+    openShares: micros(r.open_shares) as Shares, openCost: micros(r.open_cost) as Usdc, pnl: micros(r.pnl) as Usdc,
+    sourceTime: new Date(r.trade_time as string).getTime(), sourceKey: r.trade_key as string,
+  }));
+}
+
+/** Whether the database already holds FT results (a replay needs a fresh one: its state lives in memory) */
+export async function hasFtHistory(sql: Sql): Promise<boolean> {
+  const [r] = await sql.query<{ n: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM source_trades) OR EXISTS (SELECT 1 FROM ft_orders) OR EXISTS (SELECT 1 FROM ft_dispositions) AS n');
+  return r!.n;
+}
