@@ -5,7 +5,8 @@
  *   - every trade, at its own time: the maker re-quotes its token (and the other outcome of a two-outcome market, as
  *     the mirror, unless that traded at the same time too) from the token's current recorded snapshot (books.ts) or
  *     the book model (book-model.ts: the touch at the trade's price on its side, spread and depth calibrated against
- *     recorded books); a token whose recorded snapshot becomes current is re-quoted too; the tracker syncs open orders;
+ *     recorded books); a token whose recorded snapshot becomes current is re-quoted too; the tracker syncs when the
+ *     exchange did something to Tandem's orders, and every 10 s of replay time while one of them rests;
  *   - every trade that gave a mirrored FT wallet a signal (an entry or an exit), at its time + `latencyMs`, the modelled
  *     detection + submit latency of the live path: the tracker syncs, the executor decides that trade's signals (and
  *     only those: a signal is never decided before its time + latency, nor later because of how trades were batched),
@@ -17,15 +18,14 @@
  */
 import type { Market } from '../domain/market.ts';
 import { ratio, SCALE, type Price, type Shares } from '../domain/money.ts';
-import { Prng } from '../domain/prng.ts';
 import type { Side } from '../domain/trade.ts';
 import type { ManualClock } from '../engine/clock.ts';
-import { executeLt } from '../engine/lt-executor.ts';
+import { executeLt, type LtExecutorDeps } from '../engine/lt-executor.ts';
 import { resolveLt } from '../engine/lt-resolve.ts';
 import { createLtStrategy, launchLtStrategy } from '../engine/lt-strategies.ts';
 import { syncLtOrders } from '../engine/lt-tracker.ts';
-import { BookTimeline, DEFAULT_MIN_SIZE, DEFAULT_TICK, snapshotOrders, type RecordedBook } from './books.ts';
-import { modelOrders } from './book-model.ts';
+import { DEFAULT_MIN_SIZE, DEFAULT_TICK, type RecordedBook } from './books.ts';
+import { MAKER_ACCOUNT, ReplayMaker } from './maker.ts';
 import type { Db } from '../store/db.ts';
 import { signalTradeKeys } from '../store/lt-signal-store.ts';
 import { createUser } from '../store/user-store.ts';
@@ -36,10 +36,10 @@ import type { Venue } from '../engine/venue-port.ts';
 import { createShadowVenue } from '../venues/shadow-venue.ts';
 
 export const TANDEM_ACCOUNT = 'tandem';
-export const MAKER_ACCOUNT = 'replay-maker';
 export const REPLAY_WALLET = `0x${'0'.repeat(39)}1`;
-export const REPLAY_BOOK_SALT = 0x0b00_c5ee;
 const MAKER_FUNDS = 10n ** 15n; // a billion USDC / shares: the maker never runs out
+/** The tracker's cadence while Tandem has resting orders and nothing happened to them: the live lt-execute job's */
+const SYNC_EVERY_MS = 10_000;
 
 /**
  * The default detection + submit latency (ms): the live path's measured median from a source trader's fill to
@@ -97,6 +97,8 @@ interface World {
   exchange: SimExchange;
   byToken: Map<string, Market>;
   placements: string[];
+  /** Set by any exchange event about Tandem's orders or trades; the tracker clears it */
+  touched: { dirty: boolean };
 }
 
 function openExchange(clock: ManualClock, markets: Market[]): World {
@@ -118,7 +120,14 @@ function openExchange(clock: ManualClock, markets: Market[]): World {
   exchange.subscribe((e) => {
     if (e.type === 'order' && e.change === 'PLACEMENT' && e.order.account === TANDEM_ACCOUNT) placements.push(e.order.orderId);
   });
-  return { exchange, byToken, placements };
+  const touched = { dirty: false };
+  exchange.subscribe((e) => {
+    if ((e.type === 'order' && e.order.account === TANDEM_ACCOUNT) ||
+      (e.type === 'trade' && (e.trade.takerAccount === TANDEM_ACCOUNT || e.trade.makers.some((m) => m.account === TANDEM_ACCOUNT)))) {
+      touched.dirty = true;
+    }
+  });
+  return { exchange, byToken, placements, touched };
 }
 
 async function createStrategies(db: Db, clock: ManualClock, userId: string, strategies: LtReplayStrategy[]) {
@@ -138,146 +147,123 @@ async function createStrategies(db: Db, clock: ManualClock, userId: string, stra
   return { created, funds, maxCooldown };
 }
 
+/** The LT jobs of a replay at one moment: the tracker (when due) and, for a signal trade, the executor */
+class LtJobs {
+  private lastSync = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly deps: LtExecutorDeps & { clock: ManualClock }, private readonly exchange: SimExchange,
+    private readonly touched: { dirty: boolean }, private readonly errors: string[]) {}
+
+  async sync(): Promise<void> {
+    this.touched.dirty = false;
+    this.lastSync = this.deps.clock.now().getTime();
+    const r = await syncLtOrders(this.deps);
+    for (const e of r.errors) this.errors.push(`sync: ${e.error}`);
+  }
+
+  /**
+   * The tracker runs when the exchange did something to Tandem's orders (as the user channel tells live), and at least
+   * every SYNC_EVERY_MS of replay time while any of them rests (TTL cancels, as the live tracker's cadence does)
+   */
+  async syncIfDue(): Promise<void> {
+    const resting = this.exchange.openOrders(TANDEM_ACCOUNT).length > 0;
+    if (this.touched.dirty || (resting && this.deps.clock.now().getTime() - this.lastSync >= SYNC_EVERY_MS)) await this.sync();
+  }
+
+  /** The executor on one source trade's signals, then the tracker */
+  async execute(sourceTradeId: string): Promise<void> {
+    const r = await executeLt(this.deps, { sourceTradeId });
+    for (const e of r.errors) this.errors.push(`execute ${e.strategyId}: ${e.error}`);
+    await this.sync();
+  }
+}
+
+/** The replay's LT time line: trades (re-quotes) and signal trades due at time + latency, run in time order */
+class LtEvents {
+  private trades: ReplayTrade[] = [];
+  private ti = 0;
+  private dues: { at: number; key: string }[] = [];
+  private di = 0;
+  private readonly scheduled = new Set<string>();
+
+  constructor(private readonly clock: ManualClock, private readonly maker: ReplayMaker, private readonly jobs: LtJobs,
+    private readonly exchange: SimExchange, private readonly latencyMs: number) {}
+
+  add(batch: readonly ReplayTrade[], signalKeys: Set<string>): void {
+    this.trades.push(...batch);
+    for (const x of batch) {
+      if (x.time > this.maker.horizon) this.maker.horizon = x.time;
+      if (!signalKeys.has(x.key) || this.scheduled.has(x.key)) continue;
+      this.scheduled.add(x.key);
+      this.dues.push({ at: x.time + this.latencyMs, key: x.key });
+    }
+  }
+
+  /** Every event strictly before `t`; at one time: the trades, then a snapshot's re-quote, then the executor */
+  async runBefore(t: number): Promise<void> {
+    for (;;) {
+      const tt = this.ti < this.trades.length ? this.trades[this.ti]!.time : Number.POSITIVE_INFINITY;
+      const st = this.maker.nextSnapshot();
+      const bt = st < tt ? st : Number.POSITIVE_INFINITY; // a snapshot at a trade's time is re-quoted with the trades
+      const dt = this.di < this.dues.length ? this.dues[this.di]!.at : Number.POSITIVE_INFINITY;
+      const next = Math.min(tt, bt, dt);
+      if (!(next < t)) break;
+      const group: ReplayTrade[] = [];
+      if (tt === next) while (this.ti < this.trades.length && this.trades[this.ti]!.time === next) group.push(this.trades[this.ti++]!);
+      const due = group.length === 0 && bt !== next ? this.dues[this.di++]! : null;
+      await this.at(next, group, due?.key ?? null);
+    }
+    if (this.ti > 4096) this.trades = this.trades.slice(this.ti), (this.ti = 0);
+    if (this.di > 4096) this.dues = this.dues.slice(this.di), (this.di = 0);
+  }
+
+  private async at(t: number, group: ReplayTrade[], signalTrade: string | null): Promise<void> {
+    if (t > this.clock.now().getTime()) this.clock.set(new Date(t));
+    this.maker.requote(group, t);
+    this.exchange.tick();
+    await this.jobs.syncIfDue();
+    if (signalTrade !== null) await this.jobs.execute(signalTrade);
+  }
+}
+
 export async function startLtReplay(db: Db, clock: ManualClock, markets: Market[], seed: number,
   strategies: LtReplayStrategy[], books: Map<string, RecordedBook[]> = new Map(), latencyMs = DEFAULT_LATENCY_MS): Promise<LtReplayHandle> {
   if (!Number.isSafeInteger(latencyMs) || latencyMs < 0) throw new Error(`latency must be a whole number of ms ≥ 0: ${latencyMs}`);
-  const { exchange, byToken, placements } = openExchange(clock, markets);
+  const { exchange, byToken, placements, touched } = openExchange(clock, markets);
   const venue: Venue = createSimulatedVenue({ exchange, account: TANDEM_ACCOUNT, clock, sleep: async () => undefined });
   // Winnings are paid into the account only when redeemed on chain, as on Polymarket
   const chain = createSimulatedChain({ exchange, account: TANDEM_ACCOUNT });
   const { user } = await createUser(db, 'replay');
   const { created, funds, maxCooldown } = await createStrategies(db, clock, user.userId, strategies);
   exchange.credit(TANDEM_ACCOUNT, COLLATERAL, funds);
-
-  const prng = new Prng(seed, REPLAY_BOOK_SALT);
-  let quoteSeq = 0;
   const errors: string[] = [];
-  const closed = new Set<string>();
-  const timeline = new BookTimeline(books);
-  /** Re-quotes a token: from its current snapshot if it has one, else the model after the trade `last` */
-  const quote = (tokenId: string, last: { price: bigint; side: Side } | null) => {
-    const m = byToken.get(tokenId);
-    if (!m || closed.has(m.conditionId)) return;
-    const minSize = m.minSize ?? DEFAULT_MIN_SIZE;
-    const snapshot = timeline.current(tokenId);
-    if (!snapshot && last === null) return;
-    for (const o of exchange.openOrders(MAKER_ACCOUNT)) if (o.tokenId === tokenId) exchange.cancel(MAKER_ACCOUNT, o.orderId);
-    const levels = snapshot ? snapshotOrders(snapshot, minSize)
-      : modelOrders(last!.price, last!.side, m.tickSize ?? DEFAULT_TICK, minSize, prng);
-    for (const l of levels) {
-      const r = exchange.place({ orderId: `mm-${++quoteSeq}`, account: MAKER_ACCOUNT, tokenId, side: l.side, price: l.price,
-        size: l.size, orderType: 'GTC' });
-      if (!r.ok) errors.push(`quote ${tokenId} ${l.side} ${l.price}: ${r.code}`);
-    }
-  };
-  const deps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: REPLAY_WALLET };
-  const sync = async () => {
-    const r = await syncLtOrders(deps);
-    for (const e of r.errors) errors.push(`sync: ${e.error}`);
-  };
-  const syncOpen = async () => {
-    const [open] = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM orders WHERE status IN ('pending', 'unknown', 'open', 'partially_filled')`);
-    if (open!.n > 0) await sync();
-  };
-  const moveTo = (t: number) => {
-    if (t > clock.now().getTime()) clock.set(new Date(t));
-  };
-  /** Re-quotes the tokens traded at `t` (last trade each) and their mirrors, and those whose snapshot became current */
-  const requote = (group: readonly ReplayTrade[], t: number) => {
-    const last = new Map<string, { price: bigint; side: Side } | null>();
-    for (const x of group) last.set(x.tokenId, { price: x.price, side: x.side });
-    for (const x of group) {
-      const m = byToken.get(x.tokenId);
-      const other = m && m.tokenIds.length === 2 ? m.tokenIds.find((id) => id !== x.tokenId) : undefined;
-      if (other !== undefined && !group.some((y) => y.tokenId === other)) {
-        last.set(other, { price: SCALE - x.price, side: x.side === 'BUY' ? 'SELL' : 'BUY' });
-      }
-    }
-    // A snapshot later than the last trade read is never quoted
-    for (const tokenId of timeline.advance(Math.min(t, horizon))) if (!last.has(tokenId)) last.set(tokenId, null);
-    for (const [tokenId, l] of last) quote(tokenId, l);
-  };
-
-  const trades: ReplayTrade[] = [];
-  let horizon = Number.NEGATIVE_INFINITY;
-  let ti = 0;
-  const dues: { at: number; key: string }[] = [];
-  let di = 0;
-  const scheduled = new Set<string>();
-  const onTrades = async (t: number) => {
-    const group: ReplayTrade[] = [];
-    while (ti < trades.length && trades[ti]!.time === t) group.push(trades[ti++]!);
-    moveTo(t);
-    requote(group, t);
-    exchange.tick();
-    await syncOpen();
-  };
-  const onSnapshot = async (t: number) => {
-    moveTo(t);
-    requote([], t);
-    exchange.tick();
-    await syncOpen();
-  };
-  const onDue = async () => {
-    const { at, key } = dues[di++]!;
-    moveTo(at);
-    requote([], at);
-    exchange.tick();
-    await syncOpen();
-    const r = await executeLt(deps, { sourceTradeId: key });
-    for (const e of r.errors) errors.push(`execute ${e.strategyId}: ${e.error}`);
-    await sync();
-  };
-  const run = async (within: (t: number) => boolean) => {
-    for (;;) {
-      const tt = ti < trades.length ? trades[ti]!.time : Number.POSITIVE_INFINITY;
-      const st = books.size === 0 ? Number.POSITIVE_INFINITY : timeline.nextChange();
-      const bt = st <= horizon && st < tt ? st : Number.POSITIVE_INFINITY; // a snapshot's re-quote, before the trades at its time
-      const dt = di < dues.length ? dues[di]!.at : Number.POSITIVE_INFINITY;
-      if (tt <= bt && tt <= dt && within(tt)) await onTrades(tt);
-      else if (bt <= dt && bt < tt && within(bt)) await onSnapshot(bt);
-      else if (dt < tt && dt < bt && within(dt)) await onDue();
-      else break;
-    }
-    if (ti > 4096) trades.splice(0, ti), (ti = 0);
-    if (di > 4096) dues.splice(0, di), (di = 0);
-  };
+  const maker = new ReplayMaker(exchange, byToken, books, seed, errors);
+  const jobs = new LtJobs({ db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: REPLAY_WALLET },
+    exchange, touched, errors);
+  const events = new LtEvents(clock, maker, jobs, exchange, latencyMs);
   const wallets = created.map((c) => c.ftWalletId);
-
+  const resolve = async () => {
+    exchange.tick();
+    await jobs.sync();
+    const r = await resolveLt({ db, clock, chain });
+    for (const e of r.errors) errors.push(`resolve ${e.orderId}: ${e.error}`);
+  };
   return {
     userId: user.userId, strategies: created, placements, errors, latencyMs, book: (tokenId) => exchange.book(tokenId),
-    addTrades: async (batch) => {
-      trades.push(...batch);
-      for (const x of batch) if (x.time > horizon) horizon = x.time;
-      const keys = await signalTradeKeys(db, wallets, batch.map((x) => x.key));
-      for (const x of batch) {
-        if (!keys.has(x.key) || scheduled.has(x.key)) continue;
-        scheduled.add(x.key);
-        dues.push({ at: x.time + latencyMs, key: x.key });
-      }
-    },
-    runBefore: (t) => run((x) => x < t),
+    addTrades: async (batch) => events.add(batch, await signalTradeKeys(db, wallets, batch.map((x) => x.key))),
+    runBefore: (t) => events.runBefore(t),
     resolveOnExchange: (ms) => {
       for (const m of ms) {
-        if (closed.has(m.conditionId) || !exchange.market(m.conditionId) || !m.outcomePrices) continue;
+        if (maker.closed.has(m.conditionId) || !exchange.market(m.conditionId) || !m.outcomePrices) continue;
         if (m.outcomePrices.reduce((a, b) => a + b, 0n) !== SCALE) continue; // not final: stays open
-        closed.add(m.conditionId);
+        maker.closed.add(m.conditionId);
         exchange.resolve(m.conditionId, m.outcomePrices);
       }
     },
-    settle: async () => {
-      exchange.tick();
-      await sync();
-      const r = await resolveLt({ db, clock, chain });
-      for (const e of r.errors) errors.push(`resolve ${e.orderId}: ${e.error}`);
-    },
+    settle: resolve,
     finish: async () => {
       clock.advance(maxCooldown * 1000 + 1);
-      exchange.tick();
-      await sync();
-      const r = await resolveLt({ db, clock, chain });
-      for (const e of r.errors) errors.push(`resolve ${e.orderId}: ${e.error}`);
+      await resolve();
     },
   };
 }
