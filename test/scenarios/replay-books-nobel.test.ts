@@ -64,8 +64,8 @@ async function replayOnce(dir: string): Promise<{ report: ReplayReport; fills: F
         ORDER BY d.decided_at, d.strategy_id, f.source_trade_id, d.leg`, [YES]); // ids are random: order by the data
     // The book each order saw at its intent
     const seen = await t.db.query<SeenRow>(
-      `SELECT book::text AS book, (extract(epoch FROM intent_at) * 1000)::float8 AS at FROM orders WHERE token_id = $1
-        ORDER BY intent_at, book::text`, [YES]);
+      `SELECT book_at_intent::text AS book, (extract(epoch FROM intent_at) * 1000)::float8 AS at FROM orders WHERE token_id = $1
+        ORDER BY intent_at, book_at_intent::text`, [YES]);
     return { report, fills: fills.map((f) => ({ ...f, at: Number(f.at) })), skips: skips.map((s) => ({ ...s, at: Number(s.at) })),
       seen: seen.map((x) => ({ ...x, at: Number(x.at) })) };
   } finally {
