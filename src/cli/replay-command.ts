@@ -5,6 +5,7 @@ import { FtWalletInput } from '../domain/ft-wallet.ts';
 import { readJsonItems, loadGammaMarketsFile } from '../feeds/file-sources.ts';
 import { scorerFor } from '../main.ts';
 import { readBookDir, type BookItem } from '../replay/books.ts';
+import { DEFAULT_LATENCY_MS } from '../replay/lt.ts';
 import { runReplay, type ReplayStrategy } from '../replay/replay.ts';
 import { openPglite } from '../store/db.ts';
 import { DEMO_STRATEGIES } from '../store/demo-strategies.ts';
@@ -28,7 +29,7 @@ export function parseStrategies(json: unknown): ReplayStrategy[] {
 
 export const replay: Command = {
   summary: 'Replay recorded trades and markets through the pipeline and write a JSON report',
-  usage: '--trades FILE --markets FILE [--books DIR] [--strategies FILE] [--seed N] --out REPORT',
+  usage: '--trades FILE --markets FILE [--books DIR] [--strategies FILE] [--seed N] [--latency-ms MS] --out REPORT',
   help: [
     '--trades      JSONL of Data API /trades records, exactly as Polymarket returns them',
     '--markets     Gamma market objects (JSON array or JSONL); a closed market resolves at its closedTime (or endDate)',
@@ -39,16 +40,18 @@ export const replay: Command = {
     '              (book_bad_json, book_missing_field, book_bad_price, book_unknown_token, …) in input.rejected,',
     '              accepted ones in input.books (see src/replay/books.ts)',
     '              LT orders go to a simulated exchange; for a token without snapshots (or before its first one) a',
-    '              seeded market maker quotes the book around the latest trade price (±max(1 tick, 1 %), 3 levels a',
-    '              side, sizes $50–$500 × level from the seed; see src/replay/lt.ts)',
+    '              seeded market maker quotes the book after each trade: the touch at the trade price on its side, the',
+    '              spread and 3 levels of depth a side drawn from a fit of recorded Polymarket books (src/replay/book-model.ts)',
     '--strategies  JSON array of strategies (ft_wallets fields, plus an optional "lt" object of lt_strategies fields:',
     '              starting_capital required, wallet_address defaults to 0x00…01); default: the demo strategies',
     '--seed        seed for everything random in the run (default 1)',
+    `--latency-ms  LT: the detection + submit latency; each signal is decided at its trade's time + this (default`,
+    `              ${DEFAULT_LATENCY_MS}, the live path's measured median trader fill → submit; see src/replay/lt.ts)`,
     '--out         where to write the report (JSON)',
     'The run uses a fresh in-memory database; it never touches DATA_DIR or DATABASE_URL.',
   ].join('\n'),
   options: { trades: { type: 'string' }, markets: { type: 'string' }, strategies: { type: 'string' },
-    seed: { type: 'string' }, out: { type: 'string' }, books: { type: 'string' } },
+    seed: { type: 'string' }, out: { type: 'string' }, books: { type: 'string' }, 'latency-ms': { type: 'string' } },
   run: async ({ values, config }) => {
     const need = ['trades', 'markets', 'out'].filter((k) => typeof values[k] !== 'string');
     if (need.length > 0) {
@@ -60,6 +63,12 @@ export const replay: Command = {
     const seed = Number(values.seed ?? '1');
     if (!Number.isInteger(seed) || seed < 0) {
       console.error('tandem replay: --seed must be a non-negative integer');
+      return 2;
+    }
+    const latencyText = String(values['latency-ms'] ?? DEFAULT_LATENCY_MS);
+    const latencyMs = /^\d+$/.test(latencyText) ? Number(latencyText) : Number.NaN;
+    if (!Number.isSafeInteger(latencyMs) || latencyMs < 0) {
+      console.error('tandem replay: --latency-ms must be a whole number of milliseconds ≥ 0');
       return 2;
     }
     const strategies = values.strategies
@@ -74,7 +83,7 @@ export const replay: Command = {
       let shown = 0;
       const started = performance.now();
       const report = await runReplay(db, {
-        records, markets: markets.markets, strategies, seed, scorer: scorerFor(config), books,
+        records, markets: markets.markets, strategies, seed, scorer: scorerFor(config), books, latencyMs,
         onProgress: (done, total) => {
           const pct = Math.floor((done / total) * 10) * 10;
           if (pct > shown || done === total) {
@@ -86,6 +95,11 @@ export const replay: Command = {
       writeFileSync(values.out as string, `${JSON.stringify(report, null, 2)}\n`);
       const failed = Object.entries(report.invariants).filter(([, v]) => !v.ok).map(([k]) => k);
       const booksText = values.books === undefined ? '' : `${report.input.books} book snapshots, `;
+      const x = report.lt_execution;
+      if (x) {
+        console.log(`LT: ${x.signals} signals at ${x.latency_ms} ms latency: ${x.ordered_pct} % ordered, ${x.skipped_pct} % skipped ` +
+          `${JSON.stringify(x.skipped_by_reason_pct)}, ${x.expired_pct} % expired`);
+      }
       console.log(`report written to ${values.out}: ${report.strategies.length} strategies, ${booksText}` +
         `${failed.length === 0 ? 'every invariant holds' : `invariants FAILED: ${failed.join(', ')}`}`);
       return failed.length === 0 ? 0 : 1;

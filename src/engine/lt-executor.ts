@@ -48,6 +48,8 @@ export interface LtExecutorDeps {
 export interface LtExecuteScope {
   userId?: string;
   strategyId?: string;
+  /** Only the signals of this source trade (a replay acts on each trade's signals at its time + latency) */
+  sourceTradeId?: string;
 }
 
 export interface LtLatency {
@@ -103,7 +105,7 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
       const held = linked?.(s) ?? null;
       // A linked wallet's venue that is off is neither opened nor read this run (it may not open at all)
       const own = held?.state === 'off' ? deps : await withStrategyVenue(deps, s);
-      await runStrategy(own, s, report, held ?? healthFor(s, own.venue === deps.venue, health, linked !== null));
+      await runStrategy(own, s, report, held ?? healthFor(s, own.venue === deps.venue, health, linked !== null), scope.sourceTradeId);
     } catch (e) {
       report.errors.push({ userId: s.userId, strategyId: s.strategyId, error: errorText(e) });
     }
@@ -129,12 +131,13 @@ function healthFor(s: LtStrategy, onProcessVenue: boolean, processHealth: VenueH
  * Walks the pending signals in pages. An entry ordered in this walk can make its exits eligible, so the walk
  * repeats (a few rounds at most) while entries get ordered
  */
-async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecuteReport, health: VenueHealth | null): Promise<void> {
+async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecuteReport, health: VenueHealth | null,
+  sourceTradeId?: string): Promise<void> {
   const wallet = await ftConfigForStrategy(deps.db, s);
   let budget = deps.signalBudget ?? DEFAULT_BUDGET;
   for (let round = 0; round < ROUNDS; round++) {
     let newEntries = 0;
-    for await (const signal of pendingSignals(deps.db, s, deps.signalPageSize)) {
+    for await (const signal of pendingSignals(deps.db, s, deps.signalPageSize, sourceTradeId ?? null)) {
       if (budget-- <= 0) return;
       const verdict = await handleSignal(deps, s, wallet, signal, report, health);
       if (verdict?.kind === 'ordered' && signal.kind === 'entry') newEntries += 1;

@@ -12,10 +12,11 @@ export const SIGNAL_PAGE = 200;
  * Every pending signal, page by page: the keyset cursor moves past each page, so a signal that stays pending
  * (deferred, or failed) is not read again in this walk and nothing is silently cut off by a LIMIT (INV-4)
  */
-export async function* pendingSignals(sql: Sql, s: LtStrategy, pageSize = SIGNAL_PAGE): AsyncGenerator<Signal> {
+export async function* pendingSignals(sql: Sql, s: LtStrategy, pageSize = SIGNAL_PAGE,
+  sourceTradeId: string | null = null): AsyncGenerator<Signal> {
   let after: SignalCursor | null = null;
   for (;;) {
-    const page = await pendingSignalsPage(sql, s, after, pageSize);
+    const page = await pendingSignalsPage(sql, s, after, pageSize, sourceTradeId);
     for (const signal of page) yield signal;
     const last = page[page.length - 1];
     if (!last || page.length < pageSize) return;

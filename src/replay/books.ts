@@ -17,16 +17,16 @@
  *   with the same timestamp; the first one read is kept).
  * `tick_size`, `min_order_size` and `hash` are not used: the exchange's tick and minimum are the Gamma market's.
  *
- * Rule. A token's current snapshot is its latest accepted snapshot whose timestamp ≤ the replay clock (at a batch:
- * the batch's last trade time). At every batch the maker re-quotes every token traded in the batch (and the other
- * outcome of a two-outcome market, as the model does), and also every token whose current snapshot changed since the
- * last batch, even if it did not trade. A re-quote cancels the maker's resting orders on the token, then places the
- * current snapshot's levels if the token has one, else the model's book. Snapshot levels: entries at the same price are
+ * Rule. A token's current snapshot is its latest accepted snapshot whose timestamp ≤ the replay clock. The maker
+ * re-quotes a token at every trade on it, at the trade's time (and the other outcome of a two-outcome market, as the
+ * model does), and also at the time a token's current snapshot changes, even if it did not trade. A re-quote cancels
+ * the maker's resting orders on the token, then places the current snapshot's levels if the token has one, else the
+ * model's book (book-model.ts). Snapshot levels: entries at the same price are
  * summed; each level is one GTC maker order (bids best first, then asks best first); its size is rounded down to the
  * lot (0.01 share) and a size below the market's minimum (Gamma orderMinSize, else 5 shares) is RAISED to that
  * minimum, so every recorded price stays quoted (depth at such a level is overstated by less than the minimum).
  * Each re-quote places the whole snapshot again, so liquidity Tandem took is back at the next re-quote. Before a
- * token's first snapshot, and for tokens without snapshots, the model applies (around the last trade price; the
+ * token's first snapshot, and for tokens without snapshots, the model applies (after the last trade; the
  * other outcome of a snapshot-quoted token is still modelled around 1 − p). A snapshot later than the last trade is
  * never quoted, and a resolved market never is. Nothing here draws from the PRNG: the run stays deterministic
  */
@@ -236,6 +236,16 @@ export class BookTimeline {
       }
     }
     return changed;
+  }
+
+  /** The earliest time at which some token's current snapshot changes next; +∞ when none will */
+  nextChange(): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const [tokenId, list] of this.byToken) {
+      const after = list[(this.index.get(tokenId) ?? -1) + 1];
+      if (after && after.time < next) next = after.time;
+    }
+    return next;
   }
 
   current(tokenId: string): RecordedBook | null {

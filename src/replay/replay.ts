@@ -2,11 +2,11 @@
  * Replay: recorded Data API trades and Gamma markets through the whole pipeline on a simulated clock.
  * Trades are walked in time order; a market is open until its closedTime (or endDate) and resolves then.
  * With LT strategies (an `lt` object), orders go to a simulated exchange whose books a seeded market maker
- * quotes around trade prices (lt.ts documents the model), or from recorded CLOB book snapshots where given
- * (books.ts documents the input and the rule); after every batch the LT tracker, executor
- * and tracker again run, and at each closing the exchange, FT and then LT settle. So that the executor sees
- * signals in an order that does not depend on random ids, an LT replay never puts two trades with the same
- * timestamp in one batch
+ * quotes (book-model.ts documents the model), or from recorded CLOB book snapshots where given (books.ts documents
+ * the input and the rule). The LT side runs on the replay's own time line (lt.ts): each trade re-quotes its book at its
+ * time, and the executor decides each trade's signals at its time + `latencyMs`, whatever the batch size. FT ingests
+ * a batch, then the LT events before its last trade's time run (those at that time wait for the next batch, which may
+ * hold more trades at the same time); the LT events before each market closing run before it. At each closing the exchange, FT and then LT settle
  */
 import { parseFtWallet, type FtWalletInputJson } from '../domain/ft-wallet.ts';
 import type { Market } from '../domain/market.ts';
@@ -16,7 +16,8 @@ import type { Db } from '../store/db.ts';
 import { ftInvariants, ftReports, ltInvariants, ltReport, type FtReport, type InvariantResult, type LtReport } from '../store/report-store.ts';
 import { qualityAndGap, type ReplayGap, type ReplayQuality } from './quality.ts';
 import { loadRecordedBooks, type BookItem } from './books.ts';
-import { startLtReplay, type LtReplayHandle } from './lt.ts';
+import { DEFAULT_LATENCY_MS, startLtReplay, type LtReplayHandle } from './lt.ts';
+import { signalShares, type SignalShares } from './shares.ts';
 import { insertWallets } from '../store/wallet-store.ts';
 import { ManualClock } from '../engine/clock.ts';
 import { ReplayFt } from './ft-replay.ts';
@@ -40,6 +41,8 @@ export interface ReplayInput {
   /** Recorded CLOB `/book` snapshots (readBookDir); absent or empty: the model quotes every book */
   books?: BookItem[];
   batchSize?: number;
+  /** LT: the modelled detection + submit latency in ms (default DEFAULT_LATENCY_MS, the live path's measured median) */
+  latencyMs?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -51,7 +54,11 @@ export interface ReplayReport {
   strategies: {
     ft_wallet_id: string; lt_strategy_id: string | null; ft: FtReport; lt: LtReport | null;
     quality: ReplayQuality | null; gap: ReplayGap | null;
+    /** Shares of the LT signals ordered, skipped (by reason) and expired */
+    lt_shares: SignalShares | null;
   }[];
+  /** LT: the latency each signal was decided after, and the shares over every LT strategy; null without LT */
+  lt_execution: ({ latency_ms: number } & SignalShares) | null;
   invariants: Record<string, InvariantResult>;
 }
 
@@ -84,20 +91,22 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
   const books = loadRecordedBooks(input.books ?? [], input.markets);
   const withLt = input.strategies.filter((s) => s.lt !== null);
   const lt: LtReplayHandle | null = withLt.length === 0 ? null : await startLtReplay(db, clock, input.markets, input.seed,
-    withLt.map((s) => ({ ftWalletId: s.ft.wallet_id, settings: s.lt! })), books.byToken);
+    withLt.map((s) => ({ ftWalletId: s.ft.wallet_id, settings: s.lt! })), books.byToken, input.latencyMs ?? DEFAULT_LATENCY_MS);
   const closings = input.markets.filter((m) => closesAt(m) !== null)
     .sort((a, b) => closesAt(a)!.getTime() - closesAt(b)!.getTime());
   const rejected: Record<string, number> = { ...books.rejected };
   let next = 0;
-  const closeThrough = async (t: number) => {
+  const closeThrough = async (t: number, final = false) => {
     let changed = false;
     const closed: Market[] = [];
     while (next < closings.length && closesAt(closings[next]!)!.getTime() <= t) {
+      await lt?.runBefore(closesAt(closings[next]!)!.getTime());
       source.setMarket(closings[next]!);
       closed.push(closings[next]!);
       next += 1;
       changed = true;
     }
+    if (final && closed.length > 0) clock.set(new Date(Math.max(clock.now().getTime(), closesAt(closed.at(-1)!)!.getTime())));
     lt?.resolveOnExchange(closed);
     if (changed) {
       await resolveFtMarkets({ db, markets: source, clock });
@@ -110,28 +119,27 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
     const t = ordered[i]!.t;
     if (Number.isFinite(t)) {
       await closeThrough(t);
+      await lt?.runBefore(t);
       if (t > clock.now().getTime()) clock.set(new Date(t));
     }
     let j = i + 1;
     // A batch never spans a market closing, so every trade sees the market as it was at its time
     const limit = next < closings.length ? closesAt(closings[next]!)!.getTime() : Infinity;
-    while (j < ordered.length && j - i < size && ordered[j]!.t < limit && !(lt && ordered[j]!.t === ordered[j - 1]!.t)) j += 1;
+    while (j < ordered.length && j - i < size && ordered[j]!.t < limit) j += 1;
     const batch = ordered.slice(i, j);
     const report = await ft.ingest(joinBatches(batch));
     for (const [reason, n] of Object.entries(report.rejected)) rejected[reason] = (rejected[reason] ?? 0) + (n ?? 0);
     if (lt) {
       const last = batch[batch.length - 1]!.t;
-      if (Number.isFinite(last) && last > clock.now().getTime()) clock.set(new Date(last));
-      const trades = batch.flatMap((o) => o.batch.trades).map((t) => ({ tokenId: t.asset, price: t.price }));
-      await lt.afterBatch(trades, report.ordersCreated + report.exits > 0);
+      const trades = batch.flatMap((o) => o.batch.trades);
+      await lt.addTrades(trades.map((x) => ({ key: x.key, tokenId: x.asset, price: x.price, side: x.side, time: x.time.getTime() })));
+      if (Number.isFinite(last)) await lt.runBefore(last);
     }
     i = j;
     input.onProgress?.(i, ordered.length);
   }
-  if (closings.length > next) {
-    clock.set(new Date(Math.max(clock.now().getTime(), closesAt(closings.at(-1)!)!.getTime())));
-    await closeThrough(Number.POSITIVE_INFINITY);
-  }
+  if (closings.length > next) await closeThrough(Number.POSITIVE_INFINITY, true);
+  await lt?.runBefore(Number.POSITIVE_INFINITY);
   await lt?.finish();
   return buildReport(db, input, { rejected, books: books.accepted }, lt);
 }
@@ -142,9 +150,10 @@ async function buildReport(db: Db, input: ReplayInput, counts: { rejected: Recor
   const ft = await ftReports(db, input.strategies.map((s) => s.ft.wallet_id));
   for (const s of input.strategies) {
     const id = lt?.strategies.find((x) => x.ftWalletId === s.ft.wallet_id)?.strategyId ?? null;
-    strategies.push({ ft_wallet_id: s.ft.wallet_id, lt_strategy_id: id, ft: ft.get(s.ft.wallet_id)!,
-      lt: id === null ? null : await ltReport(db, lt!.userId, id),
-      ...(id === null ? { quality: null, gap: null } : await qualityAndGap(db, lt!.userId, id)) });
+    const ltr = id === null ? null : await ltReport(db, lt!.userId, id);
+    strategies.push({ ft_wallet_id: s.ft.wallet_id, lt_strategy_id: id, ft: ft.get(s.ft.wallet_id)!, lt: ltr,
+      ...(id === null ? { quality: null, gap: null } : await qualityAndGap(db, lt!.userId, id)),
+      lt_shares: ltr === null ? null : signalShares([ltr]) });
   }
   const invariants = await ftInvariants(db);
   invariants.ft_one_disposition_per_trade = await dispositionCheck(db, input.strategies.length);
@@ -157,6 +166,7 @@ async function buildReport(db: Db, input: ReplayInput, counts: { rejected: Recor
     version: 1, seed: input.seed,
     input: { trades: input.records.length, markets: input.markets.length, books: counts.books, rejected: counts.rejected },
     strategies, invariants,
+    lt_execution: lt ? { latency_ms: lt.latencyMs, ...signalShares(strategies.flatMap((x) => (x.lt ? [x.lt] : []))) } : null,
   };
 }
 

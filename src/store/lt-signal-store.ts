@@ -64,7 +64,8 @@ const PENDING_SQL = `SELECT * FROM (
     AND NOT EXISTS (SELECT 1 FROM lt_dispositions x WHERE x.user_id = $1 AND x.strategy_id = $2
       AND x.ft_order_id = c.order_id AND x.leg = 'exit:' || c.close_id)
 ) s
-WHERE $5::timestamptz IS NULL OR (s.source_at, s.ft_order_id, s.leg) > ($5::timestamptz, $6::uuid, $7::text)
+WHERE ($5::timestamptz IS NULL OR (s.source_at, s.ft_order_id, s.leg) > ($5::timestamptz, $6::uuid, $7::text))
+  AND ($9::text IS NULL OR s.source_trade_id = $9)
 ORDER BY s.source_at, s.ft_order_id, s.leg LIMIT $8`;
 
 const ratioOrNull = (v: unknown) => microsOrNull(v) as Ratio | null;
@@ -84,12 +85,16 @@ function signalFromRow(r: Record<string, unknown>): Signal {
   };
 }
 
-/** Up to `limit` pending signals after `after`, oldest first (source trade time, then FT order id, then leg) */
-export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalCursor | null, limit: number): Promise<Signal[]> {
+/**
+ * Up to `limit` pending signals after `after`, oldest first (source trade time, then FT order id, then leg); with
+ * `sourceTradeId`, only the signals of that source trade (a replay acts on each trade's signals at their own time)
+ */
+export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalCursor | null, limit: number,
+  sourceTradeId: string | null = null): Promise<Signal[]> {
   if (s.launchedAt === null) return []; // nothing before launch ever executes
   const rows = await sql.query<Record<string, unknown>>(PENDING_SQL, [
     s.userId, s.strategyId, s.ftWalletId, s.launchedAt.toISOString(), after?.at.toISOString() ?? null,
-    after?.ftOrderId ?? null, after?.leg ?? null, limit]);
+    after?.ftOrderId ?? null, after?.leg ?? null, limit, sourceTradeId]);
   return rows.map(signalFromRow);
 }
 
@@ -118,4 +123,15 @@ export async function takenSignalOf(sql: Sql, ftOrderId: string): Promise<TakenS
     facts: { winRate: ratioOrNull(r.win_rate), conviction: ratioOrNull(r.conviction), resolvedCount: Number(r.trader_resolved_count ?? 0) },
     modelProbability: ratioOrNull(r.model_probability),
   };
+}
+
+const SIGNAL_TRADES_SQL = `SELECT source_trade_id FROM ft_orders WHERE wallet_id = ANY($1::text[]) AND source_trade_id = ANY($2::text[])
+  UNION SELECT source_trade_id FROM ft_closes
+  WHERE kind = 'exit' AND wallet_id = ANY($1::text[]) AND source_trade_id = ANY($2::text[])`;
+
+/** Which of `tradeKeys` gave one of the FT wallets an entry or an exit: the trades a replay runs the LT executor for */
+export async function signalTradeKeys(sql: Sql, walletIds: readonly string[], tradeKeys: readonly string[]): Promise<Set<string>> {
+  if (walletIds.length === 0 || tradeKeys.length === 0) return new Set();
+  const rows = await sql.query<{ source_trade_id: string }>(SIGNAL_TRADES_SQL, [walletIds, tradeKeys]);
+  return new Set(rows.map((r) => r.source_trade_id));
 }

@@ -63,14 +63,24 @@ describe('tandem replay --books', () => {
       bids: [{ price: '0.679', size: '5000' }], asks: [{ price: '0.683', size: '5000' }] })}\n{broken\n`);
     const out = join(dir, 'report.json');
     const r = await run(['--trades', join(dir, 'trades.jsonl'), '--markets', join(dir, 'markets.jsonl'), '--strategies',
-      join(dir, 'strategies.json'), '--books', books, '--seed', '3', '--out', out]);
+      join(dir, 'strategies.json'), '--books', books, '--seed', '3', '--latency-ms', '250', '--out', out]);
     console.log(r.stdout.trim());
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/report written to .*: 1 strategies, 1 book snapshots, every invariant holds/);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.input).toEqual({ trades: 400, markets: 20, books: 1, rejected: { book_unknown_token: 2, book_bad_json: 1 } });
     expect(report.strategies[0].lt.orders.filled).toBeGreaterThan(0);
+    // The latency used and the shares of the LT signals, in the report and on stdout
+    expect(report.lt_execution.latency_ms).toBe(250);
+    expect(report.lt_execution.signals).toBe(report.strategies[0].lt.signals);
+    expect(r.stdout).toMatch(/LT: \d+ signals at 250 ms latency: [\d.]+ % ordered, [\d.]+ % skipped .*, [\d.]+ % expired/);
   }, 180_000);
+
+  it('refuses a --latency-ms that is not a whole number of milliseconds', async () => {
+    const r = await run(['--trades', 'x', '--markets', 'y', '--latency-ms', '1.5', '--out', join(dir, 'r.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--latency-ms must be a whole number');
+  }, 60_000);
 
   it('refuses a --books path that is not a directory', async () => {
     const r = await run(['--trades', 'x', '--markets', 'y', '--books', join(dir, 'nope'), '--out', join(dir, 'r.json')]);

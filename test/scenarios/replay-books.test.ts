@@ -187,21 +187,25 @@ describe('the maker rule', () => {
         const b = lt.book(token);
         return { bids: b.bids.map(text), asks: b.asks.map(text) };
       };
-      clock.set(new Date(500));
-      await lt.afterBatch([{ tokenId: HTTP_TOKEN, price: 500_000n as Price }], false);
-      expect(book(HTTP_TOKEN).bids.map((l) => l.split('@')[0])).toEqual(['0.490000', '0.480000', '0.470000']); // the model
-      clock.set(new Date(1500));
-      await lt.afterBatch([{ tokenId: WS_TOKEN, price: 300_000n as Price }], false); // the snapshot token did not trade
+      const trade = async (time: number, tokenId: string, price: bigint, side: 'BUY' | 'SELL') => {
+        await lt.addTrades([{ key: `k${time}`, tokenId, price: price as Price, side, time }]);
+        await lt.runBefore(time + 1);
+      };
+      await trade(500, HTTP_TOKEN, 500_000n, 'SELL');
+      // The model: a SELL at 0.50 hit the bid, so the bid is at 0.50, then one tick apart
+      expect(book(HTTP_TOKEN).bids.map((l) => l.split('@')[0])).toEqual(['0.500000', '0.490000', '0.480000']);
+      await trade(1500, WS_TOKEN, 300_000n, 'BUY'); // the snapshot token did not trade
       // Same-price levels summed and cut to the lot; sizes below 5 raised to 5
       expect(book(HTTP_TOKEN)).toEqual({ bids: ['0.400000@120.55', '0.390000@5.00'], asks: ['0.450000@7.99'] });
-      clock.set(new Date(2000));
-      await lt.afterBatch([{ tokenId: HTTP_TOKEN, price: 900_000n as Price }], false);
+      await trade(2000, HTTP_TOKEN, 900_000n, 'BUY');
       expect(book(HTTP_TOKEN)).toEqual({ bids: ['0.400000@120.55', '0.390000@5.00'], asks: ['0.450000@7.99'] });
-      // The other outcome has no snapshot: the model around 1 − 0.9
-      expect(book('http-no').asks[0]!.split('@')[0]).toBe('0.110000');
-      clock.set(new Date(3500));
-      await lt.afterBatch([], false);
+      // The other outcome has no snapshot: the model of the mirror trade, a SELL at 1 − 0.9
+      expect(book('http-no').bids[0]!.split('@')[0]).toBe('0.100000');
+      // A snapshot becomes current at its own time, between trades, even on a token that does not trade
+      await lt.addTrades([{ key: 'k3500', tokenId: WS_TOKEN, price: 300_000n as Price, side: 'BUY', time: 3500 }]);
+      await lt.runBefore(3200);
       expect(book(HTTP_TOKEN)).toEqual({ bids: ['0.200000@50.00'], asks: ['0.300000@60.00'] });
+      expect(clock.now().getTime()).toBe(3000);
       expect(lt.errors).toEqual([]);
     } finally {
       await t.close();
