@@ -99,10 +99,10 @@ async function openRigDb(databaseUrl: string | undefined): Promise<{ db: Db; dro
 
 /** `databaseUrl`: PostgreSQL (a scratch database made and dropped beside it); absent: in-memory PGlite */
 export async function startSignalRig(databaseUrl?: string): Promise<SignalRig> {
-  const server = await startSimServer({ port: 0, seed: 1, fund: '10000000', markets: [] });
-  const market = await addMarket(server);
   const { db, drop } = await openRigDb(databaseUrl);
   await migrate(db);
+  const server = await startSimServer({ port: 0, seed: 1, fund: '10000000', markets: [] });
+  const market = await addMarket(server);
   const dayAgo = new Date(Date.now() - 86_400_000);
   await insertWallet(db, parseFtWallet({ wallet_id: WALLET_ID, use_model: false, min_edge: null, min_trader_resolved_count: null,
     bet_size: '10', starting_balance: '100000000' }, dayAgo));
