@@ -14,7 +14,8 @@ import type { Log } from '../engine/ports.ts';
 import { normalizeTradeRecords } from '../feeds/data-api-record.ts';
 import { createStaticMarketSource } from '../feeds/file-sources.ts';
 import { noScorer } from '../feeds/scorer.ts';
-import { openPglite, type Db } from '../store/db.ts';
+import pg from 'pg';
+import { openPglite, openPostgres, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { createUser } from '../store/user-store.ts';
 import { insertWallet } from '../store/wallet-store.ts';
@@ -71,11 +72,37 @@ async function launchLive(db: Db, walletAddress: string): Promise<{ userId: stri
   return { userId: user.userId, strategyId: created.value.strategyId };
 }
 
-export async function startSignalRig(): Promise<SignalRig> {
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** In-memory PGlite, or a scratch database beside the one `databaseUrl` names (dropped on close) */
+async function openRigDb(databaseUrl: string | undefined): Promise<{ db: Db; drop(): Promise<void> }> {
+  if (!databaseUrl) return { db: await openPglite('memory://'), drop: async () => undefined };
+  const name = `tandem_signal_${process.pid}_${Date.now().toString(36)}`;
+  await adminQuery(databaseUrl, `CREATE DATABASE ${name}`);
+  const scratch = new URL(databaseUrl);
+  scratch.pathname = `/${name}`;
+  try {
+    return { db: await openPostgres(scratch.toString()), drop: () => adminQuery(databaseUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  } catch (error) {
+    await adminQuery(databaseUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    throw error;
+  }
+}
+
+/** `databaseUrl`: PostgreSQL (a scratch database made and dropped beside it); absent: in-memory PGlite */
+export async function startSignalRig(databaseUrl?: string): Promise<SignalRig> {
+  const { db, drop } = await openRigDb(databaseUrl);
+  await migrate(db);
   const server = await startSimServer({ port: 0, seed: 1, fund: '10000000', markets: [] });
   const market = await addMarket(server);
-  const db = await openPglite('memory://');
-  await migrate(db);
   const dayAgo = new Date(Date.now() - 86_400_000);
   await insertWallet(db, parseFtWallet({ wallet_id: WALLET_ID, use_model: false, min_edge: null, min_trader_resolved_count: null,
     bet_size: '10', starting_balance: '100000000' }, dayAgo));
@@ -102,6 +129,7 @@ export async function startSignalRig(): Promise<SignalRig> {
       await venue.close();
       await server.close();
       await db.close();
+      await drop();
     },
   };
 }

@@ -4,14 +4,15 @@ import type { FtWallet } from '../domain/ft-wallet.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Db } from '../store/db.ts';
 import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
-import type { Venue, Venues } from './venue-port.ts';
+import type { BookSnapshot, MarketInfo, Venue, Venues } from './venue-port.ts';
 import { entryBlock, type VenueGate, type VenueHealth } from './venue-gate.ts';
 import type { WalletGates } from './wallet-gates.ts';
 import { withStrategyVenue } from './lt-wallet-venue.ts';
 import { decideSignal, type Verdict } from './lt-intent.ts';
 import { pendingSignals, signalAge, type Signal } from './lt-signals.ts';
 import { ftConfigForStrategy } from './lt-ft-config.ts';
-import { submitIntent, type Submission } from './lt-submit.ts';
+import { submitIntent, venueOf, type Submission } from './lt-submit.ts';
+import { takenSignalOf } from '../store/lt-signal-store.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import type { Clock } from './ports.ts';
 
@@ -157,11 +158,14 @@ async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWalle
     // With the venue off an exit waits (undecided) for it to come back; an entry the gate holds is skipped, recorded
     if (health?.state === 'off' && signal.kind === 'exit' && !expired) return deferred(report);
     const venueBlock = health && signal.kind === 'entry' ? entryBlock(health, s) : null;
-    const venue = expired || venueBlock ? null : {
-      name: deps.venue.name, market: await deps.venue.marketInfo(signal.tokenId), book: await deps.venue.orderBook(signal.tokenId),
-    };
+    // The venue's market and book, and the FT facts the filters re-check, read together before the lock
+    const [venue, taken] = await Promise.all([
+      expired || venueBlock ? null : venueView(deps.venue, signal.tokenId),
+      signal.kind === 'entry' && !expired && !venueBlock ? takenSignalOf(deps.db, signal.ftOrderId) : null,
+    ]);
     const verdict = await decideSignal(deps.db, {
       userId: s.userId, strategyId: s.strategyId, signal, wallet, venue, signerAddress: deps.signerAddress ?? null, venueBlock,
+      taken, prepare: (request) => venueOf(deps, { isShadow: s.mode === 'shadow' }).prepare(request),
     }, now);
     tally(report, s, signal, verdict);
     if (verdict.kind === 'ordered') await deps.hooks?.at('after_intent');
@@ -174,9 +178,14 @@ async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWalle
   }
 }
 
+async function venueView(venue: Venue, tokenId: string): Promise<{ name: string; market: MarketInfo; book: BookSnapshot }> {
+  const [market, book] = await Promise.all([venue.marketInfo(tokenId), venue.orderBook(tokenId)]);
+  return { name: venue.name, market, book };
+}
+
 async function send(deps: LtExecutorDeps, s: LtStrategy, verdict: Extract<Verdict, { kind: 'ordered' }>,
   report: LtExecuteReport): Promise<void> {
-  const submission = await submitIntent(deps, verdict.order);
+  const submission = await submitIntent(deps, verdict.order, verdict.prepared);
   report.submissions.push(submission);
   if (submission.latencyMs !== null) {
     report.latencies.push({

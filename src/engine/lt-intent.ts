@@ -1,7 +1,7 @@
 /** The write-ahead intent: one transaction under the strategy lock decides a signal (age, FT filters held, size, price, slippage, risk) and writes the order, its disposition and the reservation */
 import { randomUUID } from 'node:crypto';
 import { InvariantError } from '../domain/errors.ts';
-import { refilter, type FilterMiss } from '../domain/ft-refilter.ts';
+import { refilter, type FilterMiss, type TakenSignal } from '../domain/ft-refilter.ts';
 import type { FtWallet } from '../domain/ft-wallet.ts';
 import { equityOf, lockedOf, type Balances } from '../domain/ledger.ts';
 import { tolerancePolicyOf, type LtStrategy } from '../domain/lt-strategy.ts';
@@ -9,13 +9,15 @@ import { costOf, formatMicros, type Price, type Shares, type Usdc } from '../dom
 import { checkRisk, nextPeak, type RiskSnapshot } from '../domain/risk.ts';
 import { sizeBet } from '../domain/sizing.ts';
 import type { Db, Sql } from '../store/db.ts';
-import { appendEntries, balancesOf, riskTotalsOf } from '../store/ledger-store.ts';
-import { dispositionOf, insertDisposition, insertIntent, loadOrder, positionOf, type LiveOrder, type PricedSignal } from '../store/lt-order-store.ts';
-import { takenSignalOf } from '../store/lt-signal-store.ts';
-import { getKillSwitch, lockLtStrategy } from '../store/lt-strategy-store.ts';
+import { appendEntries, intentLedgerOf, type RiskTotals } from '../store/ledger-store.ts';
+import {
+  dispositionOf, insertDisposition, insertOrderedIntent, intentOrder, positionOf, type LiveOrder, type NewIntent, type PricedSignal,
+} from '../store/lt-order-store.ts';
+import { lockForIntent } from '../store/lt-strategy-store.ts';
 import { orderStatus } from '../store/order-lookup-store.ts';
 import { prepareOrderAmounts } from '../domain/order-amounts.ts';
-import type { BookSnapshot, MarketInfo, OrderSide } from './venue-port.ts';
+import type { BookSnapshot, MarketInfo, OrderRequest, OrderSide, PreparedOrder } from './venue-port.ts';
+import { requestOf } from './lt-submit.ts';
 import { viewOf, walkBook, type BookView } from '../domain/book.ts';
 import { allowanceFor, checkSlippage, type Allowance } from '../domain/tolerance.ts';
 import { entryShares, exitShares, pctText } from './lt-pricing.ts';
@@ -33,11 +35,22 @@ export interface IntentInput {
   signerAddress?: string | null;
   /** Set for an entry the venue gate does not let out (src/engine/venue-gate.ts): skipped as venue_not_ready */
   venueBlock?: { limit: string; observed: string } | null;
+  /**
+   * The FT order as FT took it (takenSignalOf), read before the transaction: facts FT wrote once, so reading them
+   * outside the lock changes nothing; null when it has no source trade or market (an invariant error for an entry)
+   */
+  taken: TakenSignal | null;
+  /**
+   * Signs the order the intent is about to commit (venue.prepare), started before the intent's writes so that
+   * signing overlaps them; the submit path awaits it after the commit. Absent: the submit path prepares
+   */
+  prepare?: (request: OrderRequest) => Promise<PreparedOrder>;
 }
 
 export type Skip = { kind: 'skipped' | 'expired'; rule: string; limit: string; observed: string; detail?: string; priced?: PricedSignal };
 export type Verdict =
-  | { kind: 'ordered'; order: LiveOrder }
+  /** `prepared`: the signing started with the intent (IntentInput.prepare), to be awaited after the commit */
+  | { kind: 'ordered'; order: LiveOrder; prepared?: Promise<PreparedOrder> }
   | Skip
   /** The signal already has its disposition (another executor, or an earlier run) */
   | { kind: 'duplicate' }
@@ -64,11 +77,12 @@ const skip = (rule: string, limit: string, observed: string): Skip => ({ kind: '
  */
 export async function decideSignal(db: Db, input: IntentInput, now: Date): Promise<Verdict> {
   return db.transaction(async (tx) => {
-    const s = await lockLtStrategy(tx, input.userId, input.strategyId);
-    if (!s) throw new InvariantError(`no strategy ${input.strategyId}`);
     const { signal } = input;
-    if (await dispositionOf(tx, s.userId, s.strategyId, signal.ftOrderId, signal.leg)) return { kind: 'duplicate' };
-    const step = await plan(tx, s, input, now);
+    const guards = await lockForIntent(tx, input.userId, input.strategyId, signal.ftOrderId, signal.leg);
+    if (!guards) throw new InvariantError(`no strategy ${input.strategyId}`);
+    const s = guards.strategy;
+    if (guards.disposition) return { kind: 'duplicate' };
+    const step = await plan(tx, s, input, now, guards.killSwitchEngaged);
     if (step.kind === 'deferred') return step;
     if (step.kind === 'plan') return commitIntent(tx, s, input, step.plan, now);
     await insertDisposition(tx, {
@@ -79,7 +93,7 @@ export async function decideSignal(db: Db, input: IntentInput, now: Date): Promi
   });
 }
 
-async function plan(tx: Sql, s: LtStrategy, input: IntentInput, now: Date): Promise<Step> {
+async function plan(tx: Sql, s: LtStrategy, input: IntentInput, now: Date, killSwitch: boolean): Promise<Step> {
   // Stopped since the run listed it: an inactive strategy takes no signal (it is decided after a relaunch)
   if (!s.isActive || s.launchedAt === null) return { kind: 'deferred', why: 'strategy not active' };
   const age = signalAge(s, input.signal, now);
@@ -96,38 +110,37 @@ async function plan(tx: Sql, s: LtStrategy, input: IntentInput, now: Date): Prom
     return skip('token_mismatch', input.signal.conditionId, market.conditionId); // never fall back to another token (INV-6)
   }
   if (!market.acceptingOrders) return skip('market_closed', 'accepting orders', 'not accepting orders');
-  return input.signal.kind === 'entry' ? planEntry(tx, s, input, now) : planExit(tx, s, input);
+  return input.signal.kind === 'entry' ? planEntry(tx, s, input, now, killSwitch) : planExit(tx, s, input);
 }
 
 /** Sizes with the shared sizeBet (bankroll = LT available cash), prices, then one risk check on the same snapshot */
-async function planEntry(tx: Sql, s: LtStrategy, input: IntentInput, now: Date): Promise<Step> {
+async function planEntry(tx: Sql, s: LtStrategy, input: IntentInput, now: Date, killSwitch: boolean): Promise<Step> {
   const { signal } = input;
   // The operator's stops come first, so the recorded reason is theirs (checkRisk denies 'paused' as well)
-  if ((await getKillSwitch(tx, s.userId)).engaged) return skip('kill_switch', 'released', 'engaged');
+  if (killSwitch) return skip('kill_switch', 'released', 'engaged');
   if (s.isPaused) return skip('paused', 'not paused', s.pauseReason ?? 'paused');
-  const miss = await ftFilterMiss(tx, input);
+  const miss = ftFilterMiss(input);
   if (miss) return skip(miss.rule, miss.limit, miss.observed);
-  const balances = await balancesOf(tx, s.userId, s.strategyId, s.mode);
+  // Balances and the risk totals in one read, on the snapshot the lock gave
+  const { balances, totals } = await intentLedgerOf(tx, s.userId, s.strategyId, s.mode, signal.conditionId, now);
   const sized = sizeBet(input.wallet, { price: signal.price, ...signal.sizing, bankroll: balances.available });
   if (sized.kind === 'missing') return skip('sizing', 'all sizing inputs', `missing ${sized.input}`);
   if (sized.bet <= 0n) return skip('zero_size', 'above 0', formatMicros(sized.bet));
   const priced = price(s, input, 'BUY', (limit) => entryShares(sized.bet, limit, s.limits.minOrderUsd, s.limits.maxOrderUsd));
   if (priced.kind !== 'plan') return priced;
   const cost = costOf(priced.plan.size, priced.plan.price);
-  const decision = checkRisk(cost, await snapshotOf(tx, s, balances, signal.conditionId, now), s.limits);
+  const decision = checkRisk(cost, snapshotOf(s, balances, totals), s.limits);
   if (decision.kind === 'deny') return skip(decision.rule, decision.limit, decision.observed);
   return { kind: 'plan', plan: { ...priced.plan, reserve: cost } };
 }
 
 /** The FT filters LT holds (input.wallet: ftConfigForStrategy), re-applied to the trade FT took (src/domain/ft-refilter.ts) */
-async function ftFilterMiss(tx: Sql, input: IntentInput): Promise<FilterMiss | null> {
-  const taken = await takenSignalOf(tx, input.signal.ftOrderId);
-  if (!taken) throw new InvariantError(`FT order ${input.signal.ftOrderId} has no source trade or market`);
-  return refilter(input.wallet, taken);
+function ftFilterMiss(input: IntentInput): FilterMiss | null {
+  if (!input.taken) throw new InvariantError(`FT order ${input.signal.ftOrderId} has no source trade or market`);
+  return refilter(input.wallet, input.taken);
 }
 
-async function snapshotOf(tx: Sql, s: LtStrategy, b: Balances, conditionId: string, now: Date): Promise<RiskSnapshot> {
-  const totals = await riskTotalsOf(tx, s.userId, s.strategyId, s.mode, conditionId, now);
+function snapshotOf(s: LtStrategy, b: Balances, totals: RiskTotals): RiskSnapshot {
   const equity = equityOf(b);
   return { paused: s.isPaused, available: b.available, locked: lockedOf(b), equity, peakEquity: nextPeak(s.peakEquity, equity), ...totals };
 }
@@ -201,11 +214,37 @@ const refusalLimit = (reason: string, market: MarketInfo): string =>
 
 const levelsJson = (levels: BookView['asks']) => levels.slice(0, 20).map((l) => [formatMicros(l.price), formatMicros(l.size)]);
 
+/** Writes the ordered intent (one statement) and its reservation; the order is signed meanwhile when `input.prepare` is given */
 async function commitIntent(tx: Sql, s: LtStrategy, input: IntentInput, p: Plan, now: Date): Promise<Verdict> {
+  const intent = newIntent(s, input, p, now);
+  const order = intentOrder(intent, s.orderTtlSeconds);
+  const prepared = input.prepare ? startPrepare(input.prepare, order) : undefined;
+  const written = await insertOrderedIntent(tx, intent);
+  if (written === 'duplicate') return { kind: 'duplicate' };
+  if (written === 'decided') throw new InvariantError(`signal ${intent.ftOrderId}/${intent.leg} was decided twice under the lock`);
+  if (p.reserve > 0n) {
+    await appendEntries(tx, [{ userId: s.userId, strategyId: s.strategyId, book: s.mode, kind: 'reserve', amount: p.reserve,
+      orderId: intent.orderId, ref: `reserve:${intent.orderId}`, createdAt: now }]);
+  }
+  return { kind: 'ordered', order, ...(prepared ? { prepared } : {}) };
+}
+
+/** Signing starts now; a failure is kept for the submit path (which refuses the order locally), never thrown here */
+function startPrepare(prepare: NonNullable<IntentInput['prepare']>, order: LiveOrder): Promise<PreparedOrder> {
+  let signing: Promise<PreparedOrder>;
+  try {
+    signing = prepare(requestOf(order));
+  } catch (e) {
+    signing = Promise.reject(e);
+  }
+  signing.catch(() => undefined); // awaited (and its error handled) by the submit path
+  return signing;
+}
+
+function newIntent(s: LtStrategy, input: IntentInput, p: Plan, now: Date): NewIntent {
   const { signal } = input;
-  const orderId = randomUUID();
-  const inserted = await insertIntent(tx, {
-    orderId, ltOrderId: randomUUID(), venue: input.venue!.name,
+  return {
+    orderId: randomUUID(), ltOrderId: randomUUID(), venue: input.venue!.name,
     clientOrderId: `${s.userId}:${s.strategyId}:${signal.ftOrderId}:${signal.leg}`, userId: s.userId,
     strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg, sourceTradeId: signal.sourceTradeId,
     tokenId: signal.tokenId, conditionId: signal.conditionId, side: p.side, orderType: s.orderType, limitPrice: p.price,
@@ -215,15 +254,5 @@ async function commitIntent(tx: Sql, s: LtStrategy, input: IntentInput, p: Plan,
     intentAt: now, bestBid: p.view.bestBid, bestAsk: p.view.bestAsk, mid: p.view.mid, expectedVwap: p.expectedVwap,
     book: { time: input.venue!.book.time.toISOString(), tick: formatMicros(input.venue!.market.tickSize),
       bids: levelsJson(p.view.bids), asks: levelsJson(p.view.asks) },
-  });
-  if (!inserted) return { kind: 'duplicate' };
-  const disposed = await insertDisposition(tx, {
-    userId: s.userId, strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg, disposition: 'ordered', at: now,
-  });
-  if (!disposed) throw new InvariantError(`signal ${signal.ftOrderId}/${signal.leg} was decided twice under the lock`);
-  if (p.reserve > 0n) {
-    await appendEntries(tx, [{ userId: s.userId, strategyId: s.strategyId, book: s.mode, kind: 'reserve', amount: p.reserve,
-      orderId, ref: `reserve:${orderId}`, createdAt: now }]);
-  }
-  return { kind: 'ordered', order: await loadOrder(tx, orderId) };
+  };
 }

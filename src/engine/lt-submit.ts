@@ -51,13 +51,13 @@ async function refuseLocally(deps: LtVenueDeps, order: LiveOrder, reason: string
 /**
  * Sends one committed intent. The prepared order (its venue id is known before sending) and the submit time
  * are stored first, so an ambiguous answer or a crash leaves an order the tracker can look up. A submit
- * that throws is unknown, never rejected
+ * that throws is unknown, never rejected. `signing`: the order's prepare, started while its intent committed
  */
-export async function submitIntent(deps: LtVenueDeps, order: LiveOrder): Promise<Submission> {
+export async function submitIntent(deps: LtVenueDeps, order: LiveOrder, signing?: Promise<PreparedOrder>): Promise<Submission> {
   const venue = venueOf(deps, order);
   let prepared: PreparedOrder;
   try {
-    prepared = await venue.prepare(requestOf(order));
+    prepared = await (signing ?? venue.prepare(requestOf(order)));
   } catch (e) {
     return refuseLocally(deps, order, 'prepare', message(e));
   }
@@ -66,9 +66,9 @@ export async function submitIntent(deps: LtVenueDeps, order: LiveOrder): Promise
     return refuseLocally(deps, order, 'prepare', `prepared ${prepared.size}@${prepared.price} differs from the intent`);
   }
   const at = deps.clock.now();
-  // Under the strategy lock, so recovery never decides on a pending intent while it is being marked sent (INV-18)
-  const marked = await withLockedOrder(deps.db, order.orderId,
-    (tx) => markPrepared(tx, order.orderId, prepared.venueOrderId, prepared.payload, at));
+  // Under the strategy lock, so recovery never decides on a pending intent while it is being marked sent (INV-18):
+  // one statement that takes the lock itself
+  const marked = await markPrepared(deps.db, order, prepared.venueOrderId, prepared.payload, at);
   if (!marked) {
     return { orderId: order.orderId, outcome: 'not_sent', status: order.status, latencyMs: null };
   }

@@ -125,6 +125,39 @@ export async function riskTotalsOf(sql: Sql, userId: string, strategyId: string,
   };
 }
 
+/**
+ * balancesOf and riskTotalsOf in one statement (the intent's one ledger read under the strategy lock): the same
+ * aggregates over one scan of the strategy book's entries
+ */
+export async function intentLedgerOf(sql: Sql, userId: string, strategyId: string, book: Book, conditionId: string,
+  now: Date): Promise<{ balances: Balances; totals: RiskTotals }> {
+  const [r] = await sql.query<{ sums: SumRow[] | null; market: string; committed: string; realized: string }>(
+    `WITH e AS (
+       SELECT e.kind, e.amount, e.cost_basis, e.created_at, o.condition_id, o.side, o.intent_at
+       FROM ledger_entries e LEFT JOIN orders o ON o.order_id = e.order_id
+       WHERE e.user_id = $1 AND e.strategy_id = $2 AND e.book = $3)
+     SELECT
+       (SELECT json_agg(k) FROM (SELECT kind, sum(amount)::text AS amount, COALESCE(sum(cost_basis), 0)::text AS basis
+         FROM e GROUP BY kind) k) AS sums,
+       coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount
+         WHEN 'sell_fill' THEN -e.cost_basis WHEN 'settlement' THEN -e.cost_basis ELSE 0 END)
+         FILTER (WHERE e.condition_id = $4), 0)::text AS market,
+       coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount ELSE 0 END)
+         FILTER (WHERE e.side = 'BUY' AND e.intent_at >= $5), 0)::text AS committed,
+       coalesce(sum(CASE WHEN e.kind IN ('sell_fill', 'settlement') THEN e.amount - e.cost_basis
+         WHEN e.kind = 'fee' THEN -e.amount ELSE 0 END) FILTER (WHERE e.created_at >= $5), 0)::text AS realized
+     FROM e`,
+    [userId, strategyId, book, conditionId, utcDayStart(now).toISOString()]);
+  return {
+    balances: balancesFromSums(sumsOf(r?.sums ?? [])),
+    totals: {
+      marketExposure: micros(r?.market ?? '0') as Usdc,
+      committedToday: micros(r?.committed ?? '0') as Usdc,
+      realizedToday: micros(r?.realized ?? '0') as Usdc,
+    },
+  };
+}
+
 /** What the ledger says about one order: the domain's fold of its per-kind sums */
 export async function orderLedgerOf(sql: Sql, orderId: string): Promise<OrderLedger> {
   const rows = await sql.query<SumRow & { reopens: number }>(`SELECT kind, sum(amount)::text AS amount,

@@ -70,6 +70,46 @@ export async function insertIntent(tx: Sql, i: NewIntent): Promise<boolean> {
   return true;
 }
 
+/**
+ * The ordered intent in one statement: the orders row (unique client_order_id), its lt_orders row (unique per
+ * strategy × signal × leg) and the signal's 'ordered' disposition, each written only if the one before it was.
+ * `duplicate`: the intent existed, nothing was written; `decided`: the signal leg already had a disposition
+ */
+export async function insertOrderedIntent(tx: Sql, i: NewIntent): Promise<'inserted' | 'duplicate' | 'decided'> {
+  const [r] = await tx.query<{ ordered: number; disposed: number }>(
+    `WITH o AS (
+       INSERT INTO orders (order_id, venue, client_order_id, token_id, condition_id, side, order_type, limit_price, size,
+         status, is_shadow, expires_at, lt_user_id, lt_strategy_id, lt_order_id, signal_price, signal_size_usd,
+         source_trade_at, signal_at, intent_at, best_bid, best_ask, mid_price, expected_vwap, book_at_intent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+         $22, $23, $24::jsonb)
+       ON CONFLICT (client_order_id) DO NOTHING RETURNING order_id),
+     l AS (
+       INSERT INTO lt_orders (lt_order_id, user_id, strategy_id, order_id, ft_order_id, leg, source_trade_id, signal_price,
+         created_at) SELECT $14, $12, $13, o.order_id, $25, $26, $27, $15, $19 FROM o RETURNING order_id),
+     d AS (
+       INSERT INTO lt_dispositions (user_id, strategy_id, ft_order_id, leg, disposition, decided_at)
+       SELECT $12, $13, $25, $26, 'ordered', $19 FROM l ON CONFLICT DO NOTHING RETURNING leg)
+     SELECT (SELECT count(*) FROM l)::int AS ordered, (SELECT count(*) FROM d)::int AS disposed`,
+    [i.orderId, i.venue, i.clientOrderId, i.tokenId, i.conditionId, i.side, i.orderType, dec(i.limitPrice), dec(i.size),
+      i.isShadow, i.expiresAt?.toISOString() ?? null, i.userId, i.strategyId, i.ltOrderId, dec(i.signalPrice),
+      dec(i.signalSizeUsd), i.sourceTradeAt.toISOString(), i.signalAt.toISOString(), i.intentAt.toISOString(),
+      decOrNull(i.bestBid), decOrNull(i.bestAsk), decOrNull(i.mid), decOrNull(i.expectedVwap), JSON.stringify(i.book),
+      i.ftOrderId, i.leg, i.sourceTradeId]);
+  if (!r || Number(r.ordered) === 0) return 'duplicate';
+  return Number(r.disposed) === 1 ? 'inserted' : 'decided';
+}
+
+/** The LiveOrder an intent just inserted is, as loadOrder would read it back (without reading it back) */
+export const intentOrder = (i: NewIntent, ttlSeconds: number | null): LiveOrder => ({
+  orderId: i.orderId, ltOrderId: i.ltOrderId, userId: i.userId, strategyId: i.strategyId, ftOrderId: i.ftOrderId, leg: i.leg,
+  clientOrderId: i.clientOrderId, venueOrderId: null, tokenId: i.tokenId, conditionId: i.conditionId, side: i.side,
+  orderType: i.orderType, limitPrice: i.limitPrice, size: i.size, filled: 0n as Shares, status: 'pending',
+  isShadow: i.isShadow, book: i.isShadow ? 'shadow' : 'live', expiresAt: i.expiresAt, cancelRequestedAt: null,
+  notFoundCount: 0, signalPrice: i.signalPrice, signalAt: i.signalAt, intentAt: i.intentAt, submittedAt: null,
+  ackedAt: null, ttlSeconds,
+});
+
 export interface LtDisposition {
   userId: string;
   strategyId: string;
@@ -267,13 +307,24 @@ export async function writeOrderState(tx: Sql, order: Pick<LiveOrder, 'orderId' 
   await updateWhereUnchanged(tx, order, sets, params);
 }
 
-/** Stores the prepared order and the submit time, once: false when another caller prepared it first */
-export async function markPrepared(sql: Sql, orderId: string, venueOrderId: string, payload: unknown, at: Date): Promise<boolean> {
-  const rows = await sql.query(`UPDATE orders SET venue_order_id = $2, payload = $3::jsonb, submitted_at = $4
-    WHERE order_id = $1 AND status = 'pending' AND submitted_at IS NULL RETURNING order_id`,
-  [orderId, venueOrderId, JSON.stringify(payload), at.toISOString()]);
+/**
+ * Stores the prepared order and the submit time, once: false when another caller prepared or settled it first.
+ * One statement that takes the strategy's advisory lock (LT_LOCK_KEY) before it writes, so recovery, which reads a
+ * pending intent under that lock, either sees it prepared or settled it first (then the update re-checks the row it
+ * waited for, finds it no longer pending, and writes nothing): INV-18 without a transaction of its own
+ */
+export async function markPrepared(sql: Sql, order: Pick<LiveOrder, 'orderId' | 'userId' | 'strategyId'>,
+  venueOrderId: string, payload: unknown, at: Date): Promise<boolean> {
+  const rows = await sql.query(`WITH strategy_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(${LOCK_KEY_2_3}))
+    UPDATE orders SET venue_order_id = $4, payload = $5::jsonb, submitted_at = $6 FROM strategy_lock
+    WHERE order_id = $1 AND lt_user_id::text = $2 AND lt_strategy_id = $3 AND status = 'pending' AND submitted_at IS NULL
+    RETURNING order_id`,
+  [order.orderId, order.userId, order.strategyId, venueOrderId, JSON.stringify(payload), at.toISOString()]);
   return rows.length === 1;
 }
+
+/** The strategy lock key (lt-strategy-store's LT_LOCK_KEY_SQL) over parameters $2 = user id, $3 = strategy id */
+const LOCK_KEY_2_3 = `hashtextextended($2::text || '/' || $3::text, 0)`;
 
 export interface FillRow {
   orderId: string;

@@ -120,6 +120,31 @@ export async function lockLtStrategy(sql: Sql, userId: string, strategyId: strin
     [userId, strategyId]);
   return rows[0] ? ltStrategyFromRow(rows[0]) : null;
 }
+/** What the intent transaction reads under the strategy lock, besides the ledger */
+export interface IntentGuards {
+  strategy: LtStrategy;
+  killSwitchEngaged: boolean;
+  /** The signal leg's disposition when it was decided before */
+  disposition: 'ordered' | 'skipped' | 'expired' | null;
+}
+
+/**
+ * lockLtStrategy for the executor's intent: the advisory lock, then in one statement the strategy row, the owner's
+ * kill switch and the signal leg's disposition (read after the lock, so none of them is older than it)
+ */
+export async function lockForIntent(sql: Sql, userId: string, strategyId: string, ftOrderId: string,
+  leg: string): Promise<IntentGuards | null> {
+  await sql.query(`SELECT pg_advisory_xact_lock(${LT_LOCK_KEY_SQL})`, [userId, strategyId]);
+  const [r] = await sql.query<Record<string, unknown>>(`SELECT ${LT_COLUMNS},
+      coalesce((SELECT k.engaged FROM lt_kill_switch k WHERE k.user_id = $1), false) AS kill_switch_engaged,
+      (SELECT d.disposition FROM lt_dispositions d WHERE d.user_id = $1 AND d.strategy_id = $2 AND d.ft_order_id = $3
+        AND d.leg = $4) AS prior_disposition
+    FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2 FOR UPDATE`, [userId, strategyId, ftOrderId, leg]);
+  if (!r) return null;
+  return { strategy: ltStrategyFromRow(r), killSwitchEngaged: r.kill_switch_engaged as boolean,
+    disposition: (r.prior_disposition as IntentGuards['disposition']) ?? null };
+}
+
 /** The advisory-lock key of a strategy, over parameters $1 = user id, $2 = strategy id */
 export const LT_LOCK_KEY_SQL = `hashtextextended($1::text || '/' || $2::text, 0)`;
 
