@@ -1,5 +1,6 @@
 /** The benches in the order they run, and the runner that turns each into a result (measured, skipped or failed) */
 import type { Scorer } from '../engine/ports.ts';
+import { ENDPOINTS_SPEC, measureDashboardEndpoints } from './dashboard-endpoints.ts';
 import { PAINT_SPEC, measureDashboardPaint } from './dashboard-paint.ts';
 import { DASHBOARD_SPEC, measureDashboardSummary } from './dashboard-summary.ts';
 import { FT_EVAL_SPEC, measureFtEval } from './ft-eval.ts';
@@ -31,6 +32,7 @@ export const BENCHES: Bench[] = [
   { spec: SIGNAL_SPEC, run: (ctx) => measureSignalToSubmit(ctx.progress) },
   { spec: RSS_SPEC, run: (ctx) => measureServiceRss(ctx.progress) },
   { spec: DASHBOARD_SPEC, run: (ctx) => measureDashboardSummary(ctx.benchDatabaseUrl, ctx.progress) },
+  { spec: ENDPOINTS_SPEC, run: (ctx) => measureDashboardEndpoints(ctx.progress) },
   { spec: PAINT_SPEC, run: (ctx) => measureDashboardPaint(ctx.progress) },
   { spec: { name: 'crash_restarts', unit: 'duplicate or lost orders', target: 0, comparator: '<=' }, run: () => NOT_AUTOMATED },
   { spec: { name: 'fault_convergence', unit: 'sync cycles', target: 2, comparator: '<=' }, run: () => NOT_AUTOMATED },
