@@ -73,7 +73,7 @@ function listen(fetchFn: (req: Request) => Response | Promise<Response>): Promis
 async function client(k: number, base: string, names: string[], paths: Record<string, string>, headers: Record<string, string>,
   ms: Map<string, number[]>, rounds: number, deadline: number): Promise<void> {
   for (let r = 0; r < rounds && Date.now() < deadline; r++) {
-    for (let i = 0; i < names.length; i++) {
+    for (let i = 0; i < names.length && Date.now() < deadline; i++) {
       const name = names[(i + k) % names.length]!;
       const t0 = performance.now();
       await getJson(base + paths[name]!, headers);
