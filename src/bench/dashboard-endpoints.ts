@@ -96,7 +96,13 @@ async function measureOn(db: Db, orders: number, rounds: number, progress: (text
     const headers = { authorization: `Bearer ${seeded.token}` };
     const paths = await endpointsOf(base, seeded, headers);
     const names = Object.keys(paths);
-    for (const name of names) await getJson(base + paths[name]!, headers); // warm-up: one of each
+    const alone: Record<string, number> = {}; // warm-up: one of each, alone (its service time without queueing)
+    for (const name of names) {
+      const t = performance.now();
+      await getJson(base + paths[name]!, headers);
+      alone[name] = Math.round(performance.now() - t);
+      progress(`${ENDPOINTS_SPEC.name}: warm-up ${name} ${alone[name]} ms`);
+    }
     progress(`${ENDPOINTS_SPEC.name}: ${orders} orders seeded in ${seedSeconds} s; ${CLIENTS} clients × ${rounds} rounds × ${names.length} endpoints`);
     const ms = new Map(names.map((n) => [n, [] as number[]]));
     const started = performance.now();
@@ -111,7 +117,7 @@ async function measureOn(db: Db, orders: number, rounds: number, progress: (text
     const total = [...ms.values()].reduce((a, xs) => a + xs.length, 0);
     return {
       value: per[worst]!.p99_ms, samples: total,
-      detail: { worst_endpoint: worst, endpoints: per, clients: CLIENTS, rounds, requests: total,
+      detail: { worst_endpoint: worst, endpoints: per, alone_ms: alone, clients: CLIENTS, rounds, requests: total,
         requests_per_s: Math.round(total / seconds), lt_orders: orders, seed_seconds: seedSeconds,
         path: 'real HTTP on 127.0.0.1 to the in-process Hono app (no jobs); /api/events (a stream) not timed' },
     };
