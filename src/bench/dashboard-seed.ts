@@ -74,7 +74,7 @@ const STEPS: Step[] = [
      CASE WHEN cancelled THEN NULL ELSE 2 END, CASE WHEN cancelled THEN NULL ELSE 1 END,
      CASE WHEN cancelled THEN NULL ELSE 2 END, CASE WHEN cancelled THEN NULL ELSE 1 END, CASE WHEN cancelled THEN NULL ELSE 1 END,
      50, CASE WHEN cancelled THEN NULL ELSE 150 END, CASE WHEN cancelled THEN NULL ELSE 10 END,
-     CASE WHEN cancelled THEN NULL ELSE 80 END, 'bench', '{}'::jsonb, at + interval '40 ms', at + interval '50 ms',
+     CASE WHEN cancelled THEN NULL ELSE 80 END, 'bench', '[]'::jsonb, at + interval '40 ms', at + interval '50 ms',
      CASE WHEN cancelled THEN NULL ELSE at + interval '200 ms' END, at + interval '300 ms'
    FROM (SELECT g, ${SIGNAL} FROM generate_series(1, $2::int) g) s`,
   { ledger: `SELECT md5('r' || g)::uuid, $3::uuid, $4::text, 'live', 'reserve', 9.996, o_id, 'reserve:' || o_id, at + interval '40 ms'

@@ -25,9 +25,10 @@ const WARM_UP = 1;
 const TIME_BUDGET_MS = 300_000;
 
 /** Drops info and warnings; keeps the last error, so a 500 can say why */
-function errorLog(): Log & { last: string } {
+export function errorLog(): Log & { last: string } {
   const log = { last: '', info: () => undefined, warn: () => undefined,
-    error: (msg: string, fields: Record<string, unknown> = {}) => void (log.last = `${msg} ${JSON.stringify(fields)}`) };
+    error: (msg: string, fields: Record<string, unknown> = {}) => void (log.last = `${msg} ${JSON.stringify(fields)} ${
+      fields.error instanceof Error ? fields.error.stack ?? fields.error.message : ''}`) };
   return log;
 }
 
@@ -42,7 +43,7 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 }
 
 /** Creates a scratch database next to the one in `url`; returns its URL and a function that drops it */
-async function scratchDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function scratchDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `tandem_bench_${process.pid}_${Date.now().toString(36)}`;
   await adminQuery(url, `CREATE DATABASE ${name}`);
   const scratch = new URL(url);

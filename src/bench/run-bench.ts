@@ -1,5 +1,6 @@
 /** The benches in the order they run, and the runner that turns each into a result (measured, skipped or failed) */
 import type { Scorer } from '../engine/ports.ts';
+import { ENDPOINTS_SPEC, measureDashboardEndpoints } from './dashboard-endpoints.ts';
 import { PAINT_SPEC, measureDashboardPaint } from './dashboard-paint.ts';
 import { CRASH_SPEC, measureCrashRestarts } from './crash-restarts.ts';
 import { DASHBOARD_SPEC, measureDashboardSummary } from './dashboard-summary.ts';
@@ -35,6 +36,7 @@ export const BENCHES: Bench[] = [
   { spec: SIGNAL_SPEC, run: (ctx) => measureSignalToSubmit(ctx.progress, ctx.benchDatabaseUrl) },
   { spec: RSS_SPEC, run: (ctx) => measureServiceRss(ctx.progress) },
   { spec: DASHBOARD_SPEC, run: (ctx) => measureDashboardSummary(ctx.benchDatabaseUrl, ctx.progress) },
+  { spec: ENDPOINTS_SPEC, run: (ctx) => measureDashboardEndpoints(ctx.progress) },
   { spec: PAINT_SPEC, run: (ctx) => measureDashboardPaint(ctx.progress) },
   { spec: CRASH_SPEC, run: (ctx) => measureCrashRestarts(ctx.progress, ctx.quick) },
   { spec: { name: 'fault_convergence', unit: 'sync cycles', target: 2, comparator: '<=' }, run: () => NOT_AUTOMATED },

@@ -20,7 +20,8 @@ const PARTS = [
   `(SELECT string_agg(order_id::text || status || filled_size::text || coalesce(cancel_requested_at::text, ''), ',' ORDER BY order_id)
     FROM orders WHERE status IN ${OPEN} AND lt_user_id = $1)`,
   // Fills book ledger entries; so do reservations, releases, settlements, deposits and withdrawals
-  `(SELECT count(*)::text FROM ledger_entries WHERE user_id = $1)`,
+  // (counted by ledger_sums, migration 0010: a few rows per strategy, not a scan of every entry)
+  `(SELECT coalesce(sum(entries), 0)::text FROM ledger_sums WHERE user_id = $1)`,
   `(SELECT count(*)::text FROM lt_audit WHERE user_id = $1)`,
   `(SELECT engaged::text || coalesce(reason, '') || set_at::text FROM lt_kill_switch WHERE user_id = $1)`,
   `(SELECT coalesce(max(fired_at)::text, '') FROM lt_alerts WHERE user_id = $1)`,

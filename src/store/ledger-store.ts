@@ -1,6 +1,7 @@
 /**
  * The LT capital ledger in SQL, and the only module that reads or writes `ledger_entries` (besides the per-order
- * view lt_order_facts of migration 0004): idempotent appends keyed by (strategy, book, kind, ref), and every
+ * view lt_order_facts of migration 0004, and migration 0010's trigger that keeps `ledger_sums`): idempotent appends
+ * keyed by (strategy, book, kind, ref), and every
  * balance as one fold (src/domain/ledger.ts, src/domain/booking.ts) of per-kind sums
  */
 import { randomUUID } from 'node:crypto';
@@ -64,8 +65,18 @@ const sumsOf = (rows: readonly SumRow[]): LedgerSums => {
   return sums;
 };
 
-/** Per kind: the sum of amounts and of cost bases, for one strategy's book (kinds never booked are absent) */
+/**
+ * Per kind: the sum of amounts and of cost bases, for one strategy's book (kinds never booked are absent). Read from
+ * ledger_sums, which migration 0010's trigger keeps in the transaction of every append: a read of a few rows, not a
+ * scan of the book's entries
+ */
 export async function ledgerSums(sql: Sql, userId: string, strategyId: string, book: LtMode): Promise<LedgerSums> {
+  return sumsOf(await sql.query<SumRow>(`SELECT kind, amount::text AS amount, cost_basis::text AS basis
+    FROM ledger_sums WHERE user_id = $1 AND strategy_id = $2 AND book = $3 AND entries > 0`, [userId, strategyId, book]));
+}
+
+/** The same sums recomputed from every entry: the reference the read model is tested against */
+export async function ledgerSumsRecomputed(sql: Sql, userId: string, strategyId: string, book: LtMode): Promise<LedgerSums> {
   return sumsOf(await sql.query<SumRow>(`SELECT kind, sum(amount)::text AS amount, COALESCE(sum(cost_basis), 0)::text AS basis
     FROM ledger_entries WHERE user_id = $1 AND strategy_id = $2 AND book = $3 GROUP BY kind`, [userId, strategyId, book]));
 }
