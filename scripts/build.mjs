@@ -3,13 +3,14 @@
 // installed for tsx and vite) strips the types; `npm run typecheck` is what checks them. dist/ mirrors src/, so paths
 // a module resolves from its own URL (the migrations, dist/web for the dashboard) hold in both trees. A build is
 // identified by a hash of what it reads, kept in dist/build.json; `buildIfStale` rebuilds only when that changed.
-// It also keeps dist/pglite-template: an empty PGlite cluster (what initdb makes) that a new data directory starts as a
-// copy of (src/store/db.ts), rebuilt only when the installed PGlite version changes. initdb in WebAssembly takes
-// several seconds of CPU and holds about 400 MB while it runs; a copy takes a fraction of a second.
+// It also keeps dist/pglite-template: a PGlite cluster as initdb and the migrations leave it, that a new data directory
+// starts as a copy of (src/store/db.ts), made again only when the installed PGlite or a migration changes. initdb in
+// WebAssembly takes seconds of CPU and holds about 400 MB while it runs, the migrations about two seconds more; a copy
+// takes a fraction of a second.
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SRC = join(ROOT, 'src');
@@ -81,23 +82,33 @@ function pgliteVersion() {
   return JSON.parse(readFileSync(join(entry, '..', '..', 'package.json'), 'utf8')).version;
 }
 
-/** Makes dist/pglite-template unless it is there for the installed PGlite; resolves to true when it made it */
+/**
+ * Makes dist/pglite-template (with the compiled store: call after `build`) unless it is there for the installed PGlite
+ * and the migrations as they are; resolves to true when it made it
+ */
 export async function buildPgliteTemplate({ quiet = false } = {}) {
-  const pglite = pgliteVersion();
+  const { openPglite } = await import(pathToFileURL(join(OUT, 'store', 'db.js')).href);
+  const { migrate, migrationsHash } = await import(pathToFileURL(join(OUT, 'store', 'migrate.js')).href);
+  const want = { pglite: pgliteVersion(), migrations: migrationsHash() };
   try {
-    if (JSON.parse(readFileSync(join(TEMPLATE, 'template.json'), 'utf8')).pglite === pglite) return false;
+    const made = JSON.parse(readFileSync(join(TEMPLATE, 'template.json'), 'utf8'));
+    if (made.pglite === want.pglite && made.migrations === want.migrations) return false;
   } catch {
     // none yet, or unreadable: made again
   }
   const started = Date.now();
-  if (!quiet) console.error(`creating the empty PGlite cluster new data directories start from (PGlite ${pglite}) …`);
+  if (!quiet) console.error(`creating the PGlite cluster new data directories start from (PGlite ${want.pglite}, migrations applied) …`);
   const temporary = `${TEMPLATE}.tmp-${process.pid}`;
   rmSync(temporary, { recursive: true, force: true });
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(temporary);
-  await db.close();
-  writeFileSync(join(temporary, 'template.json'), JSON.stringify({ pglite, built_at: new Date().toISOString() }));
-  rmSync(TEMPLATE, { recursive: true, force: true });
+  rmSync(TEMPLATE, { recursive: true, force: true }); // so that openPglite runs initdb rather than copying a stale one
+  const db = await openPglite(temporary);
+  try {
+    await migrate(db);
+  } finally {
+    await db.close();
+  }
+  rmSync(join(temporary, 'tandem.lock'), { force: true });
+  writeFileSync(join(temporary, 'template.json'), JSON.stringify({ ...want, built_at: new Date().toISOString() }));
   renameSync(temporary, TEMPLATE);
   if (!quiet) console.error(`PGlite cluster template made in ${Date.now() - started} ms`);
   return true;

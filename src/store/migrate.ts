@@ -1,4 +1,5 @@
 /** Applies the plain SQL migrations in src/store/migrations, in order, each once and in its own transaction */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './db.ts';
@@ -11,9 +12,18 @@ export interface MigrationResult {
   total: number;
 }
 
+const migrationFiles = (): string[] => readdirSync(DIR).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
+
+/** A hash of every migration's name and text: a cluster made with these (the build's template) fits only them */
+export function migrationsHash(): string {
+  const hash = createHash('sha256');
+  for (const file of migrationFiles()) hash.update(file).update('\0').update(readFileSync(DIR + file)).update('\0');
+  return hash.digest('hex');
+}
+
 /** Applies every migration not applied yet; `until` stops after that version (tests of an upgrade from an older schema) */
 export async function migrate(db: Db, options: { until?: string } = {}): Promise<MigrationResult> {
-  const all = readdirSync(DIR).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  const all = migrationFiles();
   const files = options.until === undefined ? all : all.filter((f) => f.replace(/\.sql$/, '') <= options.until!);
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
