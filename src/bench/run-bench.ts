@@ -7,6 +7,7 @@ import { REPLAY_SPEC, measureReplay } from './replay-throughput.ts';
 import { errorResult, measuredResult, skippedResult, type BenchResult, type BenchSpec, type Measured } from './report.ts';
 import { RSS_SPEC, measureServiceRss } from './service-rss.ts';
 import { SIGNAL_SPEC, measureSignalToSubmit } from './signal-to-submit.ts';
+import { START_SPEC, measureStartToUrl } from './start-to-url.ts';
 
 export interface BenchContext {
   scorer: Scorer;
@@ -30,6 +31,7 @@ export const BENCHES: Bench[] = [
   { spec: REPLAY_SPEC, run: (ctx) => measureReplay(ctx.scorer, ctx.progress) },
   { spec: SIGNAL_SPEC, run: (ctx) => measureSignalToSubmit(ctx.progress) },
   { spec: RSS_SPEC, run: (ctx) => measureServiceRss(ctx.progress) },
+  { spec: START_SPEC, run: (ctx) => measureStartToUrl(ctx.progress) },
   { spec: DASHBOARD_SPEC, run: (ctx) => measureDashboardSummary(ctx.benchDatabaseUrl, ctx.progress) },
   { spec: PAINT_SPEC, run: (ctx) => measureDashboardPaint(ctx.progress) },
   { spec: { name: 'crash_restarts', unit: 'duplicate or lost orders', target: 0, comparator: '<=' }, run: () => NOT_AUTOMATED },
