@@ -88,7 +88,8 @@ function pgliteVersion() {
  */
 export async function buildPgliteTemplate({ quiet = false } = {}) {
   const { openPglite } = await import(pathToFileURL(join(OUT, 'store', 'db.js')).href);
-  const { migrate, migrationsHash } = await import(pathToFileURL(join(OUT, 'store', 'migrate.js')).href);
+  const { migrate } = await import(pathToFileURL(join(OUT, 'store', 'migrate.js')).href);
+  const { migrationsHash } = await import(pathToFileURL(join(OUT, 'store', 'migration-files.js')).href);
   const want = { pglite: pgliteVersion(), migrations: migrationsHash() };
   try {
     const made = JSON.parse(readFileSync(join(TEMPLATE, 'template.json'), 'utf8'));

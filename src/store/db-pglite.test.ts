@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCluster, openPglite, PGLITE_SHARED_BUFFERS, pgliteVersion } from './db.ts';
-import { migrationsHash } from './migrate.ts';
+import { migrationsHash } from './migration-files.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'tandem-pglite-dir-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { PGlite, types } from '@electric-sql/pglite';
 import pg from 'pg';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
-import { migrationsHash } from './migrate.ts';
+import { migrationsHash } from './migration-files.ts';
 
 /** Something that runs SQL: the database itself or an open transaction */
 export interface Sql {

@@ -1,24 +1,13 @@
 /** Applies the plain SQL migrations in src/store/migrations, in order, each once and in its own transaction */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { Db } from './db.ts';
+import { MIGRATIONS_DIR as DIR, migrationFiles } from './migration-files.ts';
 
-const DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 const LOCK_KEY = 7_402_001; // serializes migrating processes on a shared server
 
 export interface MigrationResult {
   applied: string[];
   total: number;
-}
-
-const migrationFiles = (): string[] => readdirSync(DIR).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
-
-/** A hash of every migration's name and text: a cluster made with these (the build's template) fits only them */
-export function migrationsHash(): string {
-  const hash = createHash('sha256');
-  for (const file of migrationFiles()) hash.update(file).update('\0').update(readFileSync(DIR + file)).update('\0');
-  return hash.digest('hex');
 }
 
 /** Applies every migration not applied yet; `until` stops after that version (tests of an upgrade from an older schema) */
