@@ -1,5 +1,6 @@
 // Runs before `npm start` and `npm test`: on a fresh clone (no node_modules yet) installs the locked
-// dependencies once, then builds the dashboard when web/ changed, so the README's two quick-start commands work as they are
+// dependencies once, then builds the dashboard when web/ changed, so the README's two quick-start commands work as they are.
+// With --server (before `npm start`, `npm run tandem` and the benches) it also compiles the server into dist/ when src/ changed
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -15,4 +16,13 @@ try {
 } catch (error) {
   console.error(`the dashboard build failed: ${error.message}`);
   process.exit(1);
+}
+if (process.argv.includes('--server')) {
+  const { buildIfStale } = await import('./build.mjs');
+  try {
+    await buildIfStale();
+  } catch (error) {
+    console.error(`the server build failed: ${error.message}`);
+    process.exit(1);
+  }
 }

@@ -9,6 +9,7 @@ import { REPLAY_PG_SPEC, REPLAY_SPEC, measureReplay, measureReplayPostgres } fro
 import { errorResult, measuredResult, skippedResult, type BenchResult, type BenchSpec, type Measured } from './report.ts';
 import { RSS_SPEC, measureServiceRss } from './service-rss.ts';
 import { SIGNAL_SPEC, measureSignalToSubmit } from './signal-to-submit.ts';
+import { START_SPEC, measureStartToUrl } from './start-to-url.ts';
 
 export interface BenchContext {
   scorer: Scorer;
@@ -35,6 +36,7 @@ export const BENCHES: Bench[] = [
   { spec: REPLAY_PG_SPEC, run: (ctx) => measureReplayPostgres(ctx.benchDatabaseUrl, ctx.scorer, ctx.progress) },
   { spec: SIGNAL_SPEC, run: (ctx) => measureSignalToSubmit(ctx.progress, ctx.benchDatabaseUrl) },
   { spec: RSS_SPEC, run: (ctx) => measureServiceRss(ctx.progress) },
+  { spec: START_SPEC, run: (ctx) => measureStartToUrl(ctx.progress) },
   { spec: DASHBOARD_SPEC, run: (ctx) => measureDashboardSummary(ctx.benchDatabaseUrl, ctx.progress) },
   { spec: ENDPOINTS_SPEC, run: (ctx) => measureDashboardEndpoints(ctx.progress) },
   { spec: PAINT_SPEC, run: (ctx) => measureDashboardPaint(ctx.progress) },

@@ -1,16 +1,35 @@
 /**
- * `service_rss_mb`: `tandem start` in a child process on a fresh PGlite DATA_DIR with PORT=0 and the simulated world;
+ * `service_rss_mb`: `tandem start`, compiled (dist/cli/main.js, what `npm start` runs), in a child process on a fresh
+ * PGlite DATA_DIR with PORT=0 and the simulated world;
  * 14 strategies are added through the API to the 86 demo ones (100), then its VmRSS is read every second for
  * TRADING_MS; the maximum is reported. The child is stopped with SIGTERM (SIGKILL if it does not exit)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEMO_STRATEGIES } from '../store/demo-strategies.ts';
 import type { BenchSpec, Measured } from './report.ts';
 
 export const RSS_SPEC: BenchSpec = { name: 'service_rss_mb', unit: 'MB', target: 512, comparator: '<=' };
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** The compiled entry `npm start` runs */
+export const COMPILED_ENTRY = join(ROOT, 'dist', 'cli', 'main.js');
+
+/** Throws unless `npm run build` has compiled the server (the bench's prestep, `npm run bench`, does) */
+export function requireBuild(): void {
+  if (!existsSync(COMPILED_ENTRY)) throw new Error(`${COMPILED_ENTRY} is missing: run "npm run build" first`);
+}
+
+/** The service's environment on `dataDir`: PGlite, a port of its own, the simulated world and venue, the demo */
+export function serviceEnv(dataDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn',
+    FT_SOURCE: 'sim', VENUE: 'simulated', SEED_DEMO: 'true' };
+  delete env.DATABASE_URL;
+  return env;
+}
 
 const STRATEGIES = 100;
 const TRADING_MS = 60_000;
@@ -90,11 +109,9 @@ async function sampleRss(pid: number, ms: number): Promise<number[]> {
 }
 
 export async function measureServiceRss(progress: (text: string) => void): Promise<Measured> {
+  requireBuild();
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-rss-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', FT_SOURCE: 'sim',
-    VENUE: 'simulated', SEED_DEMO: 'true' };
-  delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [COMPILED_ENTRY, 'start'], { env: serviceEnv(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.resume();
   try {
     const url = await serviceUrl(child);
@@ -110,6 +127,7 @@ export async function measureServiceRss(progress: (text: string) => void): Promi
       detail: {
         strategies: counts.strategies, ft_orders_at_end: counts.orders, rss_at_start_mb: Math.round(before),
         rss_last_mb: Math.round(samples.at(-1)!), trading_seconds: TRADING_MS / 1000, database: 'PGlite (fresh DATA_DIR)',
+        command: 'node dist/cli/main.js start (compiled)',
         source: 'FT_SOURCE=sim, VENUE=simulated',
       },
     };

@@ -1,8 +1,12 @@
 /** One database interface over embedded PGlite (default) and a PostgreSQL server (DATABASE_URL) */
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite, types } from '@electric-sql/pglite';
 import pg from 'pg';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
+import { migrationsHash } from './migration-files.ts';
 
 /** Something that runs SQL: the database itself or an open transaction */
 export interface Sql {
@@ -42,15 +46,34 @@ export interface PgliteDb extends Db {
   dump(): Promise<Blob>;
 }
 
-export async function openPglite(dataDir: string, options: { loadDataDir?: Blob } = {}): Promise<PgliteDb> {
+/**
+ * PostgreSQL's buffer cache in a PGlite data directory. PGlite allocates it inside its WebAssembly memory, which never
+ * shrinks, and the files are in the OS's page cache anyway: initdb's 128MB would be a quarter of the service's
+ * memory budget (docs: PRODUCT §9, RSS ≤ 512 MB). memory:// databases keep PostgreSQL's default
+ */
+export const PGLITE_SHARED_BUFFERS = '32MB';
+
+export interface PgliteOptions {
+  loadDataDir?: Blob;
+  /** PostgreSQL's shared_buffers; default PGLITE_SHARED_BUFFERS for a data directory, PostgreSQL's for memory:// */
+  sharedBuffers?: string;
+}
+
+export async function openPglite(dataDir: string, options: PgliteOptions = {}): Promise<PgliteDb> {
   let lock: DirLock | null = null;
-  if (!dataDir.startsWith('memory://')) {
+  const onDisk = !dataDir.startsWith('memory://');
+  if (onDisk) {
     mkdirSync(dataDir, { recursive: true });
     lock = acquireDirLock(dataDir);
   }
   let client: PGlite;
   try {
-    client = await PGlite.create(dataDir, { parsers: PGLITE_PARSERS, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
+    if (onDisk && !options.loadDataDir && !existsSync(join(dataDir, 'PG_VERSION'))) await createCluster(dataDir);
+    const sharedBuffers = options.sharedBuffers ?? (onDisk ? PGLITE_SHARED_BUFFERS : undefined);
+    client = await PGlite.create(dataDir, {
+      parsers: PGLITE_PARSERS, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      ...(sharedBuffers ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`] } : {}),
+    });
   } catch (error) {
     lock?.release();
     throw error;
@@ -76,6 +99,66 @@ export async function openPglite(dataDir: string, options: { loadDataDir?: Blob 
       return dump instanceof Blob ? dump : new Blob([dump]);
     },
   };
+}
+
+const INITDB_TIMEOUT_MS = 120_000;
+
+/**
+ * The cluster `npm run build` makes (scripts/build.mjs): initdb's, with every migration applied (`migrate` finds nothing
+ * to do), for the installed PGlite and these migrations. The same path from src/store and from dist/store
+ */
+const TEMPLATE = fileURLToPath(new URL('../../dist/pglite-template/', import.meta.url));
+
+/** The installed PGlite's version */
+export function pgliteVersion(): string {
+  const entry = fileURLToPath(import.meta.resolve('@electric-sql/pglite'));
+  return (JSON.parse(readFileSync(join(entry, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** True when the build's template was made by the installed PGlite, with the migrations this code applies */
+function templateFits(template: string): boolean {
+  try {
+    const made = JSON.parse(readFileSync(join(template, 'template.json'), 'utf8')) as { pglite?: string; migrations?: string };
+    return made.pglite === pgliteVersion() && made.migrations === migrationsHash();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A new cluster in `dataDir`: a copy of the build's template when it fits the installed PGlite and the migrations
+ * (PG_VERSION last, so an interrupted copy is made again at the next start), else initdb in a child process
+ */
+export async function createCluster(dataDir: string, template = TEMPLATE): Promise<'template' | 'initdb'> {
+  if (!templateFits(template)) {
+    await initdbApart(dataDir);
+    return 'initdb';
+  }
+  const entries = readdirSync(template).filter((e) => e !== 'template.json' && e !== 'PG_VERSION');
+  for (const e of entries) cpSync(join(template, e), join(dataDir, e), { recursive: true });
+  cpSync(join(template, 'PG_VERSION'), join(dataDir, 'PG_VERSION'));
+  return 'template';
+}
+
+/**
+ * Creates a new PGlite cluster in `dataDir` in a short-lived child process. In process, PGlite runs initdb in a second
+ * instance whose WebAssembly memory and in-memory copy of the new cluster (about 400 MB together) stay reachable for
+ * a while after it closes; a child gives all of it back when it exits
+ */
+async function initdbApart(dataDir: string): Promise<void> {
+  const code = 'const { PGlite } = await import(process.argv[1]); const db = await PGlite.create(process.argv[2]); await db.close();';
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code, import.meta.resolve('@electric-sql/pglite'), dataDir],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), INITDB_TIMEOUT_MS);
+  const status = await new Promise<number | string>((done, fail) => {
+    child.once('error', fail);
+    child.once('exit', (exit, signal) => done(signal ?? exit ?? 1));
+  }).finally(() => clearTimeout(timer));
+  if (status !== 0) throw new Error(`PGlite could not create the database in ${dataDir} (${status}): ${stderr.trim()}`);
 }
 
 export async function openPostgres(url: string): Promise<Db> {

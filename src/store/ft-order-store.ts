@@ -65,8 +65,18 @@ export interface Disposition {
   at: Date;
 }
 
+/**
+ * Dispositions written by one statement: a first sync evaluates the world's whole history with every strategy (about
+ * 80 k rows), and one statement that size grows PGlite's WebAssembly memory, which never shrinks, by over 100 MB
+ */
+const DISPOSITION_CHUNK = 5_000;
+
 /** Records dispositions (first one wins) and adds skipped ones to the per-hour counters */
 export async function recordDispositions(sql: Sql, rows: Disposition[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += DISPOSITION_CHUNK) await recordDispositionChunk(sql, rows.slice(i, i + DISPOSITION_CHUNK));
+}
+
+async function recordDispositionChunk(sql: Sql, rows: Disposition[]): Promise<void> {
   if (rows.length === 0) return;
   const inserted = await sql.query<{ wallet_id: string; reason: string | null; evaluated_at: Date }>(
     `INSERT INTO ft_dispositions (wallet_id, trade_key, disposition, reason, evaluated_at)

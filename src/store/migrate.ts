@@ -1,9 +1,8 @@
 /** Applies the plain SQL migrations in src/store/migrations, in order, each once and in its own transaction */
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { Db } from './db.ts';
+import { MIGRATIONS_DIR as DIR, migrationFiles } from './migration-files.ts';
 
-const DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 const LOCK_KEY = 7_402_001; // serializes migrating processes on a shared server
 
 export interface MigrationResult {
@@ -13,7 +12,7 @@ export interface MigrationResult {
 
 /** Applies every migration not applied yet; `until` stops after that version (tests of an upgrade from an older schema) */
 export async function migrate(db: Db, options: { until?: string } = {}): Promise<MigrationResult> {
-  const all = readdirSync(DIR).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
+  const all = migrationFiles();
   const files = options.until === undefined ? all : all.filter((f) => f.replace(/\.sql$/, '') <= options.until!);
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);

@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_ONLY_GATE } from './schedule.ts';
 
-const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'child.ts');
+/** The child's entry beside this module: child.ts through tsx, or child.js when this runs compiled (dist/) */
+const COMPILED = import.meta.url.endsWith('.js');
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), COMPILED ? 'child.js' : 'child.ts');
 
 export type ChildEvent = Record<string, unknown> & { step: string };
 export type Outcome = { kind: 'event'; event: ChildEvent } | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null };
@@ -30,7 +32,7 @@ export interface ChildEnv {
 export function spawnTortureChild(cfg: ChildEnv): TortureChild {
   const env = { ...process.env, [TEST_ONLY_GATE]: '1', TORTURE_SIM_URL: cfg.simUrl, TORTURE_PRIVATE_KEY: cfg.privateKey,
     TORTURE_DATABASE_URL: cfg.databaseUrl ?? '', TORTURE_DATA_DIR: cfg.dataDir ?? '' };
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CHILD], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc: ChildProcess = spawn(process.execPath, [...(COMPILED ? [] : ['--import', 'tsx']), CHILD], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   const events: ChildEvent[] = [];
   const waiters = new Set<(o: Outcome) => boolean>();
   let exit: Outcome | null = null;
