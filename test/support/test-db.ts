@@ -2,7 +2,9 @@
  * A fresh, migrated database per test file: in-memory PGlite by default, or a new database on the
  * PostgreSQL server at TEST_DATABASE_URL (CI runs the suite both ways)
  */
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDb } from '../../src/store/db.ts';
 import { openPglite, type Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
@@ -18,9 +20,23 @@ export interface TestDb {
 
 let snapshot: Promise<Blob> | null = null;
 
-/** Migrating a new PGlite takes seconds; each test file does it once and starts later databases from a copy */
+/** The run's migrated copy that the global setup wrote (pglite-snapshot.ts), or '' */
+function sharedSnapshotFile(): string {
+  try {
+    return inject('pgliteSnapshot') ?? '';
+  } catch {
+    return ''; // outside a vitest worker
+  }
+}
+
+/**
+ * Creating and migrating a new PGlite takes seconds: the run does it once (the global setup), and each test file starts
+ * its databases from that copy; without one (a run without the setup), the file makes its own copy once
+ */
 function migratedSnapshot(): Promise<Blob> {
   snapshot ??= (async () => {
+    const file = sharedSnapshotFile();
+    if (file) return new Blob([readFileSync(file)]);
     const db = await openPglite('memory://');
     await migrate(db);
     const blob = await db.dump();
