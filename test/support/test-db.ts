@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { openDb } from '../../src/store/db.ts';
 import { openPglite, type Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
+import { leased, noteFreshCopy, takeIdle } from './pglite-pool.ts';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 export const backendName = TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -48,9 +49,20 @@ function migratedSnapshot(): Promise<Blob> {
 
 /** `pgliteDataDir`: a PGlite on disk there (started from the migrated copy) instead of in memory; ignored on PostgreSQL */
 export async function openTestDb(options: { pgliteDataDir?: string } = {}): Promise<TestDb> {
-  if (!TEST_DATABASE_URL) {
-    const db = await openPglite(options.pgliteDataDir ?? 'memory://', { loadDataDir: await migratedSnapshot() });
+  if (!TEST_DATABASE_URL && options.pgliteDataDir) {
+    const db = await openPglite(options.pgliteDataDir, { loadDataDir: await migratedSnapshot() });
     await migrate(db); // a no-op on the snapshot; keeps the same path as production
+    return { db, url: undefined, close: () => db.close() };
+  }
+  if (!TEST_DATABASE_URL) {
+    // In memory: a database an earlier test of this file closed, reset to the migrated state, else a new copy
+    let inner = takeIdle();
+    if (!inner) {
+      inner = await openPglite('memory://', { loadDataDir: await migratedSnapshot() });
+      await noteFreshCopy(inner);
+    }
+    await migrate(inner); // a no-op on the snapshot; keeps the same path as production
+    const db = leased(inner);
     return { db, url: undefined, close: () => db.close() };
   }
   const name = `t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
