@@ -6,6 +6,6 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    globalSetup: ['test/support/build-web.ts'],
+    globalSetup: ['test/support/build-web.ts', 'test/support/pglite-snapshot.ts'],
   },
 });

@@ -11,6 +11,7 @@ import type { Log } from '../../src/engine/ports.ts';
 import { silentLog } from '../../src/log.ts';
 import { startTandem, type Tandem } from '../../src/main.ts';
 import type { Json } from './api-client.ts';
+import { seedPgliteDir } from './test-db.ts';
 
 /** The LT strategy `launchBaseline` creates: it copies the world's FT_T1_BASELINE */
 export const BASELINE = 'LT_FT_T1_BASELINE';
@@ -44,6 +45,8 @@ export async function startDemoTandem(o: DemoOptions): Promise<DemoTandem> {
   const dir = mkdtempSync(join(tmpdir(), `tandem-${o.name}-`));
   let tandem: Tandem;
   try {
+    // The demo's subject is not the first start on an empty directory (cli-start and demo-restart cover that)
+    if (!o.env?.DATABASE_URL) await seedPgliteDir(dir);
     tandem = await startTandem(loadConfig({
       DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', FT_SOURCE: 'sim', SIM_STEP_MS: '500',
       LT_EXECUTE_CRON: '*/2 * * * * *', ...o.env,

@@ -2,10 +2,13 @@
  * A fresh, migrated database per test file: in-memory PGlite by default, or a new database on the
  * PostgreSQL server at TEST_DATABASE_URL (CI runs the suite both ways)
  */
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDb } from '../../src/store/db.ts';
 import { openPglite, type Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
+import { leased, noteFreshCopy, takeIdle } from './pglite-pool.ts';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 export const backendName = TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -18,9 +21,23 @@ export interface TestDb {
 
 let snapshot: Promise<Blob> | null = null;
 
-/** Migrating a new PGlite takes seconds; each test file does it once and starts later databases from a copy */
+/** The run's migrated copy that the global setup wrote (pglite-snapshot.ts), or '' */
+function sharedSnapshotFile(): string {
+  try {
+    return inject('pgliteSnapshot') ?? '';
+  } catch {
+    return ''; // outside a vitest worker
+  }
+}
+
+/**
+ * Creating and migrating a new PGlite takes seconds: the run does it once (the global setup), and each test file starts
+ * its databases from that copy; without one (a run without the setup), the file makes its own copy once
+ */
 function migratedSnapshot(): Promise<Blob> {
   snapshot ??= (async () => {
+    const file = sharedSnapshotFile();
+    if (file) return new Blob([readFileSync(file)]);
     const db = await openPglite('memory://');
     await migrate(db);
     const blob = await db.dump();
@@ -30,11 +47,31 @@ function migratedSnapshot(): Promise<Blob> {
   return snapshot;
 }
 
+/**
+ * Writes the run's migrated PGlite into `dir` (a new DATA_DIR), so that a Tandem started on it opens a migrated database
+ * instead of running initdb (about six CPU seconds); for tests whose subject is not the first start on an empty directory
+ */
+export async function seedPgliteDir(dir: string): Promise<void> {
+  const db = await openPglite(dir, { loadDataDir: await migratedSnapshot() });
+  await db.close();
+}
+
 /** `pgliteDataDir`: a PGlite on disk there (started from the migrated copy) instead of in memory; ignored on PostgreSQL */
 export async function openTestDb(options: { pgliteDataDir?: string } = {}): Promise<TestDb> {
-  if (!TEST_DATABASE_URL) {
-    const db = await openPglite(options.pgliteDataDir ?? 'memory://', { loadDataDir: await migratedSnapshot() });
+  if (!TEST_DATABASE_URL && options.pgliteDataDir) {
+    const db = await openPglite(options.pgliteDataDir, { loadDataDir: await migratedSnapshot() });
     await migrate(db); // a no-op on the snapshot; keeps the same path as production
+    return { db, url: undefined, close: () => db.close() };
+  }
+  if (!TEST_DATABASE_URL) {
+    // In memory: a database an earlier test of this file closed, reset to the migrated state, else a new copy
+    let inner = takeIdle();
+    if (!inner) {
+      inner = await openPglite('memory://', { loadDataDir: await migratedSnapshot() });
+      await noteFreshCopy(inner);
+    }
+    await migrate(inner); // a no-op on the snapshot; keeps the same path as production
+    const db = leased(inner);
     return { db, url: undefined, close: () => db.close() };
   }
   const name = `t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
