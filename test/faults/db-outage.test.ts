@@ -119,7 +119,10 @@ describe.skipIf(!TEST_DATABASE_URL)('database unreachable (postgres, through a T
     const { w, proxy, deps } = await outageWorld((world, p) => ({
       ...world.venue,
       prepare: async (request) => {
-        p.cut(); // the intent is committed; storing the prepared order fails
+        // Signing runs beside the intent's transaction: cut once the intent is committed (seen on a direct
+        // connection), so that storing the prepared order is what fails
+        await eventually(async () => ((await world.orders()).length > 0 ? true : undefined), 30_000);
+        p.cut();
         return world.venue.prepare(request);
       },
     }));
