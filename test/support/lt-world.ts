@@ -9,6 +9,7 @@ import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategi
 import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { balancesOf, orderLedgerOf } from '../../src/store/ledger-store.ts';
 import { openPositions, openPositionsFromFacts } from '../../src/store/position-store.ts';
+import { ltOrderCounts, ltOrderCountsFromFacts } from '../../src/store/comparison-store.ts';
 import { createUser } from '../../src/store/user-store.ts';
 import { COLLATERAL, SimExchange } from '../../src/sim/exchange/exchange.ts';
 import { createSimulatedVenue, type SimulatedVenue } from '../../src/sim/exchange/simulated-venue.ts';
@@ -199,7 +200,8 @@ async function checked<T>(w: LtWorld, command: Promise<T>): Promise<T> {
  * The ledger checks run after every command: the identity available + locked + cooldown = deposits −
  * withdrawals + realized (INV-17), no bucket below zero, every resting BUY reserved at least limit × open
  * size and every finished order reserved nothing (INV-10, INV-14), and Σ realized P&L of the orders equals
- * the ledger's (INV-21); the open positions of both books read set-based equal their reading from lt_order_facts
+ * the ledger's (INV-21); the open positions and the order counts of both books read set-based equal their reading
+ * from lt_order_facts
  */
 async function checkLedger(w: LtWorld): Promise<Balances> {
   const db = w.ft.t.db;
@@ -225,6 +227,8 @@ async function checkLedger(w: LtWorld): Promise<Balances> {
   for (const shadow of [false, true]) {
     expect(await openPositions(db, w.userId, w.strategyId, shadow), 'open positions = their reading from lt_order_facts')
       .toEqual(await openPositionsFromFacts(db, w.userId, w.strategyId, shadow));
+    expect(await ltOrderCounts(db, w.userId, w.strategyId, shadow), 'order counts = their reading from lt_order_facts')
+      .toEqual(await ltOrderCountsFromFacts(db, w.userId, w.strategyId, shadow));
   }
   return b;
 }
