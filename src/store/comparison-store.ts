@@ -129,16 +129,51 @@ async function ltFigures(sql: Sql, userId: string, strategyId: string, legs: rea
     'SELECT mode FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
   const sums = await ledgerSums(sql, userId, strategyId, s!.mode);
   const b = balancesFromSums(sums);
-  const [r] = await sql.query<Record<string, unknown>>(
+  const r = await ltOrderCounts(sql, userId, strategyId, s!.mode === 'shadow');
+  const pnl = sumOf(legs, (g) => g.ltPnl);
+  return {
+    signals: legs.length, ordered: r.ordered, filledOrders: r.filled, invested: (sums.buy_fill?.amount ?? 0n) as Usdc,
+    fees: b.fees, realized: b.realizedPnl, unrealized: (pnl - b.realizedPnl) as Usdc, pnl, won: r.won, lost: r.lost,
+  };
+}
+
+export interface LtOrderCounts { ordered: number; filled: number; won: number; lost: number }
+
+/**
+ * A book's LT orders: all, those with a fill, and entries WON or LOST as lt_order_facts defines the outcome (settled,
+ * still holding shares of the signal, the token's payout 1 or 0); set-based: the settlements and the shares held per
+ * signal are each grouped once and hash-joined, rather than lt_order_facts' two subqueries per order
+ */
+export async function ltOrderCounts(sql: Sql, userId: string, strategyId: string, shadow: boolean): Promise<LtOrderCounts> {
+  const [r] = await sql.query<LtOrderCounts>(
+    `WITH legs AS (
+       SELECT l.order_id, l.ft_order_id, l.leg, o.side, o.filled_size, o.token_id, o.condition_id
+       FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
+       WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3),
+     settled AS (SELECT DISTINCT e.order_id FROM legs g JOIN ledger_entries e ON e.order_id = g.order_id WHERE e.kind = 'settlement'),
+     held AS (SELECT s.ft_order_id, sum(CASE WHEN g.side = 'BUY' THEN f.size - CASE WHEN f.fee_asset = 'shares' THEN f.fee_amount
+           ELSE 0 END ELSE -f.size END) AS held
+       FROM lt_orders s JOIN orders g ON g.order_id = s.order_id JOIN fills f ON f.order_id = s.order_id
+       WHERE s.user_id = $1 AND s.strategy_id = $2 GROUP BY s.ft_order_id),
+     outcomes AS (
+       SELECT g.leg, g.filled_size, CASE WHEN g.side <> 'SELL' AND s.order_id IS NOT NULL AND coalesce(h.held, 0) > 0
+         THEN m.outcome_prices[array_position(m.clob_token_ids, g.token_id)] END AS payout
+       FROM legs g LEFT JOIN settled s ON s.order_id = g.order_id LEFT JOIN held h ON h.ft_order_id = g.ft_order_id
+         LEFT JOIN markets m ON m.condition_id = g.condition_id)
+     SELECT count(*)::int AS ordered, count(*) FILTER (WHERE filled_size > 0)::int AS filled,
+       count(*) FILTER (WHERE leg = 'entry' AND payout = 1)::int AS won, count(*) FILTER (WHERE leg = 'entry' AND payout = 0)::int AS lost
+     FROM outcomes`, [userId, strategyId, shadow]);
+  return r!;
+}
+
+/** ltOrderCounts read from lt_order_facts: the reference the tests hold it to */
+export async function ltOrderCountsFromFacts(sql: Sql, userId: string, strategyId: string, shadow: boolean): Promise<LtOrderCounts> {
+  const [r] = await sql.query<LtOrderCounts>(
     `SELECT count(*)::int AS ordered, count(*) FILTER (WHERE filled_size > 0)::int AS filled,
        count(*) FILTER (WHERE leg = 'entry' AND outcome = 'WON')::int AS won,
        count(*) FILTER (WHERE leg = 'entry' AND outcome = 'LOST')::int AS lost
-     FROM lt_order_facts WHERE user_id = $1 AND strategy_id = $2 AND is_shadow = $3`, [userId, strategyId, s!.mode === 'shadow']);
-  const pnl = sumOf(legs, (g) => g.ltPnl);
-  return {
-    signals: legs.length, ordered: Number(r!.ordered), filledOrders: Number(r!.filled), invested: (sums.buy_fill?.amount ?? 0n) as Usdc,
-    fees: b.fees, realized: b.realizedPnl, unrealized: (pnl - b.realizedPnl) as Usdc, pnl, won: Number(r!.won), lost: Number(r!.lost),
-  };
+     FROM lt_order_facts WHERE user_id = $1 AND strategy_id = $2 AND is_shadow = $3`, [userId, strategyId, shadow]);
+  return r!;
 }
 
 const usd = (v: bigint) => formatMicros(v, 2);

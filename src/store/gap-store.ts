@@ -54,20 +54,30 @@ interface FtLeg {
   ft: GapLegInput['ft'];
 }
 
+/**
+ * The legs of one FT order only (its entry and exits): the same legs, with the same figures, as the whole strategy's,
+ * since a leg's gap depends only on its own signal, its LT order and its token's horizon (the order page's read)
+ */
+export interface GapScope { ftOrderId: string }
+
+/** `AND <column> = $n` when the read is scoped to one FT order, else nothing */
+const scoped = (scope: GapScope | null, column: string, n: number) => (scope === null ? '' : ` AND ${column} = $${n}::uuid`);
+const scopeParams = (scope: GapScope | null) => (scope === null ? [] : [scope.ftOrderId]);
+
 /** FT's entries since launch and the exits of those entries, as legs */
-async function ftLegs(sql: Sql, walletId: string, since: Date): Promise<FtLeg[]> {
+async function ftLegs(sql: Sql, walletId: string, since: Date, scope: GapScope | null): Promise<FtLeg[]> {
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT g.*, coalesce(nullif(m.question, ''), nullif(g.market_title, '')) AS question FROM (
      SELECT o.order_id, 'entry' AS leg, 'BUY' AS side, o.condition_id, o.asset, o.shares::text, o.entry_price::text AS price,
        o.size::text AS cash, o.order_time AS at, o.market_title, o.token_label
-     FROM ft_orders o WHERE o.wallet_id = $1 AND o.order_time >= $2
+     FROM ft_orders o WHERE o.wallet_id = $1 AND o.order_time >= $2${scoped(scope, 'o.order_id', 3)}
      UNION ALL
      SELECT c.order_id, 'exit:' || c.close_id, 'SELL', o.condition_id, o.asset, c.shares::text, c.price::text, c.proceeds::text,
        c.closed_at, o.market_title, o.token_label
      FROM ft_closes c JOIN ft_orders o ON o.order_id = c.order_id
-     WHERE c.kind = 'exit' AND o.wallet_id = $1 AND o.order_time >= $2) g
+     WHERE c.kind = 'exit' AND o.wallet_id = $1 AND o.order_time >= $2${scoped(scope, 'o.order_id', 3)}) g
      LEFT JOIN markets m ON m.condition_id = g.condition_id
-     ORDER BY g.at, g.order_id, g.leg`, [walletId, since.toISOString()]);
+     ORDER BY g.at, g.order_id, g.leg`, [walletId, since.toISOString(), ...scopeParams(scope)]);
   return rows.map((r) => ({
     ftOrderId: r.order_id as string, at: new Date(r.at as string), leg: r.leg as string, side: r.side as 'BUY' | 'SELL',
     conditionId: r.condition_id as string, tokenId: r.asset as string,
@@ -79,15 +89,16 @@ async function ftLegs(sql: Sql, walletId: string, since: Date): Promise<FtLeg[]>
 type LtLeg = NonNullable<GapLegInput['lt']> & { times: DelayTimes };
 
 /** LT's orders of the strategy's current book, with their fills summed as the ledger books them */
-async function ltLegs(sql: Sql, userId: string, strategyId: string, shadow: boolean): Promise<Map<string, LtLeg>> {
+async function ltLegs(sql: Sql, userId: string, strategyId: string, shadow: boolean, scope: GapScope | null): Promise<Map<string, LtLeg>> {
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT l.ft_order_id, l.leg, o.order_id, o.side, o.size::text, o.mid_price::text, o.best_bid::text, o.best_ask::text,
        f.price::text AS fill_price, f.size::text AS fill_size, f.fee_asset, f.fee_amount::text,
        o.source_trade_at, o.signal_at, o.submitted_at, st.detected_at
      FROM lt_orders l JOIN orders o ON o.order_id = l.order_id LEFT JOIN fills f ON f.order_id = o.order_id
        LEFT JOIN source_trades st ON st.trade_key = l.source_trade_id
-     WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3 ORDER BY o.order_id, f.fill_id`,
-  [userId, strategyId, shadow]);
+     WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3${scoped(scope, 'l.ft_order_id', 4)}
+     ORDER BY o.order_id, f.fill_id`,
+  [userId, strategyId, shadow, ...scopeParams(scope)]);
   const legs = new Map<string, LtLeg>();
   for (const r of rows) {
     const key = `${r.ft_order_id as string}/${r.leg as string}`;
@@ -158,16 +169,19 @@ function validPrice(v: unknown): bigint | null {
   return p !== null && p >= 0n && p <= SCALE ? p : null;
 }
 
-/** The gap of one LT strategy since its launch, per leg and in total (an unlaunched strategy has none) */
-export async function strategyGap(sql: Sql, userId: string, strategyId: string): Promise<StrategyGap> {
+/**
+ * The gap of one LT strategy since its launch, per leg and in total (an unlaunched strategy has none); with `scope`,
+ * only that FT order's legs (and their total and pending count)
+ */
+export async function strategyGap(sql: Sql, userId: string, strategyId: string, scope: GapScope | null = null): Promise<StrategyGap> {
   const [s] = await sql.query<{ ft_wallet_id: string; launched_at: Date | null; mode: string }>(
     'SELECT ft_wallet_id, launched_at, mode FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
   if (!s) throw new Error(`no LT strategy ${strategyId}`);
   if (!s.launched_at) return { launchedAt: null, legs: [], total: sumGaps([]), pending: 0, invalidMarks: 0 };
   const launchedAt = new Date(s.launched_at);
-  const ft = await ftLegs(sql, s.ft_wallet_id, launchedAt);
-  const lt = await ltLegs(sql, userId, strategyId, s.mode === 'shadow');
-  const decided = await dispositions(sql, userId, strategyId);
+  const ft = await ftLegs(sql, s.ft_wallet_id, launchedAt, scope);
+  const lt = await ltLegs(sql, userId, strategyId, s.mode === 'shadow', scope);
+  const decided = await dispositions(sql, userId, strategyId, scope);
   const { marks, invalid } = await horizons(sql, [...new Set(ft.map((l) => l.tokenId))]);
   const legs: GapLeg[] = [];
   let pending = 0;
@@ -189,8 +203,9 @@ export async function strategyGap(sql: Sql, userId: string, strategyId: string):
   return { launchedAt, legs, total: sumGaps(legs.map((l) => l.gap)), pending, invalidMarks: invalid.length };
 }
 
-async function dispositions(sql: Sql, userId: string, strategyId: string) {
+async function dispositions(sql: Sql, userId: string, strategyId: string, scope: GapScope | null) {
   const rows = await sql.query<{ ft_order_id: string; leg: string; disposition: 'ordered' | 'skipped' | 'expired'; rule: string | null }>(
-    'SELECT ft_order_id, leg, disposition, rule FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
+    `SELECT ft_order_id, leg, disposition, rule FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2${scoped(scope, 'ft_order_id', 3)}`,
+    [userId, strategyId, ...scopeParams(scope)]);
   return new Map(rows.map((r) => [`${r.ft_order_id}/${r.leg}`, r]));
 }

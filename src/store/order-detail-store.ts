@@ -110,7 +110,7 @@ async function commandsOn(sql: Sql, userId: string, orderId: string): Promise<Au
 
 /** The gap leg of the order's signal leg, when the strategy's current book since launch has it */
 async function gapLegOf(sql: Sql, userId: string, v: OrderView): Promise<GapLeg | null> {
-  const g = await strategyGap(sql, userId, v.strategyId);
+  const g = await strategyGap(sql, userId, v.strategyId, { ftOrderId: v.ftOrderId });
   return g.legs.find((l) => l.ftOrderId === v.ftOrderId && l.leg === v.leg) ?? null;
 }
 

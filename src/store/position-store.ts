@@ -22,7 +22,11 @@ export interface OpenPosition {
   unrealized: Usdc | null;
 }
 
-const POSITIONS_SQL = `WITH legs AS (
+/**
+ * The reference reading (lt_order_facts, whose held and ledger figures are two correlated subqueries per order): kept
+ * to test POSITIONS_SQL against (openPositionsFromFacts)
+ */
+const POSITIONS_FACTS_SQL = `WITH legs AS (
     SELECT ft_order_id, order_id, side, held, cost_delta, settled FROM lt_order_facts
     WHERE user_id = $1 AND strategy_id = $2 AND is_shadow = $3),
   positions AS (SELECT ft_order_id, sum(cost_delta) AS cost, bool_or(settled) AS settled,
@@ -33,8 +37,41 @@ const POSITIONS_SQL = `WITH legs AS (
   FROM positions h JOIN ft_orders f ON f.order_id = h.ft_order_id LEFT JOIN markets m ON m.condition_id = f.condition_id
   WHERE NOT h.settled AND h.shares > 0 ORDER BY f.order_time DESC, h.ft_order_id`;
 
+/**
+ * The same figures as lt_order_facts gives them, set-based (each source grouped once, hash-joined) rather than two
+ * subqueries per order: a leg's ledger cost delta and whether it is settled; the shares held per FT signal (fills of
+ * all its orders, BUY net of share fees, minus SELL) — a settled position is left out, so its held of 0 never shows
+ */
+const POSITIONS_SQL = `WITH legs AS (
+    SELECT l.ft_order_id, l.order_id FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
+    WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3),
+  booked AS (SELECT e.order_id, bool_or(e.kind = 'settlement') AS settled,
+      sum(CASE WHEN e.kind = 'buy_fill' THEN e.amount WHEN e.kind IN ('sell_fill', 'settlement') THEN -e.cost_basis
+        ELSE 0 END) AS cost_delta
+    FROM legs g JOIN ledger_entries e ON e.order_id = g.order_id GROUP BY e.order_id),
+  held AS (SELECT s.ft_order_id, sum(CASE WHEN g.side = 'BUY' THEN f.size - CASE WHEN f.fee_asset = 'shares' THEN f.fee_amount
+        ELSE 0 END ELSE -f.size END) AS held
+    FROM lt_orders s JOIN orders g ON g.order_id = s.order_id JOIN fills f ON f.order_id = s.order_id
+    WHERE s.user_id = $1 AND s.strategy_id = $2 GROUP BY s.ft_order_id),
+  positions AS (SELECT g.ft_order_id, sum(coalesce(b.cost_delta, 0)) AS cost, coalesce(bool_or(b.settled), false) AS settled,
+      max(coalesce(h.held, 0)) AS shares
+    FROM legs g LEFT JOIN booked b ON b.order_id = g.order_id LEFT JOIN held h ON h.ft_order_id = g.ft_order_id
+    GROUP BY g.ft_order_id)
+  SELECT h.ft_order_id, f.condition_id, f.asset, f.token_label, f.market_title, h.shares::text, h.cost::text,
+    coalesce(nullif(m.question, ''), nullif(f.market_title, '')) AS question
+  FROM positions h JOIN ft_orders f ON f.order_id = h.ft_order_id LEFT JOIN markets m ON m.condition_id = f.condition_id
+  WHERE NOT h.settled AND h.shares > 0 ORDER BY f.order_time DESC, h.ft_order_id`;
+
 export async function openPositions(sql: Sql, userId: string, strategyId: string, shadow: boolean): Promise<OpenPosition[]> {
-  const rows = await sql.query<Record<string, unknown>>(POSITIONS_SQL, [userId, strategyId, shadow]);
+  return positionsOf(sql, await sql.query<Record<string, unknown>>(POSITIONS_SQL, [userId, strategyId, shadow]));
+}
+
+/** openPositions by the reference reading (lt_order_facts): what the tests hold openPositions to */
+export async function openPositionsFromFacts(sql: Sql, userId: string, strategyId: string, shadow: boolean): Promise<OpenPosition[]> {
+  return positionsOf(sql, await sql.query<Record<string, unknown>>(POSITIONS_FACTS_SQL, [userId, strategyId, shadow]));
+}
+
+async function positionsOf(sql: Sql, rows: Record<string, unknown>[]): Promise<OpenPosition[]> {
   const { marks } = await horizons(sql, [...new Set(rows.map((r) => r.asset as string))]);
   return rows.map((r) => {
     const shares = micros(r.shares) as Shares;

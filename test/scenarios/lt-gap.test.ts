@@ -51,6 +51,34 @@ describe(`FT–LT gap (${backendName})`, () => {
     expect(gap.total.total).toBe(a!.total + b!.total);
   });
 
+  /** Each FT order's legs read alone (the order page's read) equal its legs in the whole strategy's gap; pending adds up */
+  async function expectScopedLegsAsWhole(): Promise<number> {
+    const db = w.ft.t.db;
+    const whole = await strategyGap(db, w.userId, w.strategyId);
+    const ids = await db.query<{ order_id: string }>('SELECT order_id FROM ft_orders ORDER BY order_id');
+    let pending = 0;
+    for (const { order_id: id } of ids) {
+      const alone = await strategyGap(db, w.userId, w.strategyId, { ftOrderId: id });
+      expect(alone.legs).toEqual(whole.legs.filter((l) => l.ftOrderId === id));
+      pending += alone.pending;
+    }
+    expect(pending).toBe(whole.pending);
+    return ids.length;
+  }
+
+  it('reads one FT order’s legs alone exactly as the whole strategy reads them (the order page)', async () => {
+    await scenario();
+    expect(await expectScopedLegsAsWhole()).toBe(2);
+    await w.close();
+    w = await createLtWorld(); // an open market: one signal filled, the next not executed yet (pending for LT)
+    w.asks([['0.50', '100']]);
+    await w.buySignal({ price: 0.5 });
+    await w.execute();
+    await w.buySignal({ price: 0.5 });
+    expect(await expectScopedLegsAsWhole()).toBe(2);
+    expect((await strategyGap(w.ft.t.db, w.userId, w.strategyId)).pending).toBe(1);
+  });
+
   it('LT − FT of the decomposition equals the ledger’s realized P&L minus FT’s, once everything is settled', async () => {
     await scenario();
     const db = w.ft.t.db;

@@ -8,6 +8,8 @@ import { resolveLt } from '../../src/engine/lt-resolve.ts';
 import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategies.ts';
 import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { balancesOf, orderLedgerOf } from '../../src/store/ledger-store.ts';
+import { openPositions, openPositionsFromFacts } from '../../src/store/position-store.ts';
+import { ltOrderCounts, ltOrderCountsFromFacts } from '../../src/store/comparison-store.ts';
 import { createUser } from '../../src/store/user-store.ts';
 import { COLLATERAL, SimExchange } from '../../src/sim/exchange/exchange.ts';
 import { createSimulatedVenue, type SimulatedVenue } from '../../src/sim/exchange/simulated-venue.ts';
@@ -198,7 +200,8 @@ async function checked<T>(w: LtWorld, command: Promise<T>): Promise<T> {
  * The ledger checks run after every command: the identity available + locked + cooldown = deposits −
  * withdrawals + realized (INV-17), no bucket below zero, every resting BUY reserved at least limit × open
  * size and every finished order reserved nothing (INV-10, INV-14), and Σ realized P&L of the orders equals
- * the ledger's (INV-21)
+ * the ledger's (INV-21); the open positions and the order counts of both books read set-based equal their reading
+ * from lt_order_facts
  */
 async function checkLedger(w: LtWorld): Promise<Balances> {
   const db = w.ft.t.db;
@@ -221,6 +224,12 @@ async function checkLedger(w: LtWorld): Promise<Balances> {
     JOIN orders o ON o.order_id = l.order_id WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3`,
   [w.userId, w.strategyId, book === 'shadow']);
   expect(usdc(pnl!.total), 'Σ realized P&L of orders = ledger realized P&L').toBe(b.realizedPnl);
+  for (const shadow of [false, true]) {
+    expect(await openPositions(db, w.userId, w.strategyId, shadow), 'open positions = their reading from lt_order_facts')
+      .toEqual(await openPositionsFromFacts(db, w.userId, w.strategyId, shadow));
+    expect(await ltOrderCounts(db, w.userId, w.strategyId, shadow), 'order counts = their reading from lt_order_facts')
+      .toEqual(await ltOrderCountsFromFacts(db, w.userId, w.strategyId, shadow));
+  }
   return b;
 }
 
