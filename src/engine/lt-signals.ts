@@ -1,7 +1,7 @@
 /** LT signals: the mirrored FT wallet's paper orders (entries) and exits since launch that have no disposition yet, read in pages */
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Sql } from '../store/db.ts';
-import { pendingSignalsPage, type Signal, type SignalCursor } from '../store/lt-signal-store.ts';
+import { databaseNow, pendingSignalsPage, type Signal, type SignalCursor } from '../store/lt-signal-store.ts';
 
 export type { Signal, SignalSizing } from '../store/lt-signal-store.ts';
 
@@ -13,10 +13,10 @@ export const SIGNAL_PAGE = 200;
  * (deferred, or failed) is not read again in this walk and nothing is silently cut off by a LIMIT (INV-4)
  */
 export async function* pendingSignals(sql: Sql, s: LtStrategy, pageSize = SIGNAL_PAGE,
-  sourceTradeId: string | null = null): AsyncGenerator<Signal> {
+  sourceTradeId: string | null = null, recordedFrom: Date | null = null): AsyncGenerator<Signal> {
   let after: SignalCursor | null = null;
   for (;;) {
-    const page = await pendingSignalsPage(sql, s, after, pageSize, sourceTradeId);
+    const page = await pendingSignalsPage(sql, s, after, pageSize, sourceTradeId, recordedFrom);
     for (const signal of page) yield signal;
     const last = page[page.length - 1];
     if (!last || page.length < pageSize) return;
@@ -29,4 +29,58 @@ export function signalAge(s: Pick<LtStrategy, 'maxSignalAgeSeconds'>, signal: Pi
   { ageMs: number; expired: boolean } {
   const ageMs = now.getTime() - signal.sourceTradeAt.getTime();
   return { ageMs, expired: s.maxSignalAgeSeconds !== null && ageMs > s.maxSignalAgeSeconds * 1000 };
+}
+
+/**
+ * How far before a full read's start a window opens. FT's created_at is its transaction's start: a signal whose FT
+ * transaction was still open when a full read began, and took longer than this to commit, is below the window and is
+ * read by the next full read instead (late, never lost)
+ */
+export const WINDOW_MARGIN_MS = 60_000;
+/** A full read of every signal since launch at least this often (wall clock), and on a process's first pass */
+export const FULL_READ_EVERY_MS = 30_000;
+
+interface WindowState {
+  /** Every signal recorded before this was decided when the last complete full read ended (up to the margin) */
+  from: Date;
+  fullReadAtMs: number;
+}
+
+/** Per database handle, per strategy (its launch and FT wallet in the key: a relaunch starts with a full read) */
+const windows = new WeakMap<object, Map<string, WindowState>>();
+const windowKey = (s: LtStrategy): string => `${s.userId}|${s.strategyId}|${s.ftWalletId}|${s.launchedAt?.toISOString() ?? ''}`;
+
+/**
+ * Which signals one executor pass reads (INV-4: every pending signal is read, oldest first). A full read walks every
+ * FT order and exit since launch; once one has completed, later passes read only what FT recorded since the oldest
+ * signal that full read left pending (less the margin), until the next full read is due. Only a complete full read
+ * (no budget cut, no round limit) moves the window; a windowed pass never does
+ */
+export interface SignalWindow {
+  /** null: a full read */
+  recordedFrom: Date | null;
+  /** A signal this pass read and left undecided (deferred, or failed) */
+  stillPending(signal: Signal): void;
+  /** The walk read every pending signal and ended by itself */
+  completed(): void;
+}
+
+export async function openSignalWindow(db: Sql, s: LtStrategy, sourceTradeId: string | null,
+  nowMs: number = Date.now()): Promise<SignalWindow> {
+  let byStrategy = windows.get(db);
+  if (!byStrategy) windows.set(db, (byStrategy = new Map()));
+  const key = windowKey(s);
+  const state = byStrategy.get(key);
+  const ignore = { stillPending: () => undefined, completed: () => undefined };
+  // A replay's pass over one source trade reads that trade's signals in full, and leaves the window alone
+  if (sourceTradeId !== null) return { recordedFrom: null, ...ignore };
+  if (state && nowMs - state.fullReadAtMs < FULL_READ_EVERY_MS) return { recordedFrom: state.from, ...ignore };
+  const started = await databaseNow(db);
+  let oldest = started.getTime();
+  const map = byStrategy;
+  return {
+    recordedFrom: null,
+    stillPending: (signal) => { oldest = Math.min(oldest, signal.recordedAt.getTime()); },
+    completed: () => { map.set(key, { from: new Date(oldest - WINDOW_MARGIN_MS), fullReadAtMs: nowMs }); },
+  };
 }
