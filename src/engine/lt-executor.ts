@@ -142,7 +142,8 @@ async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecut
       if (budget-- <= 0) return;
       const verdict = await handleSignal(deps, s, wallet, signal, report, health);
       if (verdict?.kind === 'ordered' && signal.kind === 'entry') newEntries += 1;
-      if (verdict === null || verdict.kind === 'deferred') window.stillPending(signal);
+      // Another run deciding it meanwhile may have made exits eligible that this walk did not read: kept in the window
+      if (verdict === null || verdict.kind === 'deferred' || verdict.kind === 'duplicate') window.stillPending(signal);
     }
     // A round that ordered no entry made no exit eligible: every pending signal has been read
     if (newEntries === 0) return window.completed();

@@ -32,16 +32,16 @@ export function signalAge(s: Pick<LtStrategy, 'maxSignalAgeSeconds'>, signal: Pi
 }
 
 /**
- * How far before a full read's start a window opens. FT's created_at is its transaction's start: a signal whose FT
- * transaction was still open when a full read began, and took longer than this to commit, is below the window and is
- * read by the next full read instead (late, never lost)
+ * How far before a pass's start its window closes. FT's created_at is its transaction's start: a signal whose FT
+ * transaction was open when a pass began, and took longer than this to commit, is below the next window and is read
+ * by the next full read instead (late, never lost). FT writes a trade's signals in one short transaction
  */
-export const WINDOW_MARGIN_MS = 60_000;
+export const WINDOW_MARGIN_MS = 5_000;
 /** A full read of every signal since launch at least this often (wall clock), and on a process's first pass */
 export const FULL_READ_EVERY_MS = 30_000;
 
 interface WindowState {
-  /** Every signal recorded before this was decided when the last complete full read ended (up to the margin) */
+  /** Every signal recorded before this was decided when the last complete pass ended (up to the margin) */
   from: Date;
   fullReadAtMs: number;
 }
@@ -52,14 +52,14 @@ const windowKey = (s: LtStrategy): string => `${s.userId}|${s.strategyId}|${s.ft
 
 /**
  * Which signals one executor pass reads (INV-4: every pending signal is read, oldest first). A full read walks every
- * FT order and exit since launch; once one has completed, later passes read only what FT recorded since the oldest
- * signal that full read left pending (less the margin), until the next full read is due. Only a complete full read
- * (no budget cut, no round limit) moves the window; a windowed pass never does
+ * FT order and exit since launch; after a complete pass, the next ones read only what FT recorded since the oldest
+ * signal that pass left pending or since that pass began, less the margin, until the next full read is due. Only a
+ * complete pass (no budget cut, no round limit) moves the window
  */
 export interface SignalWindow {
   /** null: a full read */
   recordedFrom: Date | null;
-  /** A signal this pass read and left undecided (deferred, or failed) */
+  /** A signal this pass read and did not decide (deferred, failed, or decided by another run meanwhile) */
   stillPending(signal: Signal): void;
   /** The walk read every pending signal and ended by itself */
   completed(): void;
@@ -67,20 +67,20 @@ export interface SignalWindow {
 
 export async function openSignalWindow(db: Sql, s: LtStrategy, sourceTradeId: string | null,
   nowMs: number = Date.now()): Promise<SignalWindow> {
+  // A replay's pass over one source trade reads that trade's signals in full, and leaves the window alone
+  if (sourceTradeId !== null) return { recordedFrom: null, stillPending: () => undefined, completed: () => undefined };
   let byStrategy = windows.get(db);
   if (!byStrategy) windows.set(db, (byStrategy = new Map()));
+  const map = byStrategy;
   const key = windowKey(s);
-  const state = byStrategy.get(key);
-  const ignore = { stillPending: () => undefined, completed: () => undefined };
-  // A replay's pass over one source trade reads that trade's signals in full, and leaves the window alone
-  if (sourceTradeId !== null) return { recordedFrom: null, ...ignore };
-  if (state && nowMs - state.fullReadAtMs < FULL_READ_EVERY_MS) return { recordedFrom: state.from, ...ignore };
+  const state = map.get(key);
+  const windowed = state !== undefined && nowMs - state.fullReadAtMs < FULL_READ_EVERY_MS;
+  // The database's clock (FT's created_at is its now()), read before any of this pass's signals
   const started = await databaseNow(db);
   let oldest = started.getTime();
-  const map = byStrategy;
   return {
-    recordedFrom: null,
+    recordedFrom: windowed ? state.from : null,
     stillPending: (signal) => { oldest = Math.min(oldest, signal.recordedAt.getTime()); },
-    completed: () => { map.set(key, { from: new Date(oldest - WINDOW_MARGIN_MS), fullReadAtMs: nowMs }); },
+    completed: () => { map.set(key, { from: new Date(oldest - WINDOW_MARGIN_MS), fullReadAtMs: windowed ? state.fullReadAtMs : nowMs }); },
   };
 }

@@ -115,7 +115,7 @@ describe(`LT signals (${backendName})`, () => {
     await w.buySignal({ price: 0.5 });
     // As if FT's transaction had started (its created_at) more than the margin before and committed only now
     await w.ft.t.db.query(`UPDATE ft_orders SET created_at = created_at - make_interval(secs => $1)
-      WHERE order_id NOT IN (SELECT ft_order_id FROM lt_dispositions)`, [(WINDOW_MARGIN_MS * 2) / 1000]);
+      WHERE order_id NOT IN (SELECT ft_order_id FROM lt_dispositions)`, [(WINDOW_MARGIN_MS + 120_000) / 1000]);
     await w.buySignal({ price: 0.5 });
     expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 }); // the new one: the window's pass
     expect(await undisposed()).toBe(1);
