@@ -9,7 +9,7 @@ import { entryBlock, type VenueGate, type VenueHealth } from './venue-gate.ts';
 import type { WalletGates } from './wallet-gates.ts';
 import { withStrategyVenue } from './lt-wallet-venue.ts';
 import { decideSignal, type Verdict } from './lt-intent.ts';
-import { pendingSignals, signalAge, type Signal } from './lt-signals.ts';
+import { openSignalWindow, pendingSignals, signalAge, type Signal } from './lt-signals.ts';
 import { ftConfigForStrategy } from './lt-ft-config.ts';
 import { submitIntent, venueOf, type Submission } from './lt-submit.ts';
 import { takenSignalOf } from '../store/lt-signal-store.ts';
@@ -134,16 +134,19 @@ function healthFor(s: LtStrategy, onProcessVenue: boolean, processHealth: VenueH
  */
 async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecuteReport, health: VenueHealth | null,
   sourceTradeId?: string): Promise<void> {
-  const wallet = await ftConfigForStrategy(deps.db, s);
+  const [wallet, window] = await Promise.all([ftConfigForStrategy(deps.db, s), openSignalWindow(deps.db, s, sourceTradeId ?? null)]);
   let budget = deps.signalBudget ?? DEFAULT_BUDGET;
   for (let round = 0; round < ROUNDS; round++) {
     let newEntries = 0;
-    for await (const signal of pendingSignals(deps.db, s, deps.signalPageSize, sourceTradeId ?? null)) {
+    for await (const signal of pendingSignals(deps.db, s, deps.signalPageSize, sourceTradeId ?? null, window.recordedFrom)) {
       if (budget-- <= 0) return;
       const verdict = await handleSignal(deps, s, wallet, signal, report, health);
       if (verdict?.kind === 'ordered' && signal.kind === 'entry') newEntries += 1;
+      // Another run deciding it meanwhile may have made exits eligible that this walk did not read: kept in the window
+      if (verdict === null || verdict.kind === 'deferred' || verdict.kind === 'duplicate') window.stillPending(signal);
     }
-    if (newEntries === 0) return;
+    // A round that ordered no entry made no exit eligible: every pending signal has been read
+    if (newEntries === 0) return window.completed();
   }
 }
 

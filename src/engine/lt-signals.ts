@@ -1,7 +1,7 @@
 /** LT signals: the mirrored FT wallet's paper orders (entries) and exits since launch that have no disposition yet, read in pages */
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Sql } from '../store/db.ts';
-import { pendingSignalsPage, type Signal, type SignalCursor } from '../store/lt-signal-store.ts';
+import { databaseNow, pendingSignalsPage, type Signal, type SignalCursor } from '../store/lt-signal-store.ts';
 
 export type { Signal, SignalSizing } from '../store/lt-signal-store.ts';
 
@@ -13,10 +13,10 @@ export const SIGNAL_PAGE = 200;
  * (deferred, or failed) is not read again in this walk and nothing is silently cut off by a LIMIT (INV-4)
  */
 export async function* pendingSignals(sql: Sql, s: LtStrategy, pageSize = SIGNAL_PAGE,
-  sourceTradeId: string | null = null): AsyncGenerator<Signal> {
+  sourceTradeId: string | null = null, recordedFrom: Date | null = null): AsyncGenerator<Signal> {
   let after: SignalCursor | null = null;
   for (;;) {
-    const page = await pendingSignalsPage(sql, s, after, pageSize, sourceTradeId);
+    const page = await pendingSignalsPage(sql, s, after, pageSize, sourceTradeId, recordedFrom);
     for (const signal of page) yield signal;
     const last = page[page.length - 1];
     if (!last || page.length < pageSize) return;
@@ -29,4 +29,58 @@ export function signalAge(s: Pick<LtStrategy, 'maxSignalAgeSeconds'>, signal: Pi
   { ageMs: number; expired: boolean } {
   const ageMs = now.getTime() - signal.sourceTradeAt.getTime();
   return { ageMs, expired: s.maxSignalAgeSeconds !== null && ageMs > s.maxSignalAgeSeconds * 1000 };
+}
+
+/**
+ * How far before a pass's start its window closes. FT's created_at is its transaction's start: a signal whose FT
+ * transaction was open when a pass began, and took longer than this to commit, is below the next window and is read
+ * by the next full read instead (late, never lost). FT writes a trade's signals in one short transaction
+ */
+export const WINDOW_MARGIN_MS = 5_000;
+/** A full read of every signal since launch at least this often (wall clock), and on a process's first pass */
+export const FULL_READ_EVERY_MS = 30_000;
+
+interface WindowState {
+  /** Every signal recorded before this was decided when the last complete pass ended (up to the margin) */
+  from: Date;
+  fullReadAtMs: number;
+}
+
+/** Per database handle, per strategy (its launch and FT wallet in the key: a relaunch starts with a full read) */
+const windows = new WeakMap<object, Map<string, WindowState>>();
+const windowKey = (s: LtStrategy): string => `${s.userId}|${s.strategyId}|${s.ftWalletId}|${s.launchedAt?.toISOString() ?? ''}`;
+
+/**
+ * Which signals one executor pass reads (INV-4: every pending signal is read, oldest first). A full read walks every
+ * FT order and exit since launch; after a complete pass, the next ones read only what FT recorded since the oldest
+ * signal that pass left pending or since that pass began, less the margin, until the next full read is due. Only a
+ * complete pass (no budget cut, no round limit) moves the window
+ */
+export interface SignalWindow {
+  /** null: a full read */
+  recordedFrom: Date | null;
+  /** A signal this pass read and did not decide (deferred, failed, or decided by another run meanwhile) */
+  stillPending(signal: Signal): void;
+  /** The walk read every pending signal and ended by itself */
+  completed(): void;
+}
+
+export async function openSignalWindow(db: Sql, s: LtStrategy, sourceTradeId: string | null,
+  nowMs: number = Date.now()): Promise<SignalWindow> {
+  // A replay's pass over one source trade reads that trade's signals in full, and leaves the window alone
+  if (sourceTradeId !== null) return { recordedFrom: null, stillPending: () => undefined, completed: () => undefined };
+  let byStrategy = windows.get(db);
+  if (!byStrategy) windows.set(db, (byStrategy = new Map()));
+  const map = byStrategy;
+  const key = windowKey(s);
+  const state = map.get(key);
+  const windowed = state !== undefined && nowMs - state.fullReadAtMs < FULL_READ_EVERY_MS;
+  // The database's clock (FT's created_at is its now()), read before any of this pass's signals
+  const started = await databaseNow(db);
+  let oldest = started.getTime();
+  return {
+    recordedFrom: windowed ? state.from : null,
+    stillPending: (signal) => { oldest = Math.min(oldest, signal.recordedAt.getTime()); },
+    completed: () => { map.set(key, { from: new Date(oldest - WINDOW_MARGIN_MS), fullReadAtMs: windowed ? state.fullReadAtMs : nowMs }); },
+  };
 }

@@ -33,6 +33,8 @@ export interface Signal {
   sizing: SignalSizing;
   /** Exits: the paper shares closed, and the paper shares open just before this close (f = closed / before) */
   exit: { closed: Shares; before: Shares } | null;
+  /** When FT's row (the paper order, or the exit's close) was written: the database's now() of FT's transaction */
+  recordedAt: Date;
 }
 
 /** Where a page of signals starts: after this (source trade time, FT order id, leg) */
@@ -42,31 +44,40 @@ export interface SignalCursor {
   leg: string;
 }
 
-const PENDING_SQL = `SELECT * FROM (
+/**
+ * The pending signals. Every probe of lt_dispositions is a scalar subquery on its full primary key, so each FT order or
+ * exit read costs one index probe whatever the planner believes of the table sizes (PGlite never analyzes: with a join
+ * the planner chose plans quadratic in the decided signals). `$10`, when set, reads only FT orders and exits recorded
+ * (created_at) from then on, through the (wallet_id, created_at) indexes: the executor's window (src/engine/lt-signals.ts)
+ */
+const pendingSql = (windowed: boolean) => `SELECT * FROM (
   SELECT 'entry' AS kind, o.order_id AS ft_order_id, 'entry' AS leg, o.asset, o.condition_id, o.trader_price::text AS price,
     o.size::text AS size_usd, o.source_trade_id, o.order_time AS source_at, coalesce(d.evaluated_at, o.created_at) AS signal_at,
     o.edge_pct::text AS edge, o.trader_win_rate::text AS win_rate, o.conviction::text AS conviction,
-    o.model_probability::text AS model_probability, NULL::text AS closed, NULL::text AS before
+    o.model_probability::text AS model_probability, NULL::text AS closed, NULL::text AS before, o.created_at AS recorded_at
   FROM ft_orders o LEFT JOIN ft_dispositions d ON d.wallet_id = o.wallet_id AND d.trade_key = o.source_trade_id
-  WHERE o.wallet_id = $3 AND o.order_time >= $4
-    AND NOT EXISTS (SELECT 1 FROM lt_dispositions x WHERE x.user_id = $1 AND x.strategy_id = $2
-      AND x.ft_order_id = o.order_id AND x.leg = 'entry')
+  WHERE o.wallet_id = $3 AND o.order_time >= $4${windowed ? ' AND o.created_at >= $10' : ''}
+    AND (SELECT 1 FROM lt_dispositions x WHERE x.user_id = $1 AND x.strategy_id = $2
+      AND x.ft_order_id = o.order_id AND x.leg = 'entry') IS NULL
   UNION ALL
   SELECT 'exit', c.order_id, 'exit:' || c.close_id, o.asset, o.condition_id, c.price::text, c.proceeds::text,
     c.source_trade_id, c.closed_at, coalesce(d.evaluated_at, c.created_at), NULL, NULL, NULL, NULL, c.shares::text,
     (o.shares - coalesce((SELECT sum(p.shares) FROM ft_closes p WHERE p.order_id = c.order_id AND p.kind = 'exit'
-      AND (p.closed_at, p.source_trade_id) < (c.closed_at, c.source_trade_id)), 0))::text
+      AND (p.closed_at, p.source_trade_id) < (c.closed_at, c.source_trade_id)), 0))::text, c.created_at
   FROM ft_closes c JOIN ft_orders o ON o.order_id = c.order_id
     LEFT JOIN ft_dispositions d ON d.wallet_id = c.wallet_id AND d.trade_key = c.source_trade_id
-  WHERE c.kind = 'exit' AND o.wallet_id = $3 AND o.order_time >= $4 AND c.closed_at >= $4
-    AND EXISTS (SELECT 1 FROM lt_dispositions e WHERE e.user_id = $1 AND e.strategy_id = $2
-      AND e.ft_order_id = c.order_id AND e.leg = 'entry' AND e.disposition = 'ordered')
-    AND NOT EXISTS (SELECT 1 FROM lt_dispositions x WHERE x.user_id = $1 AND x.strategy_id = $2
-      AND x.ft_order_id = c.order_id AND x.leg = 'exit:' || c.close_id)
+  WHERE c.kind = 'exit' AND c.wallet_id = $3 AND o.wallet_id = $3 AND o.order_time >= $4 AND c.closed_at >= $4
+    ${windowed ? 'AND c.created_at >= $10' : ''}
+    AND (SELECT e.disposition FROM lt_dispositions e WHERE e.user_id = $1 AND e.strategy_id = $2
+      AND e.ft_order_id = c.order_id AND e.leg = 'entry') = 'ordered'
+    AND (SELECT 1 FROM lt_dispositions x WHERE x.user_id = $1 AND x.strategy_id = $2
+      AND x.ft_order_id = c.order_id AND x.leg = 'exit:' || c.close_id) IS NULL
 ) s
 WHERE ($5::timestamptz IS NULL OR (s.source_at, s.ft_order_id, s.leg) > ($5::timestamptz, $6::uuid, $7::text))
   AND ($9::text IS NULL OR s.source_trade_id = $9)
 ORDER BY s.source_at, s.ft_order_id, s.leg LIMIT $8`;
+const PENDING_SQL = pendingSql(false);
+const PENDING_WINDOW_SQL = pendingSql(true);
 
 const ratioOrNull = (v: unknown) => microsOrNull(v) as Ratio | null;
 
@@ -82,20 +93,30 @@ function signalFromRow(r: Record<string, unknown>): Signal {
       modelProbability: ratioOrNull(r.model_probability),
     },
     exit: kind === 'exit' ? { closed: micros(r.closed) as Shares, before: micros(r.before) as Shares } : null,
+    recordedAt: new Date(r.recorded_at as string),
   };
 }
 
 /**
  * Up to `limit` pending signals after `after`, oldest first (source trade time, then FT order id, then leg); with
- * `sourceTradeId`, only the signals of that source trade (a replay acts on each trade's signals at their own time)
+ * `sourceTradeId`, only the signals of that source trade (a replay acts on each trade's signals at their own time);
+ * with `recordedFrom`, only those FT recorded (created_at) from then on
  */
 export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalCursor | null, limit: number,
-  sourceTradeId: string | null = null): Promise<Signal[]> {
+  sourceTradeId: string | null = null, recordedFrom: Date | null = null): Promise<Signal[]> {
   if (s.launchedAt === null) return []; // nothing before launch ever executes
-  const rows = await sql.query<Record<string, unknown>>(PENDING_SQL, [
-    s.userId, s.strategyId, s.ftWalletId, s.launchedAt.toISOString(), after?.at.toISOString() ?? null,
-    after?.ftOrderId ?? null, after?.leg ?? null, limit, sourceTradeId]);
+  const params: unknown[] = [s.userId, s.strategyId, s.ftWalletId, s.launchedAt.toISOString(), after?.at.toISOString() ?? null,
+    after?.ftOrderId ?? null, after?.leg ?? null, limit, sourceTradeId];
+  const rows = recordedFrom === null
+    ? await sql.query<Record<string, unknown>>(PENDING_SQL, params)
+    : await sql.query<Record<string, unknown>>(PENDING_WINDOW_SQL, [...params, recordedFrom.toISOString()]);
   return rows.map(signalFromRow);
+}
+
+/** The database's clock: FT's created_at is its now(), so a window over created_at is read against this clock */
+export async function databaseNow(sql: Sql): Promise<Date> {
+  const [r] = await sql.query<{ now: string | Date }>('SELECT now() AS now');
+  return new Date(r!.now);
 }
 
 const TAKEN_SQL = `SELECT t.trade_key, t.trader, t.side, t.asset, t.condition_id, t.size::text AS size, t.price::text AS price,

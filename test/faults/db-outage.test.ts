@@ -116,18 +116,11 @@ describe.skipIf(!TEST_DATABASE_URL)('database unreachable (postgres, through a T
   });
 
   it('down between the intent and its prepared order: nothing was sent, and the running engine releases the reservation once back', async () => {
-    const { w, proxy, deps } = await outageWorld((world, p) => ({
-      ...world.venue,
-      prepare: async (request) => {
-        // Signing runs beside the intent's transaction: cut once the intent is committed (seen on a direct
-        // connection), so that storing the prepared order is what fails
-        await eventually(async () => ((await world.orders()).length > 0 ? true : undefined), 30_000);
-        p.cut();
-        return world.venue.prepare(request);
-      },
-    }));
+    const { w, proxy, deps } = await outageWorld();
     await w.buySignal({ price: 0.5 });
-    expect((await executeLt(deps)).errors.length).toBe(1);
+    // The intent is committed (its signing already started beside it); storing the prepared order fails
+    const hooks = { at: (point: string) => { if (point === 'after_intent') proxy.cut(); } };
+    expect((await executeLt({ ...deps, hooks })).errors.length).toBe(1);
     expect(w.probe.submits).toBe(0);
     expect(await statuses(w)).toEqual(['pending']);
     proxy.restore();

@@ -1,7 +1,7 @@
 /** Signal intake: nothing before launch, the age limit, and exactly one disposition for every signal across page boundaries */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { executeLt } from '../../src/engine/lt-executor.ts';
-import { pendingSignals } from '../../src/engine/lt-signals.ts';
+import { FULL_READ_EVERY_MS, pendingSignals, WINDOW_MARGIN_MS } from '../../src/engine/lt-signals.ts';
 import { stopLtStrategy } from '../../src/engine/lt-strategies.ts';
 import { getLtStrategy } from '../../src/store/lt-strategy-store.ts';
 import { backendName } from '../support/test-db.ts';
@@ -105,5 +105,29 @@ describe(`LT signals (${backendName})`, () => {
     expect(await undisposed()).toBe(2);
     expect(await executeLt({ ...w.deps, signalBudget: 3 })).toMatchObject({ signals: 2, ordered: 2 });
     expect(await undisposed()).toBe(0);
+  });
+
+  it('INV-4: after a full read a pass reads only what FT recorded since; a signal recorded before that window is read by the next full read', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '1000']]);
+    await w.buySignal({ price: 0.5 });
+    expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 }); // the first pass reads in full: the window opens
+    await w.buySignal({ price: 0.5 });
+    // As if FT's transaction had started (its created_at) more than the margin before and committed only now
+    await w.ft.t.db.query(`UPDATE ft_orders SET created_at = created_at - make_interval(secs => $1)
+      WHERE order_id NOT IN (SELECT ft_order_id FROM lt_dispositions)`, [(WINDOW_MARGIN_MS + 120_000) / 1000]);
+    await w.buySignal({ price: 0.5 });
+    expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 }); // the new one: the window's pass
+    expect(await undisposed()).toBe(1);
+    const now = Date.now();
+    const later = vi.spyOn(Date, 'now').mockReturnValue(now + FULL_READ_EVERY_MS + 1000);
+    try {
+      expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 }); // the full read is due: the late one
+    } finally {
+      later.mockRestore();
+    }
+    expect(await undisposed()).toBe(0);
+    expect(w.probe.submits).toBe(3);
+    await w.checkLedger();
   });
 });
