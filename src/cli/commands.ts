@@ -18,6 +18,7 @@ import { soak } from './soak-command.ts';
 import { replay } from './replay-command.ts';
 import { ltCancel } from './lt-cancel-command.ts';
 import { rehearseCommand } from './rehearse-command.ts';
+import { reconcileCommand } from './reconcile-command.ts';
 import { walletCliCommand } from './wallet-command.ts';
 import { torture } from './torture-command.ts';
 import type { Command, CommandContext } from './command.ts';
@@ -185,5 +186,6 @@ const ltCancelCommand: Command = {
 
 export const COMMANDS: Record<string, Command> = {
   start, migrate: migrateCommand, user, follow, ingest, resolve, 'lt-cancel': ltCancelCommand, rehearse: rehearseCommand,
+  reconcile: reconcileCommand,
   wallet: walletCliCommand(withDb), replay, simulate, bench, soak, torture,
 };
