@@ -27,7 +27,7 @@ export type { Command, CommandContext } from './command.ts';
 
 /** Opens the configured database, brings its schema up to date, runs `fn`, and closes it */
 async function withDb<T>(config: Config, fn: (db: Db, migrated: MigrationResult) => Promise<T>): Promise<T> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ca: config.databaseCa });
   try {
     return await fn(db, await migrate(db));
   } finally {

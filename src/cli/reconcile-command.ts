@@ -65,7 +65,7 @@ async function reconcileConfigured(config: Readonly<Config>, log: Log, json: boo
   }
   let db: Db;
   try {
-    db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ca: config.databaseCa });
   } catch (e) {
     return { code: 2, out: `tandem reconcile: database unreachable: ${message(e)}` };
   }
