@@ -58,7 +58,7 @@ export async function runReconcile(deps: ReconcileDeps, json: boolean): Promise<
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** The configured database and venues (a real CLOB venue per wallet), reconciled; every failure to reach them is exit 2 */
-async function reconcileConfigured(config: Readonly<Config>, log: Log, json: boolean): Promise<{ code: number; out: string }> {
+export async function reconcileConfigured(config: Readonly<Config>, log: Log, json: boolean): Promise<{ code: number; out: string }> {
   if (config.venue.kind === 'simulated') {
     return { code: 2, out: 'tandem reconcile: VENUE=simulated: the simulated venue lives inside the running `tandem start` process '
       + 'and no other process can read it; run reconcile with VENUE=polymarket (POLYMARKET_CLOB_URL may name a loopback simulator)' };
