@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
@@ -86,5 +89,32 @@ describe('RTDS configuration', () => {
     expect(c.rtds).toEqual({ url: 'ws://127.0.0.1:9/rtds', silenceMs: 20_000, fallbackPollMs: 5_000 });
     expect(loadConfig({ FT_SOURCE: 'data-api', RTDS_ENABLED: 'false' }).rtds).toBeNull();
     expect(() => loadConfig({ FT_SOURCE: 'data-api', RTDS_URL: 'http://127.0.0.1:9' })).toThrow(/RTDS_URL/);
+  });
+
+  describe('DATABASE_SSL_CA_FILE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tandem-ca-'));
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUZm9vYmFy\n-----END CERTIFICATE-----\n';
+    const ca = join(dir, 'ca.crt');
+    writeFileSync(ca, pem);
+    const notPem = join(dir, 'ca.txt');
+    writeFileSync(notPem, 'hello');
+    const url = 'postgres://tandem@db.example.supabase.co:5432/postgres';
+
+    it('reads the CA certificate for a PostgreSQL URL; without it, none', () => {
+      expect(loadConfig({ DATABASE_URL: url, DATABASE_SSL_CA_FILE: ca }).databaseCa).toBe(pem);
+      expect(loadConfig({ DATABASE_URL: url }).databaseCa).toBeNull();
+      expect(loadConfig({ DATABASE_URL: url, DATABASE_SSL_CA_FILE: '' }).databaseCa).toBeNull();
+    });
+
+    it.each([
+      ['a missing file', { DATABASE_URL: url, DATABASE_SSL_CA_FILE: join(dir, 'nope.crt') }, /cannot read .*nope\.crt \(ENOENT\)/],
+      ['a file without a certificate', { DATABASE_URL: url, DATABASE_SSL_CA_FILE: notPem }, /holds no PEM certificate/],
+      ['no DATABASE_URL', { DATABASE_SSL_CA_FILE: ca }, /needs DATABASE_URL/],
+      ['sslmode in the URL too', { DATABASE_URL: `${url}?sslmode=verify-full`, DATABASE_SSL_CA_FILE: ca }, /set TLS in one place/],
+    ])('refuses %s, naming DATABASE_SSL_CA_FILE', (_name, env, why) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(why);
+      expect(() => loadConfig(env)).toThrow(/DATABASE_SSL_CA_FILE/);
+    });
   });
 });

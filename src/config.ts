@@ -1,4 +1,5 @@
 /** Configuration: the environment parsed once into a typed, frozen Config. Only this file reads process.env */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_LOGISTIC, LogisticCoefficients } from './domain/logistic.ts';
 import { parseMicros } from './domain/money.ts';
@@ -19,6 +20,11 @@ export const ENV = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: optionalUrl,
+  /**
+   * PostgreSQL over TLS verified against this CA certificate (a PEM file, e.g. Supabase's): the server's certificate
+   * must chain to it and match the host. With it, DATABASE_URL carries no sslmode/sslrootcert (TLS is set in one place)
+   */
+  DATABASE_SSL_CA_FILE: z.string().optional().or(z.literal('').transform(() => undefined)),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   FT_SOURCE: z.enum(['none', 'data-api', 'sim']).default('sim'),
   DATA_API_URL: z.string().url().default('https://data-api.polymarket.com'),
@@ -83,6 +89,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** DATABASE_SSL_CA_FILE's certificate (PEM): connect to PostgreSQL over TLS, verified against it; null: as the URL says */
+  databaseCa: string | null;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   ftSource: 'none' | 'data-api' | 'sim';
   dataApiUrl: string;
@@ -154,7 +162,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   }
   const e = parsed.data;
   return Object.freeze({
-    port: e.PORT, host: e.HOST, dataDir: e.DATA_DIR, databaseUrl: e.DATABASE_URL, logLevel: e.LOG_LEVEL,
+    port: e.PORT, host: e.HOST, dataDir: e.DATA_DIR, databaseUrl: e.DATABASE_URL, databaseCa: databaseCaOf(e), logLevel: e.LOG_LEVEL,
     ftSource: e.FT_SOURCE, dataApiUrl: e.DATA_API_URL, gammaUrl: e.GAMMA_URL,
     ftSyncCron: e.FT_SYNC_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].sync,
     ftResolveCron: e.FT_RESOLVE_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].resolve,
@@ -166,6 +174,27 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     secretKey: e.TANDEM_SECRET_KEY ? parseSecretKey(e.TANDEM_SECRET_KEY) : null,
     rateLimit: e.TANDEM_RATE_LIMIT === 0 ? null : { perMinute: e.TANDEM_RATE_LIMIT, burst: Math.max(1, Math.ceil(e.TANDEM_RATE_LIMIT / 5)) },
   });
+}
+
+/** The CA certificate DATABASE_SSL_CA_FILE names, read and checked here: PEM, for a PostgreSQL DATABASE_URL without sslmode */
+function databaseCaOf(e: z.infer<typeof ENV>): string | null {
+  const file = e.DATABASE_SSL_CA_FILE;
+  if (!file) return null;
+  const fail = (why: string): never => {
+    throw new ConfigError(`invalid configuration:\n  DATABASE_SSL_CA_FILE: ${why}`);
+  };
+  if (!e.DATABASE_URL) fail('needs DATABASE_URL (a PostgreSQL server)');
+  if (/[?&](sslmode|sslrootcert|sslcert|sslkey|ssl)=/i.test(e.DATABASE_URL!)) {
+    fail('DATABASE_URL also sets sslmode/sslrootcert: set TLS in one place (drop them from the URL)');
+  }
+  let pem = '';
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (error) {
+    fail(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(pem)) fail(`${file} holds no PEM certificate`);
+  return pem;
 }
 
 function rtdsOf(e: z.infer<typeof ENV>): RtdsConfig | null {

@@ -200,7 +200,7 @@ async function bootstrapOperator(db: Db, config: Config): Promise<string | null>
 }
 
 export async function startTandem(config: Config, log: Log, clock: Clock = systemClock): Promise<Tandem> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ca: config.databaseCa });
   let timer: WorldTimer | null = null;
   let stream: StreamIngest | null = null;
   let stopGate: (() => Promise<void>) | null = null;

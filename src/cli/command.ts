@@ -17,5 +17,7 @@ export interface Command {
   help: string;
   options: Record<string, { type: 'string' | 'boolean'; short?: string }>;
   run(ctx: CommandContext): Promise<number>;
+  /** Exit code for a failure outside `run` (bad options, invalid configuration); default 1 */
+  failureExit?: number;
 }
 

@@ -18,6 +18,7 @@ import { soak } from './soak-command.ts';
 import { replay } from './replay-command.ts';
 import { ltCancel } from './lt-cancel-command.ts';
 import { rehearseCommand } from './rehearse-command.ts';
+import { reconcileCommand } from './reconcile-command.ts';
 import { walletCliCommand } from './wallet-command.ts';
 import { torture } from './torture-command.ts';
 import type { Command, CommandContext } from './command.ts';
@@ -26,7 +27,7 @@ export type { Command, CommandContext } from './command.ts';
 
 /** Opens the configured database, brings its schema up to date, runs `fn`, and closes it */
 async function withDb<T>(config: Config, fn: (db: Db, migrated: MigrationResult) => Promise<T>): Promise<T> {
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ca: config.databaseCa });
   try {
     return await fn(db, await migrate(db));
   } finally {
@@ -185,5 +186,6 @@ const ltCancelCommand: Command = {
 
 export const COMMANDS: Record<string, Command> = {
   start, migrate: migrateCommand, user, follow, ingest, resolve, 'lt-cancel': ltCancelCommand, rehearse: rehearseCommand,
+  reconcile: reconcileCommand,
   wallet: walletCliCommand(withDb), replay, simulate, bench, soak, torture,
 };

@@ -14,6 +14,9 @@ ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}
 Run "tandem <command> --help" for a command's options. Configuration comes from environment variables
 (see README.md, "Configuration").`;
 
+/** The exit code when a command fails before or outside its run (bad options, bad configuration): its own, else 1 */
+let failureExit = 1;
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -25,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`tandem: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
+  failureExit = command.failureExit ?? 1;
   const { values, positionals } = parseArgs({
     args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true,
   });
@@ -43,5 +47,5 @@ main(process.argv.slice(2)).then((code) => {
   else if (error instanceof Error && error.name === 'TypeError' && 'code' in error
     && String(error.code).startsWith('ERR_PARSE_ARGS')) console.error(`tandem: ${error.message}`);
   else console.error('tandem: failed:', error);
-  process.exitCode = 1;
+  process.exitCode = failureExit;
 });

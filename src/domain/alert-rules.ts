@@ -312,7 +312,7 @@ export interface WalletCheck {
  * unredeemed winnings in the wallet never hide a shortfall
  */
 export function walletAlerts(c: WalletCheck | null): Alert[] {
-  if (c === null || c.ledgerAvailable <= c.venueAvailable + LEDGER_TOLERANCE) return [];
+  if (c === null || !walletShort(c)) return [];
   const short = c.ledgerAvailable - c.venueAvailable;
   return [{
     kind: 'reconciliation', dedupeKey: 'reconciliation:wallet', severity: 'critical', userId: null, strategyId: null,
@@ -322,6 +322,9 @@ export function walletAlerts(c: WalletCheck | null): Alert[] {
       short: microText(short), strategies: c.strategies, tolerance: microText(LEDGER_TOLERANCE) },
   }];
 }
+
+/** The ledgers count more spendable cash than the wallet has, beyond the $0.01 tolerance */
+export const walletShort = (c: WalletCheck): boolean => c.ledgerAvailable > c.venueAvailable + LEDGER_TOLERANCE;
 
 /** 0.01 share: a gap up to this between the ledger's shares and the venue's is rounding */
 export const SHARE_TOLERANCE = 10_000n as Shares;
@@ -348,7 +351,16 @@ export interface PositionCheck {
 }
 
 /** What the ledgers count on the venue for sure: held minus what open SELL orders may have sold unbooked */
-const ledgerFloor = (t: TokenReconciliation): bigint => t.held - t.offered;
+export const ledgerFloor = (t: TokenReconciliation): bigint => t.held - t.offered;
+
+/**
+ * One token both ways (beyond 0.01 share): `short`, the venue holds less than the ledgers count for sure (the alert's
+ * condition); `surplus`, it holds more than they hold at all (a fill the ledger has not booked, or shares from outside)
+ */
+export function tokenDifference(t: TokenReconciliation): 'ok' | 'short' | 'surplus' {
+  if (ledgerFloor(t) > t.venue + SHARE_TOLERANCE) return 'short';
+  return t.venue > t.held + SHARE_TOLERANCE ? 'surplus' : 'ok';
+}
 
 /**
  * INV-22 for shares: the live strategies' ledgers hold more of a token than the venue account has (beyond 0.01
@@ -357,7 +369,7 @@ const ledgerFloor = (t: TokenReconciliation): bigint => t.held - t.offered;
  */
 export function positionAlerts(c: PositionCheck | null): Alert[] {
   if (c === null) return [];
-  const short = c.tokens.filter((t) => ledgerFloor(t) > t.venue + SHARE_TOLERANCE);
+  const short = c.tokens.filter((t) => tokenDifference(t) === 'short');
   if (short.length === 0) return [];
   const figure = (t: TokenReconciliation) => `${t.tokenId}: ledger ${microText(t.held)}`
     + `${t.offered > 0n ? ` (${microText(t.offered)} offered by open sells)` : ''}, venue ${microText(t.venue)}`

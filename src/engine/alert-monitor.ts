@@ -87,7 +87,7 @@ export interface AlertMonitorDeps {
   wallets?: () => Promise<WalletVenue[]>;
 }
 
-type Account = Pick<Venue, 'availableCollateral' | 'tokenBalance'>;
+export type Account = Pick<Venue, 'availableCollateral' | 'tokenBalance'>;
 
 export interface AlertCheckReport {
   raised: number;
@@ -179,7 +179,7 @@ async function reconcileWallets(deps: AlertMonitorDeps): Promise<Alert[]> {
  * Σ available of every launched strategy's live book (stopped ones too: their cash is still in the wallet) against
  * the venue's spendable collateral. A venue that cannot answer skips the check (the tracker reports venue errors)
  */
-async function walletCheck(deps: AlertMonitorDeps, account: Account, scope: WalletScope): Promise<WalletCheck | null> {
+export async function walletCheck(deps: Pick<AlertMonitorDeps, 'db' | 'log' | 'balances'>, account: Account, scope: WalletScope): Promise<WalletCheck | null> {
   let venueAvailable: Usdc;
   try {
     venueAvailable = await account.availableCollateral();
@@ -198,7 +198,7 @@ async function walletCheck(deps: AlertMonitorDeps, account: Account, scope: Wall
  * The last token whose venue balance each monitor (its deps object, one per scheduler) read per wallet (by address,
  * '' for the operator's): the next run goes on after it
  */
-const positionRotation = new WeakMap<AlertMonitorDeps, Map<string, string>>();
+const positionRotation = new WeakMap<object, Map<string, string>>();
 
 /**
  * The next `limit` tokens in token-id order after `after`, wrapping round to the first: with more tokens held than
@@ -220,7 +220,7 @@ export function rotatingPage<T extends { tokenId: string }>(sorted: readonly T[]
  * the venue was being read does not look like missing shares. A venue that cannot answer skips the check with a log
  * line (and the rotation does not move on)
  */
-async function positionCheck(deps: AlertMonitorDeps, account: Account, scope: WalletScope, rotationKey: string):
+export async function positionCheck(deps: Pick<AlertMonitorDeps, 'db' | 'log' | 'settings'>, account: Account, scope: WalletScope, rotationKey: string):
   Promise<PositionCheck | null> {
   const before = await heldByToken(deps.db, null, scope);
   if (before.length === 0) return null;

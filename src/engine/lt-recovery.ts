@@ -35,7 +35,7 @@ export async function recoverLt(deps: LtTrackerDeps): Promise<RecoveryReport> {
 }
 
 /** Open orders on any wallet's venue account that no row of `orders` explains */
-async function unexplainedVenueOrders(deps: WalletVenueDeps): Promise<string[]> {
+export async function unexplainedVenueOrders(deps: WalletVenueDeps): Promise<string[]> {
   const open: VenueOrderReport[] = [];
   for (const { venue } of await everyVenue(deps)) open.push(...(await venue.openOrders()));
   if (open.length === 0) return [];

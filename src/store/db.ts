@@ -31,10 +31,12 @@ export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** PGlite data directory; 'memory://' for an in-memory database */
   dataDir?: string | undefined;
+  /** PostgreSQL over TLS, the server's certificate verified against this CA (PEM; DATABASE_SSL_CA_FILE) */
+  ca?: string | null | undefined;
 }
 
 export async function openDb(options: OpenOptions): Promise<Db> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.ca ? { ca: options.ca } : null);
   return openPglite(options.dataDir ?? 'memory://');
 }
 
@@ -161,9 +163,14 @@ async function initdbApart(dataDir: string): Promise<void> {
   if (status !== 0) throw new Error(`PGlite could not create the database in ${dataDir} (${status}): ${stderr.trim()}`);
 }
 
-export async function openPostgres(url: string): Promise<Db> {
+/** TLS to PostgreSQL: the server's certificate must chain to `ca` (and match its host name) */
+export interface PgTls { ca: string }
+
+const sslOf = (tls: PgTls | null) => (tls ? { ssl: { ca: tls.ca, rejectUnauthorized: true } } : {});
+
+export async function openPostgres(url: string, tls: PgTls | null = null): Promise<Db> {
   // A server that stops answering fails a connection attempt in bounded time instead of at the OS's TCP timeout
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true, ...sslOf(tls) });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead
   await pool.query('select 1');
   const sql = (q: pg.Pool | pg.PoolClient): Sql => ({
@@ -193,7 +200,7 @@ export async function openPostgres(url: string): Promise<Db> {
         client.release(broken);
       }
     },
-    listen: (channel, onMessage) => listenPostgres(url, channel, onMessage),
+    listen: (channel, onMessage) => listenPostgres(url, tls, channel, onMessage),
     close: () => pool.end(),
   };
 }
@@ -207,11 +214,11 @@ export const RELISTEN_MS = 500;
  * database restart would end notifications for good, and the lost connection's 'error' event would kill the
  * process. Notifications sent while it is down are lost (NOTIFY is not queued): listeners also poll
  */
-async function listenPostgres(url: string, channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
+async function listenPostgres(url: string, tls: PgTls | null, channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
   let stopped = false;
   let current: pg.Client | null = null;
   const connect = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true, ...sslOf(tls) });
     client.on('error', () => undefined); // 'end' follows, and reconnects
     client.on('notification', (n) => n.channel === channel && onMessage(n.payload ?? ''));
     try {
