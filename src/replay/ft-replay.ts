@@ -11,22 +11,25 @@
  * ft_dispositions row; taken and exit dispositions have their rows (the LT side reads their times)
  */
 import { randomUUID } from 'node:crypto';
-import { evaluate, paperEntryPrice, type Evaluation, type TraderStats } from '../domain/evaluate.ts';
+import { paperEntryPrice, takeOf, type TraderStats } from '../domain/evaluate.ts';
+import {
+  compileRules, NEEDS_SCORE, prepareTrade, SKIP_REASONS, TAKE, verdict, type BetOut, type CompiledRules,
+} from '../domain/ft-rules.ts';
 import type { FtWallet } from '../domain/ft-wallet.ts';
 import type { Ratio, Shares, Usdc } from '../domain/money.ts';
 import { closeFraction, openPaper } from '../domain/paper-position.ts';
 import type { InputRejectReason, SourceTrade, TradeBatch } from '../domain/trade.ts';
 import { byTradeTime, withTokenLabel } from '../engine/ingest.ts';
 import type { Clock, MarketSource, Scorer } from '../engine/ports.ts';
-import type { Db, Sql } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
 import { walletCash } from '../store/ft-order-store.ts';
 import { loadMarkets, upsertMarkets, type StoredMarket } from '../store/market-store.ts';
 import {
   openOrdersWithSource, type ExitedOrderState, type ExitRow, type ReplayOpenOrder,
 } from '../store/replay-ft-store.ts';
-import { countRejects, insertSourceTrades, loadTraderStats } from '../store/trade-store.ts';
-import { listWallets, markWalletsSynced } from '../store/wallet-store.ts';
-import { BatchWrites } from './ft-replay-writes.ts';
+import { loadTraderStats } from '../store/trade-store.ts';
+import { listWallets } from '../store/wallet-store.ts';
+import { ReplayWrites } from './ft-replay-writes.ts';
 
 export interface ReplayFtDeps {
   db: Db;
@@ -50,12 +53,18 @@ interface Leg {
   size: bigint;
 }
 
+/** SKIP_REASONS' code for a sell, which every strategy that holds nothing skips */
+const NOT_BUY = SKIP_REASONS.indexOf('not_buy');
+
 const before = (time: number, key: string, t: number, k: string): boolean => time < t || (time === t && key < k);
 const pairKey = (trader: string, asset: string): string => `${trader}\u0000${asset}`;
 
 export class ReplayFt {
   private wallets: FtWallet[] = [];
   private walletIds: string[] = [];
+  /** The active strategies' rules, compiled once: the strategies do not change within a replay */
+  private rules: CompiledRules = compileRules([]);
+  private readonly out: BetOut = { bet: 0n as Usdc };
   private cash = new Map<string, Usdc>();
   /** Trader statistics read so far (null: none stored); cleared when a settlement recomputes them */
   private stats = new Map<string, TraderStats | null>();
@@ -66,6 +75,10 @@ export class ReplayFt {
   private legs = new Map<string, Leg[]>();
   /** Keys of the stored trades (the database was empty: runReplay checks) */
   private seen = new Set<string>();
+  /** What the batches since the last flush will store */
+  private writes = new ReplayWrites([], SKIP_REASONS);
+  /** Whether a batch came since the last flush (it may have counted refused records only) */
+  private dirty = false;
 
   private constructor(private deps: ReplayFtDeps) {}
 
@@ -75,12 +88,27 @@ export class ReplayFt {
     const all = await listWallets(deps.db);
     ft.walletIds = all.map((w) => w.walletId);
     ft.wallets = all.filter((w) => w.isActive);
+    ft.rules = compileRules(ft.wallets);
+    ft.writes = new ReplayWrites(ft.wallets.map((w) => w.walletId), SKIP_REASONS);
     ft.cash = await walletCash(deps.db, ft.walletIds);
     return ft;
   }
 
-  /** After resolveFtMarkets settled orders in the database: cash, open orders, markets and statistics read back */
+  /** Rows gathered and not stored yet */
+  get pending(): number {
+    return this.writes.pending;
+  }
+
+  /** Stores what the batches since the last flush gathered, in one transaction: before anything reads the database */
+  async flush(): Promise<void> {
+    if (this.writes.pending === 0 && !this.dirty) return;
+    await this.deps.db.transaction((tx) => this.writes.flush(tx, 'replay'));
+    this.dirty = false;
+  }
+
+  /** After resolveFtMarkets settled orders in the database (flushed before): cash, open orders, markets and statistics read back */
   async afterSettlement(): Promise<void> {
+    if (this.writes.pending > 0) throw new Error('the replay settled markets before storing its FT writes');
     this.cash = await walletCash(this.deps.db, this.walletIds);
     this.open.clear();
     for (const o of await openOrdersWithSource(this.deps.db)) this.openList(o.trader, o.asset).push(o);
@@ -88,20 +116,28 @@ export class ReplayFt {
     this.stats.clear();
   }
 
-  /** Ingests one batch as ingestTrades does: counts refusals, stores new trades, evaluates them for every wallet */
+  /**
+   * Ingests one batch as ingestTrades does: counts refusals, keeps new trades, evaluates them for every wallet; the
+   * writes are stored by the next `flush`
+   */
   async ingest(batch: TradeBatch): Promise<ReplayBatchReport> {
     const { trades, rejected } = await this.prepare(batch);
-    return this.deps.db.transaction(async (tx) => {
-      const fresh = await insertSourceTrades(tx, trades.filter((t) => !this.seen.has(t.key)), 'replay', { allNew: true });
-      for (const key of fresh) this.seen.add(key);
-      const duplicates = trades.length - fresh.size;
-      if (duplicates > 0) rejected.set('duplicate', (rejected.get('duplicate') ?? 0) + duplicates);
-      await countRejects(tx, 'replay', this.deps.clock.now(), rejected);
-      const news = trades.filter((t) => fresh.has(t.key)).sort(byTradeTime);
-      for (const t of news) this.legList(t.trader, t.asset).push({ time: t.time.getTime(), key: t.key, size: t.side === 'BUY' ? t.size : -t.size });
-      const writes = await this.evaluateAll(tx, news);
-      return { rejected: Object.fromEntries(rejected), trades: news, ordersCreated: writes.orders.length, exits: writes.exits.length };
-    });
+    const fresh = trades.filter((t) => !this.seen.has(t.key));
+    for (const t of fresh) this.seen.add(t.key);
+    const duplicates = trades.length - fresh.length;
+    if (duplicates > 0) rejected.set('duplicate', (rejected.get('duplicate') ?? 0) + duplicates);
+    const news = fresh.sort(byTradeTime);
+    this.writes.batch(this.deps.clock.now(), rejected, news.length > 0);
+    this.dirty = true;
+    for (const t of news) {
+      this.writes.trades.push(t);
+      this.legList(t.trader, t.asset).push({ time: t.time.getTime(), key: t.key, size: t.side === 'BUY' ? t.size : -t.size });
+    }
+    const orders = this.writes.orders.length;
+    const exits = this.writes.exits.length;
+    await this.evaluateAll(news);
+    return { rejected: Object.fromEntries(rejected), trades: news, ordersCreated: this.writes.orders.length - orders,
+      exits: this.writes.exits.length - exits };
   }
 
   /** prepareTrades with the markets kept in memory: refusals, in-batch duplicates, unknown markets and tokens */
@@ -143,49 +179,50 @@ export class ReplayFt {
     for (const [id, m] of known) this.markets.set(id, m);
   }
 
-  private async evaluateAll(tx: Sql, trades: SourceTrade[]): Promise<BatchWrites> {
-    const writes = new BatchWrites(this.deps.clock.now());
-    if (trades.length === 0) return writes;
-    await this.loadStats(tx, [...new Set(trades.map((t) => t.trader))]);
+  private async evaluateAll(trades: SourceTrade[]): Promise<void> {
+    if (trades.length === 0) return;
+    await this.loadStats([...new Set(trades.map((t) => t.trader))]);
     for (const trade of trades) {
-      if (trade.side === 'SELL') this.followSell(trade, writes);
-      else await this.evaluateBuy(trade, writes);
+      if (trade.side === 'SELL') this.followSell(trade);
+      else await this.evaluateBuy(trade);
     }
-    await writes.flush(tx);
-    if (this.wallets.length > 0) await markWalletsSynced(tx, this.wallets.map((w) => w.walletId), this.deps.clock.now());
-    return writes;
   }
 
-  private async loadStats(tx: Sql, traders: string[]): Promise<void> {
+  private async loadStats(traders: string[]): Promise<void> {
     const unknown = traders.filter((t) => !this.stats.has(t));
     if (unknown.length === 0) return;
-    const loaded = await loadTraderStats(tx, unknown);
+    const loaded = await loadTraderStats(this.deps.db, unknown);
     for (const t of unknown) this.stats.set(t, loaded.get(t) ?? null);
   }
 
-  private async evaluateBuy(trade: SourceTrade, writes: BatchWrites): Promise<void> {
+  /** The live engine's evaluateBuy: the trade prepared once, a verdict per strategy, a score fetched at most once */
+  private async evaluateBuy(trade: SourceTrade): Promise<void> {
     const market = this.markets.get(trade.conditionId) ?? null;
     const stats = this.stats.get(trade.trader) ?? null;
+    const t = prepareTrade(this.rules, trade, market, stats);
+    const strategies = this.rules.strategies;
     let score: Ratio | null | undefined;
-    for (const wallet of this.wallets) {
-      const cash = this.cash.get(wallet.walletId) ?? (0n as Usdc);
-      let ev: Evaluation = evaluate(trade, wallet, market, stats, score, cash);
-      if (ev.kind === 'needs_score') {
+    for (let i = 0; i < strategies.length; i++) {
+      const walletId = strategies[i]!.wallet.walletId;
+      const cash = this.cash.get(walletId) ?? (0n as Usdc);
+      let code = verdict(t, strategies[i]!, score, cash, this.out);
+      if (code === NEEDS_SCORE) {
         score = await this.scoreOnce(trade, market!, stats, score);
-        ev = evaluate(trade, wallet, market, stats, score, cash);
+        code = verdict(t, strategies[i]!, score, cash, this.out);
       }
-      if (ev.kind === 'needs_score') throw new Error('evaluator asked for a score twice');
-      if (ev.kind === 'skip') {
-        writes.skip(wallet.walletId, ev.reason);
+      if (code === NEEDS_SCORE) throw new Error('evaluator asked for a score twice');
+      if (code !== TAKE) {
+        this.writes.skip(i, code);
         continue;
       }
-      const open = openPaper(ev.bet, ev.entryPrice);
+      const take = takeOf(t, this.out.bet, score ?? null);
+      const open = openPaper(take.bet, take.entryPrice);
       const orderId = randomUUID();
-      writes.order({ orderId, walletId: wallet.walletId, trade, take: ev, open, marketEndTime: market?.endTime ?? null });
-      this.openList(trade.trader, trade.asset).push({ orderId, walletId: wallet.walletId, trader: trade.trader, asset: trade.asset,
+      this.writes.orders.push({ orderId, walletId, trade, take, open, marketEndTime: market?.endTime ?? null });
+      this.openList(trade.trader, trade.asset).push({ orderId, walletId, trader: trade.trader, asset: trade.asset,
         openShares: open.shares, openCost: open.cost, pnl: 0n as Usdc, sourceTime: trade.time.getTime(), sourceKey: trade.key });
-      this.cash.set(wallet.walletId, (cash - ev.bet) as Usdc);
-      writes.decided(wallet.walletId, trade.key, 'taken');
+      this.cash.set(walletId, (cash - take.bet) as Usdc);
+      this.writes.decided(walletId, trade.key, 'taken');
     }
   }
 
@@ -199,7 +236,7 @@ export class ReplayFt {
   }
 
   /** Closes, at the sell price, the fraction of the trader's holding that they sold, in every wallet (followSell) */
-  private followSell(sell: SourceTrade, writes: BatchWrites): void {
+  private followSell(sell: SourceTrade): void {
     const t = sell.time.getTime();
     const list = this.open.get(pairKey(sell.trader, sell.asset)) ?? [];
     const orders = list.filter((o) => before(o.sourceTime, o.sourceKey, t, sell.key));
@@ -212,15 +249,16 @@ export class ReplayFt {
         order.openShares = (order.openShares - close.shares) as Shares;
         order.openCost = (order.openCost - close.costBasis) as Usdc;
         order.pnl = (order.pnl + close.pnl) as Usdc;
-        writes.exit(exitRow(order, sell, close), stateOf(order, sell, close.full));
+        this.writes.exit(exitRow(order, sell, close), stateOf(order, sell, close.full));
         if (close.full) list.splice(list.indexOf(order), 1);
         exited.add(order.walletId);
         this.cash.set(order.walletId, ((this.cash.get(order.walletId) ?? 0n) + close.proceeds) as Usdc);
       }
     }
-    for (const w of this.wallets) {
-      if (exited.has(w.walletId)) writes.decided(w.walletId, sell.key, 'exit');
-      else writes.skip(w.walletId, 'not_buy');
+    for (let i = 0; i < this.wallets.length; i++) {
+      const walletId = this.wallets[i]!.walletId;
+      if (exited.has(walletId)) this.writes.decided(walletId, sell.key, 'exit');
+      else this.writes.skip(i, NOT_BUY);
     }
   }
 

@@ -79,6 +79,9 @@ function readRecord(record: unknown): { batch: TradeBatch; t: number } {
 const joinBatches = (parts: { batch: TradeBatch }[]): TradeBatch =>
   ({ trades: parts.flatMap((p) => p.batch.trades), refused: parts.flatMap((p) => p.batch.refused) });
 
+/** FT rows (trades, orders, exits, decided dispositions) gathered before a flush at the latest, to bound the memory */
+const FLUSH_ROWS = 50_000;
+
 export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayReport> {
   // The FT state lives in memory for the whole replay (ft-replay.ts): it must be all the database holds
   if (await hasFtHistory(db)) throw new Error('a replay needs a fresh database (this one has FT history)');
@@ -109,6 +112,7 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
     if (final && closed.length > 0) clock.set(new Date(Math.max(clock.now().getTime(), closesAt(closed.at(-1)!)!.getTime())));
     lt?.resolveOnExchange(closed);
     if (changed) {
+      await ft.flush();
       await resolveFtMarkets({ db, markets: source, clock });
       await ft.afterSettlement();
     }
@@ -129,6 +133,8 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
     const batch = ordered.slice(i, j);
     const report = await ft.ingest(joinBatches(batch));
     for (const [reason, n] of Object.entries(report.rejected)) rejected[reason] = (rejected[reason] ?? 0) + (n ?? 0);
+    // The FT writes wait in memory until something reads them: the LT side (at once), a settlement, the report
+    if (lt || ft.pending >= FLUSH_ROWS) await ft.flush();
     if (lt) {
       const last = batch[batch.length - 1]!.t;
       const trades = batch.flatMap((o) => o.batch.trades);
@@ -139,6 +145,7 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
     input.onProgress?.(i, ordered.length);
   }
   if (closings.length > next) await closeThrough(Number.POSITIVE_INFINITY, true);
+  await ft.flush();
   await lt?.runBefore(Number.POSITIVE_INFINITY);
   await lt?.finish();
   return buildReport(db, input, { rejected, books: books.accepted }, lt);
