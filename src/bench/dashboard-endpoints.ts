@@ -15,18 +15,18 @@ import { SimExchange } from '../sim/exchange/exchange.ts';
 import { createSimulatedVenue } from '../sim/exchange/simulated-venue.ts';
 import { seedLtOrders, type SeededStrategy } from './dashboard-seed.ts';
 import { errorLog, scratchDatabase } from './dashboard-summary.ts';
-import { quantiles, type BenchSpec, type Measured } from './report.ts';
+import { quantiles, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
 
 export const ENDPOINTS_SPEC: BenchSpec = { name: 'dashboard_endpoints_p99_ms', unit: 'ms', target: 100, comparator: '<=' };
 
-const ORDERS = 100_000;
+/** LT orders seeded and walks of the endpoint list per client; `--quick` seeds 10 k and walks once */
+const SIZE = { full: { orders: 100_000, rounds: 5 }, quick: { orders: 10_000, rounds: 1 } } as const;
 const CLIENTS = 10;
-const ROUNDS = 5;
 const TIME_BUDGET_MS = 240_000;
 /** The app's last error, so a 500 says why */
 const log = errorLog();
 
-export interface EndpointsOptions {
+export interface EndpointsOptions extends BenchOptions {
   orders?: number;
   /** PostgreSQL server to create a scratch database on; absent: PGlite in memory */
   databaseUrl?: string;
@@ -129,8 +129,9 @@ async function measureOn(db: Db, orders: number, rounds: number, progress: (text
 }
 
 export async function measureDashboardEndpoints(progress: (text: string) => void, options: EndpointsOptions = {}): Promise<Measured> {
-  const orders = options.orders ?? ORDERS;
-  const rounds = options.rounds ?? ROUNDS;
+  const size = options.quick ? SIZE.quick : SIZE.full;
+  const orders = options.orders ?? size.orders;
+  const rounds = options.rounds ?? size.rounds;
   const scratch = options.databaseUrl ? await scratchDatabase(options.databaseUrl) : null;
   try {
     const db = await openDb(scratch ? { databaseUrl: scratch.url } : { dataDir: 'memory://' });
