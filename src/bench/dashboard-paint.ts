@@ -1,8 +1,8 @@
 /**
  * `dashboard_first_paint_ms`: how long the dashboard takes to show the demo data. `tandem start` runs in a child
- * process on a fresh PGlite DATA_DIR with the simulated world (as `npm start` does); once the world has traded for
- * WARM_MS, a headless Chromium (/usr/bin/chromium, CHROMIUM_PATH) signed in with the operator token loads `/` LOADS
- * times. Each load's time from navigation start to the overview's paper-strategy table showing its rows is a sample;
+ * process (compiled: dist/cli/main.js, as `npm start` runs it) on a fresh PGlite DATA_DIR with the simulated world;
+ * once the world has traded for a while (SIZE.warmMs), a headless Chromium (/usr/bin/chromium, CHROMIUM_PATH) signed
+ * in with the operator token loads `/` SIZE.loads times. Each load's time from navigation start to the overview's paper-strategy table showing its rows is a sample;
  * the value is their p95 (the first contentful paint is reported beside it)
  */
 import { spawn } from 'node:child_process';
@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quantiles, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
-import { serviceUrl, stopChild } from './service-rss.ts';
+import { COMPILED_ENTRY, requireBuild, serviceUrl, stopChild } from './service-rss.ts';
 
 export const PAINT_SPEC: BenchSpec = { name: 'dashboard_first_paint_ms', unit: 'ms', target: 1000, comparator: '<=' };
 
@@ -48,7 +48,8 @@ export async function measureDashboardPaint(progress: (text: string) => void, op
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn',
     FT_SOURCE: 'sim', VENUE: 'simulated', SEED_DEMO: 'true' };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  requireBuild();
+  const child = spawn(process.execPath, [COMPILED_ENTRY, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.resume();
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
   try {
