@@ -32,8 +32,8 @@ export function serviceEnv(dataDir: string): NodeJS.ProcessEnv {
 }
 
 const STRATEGIES = 100;
-/** How long RSS is sampled while the world trades; `--quick` samples for 10 s (a lower maximum than a full run may see) */
-const TRADING_MS = { full: 60_000, quick: 10_000 } as const;
+/** How long RSS is sampled while the world trades; `--quick` samples for 5 s (a lower maximum than a full run may see) */
+const TRADING_MS = { full: 60_000, quick: 5_000 } as const;
 const START_TIMEOUT_MS = 120_000;
 
 /** VmRSS of a process in MB, or null once it is gone */
