@@ -1,5 +1,5 @@
 /**
- * `fault_convergence_cycles`: PRODUCT §9's faults target — "venue 5xx, timeouts after acceptance, 429 bursts, dropped
+ * `fault_convergence`: PRODUCT §9's faults target — "venue 5xx, timeouts after acceptance, 429 bursts, dropped
  * streams: every order converges to the venue's state within two sync cycles" — measured on the torture run's world
  * (src/torture/world.ts: the loopback Polymarket simulator, in-memory PGlite, one launched LT strategy copying
  * FT_COPY_ALL) with the LT engine in this process on the real Polymarket adapter (REST and the user channel).
@@ -26,7 +26,7 @@ import { createPolymarketVenue } from '../venues/polymarket/polymarket-venue.ts'
 import { createShadowVenue } from '../venues/shadow-venue.ts';
 import type { BenchOptions, BenchSpec, Measured } from './report.ts';
 
-export const FAULT_SPEC: BenchSpec = { name: 'fault_convergence_cycles', unit: 'sync cycles', target: 2, comparator: '<=' };
+export const FAULT_SPEC: BenchSpec = { name: 'fault_convergence', unit: 'sync cycles', target: 2, comparator: '<=' };
 
 /** The faults PRODUCT §9 names, as simulator knobs */
 export const FAULTS: Record<string, Partial<FaultSettings>> = {
