@@ -2,7 +2,8 @@
  * `dashboard_first_paint_ms`: how long the dashboard takes to show the demo data. `tandem start` runs in a child
  * process (compiled: dist/cli/main.js, as `npm start` runs it) on a fresh PGlite DATA_DIR with the simulated world;
  * once the world has traded for a while (SIZE.warmMs), a headless Chromium (/usr/bin/chromium, CHROMIUM_PATH) signed
- * in with the operator token loads `/` SIZE.loads times. Each load's time from navigation start to the overview's paper-strategy table showing its rows is a sample;
+ * in with the operator token loads `/` SIZE.loads times. Each load's time from navigation start to the overview's
+ * paper-strategy table showing its rows is a sample;
  * the value is their p95 (the first contentful paint is reported beside it)
  */
 import { spawn } from 'node:child_process';

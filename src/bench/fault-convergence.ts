@@ -6,11 +6,12 @@
  *
  * One trial per fault: the markets move (a taker fills our resting orders; a new market brings two signals, a BUY that
  * fills at once and one that rests), the fault is set through the simulator's knobs (src/sim/server/faults.ts), and
- * the next sync cycle (FAULT_CYCLES) runs under it, so its reads, the fills it books and the submits it makes meet it. A sync cycle is what the service's `lt-execute` job does: a tracker pass
- * (syncLtOrders) and then the executor (executeLt). The invariants that hold at every commit (src/torture/invariants.ts)
- * are checked after each cycle; a violation fails the measurement. Then the fault is cleared and cycles run until the
- * database equals the venue and every invariant holds (the torture run's "converged" check: one row per venue order and
- * the reverse, the venue's status and matched size, every signal decided, ledger identities); the number of those cycles
+ * the next sync cycle (FAULT_CYCLES) runs under it, so its reads, the fills it books and the submits it makes meet it.
+ * A sync cycle is what the service's `lt-execute` job does: a tracker pass (syncLtOrders), then the executor
+ * (executeLt). The invariants that hold at every commit (src/torture/invariants.ts) are checked after each cycle; a
+ * violation fails the measurement. Then the fault is cleared and cycles run until the database equals the venue and
+ * every invariant holds (0 if it already does; the torture run's "converged" check: one row per venue order and the
+ * reverse, the venue's status and matched size, every signal decided, ledger identities); the number of those cycles
  * is the trial's figure. The value is the worst trial; the target is 2
  */
 import { loadavg } from 'node:os';
@@ -112,7 +113,8 @@ async function runTrials(world: TortureWorld, db: Db, rounds: number, progress: 
       for (const fault of Object.keys(FAULTS)) {
         const trial = await runTrial(rig, fault, round, market++);
         trials.push(trial);
-        progress(`${FAULT_SPEC.name}: ${fault} (round ${round}/${rounds}): ${trial.failingAtClear} checks failing when cleared, converged in ${trial.cycles} cycles (${trial.ms} ms)`);
+        progress(`${FAULT_SPEC.name}: ${fault} (round ${round}/${rounds}): ${trial.failingAtClear} checks failing when cleared, `
+          + `converged in ${trial.cycles} cycles (${trial.ms} ms)`);
       }
     }
     return trials;
