@@ -50,6 +50,8 @@ interface Trial {
   cycles: number;
   /** Invariants of the converged state that failed when the fault was cleared (0: the fault left nothing to repair) */
   failingAtClear: number;
+  /** The first of those checks, for a trial over the target (its cause) */
+  atClear: string[];
   /** What still failed after the last cycle of a trial that did not converge */
   unconverged: string[];
   ms: number;
@@ -83,13 +85,14 @@ async function runTrial(rig: Rig, fault: string, round: number, market: number):
   }
   let failures = await checkInvariants(rig.db, rig.scope, rig.world.venueOrders(), true);
   const failingAtClear = failures.length;
-  if (failingAtClear === 0) return { fault, round, cycles: 0, failingAtClear, unconverged: [], ms: Math.round(performance.now() - t0) };
+  const atClear = failures.slice(0, 3);
+  if (failingAtClear === 0) return { fault, round, cycles: 0, failingAtClear, atClear, unconverged: [], ms: Math.round(performance.now() - t0) };
   for (let cycles = 1; cycles <= MAX_CYCLES; cycles++) {
     await syncCycle(rig);
     failures = await checkInvariants(rig.db, rig.scope, rig.world.venueOrders(), true);
-    if (failures.length === 0) return { fault, round, cycles, failingAtClear, unconverged: [], ms: Math.round(performance.now() - t0) };
+    if (failures.length === 0) return { fault, round, cycles, failingAtClear, atClear, unconverged: [], ms: Math.round(performance.now() - t0) };
   }
-  return { fault, round, cycles: MAX_CYCLES + 1, failingAtClear, unconverged: failures.slice(0, 5), ms: Math.round(performance.now() - t0) };
+  return { fault, round, cycles: MAX_CYCLES + 1, failingAtClear, atClear, unconverged: failures.slice(0, 5), ms: Math.round(performance.now() - t0) };
 }
 
 async function openRig(world: TortureWorld, db: Db): Promise<Rig & { close(): Promise<void> }> {
@@ -139,10 +142,13 @@ export async function measureFaultConvergence(progress: (text: string) => void, 
       value: worst, samples: trials.length,
       detail: {
         cycles_by_fault: byFault, unconverged_checks_at_clear: atClear, faults: FAULTS, rounds, fault_cycles: FAULT_CYCLES, max_cycles: MAX_CYCLES,
+        over_target: trials.filter((t) => t.cycles > FAULT_SPEC.target).map((t) => ({ fault: t.fault, round: t.round, cycles: t.cycles,
+          failing_at_clear: t.atClear })),
         unconverged: trials.filter((t) => t.unconverged.length).map((t) => ({ fault: t.fault, round: t.round, failures: t.unconverged })),
         trial_ms: trials.map((t) => t.ms), load_average_1m: Number(load.toFixed(2)), backend: 'PGlite (in memory)',
         cycle: 'syncLtOrders then executeLt (the lt-execute job), Polymarket adapter on the loopback simulator',
-        converged_means: 'src/torture/invariants.ts checkInvariants(converged): the database equals the venue, every signal decided, ledger identities',
+        converged_means: 'src/torture/invariants.ts checkInvariants(converged): the database equals the venue, every signal '
+          + 'decided, ledger identities',
       },
     };
   } finally {
