@@ -15,18 +15,17 @@ import { SimExchange } from '../sim/exchange/exchange.ts';
 import { createSimulatedVenue } from '../sim/exchange/simulated-venue.ts';
 import { seedLtOrders, type SeededStrategy } from './dashboard-seed.ts';
 import { errorLog, scratchDatabase } from './dashboard-summary.ts';
-import { quantiles, type BenchSpec, type Measured } from './report.ts';
+import { quantiles, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
 
 export const ENDPOINTS_SPEC: BenchSpec = { name: 'dashboard_endpoints_p99_ms', unit: 'ms', target: 100, comparator: '<=' };
 
-const ORDERS = 100_000;
+/** LT orders seeded, walks of the endpoint list per client, and the time after which the walks stop; `--quick` seeds 10 k and walks once */
+const SIZE = { full: { orders: 100_000, rounds: 5, budgetMs: 240_000 }, quick: { orders: 10_000, rounds: 1, budgetMs: 30_000 } } as const;
 const CLIENTS = 10;
-const ROUNDS = 5;
-const TIME_BUDGET_MS = 240_000;
 /** The app's last error, so a 500 says why */
 const log = errorLog();
 
-export interface EndpointsOptions {
+export interface EndpointsOptions extends BenchOptions {
   orders?: number;
   /** PostgreSQL server to create a scratch database on; absent: PGlite in memory */
   databaseUrl?: string;
@@ -84,7 +83,7 @@ async function client(k: number, base: string, names: string[], paths: Record<st
   }
 }
 
-async function measureOn(db: Db, orders: number, rounds: number, progress: (text: string) => void): Promise<Measured> {
+async function measureOn(db: Db, orders: number, rounds: number, budgetMs: number, progress: (text: string) => void): Promise<Measured> {
   await migrate(db);
   const t0 = performance.now();
   const seeded = await seedLtOrders(db, orders, progress);
@@ -108,7 +107,7 @@ async function measureOn(db: Db, orders: number, rounds: number, progress: (text
     progress(`${ENDPOINTS_SPEC.name}: ${orders} orders seeded in ${seedSeconds} s; ${CLIENTS} clients × ${rounds} rounds × ${names.length} endpoints`);
     const ms = new Map(names.map((n) => [n, [] as number[]]));
     const started = performance.now();
-    const deadline = Date.now() + TIME_BUDGET_MS;
+    const deadline = Date.now() + budgetMs;
     await Promise.all(Array.from({ length: CLIENTS }, (_, k) => client(k, base, names, paths, headers, ms, rounds, deadline)));
     const seconds = (performance.now() - started) / 1000;
     const per = Object.fromEntries(names.map((n) => {
@@ -119,7 +118,7 @@ async function measureOn(db: Db, orders: number, rounds: number, progress: (text
     const total = [...ms.values()].reduce((a, xs) => a + xs.length, 0);
     return {
       value: per[worst]!.p99_ms, samples: total,
-      detail: { worst_endpoint: worst, endpoints: per, alone_ms: alone, clients: CLIENTS, rounds, requests: total,
+      detail: { worst_endpoint: worst, endpoints: per, alone_ms: alone, clients: CLIENTS, rounds, budget_seconds: budgetMs / 1000, requests: total,
         requests_per_s: Math.round(total / seconds), lt_orders: orders, seed_seconds: seedSeconds,
         path: 'real HTTP on 127.0.0.1 to the in-process Hono app (no jobs); /api/events (a stream) not timed' },
     };
@@ -129,13 +128,14 @@ async function measureOn(db: Db, orders: number, rounds: number, progress: (text
 }
 
 export async function measureDashboardEndpoints(progress: (text: string) => void, options: EndpointsOptions = {}): Promise<Measured> {
-  const orders = options.orders ?? ORDERS;
-  const rounds = options.rounds ?? ROUNDS;
+  const size = options.quick ? SIZE.quick : SIZE.full;
+  const orders = options.orders ?? size.orders;
+  const rounds = options.rounds ?? size.rounds;
   const scratch = options.databaseUrl ? await scratchDatabase(options.databaseUrl) : null;
   try {
     const db = await openDb(scratch ? { databaseUrl: scratch.url } : { dataDir: 'memory://' });
     try {
-      const m = await measureOn(db, orders, rounds, progress);
+      const m = await measureOn(db, orders, rounds, size.budgetMs, progress);
       return { ...m, detail: { ...m.detail, database: scratch ? 'PostgreSQL (scratch database)' : 'PGlite (memory)' } };
     } finally {
       await db.close();

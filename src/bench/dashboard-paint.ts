@@ -1,23 +1,24 @@
 /**
  * `dashboard_first_paint_ms`: how long the dashboard takes to show the demo data. `tandem start` runs in a child
- * process on a fresh PGlite DATA_DIR with the simulated world (as `npm start` does); once the world has traded for
- * WARM_MS, a headless Chromium (/usr/bin/chromium, CHROMIUM_PATH) signed in with the operator token loads `/` LOADS
- * times. Each load's time from navigation start to the overview's paper-strategy table showing its rows is a sample;
+ * process (compiled: dist/cli/main.js, as `npm start` runs it) on a fresh PGlite DATA_DIR with the simulated world;
+ * once the world has traded for a while (SIZE.warmMs), a headless Chromium (/usr/bin/chromium, CHROMIUM_PATH) signed
+ * in with the operator token loads `/` SIZE.loads times. Each load's time from navigation start to the overview's
+ * paper-strategy table showing its rows is a sample;
  * the value is their p95 (the first contentful paint is reported beside it)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quantiles, type BenchSpec, type Measured } from './report.ts';
-import { serviceUrl, stopChild } from './service-rss.ts';
+import { quantiles, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
+import { COMPILED_ENTRY, requireBuild, serviceUrl, stopChild } from './service-rss.ts';
 
 export const PAINT_SPEC: BenchSpec = { name: 'dashboard_first_paint_ms', unit: 'ms', target: 1000, comparator: '<=' };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
-const WARM_MS = 20_000;
-const LOADS = 15;
+/** How long the demo world trades before the loads, and how many cold loads are timed; `--quick`: 5 s and 3 loads */
+const SIZE = { full: { warmMs: 20_000, loads: 15 }, quick: { warmMs: 5_000, loads: 3 } } as const;
 
 interface Load { ready: number; fcp: number | null; rows: number }
 
@@ -40,24 +41,26 @@ async function loadOnce(browser: import('playwright-core').Browser, url: string,
   }
 }
 
-export async function measureDashboardPaint(progress: (text: string) => void): Promise<Measured | string> {
+export async function measureDashboardPaint(progress: (text: string) => void, options: BenchOptions = {}): Promise<Measured | string> {
+  const size = options.quick ? SIZE.quick : SIZE.full;
   if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`;
   const { chromium } = await import('playwright-core');
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-paint-'));
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn',
     FT_SOURCE: 'sim', VENUE: 'simulated', SEED_DEMO: 'true' };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  requireBuild();
+  const child = spawn(process.execPath, [COMPILED_ENTRY, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.resume();
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
   try {
     const url = await serviceUrl(child);
     const token = readFileSync(join(dataDir, 'operator.token'), 'utf8').trim();
-    progress(`${PAINT_SPEC.name}: demo world trading for ${WARM_MS / 1000} s at ${url}`);
-    await new Promise((r) => setTimeout(r, WARM_MS));
+    progress(`${PAINT_SPEC.name}: demo world trading for ${size.warmMs / 1000} s at ${url}`);
+    await new Promise((r) => setTimeout(r, size.warmMs));
     await loadOnce(browser, `${url}/`, token); // a first load warms the server's caches (the reads are measured after)
     const loads: Load[] = [];
-    for (let i = 0; i < LOADS; i++) loads.push(await loadOnce(browser, `${url}/`, token));
+    for (let i = 0; i < size.loads; i++) loads.push(await loadOnce(browser, `${url}/`, token));
     const ready = quantiles(loads.map((l) => l.ready));
     const fcps = loads.map((l) => l.fcp).filter((f): f is number => f !== null);
     const fcp = fcps.length ? quantiles(fcps) : null;
@@ -67,7 +70,7 @@ export async function measureDashboardPaint(progress: (text: string) => void): P
         measure: 'navigation start → the overview\'s FT table with its rows, p95 of cold loads (fresh browser context)',
         data_ready_ms: { p50: Math.round(ready.p50), p95: Math.round(ready.p95) },
         first_contentful_paint_ms: fcp && { p50: Math.round(fcp.p50), p95: Math.round(fcp.p95) },
-        ft_rows: loads.at(-1)?.rows, viewport: '1280x800', database: 'PGlite (fresh DATA_DIR, demo world)',
+        ft_rows: loads.at(-1)?.rows, warm_seconds: size.warmMs / 1000, viewport: '1280x800', database: 'PGlite (fresh DATA_DIR, demo world)',
       },
     };
   } finally {

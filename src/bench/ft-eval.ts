@@ -22,13 +22,13 @@ import type { SourceTrade } from '../domain/trade.ts';
 import { normalizeTradeRecord } from '../feeds/data-api-record.ts';
 import { DEMO_STRATEGIES } from '../store/demo-strategies.ts';
 import { firstTradeTime, loadNobelRecords, nobelMarkets } from './nobel-data.ts';
-import { median, type BenchSpec, type Measured } from './report.ts';
+import { median, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
 
 export const FT_EVAL_SPEC: BenchSpec = { name: 'ft_eval_throughput', unit: 'evals/s', target: 10_000_000, comparator: '>=' };
 
-const MIN_TOTAL_MS = 2_000;
+/** Timed wall-clock time, run length and JIT warm-up (ms); `--quick` shortens the timed part and the warm-up */
+const TIMING = { full: { totalMs: 2_000, warmUpMs: 500 }, quick: { totalMs: 500, warmUpMs: 200 } } as const;
 const MIN_RUN_MS = 100;
-const WARM_UP_MS = 500;
 const CASH = 1_000_000000n as Usdc;
 const SCORE = 600000n as Ratio;
 
@@ -97,9 +97,9 @@ function outcomes(f: EvalFixture): Record<string, number> {
   return counts;
 }
 
-/** Passes per timed run, so one run lasts about MIN_RUN_MS; after WARM_UP_MS of untimed passes for the JIT */
-function calibrate(f: EvalFixture): number {
-  const warmUntil = performance.now() + WARM_UP_MS;
+/** Passes per timed run, so one run lasts about MIN_RUN_MS; after `warmUpMs` of untimed passes for the JIT */
+function calibrate(f: EvalFixture, warmUpMs: number): number {
+  const warmUntil = performance.now() + warmUpMs;
   while (performance.now() < warmUntil) evaluatePass(f);
   let passes = 1;
   for (;;) {
@@ -119,11 +119,11 @@ interface Runs {
   takes: number;
 }
 
-/** Timed runs of `passes` passes each until MIN_TOTAL_MS of wall-clock time */
-function timedRuns(fixture: EvalFixture, passes: number): Runs {
+/** Timed runs of `passes` passes each until `minTotalMs` of wall-clock time */
+function timedRuns(fixture: EvalFixture, passes: number, minTotalMs: number): Runs {
   const perRun = fixture.inputs.length * fixture.rules.strategies.length * passes;
   const runs: Runs = { rates: [], cpuRates: [], totalMs: 0, takes: 0 };
-  while (runs.totalMs < MIN_TOTAL_MS) {
+  while (runs.totalMs < minTotalMs) {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < passes; i++) runs.takes += evaluatePass(fixture);
@@ -136,20 +136,22 @@ function timedRuns(fixture: EvalFixture, passes: number): Runs {
   return runs;
 }
 
-export function measureFtEval(progress: (text: string) => void): Measured | string {
+export function measureFtEval(progress: (text: string) => void, options: BenchOptions = {}): Measured | string {
+  const timing = options.quick ? TIMING.quick : TIMING.full;
   const records = loadNobelRecords();
   if (!records) return 'Nobel trades not found (../shared/data)';
   const fixture = prepareEvalFixture(records);
   const perPass = fixture.inputs.length * fixture.rules.strategies.length;
-  const passes = calibrate(fixture);
+  const passes = calibrate(fixture, timing.warmUpMs);
   const load = loadavg()[0]!;
-  const { rates, cpuRates, totalMs, takes } = timedRuns(fixture, passes);
+  const { rates, cpuRates, totalMs, takes } = timedRuns(fixture, passes, timing.totalMs);
   progress(`ft_eval_throughput: ${rates.length} runs of ${passes} passes × ${perPass} evaluations`);
   return {
     value: Math.round(median(rates)), samples: rates.length,
     detail: {
       trades: fixture.inputs.length, strategies: fixture.rules.strategies.length, evaluations_per_run: perPass * passes,
       run_rates_min: Math.round(Math.min(...rates)), run_rates_max: Math.round(Math.max(...rates)), timed_ms: Math.round(totalMs),
+      planned_timed_ms: timing.totalMs, warm_up_ms: timing.warmUpMs,
       cpu_time_rate_median: Math.round(median(cpuRates)), load_average_1m: Number(load.toFixed(2)), cpus: cpus().length,
       takes_seen: takes, outcomes_per_pass: outcomes(fixture),
       note: 'one thread, wall-clock; cpu_time_rate_median divides by the CPU time the process was given instead (it '

@@ -12,13 +12,14 @@ import { openDb, openPglite, type Db } from '../store/db.ts';
 import { DEMO_STRATEGIES } from '../store/demo-strategies.ts';
 import { migrate } from '../store/migrate.ts';
 import { loadNobelRecords, nobelMarkets } from './nobel-data.ts';
-import { median, type BenchSpec, type Measured } from './report.ts';
+import { median, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
 
 export const REPLAY_SPEC: BenchSpec = { name: 'replay_throughput', unit: 'trades/s', target: 20_000, comparator: '>=' };
 export const REPLAY_PG_SPEC: BenchSpec = { name: 'replay_throughput_postgres', unit: 'trades/s', target: 20_000, comparator: '>=' };
 
 const STRATEGIES = 50;
-const RUNS = 3;
+/** Replays per measurement (a fresh database each); `--quick` runs one */
+const RUNS = { full: 3, quick: 1 } as const;
 
 /** A fresh migrated database for one run, and how to dispose of it */
 type Fresh = () => Promise<{ db: Db; dispose(): Promise<void> }>;
@@ -79,15 +80,17 @@ async function timedReplay(fresh: Fresh, records: Record<string, unknown>[], sco
   }
 }
 
-async function measure(name: string, fresh: Fresh, scorer: Scorer, progress: (text: string) => void): Promise<Measured | string> {
+async function measure(name: string, fresh: Fresh, scorer: Scorer, progress: (text: string) => void,
+  options: BenchOptions): Promise<Measured | string> {
+  const count = options.quick ? RUNS.quick : RUNS.full;
   const records = loadNobelRecords();
   if (!records) return 'Nobel trades not found (../shared/data)';
   if (DEMO_STRATEGIES.length < STRATEGIES) return `only ${DEMO_STRATEGIES.length} demo strategies`;
   const load = loadavg()[0]!;
   const runs: { ms: number; ok: boolean }[] = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < count; i++) {
     runs.push(await timedReplay(fresh, records, scorer));
-    progress(`${name}: run ${i + 1}/${RUNS}: ${records.length} trades in ${Math.round(runs[i]!.ms)} ms`);
+    progress(`${name}: run ${i + 1}/${count}: ${records.length} trades in ${Math.round(runs[i]!.ms)} ms`);
   }
   const rates = runs.map((r) => records.length / (r.ms / 1000));
   return {
@@ -95,18 +98,26 @@ async function measure(name: string, fresh: Fresh, scorer: Scorer, progress: (te
     detail: {
       trades: records.length, strategies: STRATEGIES, scorer: scorer.name, run_ms: runs.map((r) => Math.round(r.ms)),
       invariants_held: runs.every((r) => r.ok), load_average_1m: [Number(load.toFixed(2)), Number(loadavg()[0]!.toFixed(2))],
-      note: `median of runs; each on a fresh ${name === REPLAY_SPEC.name ? 'in-memory PGlite restored from a migrated snapshot'
+      note: `median of runs; each on a fresh ${name === REPLAY_SPEC.name ? `in-memory PGlite ${options.quick ? 'migrated' : 'restored from a migrated snapshot'}`
         : 'PostgreSQL database, migrated before the clock starts'}; includes the report`,
     },
   };
 }
 
-export function measureReplay(scorer: Scorer, progress: (text: string) => void): Promise<Measured | string> {
-  return measure(REPLAY_SPEC.name, pgliteFresh(), scorer, progress);
+/** A fresh in-memory PGlite migrated from scratch: for one run, cheaper than making a snapshot to restore once */
+const pgliteOnce: Fresh = async () => {
+  const db = await openPglite('memory://');
+  await migrate(db);
+  return { db, dispose: () => db.close() };
+};
+
+export function measureReplay(scorer: Scorer, progress: (text: string) => void, options: BenchOptions = {}): Promise<Measured | string> {
+  return measure(REPLAY_SPEC.name, options.quick ? pgliteOnce : pgliteFresh(), scorer, progress, options);
 }
 
 /** Skipped without BENCH_DATABASE_URL */
-export async function measureReplayPostgres(url: string | undefined, scorer: Scorer, progress: (text: string) => void): Promise<Measured | string> {
+export async function measureReplayPostgres(url: string | undefined, scorer: Scorer, progress: (text: string) => void,
+  options: BenchOptions = {}): Promise<Measured | string> {
   if (!url) return 'BENCH_DATABASE_URL not set (a PostgreSQL server where the bench may create scratch databases)';
-  return measure(REPLAY_PG_SPEC.name, postgresFresh(url), scorer, progress);
+  return measure(REPLAY_PG_SPEC.name, postgresFresh(url), scorer, progress, options);
 }

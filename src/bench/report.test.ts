@@ -85,6 +85,14 @@ describe('running one bench', () => {
     expect(summaryLine(buildReport([failed], new Date(0), false, MACHINE))).toBe('0 passed, 1 failed (1 with errors), 0 skipped');
   });
 
+  it('marks every figure of a quick run as quick, beside its own detail, and hands each bench quick', async () => {
+    const seen: boolean[] = [];
+    const bench: Bench = { spec: AT_MOST, run: (c) => (seen.push(c.quick), { value: 3, samples: 1, detail: { orders: 10 } }) };
+    expect((await runBench(bench, { ...ctx, quick: true })).detail).toEqual({ quick: true, orders: 10 });
+    expect((await runBench(bench, ctx)).detail).toEqual({ orders: 10 });
+    expect(seen).toEqual([true, false]);
+  });
+
   it('knows the names of the PRODUCT §9 measurements', () => {
     expect(unknownNames(['ft_eval_throughput', 'service_rss_mb', 'fault_convergence', 'nope'])).toEqual(['nope']);
   });

@@ -41,6 +41,11 @@ export interface Measured {
   detail: Record<string, unknown>;
 }
 
+/** The last parameter of every measurement: `quick` runs it on a smaller input (`tandem bench --quick`) */
+export interface BenchOptions {
+  quick?: boolean;
+}
+
 export interface BenchSpec {
   name: string;
   unit: string;

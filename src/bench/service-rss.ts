@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_STRATEGIES } from '../store/demo-strategies.ts';
-import type { BenchSpec, Measured } from './report.ts';
+import type { BenchOptions, BenchSpec, Measured } from './report.ts';
 
 export const RSS_SPEC: BenchSpec = { name: 'service_rss_mb', unit: 'MB', target: 512, comparator: '<=' };
 
@@ -32,7 +32,8 @@ export function serviceEnv(dataDir: string): NodeJS.ProcessEnv {
 }
 
 const STRATEGIES = 100;
-const TRADING_MS = 60_000;
+/** How long RSS is sampled while the world trades; `--quick` samples for 5 s (a lower maximum than a full run may see) */
+const TRADING_MS = { full: 60_000, quick: 5_000 } as const;
 const START_TIMEOUT_MS = 120_000;
 
 /** VmRSS of a process in MB, or null once it is gone */
@@ -108,7 +109,8 @@ async function sampleRss(pid: number, ms: number): Promise<number[]> {
   return samples;
 }
 
-export async function measureServiceRss(progress: (text: string) => void): Promise<Measured> {
+export async function measureServiceRss(progress: (text: string) => void, options: BenchOptions = {}): Promise<Measured> {
+  const tradingMs = options.quick ? TRADING_MS.quick : TRADING_MS.full;
   requireBuild();
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-bench-rss-'));
   const child = spawn(process.execPath, [COMPILED_ENTRY, 'start'], { env: serviceEnv(dataDir), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -118,15 +120,15 @@ export async function measureServiceRss(progress: (text: string) => void): Promi
     const token = readFileSync(join(dataDir, 'operator.token'), 'utf8').trim();
     const strategies = await topUpStrategies(url, token);
     const before = rssMb(child.pid!) ?? 0;
-    progress(`service_rss_mb: ${strategies} strategies at ${url}; sampling RSS for ${TRADING_MS / 1000} s`);
-    const samples = await sampleRss(child.pid!, TRADING_MS);
+    progress(`service_rss_mb: ${strategies} strategies at ${url}; sampling RSS for ${tradingMs / 1000} s`);
+    const samples = await sampleRss(child.pid!, tradingMs);
     const counts = await walletCounts(url, token);
     const max = Math.max(...samples);
     return {
       value: Math.round(max * 10) / 10, samples: samples.length,
       detail: {
         strategies: counts.strategies, ft_orders_at_end: counts.orders, rss_at_start_mb: Math.round(before),
-        rss_last_mb: Math.round(samples.at(-1)!), trading_seconds: TRADING_MS / 1000, database: 'PGlite (fresh DATA_DIR)',
+        rss_last_mb: Math.round(samples.at(-1)!), trading_seconds: tradingMs / 1000, database: 'PGlite (fresh DATA_DIR)',
         command: 'node dist/cli/main.js start (compiled)',
         source: 'FT_SOURCE=sim, VENUE=simulated',
       },

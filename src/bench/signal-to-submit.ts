@@ -11,13 +11,14 @@
  */
 import { OrderType, Side } from '@polymarket/clob-client-v2';
 import { executeLt } from '../engine/lt-executor.ts';
-import { quantiles, type BenchSpec, type Measured } from './report.ts';
+import { quantiles, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
 import { startSignalRig, type SignalRig } from './signal-rig.ts';
 
 export const SIGNAL_SPEC: BenchSpec = { name: 'signal_to_submit_p99_ratio', unit: '× floor', target: 1.5, comparator: '<=' };
 
-const WARM_UP = 20;
-const SAMPLES = 200;
+/** Interleaved pairs: untimed warm-up, then timed; `--quick` takes fewer (its p99 is then close to the maximum) */
+const PAIRS = { full: { warmUp: 20, samples: 200 }, quick: { warmUp: 5, samples: 30 } } as const;
+type Pairs = (typeof PAIRS)[keyof typeof PAIRS];
 const SIGNAL_PRICE = 0.4;
 
 interface OrderShape {
@@ -82,22 +83,22 @@ async function samplePairs(rig: SignalRig, shape: OrderShape, count: number): Pr
   return { tandem, intent, floor };
 }
 
-async function measureOn(databaseUrl: string | undefined, progress: (text: string) => void): Promise<Measured> {
+async function measureOn(databaseUrl: string | undefined, progress: (text: string) => void, pairs: Pairs): Promise<Measured> {
   const backend = databaseUrl ? 'PostgreSQL' : 'PGlite';
   const rig = await startSignalRig(databaseUrl);
   try {
     const first = await tandemSample(rig);
     const shape = await shapeOf(rig, first.orderId);
-    await samplePairs(rig, shape, WARM_UP);
-    progress(`signal_to_submit (${backend}): warmed up; ${SAMPLES} interleaved pairs of a ${shape.size}-share GTC BUY at ${shape.price}`);
-    const { tandem, intent, floor } = await samplePairs(rig, shape, SAMPLES);
+    await samplePairs(rig, shape, pairs.warmUp);
+    progress(`signal_to_submit (${backend}): warmed up; ${pairs.samples} interleaved pairs of a ${shape.size}-share GTC BUY at ${shape.price}`);
+    const { tandem, intent, floor } = await samplePairs(rig, shape, pairs.samples);
     const t = quantiles(tandem);
     const f = quantiles(floor);
     return {
-      value: Math.round((t.p99 / f.p99) * 1000) / 1000, samples: SAMPLES,
+      value: Math.round((t.p99 / f.p99) * 1000) / 1000, samples: pairs.samples,
       detail: {
         backend, tandem_ms: t, floor_ms: f, tandem_to_intent_committed_ms: quantiles(intent), order: { side: 'BUY', type: 'GTC', ...shape },
-        warm_up_pairs: WARM_UP,
+        warm_up_pairs: pairs.warmUp, timed_pairs: pairs.samples,
       },
     };
   } finally {
@@ -109,12 +110,14 @@ async function measureOn(databaseUrl: string | undefined, progress: (text: strin
  * On in-memory PGlite, and on PostgreSQL when `databaseUrl` names a server (a scratch database beside it): the value
  * is the larger ratio, as the target holds for both
  */
-export async function measureSignalToSubmit(progress: (text: string) => void, databaseUrl?: string): Promise<Measured> {
-  const pglite = await measureOn(undefined, progress);
-  const postgres = databaseUrl ? await measureOn(databaseUrl, progress) : null;
+export async function measureSignalToSubmit(progress: (text: string) => void, databaseUrl?: string,
+  options: BenchOptions = {}): Promise<Measured> {
+  const pairs = options.quick ? PAIRS.quick : PAIRS.full;
+  const pglite = await measureOn(undefined, progress, pairs);
+  const postgres = databaseUrl ? await measureOn(databaseUrl, progress, pairs) : null;
   const worst = postgres && postgres.value > pglite.value ? postgres : pglite;
   return {
-    value: worst.value, samples: SAMPLES,
+    value: worst.value, samples: pairs.samples,
     detail: {
       value_is: postgres ? 'the larger of the PGlite and PostgreSQL ratios' : 'PGlite (PostgreSQL skipped: no BENCH_DATABASE_URL)',
       pglite_ratio: pglite.value, postgres_ratio: postgres?.value ?? null, pglite: pglite.detail, postgres: postgres?.detail ?? null,

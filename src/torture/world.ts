@@ -66,10 +66,13 @@ function tradeRecord(m: Market, outcome: 0 | 1, px: number, n: number): Record<s
 export interface WorldOptions {
   databaseUrl?: string;
   dataDir?: string;
+  /** A database already open (in-memory PGlite, say) that withDb lends without closing, for a runner in one process */
+  db?: Db;
 }
 
 async function openWorldDb(options: WorldOptions): Promise<{ url: string | null; dir: string | null }> {
   if (options.databaseUrl) return { url: options.databaseUrl, dir: null };
+  if (options.db) return { url: null, dir: null };
   return { url: null, dir: options.dataDir ?? mkdtempSync(join(tmpdir(), 'tandem-torture-')) };
 }
 
@@ -127,6 +130,7 @@ export async function createTortureWorld(options: WorldOptions): Promise<Torture
   const account = privateKeyToAccount(privateKey).address.toLowerCase();
   const { url, dir } = await openWorldDb(options);
   const withDb = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
+    if (options.db) return fn(options.db);
     const db = url ? await openPostgres(url) : await openPglite(dir!);
     try {
       return await fn(db);
