@@ -1,7 +1,7 @@
 /** LT signals: the mirrored FT wallet's paper orders (entries) and exits since launch that have no disposition yet, read in pages */
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Sql } from '../store/db.ts';
-import { databaseNow, pendingSignalsPage, type Signal, type SignalCursor } from '../store/lt-signal-store.ts';
+import { pendingSignalsPage, type Signal, type SignalCursor, windowStart } from '../store/lt-signal-store.ts';
 
 export type { Signal, SignalSizing } from '../store/lt-signal-store.ts';
 
@@ -32,9 +32,9 @@ export function signalAge(s: Pick<LtStrategy, 'maxSignalAgeSeconds'>, signal: Pi
 }
 
 /**
- * How far before a pass's start its window closes. FT's created_at is its transaction's start: a signal whose FT
- * transaction was open when a pass began, and took longer than this to commit, is below the next window and is read
- * by the next full read instead (late, never lost). FT writes a trade's signals in one short transaction
+ * How far before a pass's start its window closes. FT's created_at is its transaction's start; a pass's start is the
+ * start of the oldest transaction open when it began (windowStart), so a long FT transaction still open then is inside
+ * the next window. The margin covers the database's clock against itself between statements, not FT's duration
  */
 export const WINDOW_MARGIN_MS = 5_000;
 /** A full read of every signal since launch at least this often (wall clock), and on a process's first pass */
@@ -75,8 +75,9 @@ export async function openSignalWindow(db: Sql, s: LtStrategy, sourceTradeId: st
   const key = windowKey(s);
   const state = map.get(key);
   const windowed = state !== undefined && nowMs - state.fullReadAtMs < FULL_READ_EVERY_MS;
-  // The database's clock (FT's created_at is its now()), read before any of this pass's signals
-  const started = await databaseNow(db);
+  // Before any of this pass's signals: the database's clock, or the start of the oldest open transaction (an FT
+  // write still open stamps its rows with its start, however late it commits)
+  const started = await windowStart(db);
   let oldest = started.getTime();
   return {
     recordedFrom: windowed ? state.from : null,

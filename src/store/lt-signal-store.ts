@@ -114,9 +114,17 @@ export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalC
 }
 
 /** The database's clock: FT's created_at is its now(), so a window over created_at is read against this clock */
-export async function databaseNow(sql: Sql): Promise<Date> {
-  const [r] = await sql.query<{ now: string | Date }>('SELECT now() AS now');
-  return new Date(r!.now);
+/**
+ * Where a signal window may start: the database's now(), or the start of the oldest transaction open in the database
+ * if earlier. FT stamps its rows with its transaction's start (created_at = now()), and an FT transaction may be open
+ * for long (waiting on FT's lock, scoring a batch) before it commits: every row committed after this read has a
+ * created_at at or after the returned time. Other sessions of the same role are visible in pg_stat_activity; PGlite
+ * has one session, so this is its now()
+ */
+export async function windowStart(sql: Sql): Promise<Date> {
+  const [r] = await sql.query<{ at: string | Date }>(`SELECT least(now(), (SELECT min(xact_start) FROM pg_stat_activity
+    WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL)) AS at`);
+  return new Date(r!.at);
 }
 
 const TAKEN_SQL = `SELECT t.trade_key, t.trader, t.side, t.asset, t.condition_id, t.size::text AS size, t.price::text AS price,

@@ -4,7 +4,9 @@ import { executeLt } from '../../src/engine/lt-executor.ts';
 import { FULL_READ_EVERY_MS, pendingSignals, WINDOW_MARGIN_MS } from '../../src/engine/lt-signals.ts';
 import { stopLtStrategy } from '../../src/engine/lt-strategies.ts';
 import { getLtStrategy } from '../../src/store/lt-strategy-store.ts';
-import { backendName } from '../support/test-db.ts';
+import { openPostgres } from '../../src/store/db.ts';
+import { eventually } from '../support/polymarket-rig.ts';
+import { backendName, TEST_DATABASE_URL } from '../support/test-db.ts';
 import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
 
 describe(`LT signals (${backendName})`, () => {
@@ -129,5 +131,32 @@ describe(`LT signals (${backendName})`, () => {
     expect(await undisposed()).toBe(0);
     expect(w.probe.submits).toBe(3);
     await w.checkLedger();
+  });
+  it.skipIf(!TEST_DATABASE_URL)('INV-4: an FT transaction open when a pass began, committed after it, is inside the next window however long it ran', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '1000']]);
+    const other = await openPostgres(w.ft.t.url!);
+    try {
+      await other.transaction(async (tx) => {
+        // The long FT transaction: stamped with its start, still open when the next passes run
+        const [r0] = await tx.query<{ started: Date }>('SELECT now() AS started');
+        const at = new Date(r0!.started);
+        await eventually(async () => {
+          const [r] = await w.ft.t.db.query<{ now: Date }>('SELECT now() AS now');
+          return new Date(r!.now).getTime() > at.getTime() + WINDOW_MARGIN_MS + 1000 ? true : undefined;
+        }, 60_000);
+        await w.buySignal({ price: 0.5 });
+        expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 }); // the first, full read: the window opens
+        await w.buySignal({ price: 0.5 });
+        // That signal as the open transaction wrote it: created_at is its start, more than the margin before the pass
+        await w.ft.t.db.query(`UPDATE ft_orders SET created_at = $1
+          WHERE order_id NOT IN (SELECT ft_order_id FROM lt_dispositions)`, [at.toISOString()]);
+      });
+      expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 }); // a windowed pass reads it
+      expect(await undisposed()).toBe(0);
+      await w.checkLedger();
+    } finally {
+      await other.close();
+    }
   });
 });
