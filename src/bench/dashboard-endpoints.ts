@@ -14,7 +14,8 @@ import { migrate } from '../store/migrate.ts';
 import { SimExchange } from '../sim/exchange/exchange.ts';
 import { createSimulatedVenue } from '../sim/exchange/simulated-venue.ts';
 import { seedLtOrders, type SeededStrategy } from './dashboard-seed.ts';
-import { errorLog, scratchDatabase } from './dashboard-summary.ts';
+import { errorLog } from './dashboard-summary.ts';
+import { scratchDatabase } from './scratch-db.ts';
 import { quantiles, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
 
 export const ENDPOINTS_SPEC: BenchSpec = { name: 'dashboard_endpoints_p99_ms', unit: 'ms', target: 100, comparator: '<=' };

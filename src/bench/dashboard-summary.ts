@@ -4,7 +4,7 @@
  * BENCH_DATABASE_URL: a new database is created on that server, migrated, seeded with set-based SQL, and dropped at the
  * end. The request goes through the real Hono app (auth, routing, the store queries) in-process, with no jobs running
  */
-import pg from 'pg';
+import { scratchDatabase } from './scratch-db.ts';
 import { createApp } from '../api/app.ts';
 import { systemClock } from '../engine/clock.ts';
 import type { Log } from '../engine/ports.ts';
@@ -32,25 +32,6 @@ export function errorLog(): Log & { last: string } {
     error: (msg: string, fields: Record<string, unknown> = {}) => void (log.last = `${msg} ${JSON.stringify(fields)} ${
       fields.error instanceof Error ? fields.error.stack ?? fields.error.message : ''}`) };
   return log;
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Creates a scratch database next to the one in `url`; returns its URL and a function that drops it */
-export async function scratchDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `tandem_bench_${process.pid}_${Date.now().toString(36)}`;
-  await adminQuery(url, `CREATE DATABASE ${name}`);
-  const scratch = new URL(url);
-  scratch.pathname = `/${name}`;
-  return { url: scratch.toString(), drop: () => adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** Times `CALLS` requests after a warm-up, within the time budget; checks each answer */

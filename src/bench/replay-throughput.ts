@@ -5,7 +5,7 @@
  * PostgreSQL server at BENCH_DATABASE_URL (created and migrated before the clock starts, dropped after)
  */
 import { loadavg } from 'node:os';
-import pg from 'pg';
+import { scratchDatabase } from './scratch-db.ts';
 import type { Scorer } from '../engine/ports.ts';
 import { runReplay } from '../replay/replay.ts';
 import { openDb, openPglite, type Db } from '../store/db.ts';
@@ -40,28 +40,15 @@ function pgliteFresh(): Fresh {
   };
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A scratch database next to the one in `url`, migrated; dropped on dispose */
 function postgresFresh(url: string): Fresh {
   return async () => {
-    const name = `tandem_replay_bench_${process.pid}_${Date.now().toString(36)}`;
-    await adminQuery(url, `CREATE DATABASE ${name}`);
-    const scratch = new URL(url);
-    scratch.pathname = `/${name}`;
-    const db = await openDb({ databaseUrl: scratch.toString() });
+    const scratch = await scratchDatabase(url, 'tandem_replay_bench');
+    const db = await openDb({ databaseUrl: scratch.url });
     await migrate(db);
     return { db, dispose: async () => {
       await db.close();
-      await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await scratch.drop();
     } };
   };
 }

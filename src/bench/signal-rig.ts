@@ -14,7 +14,7 @@ import type { Log } from '../engine/ports.ts';
 import { normalizeTradeRecords } from '../feeds/data-api-record.ts';
 import { createStaticMarketSource } from '../feeds/file-sources.ts';
 import { noScorer } from '../feeds/scorer.ts';
-import pg from 'pg';
+import { scratchDatabase } from './scratch-db.ts';
 import { openPglite, openPostgres, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { createUser } from '../store/user-store.ts';
@@ -72,27 +72,14 @@ async function launchLive(db: Db, walletAddress: string): Promise<{ userId: stri
   return { userId: user.userId, strategyId: created.value.strategyId };
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** In-memory PGlite, or a scratch database beside the one `databaseUrl` names (dropped on close) */
 async function openRigDb(databaseUrl: string | undefined): Promise<{ db: Db; drop(): Promise<void> }> {
   if (!databaseUrl) return { db: await openPglite('memory://'), drop: async () => undefined };
-  const name = `tandem_signal_${process.pid}_${Date.now().toString(36)}`;
-  await adminQuery(databaseUrl, `CREATE DATABASE ${name}`);
-  const scratch = new URL(databaseUrl);
-  scratch.pathname = `/${name}`;
+  const scratch = await scratchDatabase(databaseUrl, 'tandem_signal');
   try {
-    return { db: await openPostgres(scratch.toString()), drop: () => adminQuery(databaseUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+    return { db: await openPostgres(scratch.url), drop: scratch.drop };
   } catch (error) {
-    await adminQuery(databaseUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
     throw error;
   }
 }

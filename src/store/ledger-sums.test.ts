@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendName, openTestDb, TEST_DATABASE_URL, type TestDb } from '../../test/support/test-db.ts';
 import { seedLtOrders, type SeededStrategy } from '../bench/dashboard-seed.ts';
-import { scratchDatabase } from '../bench/dashboard-summary.ts';
+import { scratchDatabase } from '../bench/scratch-db.ts';
 import type { LedgerKind } from '../domain/ledger.ts';
 import type { Usdc } from '../domain/money.ts';
 import { openDb, type Db } from './db.ts';
