@@ -115,25 +115,34 @@ export interface RiskTotals {
 /** Midnight UTC of the day `now` falls in */
 export const utcDayStart = (now: Date): Date => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 
+/** A strategy book's entries with their orders' market, side and intent time ($1 user, $2 strategy, $3 book) */
+const BOOK_ENTRIES = `WITH e AS (
+       SELECT e.kind, e.amount, e.cost_basis, e.created_at, o.condition_id, o.side, o.intent_at
+       FROM ledger_entries e LEFT JOIN orders o ON o.order_id = e.order_id
+       WHERE e.user_id = $1 AND e.strategy_id = $2 AND e.book = $3)`;
+
+/** The risk totals over BOOK_ENTRIES ($4 the market's condition id, $5 the UTC day's start) */
+const RISK_COLUMNS = `coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount
+         WHEN 'sell_fill' THEN -e.cost_basis WHEN 'settlement' THEN -e.cost_basis ELSE 0 END)
+         FILTER (WHERE e.condition_id = $4), 0)::text AS market,
+       coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount ELSE 0 END)
+         FILTER (WHERE e.side = 'BUY' AND e.intent_at >= $5), 0)::text AS committed,
+       coalesce(sum(CASE WHEN e.kind IN ('sell_fill', 'settlement') THEN e.amount - e.cost_basis
+         WHEN e.kind = 'fee' THEN -e.amount ELSE 0 END) FILTER (WHERE e.created_at >= $5), 0)::text AS realized`;
+
+interface RiskRow { market: string; committed: string; realized: string }
+
+const riskTotalsFrom = (r: RiskRow | undefined): RiskTotals => ({
+  marketExposure: micros(r?.market ?? '0') as Usdc,
+  committedToday: micros(r?.committed ?? '0') as Usdc,
+  realizedToday: micros(r?.realized ?? '0') as Usdc,
+});
+
 export async function riskTotalsOf(sql: Sql, userId: string, strategyId: string, book: Book, conditionId: string,
   now: Date): Promise<RiskTotals> {
-  const [r] = await sql.query<{ market: string; committed: string; realized: string }>(
-    `SELECT
-       coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount
-         WHEN 'sell_fill' THEN -e.cost_basis WHEN 'settlement' THEN -e.cost_basis ELSE 0 END)
-         FILTER (WHERE o.condition_id = $4), 0)::text AS market,
-       coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount ELSE 0 END)
-         FILTER (WHERE o.side = 'BUY' AND o.intent_at >= $5), 0)::text AS committed,
-       coalesce(sum(CASE WHEN e.kind IN ('sell_fill', 'settlement') THEN e.amount - e.cost_basis
-         WHEN e.kind = 'fee' THEN -e.amount ELSE 0 END) FILTER (WHERE e.created_at >= $5), 0)::text AS realized
-     FROM ledger_entries e LEFT JOIN orders o ON o.order_id = e.order_id
-     WHERE e.user_id = $1 AND e.strategy_id = $2 AND e.book = $3`,
+  const [r] = await sql.query<RiskRow>(`${BOOK_ENTRIES} SELECT ${RISK_COLUMNS} FROM e`,
     [userId, strategyId, book, conditionId, utcDayStart(now).toISOString()]);
-  return {
-    marketExposure: micros(r?.market ?? '0') as Usdc,
-    committedToday: micros(r?.committed ?? '0') as Usdc,
-    realizedToday: micros(r?.realized ?? '0') as Usdc,
-  };
+  return riskTotalsFrom(r);
 }
 
 /**
@@ -142,31 +151,15 @@ export async function riskTotalsOf(sql: Sql, userId: string, strategyId: string,
  */
 export async function intentLedgerOf(sql: Sql, userId: string, strategyId: string, book: Book, conditionId: string,
   now: Date): Promise<{ balances: Balances; totals: RiskTotals }> {
-  const [r] = await sql.query<{ sums: SumRow[] | null; market: string; committed: string; realized: string }>(
-    `WITH e AS (
-       SELECT e.kind, e.amount, e.cost_basis, e.created_at, o.condition_id, o.side, o.intent_at
-       FROM ledger_entries e LEFT JOIN orders o ON o.order_id = e.order_id
-       WHERE e.user_id = $1 AND e.strategy_id = $2 AND e.book = $3)
+  const [r] = await sql.query<RiskRow & { sums: SumRow[] | null }>(
+    `${BOOK_ENTRIES}
      SELECT
        (SELECT json_agg(k) FROM (SELECT kind, sum(amount)::text AS amount, COALESCE(sum(cost_basis), 0)::text AS basis
          FROM e GROUP BY kind) k) AS sums,
-       coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount
-         WHEN 'sell_fill' THEN -e.cost_basis WHEN 'settlement' THEN -e.cost_basis ELSE 0 END)
-         FILTER (WHERE e.condition_id = $4), 0)::text AS market,
-       coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount ELSE 0 END)
-         FILTER (WHERE e.side = 'BUY' AND e.intent_at >= $5), 0)::text AS committed,
-       coalesce(sum(CASE WHEN e.kind IN ('sell_fill', 'settlement') THEN e.amount - e.cost_basis
-         WHEN e.kind = 'fee' THEN -e.amount ELSE 0 END) FILTER (WHERE e.created_at >= $5), 0)::text AS realized
+       ${RISK_COLUMNS}
      FROM e`,
     [userId, strategyId, book, conditionId, utcDayStart(now).toISOString()]);
-  return {
-    balances: balancesFromSums(sumsOf(r?.sums ?? [])),
-    totals: {
-      marketExposure: micros(r?.market ?? '0') as Usdc,
-      committedToday: micros(r?.committed ?? '0') as Usdc,
-      realizedToday: micros(r?.realized ?? '0') as Usdc,
-    },
-  };
+  return { balances: balancesFromSums(sumsOf(r?.sums ?? [])), totals: riskTotalsFrom(r) };
 }
 
 /** What the ledger says about one order: the domain's fold of its per-kind sums */
