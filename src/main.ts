@@ -26,6 +26,7 @@ import { createGammaMarketSource } from './feeds/gamma-source.ts';
 import { createRtdsTradeStream } from './feeds/rtds-source.ts';
 import { createHttpScorer, createLogisticScorer, noScorer } from './feeds/scorer.ts';
 import { startScheduler, type Job } from './jobs/schedule.ts';
+import { ALERTS_CRON, LT_SIGNALS_JOB, newWorkerId } from './jobs/catalog.ts';
 import { openDb, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { seedDemoStrategies } from './store/seed.ts';
@@ -160,11 +161,7 @@ function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate, chain?: C
 /** Live strategies the executor runs at once (each its own ledger and lock; their venue calls overlap) */
 const LIVE_STRATEGY_CONCURRENCY = 4;
 
-/** The job that mirrors new paper orders as they are committed (the live path's trigger) */
-export const LT_SIGNALS_JOB = 'lt-signals';
-
-/** The alerts job runs every minute */
-export const ALERTS_CRON = '*/1 * * * *';
+export { ALERTS_CRON, LT_SIGNALS_JOB } from './jobs/catalog.ts';
 
 /**
  * The alerts job's dependencies: every other job watched at its cron's cadence, the feeds' health, and the webhook
@@ -201,6 +198,7 @@ async function bootstrapOperator(db: Db, config: Config): Promise<string | null>
 
 export async function startTandem(config: Config, log: Log, clock: Clock = systemClock): Promise<Tandem> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ca: config.databaseCa });
+  const workerId = newWorkerId();
   let timer: WorldTimer | null = null;
   let stream: StreamIngest | null = null;
   let stopGate: (() => Promise<void>) | null = null;
@@ -244,7 +242,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const chains = walletChainsFor(config, { db, secrets, log, exchange: simExchange });
     const jobs = [...ftJobs(ftDeps, feeds, config, async () => stream?.refreshFollowed()), ...ltJobs(ltDeps, config, gate, chain, chains)];
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
-    const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
+    const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log, workerId });
     afterRecovery = async (recovery) => {
       if ((await alertRecovery(alerts, recovery)) > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
     };
