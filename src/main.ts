@@ -27,6 +27,7 @@ import { createRtdsTradeStream } from './feeds/rtds-source.ts';
 import { createHttpScorer, createLogisticScorer, noScorer } from './feeds/scorer.ts';
 import { startScheduler, type Job } from './jobs/schedule.ts';
 import { ALERTS_CRON, LT_SIGNALS_JOB, newWorkerId } from './jobs/catalog.ts';
+import { runsJobs, servesHttp, type Role } from './jobs/roles.ts';
 import { openDb, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { seedDemoStrategies } from './store/seed.ts';
@@ -65,6 +66,9 @@ export interface Tandem {
   gate: VenueGate;
   /** Where the first operator's token was written, when this start created it */
   operatorTokenFile: string | null;
+  /** What this process does (`tandem start --role`), and its identity in job_runs and the leases */
+  role: Role;
+  workerId: string;
   stop(): Promise<void>;
 }
 
@@ -196,7 +200,10 @@ async function bootstrapOperator(db: Db, config: Config): Promise<string | null>
   return file;
 }
 
-export async function startTandem(config: Config, log: Log, clock: Clock = systemClock): Promise<Tandem> {
+/** `role`: api serves HTTP and runs no jobs (nor feeds); worker runs the jobs and serves no HTTP (`url` is ''); all both */
+export async function startTandem(config: Config, log: Log, clock: Clock = systemClock,
+  options: { role?: Role } = {}): Promise<Tandem> {
+  const role = options.role ?? 'all';
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ca: config.databaseCa });
   const workerId = newWorkerId();
   let timer: WorldTimer | null = null;
@@ -215,6 +222,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const feedHealth = createFeedHealth(clock);
     const feeds = await feedsFor(config, clock, log, feedHealth, db);
     timer = feeds.timer;
+    if (!runsJobs(role)) timer?.stop(); // the world's trades are read by the workers' ft-sync, not here
     // The simulated venue and its chain share one exchange (the world's, or one of their own)
     const simExchange = config.venue.kind === 'polymarket' ? null : (feeds.exchange ?? new SimExchange(clock));
     const chain = chainFor(config, simExchange);
@@ -242,24 +250,25 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const chains = walletChainsFor(config, { db, secrets, log, exchange: simExchange });
     const jobs = [...ftJobs(ftDeps, feeds, config, async () => stream?.refreshFollowed()), ...ltJobs(ltDeps, config, gate, chain, chains)];
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
-    const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log, workerId });
+    const allJobs = [...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }];
+    const scheduler = startScheduler(runsJobs(role) ? allJobs : [], { db, clock, log, workerId });
     afterRecovery = async (recovery) => {
       if ((await alertRecovery(alerts, recovery)) > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
     };
     gate.start();
     walletGates.start();
-    const unlisten = await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger(LT_SIGNALS_JOB));
-    stream = await startStream(feeds, ftDeps, config, log, () => scheduler.trigger('ft-sync'));
+    const unlisten = runsJobs(role) ? await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger(LT_SIGNALS_JOB)) : async () => undefined;
+    stream = runsJobs(role) ? await startStream(feeds, ftDeps, config, log, () => scheduler.trigger('ft-sync')) : null;
     const app = createApp({ db, clock, log, venue, venues, venueHealth: () => gate.health(), version: VERSION,
       walletVenueHealth: (userId, address) => walletGates.health(userId, address), walletsChanged: () => void walletGates.refresh().catch(() => undefined),
       runJob: (name) => scheduler.runNow(name), secrets, rateLimit: config.rateLimit,
       ...(config.venue.kind === 'polymarket' ? { operatorWallet: venue.signerAddress } : {}) });
-    const { server, port } = await listen(app.fetch, config);
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
+    const http = servesHttp(role) ? await listen(app.fetch, config) : null;
+    const url = http ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}/` : '';
     // The world starts with resolved history behind it: read it right after start, not at the first cron tick
-    const kickoff = feeds.timer ? setTimeout(() => void scheduler.runNow('ft-sync').catch(() => undefined), 0) : null;
+    const kickoff = feeds.timer && runsJobs(role) ? setTimeout(() => void scheduler.runNow('ft-sync').catch(() => undefined), 0) : null;
     return {
-      url, db, venue, venues, gate, operatorTokenFile,
+      url, db, venue, venues, gate, operatorTokenFile, role, workerId,
       stop: async () => {
         if (kickoff) clearTimeout(kickoff);
         timer?.stop();
@@ -270,7 +279,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
         await gate.stop(); // first: a recovery under way may still open wallet venues
         await venues.close();
         endEventStreams(); // an open dashboard's event stream would keep the server from closing
-        await new Promise<void>((done) => server.close(() => done()));
+        if (http) await new Promise<void>((done) => http.server.close(() => done()));
         await db.close();
       },
     };
