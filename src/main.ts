@@ -28,6 +28,8 @@ import { createHttpScorer, createLogisticScorer, noScorer } from './feeds/scorer
 import { startScheduler, type Job } from './jobs/schedule.ts';
 import { ALERTS_CRON, LT_SIGNALS_JOB, newWorkerId } from './jobs/catalog.ts';
 import { runsJobs, servesHttp, type Role } from './jobs/roles.ts';
+import { jobSpec } from './jobs/catalog.ts';
+import { startLeaseKeeper, type LeaseKeeper } from './jobs/leases.ts';
 import { openDb, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { seedDemoStrategies } from './store/seed.ts';
@@ -209,6 +211,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
   let timer: WorldTimer | null = null;
   let stream: StreamIngest | null = null;
   let stopGate: (() => Promise<void>) | null = null;
+  let keeper: LeaseKeeper | null = null;
   try {
     const migrated = await migrate(db);
     log.info('database ready', { kind: db.kind, applied: migrated.applied });
@@ -219,6 +222,9 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const secrets = config.secretKey ? createSecretBox(config.secretKey) : null;
     const sealed = await checkStoredSecrets(db, secrets);
     if (sealed > 0) log.info('wallet secrets readable', { wallets: sealed });
+    // Workers on PostgreSQL share the live strategies by lease; PGlite has one process (its directory's lock): it runs all
+    keeper = db.kind === 'postgres' && runsJobs(role)
+      ? await startLeaseKeeper({ db, clock, log, workerId, leaseMs: config.workerLeaseMs }) : null;
     const feedHealth = createFeedHealth(clock);
     const feeds = await feedsFor(config, clock, log, feedHealth, db);
     timer = feeds.timer;
@@ -246,12 +252,13 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const venues = walletVenuesFor(config, { db, secrets, operator: venue, clock, log, exchange: simExchange });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
     const ltDeps = { db, venue, venues, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate, walletGates,
-      strategyConcurrency: LIVE_STRATEGY_CONCURRENCY };
+      strategyConcurrency: LIVE_STRATEGY_CONCURRENCY, ...(keeper ? { share: keeper } : {}) };
     const chains = walletChainsFor(config, { db, secrets, log, exchange: simExchange });
     const jobs = [...ftJobs(ftDeps, feeds, config, async () => stream?.refreshFollowed()), ...ltJobs(ltDeps, config, gate, chain, chains)];
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
     const allJobs = [...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }];
-    const scheduler = startScheduler(runsJobs(role) ? allJobs : [], { db, clock, log, workerId });
+    const scheduler = startScheduler(runsJobs(role) ? allJobs : [], { db, clock, log, workerId,
+      may: (name) => keeper === null || jobSpec(name)?.scope !== 'global' || keeper.holdsGlobal() });
     afterRecovery = async (recovery) => {
       if ((await alertRecovery(alerts, recovery)) > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
     };
@@ -274,7 +281,9 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
         timer?.stop();
         await stream?.stop();
         await unlisten();
+        keeper?.stopClaiming(); // claim nothing more; the jobs under way drain (their submits finish), then the leases go back
         await scheduler.stop();
+        await keeper?.release().catch((e: unknown) => log.error('leases not released', { error: String(e) }));
         await walletGates.stop();
         await gate.stop(); // first: a recovery under way may still open wallet venues
         await venues.close();
@@ -287,6 +296,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     timer?.stop();
     await stream?.stop();
     await stopGate?.().catch(() => undefined);
+    keeper?.stopClaiming();
     await db.close().catch(() => undefined);
     throw error;
   }
