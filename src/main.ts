@@ -239,6 +239,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
       async () => gate.connected() || (await gate.check().then(() => gate.connected())));
     await walletGates.refresh();
     const gate = venueGateFor(config, { db, clock, log }, simExchange, async () => {
+      if (!runsJobs(role)) return; // the workers recover their strategies' orders; the API only reads the venue
       const recovery = await recoverLt(ltDeps);
       log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
       await afterRecovery(recovery);
