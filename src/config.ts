@@ -76,6 +76,8 @@ export const ENV = z.object({
   ALERT_REJECTION_RATE_MAX_PCT: percent.default('5'),
   /** API requests a minute per token, bursts up to a fifth of it (src/api/rate-limit.ts); 0: no limit */
   TANDEM_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(1800),
+  /** Workers on PostgreSQL: how long a strategy's lease lasts unrenewed (renewed every third of it) */
+  WORKER_LEASE_MS: z.coerce.number().int().min(3_000).max(600_000).default(30_000),
 });
 
 /** Cadences per trade source: the simulated world moves in seconds, Polymarket is polled by the minute */
@@ -114,6 +116,8 @@ export interface Config {
   secretKey: Uint8Array | null;
   /** TANDEM_RATE_LIMIT: API requests per token, a minute and at once; null: no limit */
   rateLimit: { perMinute: number; burst: number } | null;
+  /** WORKER_LEASE_MS: a worker's lease on a strategy (and on the global jobs) lasts this long unrenewed */
+  workerLeaseMs: number;
 }
 
 export interface RtdsConfig {
@@ -173,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     simSeed: e.SIM_SEED, simStepMs: e.SIM_STEP_MS, venue: venueOf(e), alerts: alertsOf(e),
     secretKey: e.TANDEM_SECRET_KEY ? parseSecretKey(e.TANDEM_SECRET_KEY) : null,
     rateLimit: e.TANDEM_RATE_LIMIT === 0 ? null : { perMinute: e.TANDEM_RATE_LIMIT, burst: Math.max(1, Math.ceil(e.TANDEM_RATE_LIMIT / 5)) },
+    workerLeaseMs: e.WORKER_LEASE_MS,
   });
 }
 

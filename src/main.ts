@@ -26,6 +26,9 @@ import { createGammaMarketSource } from './feeds/gamma-source.ts';
 import { createRtdsTradeStream } from './feeds/rtds-source.ts';
 import { createHttpScorer, createLogisticScorer, noScorer } from './feeds/scorer.ts';
 import { startScheduler, type Job } from './jobs/schedule.ts';
+import { ALERTS_CRON, jobSpec, LT_SIGNALS_JOB, newWorkerId } from './jobs/catalog.ts';
+import { runsJobs, servesHttp, type Role } from './jobs/roles.ts';
+import { startLeaseKeeper, type LeaseKeeper } from './jobs/leases.ts';
 import { openDb, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { seedDemoStrategies } from './store/seed.ts';
@@ -64,6 +67,9 @@ export interface Tandem {
   gate: VenueGate;
   /** Where the first operator's token was written, when this start created it */
   operatorTokenFile: string | null;
+  /** What this process does (`tandem start --role`), and its identity in job_runs and the leases */
+  role: Role;
+  workerId: string;
   stop(): Promise<void>;
 }
 
@@ -160,11 +166,7 @@ function ltJobs(deps: LtExecutorDeps, config: Config, gate: VenueGate, chain?: C
 /** Live strategies the executor runs at once (each its own ledger and lock; their venue calls overlap) */
 const LIVE_STRATEGY_CONCURRENCY = 4;
 
-/** The job that mirrors new paper orders as they are committed (the live path's trigger) */
-export const LT_SIGNALS_JOB = 'lt-signals';
-
-/** The alerts job runs every minute */
-export const ALERTS_CRON = '*/1 * * * *';
+export { ALERTS_CRON, LT_SIGNALS_JOB } from './jobs/catalog.ts';
 
 /**
  * The alerts job's dependencies: every other job watched at its cron's cadence, the feeds' health, and the webhook
@@ -199,11 +201,16 @@ async function bootstrapOperator(db: Db, config: Config): Promise<string | null>
   return file;
 }
 
-export async function startTandem(config: Config, log: Log, clock: Clock = systemClock): Promise<Tandem> {
+/** `role`: api serves HTTP and runs no jobs (nor feeds); worker runs the jobs and serves no HTTP (`url` is ''); all both */
+export async function startTandem(config: Config, log: Log, clock: Clock = systemClock,
+  options: { role?: Role } = {}): Promise<Tandem> {
+  const role = options.role ?? 'all';
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ca: config.databaseCa });
+  const workerId = newWorkerId();
   let timer: WorldTimer | null = null;
   let stream: StreamIngest | null = null;
   let stopGate: (() => Promise<void>) | null = null;
+  let keeper: LeaseKeeper | null = null;
   try {
     const migrated = await migrate(db);
     log.info('database ready', { kind: db.kind, applied: migrated.applied });
@@ -214,9 +221,13 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const secrets = config.secretKey ? createSecretBox(config.secretKey) : null;
     const sealed = await checkStoredSecrets(db, secrets);
     if (sealed > 0) log.info('wallet secrets readable', { wallets: sealed });
+    // Workers on PostgreSQL share the live strategies by lease; PGlite has one process (its directory's lock): it runs all
+    keeper = db.kind === 'postgres' && runsJobs(role)
+      ? await startLeaseKeeper({ db, clock, log, workerId, leaseMs: config.workerLeaseMs }) : null;
     const feedHealth = createFeedHealth(clock);
     const feeds = await feedsFor(config, clock, log, feedHealth, db);
     timer = feeds.timer;
+    if (!runsJobs(role)) timer?.stop(); // the world's trades are read by the workers' ft-sync, not here
     // The simulated venue and its chain share one exchange (the world's, or one of their own)
     const simExchange = config.venue.kind === 'polymarket' ? null : (feeds.exchange ?? new SimExchange(clock));
     const chain = chainFor(config, simExchange);
@@ -227,6 +238,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
       async () => gate.connected() || (await gate.check().then(() => gate.connected())));
     await walletGates.refresh();
     const gate = venueGateFor(config, { db, clock, log }, simExchange, async () => {
+      if (!runsJobs(role)) return; // the workers recover their strategies' orders; the API only reads the venue
       const recovery = await recoverLt(ltDeps);
       log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });
       await afterRecovery(recovery);
@@ -240,39 +252,43 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const venues = walletVenuesFor(config, { db, secrets, operator: venue, clock, log, exchange: simExchange });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
     const ltDeps = { db, venue, venues, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate, walletGates,
-      strategyConcurrency: LIVE_STRATEGY_CONCURRENCY };
+      strategyConcurrency: LIVE_STRATEGY_CONCURRENCY, ...(keeper ? { share: keeper } : {}) };
     const chains = walletChainsFor(config, { db, secrets, log, exchange: simExchange });
     const jobs = [...ftJobs(ftDeps, feeds, config, async () => stream?.refreshFollowed()), ...ltJobs(ltDeps, config, gate, chain, chains)];
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
-    const scheduler = startScheduler([...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }], { db, clock, log });
+    const allJobs = [...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }];
+    const scheduler = startScheduler(runsJobs(role) ? allJobs : [], { db, clock, log, workerId,
+      may: (name) => keeper === null || jobSpec(name)?.scope !== 'global' || keeper.holdsGlobal() });
     afterRecovery = async (recovery) => {
       if ((await alertRecovery(alerts, recovery)) > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
     };
     gate.start();
     walletGates.start();
-    const unlisten = await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger(LT_SIGNALS_JOB));
-    stream = await startStream(feeds, ftDeps, config, log, () => scheduler.trigger('ft-sync'));
+    const unlisten = runsJobs(role) ? await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger(LT_SIGNALS_JOB)) : async () => undefined;
+    stream = runsJobs(role) ? await startStream(feeds, ftDeps, config, log, () => scheduler.trigger('ft-sync')) : null;
     const app = createApp({ db, clock, log, venue, venues, venueHealth: () => gate.health(), version: VERSION,
       walletVenueHealth: (userId, address) => walletGates.health(userId, address), walletsChanged: () => void walletGates.refresh().catch(() => undefined),
       runJob: (name) => scheduler.runNow(name), secrets, rateLimit: config.rateLimit,
       ...(config.venue.kind === 'polymarket' ? { operatorWallet: venue.signerAddress } : {}) });
-    const { server, port } = await listen(app.fetch, config);
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`;
+    const http = servesHttp(role) ? await listen(app.fetch, config) : null;
+    const url = http ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}/` : '';
     // The world starts with resolved history behind it: read it right after start, not at the first cron tick
-    const kickoff = feeds.timer ? setTimeout(() => void scheduler.runNow('ft-sync').catch(() => undefined), 0) : null;
+    const kickoff = feeds.timer && runsJobs(role) ? setTimeout(() => void scheduler.runNow('ft-sync').catch(() => undefined), 0) : null;
     return {
-      url, db, venue, venues, gate, operatorTokenFile,
+      url, db, venue, venues, gate, operatorTokenFile, role, workerId,
       stop: async () => {
         if (kickoff) clearTimeout(kickoff);
         timer?.stop();
         await stream?.stop();
         await unlisten();
+        keeper?.stopClaiming(); // claim nothing more; the jobs under way drain (their submits finish), then the leases go back
         await scheduler.stop();
+        await keeper?.release().catch((e: unknown) => log.error('leases not released', { error: String(e) }));
         await walletGates.stop();
         await gate.stop(); // first: a recovery under way may still open wallet venues
         await venues.close();
         endEventStreams(); // an open dashboard's event stream would keep the server from closing
-        await new Promise<void>((done) => server.close(() => done()));
+        if (http) await new Promise<void>((done) => http.server.close(() => done()));
         await db.close();
       },
     };
@@ -280,6 +296,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     timer?.stop();
     await stream?.stop();
     await stopGate?.().catch(() => undefined);
+    keeper?.stopClaiming();
     await db.close().catch(() => undefined);
     throw error;
   }

@@ -14,7 +14,7 @@ import { ftConfigForStrategy } from './lt-ft-config.ts';
 import { submitIntent, venueOf, type Submission } from './lt-submit.ts';
 import { takenSignalOf } from '../store/lt-signal-store.ts';
 import type { LtHooks } from './lt-hooks.ts';
-import type { Clock } from './ports.ts';
+import type { Clock, StrategyShare } from './ports.ts';
 
 export interface LtExecutorDeps {
   db: Db;
@@ -26,6 +26,8 @@ export interface LtExecutorDeps {
   signerAddress?: string | null;
   /** Per-wallet venues: each strategy trades through its wallet's (then `venue` and `signerAddress` are its) */
   venues?: Venues;
+  /** The strategies this worker holds the lease of (workers on PostgreSQL); absent: every one */
+  share?: StrategyShare;
   /** Strategies run at once (default 1: one after the other, as replays need for a reproducible order at the book) */
   strategyConcurrency?: number;
   /** Signals one strategy may decide per run, so a busy strategy cannot starve the others (INV-4) */
@@ -93,7 +95,8 @@ const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.
  */
 export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}): Promise<LtExecuteReport> {
   const report = emptyReport();
-  const strategies = (await listLaunchedStrategies(deps.db)).filter((s) =>
+  const launched = await listLaunchedStrategies(deps.db);
+  const strategies = (deps.share ? await deps.share.among(launched) : launched).filter((s) =>
     (scope.userId === undefined || s.userId === scope.userId) && (scope.strategyId === undefined || s.strategyId === scope.strategyId));
   // The wallet gates first: they re-read the linked wallets, which decides what the process gate checks for
   const linked = deps.walletGates ? await deps.walletGates.forRun(strategies) : null;

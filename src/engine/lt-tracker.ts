@@ -8,7 +8,7 @@ import { everyVenue, orderVenues } from './lt-wallet-venue.ts';
 import { acceptOrder, bookFill, transition, withLockedOrder } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import { settlePending, STALE_PENDING_MS } from './lt-pending.ts';
-import type { Clock } from './ports.ts';
+import type { Clock, StrategyShare } from './ports.ts';
 
 export interface LtTrackerDeps {
   db: Db;
@@ -18,6 +18,8 @@ export interface LtTrackerDeps {
   clock: Clock;
   /** Test-only injection points (crash tests); production never sets it */
   hooks?: LtHooks;
+  /** The strategies this worker holds the lease of: only their orders are polled (fills are booked whoever's) */
+  share?: StrategyShare;
 }
 
 export interface SyncReport {
@@ -78,7 +80,7 @@ export async function syncLtOrders(deps: LtTrackerDeps): Promise<SyncReport> {
   let after: string | null = null;
   for (;;) {
     const page = await trackedOrdersPage(deps.db, after, PAGE);
-    for (const order of page) {
+    for (const order of deps.share ? await deps.share.among(page) : page) {
       try {
         await syncOne(pass, order);
       } catch (e) {

@@ -85,3 +85,8 @@ export interface Scorer {
   readonly name: string;
   score(input: ScoreInput): Promise<Ratio | null>;
 }
+
+/** The live strategies this process runs now (a worker's leases); absent: every one */
+export interface StrategyShare {
+  among<T extends { userId: string; strategyId: string }>(strategies: T[]): Promise<T[]>;
+}

@@ -26,11 +26,25 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-export function startScheduler(jobs: Job[], deps: { db: Db; clock: Clock; log: Log }): Scheduler {
+export interface SchedulerDeps {
+  db: Db;
+  clock: Clock;
+  log: Log;
+  /** This process's worker id, recorded with each run in job_runs */
+  workerId?: string;
+  /**
+   * Whether this process may run `job` now (a global job: while it holds the global lease); a cron tick it may not
+   * run is skipped without a run recorded. Default: every job
+   */
+  may?: (job: string) => boolean;
+}
+
+export function startScheduler(jobs: Job[], deps: SchedulerDeps): Scheduler {
   const running = new Map<string, Promise<unknown>>();
   const again = new Set<string>();
   const execute = async (job: Job): Promise<JobNow> => {
     if (running.has(job.name)) return { ran: false, reason: 'already running' };
+    if (deps.may && !deps.may(job.name)) return { ran: false, reason: 'another worker runs it' };
     const work = recordRun(job, deps);
     running.set(job.name, work);
     try {
@@ -63,8 +77,8 @@ export function startScheduler(jobs: Job[], deps: { db: Db; clock: Clock; log: L
   };
 }
 
-async function recordRun(job: Job, deps: { db: Db; clock: Clock; log: Log }): Promise<unknown> {
-  const runId = await startJobRun(deps.db, job.name, deps.clock.now());
+async function recordRun(job: Job, deps: SchedulerDeps): Promise<unknown> {
+  const runId = await startJobRun(deps.db, job.name, deps.clock.now(), deps.workerId ?? null);
   const started = Date.now();
   try {
     const report = await job.run();

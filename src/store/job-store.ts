@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { Sql } from './db.ts';
 import { isoKey, pageParams, type Keyed, type PageRequest } from './page.ts';
 
-export async function startJobRun(sql: Sql, job: string, at: Date): Promise<string> {
+/** Records a run starting; `workerId` is the process that runs it (hostname:pid:random; null: not recorded) */
+export async function startJobRun(sql: Sql, job: string, at: Date, workerId: string | null = null): Promise<string> {
   const runId = randomUUID();
-  await sql.query(`INSERT INTO job_runs (run_id, job, started_at, status) VALUES ($1, $2, $3, 'running')`,
-    [runId, job, at.toISOString()]);
+  await sql.query(`INSERT INTO job_runs (run_id, job, started_at, status, worker_id) VALUES ($1, $2, $3, 'running', $4)`,
+    [runId, job, at.toISOString(), workerId]);
   return runId;
 }
 

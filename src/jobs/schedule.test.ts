@@ -1,0 +1,42 @@
+/** The scheduler records each run with this process's worker id, and skips a job the process may not run now */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backendName, openTestDb, type TestDb } from '../../test/support/test-db.ts';
+import { ManualClock } from '../engine/clock.ts';
+import { silentLog } from '../log.ts';
+import { JOB_CATALOG, newWorkerId } from './catalog.ts';
+import { startScheduler } from './schedule.ts';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await openTestDb();
+});
+afterAll(async () => t?.close());
+
+describe(`scheduler runs and workers (${backendName})`, () => {
+  it('records the worker id of each run; a job the worker may not run is skipped and not recorded', async () => {
+    const workerId = newWorkerId();
+    expect(workerId).toMatch(/^[^:]+:\d+:[0-9a-f]{8}$/);
+    let allowed = true;
+    let ran = 0;
+    const scheduler = startScheduler([{ name: 'ft-resolve', cron: null, run: async () => ({ n: ++ran }) }],
+      { db: t.db, clock: new ManualClock('2026-05-01T00:00:00Z'), log: silentLog, workerId, may: () => allowed });
+    try {
+      expect(await scheduler.runNow('ft-resolve')).toEqual({ ran: true, report: { n: 1 } });
+      allowed = false;
+      expect(await scheduler.runNow('ft-resolve')).toEqual({ ran: false, reason: 'another worker runs it' });
+    } finally {
+      await scheduler.stop();
+    }
+    const rows = await t.db.query<{ job: string; worker_id: string; status: string }>(
+      `SELECT job, worker_id, status FROM job_runs WHERE job = 'ft-resolve'`);
+    expect(rows).toEqual([{ job: 'ft-resolve', worker_id: workerId, status: 'ok' }]);
+    expect(ran).toBe(1);
+  });
+
+  it('lists every job once, each global or per strategy', () => {
+    const names = JOB_CATALOG.map((j) => j.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(['ft-sync', 'ft-resolve', 'lt-execute', 'lt-signals', 'lt-resolve', 'alerts']);
+    expect(JOB_CATALOG.filter((j) => j.scope === 'per-strategy').map((j) => j.name)).toEqual(['lt-execute', 'lt-signals']);
+  });
+});
