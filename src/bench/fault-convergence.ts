@@ -17,7 +17,7 @@
 import { loadavg } from 'node:os';
 import { systemClock } from '../engine/clock.ts';
 import { executeLt, type LtExecutorDeps } from '../engine/lt-executor.ts';
-import { syncLtOrders } from '../engine/lt-tracker.ts';
+import { syncLtOrders, type LtTrackerDeps } from '../engine/lt-tracker.ts';
 import { silentLog } from '../log.ts';
 import type { FaultSettings } from '../sim/server/faults.ts';
 import { openPglite, type Db } from '../store/db.ts';
@@ -60,7 +60,7 @@ interface Trial {
 interface Rig {
   world: TortureWorld;
   db: Db;
-  deps: LtExecutorDeps;
+  deps: LtExecutorDeps & LtTrackerDeps;
   scope: { userId: string; strategyId: string };
 }
 
@@ -100,7 +100,9 @@ async function openRig(world: TortureWorld, db: Db): Promise<Rig & { close(): Pr
     host: world.sim.url, wsHost: world.sim.wsUrl, privateKey: world.privateKey, log: silentLog, clock: systemClock,
     http: { timeoutMs: 30_000, maxAttempts: 2, maxRetryWaitMs: 500 },
   });
-  const deps: LtExecutorDeps = { db, venue, shadowVenue: createShadowVenue(venue, systemClock), clock: systemClock, signerAddress: venue.address };
+  // lostSpacingMs 0: the cycles run back to back but stand for the service's, minutes apart (LOST_SPACING_MS ≪ a cycle)
+  const deps: LtExecutorDeps & LtTrackerDeps = { db, venue, shadowVenue: createShadowVenue(venue, systemClock), clock: systemClock,
+    signerAddress: venue.address, lostSpacingMs: 0 };
   return { world, db, deps, scope: { userId: world.userId, strategyId: world.strategyId }, close: () => venue.close() };
 }
 

@@ -20,6 +20,11 @@ export interface LtTrackerDeps {
   hooks?: LtHooks;
   /** The strategies this worker holds the lease of: only their orders are polled (fills are booked whoever's) */
   share?: StrategyShare;
+  /**
+   * How far apart two counted not-founds must be (default LOST_SPACING_MS). Only runs that compress time set it: the
+   * torture run and the fault bench, whose back-to-back rounds stand for sync cycles minutes apart
+   */
+  lostSpacingMs?: number;
 }
 
 export interface SyncReport {
@@ -34,8 +39,14 @@ export interface SyncReport {
   errors: { orderId?: string; error: string }[];
 }
 
-/** Positive not-found answers, one per pass, before an order with no fill is declared lost (INV-13) */
-export const LOST_AFTER = 3;
+/**
+ * Positive not-found answers before an order with no fill is declared lost (INV-13: "repeated positive not-found
+ * responses spaced over time"): two, at least LOST_SPACING_MS apart, in different passes. Two meet PRODUCT §9's
+ * "every order converges to the venue's state within two sync cycles"; `lost` is not final (a later fill reopens it)
+ */
+export const LOST_AFTER = 2;
+/** A not-found sooner than this after the last counted one is not new evidence (a submit still in flight may appear) */
+export const LOST_SPACING_MS = 5_000;
 const PAGE = 200;
 
 /**
@@ -143,12 +154,17 @@ async function syncOne(pass: Pass, order: LiveOrder): Promise<void> {
   return found(pass, order, read.order, true);
 }
 
-/** A positive not-found: counted once per pass; lost after LOST_AFTER passes, only if nothing ever filled */
+/**
+ * A positive not-found: counted once per pass and at most once per LOST_SPACING_MS (last_checked_at of an order with
+ * a count is its last counted not-found: a found read resets the count); lost after LOST_AFTER, only if nothing ever filled
+ */
 async function notFound(pass: Pass, order: LiveOrder): Promise<void> {
   const now = pass.deps.clock.now();
+  const spacing = pass.deps.lostSpacingMs ?? LOST_SPACING_MS;
   await withLockedOrder(pass.deps.db, order.orderId, async (tx, o) => {
     const countable = (o.status === 'unknown' || o.status === 'open') && o.filled === 0n;
     if (!countable) return updateOrder(tx, o, { lastCheckedAt: now });
+    if (o.notFoundCount > 0 && o.lastCheckedAt && now.getTime() - o.lastCheckedAt.getTime() < spacing) return;
     const count = o.notFoundCount + 1;
     if (count < LOST_AFTER) return updateOrder(tx, o, { notFoundCount: count, lastCheckedAt: now });
     await transition(tx, o, { type: 'lost' }, now, { notFoundCount: count, lastCheckedAt: now });

@@ -106,7 +106,7 @@ export const intentOrder = (i: NewIntent, ttlSeconds: number | null): LiveOrder 
   clientOrderId: i.clientOrderId, venueOrderId: null, tokenId: i.tokenId, conditionId: i.conditionId, side: i.side,
   orderType: i.orderType, limitPrice: i.limitPrice, size: i.size, filled: 0n as Shares, status: 'pending',
   isShadow: i.isShadow, book: i.isShadow ? 'shadow' : 'live', expiresAt: i.expiresAt, cancelRequestedAt: null,
-  notFoundCount: 0, signalPrice: i.signalPrice, signalAt: i.signalAt, intentAt: i.intentAt, submittedAt: null,
+  notFoundCount: 0, lastCheckedAt: null, signalPrice: i.signalPrice, signalAt: i.signalAt, intentAt: i.intentAt, submittedAt: null,
   ackedAt: null, ttlSeconds,
 });
 
@@ -172,6 +172,8 @@ export interface LiveOrder {
   expiresAt: Date | null;
   cancelRequestedAt: Date | null;
   notFoundCount: number;
+  /** When the venue was last read for it (with a not-found count: the last counted not-found) */
+  lastCheckedAt: Date | null;
   signalPrice: Price;
   signalAt: Date | null;
   intentAt: Date;
@@ -182,7 +184,7 @@ export interface LiveOrder {
 
 const ORDER_SELECT = `SELECT o.order_id, o.lt_order_id, o.lt_user_id, o.lt_strategy_id, l.ft_order_id, l.leg,
   o.client_order_id, o.venue_order_id, o.token_id, o.condition_id, o.side, o.order_type, o.limit_price::text,
-  o.size::text, o.filled_size::text, o.status, o.is_shadow, o.expires_at, o.cancel_requested_at, o.not_found_count,
+  o.size::text, o.filled_size::text, o.status, o.is_shadow, o.expires_at, o.cancel_requested_at, o.not_found_count, o.last_checked_at,
   o.signal_price::text, o.signal_at, o.intent_at, o.submitted_at, o.acked_at, s.order_ttl_seconds
   FROM orders o JOIN lt_orders l ON l.order_id = o.order_id
   JOIN lt_strategies s ON s.user_id = o.lt_user_id AND s.strategy_id = o.lt_strategy_id`;
@@ -197,6 +199,7 @@ function orderFromRow(r: Record<string, unknown>): LiveOrder {
     filled: micros(r.filled_size) as Shares, status: r.status as LtOrderStatus, isShadow: r.is_shadow as boolean,
     book: r.is_shadow ? 'shadow' : 'live', expiresAt: dateOrNull(r.expires_at),
     cancelRequestedAt: dateOrNull(r.cancel_requested_at), notFoundCount: Number(r.not_found_count),
+    lastCheckedAt: dateOrNull(r.last_checked_at),
     signalPrice: micros(r.signal_price) as Price, signalAt: dateOrNull(r.signal_at), intentAt: new Date(r.intent_at as string),
     submittedAt: dateOrNull(r.submitted_at), ackedAt: dateOrNull(r.acked_at),
     ttlSeconds: r.order_ttl_seconds === null ? null : Number(r.order_ttl_seconds),

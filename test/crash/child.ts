@@ -58,7 +58,9 @@ async function main(): Promise<void> {
   say({ step: 'opened' });
   // Winnings are redeemed through the simulator's JSON-RPC, signed with the same key
   const chain = createPolygonChain({ rpcUrl: `${required('CRASH_SIM_URL')}/rpc`, privateKey: required('CRASH_PRIVATE_KEY') as Hex, signatureType: 0 });
-  const deps = { db, venue, shadowVenue: createShadowVenue(venue, systemClock), clock: systemClock, signerAddress: venue.address, hooks, chain };
+  // lostSpacingMs 0: the rounds run back to back but stand for sync cycles minutes apart (a not-found still counts once per pass)
+  const deps = { db, venue, shadowVenue: createShadowVenue(venue, systemClock), clock: systemClock, signerAddress: venue.address, hooks, chain,
+    lostSpacingMs: 0 };
   try {
     const recovery = await recoverLt(deps);
     say({ step: 'recovery', pendingSent: recovery.pendingSent, pendingUnsent: recovery.pendingUnsent,

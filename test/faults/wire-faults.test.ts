@@ -10,7 +10,7 @@ import { generatePrivateKey } from 'viem/accounts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatMicros, usdc } from '../../src/domain/money.ts';
 import { executeLt, type LtExecutorDeps } from '../../src/engine/lt-executor.ts';
-import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
+import { LOST_SPACING_MS, syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server/server.ts';
 import { createPolymarketVenue, type PolymarketVenue } from '../../src/venues/polymarket/polymarket-venue.ts';
 import { createShadowVenue } from '../../src/venues/shadow-venue.ts';
@@ -88,9 +88,10 @@ async function expectDbEqualsVenue(x: Wire): Promise<Row[]> {
   return rows;
 }
 
-/** Runs the tracker (no fault) until nothing is left to converge: no pending/unknown order, two equal passes */
+/** Runs the tracker (no fault) until nothing is left to converge: no pending/unknown order; passes LOST_SPACING_MS apart */
 async function converge(x: Wire): Promise<void> {
   await eventually(async () => {
+    x.w.ft.clock.advance(LOST_SPACING_MS);
     await syncLtOrders(x.deps);
     await x.w.checkLedger();
     const rows = await ordersOf(x);

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { price, shares, usdc } from '../../src/domain/money.ts';
 import { bookFill, withLockedOrder } from '../../src/engine/lt-fills.ts';
-import { cancelOpenLtOrders } from '../../src/engine/lt-tracker.ts';
+import { cancelOpenLtOrders, LOST_AFTER, LOST_SPACING_MS } from '../../src/engine/lt-tracker.ts';
 import type { VenueFill } from '../../src/engine/venue-port.ts';
 import { backendName } from '../support/test-db.ts';
 import { createLtWorld, YES, type LtWorld } from '../support/lt-world.ts';
@@ -78,7 +78,7 @@ describe(`LT order lifecycle (${backendName})`, () => {
     expect(await w.checkLedger()).toMatchObject({ available: usdc('1000'), reserved: 0n });
   });
 
-  it('INV-13: lost only after 3 positive not-found passes (errors never count), and a later fill reopens it', async () => {
+  it('INV-13: lost only after 2 positive not-founds at least LOST_SPACING_MS apart (errors and a quick second read never count), and a later fill reopens it', async () => {
     await restingOrder();
     await w.execute();
     const [order] = await w.orders();
@@ -88,10 +88,13 @@ describe(`LT order lifecycle (${backendName})`, () => {
     w.probe.statusError = false;
     w.probe.hidden.add(order!.venue_order_id as string);
     await w.sync();
-    await w.sync();
+    w.ft.clock.advance(LOST_SPACING_MS - 1);
+    await w.sync(); // a second not-found, but too soon after the first: not new evidence
     expect(await status()).toBe('open');
     expect(await w.checkLedger()).toMatchObject({ reserved: usdc('10') });
+    w.ft.clock.advance(1);
     expect(await w.sync()).toMatchObject({ lost: 1 });
+    expect(LOST_AFTER).toBe(2);
     expect(await status()).toBe('lost');
     expect(await w.checkLedger()).toMatchObject({ available: usdc('1000'), reserved: 0n });
     // It was resting all along: a fill of 8 reopens it, books the cost and reserves the open 12 again
@@ -105,14 +108,14 @@ describe(`LT order lifecycle (${backendName})`, () => {
     expect(await w.checkLedger()).toMatchObject({ available: usdc('990'), reserved: 0n, positionCost: usdc('10') });
   });
 
-  it('INV-13: a submit that placed nothing (5xx) is unknown, then lost after 3 passes, and its cash comes back', async () => {
+  it('INV-13: a submit that placed nothing (5xx) is unknown, then lost after 2 spaced passes, and its cash comes back', async () => {
     await restingOrder();
     w.sim.faults.failNextSubmit5xx();
     await w.execute();
     expect(await status()).toBe('unknown');
     await w.sync();
-    await w.sync();
     expect(await w.checkLedger()).toMatchObject({ reserved: usdc('10') });
+    w.ft.clock.advance(LOST_SPACING_MS);
     await w.sync();
     expect(await status()).toBe('lost');
     expect(await w.checkLedger()).toMatchObject({ available: usdc('1000'), reserved: 0n });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { usdc } from '../../src/domain/money.ts';
 import { executeLt } from '../../src/engine/lt-executor.ts';
 import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategies.ts';
-import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
+import { LOST_AFTER, LOST_SPACING_MS, syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { linkWallet } from '../../src/engine/user-wallets.ts';
 import { silentLog } from '../../src/log.ts';
 import { COLLATERAL } from '../../src/sim/exchange/exchange.ts';
@@ -87,7 +87,10 @@ describe(`rehearsal figures per wallet (${backendName})`, () => {
     w.sim.faults.failNextSubmit5xx();
     await w.buySignal({ price: 0.5 });
     expect(await executeLt(deps)).toMatchObject({ ordered: 3, errors: [] });
-    for (let pass = 0; pass < 3; pass += 1) await syncLtOrders(deps);
+    for (let pass = 0; pass < LOST_AFTER; pass += 1) {
+      await syncLtOrders(deps);
+      w.ft.clock.advance(LOST_SPACING_MS); // the service's passes are minutes apart
+    }
     const lost = await db.query<{ id: string }>(`SELECT venue_order_id AS id FROM orders WHERE status = 'lost' AND NOT is_shadow`);
     expect(lost).toHaveLength(1);
     expect(await sentVenueOrderIds(db, SIGNER)).toEqual(resting.get(SIGNER));
