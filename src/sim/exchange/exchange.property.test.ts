@@ -1,6 +1,6 @@
 /** Property: a few hundred random orders conserve every asset (fees included), never go negative, never cross the book */
 import { describe, expect, it } from 'vitest';
-import { ratio, SCALE, shares, usdc, type Price, type Shares, type Usdc } from '../../domain/money.ts';
+import { costOf, ratio, SCALE, shares, usdc, type Price, type Shares, type Usdc } from '../../domain/money.ts';
 import { ManualClock } from '../../engine/clock.ts';
 import type { OrderSide } from '../../engine/venue-port.ts';
 import { COLLATERAL, SimExchange } from './exchange.ts';
@@ -35,6 +35,11 @@ describe('property: random order flow conserves value and keeps the book sane', 
         const b = ex.balance(account, asset);
         expect(b.total).toBeGreaterThanOrEqual(0n);
         expect(b.available).toBeGreaterThanOrEqual(0n);
+        // the reservation kept incrementally equals the one recomputed from the open orders
+        const open = ex.openOrders(account).filter((o) => (o.side === 'BUY' ? asset === COLLATERAL : asset === o.tokenId));
+        const remaining = (o: (typeof open)[number]) => o.originalSize - o.sizeMatched;
+        const reserved = open.reduce((a, o) => a + (o.side === 'BUY' ? costOf(remaining(o) as Shares, o.price) : remaining(o)), 0n);
+        expect(b.total - b.available).toBe(reserved);
         sum += b.total;
       }
       expect(sum).toBe(initial.get(asset));

@@ -38,6 +38,11 @@ export const txHashOf = (tradeId: string): string => `0x${createHash('sha256').u
  * results. Self-trades are allowed (Polymarket does not prevent them either): both legs settle, only the fee leaves.
  * Listeners are called after each call's state changes are complete, in order; they must not throw
  */
+/** BUYs reserve limit × remaining USDC (rounded up), SELLs their remaining shares (of the order's token) */
+const reservationOf = (order: SimOrder): bigint =>
+  order.side === 'BUY' ? costOf(remainingOf(order), order.price) : remainingOf(order);
+const reservationKey = (account: string, asset: string) => `${account}\u0000${asset}`;
+
 export class SimExchange implements Exchange {
   private readonly marketsById = new Map<string, SimMarket>();
   private readonly conditionByToken = new Map<string, string>();
@@ -46,6 +51,10 @@ export class SimExchange implements Exchange {
   private readonly orders = new Map<string, SimOrder>();
   /** account → its resting orders: what its reservations are made of */
   private readonly restingByAccount = new Map<string, Map<string, SimOrder>>();
+  /** What the resting orders reserve, per account and asset (kept with every rest, maker fill and unrest) */
+  private readonly reservedBy = new Map<string, bigint>();
+  /** The resting orders with an expiry (GTD): all that expireDue has to look at */
+  private readonly expiring = new Set<SimOrder>();
   private readonly tradeById = new Map<string, SimTrade>();
   private readonly tradesByAccount = new Map<string, SimTrade[]>();
   private unconfirmed: SimTrade[] = [];
@@ -303,7 +312,9 @@ export class SimExchange implements Exchange {
     const feeAsset = buy ? taker.tokenId : COLLATERAL;
     const fee = min(takerFee(size, fill.price, market.fee), buy ? size : cash);
     this.ledger.chargeFee(taker.account, feeAsset, fee);
+    const before = reservationOf(maker);
     maker.sizeMatched = (maker.sizeMatched + size) as Shares;
+    this.reserve(maker, reservationOf(maker) - before);
     if (remainingOf(maker) === 0n) {
       maker.status = 'matched';
       this.unrest(maker);
@@ -329,11 +340,19 @@ export class SimExchange implements Exchange {
     const mine = this.restingByAccount.get(order.account) ?? new Map<string, SimOrder>();
     mine.set(order.orderId, order);
     this.restingByAccount.set(order.account, mine);
+    this.reserve(order, reservationOf(order));
+    if (order.expiresAt) this.expiring.add(order);
   }
 
   private unrest(order: SimOrder): void {
     this.bookOf(order.tokenId).remove(order.orderId);
-    this.restingByAccount.get(order.account)?.delete(order.orderId);
+    if (this.restingByAccount.get(order.account)?.delete(order.orderId)) this.reserve(order, -reservationOf(order));
+    this.expiring.delete(order);
+  }
+
+  private reserve(order: SimOrder, delta: bigint): void {
+    const key = reservationKey(order.account, order.side === 'BUY' ? COLLATERAL : order.tokenId);
+    this.reservedBy.set(key, (this.reservedBy.get(key) ?? 0n) + delta);
   }
 
   /** Takes a resting order off the book; its reservation goes with it. The caller publishes the book */
@@ -346,12 +365,10 @@ export class SimExchange implements Exchange {
   private expireDue(): void {
     const now = this.clock.now().getTime();
     const touched = new Set<string>();
-    for (const mine of this.restingByAccount.values()) {
-      for (const order of [...mine.values()]) {
-        if (order.expiresAt && order.expiresAt.getTime() <= now) {
-          this.close(order, 'expired');
-          touched.add(order.tokenId);
-        }
+    for (const order of [...this.expiring]) {
+      if (order.expiresAt && order.expiresAt.getTime() <= now) {
+        this.close(order, 'expired');
+        touched.add(order.tokenId);
       }
     }
     for (const tokenId of touched) this.emitBook(tokenId);
@@ -376,14 +393,9 @@ export class SimExchange implements Exchange {
 
   // ── balances ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** BUYs reserve limit × remaining USDC (rounded up), SELLs their remaining shares */
+  /** What the account's resting orders reserve of an asset (reservationOf each, kept incrementally) */
   private reserved(account: string, asset: string): bigint {
-    let total = 0n;
-    for (const order of this.restingByAccount.get(account)?.values() ?? []) {
-      if (order.side === 'BUY' && asset === COLLATERAL) total += costOf(remainingOf(order), order.price);
-      if (order.side === 'SELL' && asset === order.tokenId) total += remainingOf(order);
-    }
-    return total;
+    return this.reservedBy.get(reservationKey(account, asset)) ?? 0n;
   }
 
   // ── lookups and events ───────────────────────────────────────────────────────────────────────────────────────

@@ -27,8 +27,9 @@ const slug = (text: string): string =>
   text.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 90);
 
 const day = (d: Date): string => d.toISOString().slice(0, 10);
-const monthDay = (d: Date): string =>
-  d.toLocaleDateString('en-US', { month: 'long', day: 'numeric', timeZone: 'UTC' });
+/** One formatter for every title (toLocaleDateString builds a new one per call: most of the world's start-up time) */
+const MONTH_DAY = new Intl.DateTimeFormat('en-US', { month: 'long', day: 'numeric', timeZone: 'UTC' });
+const monthDay = (d: Date): string => MONTH_DAY.format(d);
 
 /** Two distinct entries */
 function pair<T>(rng: Prng, items: readonly T[]): [T, T] {
