@@ -189,7 +189,7 @@ async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWalle
   } catch (e) {
     // No disposition is written: the signal is tried again next run, and expires once it is too old
     report.errors.push({ userId: s.userId, ...where, error: errorText(e) });
-    log.warn('lt signal failed: tried again next run', { error: errorText(e) });
+    log.warn('lt signal failed', { error: errorText(e) });
     return null;
   }
 }
