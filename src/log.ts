@@ -25,4 +25,17 @@ export function createLog(level: Level, write: (line: string) => void = (l) => p
   return { info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 
+/**
+ * A log whose every line carries `fields` besides its own (a signal's `trace_id`, say); the line's own fields win a
+ * clash, and the bound fields are redacted like any other
+ */
+export function childLog(log: Log, fields: Record<string, unknown>): Log {
+  const merged = (own?: Record<string, unknown>): Record<string, unknown> => ({ ...fields, ...own });
+  return {
+    info: (msg, own) => log.info(msg, merged(own)),
+    warn: (msg, own) => log.warn(msg, merged(own)),
+    error: (msg, own) => log.error(msg, merged(own)),
+  };
+}
+
 export const silentLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -252,7 +252,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const venues = walletVenuesFor(config, { db, secrets, operator: venue, clock, log, exchange: simExchange });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
     const ltDeps = { db, venue, venues, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate, walletGates,
-      strategyConcurrency: LIVE_STRATEGY_CONCURRENCY, ...(keeper ? { share: keeper } : {}) };
+      strategyConcurrency: LIVE_STRATEGY_CONCURRENCY, ...(keeper ? { share: keeper } : {}), log };
     const chains = walletChainsFor(config, { db, secrets, log, exchange: simExchange });
     const jobs = [...ftJobs(ftDeps, feeds, config, async () => stream?.refreshFollowed()), ...ltJobs(ltDeps, config, gate, chain, chains)];
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };

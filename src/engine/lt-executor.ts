@@ -14,7 +14,9 @@ import { ftConfigForStrategy } from './lt-ft-config.ts';
 import { submitIntent, venueOf, type Submission } from './lt-submit.ts';
 import { takenSignalOf } from '../store/lt-signal-store.ts';
 import type { LtHooks } from './lt-hooks.ts';
-import type { Clock, StrategyShare } from './ports.ts';
+import { signalLog } from './lt-trace.ts';
+import { formatMicros } from '../domain/money.ts';
+import type { Clock, Log, StrategyShare } from './ports.ts';
 
 export interface LtExecutorDeps {
   db: Db;
@@ -46,6 +48,8 @@ export interface LtExecutorDeps {
    * wallet's gate alone, as `gate` holds the process wallet's. Absent: the process gate holds them while it is off
    */
   walletGates?: Pick<WalletGates, 'forRun'> | null;
+  /** Where each signal's path is logged under its trace id (src/engine/lt-trace.ts); absent: not logged */
+  log?: Log;
 }
 
 export interface LtExecuteScope {
@@ -158,11 +162,15 @@ async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWalle
   report: LtExecuteReport, health: VenueHealth | null): Promise<Verdict | null> {
   report.signals += 1;
   const where = { strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg };
+  const log = signalLog(deps.log, { userId: s.userId, ...where });
   try {
     const now = deps.clock.now();
-    const expired = signalAge(s, signal, now).expired;
+    const age = signalAge(s, signal, now);
+    const expired = age.expired;
     // With the venue off an exit waits (undecided) for it to come back; an entry the gate holds is skipped, recorded
     if (health?.state === 'off' && signal.kind === 'exit' && !expired) return deferred(report);
+    log.info('lt signal seen', { source_trade: signal.sourceTradeId, source_trade_at: signal.sourceTradeAt.toISOString(),
+      kind: signal.kind, asset_id: signal.tokenId, signal_price: formatMicros(signal.price), age_ms: age.ageMs, mode: s.mode });
     const venueBlock = health && signal.kind === 'entry' ? entryBlock(health, s) : null;
     // The venue's market and book, and the FT facts the filters re-check, read together before the lock
     const [venue, taken] = await Promise.all([
@@ -174,13 +182,28 @@ async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWalle
       taken, prepare: (request) => venueOf(deps, { isShadow: s.mode === 'shadow' }).prepare(request),
     }, now);
     tally(report, s, signal, verdict);
+    logVerdict(log, verdict);
     if (verdict.kind === 'ordered') await deps.hooks?.at('after_intent');
     if (verdict.kind === 'ordered' && venue) await send(deps, s, verdict, report);
     return verdict;
   } catch (e) {
     // No disposition is written: the signal is tried again next run, and expires once it is too old
     report.errors.push({ userId: s.userId, ...where, error: errorText(e) });
+    log.warn('lt signal failed', { error: errorText(e) });
     return null;
+  }
+}
+
+/** The decision, once committed: the intent persisted (ordered), the recorded skip, or another run's decision */
+function logVerdict(log: Log, v: Verdict): void {
+  if (v.kind === 'ordered') {
+    const o = v.order;
+    log.info('lt signal ordered: intent persisted', { order: o.orderId, client_order: o.clientOrderId, side: o.side,
+      order_type: o.orderType, price: formatMicros(o.limitPrice), size: formatMicros(o.size), shadow: o.isShadow });
+  } else if (v.kind === 'skipped' || v.kind === 'expired') {
+    log.info(`lt signal ${v.kind}`, { rule: v.rule, limit: v.limit, observed: v.observed, ...(v.detail ? { detail: v.detail } : {}) });
+  } else if (v.kind === 'duplicate') {
+    log.info('lt signal already decided by another run');
   }
 }
 

@@ -83,14 +83,27 @@ export async function raisePeak(tx: Sql, o: { userId: string; strategyId: string
   await raisePeakEquity(tx, o.userId, o.strategyId, o.book, equityOf(await balancesOf(tx, o.userId, o.strategyId, o.book)));
 }
 
-/** Records what `submit` answered, in one transaction: acceptance with its immediate fills, a rejection, or unknown */
-export async function recordSubmitOutcome(db: Db, orderId: string, outcome: SubmitOutcome, now: Date): Promise<LiveOrder> {
+/** A fill one step booked, with the order as that fill left it */
+export interface BookedFill {
+  fill: VenueFill;
+  order: LiveOrder;
+}
+
+/**
+ * Records what `submit` answered, in one transaction: acceptance with its immediate fills, a rejection, or unknown.
+ * `booked` receives the fills it books (for the caller to log once the transaction committed)
+ */
+export async function recordSubmitOutcome(db: Db, orderId: string, outcome: SubmitOutcome, now: Date,
+  booked: BookedFill[] = []): Promise<LiveOrder> {
   return withLockedOrder(db, orderId, async (tx, order) => {
+    booked.length = 0; // a retried transaction starts again
     if (outcome.kind === 'accepted') {
       let current = await acceptOrder(tx, order, now);
       for (const fill of outcome.fills) {
         if (fill.venueOrderId !== order.venueOrderId) continue;
-        current = (await bookFill(tx, current, fill, now)).order;
+        const result = await bookFill(tx, current, fill, now);
+        current = result.order;
+        if (result.booked) booked.push({ fill, order: current });
       }
       // The venue already ended it (a shadow order's unfilled rest): it ends here, not at the tracker
       if (outcome.status === 'cancelled' && !isTerminal(current.status)) return transition(tx, current, { type: 'cancelled' }, now);

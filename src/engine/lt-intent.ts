@@ -22,6 +22,7 @@ import { viewOf, walkBook, type BookView } from '../domain/book.ts';
 import { allowanceFor, checkSlippage, type Allowance } from '../domain/tolerance.ts';
 import { entryShares, exitShares, pctText } from './lt-pricing.ts';
 import { signalAge, type Signal } from './lt-signals.ts';
+import { clientOrderIdOf } from './lt-trace.ts';
 
 export interface IntentInput {
   userId: string;
@@ -245,7 +246,7 @@ function newIntent(s: LtStrategy, input: IntentInput, p: Plan, now: Date): NewIn
   const { signal } = input;
   return {
     orderId: randomUUID(), ltOrderId: randomUUID(), venue: input.venue!.name,
-    clientOrderId: `${s.userId}:${s.strategyId}:${signal.ftOrderId}:${signal.leg}`, userId: s.userId,
+    clientOrderId: clientOrderIdOf({ userId: s.userId, strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg }), userId: s.userId,
     strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg, sourceTradeId: signal.sourceTradeId,
     tokenId: signal.tokenId, conditionId: signal.conditionId, side: p.side, orderType: s.orderType, limitPrice: p.price,
     size: p.size, isShadow: s.mode === 'shadow',

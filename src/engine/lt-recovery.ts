@@ -27,7 +27,7 @@ export interface RecoveryReport {
 export async function recoverLt(deps: LtTrackerDeps): Promise<RecoveryReport> {
   const now = deps.clock.now();
   // The process stopped before the venue call, or before its answer was stored
-  const { pendingSent, pendingUnsent } = await settlePending(deps.db, now, 'recovered after a restart');
+  const { pendingSent, pendingUnsent } = await settlePending(deps.db, now, 'recovered after a restart', undefined, deps.log);
   const sync = await syncLtOrders(deps);
   const unexplained = await unexplainedVenueOrders(deps);
   const paused = unexplained.length > 0 ? await pauseAll(deps, `recovery: ${unexplained.length} venue order(s) Tandem cannot explain`, unexplained) : 0;

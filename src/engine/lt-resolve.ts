@@ -15,7 +15,8 @@ import { enrollRedemption } from '../store/redemption-store.ts';
 import type { Chain, WalletChains } from './chain-port.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import { redeemOnChain, type RedeemReport } from './lt-redeem.ts';
-import type { Clock } from './ports.ts';
+import { signalLog } from './lt-trace.ts';
+import type { Clock, Log } from './ports.ts';
 
 export interface LtResolveDeps {
   db: Db;
@@ -28,6 +29,8 @@ export interface LtResolveDeps {
   chains?: WalletChains;
   /** Alert cool-down and webhook delivery for redemption alerts */
   alerts?: { cooldownMs: number; deliver: boolean };
+  /** Where each settled position is logged under its entry signal's trace id; absent: not logged */
+  log?: Log;
 }
 
 export interface LtResolveReport {
@@ -78,6 +81,7 @@ export async function settleLtPositions(deps: LtResolveDeps, report: LtResolveRe
         const why = await settleOne(deps, c, market!, resolution.payouts);
         if (why === null) {
           report.settled += 1;
+          signalLog(deps.log, { ...c, leg: 'entry' }).info('lt position settled', { order: c.orderId, condition: c.conditionId, book: c.book });
           // One position's settlement committed; the others on this page and the next are still to come
           await deps.hooks?.at('mid_settlement');
         } else if (why !== 'settled before') report.waiting.push({ orderId: c.orderId, why });

@@ -2,12 +2,14 @@
  * After the intent commits: prepare, persist and submit an order and record the answer. One path for every order;
  * only the venue differs by the order's book: the real one for live orders, the shadow venue for shadow orders
  */
+import { formatMicros } from '../domain/money.ts';
 import type { Db } from '../store/db.ts';
 import { markPrepared, type LiveOrder } from '../store/lt-order-store.ts';
 import type { OrderRequest, PreparedOrder, SubmitOutcome, Venue } from './venue-port.ts';
-import { recordSubmitOutcome, transition, withLockedOrder } from './lt-fills.ts';
+import { recordSubmitOutcome, transition, withLockedOrder, type BookedFill } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
-import type { Clock } from './ports.ts';
+import { logOrderStep, orderLog } from './lt-trace.ts';
+import type { Clock, Log } from './ports.ts';
 
 export interface LtVenueDeps {
   db: Db;
@@ -17,6 +19,8 @@ export interface LtVenueDeps {
   clock: Clock;
   /** Test-only injection points (crash tests); production never sets it */
   hooks?: LtHooks;
+  /** Where each order's steps are logged under its signal's trace id (src/engine/lt-trace.ts); absent: not logged */
+  log?: Log;
 }
 
 /** The venue an order goes to, chosen by its book */
@@ -45,6 +49,7 @@ async function refuseLocally(deps: LtVenueDeps, order: LiveOrder, reason: string
   const now = deps.clock.now();
   const done = await withLockedOrder(deps.db, order.orderId, (tx, o) => (o.status === 'pending'
     ? transition(tx, o, { type: 'rejected' }, now, { rejectReason: reason, rejectText: text }) : Promise.resolve(o)));
+  orderLog(deps.log, done).warn('lt order refused before the venue', { reason, text, status: done.status });
   return { orderId: order.orderId, outcome: 'not_sent', status: done.status, latencyMs: null };
 }
 
@@ -69,9 +74,12 @@ export async function submitIntent(deps: LtVenueDeps, order: LiveOrder, signing?
   // Under the strategy lock, so recovery never decides on a pending intent while it is being marked sent (INV-18):
   // one statement that takes the lock itself
   const marked = await markPrepared(deps.db, order, prepared.venueOrderId, prepared.payload, at);
+  const log = orderLog(deps.log, { ...order, venueOrderId: prepared.venueOrderId });
   if (!marked) {
+    log.info('lt order not sent: another caller has it', { status: order.status });
     return { orderId: order.orderId, outcome: 'not_sent', status: order.status, latencyMs: null };
   }
+  log.info('lt order signed', { side: order.side, price: formatMicros(prepared.price), size: formatMicros(prepared.size), shadow: order.isShadow });
   let outcome: SubmitOutcome;
   try {
     outcome = await venue.submit(prepared);
@@ -79,7 +87,12 @@ export async function submitIntent(deps: LtVenueDeps, order: LiveOrder, signing?
     outcome = { kind: 'unknown', detail: message(e) };
   }
   await deps.hooks?.at('after_submit');
-  const recorded = await recordSubmitOutcome(deps.db, order.orderId, outcome, deps.clock.now());
+  const booked: BookedFill[] = [];
+  const recorded = await recordSubmitOutcome(deps.db, order.orderId, outcome, deps.clock.now(), booked);
   const kind = order.isShadow ? 'shadow' : outcome.kind;
+  log.info('lt order submitted', { outcome: outcome.kind, status: recorded.status, latency_ms: latency(order, at),
+    ...(outcome.kind === 'rejected' ? { reason: outcome.reason, text: outcome.text } : {}),
+    ...(outcome.kind === 'unknown' ? { detail: outcome.detail } : {}) });
+  logOrderStep(deps.log, { ...order, venueOrderId: prepared.venueOrderId }, recorded, booked);
   return { orderId: order.orderId, outcome: kind, status: recorded.status, latencyMs: latency(order, at) };
 }

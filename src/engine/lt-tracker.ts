@@ -1,14 +1,16 @@
 /** The LT order tracker: one pass books new fills, reads each open order's venue status once, declares lost orders on evidence, and cancels orders past their TTL */
 import { isTerminal } from '../domain/lt-order.ts';
-import type { Db } from '../store/db.ts';
+import { formatMicros } from '../domain/money.ts';
+import type { Db, Sql } from '../store/db.ts';
 import { loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveOrder } from '../store/lt-order-store.ts';
 import { insertLtAudit } from '../store/lt-strategy-store.ts';
 import type { CancelOutcome, Venue, Venues, VenueFill, VenueOrderReport } from './venue-port.ts';
 import { everyVenue, orderVenues } from './lt-wallet-venue.ts';
-import { acceptOrder, bookFill, transition, withLockedOrder } from './lt-fills.ts';
+import { acceptOrder, bookFill, transition, withLockedOrder, type BookedFill } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import { settlePending, STALE_PENDING_MS } from './lt-pending.ts';
-import type { Clock, StrategyShare } from './ports.ts';
+import { logOrderStep, orderLog } from './lt-trace.ts';
+import type { Clock, Log, StrategyShare } from './ports.ts';
 
 export interface LtTrackerDeps {
   db: Db;
@@ -25,6 +27,8 @@ export interface LtTrackerDeps {
    * torture run and the fault bench, whose back-to-back rounds stand for sync cycles minutes apart
    */
   lostSpacingMs?: number;
+  /** Where each order's fills and state changes are logged under its signal's trace id; absent: not logged */
+  log?: Log;
 }
 
 export interface SyncReport {
@@ -77,7 +81,7 @@ export async function syncLtOrders(deps: LtTrackerDeps): Promise<SyncReport> {
   // so a running process converges once the database is back, as a restarted one does
   const now = deps.clock.now();
   try {
-    await settlePending(deps.db, now, 'its submit was not recorded', new Date(now.getTime() - STALE_PENDING_MS));
+    await settlePending(deps.db, now, 'its submit was not recorded', new Date(now.getTime() - STALE_PENDING_MS), deps.log);
   } catch (e) {
     pass.report.errors.push({ error: `pending: ${errorText(e)}` });
   }
@@ -125,15 +129,19 @@ async function bookFills(pass: Pass, fills: VenueFill[]): Promise<void> {
   for (const [id, list] of byOrder) if (!ours.has(id)) pass.report.foreignFills += list.length;
   for (const order of orders) {
     try {
-      await withLockedOrder(pass.deps.db, order.orderId, async (tx, current) => {
-        const wasLost = current.status === 'lost';
+      const step = await withLockedOrder(pass.deps.db, order.orderId, async (tx, before) => {
+        const booked: BookedFill[] = [];
+        let current = before;
         for (const fill of byOrder.get(order.venueOrderId!) ?? []) {
           const result = await bookFill(tx, current, fill, pass.deps.clock.now());
           current = result.order;
-          if (result.booked) pass.report.fillsBooked += 1;
+          if (result.booked) booked.push({ fill, order: current });
         }
-        if (wasLost && current.status !== 'lost') pass.report.reopened += 1;
+        return { before, after: current, booked };
       });
+      pass.report.fillsBooked += step.booked.length;
+      if (step.before.status === 'lost' && step.after.status !== 'lost') pass.report.reopened += 1;
+      logOrderStep(pass.deps.log, step.before, step.after, step.booked);
     } catch (e) {
       // One order's refused fill must not hold back the others; its status read rescans the fills later
       pass.report.errors.push({ orderId: order.orderId, error: `fill: ${errorText(e)}` });
@@ -161,15 +169,17 @@ async function syncOne(pass: Pass, order: LiveOrder): Promise<void> {
 async function notFound(pass: Pass, order: LiveOrder): Promise<void> {
   const now = pass.deps.clock.now();
   const spacing = pass.deps.lostSpacingMs ?? LOST_SPACING_MS;
-  await withLockedOrder(pass.deps.db, order.orderId, async (tx, o) => {
+  const step = await withLockedOrder(pass.deps.db, order.orderId, async (tx, o) => {
     const countable = (o.status === 'unknown' || o.status === 'open') && o.filled === 0n;
-    if (!countable) return updateOrder(tx, o, { lastCheckedAt: now });
+    if (!countable) return void await updateOrder(tx, o, { lastCheckedAt: now });
     if (o.notFoundCount > 0 && o.lastCheckedAt && now.getTime() - o.lastCheckedAt.getTime() < spacing) return;
     const count = o.notFoundCount + 1;
-    if (count < LOST_AFTER) return updateOrder(tx, o, { notFoundCount: count, lastCheckedAt: now });
-    await transition(tx, o, { type: 'lost' }, now, { notFoundCount: count, lastCheckedAt: now });
-    pass.report.lost += 1;
+    if (count < LOST_AFTER) return void await updateOrder(tx, o, { notFoundCount: count, lastCheckedAt: now });
+    return { before: o, after: await transition(tx, o, { type: 'lost' }, now, { notFoundCount: count, lastCheckedAt: now }) };
   });
+  if (!step) return;
+  pass.report.lost += 1;
+  logOrderStep(pass.deps.log, step.before, step.after);
 }
 
 /**
@@ -183,25 +193,31 @@ async function found(pass: Pass, order: LiveOrder, report: VenueOrderReport, may
     await pullFills(pass, venue, true);
   }
   const now = pass.deps.clock.now();
-  const current = await withLockedOrder(pass.deps.db, order.orderId, async (tx, o) => {
-    if (isTerminal(o.status)) return o;
-    let next = o;
-    if (o.status === 'unknown' || o.status === 'lost') {
-      next = await acceptOrder(tx, o, now);
-      if (o.status === 'lost') pass.report.reopened += 1;
-    }
-    // A market (spend-sized) FAK/FOK BUY can be matched in full yet hold a little less than the shares asked:
-    // the venue will fill nothing more, so it ends like a cancelled order once its fills are booked
-    const spentOut = report.status === 'matched' && next.filled < next.size;
-    const ended = report.status === 'cancelled' || report.status === 'expired' || spentOut;
-    if (ended && next.filled >= report.sizeMatched) {
-      pass.report.finished += 1;
-      return transition(tx, next, { type: report.status === 'expired' ? 'expired' : 'cancelled' }, now, { lastCheckedAt: now });
-    }
-    await updateOrder(tx, next, { lastCheckedAt: now, notFoundCount: 0 });
-    return next;
-  });
+  const step = await withLockedOrder(pass.deps.db, order.orderId, async (tx, o) =>
+    ({ before: o, after: await applyFound(pass, tx, o, report, now) }));
+  logOrderStep(pass.deps.log, step.before, step.after);
+  const current = step.after;
   if (mayCancel && report.status === 'live' && pastTtl(current, now)) await cancelResting(pass, current);
+}
+
+/** Under the order's lock: the venue knows it (it reopens), and an ended order with every fill booked ends here */
+async function applyFound(pass: Pass, tx: Sql, o: LiveOrder, report: VenueOrderReport, now: Date): Promise<LiveOrder> {
+  if (isTerminal(o.status)) return o;
+  let next = o;
+  if (o.status === 'unknown' || o.status === 'lost') {
+    next = await acceptOrder(tx, o, now);
+    if (o.status === 'lost') pass.report.reopened += 1;
+  }
+  // A market (spend-sized) FAK/FOK BUY can be matched in full yet hold a little less than the shares asked:
+  // the venue will fill nothing more, so it ends like a cancelled order once its fills are booked
+  const spentOut = report.status === 'matched' && next.filled < next.size;
+  const ended = report.status === 'cancelled' || report.status === 'expired' || spentOut;
+  if (ended && next.filled >= report.sizeMatched) {
+    pass.report.finished += 1;
+    return transition(tx, next, { type: report.status === 'expired' ? 'expired' : 'cancelled' }, now, { lastCheckedAt: now });
+  }
+  await updateOrder(tx, next, { lastCheckedAt: now, notFoundCount: 0 });
+  return next;
 }
 
 /** A resting order past order_ttl_seconds (counted from its submit) gets a cancel (INV-9) */
@@ -220,7 +236,10 @@ async function cancelResting(pass: Pass, order: LiveOrder): Promise<CancelOutcom
   const venue = await pass.venueOf(order);
   await withLockedOrder(db, order.orderId, (tx, o) => updateOrder(tx, o, { cancelRequestedAt: clock.now() }));
   pass.report.cancelsSent += 1;
+  const log = orderLog(pass.deps.log, order);
+  log.info('lt order cancel sent', { status: order.status, filled: formatMicros(order.filled) });
   const outcome = await venue.cancel(order.venueOrderId!);
+  log.info('lt order cancel answered', { outcome: outcome.kind, ...(outcome.kind === 'cancelled' ? {} : { reason: notCancelledReason(outcome) }) });
   if (outcome.kind !== 'cancelled') return outcome; // matched meanwhile, or no answer: the next pass reads the status
   await pullFills(pass, venue, false);
   const read = await venue.orderStatus(order.venueOrderId!);

@@ -4,6 +4,7 @@
  * and cursor paging against the whole list, each order's fill legs against its filled figures and its ledger, and
  * another user's orders as 404
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
 import { usdc } from '../../src/domain/money.ts';
@@ -74,7 +75,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => w?.close());
 
-const ROW_KEYS = ['order_id', 'strategy_id', 'ft_order_id', 'signal_at', 'submitted_at', 'market', 'side', 'order_type',
+const ROW_KEYS = ['order_id', 'strategy_id', 'ft_order_id', 'trace_id', 'signal_at', 'submitted_at', 'market', 'side', 'order_type',
   'status', 'display_status', 'requested_shares', 'requested_usd', 'filled_shares', 'filled_usd', 'avg_price', 'signal_price',
   'limit_price', 'fill_rate', 'signal_slippage_pct', 'slippage_ticks', 'slippage_cents', 'order_latency_ms', 'fees_usd',
   'quality_score'];
@@ -108,6 +109,14 @@ describe(`LT orders API on ${backendName}`, () => {
     expect(new Set(all.map((o) => o.side))).toEqual(new Set(['BUY', 'SELL']));
     expect(JSON.stringify(all)).not.toMatch(/NaN|Infinity|undefined/);
     for (const o of all) expect(o.market).toMatchObject({ question: 'Will it rain in Paris?', outcome: 'Yes' });
+  });
+
+  it('each row\'s trace_id is its signal\'s: the first 32 hex digits of SHA-256 of its client order id, one per order', async () => {
+    const rows = await w.ft.t.db.query<{ order_id: string; client_order_id: string }>(
+      'SELECT order_id, client_order_id FROM orders WHERE lt_user_id = $1', [w.userId]);
+    const expected = new Map(rows.map((r) => [r.order_id, createHash('sha256').update(r.client_order_id).digest('hex').slice(0, 32)]));
+    for (const o of all) expect(o.trace_id, o.order_id).toBe(expected.get(o.order_id));
+    expect(new Set(all.map((o) => o.trace_id)).size).toBe(all.length);
   });
 
   it('the first order: 14 of 19.6 filled then cancelled at its TTL reads partially_filled, 71.4 % of its 19.6 shares (a GTC limit order is share-sized)', () => {

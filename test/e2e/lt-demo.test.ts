@@ -4,12 +4,15 @@
  * FT engine's NOTIFY, and its capital stays conserved
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLog } from '../../src/log.ts';
 import { BASELINE, startDemoTandem, type DemoTandem } from '../support/demo-tandem.ts';
 
 let demo: DemoTandem;
+/** Tandem's JSON log lines, parsed as written */
+const lines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
-  demo = await startDemoTandem({ name: 'lt-demo' });
+  demo = await startDemoTandem({ name: 'lt-demo', log: createLog('info', (l) => lines.push(JSON.parse(l) as Record<string, unknown>)) });
 });
 
 afterAll(async () => demo?.stop());
@@ -45,6 +48,18 @@ describe('live trading in the demo world', () => {
     for (const o of orders) {
       if (o.fill_latency_ms !== null) expect(o.fill_latency_ms, o.order_id).toBeGreaterThanOrEqual(0);
       if (o.order_latency_ms !== null) expect(o.order_latency_ms, o.order_id).toBeGreaterThanOrEqual(0);
+    }
+    // Each order's trace_id (the API's) runs through Tandem's log from the signal to the venue's answer (docs/logs.md)
+    const listed = (await api('GET', '/api/lt/orders?limit=5')).body.orders as { order_id: string; trace_id: string; status: string }[];
+    const sent = listed.filter((o) => o.status !== 'pending');
+    expect(sent.length).toBeGreaterThan(0);
+    const msgsOf = (o: { trace_id: string }) => lines.filter((l) => l.trace_id === o.trace_id).map((l) => l.msg);
+    // A line is written just after its transaction commits: an order read at that moment may not have it yet
+    for (let i = 0; i < 100 && !sent.every((o) => msgsOf(o).includes('lt order submitted')); i += 1) await new Promise((r) => setTimeout(r, 50));
+    for (const o of sent) {
+      expect(msgsOf(o).slice(0, 4), o.order_id).toEqual(['lt signal seen', 'lt signal ordered: intent persisted', 'lt order signed',
+        'lt order submitted']);
+      expect(lines.filter((l) => l.order === o.order_id).every((l) => l.trace_id === o.trace_id)).toBe(true);
     }
   }, 60_000);
 });

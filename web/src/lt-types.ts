@@ -4,7 +4,7 @@ import type { Dec, Point } from './types.ts';
 
 export interface Market { condition_id: string; question: string | null; outcome: string | null; token_id: string }
 export interface OrderRow {
-  order_id: string; strategy_id: string; ft_order_id: string; signal_at: string; submitted_at: string | null; market: Market;
+  order_id: string; strategy_id: string; ft_order_id: string; trace_id: string; signal_at: string; submitted_at: string | null; market: Market;
   side: string; order_type: string; status: string; display_status: string;
   requested_shares: Dec | null; requested_usd: Dec | null; filled_shares: Dec; filled_usd: Dec; avg_price: Dec | null;
   signal_price: Dec; limit_price: Dec | null; fill_rate: Dec | null; signal_slippage_pct: Dec | null;

@@ -5,6 +5,7 @@ import { formatAudit, orderDetailOf } from '../../store/order-detail-store.ts';
 import { legFigures } from '../../domain/metrics/order-view.ts';
 import { formatMicros } from '../../domain/money.ts';
 import { formatOrderRow, listOrderViews, type OrderView } from '../../store/order-view-store.ts';
+import { traceIdOf } from '../../engine/lt-trace.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
 import { encodeCursor, jsonResponse, problemResponse } from '../schemas/common.ts';
@@ -26,6 +27,10 @@ const fillJson = (v: OrderView) => v.legs.map((f) => {
     usd: formatMicros(usd), fee_usd: formatMicros(feeUsd), role: f.role };
 });
 
+/** The order's row with its signal's trace id (derived: src/engine/lt-trace.ts) */
+const rowJson = (userId: string, v: OrderView) =>
+  ({ ...formatOrderRow(v), trace_id: traceIdOf({ userId, strategyId: v.strategyId, ftOrderId: v.ftOrderId, leg: v.leg }) });
+
 export const ltOrderRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
   .openapi(list, async (c) => {
     const q = c.req.valid('query');
@@ -34,13 +39,13 @@ export const ltOrderRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
       from: q.from === undefined ? undefined : new Date(q.from), to: q.to === undefined ? undefined : new Date(q.to) };
     const page = await listOrderViews(deps.db, c.get('user').userId, filter, q.limit, after);
     const next = page.next && encodeCursor([page.next.at, page.next.orderId]);
-    return c.json({ orders: page.orders.map(formatOrderRow), next_cursor: next }, 200);
+    return c.json({ orders: page.orders.map((v) => rowJson(c.get('user').userId, v)), next_cursor: next }, 200);
   })
   .openapi(one, async (c) => {
     const { id } = c.req.valid('param');
     const o = await orderDetailOf(deps.db, c.get('user').userId, id.toLowerCase());
     if (!o) return problem(c, 404, 'Not found', id);
-    return c.json({ order: formatOrderRow(o.view), signal: o.signal, intent: o.intent, fills: fillJson(o.view),
+    return c.json({ order: rowJson(c.get('user').userId, o.view), signal: o.signal, intent: o.intent, fills: fillJson(o.view),
       fees_usd: formatMicros(o.view.fills.feesUsd), quality: o.quality, gap_leg: o.gapLeg && formatGapLeg(o.gapLeg),
       audit: formatAudit(o.audit) }, 200);
   });

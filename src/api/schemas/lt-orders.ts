@@ -31,6 +31,7 @@ export const OrderRow = z.object({
   order_id: z.string().openapi(d('The order id')),
   strategy_id: z.string().openapi(d('The LT strategy that placed it')),
   ft_order_id: z.string().openapi(d('The FT paper order it mirrors')),
+  trace_id: z.string().openapi(d('Its signal\'s trace id: every log line of the signal\'s path carries it as `trace_id` (docs/logs.md)')),
   signal_at: Time('When FT signalled (the sort key; the intent time for orders without one)'),
   submitted_at: Time('When it was sent to the venue').nullable(),
   market: z.object({

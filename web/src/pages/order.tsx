@@ -22,6 +22,7 @@ function Summary({ o }: { o: OrderRow }) {
     f('signal_at', 'Signal at', o.signal_at, when(o.signal_at)), f('submitted_at', 'Submitted', o.submitted_at, when(o.submitted_at)),
     f('requested_usd', 'Requested USDC', o.requested_usd, usd(o.requested_usd)),
     f('requested_shares', 'Requested shares', o.requested_shares, shares(o.requested_shares)),
+    long('trace_id', 'Trace id (logs)', o.trace_id),
     f('filled_shares', 'Filled shares', o.filled_shares, shares(o.filled_shares)), f('filled_usd', 'Filled USDC', o.filled_usd, usd(o.filled_usd)),
     f('avg_price', 'Avg price', o.avg_price, price(o.avg_price)), f('limit_price', 'Limit price', o.limit_price, price(o.limit_price)),
     f('fill_rate', 'Fill rate', o.fill_rate, ratio(o.fill_rate)),
