@@ -102,7 +102,7 @@ describe('tandem start (child process, PGlite in DATA_DIR)', () => {
 
   it('comes up on an OS-chosen port and answers /api/health on PGlite', async () => {
     first = await startServer(dir);
-    expect(first.p.out()).toMatch(/\(database: pglite\)/);
+    expect(first.p.out()).toMatch(/\(database: pglite, role: all\)/);
     expect(first.url).not.toMatch(/:0\/$/);
     const res = await fetch(`${first.url}api/health`);
     expect(res.status).toBe(200);
