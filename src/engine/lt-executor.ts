@@ -14,7 +14,7 @@ import { ftConfigForStrategy } from './lt-ft-config.ts';
 import { submitIntent, venueOf, type Submission } from './lt-submit.ts';
 import { takenSignalOf } from '../store/lt-signal-store.ts';
 import type { LtHooks } from './lt-hooks.ts';
-import type { Clock, StrategyShare } from './ports.ts';
+import type { Clock, Metrics, StrategyShare } from './ports.ts';
 
 export interface LtExecutorDeps {
   db: Db;
@@ -46,6 +46,8 @@ export interface LtExecutorDeps {
    * wallet's gate alone, as `gate` holds the process wallet's. Absent: the process gate holds them while it is off
    */
   walletGates?: Pick<WalletGates, 'forRun'> | null;
+  /** Where skips, rejections and latencies are reported; absent: nowhere */
+  metrics?: Metrics;
 }
 
 export interface LtExecuteScope {
@@ -174,6 +176,7 @@ async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWalle
       taken, prepare: (request) => venueOf(deps, { isShadow: s.mode === 'shadow' }).prepare(request),
     }, now);
     tally(report, s, signal, verdict);
+    if (verdict.kind === 'skipped' || verdict.kind === 'expired') deps.metrics?.increment('lt_rejection', { stage: verdict.kind, reason: verdict.rule });
     if (verdict.kind === 'ordered') await deps.hooks?.at('after_intent');
     if (verdict.kind === 'ordered' && venue) await send(deps, s, verdict, report);
     return verdict;

@@ -13,6 +13,7 @@ import {
 } from '../store/lt-order-store.ts';
 import { lockLtStrategy, raisePeakEquity } from '../store/lt-strategy-store.ts';
 import { recordQuality } from '../store/quality-store.ts';
+import type { Metrics } from './ports.ts';
 import type { SubmitOutcome, VenueFill } from './venue-port.ts';
 
 /**
@@ -83,14 +84,22 @@ export async function raisePeak(tx: Sql, o: { userId: string; strategyId: string
   await raisePeakEquity(tx, o.userId, o.strategyId, o.book, equityOf(await balancesOf(tx, o.userId, o.strategyId, o.book)));
 }
 
-/** Records what `submit` answered, in one transaction: acceptance with its immediate fills, a rejection, or unknown */
-export async function recordSubmitOutcome(db: Db, orderId: string, outcome: SubmitOutcome, now: Date): Promise<LiveOrder> {
-  return withLockedOrder(db, orderId, async (tx, order) => {
+/**
+ * Records what `submit` answered, in one transaction: acceptance with its immediate fills, a rejection, or unknown.
+ * `booked` hears of each fill booked here (not one the tracker booked first), once the transaction committed
+ */
+export async function recordSubmitOutcome(db: Db, orderId: string, outcome: SubmitOutcome, now: Date,
+  booked?: (order: LiveOrder, fill: VenueFill) => void): Promise<LiveOrder> {
+  const fresh: VenueFill[] = [];
+  const recorded = await withLockedOrder(db, orderId, async (tx, order) => {
+    fresh.length = 0; // a transaction tried again books again
     if (outcome.kind === 'accepted') {
       let current = await acceptOrder(tx, order, now);
       for (const fill of outcome.fills) {
         if (fill.venueOrderId !== order.venueOrderId) continue;
-        current = (await bookFill(tx, current, fill, now)).order;
+        const result = await bookFill(tx, current, fill, now);
+        current = result.order;
+        if (result.booked) fresh.push(fill);
       }
       // The venue already ended it (a shadow order's unfilled rest): it ends here, not at the tracker
       if (outcome.status === 'cancelled' && !isTerminal(current.status)) return transition(tx, current, { type: 'cancelled' }, now);
@@ -104,4 +113,11 @@ export async function recordSubmitOutcome(db: Db, orderId: string, outcome: Subm
     // Unknown: the cash stays reserved until the venue's state is read back (INV-12)
     return order.status === 'pending' ? transition(tx, order, { type: 'ambiguous' }, now) : order;
   });
+  for (const fill of fresh) booked?.(recorded, fill);
+  return recorded;
+}
+
+/** A fill booked on `order`: its latency from our submit */
+export function observeFill(metrics: Metrics, order: LiveOrder, fill: VenueFill): void {
+  if (order.submittedAt) metrics.observe('fill_latency', Math.max(0, fill.time.getTime() - order.submittedAt.getTime()));
 }

@@ -5,9 +5,9 @@
 import type { Db } from '../store/db.ts';
 import { markPrepared, type LiveOrder } from '../store/lt-order-store.ts';
 import type { OrderRequest, PreparedOrder, SubmitOutcome, Venue } from './venue-port.ts';
-import { recordSubmitOutcome, transition, withLockedOrder } from './lt-fills.ts';
+import { observeFill, recordSubmitOutcome, transition, withLockedOrder } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
-import type { Clock } from './ports.ts';
+import type { Clock, Metrics } from './ports.ts';
 
 export interface LtVenueDeps {
   db: Db;
@@ -17,6 +17,8 @@ export interface LtVenueDeps {
   clock: Clock;
   /** Test-only injection points (crash tests); production never sets it */
   hooks?: LtHooks;
+  /** Where submit, fill and trade → submit latencies and venue rejections are reported; absent: nowhere */
+  metrics?: Metrics;
 }
 
 /** The venue an order goes to, chosen by its book */
@@ -45,7 +47,15 @@ async function refuseLocally(deps: LtVenueDeps, order: LiveOrder, reason: string
   const now = deps.clock.now();
   const done = await withLockedOrder(deps.db, order.orderId, (tx, o) => (o.status === 'pending'
     ? transition(tx, o, { type: 'rejected' }, now, { rejectReason: reason, rejectText: text }) : Promise.resolve(o)));
+  deps.metrics?.increment('lt_rejection', { stage: 'local', reason });
   return { orderId: order.orderId, outcome: 'not_sent', status: done.status, latencyMs: null };
+}
+
+/** The venue's answer: an acceptance's latency from the intent, the trader's fill → our submit, or a rejection's reason */
+function observeSubmit(metrics: Metrics, order: LiveOrder, outcome: SubmitOutcome, submittedAt: Date, answeredAt: Date): void {
+  if (order.sourceTradeAt) metrics.observe('trade_to_submit_latency', submittedAt.getTime() - order.sourceTradeAt.getTime());
+  if (outcome.kind === 'accepted') metrics.observe('submit_latency', answeredAt.getTime() - order.intentAt.getTime());
+  if (outcome.kind === 'rejected') metrics.increment('lt_rejection', { stage: 'venue', reason: outcome.reason });
 }
 
 /**
@@ -79,7 +89,10 @@ export async function submitIntent(deps: LtVenueDeps, order: LiveOrder, signing?
     outcome = { kind: 'unknown', detail: message(e) };
   }
   await deps.hooks?.at('after_submit');
-  const recorded = await recordSubmitOutcome(deps.db, order.orderId, outcome, deps.clock.now());
+  const answeredAt = deps.clock.now();
+  const recorded = await recordSubmitOutcome(deps.db, order.orderId, outcome, answeredAt,
+    deps.metrics ? (o, fill) => observeFill(deps.metrics!, o, fill) : undefined);
+  if (deps.metrics) observeSubmit(deps.metrics, order, outcome, at, answeredAt);
   const kind = order.isShadow ? 'shadow' : outcome.kind;
   return { orderId: order.orderId, outcome: kind, status: recorded.status, latencyMs: latency(order, at) };
 }

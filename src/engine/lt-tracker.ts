@@ -5,10 +5,10 @@ import { loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveO
 import { insertLtAudit } from '../store/lt-strategy-store.ts';
 import type { CancelOutcome, Venue, Venues, VenueFill, VenueOrderReport } from './venue-port.ts';
 import { everyVenue, orderVenues } from './lt-wallet-venue.ts';
-import { acceptOrder, bookFill, transition, withLockedOrder } from './lt-fills.ts';
+import { acceptOrder, bookFill, observeFill, transition, withLockedOrder } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import { settlePending, STALE_PENDING_MS } from './lt-pending.ts';
-import type { Clock, StrategyShare } from './ports.ts';
+import type { Clock, Metrics, StrategyShare } from './ports.ts';
 
 export interface LtTrackerDeps {
   db: Db;
@@ -20,6 +20,8 @@ export interface LtTrackerDeps {
   hooks?: LtHooks;
   /** The strategies this worker holds the lease of: only their orders are polled (fills are booked whoever's) */
   share?: StrategyShare;
+  /** Where fill latencies are reported; absent: nowhere */
+  metrics?: Metrics;
 }
 
 export interface SyncReport {
@@ -113,16 +115,20 @@ async function bookFills(pass: Pass, fills: VenueFill[]): Promise<void> {
   const ours = new Set(orders.map((o) => o.venueOrderId));
   for (const [id, list] of byOrder) if (!ours.has(id)) pass.report.foreignFills += list.length;
   for (const order of orders) {
+    const booked: [LiveOrder, VenueFill][] = [];
     try {
       await withLockedOrder(pass.deps.db, order.orderId, async (tx, current) => {
+        booked.length = 0; // a transaction tried again books again
         const wasLost = current.status === 'lost';
         for (const fill of byOrder.get(order.venueOrderId!) ?? []) {
           const result = await bookFill(tx, current, fill, pass.deps.clock.now());
           current = result.order;
           if (result.booked) pass.report.fillsBooked += 1;
+          if (result.booked && pass.deps.metrics) booked.push([current, fill]);
         }
         if (wasLost && current.status !== 'lost') pass.report.reopened += 1;
       });
+      for (const [o, fill] of booked) observeFill(pass.deps.metrics!, o, fill);
     } catch (e) {
       // One order's refused fill must not hold back the others; its status read rescans the fills later
       pass.report.errors.push({ orderId: order.orderId, error: `fill: ${errorText(e)}` });
