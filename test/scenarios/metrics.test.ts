@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import parsePrometheusTextFormat, { type PromFamily, type PromSample } from 'parse-prometheus-text-format';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/app.ts';
+import { ManualClock } from '../../src/engine/clock.ts';
 import { executeLt } from '../../src/engine/lt-executor.ts';
 import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { resolveFtMarkets } from '../../src/engine/ft-resolve.ts';
@@ -24,7 +25,8 @@ import { createPromMetrics } from '../../src/metrics/prometheus.ts';
 import { leaseRound, strategyLeaseKey } from '../../src/store/lease-store.ts';
 import { record } from '../support/ft-world.ts';
 import { createLtWorld, SIGNER, type LtWorld } from '../support/lt-world.ts';
-import { backendName } from '../support/test-db.ts';
+import { idleVenue } from '../support/api-client.ts';
+import { backendName, openTestDb } from '../support/test-db.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 const WORKER = 'metrics-test:1:abcd';
@@ -226,5 +228,18 @@ describe(`/metrics and /api/health (${backendName})`, () => {
     expect(job('lt-execute').last_run_at).toEqual(expect.any(String));
     expect(job('alerts')).toMatchObject({ last_run_at: null, last_status: null, last_failure_at: null });
     for (const secret of [SIGNER, r.w.strategyId, r.w.userId, 'Gamma answered 503']) expect(text).not.toContain(secret);
+  });
+
+  it('/api/health is a 503 problem when the database does not answer', async () => {
+    const t = await openTestDb();
+    const clock = new ManualClock('2026-03-01T13:00:00Z');
+    const app = createApp({ db: t.db, clock, log: silentLog, venue: idleVenue(clock), version: 'test',
+      runJob: async () => ({ ran: false }) });
+    expect((await app.request('/api/health')).status).toBe(200);
+    await t.close();
+    const res = await app.request('/api/health');
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ title: 'Service unavailable', detail: `the ${backendName} database does not answer` });
   });
 });

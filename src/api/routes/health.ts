@@ -7,6 +7,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { serverVersion } from '../../store/db.ts';
 import { jobStates, type JobState } from '../../store/job-store.ts';
 import type { ApiDeps, AppEnv, ProcessHealth } from '../context.ts';
+import { problem } from '../problem.ts';
+import { problemResponse } from '../schemas/common.ts';
 
 const Venue = z.object({
   name: z.string(),
@@ -32,12 +34,12 @@ const JobHealth = z.object({
 });
 
 const Health = z.object({
-  status: z.enum(['ok', 'unavailable']).describe('unavailable: the database does not answer (the response is then a 503)'),
+  status: z.literal('ok'),
   version: z.string(),
   database: z.object({
-    reachable: z.boolean(),
+    reachable: z.literal(true).describe('it answered (otherwise the answer is a 503)'),
     kind: z.enum(['pglite', 'postgres']),
-    version: z.string().nullable().describe('null when it does not answer'),
+    version: z.string(),
   }),
   venue: Venue.optional(),
   process: z.object({
@@ -58,7 +60,7 @@ const route = createRoute({
   method: 'get', path: '/api/health', tags: ['system'],
   responses: {
     200: { description: 'The service and its database answer', content: { 'application/json': { schema: Health } } },
-    503: { description: 'The database does not answer (the same body, status unavailable)', content: { 'application/json': { schema: Health } } },
+    503: problemResponse('The database does not answer within 5 s (problem+json)'),
   },
 });
 
@@ -101,16 +103,18 @@ function schedulerOf(p: ProcessHealth, states: JobState[] | null): HealthJson['s
 
 type JobHealth = z.infer<typeof JobHealth>;
 
-async function healthOf(deps: ApiDeps): Promise<HealthJson> {
+/** The health report; null when the database does not answer */
+async function healthOf(deps: ApiDeps): Promise<HealthJson | null> {
   const p = deps.process;
   const [version, states] = await Promise.all([
     withTimeout(serverVersion(deps.db)).catch(() => null),
     p ? withTimeout(jobStates(deps.db, p.jobs.map((j) => j.name))).catch(() => null) : null,
   ]);
+  if (version === null) return null;
   const now = deps.clock.now();
   return {
-    status: version === null ? 'unavailable' : 'ok', version: deps.version,
-    database: { reachable: version !== null, kind: deps.db.kind, version }, venue: venueOf(deps),
+    status: 'ok', version: deps.version,
+    database: { reachable: true, kind: deps.db.kind, version }, venue: venueOf(deps),
     ...(p ? { process: { role: p.role, worker_id: p.workerId }, feeds: feedsOf(p, now), scheduler: schedulerOf(p, states) } : {}),
     time: now.toISOString(),
   };
@@ -118,5 +122,5 @@ async function healthOf(deps: ApiDeps): Promise<HealthJson> {
 
 export const healthRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>().openapi(route, async (c) => {
   const h = await healthOf(deps);
-  return h.status === 'ok' ? c.json(h, 200) : c.json(h, 503);
+  return h ? c.json(h, 200) : problem(c, 503, 'Service unavailable', `the ${deps.db.kind} database does not answer`);
 });
