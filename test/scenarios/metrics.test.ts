@@ -242,4 +242,26 @@ describe(`/metrics and /api/health (${backendName})`, () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(await res.json()).toMatchObject({ title: 'Service unavailable', detail: `the ${backendName} database does not answer` });
   });
+
+  it('a resting order filled later: the tracker observes submit → fill from the venue\'s fill time, once', async () => {
+    const w = await createLtWorld();
+    try {
+      const metrics = createPromMetrics({ db: w.deps.db, clock: w.ft.clock, log: silentLog });
+      const deps = { ...w.deps, metrics };
+      w.ft.clock.advance(10_000);
+      await w.buySignal({ price: 0.5 }); // an empty book: the GTC order rests
+      const report = await executeLt(deps);
+      expect(report.submissions).toEqual([expect.objectContaining({ outcome: 'accepted', status: 'open' })]);
+      w.ft.clock.advance(90_000);
+      w.takeFromMaker('SELL', '0.50', '20');
+      w.ft.clock.advance(30_000); // booked 30 s after the venue filled it: the latency is the venue's, 90 s
+      expect(await syncLtOrders(deps)).toMatchObject({ fillsBooked: 1 });
+      expect(await syncLtOrders(deps)).toMatchObject({ fillsBooked: 0 });
+      const fill = parsePrometheusTextFormat((await metrics.render()).body)
+        .find((f) => f.name === 'tandem_lt_fill_latency_seconds')!.metrics[0]!;
+      expect([fill.count, fill.sum, fill.buckets?.['60'], fill.buckets?.['300']]).toEqual(['1', '90', '0', '1']);
+    } finally {
+      await w.close();
+    }
+  });
 });
