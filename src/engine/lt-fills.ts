@@ -117,7 +117,7 @@ export async function recordSubmitOutcome(db: Db, orderId: string, outcome: Subm
   return recorded;
 }
 
-/** A fill booked on `order`: its latency from our submit */
+/** A fill booked on `order`: its latency from our submit, labelled by book (live or shadow) */
 export function observeFill(metrics: Metrics, order: LiveOrder, fill: VenueFill): void {
-  if (order.submittedAt) metrics.observe('fill_latency', Math.max(0, fill.time.getTime() - order.submittedAt.getTime()));
+  if (order.submittedAt) metrics.observe('fill_latency', Math.max(0, fill.time.getTime() - order.submittedAt.getTime()), { book: order.book });
 }

@@ -51,10 +51,11 @@ async function refuseLocally(deps: LtVenueDeps, order: LiveOrder, reason: string
   return { orderId: order.orderId, outcome: 'not_sent', status: done.status, latencyMs: null };
 }
 
-/** The venue's answer: an acceptance's latency from the intent, the trader's fill → our submit, or a rejection's reason */
+/** The venue's answer (labelled by book: a shadow order's is the shadow venue's): an acceptance's latency from the intent, the trader's fill → our submit, or a rejection's reason */
 function observeSubmit(metrics: Metrics, order: LiveOrder, outcome: SubmitOutcome, submittedAt: Date, answeredAt: Date): void {
-  if (order.sourceTradeAt) metrics.observe('trade_to_submit_latency', submittedAt.getTime() - order.sourceTradeAt.getTime());
-  if (outcome.kind === 'accepted') metrics.observe('submit_latency', answeredAt.getTime() - order.intentAt.getTime());
+  const book = { book: order.book };
+  if (order.sourceTradeAt) metrics.observe('trade_to_submit_latency', submittedAt.getTime() - order.sourceTradeAt.getTime(), book);
+  if (outcome.kind === 'accepted') metrics.observe('submit_latency', answeredAt.getTime() - order.intentAt.getTime(), book);
   if (outcome.kind === 'rejected') metrics.increment('lt_rejection', { stage: 'venue', reason: outcome.reason });
 }
 

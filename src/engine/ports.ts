@@ -93,7 +93,7 @@ export interface StrategyShare {
 
 /** The durations the engine and the scheduler report, in milliseconds (src/metrics/ exports them as histograms in seconds) */
 export type DurationMetric =
-  /** An order's intent (decided and signed) → the venue's acceptance */
+  /** An order's intent (decided and signed) → the venue's acceptance (the LT latencies are labelled `book`: live, shadow) */
   | 'submit_latency'
   /** Our submit → one of its fills (the venue's fill time) */
   | 'fill_latency'

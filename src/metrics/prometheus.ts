@@ -36,10 +36,11 @@ function histograms(registry: Registry): Record<DurationMetric, Histogram<string
   const h = (name: string, help: string, metric: DurationMetric, labelNames: string[] = []) =>
     new Histogram({ name, help, labelNames, buckets: [...SECONDS[metric]], registers: [registry] });
   return {
-    submit_latency: h('tandem_lt_submit_latency_seconds', 'LT order intent (decided and signed) to the venue accepting it', 'submit_latency'),
-    fill_latency: h('tandem_lt_fill_latency_seconds', 'LT order submit to each of its fills (the venue\'s fill time)', 'fill_latency'),
+    submit_latency: h('tandem_lt_submit_latency_seconds', 'LT order intent (decided and signed) to the venue accepting it', 'submit_latency',
+      ['book']),
+    fill_latency: h('tandem_lt_fill_latency_seconds', 'LT order submit to each of its fills (the venue\'s fill time)', 'fill_latency', ['book']),
     trade_to_submit_latency: h('tandem_lt_trade_to_submit_latency_seconds',
-      'The source trader\'s fill to our submit of the order copying it', 'trade_to_submit_latency'),
+      'The source trader\'s fill to our submit of the order copying it', 'trade_to_submit_latency', ['book']),
     job_duration: h('tandem_job_duration_seconds', 'Scheduled job runs, failed ones included', 'job_duration', ['job']),
   };
 }

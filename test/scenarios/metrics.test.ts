@@ -110,6 +110,18 @@ function series(scrape: Scrape, name: string): Map<string, number> {
 
 const labelled = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).sort());
 
+/** One histogram series read flat: its count, sum and cumulative buckets by `le` */
+function histogram(scrape: Scrape, name: string, labels: Record<string, string>) {
+  const key = labelled(labels);
+  const of = (suffix: string) => scrape.flat.filter((f) => f.name === `${name}_${suffix}`).flatMap((f) => f.metrics);
+  const value = (suffix: string) => Number(of(suffix).find((m) => labelled(m.labels ?? {}) === key)?.value);
+  const buckets = new Map(of('bucket').filter((m) => {
+    const { le: _le, ...rest } = m.labels ?? {};
+    return labelled(rest) === key;
+  }).map((m) => [m.labels!.le!, Number(m.value)]));
+  return { count: value('count'), sum: value('sum'), buckets };
+}
+
 const ISSUE_METRICS = [
   'tandem_lt_orders', 'tandem_lt_submit_latency_seconds', 'tandem_lt_fill_latency_seconds',
   'tandem_lt_trade_to_submit_latency_seconds', 'tandem_lt_rejections_total', 'tandem_feed_lag_seconds',
@@ -166,15 +178,14 @@ describe(`/metrics and /api/health (${backendName})`, () => {
     const u = r.w.userId;
     expect(series(after, 'tandem_lt_orders').get(labelled({ user: u, strategy: s, status: 'filled' }))).toBe(1);
     expect(series(before, 'tandem_lt_orders').size).toBe(0);
-    const one = (name: string) => [series(before, name).get('[]'), series(after, name).get('[]')];
-    expect(one('tandem_lt_submit_latency_seconds')).toEqual([0, 1]);
-    expect(one('tandem_lt_fill_latency_seconds')).toEqual([0, 1]);
-    expect(one('tandem_lt_trade_to_submit_latency_seconds')).toEqual([0, 1]);
+    const live = labelled({ book: 'live' });
+    const one = (name: string) => [series(before, name).get(live), series(after, name).get(live)];
+    expect(one('tandem_lt_submit_latency_seconds')).toEqual([undefined, 1]);
+    expect(one('tandem_lt_fill_latency_seconds')).toEqual([undefined, 1]);
+    expect(one('tandem_lt_trade_to_submit_latency_seconds')).toEqual([undefined, 1]);
     // The trader's fill at t − 2 s, our submit at t + 1 s: 3 s exactly, on the manual clock
-    const tradeToSubmit = after.families.find((f) => f.name === 'tandem_lt_trade_to_submit_latency_seconds')!.metrics[0]!;
-    expect(Number(tradeToSubmit.sum)).toBe(3);
-    expect(tradeToSubmit.buckets?.['2']).toBe('0');
-    expect(tradeToSubmit.buckets?.['5']).toBe('1');
+    const tradeToSubmit = histogram(after, 'tandem_lt_trade_to_submit_latency_seconds', { book: 'live' });
+    expect([tradeToSubmit.count, tradeToSubmit.sum, tradeToSubmit.buckets.get('2'), tradeToSubmit.buckets.get('5')]).toEqual([1, 3, 0, 1]);
     const rejections = series(after, 'tandem_lt_rejections_total');
     expect(rejections.get(labelled({ stage: 'skipped', reason: 'slippage' }))).toBe(1);
     expect(rejections.get(labelled({ stage: 'expired', reason: 'max_signal_age' }))).toBe(1);
@@ -257,9 +268,10 @@ describe(`/metrics and /api/health (${backendName})`, () => {
       w.ft.clock.advance(30_000); // booked 30 s after the venue filled it: the latency is the venue's, 90 s
       expect(await syncLtOrders(deps)).toMatchObject({ fillsBooked: 1 });
       expect(await syncLtOrders(deps)).toMatchObject({ fillsBooked: 0 });
-      const fill = parsePrometheusTextFormat((await metrics.render()).body)
-        .find((f) => f.name === 'tandem_lt_fill_latency_seconds')!.metrics[0]!;
-      expect([fill.count, fill.sum, fill.buckets?.['60'], fill.buckets?.['300']]).toEqual(['1', '90', '0', '1']);
+      const text = (await metrics.render()).body;
+      const flat = parsePrometheusTextFormat(text.replace(/^# TYPE \S+ histogram\n/gm, ''));
+      const fill = histogram({ families: parsePrometheusTextFormat(text), flat }, 'tandem_lt_fill_latency_seconds', { book: 'live' });
+      expect([fill.count, fill.sum, fill.buckets.get('60'), fill.buckets.get('300')]).toEqual([1, 90, 0, 1]);
     } finally {
       await w.close();
     }
