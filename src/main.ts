@@ -283,6 +283,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const origin = (port: number) => `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     const url = http ? `${origin(http.port)}/` : '';
     // METRICS_PORT: /metrics on a port of its own too (a worker's only HTTP); off without METRICS_TOKEN
+    if (config.metrics?.port != null && !metricsEndpoint.token) log.warn('METRICS_PORT is set without METRICS_TOKEN: /metrics is off');
     metricsServer = config.metrics?.port != null && metricsEndpoint.token
       ? await serveMetrics(metricsEndpoint, config.host, config.metrics.port) : null;
     // The world starts with resolved history behind it: read it right after start, not at the first cron tick
