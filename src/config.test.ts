@@ -7,6 +7,27 @@ import { ConfigError, loadConfig } from './config.ts';
 const KEY = `0x${'ab'.repeat(32)}`;
 
 describe('configuration', () => {
+  it('reads METRICS_TOKEN and METRICS_PORT (unset: /metrics off), refusing a short token without echoing it', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: null, port: null });
+    expect(loadConfig({ METRICS_TOKEN: '', METRICS_PORT: '' }).metrics).toEqual({ token: null, port: null });
+    expect(loadConfig({ METRICS_TOKEN: 'a-metrics-token-1234', METRICS_PORT: '9464' }).metrics)
+      .toEqual({ token: 'a-metrics-token-1234', port: 9464 });
+    for (const bad of ['short-secret', 'a metrics token with spaces']) {
+      const refused = (() => {
+        try {
+          loadConfig({ METRICS_TOKEN: bad });
+          return null;
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      expect(refused).toBeInstanceOf(ConfigError);
+      expect(refused!.message).toContain('METRICS_TOKEN');
+      expect(refused!.message).not.toContain(bad);
+    }
+    expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
+  });
+
   it('defaults to the simulated world and the simulated venue, on port 8080', () => {
     const c = loadConfig({});
     expect([c.port, c.ftSource, c.venue.kind, c.dataDir]).toEqual([8080, 'sim', 'simulated', './data']);

@@ -78,6 +78,11 @@ export const ENV = z.object({
   TANDEM_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(1800),
   /** Workers on PostgreSQL: how long a strategy's lease lasts unrenewed (renewed every third of it) */
   WORKER_LEASE_MS: z.coerce.number().int().min(3_000).max(600_000).default(30_000),
+  /** GET /metrics answers only this bearer token (Prometheus's); unset: /metrics is off (404). Never echoed */
+  METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,}$/, 'at least 16 printable characters, no spaces').optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** Also serve /metrics (alone) on this port: how a worker, which serves no HTTP, is scraped */
+  METRICS_PORT: z.literal('').transform(() => undefined).or(z.coerce.number().int().min(0).max(65535)).optional(),
 });
 
 /** Cadences per trade source: the simulated world moves in seconds, Polymarket is polled by the minute */
@@ -118,6 +123,14 @@ export interface Config {
   rateLimit: { perMinute: number; burst: number } | null;
   /** WORKER_LEASE_MS: a worker's lease on a strategy (and on the global jobs) lasts this long unrenewed */
   workerLeaseMs: number;
+  /** METRICS_TOKEN and METRICS_PORT (absent: /metrics off) */
+  metrics?: MetricsConfig;
+}
+
+/** /metrics: the bearer token Prometheus sends (null: off, 404) and a port of its own (null: the API's port only) */
+export interface MetricsConfig {
+  token: string | null;
+  port: number | null;
 }
 
 export interface RtdsConfig {
@@ -178,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     secretKey: e.TANDEM_SECRET_KEY ? parseSecretKey(e.TANDEM_SECRET_KEY) : null,
     rateLimit: e.TANDEM_RATE_LIMIT === 0 ? null : { perMinute: e.TANDEM_RATE_LIMIT, burst: Math.max(1, Math.ceil(e.TANDEM_RATE_LIMIT / 5)) },
     workerLeaseMs: e.WORKER_LEASE_MS,
+    metrics: Object.freeze({ token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null }),
   });
 }
 

@@ -26,9 +26,11 @@ import { createGammaMarketSource } from './feeds/gamma-source.ts';
 import { createRtdsTradeStream } from './feeds/rtds-source.ts';
 import { createHttpScorer, createLogisticScorer, noScorer } from './feeds/scorer.ts';
 import { startScheduler, type Job } from './jobs/schedule.ts';
-import { ALERTS_CRON, jobSpec, LT_SIGNALS_JOB, newWorkerId } from './jobs/catalog.ts';
+import { ALERTS_CRON, JOB_CATALOG, jobSpec, LT_SIGNALS_JOB, newWorkerId } from './jobs/catalog.ts';
 import { runsJobs, servesHttp, type Role } from './jobs/roles.ts';
 import { startLeaseKeeper, type LeaseKeeper } from './jobs/leases.ts';
+import { createPromMetrics } from './metrics/prometheus.ts';
+import { serveMetrics, type MetricsServer } from './api/metrics-server.ts';
 import { openDb, type Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { seedDemoStrategies } from './store/seed.ts';
@@ -70,6 +72,8 @@ export interface Tandem {
   /** What this process does (`tandem start --role`), and its identity in job_runs and the leases */
   role: Role;
   workerId: string;
+  /** Where METRICS_PORT serves /metrics (absent: not served on a port of its own) */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -211,6 +215,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
   let stream: StreamIngest | null = null;
   let stopGate: (() => Promise<void>) | null = null;
   let keeper: LeaseKeeper | null = null;
+  let metricsServer: MetricsServer | null = null;
   try {
     const migrated = await migrate(db);
     log.info('database ready', { kind: db.kind, applied: migrated.applied });
@@ -225,6 +230,8 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     keeper = db.kind === 'postgres' && runsJobs(role)
       ? await startLeaseKeeper({ db, clock, log, workerId, leaseMs: config.workerLeaseMs }) : null;
     const feedHealth = createFeedHealth(clock);
+    // This process's counters and histograms (a registry of its own), and the database's gauges read at each scrape
+    const metrics = createPromMetrics({ db, clock, log, feeds: () => feedHealth.snapshot(), jobs: JOB_CATALOG.map((j) => j.name) });
     const feeds = await feedsFor(config, clock, log, feedHealth, db);
     timer = feeds.timer;
     if (!runsJobs(role)) timer?.stop(); // the world's trades are read by the workers' ft-sync, not here
@@ -252,12 +259,12 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const venues = walletVenuesFor(config, { db, secrets, operator: venue, clock, log, exchange: simExchange });
     const ftDeps: FtDeps = { db, markets: feeds.markets, scorer: scorerFor(config), clock };
     const ltDeps = { db, venue, venues, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: venue.signerAddress, gate, walletGates,
-      strategyConcurrency: LIVE_STRATEGY_CONCURRENCY, ...(keeper ? { share: keeper } : {}), log };
+      strategyConcurrency: LIVE_STRATEGY_CONCURRENCY, ...(keeper ? { share: keeper } : {}), log, metrics };
     const chains = walletChainsFor(config, { db, secrets, log, exchange: simExchange });
     const jobs = [...ftJobs(ftDeps, feeds, config, async () => stream?.refreshFollowed()), ...ltJobs(ltDeps, config, gate, chain, chains)];
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
     const allJobs = [...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }];
-    const scheduler = startScheduler(runsJobs(role) ? allJobs : [], { db, clock, log, workerId,
+    const scheduler = startScheduler(runsJobs(role) ? allJobs : [], { db, clock, log, workerId, metrics,
       may: (name) => keeper === null || jobSpec(name)?.scope !== 'global' || keeper.holdsGlobal() });
     afterRecovery = async (recovery) => {
       if ((await alertRecovery(alerts, recovery)) > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
@@ -266,16 +273,24 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     walletGates.start();
     const unlisten = runsJobs(role) ? await db.listen(FT_ORDERS_CHANNEL, () => scheduler.trigger(LT_SIGNALS_JOB)) : async () => undefined;
     stream = runsJobs(role) ? await startStream(feeds, ftDeps, config, log, () => scheduler.trigger('ft-sync')) : null;
+    const metricsEndpoint = { token: config.metrics?.token ?? null, render: () => metrics.render() };
     const app = createApp({ db, clock, log, venue, venues, venueHealth: () => gate.health(), version: VERSION,
       walletVenueHealth: (userId, address) => walletGates.health(userId, address), walletsChanged: () => void walletGates.refresh().catch(() => undefined),
-      runJob: (name) => scheduler.runNow(name), secrets, rateLimit: config.rateLimit,
+      runJob: (name) => scheduler.runNow(name), secrets, rateLimit: config.rateLimit, metricsEndpoint,
+      process: { role, workerId, runsJobs: runsJobs(role), jobs: JOB_CATALOG, feeds: () => feedHealth.snapshot() },
       ...(config.venue.kind === 'polymarket' ? { operatorWallet: venue.signerAddress } : {}) });
     const http = servesHttp(role) ? await listen(app.fetch, config) : null;
-    const url = http ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${http.port}/` : '';
+    const origin = (port: number) => `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const url = http ? `${origin(http.port)}/` : '';
+    // METRICS_PORT: /metrics on a port of its own too (a worker's only HTTP); off without METRICS_TOKEN
+    if (config.metrics?.port != null && !metricsEndpoint.token) log.warn('METRICS_PORT is set without METRICS_TOKEN: /metrics is off');
+    metricsServer = config.metrics?.port != null && metricsEndpoint.token
+      ? await serveMetrics(metricsEndpoint, config.host, config.metrics.port) : null;
     // The world starts with resolved history behind it: read it right after start, not at the first cron tick
     const kickoff = feeds.timer && runsJobs(role) ? setTimeout(() => void scheduler.runNow('ft-sync').catch(() => undefined), 0) : null;
     return {
       url, db, venue, venues, gate, operatorTokenFile, role, workerId,
+      ...(metricsServer ? { metricsUrl: `${origin(metricsServer.port)}/metrics` } : {}),
       stop: async () => {
         if (kickoff) clearTimeout(kickoff);
         timer?.stop();
@@ -289,6 +304,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
         await venues.close();
         endEventStreams(); // an open dashboard's event stream would keep the server from closing
         if (http) await new Promise<void>((done) => http.server.close(() => done()));
+        await metricsServer?.close();
         await db.close();
       },
     };
@@ -297,6 +313,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     await stream?.stop();
     await stopGate?.().catch(() => undefined);
     keeper?.stopClaiming();
+    await metricsServer?.close();
     await db.close().catch(() => undefined);
     throw error;
   }

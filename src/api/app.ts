@@ -14,6 +14,7 @@ import { eventRoutes } from './routes/events.ts';
 import { ftRoutes } from './routes/ft.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { ltRoutes } from './routes/lt.ts';
 import { ltOrderRoutes } from './routes/lt-orders.ts';
 import { ltSeriesRoutes } from './routes/lt-series.ts';
@@ -65,6 +66,7 @@ export function createApp(deps: ApiDeps) {
   documentTooMany(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/api/openapi.json', { openapi: '3.1.0', info: { title: 'Tandem API', version: deps.version } });
+  app.route('/', metricsRoutes(deps.metricsEndpoint)); // Prometheus's, outside /api: its own token (METRICS_TOKEN), no user
   webRoutes(app);
   app.notFound((c) => problem(c, 404, 'Not found', c.req.path));
   app.onError((error, c) => {

@@ -6,6 +6,10 @@ import type { Db } from '../store/db.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import type { JobNow } from '../jobs/schedule.ts';
 import type { User } from '../store/user-store.ts';
+import type { FeedState } from '../domain/alert-rules.ts';
+import type { JobScope } from '../jobs/catalog.ts';
+import type { Role } from '../jobs/roles.ts';
+import type { MetricsEndpoint } from './routes/metrics.ts';
 
 export interface ApiDeps {
   db: Db;
@@ -30,6 +34,22 @@ export interface ApiDeps {
   rateLimit?: RateLimit | null;
   /** Runs a scheduled job now (operator command) */
   runJob(name: string): Promise<JobNow>;
+  /** GET /metrics (absent: off, 404) */
+  metricsEndpoint?: MetricsEndpoint;
+  /** This process in /api/health: its role, feeds and jobs (absent: not reported) */
+  process?: ProcessHealth;
+}
+
+/** What /api/health reports of the process that serves it */
+export interface ProcessHealth {
+  role: Role;
+  workerId: string;
+  /** Whether this process runs the jobs (not with --role api) */
+  runsJobs: boolean;
+  /** Every job Tandem knows (src/jobs/catalog.ts) */
+  jobs: readonly { name: string; scope: JobScope }[];
+  /** This process's feeds (src/feeds/feed-health.ts) */
+  feeds: () => readonly FeedState[];
 }
 
 /** A rate limit per API token (src/api/rate-limit.ts) */

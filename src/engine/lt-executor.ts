@@ -16,7 +16,7 @@ import { takenSignalOf } from '../store/lt-signal-store.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import { signalLog } from './lt-trace.ts';
 import { formatMicros } from '../domain/money.ts';
-import type { Clock, Log, StrategyShare } from './ports.ts';
+import type { Clock, Log, Metrics, StrategyShare } from './ports.ts';
 
 export interface LtExecutorDeps {
   db: Db;
@@ -50,6 +50,8 @@ export interface LtExecutorDeps {
   walletGates?: Pick<WalletGates, 'forRun'> | null;
   /** Where each signal's path is logged under its trace id (src/engine/lt-trace.ts); absent: not logged */
   log?: Log;
+  /** Where skips, rejections and latencies are reported; absent: nowhere */
+  metrics?: Metrics;
 }
 
 export interface LtExecuteScope {
@@ -183,6 +185,7 @@ async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWalle
     }, now);
     tally(report, s, signal, verdict);
     logVerdict(log, verdict);
+    if (verdict.kind === 'skipped' || verdict.kind === 'expired') deps.metrics?.increment('lt_rejection', { stage: verdict.kind, reason: verdict.rule });
     if (verdict.kind === 'ordered') await deps.hooks?.at('after_intent');
     if (verdict.kind === 'ordered' && venue) await send(deps, s, verdict, report);
     return verdict;

@@ -13,6 +13,7 @@ import {
 } from '../store/lt-order-store.ts';
 import { lockLtStrategy, raisePeakEquity } from '../store/lt-strategy-store.ts';
 import { recordQuality } from '../store/quality-store.ts';
+import type { Metrics } from './ports.ts';
 import type { SubmitOutcome, VenueFill } from './venue-port.ts';
 
 /**
@@ -117,4 +118,9 @@ export async function recordSubmitOutcome(db: Db, orderId: string, outcome: Subm
     // Unknown: the cash stays reserved until the venue's state is read back (INV-12)
     return order.status === 'pending' ? transition(tx, order, { type: 'ambiguous' }, now) : order;
   });
+}
+
+/** A fill booked on `order`: its latency from our submit, labelled by book (live or shadow) */
+export function observeFill(metrics: Metrics, order: LiveOrder, fill: VenueFill): void {
+  if (order.submittedAt) metrics.observe('fill_latency', Math.max(0, fill.time.getTime() - order.submittedAt.getTime()), { book: order.book });
 }

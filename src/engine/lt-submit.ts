@@ -6,10 +6,10 @@ import { formatMicros } from '../domain/money.ts';
 import type { Db } from '../store/db.ts';
 import { markPrepared, type LiveOrder } from '../store/lt-order-store.ts';
 import type { OrderRequest, PreparedOrder, SubmitOutcome, Venue } from './venue-port.ts';
-import { recordSubmitOutcome, transition, withLockedOrder, type BookedFill } from './lt-fills.ts';
+import { observeFill, recordSubmitOutcome, transition, withLockedOrder, type BookedFill } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import { logOrderStep, orderLog } from './lt-trace.ts';
-import type { Clock, Log } from './ports.ts';
+import type { Clock, Log, Metrics } from './ports.ts';
 
 export interface LtVenueDeps {
   db: Db;
@@ -21,6 +21,8 @@ export interface LtVenueDeps {
   hooks?: LtHooks;
   /** Where each order's steps are logged under its signal's trace id (src/engine/lt-trace.ts); absent: not logged */
   log?: Log;
+  /** Where submit, fill and trade → submit latencies and venue rejections are reported; absent: nowhere */
+  metrics?: Metrics;
 }
 
 /** The venue an order goes to, chosen by its book */
@@ -50,7 +52,16 @@ async function refuseLocally(deps: LtVenueDeps, order: LiveOrder, reason: string
   const done = await withLockedOrder(deps.db, order.orderId, (tx, o) => (o.status === 'pending'
     ? transition(tx, o, { type: 'rejected' }, now, { rejectReason: reason, rejectText: text }) : Promise.resolve(o)));
   orderLog(deps.log, done).warn('lt order refused before the venue', { reason, text, status: done.status });
+  deps.metrics?.increment('lt_rejection', { stage: 'local', reason });
   return { orderId: order.orderId, outcome: 'not_sent', status: done.status, latencyMs: null };
+}
+
+/** The venue's answer (labelled by book: a shadow order's is the shadow venue's): an acceptance's latency from the intent, the trader's fill → our submit, or a rejection's reason */
+function observeSubmit(metrics: Metrics, order: LiveOrder, outcome: SubmitOutcome, submittedAt: Date, answeredAt: Date): void {
+  const book = { book: order.book };
+  if (order.sourceTradeAt) metrics.observe('trade_to_submit_latency', submittedAt.getTime() - order.sourceTradeAt.getTime(), book);
+  if (outcome.kind === 'accepted') metrics.observe('submit_latency', answeredAt.getTime() - order.intentAt.getTime(), book);
+  if (outcome.kind === 'rejected') metrics.increment('lt_rejection', { stage: 'venue', reason: outcome.reason });
 }
 
 /**
@@ -87,8 +98,13 @@ export async function submitIntent(deps: LtVenueDeps, order: LiveOrder, signing?
     outcome = { kind: 'unknown', detail: message(e) };
   }
   await deps.hooks?.at('after_submit');
+  const answeredAt = deps.clock.now();
   const booked: BookedFill[] = [];
-  const recorded = await recordSubmitOutcome(deps.db, order.orderId, outcome, deps.clock.now(), booked);
+  const recorded = await recordSubmitOutcome(deps.db, order.orderId, outcome, answeredAt, booked);
+  if (deps.metrics) {
+    observeSubmit(deps.metrics, order, outcome, at, answeredAt);
+    for (const b of booked) observeFill(deps.metrics, b.order, b.fill);
+  }
   const kind = order.isShadow ? 'shadow' : outcome.kind;
   log.info('lt order submitted', { outcome: outcome.kind, status: recorded.status, latency_ms: latency(order, at),
     ...(outcome.kind === 'rejected' ? { reason: outcome.reason, text: outcome.text } : {}),

@@ -6,11 +6,11 @@ import { loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveO
 import { insertLtAudit } from '../store/lt-strategy-store.ts';
 import type { CancelOutcome, Venue, Venues, VenueFill, VenueOrderReport } from './venue-port.ts';
 import { everyVenue, orderVenues } from './lt-wallet-venue.ts';
-import { acceptOrder, bookFill, transition, withLockedOrder, type BookedFill } from './lt-fills.ts';
+import { acceptOrder, bookFill, observeFill, transition, withLockedOrder, type BookedFill } from './lt-fills.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import { settlePending, STALE_PENDING_MS } from './lt-pending.ts';
 import { logOrderStep, orderLog } from './lt-trace.ts';
-import type { Clock, Log, StrategyShare } from './ports.ts';
+import type { Clock, Log, Metrics, StrategyShare } from './ports.ts';
 
 export interface LtTrackerDeps {
   db: Db;
@@ -29,6 +29,8 @@ export interface LtTrackerDeps {
   lostSpacingMs?: number;
   /** Where each order's fills and state changes are logged under its signal's trace id; absent: not logged */
   log?: Log;
+  /** Where fill latencies are reported; absent: nowhere */
+  metrics?: Metrics;
 }
 
 export interface SyncReport {
@@ -142,6 +144,7 @@ async function bookFills(pass: Pass, fills: VenueFill[]): Promise<void> {
       pass.report.fillsBooked += step.booked.length;
       if (step.before.status === 'lost' && step.after.status !== 'lost') pass.report.reopened += 1;
       logOrderStep(pass.deps.log, step.before, step.after, step.booked);
+      if (pass.deps.metrics) for (const b of step.booked) observeFill(pass.deps.metrics, b.order, b.fill);
     } catch (e) {
       // One order's refused fill must not hold back the others; its status read rescans the fills later
       pass.report.errors.push({ orderId: order.orderId, error: `fill: ${errorText(e)}` });

@@ -90,3 +90,32 @@ export interface Scorer {
 export interface StrategyShare {
   among<T extends { userId: string; strategyId: string }>(strategies: T[]): Promise<T[]>;
 }
+
+/** The durations the engine and the scheduler report, in milliseconds (src/metrics/ exports them as histograms in seconds) */
+export type DurationMetric =
+  /** An order's intent (decided and signed) → the venue's acceptance (the LT latencies are labelled `book`: live, shadow) */
+  | 'submit_latency'
+  /** Our submit → one of its fills (the venue's fill time) */
+  | 'fill_latency'
+  /** The trader's fill (the source trade's time) → our submit */
+  | 'trade_to_submit_latency'
+  /** One scheduled job run, labelled `job` */
+  | 'job_duration';
+
+/** What the engine and the scheduler count */
+export type CountMetric =
+  /** A signal LT did not order (labels `stage`: skipped, expired, venue, local; `reason`: the disposition's rule or the venue's reason) */
+  | 'lt_rejection'
+  /** A scheduled job run that failed, labelled `job` */
+  | 'job_failure';
+
+/** Labels are bounded sets (rules, reasons, job names): never an id that grows with the data, nor anything secret */
+export type MetricLabels = Readonly<Record<string, string>>;
+
+/** Where the engine reports what it measures; noMetrics when nobody collects */
+export interface Metrics {
+  observe(metric: DurationMetric, ms: number, labels?: MetricLabels): void;
+  increment(metric: CountMetric, labels?: MetricLabels): void;
+}
+
+export const noMetrics: Metrics = { observe: () => undefined, increment: () => undefined };

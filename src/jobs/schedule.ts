@@ -1,6 +1,6 @@
 /** The scheduler: each job, its cadence, and the one engine function it calls; every run is recorded */
 import { Cron } from 'croner';
-import type { Clock, Log } from '../engine/ports.ts';
+import type { Clock, Log, Metrics } from '../engine/ports.ts';
 import type { Db } from '../store/db.ts';
 import { finishJobRun, startJobRun } from '../store/job-store.ts';
 
@@ -37,6 +37,8 @@ export interface SchedulerDeps {
    * run is skipped without a run recorded. Default: every job
    */
   may?: (job: string) => boolean;
+  /** Where each run's duration and each failure are reported (label `job`); absent: nowhere */
+  metrics?: Metrics;
 }
 
 export function startScheduler(jobs: Job[], deps: SchedulerDeps): Scheduler {
@@ -84,9 +86,12 @@ async function recordRun(job: Job, deps: SchedulerDeps): Promise<unknown> {
     const report = await job.run();
     await finishJobRun(deps.db, runId, deps.clock.now(), 'ok', report ?? {});
     deps.log.info('job finished', { job: job.name, ms: Date.now() - started });
+    deps.metrics?.observe('job_duration', Date.now() - started, { job: job.name });
     return report;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    deps.metrics?.observe('job_duration', Date.now() - started, { job: job.name });
+    deps.metrics?.increment('job_failure', { job: job.name });
     await finishJobRun(deps.db, runId, deps.clock.now(), 'failed', { error: message }).catch(() => undefined);
     deps.log.error('job failed', { job: job.name, error: message });
     throw error;

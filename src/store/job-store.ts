@@ -56,3 +56,24 @@ export async function userOrderIdsAmong(sql: Sql, userId: string, orderIds: stri
     'SELECT order_id FROM orders WHERE lt_user_id = $1 AND order_id = ANY($2::uuid[])', [userId, uuids]);
   return new Set(rows.map((r) => r.order_id));
 }
+
+export interface JobState {
+  job: string;
+  /** The latest run: its start and its status (running, ok, failed) */
+  lastRunAt: Date | null;
+  lastStatus: string | null;
+  /** The latest failed run's start */
+  lastFailureAt: Date | null;
+}
+
+/** Per job (any worker's runs): its latest run and latest failure, two index reads each (job_runs_job_time) */
+export async function jobStates(sql: Sql, jobs: readonly string[]): Promise<JobState[]> {
+  const rows = await sql.query<{ job: string; run_at: Date | string | null; status: string | null; failed_at: Date | string | null }>(
+    `SELECT j.job, last.started_at AS run_at, last.status,
+       (SELECT r.started_at FROM job_runs r WHERE r.job = j.job AND r.status = 'failed' ORDER BY r.started_at DESC LIMIT 1) AS failed_at
+     FROM unnest($1::text[]) WITH ORDINALITY AS j(job, n)
+     LEFT JOIN LATERAL (SELECT r.started_at, r.status FROM job_runs r WHERE r.job = j.job ORDER BY r.started_at DESC LIMIT 1) last ON true
+     ORDER BY j.n`, [jobs]);
+  const date = (v: Date | string | null) => (v === null ? null : new Date(v));
+  return rows.map((r) => ({ job: r.job, lastRunAt: date(r.run_at), lastStatus: r.status, lastFailureAt: date(r.failed_at) }));
+}

@@ -106,7 +106,8 @@ export const intentOrder = (i: NewIntent, ttlSeconds: number | null): LiveOrder 
   clientOrderId: i.clientOrderId, venueOrderId: null, tokenId: i.tokenId, conditionId: i.conditionId, side: i.side,
   orderType: i.orderType, limitPrice: i.limitPrice, size: i.size, filled: 0n as Shares, status: 'pending',
   isShadow: i.isShadow, book: i.isShadow ? 'shadow' : 'live', expiresAt: i.expiresAt, cancelRequestedAt: null,
-  notFoundCount: 0, lastCheckedAt: null, signalPrice: i.signalPrice, signalAt: i.signalAt, intentAt: i.intentAt, submittedAt: null,
+  notFoundCount: 0, lastCheckedAt: null, signalPrice: i.signalPrice, signalAt: i.signalAt, sourceTradeAt: i.sourceTradeAt,
+  intentAt: i.intentAt, submittedAt: null,
   ackedAt: null, ttlSeconds,
 });
 
@@ -176,6 +177,8 @@ export interface LiveOrder {
   lastCheckedAt: Date | null;
   signalPrice: Price;
   signalAt: Date | null;
+  /** The trader's fill this order copies (null for orders from before it was recorded) */
+  sourceTradeAt: Date | null;
   intentAt: Date;
   submittedAt: Date | null;
   ackedAt: Date | null;
@@ -185,7 +188,7 @@ export interface LiveOrder {
 const ORDER_SELECT = `SELECT o.order_id, o.lt_order_id, o.lt_user_id, o.lt_strategy_id, l.ft_order_id, l.leg,
   o.client_order_id, o.venue_order_id, o.token_id, o.condition_id, o.side, o.order_type, o.limit_price::text,
   o.size::text, o.filled_size::text, o.status, o.is_shadow, o.expires_at, o.cancel_requested_at, o.not_found_count, o.last_checked_at,
-  o.signal_price::text, o.signal_at, o.intent_at, o.submitted_at, o.acked_at, s.order_ttl_seconds
+  o.signal_price::text, o.signal_at, o.source_trade_at, o.intent_at, o.submitted_at, o.acked_at, s.order_ttl_seconds
   FROM orders o JOIN lt_orders l ON l.order_id = o.order_id
   JOIN lt_strategies s ON s.user_id = o.lt_user_id AND s.strategy_id = o.lt_strategy_id`;
 
@@ -200,7 +203,8 @@ function orderFromRow(r: Record<string, unknown>): LiveOrder {
     book: r.is_shadow ? 'shadow' : 'live', expiresAt: dateOrNull(r.expires_at),
     cancelRequestedAt: dateOrNull(r.cancel_requested_at), notFoundCount: Number(r.not_found_count),
     lastCheckedAt: dateOrNull(r.last_checked_at),
-    signalPrice: micros(r.signal_price) as Price, signalAt: dateOrNull(r.signal_at), intentAt: new Date(r.intent_at as string),
+    signalPrice: micros(r.signal_price) as Price, signalAt: dateOrNull(r.signal_at),
+    sourceTradeAt: dateOrNull(r.source_trade_at), intentAt: new Date(r.intent_at as string),
     submittedAt: dateOrNull(r.submitted_at), ackedAt: dateOrNull(r.acked_at),
     ttlSeconds: r.order_ttl_seconds === null ? null : Number(r.order_ttl_seconds),
   };

@@ -29,7 +29,7 @@ describe('domain-is-pure', () => {
 describe('engine-imports-no-adapter', () => {
   const adapters = ['src/venues/venue.ts', 'src/feeds/data-api-record.ts', 'src/sim/exchange/fees.ts', 'src/api/app.ts',
     'src/jobs/scheduler.ts', 'src/alerts/webhook.ts', 'src/cli/commands.ts', 'src/bench/report.ts', 'src/replay/replay.ts',
-    'src/main.ts', 'src/config.ts'];
+    'src/metrics/prometheus.ts', 'src/main.ts', 'src/config.ts'];
 
   it('reports an engine file importing any adapter, type-only included', () => {
     const edges = adapters.map((to, i) => edge('src/engine/lt-submit.ts', to, i % 2 === 0));
@@ -54,6 +54,20 @@ describe('store-imports-store-and-domain', () => {
     const edges = [edge('src/store/x.ts', 'src/store/db.ts'), edge('src/store/migrations/m.ts', 'src/domain/money.ts'),
       edge('src/store/db.ts', 'pg'), edge('src/store/db.ts', '@electric-sql/pglite')];
     expect(broken('store-imports-store-and-domain', edges)).toEqual([]);
+  });
+});
+
+describe('prometheus-in-metrics', () => {
+  it('reports prom-client imported outside src/metrics (the engine reports through the Metrics port)', () => {
+    const edges = [edge('src/engine/lt-submit.ts', 'prom-client'), edge('src/jobs/schedule.ts', 'prom-client'),
+      edge('src/api/routes/metrics.ts', 'prom-client', true)];
+    expect(broken('prometheus-in-metrics', edges)).toEqual(edges.map((e) => `${e.from} → ${e.to}`));
+  });
+
+  it('allows it in src/metrics and in tests', () => {
+    const edges = [edge('src/metrics/prometheus.ts', 'prom-client'), edge('src/metrics/prometheus.test.ts', 'prom-client'),
+      edge('src/engine/lt-submit.ts', 'croner')];
+    expect(broken('prometheus-in-metrics', edges)).toEqual([]);
   });
 });
 

@@ -18,6 +18,8 @@ export interface ImportRule {
   forbid?: string[];
   /** When set, packages and node built-ins imported must be one of these */
   packages?: string[];
+  /** Packages that must not be imported */
+  forbidPackages?: string[];
 }
 
 /** No file-level import cycles (type-only imports count) */
@@ -35,7 +37,8 @@ export interface Violation {
 }
 
 const ADAPTERS = ['src/venues/**', 'src/feeds/**', 'src/sim/**', 'src/api/**', 'src/jobs/**', 'src/alerts/**',
-  'src/cli/**', 'src/bench/**', 'src/replay/**', 'src/rehearse/**', 'src/torture/**', 'src/main.ts', 'src/main-venues.ts', 'src/config.ts'];
+  'src/cli/**', 'src/bench/**', 'src/replay/**', 'src/rehearse/**', 'src/torture/**', 'src/metrics/**', 'src/main.ts', 'src/main-venues.ts',
+  'src/config.ts'];
 
 export const LAYER_RULES: readonly LayerRule[] = [
   {
@@ -56,6 +59,10 @@ export const LAYER_RULES: readonly LayerRule[] = [
     from: ['src/**'], except: ['src/sim/**', 'src/main.ts', 'src/main-venues.ts', 'src/cli/**', 'src/replay/**', 'src/rehearse/**', 'src/bench/**', 'src/torture/**'],
     forbid: ['src/sim/**'],
   },
+  {
+    kind: 'imports', name: 'prometheus-in-metrics', description: 'only src/metrics (the Metrics port\'s adapter) imports prom-client',
+    from: ['src/**'], except: ['src/metrics/**'], forbidPackages: ['prom-client'],
+  },
   { kind: 'acyclic', name: 'no-import-cycles', description: 'no file-level import cycles (type-only imports count)' },
 ];
 
@@ -71,7 +78,9 @@ export const matches = (path: string, patterns: readonly string[]): boolean =>
 
 function breaks(rule: ImportRule, edge: Edge): boolean {
   if (!matches(edge.from, rule.from) || matches(edge.from, rule.except ?? [])) return false;
-  if (edge.external) return rule.packages !== undefined && !rule.packages.includes(edge.to);
+  if (edge.external) {
+    return (rule.packages !== undefined && !rule.packages.includes(edge.to)) || (rule.forbidPackages ?? []).includes(edge.to);
+  }
   if (rule.allow !== undefined && !matches(edge.to, rule.allow)) return true;
   return matches(edge.to, rule.forbid ?? []);
 }
