@@ -191,6 +191,21 @@ describe('market books: consistency checks on a scripted channel', () => {
     expect(missOf(b.read('A'))).toBe('no_snapshot'); // a new connection knows nothing until its snapshot
   }, 30_000);
 
+  it('a snapshot that does not come is asked for again; the book is served once it comes', async () => {
+    const ch = await scriptedChannel();
+    const b = books(ch.url, { staleMs: 300, pingMs: 50 });
+    b.read('A');
+    await until(() => (ch.received.length > 0 ? true : undefined), 'subscribed');
+    await until(() => (ch.received.some((m) => m.operation === 'subscribe') ? true : undefined), 'asked again');
+    expect(ch.received.slice(1, 3)).toEqual([{ assets_ids: ['A'], operation: 'unsubscribe' }, { assets_ids: ['A'], operation: 'subscribe' }]);
+    expect(missOf(b.read('A'))).toBe('no_snapshot');
+    ch.send(bookMsg('A', [['0.40', '10']], [['0.60', '10']]));
+    await until(() => (b.read('A').ok ? true : undefined), 'served');
+    const asked = ch.received.length;
+    await new Promise((r) => setTimeout(r, 700));
+    expect(ch.received.length).toBe(asked); // not asked again once it came
+  }, 30_000);
+
   it('never serves a crossed book; drops the least recently read asset past maxAssets', async () => {
     const ch = await scriptedChannel();
     const b = books(ch.url, { maxAssets: 2 });

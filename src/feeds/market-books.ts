@@ -8,7 +8,8 @@
  *   venue send a fresh snapshot; until then it is not served), and it is not crossed;
  * - the connection is up and something (a message, or the PONG to our PING) was heard within `staleMs`: the channel is
  *   ordered, so everything the venue sent before that was applied. A silence longer than that is a gap (what the venue
- *   sent meanwhile may be lost): the socket is made again and every book waits for its new snapshot.
+ *   sent meanwhile may be lost): the socket is made again and every book waits for its new snapshot. A snapshot that
+ *   does not come within `staleMs` of asking is asked for again (backing off to once a minute).
  * Otherwise `read` says why not and the caller reads the venue's REST book. Assets are watched from their first read
  * and kept (least recently read evicted past `maxAssets`, the channel's limit per connection); reconnects back off,
  * doubling up to `maxReconnectMs`, and re-subscribe every watched asset
@@ -61,6 +62,8 @@ export class MarketBooks {
   private readonly watched = new Map<string, true>();
   /** Books that failed a check: not served until their next snapshot */
   private readonly suspect = new Set<string>();
+  /** Assets whose snapshot was asked for on this connection and has not come: asked again after `waitMs` (doubling) */
+  private readonly awaiting = new Map<string, { at: number; waitMs: number }>();
   private lastHeard = -Infinity;
   private pingTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -113,8 +116,9 @@ export class MarketBooks {
     if (added.length === 0) return;
     for (const a of added) this.watched.set(a, true);
     this.evictBeyondLimit();
-    if (this.up) this.send({ assets_ids: added, operation: 'subscribe' });
-    else this.start();
+    if (!this.up) return this.start();
+    this.send({ assets_ids: added, operation: 'subscribe' });
+    this.await(added);
   }
 
   stats(): MarketBooksStats {
@@ -136,6 +140,7 @@ export class MarketBooks {
     for (const a of this.watched.keys()) {
       if (this.watched.size <= max) break;
       this.watched.delete(a);
+      this.awaiting.delete(a);
       gone.push(a);
     }
     if (gone.length > 0 && this.up) this.send({ assets_ids: gone, operation: 'unsubscribe' });
@@ -157,10 +162,12 @@ export class MarketBooks {
     if (this.socket !== socket) return;
     this.state = new BookState(); // nothing is known on a new connection until its snapshots arrive
     this.suspect.clear();
+    this.awaiting.clear();
     this.up = true;
     this.lastHeard = this.now();
     this.counts.connects += 1;
     this.send({ assets_ids: [...this.watched.keys()], type: 'market' });
+    this.await([...this.watched.keys()]);
     this.pingTimer = setInterval(() => this.keepAlive(socket), this.opts.pingMs ?? Math.max(50, Math.min(1_000, this.staleMs / 2)));
     this.pingTimer.unref();
     this.opts.log.info('market channel connected', { url: this.opts.url, assets: this.watched.size });
@@ -173,6 +180,23 @@ export class MarketBooks {
       return;
     }
     if (socket.readyState === WebSocket.OPEN) socket.send('PING');
+    this.askAgain();
+  }
+
+  private await(assets: string[], waitMs = this.staleMs): void {
+    for (const a of assets) this.awaiting.set(a, { at: this.now(), waitMs });
+  }
+
+  /** Snapshots asked for and not received in time are asked for again */
+  private askAgain(): void {
+    const late = [...this.awaiting].filter(([, w]) => this.now() - w.at > w.waitMs);
+    if (late.length === 0) return;
+    const assets = late.map(([a]) => a);
+    this.opts.log.warn('market channel: no snapshot yet; re-subscribing', { assets: assets.length });
+    this.counts.resyncs += assets.length;
+    this.send({ assets_ids: assets, operation: 'unsubscribe' });
+    this.send({ assets_ids: assets, operation: 'subscribe' });
+    for (const [a, w] of late) this.awaiting.set(a, { at: this.now(), waitMs: Math.min(60_000, w.waitMs * 2) });
   }
 
   private onClose(socket: WebSocket): void {
@@ -232,7 +256,10 @@ export class MarketBooks {
 
   private apply(message: MarketMessage): void {
     this.state.apply(message);
-    if (message.type === 'book') this.suspect.delete(message.assetId);
+    if (message.type === 'book') {
+      this.suspect.delete(message.assetId);
+      this.awaiting.delete(message.assetId);
+    }
     if (message.type !== 'price_change') return;
     const disagree = lastPerAsset(message.changes).filter((c) => this.disagrees(c));
     if (disagree.length > 0) {
@@ -257,6 +284,7 @@ export class MarketBooks {
     this.counts.resyncs += watched.length;
     this.send({ assets_ids: watched, operation: 'unsubscribe' });
     this.send({ assets_ids: watched, operation: 'subscribe' });
+    this.await(watched);
   }
 
   /** A gap we cannot attribute (a long silence, an unreadable frame): every book may be wrong; the socket is made again */
