@@ -219,6 +219,16 @@ describe('market books: consistency checks on a scripted channel', () => {
     await until(() => (ch.received.some((m) => m.operation === 'unsubscribe') ? true : undefined), 'unsubscribed');
     expect(ch.received.find((m) => m.operation === 'unsubscribe')).toEqual({ assets_ids: ['B'], operation: 'unsubscribe' });
     expect(missOf(b.read('B'))).toBe('unwatched');
+    // A dropped book is not served from what it was when dropped: only from its next snapshot
+    ch.send(bookMsg('C', [['0.40', '1']], [['0.60', '1']]));
+    await until(() => (b.read('C').ok ? true : undefined), 'C served');
+    b.read('A');
+    b.read('B'); // watched again: C, now the least recently read, is dropped
+    expect(missOf(b.read('C'))).toBe('unwatched');
+    expect(missOf(b.read('C'))).toBe('no_snapshot');
+    ch.send(bookMsg('C', [['0.41', '1']], [['0.60', '1']]));
+    const c = await until(() => { const r = b.read('C'); return r.ok ? r : undefined; }, 'C served again');
+    expect(c.ok && c.bids[0]!.price).toBe(410_000n);
   }, 30_000);
 });
 

@@ -141,6 +141,7 @@ export class MarketBooks {
       if (this.watched.size <= max) break;
       this.watched.delete(a);
       this.awaiting.delete(a);
+      this.state.drop(a); // no longer kept current: never served again without a new snapshot
       gone.push(a);
     }
     if (gone.length > 0 && this.up) this.send({ assets_ids: gone, operation: 'unsubscribe' });
@@ -255,6 +256,8 @@ export class MarketBooks {
   }
 
   private apply(message: MarketMessage): void {
+    // A snapshot still in flight for an asset dropped meanwhile would not be kept current
+    if (message.type === 'book' && !this.watched.has(message.assetId)) return;
     this.state.apply(message);
     if (message.type === 'book') {
       this.suspect.delete(message.assetId);
