@@ -26,10 +26,10 @@ export interface BookCacheOptions {
 
 const LOG_EVERY_MS = 60_000;
 
-export function withBookCache(venue: Venue, opts: BookCacheOptions): BookCachedVenue {
-  const { books, clock, log } = opts;
+/** Counts fallbacks by reason and logs each reason at most once a minute (with how many went unlogged) */
+function fallbackLogger(clock: Clock, log: Log): (tokenId: string, miss: BookMiss) => void {
   const logged = new Map<BookMiss, { at: number; since: number }>();
-  const fallback = (tokenId: string, miss: BookMiss): void => {
+  return (tokenId, miss) => {
     const now = clock.now().getTime();
     const last = logged.get(miss);
     if (last && now - last.at < LOG_EVERY_MS) {
@@ -41,6 +41,11 @@ export function withBookCache(venue: Venue, opts: BookCacheOptions): BookCachedV
     if (miss === 'unwatched') log.info('order book read from the venue; watching it on the market channel', fields);
     else log.warn('order book read from the venue: the market channel\'s book is not servable', fields);
   };
+}
+
+export function withBookCache(venue: Venue, opts: BookCacheOptions): BookCachedVenue {
+  const { books, clock } = opts;
+  const fallback = fallbackLogger(clock, opts.log);
   return {
     name: venue.name,
     signerAddress: venue.signerAddress,
