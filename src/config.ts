@@ -53,6 +53,8 @@ export const ENV = z.object({
   SIM_VENUE_FUND: z.string().regex(/^\d+(\.\d{1,6})?$/, 'a USDC amount').default('100000'),
   POLYMARKET_CLOB_URL: z.string().url().default('https://clob.polymarket.com'),
   POLYMARKET_WS_URL: z.string().url().default('wss://ws-subscriptions-clob.polymarket.com'),
+  /** Books are read from the market channel while heard from within this long, else by GET /book; 0: always GET /book */
+  POLYMARKET_BOOK_STALE_MS: z.coerce.number().int().min(0).max(60_000).default(2_500),
   /** Without it (or malformed) Tandem still starts: trading is off and /api/health says why */
   POLYMARKET_PRIVATE_KEY: z.string().optional(),
   POLYMARKET_API_KEY: z.string().optional(),
@@ -154,6 +156,8 @@ export type VenueConfig =
   | { kind: 'simulated'; fundUsdc: string }
   | {
     kind: 'polymarket'; clobUrl: string; wsUrl: string;
+    /** POLYMARKET_BOOK_STALE_MS: books from the market channel heard from within this long (0 or absent: GET /book only) */
+    bookStaleMs?: number;
     /** Null when unset or malformed; `keyProblem` then says which (never the value) */
     privateKey: `0x${string}` | null; keyProblem: string | null;
     creds: { key: string; secret: string; passphrase: string } | null; signatureType: 0 | 1 | 2 | 3;
@@ -254,7 +258,7 @@ function venueOf(e: z.infer<typeof ENV>): VenueConfig {
     throw new ConfigError('invalid configuration:\n  POLYMARKET_API_KEY, _SECRET and _PASSPHRASE: set all three or none');
   }
   return {
-    kind: 'polymarket', clobUrl: e.POLYMARKET_CLOB_URL, wsUrl: e.POLYMARKET_WS_URL,
+    kind: 'polymarket', clobUrl: e.POLYMARKET_CLOB_URL, wsUrl: e.POLYMARKET_WS_URL, bookStaleMs: e.POLYMARKET_BOOK_STALE_MS,
     ...keyOf(e.POLYMARKET_PRIVATE_KEY),
     creds: parts.every(Boolean) ? { key: parts[0]!, secret: parts[1]!, passphrase: parts[2]! } : null,
     signatureType: Number(e.POLYMARKET_SIGNATURE_TYPE) as 0 | 1 | 2 | 3,

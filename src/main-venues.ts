@@ -17,6 +17,7 @@ import { createSimulatedVenue } from './sim/exchange/simulated-venue.ts';
 import type { Db } from './store/db.ts';
 import type { SecretBox } from './store/secret-box.ts';
 import { createPolygonChain } from './venues/polymarket/chain.ts';
+import { bookCachedVenue } from './venues/book-cache-venue.ts';
 import { createPolymarketVenue } from './venues/polymarket/polymarket-venue.ts';
 import { signerAddressOf } from './venues/polymarket/preflight-reads.ts';
 import { createRelayerChain } from './venues/polymarket/relayer-chain.ts';
@@ -34,10 +35,11 @@ export async function venueFor(config: Config, clock: Clock, log: Log, exchange:
   if (config.venue.kind === 'polymarket') {
     const v = config.venue;
     if (!v.privateKey) throw new VenueSetupError('no_private_key', v.keyProblem ?? 'no private key', true);
-    return createPolymarketVenue({
+    const venue = await createPolymarketVenue({
       host: v.clobUrl, wsHost: v.wsUrl, privateKey: v.privateKey, signatureType: v.signatureType, log, clock,
       ...(v.creds ? { creds: v.creds } : {}), ...(v.funder ? { funder: v.funder } : {}),
     });
+    return bookCachedVenue(venue, { wsBase: v.wsUrl, staleMs: v.bookStaleMs ?? 0, clock, log });
   }
   const sim = exchange ?? new SimExchange(clock);
   sim.credit(SIM_VENUE_ACCOUNT, 'USDC', parseMicros(config.venue.fundUsdc));
@@ -71,9 +73,10 @@ export function walletVenuesFor(config: Config, deps: { db: Db; secrets: SecretB
     open: async (wallet, secrets) => {
       if (v.kind === 'polymarket') {
         if (!secrets.privateKey) return null;
-        return createPolymarketVenue({ host: v.clobUrl, wsHost: v.wsUrl, privateKey: secrets.privateKey,
+        const venue = await createPolymarketVenue({ host: v.clobUrl, wsHost: v.wsUrl, privateKey: secrets.privateKey,
           signatureType: wallet.signatureType, log: deps.log, clock: deps.clock,
           ...(secrets.creds ? { creds: secrets.creds } : {}), ...(wallet.funder ? { funder: wallet.funder as `0x${string}` } : {}) });
+        return bookCachedVenue(venue, { wsBase: v.wsUrl, staleMs: v.bookStaleMs ?? 0, clock: deps.clock, log: deps.log });
       }
       if (!deps.exchange) return null; // no simulated exchange in this process (a CLI command)
       const account = `wallet:${wallet.address}`;

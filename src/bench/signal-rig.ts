@@ -21,6 +21,9 @@ import { createUser } from '../store/user-store.ts';
 import { insertWallet } from '../store/wallet-store.ts';
 import { createPolymarketVenue, type PolymarketVenue } from '../venues/polymarket/polymarket-venue.ts';
 import { createShadowVenue } from '../venues/shadow-venue.ts';
+import { marketChannelUrl, withBookCache, type BookCachedVenue } from '../venues/book-cache-venue.ts';
+import { MarketBooks } from '../feeds/market-books.ts';
+import type { Venue } from '../engine/venue-port.ts';
 import { startSimServer, type SimServer } from '../sim/server/server.ts';
 import { tradingClient, type TradingClient } from '../sim/server/testing.ts';
 
@@ -30,6 +33,8 @@ const TRADER = `0x${'ab'.repeat(20)}`;
 export interface SignalRig {
   server: SimServer;
   venue: PolymarketVenue;
+  /** The venue the executor uses: `venue` with its books from the market channel (null: GET /book per signal) */
+  bookCache: BookCachedVenue | null;
   client: TradingClient;
   db: Db;
   lt: LtExecutorDeps;
@@ -84,8 +89,11 @@ async function openRigDb(databaseUrl: string | undefined): Promise<{ db: Db; dro
   }
 }
 
-/** `databaseUrl`: PostgreSQL (a scratch database made and dropped beside it); absent: in-memory PGlite */
-export async function startSignalRig(databaseUrl?: string): Promise<SignalRig> {
+/**
+ * `databaseUrl`: PostgreSQL (a scratch database made and dropped beside it); absent: in-memory PGlite. `bookCache`
+ * (default true, as the service runs): the executor's venue reads books from the market channel
+ */
+export async function startSignalRig(databaseUrl?: string, bookCache = true): Promise<SignalRig> {
   const { db, drop } = await openRigDb(databaseUrl);
   await migrate(db);
   const server = await startSimServer({ port: 0, seed: 1, fund: '10000000', markets: [] });
@@ -96,6 +104,9 @@ export async function startSignalRig(databaseUrl?: string): Promise<SignalRig> {
   const venue = await createPolymarketVenue({ host: server.url, wsHost: server.wsUrl, privateKey: generatePrivateKey(),
     log: quietLog, clock: systemClock });
   const client = await tradingClient(server.url);
+  const cached = bookCache ? withBookCache(venue, { clock: systemClock, log: quietLog,
+    books: new MarketBooks({ url: marketChannelUrl(server.wsUrl), log: quietLog }) }) : null;
+  const used: Venue = cached ?? venue;
   const { strategyId } = await launchLive(db, venue.address);
   // Trade timestamps are whole seconds and a signal counts from launch on: start one second later
   await new Promise((r) => setTimeout(r, 1_100));
@@ -110,10 +121,10 @@ export async function startSignalRig(databaseUrl?: string): Promise<SignalRig> {
     if (report.ordersCreated !== 1) throw new Error(`signal ${n}: no FT order (${JSON.stringify(report)})`);
   };
   return {
-    server, venue, client, db, strategyId, tokenId: market.yes, signal,
-    lt: { db, venue, shadowVenue: createShadowVenue(venue, systemClock), clock: systemClock, signerAddress: venue.address },
+    server, venue, bookCache: cached, client, db, strategyId, tokenId: market.yes, signal,
+    lt: { db, venue: used, shadowVenue: createShadowVenue(used, systemClock), clock: systemClock, signerAddress: venue.address },
     close: async () => {
-      await venue.close();
+      await used.close();
       await server.close();
       await db.close();
       await drop();

@@ -4,7 +4,9 @@
  * in one process so both share the machine's noise.
  *
  * Tandem's path is the real executor: `executeLt` for the strategy (list launched strategies, read the pending
- * signal, GET /book, the intent transaction with its reservation, sign, persist the prepared order, POST /order),
+ * signal, the book — from the market channel's books as the service reads it, GET /book when the channel cannot vouch
+ * for it (the first signal) or with BENCH_BOOK_CACHE=off —, the intent transaction with its reservation, sign, persist
+ * the prepared order, POST /order),
  * timed from the call to the `after_submit` hook (venue.submit returned; recording the answer is not counted, as the
  * floor's timing ends when postOrder returns). Not included: FT's evaluation of the trade and the NOTIFY wake-up.
  * Measured on in-memory PGlite and, with BENCH_DATABASE_URL, on PostgreSQL
@@ -83,9 +85,12 @@ async function samplePairs(rig: SignalRig, shape: OrderShape, count: number): Pr
   return { tandem, intent, floor };
 }
 
+/** BENCH_BOOK_CACHE=off measures the executor reading GET /book per signal (the path before the market channel's books) */
+const bookCache = (): boolean => process.env.BENCH_BOOK_CACHE !== 'off';
+
 async function measureOn(databaseUrl: string | undefined, progress: (text: string) => void, pairs: Pairs): Promise<Measured> {
   const backend = databaseUrl ? 'PostgreSQL' : 'PGlite';
-  const rig = await startSignalRig(databaseUrl);
+  const rig = await startSignalRig(databaseUrl, bookCache());
   try {
     const first = await tandemSample(rig);
     const shape = await shapeOf(rig, first.orderId);
@@ -99,6 +104,8 @@ async function measureOn(databaseUrl: string | undefined, progress: (text: strin
       detail: {
         backend, tandem_ms: t, floor_ms: f, tandem_to_intent_committed_ms: quantiles(intent), order: { side: 'BUY', type: 'GTC', ...shape },
         warm_up_pairs: pairs.warmUp, timed_pairs: pairs.samples,
+        // Books the executor read from memory (served) and by GET /book (fallbacks: the first, unwatched, and any other)
+        book_cache: rig.bookCache?.bookCacheStats() ?? null,
       },
     };
   } finally {
@@ -121,7 +128,8 @@ export async function measureSignalToSubmit(progress: (text: string) => void, da
     detail: {
       value_is: postgres ? 'the larger of the PGlite and PostgreSQL ratios' : 'PGlite (PostgreSQL skipped: no BENCH_DATABASE_URL)',
       pglite_ratio: pglite.value, postgres_ratio: postgres?.value ?? null, pglite: pglite.detail, postgres: postgres?.detail ?? null,
-      tandem_path: 'executeLt(strategy) → after_submit hook: strategy + FT config, signal read, GET /book ∥ FT facts, '
+      tandem_path: `executeLt(strategy) → after_submit hook: strategy + FT config, signal read, ${bookCache()
+        ? 'book from the market channel (GET /book when it cannot vouch for it)' : 'GET /book (BENCH_BOOK_CACHE=off)'} ∥ FT facts, `
         + 'intent tx (lock; strategy, kill switch, disposition; ledger; one insert; reservation) with signing started beside it, '
         + 'mark prepared (one statement), POST /order',
       floor_path: 'clob-client-v2 createOrder + postOrder (tick size, neg risk and fee rate cached after warm-up)',

@@ -270,6 +270,11 @@ export class BookState {
     return [...this.books.keys()];
   }
 
+  /** Forgets a book (its changes are ignored until its next snapshot) */
+  drop(assetId: string): void {
+    this.books.delete(assetId);
+  }
+
   apply(message: MarketMessage): ApplyResult {
     switch (message.type) {
       case 'book': {
