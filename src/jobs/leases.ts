@@ -1,8 +1,11 @@
 /**
  * A worker's leases, kept: a round at start and every lease time / 3 (src/store/lease-store.ts), and at once when a
  * strategy appears that the last round did not know (one just launched is run without waiting for the next round).
- * What the last round gave is trusted for 5/6 of a lease time after it, measured on the monotonic clock: a worker that
- * cannot reach the database stops running the strategies before another may claim them
+ * Each round writes its rows to last 2/3 of the lease time: a dead worker's rows lapse at most 2/3 after its last
+ * round, and the others' next round (at most 1/3 later) claims them, so its strategies move within one lease time.
+ * What the last round gave is trusted for 1/2 of a lease time after the round began, measured on the monotonic clock:
+ * a worker that cannot reach the database stops running the strategies a sixth of a lease time before its rows lapse
+ * and another may claim them
  */
 import { performance } from 'node:perf_hooks';
 import type { Clock, Log, StrategyShare } from '../engine/ports.ts';
@@ -41,11 +44,12 @@ export async function startLeaseKeeper(deps: LeaseKeeperDeps): Promise<LeaseKeep
   let claiming = true;
   let current: Promise<void> | null = null;
   let lastTry = -Infinity;
-  const trusted = () => performance.now() - lastOk < (deps.leaseMs * 5) / 6;
+  const trusted = () => performance.now() - lastOk < deps.leaseMs / 2;
+  const rowMs = Math.floor((deps.leaseMs * 2) / 3);
   const once = async () => {
     const keys = (await listLaunchedStrategies(deps.db)).map(strategyLeaseKey);
     const started = performance.now();
-    const r = await leaseRound(deps.db, deps.workerId, keys, deps.clock.now(), deps.leaseMs);
+    const r = await leaseRound(deps.db, deps.workerId, keys, deps.clock.now(), rowMs);
     held = new Set(r.held);
     known = new Set(keys);
     if (r.global !== global) deps.log.info(r.global ? 'global jobs lease taken' : 'global jobs lease lost', { worker: deps.workerId });

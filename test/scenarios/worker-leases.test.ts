@@ -47,11 +47,12 @@ describe(`worker leases (${backendName})`, () => {
     expect([b.held(), b.holdsGlobal()]).toEqual([[key], true]);
     expect(await syncLtOrders({ ...w.deps, share: b })).toMatchObject({ polled: 1, errors: [] });
 
-    // B dies (no release, no more rounds): C takes nothing while B's leases last, everything once they expire
+    // B dies (no release, no more rounds): C takes nothing while B's leases last, everything once they expire. A round
+    // writes its rows to last 2/3 of the lease time, so with rounds every third a dead worker's strategies move within one
     b.stopClaiming();
     const c = await keeper('C');
     expect([c.held(), c.holdsGlobal()]).toEqual([[], false]);
-    w.ft.clock.advance(LEASE_MS - 1_000);
+    w.ft.clock.advance((LEASE_MS * 2) / 3 - 1_000);
     await c.round();
     expect(c.held()).toEqual([]);
     w.ft.clock.advance(2_000);
