@@ -54,24 +54,42 @@ const start: Command = {
       return 2;
     }
     const tandem = await startTandem(config, log, undefined, { role });
+    const stopped = stopOnSignals(tandem);
     if (tandem.url) console.log(`Tandem is running at ${tandem.url}  (database: ${tandem.db.kind}, role: ${role})`);
     else console.log(`Tandem worker ${tandem.workerId} is running  (database: ${tandem.db.kind}, role: ${role})`);
     if (tandem.operatorTokenFile) console.log(`Sign in with the operator token in ${tandem.operatorTokenFile}`);
-    await new Promise<void>((done) => {
-      const stop = (signal: string) => {
-        console.log(`${signal}: stopping`);
-        tandem.stop().then(done, (error: unknown) => {
-          console.error('stop failed:', error);
-          done();
-        });
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
+    await stopped;
     console.log('stopped');
     return 0;
   },
 };
+
+/**
+ * Resolves once Tandem has stopped on SIGINT or SIGTERM. Installed before the ready line is printed, so a signal sent on
+ * seeing it is never met by the default action. The first signal stops gracefully (the jobs under way drain); a second
+ * one while that runs exits at once, as a crash would (recovery settles what was in flight on the next start), rather
+ * than closing the database twice
+ */
+function stopOnSignals(tandem: { stop(): Promise<void> }): Promise<void> {
+  return new Promise<void>((done) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        console.log(`${signal} again: exiting now without waiting for the jobs under way`);
+        process.exit(130);
+      }
+      stopping = true;
+      console.log(`${signal}: stopping`);
+      console.log('(a second signal exits at once)');
+      tandem.stop().then(done, (error: unknown) => {
+        console.error('stop failed:', error);
+        done();
+      });
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+}
 
 const migrateCommand: Command = {
   summary: 'Apply database migrations and exit',

@@ -155,6 +155,19 @@ describe('tandem start (child process, PGlite in DATA_DIR)', () => {
     expect(again.p.out()).toMatch(/SIGINT: stopping\s*\n(?:.*\n)*stopped\s*$/);
     expect(existsSync(join(dir, 'tandem.lock'))).toBe(false);
   }, START_MS + STOP_MS + 10_000);
+
+  it('a second signal while stopping exits at once (130), never a second stop, and the next start takes the lock', async () => {
+    const third = await startServer(dir);
+    third.p.child.kill('SIGINT');
+    await waitFor(third.p, () => /SIGINT: stopping/.test(third.p.out()), 'the "stopping" line', START_MS);
+    third.p.child.kill('SIGTERM'); // may come after the graceful stop ended: then it exits 0 as above
+    const code = await exitWithin(third.p, STOP_MS);
+    expect(code === 130 ? /SIGTERM again: exiting now/.test(third.p.out()) : code).toBe(code === 130 ? true : 0);
+    expect(third.p.err()).not.toMatch(/stop failed|closed/i);
+    const fourth = await startServer(dir); // a lock left by the forced exit is stale: its process is gone
+    fourth.p.child.kill('SIGTERM');
+    expect(await exitWithin(fourth.p, STOP_MS)).toBe(0);
+  }, 2 * START_MS + 2 * STOP_MS + 10_000);
 });
 
 describe('tandem command line', () => {
