@@ -16,13 +16,12 @@ import { createSimulatedChain } from './sim/exchange/sim-chain.ts';
 import { createSimulatedVenue } from './sim/exchange/simulated-venue.ts';
 import type { Db } from './store/db.ts';
 import type { SecretBox } from './store/secret-box.ts';
-import { createPolygonChain } from './venues/polymarket/chain.ts';
 import { bookCachedVenue } from './venues/book-cache-venue.ts';
-import { createPolymarketVenue } from './venues/polymarket/polymarket-venue.ts';
-import { signerAddressOf } from './venues/polymarket/preflight-reads.ts';
-import { createRelayerChain } from './venues/polymarket/relayer-chain.ts';
 import { createVenueRegistry, type VenueRegistry } from './venues/venue-registry.ts';
 import { createWalletChains, type WalletChains } from './venues/wallet-chains.ts';
+
+/** Polymarket's adapters, loaded on first use (never on the simulated venue: they take seconds to load) */
+const polymarket = () => import('./venues/polymarket/adapters.ts');
 
 /** Tandem's account on the simulated exchange */
 export const SIM_VENUE_ACCOUNT = 'tandem';
@@ -35,6 +34,7 @@ export async function venueFor(config: Config, clock: Clock, log: Log, exchange:
   if (config.venue.kind === 'polymarket') {
     const v = config.venue;
     if (!v.privateKey) throw new VenueSetupError('no_private_key', v.keyProblem ?? 'no private key', true);
+    const { createPolymarketVenue } = await polymarket();
     const venue = await createPolymarketVenue({
       host: v.clobUrl, wsHost: v.wsUrl, privateKey: v.privateKey, signatureType: v.signatureType, log, clock,
       ...(v.creds ? { creds: v.creds } : {}), ...(v.funder ? { funder: v.funder } : {}),
@@ -50,12 +50,12 @@ export async function venueFor(config: Config, clock: Clock, log: Log, exchange:
  * The venue behind its preflight gate (src/engine/venue-gate.ts): built in the background and retried, so start-up
  * never fails for the venue's sake; `onConnected` runs recovery before it may trade
  */
-export function venueGateFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, exchange: Exchange | null,
-  onConnected: (venue: Venue) => Promise<void>, owns: (s: LtStrategy) => boolean): VenueGate {
+export async function venueGateFor(config: Config, deps: { db: Db; clock: Clock; log: Log }, exchange: Exchange | null,
+  onConnected: (venue: Venue) => Promise<void>, owns: (s: LtStrategy) => boolean): Promise<VenueGate> {
   const v = config.venue;
   return createVenueGate({
     ...deps, name: v.kind === 'polymarket' ? 'polymarket' : 'simulated', onConnected, owns,
-    signerAddress: v.kind === 'polymarket' ? signerAddressOf(v.privateKey) : null,
+    signerAddress: v.kind === 'polymarket' ? (await polymarket()).signerAddressOf(v.privateKey) : null,
     connect: () => venueFor(config, deps.clock, deps.log, exchange),
   });
 }
@@ -73,6 +73,7 @@ export function walletVenuesFor(config: Config, deps: { db: Db; secrets: SecretB
     open: async (wallet, secrets) => {
       if (v.kind === 'polymarket') {
         if (!secrets.privateKey) return null;
+        const { createPolymarketVenue } = await polymarket();
         const venue = await createPolymarketVenue({ host: v.clobUrl, wsHost: v.wsUrl, privateKey: secrets.privateKey,
           signatureType: wallet.signatureType, log: deps.log, clock: deps.clock,
           ...(secrets.creds ? { creds: secrets.creds } : {}), ...(wallet.funder ? { funder: wallet.funder as `0x${string}` } : {}) });
@@ -96,7 +97,7 @@ export function walletChainsFor(config: Config, deps: { db: Db; secrets: SecretB
   const v = config.venue;
   return createWalletChains({ db: deps.db, secrets: deps.secrets, log: deps.log, open: async (wallet, secrets) => {
     if (v.kind === 'polymarket') {
-      if (!secrets.privateKey || signerAddressOf(secrets.privateKey) === null) return null;
+      if (!secrets.privateKey || (await polymarket()).signerAddressOf(secrets.privateKey) === null) return null;
       return polygonChainOf(v, { privateKey: secrets.privateKey, signatureType: wallet.signatureType, funder: wallet.funder ?? null });
     }
     return deps.exchange ? createSimulatedChain({ exchange: deps.exchange, account: `wallet:${wallet.address}` }) : null;
@@ -109,11 +110,11 @@ export function walletChainsFor(config: Config, deps: { db: Db; secrets: SecretB
  * URL, each redemption is alerted to do by hand).
  * No key: nothing trades, and nothing is redeemed
  */
-export function chainFor(config: Config, simExchange: Exchange | null): Chain | undefined {
+export async function chainFor(config: Config, simExchange: Exchange | null): Promise<Chain | undefined> {
   if (config.venue.kind === 'polymarket') {
     const v = config.venue;
     // No usable key (unset, or not a valid secp256k1 key): nothing trades and nothing is redeemed; never built from it
-    if (v.privateKey === null || signerAddressOf(v.privateKey) === null) return undefined;
+    if (v.privateKey === null || (await polymarket()).signerAddressOf(v.privateKey) === null) return undefined;
     return polygonChainOf(v, { privateKey: v.privateKey, signatureType: v.signatureType, funder: v.funder });
   }
   return simExchange ? createSimulatedChain({ exchange: simExchange, account: SIM_VENUE_ACCOUNT }) : undefined;
@@ -145,8 +146,9 @@ export function walletGatesFor(config: Config, deps: { db: Db; clock: Clock; log
  * Polymarket's relayer with its owner key when the relayer is configured (POLYMARKET_RELAYER_URL and the builder
  * credentials), otherwise its chain says it cannot redeem and each redemption is alerted to do by hand
  */
-function polygonChainOf(v: Extract<Config['venue'], { kind: 'polymarket' }>, w: { privateKey: `0x${string}`;
-  signatureType: 0 | 1 | 2 | 3; funder: string | null }): Chain {
+async function polygonChainOf(v: Extract<Config['venue'], { kind: 'polymarket' }>, w: { privateKey: `0x${string}`;
+  signatureType: 0 | 1 | 2 | 3; funder: string | null }): Promise<Chain> {
+  const { createPolygonChain, createRelayerChain } = await polymarket();
   if (v.relayer && (w.signatureType === 1 || w.signatureType === 2)) {
     return createRelayerChain({ relayerUrl: v.relayer.url, builder: v.relayer.builder, rpcUrl: v.polygonRpcUrl ?? null,
       privateKey: w.privateKey, signatureType: w.signatureType, funder: w.funder });

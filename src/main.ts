@@ -237,14 +237,14 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     if (!runsJobs(role)) timer?.stop(); // the world's trades are read by the workers' ft-sync, not here
     // The simulated venue and its chain share one exchange (the world's, or one of their own)
     const simExchange = config.venue.kind === 'polymarket' ? null : (feeds.exchange ?? new SimExchange(clock));
-    const chain = chainFor(config, simExchange);
+    const chain = await chainFor(config, simExchange);
     // Before the venue may trade: settle what a crash left pending and reconcile with it (once it exists)
     let afterRecovery: (recovery: Awaited<ReturnType<typeof recoverLt>>) => Promise<void> = async () => undefined;
     // The gate checks the money of the strategies trading through the process's own wallet; each linked wallet has its own
     const walletGates = walletGatesFor(config, { db, clock, log }, () => venues,
       async () => gate.connected() || (await gate.check().then(() => gate.connected())));
     await walletGates.refresh();
-    const gate = venueGateFor(config, { db, clock, log }, simExchange, async () => {
+    const gate = await venueGateFor(config, { db, clock, log }, simExchange, async () => {
       if (!runsJobs(role)) return; // the workers recover their strategies' orders; the API only reads the venue
       const recovery = await recoverLt(ltDeps);
       log.info('live orders recovered', { ...recovery, sync: undefined, fillsBooked: recovery.sync.fillsBooked });

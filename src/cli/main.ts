@@ -4,15 +4,29 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLog } from '../log.ts';
 import { DataDirInUseError } from '../store/dir-lock.ts';
-import { COMMANDS } from './commands.ts';
+import type { Command } from './command.ts';
 
-const USAGE = `Usage: tandem <command> [options]
+/** Every command (src/cli/commands.ts imports them all) */
+const allCommands = async (): Promise<Record<string, Command>> => (await import('./commands.ts')).COMMANDS;
+
+/**
+ * A command by name. `start` loads only its own module: the others import the simulator, the benches, viem and
+ * Polymarket's clients, seconds of CPU before the service could listen
+ */
+async function commandNamed(name: string): Promise<Command | undefined> {
+  if (name === 'start') return (await import('./start-command.ts')).start;
+  return (await allCommands())[name];
+}
+
+async function usage(): Promise<string> {
+  return `Usage: tandem <command> [options]
 
 Commands:
-${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`).join('\n')}
+${Object.entries(await allCommands()).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`).join('\n')}
 
 Run "tandem <command> --help" for a command's options. Configuration comes from environment variables
 (see README.md, "Configuration").`;
+}
 
 /** The exit code when a command fails before or outside its run (bad options, bad configuration): its own, else 1 */
 let failureExit = 1;
@@ -20,12 +34,12 @@ let failureExit = 1;
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(USAGE);
+    console.log(await usage());
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  const command = await commandNamed(name);
   if (!command) {
-    console.error(`tandem: unknown command "${name}"\n\n${USAGE}`);
+    console.error(`tandem: unknown command "${name}"\n\n${await usage()}`);
     return 2;
   }
   failureExit = command.failureExit ?? 1;

@@ -3,7 +3,6 @@
  * unlink (refused while a running LT strategy trades through it); each change audited in its own transaction.
  * Launch asks `walletRefusal` (wallet-refusal.ts) whether a strategy may trade through its wallet_address
  */
-import { privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
 import { err, ok } from '../domain/result.ts';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../domain/text.ts';
@@ -55,8 +54,12 @@ const safeIssues = (e: z.ZodError) => e.issues.map((i) => ({ path: i.path, messa
 
 export const normalizeAddress = (a: string): string => a.toLowerCase();
 
-/** The key's address; false for a key outside the curve's range (viem's message would quote the key: never passed on) */
-function addressOfKey(key: string): string | false {
+/**
+ * The key's address; false for a key outside the curve's range (viem's message would quote the key: never passed on).
+ * viem is loaded on first use: a start that links no wallet never needs it
+ */
+async function addressOfKey(key: string): Promise<string | false> {
+  const { privateKeyToAccount } = await import('viem/accounts');
   try {
     return privateKeyToAccount(key as `0x${string}`).address;
   } catch {
@@ -68,7 +71,7 @@ export async function linkWallet(deps: WalletDeps, userId: string, input: unknow
   const parsed = LinkWalletInput.safeParse(input);
   if (!parsed.success) return fail('invalid', 'invalid wallet', safeIssues(parsed.error));
   const v = parsed.data;
-  const derived = v.private_key ? addressOfKey(v.private_key) : null;
+  const derived = v.private_key ? await addressOfKey(v.private_key) : null;
   if (derived === false) return fail('invalid', 'invalid wallet', [{ path: ['private_key'], message: 'not a valid secp256k1 private key' }]);
   if (derived && v.address && normalizeAddress(v.address) !== normalizeAddress(derived)) {
     return fail('invalid', 'address is not the private key\'s address', [{ path: ['address'], message: 'does not match private_key' }]);

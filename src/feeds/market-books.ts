@@ -18,6 +18,7 @@ import WebSocket from 'ws';
 import { SCALE } from '../domain/money.ts';
 import type { Log } from '../engine/ports.ts';
 import type { BookLevel } from '../engine/venue-port.ts';
+import { ReconnectingSocket } from './reconnecting-socket.ts';
 import { BookState, eventTypeOf, parseMarketMessage, type LevelChange, type MarketMessage } from './market-channel.ts';
 
 /** Why a book was not served */
@@ -54,7 +55,7 @@ export interface MarketBooksStats {
 type Frame = Record<string, unknown>;
 
 export class MarketBooks {
-  private socket: WebSocket | null = null;
+  private readonly socket: ReconnectingSocket;
   private up = false;
   private closed = false;
   private state = new BookState();
@@ -65,15 +66,22 @@ export class MarketBooks {
   /** Assets whose snapshot was asked for on this connection and has not come: asked again after `waitMs` (doubling) */
   private readonly awaiting = new Map<string, { at: number; waitMs: number }>();
   private lastHeard = -Infinity;
-  private pingTimer: NodeJS.Timeout | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private retryDelay: number;
   private readonly counts: MarketBooksStats = {
     served: 0, connects: 0, resyncs: 0, misses: { unwatched: 0, disconnected: 0, stale: 0, no_snapshot: 0, inconsistent: 0 },
   };
 
   constructor(private readonly opts: MarketBooksOptions) {
-    this.retryDelay = opts.reconnectMs ?? 250;
+    this.socket = new ReconnectingSocket({
+      url: opts.url, log: opts.log, name: 'market channel',
+      firstDelayMs: opts.reconnectMs ?? 250, maxDelayMs: opts.maxReconnectMs ?? 30_000,
+      pingMs: opts.pingMs ?? Math.max(50, Math.min(1_000, this.staleMs / 2)),
+      onOpen: () => this.onOpen(),
+      onText: (text) => this.onFrame(text),
+      onTick: (socket) => this.keepAlive(socket),
+      onDown: () => {
+        this.up = false;
+      },
+    });
   }
 
   private get staleMs(): number {
@@ -116,7 +124,7 @@ export class MarketBooks {
     if (added.length === 0) return;
     for (const a of added) this.watched.set(a, true);
     this.evictBeyondLimit();
-    if (!this.up) return this.start();
+    if (!this.up) return this.socket.connect();
     this.send({ assets_ids: added, operation: 'subscribe' });
     this.await(added);
   }
@@ -128,10 +136,7 @@ export class MarketBooks {
   /** Stops for good: the socket is closed and nothing is served. Safe to repeat */
   close(): void {
     this.closed = true;
-    this.stopTimers();
-    this.socket?.close();
-    this.socket = null;
-    this.up = false;
+    this.socket.close();
   }
 
   private evictBeyondLimit(): void {
@@ -147,20 +152,7 @@ export class MarketBooks {
     if (gone.length > 0 && this.up) this.send({ assets_ids: gone, operation: 'unsubscribe' });
   }
 
-  private start(): void {
-    if (this.closed || this.socket || this.retryTimer) return;
-    const socket = new WebSocket(this.opts.url);
-    this.socket = socket;
-    socket.on('open', () => this.onOpen(socket));
-    socket.on('message', (data) => {
-      if (this.socket === socket) this.onFrame(String(data));
-    });
-    socket.on('error', (err) => this.opts.log.warn('market channel error', { error: err.message }));
-    socket.on('close', () => this.onClose(socket));
-  }
-
-  private onOpen(socket: WebSocket): void {
-    if (this.socket !== socket) return;
+  private onOpen(): void {
     this.state = new BookState(); // nothing is known on a new connection until its snapshots arrive
     this.suspect.clear();
     this.awaiting.clear();
@@ -169,8 +161,6 @@ export class MarketBooks {
     this.counts.connects += 1;
     this.send({ assets_ids: [...this.watched.keys()], type: 'market' });
     this.await([...this.watched.keys()]);
-    this.pingTimer = setInterval(() => this.keepAlive(socket), this.opts.pingMs ?? Math.max(50, Math.min(1_000, this.staleMs / 2)));
-    this.pingTimer.unref();
     this.opts.log.info('market channel connected', { url: this.opts.url, assets: this.watched.size });
   }
 
@@ -200,30 +190,8 @@ export class MarketBooks {
     for (const [a, w] of late) this.awaiting.set(a, { at: this.now(), waitMs: Math.min(60_000, w.waitMs * 2) });
   }
 
-  private onClose(socket: WebSocket): void {
-    if (this.socket !== socket) return;
-    this.socket = null;
-    this.up = false;
-    this.stopTimers();
-    if (this.closed) return;
-    this.opts.log.warn('market channel closed; reconnecting', { inMs: this.retryDelay });
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.start();
-    }, this.retryDelay);
-    this.retryTimer.unref();
-    this.retryDelay = Math.min(this.opts.maxReconnectMs ?? 30_000, this.retryDelay * 2);
-  }
-
-  private stopTimers(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.pingTimer = null;
-    this.retryTimer = null;
-  }
-
   private send(message: unknown): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    this.socket.send(JSON.stringify(message));
   }
 
   private onFrame(text: string): void {
@@ -231,7 +199,7 @@ export class MarketBooks {
     const silentMs = this.now() - this.lastHeard;
     if (silentMs > this.staleMs) return this.lostAll(`silent for ${Math.round(silentMs)} ms`);
     this.lastHeard = this.now();
-    this.retryDelay = this.opts.reconnectMs ?? 250; // the venue answers: the next reconnect starts quick again
+    this.socket.resetBackoff(); // the venue answers: the next reconnect starts quick again
     if (text === 'PONG' || text === 'pong') return;
     let value: unknown;
     try {
@@ -295,7 +263,7 @@ export class MarketBooks {
     this.opts.log.warn('market channel: gap; reconnecting', { detail: detail.slice(0, 200) });
     this.counts.resyncs += this.watched.size;
     this.up = false;
-    this.socket?.terminate();
+    this.socket.terminate();
   }
 }
 

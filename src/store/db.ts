@@ -1,6 +1,7 @@
 /** One database interface over embedded PGlite (default) and a PostgreSQL server (DATABASE_URL) */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmod, copyFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, types } from '@electric-sql/pglite';
@@ -127,17 +128,35 @@ function templateFits(template: string): boolean {
   }
 }
 
+/** The directories and files under `dir` (relative paths, parents first), but for those of its own named in `skip` */
+function treeOf(dir: string, skip: readonly string[], rel = '', out = { dirs: [] as string[], files: [] as string[] }) {
+  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    const path = join(rel, e.name);
+    if (rel === '' && skip.includes(e.name)) continue;
+    if (e.isDirectory()) {
+      out.dirs.push(path);
+      treeOf(dir, skip, path, out);
+    } else out.files.push(path);
+  }
+  return out;
+}
+
 /**
  * A new cluster in `dataDir`: a copy of the build's template when it fits the installed PGlite and the migrations
- * (PG_VERSION last, so an interrupted copy is made again at the next start), else initdb in a child process
+ * (PG_VERSION last, so an interrupted copy is made again at the next start), else initdb in a child process.
+ * The template's thousand-odd files are copied side by side (libuv's threads), not one after another
  */
 export async function createCluster(dataDir: string, template = TEMPLATE): Promise<'template' | 'initdb'> {
   if (!templateFits(template)) {
     await initdbApart(dataDir);
     return 'initdb';
   }
-  const entries = readdirSync(template).filter((e) => e !== 'template.json' && e !== 'PG_VERSION');
-  for (const e of entries) cpSync(join(template, e), join(dataDir, e), { recursive: true });
+  const { dirs, files } = treeOf(template, ['template.json', 'PG_VERSION']);
+  for (const d of dirs) mkdirSync(join(dataDir, d), { recursive: true, mode: statSync(join(template, d)).mode });
+  await Promise.all(files.map(async (f) => {
+    await copyFile(join(template, f), join(dataDir, f));
+    await chmod(join(dataDir, f), (await stat(join(template, f))).mode); // the template's modes (as cpSync), not the umask's
+  }));
   cpSync(join(template, 'PG_VERSION'), join(dataDir, 'PG_VERSION'));
   return 'template';
 }

@@ -16,9 +16,13 @@ export async function migrate(db: Db, options: { until?: string } = {}): Promise
   const files = options.until === undefined ? all : all.filter((f) => f.replace(/\.sql$/, '') <= options.until!);
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
+  // An up-to-date database (every start but the first) costs one read, not a transaction per file; a missing file is
+  // read again under the lock, which decides when several processes start at once
+  const present = new Set((await db.query<{ version: string }>('SELECT version FROM schema_migrations')).map((r) => r.version));
   const applied: string[] = [];
   for (const file of files) {
     const version = file.replace(/\.sql$/, '');
+    if (present.has(version)) continue;
     const done = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
       const seen = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [version]);

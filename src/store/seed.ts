@@ -2,15 +2,14 @@
 import { parseFtWallet } from '../domain/ft-wallet.ts';
 import type { Db } from './db.ts';
 import { DEMO_STRATEGIES } from './demo-strategies.ts';
-import { countWallets, insertWallet } from './wallet-store.ts';
+import { countWallets, insertWallets } from './wallet-store.ts';
 
 export async function seedDemoStrategies(db: Db, now: Date): Promise<number> {
   return db.transaction(async (tx) => {
     if ((await countWallets(tx)) > 0) return 0;
-    let n = 0;
-    for (const input of DEMO_STRATEGIES) {
-      if (await insertWallet(tx, parseFtWallet(input, now))) n += 1;
-    }
-    return n;
+    // One statement for the whole catalogue (its ids are distinct, and the table is empty)
+    const wallets = DEMO_STRATEGIES.map((input) => parseFtWallet(input, now));
+    await insertWallets(tx, wallets);
+    return wallets.length;
   });
 }

@@ -64,15 +64,15 @@ describe(`LT redemption of proxy and Safe wallets through the relayer (${backend
   }
 
   /** The process wallet's chain `tandem start` builds from that configuration */
-  const configuredChain = (sim: SimServer, key: string, type: 1 | 2, funder: string, relayer: boolean): Chain =>
-    chainFor(configOf(sim, key, type, funder, relayer), null)!;
+  const configuredChain = async (sim: SimServer, key: string, type: 1 | 2, funder: string, relayer: boolean): Promise<Chain> =>
+    (await chainFor(configOf(sim, key, type, funder, relayer), null))!;
 
   const alerts = (world: LtWorld) => world.ft.t.db.query<{ message: string; detail: Record<string, unknown> }>(
     'SELECT message, detail FROM lt_alerts ORDER BY fired_at');
 
   it.each([[1, 'proxy'], [2, 'Safe']] as const)('a %s (%s) wallet\'s win: a failed relayer transaction is alerted and retried, never booked; then redeemed and booked once', async (type, _kind) => {
     const { key, funder, world, sim } = await wonThroughWallet(type);
-    const chain = configuredChain(sim, key, type, funder, true);
+    const chain = await configuredChain(sim, key, type, funder, true);
     expect(chain).toMatchObject({ name: 'polygon-relayer', address: funder, cannotRedeem: null });
     const before = world.exchange.balance(funder, COLLATERAL).total;
 
@@ -105,18 +105,18 @@ describe(`LT redemption of proxy and Safe wallets through the relayer (${backend
     const before = world.exchange.balance(funder, COLLATERAL).total;
     const crash = { at: (p: CrashPoint) => { if (p === 'after_redeem_record') throw new Error(`crash at ${p}`); } };
     sim.relayer.holdNext(); // the relayer accepts it and keeps it STATE_NEW
-    await expect(resolveLt({ ...world.deps, chain: configuredChain(sim, key, 1, funder, true), hooks: crash }))
+    await expect(resolveLt({ ...world.deps, chain: await configuredChain(sim, key, 1, funder, true), hooks: crash }))
       .rejects.toThrow('crash at after_redeem_record');
     const [recorded] = await redemptionsOf(world.ft.t.db);
     expect(recorded).toMatchObject({ state: 'redeeming', attempts: 1, txHash: `relayer:${sim.relayer.transactions[0]!.transactionID}` });
     expect(sim.relayer.transactions).toEqual([expect.objectContaining({ state: 'STATE_NEW' })]);
 
     // A new process: a new chain and client, only the database remembers the relayer's id
-    const pending = await resolveLt({ ...world.deps, chain: configuredChain(sim, key, 1, funder, true) });
+    const pending = await resolveLt({ ...world.deps, chain: await configuredChain(sim, key, 1, funder, true) });
     expect(pending).toMatchObject({ redeemed: 0, errors: [], onChain: { submitted: 0, pending: 1, booked: 0, errors: [] } });
     expect(await world.checkLedger()).toMatchObject({ available: usdc('990'), cooldown: usdc('20') });
     expect(sim.relayer.release()).toBe(1);
-    const restarted = await resolveLt({ ...world.deps, chain: configuredChain(sim, key, 1, funder, true) });
+    const restarted = await resolveLt({ ...world.deps, chain: await configuredChain(sim, key, 1, funder, true) });
     expect(restarted).toMatchObject({ redeemed: 1, errors: [], onChain: { submitted: 0, booked: 1, errors: [] } });
     expect(sim.relayer.transactions).toEqual([expect.objectContaining({ state: 'STATE_MINED' })]);
     expect(sim.relayer.transactions).toHaveLength(1);
@@ -127,7 +127,7 @@ describe(`LT redemption of proxy and Safe wallets through the relayer (${backend
 
   it('without the relayer configured a proxy wallet gets one alert saying what to redeem by hand, and nothing is sent', async () => {
     const { key, funder, world, sim } = await wonThroughWallet(1);
-    const chain = configuredChain(sim, key, 1, funder, false);
+    const chain = await configuredChain(sim, key, 1, funder, false);
     expect(chain.cannotRedeem).toMatch(/POLYMARKET_RELAYER_URL/);
     expect(await resolveLt({ ...world.deps, chain })).toMatchObject({ settled: 1, redeemed: 0, onChain: { manual: 1, submitted: 0 } });
     expect(await resolveLt({ ...world.deps, chain })).toMatchObject({ onChain: { manual: 1, submitted: 0 } });
@@ -155,7 +155,7 @@ describe(`LT redemption of proxy and Safe wallets through the relayer (${backend
     const chains = walletChainsFor(config, { db, secrets: box, log: silentLog, exchange: null });
     expect(await chains(owner)).toMatchObject({ name: 'polygon-relayer', address: funder, cannotRedeem: null });
     const before = world.exchange.balance(funder, COLLATERAL).total;
-    const run = await resolveLt({ ...world.deps, chain: chainFor(config, null)!, chains });
+    const run = await resolveLt({ ...world.deps, chain: (await chainFor(config, null))!, chains });
     expect(run).toMatchObject({ redeemed: 1, onChain: { submitted: 1, booked: 1, manual: 0, errors: [] } });
     expect(sim.relayer.transactions).toEqual([expect.objectContaining({ from: owner, proxyAddress: funder, state: 'STATE_CONFIRMED' })]);
     expect(sim.rpc.redemptions.map((r) => r.from)).toEqual([funder]);

@@ -4,6 +4,7 @@
  */
 import WebSocket from 'ws';
 import type { Log } from '../../engine/ports.ts';
+import { ReconnectingSocket } from '../../feeds/reconnecting-socket.ts';
 import { WsUserMessage, type WsOrderMessage, type WsTradeMessage } from './schemas.ts';
 
 export interface UserStreamOptions {
@@ -23,19 +24,27 @@ export interface UserStreamOptions {
 }
 
 export class UserStream {
-  private socket: WebSocket | null = null;
+  private readonly socket: ReconnectingSocket;
   private trades: WsTradeMessage[] = [];
   private orders: WsOrderMessage[] = [];
-  private closed = false;
-  private pingTimer: NodeJS.Timeout | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private retryDelay: number;
   private lastHeard = 0;
   /** When the current unbroken stretch of listening began; null while down or after a gap */
   private liveSince: number | null = null;
 
   constructor(private readonly opts: UserStreamOptions) {
-    this.retryDelay = opts.reconnectMs ?? 1_000;
+    this.socket = new ReconnectingSocket({
+      url: opts.url, log: opts.log, name: 'polymarket user stream',
+      firstDelayMs: opts.reconnectMs ?? 1_000, maxDelayMs: 30_000, pingMs: opts.pingMs ?? 10_000,
+      onOpen: (socket) => this.onOpen(socket),
+      onText: (text) => this.onMessage(text),
+      onTick: (socket) => {
+        if (socket.readyState === WebSocket.OPEN) socket.send('PING');
+        if (this.coveredSince() === null) socket.terminate();
+      },
+      onDown: () => {
+        this.liveSince = null;
+      },
+    });
   }
 
   private now(): number {
@@ -43,13 +52,7 @@ export class UserStream {
   }
 
   start(): void {
-    if (this.closed || this.socket) return;
-    const socket = new WebSocket(this.opts.url);
-    this.socket = socket;
-    socket.on('open', () => this.onOpen(socket));
-    socket.on('message', (data) => this.onMessage(data.toString()));
-    socket.on('error', (err) => this.opts.log.warn('polymarket user stream error', { error: err.message }));
-    socket.on('close', () => this.onClose(socket));
+    this.socket.connect();
   }
 
   /**
@@ -75,11 +78,7 @@ export class UserStream {
   }
 
   close(): void {
-    this.closed = true;
-    this.stopTimers();
-    this.socket?.close();
-    this.socket = null;
-    this.liveSince = null;
+    this.socket.close();
   }
 
   private onOpen(socket: WebSocket): void {
@@ -88,12 +87,7 @@ export class UserStream {
     socket.send(JSON.stringify({ auth: { apiKey: key, secret, passphrase }, markets: this.opts.markets ?? [], type: 'user' }));
     this.lastHeard = this.now();
     this.liveSince = this.now();
-    this.retryDelay = this.opts.reconnectMs ?? 1_000;
-    this.pingTimer = setInterval(() => {
-      if (socket.readyState === WebSocket.OPEN) socket.send('PING');
-      if (this.coveredSince() === null) socket.terminate();
-    }, this.opts.pingMs ?? 10_000);
-    this.pingTimer.unref();
+    this.socket.resetBackoff();
     this.opts.log.info('polymarket user stream connected', { url: this.opts.url });
   }
 
@@ -132,22 +126,4 @@ export class UserStream {
     }
   }
 
-  private onClose(socket: WebSocket): void {
-    if (this.socket !== socket) return;
-    this.socket = null;
-    this.liveSince = null;
-    this.stopTimers();
-    if (this.closed) return;
-    this.opts.log.warn('polymarket user stream closed; reconnecting', { inMs: this.retryDelay });
-    this.retryTimer = setTimeout(() => this.start(), this.retryDelay);
-    this.retryTimer.unref();
-    this.retryDelay = Math.min(30_000, this.retryDelay * 2);
-  }
-
-  private stopTimers(): void {
-    if (this.pingTimer) clearInterval(this.pingTimer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.pingTimer = null;
-    this.retryTimer = null;
-  }
 }
