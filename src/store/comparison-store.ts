@@ -14,6 +14,7 @@ import { balancesFromSums } from '../domain/ledger.ts';
 import type { Sql } from './db.ts';
 import { strategyGap, type GapLeg, type StrategyGap } from './gap-store.ts';
 import { ledgerSums } from './ledger-store.ts';
+import { dispositionCounts, qualityAggregate } from './quality-aggregate-store.ts';
 import { micros, microsOrNull } from './rows.ts';
 
 /**
@@ -55,17 +56,17 @@ export function qualitySampleOf(r: Record<string, unknown>): OrderSample {
   };
 }
 
-/** The strategy's execution quality from its lt_execution_quality rows (current book) and its dispositions */
+/**
+ * The strategy's execution quality from its lt_execution_quality rows (current book) and its dispositions, every row
+ * read and summarized in JS: the reference `qualityAggregate` (the same figures aggregated by the database) is held to
+ */
 export async function qualityOfStrategy(sql: Sql, userId: string, strategyId: string): Promise<StrategyQuality> {
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT ${QUALITY_SAMPLE_COLUMNS}
      FROM lt_execution_quality q JOIN orders o ON o.order_id = q.order_id
      JOIN lt_strategies s ON s.user_id = q.user_id AND s.strategy_id = q.strategy_id
      WHERE q.user_id = $1 AND q.strategy_id = $2 AND q.is_shadow = (s.mode = 'shadow')`, [userId, strategyId]);
-  const dispositions = await sql.query<{ rule: string | null; n: number }>(
-    `SELECT rule, count(*)::int AS n FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2 GROUP BY rule`,
-    [userId, strategyId]);
-  return strategyQuality(rows.map(qualitySampleOf), Object.fromEntries(dispositions.map((d) => [d.rule ?? 'ordered', d.n])));
+  return strategyQuality(rows.map(qualitySampleOf), await dispositionCounts(sql, userId, strategyId));
 }
 
 export interface SideFigures {
@@ -93,7 +94,7 @@ const winRate = (won: number, lost: number): Ratio | null => rateOf(won, won + l
 /** FT and LT since launch, on the signals LT has decided; FT's signals still pending for LT are counted apart */
 export async function sinceLaunch(sql: Sql, userId: string, strategyId: string): Promise<SinceLaunch> {
   const gap = await strategyGap(sql, userId, strategyId);
-  const quality = await qualityOfStrategy(sql, userId, strategyId);
+  const quality = await qualityAggregate(sql, userId, strategyId);
   const ft = await ftFigures(sql, gap.legs);
   const lt = await ltFigures(sql, userId, strategyId, gap.legs);
   const targets = evaluateTargets({
