@@ -95,8 +95,8 @@ const winRate = (won: number, lost: number): Ratio | null => rateOf(won, won + l
 export async function sinceLaunch(sql: Sql, userId: string, strategyId: string): Promise<SinceLaunch> {
   const gap = await strategyGap(sql, userId, strategyId);
   const quality = await qualityAggregate(sql, userId, strategyId);
-  const ft = await ftFigures(sql, gap.legs);
-  const lt = await ltFigures(sql, userId, strategyId, gap.legs);
+  const ft = await ftFigures(sql, gap);
+  const lt = await ltFigures(sql, userId, strategyId, gap);
   const targets = evaluateTargets({
     avgSignalSlippagePct: quality.signalSlippagePct?.mean ?? null, fillRate: quality.fillRate,
     orderLatencyMsP50: quality.orderLatencyMs === null ? null : Number(quality.orderLatencyMs.p50),
@@ -108,16 +108,17 @@ export async function sinceLaunch(sql: Sql, userId: string, strategyId: string):
 }
 
 const entryIds = (legs: readonly GapLeg[]) => [...new Set(legs.filter((l) => l.leg === 'entry').map((l) => l.ftOrderId))];
-const sumOf = (legs: readonly GapLeg[], f: (g: LegGap) => bigint) => legs.reduce((a, l) => a + f(l.gap), 0n) as Usdc;
 
-async function ftFigures(sql: Sql, legs: readonly GapLeg[]): Promise<SinceLaunch['ft']> {
+/** FT's side; its P&L is the gap's total FT P&L (the legs' exact sum rounded once) */
+async function ftFigures(sql: Sql, gap: StrategyGap): Promise<SinceLaunch['ft']> {
+  const { legs } = gap;
   const ids = entryIds(legs);
   const [r] = await sql.query<Record<string, unknown>>(
     `SELECT coalesce(sum(size), 0)::text AS invested, count(*) FILTER (WHERE outcome = 'WON')::int AS won,
        count(*) FILTER (WHERE outcome = 'LOST')::int AS lost,
        (SELECT coalesce(sum(pnl), 0) FROM ft_closes c WHERE c.order_id = ANY ($1::uuid[]))::text AS realized
      FROM ft_orders WHERE order_id = ANY ($1::uuid[])`, [ids]);
-  const pnl = sumOf(legs, (g) => g.ftPnl);
+  const pnl = gap.total.ftPnl;
   const realized = micros(r!.realized) as Usdc;
   return {
     signals: legs.length, exits: legs.length - ids.length, invested: micros(r!.invested) as Usdc, realized,
@@ -125,13 +126,15 @@ async function ftFigures(sql: Sql, legs: readonly GapLeg[]): Promise<SinceLaunch
   };
 }
 
-async function ltFigures(sql: Sql, userId: string, strategyId: string, legs: readonly GapLeg[]): Promise<SinceLaunch['lt']> {
+/** LT's side; its P&L is the gap's total LT P&L */
+async function ltFigures(sql: Sql, userId: string, strategyId: string, gap: StrategyGap): Promise<SinceLaunch['lt']> {
+  const { legs } = gap;
   const [s] = await sql.query<{ mode: 'live' | 'shadow' }>(
     'SELECT mode FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
   const sums = await ledgerSums(sql, userId, strategyId, s!.mode);
   const b = balancesFromSums(sums);
   const r = await ltOrderCounts(sql, userId, strategyId, s!.mode === 'shadow');
-  const pnl = sumOf(legs, (g) => g.ltPnl);
+  const pnl = gap.total.ltPnl;
   return {
     signals: legs.length, ordered: r.ordered, filledOrders: r.filled, invested: (sums.buy_fill?.amount ?? 0n) as Usdc,
     fees: b.fees, realized: b.realizedPnl, unrealized: (pnl - b.realizedPnl) as Usdc, pnl, won: r.won, lost: r.lost,
