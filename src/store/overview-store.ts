@@ -11,6 +11,7 @@ import { parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
 import { sinceLaunch } from './comparison-store.ts';
 import type { Sql } from './db.ts';
 import { ftWalletSummaries, type FtWalletSummary } from './ft-summary-store.ts';
+import { strategyGap } from './gap-store.ts';
 import { ledgerSums } from './ledger-store.ts';
 import { listUserLtStrategies } from './lt-strategy-store.ts';
 import { micros } from './rows.ts';
@@ -113,7 +114,7 @@ export async function ltOverview(sql: Sql, userId: string): Promise<LtOverview[]
     out.push({
       strategy: s, status: ltStatusOf(s), equity: equityOf(b), netDeposits: b.netDeposits, pnl: c.lt.pnl,
       winRate: rateOf(c.lt.won, c.lt.won + c.lt.lost), targets: c.targets,
-      sparkline: downsample(equitySeries(c.gap).lt, SPARKLINE_POINTS),
+      sparkline: downsample(equitySeries(await strategyGap(sql, userId, s.strategyId)).lt, SPARKLINE_POINTS),
     });
   }
   return out;
