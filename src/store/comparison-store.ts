@@ -12,7 +12,7 @@ import { divRound, formatMicros, SCALE, type Price, type Ratio, type Shares, typ
 import type { Side } from '../domain/trade.ts';
 import { balancesFromSums } from '../domain/ledger.ts';
 import type { Sql } from './db.ts';
-import { strategyGap, type GapLeg } from './gap-store.ts';
+import { strategyGap, type GapLeg, type StrategyGap } from './gap-store.ts';
 import { gapSummary, gapSummaryOfLegs, type GapSummary } from './gap-summary-store.ts';
 import { ledgerSums } from './ledger-store.ts';
 import { dispositionCounts, qualityAggregate } from './quality-aggregate-store.ts';
@@ -102,7 +102,12 @@ export async function sinceLaunch(sql: Sql, userId: string, strategyId: string):
 
 /** The same, from strategyGap's legs: the reference sinceLaunch is held to */
 export async function sinceLaunchOfLegs(sql: Sql, userId: string, strategyId: string): Promise<SinceLaunch> {
-  return sinceLaunchOf(sql, userId, strategyId, await gapSummaryOfLegs(sql, await strategyGap(sql, userId, strategyId)));
+  return sinceLaunchOfGap(sql, userId, strategyId, await strategyGap(sql, userId, strategyId));
+}
+
+/** The same from legs a caller has read already (the overview, which also draws them), so they are not summed twice */
+export async function sinceLaunchOfGap(sql: Sql, userId: string, strategyId: string, gap: StrategyGap): Promise<SinceLaunch> {
+  return sinceLaunchOf(sql, userId, strategyId, await gapSummaryOfLegs(sql, gap));
 }
 
 async function sinceLaunchOf(sql: Sql, userId: string, strategyId: string, gap: GapSummary): Promise<SinceLaunch> {
