@@ -13,7 +13,9 @@ import type { Side } from '../domain/trade.ts';
 import { balancesFromSums } from '../domain/ledger.ts';
 import type { Sql } from './db.ts';
 import { strategyGap, type GapLeg, type StrategyGap } from './gap-store.ts';
+import { gapSummary, gapSummaryOfLegs, type GapSummary } from './gap-summary-store.ts';
 import { ledgerSums } from './ledger-store.ts';
+import { dispositionCounts, qualityAggregate } from './quality-aggregate-store.ts';
 import { micros, microsOrNull } from './rows.ts';
 
 /**
@@ -55,17 +57,17 @@ export function qualitySampleOf(r: Record<string, unknown>): OrderSample {
   };
 }
 
-/** The strategy's execution quality from its lt_execution_quality rows (current book) and its dispositions */
+/**
+ * The strategy's execution quality from its lt_execution_quality rows (current book) and its dispositions, every row
+ * read and summarized in JS: the reference `qualityAggregate` (the same figures aggregated by the database) is held to
+ */
 export async function qualityOfStrategy(sql: Sql, userId: string, strategyId: string): Promise<StrategyQuality> {
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT ${QUALITY_SAMPLE_COLUMNS}
      FROM lt_execution_quality q JOIN orders o ON o.order_id = q.order_id
      JOIN lt_strategies s ON s.user_id = q.user_id AND s.strategy_id = q.strategy_id
      WHERE q.user_id = $1 AND q.strategy_id = $2 AND q.is_shadow = (s.mode = 'shadow')`, [userId, strategyId]);
-  const dispositions = await sql.query<{ rule: string | null; n: number }>(
-    `SELECT rule, count(*)::int AS n FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2 GROUP BY rule`,
-    [userId, strategyId]);
-  return strategyQuality(rows.map(qualitySampleOf), Object.fromEntries(dispositions.map((d) => [d.rule ?? 'ordered', d.n])));
+  return strategyQuality(rows.map(qualitySampleOf), await dispositionCounts(sql, userId, strategyId));
 }
 
 export interface SideFigures {
@@ -82,7 +84,7 @@ export interface SinceLaunch {
   launchedAt: Date | null;
   ft: SideFigures & { exits: number };
   lt: SideFigures & { ordered: number; filledOrders: number; fees: Usdc };
-  gap: StrategyGap;
+  gap: GapSummary;
   quality: StrategyQuality;
   targets: TargetResult[];
 }
@@ -90,49 +92,57 @@ export interface SinceLaunch {
 /** Won / (won + lost): the metrics module's rate, null before any resolved position */
 const winRate = (won: number, lost: number): Ratio | null => rateOf(won, won + lost);
 
-/** FT and LT since launch, on the signals LT has decided; FT's signals still pending for LT are counted apart */
+/**
+ * FT and LT since launch, on the signals LT has decided; FT's signals still pending for LT are counted apart. The gap
+ * totals, counts and FT's side are summed by the database (gapSummary), not from every leg in Node
+ */
 export async function sinceLaunch(sql: Sql, userId: string, strategyId: string): Promise<SinceLaunch> {
-  const gap = await strategyGap(sql, userId, strategyId);
-  const quality = await qualityOfStrategy(sql, userId, strategyId);
-  const ft = await ftFigures(sql, gap.legs);
-  const lt = await ltFigures(sql, userId, strategyId, gap.legs);
+  return sinceLaunchOf(sql, userId, strategyId, await gapSummary(sql, userId, strategyId));
+}
+
+/** The same, from strategyGap's legs: the reference sinceLaunch is held to */
+export async function sinceLaunchOfLegs(sql: Sql, userId: string, strategyId: string): Promise<SinceLaunch> {
+  return sinceLaunchOfGap(sql, userId, strategyId, await strategyGap(sql, userId, strategyId));
+}
+
+/** The same from legs a caller has read already (the overview, which also draws them), so they are not summed twice */
+export async function sinceLaunchOfGap(sql: Sql, userId: string, strategyId: string, gap: StrategyGap): Promise<SinceLaunch> {
+  return sinceLaunchOf(sql, userId, strategyId, await gapSummaryOfLegs(sql, gap));
+}
+
+async function sinceLaunchOf(sql: Sql, userId: string, strategyId: string, gap: GapSummary): Promise<SinceLaunch> {
+  const quality = await qualityAggregate(sql, userId, strategyId);
+  const ft = ftFigures(gap);
+  const lt = await ltFigures(sql, userId, strategyId, gap);
   const targets = evaluateTargets({
     avgSignalSlippagePct: quality.signalSlippagePct?.mean ?? null, fillRate: quality.fillRate,
     orderLatencyMsP50: quality.orderLatencyMs === null ? null : Number(quality.orderLatencyMs.p50),
-    rejectionRate: quality.rejectionRate, ltPnl: gap.legs.length ? gap.total.ltPnl : null,
-    ftPnl: gap.legs.length ? gap.total.ftPnl : null, ltWinRate: winRate(lt.won, lt.lost), ftWinRate: winRate(ft.won, ft.lost),
+    rejectionRate: quality.rejectionRate, ltPnl: gap.signals ? gap.total.ltPnl : null,
+    ftPnl: gap.signals ? gap.total.ftPnl : null, ltWinRate: winRate(lt.won, lt.lost), ftWinRate: winRate(ft.won, ft.lost),
     qualityScoreMean: quality.qualityScore?.mean ?? null,
   });
   return { launchedAt: gap.launchedAt, ft, lt, gap, quality, targets };
 }
 
-const entryIds = (legs: readonly GapLeg[]) => [...new Set(legs.filter((l) => l.leg === 'entry').map((l) => l.ftOrderId))];
-const sumOf = (legs: readonly GapLeg[], f: (g: LegGap) => bigint) => legs.reduce((a, l) => a + f(l.gap), 0n) as Usdc;
-
-async function ftFigures(sql: Sql, legs: readonly GapLeg[]): Promise<SinceLaunch['ft']> {
-  const ids = entryIds(legs);
-  const [r] = await sql.query<Record<string, unknown>>(
-    `SELECT coalesce(sum(size), 0)::text AS invested, count(*) FILTER (WHERE outcome = 'WON')::int AS won,
-       count(*) FILTER (WHERE outcome = 'LOST')::int AS lost,
-       (SELECT coalesce(sum(pnl), 0) FROM ft_closes c WHERE c.order_id = ANY ($1::uuid[]))::text AS realized
-     FROM ft_orders WHERE order_id = ANY ($1::uuid[])`, [ids]);
-  const pnl = sumOf(legs, (g) => g.ftPnl);
-  const realized = micros(r!.realized) as Usdc;
+/** FT's side; its P&L is the gap's total FT P&L (the legs' exact sum rounded once) */
+function ftFigures(gap: GapSummary): SinceLaunch['ft'] {
+  const pnl = gap.total.ftPnl;
   return {
-    signals: legs.length, exits: legs.length - ids.length, invested: micros(r!.invested) as Usdc, realized,
-    unrealized: (pnl - realized) as Usdc, pnl, won: Number(r!.won), lost: Number(r!.lost),
+    signals: gap.signals, exits: gap.signals - gap.ft.entries, invested: gap.ft.invested, realized: gap.ft.realized,
+    unrealized: (pnl - gap.ft.realized) as Usdc, pnl, won: gap.ft.won, lost: gap.ft.lost,
   };
 }
 
-async function ltFigures(sql: Sql, userId: string, strategyId: string, legs: readonly GapLeg[]): Promise<SinceLaunch['lt']> {
+/** LT's side; its P&L is the gap's total LT P&L */
+async function ltFigures(sql: Sql, userId: string, strategyId: string, gap: GapSummary): Promise<SinceLaunch['lt']> {
   const [s] = await sql.query<{ mode: 'live' | 'shadow' }>(
     'SELECT mode FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
   const sums = await ledgerSums(sql, userId, strategyId, s!.mode);
   const b = balancesFromSums(sums);
   const r = await ltOrderCounts(sql, userId, strategyId, s!.mode === 'shadow');
-  const pnl = sumOf(legs, (g) => g.ltPnl);
+  const pnl = gap.total.ltPnl;
   return {
-    signals: legs.length, ordered: r.ordered, filledOrders: r.filled, invested: (sums.buy_fill?.amount ?? 0n) as Usdc,
+    signals: gap.signals, ordered: r.ordered, filledOrders: r.filled, invested: (sums.buy_fill?.amount ?? 0n) as Usdc,
     fees: b.fees, realized: b.realizedPnl, unrealized: (pnl - b.realizedPnl) as Usdc, pnl, won: r.won, lost: r.lost,
   };
 }
@@ -214,8 +224,7 @@ export function formatSinceLaunch(c: SinceLaunch) {
     launched_at: c.launchedAt?.toISOString() ?? null,
     ft: { ...formatSide(c.ft), exits: c.ft.exits },
     lt: { ...formatSide(c.lt), ordered: c.lt.ordered, filled_orders: c.lt.filledOrders, fees_usd: usd(c.lt.fees) },
-    gap: { ...formatGap(c.gap.total), signals: c.gap.legs.length,
-      not_mirrored: c.gap.legs.filter((l) => l.disposition === 'not_mirrored').length, pending: c.gap.pending },
+    gap: { ...formatGap(c.gap.total), signals: c.gap.signals, not_mirrored: c.gap.notMirrored, pending: c.gap.pending },
     quality: formatStrategyQuality(c.quality),
     targets: c.targets,
   };

@@ -4,7 +4,7 @@
  * the metrics module into delay, execution, fees, opportunity and sizing (docs/metrics.md)
  */
 import {
-  delayTiming, legGap, sumGaps, type DelayTimes, type DelayTiming, type GapLegInput, type LegGap,
+  delayTiming, gapOfPico, legGapPico, totalGap, type DelayTimes, type DelayTiming, type GapLegInput, type LegGap, type PicoGap,
 } from '../domain/metrics/index.ts';
 import { costOf, proceedsOf, SCALE, type Price, type Shares, type Usdc } from '../domain/money.ts';
 import type { Sql } from './db.ts';
@@ -35,6 +35,7 @@ export interface GapLeg {
 export interface StrategyGap {
   launchedAt: Date | null;
   legs: GapLeg[];
+  /** The legs' exact figures summed, then rounded once (totalGap): may differ from Σ of the legs' rounded figures */
   total: LegGap;
   /** Signals after launch LT has not decided yet: left out until it does */
   pending: number;
@@ -177,13 +178,14 @@ export async function strategyGap(sql: Sql, userId: string, strategyId: string, 
   const [s] = await sql.query<{ ft_wallet_id: string; launched_at: Date | null; mode: string }>(
     'SELECT ft_wallet_id, launched_at, mode FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
   if (!s) throw new Error(`no LT strategy ${strategyId}`);
-  if (!s.launched_at) return { launchedAt: null, legs: [], total: sumGaps([]), pending: 0, invalidMarks: 0 };
+  if (!s.launched_at) return { launchedAt: null, legs: [], total: totalGap([]), pending: 0, invalidMarks: 0 };
   const launchedAt = new Date(s.launched_at);
   const ft = await ftLegs(sql, s.ft_wallet_id, launchedAt, scope);
   const lt = await ltLegs(sql, userId, strategyId, s.mode === 'shadow', scope);
   const decided = await dispositions(sql, userId, strategyId, scope);
   const { marks, invalid } = await horizons(sql, [...new Set(ft.map((l) => l.tokenId))]);
   const legs: GapLeg[] = [];
+  const picos: PicoGap[] = [];
   let pending = 0;
   for (const f of ft) {
     const d = decided.get(`${f.ftOrderId}/${f.leg}`);
@@ -193,14 +195,16 @@ export async function strategyGap(sql: Sql, userId: string, strategyId: string, 
     const mirrored = d?.disposition === 'ordered' ? lt.get(`${f.ftOrderId}/${f.leg}`) ?? null : null;
     if (d?.disposition === 'ordered' && !mirrored) { pending += 1; continue; } // ordered in the other book
     const horizon = marks.get(f.tokenId) ?? { price: f.ft.price as bigint, kind: 'entry' as const };
+    const pico = legGapPico({ side: f.side, ft: f.ft, lt: mirrored, horizonPrice: horizon.price });
+    picos.push(pico);
     legs.push({
       ftOrderId: f.ftOrderId, at: f.at, leg: f.leg, side: f.side, conditionId: f.conditionId, tokenId: f.tokenId,
       question: f.question, outcome: f.outcome, disposition: d ? d.disposition : 'not_mirrored', rule: d?.rule ?? null, horizon,
-      gap: legGap({ side: f.side, ft: f.ft, lt: mirrored, horizonPrice: horizon.price }),
+      gap: gapOfPico(pico),
       timing: mirrored ? { ...mirrored.times, ...delayTiming(mirrored.times) } : null,
     });
   }
-  return { launchedAt, legs, total: sumGaps(legs.map((l) => l.gap)), pending, invalidMarks: invalid.length };
+  return { launchedAt, legs, total: totalGap(picos), pending, invalidMarks: invalid.length };
 }
 
 async function dispositions(sql: Sql, userId: string, strategyId: string, scope: GapScope | null) {

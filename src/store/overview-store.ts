@@ -8,9 +8,10 @@ import type { LtStrategy } from '../domain/lt-strategy.ts';
 import { rateOf, type TargetResult } from '../domain/metrics/index.ts';
 import { downsample, type Point } from '../domain/metrics/series.ts';
 import { parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
-import { sinceLaunch } from './comparison-store.ts';
+import { sinceLaunchOfGap } from './comparison-store.ts';
 import type { Sql } from './db.ts';
 import { ftWalletSummaries, type FtWalletSummary } from './ft-summary-store.ts';
+import { strategyGap } from './gap-store.ts';
 import { ledgerSums } from './ledger-store.ts';
 import { listUserLtStrategies } from './lt-strategy-store.ts';
 import { micros } from './rows.ts';
@@ -109,11 +110,12 @@ export async function ltOverview(sql: Sql, userId: string): Promise<LtOverview[]
   const out: LtOverview[] = [];
   for (const s of await listUserLtStrategies(sql, userId)) {
     const b = balancesFromSums(await ledgerSums(sql, userId, s.strategyId, s.mode));
-    const c = await sinceLaunch(sql, userId, s.strategyId);
+    const gap = await strategyGap(sql, userId, s.strategyId);
+    const c = await sinceLaunchOfGap(sql, userId, s.strategyId, gap);
     out.push({
       strategy: s, status: ltStatusOf(s), equity: equityOf(b), netDeposits: b.netDeposits, pnl: c.lt.pnl,
       winRate: rateOf(c.lt.won, c.lt.won + c.lt.lost), targets: c.targets,
-      sparkline: downsample(equitySeries(c.gap).lt, SPARKLINE_POINTS),
+      sparkline: downsample(equitySeries(gap).lt, SPARKLINE_POINTS),
     });
   }
   return out;

@@ -9,7 +9,8 @@ import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategi
 import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { balancesOf, orderLedgerOf } from '../../src/store/ledger-store.ts';
 import { openPositions, openPositionsFromFacts } from '../../src/store/position-store.ts';
-import { ltOrderCounts, ltOrderCountsFromFacts } from '../../src/store/comparison-store.ts';
+import { ltOrderCounts, ltOrderCountsFromFacts, qualityOfStrategy, sinceLaunch, sinceLaunchOfLegs } from '../../src/store/comparison-store.ts';
+import { qualityAggregate } from '../../src/store/quality-aggregate-store.ts';
 import { createUser } from '../../src/store/user-store.ts';
 import { COLLATERAL, SimExchange } from '../../src/sim/exchange/exchange.ts';
 import { createSimulatedVenue, type SimulatedVenue } from '../../src/sim/exchange/simulated-venue.ts';
@@ -230,7 +231,20 @@ async function checkLedger(w: LtWorld): Promise<Balances> {
     expect(await ltOrderCounts(db, w.userId, w.strategyId, shadow), 'order counts = their reading from lt_order_facts')
       .toEqual(await ltOrderCountsFromFacts(db, w.userId, w.strategyId, shadow));
   }
+  await checkDashboardReads(w);
   return b;
+}
+
+/**
+ * The comparison summary's reads equal their recomputation: the gap totals, counts and FT side summed by the database
+ * (gapSummary) against strategyGap's legs, and the quality aggregated in SQL against the JS summary of its rows
+ */
+export async function checkDashboardReads(w: Pick<LtWorld, 'ft' | 'userId' | 'strategyId'>): Promise<void> {
+  const db = w.ft.t.db;
+  expect(await sinceLaunch(db, w.userId, w.strategyId), 'the comparison summary = its reading from every leg')
+    .toEqual(await sinceLaunchOfLegs(db, w.userId, w.strategyId));
+  expect(await qualityAggregate(db, w.userId, w.strategyId), 'the quality aggregate = the JS summary of its rows')
+    .toEqual(await qualityOfStrategy(db, w.userId, w.strategyId));
 }
 
 /** The FT market with a final payout (for the FT resolver, which stores it for LT settlement) */

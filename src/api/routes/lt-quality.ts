@@ -3,7 +3,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { formatStrategyQuality } from '../../domain/metrics/strategy-quality.ts';
 import { parseMicros } from '../../domain/money.ts';
-import { formatGap, formatGapLeg, formatSinceLaunch, qualityOfStrategy, sinceLaunch, slippageAnalysis } from '../../store/comparison-store.ts';
+import { formatGap, formatGapLeg, formatSinceLaunch, sinceLaunch, slippageAnalysis } from '../../store/comparison-store.ts';
+import { qualityAggregate } from '../../store/quality-aggregate-store.ts';
 import { strategyGap, type GapLeg } from '../../store/gap-store.ts';
 import { toleranceModesAnalysis } from '../../store/tolerance-store.ts';
 import { getLtStrategy } from '../../store/lt-strategy-store.ts';
@@ -77,7 +78,7 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
       const { limit, cursor } = c.req.valid('query');
       const rows = await qualityRowsPage(deps.db, uid(c), id, s.mode === 'shadow', { limit, after: cursor });
       const page = pageOf(rows, limit, (r) => r.key);
-      return c.json({ strategy_id: id, summary: formatStrategyQuality(await qualityOfStrategy(deps.db, uid(c), id)),
+      return c.json({ strategy_id: id, summary: formatStrategyQuality(await qualityAggregate(deps.db, uid(c), id)),
         orders: page.items.map((r) => r.row as QualityOrderJson), limit, next_cursor: page.next_cursor }, 200);
     })
     .openapi(comparison, async (c) => {

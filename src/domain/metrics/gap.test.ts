@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvariantError } from '../errors.ts';
 import { price, SCALE, shares, usdc, type Price, type Shares, type Usdc } from '../money.ts';
 import { Prng } from '../prng.ts';
-import { apportion, delayTiming, equityAtMark, GAP_PARTS, legGap, legGapPico, sumGaps, type GapLegInput, type LegGap } from './gap.ts';
+import { apportion, delayTiming, equityAtMark, GAP_PARTS, legGap, legGapPico, totalGap, type GapLegInput, type LegGap, type PicoGap } from './gap.ts';
 
 /*
  * Why the five parts add up to L − F exactly (s = ±1, pico-units, fees f = feeUsdc + feeShares·P_end):
@@ -139,18 +139,27 @@ describe('apportion', () => {
   });
 });
 
-describe('sumGaps', () => {
-  it('adds every figure; the sums still add up', () => {
-    // a: −1 − 2 − 3 + 4 + 5 = 3 = 10 − 7; b: 1 + 0 − 1 − 10 + 0 = −10 = 0 − 10
-    const a = { delay: -1n, execution: -2n, fees: -3n, opportunity: 4n, sizing: 5n, ltPnl: 10n, ftPnl: 7n, total: 3n } as LegGap;
-    const b = { delay: 1n, execution: 0n, fees: -1n, opportunity: -10n, sizing: 0n, ltPnl: 0n, ftPnl: 10n, total: -10n } as LegGap;
-    const s = sumGaps([a, b]);
+const pico = (lt: bigint, ft: bigint, parts: bigint[]): PicoGap =>
+  ({ lt, ft, parts: Object.fromEntries(GAP_PARTS.map((p, i) => [p, parts[i]!])) as PicoGap['parts'] });
+
+describe('totalGap: the exact sum of the legs, rounded once', () => {
+  it('adds every figure exactly (pico), then rounds like one leg; the sums still add up', () => {
+    // a: L 10, F 7 → −1 − 2 − 3 + 4 + 5 = 3; b: L 0, F 10 → 1 + 0 − 1 − 10 + 0 = −10 (micros, exact)
+    const a = pico(10_000_000n, 7_000_000n, [-1_000_000n, -2_000_000n, -3_000_000n, 4_000_000n, 5_000_000n]);
+    const b = pico(0n, 10_000_000n, [1_000_000n, 0n, -1_000_000n, -10_000_000n, 0n]);
+    const s = totalGap([a, b]);
     expect(s).toEqual({ delay: 0n, execution: -2n, fees: -4n, opportunity: -6n, sizing: 5n, ltPnl: 10n, ftPnl: 17n, total: -7n });
     expect(sum(partsOf(s))).toBe(s.total);
   });
 
+  it('is not the sum of rounded legs: two half micros are one micro, not two rounded-to-even zeros', () => {
+    const half = pico(500_000n, 0n, [500_000n, 0n, 0n, 0n, 0n]);
+    expect(totalGap([half]).ltPnl).toBe(0n); // each leg alone rounds half-even to 0
+    expect(totalGap([half, half])).toEqual({ delay: 1n, execution: 0n, fees: 0n, opportunity: 0n, sizing: 0n, ltPnl: 1n, ftPnl: 0n, total: 1n });
+  });
+
   it('no leg is all zeros', () => {
-    expect(sumGaps([])).toEqual({ delay: 0n, execution: 0n, fees: 0n, opportunity: 0n, sizing: 0n, ltPnl: 0n, ftPnl: 0n, total: 0n });
+    expect(totalGap([])).toEqual({ delay: 0n, execution: 0n, fees: 0n, opportunity: 0n, sizing: 0n, ltPnl: 0n, ftPnl: 0n, total: 0n });
   });
 });
 
@@ -179,7 +188,7 @@ function randomLeg(rng: Prng): GapLegInput {
 describe('legGap: property over random seeded legs', () => {
   it('Σ parts = L − F exactly (pico) and Σ rounded parts = ltPnl − ftPnl exactly (micro), for 5000 legs', () => {
     const rng = new Prng(20_260_301);
-    const legs: LegGap[] = [];
+    const legs: PicoGap[] = [];
     for (let i = 0; i < 5000; i += 1) {
       const input = randomLeg(rng);
       const pico = legGapPico(input);
@@ -192,9 +201,9 @@ describe('legGap: property over random seeded legs', () => {
         const diff = g[p] * SCALE - pico.parts[p];
         expect(diff > -2n * SCALE && diff < 2n * SCALE).toBe(true);
       }
-      legs.push(g);
+      legs.push(pico);
     }
-    const total = sumGaps(legs);
+    const total = totalGap(legs);
     expect(sum(partsOf(total))).toBe(total.total);
     expect(total.total).toBe(total.ltPnl - total.ftPnl);
   });

@@ -70,12 +70,35 @@ export function apportion(parts: Record<GapPart, bigint>, total: bigint): GapPar
   return { delay, execution, fees, opportunity, sizing };
 }
 
-export function legGap(input: GapLegInput): LegGap {
-  const pico = legGapPico(input);
+/** Pico figures (a leg's, or a sum of legs') in micro-USDC: each P&L rounded half-even once, the parts apportioned */
+export function gapOfPico(pico: PicoGap): LegGap {
   const ltPnl = divRound(pico.lt, SCALE, 'half_even') as Usdc;
   const ftPnl = divRound(pico.ft, SCALE, 'half_even') as Usdc;
   const total = (ltPnl - ftPnl) as Usdc;
   return { ...apportion(pico.parts, total), ltPnl, ftPnl, total };
+}
+
+export function legGap(input: GapLegInput): LegGap {
+  return gapOfPico(legGapPico(input));
+}
+
+/** The exact sum of pico figures; all zeros for none */
+export function sumPico(legs: readonly PicoGap[]): PicoGap {
+  const out: PicoGap = { lt: 0n, ft: 0n, parts: { delay: 0n, execution: 0n, fees: 0n, opportunity: 0n, sizing: 0n } };
+  for (const leg of legs) {
+    out.lt += leg.lt;
+    out.ft += leg.ft;
+    for (const p of GAP_PARTS) out.parts[p] += leg.parts[p];
+  }
+  return out;
+}
+
+/**
+ * A strategy's gap totals: the exact (pico) sum of its legs' figures, rounded once like one leg, never the sum of the
+ * legs' rounded figures (docs/metrics.md); so a read model holding exact sums gives the same totals. All zeros for no leg
+ */
+export function totalGap(legs: readonly PicoGap[]): LegGap {
+  return gapOfPico(sumPico(legs));
 }
 
 /** The four times of a signal's path to our order: the trader's fill, our detection of it, FT's signal, our submit */
@@ -96,15 +119,6 @@ export function delayTiming(t: DelayTimes): DelayTiming {
     detectionMs: span(t.sourceTradeAt, t.detectedAt), signalMs: span(t.detectedAt, t.signalAt),
     submitMs: span(t.signalAt, t.submittedAt), totalMs: span(t.sourceTradeAt, t.submittedAt),
   };
-}
-
-const FIELDS = [...GAP_PARTS, 'ltPnl', 'ftPnl', 'total'] as const;
-
-/** Plain sums of the micro figures, so the sums still add up exactly; all zeros for no leg */
-export function sumGaps(legs: readonly LegGap[]): LegGap {
-  const out = { delay: 0n, execution: 0n, fees: 0n, opportunity: 0n, sizing: 0n, ltPnl: 0n, ftPnl: 0n, total: 0n };
-  for (const leg of legs) for (const f of FIELDS) out[f] += leg[f];
-  return out as LegGap;
 }
 
 /** An open position's cost basis and its value at the gap's horizon mark (null without a mark) */
