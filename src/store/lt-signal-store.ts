@@ -119,10 +119,12 @@ export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalC
  * if earlier. FT stamps its rows with its transaction's start (created_at = now()), and an FT transaction may be open
  * for long (waiting on FT's lock, scoring a batch) before it commits: every row committed after this read has a
  * created_at at or after the returned time. Other sessions of the same role are visible in pg_stat_activity; PGlite
- * has one session, so this is its now()
+ * has one session (`oneSession`), so this is its now()
  */
-export async function windowStart(sql: Sql): Promise<Date> {
-  const [r] = await sql.query<{ at: string | Date }>(`SELECT least(now(), (SELECT min(xact_start) FROM pg_stat_activity
+export async function windowStart(sql: Sql, oneSession = false): Promise<Date> {
+  // One session (PGlite): no other transaction can be open beside this statement, and reading pg_stat_activity costs
+  // more than the rest of a signal's reads
+  const [r] = await sql.query<{ at: string | Date }>(oneSession ? 'SELECT now() AS at' : `SELECT least(now(), (SELECT min(xact_start) FROM pg_stat_activity
     WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL)) AS at`);
   return new Date(r!.at);
 }
