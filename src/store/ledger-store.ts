@@ -1,6 +1,7 @@
 /**
- * The LT capital ledger in SQL, and the only module that reads or writes `ledger_entries` (besides the per-order
- * view lt_order_facts of migration 0004, and migration 0010's trigger that keeps `ledger_sums`): idempotent appends
+ * The LT capital ledger in SQL, and the only module whose SQL reads or writes `ledger_entries` (besides the per-order
+ * view lt_order_facts of migration 0004, and migration 0010's trigger that keeps `ledger_sums`; the intent's statements
+ * embed intentLedgerSelect and reserveInsertSql from here): idempotent appends
  * keyed by (strategy, book, kind, ref), and every
  * balance as one fold (src/domain/ledger.ts, src/domain/booking.ts) of per-kind sums
  */
