@@ -130,7 +130,8 @@ export async function measureSignalToSubmit(progress: (text: string) => void, da
       pglite_ratio: pglite.value, postgres_ratio: postgres?.value ?? null, pglite: pglite.detail, postgres: postgres?.detail ?? null,
       tandem_path: `executeLt(strategy) → after_submit hook: strategy + FT config, signal read, ${bookCache()
         ? 'book from the market channel (GET /book when it cannot vouch for it)' : 'GET /book (BENCH_BOOK_CACHE=off)'} ∥ FT facts, `
-        + 'intent tx (lock; strategy, kill switch, disposition; ledger; one insert; reservation) with signing started beside it, '
+        + 'intent tx (lock; strategy, kill switch, disposition and ledger in one statement; intent, disposition and reservation '
+        + 'in one statement) with signing started beside the write, '
         + 'mark prepared (one statement), POST /order',
       floor_path: 'clob-client-v2 createOrder + postOrder (tick size, neg risk and fee rate cached after warm-up)',
       simulator: 'in-process, 127.0.0.1:0, resting orders on an empty ask side',

@@ -23,9 +23,8 @@ const NEVER_SYNCED = ['startingBalance', 'betSize', 'betAllocationWeight', 'allo
  */
 export async function ftConfigForStrategy(sql: Sql, s: LtStrategy): Promise<FtWallet> {
   // Only ever an FT strategy the LT strategy's owner may read (the catalogue or their own): never another user's
-  const live = await getWallet(sql, s.ftWalletId, s.userId);
+  const [live, snap] = await Promise.all([getWallet(sql, s.ftWalletId, s.userId), launchSnapshot(sql, s.userId, s.strategyId)]);
   if (!live) throw new InvariantError(`FT wallet ${s.ftWalletId} of ${s.strategyId} is missing or not readable by its owner`);
-  const snap = await launchSnapshot(sql, s.userId, s.strategyId);
   if (!snap) return live;
   const base = s.syncFtChanges ? live : snap;
   return { ...base, ...Object.fromEntries(NEVER_SYNCED.map((k) => [k, snap[k]])) };

@@ -9,11 +9,11 @@ import { costOf, formatMicros, type Price, type Shares, type Usdc } from '../dom
 import { checkRisk, nextPeak, type RiskSnapshot } from '../domain/risk.ts';
 import { sizeBet } from '../domain/sizing.ts';
 import type { Db, Sql } from '../store/db.ts';
-import { appendEntries, intentLedgerOf, type RiskTotals } from '../store/ledger-store.ts';
+import { intentLedgerOf, utcDayStart, type RiskTotals } from '../store/ledger-store.ts';
 import {
   dispositionOf, insertDisposition, insertOrderedIntent, intentOrder, positionOf, type LiveOrder, type NewIntent, type PricedSignal,
 } from '../store/lt-order-store.ts';
-import { lockForIntent } from '../store/lt-strategy-store.ts';
+import { lockForIntent, type IntentGuards } from '../store/lt-strategy-store.ts';
 import { orderStatus } from '../store/order-lookup-store.ts';
 import { prepareOrderAmounts } from '../domain/order-amounts.ts';
 import type { BookSnapshot, MarketInfo, OrderRequest, OrderSide, PreparedOrder } from './venue-port.ts';
@@ -79,11 +79,14 @@ const skip = (rule: string, limit: string, observed: string): Skip => ({ kind: '
 export async function decideSignal(db: Db, input: IntentInput, now: Date): Promise<Verdict> {
   return db.transaction(async (tx) => {
     const { signal } = input;
-    const guards = await lockForIntent(tx, input.userId, input.strategyId, signal.ftOrderId, signal.leg);
+    // An entry that may be sized reads the ledger in the same statement as the guards
+    const sizes = signal.kind === 'entry' && input.venue !== null && !input.venueBlock;
+    const guards = await lockForIntent(tx, input.userId, input.strategyId, signal.ftOrderId, signal.leg,
+      sizes ? { conditionId: signal.conditionId, dayStart: utcDayStart(now) } : null);
     if (!guards) throw new InvariantError(`no strategy ${input.strategyId}`);
     const s = guards.strategy;
     if (guards.disposition) return { kind: 'duplicate' };
-    const step = await plan(tx, s, input, now, guards.killSwitchEngaged);
+    const step = await plan(tx, s, input, now, guards);
     if (step.kind === 'deferred') return step;
     if (step.kind === 'plan') return commitIntent(tx, s, input, step.plan, now);
     await insertDisposition(tx, {
@@ -94,7 +97,7 @@ export async function decideSignal(db: Db, input: IntentInput, now: Date): Promi
   });
 }
 
-async function plan(tx: Sql, s: LtStrategy, input: IntentInput, now: Date, killSwitch: boolean): Promise<Step> {
+async function plan(tx: Sql, s: LtStrategy, input: IntentInput, now: Date, guards: IntentGuards): Promise<Step> {
   // Stopped since the run listed it: an inactive strategy takes no signal (it is decided after a relaunch)
   if (!s.isActive || s.launchedAt === null) return { kind: 'deferred', why: 'strategy not active' };
   const age = signalAge(s, input.signal, now);
@@ -111,19 +114,19 @@ async function plan(tx: Sql, s: LtStrategy, input: IntentInput, now: Date, killS
     return skip('token_mismatch', input.signal.conditionId, market.conditionId); // never fall back to another token (INV-6)
   }
   if (!market.acceptingOrders) return skip('market_closed', 'accepting orders', 'not accepting orders');
-  return input.signal.kind === 'entry' ? planEntry(tx, s, input, now, killSwitch) : planExit(tx, s, input);
+  return input.signal.kind === 'entry' ? planEntry(tx, s, input, now, guards) : planExit(tx, s, input);
 }
 
 /** Sizes with the shared sizeBet (bankroll = LT available cash), prices, then one risk check on the same snapshot */
-async function planEntry(tx: Sql, s: LtStrategy, input: IntentInput, now: Date, killSwitch: boolean): Promise<Step> {
+async function planEntry(tx: Sql, s: LtStrategy, input: IntentInput, now: Date, guards: IntentGuards): Promise<Step> {
   const { signal } = input;
   // The operator's stops come first, so the recorded reason is theirs (checkRisk denies 'paused' as well)
-  if (killSwitch) return skip('kill_switch', 'released', 'engaged');
+  if (guards.killSwitchEngaged) return skip('kill_switch', 'released', 'engaged');
   if (s.isPaused) return skip('paused', 'not paused', s.pauseReason ?? 'paused');
   const miss = ftFilterMiss(input);
   if (miss) return skip(miss.rule, miss.limit, miss.observed);
-  // Balances and the risk totals in one read, on the snapshot the lock gave
-  const { balances, totals } = await intentLedgerOf(tx, s.userId, s.strategyId, s.mode, signal.conditionId, now);
+  // Balances and the risk totals in one read, on the snapshot the lock gave (read with the guards)
+  const { balances, totals } = guards.ledger ?? await intentLedgerOf(tx, s.userId, s.strategyId, s.mode, signal.conditionId, now);
   const sized = sizeBet(input.wallet, { price: signal.price, ...signal.sizing, bankroll: balances.available });
   if (sized.kind === 'missing') return skip('sizing', 'all sizing inputs', `missing ${sized.input}`);
   if (sized.bet <= 0n) return skip('zero_size', 'above 0', formatMicros(sized.bet));
@@ -220,13 +223,10 @@ async function commitIntent(tx: Sql, s: LtStrategy, input: IntentInput, p: Plan,
   const intent = newIntent(s, input, p, now);
   const order = intentOrder(intent, s.orderTtlSeconds);
   const prepared = input.prepare ? startPrepare(input.prepare, order) : undefined;
-  const written = await insertOrderedIntent(tx, intent);
+  // The intent, its disposition and its reservation in one statement
+  const written = await insertOrderedIntent(tx, intent, p.reserve);
   if (written === 'duplicate') return { kind: 'duplicate' };
   if (written === 'decided') throw new InvariantError(`signal ${intent.ftOrderId}/${intent.leg} was decided twice under the lock`);
-  if (p.reserve > 0n) {
-    await appendEntries(tx, [{ userId: s.userId, strategyId: s.strategyId, book: s.mode, kind: 'reserve', amount: p.reserve,
-      orderId: intent.orderId, ref: `reserve:${intent.orderId}`, createdAt: now }]);
-  }
   return { kind: 'ordered', order, ...(prepared ? { prepared } : {}) };
 }
 

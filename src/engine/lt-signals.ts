@@ -1,6 +1,6 @@
 /** LT signals: the mirrored FT wallet's paper orders (entries) and exits since launch that have no disposition yet, read in pages */
 import type { LtStrategy } from '../domain/lt-strategy.ts';
-import type { Sql } from '../store/db.ts';
+import type { Db, Sql } from '../store/db.ts';
 import { pendingSignalsPage, type Signal, type SignalCursor, windowStart } from '../store/lt-signal-store.ts';
 
 export type { Signal, SignalSizing } from '../store/lt-signal-store.ts';
@@ -65,7 +65,7 @@ export interface SignalWindow {
   completed(): void;
 }
 
-export async function openSignalWindow(db: Sql, s: LtStrategy, sourceTradeId: string | null,
+export async function openSignalWindow(db: Sql & { readonly kind?: Db['kind'] }, s: LtStrategy, sourceTradeId: string | null,
   nowMs: number = Date.now()): Promise<SignalWindow> {
   // A replay's pass over one source trade reads that trade's signals in full, and leaves the window alone
   if (sourceTradeId !== null) return { recordedFrom: null, stillPending: () => undefined, completed: () => undefined };
@@ -77,7 +77,7 @@ export async function openSignalWindow(db: Sql, s: LtStrategy, sourceTradeId: st
   const windowed = state !== undefined && nowMs - state.fullReadAtMs < FULL_READ_EVERY_MS;
   // Before any of this pass's signals: the database's clock, or the start of the oldest open transaction (an FT
   // write still open stamps its rows with its start, however late it commits)
-  const started = await windowStart(db);
+  const started = await windowStart(db, db.kind === 'pglite');
   let oldest = started.getTime();
   return {
     recordedFrom: windowed ? state.from : null,

@@ -1,6 +1,7 @@
 /**
- * The LT capital ledger in SQL, and the only module that reads or writes `ledger_entries` (besides the per-order
- * view lt_order_facts of migration 0004, and migration 0010's trigger that keeps `ledger_sums`): idempotent appends
+ * The LT capital ledger in SQL, and the only module whose SQL reads or writes `ledger_entries` (besides the per-order
+ * view lt_order_facts of migration 0004, and migration 0010's trigger that keeps `ledger_sums`; the intent's statements
+ * embed intentLedgerSelect and reserveInsertSql from here): idempotent appends
  * keyed by (strategy, book, kind, ref), and every
  * balance as one fold (src/domain/ledger.ts, src/domain/booking.ts) of per-kind sums
  */
@@ -115,20 +116,22 @@ export interface RiskTotals {
 /** Midnight UTC of the day `now` falls in */
 export const utcDayStart = (now: Date): Date => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 
-/** A strategy book's entries with their orders' market, side and intent time ($1 user, $2 strategy, $3 book) */
-const BOOK_ENTRIES = `WITH e AS (
+/** A strategy book's entries with their orders' market, side and intent time, over SQL expressions for user, strategy and book */
+const bookEntries = (user: string, strategy: string, book: string): string => `WITH e AS (
        SELECT e.kind, e.amount, e.cost_basis, e.created_at, o.condition_id, o.side, o.intent_at
        FROM ledger_entries e LEFT JOIN orders o ON o.order_id = e.order_id
-       WHERE e.user_id = $1 AND e.strategy_id = $2 AND e.book = $3)`;
+       WHERE e.user_id = ${user} AND e.strategy_id = ${strategy} AND e.book = ${book})`;
+const BOOK_ENTRIES = bookEntries('$1', '$2', '$3');
 
-/** The risk totals over BOOK_ENTRIES ($4 the market's condition id, $5 the UTC day's start) */
-const RISK_COLUMNS = `coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount
+/** The risk totals over bookEntries, over SQL expressions for the market's condition id and the UTC day's start */
+const riskColumns = (condition: string, day: string): string => `coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount
          WHEN 'sell_fill' THEN -e.cost_basis WHEN 'settlement' THEN -e.cost_basis ELSE 0 END)
-         FILTER (WHERE e.condition_id = $4), 0)::text AS market,
+         FILTER (WHERE e.condition_id = ${condition}), 0)::text AS market,
        coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount ELSE 0 END)
-         FILTER (WHERE e.side = 'BUY' AND e.intent_at >= $5), 0)::text AS committed,
+         FILTER (WHERE e.side = 'BUY' AND e.intent_at >= ${day}), 0)::text AS committed,
        coalesce(sum(CASE WHEN e.kind IN ('sell_fill', 'settlement') THEN e.amount - e.cost_basis
-         WHEN e.kind = 'fee' THEN -e.amount ELSE 0 END) FILTER (WHERE e.created_at >= $5), 0)::text AS realized`;
+         WHEN e.kind = 'fee' THEN -e.amount ELSE 0 END) FILTER (WHERE e.created_at >= ${day}), 0)::text AS realized`;
+const RISK_COLUMNS = riskColumns('$4', '$5');
 
 interface RiskRow { market: string; committed: string; realized: string }
 
@@ -145,22 +148,44 @@ export async function riskTotalsOf(sql: Sql, userId: string, strategyId: string,
   return riskTotalsFrom(r);
 }
 
+/** SQL expressions (parameters or columns) the intent's ledger read is written over */
+export interface IntentLedgerParams { user: string; strategy: string; book: string; condition: string; day: string }
+
 /**
- * balancesOf and riskTotalsOf in one statement (the intent's one ledger read under the strategy lock): the same
- * aggregates over one scan of the strategy book's entries
+ * balancesOf and riskTotalsOf as one SELECT (the same aggregates over one scan of the strategy book's entries), to be
+ * run on its own (intentLedgerOf) or inside the statement that reads the strategy under its lock (lockForIntent)
  */
-export async function intentLedgerOf(sql: Sql, userId: string, strategyId: string, book: Book, conditionId: string,
-  now: Date): Promise<{ balances: Balances; totals: RiskTotals }> {
-  const [r] = await sql.query<RiskRow & { sums: SumRow[] | null }>(
-    `${BOOK_ENTRIES}
+export const intentLedgerSelect = (p: IntentLedgerParams): string => `${bookEntries(p.user, p.strategy, p.book)}
      SELECT
        (SELECT json_agg(k) FROM (SELECT kind, sum(amount)::text AS amount, COALESCE(sum(cost_basis), 0)::text AS basis
          FROM e GROUP BY kind) k) AS sums,
-       ${RISK_COLUMNS}
-     FROM e`,
+       ${riskColumns(p.condition, p.day)}
+     FROM e`;
+
+export type IntentLedgerRow = RiskRow & { sums: SumRow[] | null };
+export interface IntentLedger { balances: Balances; totals: RiskTotals }
+
+export const intentLedgerFromRow = (r: IntentLedgerRow | undefined): IntentLedger =>
+  ({ balances: balancesFromSums(sumsOf(r?.sums ?? [])), totals: riskTotalsFrom(r) });
+
+/** The intent's one ledger read under the strategy lock, as its own statement */
+export async function intentLedgerOf(sql: Sql, userId: string, strategyId: string, book: Book, conditionId: string,
+  now: Date): Promise<IntentLedger> {
+  const [r] = await sql.query<IntentLedgerRow>(intentLedgerSelect({ user: '$1', strategy: '$2', book: '$3', condition: '$4', day: '$5' }),
     [userId, strategyId, book, conditionId, utcDayStart(now).toISOString()]);
-  return { balances: balancesFromSums(sumsOf(r?.sums ?? [])), totals: riskTotalsFrom(r) };
+  return intentLedgerFromRow(r);
 }
+
+/**
+ * An intent's reservation, as the body of a data-modifying CTE in the statement that writes the intent
+ * (insertOrderedIntent): one 'reserve' entry per row of `from`, over SQL expressions; booked once per ref as appendEntries does
+ */
+export const reserveInsertSql = (v: { entryId: string; user: string; strategy: string; book: string; amount: string;
+  orderId: string; ref: string; createdAt: string }, from: string): string => `INSERT INTO ledger_entries (entry_id, user_id, strategy_id,
+       book, kind, amount, order_id, ref, created_at)
+     SELECT ${v.entryId}, ${v.user}, ${v.strategy}, ${v.book}, 'reserve', ${v.amount}, ${v.orderId}, ${v.ref},
+       ${v.createdAt} FROM ${from}
+     ON CONFLICT (user_id, strategy_id, book, kind, ref) DO NOTHING RETURNING ref`;
 
 /** What the ledger says about one order: the domain's fold of its per-kind sums */
 export async function orderLedgerOf(sql: Sql, orderId: string): Promise<OrderLedger> {

@@ -2,12 +2,13 @@
  * Live orders (orders + lt_orders), our fill legs, dispositions and positions: the rows the LT executor, tracker and
  * settlement write. An order's status changes only in `writeOrderState`, with the state the order state table decided
  */
+import { randomUUID } from 'node:crypto';
 import { InvariantError } from '../domain/errors.ts';
 import type { LtOrderStatus, OrderSide, OrderType } from '../domain/lt-order.ts';
 import type { Price, Shares, Usdc } from '../domain/money.ts';
 import type { PricedDecision } from '../domain/metrics/tolerance-modes.ts';
 import type { Sql } from './db.ts';
-import { positionCostOf, type Book } from './ledger-store.ts';
+import { positionCostOf, reserveInsertSql, type Book } from './ledger-store.ts';
 import { dateOrNull, dec, decOrNull, micros } from './rows.ts';
 
 /** Statuses the tracker polls; `pending` belongs to the executor (and to recovery after a crash) */
@@ -72,10 +73,12 @@ export async function insertIntent(tx: Sql, i: NewIntent): Promise<boolean> {
 
 /**
  * The ordered intent in one statement: the orders row (unique client_order_id), its lt_orders row (unique per
- * strategy × signal × leg) and the signal's 'ordered' disposition, each written only if the one before it was.
+ * strategy × signal × leg), the signal's 'ordered' disposition and the reservation (`reserve` USDC, none when 0:
+ * a SELL), each written only if the one before it was.
  * `duplicate`: the intent existed, nothing was written; `decided`: the signal leg already had a disposition
  */
-export async function insertOrderedIntent(tx: Sql, i: NewIntent): Promise<'inserted' | 'duplicate' | 'decided'> {
+export async function insertOrderedIntent(tx: Sql, i: NewIntent, reserve: Usdc): Promise<'inserted' | 'duplicate' | 'decided'> {
+  if (reserve < 0n) throw new InvariantError(`ledger reserve reserve:${i.orderId}: negative amount`);
   const [r] = await tx.query<{ ordered: number; disposed: number }>(
     `WITH o AS (
        INSERT INTO orders (order_id, venue, client_order_id, token_id, condition_id, side, order_type, limit_price, size,
@@ -89,13 +92,15 @@ export async function insertOrderedIntent(tx: Sql, i: NewIntent): Promise<'inser
          created_at) SELECT $14, $12, $13, o.order_id, $25, $26, $27, $15, $19 FROM o RETURNING order_id),
      d AS (
        INSERT INTO lt_dispositions (user_id, strategy_id, ft_order_id, leg, disposition, decided_at)
-       SELECT $12, $13, $25, $26, 'ordered', $19 FROM l ON CONFLICT DO NOTHING RETURNING leg)
+       SELECT $12, $13, $25, $26, 'ordered', $19 FROM l ON CONFLICT DO NOTHING RETURNING leg),
+     r AS (${reserveInsertSql({ entryId: '$28::uuid', user: '$12', strategy: '$13', book: '$29::text', amount: '$30::numeric',
+       orderId: '$1', ref: '$31::text', createdAt: '$19' }, 'd WHERE $30::numeric > 0')})
      SELECT (SELECT count(*) FROM l)::int AS ordered, (SELECT count(*) FROM d)::int AS disposed`,
     [i.orderId, i.venue, i.clientOrderId, i.tokenId, i.conditionId, i.side, i.orderType, dec(i.limitPrice), dec(i.size),
       i.isShadow, i.expiresAt?.toISOString() ?? null, i.userId, i.strategyId, i.ltOrderId, dec(i.signalPrice),
       dec(i.signalSizeUsd), i.sourceTradeAt.toISOString(), i.signalAt.toISOString(), i.intentAt.toISOString(),
       decOrNull(i.bestBid), decOrNull(i.bestAsk), decOrNull(i.mid), decOrNull(i.expectedVwap), JSON.stringify(i.book),
-      i.ftOrderId, i.leg, i.sourceTradeId]);
+      i.ftOrderId, i.leg, i.sourceTradeId, randomUUID(), i.isShadow ? 'shadow' : 'live', dec(reserve), `reserve:${i.orderId}`]);
   if (!r || Number(r.ordered) === 0) return 'duplicate';
   return Number(r.disposed) === 1 ? 'inserted' : 'decided';
 }

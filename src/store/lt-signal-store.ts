@@ -4,7 +4,7 @@ import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Price, Ratio, Shares, Usdc } from '../domain/money.ts';
 import type { Side } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
-import { loadMarkets } from './market-store.ts';
+import { marketFromPrefixed, prefixedMarketColumns } from './market-store.ts';
 import { dateOrNull, micros, microsOrNull } from './rows.ts';
 
 export interface SignalSizing {
@@ -119,10 +119,12 @@ export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalC
  * if earlier. FT stamps its rows with its transaction's start (created_at = now()), and an FT transaction may be open
  * for long (waiting on FT's lock, scoring a batch) before it commits: every row committed after this read has a
  * created_at at or after the returned time. Other sessions of the same role are visible in pg_stat_activity; PGlite
- * has one session, so this is its now()
+ * has one session (`oneSession`), so this is its now()
  */
-export async function windowStart(sql: Sql): Promise<Date> {
-  const [r] = await sql.query<{ at: string | Date }>(`SELECT least(now(), (SELECT min(xact_start) FROM pg_stat_activity
+export async function windowStart(sql: Sql, oneSession = false): Promise<Date> {
+  // One session (PGlite): no other transaction can be open beside this statement, and reading pg_stat_activity costs
+  // more than the rest of a signal's reads
+  const [r] = await sql.query<{ at: string | Date }>(oneSession ? 'SELECT now() AS at' : `SELECT least(now(), (SELECT min(xact_start) FROM pg_stat_activity
     WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL)) AS at`);
   return new Date(r!.at);
 }
@@ -130,14 +132,15 @@ export async function windowStart(sql: Sql): Promise<Date> {
 const TAKEN_SQL = `SELECT t.trade_key, t.trader, t.side, t.asset, t.condition_id, t.size::text AS size, t.price::text AS price,
   t.usd::text AS usd, t.trade_time, t.title, t.slug, t.event_slug, t.outcome, t.outcome_index, t.transaction_hash,
   o.market_end_time, o.trader_win_rate::text AS win_rate, o.trader_resolved_count, o.conviction::text AS conviction,
-  o.model_probability::text AS model_probability
-  FROM ft_orders o JOIN source_trades t ON t.trade_key = o.source_trade_id WHERE o.order_id = $1`;
+  o.model_probability::text AS model_probability, ${prefixedMarketColumns('m', 'm_')}
+  FROM ft_orders o JOIN source_trades t ON t.trade_key = o.source_trade_id LEFT JOIN markets m ON m.condition_id = t.condition_id
+  WHERE o.order_id = $1`;
 
-/** An FT paper order as FT took it, for LT to re-apply the FT filters it holds; null when there is no such order */
+/** An FT paper order as FT took it, with its market (one statement), for LT to re-apply the FT filters it holds; null when there is no such order or market */
 export async function takenSignalOf(sql: Sql, ftOrderId: string): Promise<TakenSignal | null> {
   const [r] = await sql.query<Record<string, unknown>>(TAKEN_SQL, [ftOrderId]);
   if (!r) return null;
-  const market = (await loadMarkets(sql, [r.condition_id as string])).get(r.condition_id as string);
+  const market = marketFromPrefixed(r, 'm_');
   if (!market) return null;
   const time = new Date(r.trade_time as string);
   return {

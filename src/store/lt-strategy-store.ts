@@ -9,6 +9,7 @@ import type { ToleranceMode } from '../domain/tolerance.ts';
 import type { Sql } from './db.ts';
 import { dateOrNull, dec, micros, microsOrNull } from './rows.ts';
 import { isoKey, pageParams, type Keyed, type PageRequest } from './page.ts';
+import { intentLedgerFromRow, intentLedgerSelect, type IntentLedger, type IntentLedgerRow } from './ledger-store.ts';
 
 export const LT_COLUMNS = `user_id, strategy_id, ft_wallet_id, mode, is_active, is_paused, pause_reason, launched_at,
   starting_capital, slippage_tolerance_pct, order_type, order_ttl_seconds, min_order_usd, max_order_usd,
@@ -120,29 +121,36 @@ export async function lockLtStrategy(sql: Sql, userId: string, strategyId: strin
     [userId, strategyId]);
   return rows[0] ? ltStrategyFromRow(rows[0]) : null;
 }
-/** What the intent transaction reads under the strategy lock, besides the ledger */
+/** What the intent transaction reads under the strategy lock */
 export interface IntentGuards {
   strategy: LtStrategy;
   killSwitchEngaged: boolean;
   /** The signal leg's disposition when it was decided before */
   disposition: 'ordered' | 'skipped' | 'expired' | null;
+  /** The strategy book's balances and risk totals, when asked for (an entry's) */
+  ledger: IntentLedger | null;
 }
 
 /**
  * lockLtStrategy for the executor's intent: the advisory lock, then in one statement the strategy row, the owner's
- * kill switch and the signal leg's disposition (read after the lock, so none of them is older than it)
+ * kill switch, the signal leg's disposition and, given `ledgerFor` (an entry's market and day), the ledger of the
+ * strategy's book (intentLedgerSelect: read after the lock, so none of them is older than it)
  */
 export async function lockForIntent(sql: Sql, userId: string, strategyId: string, ftOrderId: string,
-  leg: string): Promise<IntentGuards | null> {
+  leg: string, ledgerFor: { conditionId: string; dayStart: Date } | null = null): Promise<IntentGuards | null> {
   await sql.query(`SELECT pg_advisory_xact_lock(${LT_LOCK_KEY_SQL})`, [userId, strategyId]);
+  const ledger = intentLedgerSelect({ user: 's.user_id', strategy: 's.strategy_id', book: 's.mode', condition: '$6', day: '$7::timestamptz' });
   const [r] = await sql.query<Record<string, unknown>>(`SELECT ${LT_COLUMNS},
       coalesce((SELECT k.engaged FROM lt_kill_switch k WHERE k.user_id = $1), false) AS kill_switch_engaged,
       (SELECT d.disposition FROM lt_dispositions d WHERE d.user_id = $1 AND d.strategy_id = $2 AND d.ft_order_id = $3
-        AND d.leg = $4) AS prior_disposition
-    FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2 FOR UPDATE`, [userId, strategyId, ftOrderId, leg]);
+        AND d.leg = $4) AS prior_disposition,
+      CASE WHEN $5::boolean THEN (SELECT row_to_json(l) FROM (${ledger}) l) END AS ledger
+    FROM lt_strategies s WHERE user_id = $1 AND strategy_id = $2 FOR UPDATE`,
+  [userId, strategyId, ftOrderId, leg, ledgerFor !== null, ledgerFor?.conditionId ?? null, ledgerFor?.dayStart.toISOString() ?? null]);
   if (!r) return null;
   return { strategy: ltStrategyFromRow(r), killSwitchEngaged: r.kill_switch_engaged as boolean,
-    disposition: (r.prior_disposition as IntentGuards['disposition']) ?? null };
+    disposition: (r.prior_disposition as IntentGuards['disposition']) ?? null,
+    ledger: r.ledger ? intentLedgerFromRow(r.ledger as IntentLedgerRow) : null };
 }
 
 /** The advisory-lock key of a strategy, over parameters $1 = user id, $2 = strategy id */

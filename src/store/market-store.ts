@@ -3,9 +3,10 @@ import type { Market } from '../domain/market.ts';
 import type { Sql } from './db.ts';
 import { dateOrNull, decOrNull, micros, microsOrNull } from './rows.ts';
 
-const SELECT = `SELECT condition_id, question, slug, event_slug, outcomes, clob_token_ids, tags, tick_size, min_size,
-  neg_risk, closed, accepting_orders, end_time, game_start_time, closed_time, resolution_status,
-  outcome_prices::text[] AS outcome_prices, winner, resolved_at FROM markets`;
+const COLUMNS = ['condition_id', 'question', 'slug', 'event_slug', 'outcomes', 'clob_token_ids', 'tags', 'tick_size', 'min_size',
+  'neg_risk', 'closed', 'accepting_orders', 'end_time', 'game_start_time', 'closed_time', 'resolution_status', 'outcome_prices',
+  'winner', 'resolved_at'] as const;
+const SELECT = `SELECT ${COLUMNS.map((c) => (c === 'outcome_prices' ? 'outcome_prices::text[] AS outcome_prices' : c)).join(', ')} FROM markets`;
 
 const UPSERT_COLUMNS = `condition_id, question, slug, event_slug, outcomes, clob_token_ids, tags, tick_size, min_size,
   neg_risk, closed, accepting_orders, end_time, game_start_time, closed_time, resolution_status, outcome_prices, source`;
@@ -60,6 +61,14 @@ export async function markResolved(sql: Sql, conditionId: string, winner: string
      RETURNING condition_id`, [conditionId, winner, at.toISOString()]);
   return rows.length === 1;
 }
+
+/** The markets columns of the table aliased `alias`, named `prefix` + column, for a statement that reads a market beside other rows */
+export const prefixedMarketColumns = (alias: string, prefix: string): string => COLUMNS.map((c) =>
+  `${alias}.${c}${c === 'outcome_prices' ? '::text[]' : ''} AS ${prefix}${c}`).join(', ');
+
+/** The market prefixedMarketColumns read (null: no market row joined) */
+export const marketFromPrefixed = (r: Record<string, unknown>, prefix: string): StoredMarket | null =>
+  (r[`${prefix}condition_id`] == null ? null : fromRow(Object.fromEntries(COLUMNS.map((c) => [c, r[`${prefix}${c}`]]))));
 
 function fromRow(r: Record<string, unknown>): StoredMarket {
   return {
