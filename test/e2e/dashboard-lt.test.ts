@@ -25,6 +25,8 @@ const SHOTS = resolve(import.meta.dirname, '../../tmp/screenshots');
 const ID = BASELINE;
 const WAIT_MS = 30_000;
 const FILL_WAIT_MS = 150_000;
+/** No new body for this long: the page's re-read (every 10 s, a body per card) is over */
+const QUIET_MS = 1_500;
 const VIEWPORTS = [{ name: '1280', width: 1280, height: 800 }, { name: '390', width: 390, height: 844 }];
 const PARTS = ['delay_usd', 'execution_usd', 'fees_usd', 'opportunity_usd', 'sizing_usd'];
 type Json = Record<string, any>;
@@ -65,9 +67,21 @@ describe.skipIf(!existsSync(CHROMIUM))('strategy and order pages in Chromium', (
         failure = e;
       }
       await waitFor(() => received > before, WAIT_MS, 'the page to re-read').catch(() => undefined);
-      await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+      await quiet();
     }
     throw failure;
+  }
+  /**
+   * Until the page has received no body for QUIET_MS (its re-read of every card done) and has drawn a frame since: a
+   * snapshot taken as the first body of a re-read arrives would race the others and the render (bounded by WAIT_MS)
+   */
+  async function quiet() {
+    const start = Date.now();
+    for (let last = received, since = Date.now(); Date.now() - since < QUIET_MS && Date.now() - start < WAIT_MS;) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (received !== last) [last, since] = [received, Date.now()];
+    }
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))).catch(() => undefined);
   }
 
   beforeAll(async () => {
