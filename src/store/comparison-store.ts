@@ -11,9 +11,10 @@ import { formatStrategyQuality, strategyQuality, type OrderSample, type Strategy
 import { divRound, formatMicros, SCALE, type Price, type Ratio, type Shares, type Usdc } from '../domain/money.ts';
 import type { Side } from '../domain/trade.ts';
 import { balancesFromSums } from '../domain/ledger.ts';
-import type { Sql } from './db.ts';
+import type { Db, Sql } from './db.ts';
 import { strategyGap, type GapLeg, type StrategyGap } from './gap-store.ts';
-import { gapSummary, gapSummaryOfLegs, type GapSummary } from './gap-summary-store.ts';
+import { gapSummary } from './gap-read-model.ts';
+import { gapSummaryOfLegs, type GapSummary } from './gap-summary-store.ts';
 import { ledgerSums } from './ledger-store.ts';
 import { dispositionCounts, qualityAggregate } from './quality-aggregate-store.ts';
 import { micros, microsOrNull } from './rows.ts';
@@ -96,7 +97,7 @@ const winRate = (won: number, lost: number): Ratio | null => rateOf(won, won + l
  * FT and LT since launch, on the signals LT has decided; FT's signals still pending for LT are counted apart. The gap
  * totals, counts and FT's side are summed by the database (gapSummary), not from every leg in Node
  */
-export async function sinceLaunch(sql: Sql, userId: string, strategyId: string): Promise<SinceLaunch> {
+export async function sinceLaunch(sql: Db, userId: string, strategyId: string): Promise<SinceLaunch> {
   return sinceLaunchOf(sql, userId, strategyId, await gapSummary(sql, userId, strategyId));
 }
 

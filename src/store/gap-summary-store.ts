@@ -1,10 +1,10 @@
 /**
- * The since-launch gap summary without a pass in Node over every leg: the database classifies the legs as strategyGap
- * does (pending, not mirrored, skipped, ordered in the current book) and sums, per token, each figure's exact pico
- * value as a + b·P_end (a leg's figures are linear in its horizon price, gap.ts legGapPico), plus its value at FT's own
- * price for a token without a mark. The totals are these sums at the tokens' current marks, rounded once (totalGap),
- * so they equal strategyGap's; the counts and FT's side come from the same classified legs. A read model kept with
- * the writes would hold exactly these per-token sums
+ * The since-launch gap summary without a pass over every leg: the database classifies the legs as strategyGap does
+ * (pending, not mirrored, skipped, ordered in the current book) and sums, per FT order (a unit: its entry and exits),
+ * each figure's exact pico value as a + b·P_end (a leg's figures are linear in its horizon price, gap.ts legGapPico),
+ * plus its value at FT's own price for a token without a mark. Those units are kept with the writes and summed per
+ * token (gap-read-model.ts, migration 0018); the totals are the sums at the tokens' current marks, rounded once
+ * (totalGap), so they equal strategyGap's; the counts and FT's side come from the same classified legs
  */
 import { GAP_PARTS, totalGap, type LegGap, type PicoGap } from '../domain/metrics/index.ts';
 import type { Usdc } from '../domain/money.ts';
@@ -22,18 +22,18 @@ export interface GapSummary {
   ft: { entries: number; invested: Usdc; realized: Usdc; won: number; lost: number };
 }
 
-/** FT's legs since launch: entries (BUY) and the exits of those entries (SELL), in micro-units */
-const FT_LEGS = `
+/** FT's legs since launch: entries (BUY) and the exits of those entries (SELL), in micro-units; `only` limits the FT orders */
+const ftLegs = (only: string) => `
   SELECT o.order_id, 'entry' AS leg, 1 AS s, o.asset AS token, o.shares * 1000000 AS qft, o.entry_price * 1000000 AS pft,
     o.size * 1000000000000 AS cft
-  FROM ft_orders o JOIN st ON o.wallet_id = st.ft_wallet_id AND o.order_time >= st.launched_at
+  FROM ft_orders o JOIN st ON o.wallet_id = st.ft_wallet_id AND o.order_time >= st.launched_at ${only}
   UNION ALL
   SELECT c.order_id, 'exit:' || c.close_id, -1, o.asset, c.shares * 1000000, c.price * 1000000, c.proceeds * 1000000000000
   FROM ft_closes c JOIN ft_orders o ON o.order_id = c.order_id JOIN st ON o.wallet_id = st.ft_wallet_id AND o.order_time >= st.launched_at
-  WHERE c.kind = 'exit'`;
+  WHERE c.kind = 'exit' ${only}`;
 
 /** LT's orders of the current book with their fills as the ledger books them (costOf up, proceedsOf down), pico cash */
-const LT_LEGS = `
+const ltLegs = (only: string) => `
   SELECT l.ft_order_id, l.leg, o.size * 1000000 AS big_q,
     coalesce(o.mid_price, CASE WHEN o.side = 'BUY' THEN o.best_ask ELSE o.best_bid END) * 1000000 AS arrival,
     coalesce(sum(f.size), 0) * 1000000 AS q,
@@ -43,7 +43,7 @@ const LT_LEGS = `
     coalesce(sum(f.fee_amount) FILTER (WHERE f.fee_asset <> 'usdc'), 0) * 1000000 AS fs
   FROM lt_orders l JOIN orders o ON o.order_id = l.order_id JOIN st ON o.is_shadow = st.shadow
     LEFT JOIN fills f ON f.order_id = o.order_id
-  WHERE l.user_id = $1 AND l.strategy_id = $2
+  WHERE l.user_id = $1 AND l.strategy_id = $2 ${only}
   GROUP BY l.ft_order_id, l.leg, o.order_id`;
 
 /** Each FT leg with LT's disposition of it and of its entry, and its kind (strategyGap's rules) */
@@ -56,12 +56,12 @@ const CLASSIFIED = `
     LEFT JOIN d e ON e.ft_order_id = f.order_id AND e.leg = 'entry'
     LEFT JOIN lt t ON t.ft_order_id = f.order_id AND t.leg = f.leg`;
 
-/** Per decided leg (pico): Q, q, C, fees and the arrival M as legGapPico reads them (an unmirrored leg: Q = Q_ft, q = 0) */
+/** Per leg (pico): Q, q, C, fees and the arrival M as legGapPico reads them (an unmirrored leg: Q = Q_ft, q = 0) */
 const LEG_TERMS = `
-  SELECT token, s, qft, pft, cft, CASE WHEN mirrored THEN big_q ELSE qft END AS bq, CASE WHEN mirrored THEN q ELSE 0 END AS q,
+  SELECT order_id, leg, kind, token, s, qft, pft, cft, CASE WHEN mirrored THEN big_q ELSE qft END AS bq, CASE WHEN mirrored THEN q ELSE 0 END AS q,
     CASE WHEN mirrored THEN c ELSE 0 END AS c, CASE WHEN mirrored THEN fu ELSE 0 END AS fu,
     CASE WHEN mirrored THEN fs ELSE 0 END AS fs, CASE WHEN mirrored THEN coalesce(arrival, pft) ELSE pft END AS m
-  FROM classified WHERE kind <> 'pending'`;
+  FROM classified`;
 
 /** Each figure's pico value a + b·P_end (legGapPico, expanded) */
 const FIGURES: Record<'lt' | 'ft' | (typeof GAP_PARTS)[number], [string, string]> = {
@@ -75,31 +75,45 @@ const FIGURES: Record<'lt' | 'ft' | (typeof GAP_PARTS)[number], [string, string]
 };
 const NAMES = Object.keys(FIGURES) as (keyof typeof FIGURES)[];
 
+const DECIDED = `FILTER (WHERE kind <> 'pending')`;
 const sumsOf = (name: keyof typeof FIGURES) => {
   const [a, b] = FIGURES[name];
-  return `trunc(sum(${a}))::text AS ${name}_a, trunc(sum(${b}))::text AS ${name}_b, trunc(sum(${a} + (${b}) * pft))::text AS ${name}_e`;
+  return `coalesce(trunc(sum(${a}) ${DECIDED}), 0) AS ${name}_a, coalesce(trunc(sum(${b}) ${DECIDED}), 0) AS ${name}_b,
+    coalesce(trunc(sum(${a} + (${b}) * pft) ${DECIDED}), 0) AS ${name}_e`;
 };
 
-const TOKENS = `WITH st AS (SELECT ft_wallet_id, launched_at, mode = 'shadow' AS shadow FROM lt_strategies
-    WHERE user_id = $1 AND strategy_id = $2 AND launched_at IS NOT NULL),
-  ft AS (${FT_LEGS}), lt AS (${LT_LEGS}),
-  d AS (SELECT ft_order_id, leg, disposition FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2),
-  classified AS (${CLASSIFIED}),
-  counts AS (SELECT count(*) FILTER (WHERE kind <> 'pending')::int AS signals,
-      count(*) FILTER (WHERE kind = 'not_mirrored')::int AS not_mirrored, count(*) FILTER (WHERE kind = 'pending')::int AS pending,
-      count(*) FILTER (WHERE kind <> 'pending' AND leg = 'entry')::int AS entries FROM classified),
-  entries AS (SELECT o.order_id, o.size, o.outcome FROM classified c JOIN ft_orders o ON o.order_id = c.order_id
-    WHERE c.kind <> 'pending' AND c.leg = 'entry'),
-  ft_side AS (SELECT coalesce(sum(size), 0)::text AS invested, count(*) FILTER (WHERE outcome = 'WON')::int AS won,
-      count(*) FILTER (WHERE outcome = 'LOST')::int AS lost,
-      (SELECT coalesce(sum(x.pnl), 0) FROM ft_closes x JOIN entries e ON e.order_id = x.order_id)::text AS realized FROM entries),
-  tokens AS (SELECT token, ${NAMES.map(sumsOf).join(', ')} FROM (${LEG_TERMS}) g GROUP BY token)
-  SELECT * FROM counts CROSS JOIN ft_side LEFT JOIN tokens ON true`;
+/** The columns of a unit (lt_gap_units without its key) that are summed per token (lt_gap_sums) */
+export const SUMMED_COLUMNS = ['signals', 'not_mirrored', 'pending', 'entries', 'invested', 'won', 'lost', 'realized',
+  ...NAMES.flatMap((n) => [`${n}_a`, `${n}_b`, `${n}_e`])];
 
-type Row = Record<string, unknown>;
+/**
+ * Per FT order since launch (every one, or with `only` those in $3::uuid[]): its token and what its legs add to the
+ * summary: counts of decided, unmirrored and pending legs, FT's side of a decided entry (its size, outcome and realized
+ * P&L), each figure's pico parts. Columns: ft_order_id, token, then SUMMED_COLUMNS
+ */
+export function unitsQuery(only: boolean): string {
+  const ids = (column: string) => (only ? `AND ${column} = ANY ($3::uuid[])` : '');
+  return `WITH st AS (SELECT ft_wallet_id, launched_at, mode = 'shadow' AS shadow FROM lt_strategies
+      WHERE user_id = $1 AND strategy_id = $2 AND launched_at IS NOT NULL),
+    ft AS (${ftLegs(ids('o.order_id'))}), lt AS (${ltLegs(ids('l.ft_order_id'))}),
+    d AS (SELECT ft_order_id, leg, disposition FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2 ${ids('ft_order_id')}),
+    classified AS (${CLASSIFIED}),
+    units AS (SELECT order_id, token, count(*) ${DECIDED}::int AS signals,
+        count(*) FILTER (WHERE kind = 'not_mirrored')::int AS not_mirrored, count(*) FILTER (WHERE kind = 'pending')::int AS pending,
+        count(*) FILTER (WHERE kind <> 'pending' AND leg = 'entry')::int AS entries, ${NAMES.map(sumsOf).join(', ')}
+      FROM (${LEG_TERMS}) g GROUP BY order_id, token)
+  SELECT u.order_id AS ft_order_id, u.token, u.signals, u.not_mirrored, u.pending, u.entries,
+    CASE WHEN u.entries > 0 THEN o.size ELSE 0 END AS invested, (u.entries > 0 AND o.outcome = 'WON')::int AS won,
+    (u.entries > 0 AND o.outcome = 'LOST')::int AS lost,
+    CASE WHEN u.entries > 0 THEN coalesce((SELECT sum(x.pnl) FROM ft_closes x WHERE x.order_id = u.order_id), 0) ELSE 0 END
+      AS realized, ${NAMES.flatMap((n) => [`u.${n}_a`, `u.${n}_b`, `u.${n}_e`]).join(', ')}
+  FROM units u JOIN ft_orders o ON o.order_id = u.order_id`;
+}
+
+export type Row = Record<string, unknown>;
 
 /** Σ over tokens of each figure at the token's mark (a + b·mark), or at FT's own prices without one */
-function picoAtMarks(rows: readonly Row[], marks: Map<string, { price: bigint }>): PicoGap[] {
+export function picoAtMarks(rows: readonly Row[], marks: Map<string, { price: bigint }>): PicoGap[] {
   return rows.filter((r) => r.token !== null).map((r) => {
     const mark = marks.get(r.token as string)?.price ?? null;
     const at = (name: string) => (mark === null ? BigInt(r[`${name}_e`] as string)
@@ -108,25 +122,8 @@ function picoAtMarks(rows: readonly Row[], marks: Map<string, { price: bigint }>
   });
 }
 
-const NONE: Omit<GapSummary, 'launchedAt'> = { total: totalGap([]), signals: 0, notMirrored: 0, pending: 0,
+export const NONE: Omit<GapSummary, 'launchedAt'> = { total: totalGap([]), signals: 0, notMirrored: 0, pending: 0,
   ft: { entries: 0, invested: 0n as Usdc, realized: 0n as Usdc, won: 0, lost: 0 } };
-
-/** The strategy's since-launch gap totals, counts and FT side; equal to their reading from strategyGap's legs */
-export async function gapSummary(sql: Sql, userId: string, strategyId: string): Promise<GapSummary> {
-  const [s] = await sql.query<{ launched_at: Date | null }>(
-    'SELECT launched_at FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
-  if (!s) throw new Error(`no LT strategy ${strategyId}`);
-  if (!s.launched_at) return { launchedAt: null, ...NONE };
-  const rows = await sql.query<Row>(TOKENS, [userId, strategyId]);
-  const r = rows[0]!;
-  const { marks } = await horizons(sql, rows.filter((t) => t.token !== null).map((t) => t.token as string));
-  return {
-    launchedAt: new Date(s.launched_at), total: totalGap(picoAtMarks(rows, marks)), signals: r.signals as number,
-    notMirrored: r.not_mirrored as number, pending: r.pending as number,
-    ft: { entries: r.entries as number, invested: decimalMicros(r.invested), realized: decimalMicros(r.realized),
-      won: r.won as number, lost: r.lost as number },
-  };
-}
 
 const decimalMicros = (v: unknown): Usdc => micros(v) as Usdc;
 
