@@ -80,7 +80,8 @@ export async function measureDashboardSummary(url: string | undefined, progress:
         value: quantiles(ms).p99, samples: ms.length,
         detail: {
           ms: quantiles(ms), min_ms: Math.round(Math.min(...ms)), lt_orders: orders, signals_in_answer: signals,
-          endpoint: 'GET /api/lt/strategies/{id}/comparison', warm_up_calls: WARM_UP, value_from_warm_up_call: timed.ms.length === 0,
+          endpoint: 'GET /api/lt/strategies/{id}/comparison', warm_up_calls: WARM_UP,
+          warm_up_ms: timed.warmUpMs.map(Math.round), value_from_warm_up_call: timed.ms.length === 0,
           planned_calls: size.calls, budget_seconds: size.budgetMs / 1000,
           seed_seconds: seedSeconds, path: 'in-process Hono app.request against PostgreSQL (no HTTP socket, no jobs)',
         },

@@ -17,6 +17,9 @@ import { gapSummary } from './gap-read-model.ts';
 import { gapSummaryOfLegs, type GapSummary } from './gap-summary-store.ts';
 import { ledgerSums } from './ledger-store.ts';
 import { dispositionCounts, qualityAggregate } from './quality-aggregate-store.ts';
+import { keptOrderCounts, type LtOrderCounts } from './order-counts-model.ts';
+
+export type { LtOrderCounts };
 import { micros, microsOrNull } from './rows.ts';
 
 /**
@@ -102,16 +105,16 @@ export async function sinceLaunch(sql: Db, userId: string, strategyId: string): 
 }
 
 /** The same, from strategyGap's legs: the reference sinceLaunch is held to */
-export async function sinceLaunchOfLegs(sql: Sql, userId: string, strategyId: string): Promise<SinceLaunch> {
+export async function sinceLaunchOfLegs(sql: Db, userId: string, strategyId: string): Promise<SinceLaunch> {
   return sinceLaunchOfGap(sql, userId, strategyId, await strategyGap(sql, userId, strategyId));
 }
 
 /** The same from legs a caller has read already (the overview, which also draws them), so they are not summed twice */
-export async function sinceLaunchOfGap(sql: Sql, userId: string, strategyId: string, gap: StrategyGap): Promise<SinceLaunch> {
+export async function sinceLaunchOfGap(sql: Db, userId: string, strategyId: string, gap: StrategyGap): Promise<SinceLaunch> {
   return sinceLaunchOf(sql, userId, strategyId, await gapSummaryOfLegs(sql, gap));
 }
 
-async function sinceLaunchOf(sql: Sql, userId: string, strategyId: string, gap: GapSummary): Promise<SinceLaunch> {
+async function sinceLaunchOf(sql: Db, userId: string, strategyId: string, gap: GapSummary): Promise<SinceLaunch> {
   const quality = await qualityAggregate(sql, userId, strategyId);
   const ft = ftFigures(gap);
   const lt = await ltFigures(sql, userId, strategyId, gap);
@@ -135,12 +138,12 @@ function ftFigures(gap: GapSummary): SinceLaunch['ft'] {
 }
 
 /** LT's side; its P&L is the gap's total LT P&L */
-async function ltFigures(sql: Sql, userId: string, strategyId: string, gap: GapSummary): Promise<SinceLaunch['lt']> {
+async function ltFigures(sql: Db, userId: string, strategyId: string, gap: GapSummary): Promise<SinceLaunch['lt']> {
   const [s] = await sql.query<{ mode: 'live' | 'shadow' }>(
     'SELECT mode FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
   const sums = await ledgerSums(sql, userId, strategyId, s!.mode);
   const b = balancesFromSums(sums);
-  const r = await ltOrderCounts(sql, userId, strategyId, s!.mode === 'shadow');
+  const r = await keptOrderCounts(sql, userId, strategyId);
   const pnl = gap.total.ltPnl;
   return {
     signals: gap.signals, ordered: r.ordered, filledOrders: r.filled, invested: (sums.buy_fill?.amount ?? 0n) as Usdc,
@@ -148,7 +151,6 @@ async function ltFigures(sql: Sql, userId: string, strategyId: string, gap: GapS
   };
 }
 
-export interface LtOrderCounts { ordered: number; filled: number; won: number; lost: number }
 
 /**
  * A book's LT orders: all, those with a fill, and entries WON or LOST as lt_order_facts defines the outcome (settled,

@@ -151,7 +151,7 @@ export async function horizons(sql: Sql, tokenIds: string[]): Promise<Horizons> 
        (SELECT s.price::text FROM source_trades s WHERE s.condition_id = m.condition_id AND s.asset = t.token_id
          ORDER BY s.trade_time DESC LIMIT 1) AS last_trade
      FROM unnest($1::text[]) AS t (token_id)
-     LEFT JOIN markets m ON t.token_id = ANY (m.clob_token_ids)`, [tokenIds]);
+     LEFT JOIN markets m ON m.clob_token_ids @> ARRAY[t.token_id]`, [tokenIds]);
   for (const r of rows) {
     const token = r.token_id as string;
     const p = validPrice(r.price);

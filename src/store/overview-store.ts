@@ -9,7 +9,7 @@ import { rateOf, type TargetResult } from '../domain/metrics/index.ts';
 import { downsample, type Point } from '../domain/metrics/series.ts';
 import { parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
 import { sinceLaunchOfGap } from './comparison-store.ts';
-import type { Sql } from './db.ts';
+import type { Db, Sql } from './db.ts';
 import { ftWalletSummaries, type FtWalletSummary } from './ft-summary-store.ts';
 import { strategyGap } from './gap-store.ts';
 import { ledgerSums } from './ledger-store.ts';
@@ -106,7 +106,7 @@ export const ltStatusOf = (s: LtStrategy): LtStatus =>
   (s.launchedAt === null ? 'not_launched' : !s.isActive ? 'stopped' : s.isPaused ? 'paused' : 'active');
 
 /** Each of the user's LT strategies */
-export async function ltOverview(sql: Sql, userId: string): Promise<LtOverview[]> {
+export async function ltOverview(sql: Db, userId: string): Promise<LtOverview[]> {
   const out: LtOverview[] = [];
   for (const s of await listUserLtStrategies(sql, userId)) {
     const b = balancesFromSums(await ledgerSums(sql, userId, s.strategyId, s.mode));

@@ -1,18 +1,22 @@
 /**
- * A strategy's execution quality as one SQL aggregate over its lt_execution_quality rows (current book): counts, sums
- * and the sorted picks (min, max, the two middles, nearest-rank p50/p95/p99) are computed by the database, so no
- * quality row is sent to Node. Each per-order figure is derived in exact NUMERIC micro-units as `qualitySampleOf`
- * derives it (comparison-store.ts), and the final divisions round half-even as strategy-quality.ts does: the result
- * equals `strategyQuality` over the same rows (held to it by test/scenarios/quality-aggregate.test.ts)
+ * A strategy's execution quality from a read model kept with the writes (read-models.ts, migration 0018): per LT order
+ * of the current book (a unit, lt_quality_units) its figures as `qualitySampleOf` derives them, in exact NUMERIC
+ * micro-units (comparison-store.ts); and their sums in lt_quality_sums, one row per (key, value): a counter `c:<name>`
+ * at value 0 (orders, finished, fees, the fill-rate parts…), a rejection reason `r:<reason>` at value 0, and each
+ * summarized figure's histogram `h:<figure>` (how many orders have each value). Min, max, the two middles and the
+ * nearest ranks come from the histogram's running counts, so no order is read per call. The final divisions round
+ * half-even as strategy-quality.ts does: the result equals `strategyQuality` over the same rows (held to it by
+ * test/scenarios/quality-aggregate.test.ts and at every LT world ledger check)
  */
 import { rateOf, ratesByReason, type Summary } from '../domain/metrics/stats.ts';
 import type { StrategyQuality } from '../domain/metrics/strategy-quality.ts';
 import { divRound, SCALE, type Ratio, type Usdc } from '../domain/money.ts';
-import type { Sql } from './db.ts';
+import type { Db, Sql } from './db.ts';
+import { refreshReadModel, type ReadModel } from './read-models.ts';
 
 /** One row per order in micro-units (NUMERIC): its figures as qualitySampleOf reads them */
 const ROWS = `
-  SELECT o.status, o.submitted_at IS NOT NULL AS submitted, o.reject_reason,
+  SELECT q.order_id, o.status, o.submitted_at IS NOT NULL AS submitted, o.reject_reason,
     o.status IN ('filled', 'cancelled', 'expired', 'rejected') AS finished,
     q.intended_shares * 1000000 AS ish, q.filled_shares * 1000000 AS fsh, q.intended_usd * 1000000 AS iusd,
     q.filled_usd * 1000000 AS fusd, q.fees_usd * 1000000 AS fees, q.side = 'BUY' AND q.order_type IN ('FOK', 'FAK') AS usd_sized,
@@ -23,6 +27,7 @@ const ROWS = `
   FROM lt_execution_quality q JOIN orders o ON o.order_id = q.order_id
   JOIN lt_strategies s ON s.user_id = q.user_id AND s.strategy_id = q.strategy_id
   WHERE q.user_id = $1 AND q.strategy_id = $2 AND q.is_shadow = (s.mode = 'shadow')`;
+const rowsOf = (only: boolean) => (only ? `${ROWS} AND q.order_id = ANY ($3::uuid[])` : ROWS);
 
 /** The derived figures: the request in USD (requestedUsdOf) and the slippage against the signal and the mid (slippageFigures) */
 const DERIVED = `
@@ -40,90 +45,128 @@ const METRICS = ['signal_pct', 'signal_cents', 'signal_ticks', 'mid_pct', 'mid_t
   'fill_latency_ms', 'detection_latency_ms', 'score'] as const;
 type Metric = (typeof METRICS)[number];
 
-const aggregatesOf = (m: Metric) =>
-  `count(${m}) AS ${m}_n, sum(${m}) AS ${m}_sum, array_agg(${m} ORDER BY ${m}) FILTER (WHERE ${m} IS NOT NULL) AS ${m}_a`;
-
-/** n, sum, min, max, the two middles and the nearest ranks ceil(q·n/100) of the sorted values */
-const picksOf = (m: Metric) => {
-  const at = (i: string) => `trunc(${m}_a[${i}])::text`;
-  return `${m}_n::int AS ${m}_n, trunc(${m}_sum)::text AS ${m}_sum, ${at('1')} AS ${m}_min, ${at(`${m}_n`)} AS ${m}_max,
-    ${at(`(${m}_n + 1) / 2`)} AS ${m}_lo, ${at(`${m}_n / 2 + 1`)} AS ${m}_hi, ${at(`(50 * ${m}_n + 99) / 100`)} AS ${m}_p50,
-    ${at(`(95 * ${m}_n + 99) / 100`)} AS ${m}_p95, ${at(`(99 * ${m}_n + 99) / 100`)} AS ${m}_p99`;
-};
-
 /** Over finished orders with a requested dollar and shares: Σ rateᵢ·usdᵢ and Σ usdᵢ in pico-USDC (weightedFillRate) */
 const WEIGHTED = `finished AND req > 0 AND ish > 0`;
-const COUNTS = `count(*)::int AS orders, count(*) FILTER (WHERE finished)::int AS finished,
-  count(*) FILTER (WHERE finished AND status <> 'rejected')::int AS accepted,
-  count(*) FILTER (WHERE finished AND status <> 'rejected' AND fsh > 0)::int AS accepted_filled,
-  count(*) FILTER (WHERE finished AND status <> 'rejected' AND fsh >= ish)::int AS accepted_complete,
-  count(*) FILTER (WHERE submitted)::int AS sent, trunc(coalesce(sum(fees), 0))::text AS fees,
-  trunc(coalesce(sum(CASE WHEN usd_sized THEN least(fusd, req) * 1000000
-    ELSE div_half_even(least(fsh, ish) * req * 1000000, ish) END) FILTER (WHERE ${WEIGHTED}), 0))::text AS weighted_part,
-  trunc(coalesce(sum(req * 1000000) FILTER (WHERE ${WEIGHTED}), 0))::text AS weighted_whole,
-  trunc(coalesce(sum(least(fsh, ish)) FILTER (WHERE finished), 0))::text AS quantity_part,
-  trunc(coalesce(sum(ish) FILTER (WHERE finished), 0))::text AS quantity_whole,
-  trunc(coalesce(sum(least(fusd, req)) FILTER (WHERE finished), 0))::text AS usd_part,
-  trunc(coalesce(sum(req) FILTER (WHERE finished), 0))::text AS usd_whole`;
+const flag = (condition: string) => `coalesce(${condition}, false)::int`;
+const when = (condition: string, value: string) => `coalesce(CASE WHEN ${condition} THEN ${value} END, 0)`;
 
-const REASONS = `(SELECT coalesce(json_object_agg(reason, n ORDER BY reason), '{}') FROM (
-    SELECT coalesce(reject_reason, 'unknown') AS reason, count(*)::int AS n FROM d WHERE submitted AND status = 'rejected'
-    GROUP BY 1) x) AS reasons`;
+/** Each order's counters: summed, they are strategyQuality's counts and the parts of its rates */
+const COUNTERS: Record<string, string> = {
+  orders: '1', finished: flag('finished'), accepted: flag(`finished AND status <> 'rejected'`),
+  accepted_filled: flag(`finished AND status <> 'rejected' AND fsh > 0`),
+  accepted_complete: flag(`finished AND status <> 'rejected' AND fsh >= ish`), sent: flag('submitted'),
+  fees: 'coalesce(fees, 0)',
+  weighted_part: when(WEIGHTED, 'CASE WHEN usd_sized THEN least(fusd, req) * 1000000 ELSE div_half_even(least(fsh, ish) * req * 1000000, ish) END'),
+  weighted_whole: when(WEIGHTED, 'req * 1000000'), quantity_part: when('finished', 'least(fsh, ish)'),
+  quantity_whole: when('finished', 'ish'), usd_part: when('finished', 'least(fusd, req)'), usd_whole: when('finished', 'req'),
+};
+const COUNTER_NAMES = Object.keys(COUNTERS);
 
-const COUNT_COLUMNS = ['orders', 'finished', 'accepted', 'accepted_filled', 'accepted_complete', 'sent', 'fees', 'weighted_part',
-  'weighted_whole', 'quantity_part', 'quantity_whole', 'usd_part', 'usd_whole', 'reasons'];
+/** Per LT order of the current book (all, or with `only` those in $3::uuid[]): its counters, rejection reason and figures */
+const unitsQuery = (only: boolean) => `WITH r AS (${rowsOf(only)}), d AS (${DERIVED})
+  SELECT order_id, ${COUNTER_NAMES.map((c) => `${COUNTERS[c]} AS ${c}`).join(', ')},
+    CASE WHEN submitted AND status = 'rejected' THEN coalesce(reject_reason, 'unknown') END AS reason, ${METRICS.join(', ')}
+  FROM d`;
 
-const QUERY = `WITH r AS (${ROWS}), d AS (${DERIVED})
-  SELECT ${COUNT_COLUMNS.join(', ')}, ${METRICS.map(picksOf).join(',\n')}
-  FROM (SELECT ${COUNTS}, ${METRICS.map(aggregatesOf).join(',\n')}, ${REASONS} FROM d) a`;
+/** A set of unit rows `u` as (key, value, weight) parts: counters, the reason, one histogram entry per figure */
+const PARTS = `SELECT p.key, p.value, p.weight FROM u CROSS JOIN LATERAL (VALUES
+    ${[...COUNTER_NAMES.map((c) => `('c:${c}', 0::numeric, u.${c}::numeric)`), `('r:' || u.reason, 0, 1)`,
+    ...METRICS.map((m) => `('h:${m}', u.${m}::numeric, 1)`)].join(',\n    ')}) AS p (key, value, weight)
+  WHERE p.key IS NOT NULL AND p.value IS NOT NULL`;
 
-type Row = Record<string, unknown>;
+/** Adds (sign 1) or takes out (sign −1) the parts of unit rows `u` to the sums */
+const addToSums = (sign: 1 | -1) => `INSERT INTO lt_quality_sums AS s (user_id, strategy_id, key, value, weight)
+  SELECT $1, $2, key, value, ${sign} * sum(weight) FROM (${PARTS}) x GROUP BY key, value ORDER BY key, value
+  ON CONFLICT (user_id, strategy_id, key, value) DO UPDATE SET weight = s.weight + EXCLUDED.weight`;
+const UNIT_COLUMNS = `order_id, ${COUNTER_NAMES.join(', ')}, reason, ${METRICS.join(', ')}`;
+const insertUnits = (only: boolean) => `WITH u AS (INSERT INTO lt_quality_units (user_id, strategy_id, ${UNIT_COLUMNS})
+  SELECT $1, $2, q.* FROM (${unitsQuery(only)}) q RETURNING *) ${addToSums(1)}`;
+const DELETE_UNITS = `WITH u AS (DELETE FROM lt_quality_units WHERE user_id = $1 AND strategy_id = $2 AND order_id = ANY ($3::uuid[])
+  RETURNING *) ${addToSums(-1)}`;
 
-function summaryOf(r: Row, m: Metric): Summary | null {
-  const n = Number(r[`${m}_n`]);
-  if (n === 0) return null;
-  const v = (k: string) => BigInt(r[`${m}_${k}`] as string);
+export const QUALITY_MODEL: ReadModel = {
+  name: 'quality',
+  basis: (s) => (s.shadow ? 'shadow' : 'live'),
+  async clear(tx: Sql, userId: string, strategyId: string) {
+    await tx.query('DELETE FROM lt_quality_units WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
+    await tx.query('DELETE FROM lt_quality_sums WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
+  },
+  async buildAll(tx: Sql, userId: string, strategyId: string) {
+    await tx.query(insertUnits(false), [userId, strategyId]);
+  },
+  async recompute(tx: Sql, userId: string, strategyId: string, units: string[]) {
+    await tx.query(DELETE_UNITS, [userId, strategyId, units]);
+    await tx.query(insertUnits(true), [userId, strategyId, units]);
+  },
+};
+
+/**
+ * The kept sums as one row per key: a counter or reason's total (n), or a figure's count, sum, min, max, the two
+ * middles and the nearest ranks ceil(q·n/100), the smallest value whose running count reaches the rank
+ */
+const READ = `WITH h AS (SELECT key, value, weight, sum(weight) OVER (PARTITION BY key ORDER BY value) AS cum,
+    sum(weight) OVER (PARTITION BY key) AS n
+  FROM lt_quality_sums WHERE user_id = $1 AND strategy_id = $2 AND weight <> 0)
+  SELECT key, trunc(max(n))::text AS n, trunc(sum(value * weight))::text AS sum, trunc(min(value))::text AS min,
+    trunc(max(value))::text AS max, trunc(min(value) FILTER (WHERE cum >= div(n + 1, 2)))::text AS lo,
+    trunc(min(value) FILTER (WHERE cum >= div(n, 2) + 1))::text AS hi,
+    trunc(min(value) FILTER (WHERE cum >= div(50 * n + 99, 100)))::text AS p50,
+    trunc(min(value) FILTER (WHERE cum >= div(95 * n + 99, 100)))::text AS p95,
+    trunc(min(value) FILTER (WHERE cum >= div(99 * n + 99, 100)))::text AS p99
+  FROM h GROUP BY key`;
+
+type Row = Record<string, string | null>;
+
+function summaryOf(rows: Map<string, Row>, m: Metric): Summary | null {
+  const r = rows.get(`h:${m}`);
+  if (!r) return null;
+  const n = Number(r.n);
+  const v = (k: string) => BigInt(r[k]!);
   return { n, mean: divRound(v('sum'), BigInt(n), 'half_even'), median: divRound(v('lo') + v('hi'), 2n, 'half_even'),
     p50: v('p50'), p95: v('p95'), p99: v('p99'), min: v('min'), max: v('max') };
 }
 
-const ratio = (part: unknown, whole: unknown): Ratio | null =>
-  (BigInt(whole as string) === 0n ? null : (divRound(BigInt(part as string) * SCALE, BigInt(whole as string), 'half_even') as Ratio));
+const ratio = (part: bigint, whole: bigint): Ratio | null =>
+  (whole === 0n ? null : (divRound(part * SCALE, whole, 'half_even') as Ratio));
 
-/** The quality figures of the aggregate row and the dispositions, as strategyQuality forms them */
-function qualityOf(r: Row, dispositions: Readonly<Record<string, number>>): StrategyQuality {
-  const reasons = r.reasons as Record<string, number>;
-  const sent = Number(r.sent);
-  const decided = Object.values(dispositions).reduce((a, n) => a + n, 0);
+/** The quality figures of the kept sums and the dispositions, as strategyQuality forms them */
+function qualityOf(rows: Map<string, Row>, dispositions: Readonly<Record<string, number>>): StrategyQuality {
+  const c = (name: string) => BigInt(rows.get(`c:${name}`)?.n ?? '0');
+  const n = (name: string) => Number(c(name));
+  const reasons = Object.fromEntries([...rows].filter(([k]) => k.startsWith('r:')).map(([k, r]) => [k.slice(2), Number(r.n)]));
+  const sent = n('sent');
+  const decided = Object.values(dispositions).reduce((a, k) => a + k, 0);
   const skips = Object.fromEntries(Object.entries(dispositions).filter(([rule]) => rule !== 'ordered'));
-  const accepted = Number(r.accepted);
+  const accepted = n('accepted');
+  const summary = (m: Metric) => summaryOf(rows, m);
   return {
-    orders: Number(r.orders), finished: Number(r.finished),
-    fillRate: ratio(r.weighted_part, r.weighted_whole), quantityFillRate: ratio(r.quantity_part, r.quantity_whole),
-    usdFillRate: ratio(r.usd_part, r.usd_whole),
-    orderFillRate: rateOf(Number(r.accepted_filled), accepted), completeFillRate: rateOf(Number(r.accepted_complete), accepted),
-    signalSlippagePct: summaryOf(r, 'signal_pct'), signalSlippageCents: summaryOf(r, 'signal_cents'),
-    signalSlippageTicks: summaryOf(r, 'signal_ticks'), midSlippagePct: summaryOf(r, 'mid_pct'),
-    midSlippageCents: summaryOf(r, 'mid_pct'), midSlippageTicks: summaryOf(r, 'mid_ticks'),
-    expectedSlippagePct: summaryOf(r, 'expected_pct'), orderLatencyMs: summaryOf(r, 'order_latency_ms'),
-    fillLatencyMs: summaryOf(r, 'fill_latency_ms'), detectionLatencyMs: summaryOf(r, 'detection_latency_ms'),
-    qualityScore: summaryOf(r, 'score'),
-    rejectionRate: rateOf(Object.values(reasons).reduce((a, n) => a + n, 0), sent), rejectionsByReason: ratesByReason(reasons, sent),
+    orders: n('orders'), finished: n('finished'),
+    fillRate: ratio(c('weighted_part'), c('weighted_whole')), quantityFillRate: ratio(c('quantity_part'), c('quantity_whole')),
+    usdFillRate: ratio(c('usd_part'), c('usd_whole')),
+    orderFillRate: rateOf(n('accepted_filled'), accepted), completeFillRate: rateOf(n('accepted_complete'), accepted),
+    signalSlippagePct: summary('signal_pct'), signalSlippageCents: summary('signal_cents'),
+    signalSlippageTicks: summary('signal_ticks'), midSlippagePct: summary('mid_pct'),
+    midSlippageCents: summary('mid_pct'), midSlippageTicks: summary('mid_ticks'),
+    expectedSlippagePct: summary('expected_pct'), orderLatencyMs: summary('order_latency_ms'),
+    fillLatencyMs: summary('fill_latency_ms'), detectionLatencyMs: summary('detection_latency_ms'),
+    qualityScore: summary('score'),
+    rejectionRate: rateOf(Object.values(reasons).reduce((a, k) => a + k, 0), sent), rejectionsByReason: ratesByReason(reasons, sent),
     copyRate: rateOf(dispositions.ordered ?? 0, decided), skipsByRule: ratesByReason(skips, decided),
-    feesUsd: BigInt(r.fees as string) as Usdc,
+    feesUsd: c('fees') as Usdc,
   };
 }
 
-/** The strategy's signal dispositions counted by rule (`ordered` for the ordered ones) */
+/** The strategy's signal dispositions counted by rule (`ordered` for the ordered ones), kept by a trigger (migration 0018) */
 export async function dispositionCounts(sql: Sql, userId: string, strategyId: string): Promise<Record<string, number>> {
-  const rows = await sql.query<{ rule: string | null; n: number }>(
-    `SELECT rule, count(*)::int AS n FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2 GROUP BY rule`,
+  const rows = await sql.query<{ rule: string; n: number }>(
+    'SELECT rule, n::int AS n FROM lt_disposition_counts WHERE user_id = $1 AND strategy_id = $2 AND n <> 0',
     [userId, strategyId]);
-  return Object.fromEntries(rows.map((d) => [d.rule ?? 'ordered', d.n]));
+  return Object.fromEntries(rows.map((d) => [d.rule, d.n]));
 }
 
-/** The strategy's execution quality, aggregated by the database: equal to strategyQuality over its rows */
-export async function qualityAggregate(sql: Sql, userId: string, strategyId: string): Promise<StrategyQuality> {
-  const [row] = await sql.query<Row>(QUERY, [userId, strategyId]);
-  return qualityOf(row!, await dispositionCounts(sql, userId, strategyId));
+/** The strategy's execution quality from the kept sums (brought up to date first): equal to strategyQuality over its rows */
+export async function qualityAggregate(db: Db, userId: string, strategyId: string): Promise<StrategyQuality> {
+  await refreshReadModel(db, QUALITY_MODEL, userId, strategyId);
+  const rows = await db.query<Row & { key: string }>(READ, [userId, strategyId]);
+  return qualityOf(new Map(rows.map((r) => [r.key, r])), await dispositionCounts(db, userId, strategyId));
 }

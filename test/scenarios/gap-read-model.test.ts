@@ -1,12 +1,13 @@
 /**
- * The gap's read model (migration 0018, src/store/gap-read-model.ts): the per-token sums kept with the writes equal a
+ * The gap's read model (migration 0018, src/store/read-models.ts and gap-read-model.ts): the per-token sums kept with the writes equal a
  * build from scratch after every step, a change of book rebuilds them, and a writer whose transaction was running when a
  * build began is in what the build reads (PostgreSQL: PGlite has one connection, so no write can run beside a build)
  */
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/store/db.ts';
-import { gapSummary, refreshGapModel } from '../../src/store/gap-read-model.ts';
+import { GAP_MODEL, gapSummary } from '../../src/store/gap-read-model.ts';
+import { refreshReadModel } from '../../src/store/read-models.ts';
 import { strategyGap } from '../../src/store/gap-store.ts';
 import { gapSummaryOfLegs } from '../../src/store/gap-summary-store.ts';
 import { backendName, TEST_DATABASE_URL } from '../support/test-db.ts';
@@ -21,10 +22,10 @@ const SUMS = `SELECT token, signals, not_mirrored, pending, entries, invested::t
 
 /** The kept sums, then the same after the model is thrown away and built again: numerically equal */
 async function expectKeptAsBuilt(db: Db, w: LtWorld): Promise<void> {
-  await refreshGapModel(db, w.userId, w.strategyId);
+  await refreshReadModel(db, GAP_MODEL, w.userId, w.strategyId);
   const kept = await db.query(SUMS, [w.userId, w.strategyId]);
-  await db.query('DELETE FROM lt_gap_state WHERE user_id = $1 AND strategy_id = $2', [w.userId, w.strategyId]);
-  await refreshGapModel(db, w.userId, w.strategyId);
+  await db.query(`DELETE FROM lt_read_state WHERE model = 'gap' AND user_id = $1 AND strategy_id = $2`, [w.userId, w.strategyId]);
+  await refreshReadModel(db, GAP_MODEL, w.userId, w.strategyId);
   const built = await db.query(SUMS, [w.userId, w.strategyId]);
   const numeric = (rows: Record<string, unknown>[]) =>
     rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === 'token' ? v : Number(v)])));
@@ -40,7 +41,7 @@ describe(`the gap read model (${backendName})`, () => {
   it('keeps per-token sums equal to a build from scratch as signals arrive, fill, exit and settle', async () => {
     w = await createLtWorld({ feeRate: '0.02', settings: { slippage_tolerance_pct: '3', order_ttl_seconds: 120 } });
     const db = w.ft.t.db;
-    await refreshGapModel(db, w.userId, w.strategyId);
+    await refreshReadModel(db, GAP_MODEL, w.userId, w.strategyId);
     w.bids([['0.49', '50']]);
     w.asks([['0.51', '8']]);
     await w.buySignal({ price: 0.5 });
@@ -57,7 +58,7 @@ describe(`the gap read model (${backendName})`, () => {
     await w.sync();
     await w.resolve();
     await expectKeptAsBuilt(db, w);
-    const [dirty] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM lt_gap_dirty');
+    const [dirty] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM lt_read_dirty WHERE model = 'gap'`);
     expect(dirty!.n, 'a refresh leaves nothing marked').toBe(0);
   });
 
@@ -71,8 +72,8 @@ describe(`the gap read model (${backendName})`, () => {
     expect(shadow).toEqual(await gapSummaryOfLegs(db, await strategyGap(db, w.userId, w.strategyId)));
     expect(shadow.total.ltPnl, 'the shadow book has no orders: LT made nothing').toBe(0n);
     expect(live.total.ltPnl).not.toBe(0n);
-    const [state] = await db.query<{ shadow: boolean; ready: boolean }>('SELECT shadow, ready FROM lt_gap_state');
-    expect(state).toEqual({ shadow: true, ready: true });
+    const [state] = await db.query<{ basis: string; ready: boolean }>(`SELECT basis, ready FROM lt_read_state WHERE model = 'gap'`);
+    expect(state).toEqual({ basis: expect.stringMatching(/ shadow$/), ready: true });
   });
 
   it.skipIf(!TEST_DATABASE_URL)('a build waits for a writer that was running when it began, and reads its write', async () => {
@@ -82,12 +83,12 @@ describe(`the gap read model (${backendName})`, () => {
     await writer.connect();
     try {
       const [order] = await db.query<{ order_id: string }>('SELECT order_id FROM ft_orders ORDER BY order_time LIMIT 1');
-      await db.query('DELETE FROM lt_gap_state'); // the scenario's checks built the model: it is built anew below
+      await db.query(`DELETE FROM lt_read_state WHERE model = 'gap'`); // the scenario's checks built the model: it is built anew below
       await writer.query('BEGIN');
       // Before the state row exists: the trigger finds no built strategy and marks nothing
       await writer.query('UPDATE ft_orders SET size = size + 1 WHERE order_id = $1', [order!.order_id]);
       let built = false;
-      const build = refreshGapModel(db, w.userId, w.strategyId).then(() => { built = true; });
+      const build = refreshReadModel(db, GAP_MODEL, w.userId, w.strategyId).then(() => { built = true; });
       // The builder is polling the writer's transaction (its last query, on whichever connection): it has not read yet
       await waitFor(async () => (await db.query(
         `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT x FROM unnest(%pg_xact_status%'`)).length > 0);

@@ -1,12 +1,14 @@
 /**
- * The strategy quality aggregated in SQL (quality-aggregate-store.ts) equals the JS reference (qualityOfStrategy:
+ * The strategy quality from its kept read model (quality-aggregate-store.ts), built before bulk writes and kept through
+ * their triggers, equals the JS reference (qualityOfStrategy:
  * every row read and summarized by the metrics module), on varied rows: both sides, USD-sized orders, every status,
  * unsubmitted and rejected orders, missing prices, ticks and latencies, fills above the request, and on an empty strategy
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { seedLtOrders } from '../../src/bench/dashboard-seed.ts';
 import { divRound } from '../../src/domain/money.ts';
-import { qualityOfStrategy, sinceLaunch, sinceLaunchOfLegs } from '../../src/store/comparison-store.ts';
+import { ltOrderCountsFromFacts, qualityOfStrategy, sinceLaunch, sinceLaunchOfLegs } from '../../src/store/comparison-store.ts';
+import { keptOrderCounts } from '../../src/store/order-counts-model.ts';
 import { qualityAggregate } from '../../src/store/quality-aggregate-store.ts';
 import { backendName, openTestDb, type TestDb } from '../support/test-db.ts';
 
@@ -69,7 +71,11 @@ describe(`strategy quality in SQL (${backendName})`, () => {
   it('equals the JS summary of the rows on varied data', async () => {
     t = await openTestDb();
     const s = await seedLtOrders(t.db, 400, () => {});
-    for (const sql of VARY) await t.db.query(sql);
+    await qualityAggregate(t.db, s.userId, s.strategyId); // built before the writes: they reach it through its triggers
+    for (const sql of VARY) { // read after each bulk write, so each table's trigger alone must bring the change
+      await t.db.query(sql);
+      expect(await qualityAggregate(t.db, s.userId, s.strategyId)).toEqual(await qualityOfStrategy(t.db, s.userId, s.strategyId));
+    }
     const reference = await qualityOfStrategy(t.db, s.userId, s.strategyId);
     expect(reference.signalSlippageTicks?.n).toBeGreaterThan(50); // the data has the figures it is meant to have
     expect(Object.keys(reference.rejectionsByReason).length).toBeGreaterThan(2);
@@ -80,12 +86,24 @@ describe(`strategy quality in SQL (${backendName})`, () => {
   it('the comparison summary (gap totals summed by the database) equals its reading from every leg, on varied data', async () => {
     t = await openTestDb();
     const s = await seedLtOrders(t.db, 300, () => {});
-    for (const sql of [...VARY, ...VARY_GAP]) await t.db.query(sql);
+    await sinceLaunch(t.db, s.userId, s.strategyId); // the read models built before the writes: kept through their triggers
+    for (const sql of [...VARY, ...VARY_GAP]) { // read after each, so each table's trigger alone must bring its change
+      await t.db.query(sql);
+      expect(await sinceLaunch(t.db, s.userId, s.strategyId)).toEqual(await sinceLaunchOfLegs(t.db, s.userId, s.strategyId));
+      expect(await keptOrderCounts(t.db, s.userId, s.strategyId)).toEqual(await ltOrderCountsFromFacts(t.db, s.userId, s.strategyId, false));
+    }
     const reference = await sinceLaunchOfLegs(t.db, s.userId, s.strategyId);
     expect(reference.gap.pending).toBeGreaterThan(10);
     expect(reference.gap.signals).toBeGreaterThan(100);
     expect([reference.ft.exits, reference.gap.notMirrored, reference.ft.won, reference.ft.lost]).not.toContain(0);
     expect(await sinceLaunch(t.db, s.userId, s.strategyId)).toEqual(reference);
+    await t.db.query('DELETE FROM lt_read_state'); // and built from scratch on the varied data
+    expect(await sinceLaunch(t.db, s.userId, s.strategyId)).toEqual(reference);
+    const [counts] = await t.db.query<{ kept: unknown; counted: unknown }>(`SELECT
+      (SELECT json_object_agg(rule, n ORDER BY rule) FROM lt_disposition_counts WHERE n <> 0) AS kept,
+      (SELECT json_object_agg(rule, n ORDER BY rule) FROM (SELECT coalesce(rule, 'ordered') AS rule, count(*) AS n FROM lt_dispositions
+        GROUP BY 1) x) AS counted`);
+    expect(counts!.kept, 'the kept disposition counts = a count of the rows').toEqual(counts!.counted);
   });
 
   it('equals it on an empty strategy (every summary null)', async () => {

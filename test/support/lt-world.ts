@@ -10,6 +10,7 @@ import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { balancesOf, orderLedgerOf } from '../../src/store/ledger-store.ts';
 import { openPositions, openPositionsFromFacts } from '../../src/store/position-store.ts';
 import { ltOrderCounts, ltOrderCountsFromFacts, qualityOfStrategy, sinceLaunch, sinceLaunchOfLegs } from '../../src/store/comparison-store.ts';
+import { keptOrderCounts } from '../../src/store/order-counts-model.ts';
 import { qualityAggregate } from '../../src/store/quality-aggregate-store.ts';
 import { createUser } from '../../src/store/user-store.ts';
 import { COLLATERAL, SimExchange } from '../../src/sim/exchange/exchange.ts';
@@ -245,6 +246,10 @@ export async function checkDashboardReads(w: Pick<LtWorld, 'ft' | 'userId' | 'st
     .toEqual(await sinceLaunchOfLegs(db, w.userId, w.strategyId));
   expect(await qualityAggregate(db, w.userId, w.strategyId), 'the quality aggregate = the JS summary of its rows')
     .toEqual(await qualityOfStrategy(db, w.userId, w.strategyId));
+  const [s] = await db.query<{ shadow: boolean }>(`SELECT mode = 'shadow' AS shadow FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2`,
+    [w.userId, w.strategyId]);
+  expect(await keptOrderCounts(db, w.userId, w.strategyId), 'the kept order counts = their reading from lt_order_facts')
+    .toEqual(await ltOrderCountsFromFacts(db, w.userId, w.strategyId, s!.shadow));
 }
 
 /** The FT market with a final payout (for the FT resolver, which stores it for LT settlement) */

@@ -1,0 +1,121 @@
+/**
+ * The dashboard's read models kept with the writes (migration 0018): for one strategy, per unit (an FT order for the
+ * gap, an LT order for the quality) what it adds to a summary, and those units summed. Triggers append a unit to
+ * lt_read_dirty on every write it is computed from (one trigger function for every table); a refresh recomputes the
+ * dirty units, taking their old rows out of the sums and adding the new ones, in one transaction under the strategy's
+ * advisory lock for that model. So a read costs what changed since the last one, not every order.
+ *
+ * A model is built whole the first time it is read, and again when its basis (what it was computed for: the launch,
+ * the book) differs from the strategy's. The build is safe against concurrent writers without blocking them: it first
+ * commits the state row (not ready), so every write that commits later marks its unit dirty, then waits for the
+ * transactions that were running when that row committed (they might have missed it), and only then reads.
+ *
+ * lt_read_dirty has no key: every write appends a row, so a write committed after a refresh's snapshot leaves a row
+ * that refresh did not see (and did not delete), and the next refresh recomputes its unit from data that includes it
+ */
+import type { Db, Sql } from './db.ts';
+
+/** One kept model: how to compute its units for a strategy and fold them into its sums */
+export interface ReadModel {
+  name: string;
+  /** What the model is computed for (null: the strategy has no such model yet, e.g. not launched) */
+  basis(s: { launched_at: Date | null; shadow: boolean }): string | null;
+  /** Removes the strategy's units and sums */
+  clear(tx: Sql, userId: string, strategyId: string): Promise<void>;
+  /** Computes every unit of the strategy and adds them to the (cleared) sums */
+  buildAll(tx: Sql, userId: string, strategyId: string): Promise<void>;
+  /** Recomputes these units: their old rows out of the sums, the new ones in */
+  recompute(tx: Sql, userId: string, strategyId: string, units: string[]): Promise<void>;
+}
+
+/** The advisory lock class of the read models (the two-key form: apart from the one-key locks) */
+const READ_MODEL_LOCK_CLASS = 4243;
+const LOCK = 'SELECT pg_advisory_xact_lock($1, hashtext($2::text || \'/\' || $3::text || \'/\' || $4::text))';
+
+interface Status {
+  launched_at: Date | null;
+  shadow: boolean;
+  basis: string | null;
+  ready: boolean | null;
+  dirty: boolean;
+}
+
+const STATUS = `SELECT s.launched_at, s.mode = 'shadow' AS shadow, g.basis, g.ready,
+    EXISTS (SELECT 1 FROM lt_read_dirty d WHERE d.model = $3 AND d.user_id = $1 AND d.strategy_id = $2) AS dirty
+  FROM lt_strategies s LEFT JOIN lt_read_state g ON g.model = $3 AND g.user_id = s.user_id AND g.strategy_id = s.strategy_id
+  WHERE s.user_id = $1 AND s.strategy_id = $2`;
+
+async function status(sql: Sql, model: ReadModel, userId: string, strategyId: string): Promise<Status & { wanted: string | null }> {
+  const [s] = await sql.query<Status>(STATUS, [userId, strategyId, model.name]);
+  if (!s) throw new Error(`no LT strategy ${strategyId}`);
+  return { ...s, wanted: model.basis(s) };
+}
+
+const lock = (tx: Sql, model: ReadModel, userId: string, strategyId: string) =>
+  tx.query(LOCK, [READ_MODEL_LOCK_CLASS, model.name, userId, strategyId]);
+
+/**
+ * Brings the strategy's model up to date with every committed write. Cheap when nothing changed: one read. False when
+ * the strategy has no such model (its basis is null)
+ */
+export async function refreshReadModel(db: Db, model: ReadModel, userId: string, strategyId: string): Promise<boolean> {
+  const s = await status(db, model, userId, strategyId);
+  if (s.wanted === null) return false;
+  if (s.basis !== s.wanted) await startBuild(db, model, userId, strategyId, s.wanted);
+  if (s.basis !== s.wanted || !s.ready) await waitForRunningWriters(db); // (not ready: a build that did not finish)
+  else if (!s.dirty) return true;
+  await db.transaction(async (tx) => {
+    await lock(tx, model, userId, strategyId);
+    const now = await status(tx, model, userId, strategyId);
+    if (now.basis !== s.wanted || now.wanted !== s.wanted) return; // changed again meanwhile: the next read builds
+    if (!now.ready) await build(tx, model, userId, strategyId);
+    else await recompute(tx, model, userId, strategyId);
+  });
+  return true;
+}
+
+/** Replaces the state with one of the wanted basis, not ready; clears the units and sums of the old one */
+async function startBuild(db: Db, model: ReadModel, userId: string, strategyId: string, basis: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await lock(tx, model, userId, strategyId);
+    await tx.query(`INSERT INTO lt_read_state (model, user_id, strategy_id, basis, ready) VALUES ($1, $2, $3, $4, false)
+      ON CONFLICT (model, user_id, strategy_id) DO UPDATE SET basis = EXCLUDED.basis, ready = false`,
+    [model.name, userId, strategyId, basis]);
+    await model.clear(tx, userId, strategyId);
+  });
+}
+
+/**
+ * Waits until every transaction running now has ended: one that wrote before the state row was visible to it did not
+ * mark its unit, so the build must read after it committed (as CREATE INDEX CONCURRENTLY waits). Bounded: a transaction
+ * of this service lasts well under the bound; past it the read fails and says which transactions it waited for
+ */
+async function waitForRunningWriters(sql: Sql): Promise<void> {
+  const [r] = await sql.query<{ xids: string[] }>(
+    'SELECT coalesce(array_agg(x::text), \'{}\') AS xids FROM pg_snapshot_xip(pg_current_snapshot()) x');
+  const deadline = Date.now() + 60_000;
+  for (let pending = r!.xids; pending.length > 0;) {
+    if (Date.now() > deadline) throw new Error(`the read model's build waited 60 s for transactions ${pending.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const rows = await sql.query<{ x: string }>(
+      'SELECT x FROM unnest($1::text[]) x WHERE pg_xact_status(x::xid8) = \'in progress\'', [pending]);
+    pending = rows.map((row) => row.x);
+  }
+}
+
+const DROP_DIRTY = 'DELETE FROM lt_read_dirty WHERE model = $1 AND user_id = $2 AND strategy_id = $3';
+
+/** Every unit computed afresh (the dirty marks so far are in what it reads) */
+async function build(tx: Sql, model: ReadModel, userId: string, strategyId: string): Promise<void> {
+  await tx.query(DROP_DIRTY, [model.name, userId, strategyId]);
+  await model.clear(tx, userId, strategyId);
+  await model.buildAll(tx, userId, strategyId);
+  await tx.query('UPDATE lt_read_state SET ready = true WHERE model = $1 AND user_id = $2 AND strategy_id = $3',
+    [model.name, userId, strategyId]);
+}
+
+/** The dirty units (those marked by writes this transaction can see) recomputed */
+async function recompute(tx: Sql, model: ReadModel, userId: string, strategyId: string): Promise<void> {
+  const rows = await tx.query<{ unit: string }>(`${DROP_DIRTY} RETURNING unit`, [model.name, userId, strategyId]);
+  if (rows.length > 0) await model.recompute(tx, userId, strategyId, [...new Set(rows.map((r) => r.unit))].sort());
+}
