@@ -29,14 +29,18 @@ export async function insertSourceTrades(sql: Sql, trades: SourceTrade[], source
   const rows = await sql.query<{ trade_key: string }>(
     `INSERT INTO source_trades (trade_key, trader, side, asset, condition_id, size, price, usd, trade_time, title,
        slug, event_slug, outcome, outcome_index, transaction_hash, source, detected_at)
-     SELECT coalesce(x.k, x.tx || ':' || x.tr || ':' || d.a || ':' || x.sd || ':' || x.sz || ':' || x.p),
-       x.tr, x.sd, d.a, d.c, x.sz / 1000000, x.p / 1000000, x.u / 1000000, x.tt, d.ti, d.sl, d.es, d.o, d.oi, x.tx, ${p.value(source)}, x.dt
-     FROM unnest(${x.join(', ')}) WITH ORDINALITY AS x(k, tr, sd, i, sz, p, u, tt, tx, dt, n)
-     JOIN unnest(${d.join(', ')}) WITH ORDINALITY AS d(a, c, ti, sl, es, o, oi, i) ON d.i = x.i
+     WITH d AS MATERIALIZED (SELECT ${d.map((e, i) => `${e} AS ${DICTIONARY[i]}`).join(', ')})
+     SELECT coalesce(x.k, x.tx || ':' || x.tr || ':' || d.a[x.i] || ':' || x.sd || ':' || x.sz || ':' || x.p), x.tr, x.sd,
+       d.a[x.i], d.c[x.i], x.sz / 1000000, x.p / 1000000, x.u / 1000000, x.tt, d.ti[x.i], d.sl[x.i], d.es[x.i], d.o[x.i],
+       d.oi[x.i], x.tx, ${p.value(source)}, x.dt
+     FROM d, unnest(${x.join(', ')}) WITH ORDINALITY AS x(k, tr, sd, i, sz, p, u, tt, tx, dt, n)
      ORDER BY x.n
      ${options.allNew ? '' : 'ON CONFLICT (trade_key) DO NOTHING RETURNING trade_key'}`, p.params);
   return new Set(options.allNew ? trades.map((t) => t.key) : rows.map((r) => r.trade_key));
 }
+
+/** The token dictionary's columns, arrays computed once (MATERIALIZED) and indexed by each row's `i`: no join, no hash */
+const DICTIONARY = ['a', 'c', 'ti', 'sl', 'es', 'o', 'oi'];
 
 /** The key Data API trades get (feeds/data-api-record.ts builds the same): the statement above rebuilds it */
 const tradeKey = (t: SourceTrade): string => `${t.transactionHash}:${t.trader}:${t.asset}:${t.side}:${t.size}:${t.price}`;
