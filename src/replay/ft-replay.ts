@@ -23,7 +23,7 @@ import { byTradeTime, withTokenLabel } from '../engine/ingest.ts';
 import type { Clock, MarketSource, Scorer } from '../engine/ports.ts';
 import type { Db } from '../store/db.ts';
 import { walletCash } from '../store/ft-order-store.ts';
-import { loadMarkets, upsertMarkets, type StoredMarket } from '../store/market-store.ts';
+import { loadMarkets, upsertAndLoadMarkets, type StoredMarket } from '../store/market-store.ts';
 import {
   openOrdersWithSource, type ExitedOrderState, type ExitRow, type ReplayOpenOrder,
 } from '../store/replay-ft-store.ts';
@@ -165,7 +165,7 @@ export class ReplayFt {
     return { trades, rejected };
   }
 
-  /** Markets not seen yet: from the source into the database, then as stored */
+  /** Markets not seen yet: from the source into the database, as stored (the upsert returns its rows) */
   private async learnMarkets(ids: string[]): Promise<void> {
     const missing = ids.filter((id) => !this.markets.has(id));
     if (missing.length === 0) return;
@@ -173,8 +173,12 @@ export class ReplayFt {
     const absent = missing.filter((id) => !known.has(id));
     if (absent.length > 0) {
       const fetched = await this.deps.markets.getMarkets(absent);
-      await upsertMarkets(this.deps.db, fetched.markets.filter((m) => absent.includes(m.conditionId)), this.deps.markets.name);
-      for (const [id, m] of await loadMarkets(this.deps.db, absent)) known.set(id, m);
+      const stored = await upsertAndLoadMarkets(this.deps.db, fetched.markets.filter((m) => absent.includes(m.conditionId)),
+        this.deps.markets.name);
+      for (const [id, m] of stored) known.set(id, m);
+      // Those the source did not give (or the upsert left as they were) read as stored, as before
+      const rest = absent.filter((id) => !stored.has(id));
+      for (const [id, m] of rest.length === 0 ? [] : await loadMarkets(this.deps.db, rest)) known.set(id, m);
     }
     for (const [id, m] of known) this.markets.set(id, m);
   }

@@ -6,7 +6,8 @@ import { dateOrNull, decOrNull, micros, microsOrNull } from './rows.ts';
 const COLUMNS = ['condition_id', 'question', 'slug', 'event_slug', 'outcomes', 'clob_token_ids', 'tags', 'tick_size', 'min_size',
   'neg_risk', 'closed', 'accepting_orders', 'end_time', 'game_start_time', 'closed_time', 'resolution_status', 'outcome_prices',
   'winner', 'resolved_at'] as const;
-const SELECT = `SELECT ${COLUMNS.map((c) => (c === 'outcome_prices' ? 'outcome_prices::text[] AS outcome_prices' : c)).join(', ')} FROM markets`;
+const RETURNED = COLUMNS.map((c) => (c === 'outcome_prices' ? 'outcome_prices::text[] AS outcome_prices' : c)).join(', ');
+const SELECT = `SELECT ${RETURNED} FROM markets`;
 
 const UPSERT_COLUMNS = `condition_id, question, slug, event_slug, outcomes, clob_token_ids, tags, tick_size, min_size,
   neg_risk, closed, accepting_orders, end_time, game_start_time, closed_time, resolution_status, outcome_prices, source`;
@@ -19,12 +20,25 @@ const UPSERT_CHUNK = 1000;
  * given twice is written as its last version (one statement may touch a row once)
  */
 export async function upsertMarkets(sql: Sql, markets: Market[], source: string): Promise<void> {
+  await upsert(sql, markets, source, '');
+}
+
+/**
+ * upsertMarkets, returning the rows it wrote as loadMarkets reads them (one statement, not two); a market it left as it
+ * was (already resolved) is not in the map
+ */
+export async function upsertAndLoadMarkets(sql: Sql, markets: Market[], source: string): Promise<Map<string, StoredMarket>> {
+  return new Map((await upsert(sql, markets, source, `RETURNING ${RETURNED}`)).map((r) => [r.condition_id as string, fromRow(r)]));
+}
+
+async function upsert(sql: Sql, markets: Market[], source: string, returning: string): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
   const latest = [...new Map(markets.map((m) => [m.conditionId, m])).values()];
   for (let i = 0; i < latest.length; i += UPSERT_CHUNK) {
     const chunk = latest.slice(i, i + UPSERT_CHUNK);
     const values = chunk.map((_, r) => `(${Array.from({ length: PARAMS_PER_MARKET }, (_c, k) => `$${r * PARAMS_PER_MARKET + k + 1}`)
       .map((p, k) => (k === 16 ? `${p}::numeric[]` : k === 12 || k === 13 || k === 14 ? `${p}::timestamptz` : p)).join(', ')})`);
-    await sql.query(
+    out.push(...await sql.query(
       `INSERT INTO markets (${UPSERT_COLUMNS}) VALUES ${values.join(', ')}
        ON CONFLICT (condition_id) DO UPDATE SET question = EXCLUDED.question, slug = EXCLUDED.slug,
          event_slug = EXCLUDED.event_slug, outcomes = EXCLUDED.outcomes, clob_token_ids = EXCLUDED.clob_token_ids,
@@ -33,12 +47,13 @@ export async function upsertMarkets(sql: Sql, markets: Market[], source: string)
          end_time = EXCLUDED.end_time, game_start_time = EXCLUDED.game_start_time,
          closed_time = EXCLUDED.closed_time, resolution_status = EXCLUDED.resolution_status,
          outcome_prices = EXCLUDED.outcome_prices, source = EXCLUDED.source, updated_at = now()
-       WHERE markets.resolved_at IS NULL`,
+       WHERE markets.resolved_at IS NULL ${returning}`,
       chunk.flatMap((m) => [m.conditionId, m.question, m.slug, m.eventSlug, m.outcomes, m.tokenIds, m.tags, decOrNull(m.tickSize),
         decOrNull(m.minSize), m.negRisk, m.closed, m.acceptingOrders, iso(m.endTime), iso(m.gameStartTime),
         iso(m.closedTime), m.resolutionStatus, m.outcomePrices?.map((p) => decOrNull(p)) ?? null, source]),
-    );
+    ));
   }
+  return out;
 }
 
 const iso = (d: Date | null): string | null => d?.toISOString() ?? null;

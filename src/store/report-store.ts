@@ -22,37 +22,43 @@ export async function ftReport(sql: Sql, walletId: string): Promise<FtReport> {
   return (await ftReports(sql, [walletId])).get(walletId)!;
 }
 
-/** ftReport of each wallet, in three statements whatever their number */
+/** ftReport of each wallet, in one statement whatever their number */
 export async function ftReports(sql: Sql, walletIds: readonly string[]): Promise<Map<string, FtReport>> {
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT w.wallet_id, w.starting_balance AS start, coalesce(o.orders, 0)::int AS orders, coalesce(o.open, 0)::int AS open,
        coalesce(o.won, 0)::int AS won, coalesce(o.lost, 0)::int AS lost, coalesce(o.exited, 0)::int AS exited,
-       coalesce(o.void, 0)::int AS void, coalesce(o.invested, 0) AS invested, coalesce(o.open_cost, 0) AS open_cost
+       coalesce(o.void, 0)::int AS void, coalesce(o.invested, 0) AS invested, coalesce(o.open_cost, 0) AS open_cost,
+       coalesce(c.pnl, 0) AS pnl, s.skipped
      FROM ft_wallets w LEFT JOIN (
        SELECT wallet_id, count(*) AS orders, count(*) FILTER (WHERE outcome = 'OPEN') AS open,
          count(*) FILTER (WHERE outcome = 'WON') AS won, count(*) FILTER (WHERE outcome = 'LOST') AS lost,
          count(*) FILTER (WHERE outcome = 'SOLD') AS exited, count(*) FILTER (WHERE outcome = 'VOID') AS void,
          sum(size) AS invested, sum(open_cost) FILTER (WHERE outcome = 'OPEN') AS open_cost
        FROM ft_orders WHERE wallet_id = ANY($1::text[]) GROUP BY wallet_id) o ON o.wallet_id = w.wallet_id
+     LEFT JOIN (SELECT wallet_id, sum(pnl) AS pnl FROM ft_closes WHERE wallet_id = ANY($1::text[]) GROUP BY wallet_id) c
+       ON c.wallet_id = w.wallet_id
+     LEFT JOIN (SELECT wallet_id, json_object_agg(reason, n ORDER BY reason) AS skipped
+       FROM (SELECT wallet_id, reason, sum(count)::int AS n FROM ft_skip_counts WHERE wallet_id = ANY($1::text[])
+         GROUP BY wallet_id, reason) k GROUP BY wallet_id) s ON s.wallet_id = w.wallet_id
      WHERE w.wallet_id = ANY($1::text[])`, [walletIds]);
-  const realized = new Map((await sql.query<{ wallet_id: string; pnl: string }>(
-    'SELECT wallet_id, sum(pnl) AS pnl FROM ft_closes WHERE wallet_id = ANY($1::text[]) GROUP BY wallet_id', [walletIds]))
-    .map((r) => [r.wallet_id, micros(r.pnl)]));
-  const skips = await sql.query<{ wallet_id: string; reason: string; n: number }>(
-    `SELECT wallet_id, reason, sum(count)::int AS n FROM ft_skip_counts WHERE wallet_id = ANY($1::text[])
-     GROUP BY wallet_id, reason ORDER BY wallet_id, reason`, [walletIds]);
   const out = new Map<string, FtReport>();
   for (const r of rows) {
-    const id = r.wallet_id as string;
-    const pnl = realized.get(id) ?? 0n;
-    out.set(id, {
+    const pnl = micros(r.pnl);
+    out.set(r.wallet_id as string, {
       orders: Number(r.orders), open: Number(r.open), won: Number(r.won), lost: Number(r.lost),
       exited: Number(r.exited), void: Number(r.void), invested_usd: formatMicros(micros(r.invested), 2),
       realized_pnl_usd: formatMicros(pnl, 2), cash_usd: formatMicros(micros(r.start) + pnl - micros(r.open_cost), 2),
-      skipped: Object.fromEntries(skips.filter((s) => s.wallet_id === id).map((s) => [s.reason, s.n])),
+      skipped: skippedOf(r.skipped),
     });
   }
   return out;
+}
+
+/** The skip counts by reason (JSON, parsed or not by the driver), in reason order as aggregated */
+function skippedOf(value: unknown): Record<string, number> {
+  if (value === null || value === undefined) return {};
+  const parsed = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(parsed).map(([reason, n]) => [reason, Number(n)]));
 }
 
 export interface InvariantResult {

@@ -3,6 +3,7 @@ import type { TraderStats } from '../domain/evaluate.ts';
 import type { Ratio, Shares, Usdc } from '../domain/money.ts';
 import type { SourceTrade } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
+import { PackedColumns } from './packed-columns.ts';
 import { micros, microsOrNull } from './rows.ts';
 
 /**
@@ -10,51 +11,59 @@ import { micros, microsOrNull } from './rows.ts';
  * `allNew`: the caller knows none is stored (a replay's fresh database): a plain insert, and a stored key is an error.
  * One statement, in few bytes (the embedded database reads its input at some tens of MB/s): the market's columns are
  * sent once per distinct token (a dictionary the rows index), money as integer micro-units, and the key only when it is
- * not the usual transaction:trader:token:side:size:price (tradeKey), which the statement then builds
+ * not the usual transaction:trader:token:side:size:price (tradeKey), which the statement then builds; each column as
+ * one joined text (packed-columns.ts)
  */
 export async function insertSourceTrades(sql: Sql, trades: SourceTrade[], source: string, options: { allNew?: boolean } = {}): Promise<Set<string>> {
   if (trades.length === 0) return new Set();
   const tokens = tokenDictionary(trades);
-  const col = <T,>(f: (t: SourceTrade) => T) => trades.map(f);
-  const tok = <T,>(f: (t: SourceTrade) => T) => tokens.list.map(f);
+  const p = new PackedColumns();
+  const col = <T extends string | bigint | number | null>(type: string, f: (t: SourceTrade) => T) => p.column(trades.map(f), type);
+  const tok = <T extends string | number | null>(type: string, f: (t: SourceTrade) => T) => p.column(tokens.list.map(f), type);
+  const x = [col('text', (t) => (t.key === tradeKey(t) ? null : t.key)), col('text', (t) => t.trader), col('text', (t) => t.side),
+    p.column(tokens.index, 'int'), col('numeric', (t) => t.size), col('numeric', (t) => t.price), col('numeric', (t) => t.usd),
+    col('timestamptz', (t) => t.time.toISOString()), col('text', (t) => t.transactionHash),
+    col('timestamptz', (t) => t.detectedAt?.toISOString() ?? null)];
+  const d = [tok('text', (t) => t.asset), tok('text', (t) => t.conditionId), tok('text', (t) => t.title), tok('text', (t) => t.slug),
+    tok('text', (t) => t.eventSlug), tok('text', (t) => t.outcome), tok('int', (t) => t.outcomeIndex)];
   const rows = await sql.query<{ trade_key: string }>(
     `INSERT INTO source_trades (trade_key, trader, side, asset, condition_id, size, price, usd, trade_time, title,
        slug, event_slug, outcome, outcome_index, transaction_hash, source, detected_at)
-     SELECT coalesce(x.k, x.tx || ':' || x.tr || ':' || d.a || ':' || x.sd || ':' || x.sz || ':' || x.p),
-       x.tr, x.sd, d.a, d.c, x.sz / 1000000, x.p / 1000000, x.u / 1000000, x.tt, d.ti, d.sl, d.es, d.o, d.oi, x.tx, $17, x.dt
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::numeric[], $6::numeric[], $7::numeric[],
-       $8::timestamptz[], $9::text[], $10::timestamptz[]) WITH ORDINALITY AS x(k, tr, sd, i, sz, p, u, tt, tx, dt, n)
-     JOIN unnest($11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $18::int[])
-       WITH ORDINALITY AS d(a, c, ti, sl, es, o, oi, i) ON d.i = x.i
+     WITH d AS MATERIALIZED (SELECT ${d.map((e, i) => `${e} AS ${DICTIONARY[i]}`).join(', ')})
+     SELECT coalesce(x.k, x.tx || ':' || x.tr || ':' || d.a[x.i] || ':' || x.sd || ':' || x.sz || ':' || x.p), x.tr, x.sd,
+       d.a[x.i], d.c[x.i], x.sz / 1000000, x.p / 1000000, x.u / 1000000, x.tt, d.ti[x.i], d.sl[x.i], d.es[x.i], d.o[x.i],
+       d.oi[x.i], x.tx, ${p.value(source)}, x.dt
+     FROM d, unnest(${x.join(', ')}) WITH ORDINALITY AS x(k, tr, sd, i, sz, p, u, tt, tx, dt, n)
      ORDER BY x.n
-     ${options.allNew ? '' : 'ON CONFLICT (trade_key) DO NOTHING RETURNING trade_key'}`,
-    [col((t) => (t.key === tradeKey(t) ? null : t.key)), col((t) => t.trader), col((t) => t.side), tokens.index,
-      col((t) => t.size.toString()), col((t) => t.price.toString()), col((t) => t.usd.toString()), col((t) => t.time.toISOString()),
-      col((t) => t.transactionHash), col((t) => t.detectedAt?.toISOString() ?? null),
-      tok((t) => t.asset), tok((t) => t.conditionId), tok((t) => t.title), tok((t) => t.slug), tok((t) => t.eventSlug),
-      tok((t) => t.outcome), source, tok((t) => t.outcomeIndex)],
-  );
+     ${options.allNew ? '' : 'ON CONFLICT (trade_key) DO NOTHING RETURNING trade_key'}`, p.params);
   return new Set(options.allNew ? trades.map((t) => t.key) : rows.map((r) => r.trade_key));
 }
+
+/** The token dictionary's columns, arrays computed once (MATERIALIZED) and indexed by each row's `i`: no join, no hash */
+const DICTIONARY = ['a', 'c', 'ti', 'sl', 'es', 'o', 'oi'];
 
 /** The key Data API trades get (feeds/data-api-record.ts builds the same): the statement above rebuilds it */
 const tradeKey = (t: SourceTrade): string => `${t.transactionHash}:${t.trader}:${t.asset}:${t.side}:${t.size}:${t.price}`;
 
 /** The distinct (token, market columns) of the trades, and each trade's 1-based index into them */
 function tokenDictionary(trades: readonly SourceTrade[]): { list: SourceTrade[]; index: number[] } {
-  const ids = new Map<string, number>();
+  // By token, then the market columns compared (a token's trades almost always carry the same ones): no key string per trade
+  const byAsset = new Map<string, number[]>();
   const list: SourceTrade[] = [];
   const index = trades.map((t) => {
-    const key = `${t.asset}\u0000${t.conditionId}\u0000${t.title}\u0000${t.slug}\u0000${t.eventSlug}\u0000${t.outcome}\u0000${t.outcomeIndex}`;
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = list.push(t);
-      ids.set(key, id);
-    }
+    let ids = byAsset.get(t.asset);
+    if (!ids) byAsset.set(t.asset, (ids = []));
+    const found = ids.find((id) => sameMarketColumns(list[id - 1]!, t));
+    if (found !== undefined) return found;
+    const id = list.push(t);
+    ids.push(id);
     return id;
   });
   return { list, index };
 }
+
+const sameMarketColumns = (a: SourceTrade, b: SourceTrade): boolean => a.conditionId === b.conditionId && a.title === b.title
+  && a.slug === b.slug && a.eventSlug === b.eventSlug && a.outcome === b.outcome && a.outcomeIndex === b.outcomeIndex;
 
 /** Adds to the per-hour counters of refused input records */
 export async function countRejects(sql: Sql, source: string, at: Date, counts: Map<string, number>): Promise<void> {
