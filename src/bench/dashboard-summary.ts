@@ -45,8 +45,9 @@ async function timeCalls(db: Db, seeded: SeededStrategy, size: Size): Promise<{ 
   const ms: number[] = [];
   const warmUpMs: number[] = [];
   let signals: unknown = null;
-  const deadline = Date.now() + size.budgetMs;
+  let deadline = Infinity; // the budget starts after the warm-up, which builds the read models (once per strategy)
   for (let i = 0; i < WARM_UP + size.calls && Date.now() < deadline; i++) {
+    if (i === WARM_UP) deadline = Date.now() + size.budgetMs;
     const t0 = performance.now();
     const res = await app.request(path, { headers });
     const body = (await res.json()) as { ft?: { signals?: unknown } };
@@ -81,7 +82,8 @@ export async function measureDashboardSummary(url: string | undefined, progress:
         detail: {
           ms: quantiles(ms), min_ms: Math.round(Math.min(...ms)), lt_orders: orders, signals_in_answer: signals,
           endpoint: 'GET /api/lt/strategies/{id}/comparison', warm_up_calls: WARM_UP,
-          warm_up_ms: timed.warmUpMs.map(Math.round), value_from_warm_up_call: timed.ms.length === 0,
+          warm_up_ms: timed.warmUpMs.map(Math.round),
+          warm_up_note: 'the first call builds the strategy\'s read models from every order (once; kept with the writes after)', value_from_warm_up_call: timed.ms.length === 0,
           planned_calls: size.calls, budget_seconds: size.budgetMs / 1000,
           seed_seconds: seedSeconds, path: 'in-process Hono app.request against PostgreSQL (no HTTP socket, no jobs)',
         },

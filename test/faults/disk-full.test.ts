@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { usdc } from '../../src/domain/money.ts';
 import { executeLt } from '../../src/engine/lt-executor.ts';
 import { openPglite } from '../../src/store/db.ts';
+import { balancesOf } from '../../src/store/ledger-store.ts';
 import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
 import { TEST_DATABASE_URL } from '../support/test-db.ts';
 
@@ -80,8 +81,11 @@ describe.skipIf(probe === null)('embedded database: disk full (PGlite on a small
     expect(w.probe.submits).toBe(0);
     expect(await w.orders()).toEqual([]);
     expect(await w.dispositions()).toEqual([]); // undecided: tried again next run
-    expect(await w.checkLedger()).toMatchObject({ available: usdc('1000'), reserved: 0n });
+    // The balances only: the full ledger check also reads the comparison, whose read models are written as they are
+    // brought up to date, which a full disk refuses (docs/reliability.md); it runs once space is back
+    expect(await balancesOf(w.ft.t.db, w.userId, w.strategyId, 'live')).toMatchObject({ available: usdc('1000'), reserved: 0n });
     rmSync(filler);
+    expect(await w.checkLedger()).toMatchObject({ available: usdc('1000'), reserved: 0n });
     const back = await executeLt(w.deps);
     expect(back).toMatchObject({ ordered: 1, errors: [] });
     expect(w.probe.submits).toBe(1);
