@@ -5,10 +5,10 @@
  */
 import { totalGap } from '../domain/metrics/index.ts';
 import type { Usdc } from '../domain/money.ts';
-import type { Db, Sql } from './db.ts';
+import type { Db } from './db.ts';
 import { horizons } from './gap-store.ts';
 import { NONE, picoAtMarks, SUMMED_COLUMNS, unitsQuery, type GapSummary, type Row } from './gap-summary-store.ts';
-import { refreshReadModel, type ReadModel } from './read-models.ts';
+import { refreshReadModel, unitModel, type ReadModel } from './read-models.ts';
 import { micros } from './rows.ts';
 
 /** Adds (sign 1) or takes out (sign −1) a set of unit rows `u` to the per-token sums */
@@ -16,27 +16,12 @@ const addToSums = (sign: 1 | -1) => `INSERT INTO lt_gap_sums AS s (user_id, stra
   SELECT $1, $2, token, ${SUMMED_COLUMNS.map((c) => `${sign} * sum(${c})`).join(', ')} FROM u GROUP BY token ORDER BY token
   ON CONFLICT (user_id, strategy_id, token) DO UPDATE SET ${SUMMED_COLUMNS.map((c) => `${c} = s.${c} + EXCLUDED.${c}`).join(', ')}`;
 
-const UNIT_COLUMNS = `user_id, strategy_id, ft_order_id, token, ${SUMMED_COLUMNS.join(', ')}`;
-const insertUnits = (only: boolean) => `WITH u AS (INSERT INTO lt_gap_units (${UNIT_COLUMNS})
-  SELECT $1, $2, q.* FROM (${unitsQuery(only)}) q RETURNING *) ${addToSums(1)}`;
-const DELETE_UNITS = `WITH u AS (DELETE FROM lt_gap_units WHERE user_id = $1 AND strategy_id = $2 AND ft_order_id = ANY ($3::uuid[])
-  RETURNING *) ${addToSums(-1)}`;
-
-export const GAP_MODEL: ReadModel = {
+export const GAP_MODEL: ReadModel = unitModel({
   name: 'gap',
   basis: (s) => (s.launched_at === null ? null : `${new Date(s.launched_at).toISOString()} ${s.shadow ? 'shadow' : 'live'}`),
-  async clear(tx: Sql, userId: string, strategyId: string) {
-    await tx.query('DELETE FROM lt_gap_units WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
-    await tx.query('DELETE FROM lt_gap_sums WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
-  },
-  async buildAll(tx: Sql, userId: string, strategyId: string) {
-    await tx.query(insertUnits(false), [userId, strategyId]);
-  },
-  async recompute(tx: Sql, userId: string, strategyId: string, units: string[]) {
-    await tx.query(DELETE_UNITS, [userId, strategyId, units]);
-    await tx.query(insertUnits(true), [userId, strategyId, units]);
-  },
-};
+  units: { table: 'lt_gap_units', key: 'ft_order_id', columns: `ft_order_id, token, ${SUMMED_COLUMNS.join(', ')}` },
+  sumsTable: 'lt_gap_sums', unitsQuery, addToSums,
+});
 
 /**
  * The strategy's since-launch gap totals, counts and FT side from the kept per-token sums (brought up to date with the

@@ -5,8 +5,8 @@
  * per market token in lt_count_sums. Whether such an entry WON or LOST is the token's payout, read at the call from
  * `markets`, so a market's prices need no trigger
  */
-import type { Db, Sql } from './db.ts';
-import { refreshReadModel, type ReadModel } from './read-models.ts';
+import type { Db } from './db.ts';
+import { refreshReadModel, unitModel, type ReadModel } from './read-models.ts';
 
 export interface LtOrderCounts { ordered: number; filled: number; won: number; lost: number }
 
@@ -31,27 +31,12 @@ const addToSums = (sign: 1 | -1) => `INSERT INTO lt_count_sums AS s (user_id, st
   GROUP BY condition_id, token_id ORDER BY condition_id, token_id
   ON CONFLICT (user_id, strategy_id, condition_id, token_id) DO UPDATE SET ordered = s.ordered + EXCLUDED.ordered,
     filled = s.filled + EXCLUDED.filled, settled_held = s.settled_held + EXCLUDED.settled_held`;
-const insertUnits = (only: boolean) => `WITH u AS (INSERT INTO lt_count_units (user_id, strategy_id, order_id, condition_id,
-    token_id, filled, settled_held)
-  SELECT $1, $2, q.* FROM (${unitsQuery(only)}) q RETURNING *) ${addToSums(1)}`;
-const DELETE_UNITS = `WITH u AS (DELETE FROM lt_count_units WHERE user_id = $1 AND strategy_id = $2 AND order_id = ANY ($3::uuid[])
-  RETURNING *) ${addToSums(-1)}`;
-
-export const COUNTS_MODEL: ReadModel = {
+export const COUNTS_MODEL: ReadModel = unitModel({
   name: 'counts',
   basis: (s) => (s.shadow ? 'shadow' : 'live'),
-  async clear(tx: Sql, userId: string, strategyId: string) {
-    await tx.query('DELETE FROM lt_count_units WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
-    await tx.query('DELETE FROM lt_count_sums WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
-  },
-  async buildAll(tx: Sql, userId: string, strategyId: string) {
-    await tx.query(insertUnits(false), [userId, strategyId]);
-  },
-  async recompute(tx: Sql, userId: string, strategyId: string, units: string[]) {
-    await tx.query(DELETE_UNITS, [userId, strategyId, units]);
-    await tx.query(insertUnits(true), [userId, strategyId, units]);
-  },
-};
+  units: { table: 'lt_count_units', key: 'order_id', columns: 'order_id, condition_id, token_id, filled, settled_held' },
+  sumsTable: 'lt_count_sums', unitsQuery, addToSums,
+});
 
 /** The current book's LT order counts from the kept sums (brought up to date first): equal to ltOrderCounts' */
 export async function keptOrderCounts(db: Db, userId: string, strategyId: string): Promise<LtOrderCounts> {

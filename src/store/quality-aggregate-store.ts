@@ -12,7 +12,7 @@ import { rateOf, ratesByReason, type Summary } from '../domain/metrics/stats.ts'
 import type { StrategyQuality } from '../domain/metrics/strategy-quality.ts';
 import { divRound, SCALE, type Ratio, type Usdc } from '../domain/money.ts';
 import type { Db, Sql } from './db.ts';
-import { refreshReadModel, type ReadModel } from './read-models.ts';
+import { refreshReadModel, unitModel, type ReadModel } from './read-models.ts';
 
 /** One row per order in micro-units (NUMERIC): its figures as qualitySampleOf reads them */
 const ROWS = `
@@ -78,27 +78,12 @@ const PARTS = `SELECT p.key, p.value, p.weight FROM u CROSS JOIN LATERAL (VALUES
 const addToSums = (sign: 1 | -1) => `INSERT INTO lt_quality_sums AS s (user_id, strategy_id, key, value, weight)
   SELECT $1, $2, key, value, ${sign} * sum(weight) FROM (${PARTS}) x GROUP BY key, value ORDER BY key, value
   ON CONFLICT (user_id, strategy_id, key, value) DO UPDATE SET weight = s.weight + EXCLUDED.weight`;
-const UNIT_COLUMNS = `order_id, ${COUNTER_NAMES.join(', ')}, reason, ${METRICS.join(', ')}`;
-const insertUnits = (only: boolean) => `WITH u AS (INSERT INTO lt_quality_units (user_id, strategy_id, ${UNIT_COLUMNS})
-  SELECT $1, $2, q.* FROM (${unitsQuery(only)}) q RETURNING *) ${addToSums(1)}`;
-const DELETE_UNITS = `WITH u AS (DELETE FROM lt_quality_units WHERE user_id = $1 AND strategy_id = $2 AND order_id = ANY ($3::uuid[])
-  RETURNING *) ${addToSums(-1)}`;
-
-export const QUALITY_MODEL: ReadModel = {
+export const QUALITY_MODEL: ReadModel = unitModel({
   name: 'quality',
   basis: (s) => (s.shadow ? 'shadow' : 'live'),
-  async clear(tx: Sql, userId: string, strategyId: string) {
-    await tx.query('DELETE FROM lt_quality_units WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
-    await tx.query('DELETE FROM lt_quality_sums WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
-  },
-  async buildAll(tx: Sql, userId: string, strategyId: string) {
-    await tx.query(insertUnits(false), [userId, strategyId]);
-  },
-  async recompute(tx: Sql, userId: string, strategyId: string, units: string[]) {
-    await tx.query(DELETE_UNITS, [userId, strategyId, units]);
-    await tx.query(insertUnits(true), [userId, strategyId, units]);
-  },
-};
+  units: { table: 'lt_quality_units', key: 'order_id', columns: `order_id, ${COUNTER_NAMES.join(', ')}, reason, ${METRICS.join(', ')}` },
+  sumsTable: 'lt_quality_sums', unitsQuery, addToSums,
+});
 
 /**
  * The kept sums as one row per key: a counter or reason's total (n), or a figure's count, sum, min, max, the two

@@ -119,3 +119,39 @@ async function recompute(tx: Sql, model: ReadModel, userId: string, strategyId: 
   const rows = await tx.query<{ unit: string }>(`${DROP_DIRTY} RETURNING unit`, [model.name, userId, strategyId]);
   if (rows.length > 0) await model.recompute(tx, userId, strategyId, [...new Set(rows.map((r) => r.unit))].sort());
 }
+
+/** A model whose units are rows of one table, summed into another (every model here) */
+export interface UnitModelSpec {
+  name: string;
+  basis: ReadModel['basis'];
+  /** The units' table, its key column (a uuid) and the columns unitsQuery returns, in its order */
+  units: { table: string; key: string; columns: string };
+  sumsTable: string;
+  /** The units of $1, $2: all, or with `only` those whose key is in $3::uuid[] */
+  unitsQuery(only: boolean): string;
+  /** An INSERT adding (sign 1) or taking out (sign −1) the unit rows `u` to the sums */
+  addToSums(sign: 1 | -1): string;
+}
+
+/** The ReadModel of a UnitModelSpec: units inserted with their sums added; recomputed as old rows out, new rows in */
+export function unitModel(spec: UnitModelSpec): ReadModel {
+  const { table, key, columns } = spec.units;
+  const insert = (only: boolean) => `WITH u AS (INSERT INTO ${table} (user_id, strategy_id, ${columns})
+    SELECT $1, $2, q.* FROM (${spec.unitsQuery(only)}) q RETURNING *) ${spec.addToSums(1)}`;
+  const remove = () => `WITH u AS (DELETE FROM ${table} WHERE user_id = $1 AND strategy_id = $2 AND ${key} = ANY ($3::uuid[])
+    RETURNING *) ${spec.addToSums(-1)}`;
+  return {
+    name: spec.name,
+    basis: spec.basis,
+    async clear(tx, userId, strategyId) {
+      for (const t of [table, spec.sumsTable]) await tx.query(`DELETE FROM ${t} WHERE user_id = $1 AND strategy_id = $2`, [userId, strategyId]);
+    },
+    async buildAll(tx, userId, strategyId) {
+      await tx.query(insert(false), [userId, strategyId]);
+    },
+    async recompute(tx, userId, strategyId, units) {
+      await tx.query(remove(), [userId, strategyId, units]);
+      await tx.query(insert(true), [userId, strategyId, units]);
+    },
+  };
+}
