@@ -17,35 +17,45 @@ run_suite() { # name, database URL (empty: PGlite), then vitest arguments
 }
 
 # Files marked `// @backend-independent` (a line of its own: pure code, or PGlite whatever TEST_DATABASE_URL says;
-# test/architecture/backend-independent.test.ts proves none reaches the test database) run once, in the "once" pass, on
-# PGlite; every other file runs in the PGlite pass and, with TEST_DATABASE_URL, in the PostgreSQL pass. The passes are
-# independent (each test file has its own databases and ports), so they run in two lanes side by side, one test file at
-# a time each (TANDEM_TEST_WORKERS each), which keeps both cores busy while a file waits on a child process or the
-# server: the PGlite pass in one, the PostgreSQL pass then the once pass in the other (about as long); each pass's
-# output is printed whole when both lanes are done. The dashboard is built once first, so the passes' global setups
-# find it up to date instead of building it at once.
+# test/architecture/backend-independent.test.ts proves none reaches the test database) run once, on PGlite; every other
+# file runs in the PGlite pass and, with TEST_DATABASE_URL, in the PostgreSQL pass. The passes are independent (each test
+# file has its own databases and ports), so they run in two lanes side by side, one test file at a time each
+# (TANDEM_TEST_WORKERS each), which keeps both cores busy while a file waits on a child process or the server: the
+# PGlite pass with the marked browser files (test/e2e/dashboard*) in one lane, the PostgreSQL pass then the "once" pass
+# (the other marked files) in the other, which makes the lanes about as long (about 1,200 and 1,050 s from the per-file
+# figures of a CI run). Each pass's output is printed whole when both lanes are done. The dashboard is built once
+# first, so the passes' global setups find it up to date instead of building it at once.
 # The crash and torture files (test/crash) SIGKILL child processes beside a CPU hog of their own (one busy process per
 # core): they run after the rest, so the hog loads them and not every other file. They take about five minutes, so they
 # run once, on PGlite (`TEST_DATABASE_URL=… npx vitest run test/crash` runs them on PostgreSQL)
 rm -f tmp/vitest-*.json tmp/test-*.rc
 node scripts/build-web.mjs || rc=1
 workers=${TANDEM_TEST_WORKERS:-1}
-mapfile -t once < <(grep -rlx --include='*.test.ts' '// @backend-independent' src test | sort)
-excludes=(--exclude 'test/crash/**')
-for f in "${once[@]}"; do excludes+=(--exclude "$f"); done
+mapfile -t marked < <(grep -rlx --include='*.test.ts' '// @backend-independent' src test | sort)
+once=() once_excludes=()
+for f in "${marked[@]}"; do
+  once_excludes+=(--exclude "$f")
+  case $f in test/e2e/dashboard*) ;; *) once+=("$f") ;; esac
+done
+run_once() { # the once pass (none when no file is left for it: vitest given no file would run them all)
+  if [ ${#once[@]} -eq 0 ]; then echo "no backend-independent file outside the PGlite lane"; return 0; fi
+  run_suite once "" "${once[@]}" --maxWorkers="$workers"
+}
 lane() { # log name, then the command; its exit code goes to tmp/test-<name>.rc
   local name=$1; shift
   "$@" >"tmp/test-$name.log" 2>&1
   echo $? >"tmp/test-$name.rc"
 }
-echo "== tests: pglite${TEST_DATABASE_URL:+, postgres} and once (${#once[@]} backend-independent files), in two lanes (each pass's output when both end)"
+echo "== tests: pglite${TEST_DATABASE_URL:+, postgres} and once (${#marked[@]} backend-independent files), in two lanes (each pass's output when both end)"
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  ( lane postgres run_suite postgres "$TEST_DATABASE_URL" "${excludes[@]}" --maxWorkers="$workers"
-    lane once run_suite once "" "${once[@]}" --maxWorkers="$workers" ) &
+  ( lane postgres run_suite postgres "$TEST_DATABASE_URL" --exclude 'test/crash/**' "${once_excludes[@]}" --maxWorkers="$workers"
+    lane once run_once ) &
 else
-  lane once run_suite once "" "${once[@]}" --maxWorkers="$workers" &
+  lane once run_once &
 fi
-lane pglite run_suite pglite "" "${excludes[@]}" --maxWorkers="$workers"
+pglite_excludes=()
+for f in "${once[@]}"; do pglite_excludes+=(--exclude "$f"); done
+lane pglite run_suite pglite "" --exclude 'test/crash/**' "${pglite_excludes[@]}" --maxWorkers="$workers"
 wait
 for name in pglite ${TEST_DATABASE_URL:+postgres} once; do
   cat "tmp/test-$name.log"
