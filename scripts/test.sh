@@ -21,10 +21,10 @@ run_suite() { # name, database URL (empty: PGlite), then vitest arguments
 # file runs in the PGlite pass and, with TEST_DATABASE_URL, in the PostgreSQL pass. The passes are independent (each test
 # file has its own databases and ports), so they run in two lanes side by side, one test file at a time each
 # (TANDEM_TEST_WORKERS each), which keeps both cores busy while a file waits on a child process or the server: the
-# PGlite pass with the marked browser files (test/e2e/dashboard*) in one lane, the PostgreSQL pass then the "once" pass
-# (the other marked files) in the other, which makes the lanes about as long (about 1,200 and 1,050 s from the per-file
-# figures of a CI run). Each pass's output is printed whole when both lanes are done. The dashboard is built once
-# first, so the passes' global setups find it up to date instead of building it at once.
+# PGlite pass with the two longest marked files (the browser files test/e2e/dashboard-*) in one lane, the PostgreSQL
+# pass then the "once" pass (the other marked files) in the other, which makes the lanes about as long (about 1,120 and
+# 1,050 s from the per-file figures of a CI run). Each pass's output is printed whole when both lanes are done. The
+# dashboard is built once first, so the passes' global setups find it up to date instead of building it at once.
 # The crash and torture files (test/crash) SIGKILL child processes beside a CPU hog of their own (one busy process per
 # core): they run after the rest, so the hog loads them and not every other file. They take about five minutes, so they
 # run once, on PGlite (`TEST_DATABASE_URL=… npx vitest run test/crash` runs them on PostgreSQL)
@@ -35,7 +35,7 @@ mapfile -t marked < <(grep -rlx --include='*.test.ts' '// @backend-independent' 
 once=() once_excludes=()
 for f in "${marked[@]}"; do
   once_excludes+=(--exclude "$f")
-  case $f in test/e2e/dashboard*) ;; *) once+=("$f") ;; esac
+  case $f in test/e2e/dashboard-*) ;; *) once+=("$f") ;; esac
 done
 run_once() { # the once pass (none when no file is left for it: vitest given no file would run them all)
   if [ ${#once[@]} -eq 0 ]; then echo "no backend-independent file outside the PGlite lane"; return 0; fi
