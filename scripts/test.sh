@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (npm test): type-checks, then runs the suite on embedded PGlite and, when
-# TEST_DATABASE_URL names a PostgreSQL server, again on that server. Ends with "N passed, N failed".
+# TEST_DATABASE_URL names a PostgreSQL server, again on that server (backend-independent files once). Ends with
+# "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p tmp
@@ -15,33 +16,57 @@ run_suite() { # name, database URL (empty: PGlite), then vitest arguments
   TEST_DATABASE_URL=$url npx vitest run --reporter=default --reporter=json --outputFile.json="tmp/vitest-$name.json" "$@"
 }
 
-# The PGlite pass and the PostgreSQL pass are independent (each test file has its own databases and ports), so they run
-# side by side, one test file at a time each (TANDEM_TEST_WORKERS each), which keeps both cores busy while a file
-# waits on a child process or the server; each pass's output is printed whole when both are done. The dashboard is
-# built once first, so the two passes' global setups find it up to date instead of building it at once.
+# Files marked `// @backend-independent` (a line of its own: pure code, or PGlite whatever TEST_DATABASE_URL says;
+# test/architecture/backend-independent.test.ts proves none reaches the test database) run once, on PGlite; every other
+# file runs in the PGlite pass and, with TEST_DATABASE_URL, in the PostgreSQL pass. The passes are independent (each test
+# file has its own databases and ports), so they run in two lanes side by side, one test file at a time each
+# (TANDEM_TEST_WORKERS each), which keeps both cores busy while a file waits on a child process or the server: the
+# PGlite pass with the two longest marked files (the browser files test/e2e/dashboard-*) in one lane, the PostgreSQL
+# pass then the "once" pass (the other marked files) in the other, which makes the lanes about as long (about 1,120 and
+# 1,050 s from the per-file figures of a CI run). Each pass's output is printed whole when both lanes are done. The
+# dashboard is built once first, so the passes' global setups find it up to date instead of building it at once.
 # The crash and torture files (test/crash) SIGKILL child processes beside a CPU hog of their own (one busy process per
-# core): they run after the rest, so the hog loads them and not every other file. They take about ten minutes, so they
+# core): they run after the rest, so the hog loads them and not every other file. They take about five minutes, so they
 # run once, on PGlite (`TEST_DATABASE_URL=… npx vitest run test/crash` runs them on PostgreSQL)
-rm -f tmp/vitest-*.json
+rm -f tmp/vitest-*.json tmp/test-*.rc
 node scripts/build-web.mjs || rc=1
 workers=${TANDEM_TEST_WORKERS:-1}
-echo "== tests: pglite${TEST_DATABASE_URL:+ and postgres side by side} (each pass's output when it ends)"
+mapfile -t marked < <(grep -rlx --include='*.test.ts' '// @backend-independent' src test | sort)
+once=() once_excludes=()
+for f in "${marked[@]}"; do
+  once_excludes+=(--exclude "$f")
+  case $f in test/e2e/dashboard-*) ;; *) once+=("$f") ;; esac
+done
+run_once() { # the once pass (none when no file is left for it: vitest given no file would run them all)
+  if [ ${#once[@]} -eq 0 ]; then echo "no backend-independent file outside the PGlite lane"; return 0; fi
+  run_suite once "" "${once[@]}" --maxWorkers="$workers"
+}
+lane() { # log name, then the command; its exit code goes to tmp/test-<name>.rc
+  local name=$1; shift
+  "$@" >"tmp/test-$name.log" 2>&1
+  echo $? >"tmp/test-$name.rc"
+}
+echo "== tests: pglite${TEST_DATABASE_URL:+, postgres} and once (${#marked[@]} backend-independent files), in two lanes (each pass's output when both end)"
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  run_suite postgres "$TEST_DATABASE_URL" --exclude 'test/crash/**' --maxWorkers="$workers" >tmp/test-postgres.log 2>&1 &
-  postgres_pid=$!
+  ( lane postgres run_suite postgres "$TEST_DATABASE_URL" --exclude 'test/crash/**' "${once_excludes[@]}" --maxWorkers="$workers"
+    lane once run_once ) &
+else
+  lane once run_once &
 fi
-run_suite pglite "" --exclude 'test/crash/**' --maxWorkers="$workers" >tmp/test-pglite.log 2>&1 || rc=1
-cat tmp/test-pglite.log
-if [ -n "${postgres_pid:-}" ]; then
-  wait "$postgres_pid" || rc=1
-  cat tmp/test-postgres.log
-fi
+pglite_excludes=()
+for f in "${once[@]}"; do pglite_excludes+=(--exclude "$f"); done
+lane pglite run_suite pglite "" --exclude 'test/crash/**' "${pglite_excludes[@]}" --maxWorkers="$workers"
+wait
+for name in pglite ${TEST_DATABASE_URL:+postgres} once; do
+  cat "tmp/test-$name.log"
+  [ "$(cat "tmp/test-$name.rc" 2>/dev/null)" = 0 ] || rc=1
+done
 run_suite pglite-crash "" test/crash || rc=1
 
 node -e '
 const fs = require("fs");
 let passed = 0, failed = 0;
-for (const name of ["pglite", "pglite-crash", "postgres", "postgres-crash"]) {
+for (const name of ["pglite", "postgres", "once", "pglite-crash", "postgres-crash"]) {
   const file = `tmp/vitest-${name}.json`;
   if (!fs.existsSync(file)) continue;
   const r = JSON.parse(fs.readFileSync(file, "utf8"));

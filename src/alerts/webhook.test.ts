@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import type { AlertRow } from '../store/alert-store.ts';
 import { scrubUrl, webhookBody, webhookHost } from './webhook.ts';

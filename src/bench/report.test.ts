@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { runBench, unknownNames, type Bench, type BenchContext } from './run-bench.ts';
 import {

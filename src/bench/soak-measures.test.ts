@@ -1,3 +1,4 @@
+// @backend-independent
 /** The soak's summaries: RSS growth from the medians of the windows ending at warm-up and at the end, and rates */
 import { describe, expect, it } from 'vitest';
 import { Latencies, perMinute, rssSummary, type Sample } from './soak-measures.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 /** `tandem user add NAME [--operator]`: prints the new user's token once; --operator makes an operator, else a plain user */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import {
   feedSilenceAlerts, FINISHED_STATUSES, jobLivenessAlerts, latencyAlerts, ledgerDriftAlerts, microText, rateAlerts,

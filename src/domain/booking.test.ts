@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import {
   bookFill, decideEvent, EMPTY_ORDER_LEDGER, eventNeedsLedger, orderLedgerAfter, orderLedgerFromSums, type BookedOrder,

@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * The compiled evaluator (ft-rules.ts) agrees with the straightforward reference evaluator
  * (test/support/ft-reference-evaluator.ts, the rules before compilation) on random trades, markets, trader statistics,

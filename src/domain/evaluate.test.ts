@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { evaluate, paperEntryPrice, SKIP_REASONS, type ScoreArg, type SkipReason, type TraderStats } from './evaluate.ts';
 import { parseFtWallet, type FtWallet, type FtWalletInputJson } from './ft-wallet.ts';

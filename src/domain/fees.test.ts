@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { InvariantError } from './errors.ts';
 import { takerFee } from './fees.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { derive, evaluate, type TraderStats } from './evaluate.ts';
 import { refilter, takenMarket, type TakenSignal } from './ft-refilter.ts';

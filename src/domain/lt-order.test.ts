@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { InvariantError } from './errors.ts';
 import { applyOrderEvent, type LtOrderState, type OrderEvent } from './lt-order.ts';

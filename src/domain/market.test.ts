@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { InvariantError } from './errors.ts';
 import { payoutFor, resolutionOf, type Market } from './market.ts';

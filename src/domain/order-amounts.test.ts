@@ -1,3 +1,4 @@
+// @backend-independent
 /** prepareOrderAmounts: worked examples of Polymarket's client rounding, and properties over thousands of random requests */
 import { describe, expect, it } from 'vitest';
 import { costOf, price, SCALE, shares, type Price, type Shares } from './money.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { price, shares, usdc } from './money.ts';
 import { cashOf, closeFraction, closePart, openPaper, settle, type OpenPart } from './paper-position.ts';

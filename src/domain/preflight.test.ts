@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { usdc, type Usdc } from './money.ts';
 import { preflight, venueStateOf, type PreflightFacts, type SpenderAllowance } from './preflight.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { usdc, ratio } from './money.ts';
 import { checkRisk, drawdownOf, nextPeak, type RiskLimits, type RiskSnapshot } from './risk.ts';

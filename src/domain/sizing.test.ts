@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { parseFtWallet, type FtWalletInputJson } from './ft-wallet.ts';
 import { price, ratio, usdc } from './money.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 /** The slippage tolerance modes, worked by hand on a 0.01-tick market */
 import { describe, expect, it } from 'vitest';
 import { price, ratio, type Price } from './money.ts';

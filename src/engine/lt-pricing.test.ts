@@ -1,3 +1,4 @@
+// @backend-independent
 /** LT pricing (limits, book walks, slippage, sizes) and the ledger's closed-form balances against the domain fold */
 import { describe, expect, it } from 'vitest';
 import { foldLedger, isConserved, type LedgerEntry } from '../domain/ledger.ts';

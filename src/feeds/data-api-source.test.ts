@@ -1,3 +1,4 @@
+// @backend-independent
 /** Data API TradeSource and leaderboard against a scripted loopback Data API */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FollowedTrader } from '../engine/ports.ts';

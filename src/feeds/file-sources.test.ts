@@ -1,3 +1,4 @@
+// @backend-independent
 /** Recorded-file trade source, Gamma market files and the in-memory market source */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

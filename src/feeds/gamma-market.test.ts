@@ -1,3 +1,4 @@
+// @backend-independent
 /** Gamma market parsing against recorded Gamma fixtures and hand-made quirks */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';

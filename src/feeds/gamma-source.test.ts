@@ -1,3 +1,4 @@
+// @backend-independent
 /** Gamma MarketSource against a loopback Gamma: batching, retry with backoff, failing batches, bad markets */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGammaMarketSource } from './gamma-source.ts';

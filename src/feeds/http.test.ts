@@ -1,3 +1,4 @@
+// @backend-independent
 /** getJson retry, backoff, timeout and never-throw behaviour, against a loopback server and injected fetch */
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffMs, getJson, parseRetryAfter, type FetchFn } from './http.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * The market channel's books against the loopback simulator: they equal GET /book after snapshots, deltas (levels
  * added, grown, cancelled) and trades; a dropped or silent channel serves nothing until it is back; and, against a

@@ -1,3 +1,4 @@
+// @backend-independent
 /** Book maintenance from market-channel messages, checked against a real 51-message crossing burst */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

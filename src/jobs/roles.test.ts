@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { parseRole, RoleError, runsJobs, servesHttp } from './roles.ts';
 

@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * PGlite in a data directory, as `tandem start` opens it: a new directory becomes a cluster (a copy of the build's
  * template, or initdb in a child process), PostgreSQL runs with the small buffer cache, and data outlives a restart

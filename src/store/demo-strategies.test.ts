@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { parseFtWallet, type FtWallet } from '../domain/ft-wallet.ts';
 import { ratio, usdc } from '../domain/money.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 /** AES-256-GCM secrets at rest: round trip, a fresh nonce per seal, tamper and wrong-key detection, the key's formats */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

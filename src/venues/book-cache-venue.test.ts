@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * How the composition root wraps a Polymarket venue (POLYMARKET_BOOK_STALE_MS): 0 leaves it as it is; otherwise its
  * books come from its own market channel connection, opened on the first book read (which reads GET /book) and closed

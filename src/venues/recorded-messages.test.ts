@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * Every recorded Polymarket message in the shared corpus (ws/, clob/, books/) parses: market-channel messages with
  * src/feeds/market-channel.ts, user-channel and CLOB REST payloads with polymarket/schemas.ts, and the two kinds neither covers

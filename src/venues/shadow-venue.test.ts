@@ -1,3 +1,4 @@
+// @backend-independent
 /** The shadow venue: the book walk a shadow order gets, and proof that nothing reaches the real venue */
 import { describe, expect, it } from 'vitest';
 import { price, ratio, shares, type Shares } from '../domain/money.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 /** The import reader: every import form, nothing from comments or strings, resolution, cycles and line counts */
 import { describe, expect, it } from 'vitest';
 import {

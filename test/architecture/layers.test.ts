@@ -1,3 +1,4 @@
+// @backend-independent
 /** The layer rules: each one proven on synthetic imports, then the repository's own graph checked against all of them */
 import { describe, expect, it } from 'vitest';
 import { loadGraph, type Edge } from './import-graph.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * The deployment files (issue 14, item 3): the Dockerfile's stages (build with npm ci + npm run build; a runtime stage
  * on Node 20 with production dependencies and dist/ only, a non-root user and a health check on /api/health), the

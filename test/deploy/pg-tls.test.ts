@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * DATABASE_SSL_CA_FILE end to end: a PostgreSQL server of its own on 127.0.0.1 with TLS on, its certificate signed by a
  * CA made here. With the CA, the pool and LISTEN connect over TLS (pg_stat_ssl says so); with another CA the connection

@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * The real `tandem` CLI as a child process: `start` on a fresh PGlite DATA_DIR (demo strategies and the
  * operator token), the data-directory lock, clean shutdown on SIGTERM and SIGINT, a restart on the same

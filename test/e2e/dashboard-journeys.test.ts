@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * The seed's operator journeys through the dashboard only, in a real headless Chromium, against the demo (the simulated
  * world trades): sign in, promote an FT strategy from the overview, walk the four create steps (an invalid capital is

@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * The strategy page, the order page and the orders list in a real headless Chromium, against Tandem started in-process
  * on a fresh PGlite DATA_DIR with the simulated world and venue: an LT strategy created and launched through the API

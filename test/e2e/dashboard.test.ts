@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * The dashboard in a real headless Chromium: health, signing in with the operator token, and the table
  * of the 86 demo strategies, against Tandem started in-process on a fresh PGlite DATA_DIR

@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * The demo: Tandem started in-process with FT_SOURCE=sim on a fresh PGlite DATA_DIR, no network and no keys, must
  * show demo strategies (most of which need trader statistics) opening paper orders within a bounded time

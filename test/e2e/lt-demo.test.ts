@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * The whole pipeline in the demo: Tandem started with the simulated world and venue; an LT strategy created and
  * launched through the API mirrors its FT wallet's signals with real (simulated-venue) orders, triggered by the

@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * What each role exposes (`tandem start --role`, PGlite): a worker serves no HTTP but /metrics alone on METRICS_PORT;
  * an api process serves /metrics on its port and says in /api/health that it runs no jobs; without METRICS_TOKEN
@@ -12,7 +13,7 @@ import { systemClock } from '../../src/engine/clock.ts';
 import type { Role } from '../../src/jobs/roles.ts';
 import { silentLog } from '../../src/log.ts';
 import { startTandem, type Tandem } from '../../src/main.ts';
-import { seedPgliteDir } from '../support/test-db.ts';
+import { seedPgliteDir } from '../support/pglite-seed.ts';
 
 const TOKEN = 'role-metrics-token-0123456789';
 

@@ -1,3 +1,4 @@
+// @backend-independent
 /** `tandem replay --books DIR` as a process: the Nobel trades, Gamma markets, a books directory, a report on disk */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

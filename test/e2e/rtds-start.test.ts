@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * The composition root with FT_SOURCE=data-api: Tandem started against the loopback simulator's Data API, Gamma and
  * RTDS takes a followed trader's trade from the stream (its poll is set a year apart, so only RTDS can bring it)
@@ -13,7 +14,7 @@ import { silentLog } from '../../src/log.ts';
 import { startTandem, type Tandem } from '../../src/main.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server/server.ts';
 import { insertWallet } from '../../src/store/wallet-store.ts';
-import { copyAll } from '../support/ft-world.ts';
+import { copyAll } from '../support/ft-fixtures.ts';
 import { eventually } from '../support/polymarket-rig.ts';
 
 const WHALE = '0x' + '8'.repeat(40);

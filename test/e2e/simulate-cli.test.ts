@@ -1,3 +1,4 @@
+// @backend-independent
 /** The official clob-client-v2, unmodified, against the `tandem simulate` process: key, signed order, read-back, 401s */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { OrderType, Side } from '@polymarket/clob-client-v2';

@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * Issue 10 item 4: Tandem started with VENUE=polymarket and no key, a key that is no key, or a CLOB that does not
  * answer still serves its API and dashboard; /api/health says trading is off and why; the live strategy's entries are

@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * Per-user wallets in the running demo (VENUE=simulated): a user links a wallet through the API, and an LT strategy
  * launched on it trades through that wallet's own account on the world's exchange, not the operator's

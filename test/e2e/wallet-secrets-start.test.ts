@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * Start with linked wallets' secrets stored: refused without TANDEM_SECRET_KEY, refused with a key that does not open
  * them (the authentication tag), started with the key they were sealed with

@@ -32,7 +32,7 @@ interface Wire {
 
 const opened: Wire[] = [];
 
-async function wireWorld(settings: Record<string, unknown> = {}, pollEveryMs = 0): Promise<Wire> {
+async function wireWorld(settings: Record<string, unknown> = {}, pollEveryMs = 0, streamPingMs?: number): Promise<Wire> {
   const w = await createLtWorld({ settings });
   const clock = w.ft.clock;
   const server = await startSimServer({ port: 0, seed: 3, clock, exchange: w.exchange, fund: '100000', tickMs: 20 });
@@ -44,7 +44,7 @@ async function wireWorld(settings: Record<string, unknown> = {}, pollEveryMs = 0
   };
   const venue = await createPolymarketVenue({
     host: server.url, wsHost: server.wsUrl, privateKey: generatePrivateKey(), log: captureLog(lines), clock,
-    http: { fetch: counting, maxRetryWaitMs: 20 }, pollEveryMs,
+    http: { fetch: counting, maxRetryWaitMs: 20 }, pollEveryMs, streamPingMs,
   });
   const deps: LtExecutorDeps = { ...w.deps, venue, shadowVenue: createShadowVenue(venue, clock) };
   const faults = async (body: Record<string, unknown>) => {
@@ -218,8 +218,9 @@ describe(`wire faults: LT engine + Polymarket adapter on the loopback simulator 
   }, 60_000);
 
   it('a silent user channel: fills are still booked (the tracker reads REST), and the silence is detected and the socket made again', async () => {
-    // REST's own backstop is 10 minutes away: the fill comes from the order's status read, which rescans REST fills
-    const x = await wireWorld({}, 600_000);
+    // REST's own backstop is 10 minutes away: the fill comes from the order's status read, which rescans REST fills.
+    // The user stream pings every 2 s here (10 s by default), so its silence is detected after 4 s instead of 20
+    const x = await wireWorld({}, 600_000, 2_000);
     await x.w.buySignal({ price: 0.5 });
     await executeLt(x.deps); // rests
     await syncLtOrders(x.deps);
@@ -229,7 +230,7 @@ describe(`wire faults: LT engine + Polymarket adapter on the loopback simulator 
       await syncLtOrders(x.deps);
       return (await ordersOf(x))[0]!.status === 'filled' ? true : undefined;
     }, 60_000);
-    // Real time: the user stream pings every 10 s and drops a socket silent for two ping periods (20 s)
+    // Real time: the user stream drops a socket silent for two ping periods
     await eventually(async () => (x.lines.some((l) => l.includes('polymarket user stream closed; reconnecting')) ? true : undefined), 60_000);
     await x.faults({ streamSilence: false });
     await eventually(async () => (x.lines.filter((l) => l.includes('polymarket user stream connected')).length >= 2 ? true : undefined), 60_000);

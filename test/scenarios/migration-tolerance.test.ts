@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * Migration 0005 on a database written before it: an existing LT strategy keeps the fixed percentage, priced
  * exactly as before; the schema refuses a mode without its parameter

@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * `tandem reconcile` as configured for live trading: VENUE=polymarket, the real CLOB client, against the loopback
  * simulator over the wire, on a PGlite DATA_DIR. An empty ledger against a funded wallet reconciles (0); an order

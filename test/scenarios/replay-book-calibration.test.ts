@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * The replay's book model (src/replay/book-model.ts) against the recorded Polymarket books in ../shared/data: the fit
  * is printed, the model's constants must be that fit, and the model's books must have that spread and depth

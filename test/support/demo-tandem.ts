@@ -11,7 +11,7 @@ import type { Log } from '../../src/engine/ports.ts';
 import { silentLog } from '../../src/log.ts';
 import { startTandem, type Tandem } from '../../src/main.ts';
 import type { Json } from './api-client.ts';
-import { seedPgliteDir } from './test-db.ts';
+import { seedPgliteDir } from './pglite-seed.ts';
 
 /** The LT strategy `launchBaseline` creates: it copies the world's FT_T1_BASELINE */
 export const BASELINE = 'LT_FT_T1_BASELINE';

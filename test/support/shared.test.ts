@@ -1,3 +1,4 @@
+// @backend-independent
 /** Tests and the bench find ../shared beside the repository, whatever its absolute path */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

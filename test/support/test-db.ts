@@ -2,12 +2,11 @@
  * A fresh, migrated database per test file: in-memory PGlite by default, or a new database on the
  * PostgreSQL server at TEST_DATABASE_URL (CI runs the suite both ways)
  */
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { inject } from 'vitest';
 import { openDb } from '../../src/store/db.ts';
 import { openPglite, type Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
+import { migratedSnapshot } from './pglite-seed.ts';
 import { leased, noteFreshCopy, takeIdle } from './pglite-pool.ts';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
@@ -17,43 +16,6 @@ export interface TestDb {
   db: Db;
   url: string | undefined;
   close(): Promise<void>;
-}
-
-let snapshot: Promise<Blob> | null = null;
-
-/** The run's migrated copy that the global setup wrote (pglite-snapshot.ts), or '' */
-function sharedSnapshotFile(): string {
-  try {
-    return inject('pgliteSnapshot') ?? '';
-  } catch {
-    return ''; // outside a vitest worker
-  }
-}
-
-/**
- * Creating and migrating a new PGlite takes seconds: the run does it once (the global setup), and each test file starts
- * its databases from that copy; without one (a run without the setup), the file makes its own copy once
- */
-function migratedSnapshot(): Promise<Blob> {
-  snapshot ??= (async () => {
-    const file = sharedSnapshotFile();
-    if (file) return new Blob([readFileSync(file)]);
-    const db = await openPglite('memory://');
-    await migrate(db);
-    const blob = await db.dump();
-    await db.close();
-    return blob;
-  })();
-  return snapshot;
-}
-
-/**
- * Writes the run's migrated PGlite into `dir` (a new DATA_DIR), so that a Tandem started on it opens a migrated database
- * instead of running initdb (about six CPU seconds); for tests whose subject is not the first start on an empty directory
- */
-export async function seedPgliteDir(dir: string): Promise<void> {
-  const db = await openPglite(dir, { loadDataDir: await migratedSnapshot() });
-  await db.close();
 }
 
 /** `pgliteDataDir`: a PGlite on disk there (started from the migrated copy) instead of in memory; ignored on PostgreSQL */

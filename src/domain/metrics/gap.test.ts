@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { InvariantError } from '../errors.ts';
 import { price, SCALE, shares, usdc, type Price, type Shares, type Usdc } from '../money.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import type { LtOrderStatus } from '../lt-order.ts';
 import { price, shares, usdc, type Ratio } from '../money.ts';

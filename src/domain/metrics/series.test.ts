@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { usdc, type Ratio } from '../money.ts';
 import type { RiskLimits } from '../risk.ts';

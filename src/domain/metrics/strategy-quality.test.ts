@@ -1,3 +1,4 @@
+// @backend-independent
 /** A strategy's execution quality from its orders, with every figure worked by hand */
 import { describe, expect, it } from 'vitest';
 import { shares, usdc } from '../money.ts';

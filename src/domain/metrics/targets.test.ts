@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import type { Ratio, Usdc } from '../money.ts';
 import {

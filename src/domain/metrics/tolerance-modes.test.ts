@@ -1,3 +1,4 @@
+// @backend-independent
 /** What each tolerance mode would have done, on hand-worked decisions at a 0.01 tick */
 import { describe, expect, it } from 'vitest';
 import { price, ratio } from '../money.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 /** SimExchange order rules: every refusal carries Polymarket's code and exact text, and changes nothing */
 import { describe, expect, it } from 'vitest';
 import { SCALE, usdc, type Price } from '../../domain/money.ts';

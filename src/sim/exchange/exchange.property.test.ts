@@ -1,3 +1,4 @@
+// @backend-independent
 /** Property: a few hundred random orders conserve every asset (fees included), never go negative, never cross the book */
 import { describe, expect, it } from 'vitest';
 import { costOf, ratio, SCALE, shares, usdc, type Price, type Shares, type Usdc } from '../../domain/money.ts';

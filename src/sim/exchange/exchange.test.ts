@@ -1,3 +1,4 @@
+// @backend-independent
 /** SimExchange: matching, taker fees, reservations, GTD expiry, trade lifecycle, events, resolution and redemption */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

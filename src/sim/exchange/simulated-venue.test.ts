@@ -1,3 +1,4 @@
+// @backend-independent
 /** The simulated venue passes the Venue contract, plus what only an in-process venue can show (retries, cursors, ids) */
 import { describe, expect, it } from 'vitest';
 import { price, ratio, shares, usdc } from '../../domain/money.ts';

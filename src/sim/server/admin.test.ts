@@ -1,3 +1,4 @@
+// @backend-independent
 /** The `/_sim` control routes and the seeded defaults: same seed, same markets, books and keys */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePrivateKey } from 'viem/accounts';

@@ -1,3 +1,4 @@
+// @backend-independent
 /** L1 and L2 authentication against the official client's own header builders */
 import { createL1Headers, createL2Headers, type ApiKeyCreds } from '@polymarket/clob-client-v2';
 import type { IncomingHttpHeaders } from 'node:http';

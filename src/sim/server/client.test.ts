@@ -1,3 +1,4 @@
+// @backend-independent
 /** The unmodified official clob-client-v2 trading against the simulator: keys, orders, reads, cancels, auth failures */
 import { AssetType, ClobClient, OrderType, Side } from '@polymarket/clob-client-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// @backend-independent
 /** Data API, Gamma and RTDS routes in their real shapes, fed by published source trades and by source traders' fills */
 import { OrderType, Side } from '@polymarket/clob-client-v2';
 import { RealTimeDataClient, type Message } from '@polymarket/real-time-data-client';

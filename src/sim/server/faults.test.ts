@@ -1,3 +1,4 @@
+// @backend-independent
 /** Each fault knob, set through POST /_sim/faults (and the CLI flag parser), as the official client experiences it */
 import { OrderType, Side } from '@polymarket/clob-client-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// @backend-independent
 /** V2 order bodies: amounts to price/size, the order hash, signatures of every signature type, funder wallets end to end */
 import { AssetType, ClobClient, OrderBuilder, OrderType, Side, SignatureTypeV2, orderToJsonV2, isV2Order, type SignedOrder } from '@polymarket/clob-client-v2';
 import { createWalletClient, hashTypedData, http } from 'viem';

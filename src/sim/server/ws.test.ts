@@ -1,3 +1,4 @@
+// @backend-independent
 /** The CLOB WebSocket channels: market books, price changes, trades and resolution; user orders and trade lifecycle */
 import { OrderType, Side } from '@polymarket/clob-client-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

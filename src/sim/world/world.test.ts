@@ -1,3 +1,4 @@
+// @backend-independent
 /** The simulated world: determinism, Data API records, Gamma resolution, skill, recorded paths and its two sources */
 import { describe, expect, it } from 'vitest';
 import { sharedPath } from '../../../test/support/shared.ts';

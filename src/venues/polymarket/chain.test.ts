@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * The viem chain adapter over the wire: against the loopback simulator's JSON-RPC on 127.0.0.1 it approves the pUSD
  * collateral adapter once on the conditional-tokens contract, signs a redemption through it locally, sends it raw,

@@ -1,3 +1,4 @@
+// @backend-independent
 /** The fill cursor: new fills once, a FAILED settlement once more, late fills inside the window, nothing before it */
 import { describe, expect, it } from 'vitest';
 import type { Price, Shares } from '../../domain/money.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 /** Seeded property checks of the adapter's own rounding: taker VWAP, per-match fees, and size units read both ways */
 import { describe, expect, it } from 'vitest';
 import { formatMicros, type Price, type Ratio, type Shares } from '../../domain/money.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 /** The Polymarket venue against the loopback simulator: auth, 429s, dropped responses, fills over REST and the user channel */
 import { afterEach, describe, expect, it } from 'vitest';
 import { price, shares, type Price, type Shares } from '../../domain/money.ts';

@@ -51,6 +51,8 @@ export interface PolymarketVenueOptions {
   marketTtlMs?: number;
   /** While the user channel is healthy, REST is polled for fills at most this often (default 5 000 ms) */
   pollEveryMs?: number;
+  /** The user channel's PING period; a channel silent for two periods is made again (default 10 000 ms, as the docs) */
+  streamPingMs?: number;
 }
 
 export interface PolymarketVenue extends Venue {
@@ -112,7 +114,8 @@ class PolymarketAdapter implements PolymarketVenue {
     const budgets = new RateBudgets(opts.rateBudgets);
     this.transport = new ClobTransport({ host: opts.host, chainId, wallet, creds: () => creds, budgets, log: opts.log, ...opts.http });
     this.markets = new MarketParams((req) => this.transport.call(req), opts.clock, opts.marketTtlMs ?? 300_000);
-    this.stream = opts.wsHost ? new UserStream({ url: `${opts.wsHost.replace(/\/+$/, '')}/ws/user`, creds, log: opts.log }) : null;
+    this.stream = opts.wsHost ? new UserStream({ url: `${opts.wsHost.replace(/\/+$/, '')}/ws/user`, creds, log: opts.log,
+      pingMs: opts.streamPingMs }) : null;
     this.stream?.start();
   }
 

@@ -1,3 +1,4 @@
+// @backend-independent
 import { generatePrivateKey } from 'viem/accounts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../engine/clock.ts';

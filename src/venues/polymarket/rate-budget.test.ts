@@ -1,3 +1,4 @@
+// @backend-independent
 /** Token buckets on a fake clock: bursts up to capacity, then the refill rate, and every request also pays the general budget */
 import { describe, expect, it } from 'vitest';
 import { RateBudgets, TokenBucket, type BucketTime } from './rate-budget.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 /**
  * The relayer chain adapter over the wire, with the official relayer client against the loopback simulator's relayer
  * and JSON-RPC (127.0.0.1): a proxy wallet's and a Safe's winnings are redeemed into the proxy/Safe (funder) account,

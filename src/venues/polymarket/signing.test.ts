@@ -1,3 +1,4 @@
+// @backend-independent
 /** Our deterministic signer against the official client's OrderBuilder: same struct in, byte-identical signature and hash out */
 import { OrderBuilder, Side, SignatureTypeV2 } from '@polymarket/clob-client-v2';
 import { createWalletClient, http, verifyTypedData, type Hex } from 'viem';

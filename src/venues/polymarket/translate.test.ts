@@ -1,3 +1,4 @@
+// @backend-independent
 /** Table tests of the Polymarket translations on the recorded fixtures under ../shared/data/polymarket */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -1,3 +1,4 @@
+// @backend-independent
 /** The transport on a fake fetch: what is retried (429 always, reads on 5xx and lost responses), what never is, and L2 headers */
 import { createHmac } from 'node:crypto';
 import { createWalletClient, http } from 'viem';
