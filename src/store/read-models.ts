@@ -56,22 +56,31 @@ const lock = (tx: Sql, model: ReadModel, userId: string, strategyId: string) =>
 
 /**
  * Brings the strategy's model up to date with every committed write. Cheap when nothing changed: one read. False when
- * the strategy has no such model (its basis is null)
+ * the strategy has no such model (its basis is null). A strategy whose launch or book changes while its model is being
+ * built is built again for the new basis (a few times at most, then the read fails and says why)
  */
 export async function refreshReadModel(db: Db, model: ReadModel, userId: string, strategyId: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const done = await refreshOnce(db, model, userId, strategyId);
+    if (done !== 'basis changed') return done;
+  }
+  throw new Error(`the ${model.name} read model of ${strategyId}: its basis kept changing while it was built`);
+}
+
+async function refreshOnce(db: Db, model: ReadModel, userId: string, strategyId: string): Promise<boolean | 'basis changed'> {
   const s = await status(db, model, userId, strategyId);
   if (s.wanted === null) return false;
   if (s.basis !== s.wanted) await startBuild(db, model, userId, strategyId, s.wanted);
   if (s.basis !== s.wanted || !s.ready) await waitForRunningWriters(db); // (not ready: a build that did not finish)
   else if (!s.dirty) return true;
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await lock(tx, model, userId, strategyId);
     const now = await status(tx, model, userId, strategyId);
-    if (now.basis !== s.wanted || now.wanted !== s.wanted) return; // changed again meanwhile: the next read builds
+    if (now.basis !== s.wanted || now.wanted !== s.wanted) return 'basis changed' as const;
     if (!now.ready) await build(tx, model, userId, strategyId);
     else await recompute(tx, model, userId, strategyId);
+    return true;
   });
-  return true;
 }
 
 /** Replaces the state with one of the wanted basis, not ready; clears the units and sums of the old one */
