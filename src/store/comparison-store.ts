@@ -18,9 +18,9 @@ import { gapSummaryOfLegs, type GapSummary } from './gap-summary-store.ts';
 import { ledgerSums } from './ledger-store.ts';
 import { dispositionCounts, qualityAggregate } from './quality-aggregate-store.ts';
 import { keptOrderCounts, type LtOrderCounts } from './order-counts-model.ts';
+import { micros, microsOrNull } from './rows.ts';
 
 export type { LtOrderCounts };
-import { micros, microsOrNull } from './rows.ts';
 
 /**
  * The columns `qualitySampleOf` reads, from an lt_execution_quality row `q` joined with its order `o` (whether it
