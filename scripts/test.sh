@@ -30,6 +30,7 @@ run_suite() { # name, database URL (empty: PGlite), then vitest arguments
 # run once, on PGlite (`TEST_DATABASE_URL=… npx vitest run test/crash` runs them on PostgreSQL)
 rm -f tmp/vitest-*.json tmp/test-*.rc
 node scripts/build-web.mjs || rc=1
+node scripts/build.mjs || rc=1
 workers=${TANDEM_TEST_WORKERS:-1}
 mapfile -t marked < <(grep -rlx --include='*.test.ts' '// @backend-independent' src test | sort)
 once=() once_excludes=()

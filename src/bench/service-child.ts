@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childArgs } from '../child-entry.ts';
 import { serviceUrl, stopChild } from './service-rss.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,7 +28,7 @@ export async function startServiceChild(dataDir: string, env: Record<string, str
   const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info',
     FT_SOURCE: 'sim', VENUE: 'simulated', SEED_DEMO: 'true', ...env };
   delete childEnv.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'start'],
+  const child = spawn(process.execPath, [...childArgs(import.meta.url, '../cli/main.ts'), 'start'],
     { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
   child.stderr!.on('data', (chunk: Buffer) => {

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { childArgs } from '../child-entry.ts';
 import type { WorldChildOptions, WorldChildReady, WorldChildState } from './world-child.ts';
 
 export interface WorldProcess extends WorldChildReady {
@@ -16,14 +17,6 @@ export interface WorldProcess extends WorldChildReady {
 
 /** How long the child may take to serve (it builds the world's history first) */
 const START_TIMEOUT_MS = 120_000;
-
-/** The child's entry, beside this module, run through the same TypeScript loader this process uses (tsx) */
-function childArgs(options: WorldChildOptions): string[] {
-  const self = import.meta.url;
-  const entry = new URL(self.endsWith('.ts') ? './world-child.ts' : './world-child.js', self);
-  const loader = self.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [];
-  return [...loader, entry.pathname, JSON.stringify(options)];
-}
 
 function waitReady(child: ChildProcess, errors: string[]): Promise<WorldChildReady> {
   return new Promise((resolve, reject) => {
@@ -51,7 +44,8 @@ async function call<T>(url: string, method: 'GET' | 'POST'): Promise<T> {
 }
 
 export async function startWorldProcess(options: WorldChildOptions): Promise<WorldProcess> {
-  const child = spawn(process.execPath, childArgs(options), { stdio: ['pipe', 'pipe', 'pipe'] });
+  const args = [...childArgs(import.meta.url, './world-child.ts'), JSON.stringify(options)];
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const errors: string[] = [];
   child.stderr!.on('data', (d: Buffer) => {
     errors.push(d.toString());

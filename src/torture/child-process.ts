@@ -1,12 +1,7 @@
 /** A torture child (src/torture/child.ts) seen from the runner: its JSON events, awaited by condition, and its death */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { childArgs } from '../child-entry.ts';
 import { TEST_ONLY_GATE } from './schedule.ts';
-
-/** The child's entry beside this module: child.ts through tsx, or child.js when this runs compiled (dist/) */
-const COMPILED = import.meta.url.endsWith('.js');
-const CHILD = join(dirname(fileURLToPath(import.meta.url)), COMPILED ? 'child.js' : 'child.ts');
 
 export type ChildEvent = Record<string, unknown> & { step: string };
 export type Outcome = { kind: 'event'; event: ChildEvent } | { kind: 'exit'; code: number | null; signal: NodeJS.Signals | null };
@@ -32,7 +27,7 @@ export interface ChildEnv {
 export function spawnTortureChild(cfg: ChildEnv): TortureChild {
   const env = { ...process.env, [TEST_ONLY_GATE]: '1', TORTURE_SIM_URL: cfg.simUrl, TORTURE_PRIVATE_KEY: cfg.privateKey,
     TORTURE_DATABASE_URL: cfg.databaseUrl ?? '', TORTURE_DATA_DIR: cfg.dataDir ?? '' };
-  const proc: ChildProcess = spawn(process.execPath, [...(COMPILED ? [] : ['--import', 'tsx']), CHILD], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc: ChildProcess = spawn(process.execPath, childArgs(import.meta.url, './child.ts'), { env, stdio: ['pipe', 'pipe', 'pipe'] });
   const events: ChildEvent[] = [];
   const waiters = new Set<(o: Outcome) => boolean>();
   let exit: Outcome | null = null;

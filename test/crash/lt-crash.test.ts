@@ -34,6 +34,7 @@ import { COLLATERAL } from '../../src/sim/exchange/ledger.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server/server.ts';
 import { finalMarket } from '../support/lt-world.ts';
 import { CID, copyAll, market, NO, record, YES } from '../support/ft-world.ts';
+import { compileTestScript } from '../support/compiled.ts';
 import { startCpuHog, type CpuHog } from '../support/cpu-hog.ts';
 import { backendName, openTestDb, TEST_DATABASE_URL, type TestDb } from '../support/test-db.ts';
 
@@ -47,6 +48,8 @@ const CHILD_HANG_MS = 240_000;
 /** The test bound: two children at worst, each below CHILD_HANG_MS */
 const TEST_MS = 2 * CHILD_HANG_MS + 60_000;
 const TAKER = 'crash-test-taker';
+/** CHILD compiled, its src/ imports pointing at dist/ (the child then runs without transpiling) */
+let compiledChild: string;
 
 interface ChildRun {
   code: number | null;
@@ -84,7 +87,7 @@ function runChild(point: CrashPoint | null): Promise<ChildRun> {
     ...process.env, CRASH_SIM_URL: sim.url, CRASH_PRIVATE_KEY: privateKey, CRASH_POINT: point ?? '',
     CRASH_DATABASE_URL: pg?.url ?? '', CRASH_DATA_DIR: dataDir ?? '',
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [compiledChild], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
   let stderr = '';
@@ -210,6 +213,7 @@ function expectSharesMatchVenue(rows: OrderRow[]): void {
 }
 
 beforeAll(async () => {
+  compiledChild = await compileTestScript(CHILD);
   hog = startCpuHog();
   sim = await startSimServer({ port: 0, host: '127.0.0.1', markets: [], fund: '10000', mineAfterMs: 0, confirmAfterMs: 0 });
   sim.addMarket({ question: 'Will it rain in Paris?', slug: 'rain-paris', conditionId: CID, tokenIds: [YES, NO], tickSize: '0.01', minSize: '5' });
@@ -241,6 +245,7 @@ afterAll(async () => {
   await sim?.close();
   await pg?.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (compiledChild) rmSync(compiledChild, { force: true });
 });
 
 describe(`LT crash recovery with a SIGKILLed child process (${backendName})`, () => {

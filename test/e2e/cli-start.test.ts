@@ -1,6 +1,7 @@
 // @backend-independent
 /**
- * The real `tandem` CLI as a child process: `start` on a fresh PGlite DATA_DIR (demo strategies and the
+ * The real `tandem` CLI as a child process, compiled as `npm start` runs it (dist/cli/main.js, built by vitest's global
+ * setup; `--help` also from the TypeScript sources through tsx, as bin/tandem.mjs runs them before a build): `start` on a fresh PGlite DATA_DIR (demo strategies and the
  * operator token), the data-directory lock, clean shutdown on SIGTERM and SIGINT, a restart on the same
  * directory, and the help, unknown-command and bad-configuration exits
  */
@@ -9,11 +10,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compiledCli } from '../support/compiled.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+const CLI = compiledCli();
+/** The sources through tsx: what bin/tandem.mjs runs when dist/ is not a build of them */
+const TSX_CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 const READY = /Tandem is running at (http:\/\/127\.0\.0\.1:(\d+)\/)/;
-const START_MS = 180_000; // a bound, not a guess: the first start on an empty directory runs initdb, slow on a loaded 2-core machine
+const START_MS = 180_000; // a bound, not a guess: a first start on an empty directory copies the build's PGlite cluster (or runs initdb), slow on a loaded 2-core machine
 const STOP_MS = 20_000;
 
 interface Proc {
@@ -33,8 +37,8 @@ function freshDir(): string {
   return dir;
 }
 
-function run(args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [...CLI, ...args], {
+function run(args: string[], env: Record<string, string>, cli = CLI): Proc {
+  const child = spawn(process.execPath, [...cli, ...args], {
     cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -174,8 +178,8 @@ describe('tandem start (child process, PGlite in DATA_DIR)', () => {
 describe('tandem command line', () => {
   const env = () => ({ DATA_DIR: freshDir(), DATABASE_URL: '' });
 
-  it('--help exits 0 and lists the commands', async () => {
-    const p = run(['--help'], env());
+  it.each([['compiled', CLI], ['from the sources through tsx', TSX_CLI]])('--help exits 0 and lists the commands (%s)', async (_, cli) => {
+    const p = run(['--help'], env(), cli);
     expect(await exitWithin(p, START_MS)).toBe(0);
     expect(p.out()).toMatch(/^Usage: tandem <command>/);
     for (const name of ['start', 'migrate', 'user', 'ingest', 'resolve']) expect(p.out()).toMatch(new RegExp(`^  ${name} `, 'm'));

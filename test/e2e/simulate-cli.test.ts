@@ -4,13 +4,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { OrderType, Side } from '@polymarket/clob-client-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tradingClient } from '../../src/sim/server/testing.ts';
+import { compiledCli } from '../support/compiled.ts';
 
 let child: ChildProcess;
 let url = '';
 let yes = '';
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate', '--port', '0', '--seed', '3'],
+  child = spawn(process.execPath, [...compiledCli(), 'simulate', '--port', '0', '--seed', '3'],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   await new Promise<void>((done, fail) => {

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isConserved } from '../../src/domain/ledger.ts';
@@ -20,16 +20,16 @@ import { startWorldProcess, type WorldProcess } from '../../src/rehearse/world-p
 import { balancesOf } from '../../src/store/ledger-store.ts';
 import { listLeases } from '../../src/store/lease-store.ts';
 import { addFollowed } from '../../src/store/trade-store.ts';
+import { compiledCli } from '../support/compiled.ts';
 import { openTestDb, TEST_DATABASE_URL, type TestDb } from '../support/test-db.ts';
 
 const LEASE_MS = 9_000;
 const STRATEGIES = 6;
-const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
 
 interface Proc { child: ChildProcess; lines: string[]; exited: Promise<number | null> }
 
 function startProc(role: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start', '--role', role],
+  const child = spawn(process.execPath, [...compiledCli(), 'start', '--role', role],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));

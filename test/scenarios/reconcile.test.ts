@@ -14,6 +14,7 @@ import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import type { ReconcileReport } from '../../src/engine/reconcile.ts';
 import { silentLog } from '../../src/log.ts';
 import { COLLATERAL } from '../../src/sim/exchange/exchange.ts';
+import { compiledCli } from '../support/compiled.ts';
 import { backendName } from '../support/test-db.ts';
 import { accountOf, linkedTrader, walletDeps } from '../support/linked-wallets.ts';
 import { ACCOUNT, createLtWorld, YES, type LtWorld } from '../support/lt-world.ts';
@@ -81,7 +82,7 @@ describe(`tandem reconcile (${backendName})`, () => {
 
 describe('tandem reconcile, the command', () => {
   const cli = (args: string[], env: Record<string, string>) => new Promise<{ code: number | null; err: string }>((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'reconcile', ...args], {
+    const child = spawn(process.execPath, [...compiledCli(), 'reconcile', ...args], {
       cwd: resolve(import.meta.dirname, '../..'), env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (s: string) => { err += s; });
