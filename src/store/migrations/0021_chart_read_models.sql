@@ -64,7 +64,7 @@ CREATE TABLE lt_series_points (
 -- 'm', 'h', 'd' the signal's minute, hour or day since the epoch (orders, filled, intended), key 'pct', 'ticks', 'ms' a
 -- distribution's bucket index (orders). Dirty marks, refresh and build as the other models (read-models.ts)
 ALTER TABLE lt_read_state DROP CONSTRAINT lt_read_state_model_check;
-ALTER TABLE lt_read_state ADD CONSTRAINT lt_read_state_model_check CHECK (model IN ('gap', 'quality', 'counts', 'charts'));
+ALTER TABLE lt_read_state ADD CONSTRAINT lt_read_state_model_check CHECK (model IN ('gap', 'quality', 'counts', 'positions', 'charts'));
 
 CREATE TABLE lt_chart_units (
   user_id     UUID NOT NULL,
