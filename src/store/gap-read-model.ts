@@ -1,14 +1,17 @@
 /**
  * The gap's kept read model (read-models.ts, migration 0018): per FT order since launch (a unit) what its legs add to
- * the summary (gap-summary-store.ts unitsQuery), in lt_gap_units, and those units summed per token in lt_gap_sums. It is
- * built for one launch and book (live or shadow); a change of either builds it again
+ * the summary (gap-summary-store.ts unitsQuery), in lt_gap_units, and those units summed per token in lt_gap_sums; and
+ * alongside, per decided leg, what it adds to the equity series (migration 0021, series-read-model.ts). It is built for
+ * one launch and book (live or shadow); a change of either builds it again
  */
 import { totalGap } from '../domain/metrics/index.ts';
 import type { Usdc } from '../domain/money.ts';
 import type { Db } from './db.ts';
 import { horizons } from './gap-store.ts';
-import { NONE, picoAtMarks, SUMMED_COLUMNS, unitsQuery, type GapSummary, type Row } from './gap-summary-store.ts';
-import { refreshReadModel, unitModel, type ReadModel } from './read-models.ts';
+import {
+  legsQuery, NONE, picoAtMarks, SERIES_COLUMNS, SUMMED_COLUMNS, unitsQuery, type GapSummary, type Row,
+} from './gap-summary-store.ts';
+import { alongside, refreshReadModel, unitModel, type ReadModel } from './read-models.ts';
 import { micros } from './rows.ts';
 
 /** Adds (sign 1) or takes out (sign −1) a set of unit rows `u` to the per-token sums */
@@ -16,12 +19,62 @@ const addToSums = (sign: 1 | -1) => `INSERT INTO lt_gap_sums AS s (user_id, stra
   SELECT $1, $2, token, ${SUMMED_COLUMNS.map((c) => `${sign} * sum(${c})`).join(', ')} FROM u GROUP BY token ORDER BY token
   ON CONFLICT (user_id, strategy_id, token) DO UPDATE SET ${SUMMED_COLUMNS.map((c) => `${c} = s.${c} + EXCLUDED.${c}`).join(', ')}`;
 
-export const GAP_MODEL: ReadModel = unitModel({
-  name: 'gap',
-  basis: (s) => (s.launched_at === null ? null : `${new Date(s.launched_at).toISOString()} ${s.shadow ? 'shadow' : 'live'}`),
+const basis: ReadModel['basis'] = (s) =>
+  (s.launched_at === null ? null : `${new Date(s.launched_at).toISOString()} ${s.shadow ? 'shadow' : 'live'}`);
+
+const GAP_UNITS = unitModel({
+  name: 'gap', basis,
   units: { table: 'lt_gap_units', key: 'ft_order_id', columns: `ft_order_id, token, ${SUMMED_COLUMNS.join(', ')}` },
   sumsTable: 'lt_gap_sums', unitsQuery, addToSums,
 });
+
+/** A series value: a + b·mark, or e without a mark (`m` is the mark's SQL) */
+export const seriesValue = (side: 'lt' | 'ft', row: string, m: string) =>
+  `CASE WHEN ${m} IS NULL THEN ${row}.${side}_e ELSE ${row}.${side}_a + ${row}.${side}_b * ${m} END`;
+
+/**
+ * Adds (sign 1) or takes out (sign −1) the leg rows `u` to the series: their sums per bucket of the kept width and token,
+ * and per bucket their values at the kept marks (more CTEs after unitModel's `WITH u AS (…)`)
+ */
+const addToSeries = (sign: 1 | -1) => `, b AS (
+    SELECT floor(extract(epoch FROM u.at) * 1000 / w.width_ms)::bigint AS k, u.token,
+      ${SERIES_COLUMNS.map((c) => `sum(u.${c}) AS ${c}`).join(', ')}
+    FROM u JOIN lt_series_state w ON w.user_id = u.user_id AND w.strategy_id = u.strategy_id GROUP BY 1, 2),
+  s AS (INSERT INTO lt_series_sums AS x (user_id, strategy_id, k, token, ${SERIES_COLUMNS.join(', ')})
+    SELECT $1, $2, k, token, ${SERIES_COLUMNS.map((c) => `${sign} * ${c}`).join(', ')} FROM b ORDER BY token, k
+    ON CONFLICT (user_id, strategy_id, token, k) DO UPDATE SET ${SERIES_COLUMNS.map((c) => `${c} = x.${c} + EXCLUDED.${c}`).join(', ')})
+  INSERT INTO lt_series_points AS p (user_id, strategy_id, k, lt, ft)
+  SELECT $1, $2, b.k, ${sign} * sum(${seriesValue('lt', 'b', 'm.mark')}), ${sign} * sum(${seriesValue('ft', 'b', 'm.mark')})
+  FROM b LEFT JOIN lt_series_marks m ON m.user_id = $1 AND m.strategy_id = $2 AND m.token = b.token GROUP BY b.k ORDER BY b.k
+  ON CONFLICT (user_id, strategy_id, k) DO UPDATE SET lt = p.lt + EXCLUDED.lt, ft = p.ft + EXCLUDED.ft`;
+
+/** The first width of a new series (the first read sets the one its age needs) */
+const FIRST_WIDTH_MS = 1000;
+
+const SERIES_UNITS = unitModel({
+  name: 'gap', basis,
+  units: { table: 'lt_series_legs', key: 'ft_order_id', columns: `ft_order_id, leg, at, token, ${SERIES_COLUMNS.join(', ')}` },
+  sumsTable: 'lt_series_sums', unitsQuery: legsQuery, addToSums: addToSeries,
+});
+
+/** The equity series' part of the model: its legs, sums, points and marks (series-read-model.ts reads them) */
+const SERIES_PART: ReadModel = {
+  ...SERIES_UNITS,
+  async clear(tx, userId, strategyId) {
+    await SERIES_UNITS.clear(tx, userId, strategyId);
+    for (const t of ['lt_series_points', 'lt_series_marks']) {
+      await tx.query(`DELETE FROM ${t} WHERE user_id = $1 AND strategy_id = $2`, [userId, strategyId]);
+    }
+  },
+  async buildAll(tx, userId, strategyId) {
+    await tx.query(`INSERT INTO lt_series_state (user_id, strategy_id, width_ms) VALUES ($1, $2, $3)
+      ON CONFLICT (user_id, strategy_id) DO NOTHING`, [userId, strategyId, FIRST_WIDTH_MS]);
+    await SERIES_UNITS.buildAll(tx, userId, strategyId);
+  },
+};
+
+/** The gap's units and sums, and alongside them (the same marks and refresh) the equity series' legs */
+export const GAP_MODEL: ReadModel = alongside(GAP_UNITS, SERIES_PART);
 
 /**
  * The strategy's since-launch gap totals, counts and FT side from the kept per-token sums (brought up to date with the

@@ -41,6 +41,8 @@ export interface StrategyGap {
   pending: number;
   /** Tokens whose stored price was outside [0, 1] and was not used as their mark */
   invalidMarks: number;
+  /** Each leg's exact figures (pico), in the order of `legs` */
+  picos: PicoGap[];
 }
 
 interface FtLeg {
@@ -145,13 +147,16 @@ export interface Horizons {
 export async function horizons(sql: Sql, tokenIds: string[]): Promise<Horizons> {
   const out: Horizons = { marks: new Map(), invalid: [] };
   if (tokenIds.length === 0) return out;
+  // The tokens' markets through the token index (&&), each market's tokens unnested so the tokens join by equality; the
+  // last trade is looked up only for a token whose market has no price
   const rows = await sql.query<Record<string, unknown>>(
-    `SELECT t.token_id, m.resolved_at IS NOT NULL AS final,
-       (m.outcome_prices)[array_position(m.clob_token_ids, t.token_id)]::text AS price,
-       (SELECT s.price::text FROM source_trades s WHERE s.condition_id = m.condition_id AND s.asset = t.token_id
-         ORDER BY s.trade_time DESC LIMIT 1) AS last_trade
-     FROM unnest($1::text[]) AS t (token_id)
-     LEFT JOIN markets m ON m.clob_token_ids @> ARRAY[t.token_id]`, [tokenIds]);
+    `WITH m AS (SELECT m.condition_id, m.resolved_at, x.token_id, m.outcome_prices[x.i] AS price
+       FROM markets m CROSS JOIN LATERAL unnest(m.clob_token_ids) WITH ORDINALITY AS x (token_id, i)
+       WHERE m.clob_token_ids && $1::text[])
+     SELECT t.token_id, m.resolved_at IS NOT NULL AS final, m.price::text AS price,
+       CASE WHEN m.price IS NULL OR m.price NOT BETWEEN 0 AND 1 THEN (SELECT s.price::text FROM source_trades s
+         WHERE s.condition_id = m.condition_id AND s.asset = t.token_id ORDER BY s.trade_time DESC LIMIT 1) END AS last_trade
+     FROM unnest($1::text[]) AS t (token_id) LEFT JOIN m ON m.token_id = t.token_id`, [tokenIds]);
   for (const r of rows) {
     const token = r.token_id as string;
     const p = validPrice(r.price);
@@ -178,7 +183,7 @@ export async function strategyGap(sql: Sql, userId: string, strategyId: string, 
   const [s] = await sql.query<{ ft_wallet_id: string; launched_at: Date | null; mode: string }>(
     'SELECT ft_wallet_id, launched_at, mode FROM lt_strategies WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
   if (!s) throw new Error(`no LT strategy ${strategyId}`);
-  if (!s.launched_at) return { launchedAt: null, legs: [], total: totalGap([]), pending: 0, invalidMarks: 0 };
+  if (!s.launched_at) return { launchedAt: null, legs: [], total: totalGap([]), pending: 0, invalidMarks: 0, picos: [] };
   const launchedAt = new Date(s.launched_at);
   const ft = await ftLegs(sql, s.ft_wallet_id, launchedAt, scope);
   const lt = await ltLegs(sql, userId, strategyId, s.mode === 'shadow', scope);
@@ -204,7 +209,7 @@ export async function strategyGap(sql: Sql, userId: string, strategyId: string, 
       timing: mirrored ? { ...mirrored.times, ...delayTiming(mirrored.times) } : null,
     });
   }
-  return { launchedAt, legs, total: totalGap(picos), pending, invalidMarks: invalid.length };
+  return { launchedAt, legs, total: totalGap(picos), pending, invalidMarks: invalid.length, picos };
 }
 
 async function dispositions(sql: Sql, userId: string, strategyId: string, scope: GapScope | null) {

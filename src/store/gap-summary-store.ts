@@ -25,10 +25,10 @@ export interface GapSummary {
 /** FT's legs since launch: entries (BUY) and the exits of those entries (SELL), in micro-units; `only` limits the FT orders */
 const ftLegs = (only: string) => `
   SELECT o.order_id, 'entry' AS leg, 1 AS s, o.asset AS token, o.shares * 1000000 AS qft, o.entry_price * 1000000 AS pft,
-    o.size * 1000000000000 AS cft
+    o.size * 1000000000000 AS cft, o.order_time AS at
   FROM ft_orders o JOIN st ON o.wallet_id = st.ft_wallet_id AND o.order_time >= st.launched_at ${only}
   UNION ALL
-  SELECT c.order_id, 'exit:' || c.close_id, -1, o.asset, c.shares * 1000000, c.price * 1000000, c.proceeds * 1000000000000
+  SELECT c.order_id, 'exit:' || c.close_id, -1, o.asset, c.shares * 1000000, c.price * 1000000, c.proceeds * 1000000000000, c.closed_at
   FROM ft_closes c JOIN ft_orders o ON o.order_id = c.order_id JOIN st ON o.wallet_id = st.ft_wallet_id AND o.order_time >= st.launched_at
   WHERE c.kind = 'exit' ${only}`;
 
@@ -58,7 +58,7 @@ const CLASSIFIED = `
 
 /** Per leg (pico): Q, q, C, fees and the arrival M as legGapPico reads them (an unmirrored leg: Q = Q_ft, q = 0) */
 const LEG_TERMS = `
-  SELECT order_id, leg, kind, token, s, qft, pft, cft, CASE WHEN mirrored THEN big_q ELSE qft END AS bq, CASE WHEN mirrored THEN q ELSE 0 END AS q,
+  SELECT order_id, leg, at, kind, token, s, qft, pft, cft, CASE WHEN mirrored THEN big_q ELSE qft END AS bq, CASE WHEN mirrored THEN q ELSE 0 END AS q,
     CASE WHEN mirrored THEN c ELSE 0 END AS c, CASE WHEN mirrored THEN fu ELSE 0 END AS fu,
     CASE WHEN mirrored THEN fs ELSE 0 END AS fs, CASE WHEN mirrored THEN coalesce(arrival, pft) ELSE pft END AS m
   FROM classified`;
@@ -92,12 +92,7 @@ export const SUMMED_COLUMNS = ['signals', 'not_mirrored', 'pending', 'entries', 
  * P&L), each figure's pico parts. Columns: ft_order_id, token, then SUMMED_COLUMNS
  */
 export function unitsQuery(only: boolean): string {
-  const ids = (column: string) => (only ? `AND ${column} = ANY ($3::uuid[])` : '');
-  return `WITH st AS (SELECT ft_wallet_id, launched_at, mode = 'shadow' AS shadow FROM lt_strategies
-      WHERE user_id = $1 AND strategy_id = $2 AND launched_at IS NOT NULL),
-    ft AS (${ftLegs(ids('o.order_id'))}), lt AS (${ltLegs(ids('l.ft_order_id'))}),
-    d AS (SELECT ft_order_id, leg, disposition FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2 ${ids('ft_order_id')}),
-    classified AS (${CLASSIFIED}),
+  return `${classifiedLegs(only)},
     units AS (SELECT order_id, token, count(*) ${DECIDED}::int AS signals,
         count(*) FILTER (WHERE kind = 'not_mirrored')::int AS not_mirrored, count(*) FILTER (WHERE kind = 'pending')::int AS pending,
         count(*) FILTER (WHERE kind <> 'pending' AND leg = 'entry')::int AS entries, ${NAMES.map(sumsOf).join(', ')}
@@ -108,6 +103,33 @@ export function unitsQuery(only: boolean): string {
     CASE WHEN u.entries > 0 THEN coalesce((SELECT sum(x.pnl) FROM ft_closes x WHERE x.order_id = u.order_id), 0) ELSE 0 END
       AS realized, ${NAMES.flatMap((n) => [`u.${n}_a`, `u.${n}_b`, `u.${n}_e`]).join(', ')}
   FROM units u JOIN ft_orders o ON o.order_id = u.order_id`;
+}
+
+/** The CTEs up to `classified` (every leg of the strategy's FT orders since launch, or those in $3::uuid[] with `only`) */
+function classifiedLegs(only: boolean): string {
+  const ids = (column: string) => (only ? `AND ${column} = ANY ($3::uuid[])` : '');
+  return `WITH st AS (SELECT ft_wallet_id, launched_at, mode = 'shadow' AS shadow FROM lt_strategies
+      WHERE user_id = $1 AND strategy_id = $2 AND launched_at IS NOT NULL),
+    ft AS (${ftLegs(ids('o.order_id'))}), lt AS (${ltLegs(ids('l.ft_order_id'))}),
+    d AS (SELECT ft_order_id, leg, disposition FROM lt_dispositions WHERE user_id = $1 AND strategy_id = $2 ${ids('ft_order_id')}),
+    classified AS (${CLASSIFIED})`;
+}
+
+/** The columns of a decided leg in the equity series (series-read-model.ts): LT's and FT's P&L as pico parts */
+export const SERIES_COLUMNS = ['lt_a', 'lt_b', 'lt_e', 'ft_a', 'ft_b', 'ft_e'];
+
+/**
+ * Per decided leg since launch (of every FT order, or of those in $3::uuid[] with `only`; a pending leg is in no
+ * series yet): ft_order_id, leg, its time, token, then SERIES_COLUMNS (LT's and FT's P&L as the summary's pico parts)
+ */
+export function legsQuery(only: boolean): string {
+  const parts = (name: 'lt' | 'ft') => {
+    const [a, b] = FIGURES[name];
+    return `trunc(${a}) AS ${name}_a, trunc(${b}) AS ${name}_b, trunc(${a} + (${b}) * pft) AS ${name}_e`;
+  };
+  return `${classifiedLegs(only)}
+  SELECT order_id AS ft_order_id, leg, at, token, ${parts('lt')}, ${parts('ft')}
+  FROM (${LEG_TERMS}) g WHERE kind <> 'pending'`;
 }
 
 export type Row = Record<string, unknown>;

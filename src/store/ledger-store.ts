@@ -121,17 +121,27 @@ const bookEntries = (user: string, strategy: string, book: string): string => `W
        SELECT e.kind, e.amount, e.cost_basis, e.created_at, o.condition_id, o.side, o.intent_at
        FROM ledger_entries e LEFT JOIN orders o ON o.order_id = e.order_id
        WHERE e.user_id = ${user} AND e.strategy_id = ${strategy} AND e.book = ${book})`;
-const BOOK_ENTRIES = bookEntries('$1', '$2', '$3');
 
-/** The risk totals over bookEntries, over SQL expressions for the market's condition id and the UTC day's start */
-const riskColumns = (condition: string, day: string): string => `coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount
+/** The risk totals over every entry of bookEntries (the reference the kept sums are held to) */
+const RECOMPUTED_RISK_COLUMNS = `coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount
          WHEN 'sell_fill' THEN -e.cost_basis WHEN 'settlement' THEN -e.cost_basis ELSE 0 END)
-         FILTER (WHERE e.condition_id = ${condition}), 0)::text AS market,
+         FILTER (WHERE e.condition_id = $4), 0)::text AS market,
        coalesce(sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount ELSE 0 END)
-         FILTER (WHERE e.side = 'BUY' AND e.intent_at >= ${day}), 0)::text AS committed,
+         FILTER (WHERE e.side = 'BUY' AND e.intent_at >= $5), 0)::text AS committed,
        coalesce(sum(CASE WHEN e.kind IN ('sell_fill', 'settlement') THEN e.amount - e.cost_basis
-         WHEN e.kind = 'fee' THEN -e.amount ELSE 0 END) FILTER (WHERE e.created_at >= ${day}), 0)::text AS realized`;
-const RISK_COLUMNS = riskColumns('$4', '$5');
+         WHEN e.kind = 'fee' THEN -e.amount ELSE 0 END) FILTER (WHERE e.created_at >= $5), 0)::text AS realized`;
+
+/**
+ * The risk totals from the sums kept with the ledger (migration 0022: per market, and per UTC day), over SQL
+ * expressions for the strategy book, the market's condition id and the UTC day's start
+ */
+const riskColumns = (p: IntentLedgerParams): string => {
+  const book = `user_id = ${p.user} AND strategy_id = ${p.strategy} AND book = ${p.book}`;
+  const since = `day >= ((${p.day})::timestamptz AT TIME ZONE 'UTC')::date`;
+  return `(SELECT coalesce(sum(exposure), 0) FROM ledger_market_sums WHERE ${book} AND condition_id = ${p.condition})::text AS market,
+       (SELECT coalesce(sum(committed), 0) FROM ledger_day_sums WHERE ${book} AND ${since})::text AS committed,
+       (SELECT coalesce(sum(realized), 0) FROM ledger_day_sums WHERE ${book} AND ${since})::text AS realized`;
+};
 
 interface RiskRow { market: string; committed: string; realized: string }
 
@@ -143,7 +153,15 @@ const riskTotalsFrom = (r: RiskRow | undefined): RiskTotals => ({
 
 export async function riskTotalsOf(sql: Sql, userId: string, strategyId: string, book: Book, conditionId: string,
   now: Date): Promise<RiskTotals> {
-  const [r] = await sql.query<RiskRow>(`${BOOK_ENTRIES} SELECT ${RISK_COLUMNS} FROM e`,
+  const [r] = await sql.query<RiskRow>(`SELECT ${riskColumns({ user: '$1', strategy: '$2', book: '$3', condition: '$4', day: '$5' })}`,
+    [userId, strategyId, book, conditionId, utcDayStart(now).toISOString()]);
+  return riskTotalsFrom(r);
+}
+
+/** riskTotalsOf recomputed from every entry of the book: the reference the kept sums are tested against */
+export async function riskTotalsRecomputed(sql: Sql, userId: string, strategyId: string, book: Book, conditionId: string,
+  now: Date): Promise<RiskTotals> {
+  const [r] = await sql.query<RiskRow>(`${bookEntries('$1', '$2', '$3')} SELECT ${RECOMPUTED_RISK_COLUMNS} FROM e`,
     [userId, strategyId, book, conditionId, utcDayStart(now).toISOString()]);
   return riskTotalsFrom(r);
 }
@@ -152,15 +170,13 @@ export async function riskTotalsOf(sql: Sql, userId: string, strategyId: string,
 export interface IntentLedgerParams { user: string; strategy: string; book: string; condition: string; day: string }
 
 /**
- * balancesOf and riskTotalsOf as one SELECT (the same aggregates over one scan of the strategy book's entries), to be
- * run on its own (intentLedgerOf) or inside the statement that reads the strategy under its lock (lockForIntent)
+ * balancesOf and riskTotalsOf as one SELECT (from the sums kept with the ledger: ledger_sums, ledger_market_sums and
+ * ledger_day_sums, a few rows whatever the book's size), to be run on its own (intentLedgerOf) or inside the statement that reads the strategy under its lock (lockForIntent)
  */
-export const intentLedgerSelect = (p: IntentLedgerParams): string => `${bookEntries(p.user, p.strategy, p.book)}
-     SELECT
-       (SELECT json_agg(k) FROM (SELECT kind, sum(amount)::text AS amount, COALESCE(sum(cost_basis), 0)::text AS basis
-         FROM e GROUP BY kind) k) AS sums,
-       ${riskColumns(p.condition, p.day)}
-     FROM e`;
+export const intentLedgerSelect = (p: IntentLedgerParams): string => `SELECT
+       (SELECT json_agg(k) FROM (SELECT kind, amount::text AS amount, cost_basis::text AS basis FROM ledger_sums
+         WHERE user_id = ${p.user} AND strategy_id = ${p.strategy} AND book = ${p.book} AND entries > 0) k) AS sums,
+       ${riskColumns(p)}`;
 
 export type IntentLedgerRow = RiskRow & { sums: SumRow[] | null };
 export interface IntentLedger { balances: Balances; totals: RiskTotals }

@@ -8,14 +8,13 @@ import type { LtStrategy } from '../domain/lt-strategy.ts';
 import { rateOf, type TargetResult } from '../domain/metrics/index.ts';
 import { downsample, type Point } from '../domain/metrics/series.ts';
 import { parseMicros, type Ratio, type Usdc } from '../domain/money.ts';
-import { sinceLaunchOfGap } from './comparison-store.ts';
+import { sinceLaunch } from './comparison-store.ts';
 import type { Db, Sql } from './db.ts';
 import { ftWalletSummaries, type FtWalletSummary } from './ft-summary-store.ts';
-import { strategyGap } from './gap-store.ts';
 import { ledgerSums } from './ledger-store.ts';
 import { listUserLtStrategies } from './lt-strategy-store.ts';
 import { micros } from './rows.ts';
-import { equitySeries } from './series-store.ts';
+import { keptEquitySeries } from './series-read-model.ts';
 
 /** Points of a sparkline */
 export const SPARKLINE_POINTS = 50;
@@ -106,16 +105,15 @@ export const ltStatusOf = (s: LtStrategy): LtStatus =>
   (s.launchedAt === null ? 'not_launched' : !s.isActive ? 'stopped' : s.isPaused ? 'paused' : 'active');
 
 /** Each of the user's LT strategies */
-export async function ltOverview(sql: Db, userId: string): Promise<LtOverview[]> {
+export async function ltOverview(sql: Db, userId: string, now: Date): Promise<LtOverview[]> {
   const out: LtOverview[] = [];
   for (const s of await listUserLtStrategies(sql, userId)) {
     const b = balancesFromSums(await ledgerSums(sql, userId, s.strategyId, s.mode));
-    const gap = await strategyGap(sql, userId, s.strategyId);
-    const c = await sinceLaunchOfGap(sql, userId, s.strategyId, gap);
+    const c = await sinceLaunch(sql, userId, s.strategyId);
+    const series = await keptEquitySeries(sql, userId, s.strategyId, now);
     out.push({
       strategy: s, status: ltStatusOf(s), equity: equityOf(b), netDeposits: b.netDeposits, pnl: c.lt.pnl,
-      winRate: rateOf(c.lt.won, c.lt.won + c.lt.lost), targets: c.targets,
-      sparkline: downsample(equitySeries(gap).lt, SPARKLINE_POINTS),
+      winRate: rateOf(c.lt.won, c.lt.won + c.lt.lost), targets: c.targets, sparkline: downsample(series.lt, SPARKLINE_POINTS),
     });
   }
   return out;

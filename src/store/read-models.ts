@@ -51,8 +51,10 @@ async function status(sql: Sql, model: ReadModel, userId: string, strategyId: st
   return { ...s, wanted: model.basis(s) };
 }
 
-const lock = (tx: Sql, model: ReadModel, userId: string, strategyId: string) =>
+/** Takes the strategy's lock of this model until the transaction ends (a refresh of it waits meanwhile) */
+export const lockReadModel = (tx: Sql, model: ReadModel, userId: string, strategyId: string) =>
   tx.query(LOCK, [READ_MODEL_LOCK_CLASS, model.name, userId, strategyId]);
+const lock = lockReadModel;
 
 /**
  * Brings the strategy's model up to date with every committed write. Cheap when nothing changed: one read. False when
@@ -162,5 +164,20 @@ export function unitModel(spec: UnitModelSpec): ReadModel {
       await tx.query(remove(), [userId, strategyId, units]);
       await tx.query(insert(true), [userId, strategyId, units]);
     },
+  };
+}
+
+/**
+ * Models kept as one: the first's name and basis (so the same dirty marks, lock and state), every part cleared, built
+ * and recomputed in turn
+ */
+export function alongside(first: ReadModel, ...rest: ReadModel[]): ReadModel {
+  const parts = [first, ...rest];
+  return {
+    name: first.name,
+    basis: first.basis,
+    async clear(tx, userId, strategyId) { for (const p of parts) await p.clear(tx, userId, strategyId); },
+    async buildAll(tx, userId, strategyId) { for (const p of parts) await p.buildAll(tx, userId, strategyId); },
+    async recompute(tx, userId, strategyId, units) { for (const p of parts) await p.recompute(tx, userId, strategyId, units); },
   };
 }

@@ -7,32 +7,37 @@ import { balancesFromSums, equityOf, lockedOf } from '../domain/ledger.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import { limitBreakers, riskUsage, type LimitUse } from '../domain/metrics/risk-usage.ts';
 import {
-  bucketWidthMs, cappedFillRate, cumulative, downsample, histogram, LATENCY_MS_EDGES, SLIPPAGE_PCT_EDGES, SLIPPAGE_TICK_EDGES,
-  type HistogramBucket, type Point,
+  bucketedEquity, bucketWidthMs, cappedFillRate, EQUITY_WIDTHS_MS, histogram, LATENCY_MS_EDGES, SLIPPAGE_PCT_EDGES,
+  SLIPPAGE_TICK_EDGES, type EquityBucket, type EquitySeries, type HistogramBucket,
 } from '../domain/metrics/series.ts';
 import { formatMicros, type Ratio, type Usdc } from '../domain/money.ts';
 import { nextPeak } from '../domain/risk.ts';
 import type { Sql } from './db.ts';
-import { strategyGap, type StrategyGap } from './gap-store.ts';
+import type { StrategyGap } from './gap-store.ts';
 import { ledgerSums, riskTotalsOf } from './ledger-store.ts';
 import { getKillSwitch, type KillSwitch } from './lt-strategy-store.ts';
 import { micros } from './rows.ts';
+import { MAX_EQUITY_POINTS } from './series-read-model.ts';
 
-/** The most points an equity series has before it is bucketed */
-export const MAX_EQUITY_POINTS = 500;
 /** The most fill-rate buckets */
 export const MAX_FILL_BUCKETS = 60;
 
 export const FINISHED_STATUSES = ['filled', 'cancelled', 'expired', 'rejected'];
 
-export interface EquitySeries { ft: Point[]; lt: Point[] }
-
-/** FT's and LT's cumulative P&L since launch, one point per leg time (each leg at its horizon mark, as in the gap) */
-export function equitySeries(gap: StrategyGap, maxPoints = MAX_EQUITY_POINTS): EquitySeries {
+/**
+ * FT's and LT's cumulative P&L since launch from every leg of strategyGap (each at its horizon mark), bucketed as the
+ * kept series is (series-read-model.ts keptEquitySeries): the reference that series is held to
+ */
+export function equityOfLegs(gap: StrategyGap, now: Date): EquitySeries {
   if (gap.launchedAt === null) return { ft: [], lt: [] };
-  const ft = cumulative(gap.launchedAt, gap.legs.map((l) => ({ t: l.at, delta: l.gap.ftPnl as bigint })));
-  const lt = cumulative(gap.launchedAt, gap.legs.map((l) => ({ t: l.at, delta: l.gap.ltPnl as bigint })));
-  return { ft: downsample(ft, maxPoints), lt: downsample(lt, maxPoints) };
+  const width = bucketWidthMs(gap.launchedAt, now, MAX_EQUITY_POINTS, EQUITY_WIDTHS_MS);
+  const buckets = new Map<number, EquityBucket>();
+  gap.legs.forEach((leg, i) => {
+    const k = Math.floor(leg.at.getTime() / width);
+    const b = buckets.get(k) ?? { k, lt: 0n, ft: 0n };
+    buckets.set(k, { k, lt: b.lt + gap.picos[i]!.lt, ft: b.ft + gap.picos[i]!.ft });
+  });
+  return bucketedEquity(gap.launchedAt, now, width, [...buckets.values()]);
 }
 
 export interface FillBucket { t: Date; orders: number; fillRate: Ratio | null }
@@ -92,14 +97,10 @@ export interface Breaker { name: string; label: string; tripped: boolean; reason
 export interface VenueState { state: string; reasons: string[]; checkedAt: Date | null }
 export interface RiskState { limits: LimitUse[]; breakers: Breaker[] }
 
-/** The largest exposure in one market: cost held + resting notional, as checkRisk's per-market figure */
+/** The largest exposure in one market: cost held + resting notional, as checkRisk's per-market figure (kept per market) */
 async function maxMarketExposure(sql: Sql, s: LtStrategy): Promise<Usdc> {
   const [r] = await sql.query<{ v: string }>(
-    `SELECT coalesce(max(x), 0)::text AS v FROM (
-       SELECT sum(CASE e.kind WHEN 'reserve' THEN e.amount WHEN 'release' THEN -e.amount
-         WHEN 'sell_fill' THEN -e.cost_basis WHEN 'settlement' THEN -e.cost_basis ELSE 0 END) AS x
-       FROM ledger_entries e JOIN orders o ON o.order_id = e.order_id
-       WHERE e.user_id = $1 AND e.strategy_id = $2 AND e.book = $3 GROUP BY o.condition_id) m`,
+    `SELECT coalesce(max(exposure), 0)::text AS v FROM ledger_market_sums WHERE user_id = $1 AND strategy_id = $2 AND book = $3`,
     [s.userId, s.strategyId, s.mode]);
   return micros(r?.v ?? '0') as Usdc;
 }

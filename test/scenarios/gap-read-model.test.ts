@@ -1,6 +1,7 @@
 /**
  * The gap's read model (migration 0018, src/store/read-models.ts and gap-read-model.ts): the per-token sums kept with the writes equal a
- * build from scratch after every step, a change of book rebuilds them, and a writer whose transaction was running when a
+ * build from scratch after every step, and the equity series kept alongside (migration 0021) its bucketing of every
+ * leg at every step, as the strategy ages and as a mark moves, a change of book rebuilds them, and a writer whose transaction was running when a
  * build began is in what the build reads (PostgreSQL: PGlite has one connection, so no write can run beside a build)
  */
 import pg from 'pg';
@@ -10,7 +11,10 @@ import { GAP_MODEL, gapSummary } from '../../src/store/gap-read-model.ts';
 import { refreshReadModel } from '../../src/store/read-models.ts';
 import { strategyGap } from '../../src/store/gap-store.ts';
 import { gapSummaryOfLegs } from '../../src/store/gap-summary-store.ts';
+import { keptEquitySeries } from '../../src/store/series-read-model.ts';
+import { equityOfLegs } from '../../src/store/series-store.ts';
 import { backendName, TEST_DATABASE_URL } from '../support/test-db.ts';
+import { CID } from '../support/ft-world.ts';
 import { gapScenario } from '../support/gap-scenario.ts';
 import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
 
@@ -32,6 +36,22 @@ async function expectKeptAsBuilt(db: Db, w: LtWorld): Promise<void> {
   expect(numeric(kept), 'the kept per-token sums = a build from scratch').toEqual(numeric(built));
   expect(await gapSummary(db, w.userId, w.strategyId), 'the summary = its reading from every leg')
     .toEqual(await gapSummaryOfLegs(db, await strategyGap(db, w.userId, w.strategyId)));
+  await expectSeriesOfLegs(db, w);
+}
+
+/**
+ * The kept equity series = its bucketing of strategyGap's legs, now and as of later times whose age needs wider buckets
+ * (re-bucketed from the kept legs), then at the first width again
+ */
+async function expectSeriesOfLegs(db: Db, w: LtWorld): Promise<void> {
+  const gap = await strategyGap(db, w.userId, w.strategyId);
+  const now = w.ft.clock.now().getTime();
+  for (const at of [now, now + 3_600_000, now + 40 * 86_400_000, now]) {
+    const kept = await keptEquitySeries(db, w.userId, w.strategyId, new Date(at));
+    expect(kept, `the kept series as of ${new Date(at).toISOString()} = the legs bucketed`).toEqual(equityOfLegs(gap, new Date(at)));
+    expect(kept.lt.at(-1)?.v ?? 0n, 'it ends at LT\'s P&L since launch').toBe(gap.launchedAt ? gap.total.ltPnl : 0n);
+    expect(kept.ft.at(-1)?.v ?? 0n, 'it ends at FT\'s P&L since launch').toBe(gap.launchedAt ? gap.total.ftPnl : 0n);
+  }
 }
 
 describe(`the gap read model (${backendName})`, () => {
@@ -54,6 +74,9 @@ describe(`the gap read model (${backendName})`, () => {
     w.asks([['0.45', '100']]);
     await w.buySignal({ price: 0.4 });
     await w.execute();
+    // A mark that moves (the market's price, no trigger): the series' buckets of that token are valued again
+    await db.query(`UPDATE markets SET outcome_prices = ARRAY[0.7, 0.3]::numeric[] WHERE condition_id = $1`, [CID]);
+    await expectKeptAsBuilt(db, w);
     await w.marketResolves([1_000000n, 0n]);
     await w.sync();
     await w.resolve();

@@ -5,6 +5,11 @@
  * unsubmitted and rejected orders, missing prices, ticks and latencies, fills above the request, and on an empty strategy
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { keptDistributions, keptFillRate } from '../../src/store/charts-read-model.ts';
+import { strategyGap } from '../../src/store/gap-store.ts';
+import { getLtStrategy } from '../../src/store/lt-strategy-store.ts';
+import { keptEquitySeries } from '../../src/store/series-read-model.ts';
+import { distributions, equityOfLegs, fillRateBuckets } from '../../src/store/series-store.ts';
 import { seedLtOrders } from '../../src/bench/dashboard-seed.ts';
 import { divRound } from '../../src/domain/money.ts';
 import { ltOrderCountsFromFacts, qualityOfStrategy, sinceLaunch, sinceLaunchOfLegs } from '../../src/store/comparison-store.ts';
@@ -72,10 +77,16 @@ describe(`strategy quality in SQL (${backendName})`, () => {
     t = await openTestDb();
     const s = await seedLtOrders(t.db, 400, () => {});
     await qualityAggregate(t.db, s.userId, s.strategyId); // built before the writes: they reach it through its triggers
+    const strategy = (await getLtStrategy(t.db, s.userId, s.strategyId))!;
+    const now = new Date();
+    await keptDistributions(t.db, strategy); // the charts model too
     for (const sql of VARY) { // read after each bulk write, so each table's trigger alone must bring the change
       await t.db.query(sql);
       expect(await qualityAggregate(t.db, s.userId, s.strategyId)).toEqual(await qualityOfStrategy(t.db, s.userId, s.strategyId));
+      expect(await keptFillRate(t.db, strategy, now), 'the kept fill rate').toEqual(await fillRateBuckets(t.db, strategy, now));
+      expect(await keptDistributions(t.db, strategy), 'the kept distributions').toEqual(await distributions(t.db, strategy));
     }
+    expect((await distributions(t.db, strategy)).slippageTicks.filter((b) => b.count > 0).length).toBeGreaterThan(2);
     const reference = await qualityOfStrategy(t.db, s.userId, s.strategyId);
     expect(reference.signalSlippageTicks?.n).toBeGreaterThan(50); // the data has the figures it is meant to have
     expect(Object.keys(reference.rejectionsByReason).length).toBeGreaterThan(2);
@@ -91,6 +102,9 @@ describe(`strategy quality in SQL (${backendName})`, () => {
       await t.db.query(sql);
       expect(await sinceLaunch(t.db, s.userId, s.strategyId)).toEqual(await sinceLaunchOfLegs(t.db, s.userId, s.strategyId));
       expect(await keptOrderCounts(t.db, s.userId, s.strategyId)).toEqual(await ltOrderCountsFromFacts(t.db, s.userId, s.strategyId, false));
+      const now = new Date();
+      expect(await keptEquitySeries(t.db, s.userId, s.strategyId, now), 'the kept equity series')
+        .toEqual(equityOfLegs(await strategyGap(t.db, s.userId, s.strategyId), now));
     }
     const reference = await sinceLaunchOfLegs(t.db, s.userId, s.strategyId);
     expect(reference.gap.pending).toBeGreaterThan(10);

@@ -7,10 +7,15 @@ import { executeLt, type LtExecutorDeps } from '../../src/engine/lt-executor.ts'
 import { resolveLt } from '../../src/engine/lt-resolve.ts';
 import { createLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategies.ts';
 import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
-import { balancesOf, orderLedgerOf } from '../../src/store/ledger-store.ts';
+import { balancesOf, orderLedgerOf, riskTotalsOf, riskTotalsRecomputed } from '../../src/store/ledger-store.ts';
 import { openPositions, openPositionsFromFacts } from '../../src/store/position-store.ts';
 import { ltOrderCounts, ltOrderCountsFromFacts, qualityOfStrategy, sinceLaunch, sinceLaunchOfLegs } from '../../src/store/comparison-store.ts';
 import { keptOrderCounts } from '../../src/store/order-counts-model.ts';
+import { strategyGap } from '../../src/store/gap-store.ts';
+import { keptEquitySeries } from '../../src/store/series-read-model.ts';
+import { distributions, equityOfLegs, fillRateBuckets } from '../../src/store/series-store.ts';
+import { keptDistributions, keptFillRate } from '../../src/store/charts-read-model.ts';
+import { getLtStrategy } from '../../src/store/lt-strategy-store.ts';
 import { qualityAggregate } from '../../src/store/quality-aggregate-store.ts';
 import { createUser } from '../../src/store/user-store.ts';
 import { COLLATERAL, SimExchange } from '../../src/sim/exchange/exchange.ts';
@@ -232,8 +237,28 @@ async function checkLedger(w: LtWorld): Promise<Balances> {
     expect(await ltOrderCounts(db, w.userId, w.strategyId, shadow), 'order counts = their reading from lt_order_facts')
       .toEqual(await ltOrderCountsFromFacts(db, w.userId, w.strategyId, shadow));
   }
+  await checkRiskSums(w);
   await checkDashboardReads(w);
   return b;
+}
+
+/**
+ * The risk totals kept with the ledger (migration 0022) = their recomputation from every entry: per market the
+ * strategy ordered in (and none), for both books, as of the world's day and the day before
+ */
+async function checkRiskSums(w: LtWorld): Promise<void> {
+  const db = w.ft.t.db;
+  const markets = (await db.query<{ c: string }>('SELECT DISTINCT condition_id AS c FROM orders WHERE lt_user_id = $1 AND lt_strategy_id = $2',
+    [w.userId, w.strategyId])).map((r) => r.c);
+  const now = w.ft.clock.now();
+  for (const book of ['live', 'shadow'] as const) {
+    for (const at of [now, new Date(now.getTime() - 86_400_000)]) {
+      for (const c of [...markets, '']) {
+        expect(await riskTotalsOf(db, w.userId, w.strategyId, book, c, at), `the kept risk totals (${book}, ${c || 'no market'})`)
+          .toEqual(await riskTotalsRecomputed(db, w.userId, w.strategyId, book, c, at));
+      }
+    }
+  }
 }
 
 /**
@@ -250,6 +275,13 @@ export async function checkDashboardReads(w: Pick<LtWorld, 'ft' | 'userId' | 'st
     [w.userId, w.strategyId]);
   expect(await keptOrderCounts(db, w.userId, w.strategyId), 'the kept order counts = their reading from lt_order_facts')
     .toEqual(await ltOrderCountsFromFacts(db, w.userId, w.strategyId, s!.shadow));
+  const now = w.ft.clock.now();
+  const strategy = (await getLtStrategy(db, w.userId, w.strategyId))!;
+  expect(await keptFillRate(db, strategy, now), 'the kept fill rate = its reading from every order').toEqual(await fillRateBuckets(db, strategy, now));
+  expect(await keptDistributions(db, strategy), 'the kept distributions = their reading from every order')
+    .toEqual(await distributions(db, strategy));
+  expect(await keptEquitySeries(db, w.userId, w.strategyId, now), 'the kept equity series = its bucketing of every leg')
+    .toEqual(equityOfLegs(await strategyGap(db, w.userId, w.strategyId), now));
 }
 
 /** The FT market with a final payout (for the FT resolver, which stores it for LT settlement) */

@@ -1,9 +1,10 @@
 /** GET /api/lt/strategies/{id}/series: the strategy page's charts (P&L since launch, fill rate, distributions, risk) */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { LtStrategy } from '../../domain/lt-strategy.ts';
-import { strategyGap } from '../../store/gap-store.ts';
 import { getLtStrategy } from '../../store/lt-strategy-store.ts';
-import { distributions, equitySeries, fillRateBuckets, riskState, type VenueState } from '../../store/series-store.ts';
+import { keptEquitySeries } from '../../store/series-read-model.ts';
+import { riskState, type VenueState } from '../../store/series-store.ts';
+import { keptDistributions, keptFillRate } from '../../store/charts-read-model.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
 import { jsonResponse, problemResponse } from '../schemas/common.ts';
@@ -31,13 +32,13 @@ export const ltSeriesRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
     const s = await getLtStrategy(deps.db, c.get('user').userId, id);
     if (!s) return problem(c, 404, 'Not found', id);
     const now = deps.clock.now();
-    const equity = equitySeries(await strategyGap(deps.db, s.userId, s.strategyId));
-    const dist = await distributions(deps.db, s);
+    const equity = await keptEquitySeries(deps.db, s.userId, s.strategyId, now);
+    const dist = await keptDistributions(deps.db, s);
     const risk = await riskState(deps.db, s, now, venueOf(deps, s));
     return c.json({
       strategy_id: id, launched_at: iso(s.launchedAt),
       equity: { ft: pointsJson(equity.ft), lt: pointsJson(equity.lt) },
-      fill_rate: (await fillRateBuckets(deps.db, s, now)).map((b) => ({ t: b.t.toISOString(), orders: b.orders,
+      fill_rate: (await keptFillRate(deps.db, s, now)).map((b) => ({ t: b.t.toISOString(), orders: b.orders,
         fill_rate: b.fillRate === null ? null : usd(b.fillRate) })),
       slippage: { unit: 'pct' as const, buckets: decimalBuckets(dist.slippagePct) },
       slippage_ticks: { buckets: decimalBuckets(dist.slippageTicks) },

@@ -34,6 +34,6 @@ export const overviewRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
     const kill = await getKillSwitch(deps.db, userId);
     return c.json({
       as_of: now.toISOString(), kill_switch: { engaged: kill.engaged, reason: kill.reason, set_at: iso(kill.setAt) },
-      ft: (await ftOverview(deps.db, userId, now)).map(ftJson), lt: (await ltOverview(deps.db, userId)).map(ltJson),
+      ft: (await ftOverview(deps.db, userId, now)).map(ftJson), lt: (await ltOverview(deps.db, userId, now)).map(ltJson),
     }, 200);
   });

@@ -4,7 +4,7 @@ import { usdc, type Ratio } from '../money.ts';
 import type { RiskLimits } from '../risk.ts';
 import { limitBreakers, riskUsage } from './risk-usage.ts';
 import {
-  bucketIndex, bucketWidthMs, cappedFillRate, cumulative, downsample, histogram, LATENCY_MS_EDGES, SLIPPAGE_PCT_EDGES,
+  bucketedEquity, bucketIndex, bucketWidthMs, cappedFillRate, downsample, EQUITY_WIDTHS_MS, histogram, LATENCY_MS_EDGES, SLIPPAGE_PCT_EDGES,
   type Point,
 } from './series.ts';
 
@@ -12,16 +12,30 @@ const at = (s: number) => new Date(Date.UTC(2026, 2, 1) + s * 1000);
 const NO_LIMITS: RiskLimits = { maxOrderUsd: null, minOrderUsd: null, maxPositionPerMarketUsd: null, maxTotalExposureUsd: null,
   dailyBudgetUsd: null, maxDailyLossUsd: null, maxDrawdown: null };
 
-describe('cumulative', () => {
-  it('starts at 0, merges changes at one instant, skips zero changes and ends at the sum', () => {
-    const p = cumulative(at(0), [{ t: at(20), delta: -5n }, { t: at(10), delta: 3n }, { t: at(20), delta: 1n }, { t: at(30), delta: 0n }]);
-    expect(p.map((x) => [x.t.getTime() - at(0).getTime(), x.v])).toEqual([[0, 0n], [10_000, 3n], [20_000, -1n]]);
+describe('bucketedEquity', () => {
+  const M = 1_000_000n; // one micro-USDC in pico
+  const W = 10_000; // 10 s buckets
+  const k = (sec: number) => Math.floor(at(sec).getTime() / W);
+  it('starts at 0, one point per bucket that changed a side, at the bucket end, rounded once from the exact sum', () => {
+    const e = bucketedEquity(at(0), at(100), W, [
+      { k: k(25), lt: -5n * M, ft: 0n }, { k: k(12), lt: 3n * M + M / 2n, ft: 2n * M }, { k: k(31), lt: 0n, ft: 0n }]);
+    expect(e.lt.map((p) => [p.t.getTime() - at(0).getTime(), p.v])).toEqual([[0, 0n], [20_000, 4n], [30_000, -2n]]);
+    expect(e.ft.map((p) => [p.t.getTime() - at(0).getTime(), p.v])).toEqual([[0, 0n], [20_000, 2n]]);
   });
-  it('a change before the start counts at the start, after the first point', () => {
-    expect(cumulative(at(10), [{ t: at(5), delta: 7n }]).map((x) => x.v)).toEqual([0n, 7n]);
+  it('each point is the exact sum rounded once (half even), not a sum of rounded buckets', () => {
+    const e = bucketedEquity(at(0), at(100), W, [{ k: k(12), lt: M / 2n, ft: 0n }, { k: k(25), lt: M / 2n, ft: 0n }]);
+    expect(e.lt.map((p) => p.v)).toEqual([0n, 0n, 1n]); // ½ rounds to 0, then 1 exactly
   });
-  it('no change: the start point alone', () => {
-    expect(cumulative(at(0), [])).toEqual([{ t: at(0), v: 0n }]);
+  it('the last bucket ends at now at the latest; a bucket starting before the start ends after it', () => {
+    const e = bucketedEquity(at(5), at(17), W, [{ k: k(2), lt: M, ft: 0n }, { k: k(16), lt: M, ft: 0n }]);
+    expect(e.lt.map((p) => [p.t.getTime() - at(0).getTime(), p.v])).toEqual([[5_000, 0n], [10_000, 1n], [17_000, 2n]]);
+  });
+  it('no bucket: the start point alone', () => {
+    expect(bucketedEquity(at(0), at(1), W, [])).toEqual({ ft: [{ t: at(0), v: 0n }], lt: [{ t: at(0), v: 0n }] });
+  });
+  it('the series width: seconds for a young strategy, at most the given number of buckets', () => {
+    expect(bucketWidthMs(at(0), at(300), 500, EQUITY_WIDTHS_MS)).toBe(1000);
+    expect(bucketWidthMs(at(0), at(3600), 500, EQUITY_WIDTHS_MS)).toBe(15_000);
   });
 });
 

@@ -1,30 +1,11 @@
 /**
- * Time series and distributions for the dashboard's charts, pure: cumulative P&L points from per-leg changes,
+ * Time series and distributions for the dashboard's charts, pure: cumulative P&L points from per-bucket sums,
  * downsampling to a bounded number of points, time buckets of a readable width, fixed-edge histograms and the
  * capped fill rate of a bucket. docs/dashboard-api.md defines what each chart shows
  */
 import { divRound, SCALE, type Ratio } from '../money.ts';
 
 export interface Point { t: Date; v: bigint }
-
-/**
- * The running sum of `changes` from 0 at `start`: one point per distinct time with a non-zero change (changes at the
- * same instant merge), in time order. The first point is (start, 0); the last point's value is the sum of all changes
- */
-export function cumulative(start: Date, changes: readonly { t: Date; delta: bigint }[]): Point[] {
-  const sorted = [...changes].sort((a, b) => a.t.getTime() - b.t.getTime());
-  const out: Point[] = [{ t: start, v: 0n }];
-  let v = 0n;
-  for (const c of sorted) {
-    if (c.delta === 0n) continue;
-    v += c.delta;
-    const last = out[out.length - 1]!;
-    const t = c.t.getTime() < start.getTime() ? start : c.t;
-    if (last.t.getTime() === t.getTime() && out.length > 1) last.v = v;
-    else out.push({ t, v });
-  }
-  return out;
-}
 
 /**
  * At most `max` points (max ≥ 2) of a step series: the first point, then per equal time bucket the last point in it,
@@ -55,14 +36,45 @@ export const BUCKET_WIDTHS_MS = [
  * The smallest readable width that covers [from, to] in at most `maxBuckets` buckets aligned to the width (bucket k
  * starts at k · width since the Unix epoch); past the largest readable width, a whole number of days
  */
-export function bucketWidthMs(from: Date, to: Date, maxBuckets: number): number {
+export function bucketWidthMs(from: Date, to: Date, maxBuckets: number, widths: readonly number[] = BUCKET_WIDTHS_MS): number {
   const a = from.getTime();
   const b = Math.max(a, to.getTime());
   const count = (w: number) => Math.floor(b / w) - Math.floor(a / w) + 1;
-  for (const w of BUCKET_WIDTHS_MS) if (count(w) <= maxBuckets) return w;
+  for (const w of widths) if (count(w) <= maxBuckets) return w;
   let days = 31;
   while (count(days * 86_400_000) > maxBuckets) days *= 2;
   return days * 86_400_000;
+}
+
+/** The equity series' bucket widths: seconds first, so a young strategy's legs seconds apart stay apart */
+export const EQUITY_WIDTHS_MS: readonly number[] = [1000, 5000, 15_000, 30_000, ...BUCKET_WIDTHS_MS];
+
+export interface EquitySeries { ft: Point[]; lt: Point[] }
+
+/** What the legs of one time bucket k (its legs' times t with ⌊t / width⌋ = k) add to FT's and LT's P&L, in pico-USDC */
+export interface EquityBucket { k: number; ft: bigint; lt: bigint }
+
+/**
+ * FT's and LT's cumulative P&L since `start` from per-bucket sums: the first point (start, 0), then one point per
+ * bucket that changed the side's P&L, at the bucket's end (or `now`, when that is earlier), valued at every leg up to
+ * it: the exact pico sum rounded once (half even), so the last point is the total's own rounding
+ */
+export function bucketedEquity(start: Date, now: Date, widthMs: number, buckets: readonly EquityBucket[]): EquitySeries {
+  const side = (of: (b: EquityBucket) => bigint): Point[] => {
+    const out: Point[] = [{ t: start, v: 0n }];
+    let pico = 0n;
+    for (const b of [...buckets].sort((x, y) => x.k - y.k)) {
+      if (of(b) === 0n) continue;
+      pico += of(b);
+      const t = new Date(Math.max(start.getTime(), Math.min((b.k + 1) * widthMs, now.getTime())));
+      const v = divRound(pico, SCALE, 'half_even');
+      const last = out[out.length - 1]!;
+      if (out.length > 1 && last.t.getTime() === t.getTime()) last.v = v;
+      else out.push({ t, v });
+    }
+    return out;
+  };
+  return { ft: side((b) => b.ft), lt: side((b) => b.lt) };
 }
 
 /** Filled / intended over the bucket's finished orders, never above 1 (a better price is not more than filled); null with none */
