@@ -16,6 +16,7 @@ import {
 import { appendEntries, ledgerRefAmount, ledgerSums } from '../store/ledger-store.ts';
 import { getWallet } from '../store/wallet-store.ts';
 import { openPositions } from '../store/position-store.ts';
+import { keptMarkedEquity } from '../store/position-model.ts';
 import type { Clock } from './ports.ts';
 import { TOLERANCE_DEFAULTS, TOLERANCE_FIELDS, toleranceIssues } from './lt-tolerance-settings.ts';
 import { walletRefusal } from './wallet-refusal.ts';
@@ -376,11 +377,19 @@ export interface LtCapital {
   conserved: boolean;
 }
 
+/** The database itself (not an open transaction): the kept read models can be brought up to date in their own transactions */
+const isDb = (sql: Sql): sql is Db => typeof (sql as Partial<Db>).transaction === 'function';
+
+/**
+ * The capital of the strategy's current book. Read on the database, the open positions come from their kept sums
+ * (position-model.ts: the open tokens, not every order); inside a command's transaction, from scratch (openPositions)
+ */
 async function capitalOf(sql: Sql, s: LtStrategy): Promise<LtCapital> {
   const sums = await ledgerSums(sql, s.userId, s.strategyId, s.mode);
   const bal = balancesFromSums(sums);
   const bookEquity = equityOf(bal);
-  const marked = equityAtMark(bookEquity, await openPositions(sql, s.userId, s.strategyId, s.mode === 'shadow'));
+  const marked = isDb(sql) ? await keptMarkedEquity(sql, s.userId, s.strategyId, bookEquity)
+    : equityAtMark(bookEquity, await openPositions(sql, s.userId, s.strategyId, s.mode === 'shadow'));
   const funded = Object.keys(sums).length > 0;
   const nonNegative = [bal.available, bal.reserved, bal.positionCost, bal.cooldown].every((v) => v >= 0n);
   return {
