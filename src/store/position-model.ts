@@ -78,9 +78,9 @@ export async function keptMarkedEquity(db: Db, userId: string, strategyId: strin
   return { equity: (bookEquity + unrealized) as Usdc, unrealized: unrealized as Usdc, unmarked };
 }
 
-/** How many open positions the book holds (the kept sums, brought up to date first) */
-export async function keptPositionCount(db: Db, userId: string, strategyId: string): Promise<number> {
-  await refreshReadModel(db, POSITIONS_MODEL, userId, strategyId);
+/** How many open positions the book holds (the kept sums, brought up to date first unless `fresh`: just refreshed) */
+export async function keptPositionCount(db: Db, userId: string, strategyId: string, fresh = false): Promise<number> {
+  if (!fresh) await refreshReadModel(db, POSITIONS_MODEL, userId, strategyId);
   const [r] = await db.query<{ n: number }>(`SELECT coalesce(sum(positions), 0)::int AS n FROM lt_position_sums
     WHERE user_id = $1 AND strategy_id = $2`, [userId, strategyId]);
   return r!.n;

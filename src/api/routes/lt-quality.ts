@@ -106,7 +106,7 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
       if (!s) return problem(c, 404, 'Not found', id);
       const { limit, cursor } = c.req.valid('query');
       const page = pageOf(await keptPositionsPage(deps.db, uid(c), id, { limit, after: cursor }), limit, (r) => r.key);
-      return c.json({ strategy_id: id, book: s.mode, count: await keptPositionCount(deps.db, uid(c), id),
+      return c.json({ strategy_id: id, book: s.mode, count: await keptPositionCount(deps.db, uid(c), id, true),
         positions: page.items.map((r) => formatPosition(r.row)), limit, next_cursor: page.next_cursor }, 200);
     })
     .openapi(slippage, async (c) => {
