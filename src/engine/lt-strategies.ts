@@ -7,7 +7,7 @@ import { divRound, exactDecimalText, formatMicros, parseMicros, type Ratio, type
 import { err, ok, type Result } from '../domain/result.ts';
 import { equityAtMark } from '../domain/metrics/gap.ts';
 import { drawdownOf } from '../domain/risk.ts';
-import type { Db, Sql } from '../store/db.ts';
+import { isDb, type Db, type Sql } from '../store/db.ts';
 import {
   getKillSwitch, getLtStrategy, insertLtAudit, insertLtStrategy,
   lockLtStrategy, markLaunched, setKillSwitch, updateLtStrategy,
@@ -377,13 +377,7 @@ export interface LtCapital {
   conserved: boolean;
 }
 
-/** The database itself (not an open transaction): the kept read models can be brought up to date in their own transactions */
-const isDb = (sql: Sql): sql is Db => typeof (sql as Partial<Db>).transaction === 'function';
-
-/**
- * The capital of the strategy's current book. Read on the database, the open positions come from their kept sums
- * (position-model.ts: the open tokens, not every order); inside a command's transaction, from scratch (openPositions)
- */
+/** On the database, the open positions come from their kept sums (position-model.ts); in a transaction, from scratch */
 async function capitalOf(sql: Sql, s: LtStrategy): Promise<LtCapital> {
   const sums = await ledgerSums(sql, s.userId, s.strategyId, s.mode);
   const bal = balancesFromSums(sums);
