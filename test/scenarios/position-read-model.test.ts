@@ -6,6 +6,10 @@
  * scratch). Every LT scenario checks the same at each ledger check (lt-world.ts checkDashboardReads)
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/api/app.ts';
+import { silentLog } from '../../src/log.ts';
+import { formatPosition, openPositions } from '../../src/store/position-store.ts';
+import { callApp } from '../support/api-client.ts';
 import { ltCapital, setLtMode, stopLtStrategy, launchLtStrategy } from '../../src/engine/lt-strategies.ts';
 import type { Db } from '../../src/store/db.ts';
 import { POSITIONS_MODEL } from '../../src/store/position-model.ts';
@@ -35,6 +39,23 @@ async function expectKeptAsBuilt(db: Db, w: LtWorld): Promise<void> {
   const onDb = (await ltCapital(db, w.userId, w.strategyId))!;
   const inTx = (await db.transaction((tx) => ltCapital(tx, w.userId, w.strategyId)))!;
   expect(onDb, 'the capital from the kept positions = from scratch').toEqual(inTx);
+}
+
+/** GET …/positions one position a page: every page, their count and cursors, against openPositions */
+async function expectPagedApi(w: LtWorld): Promise<void> {
+  const app = createApp({ db: w.ft.t.db, clock: w.ft.clock, log: silentLog, venue: w.venue, version: 'test',
+    runJob: async () => ({ ran: false, reason: 'none' }) });
+  const all = (await openPositions(w.ft.t.db, w.userId, w.strategyId, false)).map(formatPosition);
+  const listed = [];
+  for (let cursor: string | null = null, pages = 0; pages === 0 || cursor !== null; pages++) {
+    const r = await callApp(app, 'GET', `/api/lt/strategies/${w.strategyId}/positions?limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      undefined, w.token);
+    expect([r.status, r.body.count, r.body.limit, r.body.positions.length]).toEqual([200, all.length, 1, 1]);
+    listed.push(...r.body.positions);
+    cursor = r.body.next_cursor;
+    expect(pages).toBeLessThan(all.length);
+  }
+  expect(listed, 'the pages = openPositions, newest first').toEqual(JSON.parse(JSON.stringify(all)));
 }
 
 const openCount = async (db: Db, w: LtWorld) => (await db.query<{ n: number }>(
@@ -67,6 +88,7 @@ describe(`the open positions read model (${backendName})`, () => {
     await w.execute();
     await expectKeptAsBuilt(db, w);
     expect(await openCount(db, w)).toBe(2);
+    await expectPagedApi(w);
     w.ft.clock.advance(1000);
     w.bids([['0.60', '100']]);
     await w.sellSignal({ price: 0.6, size: 40 }); // the trader sells part: each signal's exit sells its share
