@@ -7,7 +7,7 @@ import { divRound, exactDecimalText, formatMicros, parseMicros, type Ratio, type
 import { err, ok, type Result } from '../domain/result.ts';
 import { equityAtMark } from '../domain/metrics/gap.ts';
 import { drawdownOf } from '../domain/risk.ts';
-import type { Db, Sql } from '../store/db.ts';
+import { isDb, type Db, type Sql } from '../store/db.ts';
 import {
   getKillSwitch, getLtStrategy, insertLtAudit, insertLtStrategy,
   lockLtStrategy, markLaunched, setKillSwitch, updateLtStrategy,
@@ -16,6 +16,7 @@ import {
 import { appendEntries, ledgerRefAmount, ledgerSums } from '../store/ledger-store.ts';
 import { getWallet } from '../store/wallet-store.ts';
 import { openPositions } from '../store/position-store.ts';
+import { keptMarkedEquity } from '../store/position-model.ts';
 import type { Clock } from './ports.ts';
 import { TOLERANCE_DEFAULTS, TOLERANCE_FIELDS, toleranceIssues } from './lt-tolerance-settings.ts';
 import { walletRefusal } from './wallet-refusal.ts';
@@ -376,11 +377,13 @@ export interface LtCapital {
   conserved: boolean;
 }
 
+/** On the database, the open positions come from their kept sums (position-model.ts); in a transaction, from scratch */
 async function capitalOf(sql: Sql, s: LtStrategy): Promise<LtCapital> {
   const sums = await ledgerSums(sql, s.userId, s.strategyId, s.mode);
   const bal = balancesFromSums(sums);
   const bookEquity = equityOf(bal);
-  const marked = equityAtMark(bookEquity, await openPositions(sql, s.userId, s.strategyId, s.mode === 'shadow'));
+  const marked = isDb(sql) ? await keptMarkedEquity(sql, s.userId, s.strategyId, bookEquity)
+    : equityAtMark(bookEquity, await openPositions(sql, s.userId, s.strategyId, s.mode === 'shadow'));
   const funded = Object.keys(sums).length > 0;
   const nonNegative = [bal.available, bal.reserved, bal.positionCost, bal.cooldown].every((v) => v >= 0n);
   return {

@@ -28,6 +28,9 @@ export interface Db extends Sql {
   close(): Promise<void>;
 }
 
+/** The database itself, not an open transaction (whose `tx` has no `transaction`) */
+export const isDb = (sql: Sql): sql is Db => typeof (sql as Partial<Db>).transaction === 'function';
+
 export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** PGlite data directory; 'memory://' for an in-memory database */

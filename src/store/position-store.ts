@@ -71,7 +71,8 @@ export async function openPositionsFromFacts(sql: Sql, userId: string, strategyI
   return positionsOf(sql, await sql.query<Record<string, unknown>>(POSITIONS_FACTS_SQL, [userId, strategyId, shadow]));
 }
 
-async function positionsOf(sql: Sql, rows: Record<string, unknown>[]): Promise<OpenPosition[]> {
+/** Rows of (ft_order_id, condition_id, asset, token_label, market_title, shares, cost, question) as positions at their marks */
+export async function positionsOf(sql: Sql, rows: Record<string, unknown>[]): Promise<OpenPosition[]> {
   const { marks } = await horizons(sql, [...new Set(rows.map((r) => r.asset as string))]);
   return rows.map((r) => {
     const shares = micros(r.shares) as Shares;

@@ -16,6 +16,8 @@ import { keptEquitySeries } from '../../src/store/series-read-model.ts';
 import { distributions, equityOfLegs, fillRateBuckets } from '../../src/store/series-store.ts';
 import { keptDistributions, keptFillRate } from '../../src/store/charts-read-model.ts';
 import { getLtStrategy } from '../../src/store/lt-strategy-store.ts';
+import { keptMarkedEquity, keptPositionCount, keptPositionsPage } from '../../src/store/position-model.ts';
+import { equityAtMark } from '../../src/domain/metrics/gap.ts';
 import { qualityAggregate } from '../../src/store/quality-aggregate-store.ts';
 import { createUser } from '../../src/store/user-store.ts';
 import { COLLATERAL, SimExchange } from '../../src/sim/exchange/exchange.ts';
@@ -282,6 +284,28 @@ export async function checkDashboardReads(w: Pick<LtWorld, 'ft' | 'userId' | 'st
     .toEqual(await distributions(db, strategy));
   expect(await keptEquitySeries(db, w.userId, w.strategyId, now), 'the kept equity series = its bucketing of every leg')
     .toEqual(equityOfLegs(await strategyGap(db, w.userId, w.strategyId), now));
+  await checkKeptPositions(db, w.userId, w.strategyId, s!.shadow);
+}
+
+/**
+ * The kept open positions (position-model.ts) equal openPositions' from-scratch reading: the list (all of it, and paged
+ * two at a time), their count, and the equity at the marks (unrealized and unmarked) summed from the kept groups
+ */
+export async function checkKeptPositions(db: FtWorld['t']['db'], userId: string, strategyId: string, shadow: boolean): Promise<void> {
+  const fresh = await openPositions(db, userId, strategyId, shadow);
+  expect((await keptPositionsPage(db, userId, strategyId, { limit: null, after: null })).map((r) => r.row),
+    'the kept open positions = openPositions').toEqual(fresh);
+  const paged = [];
+  for (let after: string[] | null = null, more = true; more;) {
+    const rows = await keptPositionsPage(db, userId, strategyId, { limit: 2, after });
+    paged.push(...rows.slice(0, 2).map((r) => r.row));
+    more = rows.length > 2;
+    after = rows[1]?.key ?? null;
+  }
+  expect(paged, 'the kept open positions page by page = openPositions').toEqual(fresh);
+  expect(await keptPositionCount(db, userId, strategyId), 'the kept open position count').toBe(fresh.length);
+  expect(await keptMarkedEquity(db, userId, strategyId, usdc('1000')), 'the equity at the marks from the kept sums')
+    .toEqual(equityAtMark(usdc('1000'), fresh));
 }
 
 /** The FT market with a final payout (for the FT resolver, which stores it for LT settlement) */

@@ -58,7 +58,8 @@ export interface Position {
   ft_order_id: string; condition_id: string; token_id: string; outcome: string | null; market: string | null; shares: Dec;
   cost_usd: Dec; mark_price: Dec | null; mark: string | null; value_usd: Dec | null; unrealized_pnl_usd: Dec | null;
 }
-export interface Positions { strategy_id: string; book: string; positions: Position[] }
+/** The first page of the open positions (newest first) and how many there are in all */
+export interface Positions { strategy_id: string; book: string; count: number; positions: Position[]; limit: number; next_cursor: string | null }
 
 export interface Alert {
   alert_id: string; kind: string; severity: 'info' | 'warning' | 'critical'; message: string; strategy_id: string | null;

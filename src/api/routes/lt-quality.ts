@@ -8,7 +8,8 @@ import { qualityAggregate } from '../../store/quality-aggregate-store.ts';
 import { strategyGap, type GapLeg } from '../../store/gap-store.ts';
 import { toleranceModesAnalysis } from '../../store/tolerance-store.ts';
 import { getLtStrategy } from '../../store/lt-strategy-store.ts';
-import { formatPosition, openPositions } from '../../store/position-store.ts';
+import { formatPosition } from '../../store/position-store.ts';
+import { keptPositionCount, keptPositionsPage } from '../../store/position-model.ts';
 import { qualityRowsPage } from '../../store/quality-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
@@ -47,8 +48,10 @@ const comparison = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/c
   responses: { 200: jsonResponse(Comparison, 'FT and LT since launch side by side, the gap totals, quality, and the success metrics against targets'), ...notFound } });
 const gap = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/gap', ...secured, request: { params: Id, query: GapQuery },
   responses: { 200: jsonResponse(GapPage, 'LT − FT since launch = delay + execution + fees + opportunity + sizing, in total and a page of the signal legs'), ...notFound } });
-const positions = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/positions', ...secured, request: { params: Id },
-  responses: { 200: jsonResponse(Positions, 'Open positions: shares held, cost basis, mark price and unrealized P&L (newest first)'), ...notFound } });
+const positions = createRoute({ method: 'get', path: '/api/lt/strategies/{id}/positions', ...secured,
+  request: { params: Id, query: pageQuery(['time', 'uuid']) },
+  responses: { 200: jsonResponse(Positions, 'Open positions: shares held, cost basis, mark price and unrealized P&L (newest first), '
+    + 'a page of them and how many there are'), ...notFound } });
 /** A decimal in (0, 100] with at most 4 decimals, as micro-units */
 const upTo100 = (name: string) => z.string().regex(/^\d{1,3}(\.\d{1,4})?$/, `${name}: a decimal with at most 4 decimals`)
   .transform((v) => parseMicros(v)).refine((m) => m > 0n && m <= 100_000000n, `${name} must be in (0, 100]`);
@@ -101,8 +104,10 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
       const { id } = c.req.valid('param');
       const s = await getLtStrategy(deps.db, uid(c), id);
       if (!s) return problem(c, 404, 'Not found', id);
-      const open = await openPositions(deps.db, uid(c), id, s.mode === 'shadow');
-      return c.json({ strategy_id: id, book: s.mode, positions: open.map(formatPosition) }, 200);
+      const { limit, cursor } = c.req.valid('query');
+      const page = pageOf(await keptPositionsPage(deps.db, uid(c), id, { limit, after: cursor }), limit, (r) => r.key);
+      return c.json({ strategy_id: id, book: s.mode, count: await keptPositionCount(deps.db, uid(c), id, true),
+        positions: page.items.map((r) => formatPosition(r.row)), limit, next_cursor: page.next_cursor }, 200);
     })
     .openapi(slippage, async (c) => {
       const { id } = c.req.valid('param');

@@ -102,8 +102,9 @@ export const Position = z.looseObject({
   question,
   shares: dec, cost_usd: dec, mark_price: dec, mark: z.string().nullable(), value_usd: dec, unrealized_pnl_usd: dec,
 }).openapi('Position');
-export const Positions = z.object({ strategy_id: z.string(), book: z.enum(['live', 'shadow']), positions: z.array(Position) })
-  .openapi('Positions');
+export const Positions = z.object({ strategy_id: z.string(), book: z.enum(['live', 'shadow']),
+  count: z.number().int().openapi({ description: 'Open positions in the book (all pages)' }), positions: z.array(Position),
+  limit: z.number().int(), next_cursor: NextCursor }).openapi('Positions');
 
 const SlippageGroup = z.looseObject({
   condition_id: z.string(), order_type: z.string(), orders: z.number().int(), expected_slippage_pct_mean: z.string(),

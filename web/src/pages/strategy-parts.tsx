@@ -125,7 +125,8 @@ export function PositionsTable({ body }: { body: Positions }) {
   const cell = (f: string, v: string | null, shown: string, cls?: string) =>
     <td class={`num ${cls ?? ''}`} data-field={f} data-value={raw(v)}>{shown}</td>;
   return <div class="scroll"><table data-testid="lt-positions">
-    <caption>Open positions ({body.positions.length}, {body.book} book), valued at the gap's mark</caption>
+    <caption>Open positions ({body.count}, {body.book} book{body.count > body.positions.length
+      ? `; the newest ${body.positions.length} shown` : ''}), valued at the gap's mark</caption>
     <thead><tr><th>Market</th><th>Outcome</th><th class="num">Shares</th><th class="num">Cost</th><th class="num">Mark price</th>
       <th>Mark</th><th class="num">Value</th><th class="num">Unrealized P&L</th></tr></thead>
     <tbody>{body.positions.map((p) => <tr key={`${p.ft_order_id}:${p.token_id}`} data-ft-order-id={p.ft_order_id} data-token-id={p.token_id}>
