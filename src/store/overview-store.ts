@@ -35,16 +35,17 @@ export interface FtOverview {
 
 interface FtExtra { description: string | null; unrealized: string; unmarked: number }
 
+/** Each strategy's open positions at the market's price, from its open shares and cost kept per token (ft_token_sums) */
 async function ftExtras(sql: Sql): Promise<Map<string, FtExtra>> {
   const rows = await sql.query<{ wallet_id: string; description: string | null; unrealized: string; unmarked: number }>(
     `SELECT w.wallet_id, nullif(w.description, '') AS description, coalesce(u.unrealized, 0)::text AS unrealized,
        coalesce(u.unmarked, 0)::int AS unmarked
      FROM ft_wallets w LEFT JOIN (
        SELECT o.wallet_id, sum(o.open_shares * x.p - o.open_cost) FILTER (WHERE x.p BETWEEN 0 AND 1) AS unrealized,
-         count(*) FILTER (WHERE x.p IS NULL OR x.p NOT BETWEEN 0 AND 1) AS unmarked
-       FROM ft_orders o LEFT JOIN markets m ON m.condition_id = o.condition_id
+         sum(o.orders) FILTER (WHERE x.p IS NULL OR x.p NOT BETWEEN 0 AND 1) AS unmarked
+       FROM ft_token_sums o LEFT JOIN markets m ON m.condition_id = o.condition_id
        CROSS JOIN LATERAL (SELECT (m.outcome_prices)[array_position(m.clob_token_ids, o.asset)] AS p) x
-       WHERE o.outcome = 'OPEN' GROUP BY o.wallet_id) u ON u.wallet_id = w.wallet_id`);
+       GROUP BY o.wallet_id) u ON u.wallet_id = w.wallet_id`);
   return new Map(rows.map((r) => [r.wallet_id, { description: r.description, unrealized: r.unrealized, unmarked: Number(r.unmarked) }]));
 }
 
