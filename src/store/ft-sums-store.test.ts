@@ -9,7 +9,8 @@ import { backendName, openTestDb, type TestDb } from '../../test/support/test-db
 import { parseFtWallet } from '../domain/ft-wallet.ts';
 import { ftKeptSums, ftSumsFromFacts } from './ft-sums-store.ts';
 import { ftWalletSummaries } from './ft-summary-store.ts';
-import { ftOverview } from './overview-store.ts';
+import { ftOverview, SPARKLINE_POINTS } from './overview-store.ts';
+import { micros } from './rows.ts';
 import { insertWallet } from './wallet-store.ts';
 
 let t: TestDb;
@@ -31,9 +32,28 @@ async function unrealizedFromFacts(): Promise<Record<string, string | null>> {
   return Object.fromEntries(rows.map((r) => [r.wallet_id, r.u]));
 }
 
+/** The sparkline's realized points as the overview read them before the kept curve: width_bucket over every close */
+async function curvesFromFacts(): Promise<Record<string, { t: string; v: bigint }[]>> {
+  const rows = await t.db.query<{ wallet_id: string; t: Date; pnl: string }>(
+    `SELECT wallet_id, max(closed_at) AS t, sum(pnl)::text AS pnl FROM (
+       SELECT wallet_id, closed_at, pnl, width_bucket(extract(epoch FROM closed_at),
+         min(extract(epoch FROM closed_at)) OVER w, max(extract(epoch FROM closed_at)) OVER w + 1, $1) AS b
+       FROM ft_closes WINDOW w AS (PARTITION BY wallet_id)) c
+     GROUP BY wallet_id, b ORDER BY wallet_id, b`, [SPARKLINE_POINTS - 1]);
+  const out: Record<string, { t: string; v: bigint }[]> = {};
+  for (const r of rows) {
+    const points = (out[r.wallet_id] ??= []);
+    points.push({ t: new Date(r.t).toISOString(), v: (points.at(-1)?.v ?? 0n) + micros(r.pnl) });
+  }
+  return out;
+}
+
 async function expectOverviewFromFacts(): Promise<void> {
   const facts = await unrealizedFromFacts();
+  const curves = await curvesFromFacts();
   for (const row of await ftOverview(t.db, '00000000-0000-0000-0000-000000000000', NOW)) {
+    expect(row.sparkline.slice(0, -1).map((p) => ({ t: p.t.toISOString(), v: p.v })), `${row.summary.wallet_id} sparkline`)
+      .toEqual(curves[row.summary.wallet_id] ?? []);
     const want = facts[row.summary.wallet_id];
     const got = row.unrealized === null ? null : (Number(row.unrealized) / 1e6).toFixed(6);
     expect(got, row.summary.wallet_id).toBe(want === undefined ? '0.000000' : want);
@@ -111,5 +131,42 @@ describe(`kept FT sums on ${backendName}`, () => {
     expect(Object.keys(kept.tokens).some((k) => k.includes('|c1|')), 'a token with nothing open keeps no row').toBe(false);
     const [a] = await ftWalletSummaries(t.db, 'FT_A');
     expect([a!.orders, a!.open + a!.won + a!.lost + a!.sold + a!.void]).toEqual([kept.wallets.FT_A!.orders, kept.wallets.FT_A!.orders]);
+  });
+});
+
+describe(`kept realized curve on ${backendName}`, () => {
+  it('gives the overview the sparkline of width_bucket over every close, closes booked in and out of time order', async () => {
+    // FT_C: closes at pseudo-random microsecond times, booked in three statements, the second before the first's times
+    await insertWallet(t.db, parseFtWallet({ wallet_id: 'FT_C', start_date: '2026-01-01T00:00:00Z' }, NOW));
+    await t.db.query(`INSERT INTO source_trades (trade_key, trader, side, asset, condition_id, size, price, usd, trade_time,
+        transaction_hash, source)
+      SELECT 'u' || i, '0xt', 'BUY', 'c2-y', 'c2', 10, 0.5, 5, timestamptz '2026-03-01' + i * interval '1 minute', '0x', 'test'
+      FROM generate_series(1, 300) i`);
+    await t.db.query(`INSERT INTO ft_orders (order_id, wallet_id, condition_id, asset, token_label, source_trade_id, trader_address,
+        trader_price, entry_price, size, shares, open_shares, open_cost, outcome, order_time)
+      SELECT md5('u' || i)::uuid, 'FT_C', 'c2', 'c2-y', 'Yes', 'u' || i, '0xt', 0.5, 0.5, 5, 10, 0, 0, 'SOLD',
+        timestamptz '2026-03-01' + i * interval '1 minute'
+      FROM generate_series(1, 300) i`);
+    const book = (from: number, to: number) => t.db.query(`INSERT INTO ft_closes (close_id, order_id, wallet_id, kind,
+        source_trade_id, shares, price, proceeds, cost_basis, pnl, closed_at)
+      SELECT md5('uc' || i)::uuid, md5('u' || i)::uuid, 'FT_C', 'exit', 'u' || i, 10, 0.6, 6, 5, ((i * 7919) % 200 - 90) / 1000.0,
+        timestamptz '2026-03-02' + ((i * 104729) % 9999991) * interval '1 microsecond' * 1000 + (i % 7) * interval '1 microsecond'
+      FROM generate_series($1::int, $2::int) i`, [from, to]);
+    await book(101, 200);
+    await expectKeptEqualsFacts();
+    await expectOverviewFromFacts();
+    await book(1, 100);
+    await book(201, 300);
+    await expectKeptEqualsFacts();
+    await expectOverviewFromFacts();
+    // two closes at the same instant, a changed P&L and a removed close
+    await t.db.query(`UPDATE ft_closes SET closed_at = (SELECT closed_at FROM ft_closes WHERE close_id = md5('uc' || 5)::uuid)
+      WHERE close_id = md5('uc' || 6)::uuid`);
+    await t.db.query(`UPDATE ft_closes SET pnl = pnl - 1 WHERE close_id = md5('uc' || 150)::uuid`);
+    await t.db.query(`DELETE FROM ft_closes WHERE close_id IN (md5('uc' || 7)::uuid, md5('uc' || 300)::uuid)`);
+    await expectKeptEqualsFacts();
+    await expectOverviewFromFacts();
+    const c = (await ftOverview(t.db, '00000000-0000-0000-0000-000000000000', NOW)).find((r) => r.summary.wallet_id === 'FT_C')!;
+    expect(c.sparkline.length).toBeGreaterThan(SPARKLINE_POINTS / 2);
   });
 });

@@ -17,13 +17,22 @@ export interface FtSums {
   wallets: Record<string, FtWalletSums>;
   /** per `wallet_id|condition_id|asset` with an open order */
   tokens: Record<string, FtTokenSums>;
+  /** per strategy its closes in (closed_at, close_id) order: `closed_at µs|close_id|realized P&L through it` */
+  curve: string[];
 }
 
 const WALLET_COLS = 'wallet_id, orders, open, won, lost, sold, void, open_cost::text, realized::text';
 const TOKEN_COLS = 'wallet_id, condition_id, asset, orders, open_shares::text, open_cost::text';
 
-function sumsOf(wallets: Record<string, unknown>[], tokens: Record<string, unknown>[]): FtSums {
-  const out: FtSums = { wallets: {}, tokens: {} };
+/** A close's time in whole microseconds since the epoch (a Date would lose them) */
+const AT = '(extract(epoch FROM closed_at) * 1000000)::bigint::text AS at';
+const CURVE_ORDER = 'ORDER BY wallet_id, closed_at, close_id';
+
+function sumsOf(wallets: Record<string, unknown>[], tokens: Record<string, unknown>[], curve: Record<string, unknown>[]): FtSums {
+  const out: FtSums = { wallets: {}, tokens: {}, curve: [] };
+  for (const r of curve) {
+    out.curve.push(`${String(r.wallet_id)}|${String(r.at)}|${String(r.close_id)}|${micros(r.cum)}`);
+  }
   for (const r of wallets) {
     out.wallets[r.wallet_id as string] = {
       orders: Number(r.orders), open: Number(r.open), won: Number(r.won), lost: Number(r.lost), sold: Number(r.sold),
@@ -41,7 +50,8 @@ function sumsOf(wallets: Record<string, unknown>[], tokens: Record<string, unkno
 /** The kept sums, as they are */
 export async function ftKeptSums(sql: Sql): Promise<FtSums> {
   return sumsOf(await sql.query(`SELECT ${WALLET_COLS} FROM ft_wallet_sums WHERE (orders, realized) <> (0, 0)`),
-    await sql.query(`SELECT ${TOKEN_COLS} FROM ft_token_sums`));
+    await sql.query(`SELECT ${TOKEN_COLS} FROM ft_token_sums`),
+    await sql.query(`SELECT wallet_id, ${AT}, close_id, cum::text FROM ft_close_curve ${CURVE_ORDER}`));
 }
 
 /** The same sums from every paper order and close */
@@ -59,5 +69,7 @@ export async function ftSumsFromFacts(sql: Sql): Promise<FtSums> {
     WHERE (orders, realized) <> (0, 0)`);
   const tokens = await sql.query(`SELECT ${TOKEN_COLS} FROM (SELECT wallet_id, condition_id, asset, count(*) AS orders,
       sum(open_shares) AS open_shares, sum(open_cost) AS open_cost FROM ft_orders WHERE outcome = 'OPEN' GROUP BY 1, 2, 3) x`);
-  return sumsOf(wallets, tokens);
+  const curve = await sql.query(`SELECT wallet_id, ${AT}, close_id,
+      (sum(pnl) OVER (PARTITION BY wallet_id ORDER BY closed_at, close_id))::text AS cum FROM ft_closes ${CURVE_ORDER}`);
+  return sumsOf(wallets, tokens, curve);
 }

@@ -7,6 +7,7 @@ CREATE INDEX orders_lt_user_signal ON orders (lt_user_id, (coalesce(signal_at, i
 CREATE INDEX orders_lt_strategy_signal ON orders (lt_user_id, lt_strategy_id, (coalesce(signal_at, intent_at)) DESC, order_id DESC)
   WHERE lt_user_id IS NOT NULL;
 -- A strategy's paper orders newest first (src/store/ft-summary-store.ts ftOrders): (order_time, order_id) per wallet
+CREATE INDEX ft_closes_wallet_time ON ft_closes (wallet_id, closed_at, close_id);
 CREATE INDEX ft_orders_wallet_page ON ft_orders (wallet_id, order_time DESC, order_id DESC);
 DROP INDEX ft_orders_wallet_time;
 
@@ -85,18 +86,44 @@ CREATE TRIGGER ft_order_sums_update AFTER UPDATE ON ft_orders
 CREATE TRIGGER ft_order_sums_delete AFTER DELETE ON ft_orders
   REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION ft_order_sums();
 
--- The closes' part: the realized P&L
+-- 3. ft_close_curve: per strategy its closes in (closed_at, close_id) order, each with the realized P&L through it (cum).
+--    The overview's sparkline reads the cumulative at each of its time buckets' ends by index (one probe per bucket)
+--    instead of windowing over every close. A statement's closes recompute the strategy's rows from the earliest
+--    closed_at they touch (normally the newest: a close is booked when it happens), after its ft_wallet_sums row is
+--    locked, so concurrent writers of one strategy recompute one after the other, each from a fresh snapshot
+CREATE TABLE ft_close_curve (
+  wallet_id TEXT NOT NULL REFERENCES ft_wallets (wallet_id) ON DELETE CASCADE,
+  closed_at TIMESTAMPTZ NOT NULL,
+  close_id  UUID NOT NULL,
+  cum       NUMERIC NOT NULL,
+  PRIMARY KEY (wallet_id, closed_at, close_id)
+);
+
+-- The closes' part: the realized P&L (the row locked even when the statement's P&L sums to 0), then the curve
 CREATE FUNCTION ft_close_sums() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  src TEXT := CASE TG_OP WHEN 'INSERT' THEN 'SELECT wallet_id, pnl FROM added'
-    WHEN 'DELETE' THEN 'SELECT wallet_id, -pnl FROM removed'
-    ELSE 'SELECT wallet_id, pnl FROM added UNION ALL SELECT wallet_id, -pnl FROM removed' END;
+  src TEXT := CASE TG_OP WHEN 'INSERT' THEN 'SELECT wallet_id, closed_at, pnl FROM added'
+    WHEN 'DELETE' THEN 'SELECT wallet_id, closed_at, -pnl FROM removed'
+    ELSE 'SELECT wallet_id, closed_at, pnl FROM added UNION ALL SELECT wallet_id, closed_at, -pnl FROM removed' END;
 BEGIN
   EXECUTE format($q$
     INSERT INTO ft_wallet_sums AS s (wallet_id, orders, open, won, lost, sold, void, open_cost, realized)
-    SELECT wallet_id, 0, 0, 0, 0, 0, 0, 0, sum(pnl) FROM (%s) d (wallet_id, pnl) GROUP BY wallet_id HAVING sum(pnl) <> 0
+    SELECT wallet_id, 0, 0, 0, 0, 0, 0, 0, sum(pnl) FROM (%s) d (wallet_id, closed_at, pnl) GROUP BY wallet_id
     ORDER BY wallet_id
     ON CONFLICT (wallet_id) DO UPDATE SET realized = s.realized + EXCLUDED.realized$q$, src);
+  IF TG_OP <> 'INSERT' THEN
+    EXECUTE 'DELETE FROM ft_close_curve c USING removed r
+      WHERE (c.wallet_id, c.closed_at, c.close_id) = (r.wallet_id, r.closed_at, r.close_id)';
+  END IF;
+  EXECUTE format($q$
+    WITH f AS (SELECT wallet_id, min(closed_at) AS t0 FROM (%s) d (wallet_id, closed_at, pnl) GROUP BY 1)
+    INSERT INTO ft_close_curve AS k (wallet_id, closed_at, close_id, cum)
+    SELECT c.wallet_id, c.closed_at, c.close_id,
+      coalesce(b.cum, 0) + sum(c.pnl) OVER (PARTITION BY c.wallet_id ORDER BY c.closed_at, c.close_id)
+    FROM f JOIN ft_closes c ON c.wallet_id = f.wallet_id AND c.closed_at >= f.t0
+    LEFT JOIN LATERAL (SELECT p.cum FROM ft_close_curve p WHERE p.wallet_id = f.wallet_id AND p.closed_at < f.t0
+      ORDER BY p.closed_at DESC, p.close_id DESC LIMIT 1) b ON true
+    ON CONFLICT (wallet_id, closed_at, close_id) DO UPDATE SET cum = EXCLUDED.cum WHERE k.cum <> EXCLUDED.cum$q$, src);
   RETURN NULL;
 END $$;
 
@@ -119,6 +146,9 @@ LEFT JOIN (SELECT wallet_id, count(*) AS orders, count(*) FILTER (WHERE outcome 
   FROM ft_orders GROUP BY wallet_id) o ON o.wallet_id = w.wallet_id
 LEFT JOIN (SELECT wallet_id, sum(pnl) AS realized FROM ft_closes GROUP BY wallet_id) c ON c.wallet_id = w.wallet_id
 WHERE o.wallet_id IS NOT NULL OR c.wallet_id IS NOT NULL;
+
+INSERT INTO ft_close_curve (wallet_id, closed_at, close_id, cum)
+SELECT wallet_id, closed_at, close_id, sum(pnl) OVER (PARTITION BY wallet_id ORDER BY closed_at, close_id) FROM ft_closes;
 
 INSERT INTO ft_token_sums (wallet_id, condition_id, asset, orders, open_shares, open_cost)
 SELECT wallet_id, condition_id, asset, count(*), sum(open_shares), sum(open_cost) FROM ft_orders WHERE outcome = 'OPEN'
