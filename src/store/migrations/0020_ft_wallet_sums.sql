@@ -105,6 +105,8 @@ DECLARE
   src TEXT := CASE TG_OP WHEN 'INSERT' THEN 'SELECT wallet_id, closed_at, pnl FROM added'
     WHEN 'DELETE' THEN 'SELECT wallet_id, closed_at, -pnl FROM removed'
     ELSE 'SELECT wallet_id, closed_at, pnl FROM added UNION ALL SELECT wallet_id, closed_at, -pnl FROM removed' END;
+  w TEXT;
+  t0 TIMESTAMPTZ;
 BEGIN
   EXECUTE format($q$
     INSERT INTO ft_wallet_sums AS s (wallet_id, orders, open, won, lost, sold, void, open_cost, realized)
@@ -115,15 +117,18 @@ BEGIN
     EXECUTE 'DELETE FROM ft_close_curve c USING removed r
       WHERE (c.wallet_id, c.closed_at, c.close_id) = (r.wallet_id, r.closed_at, r.close_id)';
   END IF;
-  EXECUTE format($q$
-    WITH f AS (SELECT wallet_id, min(closed_at) AS t0 FROM (%s) d (wallet_id, closed_at, pnl) GROUP BY 1)
-    INSERT INTO ft_close_curve AS k (wallet_id, closed_at, close_id, cum)
-    SELECT c.wallet_id, c.closed_at, c.close_id,
-      coalesce(b.cum, 0) + sum(c.pnl) OVER (PARTITION BY c.wallet_id ORDER BY c.closed_at, c.close_id)
-    FROM f JOIN ft_closes c ON c.wallet_id = f.wallet_id AND c.closed_at >= f.t0
-    LEFT JOIN LATERAL (SELECT p.cum FROM ft_close_curve p WHERE p.wallet_id = f.wallet_id AND p.closed_at < f.t0
-      ORDER BY p.closed_at DESC, p.close_id DESC LIMIT 1) b ON true
-    ON CONFLICT (wallet_id, closed_at, close_id) DO UPDATE SET cum = EXCLUDED.cum WHERE k.cum <> EXCLUDED.cum$q$, src);
+  -- per strategy, with its time as a value the planner sees (EXECUTE … USING): the closes from t0 on, by index
+  FOR w, t0 IN EXECUTE format('SELECT wallet_id, min(closed_at) FROM (%s) d (wallet_id, closed_at, pnl) GROUP BY 1 ORDER BY 1', src)
+  LOOP
+    EXECUTE $q$
+      INSERT INTO ft_close_curve AS k (wallet_id, closed_at, close_id, cum)
+      SELECT c.wallet_id, c.closed_at, c.close_id,
+        coalesce((SELECT p.cum FROM ft_close_curve p WHERE p.wallet_id = $1 AND p.closed_at < $2
+          ORDER BY p.closed_at DESC, p.close_id DESC LIMIT 1), 0) + sum(c.pnl) OVER (ORDER BY c.closed_at, c.close_id)
+      FROM ft_closes c WHERE c.wallet_id = $1 AND c.closed_at >= $2
+      ON CONFLICT (wallet_id, closed_at, close_id) DO UPDATE SET cum = EXCLUDED.cum WHERE k.cum <> EXCLUDED.cum$q$
+    USING w, t0;
+  END LOOP;
   RETURN NULL;
 END $$;
 
