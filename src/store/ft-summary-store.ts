@@ -25,23 +25,17 @@ export interface FtWalletSummary {
 
 /**
  * One strategy's summary (`walletId`), or all of them by id, or a page of them (rows after `page.after`, limit + 1);
- * with `readerUserId`, only the strategies that user may read (readableBy)
+ * with `readerUserId`, only the strategies that user may read (readableBy). The counts and sums are kept with the writes
+ * (ft_wallet_sums, migration 0020; ftWalletSummariesFromFacts reads the same from every order and close)
  */
 export async function ftWalletSummaries(sql: Sql, walletId?: string, page?: PageRequest,
   readerUserId?: string): Promise<FtWalletSummary[]> {
   const rows = await sql.query<Record<string, unknown>>(
     `SELECT w.wallet_id, w.display_name, w.is_active, w.starting_balance,
-       coalesce(c.realized, 0) AS realized, coalesce(o.open_cost, 0) AS open_cost, coalesce(o.orders, 0) AS orders,
-       coalesce(o.open, 0) AS open, coalesce(o.won, 0) AS won, coalesce(o.lost, 0) AS lost,
-       coalesce(o.sold, 0) AS sold, coalesce(o.void, 0) AS void
-     FROM ft_wallets w
-     LEFT JOIN (SELECT wallet_id, sum(pnl) AS realized FROM ft_closes GROUP BY wallet_id) c ON c.wallet_id = w.wallet_id
-     LEFT JOIN (SELECT wallet_id, count(*)::int AS orders,
-         count(*) FILTER (WHERE outcome = 'OPEN')::int AS open, count(*) FILTER (WHERE outcome = 'WON')::int AS won,
-         count(*) FILTER (WHERE outcome = 'LOST')::int AS lost, count(*) FILTER (WHERE outcome = 'SOLD')::int AS sold,
-         count(*) FILTER (WHERE outcome = 'VOID')::int AS void,
-         sum(open_cost) FILTER (WHERE outcome = 'OPEN') AS open_cost
-       FROM ft_orders GROUP BY wallet_id) o ON o.wallet_id = w.wallet_id
+       coalesce(s.realized, 0) AS realized, coalesce(s.open_cost, 0) AS open_cost, coalesce(s.orders, 0) AS orders,
+       coalesce(s.open, 0) AS open, coalesce(s.won, 0) AS won, coalesce(s.lost, 0) AS lost,
+       coalesce(s.sold, 0) AS sold, coalesce(s.void, 0) AS void
+     FROM ft_wallets w LEFT JOIN ft_wallet_sums s ON s.wallet_id = w.wallet_id
      WHERE ($1::text IS NULL OR w.wallet_id = $1) AND ($2::text IS NULL OR w.wallet_id > $2)
        AND ($4::uuid IS NULL OR ${readableBy('w', '$4')}) ORDER BY w.wallet_id LIMIT $3`,
   [walletId ?? null, page?.after?.[0] ?? null, page ? page.limit + 1 : null, readerUserId ?? null]);

@@ -34,32 +34,45 @@ export interface FtOverview {
 
 interface FtExtra { description: string | null; unrealized: string; unmarked: number }
 
+/** Each strategy's open positions at the market's price, from its open shares and cost kept per token (ft_token_sums) */
 async function ftExtras(sql: Sql): Promise<Map<string, FtExtra>> {
   const rows = await sql.query<{ wallet_id: string; description: string | null; unrealized: string; unmarked: number }>(
     `SELECT w.wallet_id, nullif(w.description, '') AS description, coalesce(u.unrealized, 0)::text AS unrealized,
        coalesce(u.unmarked, 0)::int AS unmarked
      FROM ft_wallets w LEFT JOIN (
        SELECT o.wallet_id, sum(o.open_shares * x.p - o.open_cost) FILTER (WHERE x.p BETWEEN 0 AND 1) AS unrealized,
-         count(*) FILTER (WHERE x.p IS NULL OR x.p NOT BETWEEN 0 AND 1) AS unmarked
-       FROM ft_orders o LEFT JOIN markets m ON m.condition_id = o.condition_id
+         sum(o.orders) FILTER (WHERE x.p IS NULL OR x.p NOT BETWEEN 0 AND 1) AS unmarked
+       FROM ft_token_sums o LEFT JOIN markets m ON m.condition_id = o.condition_id
        CROSS JOIN LATERAL (SELECT (m.outcome_prices)[array_position(m.clob_token_ids, o.asset)] AS p) x
-       WHERE o.outcome = 'OPEN' GROUP BY o.wallet_id) u ON u.wallet_id = w.wallet_id`);
+       GROUP BY o.wallet_id) u ON u.wallet_id = w.wallet_id`);
   return new Map(rows.map((r) => [r.wallet_id, { description: r.description, unrealized: r.unrealized, unmarked: Number(r.unmarked) }]));
 }
 
-/** Cumulative realized P&L per FT wallet at the end of each of up to `buckets` equal time buckets of its closes */
+/**
+ * Cumulative realized P&L per FT wallet at the end of each of up to `buckets` equal time buckets of its closes: bucket k
+ * of [first close, last close + 1 s) ends at first + ⌈k × span / buckets⌉ µs (width_bucket's buckets, in exact
+ * microseconds); its point is the last close before that end (when it lies in the bucket) and the realized P&L through
+ * it, read by index from ft_close_curve (migration 0020), one probe per bucket
+ */
 async function ftRealizedCurves(sql: Sql, buckets: number): Promise<Map<string, Point[]>> {
   const rows = await sql.query<{ wallet_id: string; t: Date; pnl: string }>(
-    `SELECT wallet_id, max(closed_at) AS t, sum(pnl)::text AS pnl FROM (
-       SELECT wallet_id, closed_at, pnl, width_bucket(extract(epoch FROM closed_at),
-         min(extract(epoch FROM closed_at)) OVER w, max(extract(epoch FROM closed_at)) OVER w + 1, $1) AS b
-       FROM ft_closes WINDOW w AS (PARTITION BY wallet_id)) c
-     GROUP BY wallet_id, b ORDER BY wallet_id, b`, [buckets]);
+    `WITH s AS (
+       SELECT w.wallet_id, lo.closed_at AS lo, (extract(epoch FROM hi.closed_at - lo.closed_at) * 1000000)::bigint + 1000000 AS span
+       FROM ft_wallets w
+       CROSS JOIN LATERAL (SELECT closed_at FROM ft_close_curve c WHERE c.wallet_id = w.wallet_id ORDER BY closed_at LIMIT 1) lo
+       CROSS JOIN LATERAL (SELECT closed_at FROM ft_close_curve c WHERE c.wallet_id = w.wallet_id ORDER BY closed_at DESC LIMIT 1) hi),
+     b AS (
+       SELECT s.wallet_id, k, s.lo + (((k - 1) * s.span + $1 - 1) / $1 || ' microseconds')::interval AS starts,
+         s.lo + ((k * s.span + $1 - 1) / $1 || ' microseconds')::interval AS ends
+       FROM s CROSS JOIN generate_series(1, $1::bigint) k)
+     SELECT b.wallet_id, p.closed_at AS t, p.cum::text AS pnl FROM b
+     CROSS JOIN LATERAL (SELECT closed_at, cum FROM ft_close_curve c WHERE c.wallet_id = b.wallet_id AND c.closed_at < b.ends
+       ORDER BY closed_at DESC, close_id DESC LIMIT 1) p
+     WHERE p.closed_at >= b.starts ORDER BY b.wallet_id, b.k`, [buckets]);
   const out = new Map<string, Point[]>();
   for (const r of rows) {
     const points = out.get(r.wallet_id) ?? [];
-    const before = points[points.length - 1]?.v ?? 0n;
-    points.push({ t: new Date(r.t), v: before + micros(r.pnl) });
+    points.push({ t: new Date(r.t), v: micros(r.pnl) });
     out.set(r.wallet_id, points);
   }
   return out;

@@ -10,6 +10,7 @@ import { syncLtOrders } from '../../src/engine/lt-tracker.ts';
 import { balancesOf, orderLedgerOf, riskTotalsOf, riskTotalsRecomputed } from '../../src/store/ledger-store.ts';
 import { openPositions, openPositionsFromFacts } from '../../src/store/position-store.ts';
 import { ltOrderCounts, ltOrderCountsFromFacts, qualityOfStrategy, sinceLaunch, sinceLaunchOfLegs } from '../../src/store/comparison-store.ts';
+import { ftKeptSums, ftSumsFromFacts } from '../../src/store/ft-sums-store.ts';
 import { keptOrderCounts } from '../../src/store/order-counts-model.ts';
 import { strategyGap } from '../../src/store/gap-store.ts';
 import { keptEquitySeries } from '../../src/store/series-read-model.ts';
@@ -277,6 +278,7 @@ export async function checkDashboardReads(w: Pick<LtWorld, 'ft' | 'userId' | 'st
     [w.userId, w.strategyId]);
   expect(await keptOrderCounts(db, w.userId, w.strategyId), 'the kept order counts = their reading from lt_order_facts')
     .toEqual(await ltOrderCountsFromFacts(db, w.userId, w.strategyId, s!.shadow));
+  expect(await ftKeptSums(db), 'the kept FT sums = their reading from every paper order and close').toEqual(await ftSumsFromFacts(db));
   const now = w.ft.clock.now();
   const strategy = (await getLtStrategy(db, w.userId, w.strategyId))!;
   expect(await keptFillRate(db, strategy, now), 'the kept fill rate = its reading from every order').toEqual(await fillRateBuckets(db, strategy, now));
