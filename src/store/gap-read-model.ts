@@ -4,12 +4,12 @@
  * alongside, per decided leg, what it adds to the equity series (migration 0021, series-read-model.ts). It is built for
  * one launch and book (live or shadow); a change of either builds it again
  */
-import { totalGap } from '../domain/metrics/index.ts';
+import { GAP_PARTS, totalGap, type PicoGap } from '../domain/metrics/index.ts';
 import type { Usdc } from '../domain/money.ts';
 import type { Db } from './db.ts';
 import { horizons } from './gap-store.ts';
 import {
-  legsQuery, NONE, picoAtMarks, SERIES_COLUMNS, SUMMED_COLUMNS, unitsQuery, type GapSummary, type Row,
+  legsQuery, NONE, SERIES_COLUMNS, SUMMED_COLUMNS, unitsQuery, type GapSummary,
 } from './gap-summary-store.ts';
 import { alongside, refreshReadModel, unitModel, type ReadModel } from './read-models.ts';
 import { micros } from './rows.ts';
@@ -28,8 +28,8 @@ const GAP_UNITS = unitModel({
   sumsTable: 'lt_gap_sums', unitsQuery, addToSums,
 });
 
-/** A series value: a + b·mark, or e without a mark (`m` is the mark's SQL) */
-export const seriesValue = (side: 'lt' | 'ft', row: string, m: string) =>
+/** A figure's value: a + b·mark, or e without a mark (`m` is the mark's SQL; `side` the figure, e.g. lt) */
+export const valueAtMark = (side: string, row: string, m: string) =>
   `CASE WHEN ${m} IS NULL THEN ${row}.${side}_e ELSE ${row}.${side}_a + ${row}.${side}_b * ${m} END`;
 
 /**
@@ -44,7 +44,7 @@ const addToSeries = (sign: 1 | -1) => `, b AS (
     SELECT $1, $2, k, token, ${SERIES_COLUMNS.map((c) => `${sign} * ${c}`).join(', ')} FROM b ORDER BY token, k
     ON CONFLICT (user_id, strategy_id, token, k) DO UPDATE SET ${SERIES_COLUMNS.map((c) => `${c} = x.${c} + EXCLUDED.${c}`).join(', ')})
   INSERT INTO lt_series_points AS p (user_id, strategy_id, k, lt, ft)
-  SELECT $1, $2, b.k, ${sign} * sum(${seriesValue('lt', 'b', 'm.mark')}), ${sign} * sum(${seriesValue('ft', 'b', 'm.mark')})
+  SELECT $1, $2, b.k, ${sign} * sum(${valueAtMark('lt', 'b', 'm.mark')}), ${sign} * sum(${valueAtMark('ft', 'b', 'm.mark')})
   FROM b LEFT JOIN lt_series_marks m ON m.user_id = $1 AND m.strategy_id = $2 AND m.token = b.token GROUP BY b.k ORDER BY b.k
   ON CONFLICT (user_id, strategy_id, k) DO UPDATE SET lt = p.lt + EXCLUDED.lt, ft = p.ft + EXCLUDED.ft`;
 
@@ -82,17 +82,30 @@ export const GAP_MODEL: ReadModel = alongside(GAP_UNITS, SERIES_PART);
  */
 export async function gapSummary(db: Db, userId: string, strategyId: string): Promise<GapSummary> {
   if (!(await refreshReadModel(db, GAP_MODEL, userId, strategyId))) return { launchedAt: null, ...NONE };
-  const rows = await db.query<Row>(
-    `SELECT s.launched_at, g.token, ${SUMMED_COLUMNS.map((c) => `g.${c}::text`).join(', ')}
-     FROM lt_strategies s LEFT JOIN lt_gap_sums g ON g.user_id = s.user_id AND g.strategy_id = s.strategy_id
-     WHERE s.user_id = $1 AND s.strategy_id = $2`, [userId, strategyId]);
-  const sums = rows.filter((r) => r.token !== null);
-  const { marks } = await horizons(db, sums.map((t) => t.token as string));
-  const count = (c: string) => sums.reduce((n, r) => n + Number(r[c]), 0);
-  const sum = (c: string) => sums.reduce((n, r) => n + micros(r[c]), 0n) as Usdc;
+  const [s] = await db.query<{ launched_at: Date; tokens: string[] }>(
+    `SELECT s.launched_at, coalesce((SELECT array_agg(g.token) FROM lt_gap_sums g
+       WHERE g.user_id = s.user_id AND g.strategy_id = s.strategy_id), '{}') AS tokens
+     FROM lt_strategies s WHERE s.user_id = $1 AND s.strategy_id = $2`, [userId, strategyId]);
+  const { marks } = await horizons(db, s!.tokens);
+  const marked = [...marks.entries()];
+  // Each figure summed over the tokens at their marks (a + b·mark, or e without one) by the database: one row back
+  const [r] = await db.query<Record<string, string | null>>(
+    `SELECT ${COUNTED.map((c) => `sum(g.${c})::text AS ${c}`).join(', ')},
+       ${FIGURE_NAMES.map((n) => `sum(${valueAtMark(n, 'g', 'm.mark')})::text AS ${n}`).join(', ')}
+     FROM lt_gap_sums g LEFT JOIN unnest($3::text[], $4::numeric[]) AS m (token, mark) ON m.token = g.token
+     WHERE g.user_id = $1 AND g.strategy_id = $2`,
+    [userId, strategyId, marked.map(([t]) => t), marked.map(([, m]) => m.price.toString())]);
+  const pico = (n: string) => BigInt(r?.[n] ?? '0');
+  const count = (c: string) => Number(r?.[c] ?? 0);
+  const sum = (c: string) => micros(r?.[c] ?? '0') as Usdc;
   return {
-    launchedAt: new Date(rows[0]!.launched_at as Date), total: totalGap(picoAtMarks(sums, marks)), signals: count('signals'),
-    notMirrored: count('not_mirrored'), pending: count('pending'),
+    launchedAt: new Date(s!.launched_at),
+    total: totalGap([{ lt: pico('lt'), ft: pico('ft'), parts: Object.fromEntries(GAP_PARTS.map((p) => [p, pico(p)])) as PicoGap['parts'] }]),
+    signals: count('signals'), notMirrored: count('not_mirrored'), pending: count('pending'),
     ft: { entries: count('entries'), invested: sum('invested'), realized: sum('realized'), won: count('won'), lost: count('lost') },
   };
 }
+
+/** The summed columns that are not a figure's parts, and the figures (each summed at the marks) */
+const COUNTED = ['signals', 'not_mirrored', 'pending', 'entries', 'invested', 'won', 'lost', 'realized'];
+const FIGURE_NAMES = ['lt', 'ft', ...GAP_PARTS] as const;

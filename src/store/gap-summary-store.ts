@@ -6,7 +6,7 @@
  * token (gap-read-model.ts, migration 0018); the totals are the sums at the tokens' current marks, rounded once
  * (totalGap), so they equal strategyGap's; the counts and FT's side come from the same classified legs
  */
-import { GAP_PARTS, totalGap, type LegGap, type PicoGap } from '../domain/metrics/index.ts';
+import { GAP_PARTS, totalGap, type LegGap } from '../domain/metrics/index.ts';
 import type { Usdc } from '../domain/money.ts';
 import type { Sql } from './db.ts';
 import { horizons, type StrategyGap } from './gap-store.ts';
@@ -132,18 +132,6 @@ export function legsQuery(only: boolean): string {
   FROM (${LEG_TERMS}) g WHERE kind <> 'pending'`;
 }
 
-export type Row = Record<string, unknown>;
-
-/** Σ over tokens of each figure at the token's mark (a + b·mark), or at FT's own prices without one */
-export function picoAtMarks(rows: readonly Row[], marks: Map<string, { price: bigint }>): PicoGap[] {
-  return rows.filter((r) => r.token !== null).map((r) => {
-    const mark = marks.get(r.token as string)?.price ?? null;
-    const at = (name: string) => (mark === null ? BigInt(r[`${name}_e`] as string)
-      : BigInt(r[`${name}_a`] as string) + BigInt(r[`${name}_b`] as string) * mark);
-    return { lt: at('lt'), ft: at('ft'), parts: Object.fromEntries(GAP_PARTS.map((p) => [p, at(p)])) as PicoGap['parts'] };
-  });
-}
-
 export const NONE: Omit<GapSummary, 'launchedAt'> = { total: totalGap([]), signals: 0, notMirrored: 0, pending: 0,
   ft: { entries: 0, invested: 0n as Usdc, realized: 0n as Usdc, won: 0, lost: 0 } };
 
@@ -155,7 +143,7 @@ const decimalMicros = (v: unknown): Usdc => micros(v) as Usdc;
  */
 export async function gapSummaryOfLegs(sql: Sql, gap: StrategyGap): Promise<GapSummary> {
   const ids = [...new Set(gap.legs.filter((l) => l.leg === 'entry').map((l) => l.ftOrderId))];
-  const [r] = await sql.query<Row>(
+  const [r] = await sql.query<Record<string, unknown>>(
     `SELECT coalesce(sum(size), 0)::text AS invested, count(*) FILTER (WHERE outcome = 'WON')::int AS won,
        count(*) FILTER (WHERE outcome = 'LOST')::int AS lost,
        (SELECT coalesce(sum(pnl), 0) FROM ft_closes c WHERE c.order_id = ANY ($1::uuid[]))::text AS realized

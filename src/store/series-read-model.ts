@@ -10,7 +10,7 @@
  */
 import { bucketedEquity, bucketWidthMs, EQUITY_WIDTHS_MS, type EquitySeries } from '../domain/metrics/series.ts';
 import type { Db, Sql } from './db.ts';
-import { GAP_MODEL, seriesValue } from './gap-read-model.ts';
+import { GAP_MODEL, valueAtMark } from './gap-read-model.ts';
 import { SERIES_COLUMNS } from './gap-summary-store.ts';
 import { horizons } from './gap-store.ts';
 import { lockReadModel, refreshReadModel } from './read-models.ts';
@@ -56,7 +56,7 @@ async function rebucket(tx: Sql, userId: string, strategyId: string, widthMs: nu
     SELECT $1, $2, floor(extract(epoch FROM at) * 1000 / $3::bigint)::bigint, token, ${SERIES_COLUMNS.map((c) => `sum(${c})`).join(', ')}
     FROM lt_series_legs WHERE ${STRATEGY} GROUP BY 3, 4`, [userId, strategyId, widthMs]);
   await tx.query(`INSERT INTO lt_series_points (user_id, strategy_id, k, lt, ft)
-    SELECT $1, $2, s.k, sum(${seriesValue('lt', 's', 'm.mark')}), sum(${seriesValue('ft', 's', 'm.mark')})
+    SELECT $1, $2, s.k, sum(${valueAtMark('lt', 's', 'm.mark')}), sum(${valueAtMark('ft', 's', 'm.mark')})
     FROM lt_series_sums s LEFT JOIN lt_series_marks m ON m.user_id = s.user_id AND m.strategy_id = s.strategy_id AND m.token = s.token
     WHERE s.user_id = $1 AND s.strategy_id = $2 GROUP BY s.k`, [userId, strategyId]);
 }
@@ -75,7 +75,7 @@ async function revalue(tx: Sql, userId: string, strategyId: string): Promise<voi
     .filter((c) => c.now !== c.was);
   if (moved.length === 0) return;
   const args = [userId, strategyId, moved.map((c) => c.token), moved.map((c) => c.now), moved.map((c) => c.was)];
-  const change = (side: 'lt' | 'ft') => `sum(${seriesValue(side, 's', 'c.now')} - ${seriesValue(side, 's', 'c.was')})`;
+  const change = (side: 'lt' | 'ft') => `sum(${valueAtMark(side, 's', 'c.now')} - ${valueAtMark(side, 's', 'c.was')})`;
   await tx.query(`UPDATE lt_series_points p SET lt = p.lt + d.lt, ft = p.ft + d.ft FROM (
       SELECT s.k, ${change('lt')} AS lt, ${change('ft')} AS ft
       FROM unnest($3::text[], $4::numeric[], $5::numeric[]) AS c (token, now, was)
