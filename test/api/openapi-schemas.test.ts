@@ -119,8 +119,8 @@ describe(`OpenAPI bodies on ${backendName}`, () => {
       return ref !== undefined && 'next_cursor' in (components[ref.split('/').pop()!].properties ?? {});
     });
     expect(lists.map((l) => l.path).sort()).toEqual(['/api/alerts', '/api/ft/wallets', '/api/ft/wallets/{id}/orders',
-      '/api/jobs/runs', '/api/lt/audit', '/api/lt/orders', '/api/lt/strategies', '/api/lt/strategies/{id}/gap', '/api/lt/strategies/{id}/quality',
-      '/api/wallets']);
+      '/api/jobs/runs', '/api/lt/audit', '/api/lt/orders', '/api/lt/strategies', '/api/lt/strategies/{id}/gap',
+      '/api/lt/strategies/{id}/positions', '/api/lt/strategies/{id}/quality', '/api/wallets']);
     for (const { path, op } of lists) {
       const params = Object.fromEntries((op.parameters as Json[]).filter((p) => p.in === 'query').map((p) => [p.name, p.schema]));
       expect(params.limit, path).toMatchObject({ type: 'integer', minimum: 1, maximum: 500, default: 100 });
