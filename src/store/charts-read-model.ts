@@ -8,13 +8,12 @@
  */
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import {
-  bucketWidthMs, cappedFillRate, histogram, LATENCY_MS_EDGES, SLIPPAGE_PCT_EDGES, SLIPPAGE_TICK_EDGES,
+  bucketWidthMs, histogram, LATENCY_MS_EDGES, SLIPPAGE_PCT_EDGES, SLIPPAGE_TICK_EDGES,
 } from '../domain/metrics/series.ts';
 import { formatMicros } from '../domain/money.ts';
 import type { Db } from './db.ts';
 import { refreshReadModel, unitModel, type ReadModel } from './read-models.ts';
-import { micros } from './rows.ts';
-import { FINISHED_STATUSES, MAX_FILL_BUCKETS, type Distributions, type FillBucket } from './series-store.ts';
+import { fillBuckets, FINISHED_STATUSES, MAX_FILL_BUCKETS, type Distributions, type FillBucket } from './series-store.ts';
 
 const numericArray = (edges: readonly bigint[]) => `ARRAY[${edges.map((e) => formatMicros(e)).join(', ')}]::numeric[]`;
 const FINISHED = `o.status IN (${FINISHED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
@@ -70,15 +69,7 @@ export async function keptFillRate(db: Db, s: LtStrategy, now: Date): Promise<Fi
        sum(intended)::text AS intended
      FROM lt_chart_sums WHERE user_id = $1 AND strategy_id = $2 AND key = $3 AND orders <> 0 GROUP BY 1`,
     [s.userId, s.strategyId, key, width / unit]);
-  const byKey = new Map(rows.map((r) => [Number(r.k), r]));
-  const first = Math.floor(s.launchedAt.getTime() / width);
-  const last = Math.max(first, Math.floor(now.getTime() / width));
-  const keys = new Set<number>([...byKey.keys()]);
-  for (let k = first; k <= last; k += 1) keys.add(k);
-  return [...keys].sort((a, b) => a - b).map((k) => {
-    const r = byKey.get(k);
-    return { t: new Date(k * width), orders: r ? Number(r.orders) : 0, fillRate: r ? cappedFillRate(micros(r.filled), micros(r.intended)) : null };
-  });
+  return fillBuckets(s.launchedAt, now, width, rows);
 }
 
 /** distributions from the kept sums */

@@ -53,14 +53,22 @@ export async function fillRateBuckets(sql: Sql, s: LtStrategy, now: Date): Promi
      FROM orders o LEFT JOIN lt_execution_quality q ON q.order_id = o.order_id
      WHERE o.lt_user_id = $1 AND o.lt_strategy_id = $2 AND o.is_shadow = $3 GROUP BY 1`,
     [s.userId, s.strategyId, s.mode === 'shadow', width, FINISHED_STATUSES]);
+  return fillBuckets(s.launchedAt, now, width, rows);
+}
+
+/** A bucket's row as read: its key (⌊t / width⌋), its orders, and the finished ones' filled and intended shares */
+export interface FillRow { k: string; orders: number | string; filled: string; intended: string }
+
+/** Every bucket from the launch's to now's (empty ones with 0 orders and no rate), and any other bucket read, in order */
+export function fillBuckets(launchedAt: Date, now: Date, width: number, rows: readonly FillRow[]): FillBucket[] {
   const byKey = new Map(rows.map((r) => [Number(r.k), r]));
-  const first = Math.floor(s.launchedAt.getTime() / width);
+  const first = Math.floor(launchedAt.getTime() / width);
   const last = Math.max(first, Math.floor(now.getTime() / width));
   const keys = new Set<number>([...byKey.keys()]);
   for (let k = first; k <= last; k += 1) keys.add(k);
   return [...keys].sort((a, b) => a - b).map((k) => {
     const r = byKey.get(k);
-    return { t: new Date(k * width), orders: r?.orders ?? 0, fillRate: r ? cappedFillRate(micros(r.filled), micros(r.intended)) : null };
+    return { t: new Date(k * width), orders: r ? Number(r.orders) : 0, fillRate: r ? cappedFillRate(micros(r.filled), micros(r.intended)) : null };
   });
 }
 
