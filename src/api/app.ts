@@ -5,6 +5,7 @@ import { userByToken } from '../store/user-store.ts';
 import type { ApiDeps, AppEnv } from './context.ts';
 import { inputGuard } from './input-guard.ts';
 import { problem } from './problem.ts';
+import { createReadCache } from './read-cache.ts';
 import { documentTooMany, rateLimiter } from './rate-limit.ts';
 import { problemResponse } from './schemas/common.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -33,7 +34,8 @@ function documentUnauthorized(app: OpenAPIHono<AppEnv>) {
   }
 }
 
-export function createApp(deps: ApiDeps) {
+export function createApp(given: ApiDeps) {
+  const deps: ApiDeps = { ...given, reads: given.reads === undefined ? createReadCache(given.db, given.clock, given.log) : given.reads };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return problem(c, 400, 'Invalid request', undefined, { issues: result.error.issues });

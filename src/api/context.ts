@@ -10,6 +10,7 @@ import type { FeedState } from '../domain/alert-rules.ts';
 import type { JobScope } from '../jobs/catalog.ts';
 import type { Role } from '../jobs/roles.ts';
 import type { MetricsEndpoint } from './routes/metrics.ts';
+import type { ReadCache } from './read-cache.ts';
 
 export interface ApiDeps {
   db: Db;
@@ -38,6 +39,8 @@ export interface ApiDeps {
   metricsEndpoint?: MetricsEndpoint;
   /** This process in /api/health: its role, feeds and jobs (absent: not reported) */
   process?: ProcessHealth;
+  /** The dashboard reads' answers kept per database state (read-cache.ts); absent: createApp makes one; null: none kept */
+  reads?: ReadCache | null;
 }
 
 /** What /api/health reports of the process that serves it */

@@ -120,8 +120,11 @@ async function pausedAt(sql: Sql, s: LtStrategy): Promise<Date | null> {
   return r?.at ? new Date(r.at) : null;
 }
 
-/** Each limit's use now (the figures checkRisk decides on) and the breakers: kill switch, pause, venue, daily loss, drawdown */
-export async function riskState(sql: Sql, s: LtStrategy, now: Date, venue: VenueState | null): Promise<RiskState> {
+/**
+ * Each limit's use now (the figures checkRisk decides on) and the breakers: kill switch, pause, venue, daily loss,
+ * drawdown. The venue's is `not reported` unless its state is given (the API puts this process's in at each read)
+ */
+export async function riskState(sql: Sql, s: LtStrategy, now: Date, venue: VenueState | null = null): Promise<RiskState> {
   const b = balancesFromSums(await ledgerSums(sql, s.userId, s.strategyId, s.mode));
   const totals = await riskTotalsOf(sql, s.userId, s.strategyId, s.mode, '', now);
   const equity = equityOf(b);
@@ -139,7 +142,7 @@ export async function riskState(sql: Sql, s: LtStrategy, now: Date, venue: Venue
 }
 
 /** The venue gate holds new entries unless it is ready (shadow entries need only a venue that answers) */
-function venueBreaker(s: LtStrategy, venue: VenueState | null): Breaker {
+export function venueBreaker(s: LtStrategy, venue: VenueState | null): Breaker {
   const base = { name: 'venue', label: 'Venue gate' };
   if (venue === null) return { ...base, tripped: false, reason: 'not reported', at: null };
   const tripped = s.mode === 'shadow' ? venue.state === 'off' : venue.state !== 'ready';

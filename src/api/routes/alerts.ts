@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { alertsPage, type AlertRow } from '../../store/alert-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
+import { keptRead } from '../read-cache.ts';
 import { jsonResponse, pageOf, pageQuery, problemResponse, type JsonValueOut } from '../schemas/common.ts';
 import { AlertPage } from '../schemas/system.ts';
 
@@ -26,6 +27,8 @@ export const alertJson = (a: AlertRow) => ({
 export const alertRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
   .openapi(route, async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const page = pageOf(await alertsPage(deps.db, c.get('user').userId, { limit, after: cursor }), limit, (r) => r.key);
-    return c.json({ alerts: page.items.map((r) => alertJson(r.row)), next_cursor: page.next_cursor }, 200);
+    return c.json(await keptRead(deps.reads, c, async () => {
+      const page = pageOf(await alertsPage(deps.db, c.get('user').userId, { limit, after: cursor }), limit, (r) => r.key);
+      return { alerts: page.items.map((r) => alertJson(r.row)), next_cursor: page.next_cursor };
+    }), 200);
   });

@@ -6,6 +6,7 @@ import { createFtStrategy, ftAccess, replaceFtStrategy } from '../../engine/ft-s
 import { getWallet } from '../../store/wallet-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import { keptRead } from '../read-cache.ts';
 import { catalogueReadOnly, isOperator, operatorOnly, operatorOnlyResponse } from '../roles.ts';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponse } from '../schemas/common.ts';
 import {
@@ -45,16 +46,21 @@ const sent = async (c: { req: { json: () => Promise<unknown> } }) => (await c.re
 export const ftRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const rows = await ftWalletSummaries(deps.db, undefined, { limit, after: cursor }, c.get('user').userId);
-    const page = pageOf(rows, limit, (w) => [w.wallet_id]);
-    return c.json({ wallets: page.items, next_cursor: page.next_cursor }, 200);
+    return c.json(await keptRead(deps.reads, c, async () => {
+      const rows = await ftWalletSummaries(deps.db, undefined, { limit, after: cursor }, c.get('user').userId);
+      const page = pageOf(rows, limit, (w) => [w.wallet_id]);
+      return { wallets: page.items, next_cursor: page.next_cursor };
+    }), 200);
   })
   .openapi(one, async (c) => {
     const { id } = c.req.valid('param');
-    const wallet = await getWallet(deps.db, id, c.get('user').userId);
-    if (!wallet) return problem(c, 404, 'No such strategy', id);
-    const [summary] = await ftWalletSummaries(deps.db, id);
-    return c.json({ wallet: walletToJson(wallet), summary, skipped: await ftSkipCounts(deps.db, id) }, 200);
+    const body = await keptRead(deps.reads, c, async () => {
+      const wallet = await getWallet(deps.db, id, c.get('user').userId);
+      if (!wallet) return null;
+      const [summary] = await ftWalletSummaries(deps.db, id);
+      return { wallet: walletToJson(wallet), summary, skipped: await ftSkipCounts(deps.db, id) };
+    });
+    return body ? c.json(body, 200) : problem(c, 404, 'No such strategy', id);
   })
   .openapi(create, async (c) => {
     const body = await sent(c);
@@ -82,9 +88,12 @@ export const ftRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
   .openapi(orders, async (c) => {
     const { id } = c.req.valid('param');
     const { limit, cursor } = c.req.valid('query');
-    if (!(await getWallet(deps.db, id, c.get('user').userId))) return problem(c, 404, 'No such strategy', id);
-    const page = pageOf(await ftOrders(deps.db, id, { limit, after: cursor }), limit, (r) => r.key);
-    return c.json({ orders: page.items.map((r) => orderJson(r.row)), next_cursor: page.next_cursor }, 200);
+    const body = await keptRead(deps.reads, c, async () => {
+      if (!(await getWallet(deps.db, id, c.get('user').userId))) return null;
+      const page = pageOf(await ftOrders(deps.db, id, { limit, after: cursor }), limit, (r) => r.key);
+      return { orders: page.items.map((r) => orderJson(r.row)), next_cursor: page.next_cursor };
+    });
+    return body ? c.json(body, 200) : problem(c, 404, 'No such strategy', id);
   })
   .openapi(command('sync'), async (c) => (isOperator(c)
     ? c.json(await deps.runJob('ft-sync') as z.input<typeof JobNow>, 200) : operatorOnly(c)))

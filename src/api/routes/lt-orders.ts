@@ -8,6 +8,7 @@ import { formatOrderRow, listOrderViews, type OrderView } from '../../store/orde
 import { traceIdOf } from '../../engine/lt-trace.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import { keptRead } from '../read-cache.ts';
 import { encodeCursor, jsonResponse, problemResponse } from '../schemas/common.ts';
 import { OrderDetail, OrderIdParam, OrderList, OrderListQuery } from '../schemas/lt-orders.ts';
 
@@ -37,15 +38,19 @@ export const ltOrderRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
     const after = q.cursor === null ? null : { at: q.cursor[0]!, orderId: q.cursor[1]! };
     const filter = { strategyId: q.strategy_id, status: q.status, side: q.side,
       from: q.from === undefined ? undefined : new Date(q.from), to: q.to === undefined ? undefined : new Date(q.to) };
-    const page = await listOrderViews(deps.db, c.get('user').userId, filter, q.limit, after);
-    const next = page.next && encodeCursor([page.next.at, page.next.orderId]);
-    return c.json({ orders: page.orders.map((v) => rowJson(c.get('user').userId, v)), next_cursor: next }, 200);
+    return c.json(await keptRead(deps.reads, c, async () => {
+      const page = await listOrderViews(deps.db, c.get('user').userId, filter, q.limit, after);
+      const next = page.next && encodeCursor([page.next.at, page.next.orderId]);
+      return { orders: page.orders.map((v) => rowJson(c.get('user').userId, v)), next_cursor: next };
+    }), 200);
   })
   .openapi(one, async (c) => {
     const { id } = c.req.valid('param');
-    const o = await orderDetailOf(deps.db, c.get('user').userId, id.toLowerCase());
-    if (!o) return problem(c, 404, 'Not found', id);
-    return c.json({ order: rowJson(c.get('user').userId, o.view), signal: o.signal, intent: o.intent, fills: fillJson(o.view),
-      fees_usd: formatMicros(o.view.fills.feesUsd), quality: o.quality, gap_leg: o.gapLeg && formatGapLeg(o.gapLeg),
-      audit: formatAudit(o.audit) }, 200);
+    const body = await keptRead(deps.reads, c, async () => {
+      const o = await orderDetailOf(deps.db, c.get('user').userId, id.toLowerCase());
+      return o && { order: rowJson(c.get('user').userId, o.view), signal: o.signal, intent: o.intent, fills: fillJson(o.view),
+        fees_usd: formatMicros(o.view.fills.feesUsd), quality: o.quality, gap_leg: o.gapLeg && formatGapLeg(o.gapLeg),
+        audit: formatAudit(o.audit) };
+    });
+    return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
   });

@@ -13,6 +13,7 @@ import { keptPositionCount, keptPositionsPage } from '../../store/position-model
 import { qualityRowsPage } from '../../store/quality-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import { keptRead } from '../read-cache.ts';
 import { jsonResponse, pageOf, pageQuery, problemResponse, queryInt, type PageParams } from '../schemas/common.ts';
 import { Comparison, GapPage, Positions, QualityOrder, QualityPage, SlippageAnalysis } from '../schemas/lt-views.ts';
 
@@ -76,46 +77,58 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
   return new OpenAPIHono<AppEnv>()
     .openapi(quality, async (c) => {
       const { id } = c.req.valid('param');
-      const s = await getLtStrategy(deps.db, uid(c), id);
-      if (!s) return problem(c, 404, 'Not found', id);
       const { limit, cursor } = c.req.valid('query');
-      const rows = await qualityRowsPage(deps.db, uid(c), id, s.mode === 'shadow', { limit, after: cursor });
-      const page = pageOf(rows, limit, (r) => r.key);
-      return c.json({ strategy_id: id, summary: formatStrategyQuality(await qualityAggregate(deps.db, uid(c), id)),
-        orders: page.items.map((r) => r.row as QualityOrderJson), limit, next_cursor: page.next_cursor }, 200);
+      const body = await keptRead(deps.reads, c, async () => {
+        const s = await getLtStrategy(deps.db, uid(c), id);
+        if (!s) return null;
+        const rows = await qualityRowsPage(deps.db, uid(c), id, s.mode === 'shadow', { limit, after: cursor });
+        const page = pageOf(rows, limit, (r) => r.key);
+        return { strategy_id: id, summary: formatStrategyQuality(await qualityAggregate(deps.db, uid(c), id)),
+          orders: page.items.map((r) => r.row as QualityOrderJson), limit, next_cursor: page.next_cursor };
+      });
+      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
     })
     .openapi(comparison, async (c) => {
       const { id } = c.req.valid('param');
-      if (!(await mine(c, id))) return problem(c, 404, 'Not found', id);
-      return c.json({ strategy_id: id, ...formatSinceLaunch(await sinceLaunch(deps.db, uid(c), id)) }, 200);
+      const body = await keptRead(deps.reads, c, async () => ((await mine(c, id))
+        ? { strategy_id: id, ...formatSinceLaunch(await sinceLaunch(deps.db, uid(c), id)) } : null));
+      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
     })
     .openapi(gap, async (c) => {
       const { id } = c.req.valid('param');
-      if (!(await mine(c, id))) return problem(c, 404, 'Not found', id);
       const { limit, cursor, order } = c.req.valid('query');
-      const g = await strategyGap(deps.db, uid(c), id);
-      const page = legsPage(g.legs, order, { limit, after: cursor });
-      return c.json({ strategy_id: id, launched_at: g.launchedAt?.toISOString() ?? null, total: formatGap(g.total),
-        signals: g.legs.length, not_mirrored: g.legs.filter((l) => l.disposition === 'not_mirrored').length,
-        pending: g.pending, invalid_marks: g.invalidMarks, legs: page.items.map(formatGapLeg), order, limit,
-        next_cursor: page.next_cursor }, 200);
+      const body = await keptRead(deps.reads, c, async () => {
+        if (!(await mine(c, id))) return null;
+        const g = await strategyGap(deps.db, uid(c), id);
+        const page = legsPage(g.legs, order, { limit, after: cursor });
+        return { strategy_id: id, launched_at: g.launchedAt?.toISOString() ?? null, total: formatGap(g.total),
+          signals: g.legs.length, not_mirrored: g.legs.filter((l) => l.disposition === 'not_mirrored').length,
+          pending: g.pending, invalid_marks: g.invalidMarks, legs: page.items.map(formatGapLeg), order, limit,
+          next_cursor: page.next_cursor };
+      });
+      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
     })
     .openapi(positions, async (c) => {
       const { id } = c.req.valid('param');
-      const s = await getLtStrategy(deps.db, uid(c), id);
-      if (!s) return problem(c, 404, 'Not found', id);
       const { limit, cursor } = c.req.valid('query');
-      const page = pageOf(await keptPositionsPage(deps.db, uid(c), id, { limit, after: cursor }), limit, (r) => r.key);
-      return c.json({ strategy_id: id, book: s.mode, count: await keptPositionCount(deps.db, uid(c), id, true),
-        positions: page.items.map((r) => formatPosition(r.row)), limit, next_cursor: page.next_cursor }, 200);
+      const body = await keptRead(deps.reads, c, async () => {
+        const s = await getLtStrategy(deps.db, uid(c), id);
+        if (!s) return null;
+        const page = pageOf(await keptPositionsPage(deps.db, uid(c), id, { limit, after: cursor }), limit, (r) => r.key);
+        return { strategy_id: id, book: s.mode, count: await keptPositionCount(deps.db, uid(c), id, true),
+          positions: page.items.map((r) => formatPosition(r.row)), limit, next_cursor: page.next_cursor };
+      });
+      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
     })
     .openapi(slippage, async (c) => {
       const { id } = c.req.valid('param');
-      const s = await getLtStrategy(deps.db, uid(c), id);
-      if (!s) return problem(c, 404, 'Not found', id);
       const q = c.req.valid('query');
       const compare = { ticks: q.ticks === undefined ? undefined : BigInt(q.ticks), spreadMultiple: q.spread_multiple, pct: q.cap_pct };
-      return c.json({ strategy_id: id, groups: await slippageAnalysis(deps.db, uid(c), id),
-        tolerance_modes: await toleranceModesAnalysis(deps.db, s, compare) }, 200);
+      const body = await keptRead(deps.reads, c, async () => {
+        const s = await getLtStrategy(deps.db, uid(c), id);
+        return s && { strategy_id: id, groups: await slippageAnalysis(deps.db, uid(c), id),
+          tolerance_modes: await toleranceModesAnalysis(deps.db, s, compare) };
+      });
+      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
     });
 };

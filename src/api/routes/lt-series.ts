@@ -3,10 +3,11 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { LtStrategy } from '../../domain/lt-strategy.ts';
 import { getLtStrategy } from '../../store/lt-strategy-store.ts';
 import { keptEquitySeries } from '../../store/series-read-model.ts';
-import { riskState, type VenueState } from '../../store/series-store.ts';
+import { riskState, venueBreaker, type VenueState } from '../../store/series-store.ts';
 import { keptDistributions, keptFillRate } from '../../store/charts-read-model.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import { keptRead } from '../read-cache.ts';
 import { jsonResponse, problemResponse } from '../schemas/common.ts';
 import {
   breakerJson, decimalBuckets, iso, limitJson, msBuckets, pointsJson, SeriesSchema, usd,
@@ -29,20 +30,27 @@ function venueOf(deps: ApiDeps, s: LtStrategy): VenueState | null {
 export const ltSeriesRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
   .openapi(series, async (c) => {
     const { id } = c.req.valid('param');
-    const s = await getLtStrategy(deps.db, c.get('user').userId, id);
-    if (!s) return problem(c, 404, 'Not found', id);
-    const now = deps.clock.now();
-    const equity = await keptEquitySeries(deps.db, s.userId, s.strategyId, now);
-    const dist = await keptDistributions(deps.db, s);
-    const risk = await riskState(deps.db, s, now, venueOf(deps, s));
-    return c.json({
-      strategy_id: id, launched_at: iso(s.launchedAt),
-      equity: { ft: pointsJson(equity.ft), lt: pointsJson(equity.lt) },
-      fill_rate: (await keptFillRate(deps.db, s, now)).map((b) => ({ t: b.t.toISOString(), orders: b.orders,
-        fill_rate: b.fillRate === null ? null : usd(b.fillRate) })),
-      slippage: { unit: 'pct' as const, buckets: decimalBuckets(dist.slippagePct) },
-      slippage_ticks: { buckets: decimalBuckets(dist.slippageTicks) },
-      latency: { unit: 'ms' as const, buckets: msBuckets(dist.latencyMs) },
-      risk: { limits: risk.limits.map(limitJson), breakers: risk.breakers.map(breakerJson) },
-    }, 200);
+    const kept = await keptRead(deps.reads, c, async () => {
+      const s = await getLtStrategy(deps.db, c.get('user').userId, id);
+      if (!s) return null;
+      const now = deps.clock.now();
+      const equity = await keptEquitySeries(deps.db, s.userId, s.strategyId, now);
+      const dist = await keptDistributions(deps.db, s);
+      const risk = await riskState(deps.db, s, now);
+      return { s, body: {
+        strategy_id: id, launched_at: iso(s.launchedAt),
+        equity: { ft: pointsJson(equity.ft), lt: pointsJson(equity.lt) },
+        fill_rate: (await keptFillRate(deps.db, s, now)).map((b) => ({ t: b.t.toISOString(), orders: b.orders,
+          fill_rate: b.fillRate === null ? null : usd(b.fillRate) })),
+        slippage: { unit: 'pct' as const, buckets: decimalBuckets(dist.slippagePct) },
+        slippage_ticks: { buckets: decimalBuckets(dist.slippageTicks) },
+        latency: { unit: 'ms' as const, buckets: msBuckets(dist.latencyMs) },
+        risk: { limits: risk.limits.map(limitJson), breakers: risk.breakers.map(breakerJson) },
+      } };
+    });
+    if (!kept) return problem(c, 404, 'Not found', id);
+    // the venue gate's state is this process's, not the database's: put in at each read, never kept
+    const venue = breakerJson(venueBreaker(kept.s, venueOf(deps, kept.s)));
+    const breakers = kept.body.risk.breakers.map((b) => (b.name === venue.name ? venue : b));
+    return c.json({ ...kept.body, risk: { ...kept.body.risk, breakers } }, 200);
   });

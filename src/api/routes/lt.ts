@@ -16,6 +16,7 @@ import type { Sql } from '../../store/db.ts';
 import { getKillSwitch, getLtStrategy, ltAuditPage, ltStrategiesPage, type KillSwitch, type LtAuditRow } from '../../store/lt-strategy-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
 import { problem } from '../problem.ts';
+import { keptRead } from '../read-cache.ts';
 import { isOperator, operatorOnly, operatorOnlyResponse } from '../roles.ts';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponse, type JsonValueOut } from '../schemas/common.ts';
 import { JobNow } from '../schemas/ft.ts';
@@ -119,10 +120,12 @@ export const ltRoutes = (deps: ApiDeps) => {
   return new OpenAPIHono<AppEnv>()
     .openapi(list, async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      const page = pageOf(await ltStrategiesPage(deps.db, uid(c), { limit, after: cursor }), limit, (r) => r.key);
-      const rows = [];
-      for (const { row } of page.items) rows.push(await withCapital(deps.db, row));
-      return c.json({ strategies: rows, kill_switch: killJson(await getKillSwitch(deps.db, uid(c))), next_cursor: page.next_cursor }, 200);
+      return c.json(await keptRead(deps.reads, c, async () => {
+        const page = pageOf(await ltStrategiesPage(deps.db, uid(c), { limit, after: cursor }), limit, (r) => r.key);
+        const rows = [];
+        for (const { row } of page.items) rows.push(await withCapital(deps.db, row));
+        return { strategies: rows, kill_switch: killJson(await getKillSwitch(deps.db, uid(c))), next_cursor: page.next_cursor };
+      }), 200);
     })
     .openapi(create, async (c) => {
       const r = await createLtStrategy(deps, uid(c), c.req.valid('json'));
@@ -132,12 +135,15 @@ export const ltRoutes = (deps: ApiDeps) => {
     })
     .openapi(one, async (c) => {
       const { id } = c.req.valid('param');
-      const s = await getLtStrategy(deps.db, uid(c), id);
-      if (!s) return problem(c, 404, 'Not found', id);
-      const sync = await ftSyncReport(deps.db, s);
-      return c.json({ ...(await withCapital(deps.db, s)), ft_config: walletToJson(await ftConfigForStrategy(deps.db, s)),
-        ft_sync: { sync_ft_changes: sync.syncFtChanges, applied: sync.applied, held: sync.held },
-        kill_switch: killJson(await getKillSwitch(deps.db, uid(c))) }, 200);
+      const body = await keptRead(deps.reads, c, async () => {
+        const s = await getLtStrategy(deps.db, uid(c), id);
+        if (!s) return null;
+        const sync = await ftSyncReport(deps.db, s);
+        return { ...(await withCapital(deps.db, s)), ft_config: walletToJson(await ftConfigForStrategy(deps.db, s)),
+          ft_sync: { sync_ft_changes: sync.syncFtChanges, applied: sync.applied, held: sync.held },
+          kill_switch: killJson(await getKillSwitch(deps.db, uid(c))) };
+      });
+      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
     })
     .openapi(patch, async (c) => answer(c, deps.db,
       await updateLtSettings(deps, uid(c), c.req.valid('param').id, c.req.valid('json'))))
@@ -166,7 +172,7 @@ export const ltRoutes = (deps: ApiDeps) => {
       const r = await withdrawLtCapital(deps, uid(c), c.req.valid('param').id, c.req.valid('json'));
       return r.ok ? c.json({ booked: r.value.booked, ref: r.value.ref, capital: capitalJson(r.value.capital) }, 200) : failed(c, r.error);
     })
-    .openapi(killGet, async (c) => c.json(killJson(await getKillSwitch(deps.db, uid(c))), 200))
+    .openapi(killGet, async (c) => c.json(await keptRead(deps.reads, c, async () => killJson(await getKillSwitch(deps.db, uid(c)))), 200))
     .openapi(killSet, async (c) => {
       const { engaged, reason } = c.req.valid('json');
       deps.log.warn(engaged ? 'lt kill switch engaged' : 'lt kill switch released', { by: c.get('user').name });
@@ -176,9 +182,12 @@ export const ltRoutes = (deps: ApiDeps) => {
     })
     .openapi(audit, async (c) => {
       const { strategy_id: id, limit, cursor } = c.req.valid('query');
-      if (id && !(await getLtStrategy(deps.db, uid(c), id))) return problem(c, 404, 'Not found', id);
-      const page = pageOf(await ltAuditPage(deps.db, uid(c), id ?? null, { limit, after: cursor }), limit, (r) => r.key);
-      return c.json({ audit: page.items.map((r) => auditJson(r.row)), next_cursor: page.next_cursor }, 200);
+      const body = await keptRead(deps.reads, c, async () => {
+        if (id && !(await getLtStrategy(deps.db, uid(c), id))) return null;
+        const page = pageOf(await ltAuditPage(deps.db, uid(c), id ?? null, { limit, after: cursor }), limit, (r) => r.key);
+        return { audit: page.items.map((r) => auditJson(r.row)), next_cursor: page.next_cursor };
+      });
+      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
     })
     .openapi(job('execute'), async (c) => (isOperator(c)
       ? c.json(await deps.runJob('lt-execute') as z.input<typeof JobNow>, 200) : operatorOnly(c)))

@@ -4,6 +4,7 @@ import { formatMicros } from '../../domain/money.ts';
 import { getKillSwitch } from '../../store/lt-strategy-store.ts';
 import { ftOverview, ltOverview, type FtOverview, type LtOverview } from '../../store/overview-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
+import { keptRead } from '../read-cache.ts';
 import { jsonResponse } from '../schemas/common.ts';
 import { iso, OverviewSchema, pointsJson, usd } from '../schemas/series.ts';
 
@@ -30,10 +31,12 @@ const ltJson = (l: LtOverview) => ({
 export const overviewRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
   .openapi(overview, async (c) => {
     const userId = c.get('user').userId;
-    const now = deps.clock.now();
-    const kill = await getKillSwitch(deps.db, userId);
-    return c.json({
-      as_of: now.toISOString(), kill_switch: { engaged: kill.engaged, reason: kill.reason, set_at: iso(kill.setAt) },
-      ft: (await ftOverview(deps.db, userId, now)).map(ftJson), lt: (await ltOverview(deps.db, userId, now)).map(ltJson),
-    }, 200);
+    return c.json(await keptRead(deps.reads, c, async () => {
+      const now = deps.clock.now();
+      const kill = await getKillSwitch(deps.db, userId);
+      return {
+        as_of: now.toISOString(), kill_switch: { engaged: kill.engaged, reason: kill.reason, set_at: iso(kill.setAt) },
+        ft: (await ftOverview(deps.db, userId, now)).map(ftJson), lt: (await ltOverview(deps.db, userId, now)).map(ltJson),
+      };
+    }), 200);
   });

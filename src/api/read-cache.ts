@@ -1,0 +1,125 @@
+/**
+ * The dashboard's reads answered once per database state: an answer is kept per user and request, with the database
+ * snapshot it was computed at (`pg_current_snapshot()`: which transactions had committed), and given again while the
+ * snapshot is the same. Two snapshots are equal only when no transaction has committed (or begun writing) between
+ * them, so a kept answer is never one that a write since would change. An answer is kept only when the snapshot after
+ * computing it is the one before (nothing committed meanwhile, not even the read's own refresh of a read model).
+ *
+ * Some answers also depend on the clock (the equity series runs to now, since-launch figures are as of now). A kept
+ * answer is given as it is for FRESH_MS; older, up to STALE_MS, it is given while a new one is computed for the next
+ * read (stale-while-revalidate: the data is the database's current state, only the clock is up to STALE_MS behind);
+ * older still, it is computed afresh. Reads of the same request at the same snapshot share one computation.
+ *
+ * What it saves: a read whose answer is kept costs one statement (the snapshot) instead of the read's dozens; what it
+ * costs: a statement more per read computed. Answers that depend on this process's memory (the venue gates) are not
+ * kept here, or are completed after (lt-series.ts)
+ */
+import type { Clock, Log } from '../engine/ports.ts';
+import type { Sql } from '../store/db.ts';
+
+/** How long a kept answer is given as it is (the clock's part of it at most this old) */
+export const FRESH_MS = 1_000;
+/** Up to this age a kept answer is given while a new one is computed; past it, computed afresh */
+export const STALE_MS = 30_000;
+/** Answers kept at most (the least recently read go first) */
+export const MAX_ENTRIES = 2_000;
+
+export interface ReadCache {
+  /** `compute`'s answer for `key` (a user's request: the user and every parameter), kept while the database is unchanged */
+  read<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /** How reads were answered since the start (kept and fresh, kept while recomputed, computed), answers kept, recomputations running */
+  counts(): { fresh: number; stale: number; computed: number; kept: number; refreshing: number };
+}
+
+interface Entry {
+  snapshot: string;
+  /** The clock when its computation began */
+  at: number;
+  value: unknown;
+  refreshing: boolean;
+}
+
+export interface ReadCacheOptions {
+  freshMs?: number;
+  staleMs?: number;
+  maxEntries?: number;
+}
+
+/** Which transactions are visible now: equal snapshots see the same committed data */
+async function snapshotOf(sql: Sql): Promise<string> {
+  const [r] = await sql.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s');
+  return r!.s;
+}
+
+export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOptions = {}): ReadCache {
+  const freshMs = o.freshMs ?? FRESH_MS;
+  const staleMs = o.staleMs ?? STALE_MS;
+  const maxEntries = o.maxEntries ?? MAX_ENTRIES;
+  const entries = new Map<string, Entry>();
+  const flights = new Map<string, Promise<unknown>>();
+  const counts = { fresh: 0, stale: 0, computed: 0 };
+  let refreshing = 0;
+
+  const keep = (key: string, entry: Entry): void => {
+    entries.delete(key);
+    entries.set(key, entry); // a Map iterates in insertion order: the first key is the least recently kept or read
+    while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+  };
+
+  /** Computes at `snapshot` (one computation for every caller of the same key and snapshot); keeps it if still current */
+  const compute = <T>(key: string, snapshot: string, fn: () => Promise<T>): Promise<T> => {
+    const flight = `${snapshot}\u0000${key}`;
+    const running = flights.get(flight);
+    if (running) return running as Promise<T>;
+    const at = clock.now().getTime();
+    const p = (async () => {
+      const value = await fn();
+      if ((await snapshotOf(sql)) === snapshot) keep(key, { snapshot, at, value, refreshing: false });
+      return value;
+    })().finally(() => flights.delete(flight));
+    flights.set(flight, p);
+    return p;
+  };
+
+  return {
+    async read<T>(key: string, fn: () => Promise<T>): Promise<T> {
+      const snapshot = await snapshotOf(sql);
+      const e = entries.get(key);
+      const age = e ? clock.now().getTime() - e.at : Infinity;
+      if (e?.snapshot === snapshot && age >= 0 && age <= staleMs) {
+        keep(key, e);
+        if (age <= freshMs) {
+          counts.fresh += 1;
+        } else {
+          counts.stale += 1;
+          if (!e.refreshing) {
+            e.refreshing = true;
+            refreshing += 1;
+            compute(key, snapshot, fn).catch((error: unknown) => log.warn('a kept read could not be computed again', { key, error }))
+              .finally(() => {
+                e.refreshing = false;
+                refreshing -= 1;
+              });
+          }
+        }
+        return e.value as T;
+      }
+      counts.computed += 1;
+      return compute(key, snapshot, fn);
+    },
+    counts: () => ({ ...counts, kept: entries.size, refreshing }),
+  };
+}
+
+/** What keptRead needs of a request (the route's Hono context) */
+interface SignedInRequest {
+  req: { url: string };
+  get(key: 'user'): { userId: string };
+}
+
+/** The request's answer kept for its user (the key: the user, the path and the query), or computed when the app keeps none */
+export function keptRead<T>(reads: ReadCache | null | undefined, c: SignedInRequest, fn: () => Promise<T>): Promise<T> {
+  if (!reads) return fn();
+  const url = new URL(c.req.url);
+  return reads.read(`${c.get('user').userId} ${url.pathname}${url.search}`, fn);
+}
