@@ -12,7 +12,7 @@ import { divRound, formatMicros, SCALE, type Price, type Ratio, type Shares, typ
 import type { Side } from '../domain/trade.ts';
 import { balancesFromSums } from '../domain/ledger.ts';
 import type { Db, Sql } from './db.ts';
-import { strategyGap, type GapLeg, type StrategyGap } from './gap-store.ts';
+import { strategyGap, type GapLeg } from './gap-store.ts';
 import { gapSummary } from './gap-read-model.ts';
 import { gapSummaryOfLegs, type GapSummary } from './gap-summary-store.ts';
 import { ledgerSums } from './ledger-store.ts';
@@ -106,12 +106,7 @@ export async function sinceLaunch(sql: Db, userId: string, strategyId: string): 
 
 /** The same, from strategyGap's legs: the reference sinceLaunch is held to */
 export async function sinceLaunchOfLegs(sql: Db, userId: string, strategyId: string): Promise<SinceLaunch> {
-  return sinceLaunchOfGap(sql, userId, strategyId, await strategyGap(sql, userId, strategyId));
-}
-
-/** The same from legs a caller has read already (the overview, which also draws them), so they are not summed twice */
-export async function sinceLaunchOfGap(sql: Db, userId: string, strategyId: string, gap: StrategyGap): Promise<SinceLaunch> {
-  return sinceLaunchOf(sql, userId, strategyId, await gapSummaryOfLegs(sql, gap));
+  return sinceLaunchOf(sql, userId, strategyId, await gapSummaryOfLegs(sql, await strategyGap(sql, userId, strategyId)));
 }
 
 async function sinceLaunchOf(sql: Db, userId: string, strategyId: string, gap: GapSummary): Promise<SinceLaunch> {
