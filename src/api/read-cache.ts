@@ -57,6 +57,8 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
   const maxEntries = o.maxEntries ?? MAX_ENTRIES;
   const entries = new Map<string, Entry>();
   const flights = new Map<string, Promise<unknown>>();
+  /** When each key last had an answer computed again because its computation saw a commit */
+  const settled = new Map<string, number>();
   const counts = { fresh: 0, stale: 0, computed: 0 };
   let refreshing = 0;
 
@@ -66,7 +68,21 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
     while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
   };
 
-  /** Computes at `snapshot` (one computation for every caller of the same key and snapshot); keeps it if still current */
+  /** Computes in the background (a failure is logged: the read that started it has its answer) */
+  const background = (key: string, run: () => Promise<unknown>, done: () => void = () => undefined): void => {
+    refreshing += 1;
+    run().catch((error: unknown) => log.warn('a kept read could not be computed again', { key, error }))
+      .finally(() => {
+        refreshing -= 1;
+        done();
+      });
+  };
+
+  /**
+   * Computes at `snapshot` (one computation for every caller of the same key and snapshot) and keeps it if the snapshot
+   * is still that. If it moved (a commit meanwhile, often the computation's own first refresh of a read model), the
+   * answer is computed once more in the background, at most once per STALE_MS per key, so that the next read may find it
+   */
   const compute = <T>(key: string, snapshot: string, fn: () => Promise<T>): Promise<T> => {
     const flight = `${snapshot}\u0000${key}`;
     const running = flights.get(flight);
@@ -75,6 +91,12 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
     const p = (async () => {
       const value = await fn();
       if ((await snapshotOf(sql)) === snapshot) keep(key, { snapshot, at, value, refreshing: false });
+      else if (at - (settled.get(key) ?? -Infinity) >= staleMs) {
+        settled.delete(key);
+        settled.set(key, at);
+        if (settled.size > maxEntries) settled.delete(settled.keys().next().value!);
+        background(key, async () => compute(key, await snapshotOf(sql), fn));
+      }
       return value;
     })().finally(() => flights.delete(flight));
     flights.set(flight, p);
@@ -94,12 +116,7 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
           counts.stale += 1;
           if (!e.refreshing) {
             e.refreshing = true;
-            refreshing += 1;
-            compute(key, snapshot, fn).catch((error: unknown) => log.warn('a kept read could not be computed again', { key, error }))
-              .finally(() => {
-                e.refreshing = false;
-                refreshing -= 1;
-              });
+            background(key, () => compute(key, snapshot, fn), () => { e.refreshing = false; });
           }
         }
         return e.value as T;
