@@ -8,7 +8,8 @@
  * Some answers also depend on the clock (the equity series runs to now, since-launch figures are as of now). A kept
  * answer is given as it is for FRESH_MS; older, up to STALE_MS, it is given while a new one is computed for the next
  * read (stale-while-revalidate: the data is the database's current state, only the clock is up to STALE_MS behind);
- * older still, it is computed afresh. Reads of the same request at the same snapshot share one computation.
+ * older still, it is computed afresh. Reads of the same request at the same snapshot share one computation; the
+ * computations in the background run one at a time, so they delay the reads being answered by a statement at most.
  *
  * What it saves: a read whose answer is kept costs one statement (the snapshot) instead of the read's dozens; what it
  * costs: a statement more per read computed. Answers that depend on this process's memory (the venue gates) are not
@@ -18,9 +19,9 @@ import type { Clock, Log } from '../engine/ports.ts';
 import type { Sql } from '../store/db.ts';
 
 /** How long a kept answer is given as it is (the clock's part of it at most this old) */
-export const FRESH_MS = 1_000;
+export const FRESH_MS = 5_000;
 /** Up to this age a kept answer is given while a new one is computed; past it, computed afresh */
-export const STALE_MS = 30_000;
+export const STALE_MS = 60_000;
 /** Answers kept at most (the least recently read go first) */
 export const MAX_ENTRIES = 2_000;
 
@@ -68,10 +69,12 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
     while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
   };
 
-  /** Computes in the background (a failure is logged: the read that started it has its answer) */
+  /** The background computations, one at a time: each holds at most one statement ahead of the reads being answered */
+  let queue: Promise<unknown> = Promise.resolve();
+  /** Computes in the background, after those queued (a failure is logged: the read that started it has its answer) */
   const background = (key: string, run: () => Promise<unknown>, done: () => void = () => undefined): void => {
     refreshing += 1;
-    run().catch((error: unknown) => log.warn('a kept read could not be computed again', { key, error }))
+    queue = queue.then(run).catch((error: unknown) => log.warn('a kept read could not be computed again', { key, error }))
       .finally(() => {
         refreshing -= 1;
         done();
