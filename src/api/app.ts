@@ -1,7 +1,7 @@
 /** The HTTP app: authentication, the API routes, the OpenAPI document, errors as problem+json, and the dashboard (web.ts) */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
-import { userByToken } from '../store/user-store.ts';
+import { userAndSnapshotByToken } from '../store/user-store.ts';
 import type { ApiDeps, AppEnv } from './context.ts';
 import { inputGuard } from './input-guard.ts';
 import { problem } from './problem.ts';
@@ -46,9 +46,10 @@ export function createApp(given: ApiDeps) {
     if (PUBLIC.has(c.req.path)) return next();
     const header = c.req.header('authorization') ?? '';
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    const user = token ? await userByToken(deps.db, token) : null;
-    if (!user) return problem(c, 401, 'Unauthorized', 'send Authorization: Bearer <token>');
-    c.set('user', user);
+    const signedIn = token ? await userAndSnapshotByToken(deps.db, token) : null;
+    if (!signedIn) return problem(c, 401, 'Unauthorized', 'send Authorization: Bearer <token>');
+    c.set('user', signedIn.user);
+    c.set('snapshot', signedIn.snapshot);
     return next();
   });
   app.use('/api/*', rateLimiter(deps.rateLimit));

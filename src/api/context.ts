@@ -65,4 +65,5 @@ export interface RateLimit {
   now?: () => number;
 }
 
-export type AppEnv = { Variables: { user: User } };
+/** The signed-in user, and the database snapshot read with them (the kept reads' `before`, src/api/read-cache.ts) */
+export type AppEnv = { Variables: { user: User; snapshot: string } };

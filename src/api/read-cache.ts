@@ -26,8 +26,11 @@ export const STALE_MS = 60_000;
 export const MAX_ENTRIES = 2_000;
 
 export interface ReadCache {
-  /** `compute`'s answer for `key` (a user's request: the user and every parameter), kept while the database is unchanged */
-  read<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /**
+   * `compute`'s answer for `key` (a user's request: the user and every parameter), kept while the database is unchanged;
+   * `snapshot`: the database's, read by the caller (the API reads it with the user), else read here
+   */
+  read<T>(key: string, compute: () => Promise<T>, snapshot?: string): Promise<T>;
   /** How reads were answered since the start (kept and fresh, kept while recomputed, computed), answers kept, recomputations running */
   counts(): { fresh: number; stale: number; computed: number; kept: number; refreshing: number };
 }
@@ -107,8 +110,8 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
   };
 
   return {
-    async read<T>(key: string, fn: () => Promise<T>): Promise<T> {
-      const snapshot = await snapshotOf(sql);
+    async read<T>(key: string, fn: () => Promise<T>, given?: string): Promise<T> {
+      const snapshot = given ?? await snapshotOf(sql);
       const e = entries.get(key);
       const age = e ? clock.now().getTime() - e.at : Infinity;
       if (e?.snapshot === snapshot && age >= 0 && age <= staleMs) {
@@ -131,15 +134,15 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
   };
 }
 
-/** What keptRead needs of a request (the route's Hono context) */
+/** What keptRead needs of a request (the route's Hono context): its URL, its user and the snapshot read with them */
 interface SignedInRequest {
   req: { url: string };
-  get(key: 'user'): { userId: string };
+  var: { user: { userId: string }; snapshot?: string };
 }
 
 /** The request's answer kept for its user (the key: the user, the path and the query), or computed when the app keeps none */
 export function keptRead<T>(reads: ReadCache | null | undefined, c: SignedInRequest, fn: () => Promise<T>): Promise<T> {
   if (!reads) return fn();
   const url = new URL(c.req.url);
-  return reads.read(`${c.get('user').userId} ${url.pathname}${url.search}`, fn);
+  return reads.read(`${c.var.user.userId} ${url.pathname}${url.search}`, fn, c.var.snapshot);
 }

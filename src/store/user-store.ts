@@ -30,6 +30,16 @@ export async function userByToken(sql: Sql, token: string): Promise<User | null>
   return row ? fromRow(row) : null;
 }
 
+/**
+ * The token's user and, read in the same statement, the database snapshot (`pg_current_snapshot()`: which transactions
+ * had committed): the API's kept reads compare it with their answers' (src/api/read-cache.ts), one statement per request
+ */
+export async function userAndSnapshotByToken(sql: Sql, token: string): Promise<{ user: User; snapshot: string } | null> {
+  const [row] = await sql.query<Row & { snapshot: string }>(
+    'SELECT user_id, name, role, pg_current_snapshot()::text AS snapshot FROM users WHERE token_hash = $1', [hashToken(token)]);
+  return row ? { user: fromRow(row), snapshot: row.snapshot } : null;
+}
+
 export async function countUsers(sql: Sql): Promise<number> {
   const [row] = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
   return row?.n ?? 0;
