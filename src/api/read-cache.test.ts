@@ -119,6 +119,23 @@ describe(`kept reads on ${backendName}`, () => {
     expect(await cache.read('k', writes)).toBe(4);
   });
 
+  it('keeps at most maxBytes of answers (as JSON), dropping the least recently read; one over a sixteenth is not kept', async () => {
+    const clock = new ManualClock('2026-03-01T12:00:00Z');
+    let runs = 0;
+    const answer = (size: number) => async () => ({ run: String(++runs).padStart(3, '0'), pad: 'x'.repeat(size), n: 1n });
+    const one = JSON.stringify({ run: '001', pad: 'x'.repeat(40), n: '1' }).length;
+    const cache = createReadCache(t.db, clock, silentLog, { maxBytes: one * 16 });
+    for (let k = 0; k < 16; k++) await cache.read(`k${k}`, answer(40));
+    expect(cache.counts()).toMatchObject({ kept: 16, bytes: one * 16 });
+    await cache.read('k0', answer(40)); // k0 read again: k1 is now the least recently read
+    await cache.read('k16', answer(40));
+    expect(cache.counts()).toMatchObject({ kept: 16, bytes: one * 16 });
+    expect((await cache.read('k0', answer(40))).run).toBe('001');
+    expect((await cache.read('k1', answer(40))).run).toBe('018'); // dropped: computed again
+    await cache.read('big', answer(41)); // over a sixteenth: given, not kept
+    expect((await cache.read('big', answer(41))).run).toBe('020');
+  });
+
   it('keeps at most maxEntries answers, dropping the least recently read', async () => {
     const clock = new ManualClock('2026-03-01T12:00:00Z');
     const cache = createReadCache(t.db, clock, silentLog, { maxEntries: 2 });

@@ -24,6 +24,8 @@ export const FRESH_MS = 5_000;
 export const STALE_MS = 60_000;
 /** Answers kept at most (the least recently read go first) */
 export const MAX_ENTRIES = 2_000;
+/** Their size at most, as JSON (the least recently read go first); an answer larger than a sixteenth of it is not kept */
+export const MAX_BYTES = 64 * 1024 * 1024;
 
 export interface ReadCache {
   /**
@@ -32,7 +34,7 @@ export interface ReadCache {
    */
   read<T>(key: string, compute: () => Promise<T>, snapshot?: string): Promise<T>;
   /** How reads were answered since the start (kept and fresh, kept while recomputed, computed), answers kept, recomputations running */
-  counts(): { fresh: number; stale: number; computed: number; kept: number; refreshing: number };
+  counts(): { fresh: number; stale: number; computed: number; kept: number; bytes: number; refreshing: number };
 }
 
 interface Entry {
@@ -40,6 +42,8 @@ interface Entry {
   /** The clock when its computation began */
   at: number;
   value: unknown;
+  /** Its size as JSON */
+  bytes: number;
   refreshing: boolean;
 }
 
@@ -47,7 +51,12 @@ export interface ReadCacheOptions {
   freshMs?: number;
   staleMs?: number;
   maxEntries?: number;
+  maxBytes?: number;
 }
+
+/** The answer's size as JSON (its BigInts as decimal strings) */
+const sizeOf = (value: unknown): number =>
+  JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))?.length ?? 0;
 
 /** Which transactions are visible now: equal snapshots see the same committed data */
 async function snapshotOf(sql: Sql): Promise<string> {
@@ -59,6 +68,8 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
   const freshMs = o.freshMs ?? FRESH_MS;
   const staleMs = o.staleMs ?? STALE_MS;
   const maxEntries = o.maxEntries ?? MAX_ENTRIES;
+  const maxBytes = o.maxBytes ?? MAX_BYTES;
+  let bytes = 0;
   const entries = new Map<string, Entry>();
   const flights = new Map<string, Promise<unknown>>();
   /** When each key last had an answer computed again because its computation saw a commit */
@@ -66,10 +77,16 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
   const counts = { fresh: 0, stale: 0, computed: 0 };
   let refreshing = 0;
 
-  const keep = (key: string, entry: Entry): void => {
+  const drop = (key: string): void => {
+    bytes -= entries.get(key)?.bytes ?? 0;
     entries.delete(key);
+  };
+  const keep = (key: string, entry: Entry): void => {
+    drop(key);
+    if (entry.bytes > maxBytes / 16) return;
     entries.set(key, entry); // a Map iterates in insertion order: the first key is the least recently kept or read
-    while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+    bytes += entry.bytes;
+    while (entries.size > maxEntries || bytes > maxBytes) drop(entries.keys().next().value!);
   };
 
   /** The background computations, one at a time: each holds at most one statement ahead of the reads being answered */
@@ -96,7 +113,7 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
     const at = clock.now().getTime();
     const p = (async () => {
       const value = await fn();
-      if ((await snapshotOf(sql)) === snapshot) keep(key, { snapshot, at, value, refreshing: false });
+      if ((await snapshotOf(sql)) === snapshot) keep(key, { snapshot, at, value, bytes: sizeOf(value), refreshing: false });
       else if (at - (settled.get(key) ?? -Infinity) >= staleMs) {
         settled.delete(key);
         settled.set(key, at);
@@ -130,7 +147,7 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
       counts.computed += 1;
       return compute(key, snapshot, fn);
     },
-    counts: () => ({ ...counts, kept: entries.size, refreshing }),
+    counts: () => ({ ...counts, kept: entries.size, bytes, refreshing }),
   };
 }
 
