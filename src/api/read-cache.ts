@@ -139,7 +139,8 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
           counts.stale += 1;
           if (!e.refreshing) {
             e.refreshing = true;
-            background(key, () => compute(key, snapshot, fn), () => { e.refreshing = false; });
+            // at the snapshot when it runs (the queue may hold it a while): an older one would not be kept
+            background(key, async () => compute(key, await snapshotOf(sql), fn), () => { e.refreshing = false; });
           }
         }
         return e.value as T;
