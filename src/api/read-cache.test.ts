@@ -1,13 +1,14 @@
 /**
  * The kept reads (read-cache.ts) on the test backend: an answer is given again only while no transaction has committed
- * since; the clock's part of it is FRESH_MS old at most, or STALE_MS while a new one is computed; concurrent reads share
+ * since but those that wrote derived data only; the clock's part of it is FRESH_MS old at most, or STALE_MS while a new one is computed; concurrent reads share
  * one computation; a read that wrote is not kept; the least recently read go first
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../engine/clock.ts';
 import { silentLog } from '../log.ts';
 import { backendName, openTestDb, type TestDb } from '../../test/support/test-db.ts';
-import { createReadCache, FRESH_MS, STALE_MS } from './read-cache.ts';
+import { noteDerivedWrite } from '../store/derived-writes.ts';
+import { createReadCache, FRESH_MS, sameData, STALE_MS } from './read-cache.ts';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -95,28 +96,48 @@ describe(`kept reads on ${backendName}`, () => {
     expect(new Set(answers).size).toBe(1);
   });
 
-  it('does not keep an answer whose computation saw a commit; computes it once more in the background, kept then', async () => {
+  it('does not keep an answer whose computation saw a commit; keeps one whose only commits wrote derived data', async () => {
     const clock = new ManualClock('2026-03-01T12:00:00Z');
     const cache = createReadCache(t.db, clock, silentLog);
     let runs = 0;
-    let writeOn = new Set([1]);
-    const writes = async () => {
+    const writes = (how: 'base' | 'derived' | 'none') => async () => {
       runs += 1;
-      if (writeOn.has(runs)) await insert(); // as a read model's first refresh does
+      if (how === 'base') await insert();
+      if (how === 'derived') { // as a read model's refresh does: a transaction noted as a derived write
+        await t.db.transaction(async (tx) => {
+          await tx.query('INSERT INTO cache_probe (n) VALUES (0)');
+          await noteDerivedWrite(t.db, tx);
+        });
+      }
       return runs;
     };
-    expect(await cache.read('k', writes)).toBe(1);
-    await until(() => cache.counts().refreshing === 0);
-    expect(runs).toBe(2);
-    expect(await cache.read('k', writes)).toBe(2); // the background's answer, kept
-    expect(runs).toBe(2);
-    // Within STALE_MS of the last, a computation that sees a commit is not computed again in the background
-    writeOn = new Set([3]);
+    expect(await cache.read('k', writes('base'))).toBe(1);
+    expect(await cache.read('k', writes('none'))).toBe(2); // the first was not kept
+    expect(await cache.read('k', writes('none'))).toBe(2);
     await insert();
-    expect(await cache.read('k', writes)).toBe(3);
+    expect(await cache.read('k', writes('derived'))).toBe(3);
+    expect(await cache.read('k', writes('none'))).toBe(3); // kept: its own commit wrote derived data only
+    // and a derived write since an answer was kept does not void it, where any other does
+    await t.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO cache_probe (n) VALUES (0)');
+      await noteDerivedWrite(t.db, tx);
+    });
+    expect(await cache.read('k', writes('none'))).toBe(3);
+    await insert();
+    expect(await cache.read('k', writes('none'))).toBe(4);
     expect(cache.counts().refreshing).toBe(0);
-    expect(await cache.read('k', writes)).toBe(4);
-    expect(await cache.read('k', writes)).toBe(4);
+  });
+
+  it('sameData: only transactions completed between the snapshots count, and only derived ones are the same data', () => {
+    const derived = (xid: string) => ['12', '15'].includes(xid);
+    expect(sameData('10:12:10,11', '10:12:10,11', derived)).toBe(true);
+    expect(sameData('10:12:10,11', '10:13:10,11', derived)).toBe(true); // 12 completed: derived
+    expect(sameData('10:12:10,11', '10:14:10,11', derived)).toBe(false); // 13 completed: not derived
+    expect(sameData('10:12:10,11', '10:14:10,11,13', derived)).toBe(true); // 13 still running: not seen
+    expect(sameData('10:12:10,11', '11:12:11', derived)).toBe(false); // 10 completed since: not derived
+    expect(sameData('10:16:10,11,12,15', '10:16:10,11', derived)).toBe(true); // 12 and 15 completed: derived
+    expect(sameData('10:16:10', '10:15:10', derived)).toBe(false); // not a later snapshot
+    expect(sameData('10:12:', '10:200:', () => true)).toBe(false); // too many completed to check
   });
 
   it('keeps at most maxBytes of answers (as JSON), dropping the least recently read; one over a sixteenth is not kept', async () => {

@@ -1,9 +1,10 @@
 /**
  * The dashboard's reads answered once per database state: an answer is kept per user and request, with the database
  * snapshot it was computed at (`pg_current_snapshot()`: which transactions had committed), and given again while the
- * snapshot is the same. Two snapshots are equal only when no transaction has committed (or begun writing) between
- * them, so a kept answer is never one that a write since would change. An answer is kept only when the snapshot after
- * computing it is the one before (nothing committed meanwhile, not even the read's own refresh of a read model).
+ * data is the same: while no transaction has completed since, except those that wrote derived data only (the read
+ * models' refreshes, src/store/derived-writes.ts, which change no answer). So a kept answer is never one that a write
+ * since would change. An answer is kept only when the data is still the same after computing it (nothing committed
+ * meanwhile but the read's own refresh of a read model).
  *
  * Some answers also depend on the clock (the equity series runs to now, since-launch figures are as of now). A kept
  * answer is given as it is for FRESH_MS; older, up to STALE_MS, it is given while a new one is computed for the next
@@ -11,12 +12,12 @@
  * older still, it is computed afresh. Reads of the same request at the same snapshot share one computation; the
  * computations in the background run one at a time, so they delay the reads being answered by a statement at most.
  *
- * What it saves: a read whose answer is kept costs one statement (the snapshot) instead of the read's dozens; what it
- * costs: a statement more per read computed. Answers that depend on this process's memory (the venue gates) are not
- * kept here, or are completed after (lt-series.ts)
- */
+ * What it saves: a read whose answer is kept costs one statement (the snapshot, read with the user's token) instead of
+ * the read's dozens; what it costs: a statement more per read computed. Answers that depend on this process's memory
+ * (the venue gates) are not kept here, or are completed after (lt-series.ts) */
 import type { Clock, Log } from '../engine/ports.ts';
 import type { Sql } from '../store/db.ts';
+import { isDerivedWrite } from '../store/derived-writes.ts';
 
 /** How long a kept answer is given as it is (the clock's part of it at most this old) */
 export const FRESH_MS = 5_000;
@@ -64,6 +65,30 @@ async function snapshotOf(sql: Sql): Promise<string> {
   return r!.s;
 }
 
+/** A snapshot's text `xmin:xmax:xip,…` as numbers (transaction ids are 64-bit) */
+function parseSnapshot(text: string): { xmax: bigint; xip: Set<bigint> } {
+  const [, xmax, xip] = text.split(':');
+  return { xmax: BigInt(xmax!), xip: new Set(xip ? xip.split(',').map(BigInt) : []) };
+}
+
+/** Transactions completed between two snapshots past which `sameData` says no (then the answer is computed again) */
+const MAX_COMPLETED = 64n;
+
+/**
+ * Whether `later` sees the data `earlier` saw: every transaction that completed between them (one started since and
+ * no longer running, or one running then and no longer) wrote derived data only (the read models' refreshes,
+ * src/store/derived-writes.ts). Equal snapshots, or a later one that did not move, trivially
+ */
+export function sameData(earlier: string, later: string, derived: (xid: string) => boolean): boolean {
+  if (earlier === later) return true;
+  const a = parseSnapshot(earlier);
+  const b = parseSnapshot(later);
+  if (b.xmax < a.xmax || b.xmax - a.xmax > MAX_COMPLETED) return false;
+  for (let x = a.xmax; x < b.xmax; x++) if (!b.xip.has(x) && !derived(x.toString())) return false;
+  for (const x of a.xip) if (!b.xip.has(x) && !derived(x.toString())) return false;
+  return true;
+}
+
 export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOptions = {}): ReadCache {
   const freshMs = o.freshMs ?? FRESH_MS;
   const staleMs = o.staleMs ?? STALE_MS;
@@ -72,8 +97,6 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
   let bytes = 0;
   const entries = new Map<string, Entry>();
   const flights = new Map<string, Promise<unknown>>();
-  /** When each key last had an answer computed again because its computation saw a commit */
-  const settled = new Map<string, number>();
   const counts = { fresh: 0, stale: 0, computed: 0 };
   let refreshing = 0;
 
@@ -101,10 +124,11 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
       });
   };
 
+  const same = (earlier: string, later: string): boolean => sameData(earlier, later, (xid) => isDerivedWrite(sql, xid));
+
   /**
-   * Computes at `snapshot` (one computation for every caller of the same key and snapshot) and keeps it if the snapshot
-   * is still that. If it moved (a commit meanwhile, often the computation's own first refresh of a read model), the
-   * answer is computed once more in the background, at most once per STALE_MS per key, so that the next read may find it
+   * Computes at `snapshot` (one computation for every caller of the same key and snapshot) and keeps it if the data is
+   * still the same after (nothing committed meanwhile but the computation's own refreshes of read models)
    */
   const compute = <T>(key: string, snapshot: string, fn: () => Promise<T>): Promise<T> => {
     const flight = `${snapshot}\u0000${key}`;
@@ -113,13 +137,8 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
     const at = clock.now().getTime();
     const p = (async () => {
       const value = await fn();
-      if ((await snapshotOf(sql)) === snapshot) keep(key, { snapshot, at, value, bytes: sizeOf(value), refreshing: false });
-      else if (at - (settled.get(key) ?? -Infinity) >= staleMs) {
-        settled.delete(key);
-        settled.set(key, at);
-        if (settled.size > maxEntries) settled.delete(settled.keys().next().value!);
-        background(key, async () => compute(key, await snapshotOf(sql), fn));
-      }
+      const after = await snapshotOf(sql);
+      if (same(snapshot, after)) keep(key, { snapshot: after, at, value, bytes: sizeOf(value), refreshing: false });
       return value;
     })().finally(() => flights.delete(flight));
     flights.set(flight, p);
@@ -131,7 +150,8 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
       const snapshot = given ?? await snapshotOf(sql);
       const e = entries.get(key);
       const age = e ? clock.now().getTime() - e.at : Infinity;
-      if (e?.snapshot === snapshot && age >= 0 && age <= staleMs) {
+      if (e && age >= 0 && age <= staleMs && same(e.snapshot, snapshot)) {
+        e.snapshot = snapshot; // the same data: compared from here on
         keep(key, e);
         if (age <= freshMs) {
           counts.fresh += 1;

@@ -14,6 +14,7 @@
  * that refresh did not see (and did not delete), and the next refresh recomputes its unit from data that includes it
  */
 import type { Db, Sql } from './db.ts';
+import { noteDerivedWrite } from './derived-writes.ts';
 
 /** One kept model: how to compute its units for a strategy and fold them into its sums */
 export interface ReadModel {
@@ -81,6 +82,7 @@ async function refreshOnce(db: Db, model: ReadModel, userId: string, strategyId:
     if (now.basis !== s.wanted || now.wanted !== s.wanted) return 'basis changed' as const;
     if (!now.ready) await build(tx, model, userId, strategyId);
     else await recompute(tx, model, userId, strategyId);
+    await noteDerivedWrite(db, tx);
     return true;
   });
 }
@@ -93,6 +95,7 @@ async function startBuild(db: Db, model: ReadModel, userId: string, strategyId: 
       ON CONFLICT (model, user_id, strategy_id) DO UPDATE SET basis = EXCLUDED.basis, ready = false`,
     [model.name, userId, strategyId, basis]);
     await model.clear(tx, userId, strategyId);
+    await noteDerivedWrite(db, tx);
   });
 }
 

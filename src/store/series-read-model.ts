@@ -13,6 +13,7 @@ import type { Db, Sql } from './db.ts';
 import { GAP_MODEL, valueAtMark } from './gap-read-model.ts';
 import { SERIES_COLUMNS } from './gap-summary-store.ts';
 import { horizons } from './gap-store.ts';
+import { noteDerivedWrite } from './derived-writes.ts';
 import { lockReadModel, refreshReadModel } from './read-models.ts';
 
 /** The most buckets (points) the equity series has */
@@ -35,8 +36,9 @@ export async function keptEquitySeries(db: Db, userId: string, strategyId: strin
       if (s.ready !== true || s.width_ms === null) return null; // rebuilding for a new launch or book meanwhile
       const launchedAt = new Date(s.launched_at);
       const width = bucketWidthMs(launchedAt, now, MAX_EQUITY_POINTS, EQUITY_WIDTHS_MS);
-      if (width !== Number(s.width_ms)) await rebucket(tx, userId, strategyId, width);
-      await revalue(tx, userId, strategyId);
+      const rebucketed = width !== Number(s.width_ms);
+      if (rebucketed) await rebucket(tx, userId, strategyId, width);
+      if ((await revalue(tx, userId, strategyId)) || rebucketed) await noteDerivedWrite(db, tx);
       const rows = await tx.query<{ k: string; lt: string; ft: string }>(
         'SELECT k::text, lt::text, ft::text FROM lt_series_points WHERE user_id = $1 AND strategy_id = $2', [userId, strategyId]);
       return bucketedEquity(launchedAt, now, width, rows.map((r) => ({ k: Number(r.k), lt: BigInt(r.lt), ft: BigInt(r.ft) })));
@@ -63,9 +65,9 @@ async function rebucket(tx: Sql, userId: string, strategyId: string, widthMs: nu
 
 /**
  * The buckets revalued at the tokens' current marks (the gap's horizons): for each token whose mark moved since the
- * buckets were valued, its sums' value at the new mark less at the old one, added to their buckets
+ * buckets were valued, its sums' value at the new mark less at the old one, added to their buckets. True when any moved
  */
-async function revalue(tx: Sql, userId: string, strategyId: string): Promise<void> {
+async function revalue(tx: Sql, userId: string, strategyId: string): Promise<boolean> {
   const tokens = (await tx.query<{ token: string }>(`SELECT token FROM lt_gap_sums WHERE ${STRATEGY}`, [userId, strategyId]))
     .map((r) => r.token);
   const { marks } = await horizons(tx, tokens);
@@ -73,7 +75,7 @@ async function revalue(tx: Sql, userId: string, strategyId: string): Promise<voi
     `SELECT token, mark::text FROM lt_series_marks WHERE ${STRATEGY}`, [userId, strategyId])).map((r) => [r.token, r.mark]));
   const moved = tokens.map((t) => ({ token: t, now: marks.get(t)?.price.toString() ?? null, was: kept.get(t) ?? null }))
     .filter((c) => c.now !== c.was);
-  if (moved.length === 0) return;
+  if (moved.length === 0) return false;
   const args = [userId, strategyId, moved.map((c) => c.token), moved.map((c) => c.now), moved.map((c) => c.was)];
   const change = (side: 'lt' | 'ft') => `sum(${valueAtMark(side, 's', 'c.now')} - ${valueAtMark(side, 's', 'c.was')})`;
   await tx.query(`UPDATE lt_series_points p SET lt = p.lt + d.lt, ft = p.ft + d.ft FROM (
@@ -84,4 +86,5 @@ async function revalue(tx: Sql, userId: string, strategyId: string): Promise<voi
   await tx.query(`INSERT INTO lt_series_marks (user_id, strategy_id, token, mark)
     SELECT $1, $2, c.token, c.now FROM unnest($3::text[], $4::numeric[]) AS c (token, now) ORDER BY c.token
     ON CONFLICT (user_id, strategy_id, token) DO UPDATE SET mark = EXCLUDED.mark`, args.slice(0, 4));
+  return true;
 }
