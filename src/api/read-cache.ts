@@ -10,7 +10,8 @@
  * answer is given as it is for FRESH_MS; older, up to STALE_MS, it is given while a new one is computed for the next
  * read (stale-while-revalidate: the data is the database's current state, only the clock is up to STALE_MS behind);
  * older still, it is computed afresh. Reads of the same request at the same snapshot share one computation; the
- * computations in the background run one at a time, so they delay the reads being answered by a statement at most.
+ * computations in the background run one at a time, once the reads have paused for IDLE_MS (under reads without a
+ * pause, a kept answer is given until it is STALE_MS old, then computed before answering).
  *
  * What it saves: a read whose answer is kept costs one statement (the snapshot, read with the user's token) instead of
  * the read's dozens; what it costs: a statement more per read computed. Answers that depend on this process's memory
@@ -23,6 +24,8 @@ import { isDerivedWrite } from '../store/derived-writes.ts';
 export const FRESH_MS = 5_000;
 /** Up to this age a kept answer is given while a new one is computed; past it, computed afresh */
 export const STALE_MS = 60_000;
+/** A background computation starts only once no read has come for this long (reads first: they share one thread) */
+export const IDLE_MS = 50;
 /** Answers kept at most (the least recently read go first) */
 export const MAX_ENTRIES = 2_000;
 /** Their size at most, as JSON (the least recently read go first); an answer larger than a sixteenth of it is not kept */
@@ -112,12 +115,23 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
     while (entries.size > maxEntries || bytes > maxBytes) drop(entries.keys().next().value!);
   };
 
-  /** The background computations, one at a time: each holds at most one statement ahead of the reads being answered */
+  /** When the last read came (performance.now) */
+  let lastRead = -Infinity;
+  /** Resolves once no read has come for IDLE_MS */
+  const idle = async (): Promise<void> => {
+    for (let wait = lastRead + IDLE_MS - performance.now(); wait > 0; wait = lastRead + IDLE_MS - performance.now()) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  };
+  /**
+   * The background computations, one at a time and each only once the reads have paused: on PGlite the reads and these
+   * share one thread, so a computation run beside a burst of reads would hold each of them up
+   */
   let queue: Promise<unknown> = Promise.resolve();
   /** Computes in the background, after those queued (a failure is logged: the read that started it has its answer) */
   const background = (key: string, run: () => Promise<unknown>, done: () => void = () => undefined): void => {
     refreshing += 1;
-    queue = queue.then(run).catch((error: unknown) => log.warn('a kept read could not be computed again', { key, error }))
+    queue = queue.then(idle).then(run).catch((error: unknown) => log.warn('a kept read could not be computed again', { key, error }))
       .finally(() => {
         refreshing -= 1;
         done();
@@ -147,6 +161,7 @@ export function createReadCache(sql: Sql, clock: Clock, log: Log, o: ReadCacheOp
 
   return {
     async read<T>(key: string, fn: () => Promise<T>, given?: string): Promise<T> {
+      lastRead = performance.now();
       const snapshot = given ?? await snapshotOf(sql);
       const e = entries.get(key);
       const age = e ? clock.now().getTime() - e.at : Infinity;
