@@ -2,12 +2,13 @@
  * A fresh, migrated database per test file: in-memory PGlite by default, or a new database on the
  * PostgreSQL server at TEST_DATABASE_URL (CI runs the suite both ways)
  */
-import pg from 'pg';
+import { inject } from 'vitest';
 import { openDb } from '../../src/store/db.ts';
 import { openPglite, type Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { migratedSnapshot } from './pglite-seed.ts';
 import { leased, noteFreshCopy, takeIdle } from './pglite-pool.ts';
+import { databaseUrl, onServer } from './pg-template.ts';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 export const backendName = TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -37,22 +38,25 @@ export async function openTestDb(options: { pgliteDataDir?: string } = {}): Prom
     return { db, url: undefined, close: () => db.close() };
   }
   const name = `t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  const db = await openDb({ databaseUrl: url.toString() });
-  await migrate(db);
+  const template = runTemplate();
+  await onServer(TEST_DATABASE_URL, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+  const url = databaseUrl(TEST_DATABASE_URL, name);
+  const db = await openDb({ databaseUrl: url });
+  await migrate(db); // a no-op on the template's copy; keeps the same path as production
   return {
-    db, url: url.toString(),
+    db, url,
     close: async () => {
       await db.close();
-      const a = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
+      await onServer(TEST_DATABASE_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/** The run's migrated template database (the global setup pg-template.ts made it), or '' outside vitest or without one */
+function runTemplate(): string {
+  try {
+    return inject('pgTemplate') ?? '';
+  } catch {
+    return '';
+  }
 }
