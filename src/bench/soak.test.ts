@@ -1,5 +1,5 @@
 /**
- * `tandem soak --minutes 0.5` through the CLI, as `npm run soak` runs it: it starts the service, reads every endpoint,
+ * `tandem soak --minutes 0.2 --sample-seconds 2` through the CLI, as `npm run soak` runs it: it starts the service, reads every endpoint,
  * samples RSS and the counters, writes its JSON and exits 0 exactly when its verdict holds. Timing figures are not checked
  */
 import { spawn } from 'node:child_process';
@@ -18,7 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function soak(out: string): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const env = { ...process.env };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [...compiledCli(), 'soak', '--minutes', '0.5', '--out', out],
+  const child = spawn(process.execPath, [...compiledCli(), 'soak', '--minutes', '0.2', '--sample-seconds', '2', '--out', out],
     { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
