@@ -49,6 +49,7 @@ export const ENV = z.object({
   SEED_DEMO: bool.default(true),
   SIM_SEED: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(1),
   SIM_STEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(2000),
+  SIM_MARKET_LIFETIME_MS: z.coerce.number().int().min(10_000).max(30 * 86_400_000).default(240_000),
   VENUE: z.enum(['simulated', 'polymarket']).default('simulated'),
   SIM_VENUE_FUND: z.string().regex(/^\d+(\.\d{1,6})?$/, 'a USDC amount').default('100000'),
   POLYMARKET_CLOB_URL: z.string().url().default('https://clob.polymarket.com'),
@@ -117,6 +118,8 @@ export interface Config {
   /** FT_SOURCE=sim: the simulated world's seed and real-time step */
   simSeed: number;
   simStepMs: number;
+  /** FT_SOURCE=sim: a live market's typical life from listing to close (the first ones close over one life) */
+  simMarketLifetimeMs: number;
   venue: VenueConfig;
   alerts: AlertConfig;
   /** TANDEM_SECRET_KEY: encrypts wallet secrets at rest (never logged); null when not configured */
@@ -191,7 +194,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     ltResolveCron: e.LT_RESOLVE_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].ltResolve,
     ftOverlapMs: e.FT_OVERLAP_MINUTES * 60_000,
     ftFetchConcurrency: e.FT_FETCH_CONCURRENCY, rtds: rtdsOf(e), scorer: scorerOf(e), seedDemo: e.SEED_DEMO,
-    simSeed: e.SIM_SEED, simStepMs: e.SIM_STEP_MS, venue: venueOf(e), alerts: alertsOf(e),
+    simSeed: e.SIM_SEED, simStepMs: e.SIM_STEP_MS, simMarketLifetimeMs: e.SIM_MARKET_LIFETIME_MS, venue: venueOf(e), alerts: alertsOf(e),
     secretKey: e.TANDEM_SECRET_KEY ? parseSecretKey(e.TANDEM_SECRET_KEY) : null,
     rateLimit: e.TANDEM_RATE_LIMIT === 0 ? null : { perMinute: e.TANDEM_RATE_LIMIT, burst: Math.max(1, Math.ceil(e.TANDEM_RATE_LIMIT / 5)) },
     workerLeaseMs: e.WORKER_LEASE_MS,

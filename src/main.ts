@@ -103,7 +103,7 @@ async function feedsFor(config: Config, clock: Clock, log: Log, health: FeedHeal
     const earlier = await marketsOfSource(db, SIM_WORLD_SOURCE);
     const resume = resumeOptions(earlier.count, earlier.unresolved, clock.now());
     const tradeIdPrefix = resume.generation ? `trade-${resume.generation}-` : 'trade-';
-    const world = createWorld({ seed: config.simSeed, start: clock.now(), ...resume,
+    const world = createWorld({ seed: config.simSeed, start: clock.now(), marketLifetimeMs: config.simMarketLifetimeMs, ...resume,
       exchange: (c) => new SimExchange({ now: () => (live ? clock.now() : c.now()) }, { tradeIdPrefix }) });
     live = true;
     log.info('simulated world ready', { seed: config.simSeed, traders: world.traders.length, trades: world.recordCount(),

@@ -13,7 +13,8 @@ import { openPglite, type PgliteDb } from '../../src/store/db.ts';
 
 const FT = 'FT_T1_BASELINE';
 const LT = `LT_${FT}`;
-const ENV = { SIM_STEP_MS: '500', LT_EXECUTE_CRON: '*/2 * * * * *' };
+// Markets of a minute's life (eight close one after another over it) and the resolver every 2 s: resolutions come early
+const ENV = { SIM_STEP_MS: '500', SIM_MARKET_LIFETIME_MS: '60000', LT_EXECUTE_CRON: '*/2 * * * * *', FT_RESOLVE_CRON: '*/2 * * * * *' };
 const dir = mkdtempSync(join(tmpdir(), 'tandem-restart-'));
 let service: ServiceChild | null = null;
 
