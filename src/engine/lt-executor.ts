@@ -12,7 +12,6 @@ import { decideSignal, type Verdict } from './lt-intent.ts';
 import { openSignalWindow, pendingSignals, signalAge, type Signal } from './lt-signals.ts';
 import { ftConfigForStrategy } from './lt-ft-config.ts';
 import { submitIntent, venueOf, type Submission } from './lt-submit.ts';
-import { takenSignalOf } from '../store/lt-signal-store.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import { signalLog } from './lt-trace.ts';
 import { formatMicros } from '../domain/money.ts';
@@ -174,11 +173,9 @@ async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWalle
     log.info('lt signal seen', { source_trade: signal.sourceTradeId, source_trade_at: signal.sourceTradeAt.toISOString(),
       kind: signal.kind, asset_id: signal.tokenId, signal_price: formatMicros(signal.price), age_ms: age.ageMs, mode: s.mode });
     const venueBlock = health && signal.kind === 'entry' ? entryBlock(health, s) : null;
-    // The venue's market and book, and the FT facts the filters re-check, read together before the lock
-    const [venue, taken] = await Promise.all([
-      expired || venueBlock ? null : venueView(deps.venue, signal.tokenId),
-      signal.kind === 'entry' && !expired && !venueBlock ? takenSignalOf(deps.db, signal.ftOrderId) : null,
-    ]);
+    // The venue's market and book, read before the lock; the FT facts the filters re-check came with the signal
+    const venue = expired || venueBlock ? null : await venueView(deps.venue, signal.tokenId);
+    const taken = signal.kind === 'entry' && !expired && !venueBlock ? signal.taken : null;
     const verdict = await decideSignal(deps.db, {
       userId: s.userId, strategyId: s.strategyId, signal, wallet, venue, signerAddress: deps.signerAddress ?? null, venueBlock,
       taken, prepare: (request) => venueOf(deps, { isShadow: s.mode === 'shadow' }).prepare(request),

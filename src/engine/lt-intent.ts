@@ -37,7 +37,7 @@ export interface IntentInput {
   /** Set for an entry the venue gate does not let out (src/engine/venue-gate.ts): skipped as venue_not_ready */
   venueBlock?: { limit: string; observed: string } | null;
   /**
-   * The FT order as FT took it (takenSignalOf), read before the transaction: facts FT wrote once, so reading them
+   * The FT order as FT took it (read with the signal, Signal.taken), before the transaction: facts FT wrote once, so reading them
    * outside the lock changes nothing; null when it has no source trade or market (an invariant error for an entry)
    */
   taken: TakenSignal | null;

@@ -35,6 +35,11 @@ export interface Signal {
   exit: { closed: Shares; before: Shares } | null;
   /** When FT's row (the paper order, or the exit's close) was written: the database's now() of FT's transaction */
   recordedAt: Date;
+  /**
+   * Entries: the FT order as FT took it (its source trade, market and recorded facts), read with the signal so that
+   * deciding it costs no statement more; null for an exit, or an entry whose trade or market row is missing
+   */
+  taken: TakenSignal | null;
 }
 
 /** Where a page of signals starts: after this (source trade time, FT order id, leg) */
@@ -43,6 +48,21 @@ export interface SignalCursor {
   ftOrderId: string;
   leg: string;
 }
+
+/** The columns of an FT order as FT took it, each named `prefix` + name: over TAKEN_JOINS's aliases o (ft_orders), t, m */
+const takenColumns = (prefix: string): string => `t.trade_key AS ${prefix}trade_key, t.trader AS ${prefix}trader,
+  t.side AS ${prefix}side, t.asset AS ${prefix}asset, t.condition_id AS ${prefix}condition_id, t.size::text AS ${prefix}size,
+  t.price::text AS ${prefix}price, t.usd::text AS ${prefix}usd, t.trade_time AS ${prefix}trade_time, t.title AS ${prefix}title,
+  t.slug AS ${prefix}slug, t.event_slug AS ${prefix}event_slug, t.outcome AS ${prefix}outcome,
+  t.outcome_index AS ${prefix}outcome_index, t.transaction_hash AS ${prefix}transaction_hash,
+  o.market_end_time AS ${prefix}market_end_time, o.trader_win_rate::text AS ${prefix}win_rate,
+  o.trader_resolved_count AS ${prefix}trader_resolved_count, o.conviction::text AS ${prefix}conviction,
+  o.model_probability::text AS ${prefix}model_probability, ${prefixedMarketColumns('m', `${prefix}m_`)}`;
+
+/** An FT order (o), its source trade (t) and the trade's market (m) */
+const TAKEN_JOINS = `ft_orders o JOIN source_trades t ON t.trade_key = o.source_trade_id
+  LEFT JOIN markets m ON m.condition_id = t.condition_id`;
+const TAKEN_PREFIX = 'taken_';
 
 /**
  * The pending signals. Every probe of lt_dispositions is a scalar subquery on its full primary key, so each FT order or
@@ -76,8 +96,13 @@ const pendingSql = (windowed: boolean) => `SELECT * FROM (
 WHERE ($5::timestamptz IS NULL OR (s.source_at, s.ft_order_id, s.leg) > ($5::timestamptz, $6::uuid, $7::text))
   AND ($9::text IS NULL OR s.source_trade_id = $9)
 ORDER BY s.source_at, s.ft_order_id, s.leg LIMIT $8`;
-const PENDING_SQL = pendingSql(false);
-const PENDING_WINDOW_SQL = pendingSql(true);
+
+/** The page with each entry's FT order as FT took it (its columns prefixed): index probes on the page's rows only */
+const pageSql = (windowed: boolean) => `SELECT p.*, ${takenColumns(TAKEN_PREFIX)}
+  FROM (${pendingSql(windowed)}) p LEFT JOIN (${TAKEN_JOINS}) ON p.kind = 'entry' AND o.order_id = p.ft_order_id
+  ORDER BY p.source_at, p.ft_order_id, p.leg`;
+const PENDING_SQL = pageSql(false);
+const PENDING_WINDOW_SQL = pageSql(true);
 
 const ratioOrNull = (v: unknown) => microsOrNull(v) as Ratio | null;
 
@@ -94,6 +119,7 @@ function signalFromRow(r: Record<string, unknown>): Signal {
     },
     exit: kind === 'exit' ? { closed: micros(r.closed) as Shares, before: micros(r.before) as Shares } : null,
     recordedAt: new Date(r.recorded_at as string),
+    taken: kind === 'entry' ? takenFromRow(r, TAKEN_PREFIX) : null,
   };
 }
 
@@ -129,31 +155,26 @@ export async function windowStart(sql: Sql, oneSession = false): Promise<Date> {
   return new Date(r!.at);
 }
 
-const TAKEN_SQL = `SELECT t.trade_key, t.trader, t.side, t.asset, t.condition_id, t.size::text AS size, t.price::text AS price,
-  t.usd::text AS usd, t.trade_time, t.title, t.slug, t.event_slug, t.outcome, t.outcome_index, t.transaction_hash,
-  o.market_end_time, o.trader_win_rate::text AS win_rate, o.trader_resolved_count, o.conviction::text AS conviction,
-  o.model_probability::text AS model_probability, ${prefixedMarketColumns('m', 'm_')}
-  FROM ft_orders o JOIN source_trades t ON t.trade_key = o.source_trade_id LEFT JOIN markets m ON m.condition_id = t.condition_id
-  WHERE o.order_id = $1`;
-
-/** An FT paper order as FT took it, with its market (one statement), for LT to re-apply the FT filters it holds; null when there is no such order or market */
-export async function takenSignalOf(sql: Sql, ftOrderId: string): Promise<TakenSignal | null> {
-  const [r] = await sql.query<Record<string, unknown>>(TAKEN_SQL, [ftOrderId]);
-  if (!r) return null;
-  const market = marketFromPrefixed(r, 'm_');
+/** What takenColumns(prefix) read; null when no order, trade or market row was joined */
+function takenFromRow(r: Record<string, unknown>, prefix: string): TakenSignal | null {
+  const col = (name: string): unknown => r[`${prefix}${name}`];
+  if (col('trade_key') == null) return null;
+  const market = marketFromPrefixed(r, `${prefix}m_`);
   if (!market) return null;
-  const time = new Date(r.trade_time as string);
+  const time = new Date(col('trade_time') as string);
   return {
     trade: {
-      key: r.trade_key as string, trader: r.trader as string, side: r.side as Side, asset: r.asset as string,
-      conditionId: r.condition_id as string, size: micros(r.size) as Shares, price: micros(r.price) as Price,
-      usd: micros(r.usd) as Usdc, time, title: r.title as string, slug: r.slug as string, eventSlug: r.event_slug as string,
-      outcome: r.outcome as string, outcomeIndex: r.outcome_index === null ? null : Number(r.outcome_index),
-      transactionHash: r.transaction_hash as string,
+      key: col('trade_key') as string, trader: col('trader') as string, side: col('side') as Side, asset: col('asset') as string,
+      conditionId: col('condition_id') as string, size: micros(col('size')) as Shares, price: micros(col('price')) as Price,
+      usd: micros(col('usd')) as Usdc, time, title: col('title') as string, slug: col('slug') as string,
+      eventSlug: col('event_slug') as string, outcome: col('outcome') as string,
+      outcomeIndex: col('outcome_index') === null ? null : Number(col('outcome_index')),
+      transactionHash: col('transaction_hash') as string,
     },
-    market: takenMarket(market, time, dateOrNull(r.market_end_time)),
-    facts: { winRate: ratioOrNull(r.win_rate), conviction: ratioOrNull(r.conviction), resolvedCount: Number(r.trader_resolved_count ?? 0) },
-    modelProbability: ratioOrNull(r.model_probability),
+    market: takenMarket(market, time, dateOrNull(col('market_end_time'))),
+    facts: { winRate: ratioOrNull(col('win_rate')), conviction: ratioOrNull(col('conviction')),
+      resolvedCount: Number(col('trader_resolved_count') ?? 0) },
+    modelProbability: ratioOrNull(col('model_probability')),
   };
 }
 
