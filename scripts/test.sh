@@ -6,9 +6,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p tmp
 rc=0
-echo "== typecheck"
-npx tsc -p tsconfig.json || rc=1
-npx tsc -p web/tsconfig.json || rc=1
+typecheck() { # the server's and the dashboard's types: in the second lane, before its passes (it has the shorter lanes' slack)
+  echo "== typecheck"
+  local r=0
+  npx tsc -p tsconfig.json || r=1
+  npx tsc -p web/tsconfig.json || r=1
+  return $r
+}
 
 run_suite() { # name, database URL (empty: PGlite), then vitest arguments
   local name=$1 url=$2; shift 2
@@ -21,8 +25,8 @@ run_suite() { # name, database URL (empty: PGlite), then vitest arguments
 # file runs in the PGlite pass and, with TEST_DATABASE_URL, in the PostgreSQL pass. The passes are independent (each test
 # file has its own databases and ports), so they run in two lanes side by side, one test file at a time each
 # (TANDEM_TEST_WORKERS each), which keeps both cores busy while a file waits on a child process or the server: the
-# PGlite pass with the longest marked file (the browser file test/e2e/dashboard-lt.test.ts) in one lane, the PostgreSQL
-# pass then the "once" pass (the other marked files) in the other. In the CI run of 2026-12-03 the lanes took 1,379 s
+# PGlite pass with the longest marked file (the browser file test/e2e/dashboard-lt.test.ts) in one lane, the type check,
+# the PostgreSQL pass and then the "once" pass (the other marked files) in the other. In the CI run of 2026-12-03 the lanes took 1,379 s
 # (PGlite) and 780 + 543 s; the compiled child processes (below) take about 50 s off the first and 65 s off the second,
 # and test/e2e/dashboard-journeys.test.ts (about 40 s) moved from the first to the second's "once" pass, which leaves
 # both about 1,290 s (an estimate from per-file figures). Each pass's output is printed whole when both lanes are done.
@@ -52,16 +56,18 @@ lane() { # log name, then the command; its exit code goes to tmp/test-<name>.rc
 }
 echo "== tests: pglite${TEST_DATABASE_URL:+, postgres} and once (${#marked[@]} backend-independent files), in two lanes (each pass's output when both end)"
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  ( lane postgres run_suite postgres "$TEST_DATABASE_URL" --exclude 'test/crash/**' "${once_excludes[@]}" --maxWorkers="$workers"
+  ( lane typecheck typecheck
+    lane postgres run_suite postgres "$TEST_DATABASE_URL" --exclude 'test/crash/**' "${once_excludes[@]}" --maxWorkers="$workers"
     lane once run_once ) &
 else
-  lane once run_once &
+  ( lane typecheck typecheck
+    lane once run_once ) &
 fi
 pglite_excludes=()
 for f in "${once[@]}"; do pglite_excludes+=(--exclude "$f"); done
 lane pglite run_suite pglite "" --exclude 'test/crash/**' "${pglite_excludes[@]}" --maxWorkers="$workers"
 wait
-for name in pglite ${TEST_DATABASE_URL:+postgres} once; do
+for name in typecheck pglite ${TEST_DATABASE_URL:+postgres} once; do
   cat "tmp/test-$name.log"
   [ "$(cat "tmp/test-$name.rc" 2>/dev/null)" = 0 ] || rc=1
 done
