@@ -26,8 +26,7 @@ type Row = { user_id: string; name: string; role: Role };
 const fromRow = (r: Row): User => ({ userId: r.user_id, name: r.name, role: r.role });
 
 export async function userByToken(sql: Sql, token: string): Promise<User | null> {
-  const [row] = await sql.query<Row>('SELECT user_id, name, role FROM users WHERE token_hash = $1', [hashToken(token)]);
-  return row ? fromRow(row) : null;
+  return (await userAndSnapshotByToken(sql, token))?.user ?? null;
 }
 
 /**
