@@ -32,9 +32,11 @@ run_suite() { # name, database URL (empty: PGlite), then vitest arguments
 # both about 1,290 s (an estimate from per-file figures). Each pass's output is printed whole when both lanes are done.
 # The dashboard and the server (dist/, which the tests that start the CLI or a child process run, test/support/compiled.ts)
 # are built once first, so the passes' global setups find them up to date instead of both building them at once.
-# The crash and torture files (test/crash) SIGKILL child processes beside a CPU hog of their own (one busy process per
-# core): they run after the rest, so the hog loads them and not every other file. They take about five minutes, so they
-# run once, on PGlite (`TEST_DATABASE_URL=… npx vitest run test/crash` runs them on PostgreSQL)
+# The crash and torture files (test/crash) SIGKILL child processes and must hold on a loaded machine: alone they run
+# beside a CPU hog of their own (one busy process per core, test/support/cpu-hog.ts); here they run in a third lane
+# beside the two, whose files load both cores, with the hog off (TANDEM_TEST_CPU_HOG=0), instead of after the lanes
+# (about three minutes, mostly the hog's). They take a few minutes, so they run once, on PGlite
+# (`TEST_DATABASE_URL=… npx vitest run test/crash` runs them on PostgreSQL)
 rm -f tmp/vitest-*.json tmp/test-*.rc
 node scripts/build-web.mjs || rc=1
 node scripts/build.mjs || rc=1
@@ -54,7 +56,8 @@ lane() { # log name, then the command; its exit code goes to tmp/test-<name>.rc
   "$@" >"tmp/test-$name.log" 2>&1
   echo $? >"tmp/test-$name.rc"
 }
-echo "== tests: pglite${TEST_DATABASE_URL:+, postgres} and once (${#marked[@]} backend-independent files), in two lanes (each pass's output when both end)"
+echo "== tests: pglite${TEST_DATABASE_URL:+, postgres} and once (${#marked[@]} backend-independent files), in two lanes, and the crash files beside them (each pass's output when all end)"
+( TANDEM_TEST_CPU_HOG=0 lane pglite-crash run_suite pglite-crash "" test/crash ) &
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   ( lane typecheck typecheck
     lane postgres run_suite postgres "$TEST_DATABASE_URL" --exclude 'test/crash/**' "${once_excludes[@]}" --maxWorkers="$workers"
@@ -67,11 +70,10 @@ pglite_excludes=()
 for f in "${once[@]}"; do pglite_excludes+=(--exclude "$f"); done
 lane pglite run_suite pglite "" --exclude 'test/crash/**' "${pglite_excludes[@]}" --maxWorkers="$workers"
 wait
-for name in typecheck pglite ${TEST_DATABASE_URL:+postgres} once; do
+for name in typecheck pglite ${TEST_DATABASE_URL:+postgres} once pglite-crash; do
   cat "tmp/test-$name.log"
   [ "$(cat "tmp/test-$name.rc" 2>/dev/null)" = 0 ] || rc=1
 done
-run_suite pglite-crash "" test/crash || rc=1
 
 node -e '
 const fs = require("fs");

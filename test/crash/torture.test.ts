@@ -1,8 +1,9 @@
 /**
  * The torture run (src/torture) in CI: 20 cycles of SIGKILLs, at random moments and at injection points, of a live-path Tandem
  * process, each followed by a restart on the same database; zero invariant failures, and kills that landed between an
- * intent and its submit. Runs beside a CPU hog (one busy child per core): it must hold on a loaded machine. On PGlite,
- * and on PostgreSQL when TEST_DATABASE_URL is set
+ * intent and its submit. It must hold on a loaded machine: run alone it has a CPU hog beside it (one busy child per
+ * core); `npm test` runs it beside the suite's two lanes instead, with the hog off (scripts/test.sh). On PGlite, and on
+ * PostgreSQL when TEST_DATABASE_URL is set
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
