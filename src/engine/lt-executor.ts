@@ -3,7 +3,7 @@ import { mapLimit } from '../domain/concurrency.ts';
 import type { FtWallet } from '../domain/ft-wallet.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Db } from '../store/db.ts';
-import { listLaunchedStrategies } from '../store/lt-strategy-store.ts';
+import { launchedWithWindowStart } from '../store/lt-signal-store.ts';
 import type { BookSnapshot, MarketInfo, Venue, Venues } from './venue-port.ts';
 import { entryBlock, type VenueGate, type VenueHealth } from './venue-gate.ts';
 import type { WalletGates } from './wallet-gates.ts';
@@ -100,7 +100,8 @@ const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.
  */
 export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}): Promise<LtExecuteReport> {
   const report = emptyReport();
-  const launched = await listLaunchedStrategies(deps.db);
+  // Where the signal windows may start is read with the strategies: before any signal of this run
+  const { strategies: launched, windowStart } = await launchedWithWindowStart(deps.db, deps.db.kind === 'pglite');
   const strategies = (deps.share ? await deps.share.among(launched) : launched).filter((s) =>
     (scope.userId === undefined || s.userId === scope.userId) && (scope.strategyId === undefined || s.strategyId === scope.strategyId));
   // The wallet gates first: they re-read the linked wallets, which decides what the process gate checks for
@@ -114,7 +115,8 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
       const held = linked?.(s) ?? null;
       // A linked wallet's venue that is off is neither opened nor read this run (it may not open at all)
       const own = held?.state === 'off' ? deps : await withStrategyVenue(deps, s);
-      await runStrategy(own, s, report, held ?? healthFor(s, own.venue === deps.venue, health, linked !== null), scope.sourceTradeId);
+      await runStrategy(own, s, report, held ?? healthFor(s, own.venue === deps.venue, health, linked !== null),
+        { sourceTradeId: scope.sourceTradeId, windowStart });
     } catch (e) {
       report.errors.push({ userId: s.userId, strategyId: s.strategyId, error: errorText(e) });
     }
@@ -141,8 +143,10 @@ function healthFor(s: LtStrategy, onProcessVenue: boolean, processHealth: VenueH
  * repeats (a few rounds at most) while entries get ordered
  */
 async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecuteReport, health: VenueHealth | null,
-  sourceTradeId?: string): Promise<void> {
-  const [wallet, window] = await Promise.all([ftConfigForStrategy(deps.db, s), openSignalWindow(deps.db, s, sourceTradeId ?? null)]);
+  pass: { sourceTradeId?: string | undefined; windowStart: Date | null }): Promise<void> {
+  const sourceTradeId = pass.sourceTradeId;
+  const [wallet, window] = await Promise.all([ftConfigForStrategy(deps.db, s),
+    openSignalWindow(deps.db, s, sourceTradeId ?? null, pass.windowStart)]);
   let budget = deps.signalBudget ?? DEFAULT_BUDGET;
   for (let round = 0; round < ROUNDS; round++) {
     let newEntries = 0;

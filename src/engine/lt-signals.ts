@@ -66,7 +66,7 @@ export interface SignalWindow {
 }
 
 export async function openSignalWindow(db: Sql & { readonly kind?: Db['kind'] }, s: LtStrategy, sourceTradeId: string | null,
-  nowMs: number = Date.now()): Promise<SignalWindow> {
+  read: Date | null = null, nowMs: number = Date.now()): Promise<SignalWindow> {
   // A replay's pass over one source trade reads that trade's signals in full, and leaves the window alone
   if (sourceTradeId !== null) return { recordedFrom: null, stillPending: () => undefined, completed: () => undefined };
   let byStrategy = windows.get(db);
@@ -76,8 +76,8 @@ export async function openSignalWindow(db: Sql & { readonly kind?: Db['kind'] },
   const state = map.get(key);
   const windowed = state !== undefined && nowMs - state.fullReadAtMs < FULL_READ_EVERY_MS;
   // Before any of this pass's signals: the database's clock, or the start of the oldest open transaction (an FT
-  // write still open stamps its rows with its start, however late it commits)
-  const started = await windowStart(db, db.kind === 'pglite');
+  // write still open stamps its rows with its start, however late it commits); `read` when the caller read it so
+  const started = read ?? await windowStart(db, db.kind === 'pglite');
   let oldest = started.getTime();
   return {
     recordedFrom: windowed ? state.from : null,

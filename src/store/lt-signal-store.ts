@@ -4,6 +4,7 @@ import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Price, Ratio, Shares, Usdc } from '../domain/money.ts';
 import type { Side } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
+import { LT_COLUMNS, ltStrategyFromRow } from './lt-strategy-store.ts';
 import { marketFromPrefixed, prefixedMarketColumns } from './market-store.ts';
 import { dateOrNull, micros, microsOrNull } from './rows.ts';
 
@@ -139,20 +140,31 @@ export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalC
   return rows.map(signalFromRow);
 }
 
-/** The database's clock: FT's created_at is its now(), so a window over created_at is read against this clock */
 /**
  * Where a signal window may start: the database's now(), or the start of the oldest transaction open in the database
  * if earlier. FT stamps its rows with its transaction's start (created_at = now()), and an FT transaction may be open
- * for long (waiting on FT's lock, scoring a batch) before it commits: every row committed after this read has a
- * created_at at or after the returned time. Other sessions of the same role are visible in pg_stat_activity; PGlite
- * has one session (`oneSession`), so this is its now()
+ * for long (waiting on FT's lock, scoring a batch) before it commits: every row committed after this is read has a
+ * created_at at or after it. Other sessions of the same role are visible in pg_stat_activity; PGlite has one session
+ * (`oneSession`): no other transaction can be open beside the statement, so it is its now() (reading pg_stat_activity
+ * costs more than the rest of a signal's reads)
  */
+const windowStartSql = (oneSession: boolean): string => (oneSession ? 'now()' : `least(now(), (SELECT min(xact_start)
+  FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL))`);
+
+/** windowStartSql read alone */
 export async function windowStart(sql: Sql, oneSession = false): Promise<Date> {
-  // One session (PGlite): no other transaction can be open beside this statement, and reading pg_stat_activity costs
-  // more than the rest of a signal's reads
-  const [r] = await sql.query<{ at: string | Date }>(oneSession ? 'SELECT now() AS at' : `SELECT least(now(), (SELECT min(xact_start) FROM pg_stat_activity
-    WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL)) AS at`);
+  const [r] = await sql.query<{ at: string | Date }>(`SELECT ${windowStartSql(oneSession)} AS at`);
   return new Date(r!.at);
+}
+
+/**
+ * The launched, active strategies and, in the same statement (so before any of the pass's signals is read), where the
+ * pass's signal windows may start (windowStartSql); null when none is launched
+ */
+export async function launchedWithWindowStart(sql: Sql, oneSession = false): Promise<{ strategies: LtStrategy[]; windowStart: Date | null }> {
+  const rows = await sql.query<Record<string, unknown>>(`SELECT ${windowStartSql(oneSession)} AS window_start, ${LT_COLUMNS}
+    FROM lt_strategies WHERE is_active AND launched_at IS NOT NULL ORDER BY user_id, strategy_id`);
+  return { strategies: rows.map(ltStrategyFromRow), windowStart: rows[0] ? new Date(rows[0].window_start as string) : null };
 }
 
 /** What takenColumns(prefix) read; null when no order, trade or market row was joined */
