@@ -1,7 +1,8 @@
 /** Scratch PostgreSQL databases for the benches: made beside the one a URL names, dropped when done */
 import pg from 'pg';
 
-async function adminQuery(url: string, sql: string): Promise<void> {
+/** Runs `sql` on its own connection to `url` (CREATE and DROP DATABASE cannot run in a transaction) */
+export async function adminQuery(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -15,7 +16,12 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 export async function scratchDatabase(url: string, prefix = 'tandem_bench'): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
   await adminQuery(url, `CREATE DATABASE ${name}`);
-  const scratch = new URL(url);
-  scratch.pathname = `/${name}`;
-  return { url: scratch.toString(), drop: () => adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { url: databaseUrl(url, name), drop: () => adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** `url` with its database replaced by `name` */
+export function databaseUrl(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
 }

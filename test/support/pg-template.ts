@@ -1,36 +1,18 @@
 /**
  * vitest's global setup on PostgreSQL: one migrated database for the whole run, which every test database is created
  * from (`CREATE DATABASE … TEMPLATE`, test-db.ts). Migrating a new database takes about 330 ms on the 2-core machine
- * and copying the template about 180 ms, for each of the hundreds of databases the PostgreSQL pass makes. Dropped when
+ * and copying the template about 180 ms, for each database the PostgreSQL pass makes. Dropped when
  * the run ends. Not used on PGlite (pglite-snapshot.ts does the same there)
  */
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDb } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
+import { adminQuery, databaseUrl } from '../../src/bench/scratch-db.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** The migrated template database on TEST_DATABASE_URL's server, or '' when there is none */
     pgTemplate: string;
-  }
-}
-
-/** `url` with its database replaced by `name` */
-export function databaseUrl(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-/** Runs `statement` on the server's maintenance connection (CREATE/DROP DATABASE cannot run in a transaction) */
-export async function onServer(url: string, statement: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(statement);
-  } finally {
-    await admin.end();
   }
 }
 
@@ -41,7 +23,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   const name = `tandem_template_${process.pid}_${Date.now().toString(36)}`;
-  await onServer(url, `CREATE DATABASE ${name}`);
+  await adminQuery(url, `CREATE DATABASE ${name}`);
   const db = await openDb({ databaseUrl: databaseUrl(url, name) });
   try {
     await migrate(db);
@@ -49,5 +31,5 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await db.close(); // a template must have no connection while it is copied
   }
   project.provide('pgTemplate', name);
-  return () => onServer(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  return () => adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }

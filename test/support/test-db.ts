@@ -8,7 +8,7 @@ import { openPglite, type Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { migratedSnapshot } from './pglite-seed.ts';
 import { leased, noteFreshCopy, takeIdle } from './pglite-pool.ts';
-import { databaseUrl, onServer } from './pg-template.ts';
+import { adminQuery, databaseUrl } from '../../src/bench/scratch-db.ts';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || undefined;
 export const backendName = TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -39,7 +39,7 @@ export async function openTestDb(options: { pgliteDataDir?: string } = {}): Prom
   }
   const name = `t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const template = runTemplate();
-  await onServer(TEST_DATABASE_URL, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+  await adminQuery(TEST_DATABASE_URL, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   const url = databaseUrl(TEST_DATABASE_URL, name);
   const db = await openDb({ databaseUrl: url });
   await migrate(db); // a no-op on the template's copy; keeps the same path as production
@@ -47,7 +47,7 @@ export async function openTestDb(options: { pgliteDataDir?: string } = {}): Prom
     db, url,
     close: async () => {
       await db.close();
-      await onServer(TEST_DATABASE_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await adminQuery(TEST_DATABASE_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }
