@@ -3,8 +3,8 @@ import { InvariantError } from '../domain/errors.ts';
 import type { FtWallet } from '../domain/ft-wallet.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Db, Sql } from '../store/db.ts';
-import { encodeFtConfig, launchSnapshot, listLaunchedStrategies } from '../store/lt-strategy-store.ts';
-import { getWallet } from '../store/wallet-store.ts';
+import { encodeFtConfig, launchSnapshot, launchSnapshotOf, launchSnapshotSql, listLaunchedStrategies } from '../store/lt-strategy-store.ts';
+import { getWallet, getWalletWith } from '../store/wallet-store.ts';
 
 // ---- FT configuration: live or as launched
 
@@ -22,9 +22,12 @@ const NEVER_SYNCED = ['startingBalance', 'betSize', 'betAllocationWeight', 'allo
  * snapshot. Before launch there is no snapshot and the live configuration is returned
  */
 export async function ftConfigForStrategy(sql: Sql, s: LtStrategy): Promise<FtWallet> {
-  // Only ever an FT strategy the LT strategy's owner may read (the catalogue or their own): never another user's
-  const [live, snap] = await Promise.all([getWallet(sql, s.ftWalletId, s.userId), launchSnapshot(sql, s.userId, s.strategyId)]);
-  if (!live) throw new InvariantError(`FT wallet ${s.ftWalletId} of ${s.strategyId} is missing or not readable by its owner`);
+  // Only ever an FT strategy the LT strategy's owner may read (the catalogue or their own): never another user's. The
+  // launch snapshot in the same statement
+  const read = await getWalletWith(sql, s.ftWalletId, s.userId, launchSnapshotSql('$2', '$3'), [s.strategyId]);
+  if (!read) throw new InvariantError(`FT wallet ${s.ftWalletId} of ${s.strategyId} is missing or not readable by its owner`);
+  const live = read.wallet;
+  const snap = launchSnapshotOf(read.extra);
   if (!snap) return live;
   const base = s.syncFtChanges ? live : snap;
   return { ...base, ...Object.fromEntries(NEVER_SYNCED.map((k) => [k, snap[k]])) };

@@ -219,11 +219,17 @@ export async function ltAuditPage(sql: Sql, userId: string, strategyId: string |
 
 /** The FT configuration stored by the first launch (null before launch) */
 export async function launchSnapshot(sql: Sql, userId: string, strategyId: string): Promise<FtWallet | null> {
-  const rows = await sql.query<{ cfg: Record<string, unknown> }>(`SELECT detail->'ft_config' AS cfg FROM lt_audit
-    WHERE user_id = $1 AND strategy_id = $2 AND command = 'launch' AND detail->'ft_config' IS NOT NULL
-    ORDER BY at, audit_id LIMIT 1`, [userId, strategyId]);
-  return rows[0]?.cfg ? decodeFtConfig(rows[0].cfg) : null;
+  const rows = await sql.query<{ cfg: Record<string, unknown> }>(`SELECT ${launchSnapshotSql('$1', '$2')} AS cfg`, [userId, strategyId]);
+  return launchSnapshotOf(rows[0]?.cfg);
 }
+
+/** The launch snapshot's FT configuration (JSON) of the strategy (user, strategy id) the two SQL expressions give */
+export const launchSnapshotSql = (user: string, strategy: string): string => `(SELECT a.detail->'ft_config' FROM lt_audit a
+  WHERE a.user_id = ${user} AND a.strategy_id = ${strategy} AND a.command = 'launch' AND a.detail->'ft_config' IS NOT NULL
+  ORDER BY a.at, a.audit_id LIMIT 1)`;
+
+/** What launchSnapshotSql read, decoded; null when the strategy was never launched */
+export const launchSnapshotOf = (cfg: unknown): FtWallet | null => (cfg ? decodeFtConfig(cfg as Record<string, unknown>) : null);
 
 // ---- Kill switch
 

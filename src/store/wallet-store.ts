@@ -74,6 +74,17 @@ export async function getWallet(sql: Sql, walletId: string, readerUserId?: strin
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
+/**
+ * getWallet for `readerUserId` with, in the same statement, the value of `extra` (an SQL expression over the
+ * parameters $1 wallet id, $2 reader and then `params`); null when the reader may not read the strategy
+ */
+export async function getWalletWith(sql: Sql, walletId: string, readerUserId: string, extra: string,
+  params: unknown[]): Promise<{ wallet: FtWallet; extra: unknown } | null> {
+  const rows = await sql.query(`SELECT ${COLUMNS.join(', ')}, (${extra}) AS extra FROM ft_wallets w WHERE wallet_id = $1
+    AND ${readableBy('w', '$2')}`, [walletId, readerUserId, ...params]);
+  return rows[0] ? { wallet: fromRow(rows[0]), extra: rows[0].extra } : null;
+}
+
 /** Those of `walletIds` that `userId` may read (readableBy) */
 export async function readableWalletIds(sql: Sql, userId: string, walletIds: string[]): Promise<Set<string>> {
   if (walletIds.length === 0) return new Set();
