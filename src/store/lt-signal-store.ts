@@ -4,7 +4,7 @@ import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Price, Ratio, Shares, Usdc } from '../domain/money.ts';
 import type { Side } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
-import { LT_COLUMNS, ltStrategyFromRow } from './lt-strategy-store.ts';
+import { launchedSql, ltStrategyFromRow } from './lt-strategy-store.ts';
 import { marketFromPrefixed, prefixedMarketColumns } from './market-store.ts';
 import { dateOrNull, micros, microsOrNull } from './rows.ts';
 
@@ -162,8 +162,7 @@ export async function windowStart(sql: Sql, oneSession = false): Promise<Date> {
  * pass's signal windows may start (windowStartSql); null when none is launched
  */
 export async function launchedWithWindowStart(sql: Sql, oneSession = false): Promise<{ strategies: LtStrategy[]; windowStart: Date | null }> {
-  const rows = await sql.query<Record<string, unknown>>(`SELECT ${windowStartSql(oneSession)} AS window_start, ${LT_COLUMNS}
-    FROM lt_strategies WHERE is_active AND launched_at IS NOT NULL ORDER BY user_id, strategy_id`);
+  const rows = await sql.query<Record<string, unknown>>(launchedSql(`${windowStartSql(oneSession)} AS window_start`));
   return { strategies: rows.map(ltStrategyFromRow), windowStart: rows[0] ? new Date(rows[0].window_start as string) : null };
 }
 

@@ -54,10 +54,12 @@ export async function getLtStrategy(sql: Sql, userId: string, strategyId: string
 
 /** Launched, active strategies of every user (paused ones included: their exits and cancels still run) */
 export async function listLaunchedStrategies(sql: Sql): Promise<LtStrategy[]> {
-  const rows = await sql.query(`SELECT ${LT_COLUMNS} FROM lt_strategies
-    WHERE is_active AND launched_at IS NOT NULL ORDER BY user_id, strategy_id`);
-  return rows.map(ltStrategyFromRow);
+  return (await sql.query(launchedSql())).map(ltStrategyFromRow);
 }
+
+/** The launched, active strategies in (user, id) order, each row with the columns `extra` (SQL) first when given */
+export const launchedSql = (extra = ''): string => `SELECT ${extra ? `${extra}, ` : ''}${LT_COLUMNS} FROM lt_strategies
+  WHERE is_active AND launched_at IS NOT NULL ORDER BY user_id, strategy_id`;
 
 export async function isKillSwitchEngaged(sql: Sql, userId: string): Promise<boolean> {
   const rows = await sql.query<{ engaged: boolean }>('SELECT engaged FROM lt_kill_switch WHERE user_id = $1', [userId]);

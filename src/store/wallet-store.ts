@@ -69,19 +69,17 @@ export async function updateWallet(sql: Sql, w: FtWallet): Promise<boolean> {
 
 /** A strategy by id; with `readerUserId`, only when that user may read it (readableBy), as if it did not exist otherwise */
 export async function getWallet(sql: Sql, walletId: string, readerUserId?: string): Promise<FtWallet | null> {
-  const rows = await sql.query(`SELECT ${COLUMNS.join(', ')} FROM ft_wallets w WHERE wallet_id = $1
-    AND ($2::uuid IS NULL OR ${readableBy('w', '$2')})`, [walletId, readerUserId ?? null]);
-  return rows[0] ? fromRow(rows[0]) : null;
+  return (await getWalletWith(sql, walletId, readerUserId ?? null, 'NULL', []))?.wallet ?? null;
 }
 
 /**
- * getWallet for `readerUserId` with, in the same statement, the value of `extra` (an SQL expression over the
- * parameters $1 wallet id, $2 reader and then `params`); null when the reader may not read the strategy
+ * getWallet with, in the same statement, the value of `extra` (an SQL expression over the parameters $1 wallet id,
+ * $2 reader and then `params`)
  */
-export async function getWalletWith(sql: Sql, walletId: string, readerUserId: string, extra: string,
+export async function getWalletWith(sql: Sql, walletId: string, readerUserId: string | null, extra: string,
   params: unknown[]): Promise<{ wallet: FtWallet; extra: unknown } | null> {
   const rows = await sql.query(`SELECT ${COLUMNS.join(', ')}, (${extra}) AS extra FROM ft_wallets w WHERE wallet_id = $1
-    AND ${readableBy('w', '$2')}`, [walletId, readerUserId, ...params]);
+    AND ($2::uuid IS NULL OR ${readableBy('w', '$2')})`, [walletId, readerUserId, ...params]);
   return rows[0] ? { wallet: fromRow(rows[0]), extra: rows[0].extra } : null;
 }
 
