@@ -8,6 +8,7 @@ import { PGlite, types } from '@electric-sql/pglite';
 import pg from 'pg';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
 import { migrationsHash } from './migration-files.ts';
+import { PgliteStatements } from './pglite-statements.ts';
 
 /** Something that runs SQL: the database itself or an open transaction */
 export interface Sql {
@@ -84,14 +85,21 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
     lock?.release();
     throw error;
   }
-  const sql = (q: Pick<PGlite, 'query' | 'exec'>): Sql => ({
-    query: async <T,>(text: string, params?: unknown[]) => (await q.query<T>(text, params)).rows,
-    exec: async (text: string) => void (await q.exec(text)),
-  });
+  const statements = new PgliteStatements(client);
+  const sql = (q: Pick<PGlite, 'query' | 'exec'>, inTransaction: boolean): Sql => {
+    const plain = async <T,>(text: string, params: unknown[]) => (await q.query<T>(text, params)).rows;
+    return {
+      query: <T,>(text: string, params?: unknown[]) => statements.query<T>(text, params ?? [], plain, inTransaction),
+      exec: async (text: string) => {
+        statements.reset(); // migrations: a statement's columns may change
+        await q.exec(text);
+      },
+    };
+  };
   return {
     kind: 'pglite',
-    ...sql(client),
-    transaction: (fn) => client.transaction((tx) => fn(sql(tx))),
+    ...sql(client, false),
+    transaction: (fn) => client.transaction((tx) => fn(sql(tx, true))),
     listen: async (channel, onMessage) => {
       const unsub = await client.listen(channel, onMessage);
       return async () => unsub();
