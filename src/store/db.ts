@@ -9,6 +9,7 @@ import pg from 'pg';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
 import { migrationsHash } from './migration-files.ts';
 import { PgliteStatements } from './pglite-statements.ts';
+import { PgStatementNames } from './pg-statements.ts';
 
 /** Something that runs SQL: the database itself or an open transaction */
 export interface Sql {
@@ -203,9 +204,13 @@ export async function openPostgres(url: string, tls: PgTls | null = null): Promi
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true, ...sslOf(tls) });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead
   await pool.query('select 1');
+  const names = new PgStatementNames();
   const sql = (q: pg.Pool | pg.PoolClient): Sql => ({
-    query: async <T,>(text: string, params?: unknown[]) => (await q.query(text, params)).rows as T[],
-    exec: async (text: string) => void (await q.query(text)),
+    query: async <T,>(text: string, params?: unknown[]) => (await q.query(names.config(text, params))).rows as T[],
+    exec: async (text: string) => {
+      names.schemaMayChange(); // migrations: a statement's columns may change
+      await q.query(text);
+    },
   });
   return {
     kind: 'postgres',

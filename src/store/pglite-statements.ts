@@ -4,9 +4,10 @@
  * named statement of the session); then each query is one call: bind, execute and sync in one protocol message. The
  * parameters are serialized by the types the server inferred for them, and the rows parsed by the described columns'
  * types, with the PGlite instance's own serializers and parsers, so a query returns what PGlite's `query` returns.
- * PostgreSQL re-plans a named statement when a table it reads changes; a statement that is not a plain SELECT, INSERT,
- * UPDATE, DELETE or WITH (DDL, SET, …), and every `exec` (migrations), drops every cached statement, since a
- * statement's columns may change with the schema. At most MAX_STATEMENTS are kept, the least recently used closed first
+ * PostgreSQL re-plans a named statement when a table it reads changes; DDL (CREATE, ALTER, DROP, DO, CALL, COMMENT)
+ * and every `exec` (migrations) drop every cached statement, since a statement's columns may change with the schema;
+ * other statements that are not a plain SELECT, INSERT, UPDATE, DELETE or WITH (SET, LISTEN, …) run unnamed. At most
+ * MAX_STATEMENTS are kept, the least recently used closed first
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
@@ -16,6 +17,12 @@ import type { BackendMessage, DataRowMessage, ParameterDescriptionMessage, RowDe
 export const MAX_STATEMENTS = 200;
 
 const CACHEABLE = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
+const SCHEMA_CHANGE = /^\s*(CREATE|ALTER|DROP|DO|CALL|COMMENT)\b/i;
+
+/** Statements worth keeping prepared: plain reads and writes (SET, LISTEN, DDL … run unnamed) */
+export const isCacheable = (text: string): boolean => CACHEABLE.test(text);
+/** Statements after which a kept statement's columns may differ (DDL); `exec` (migrations) counts as one too */
+export const mayChangeSchema = (text: string): boolean => SCHEMA_CHANGE.test(text);
 
 interface Statement {
   name: string;
@@ -36,8 +43,8 @@ export class PgliteStatements {
    * `inTransaction`: called from inside `pg.transaction`, which already holds the transaction lock
    */
   query<T>(text: string, params: readonly unknown[], plain: PlainQuery, inTransaction: boolean): Promise<T[]> {
-    if (!CACHEABLE.test(text)) {
-      this.reset();
+    if (!isCacheable(text)) {
+      if (mayChangeSchema(text)) this.reset();
       return plain<T>(text, [...params]);
     }
     const run = () => this.pg.runExclusive(() => this.run<T>(text, params));
