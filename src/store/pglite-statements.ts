@@ -67,7 +67,7 @@ export class PgliteStatements {
   private async run<T>(text: string, params: readonly unknown[]): Promise<T[]> {
     const s = this.recent(text) ?? await this.prepare(text);
     const values = params.map((v, i) => (v === null || v === undefined ? null : serializer(this.pg, s.paramTypes[i])(v)));
-    const messages = await this.send([serialize.bind({ statement: s.name, values }), serialize.execute({}), serialize.sync()]);
+    const messages = await this.send([serialize.bind({ statement: s.name, values }), serialize.execute({}), serialize.sync()], s.name);
     return rowsOf<T>(messages, s.fields, this.pg.parsers);
   }
 
@@ -97,9 +97,15 @@ export class PgliteStatements {
     return s;
   }
 
-  /** One call into the backend: the statements to close first, then `parts` */
-  private send(parts: Uint8Array[]): Promise<BackendMessage[]> {
-    const close = this.closing.splice(0).map((name) => serialize.close({ type: 'S', name }));
+  /**
+   * One call into the backend: the statements to close first, then `parts`. `using`: the statement `parts` binds,
+   * closed with the next call instead if a reset came between its lookup and this call (a schema change waits for the
+   * lock this call holds, so it is still valid now)
+   */
+  private send(parts: Uint8Array[], using?: string): Promise<BackendMessage[]> {
+    const names = this.closing.splice(0);
+    if (using !== undefined && names.includes(using)) this.closing.push(using);
+    const close = names.filter((name) => name !== using).map((name) => serialize.close({ type: 'S', name }));
     return this.pg.execProtocolStream(concat([...close, ...parts]), { syncToFs: false });
   }
 }
