@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { isCacheable, mayChangeSchema } from './pglite-statements.ts';
+import { isCacheable, mayChangeSchema } from './statement-kinds.ts';
 
 export const MAX_NAMED = 200;
 

@@ -11,18 +11,11 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
+import { isCacheable, mayChangeSchema } from './statement-kinds.ts';
 import type { BackendMessage, DataRowMessage, ParameterDescriptionMessage, RowDescriptionMessage } from 'pg-protocol/dist/messages.js';
 
 /** Statements kept per PGlite (each holds its parse tree and plans in the backend's memory) */
 export const MAX_STATEMENTS = 200;
-
-const CACHEABLE = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
-const SCHEMA_CHANGE = /^\s*(CREATE|ALTER|DROP|DO|CALL|COMMENT)\b/i;
-
-/** Statements worth keeping prepared: plain reads and writes (SET, LISTEN, DDL … run unnamed) */
-export const isCacheable = (text: string): boolean => CACHEABLE.test(text);
-/** Statements after which a kept statement's columns may differ (DDL); `exec` (migrations) counts as one too */
-export const mayChangeSchema = (text: string): boolean => SCHEMA_CHANGE.test(text);
 
 interface Statement {
   name: string;
