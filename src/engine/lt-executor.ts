@@ -145,20 +145,26 @@ function healthFor(s: LtStrategy, onProcessVenue: boolean, processHealth: VenueH
 async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecuteReport, health: VenueHealth | null,
   pass: { sourceTradeId?: string | undefined; windowStart: Date | null }): Promise<void> {
   const sourceTradeId = pass.sourceTradeId;
-  const [wallet, window] = await Promise.all([ftConfigForStrategy(deps.db, s),
-    openSignalWindow(deps.db, s, sourceTradeId ?? null, pass.windowStart)]);
+  const window = await openSignalWindow(deps.db, s, sourceTradeId ?? null, pass.windowStart);
+  // The FT configuration is read beside the first page of signals (on PostgreSQL, on another connection at once) and
+  // awaited by the first signal; with no signal, before the walk ends, so that a failure to read it is still reported
+  const walletRead = ftConfigForStrategy(deps.db, s);
+  walletRead.catch(() => undefined);
   let budget = deps.signalBudget ?? DEFAULT_BUDGET;
   for (let round = 0; round < ROUNDS; round++) {
     let newEntries = 0;
     for await (const signal of pendingSignals(deps.db, s, deps.signalPageSize, sourceTradeId ?? null, window.recordedFrom)) {
       if (budget-- <= 0) return;
-      const verdict = await handleSignal(deps, s, wallet, signal, report, health);
+      const verdict = await handleSignal(deps, s, await walletRead, signal, report, health);
       if (verdict?.kind === 'ordered' && signal.kind === 'entry') newEntries += 1;
       // Another run deciding it meanwhile may have made exits eligible that this walk did not read: kept in the window
       if (verdict === null || verdict.kind === 'deferred' || verdict.kind === 'duplicate') window.stillPending(signal);
     }
     // A round that ordered no entry made no exit eligible: every pending signal has been read
-    if (newEntries === 0) return window.completed();
+    if (newEntries === 0) {
+      await walletRead;
+      return window.completed();
+    }
   }
 }
 

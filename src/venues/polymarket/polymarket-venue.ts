@@ -101,6 +101,8 @@ class PolymarketAdapter implements PolymarketVenue {
   /** Our order ids (lower-case) → the size we sent, which settles how the venue writes sizes back */
   private readonly known = new Map<string, bigint>();
   private readonly prepared = new Map<string, PreparedOrder>();
+  /** Payloads sign() built in this process, with the id they hash to: submit() need not hash them again (checkedPayload) */
+  private readonly signedHere = new WeakMap<object, string>();
   /** Orders we cancelled, so a cancelled GTD past its expiry is not mistaken for an expired one */
   private readonly cancelled = new Set<string>();
   private lastCursor: string | null = null;
@@ -162,6 +164,7 @@ class PolymarketAdapter implements PolymarketVenue {
     const signed: SignedWireOrderV2 = { ...order, signature: await signOrder(this.wallet, order, domain) };
     const venueOrderId = orderHash(order, domain).toLowerCase();
     const payload: Payload = { kind: 'polymarket-signed-order', orderType: request.orderType, domain, order: signed };
+    this.signedHere.set(payload, venueOrderId);
     this.remember(venueOrderId, sharesSigned(signed));
     return { venueOrderId, request, price: amounts.price, size: amounts.size, payload };
   }
@@ -189,8 +192,17 @@ class PolymarketAdapter implements PolymarketVenue {
     return { ...outcome, fills: await this.fillsOfReply(outcome.venueOrderId, res) };
   }
 
-  /** The payload must be ours and must hash to the id we promised; anything else is a bug, not a venue answer */
+  /**
+   * The payload must be ours and must hash to the id we promised; anything else is a bug, not a venue answer. One this
+   * venue signed in this process (the same object, which sign() hashed to this id) is not parsed and hashed again
+   */
   private checkedPayload(order: PreparedOrder): Payload {
+    const own = typeof order.payload === 'object' && order.payload !== null ? this.signedHere.get(order.payload) : undefined;
+    if (own !== undefined && own === order.venueOrderId.toLowerCase()) {
+      const payload = order.payload as Payload;
+      this.remember(own, sharesSigned(payload.order as SignedWireOrderV2));
+      return payload;
+    }
     const parsed = Payload.safeParse(order.payload);
     if (!parsed.success) throw new InvariantError(`not a prepared Polymarket order: ${order.venueOrderId}`);
     const { signature: _signature, ...struct } = parsed.data.order;
