@@ -20,22 +20,40 @@ run_suite() { # name, database URL (empty: PGlite), then vitest arguments
   TEST_DATABASE_URL=$url npx vitest run --reporter=default --reporter=json --outputFile.json="tmp/vitest-$name.json" "$@"
 }
 
+# Each pass runs its files one after the other in one process that keeps the modules it imported (--no-isolate):
+# a new process per file, importing the engine again, cost about 2-3 s per file, a third of CI's time. Every test file
+# owns what it opens (databases, servers, ports) and closes it, so the files do not see each other. A file that
+# replaces a module (vi.mock) needs a module graph of its own: those run after, isolated, as the pass "<name>-isolated"
+mapfile -t isolated < <(grep -rl --include='*.test.ts' 'vi\.mock(' src test | sort)
+isolated_excludes=()
+for f in "${isolated[@]}"; do isolated_excludes+=(--exclude "$f"); done
+run_pass() { # name, database URL, the pass's isolated files (their count, then each), then the vitest arguments of the rest
+  local name=$1 url=$2 n=$3 r=0; shift 3
+  local files=("${@:1:n}"); shift "$n"
+  run_suite "$name" "$url" --no-isolate "${isolated_excludes[@]}" "$@" || r=1
+  if [ "$n" -gt 0 ]; then run_suite "$name-isolated" "$url" "${files[@]}" --maxWorkers="$workers" || r=1; fi
+  return $r
+}
+in_list() { # value, then a list: whether the value is in it
+  local x=$1; shift
+  for y in "$@"; do [ "$x" = "$y" ] && return 0; done
+  return 1
+}
+
 # Files marked `// @backend-independent` (a line of its own: pure code, or PGlite whatever TEST_DATABASE_URL says;
 # test/architecture/backend-independent.test.ts proves none reaches the test database) run once, on PGlite; every other
 # file runs in the PGlite pass and, with TEST_DATABASE_URL, in the PostgreSQL pass. The passes are independent (each test
-# file has its own databases and ports), so they run in two lanes side by side, one test file at a time each
-# (TANDEM_TEST_WORKERS each), which keeps both cores busy while a file waits on a child process or the server: the
-# PGlite pass with the longest marked file (the browser file test/e2e/dashboard-lt.test.ts) in one lane, the type check,
-# the PostgreSQL pass and then the "once" pass (the other marked files) in the other. In the CI run of 2026-12-03 the lanes took 1,379 s
-# (PGlite) and 780 + 543 s; the compiled child processes (below) take about 50 s off the first and 65 s off the second,
-# and test/e2e/dashboard-journeys.test.ts (about 40 s) moved from the first to the second's "once" pass, which leaves
-# both about 1,290 s (an estimate from per-file figures). Each pass's output is printed whole when both lanes are done.
+# file has its own databases and ports), so they run in three lanes side by side, one test file at a time each
+# (TANDEM_TEST_WORKERS each), which keeps both cores busy while a file waits on a child process, a timer or the server:
+# the PGlite pass with the longest marked file (the browser file test/e2e/dashboard-lt.test.ts); the type check, then
+# the PostgreSQL pass; the crash files, then the "once" pass (the other marked files). Each pass's output is printed
+# whole when all lanes are done. In a local run of 2026-12-04 (one process per pass, above) the lanes took about 820 s
+# (PGlite), 60 + 630 s and 510 + 300 s.
 # The dashboard and the server (dist/, which the tests that start the CLI or a child process run, test/support/compiled.ts)
 # are built once first, so the passes' global setups find them up to date instead of both building them at once.
 # The crash and torture files (test/crash) SIGKILL child processes and must hold on a loaded machine: alone they run
-# beside a CPU hog of their own (one busy process per core, test/support/cpu-hog.ts); here they run in a third lane
-# beside the two, whose files load both cores, with the hog off (TANDEM_TEST_CPU_HOG=0), instead of after the lanes
-# (about three minutes, mostly the hog's). They take a few minutes, so they run once, on PGlite
+# beside a CPU hog of their own (one busy process per core, test/support/cpu-hog.ts); here they run beside the other
+# lanes, whose files load both cores, with the hog off (TANDEM_TEST_CPU_HOG=0). They run once, on PGlite
 # (`TEST_DATABASE_URL=… npx vitest run test/crash` runs them on PostgreSQL)
 rm -f tmp/vitest-*.json tmp/test-*.rc
 node scripts/build-web.mjs || rc=1
@@ -47,28 +65,33 @@ for f in "${marked[@]}"; do
   once_excludes+=(--exclude "$f")
   case $f in test/e2e/dashboard-lt.test.ts) ;; *) once+=("$f") ;; esac
 done
+# The isolated files of each pass: the once pass's among the marked files it runs, the others' among the rest
+iso_once=() iso_pglite=() iso_postgres=()
+for f in "${isolated[@]}"; do
+  case $f in test/crash/*) continue ;; esac
+  if in_list "$f" "${once[@]}"; then iso_once+=("$f"); else iso_pglite+=("$f"); in_list "$f" "${marked[@]}" || iso_postgres+=("$f"); fi
+done
 run_once() { # the once pass (none when no file is left for it: vitest given no file would run them all)
   if [ ${#once[@]} -eq 0 ]; then echo "no backend-independent file outside the PGlite lane"; return 0; fi
-  run_suite once "" "${once[@]}" --maxWorkers="$workers"
+  run_pass once "" ${#iso_once[@]} "${iso_once[@]}" "${once[@]}" --maxWorkers="$workers"
 }
 lane() { # log name, then the command; its exit code goes to tmp/test-<name>.rc
   local name=$1; shift
   "$@" >"tmp/test-$name.log" 2>&1
   echo $? >"tmp/test-$name.rc"
 }
-echo "== tests: pglite${TEST_DATABASE_URL:+, postgres} and once (${#marked[@]} backend-independent files), in two lanes, and the crash files beside them (each pass's output when all end)"
-( TANDEM_TEST_CPU_HOG=0 lane pglite-crash run_suite pglite-crash "" test/crash ) &
-if [ -n "${TEST_DATABASE_URL:-}" ]; then
-  ( lane typecheck typecheck
-    lane postgres run_suite postgres "$TEST_DATABASE_URL" --exclude 'test/crash/**' "${once_excludes[@]}" --maxWorkers="$workers"
-    lane once run_once ) &
-else
-  ( lane typecheck typecheck
-    lane once run_once ) &
-fi
+echo "== tests: pglite${TEST_DATABASE_URL:+, postgres}, the crash files and once (${#marked[@]} backend-independent files), in three lanes (each pass's output when all end)"
+( TANDEM_TEST_CPU_HOG=0 lane pglite-crash run_suite pglite-crash "" test/crash
+  lane once run_once ) &
+( lane typecheck typecheck
+  if [ -n "${TEST_DATABASE_URL:-}" ]; then
+    lane postgres run_pass postgres "$TEST_DATABASE_URL" ${#iso_postgres[@]} "${iso_postgres[@]}" --exclude 'test/crash/**' \
+      "${once_excludes[@]}" --maxWorkers="$workers"
+  fi ) &
 pglite_excludes=()
 for f in "${once[@]}"; do pglite_excludes+=(--exclude "$f"); done
-lane pglite run_suite pglite "" --exclude 'test/crash/**' "${pglite_excludes[@]}" --maxWorkers="$workers"
+lane pglite run_pass pglite "" ${#iso_pglite[@]} "${iso_pglite[@]}" --exclude 'test/crash/**' "${pglite_excludes[@]}" \
+  --maxWorkers="$workers"
 wait
 for name in typecheck pglite ${TEST_DATABASE_URL:+postgres} once pglite-crash; do
   cat "tmp/test-$name.log"
@@ -78,7 +101,8 @@ done
 node -e '
 const fs = require("fs");
 let passed = 0, failed = 0;
-for (const name of ["pglite", "postgres", "once", "pglite-crash", "postgres-crash"]) {
+const passes = ["pglite", "postgres", "once", "pglite-crash", "postgres-crash"].flatMap((n) => [n, `${n}-isolated`]);
+for (const name of passes) {
   const file = `tmp/vitest-${name}.json`;
   if (!fs.existsSync(file)) continue;
   const r = JSON.parse(fs.readFileSync(file, "utf8"));

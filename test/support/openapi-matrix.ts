@@ -160,9 +160,8 @@ async function party(w: Omit<World, 'a' | 'b' | 'op'>, name: string, n: number, 
 
 /** The world: the app, its OpenAPI document, A, B and an operator each owning one of every kind, and the catalogue */
 export async function createWorld(): Promise<World> {
-  // The contract's rate limit (TANDEM_RATE_LIMIT, 0 disables): these tests send thousands of requests on one token on
-  // purpose, and a 429 would answer in place of the checks they make
-  process.env.TANDEM_RATE_LIMIT ??= '0';
+  // No rate limit (createApp's rateLimit absent): these tests send thousands of requests on one token on purpose, and a
+  // 429 would answer in place of the checks they make
   const t = await openTestDb();
   const clock = new ManualClock('2026-03-01T12:00:00Z');
   const app = createApp({ db: t.db, clock, log: silentLog, venue: idleVenue(clock), version: 'test',

@@ -1,10 +1,11 @@
 /**
- * Reuse of in-memory PGlite databases between the tests of one file. Starting a PGlite from the migrated copy costs
- * about 1.3 CPU seconds (the WASM Postgres boots each time), most of a store or scenario test's time on PGlite. A test's
- * close() hands its database back here instead: it is reset to the migrated state (DISCARD ALL, every table that a fresh
- * copy has empty truncated) and reused only if its catalog and seeded rows then match a fresh copy's exactly; anything
- * else (a test that changed the schema, left a transaction open, or wrote a migrated table) closes it, as before.
- * The handle a test holds is dead after close(), as a closed PGlite is, so a late query never reaches the next test.
+ * Reuse of in-memory PGlite databases between the tests of one process (npm test runs each pass's files in one).
+ * Starting a PGlite from the migrated copy costs about 1.3 CPU seconds (the WASM Postgres boots each time), most of a
+ * store or scenario test's time on PGlite. A test's close() hands its database back here instead: it is reset to the
+ * migrated state (DISCARD ALL, every table that a fresh copy has empty truncated) and reused only if its catalog and
+ * seeded rows then match a fresh copy's exactly; anything else (a test that changed the schema, left a transaction
+ * open, or wrote a migrated table) closes it, as before. The handle a test holds is dead after close(), as a closed
+ * PGlite is, so a late query never reaches the next test.
  */
 import type { Db, PgliteDb } from '../../src/store/db.ts';
 
@@ -70,10 +71,15 @@ export function noteFreshCopy(db: Db): Promise<void> {
 }
 
 const counts = { reused: 0, recycled: 0, discarded: 0 };
-/** How often this file's tests got a database back, and closes that recycled or discarded one (for the pool's own test) */
+/** How often this process's tests got a database back, and closes that recycled or discarded one (for the pool's own test) */
 export const poolCounts = (): Readonly<typeof counts> => ({ ...counts });
 
-/** A database a previous test of this file handed back, reset to the migrated state; or none */
+/** Closes the idle databases (a test of the pool's own that counts what happens next) */
+export async function drainIdle(): Promise<void> {
+  for (let db = idle.pop(); db; db = idle.pop()) await db.close();
+}
+
+/** A database a previous test handed back, reset to the migrated state; or none */
 export function takeIdle(): PgliteDb | undefined {
   const db = idle.pop();
   if (db) counts.reused += 1;

@@ -1,9 +1,9 @@
 /**
  * Test databases are independent: what one test wrote, set or listened to is gone for the next, on both backends. On
- * PGlite a closed database is reset and reused within the file (pglite-pool.ts), and only when it matches a fresh copy
+ * PGlite a closed database is reset and reused by the next test (pglite-pool.ts), and only when it matches a fresh copy
  */
 import { describe, expect, it } from 'vitest';
-import { poolCounts } from './pglite-pool.ts';
+import { drainIdle, poolCounts } from './pglite-pool.ts';
 import { backendName, openTestDb, TEST_DATABASE_URL } from './test-db.ts';
 
 const addUser = (t: { db: { query: (q: string, p?: unknown[]) => Promise<unknown> } }, name: string) =>
@@ -44,6 +44,7 @@ describe(`test databases (${backendName})`, () => {
   });
 
   it('a database whose schema or migrated rows a test changed is not reused', async () => {
+    await drainIdle(); // none left by earlier tests or files: the next database opened after `a` is a fresh one
     const a = await openTestDb();
     await a.db.exec(`CREATE TABLE pool_extra (x int)`);
     const before = poolCounts();
