@@ -21,7 +21,8 @@ run_suite() { # name, database URL (empty: PGlite), then vitest arguments
 }
 
 # Each pass runs its files one after the other in one process that keeps the modules it imported (--no-isolate):
-# a new process per file, importing the engine again, cost about 2-3 s per file, a third of CI's time. Every test file
+# a new process per file, importing the engine again, cost about 2-3 s per file (18 min 35 s -> 13 min 11 s for the
+# whole run here, user CPU 23 -> 15 min). Every test file
 # owns what it opens (databases, servers, ports) and closes it, so the files do not see each other. A file that
 # replaces a module (vi.mock) needs a module graph of its own: those run after, isolated, as the pass "<name>-isolated"
 mapfile -t isolated < <(grep -rl --include='*.test.ts' 'vi\.mock(' src test | sort)
@@ -47,8 +48,8 @@ in_list() { # value, then a list: whether the value is in it
 # (TANDEM_TEST_WORKERS each), which keeps both cores busy while a file waits on a child process, a timer or the server:
 # the PGlite pass with the longest marked file (the browser file test/e2e/dashboard-lt.test.ts); the type check, then
 # the PostgreSQL pass; the crash files, then the "once" pass (the other marked files). Each pass's output is printed
-# whole when all lanes are done. In a local run of 2026-12-04 (one process per pass, above) the lanes took about 820 s
-# (PGlite), 60 + 630 s and 510 + 300 s.
+# whole when all lanes are done. In a clean-clone `.ci/run` of 2026-12-04 here (one process per pass, above) the lanes
+# took 703 s (PGlite), 25 + 563 s (type check, PostgreSQL) and 272 + 440 s (crash files, once); 13 min 20 s in all.
 # The dashboard and the server (dist/, which the tests that start the CLI or a child process run, test/support/compiled.ts)
 # are built once first, so the passes' global setups find them up to date instead of both building them at once.
 # The crash and torture files (test/crash) SIGKILL child processes and must hold on a loaded machine: alone they run
