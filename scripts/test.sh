@@ -22,9 +22,9 @@ run_suite() { # name, database URL (empty: PGlite), then vitest arguments
 
 # Each pass runs its files one after the other in one process that keeps the modules it imported (--no-isolate):
 # a new process per file, importing the engine again, cost about 2-3 s per file (18 min 35 s -> 13 min 11 s for the
-# whole run here, user CPU 23 -> 15 min). Every test file
-# owns what it opens (databases, servers, ports) and closes it, so the files do not see each other. A file that
-# replaces a module (vi.mock) needs a module graph of its own: those run after, isolated, as the pass "<name>-isolated"
+# whole run here, user CPU 23 -> 15 min). Every test file owns what it opens (databases, servers, ports) and closes
+# it, so the files do not see each other. A file that replaces a module (vi.mock) needs a module graph of its own:
+# those run after, isolated, as the pass "<name>-isolated"
 mapfile -t isolated < <(grep -rl --include='*.test.ts' 'vi\.mock(' src test | sort)
 isolated_excludes=()
 for f in "${isolated[@]}"; do isolated_excludes+=(--exclude "$f"); done
