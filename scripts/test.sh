@@ -46,10 +46,13 @@ in_list() { # value, then a list: whether the value is in it
 # file runs in the PGlite pass and, with TEST_DATABASE_URL, in the PostgreSQL pass. The passes are independent (each test
 # file has its own databases and ports), so they run in three lanes side by side, one test file at a time each
 # (TANDEM_TEST_WORKERS each), which keeps both cores busy while a file waits on a child process, a timer or the server:
-# the PGlite pass with the longest marked file (the browser file test/e2e/dashboard-lt.test.ts); the type check, then
-# the PostgreSQL pass; the crash files, then the "once" pass (the other marked files). Each pass's output is printed
-# whole when all lanes are done. In a clean-clone `.ci/run` of 2026-12-04 here (one process per pass, above) the lanes
-# took 703 s (PGlite), 25 + 563 s (type check, PostgreSQL) and 272 + 440 s (crash files, once); 13 min 20 s in all.
+# the PGlite pass; the type check, the PostgreSQL pass, then the marked files under src/ ("once-src", mostly pure
+# code); the crash files, then the other marked files ("once": end-to-end, browser and CLI files). Each pass's output
+# is printed whole when all lanes are done. In a clean-clone `.ci/run` of 2026-12-04 here (one process per pass, above,
+# with every marked file but the browser file test/e2e/dashboard-lt.test.ts in the third lane and that one in the
+# first) the lanes took 780 s (PGlite), 34 + 620 s (type check, PostgreSQL) and 359 + 443 s (crash files, once): the
+# third lane was the longest, so about 100 s of marked files under src/ moved to the second and that browser file
+# (about 64 s) to the third.
 # The dashboard and the server (dist/, which the tests that start the CLI or a child process run, test/support/compiled.ts)
 # are built once first, so the passes' global setups find them up to date instead of both building them at once.
 # The crash and torture files (test/crash) SIGKILL child processes and must hold on a loaded machine: alone they run
@@ -61,20 +64,23 @@ node scripts/build-web.mjs || rc=1
 node scripts/build.mjs || rc=1
 workers=${TANDEM_TEST_WORKERS:-1}
 mapfile -t marked < <(grep -rlx --include='*.test.ts' '// @backend-independent' src test | sort)
-once=() once_excludes=()
+once=() once_src=() once_excludes=()
 for f in "${marked[@]}"; do
   once_excludes+=(--exclude "$f")
-  case $f in test/e2e/dashboard-lt.test.ts) ;; *) once+=("$f") ;; esac
+  case $f in src/*) once_src+=("$f") ;; *) once+=("$f") ;; esac
 done
-# The isolated files of each pass: the once pass's among the marked files it runs, the others' among the rest
-iso_once=() iso_pglite=() iso_postgres=()
+# The isolated files of the PGlite and PostgreSQL passes (the marked files' are found by run_marked)
+iso_both=()
 for f in "${isolated[@]}"; do
   case $f in test/crash/*) continue ;; esac
-  if in_list "$f" "${once[@]}"; then iso_once+=("$f"); else iso_pglite+=("$f"); in_list "$f" "${marked[@]}" || iso_postgres+=("$f"); fi
+  in_list "$f" "${marked[@]}" || iso_both+=("$f")
 done
-run_once() { # the once pass (none when no file is left for it: vitest given no file would run them all)
-  if [ ${#once[@]} -eq 0 ]; then echo "no backend-independent file outside the PGlite lane"; return 0; fi
-  run_pass once "" ${#iso_once[@]} "${iso_once[@]}" "${once[@]}" --maxWorkers="$workers"
+run_marked() { # pass name, then its marked files (none: nothing to run, as vitest given no file would run them all)
+  local name=$1; shift
+  local iso=()
+  if [ $# -eq 0 ]; then echo "no backend-independent file for the pass $name"; return 0; fi
+  for f in "$@"; do in_list "$f" "${isolated[@]}" && iso+=("$f"); done
+  run_pass "$name" "" ${#iso[@]} "${iso[@]}" "$@" --maxWorkers="$workers"
 }
 lane() { # log name, then the command; its exit code goes to tmp/test-<name>.rc
   local name=$1; shift
@@ -83,18 +89,17 @@ lane() { # log name, then the command; its exit code goes to tmp/test-<name>.rc
 }
 echo "== tests: pglite${TEST_DATABASE_URL:+, postgres}, the crash files and once (${#marked[@]} backend-independent files), in three lanes (each pass's output when all end)"
 ( TANDEM_TEST_CPU_HOG=0 lane pglite-crash run_suite pglite-crash "" test/crash
-  lane once run_once ) &
+  lane once run_marked once "${once[@]}" ) &
 ( lane typecheck typecheck
   if [ -n "${TEST_DATABASE_URL:-}" ]; then
-    lane postgres run_pass postgres "$TEST_DATABASE_URL" ${#iso_postgres[@]} "${iso_postgres[@]}" --exclude 'test/crash/**' \
+    lane postgres run_pass postgres "$TEST_DATABASE_URL" ${#iso_both[@]} "${iso_both[@]}" --exclude 'test/crash/**' \
       "${once_excludes[@]}" --maxWorkers="$workers"
-  fi ) &
-pglite_excludes=()
-for f in "${once[@]}"; do pglite_excludes+=(--exclude "$f"); done
-lane pglite run_pass pglite "" ${#iso_pglite[@]} "${iso_pglite[@]}" --exclude 'test/crash/**' "${pglite_excludes[@]}" \
+  fi
+  lane once-src run_marked once-src "${once_src[@]}" ) &
+lane pglite run_pass pglite "" ${#iso_both[@]} "${iso_both[@]}" --exclude 'test/crash/**' "${once_excludes[@]}" \
   --maxWorkers="$workers"
 wait
-for name in typecheck pglite ${TEST_DATABASE_URL:+postgres} once pglite-crash; do
+for name in typecheck pglite ${TEST_DATABASE_URL:+postgres} once-src once pglite-crash; do
   cat "tmp/test-$name.log"
   [ "$(cat "tmp/test-$name.rc" 2>/dev/null)" = 0 ] || rc=1
 done
@@ -102,7 +107,7 @@ done
 node -e '
 const fs = require("fs");
 let passed = 0, failed = 0;
-const passes = ["pglite", "postgres", "once", "pglite-crash", "postgres-crash"].flatMap((n) => [n, `${n}-isolated`]);
+const passes = ["pglite", "postgres", "once-src", "once", "pglite-crash", "postgres-crash"].flatMap((n) => [n, `${n}-isolated`]);
 for (const name of passes) {
   const file = `tmp/vitest-${name}.json`;
   if (!fs.existsSync(file)) continue;
