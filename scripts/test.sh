@@ -46,13 +46,12 @@ in_list() { # value, then a list: whether the value is in it
 # file runs in the PGlite pass and, with TEST_DATABASE_URL, in the PostgreSQL pass. The passes are independent (each test
 # file has its own databases and ports), so they run in three lanes side by side, one test file at a time each
 # (TANDEM_TEST_WORKERS each), which keeps both cores busy while a file waits on a child process, a timer or the server:
-# the PGlite pass; the type check, the PostgreSQL pass, then the marked files under src/ ("once-src", mostly pure
-# code); the crash files, then the other marked files ("once": end-to-end, browser and CLI files). Each pass's output
-# is printed whole when all lanes are done. In a clean-clone `.ci/run` of 2026-12-04 here (one process per pass, above,
-# with every marked file but the browser file test/e2e/dashboard-lt.test.ts in the third lane and that one in the
-# first) the lanes took 780 s (PGlite), 34 + 620 s (type check, PostgreSQL) and 359 + 443 s (crash files, once): the
-# third lane was the longest, so about 100 s of marked files under src/ moved to the second and that browser file
-# (about 64 s) to the third.
+# the PGlite pass with the longest marked file (the browser file test/e2e/dashboard-lt.test.ts); the type check, the
+# PostgreSQL pass, then the marked files under src/ ("once-src", mostly pure code); the crash files, then the other
+# marked files ("once": end-to-end and CLI files). Each pass's output is printed whole when all lanes are done. In
+# clean-clone `.ci/run`s of 2026-12-04 here (one process per pass, above): with every other marked file after the
+# crash files, the lanes took 780 s, 34 + 620 s and 359 + 443 s (13 min 59 s); with the browser file there too and the
+# src/ ones after PostgreSQL, 633 s, 42 + 630 + 85 s and 310 + 480 s (13 min 51 s), the browser file 100 s of them.
 # The dashboard and the server (dist/, which the tests that start the CLI or a child process run, test/support/compiled.ts)
 # are built once first, so the passes' global setups find them up to date instead of both building them at once.
 # The crash and torture files (test/crash) SIGKILL child processes and must hold on a loaded machine: alone they run
@@ -67,7 +66,7 @@ mapfile -t marked < <(grep -rlx --include='*.test.ts' '// @backend-independent' 
 once=() once_src=() once_excludes=()
 for f in "${marked[@]}"; do
   once_excludes+=(--exclude "$f")
-  case $f in src/*) once_src+=("$f") ;; *) once+=("$f") ;; esac
+  case $f in src/*) once_src+=("$f") ;; test/e2e/dashboard-lt.test.ts) ;; *) once+=("$f") ;; esac
 done
 # The isolated files of the PGlite and PostgreSQL passes (the marked files' are found by run_marked)
 iso_both=()
@@ -96,7 +95,10 @@ echo "== tests: pglite${TEST_DATABASE_URL:+, postgres}, the crash files and once
       "${once_excludes[@]}" --maxWorkers="$workers"
   fi
   lane once-src run_marked once-src "${once_src[@]}" ) &
-lane pglite run_pass pglite "" ${#iso_both[@]} "${iso_both[@]}" --exclude 'test/crash/**' "${once_excludes[@]}" \
+# The PGlite pass runs the browser file test/e2e/dashboard-lt.test.ts too (marked, but no other pass has room for it)
+pglite_excludes=()
+for f in "${once[@]}" "${once_src[@]}"; do pglite_excludes+=(--exclude "$f"); done
+lane pglite run_pass pglite "" ${#iso_both[@]} "${iso_both[@]}" --exclude 'test/crash/**' "${pglite_excludes[@]}" \
   --maxWorkers="$workers"
 wait
 for name in typecheck pglite ${TEST_DATABASE_URL:+postgres} once-src once pglite-crash; do
