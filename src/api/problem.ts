@@ -11,3 +11,8 @@ export function problem(c: Context, status: ContentfulStatusCode, title: string,
   return c.body(body, status, { 'content-type': 'application/problem+json' }) as unknown as
     Response & TypedResponse<never, never, 'json'>;
 }
+
+/** `body` as 200 JSON, or a 404 problem naming `id` when it is null (the strategy or order is not the caller's, or does not exist) */
+export function jsonOr404<T>(c: Context, body: T | null, id: string | undefined, title = 'Not found') {
+  return body ? c.json(body, 200) : problem(c, 404, title, id);
+}

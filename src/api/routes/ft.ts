@@ -5,7 +5,7 @@ import { ftOrders, ftSkipCounts, ftWalletSummaries, ingestRejectTotals, type FtO
 import { createFtStrategy, ftAccess, replaceFtStrategy } from '../../engine/ft-strategies.ts';
 import { getWallet } from '../../store/wallet-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
-import { problem } from '../problem.ts';
+import { jsonOr404, problem } from '../problem.ts';
 import { keptRead } from '../read-cache.ts';
 import { catalogueReadOnly, isOperator, operatorOnly, operatorOnlyResponse } from '../roles.ts';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponse } from '../schemas/common.ts';
@@ -60,7 +60,7 @@ export const ftRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
       const [summary] = await ftWalletSummaries(deps.db, id);
       return { wallet: walletToJson(wallet), summary, skipped: await ftSkipCounts(deps.db, id) };
     });
-    return body ? c.json(body, 200) : problem(c, 404, 'No such strategy', id);
+    return jsonOr404(c, body, id, 'No such strategy');
   })
   .openapi(create, async (c) => {
     const body = await sent(c);
@@ -93,7 +93,7 @@ export const ftRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
       const page = pageOf(await ftOrders(deps.db, id, { limit, after: cursor }), limit, (r) => r.key);
       return { orders: page.items.map((r) => orderJson(r.row)), next_cursor: page.next_cursor };
     });
-    return body ? c.json(body, 200) : problem(c, 404, 'No such strategy', id);
+    return jsonOr404(c, body, id, 'No such strategy');
   })
   .openapi(command('sync'), async (c) => (isOperator(c)
     ? c.json(await deps.runJob('ft-sync') as z.input<typeof JobNow>, 200) : operatorOnly(c)))

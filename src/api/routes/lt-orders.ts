@@ -7,7 +7,7 @@ import { formatMicros } from '../../domain/money.ts';
 import { formatOrderRow, listOrderViews, type OrderView } from '../../store/order-view-store.ts';
 import { traceIdOf } from '../../engine/lt-trace.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
-import { problem } from '../problem.ts';
+import { jsonOr404 } from '../problem.ts';
 import { keptRead } from '../read-cache.ts';
 import { encodeCursor, jsonResponse, problemResponse } from '../schemas/common.ts';
 import { OrderDetail, OrderIdParam, OrderList, OrderListQuery } from '../schemas/lt-orders.ts';
@@ -52,5 +52,5 @@ export const ltOrderRoutes = (deps: ApiDeps) => new OpenAPIHono<AppEnv>()
         fees_usd: formatMicros(o.view.fills.feesUsd), quality: o.quality, gap_leg: o.gapLeg && formatGapLeg(o.gapLeg),
         audit: formatAudit(o.audit) };
     });
-    return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
+    return jsonOr404(c, body, id);
   });

@@ -12,7 +12,7 @@ import { formatPosition } from '../../store/position-store.ts';
 import { keptPositionCount, keptPositionsPage } from '../../store/position-model.ts';
 import { qualityRowsPage } from '../../store/quality-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
-import { problem } from '../problem.ts';
+import { jsonOr404 } from '../problem.ts';
 import { keptRead } from '../read-cache.ts';
 import { jsonResponse, pageOf, pageQuery, problemResponse, queryInt, type PageParams } from '../schemas/common.ts';
 import { Comparison, GapPage, Positions, QualityOrder, QualityPage, SlippageAnalysis } from '../schemas/lt-views.ts';
@@ -86,13 +86,13 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
         return { strategy_id: id, summary: formatStrategyQuality(await qualityAggregate(deps.db, uid(c), id)),
           orders: page.items.map((r) => r.row as QualityOrderJson), limit, next_cursor: page.next_cursor };
       });
-      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
+      return jsonOr404(c, body, id);
     })
     .openapi(comparison, async (c) => {
       const { id } = c.req.valid('param');
       const body = await keptRead(deps.reads, c, async () => ((await mine(c, id))
         ? { strategy_id: id, ...formatSinceLaunch(await sinceLaunch(deps.db, uid(c), id)) } : null));
-      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
+      return jsonOr404(c, body, id);
     })
     .openapi(gap, async (c) => {
       const { id } = c.req.valid('param');
@@ -106,7 +106,7 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
           pending: g.pending, invalid_marks: g.invalidMarks, legs: page.items.map(formatGapLeg), order, limit,
           next_cursor: page.next_cursor };
       });
-      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
+      return jsonOr404(c, body, id);
     })
     .openapi(positions, async (c) => {
       const { id } = c.req.valid('param');
@@ -118,7 +118,7 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
         return { strategy_id: id, book: s.mode, count: await keptPositionCount(deps.db, uid(c), id, true),
           positions: page.items.map((r) => formatPosition(r.row)), limit, next_cursor: page.next_cursor };
       });
-      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
+      return jsonOr404(c, body, id);
     })
     .openapi(slippage, async (c) => {
       const { id } = c.req.valid('param');
@@ -129,6 +129,6 @@ export const ltQualityRoutes = (deps: ApiDeps) => {
         return s && { strategy_id: id, groups: await slippageAnalysis(deps.db, uid(c), id),
           tolerance_modes: await toleranceModesAnalysis(deps.db, s, compare) };
       });
-      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
+      return jsonOr404(c, body, id);
     });
 };

@@ -15,7 +15,7 @@ import {
 import type { Sql } from '../../store/db.ts';
 import { getKillSwitch, getLtStrategy, ltAuditPage, ltStrategiesPage, type KillSwitch, type LtAuditRow } from '../../store/lt-strategy-store.ts';
 import type { ApiDeps, AppEnv } from '../context.ts';
-import { problem } from '../problem.ts';
+import { jsonOr404, problem } from '../problem.ts';
 import { keptRead } from '../read-cache.ts';
 import { isOperator, operatorOnly, operatorOnlyResponse } from '../roles.ts';
 import { jsonBody, jsonResponse, pageOf, pageQuery, problemResponse, type JsonValueOut } from '../schemas/common.ts';
@@ -143,7 +143,7 @@ export const ltRoutes = (deps: ApiDeps) => {
           ft_sync: { sync_ft_changes: sync.syncFtChanges, applied: sync.applied, held: sync.held },
           kill_switch: killJson(await getKillSwitch(deps.db, uid(c))) };
       });
-      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
+      return jsonOr404(c, body, id);
     })
     .openapi(patch, async (c) => answer(c, deps.db,
       await updateLtSettings(deps, uid(c), c.req.valid('param').id, c.req.valid('json'))))
@@ -187,7 +187,7 @@ export const ltRoutes = (deps: ApiDeps) => {
         const page = pageOf(await ltAuditPage(deps.db, uid(c), id ?? null, { limit, after: cursor }), limit, (r) => r.key);
         return { audit: page.items.map((r) => auditJson(r.row)), next_cursor: page.next_cursor };
       });
-      return body ? c.json(body, 200) : problem(c, 404, 'Not found', id);
+      return jsonOr404(c, body, id);
     })
     .openapi(job('execute'), async (c) => (isOperator(c)
       ? c.json(await deps.runJob('lt-execute') as z.input<typeof JobNow>, 200) : operatorOnly(c)))
