@@ -18,6 +18,7 @@ import { gapSummaryOfLegs, type GapSummary } from './gap-summary-store.ts';
 import { ledgerSums } from './ledger-store.ts';
 import { dispositionCounts, qualityAggregate } from './quality-aggregate-store.ts';
 import { keptOrderCounts, type LtOrderCounts } from './order-counts-model.ts';
+import { HELD_PER_SIGNAL_SQL } from './position-store.ts';
 import { micros, microsOrNull } from './rows.ts';
 
 export type { LtOrderCounts };
@@ -159,10 +160,7 @@ export async function ltOrderCounts(sql: Sql, userId: string, strategyId: string
        FROM lt_orders l JOIN orders o ON o.order_id = l.order_id
        WHERE l.user_id = $1 AND l.strategy_id = $2 AND o.is_shadow = $3),
      settled AS (SELECT DISTINCT e.order_id FROM legs g JOIN ledger_entries e ON e.order_id = g.order_id WHERE e.kind = 'settlement'),
-     held AS (SELECT s.ft_order_id, sum(CASE WHEN g.side = 'BUY' THEN f.size - CASE WHEN f.fee_asset = 'shares' THEN f.fee_amount
-           ELSE 0 END ELSE -f.size END) AS held
-       FROM lt_orders s JOIN orders g ON g.order_id = s.order_id JOIN fills f ON f.order_id = s.order_id
-       WHERE s.user_id = $1 AND s.strategy_id = $2 GROUP BY s.ft_order_id),
+     held AS (${HELD_PER_SIGNAL_SQL('')}),
      outcomes AS (
        SELECT g.leg, g.filled_size, CASE WHEN g.side <> 'SELL' AND s.order_id IS NOT NULL AND coalesce(h.held, 0) > 0
          THEN m.outcome_prices[array_position(m.clob_token_ids, g.token_id)] END AS payout

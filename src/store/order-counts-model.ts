@@ -6,6 +6,7 @@
  * `markets`, so a market's prices need no trigger
  */
 import type { Db } from './db.ts';
+import { HELD_PER_SIGNAL_SQL } from './position-store.ts';
 import { refreshReadModel, unitModel, type ReadModel } from './read-models.ts';
 
 export interface LtOrderCounts { ordered: number; filled: number; won: number; lost: number }
@@ -17,10 +18,7 @@ const unitsQuery = (only: boolean) => `WITH legs AS (
       JOIN lt_strategies st ON st.user_id = l.user_id AND st.strategy_id = l.strategy_id AND o.is_shadow = (st.mode = 'shadow')
     WHERE l.user_id = $1 AND l.strategy_id = $2 ${only ? 'AND l.order_id = ANY ($3::uuid[])' : ''}),
   settled AS (SELECT DISTINCT e.order_id FROM legs g JOIN ledger_entries e ON e.order_id = g.order_id WHERE e.kind = 'settlement'),
-  held AS (SELECT s.ft_order_id, sum(CASE WHEN g.side = 'BUY' THEN f.size - CASE WHEN f.fee_asset = 'shares' THEN f.fee_amount
-        ELSE 0 END ELSE -f.size END) AS held
-    FROM lt_orders s JOIN orders g ON g.order_id = s.order_id JOIN fills f ON f.order_id = s.order_id
-    WHERE s.user_id = $1 AND s.strategy_id = $2 AND s.ft_order_id IN (SELECT ft_order_id FROM legs) GROUP BY s.ft_order_id)
+  held AS (${HELD_PER_SIGNAL_SQL('AND s.ft_order_id IN (SELECT ft_order_id FROM legs)')})
   SELECT g.order_id, g.condition_id, g.token_id, (g.filled_size > 0)::int AS filled,
     coalesce(g.leg = 'entry' AND g.side <> 'SELL' AND s.order_id IS NOT NULL AND h.held > 0, false)::int AS settled_held
   FROM legs g LEFT JOIN settled s ON s.order_id = g.order_id LEFT JOIN held h ON h.ft_order_id = g.ft_order_id`;

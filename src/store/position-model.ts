@@ -11,7 +11,7 @@ import { divRound, SCALE, type Usdc } from '../domain/money.ts';
 import type { Db } from './db.ts';
 import { horizons } from './gap-store.ts';
 import { isoKey, type PageRequest } from './page.ts';
-import { positionsOf, type OpenPosition } from './position-store.ts';
+import { HELD_PER_SIGNAL_SQL, positionsOf, type OpenPosition } from './position-store.ts';
 import { refreshReadModel, unitModel, type ReadModel } from './read-models.ts';
 import { micros } from './rows.ts';
 
@@ -24,10 +24,7 @@ const unitsQuery = (only: boolean) => `WITH legs AS (
       sum(CASE WHEN e.kind = 'buy_fill' THEN e.amount WHEN e.kind IN ('sell_fill', 'settlement') THEN -e.cost_basis
         ELSE 0 END) AS cost_delta
     FROM legs g JOIN ledger_entries e ON e.order_id = g.order_id GROUP BY e.order_id),
-  held AS (SELECT s.ft_order_id, sum(CASE WHEN g.side = 'BUY' THEN f.size - CASE WHEN f.fee_asset = 'shares' THEN f.fee_amount
-        ELSE 0 END ELSE -f.size END) AS held
-    FROM lt_orders s JOIN orders g ON g.order_id = s.order_id JOIN fills f ON f.order_id = s.order_id
-    WHERE s.user_id = $1 AND s.strategy_id = $2 ${only ? 'AND s.ft_order_id = ANY ($3::uuid[])' : ''} GROUP BY s.ft_order_id),
+  held AS (${HELD_PER_SIGNAL_SQL(only ? 'AND s.ft_order_id = ANY ($3::uuid[])' : '')}),
   positions AS (SELECT g.ft_order_id, sum(coalesce(b.cost_delta, 0)) AS cost, coalesce(bool_or(b.settled), false) AS settled,
       max(coalesce(h.held, 0)) AS shares
     FROM legs g LEFT JOIN booked b ON b.order_id = g.order_id LEFT JOIN held h ON h.ft_order_id = g.ft_order_id

@@ -38,6 +38,16 @@ const POSITIONS_FACTS_SQL = `WITH legs AS (
   WHERE NOT h.settled AND h.shares > 0 ORDER BY f.order_time DESC, h.ft_order_id`;
 
 /**
+ * The shares a strategy holds per FT signal ($1 user, $2 strategy): Σ over the fills of all its LT orders for the
+ * signal, a BUY's net of the fee paid in shares, a SELL's negative. `where` narrows the signals (AND …). The positions,
+ * the comparison's counts and the read models kept with the writes all hold shares by this one rule
+ */
+export const HELD_PER_SIGNAL_SQL = (where: string): string => `SELECT s.ft_order_id,
+      sum(CASE WHEN g.side = 'BUY' THEN f.size - CASE WHEN f.fee_asset = 'shares' THEN f.fee_amount ELSE 0 END ELSE -f.size END) AS held
+    FROM lt_orders s JOIN orders g ON g.order_id = s.order_id JOIN fills f ON f.order_id = s.order_id
+    WHERE s.user_id = $1 AND s.strategy_id = $2 ${where} GROUP BY s.ft_order_id`;
+
+/**
  * The same figures as lt_order_facts gives them, set-based (each source grouped once, hash-joined) rather than two
  * subqueries per order: a leg's ledger cost delta and whether it is settled; the shares held per FT signal (fills of
  * all its orders, BUY net of share fees, minus SELL) — a settled position is left out, so its held of 0 never shows
@@ -49,10 +59,7 @@ const POSITIONS_SQL = `WITH legs AS (
       sum(CASE WHEN e.kind = 'buy_fill' THEN e.amount WHEN e.kind IN ('sell_fill', 'settlement') THEN -e.cost_basis
         ELSE 0 END) AS cost_delta
     FROM legs g JOIN ledger_entries e ON e.order_id = g.order_id GROUP BY e.order_id),
-  held AS (SELECT s.ft_order_id, sum(CASE WHEN g.side = 'BUY' THEN f.size - CASE WHEN f.fee_asset = 'shares' THEN f.fee_amount
-        ELSE 0 END ELSE -f.size END) AS held
-    FROM lt_orders s JOIN orders g ON g.order_id = s.order_id JOIN fills f ON f.order_id = s.order_id
-    WHERE s.user_id = $1 AND s.strategy_id = $2 GROUP BY s.ft_order_id),
+  held AS (${HELD_PER_SIGNAL_SQL('')}),
   positions AS (SELECT g.ft_order_id, sum(coalesce(b.cost_delta, 0)) AS cost, coalesce(bool_or(b.settled), false) AS settled,
       max(coalesce(h.held, 0)) AS shares
     FROM legs g LEFT JOIN booked b ON b.order_id = g.order_id LEFT JOIN held h ON h.ft_order_id = g.ft_order_id
