@@ -9,7 +9,7 @@ import { costOf, formatMicros, type Price, type Shares, type Usdc } from '../dom
 import { checkRisk, nextPeak, type RiskSnapshot } from '../domain/risk.ts';
 import { sizeBet } from '../domain/sizing.ts';
 import type { Db, Sql } from '../store/db.ts';
-import { intentLedgerOf, utcDayStart, type RiskTotals } from '../store/ledger-store.ts';
+import { utcDayStart, type RiskTotals } from '../store/ledger-store.ts';
 import {
   dispositionOf, insertDisposition, insertOrderedIntent, intentOrder, positionOf, type LiveOrder, type NewIntent, type PricedSignal,
 } from '../store/lt-order-store.ts';
@@ -114,19 +114,20 @@ async function plan(tx: Sql, s: LtStrategy, input: IntentInput, now: Date, guard
     return skip('token_mismatch', input.signal.conditionId, market.conditionId); // never fall back to another token (INV-6)
   }
   if (!market.acceptingOrders) return skip('market_closed', 'accepting orders', 'not accepting orders');
-  return input.signal.kind === 'entry' ? planEntry(tx, s, input, now, guards) : planExit(tx, s, input);
+  return input.signal.kind === 'entry' ? planEntry(s, input, guards) : planExit(tx, s, input);
 }
 
 /** Sizes with the shared sizeBet (bankroll = LT available cash), prices, then one risk check on the same snapshot */
-async function planEntry(tx: Sql, s: LtStrategy, input: IntentInput, now: Date, guards: IntentGuards): Promise<Step> {
+function planEntry(s: LtStrategy, input: IntentInput, guards: IntentGuards): Step {
   const { signal } = input;
   // The operator's stops come first, so the recorded reason is theirs (checkRisk denies 'paused' as well)
   if (guards.killSwitchEngaged) return skip('kill_switch', 'released', 'engaged');
   if (s.isPaused) return skip('paused', 'not paused', s.pauseReason ?? 'paused');
   const miss = ftFilterMiss(input);
   if (miss) return skip(miss.rule, miss.limit, miss.observed);
-  // Balances and the risk totals in one read, on the snapshot the lock gave (read with the guards)
-  const { balances, totals } = guards.ledger ?? await intentLedgerOf(tx, s.userId, s.strategyId, s.mode, signal.conditionId, now);
+  // Balances and risk totals: read by the statement that took the lock (decideSignal asks for them for every such entry)
+  if (!guards.ledger) throw new InvariantError(`entry ${signal.ftOrderId}: no ledger read with the guards`);
+  const { balances, totals } = guards.ledger;
   const sized = sizeBet(input.wallet, { price: signal.price, ...signal.sizing, bankroll: balances.available });
   if (sized.kind === 'missing') return skip('sizing', 'all sizing inputs', `missing ${sized.input}`);
   if (sized.bet <= 0n) return skip('zero_size', 'above 0', formatMicros(sized.bet));

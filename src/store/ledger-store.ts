@@ -171,7 +171,8 @@ export interface IntentLedgerParams { user: string; strategy: string; book: stri
 
 /**
  * balancesOf and riskTotalsOf as one SELECT (from the sums kept with the ledger: ledger_sums, ledger_market_sums and
- * ledger_day_sums, a few rows whatever the book's size), to be run on its own (intentLedgerOf) or inside the statement that reads the strategy under its lock (lockForIntent)
+ * ledger_day_sums, a few rows whatever the book's size): one row, read inside the statement that reads the strategy under
+ * its lock (lockForIntent)
  */
 export const intentLedgerSelect = (p: IntentLedgerParams): string => `SELECT
        (SELECT json_agg(k) FROM (SELECT kind, amount::text AS amount, cost_basis::text AS basis FROM ledger_sums
@@ -183,14 +184,6 @@ export interface IntentLedger { balances: Balances; totals: RiskTotals }
 
 export const intentLedgerFromRow = (r: IntentLedgerRow | undefined): IntentLedger =>
   ({ balances: balancesFromSums(sumsOf(r?.sums ?? [])), totals: riskTotalsFrom(r) });
-
-/** The intent's one ledger read under the strategy lock, as its own statement */
-export async function intentLedgerOf(sql: Sql, userId: string, strategyId: string, book: Book, conditionId: string,
-  now: Date): Promise<IntentLedger> {
-  const [r] = await sql.query<IntentLedgerRow>(intentLedgerSelect({ user: '$1', strategy: '$2', book: '$3', condition: '$4', day: '$5' }),
-    [userId, strategyId, book, conditionId, utcDayStart(now).toISOString()]);
-  return intentLedgerFromRow(r);
-}
 
 /**
  * An intent's reservation, as the body of a data-modifying CTE in the statement that writes the intent
