@@ -200,6 +200,7 @@ class PolymarketAdapter implements PolymarketVenue {
     const own = typeof order.payload === 'object' && order.payload !== null ? this.signedHere.get(order.payload) : undefined;
     if (own !== undefined && own === order.venueOrderId.toLowerCase()) {
       const payload = order.payload as Payload;
+      // sign() remembered it; again, as the full check does, in case the size map was trimmed since
       this.remember(own, sharesSigned(payload.order as SignedWireOrderV2));
       return payload;
     }
