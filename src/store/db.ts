@@ -194,6 +194,10 @@ async function initdbApart(dataDir: string): Promise<void> {
   if (status !== 0) throw new Error(`PGlite could not create the database in ${dataDir} (${status}): ${stderr.trim()}`);
 }
 
+/** PostgreSQL's refusal of a prepared statement whose result columns changed since it was prepared (SQLSTATE 0A000) */
+const isStalePlan = (e: unknown): boolean => (e as { code?: string } | null)?.code === '0A000'
+  && /cached plan must not change result type/.test((e as Error).message);
+
 /** TLS to PostgreSQL: the server's certificate must chain to `ca` (and match its host name) */
 export interface PgTls { ca: string }
 
@@ -205,8 +209,19 @@ export async function openPostgres(url: string, tls: PgTls | null = null): Promi
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead
   await pool.query('select 1');
   const names = new PgStatementNames();
-  const sql = (q: pg.Pool | pg.PoolClient): Sql => ({
-    query: async <T,>(text: string, params?: unknown[]) => (await q.query(names.config(text, params))).rows as T[],
+  const sql = (q: pg.Pool | pg.PoolClient, inTransaction: boolean): Sql => ({
+    query: async <T,>(text: string, params?: unknown[]) => {
+      try {
+        return (await q.query(names.config(text, params))).rows as T[];
+      } catch (error) {
+        // Another connection changed a table a named statement reads: PostgreSQL refuses it before running it. New
+        // names for every statement; outside a transaction the query is sent again, in one it fails with the transaction
+        if (!isStalePlan(error)) throw error;
+        names.schemaMayChange();
+        if (inTransaction) throw error;
+        return (await q.query(names.config(text, params))).rows as T[];
+      }
+    },
     exec: async (text: string) => {
       names.schemaMayChange(); // migrations: a statement's columns may change
       await q.query(text);
@@ -214,7 +229,7 @@ export async function openPostgres(url: string, tls: PgTls | null = null): Promi
   });
   return {
     kind: 'postgres',
-    ...sql(pool),
+    ...sql(pool, false),
     transaction: async (fn) => {
       const client = await pool.connect();
       // Checked out, the client has no pool listener: a connection lost between two statements would be an uncaught
@@ -224,7 +239,7 @@ export async function openPostgres(url: string, tls: PgTls | null = null): Promi
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const result = await fn(sql(client));
+        const result = await fn(sql(client, true));
         await client.query('COMMIT');
         return result;
       } catch (error) {
