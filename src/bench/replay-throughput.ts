@@ -2,7 +2,8 @@
  * `replay_throughput`: source trades per second of `runReplay` (FT only) with 50 demo strategies on a fresh in-memory
  * PGlite, over the Nobel trades. The database is migrated before the clock starts; the whole runReplay call is timed,
  * report and invariants included. `replay_throughput_postgres`: the same on a fresh scratch database per run on the
- * PostgreSQL server at BENCH_DATABASE_URL (created and migrated before the clock starts, dropped after)
+ * PostgreSQL server at BENCH_DATABASE_URL (created and migrated before the clock starts, dropped after). Replays of the
+ * first trades alone tell the fixed cost from the cost per trade (`detail`)
  */
 import { loadavg } from 'node:os';
 import { scratchDatabase } from './scratch-db.ts';
@@ -80,15 +81,40 @@ async function measure(name: string, fresh: Fresh, scorer: Scorer, progress: (te
     progress(`${name}: run ${i + 1}/${count}: ${records.length} trades in ${Math.round(runs[i]!.ms)} ms`);
   }
   const rates = runs.map((r) => records.length / (r.ms / 1000));
+  const part = records.slice(0, PART);
+  const partRuns: { ms: number; ok: boolean }[] = [];
+  for (let i = 0; i < count; i++) {
+    partRuns.push(await timedReplay(fresh, part, scorer));
+    progress(`${name}: the first ${PART} trades, run ${i + 1}/${count}: ${Math.round(partRuns[i]!.ms)} ms`);
+  }
   return {
     value: Math.round(median(rates)), samples: runs.length,
     detail: {
       trades: records.length, strategies: STRATEGIES, scorer: scorer.name, run_ms: runs.map((r) => Math.round(r.ms)),
-      invariants_held: runs.every((r) => r.ok), load_average_1m: [Number(load.toFixed(2)), Number(loadavg()[0]!.toFixed(2))],
+      invariants_held: runs.every((r) => r.ok) && partRuns.every((r) => r.ok),
+      ...marginal(records.length, median(runs.map((r) => r.ms)), median(partRuns.map((r) => r.ms))),
+      first_trades_run_ms: partRuns.map((r) => Math.round(r.ms)),
+      load_average_1m: [Number(load.toFixed(2)), Number(loadavg()[0]!.toFixed(2))],
       note: `median of runs; each on a fresh ${name === REPLAY_SPEC.name ? `in-memory PGlite ${options.quick ? 'migrated' : 'restored from a migrated snapshot'}`
-        : 'PostgreSQL database, migrated before the clock starts'}; includes the report`,
+        : 'PostgreSQL database, migrated before the clock starts'}; includes the report. marginal_trades_per_s and fixed_ms: ` +
+        `from the medians of the whole replay and of replays of its first ${PART} trades (first_trades_run_ms)`,
     },
   };
+}
+
+/** Trades of the shorter replay that tells a replay's fixed cost from its cost per trade */
+const PART = 300;
+
+/**
+ * From the medians of the whole replay (`trades`) and of its first PART trades: the cost of each further trade (as a
+ * rate) and what is left at no trade, the fixed cost (a fresh database's first statements, the strategies, the report
+ * and its invariants). The rate is what a long replay approaches; the bench's value is the whole Nobel replay's, its
+ * fixed cost included
+ */
+function marginal(trades: number, wholeMs: number, partMs: number): { marginal_trades_per_s: number | null; fixed_ms: number | null } {
+  const perTradeMs = (wholeMs - partMs) / (trades - PART);
+  if (!(perTradeMs > 0)) return { marginal_trades_per_s: null, fixed_ms: null };
+  return { marginal_trades_per_s: Math.round(1000 / perTradeMs), fixed_ms: Math.round(partMs - PART * perTradeMs) };
 }
 
 /** A fresh in-memory PGlite migrated from scratch: for one run, cheaper than making a snapshot to restore once */
