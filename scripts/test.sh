@@ -28,11 +28,12 @@ run_suite() { # name, database URL (empty: PGlite), then vitest arguments
 mapfile -t isolated < <(grep -rl --include='*.test.ts' 'vi\.mock(' src test | sort)
 isolated_excludes=()
 for f in "${isolated[@]}"; do isolated_excludes+=(--exclude "$f"); done
-run_pass() { # name, database URL, the pass's isolated files (their count, then each), then the vitest arguments of the rest
-  local name=$1 url=$2 n=$3 r=0; shift 3
-  local files=("${@:1:n}"); shift "$n"
+run_pass() { # name, database URL, the name of the array of the pass's isolated files, then the vitest arguments of the rest
+  local name=$1 url=$2 r=0
+  local -n pass_isolated=$3
+  shift 3
   run_suite "$name" "$url" --no-isolate "${isolated_excludes[@]}" "$@" || r=1
-  if [ "$n" -gt 0 ]; then run_suite "$name-isolated" "$url" "${files[@]}" --maxWorkers="$workers" || r=1; fi
+  if [ ${#pass_isolated[@]} -gt 0 ]; then run_suite "$name-isolated" "$url" "${pass_isolated[@]}" --maxWorkers="$workers" || r=1; fi
   return $r
 }
 in_list() { # value, then a list: whether the value is in it
@@ -79,7 +80,7 @@ run_marked() { # pass name, then its marked files (none: nothing to run, as vite
   local iso=()
   if [ $# -eq 0 ]; then echo "no backend-independent file for the pass $name"; return 0; fi
   for f in "$@"; do in_list "$f" "${isolated[@]}" && iso+=("$f"); done
-  run_pass "$name" "" ${#iso[@]} "${iso[@]}" "$@" --maxWorkers="$workers"
+  run_pass "$name" "" iso "$@" --maxWorkers="$workers"
 }
 lane() { # log name, then the command; its exit code goes to tmp/test-<name>.rc
   local name=$1; shift
@@ -91,14 +92,14 @@ echo "== tests: pglite${TEST_DATABASE_URL:+, postgres}, the crash files and once
   lane once run_marked once "${once[@]}" ) &
 ( lane typecheck typecheck
   if [ -n "${TEST_DATABASE_URL:-}" ]; then
-    lane postgres run_pass postgres "$TEST_DATABASE_URL" ${#iso_both[@]} "${iso_both[@]}" --exclude 'test/crash/**' \
+    lane postgres run_pass postgres "$TEST_DATABASE_URL" iso_both --exclude 'test/crash/**' \
       "${once_excludes[@]}" --maxWorkers="$workers"
   fi
   lane once-src run_marked once-src "${once_src[@]}" ) &
 # The PGlite pass runs the browser file test/e2e/dashboard-lt.test.ts too (marked, but no other pass has room for it)
 pglite_excludes=()
 for f in "${once[@]}" "${once_src[@]}"; do pglite_excludes+=(--exclude "$f"); done
-lane pglite run_pass pglite "" ${#iso_both[@]} "${iso_both[@]}" --exclude 'test/crash/**' "${pglite_excludes[@]}" \
+lane pglite run_pass pglite "" iso_both --exclude 'test/crash/**' "${pglite_excludes[@]}" \
   --maxWorkers="$workers"
 wait
 for name in typecheck pglite ${TEST_DATABASE_URL:+postgres} once-src once pglite-crash; do
