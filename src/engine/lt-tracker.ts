@@ -2,7 +2,9 @@
 import { isTerminal } from '../domain/lt-order.ts';
 import { formatMicros } from '../domain/money.ts';
 import type { Db, Sql } from '../store/db.ts';
-import { loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveOrder } from '../store/lt-order-store.ts';
+import {
+  bookedFillKeys, fillKey, loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveOrder,
+} from '../store/lt-order-store.ts';
 import { insertLtAudit } from '../store/lt-strategy-store.ts';
 import type { CancelOutcome, Venue, Venues, VenueFill, VenueOrderReport } from './venue-port.ts';
 import { everyVenue, orderVenues } from './lt-wallet-venue.ts';
@@ -122,19 +124,29 @@ async function pullFills(pass: Pass, venue: Venue, fromStart: boolean): Promise<
   }
 }
 
+/**
+ * Books each of our orders' new fills, in one transaction per order under its strategy's lock. The fills booked already
+ * (and FAILED ones, which book nothing) are told apart first in one read, so a page read again (a restart reads every
+ * fill from the start) costs that read, not a transaction per order it names
+ */
 async function bookFills(pass: Pass, fills: VenueFill[]): Promise<void> {
-  if (fills.length > 0) await pass.deps.hooks?.at('after_fill');
   const byOrder = new Map<string, VenueFill[]>();
   for (const f of fills) byOrder.set(f.venueOrderId, [...(byOrder.get(f.venueOrderId) ?? []), f]);
   const orders = await ordersByVenueIds(pass.deps.db, [...byOrder.keys()]);
   const ours = new Set(orders.map((o) => o.venueOrderId));
   for (const [id, list] of byOrder) if (!ours.has(id)) pass.report.foreignFills += list.length;
+  const known = await bookedFillKeys(pass.deps.db, orders.map((o) => o.orderId), fills.map((f) => f.fillId));
+  const fresh = new Map(orders.map((o) => [o.orderId, (byOrder.get(o.venueOrderId!) ?? [])
+    .filter((f) => f.status !== 'failed' && !known.has(fillKey(o.orderId, f.fillId)))]));
+  if ([...fresh.values()].some((list) => list.length > 0)) await pass.deps.hooks?.at('after_fill');
   for (const order of orders) {
+    const list = fresh.get(order.orderId)!;
+    if (list.length === 0) continue;
     try {
       const step = await withLockedOrder(pass.deps.db, order.orderId, async (tx, before) => {
         const booked: BookedFill[] = [];
         let current = before;
-        for (const fill of byOrder.get(order.venueOrderId!) ?? []) {
+        for (const fill of list) {
           const result = await bookFill(tx, current, fill, pass.deps.clock.now());
           current = result.order;
           if (result.booked) booked.push({ fill, order: current });

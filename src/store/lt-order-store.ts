@@ -361,6 +361,17 @@ export async function insertFill(tx: Sql, f: FillRow): Promise<boolean> {
   return rows.length === 1;
 }
 
+/** The key bookedFillKeys returns a booked fill under */
+export const fillKey = (orderId: string, fillId: string): string => `${orderId}/${fillId}`;
+
+/** Which of these fills (any of `orderIds` × any of `fillIds`) are booked already, as fillKey(order id, fill id) */
+export async function bookedFillKeys(sql: Sql, orderIds: string[], fillIds: string[]): Promise<Set<string>> {
+  if (orderIds.length === 0 || fillIds.length === 0) return new Set();
+  const rows = await sql.query<{ order_id: string; fill_id: string }>(
+    'SELECT order_id, fill_id FROM fills WHERE order_id = ANY($1::uuid[]) AND fill_id = ANY($2::text[])', [orderIds, fillIds]);
+  return new Set(rows.map((r) => fillKey(r.order_id, r.fill_id)));
+}
+
 /** What a strategy holds from one FT signal: the entry's shares net of share fees, sells and settlement */
 export interface Position {
   entryOrderId: string | null;

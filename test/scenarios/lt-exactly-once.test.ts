@@ -107,4 +107,35 @@ describe(`LT exactly once (${backendName})`, () => {
     expect(n).toEqual({ fills: 2, entries: 2 });
     expect(await w.checkLedger()).toMatchObject({ available: usdc('990'), reserved: 0n, positionCost: usdc('10') });
   });
+
+  it('a pass reading every fill again (as after a restart) opens no transaction for fills booked already', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '8']]);
+    await w.buySignal({ price: 0.5 });
+    await w.execute();
+    w.exchange.place({ orderId: 'taker-1', account: MAKER, tokenId: YES, side: 'SELL', price: price('0.50'), size: shares('12'),
+      orderType: 'GTC' });
+    await syncLtOrders(w.deps);
+    expect((await w.orders())[0]).toMatchObject({ status: 'filled', filled_size: '20.000000' });
+    const db = w.deps.db;
+    let transactions = 0;
+    const hits: string[] = [];
+    const counted = { ...db, transaction: <T>(fn: Parameters<typeof db.transaction<T>>[0]) => { transactions += 1; return db.transaction(fn); } };
+    resetFillCursor(w.venue);
+    const again = await syncLtOrders({ ...w.deps, db: counted, hooks: { at: (p) => void hits.push(p) } });
+    expect(again).toMatchObject({ fillsBooked: 0, errors: [] });
+    expect({ transactions, hits }).toEqual({ transactions: 0, hits: [] });
+    // A fill the venue reports later is booked, alone: a resting order, then a taker
+    await w.buySignal({ price: 0.5 });
+    await w.execute();
+    const resting = (await w.orders()).find((o) => o.status === 'open');
+    expect(resting).toMatchObject({ filled_size: '0.000000' });
+    w.exchange.place({ orderId: 'taker-2', account: MAKER, tokenId: YES, side: 'SELL', price: price('0.50'), size: shares('20'),
+      orderType: 'GTC' });
+    resetFillCursor(w.venue);
+    expect(await syncLtOrders({ ...w.deps, hooks: { at: (p) => void hits.push(p) } })).toMatchObject({ fillsBooked: 1, errors: [] });
+    expect(hits).toEqual(['after_fill']);
+    const [n] = await db.query<{ fills: number }>('SELECT count(*)::int AS fills FROM fills');
+    expect(n).toEqual({ fills: 3 });
+  });
 });
