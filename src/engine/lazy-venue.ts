@@ -21,6 +21,10 @@ export function lazyVenue(name: string, signerAddress: string | null, slot: Venu
   const venue: Venue = {
     name,
     signerAddress,
+    // The built venue's, once there is one (fills are read only then)
+    get fillCursorKey() {
+      return slot.current()?.fillCursorKey;
+    },
     marketInfo: async (t) => inner().marketInfo(t),
     orderBook: async (t) => inner().orderBook(t),
     prepare: async (r) => inner().prepare(r),

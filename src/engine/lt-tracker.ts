@@ -6,6 +6,7 @@ import {
   bookedFillKeys, fillKey, loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveOrder,
 } from '../store/lt-order-store.ts';
 import { insertLtAudit } from '../store/lt-strategy-store.ts';
+import { storedFillCursor, storeFillCursor } from '../store/fill-cursor-store.ts';
 import type { CancelOutcome, Venue, Venues, VenueFill, VenueOrderReport } from './venue-port.ts';
 import { everyVenue, orderVenues } from './lt-wallet-venue.ts';
 import { acceptOrder, bookFill, observeFill, transition, withLockedOrder, type BookedFill } from './lt-fills.ts';
@@ -58,8 +59,10 @@ export const LOST_SPACING_MS = 5_000;
 const PAGE = 200;
 
 /**
- * The fill cursor lives in memory, per process and venue: it only saves reading old fills again. Fills are
- * idempotent by (order_id, fill_id), so a restart (null cursor) or a concurrent pass re-books nothing
+ * The fill cursor, per process and venue: it only saves reading old fills again. Fills are idempotent by (order_id,
+ * fill_id), so a cursor that is behind (a concurrent pass, a restart) re-books nothing. A venue with a fillCursorKey
+ * also has it stored (venue_fill_cursors) after each read whose fills were all booked, and a new process starts from
+ * there instead of the account's whole history; any other venue's first read in a process starts from the beginning
  */
 const cursors = new WeakMap<Venue, string | null>();
 
@@ -114,11 +117,14 @@ export async function syncLtOrders(deps: LtTrackerDeps): Promise<SyncReport> {
 
 /** Reads fills since the cursor (or from the start) page by page and books each of ours once */
 async function pullFills(pass: Pass, venue: Venue, fromStart: boolean): Promise<void> {
-  let cursor = fromStart ? null : (cursors.get(venue) ?? null);
+  const key = venue.fillCursorKey;
+  let cursor = fromStart ? null : cursors.has(venue) ? cursors.get(venue)! : key ? await storedFillCursor(pass.deps.db, key) : null;
   for (;;) {
     const page = await venue.fillsSince(cursor);
-    await bookFills(pass, page.fills);
+    const allBooked = await bookFills(pass, page.fills);
     cursors.set(venue, page.cursor);
+    // Not past a fill that failed to book: a new process reads it again (this one's order status read rescans for it)
+    if (key && allBooked && page.cursor !== cursor) await storeFillCursor(pass.deps.db, key, page.cursor, pass.deps.clock.now());
     if (page.fills.length === 0 || page.cursor === cursor) return;
     cursor = page.cursor;
   }
@@ -127,9 +133,9 @@ async function pullFills(pass: Pass, venue: Venue, fromStart: boolean): Promise<
 /**
  * Books each of our orders' new fills, in one transaction per order under its strategy's lock. The fills booked already
  * (and FAILED ones, which book nothing) are told apart first in one read, so a page read again (a restart reads every
- * fill from the start) costs that read, not a transaction per order it names
+ * fill from the start) costs that read, not a transaction per order it names. False when a fill could not be booked
  */
-async function bookFills(pass: Pass, fills: VenueFill[]): Promise<void> {
+async function bookFills(pass: Pass, fills: VenueFill[]): Promise<boolean> {
   const byOrder = new Map<string, VenueFill[]>();
   for (const f of fills) byOrder.set(f.venueOrderId, [...(byOrder.get(f.venueOrderId) ?? []), f]);
   const orders = await ordersByVenueIds(pass.deps.db, [...byOrder.keys()]);
@@ -139,6 +145,7 @@ async function bookFills(pass: Pass, fills: VenueFill[]): Promise<void> {
   const fresh = new Map(orders.map((o) => [o.orderId, (byOrder.get(o.venueOrderId!) ?? [])
     .filter((f) => f.status !== 'failed' && !known.has(fillKey(o.orderId, f.fillId)))]));
   if ([...fresh.values()].some((list) => list.length > 0)) await pass.deps.hooks?.at('after_fill');
+  let allBooked = true;
   for (const order of orders) {
     const list = fresh.get(order.orderId)!;
     if (list.length === 0) continue;
@@ -160,8 +167,10 @@ async function bookFills(pass: Pass, fills: VenueFill[]): Promise<void> {
     } catch (e) {
       // One order's refused fill must not hold back the others; its status read rescans the fills later
       pass.report.errors.push({ orderId: order.orderId, error: `fill: ${errorText(e)}` });
+      allBooked = false;
     }
   }
+  return allBooked;
 }
 
 async function syncOne(pass: Pass, order: LiveOrder): Promise<void> {

@@ -134,6 +134,12 @@ export interface Venue {
   orderStatus(venueOrderId: string): Promise<StatusRead>;
   openOrders(): Promise<VenueOrderReport[]>;
   fillsSince(cursor: string | null): Promise<FillPage>;
+  /**
+   * Names this venue account's fill history for a fillsSince cursor kept across processes (the tracker stores it): set
+   * only where a cursor stays meaningful in another process against the same account (Polymarket's names a match time
+   * and the fill ids seen near it). Absent: the cursor lives in memory and each process reads the fills from the start
+   */
+  readonly fillCursorKey?: string;
   /** Collateral balance not reserved by open orders */
   availableCollateral(): Promise<Usdc>;
   /**

@@ -49,6 +49,7 @@ export function withBookCache(venue: Venue, opts: BookCacheOptions): BookCachedV
   return {
     name: venue.name,
     signerAddress: venue.signerAddress,
+    ...(venue.fillCursorKey ? { fillCursorKey: venue.fillCursorKey } : {}),
     orderBook: async (tokenId): Promise<BookSnapshot> => {
       const read = books.read(tokenId);
       if (read.ok) return { tokenId, bids: read.bids, asks: read.asks, time: clock.now() };

@@ -95,6 +95,7 @@ class PolymarketAdapter implements PolymarketVenue {
   readonly address: string;
   readonly signerAddress: string;
   readonly maker: string;
+  readonly fillCursorKey: string;
   private readonly transport: ClobTransport;
   private readonly markets: MarketParams;
   private readonly stream: UserStream | null;
@@ -113,6 +114,8 @@ class PolymarketAdapter implements PolymarketVenue {
     this.address = wallet.account!.address.toLowerCase();
     this.signerAddress = this.address;
     this.maker = (opts.funder ?? wallet.account!.address).toLowerCase();
+    // The account /data/trades answers for, at this host
+    this.fillCursorKey = `polymarket ${opts.host.replace(/\/+$/, '').toLowerCase()} ${this.maker}`;
     const budgets = new RateBudgets(opts.rateBudgets);
     this.transport = new ClobTransport({ host: opts.host, chainId, wallet, creds: () => creds, budgets, log: opts.log, ...opts.http });
     this.markets = new MarketParams((req) => this.transport.call(req), opts.clock, opts.marketTtlMs ?? 300_000);
