@@ -326,5 +326,5 @@ async function journalCancel(deps: LtTrackerDeps, scope: CancelScope, r: CancelR
   }, deps.clock.now());
 }
 
-/** Forgets this process's fill cursor for a venue (the next pass reads every fill again, booking none twice) */
+/** Forgets this process's fill cursor for a venue: the next pass reads from the stored one (fillCursorKey) or from the start, booking none twice */
 export const resetFillCursor = (venue: Venue): void => void cursors.delete(venue);
