@@ -34,7 +34,7 @@ describe(`LT fill cursor across processes (${backendName})`, () => {
     const privateKey = generatePrivateKey();
     const trades: string[] = [];
     /** A Polymarket adapter as a new process builds it: the same account and host, nothing in memory */
-    const process = async () => {
+    const newProcess = async () => {
       const venue = await createPolymarketVenue({ host: server!.url, privateKey, log: captureLog([]), clock, http: {
         fetch: async (input, init) => {
           const url = new URL(String(input));
@@ -45,7 +45,7 @@ describe(`LT fill cursor across processes (${backendName})`, () => {
       venues.push(venue);
       return { ...world.deps, venue, shadowVenue: createShadowVenue(venue, clock) };
     };
-    const first = await process();
+    const first = await newProcess();
     world.asks([['0.50', '8']]);
     await world.buySignal({ price: 0.5 });
     expect(await executeLt(first)).toMatchObject({ ordered: 1, errors: [] });
@@ -60,7 +60,7 @@ describe(`LT fill cursor across processes (${backendName})`, () => {
     expect(stored).not.toBeNull();
 
     // A new process: its first read starts at the stored cursor (after= a match time), not at the account's beginning
-    const second = await process();
+    const second = await newProcess();
     trades.length = 0;
     expect(await syncLtOrders(second)).toMatchObject({ fillsBooked: 0, errors: [] });
     expect(trades.length).toBeGreaterThan(0);
@@ -75,7 +75,7 @@ describe(`LT fill cursor across processes (${backendName})`, () => {
       orderType: 'GTC' });
     clock.advance(2_000);
     expect(await syncLtOrders(second)).toMatchObject({ fillsBooked: 1, errors: [] });
-    expect(await syncLtOrders(await process())).toMatchObject({ fillsBooked: 0, errors: [] });
+    expect(await syncLtOrders(await newProcess())).toMatchObject({ fillsBooked: 0, errors: [] });
     const [n] = await world.ft.t.db.query<{ fills: number }>('SELECT count(*)::int AS fills FROM fills');
     expect(n).toEqual({ fills: 3 });
     expect(await storedFillCursor(world.ft.t.db, key)).not.toBe(stored);
