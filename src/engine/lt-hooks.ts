@@ -6,7 +6,7 @@
 /**
  * - `after_intent`: the intent transaction committed, before `venue.prepare`
  * - `after_submit`: `venue.submit` returned, before its answer is stored (recordSubmitOutcome)
- * - `after_fill`: venue fills were read by the tracker, before any of them is booked (bookFill's transaction)
+ * - `after_fill`: the tracker read venue fills of ours not booked yet, before any of them is booked (bookFill's transaction)
  * - `mid_settlement`: a position was settled (its transaction committed), before the remaining ones
  * - `after_redeem_record`: a signed redemption was recorded (redeeming, with its hash), before it is sent
  * - `after_redeem_send`: the redemption was sent, before its receipt is read

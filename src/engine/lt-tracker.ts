@@ -115,7 +115,7 @@ export async function syncLtOrders(deps: LtTrackerDeps): Promise<SyncReport> {
   return pass.report;
 }
 
-/** Reads fills since the cursor (or from the start) page by page and books each of ours once */
+/** Reads fills since the cursor (this process's, else the stored one, else from the start) page by page and books each of ours once */
 async function pullFills(pass: Pass, venue: Venue, fromStart: boolean): Promise<void> {
   const key = venue.fillCursorKey;
   let cursor = fromStart ? null : cursors.has(venue) ? cursors.get(venue)! : key ? await storedFillCursor(pass.deps.db, key) : null;
