@@ -11,6 +11,7 @@ import type { Log } from '../engine/ports.ts';
 import { startSimServer, type SimServer } from '../sim/server/server.ts';
 import { bookCachedVenue, type BookCachedVenue } from './book-cache-venue.ts';
 import { createPolymarketVenue } from './polymarket/polymarket-venue.ts';
+import { undiciSend, type HttpSend } from './polymarket/http-send.ts';
 
 const quiet: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 let server: SimServer | null = null;
@@ -24,12 +25,12 @@ describe('bookCachedVenue', () => {
     server = await startSimServer({ port: 0, seed: 2 });
     const token = server.exchange.markets()[0]!.tokens[0]!.tokenId;
     const requests: string[] = [];
-    const counting: typeof fetch = async (input, init) => {
-      requests.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
-      return fetch(input, init);
+    const counting: HttpSend = async (req) => {
+      requests.push(`${req.method} ${req.url.pathname}`);
+      return undiciSend(req);
     };
     const venue = await createPolymarketVenue({ host: server.url, privateKey: generatePrivateKey(), log: quiet, clock: systemClock,
-      http: { fetch: counting } });
+      http: { send: counting } });
     expect(bookCachedVenue(venue, { wsBase: server.wsUrl, staleMs: 0, clock: systemClock, log: quiet })).toBe(venue);
 
     const cached = bookCachedVenue(venue, { wsBase: `${server.wsUrl}/`, staleMs: 2_500, clock: systemClock, log: quiet }) as BookCachedVenue;

@@ -17,6 +17,7 @@ import { createShadowVenue } from '../../src/venues/shadow-venue.ts';
 import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
 import { captureLog, eventually } from '../support/polymarket-rig.ts';
 import { backendName } from '../support/test-db.ts';
+import { undiciSend, type HttpSend } from '../../src/venues/polymarket/http-send.ts';
 
 interface Wire {
   w: LtWorld;
@@ -38,13 +39,13 @@ async function wireWorld(settings: Record<string, unknown> = {}, pollEveryMs = 0
   const server = await startSimServer({ port: 0, seed: 3, clock, exchange: w.exchange, fund: '100000', tickMs: 20 });
   const lines: string[] = [];
   const requests: string[] = [];
-  const counting: typeof fetch = async (input, init) => {
-    requests.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
-    return fetch(input, init);
+  const counting: HttpSend = async (req) => {
+    requests.push(`${req.method} ${req.url.pathname}`);
+    return undiciSend(req);
   };
   const venue = await createPolymarketVenue({
     host: server.url, wsHost: server.wsUrl, privateKey: generatePrivateKey(), log: captureLog(lines), clock,
-    http: { fetch: counting, maxRetryWaitMs: 20 }, pollEveryMs, streamPingMs,
+    http: { send: counting, maxRetryWaitMs: 20 }, pollEveryMs, streamPingMs,
   });
   const deps: LtExecutorDeps = { ...w.deps, venue, shadowVenue: createShadowVenue(venue, clock) };
   const faults = async (body: Record<string, unknown>) => {

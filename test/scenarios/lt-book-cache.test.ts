@@ -17,6 +17,7 @@ import { createShadowVenue } from '../../src/venues/shadow-venue.ts';
 import { createLtWorld, YES, type LtWorld } from '../support/lt-world.ts';
 import { captureLog, eventually } from '../support/polymarket-rig.ts';
 import { backendName } from '../support/test-db.ts';
+import { undiciSend, type HttpSend } from '../../src/venues/polymarket/http-send.ts';
 
 interface Run {
   w: LtWorld;
@@ -39,12 +40,12 @@ async function start(cache: boolean): Promise<Run> {
   const lines: string[] = [];
   const log = captureLog(lines);
   const requests: string[] = [];
-  const counting: typeof fetch = async (input, init) => {
-    requests.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
-    return fetch(input, init);
+  const counting: HttpSend = async (req) => {
+    requests.push(`${req.method} ${req.url.pathname}`);
+    return undiciSend(req);
   };
   const venue = await createPolymarketVenue({ host: server.url, wsHost: server.wsUrl, privateKey: generatePrivateKey(), log, clock,
-    http: { fetch: counting, maxRetryWaitMs: 20 }, pollEveryMs: 0 });
+    http: { send: counting, maxRetryWaitMs: 20 }, pollEveryMs: 0 });
   // The test reads the same books to wait for the channel, so both runs run the same script
   const books = new MarketBooks({ url: marketChannelUrl(server.wsUrl), log, staleMs: 2_000, reconnectMs: 20, maxReconnectMs: 200 });
   const cached = cache ? withBookCache(venue, { clock, log, books }) : null;

@@ -15,6 +15,7 @@ import { createShadowVenue } from '../../src/venues/shadow-venue.ts';
 import { createLtWorld, MAKER, YES, type LtWorld } from '../support/lt-world.ts';
 import { captureLog } from '../support/polymarket-rig.ts';
 import { backendName } from '../support/test-db.ts';
+import { undiciSend } from '../../src/venues/polymarket/http-send.ts';
 
 describe(`LT fill cursor across processes (${backendName})`, () => {
   let w: LtWorld | null = null;
@@ -36,10 +37,9 @@ describe(`LT fill cursor across processes (${backendName})`, () => {
     /** A Polymarket adapter as a new process builds it: the same account and host, nothing in memory */
     const newProcess = async () => {
       const venue = await createPolymarketVenue({ host: server!.url, privateKey, log: captureLog([]), clock, http: {
-        fetch: async (input, init) => {
-          const url = new URL(String(input));
-          if (url.pathname === '/data/trades') trades.push(url.search);
-          return fetch(input, init);
+        send: async (req) => {
+          if (req.url.pathname === '/data/trades') trades.push(req.url.search);
+          return undiciSend(req);
         },
       } });
       venues.push(venue);

@@ -14,6 +14,7 @@ import { startSimServer, type SimServer } from '../../src/sim/server/server.ts';
 import { createPolymarketVenue } from '../../src/venues/polymarket/polymarket-venue.ts';
 import { createShadowVenue } from '../../src/venues/shadow-venue.ts';
 import { CID, createLtWorld, NO, YES, type LtWorld } from '../support/lt-world.ts';
+import { undiciSend, type HttpSend } from '../../src/venues/polymarket/http-send.ts';
 
 let world: LtWorld | null = null;
 let sim: SimServer | null = null;
@@ -43,14 +44,14 @@ describe('preflight against the loopback simulator', () => {
     sim.seedBook(YES, [['0.40', '1000']], [['0.50', '1000']]);
     world = await createLtWorld({ settings: { wallet_address: account, starting_capital: '100', max_signal_age_seconds: 600 } });
     const sent: string[] = [];
-    const counting: typeof fetch = (input, init) => {
-      sent.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
-      return fetch(input, init);
+    const counting: HttpSend = (req) => {
+      sent.push(`${req.method} ${req.url.pathname}`);
+      return undiciSend(req);
     };
     const { db, clock } = world.deps;
     gate = createVenueGate({
       name: 'polymarket', signerAddress: account, db, clock, log: silentLog, checkEveryMs: 600_000,
-      connect: () => createPolymarketVenue({ host: sim!.url, privateKey: key, log: silentLog, clock, http: { fetch: counting } }),
+      connect: () => createPolymarketVenue({ host: sim!.url, privateKey: key, log: silentLog, clock, http: { send: counting } }),
     });
     const venue = gate.venue;
     const deps: LtExecutorDeps = { db, venue, shadowVenue: createShadowVenue(venue, clock), clock, signerAddress: account, gate };

@@ -6,6 +6,7 @@ import { ManualClock } from '../../src/engine/clock.ts';
 import type { Log } from '../../src/engine/ports.ts';
 import { startSimServer, type SimServer } from '../../src/sim/server/server.ts';
 import { createPolymarketVenue, type PolymarketVenue, type PolymarketVenueOptions } from '../../src/venues/polymarket/polymarket-venue.ts';
+import { undiciSend, type HttpSend } from '../../src/venues/polymarket/http-send.ts';
 
 export interface RigOptions {
   /** Extra venue options (creds, pollEveryMs, …) */
@@ -68,11 +69,10 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const log = captureLog(lines);
   const requests: string[] = [];
   let pending: Promise<unknown> = Promise.resolve();
-  const counting: typeof fetch = async (input, init) => {
+  const counting: HttpSend = async (req) => {
     await pending;
-    const url = new URL(String(input));
-    requests.push(`${init?.method ?? 'GET'} ${url.pathname}`);
-    return fetch(input, init);
+    requests.push(`${req.method} ${req.url.pathname}`);
+    return undiciSend(req);
   };
   const adminBeforeNextRequest = (path: string, body: unknown): void => {
     pending = pending.then(() => admin(path, body));
@@ -80,7 +80,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const privateKey = generatePrivateKey();
   const venue = await createPolymarketVenue({
     host: server.url, wsHost: options.ws === false ? undefined : server.wsUrl, privateKey, log, clock,
-    http: { fetch: counting, maxRetryWaitMs: 2_000 }, ...options.venue,
+    http: { send: counting, maxRetryWaitMs: 2_000 }, ...options.venue,
   });
   return {
     server, venue, clock, privateKey, tokenId: market.tokens[0]!.token_id, noTokenId: market.tokens[1]!.token_id,

@@ -21,6 +21,7 @@ import { OrdersPage, PostOrderReply, TradesPage, WireOrder, type TradeRead } fro
 import {
   asClientOrder, exchangeDomain, orderHash, saltFor, signOrder, ZERO32, type ExchangeDomain, type SignedWireOrderV2, type WireOrderV2,
 } from './signing.ts';
+import type { HttpSend } from './http-send.ts';
 import { ClobTransport, type ClobRequest, type ClobResponse } from './transport.ts';
 import {
   errorText, toBookSnapshot, toCancelOutcome, toCollateral, toOrderReport, toShareBalance, toSubmitOutcome,
@@ -45,8 +46,8 @@ export interface PolymarketVenueOptions {
   /** Order timestamps and market-param TTLs */
   clock: Clock;
   rateBudgets?: Partial<Record<BudgetName, BucketSpec[]>>;
-  /** Transport tuning; `fetch` is injectable for tests */
-  http?: { timeoutMs?: number; maxAttempts?: number; maxRetryWaitMs?: number; fetch?: typeof fetch };
+  /** Transport tuning; `send` (how a request goes out) is injectable for tests */
+  http?: { timeoutMs?: number; maxAttempts?: number; maxRetryWaitMs?: number; send?: HttpSend };
   /** Market params are re-read after this long (default 5 min, as the client caches tick sizes) */
   marketTtlMs?: number;
   /** While the user channel is healthy, REST is polled for fills at most this often (default 5 000 ms) */

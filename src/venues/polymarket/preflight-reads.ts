@@ -9,6 +9,7 @@ import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
 import type { SpenderAllowance, SpenderRole } from '../../domain/preflight.ts';
 import type { Log } from '../../engine/ports.ts';
 import { VenueSetupError } from '../../engine/venue-port.ts';
+import { errorCode, undiciSend, type HttpSend } from './http-send.ts';
 import { ApiKeyRaw, BalanceRead } from './schemas.ts';
 import type { ClobResponse } from './transport.ts';
 import { balanceMicros } from './wire.ts';
@@ -67,16 +68,15 @@ export function setupErrorOf(res: ClobResponse, what: string, text: string): Ven
  * Why API credentials could not be had: the CLOB does not answer its public GET /time (unreachable), or it answers
  * and refused the key (the credentials are unavailable)
  */
-export async function credsFailure(host: string, doFetch: typeof fetch = fetch): Promise<VenueSetupError> {
+export async function credsFailure(host: string, send: HttpSend = undiciSend): Promise<VenueSetupError> {
   const what = `could not create or derive Polymarket API creds at ${host}`;
   try {
-    const res = await doFetch(new URL(`${host.replace(/\/+$/, '')}/time`), { signal: AbortSignal.timeout(5_000) });
-    await res.body?.cancel();
+    const res = await send({ url: new URL(`${host.replace(/\/+$/, '')}/time`), method: 'GET', headers: {}, timeoutMs: 5_000 });
     if (res.status < 500) return new VenueSetupError('api_creds_unavailable', what);
     return new VenueSetupError('clob_unreachable', `${what}: the CLOB answers HTTP ${res.status}`);
   } catch (err) {
-    const code = (err as { cause?: { code?: unknown } }).cause?.code;
-    const why = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? 'timeout' : String(code ?? 'no answer');
+    const code = errorCode(err) ?? errorCode((err as { cause?: unknown }).cause);
+    const why = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? 'timeout' : (code ?? 'no answer');
     return new VenueSetupError('clob_unreachable', `${what}: the CLOB did not answer (${why})`);
   }
 }
@@ -85,13 +85,13 @@ export async function credsFailure(host: string, doFetch: typeof fetch = fetch):
  * createOrDeriveApiKey through the official client: POST /auth/api-key, then GET /auth/derive-api-key if it exists. A
  * failure says only whether the CLOB answers at all (credsFailure), never what came back
  */
-export async function deriveCreds(opts: { host: string; signatureType?: 0 | 1 | 2 | 3; funder?: Hex; http?: { fetch?: typeof fetch } },
+export async function deriveCreds(opts: { host: string; signatureType?: 0 | 1 | 2 | 3; funder?: Hex; http?: { send?: HttpSend } },
   wallet: WalletClient, chainId: number, log: Log): Promise<ApiKeyCreds> {
   const client = new ClobClient({ host: opts.host, chain: chainId, signer: wallet, signatureType: opts.signatureType, funderAddress: opts.funder });
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out deriving API creds')), 30_000).unref());
   const raw = await Promise.race([client.createOrDeriveApiKey(), timeout]).catch(() => null);
   const parsed = ApiKeyRaw.safeParse({ apiKey: raw?.key, secret: raw?.secret, passphrase: raw?.passphrase });
-  if (!parsed.success) throw await credsFailure(opts.host, opts.http?.fetch);
+  if (!parsed.success) throw await credsFailure(opts.host, opts.http?.send);
   log.info('polymarket API creds derived', { address: wallet.account?.address });
   return { key: parsed.data.apiKey, secret: parsed.data.secret, passphrase: parsed.data.passphrase };
 }

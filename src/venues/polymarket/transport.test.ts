@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { captureLog } from '../../../test/support/polymarket-rig.ts';
 import { RateBudgets } from './rate-budget.ts';
 import { ClobTransport, type ClobRequest } from './transport.ts';
+import { fetchSend } from './http-send.ts';
 
 const account = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d');
 const wallet = createWalletClient({ account, chain: polygon, transport: http('http://127.0.0.1:9') });
@@ -28,7 +29,7 @@ function rig(steps: Step[]) {
   }) as typeof fetch;
   const transport = new ClobTransport({
     host: 'http://127.0.0.1:1/', chainId: 137, wallet, creds: () => creds, budgets: new RateBudgets(), log: captureLog(lines),
-    fetch: fake, sleep: async (ms) => void slept.push(ms),
+    send: fetchSend(fake), sleep: async (ms) => void slept.push(ms),
   });
   return { transport, calls, slept, lines };
 }
@@ -80,7 +81,7 @@ describe('clob transport', () => {
 
   it('keeps HTML error pages as text and empty bodies as null', async () => {
     const fake = (async () => new Response('<html>blocked</html>', { status: 403 })) as unknown as typeof fetch;
-    const t = new ClobTransport({ host: 'http://x', chainId: 137, wallet, creds: () => creds, budgets: new RateBudgets(), log: captureLog([]), fetch: fake });
+    const t = new ClobTransport({ host: 'http://x', chainId: 137, wallet, creds: () => creds, budgets: new RateBudgets(), log: captureLog([]), send: fetchSend(fake) });
     expect(await t.call({ ...getOrders, auth: 'none' })).toMatchObject({ status: 403, body: '<html>blocked</html>' });
   });
 });

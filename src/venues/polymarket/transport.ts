@@ -1,11 +1,12 @@
 /**
- * The CLOB HTTP transport: the official client's L1/L2 header builders over fetch, with timeouts, rate budgets and
+ * The CLOB HTTP transport: the official client's L1/L2 header builders over undici (http-send.ts), with timeouts, rate budgets and
  * 429 retries that honour Retry-After, but never a retried POST /order after a timeout or a dropped connection
  */
 import { createL1Headers, createL2Headers, type ApiKeyCreds, type Chain } from '@polymarket/clob-client-v2';
 import type { WalletClient } from 'viem';
 import type { Log } from '../../engine/ports.ts';
 import { backoffMs, parseRetryAfter } from '../../feeds/http.ts';
+import { errorCode, undiciSend, type HttpSend } from './http-send.ts';
 import { RateBudgets, type BudgetName } from './rate-budget.ts';
 
 export type Method = 'GET' | 'POST' | 'DELETE';
@@ -47,7 +48,8 @@ export interface TransportOptions {
   /** No single wait, from Retry-After or backoff, exceeds this (default 10 000 ms) */
   maxRetryWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
-  fetch?: typeof fetch;
+  /** How a request goes out (default undiciSend); tests observe or fake it */
+  send?: HttpSend;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -102,13 +104,10 @@ export class ClobTransport {
     } catch (err) {
       return { kind: 'lost', error: `could not sign the request: ${describe(err)}` };
     }
-    const doFetch = this.opts.fetch ?? fetch;
+    const send = this.opts.send ?? undiciSend;
     try {
-      const res = await doFetch(url, {
-        method: req.method, headers, body: req.body, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
-      });
-      const text = await res.text();
-      return { kind: 'response', status: res.status, body: parseJson(text), retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) };
+      const res = await send({ url, method: req.method, headers, body: req.body, timeoutMs: this.opts.timeoutMs ?? 10_000 });
+      return { kind: 'response', status: res.status, body: parseJson(res.text), retryAfterMs: parseRetryAfter(res.retryAfter) };
     } catch (err) {
       return { kind: 'lost', error: describe(err) };
     }
@@ -141,9 +140,8 @@ function parseJson(text: string): unknown {
 function describe(err: unknown): string {
   if (err instanceof Error) {
     if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'timeout';
-    const cause = (err as { cause?: unknown }).cause;
-    const code = typeof cause === 'object' && cause !== null && 'code' in cause ? ` (${String((cause as { code: unknown }).code)})` : '';
-    return `${err.name}: ${err.message}${code}`;
+    const code = errorCode(err) ?? errorCode((err as { cause?: unknown }).cause);
+    return `${err.name}: ${err.message}${code === null ? '' : ` (${code})`}`;
   }
   return 'request failed';
 }

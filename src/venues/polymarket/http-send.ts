@@ -1,0 +1,50 @@
+/**
+ * One HTTP exchange for the CLOB transport, over undici's `request` on keep-alive connections. Node's global `fetch`
+ * (undici's WHATWG layer) cost about 0.7 ms more per POST /order on loopback, measured against the official client's
+ * axios in the signal → submit bench (p50 6.4–7.2 ms vs 5.6–6.5; with `request`, 5.9 vs 5.9). The transport reads
+ * only the status, the text and Retry-After, so nothing of fetch's Response is missed
+ */
+import { Agent, request } from 'undici';
+
+export interface HttpRequest {
+  url: URL;
+  method: 'GET' | 'POST' | 'DELETE';
+  headers: Record<string, string>;
+  body?: string;
+  /** The whole exchange, body included; past it the request is aborted with a TimeoutError */
+  timeoutMs: number;
+}
+
+export interface HttpReply {
+  status: number;
+  text: string;
+  retryAfter: string | null;
+}
+
+/** Resolves with the reply, whatever its status; rejects when no whole reply arrived (refused, reset, timed out) */
+export type HttpSend = (req: HttpRequest) => Promise<HttpReply>;
+
+/** Keep-alive connections shared by every transport of the process (idle sockets do not hold the process open) */
+const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
+
+export const undiciSend: HttpSend = async (req) => {
+  const res = await request(req.url, {
+    method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(req.timeoutMs), dispatcher,
+  });
+  const text = await res.body.text();
+  const retryAfter = res.headers['retry-after'];
+  return { status: res.statusCode, text, retryAfter: retryAfter === undefined ? null : String(retryAfter) };
+};
+
+/** A fetch-shaped function as an HttpSend (tests that answer with `Response` objects) */
+export function fetchSend(f: typeof fetch): HttpSend {
+  return async (req) => {
+    const res = await f(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(req.timeoutMs) });
+    return { status: res.status, text: await res.text(), retryAfter: res.headers.get('retry-after') };
+  };
+}
+
+/** A system or undici error code (ECONNREFUSED, UND_ERR_SOCKET, …) on `err`, if it has one */
+export function errorCode(err: unknown): string | null {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : null;
+}
