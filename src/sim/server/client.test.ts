@@ -79,6 +79,20 @@ describe('orders through the official client', () => {
     expect(posted).toMatchObject({ success: true, status: 'matched', makingAmount: '5' });
   });
 
+  it('lists trades inside a match-time window (after and before are exclusive, in unix seconds) and by id', async () => {
+    const all = await alice.client.getTrades();
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    const times = all.map((t) => Number(t.match_time));
+    const first = Math.min(...times);
+    const last = Math.max(...times);
+    const ids = (list: { id: string }[]) => list.map((t) => t.id);
+    expect(await alice.client.getTrades({ after: String(last) })).toEqual([]);
+    expect(await alice.client.getTrades({ before: String(first) })).toEqual([]);
+    expect(ids(await alice.client.getTrades({ after: String(first - 1), before: String(last + 1) }))).toEqual(ids(all));
+    expect(ids(await alice.client.getTrades({ after: String(first - 1), id: all[1]!.id }))).toEqual([all[1]!.id]);
+    expect(await alice.client.getTrades({ after: String(last), id: all[1]!.id })).toEqual([]);
+  });
+
   it('rejects a FOK that cannot fill with Polymarket\'s text and orderID', async () => {
     const order = await alice.client.createOrder({ tokenID: yes, price: 0.01, size: 10, side: Side.BUY });
     const res = (await alice.client.postOrder(order, OrderType.FOK)) as unknown as Record<string, unknown>;

@@ -1,12 +1,12 @@
 /** Authenticated CLOB routes: API keys (L1), orders, cancels, order and trade reads, balances (L2) */
-import type { SimOrder } from '../exchange/exchange-types.ts';
+import type { SimOrder, SimTrade } from '../exchange/exchange-types.ts';
 import { L1_ERROR, L2_ERROR, verifyL1, verifyL2, type ApiCreds } from './auth.ts';
 import { page } from './clob-public.ts';
 import { fail, json, parseJson, type Reply, type Req, type Router } from './http.ts';
 import { EXCHANGE_V2, NEG_RISK_ADAPTER, NEG_RISK_EXCHANGE_V2 } from './order-codec.ts';
 import { placeBatch, placeOne } from './orders.ts';
 import type { SimState } from './state.ts';
-import { uuidFrom } from './util.ts';
+import { unixSeconds, uuidFrom } from './util.ts';
 import { openOrder, rolesOf, tradeRow } from './wire.ts';
 
 const MAX_ALLOWANCE = ((1n << 256n) - 1n).toString();
@@ -49,23 +49,29 @@ function cancelIds(state: SimState, creds: ApiCreds, ids: string[]): Reply {
 const openOrdersOf = (state: SimState, creds: ApiCreds): SimOrder[] =>
   state.accountsOf(creds).flatMap((a) => state.exchange.openOrders(a));
 
+/**
+ * The account's trades as `/data/trades` rows, newest first. The match-time window (`after`, `before`) and `id` are
+ * applied to the trades before any row is built, so a request with a recent `after` costs what it returns
+ */
 function tradeRows(state: SimState, creds: ApiCreds, q: URLSearchParams): Record<string, unknown>[] {
   const accounts = state.accountsOf(creds);
+  const before = Number(q.get('before') ?? Infinity);
+  const after = Number(q.get('after') ?? -Infinity);
+  const id = q.get('id')?.toLowerCase();
+  const wanted = (t: SimTrade) => {
+    const s = unixSeconds(t.matchTime);
+    return s < before && s > after && (!id || t.tradeId.toLowerCase() === id);
+  };
   const seen = new Set<string>();
   const rows: Record<string, unknown>[] = [];
   for (const trade of accounts.flatMap((a) => state.exchange.trades(a))) {
-    if (seen.has(trade.tradeId)) continue;
+    if (seen.has(trade.tradeId) || !wanted(trade)) continue;
     seen.add(trade.tradeId);
     for (const role of rolesOf(trade, accounts)) rows.push(tradeRow(state, trade, role, accounts));
   }
   const eq = (key: string, field: string) => (r: Record<string, unknown>) =>
     !q.get(key) || String(r[field]).toLowerCase() === q.get(key)!.toLowerCase();
-  const before = Number(q.get('before') ?? Infinity);
-  const after = Number(q.get('after') ?? -Infinity);
-  return rows
-    .filter(eq('id', 'id')).filter(eq('market', 'market')).filter(eq('asset_id', 'asset_id')).filter(eq('maker_address', 'maker_address'))
-    .filter((r) => Number(r.match_time) < before && Number(r.match_time) > after)
-    .reverse();
+  return rows.filter(eq('market', 'market')).filter(eq('asset_id', 'asset_id')).filter(eq('maker_address', 'maker_address')).reverse();
 }
 
 function balance(state: SimState, req: Req, creds: ApiCreds): Reply {
