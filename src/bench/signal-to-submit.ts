@@ -132,8 +132,8 @@ export async function measureSignalToSubmit(progress: (text: string) => void, da
         + `facts, ${bookCache() ? 'book from the market channel (GET /book when it cannot vouch for it)' : 'GET /book (BENCH_BOOK_CACHE=off)'}, `
         + 'intent tx (lock; strategy, kill switch, disposition and ledger in one statement; intent, disposition and reservation '
         + 'in one statement) with signing started beside the write, '
-        + 'mark prepared (one statement), POST /order',
-      floor_path: 'clob-client-v2 createOrder + postOrder (tick size, neg risk and fee rate cached after warm-up)',
+        + 'mark prepared (one statement), POST /order (undici request, keep-alive)',
+      floor_path: 'clob-client-v2 createOrder + postOrder (its axios; tick size, neg risk and fee rate cached after warm-up)',
       simulator: 'in-process, 127.0.0.1:0, resting orders on an empty ask side',
     },
   };

@@ -150,7 +150,6 @@ export async function removeFollowed(sql: Sql, addresses: string[]): Promise<voi
   await sql.query('DELETE FROM followed_traders WHERE address = ANY($1::text[])', [addresses]);
 }
 
-/** Markets Tandem has source trades in since `since` that it has not seen resolve yet */
 /** Every trader with a stored trade in one of the markets */
 export async function tradersInMarkets(sql: Sql, conditionIds: string[]): Promise<string[]> {
   const rows = await sql.query<{ trader: string }>(
@@ -158,6 +157,7 @@ export async function tradersInMarkets(sql: Sql, conditionIds: string[]): Promis
   return rows.map((r) => r.trader);
 }
 
+/** Markets Tandem has source trades in since `since` that it has not seen resolve yet */
 export async function unresolvedSeenConditionIds(sql: Sql, since: Date): Promise<string[]> {
   const rows = await sql.query<{ condition_id: string }>(
     `SELECT DISTINCT t.condition_id FROM source_trades t JOIN markets m ON m.condition_id = t.condition_id
