@@ -24,8 +24,12 @@ export interface HttpReply {
 /** Resolves with the reply, whatever its status; rejects when no whole reply arrived (refused, reset, timed out) */
 export type HttpSend = (req: HttpRequest) => Promise<HttpReply>;
 
-/** Keep-alive connections shared by every transport of the process (idle sockets do not hold the process open) */
-const dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 32 });
+/**
+ * Keep-alive connections shared by every transport of the process (idle sockets do not hold the process open). An idle
+ * socket is kept 4 s (undici's default, as fetch had), or less if the server's Keep-Alive header says so: a longer idle
+ * time than the server's would let a POST /order go out on a socket the server is closing, and its answer be lost
+ */
+const dispatcher = new Agent({ keepAliveTimeout: 4_000, connections: 32 });
 
 export const undiciSend: HttpSend = async (req) => {
   const res = await request(req.url, {
