@@ -40,14 +40,6 @@ export const undiciSend: HttpSend = async (req) => {
   return { status: res.statusCode, text, retryAfter: retryAfter === undefined ? null : String(retryAfter) };
 };
 
-/** A fetch-shaped function as an HttpSend (tests that answer with `Response` objects) */
-export function fetchSend(f: typeof fetch): HttpSend {
-  return async (req) => {
-    const res = await f(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(req.timeoutMs) });
-    return { status: res.status, text: await res.text(), retryAfter: res.headers.get('retry-after') };
-  };
-}
-
 /** A system or undici error code (ECONNREFUSED, UND_ERR_SOCKET, …) on `err`, if it has one */
 export function errorCode(err: unknown): string | null {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : null;

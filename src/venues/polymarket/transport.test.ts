@@ -8,7 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { captureLog } from '../../../test/support/polymarket-rig.ts';
 import { RateBudgets } from './rate-budget.ts';
 import { ClobTransport, type ClobRequest } from './transport.ts';
-import { fetchSend } from './http-send.ts';
+import type { HttpSend } from './http-send.ts';
+
+/** A fetch-shaped fake (answering with Response objects) as the transport's HttpSend */
+function fetchSend(f: typeof fetch): HttpSend {
+  return async (req) => {
+    const res = await f(req.url, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(req.timeoutMs) });
+    return { status: res.status, text: await res.text(), retryAfter: res.headers.get('retry-after') };
+  };
+}
 
 const account = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d');
 const wallet = createWalletClient({ account, chain: polygon, transport: http('http://127.0.0.1:9') });
