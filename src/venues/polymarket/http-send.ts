@@ -25,11 +25,12 @@ export interface HttpReply {
 export type HttpSend = (req: HttpRequest) => Promise<HttpReply>;
 
 /**
- * Keep-alive connections shared by every transport of the process (idle sockets do not hold the process open). An idle
- * socket is kept 4 s (undici's default, as fetch had), or less if the server's Keep-Alive header says so: a longer idle
- * time than the server's would let a POST /order go out on a socket the server is closing, and its answer be lost
+ * Keep-alive connections shared by every transport of the process, as many per origin as requests at once (as with
+ * fetch; idle sockets do not hold the process open). An idle socket is kept 4 s (undici's default, as fetch had), or
+ * less if the server's Keep-Alive header says so: a longer idle time than the server's would let a POST /order go out on
+ * a socket the server is closing, and its answer be lost
  */
-const dispatcher = new Agent({ keepAliveTimeout: 4_000, connections: 32 });
+const dispatcher = new Agent({ keepAliveTimeout: 4_000 });
 
 export const undiciSend: HttpSend = async (req) => {
   const res = await request(req.url, {
