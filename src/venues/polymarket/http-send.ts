@@ -6,9 +6,11 @@
  */
 import { Agent, request } from 'undici';
 
+export type Method = 'GET' | 'POST' | 'DELETE';
+
 export interface HttpRequest {
   url: URL;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: Method;
   headers: Record<string, string>;
   body?: string;
   /** The whole exchange, body included; past it the request is aborted with a TimeoutError */
@@ -41,7 +43,8 @@ export const undiciSend: HttpSend = async (req) => {
   return { status: res.statusCode, text, retryAfter: retryAfter === undefined ? null : String(retryAfter) };
 };
 
-/** A system or undici error code (ECONNREFUSED, UND_ERR_SOCKET, …) on `err`, if it has one */
+/** A system or undici error code (ECONNREFUSED, UND_ERR_SOCKET, …) on `err` or else on its cause, if either has one */
 export function errorCode(err: unknown): string | null {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : null;
+  const own = (e: unknown) => (typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : null);
+  return own(err) ?? own((err as { cause?: unknown } | null)?.cause);
 }

@@ -75,7 +75,7 @@ export async function credsFailure(host: string, send: HttpSend = undiciSend): P
     if (res.status < 500) return new VenueSetupError('api_creds_unavailable', what);
     return new VenueSetupError('clob_unreachable', `${what}: the CLOB answers HTTP ${res.status}`);
   } catch (err) {
-    const code = errorCode(err) ?? errorCode((err as { cause?: unknown }).cause);
+    const code = errorCode(err);
     const why = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') ? 'timeout' : (code ?? 'no answer');
     return new VenueSetupError('clob_unreachable', `${what}: the CLOB did not answer (${why})`);
   }

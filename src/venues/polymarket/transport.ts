@@ -6,10 +6,8 @@ import { createL1Headers, createL2Headers, type ApiKeyCreds, type Chain } from '
 import type { WalletClient } from 'viem';
 import type { Log } from '../../engine/ports.ts';
 import { backoffMs, parseRetryAfter } from '../../feeds/http.ts';
-import { errorCode, undiciSend, type HttpSend } from './http-send.ts';
+import { errorCode, undiciSend, type HttpSend, type Method } from './http-send.ts';
 import { RateBudgets, type BudgetName } from './rate-budget.ts';
-
-export type Method = 'GET' | 'POST' | 'DELETE';
 
 /**
  * How a call may be repeated: `read` retries 429, 5xx and lost responses (idempotent GETs); `write` retries only a
@@ -140,7 +138,7 @@ function parseJson(text: string): unknown {
 function describe(err: unknown): string {
   if (err instanceof Error) {
     if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'timeout';
-    const code = errorCode(err) ?? errorCode((err as { cause?: unknown }).cause);
+    const code = errorCode(err);
     return `${err.name}: ${err.message}${code === null ? '' : ` (${code})`}`;
   }
   return 'request failed';
