@@ -165,8 +165,9 @@ class PolymarketAdapter implements PolymarketVenue {
   private async sign(request: OrderRequest, amounts: Extract<PreparedAmounts, { ok: true }>, negRisk: boolean): Promise<PreparedOrder> {
     const domain = exchangeDomain(this.chainId, await this.markets.orderVersion(), negRisk);
     const order = this.orderStruct(request, amounts.makerAmount, amounts.takerAmount);
-    const signed: SignedWireOrderV2 = { ...order, signature: await signOrder(this.wallet, order, domain) };
-    const venueOrderId = orderHash(order, domain).toLowerCase();
+    const hash = orderHash(order, domain);
+    const signed: SignedWireOrderV2 = { ...order, signature: await signOrder(this.wallet, order, domain, hash) };
+    const venueOrderId = hash.toLowerCase();
     const payload: Payload = { kind: 'polymarket-signed-order', orderType: request.orderType, domain, order: signed };
     this.signedHere.set(payload, venueOrderId);
     this.remember(venueOrderId, sharesSigned(signed));
