@@ -69,24 +69,30 @@ const TAKEN_PREFIX = 'taken_';
  * The pending signals. Every probe of lt_dispositions is a scalar subquery on its full primary key, so each FT order or
  * exit read costs one index probe whatever the planner believes of the table sizes (PGlite never analyzes: with a join
  * the planner chose plans quadratic in the decided signals). `$10`, when set, reads only FT orders and exits recorded
- * (created_at) from then on, through the (wallet_id, created_at) indexes: the executor's window (src/engine/lt-signals.ts)
+ * (created_at) from then on, through the (wallet_id, created_at) indexes: the executor's window (src/engine/lt-signals.ts).
+ * The window's FT orders are a MATERIALIZED CTE read in created_at order, which only the (wallet_id, created_at) index
+ * gives without a sort: otherwise the generic plan took the (wallet_id, order_time …) index, whose estimate is the same
+ * on tables without statistics (PGlite), and filtered every order since launch, so a pass cost grew with the strategy's
+ * history (test: lt-signals, "a windowed pass reads the rows of its window"). FT's evaluation time is a probe of
+ * ft_dispositions' primary key, for the same reason
  */
 const pendingSql = (windowed: boolean) => `SELECT * FROM (
-  SELECT 'entry' AS kind, o.order_id AS ft_order_id, 'entry' AS leg, o.asset, o.condition_id, o.trader_price::text AS price,
-    o.size::text AS size_usd, o.source_trade_id, o.order_time AS source_at, coalesce(d.evaluated_at, o.created_at) AS signal_at,
+  ${windowed ? `WITH recorded AS MATERIALIZED (SELECT * FROM ft_orders WHERE wallet_id = $3 AND created_at >= $10 ORDER BY created_at)
+  ` : ''}SELECT 'entry' AS kind, o.order_id AS ft_order_id, 'entry' AS leg, o.asset, o.condition_id, o.trader_price::text AS price,
+    o.size::text AS size_usd, o.source_trade_id, o.order_time AS source_at,
+    coalesce(${evaluatedAt('o.wallet_id', 'o.source_trade_id')}, o.created_at) AS signal_at,
     o.edge_pct::text AS edge, o.trader_win_rate::text AS win_rate, o.conviction::text AS conviction,
     o.model_probability::text AS model_probability, NULL::text AS closed, NULL::text AS before, o.created_at AS recorded_at
-  FROM ft_orders o LEFT JOIN ft_dispositions d ON d.wallet_id = o.wallet_id AND d.trade_key = o.source_trade_id
-  WHERE o.wallet_id = $3 AND o.order_time >= $4${windowed ? ' AND o.created_at >= $10' : ''}
+  FROM ${windowed ? 'recorded' : 'ft_orders'} o
+  WHERE o.wallet_id = $3 AND o.order_time >= $4
     AND (SELECT 1 FROM lt_dispositions x WHERE x.user_id = $1 AND x.strategy_id = $2
       AND x.ft_order_id = o.order_id AND x.leg = 'entry') IS NULL
   UNION ALL
   SELECT 'exit', c.order_id, 'exit:' || c.close_id, o.asset, o.condition_id, c.price::text, c.proceeds::text,
-    c.source_trade_id, c.closed_at, coalesce(d.evaluated_at, c.created_at), NULL, NULL, NULL, NULL, c.shares::text,
+    c.source_trade_id, c.closed_at, coalesce(${evaluatedAt('c.wallet_id', 'c.source_trade_id')}, c.created_at), NULL, NULL, NULL, NULL, c.shares::text,
     (o.shares - coalesce((SELECT sum(p.shares) FROM ft_closes p WHERE p.order_id = c.order_id AND p.kind = 'exit'
       AND (p.closed_at, p.source_trade_id) < (c.closed_at, c.source_trade_id)), 0))::text, c.created_at
   FROM ft_closes c JOIN ft_orders o ON o.order_id = c.order_id
-    LEFT JOIN ft_dispositions d ON d.wallet_id = c.wallet_id AND d.trade_key = c.source_trade_id
   WHERE c.kind = 'exit' AND c.wallet_id = $3 AND o.wallet_id = $3 AND o.order_time >= $4 AND c.closed_at >= $4
     ${windowed ? 'AND c.created_at >= $10' : ''}
     AND (SELECT e.disposition FROM lt_dispositions e WHERE e.user_id = $1 AND e.strategy_id = $2
@@ -97,6 +103,11 @@ const pendingSql = (windowed: boolean) => `SELECT * FROM (
 WHERE ($5::timestamptz IS NULL OR (s.source_at, s.ft_order_id, s.leg) > ($5::timestamptz, $6::uuid, $7::text))
   AND ($9::text IS NULL OR s.source_trade_id = $9)
 ORDER BY s.source_at, s.ft_order_id, s.leg LIMIT $8`;
+
+/** When FT evaluated the trade (its disposition's time), by the disposition's primary key */
+function evaluatedAt(wallet: string, trade: string): string {
+  return `(SELECT d.evaluated_at FROM ft_dispositions d WHERE d.wallet_id = ${wallet} AND d.trade_key = ${trade})`;
+}
 
 /** The page with each entry's FT order as FT took it (its columns prefixed): index probes on the page's rows only */
 const pageSql = (windowed: boolean) => `SELECT p.*, ${takenColumns(TAKEN_PREFIX)}

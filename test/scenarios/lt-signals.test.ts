@@ -8,6 +8,7 @@ import { openPostgres } from '../../src/store/db.ts';
 import { eventually } from '../support/polymarket-rig.ts';
 import { backendName, TEST_DATABASE_URL } from '../support/test-db.ts';
 import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
+import { rowsVisited } from '../support/plan-rows.ts';
 
 describe(`LT signals (${backendName})`, () => {
   let w: LtWorld;
@@ -131,6 +132,36 @@ describe(`LT signals (${backendName})`, () => {
     expect(await undisposed()).toBe(0);
     expect(w.probe.submits).toBe(3);
     await w.checkLedger();
+  });
+  it('INV-4: a windowed pass reads the rows of its window, not every FT order and disposition since launch', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '1000']]);
+    const HISTORY = 30;
+    for (let i = 0; i < HISTORY; i++) await w.buySignal({ price: 0.5 });
+    expect((await w.execute()).signals).toBe(HISTORY); // the first pass reads in full: the window opens
+    // The history recorded long before the window (FT's rows are stamped with its transaction's start)
+    await w.ft.t.db.query(`UPDATE ft_orders SET created_at = created_at - interval '1 hour'`);
+    await w.buySignal({ price: 0.5 });
+    const db = w.ft.t.db;
+    const reads: { text: string; params: unknown[] }[] = [];
+    const query = db.query.bind(db);
+    const spy = vi.spyOn(db, 'query').mockImplementation(async (text: string, params?: unknown[]) => {
+      if (text.includes('AS taken_trade_key')) reads.push({ text, params: params ?? [] });
+      return query(text, params) as never;
+    });
+    try {
+      expect(await w.execute()).toMatchObject({ signals: 1 });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(reads.length).toBeGreaterThan(0);
+    for (const read of reads) {
+      expect(read.params).toHaveLength(10); // the windowed statement (recorded from)
+      const visited = await rowsVisited(db, read.text, read.params, ['ft_orders', 'ft_dispositions']);
+      // The new order (and, for the page's joins, its own rows): none of the history's
+      expect(visited.ft_orders).toBeLessThanOrEqual(3);
+      expect(visited.ft_dispositions).toBeLessThanOrEqual(3);
+    }
   });
   it.skipIf(!TEST_DATABASE_URL)('INV-4: an FT transaction open when a pass began, committed after it, is inside the next window however long it ran', async () => {
     w = await createLtWorld();

@@ -1,0 +1,44 @@
+/**
+ * How many rows a statement's plan visits in given tables, as the service runs it: prepared, with the generic plan a
+ * named statement settles on (both backends use named statements), under EXPLAIN ANALYZE. A count of work, not of
+ * time, so a test of how a read scales does not depend on the machine's speed
+ */
+import type { Db } from '../../src/store/db.ts';
+
+type PlanNode = { 'Relation Name'?: string; 'Actual Rows'?: number; 'Actual Loops'?: number; 'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number; Plans?: PlanNode[] };
+
+/** A parameter as an SQL literal (test values only: text, numbers, null) */
+function literal(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  return `'${String(v).replace(/'/g, "''")}'`;
+}
+
+function visit(node: PlanNode, tables: readonly string[], into: Record<string, number>): void {
+  const table = node['Relation Name'];
+  if (table !== undefined && tables.includes(table)) {
+    const perLoop = (node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0);
+    into[table] = (into[table] ?? 0) + perLoop * (node['Actual Loops'] ?? 1);
+  }
+  for (const child of node.Plans ?? []) visit(child, tables, into);
+}
+
+/** Rows of each of `tables` that `text` with `params` reads (returned or filtered out), with its generic plan */
+export async function rowsVisited(db: Db, text: string, params: readonly unknown[], tables: readonly string[]): Promise<Record<string, number>> {
+  return db.transaction(async (tx) => {
+    await tx.exec(`PREPARE plan_rows_probe AS ${text}`);
+    try {
+      await tx.exec('SET LOCAL plan_cache_mode = force_generic_plan');
+      const [row] = await tx.query<Record<string, unknown>>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE plan_rows_probe(${params.map(literal).join(', ')})`);
+      const raw = Object.values(row!)[0];
+      const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
+      const out: Record<string, number> = Object.fromEntries(tables.map((t) => [t, 0]));
+      visit(plan[0]!.Plan, tables, out);
+      return out;
+    } finally {
+      await tx.exec('DEALLOCATE plan_rows_probe');
+    }
+  });
+}
