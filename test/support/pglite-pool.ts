@@ -2,7 +2,7 @@
  * Reuse of in-memory PGlite databases between the tests of one process (npm test runs each pass's files in one).
  * Starting a PGlite from the migrated copy costs about 1.3 CPU seconds (the WASM Postgres boots each time), most of a
  * store or scenario test's time on PGlite. A test's close() hands its database back here instead: it is reset to the
- * migrated state (DISCARD ALL, every table that a fresh copy has empty truncated) and reused only if its catalog and
+ * migrated state (DISCARD ALL, every table that a fresh copy has empty truncated, statistics dropped) and reused only if its catalog and
  * seeded rows then match a fresh copy's exactly; anything else (a test that changed the schema, left a transaction
  * open, or wrote a migrated table) closes it, as before. The handle a test holds is dead after close(), as a closed
  * PGlite is, so a late query never reaches the next test.
@@ -97,6 +97,10 @@ async function recycle(db: PgliteDb): Promise<void> {
       await db.exec(`SET session_replication_role = replica; TRUNCATE ${dirty.join(', ')} RESTART IDENTITY CASCADE;
         RESET session_replication_role`);
     }
+    // Statistics a test gathered (ANALYZE) outlive TRUNCATE: the next test's planner would use them, which a fresh copy
+    // (never analyzed) has none of
+    await db.exec(`DELETE FROM pg_statistic WHERE starelid IN (SELECT oid FROM pg_class
+      WHERE relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace, 'pg_toast'::regnamespace))`);
     if (idle.length < MAX_IDLE && (await fingerprint(db, base.seeded)) === base.fingerprint) {
       idle.push(db);
       counts.recycled += 1;

@@ -13,6 +13,9 @@ const userNames = async (t: Awaited<ReturnType<typeof openTestDb>>) =>
 const migrations = async (t: Awaited<ReturnType<typeof openTestDb>>) =>
   (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM schema_migrations`))[0]!.n;
 
+const statistics = async (t: Awaited<ReturnType<typeof openTestDb>>) =>
+  (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stats WHERE schemaname = 'public' AND tablename = 'users'`))[0]!.n;
+
 describe(`test databases (${backendName})`, () => {
   it('rows, session settings and listeners of a closed database never reach the next one', async () => {
     const a = await openTestDb();
@@ -24,6 +27,8 @@ describe(`test databases (${backendName})`, () => {
     await a.db.listen('pool_test', (payload) => heard.push(payload));
     await a.db.query(`SELECT pg_notify('pool_test', 'to a')`);
     await expect.poll(() => heard).toEqual(['to a']);
+    await a.db.query('ANALYZE users'); // statistics of alice's rows: the next test's planner must not see them
+    expect(await statistics(a)).toBeGreaterThan(0);
     const before = poolCounts();
     await a.close();
     await expect(a.db.query('SELECT 1')).rejects.toThrow(); // a late query of a closed test fails, as on a closed PGlite
@@ -31,6 +36,7 @@ describe(`test databases (${backendName})`, () => {
     const b = await openTestDb();
     if (!TEST_DATABASE_URL) expect(poolCounts()).toMatchObject({ recycled: before.recycled + 1, reused: before.reused + 1 });
     expect(await userNames(b)).toEqual([]);
+    expect(await statistics(b)).toBe(0);
     expect(await migrations(b)).toBe(applied);
     expect((await b.db.query<{ tz: string }>(`SELECT current_setting('TimeZone') AS tz`))[0]!.tz).not.toBe('Asia/Tokyo');
     const heardB: string[] = [];
