@@ -73,11 +73,16 @@ const TAKEN_PREFIX = 'taken_';
  * The window's FT orders are a MATERIALIZED CTE read in created_at order, which only the (wallet_id, created_at) index
  * gives without a sort: otherwise the generic plan took the (wallet_id, order_time …) index, whose estimate is the same
  * on tables without statistics (PGlite), and filtered every order since launch, so a pass cost grew with the strategy's
- * history (test: lt-signals, "a windowed pass reads the rows of its window"). FT's evaluation time is a probe of
- * ft_dispositions' primary key, for the same reason
+ * history (test: lt-signals, "a windowed pass reads the rows of its window"). With statistics (PostgreSQL's autovacuum)
+ * a generic plan takes `created_at >= $10` for a third of the table and scans it all; bounded above as well (a century
+ * on), the range counts as narrow (0.5 %) and the index is taken: measured with 2,000 orders analyzed, 2 rows read
+ * instead of 2,002. The window's exits are a CTE read the same way. FT's evaluation time is a probe of ft_dispositions'
+ * primary key, for the same reason
  */
 const pendingSql = (windowed: boolean) => `SELECT * FROM (
-  ${windowed ? `WITH recorded AS MATERIALIZED (SELECT * FROM ft_orders WHERE wallet_id = $3 AND created_at >= $10 ORDER BY created_at)
+  ${windowed ? `WITH recorded AS MATERIALIZED (SELECT * FROM ft_orders WHERE wallet_id = $3 AND ${IN_WINDOW} ORDER BY created_at),
+  recorded_exits AS MATERIALIZED (SELECT * FROM ft_closes WHERE kind = 'exit' AND wallet_id = $3 AND ${IN_WINDOW}
+    ORDER BY created_at)
   ` : ''}SELECT 'entry' AS kind, o.order_id AS ft_order_id, 'entry' AS leg, o.asset, o.condition_id, o.trader_price::text AS price,
     o.size::text AS size_usd, o.source_trade_id, o.order_time AS source_at,
     coalesce(${evaluatedAt('o.wallet_id', 'o.source_trade_id')}, o.created_at) AS signal_at,
@@ -92,9 +97,8 @@ const pendingSql = (windowed: boolean) => `SELECT * FROM (
     c.source_trade_id, c.closed_at, coalesce(${evaluatedAt('c.wallet_id', 'c.source_trade_id')}, c.created_at), NULL, NULL, NULL, NULL, c.shares::text,
     (o.shares - coalesce((SELECT sum(p.shares) FROM ft_closes p WHERE p.order_id = c.order_id AND p.kind = 'exit'
       AND (p.closed_at, p.source_trade_id) < (c.closed_at, c.source_trade_id)), 0))::text, c.created_at
-  FROM ft_closes c JOIN ft_orders o ON o.order_id = c.order_id
+  FROM ${windowed ? 'recorded_exits' : 'ft_closes'} c JOIN ft_orders o ON o.order_id = c.order_id
   WHERE c.kind = 'exit' AND c.wallet_id = $3 AND o.wallet_id = $3 AND o.order_time >= $4 AND c.closed_at >= $4
-    ${windowed ? 'AND c.created_at >= $10' : ''}
     AND (SELECT e.disposition FROM lt_dispositions e WHERE e.user_id = $1 AND e.strategy_id = $2
       AND e.ft_order_id = c.order_id AND e.leg = 'entry') = 'ordered'
     AND (SELECT 1 FROM lt_dispositions x WHERE x.user_id = $1 AND x.strategy_id = $2
@@ -103,6 +107,9 @@ const pendingSql = (windowed: boolean) => `SELECT * FROM (
 WHERE ($5::timestamptz IS NULL OR (s.source_at, s.ft_order_id, s.leg) > ($5::timestamptz, $6::uuid, $7::text))
   AND ($9::text IS NULL OR s.source_trade_id = $9)
 ORDER BY s.source_at, s.ft_order_id, s.leg LIMIT $8`;
+
+/** A row recorded in the window (created_at from $10 on), bounded above too so that a generic plan counts it as narrow */
+const IN_WINDOW = `created_at >= $10 AND created_at < $10::timestamptz + interval '100 years'`;
 
 /** When FT evaluated the trade (its disposition's time), by the disposition's primary key */
 function evaluatedAt(wallet: string, trade: string): string {
