@@ -38,7 +38,9 @@ export async function rowsVisited(db: Db, text: string, params: readonly unknown
       visit(plan[0]!.Plan, tables, out);
       return out;
     } finally {
-      await tx.exec('DEALLOCATE plan_rows_probe');
+      // After a failed EXPLAIN the transaction is aborted and DEALLOCATE fails too: the rollback's error must not hide
+      // the EXPLAIN's (PREPARE is not transactional, so on success the name is freed here for the connection's next use)
+      await tx.exec('DEALLOCATE plan_rows_probe').catch(() => undefined);
     }
   });
 }
