@@ -3,6 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
+const safe = (name: string): string => name.replace(/[^A-Za-z0-9_-]/g, '_');
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/',
@@ -13,5 +15,13 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2020',
     chunkSizeWarningLimit: 700,
+    // Each page and uPlot is a chunk of its own (loaded when first needed); names keep to the characters the server's
+    // asset allow-list accepts (src/api/web.ts)
+    rollupOptions: {
+      output: {
+        chunkFileNames: (chunk) => `assets/${safe(chunk.name)}-[hash].js`,
+        assetFileNames: (asset) => `assets/${safe((asset.names[0] ?? 'asset').replace(/\.[^.]*$/, ''))}-[hash][extname]`,
+      },
+    },
   },
 });

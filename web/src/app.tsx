@@ -1,17 +1,30 @@
 // The app: a header (health, venue, kill switch, live-update state, sign in/out) over the page the URL names
+import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { LocationProvider, Route, Router } from 'preact-iso';
+import { lazy, LocationProvider, Route, Router } from 'preact-iso';
 import { onTokenChange, refused, setToken, token } from './api.ts';
 import { startLive, useLiveState } from './live.ts';
 import { KillSwitchControl } from './controls/kill-switch.tsx';
-import { AuditPage } from './pages/audit.tsx';
-import { CreatePage } from './pages/create.tsx';
-import { FtPage } from './pages/ft.tsx';
-import { OrderPage } from './pages/order.tsx';
-import { OrdersPage } from './pages/orders.tsx';
 import { OverviewPage } from './pages/overview.tsx';
-import { StrategyPage } from './pages/strategy.tsx';
+import { clock } from './format.ts';
 import { paths } from './routes.ts';
+
+/**
+ * A page loaded with its first visit (its own chunk): the first screen, the overview, parses and runs only its own
+ * code. A chunk that cannot load (the server restarted with a new build, or is gone) shows how to recover
+ */
+function page<P>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  return lazy(() => load().catch((e: unknown) => function LoadFailed() {
+    return <section class="error" role="alert" data-testid="page-load-failed"><h2>This page could not be loaded</h2>
+      <p>{e instanceof Error ? e.message : String(e)}</p><p>Reload the page to try again.</p></section>;
+  }));
+}
+const FtPage = page(() => import('./pages/ft.tsx').then((m) => m.FtPage));
+const StrategyPage = page(() => import('./pages/strategy.tsx').then((m) => m.StrategyPage));
+const OrdersPage = page(() => import('./pages/orders.tsx').then((m) => m.OrdersPage));
+const OrderPage = page(() => import('./pages/order.tsx').then((m) => m.OrderPage));
+const CreatePage = page(() => import('./pages/create.tsx').then((m) => m.CreatePage));
+const AuditPage = page(() => import('./pages/audit.tsx').then((m) => m.AuditPage));
 
 interface Health {
   status: string; database: { kind: string; version: string };
@@ -50,7 +63,7 @@ function HealthLine() {
 function LiveBadge() {
   const s = useLiveState();
   return <span class={s.connected ? 'live on' : 'live off'} data-testid="live" data-connected={String(s.connected)}
-    title={s.lastEventAt ? `last change ${s.lastEventAt.toLocaleTimeString('en-GB')}` : undefined}>
+    title={s.lastEventAt ? `last change ${clock(s.lastEventAt)}` : undefined}>
     {s.connected ? 'live' : 'polling'}</span>;
 }
 

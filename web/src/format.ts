@@ -72,3 +72,9 @@ export const sign = (s: Num): string | undefined => (isNull(s) ? undefined : s.s
 /** A date with its time, in the browser's zone: '02/12/2026, 16:54:36' */
 export const when = (iso: string | null | undefined): string =>
   (isNull(iso) ? DASH : new Date(iso).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' }));
+const two = (n: number): string => String(n).padStart(2, '0');
+/**
+ * A time of day in the browser's zone, 24-hour: '16:54:36' (what toLocaleTimeString('en-GB') prints), without Intl: the
+ * overview shows one on its first screen, and the first Intl date format in a page costs tens of ms to set up
+ */
+export const clock = (d: Date): string => `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;

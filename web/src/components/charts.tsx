@@ -2,8 +2,18 @@
 // for drawing only; every figure printed beside a chart is the API's own string. Each chart keeps its data in
 // data-points (JSON) so a test can compare what was drawn with what the API sent.
 import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import type uPlot from 'uplot';
+
+/** The uPlot class, loaded with the first chart drawn (its own chunk, with its stylesheet) */
+export type UPlot = typeof uPlot;
+let loading: Promise<UPlot> | null = null;
+function loadUplot(): Promise<UPlot> {
+  loading ??= import('./uplot-module.ts').then((m) => m.default, (e: unknown) => {
+    loading = null; // a later chart tries again
+    throw e;
+  });
+  return loading;
+}
 
 export interface Series { label: string; color: string; points: { t: string; v: string }[] }
 
@@ -22,13 +32,12 @@ export function alignSeries(series: Series[]): uPlot.AlignedData {
   return [times, ...columns] as uPlot.AlignedData;
 }
 
-/** A uPlot chart sized to its container, redrawn when the data or the width changes */
 /**
- * A uPlot chart in the returned ref's element, redrawn when `deps` change. Sized to its container and followed on
- * resize, unless `fixed` (a sparkline keeps the size its options give). `defer`: drawn when the browser is idle, so a
- * table of many sparklines shows its rows first
+ * A uPlot chart in the returned ref's element, redrawn when `deps` change, once uPlot has loaded (loadUplot). Sized to
+ * its container and followed on resize, unless `fixed` (a sparkline keeps the size its options give). `defer`: drawn
+ * when the browser is idle, so a table of many sparklines shows its rows first. If uPlot cannot load, the element says so
  */
-export function usePlot(opts: (width: number) => uPlot.Options, data: uPlot.AlignedData, deps: unknown[],
+export function usePlot(opts: (width: number, U: UPlot) => uPlot.Options, data: uPlot.AlignedData, deps: unknown[],
   how: { fixed?: boolean; defer?: boolean } = {}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -36,8 +45,10 @@ export function usePlot(opts: (width: number) => uPlot.Options, data: uPlot.Alig
     if (!el) return;
     let plot: uPlot | null = null;
     let observer: ResizeObserver | null = null;
-    const draw = () => {
-      plot = new uPlot(opts(Math.max(200, el.clientWidth)), data, el);
+    let gone = false;
+    const drawWith = (U: UPlot) => {
+      if (gone) return;
+      plot = new U(opts(Math.max(200, el.clientWidth), U), data, el);
       if (how.fixed) return;
       observer = new ResizeObserver(() => {
         const w = Math.max(200, el.clientWidth);
@@ -45,8 +56,12 @@ export function usePlot(opts: (width: number) => uPlot.Options, data: uPlot.Alig
       });
       observer.observe(el);
     };
+    const draw = () => void loadUplot().then(drawWith, () => {
+      if (!gone) el.textContent = 'The chart could not be loaded: reload the page.';
+    });
     const idle = how.defer ? later(draw) : (draw(), () => undefined);
     return () => {
+      gone = true;
       idle();
       observer?.disconnect();
       plot?.destroy();
@@ -91,8 +106,7 @@ export function Histogram(props: { testid: string; title: string; buckets: Bucke
   const xs = props.buckets.map((_, i) => i);
   const ys = props.buckets.map((b) => b.count);
   const labels = props.buckets.map(bucketLabel);
-  const bars = uPlot.paths.bars!({ size: [0.9, 60] });
-  const ref = usePlot((width) => {
+  const ref = usePlot((width, U) => {
     const every = Math.max(1, Math.ceil(props.buckets.length / Math.max(2, Math.floor(width / 55))));
     return {
       width, height: 200, title: props.title, cursor: { show: false },
@@ -101,7 +115,8 @@ export function Histogram(props: { testid: string; title: string; buckets: Bucke
         y: { range: (_u: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, Math.max(1, Math.ceil(max * 1.1))] } },
       axes: [{ label: props.unit, splits: () => xs.filter((i) => i % every === 0), values: (_u: uPlot, sp: number[]) => sp.map((i) => labels[i] ?? ''),
         grid: { show: false } }, { label: 'orders', size: 50 }],
-      series: [{}, { label: 'orders', fill: props.color ?? '#4f7cac', stroke: props.color ?? '#4f7cac', paths: bars, points: { show: false } }],
+      series: [{}, { label: 'orders', fill: props.color ?? '#4f7cac', stroke: props.color ?? '#4f7cac', paths: U.paths.bars!({ size: [0.9, 60] }),
+        points: { show: false } }],
     };
   }, [xs, ys], [JSON.stringify(props.buckets), props.title]);
   return <figure class="chart" data-testid={props.testid}

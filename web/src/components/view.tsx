@@ -1,10 +1,11 @@
 // Every view's four states: loading, error, empty and stale, around the data it shows, with when it was read
 import type { ComponentChildren } from 'preact';
+import { clock } from '../format.ts';
 import type { Resource } from '../live.ts';
 
 export function Updated({ at, stale }: { at: Date | null; stale?: boolean }) {
   if (!at) return null;
-  const time = at.toLocaleTimeString('en-GB');
+  const time = clock(at);
   return (
     <span class={stale ? 'updated stale' : 'updated'} data-testid="updated" data-stale={stale ? 'true' : 'false'}>
       {stale ? `stale: last updated ${time}` : `updated ${time}`}
@@ -32,7 +33,7 @@ export function View<T>(props: {
   const empty = props.isEmpty?.(r.data) ?? false;
   return (
     <section data-testid={testid} data-state={empty ? 'empty' : r.stale ? 'stale' : 'ready'}>
-      {r.stale && r.error ? <p class="stale-banner" role="status">Could not refresh ({r.error.message}); showing data from {r.updatedAt?.toLocaleTimeString('en-GB')}.</p> : null}
+      {r.stale && r.error ? <p class="stale-banner" role="status">Could not refresh ({r.error.message}); showing data from {r.updatedAt ? clock(r.updatedAt) : ''}.</p> : null}
       {empty ? <div class="empty">{props.empty ?? 'Nothing yet.'}</div> : props.children(r.data)}
     </section>
   );

@@ -1,7 +1,7 @@
 // A waterfall drawn with uPlot: a start bar, signed steps each floating from where the previous one ended, and an end
 // bar. Built for the gap decomposition (FT P&L + delay + execution + fees + opportunity + sizing = LT P&L). The API's
 // strings stay in data-points; floats are used for drawing only
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import { usePlot } from './charts.tsx';
 
 export interface Step { key: string; label: string; value: string }
