@@ -3,8 +3,9 @@
  * process (compiled: dist/cli/main.js, as `npm start` runs it) on a fresh PGlite DATA_DIR with the simulated world;
  * once the world has traded for a while (SIZE.warmMs), a headless Chromium (/usr/bin/chromium, CHROMIUM_PATH) signed
  * in with the operator token loads `/` SIZE.loads times. Each load's time from navigation start to the overview's
- * paper-strategy table showing its rows is a sample;
- * the value is their p95 (the first contentful paint is reported beside it)
+ * paper-strategy table showing its rows is a sample: when the browser painted the first row (Element Timing: the
+ * page names that cell `ft-table-rows`). The value is their p95 (the first contentful paint is reported beside it, and
+ * when the harness's next script ran after the rows were in the page, which also waits for whatever the page does next)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,7 +21,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--dis
 /** How long the demo world trades before the loads, and how many cold loads are timed; `--quick`: 5 s and 3 loads */
 const SIZE = { full: { warmMs: 20_000, loads: 15 }, quick: { warmMs: 5_000, loads: 3 } } as const;
 
-interface Load { ready: number; fcp: number | null; rows: number }
+interface Load { painted: number; ready: number; fcp: number | null; rows: number }
 
 /** One cold load of `/` (cache disabled by a fresh context): navigation start → the FT table's rows on screen */
 async function loadOnce(browser: import('playwright-core').Browser, url: string, token: string): Promise<Load> {
@@ -31,15 +32,36 @@ async function loadOnce(browser: import('playwright-core').Browser, url: string,
     await page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=ft-table] tbody tr').length > 0, undefined,
       { timeout: 60_000, polling: 'raf' });
-    return await page.evaluate(() => ({
+    const load = await page.evaluate(() => ({
       ready: performance.now(),
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
       rows: document.querySelectorAll('[data-testid=ft-table] tbody tr').length,
     }));
+    return { ...load, painted: await rowsPainted(page) };
   } finally {
     await context.close();
   }
 }
+
+/** When the first FT row was painted (its Element Timing entry, which the browser may deliver after the frame) */
+async function rowsPainted(page: import('playwright-core').Page): Promise<number> {
+  const at = await page.evaluate((name) => new Promise<number | null>((done) => {
+    const observer = new PerformanceObserver((list) => {
+      const entry = list.getEntries().find((e) => (e as PerformanceEntry & { identifier?: string }).identifier === name) as
+        (PerformanceEntry & { renderTime: number; loadTime: number }) | undefined;
+      if (!entry) return;
+      observer.disconnect();
+      done(entry.renderTime || entry.loadTime);
+    });
+    observer.observe({ type: 'element', buffered: true });
+    setTimeout(() => done(null), 10_000); // a bound, not a guess: the rows are in the page, their paint is due
+  }), PAINT_TIMING);
+  if (at === null) throw new Error(`no Element Timing entry '${PAINT_TIMING}' within 10 s of the FT rows showing`);
+  return at;
+}
+
+/** The Element Timing name the overview gives its FT table's first row (web/src/pages/overview.tsx) */
+const PAINT_TIMING = 'ft-table-rows';
 
 export async function measureDashboardPaint(progress: (text: string) => void, options: BenchOptions = {}): Promise<Measured | string> {
   const size = options.quick ? SIZE.quick : SIZE.full;
@@ -61,14 +83,17 @@ export async function measureDashboardPaint(progress: (text: string) => void, op
     await loadOnce(browser, `${url}/`, token); // a first load warms the server's caches (the reads are measured after)
     const loads: Load[] = [];
     for (let i = 0; i < size.loads; i++) loads.push(await loadOnce(browser, `${url}/`, token));
+    const painted = quantiles(loads.map((l) => l.painted));
     const ready = quantiles(loads.map((l) => l.ready));
     const fcps = loads.map((l) => l.fcp).filter((f): f is number => f !== null);
     const fcp = fcps.length ? quantiles(fcps) : null;
     return {
-      value: Math.round(ready.p95), samples: loads.length,
+      value: Math.round(painted.p95), samples: loads.length,
       detail: {
-        measure: 'navigation start → the overview\'s FT table with its rows, p95 of cold loads (fresh browser context)',
-        data_ready_ms: { p50: Math.round(ready.p50), p95: Math.round(ready.p95) },
+        measure: 'navigation start → the overview\'s first FT row painted (Element Timing), p95 of cold loads (fresh browser context)',
+        rows_painted_ms: { p50: Math.round(painted.p50), p95: Math.round(painted.p95) },
+        harness_saw_rows_ms: { p50: Math.round(ready.p50), p95: Math.round(ready.p95),
+          note: 'when the harness\'s script after waitForFunction ran: after the paint and whatever task the page ran next' },
         first_contentful_paint_ms: fcp && { p50: Math.round(fcp.p50), p95: Math.round(fcp.p95) },
         ft_rows: loads.at(-1)?.rows, warm_seconds: size.warmMs / 1000, viewport: '1280x800', database: 'PGlite (fresh DATA_DIR, demo world)',
       },

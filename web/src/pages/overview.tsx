@@ -65,7 +65,7 @@ function LtTable({ rows }: { rows: OverviewLt[] }) {
 }
 
 function FtTable({ rows }: { rows: OverviewFt[] }) {
-  return <SortTable testid="ft-table" caption={`Paper strategies (FT): ${rows.length}`} rows={rows} rowKey={(w) => w.wallet_id}
+  return <SortTable testid="ft-table" paintTiming="ft-table-rows" caption={`Paper strategies (FT): ${rows.length}`} rows={rows} rowKey={(w) => w.wallet_id}
     rowHref={(w) => paths.ft(w.wallet_id)} columns={[
       { key: 'wallet_id', label: 'Strategy', render: (w) => <>{w.wallet_id}{w.name && w.name !== w.wallet_id ? <span class="note"> {w.name}</span> : null}</>, value: (w) => w.wallet_id },
       { key: 'status', label: 'Status', value: (w) => ftStatus(w), render: (w) => <span class={`status ${ftStatus(w)}`}>{ftStatus(w)}</span> },
