@@ -1,5 +1,5 @@
 // The app: a header (health, venue, kill switch, live-update state, sign in/out) over the page the URL names
-import type { ComponentType } from 'preact';
+import { h, type ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { lazy, LocationProvider, Route, Router } from 'preact-iso';
 import { onTokenChange, refused, setToken, token } from './api.ts';
@@ -11,13 +11,19 @@ import { paths } from './routes.ts';
 
 /**
  * A page loaded with its first visit (its own chunk): the first screen, the overview, parses and runs only its own
- * code. A chunk that cannot load (the server restarted with a new build, or is gone) shows how to recover
+ * code. A chunk that cannot load (the server restarted with a new build, or is down) shows so, and the page's next
+ * visit loads it again (preact-iso's lazy keeps its first result: a failed one is replaced by a fresh lazy)
  */
-function page<P>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
-  return lazy(() => load().catch((e: unknown) => function LoadFailed() {
-    return <section class="error" role="alert" data-testid="page-load-failed"><h2>This page could not be loaded</h2>
-      <p>{e instanceof Error ? e.message : String(e)}</p><p>Reload the page to try again.</p></section>;
+function page<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  const fresh = (): ComponentType<P> => lazy(() => load().catch((e: unknown) => {
+    current = fresh();
+    return function LoadFailed() {
+      return <section class="error" role="alert" data-testid="page-load-failed"><h2>This page could not be loaded</h2>
+        <p>{e instanceof Error ? e.message : String(e)}</p><p>Reload the page, or come back to it, to try again.</p></section>;
+    };
   }));
+  let current = fresh();
+  return (props: P) => h(current, props);
 }
 const FtPage = page(() => import('./pages/ft.tsx').then((m) => m.FtPage));
 const StrategyPage = page(() => import('./pages/strategy.tsx').then((m) => m.StrategyPage));

@@ -48,6 +48,7 @@ export function usePlot(opts: (width: number, U: UPlot) => uPlot.Options, data: 
     let gone = false;
     const drawWith = (U: UPlot) => {
       if (gone) return;
+      el.textContent = ''; // a failed load's message, if an earlier draw could not load uPlot
       plot = new U(opts(Math.max(200, el.clientWidth), U), data, el);
       if (how.fixed) return;
       observer = new ResizeObserver(() => {

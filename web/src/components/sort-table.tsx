@@ -3,11 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 
-/**
- * Rows a table's first render draws: more than a screen holds. The rest follow in the next render, after the browser
- * has painted these (an effect runs after the paint), so a long table's first screen does not wait for its last row's
- * layout. Sorting and filtering always work on every row
- */
+/** More rows than a screen holds: what a long table's first render draws when it asks to (SortTable's `firstRows`) */
 export const FIRST_ROWS = 30;
 
 export interface Column<R> {
@@ -34,6 +30,12 @@ export function SortTable<R>(props: {
    * holds it): the browser records when it was first painted (`performance` entries of type 'element')
    */
   paintTiming?: string;
+  /**
+   * Draw only this many rows in the first render, the rest in the next one, after the browser has painted them (an
+   * effect runs after the paint): a long table's first screen does not wait for its last row's layout. Sorting and
+   * filtering always work on every row. Absent: every row at once (tables whose rows a reader counts as they come)
+   */
+  firstRows?: number;
 }) {
   const [sort, setSort] = useState(props.initialSort ?? null);
   const rows = useMemo(() => {
@@ -46,7 +48,8 @@ export function SortTable<R>(props: {
   }, [props.rows, sort]);
   const [all, setAll] = useState(false);
   useEffect(() => setAll(true), []);
-  const shown = all || rows.length <= FIRST_ROWS ? rows : rows.slice(0, FIRST_ROWS);
+  const first = props.firstRows;
+  const shown = all || first === undefined || rows.length <= first ? rows : rows.slice(0, first);
   const toggle = (key: string) => setSort((s) => (s?.key === key ? { key, desc: !s.desc } : { key, desc: true }));
   return (
     <div class="scroll">

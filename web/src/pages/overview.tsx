@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { useResource } from '../live.ts';
 import { count, ratio, sign, usd } from '../format.ts';
 import { Sparkline } from '../components/charts.tsx';
-import { SortTable } from '../components/sort-table.tsx';
+import { FIRST_ROWS, SortTable } from '../components/sort-table.tsx';
 import { Updated, View } from '../components/view.tsx';
 import { paths } from '../routes.ts';
 import type { Dec, KillSwitch, Point } from '../types.ts';
@@ -49,7 +49,7 @@ function ftMatches(w: OverviewFt, status: string): boolean {
 const textMatches = (needle: string, ...hay: (string | null)[]) => !needle || hay.some((h) => (h ?? '').toLowerCase().includes(needle));
 
 function LtTable({ rows }: { rows: OverviewLt[] }) {
-  return <SortTable testid="lt-table" caption={`Live strategies (LT): ${rows.length}`} rows={rows} rowKey={(r) => r.strategy_id}
+  return <SortTable testid="lt-table" firstRows={FIRST_ROWS} caption={`Live strategies (LT): ${rows.length}`} rows={rows} rowKey={(r) => r.strategy_id}
     rowHref={(r) => paths.lt(r.strategy_id)} initialSort={{ key: 'pnl', desc: true }} columns={[
       { key: 'strategy_id', label: 'Strategy', render: (r) => r.strategy_id, value: (r) => r.strategy_id },
       { key: 'ft_wallet_id', label: 'Mirrors', render: (r) => <a href={paths.ft(r.ft_wallet_id)}>{r.ft_wallet_id}</a>, value: (r) => r.ft_wallet_id },
@@ -65,7 +65,7 @@ function LtTable({ rows }: { rows: OverviewLt[] }) {
 }
 
 function FtTable({ rows }: { rows: OverviewFt[] }) {
-  return <SortTable testid="ft-table" paintTiming="ft-table-rows" caption={`Paper strategies (FT): ${rows.length}`} rows={rows} rowKey={(w) => w.wallet_id}
+  return <SortTable testid="ft-table" paintTiming="ft-table-rows" firstRows={FIRST_ROWS} caption={`Paper strategies (FT): ${rows.length}`} rows={rows} rowKey={(w) => w.wallet_id}
     rowHref={(w) => paths.ft(w.wallet_id)} columns={[
       { key: 'wallet_id', label: 'Strategy', render: (w) => <>{w.wallet_id}{w.name && w.name !== w.wallet_id ? <span class="note"> {w.name}</span> : null}</>, value: (w) => w.wallet_id },
       { key: 'status', label: 'Status', value: (w) => ftStatus(w), render: (w) => <span class={`status ${ftStatus(w)}`}>{ftStatus(w)}</span> },
