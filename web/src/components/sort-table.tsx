@@ -46,10 +46,10 @@ export function SortTable<R>(props: {
     const sorted = [...props.rows].sort((a, b) => compare(v(a), v(b), col.numeric ?? false));
     return sort.desc ? sorted.reverse() : sorted;
   }, [props.rows, sort]);
-  const [all, setAll] = useState(false);
-  useEffect(() => setAll(true), []);
-  const first = props.firstRows;
-  const shown = all || first === undefined || rows.length <= first ? rows : rows.slice(0, first);
+  // Every row from the start, unless the table asked for its first rows first (then every row after the first paint)
+  const [all, setAll] = useState(props.firstRows === undefined);
+  useEffect(() => { if (!all) setAll(true); }, []);
+  const shown = all || rows.length <= props.firstRows! ? rows : rows.slice(0, props.firstRows);
   const toggle = (key: string) => setSort((s) => (s?.key === key ? { key, desc: !s.desc } : { key, desc: true }));
   return (
     <div class="scroll">
