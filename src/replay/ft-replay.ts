@@ -94,6 +94,15 @@ export class ReplayFt {
     return ft;
   }
 
+  /**
+   * Learns the markets and the traders' statistics of `trades` (the whole replay's) in one round each, instead of a
+   * round per batch: the batches then find them known. The markets are stored as the batches would have stored them
+   */
+  async prefetch(trades: readonly SourceTrade[]): Promise<void> {
+    await this.learnMarkets([...new Set(trades.map((t) => t.conditionId))]);
+    await this.loadStats([...new Set(trades.map((t) => t.trader))]);
+  }
+
   /** Rows gathered and not stored yet */
   get pending(): number {
     return this.writes.pending;

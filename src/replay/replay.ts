@@ -19,6 +19,7 @@ import { loadRecordedBooks, type BookItem } from './books.ts';
 import { DEFAULT_LATENCY_MS, startLtReplay, type LtReplayHandle } from './lt.ts';
 import { signalShares, type SignalShares } from './shares.ts';
 import { insertWallets } from '../store/wallet-store.ts';
+import { restoreIndexes, setAsideIndexes, type SetAside } from '../store/bulk-load.ts';
 import { ManualClock } from '../engine/clock.ts';
 import { ReplayFt } from './ft-replay.ts';
 import { hasFtHistory } from '../store/replay-ft-store.ts';
@@ -91,10 +92,46 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
   const source = createStaticMarketSource(input.markets.map(openVersion));
   await insertWallets(db, input.strategies.map((s) => parseFtWallet(s.ft, clock.now())));
   const ft = await ReplayFt.start({ db, markets: source, scorer: input.scorer, clock });
+  await ft.prefetch(ordered.flatMap((o) => o.batch.trades));
   const books = loadRecordedBooks(input.books ?? [], input.markets);
   const withLt = input.strategies.filter((s) => s.lt !== null);
   const lt: LtReplayHandle | null = withLt.length === 0 ? null : await startLtReplay(db, clock, input.markets, input.seed,
     withLt.map((s) => ({ ftWalletId: s.ft.wallet_id, settings: s.lt! })), books.byToken, input.latencyMs ?? DEFAULT_LATENCY_MS);
+  // An FT-only replay stores its source trades with their secondary indexes and foreign key set aside until it first
+  // reads the database back (bulk-load.ts); an LT replay reads at every batch
+  const bulk = new BulkPhase(db, withLt.length === 0 ? await setAsideIndexes(db, 'source_trades') : null);
+  try {
+    return await walk(db, input, { ordered, clock, source, ft, lt, books, bulk });
+  } catch (e) {
+    await bulk.end().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Indexes set aside for a bulk load, restored once, before the first read back */
+class BulkPhase {
+  constructor(private db: Db, private aside: SetAside | null) {}
+
+  async end(): Promise<void> {
+    const aside = this.aside;
+    this.aside = null;
+    if (aside) await restoreIndexes(this.db, aside);
+  }
+}
+
+interface Walk {
+  ordered: { batch: TradeBatch; t: number }[];
+  clock: ManualClock;
+  source: ReturnType<typeof createStaticMarketSource>;
+  ft: ReplayFt;
+  lt: LtReplayHandle | null;
+  books: ReturnType<typeof loadRecordedBooks>;
+  bulk: BulkPhase;
+}
+
+/** The trades in time order through FT (and LT), the markets closing on the way; then the report */
+async function walk(db: Db, input: ReplayInput, w: Walk): Promise<ReplayReport> {
+  const { ordered, clock, source, ft, lt, books } = w;
   const closings = input.markets.filter((m) => closesAt(m) !== null)
     .sort((a, b) => closesAt(a)!.getTime() - closesAt(b)!.getTime());
   const rejected: Record<string, number> = { ...books.rejected };
@@ -113,6 +150,7 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
     lt?.resolveOnExchange(closed);
     if (changed) {
       await ft.flush();
+      await w.bulk.end();
       await resolveFtMarkets({ db, markets: source, clock });
       await ft.afterSettlement();
     }
@@ -148,6 +186,7 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
   await ft.flush();
   await lt?.runBefore(Number.POSITIVE_INFINITY);
   await lt?.finish();
+  await w.bulk.end();
   return buildReport(db, input, { rejected, books: books.accepted }, lt);
 }
 

@@ -1,4 +1,7 @@
-/** tandem replay on the Nobel trades: deterministic, every invariant computed from the database holds, bad lines counted */
+/**
+ * tandem replay on the Nobel trades: deterministic, every invariant computed from the database holds, bad lines counted,
+ * the source trades' indexes rebuilt after the bulk load
+ */
 import { describe, expect, it } from 'vitest';
 import { UnparsedLine } from '../../src/feeds/data-api-record.ts';
 import { noScorer } from '../../src/feeds/scorer.ts';
@@ -16,7 +19,13 @@ const STRATEGIES = [
 async function replayOnce(records: unknown[]): Promise<ReplayReport> {
   const t = await openTestDb();
   try {
-    return await runReplay(t.db, { records, markets: nobelMarkets(nobelRecords(), true), strategies: STRATEGIES, seed: 1, scorer: noScorer });
+    const report = await runReplay(t.db, { records, markets: nobelMarkets(nobelRecords(), true), strategies: STRATEGIES, seed: 1, scorer: noScorer });
+    // The source trades' indexes and foreign key, set aside for the bulk load, are back (src/store/bulk-load.ts)
+    const names = await t.db.query<{ name: string }>(`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'source_trades'
+      UNION ALL SELECT conname FROM pg_constraint WHERE conrelid = 'source_trades'::regclass AND contype = 'f' ORDER BY 1`);
+    expect(names.map((r) => r.name)).toEqual(['source_trades_condition_asset', 'source_trades_condition_id_fkey', 'source_trades_pkey',
+      'source_trades_time', 'source_trades_trader_asset']);
+    return report;
   } finally {
     await t.close();
   }
