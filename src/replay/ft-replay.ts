@@ -90,7 +90,8 @@ export class ReplayFt {
     ft.wallets = all.filter((w) => w.isActive);
     ft.rules = compileRules(ft.wallets);
     ft.writes = new ReplayWrites(ft.wallets.map((w) => w.walletId), SKIP_REASONS);
-    ft.cash = await walletCash(deps.db, ft.walletIds);
+    // No FT history (the caller checked): no paper order and no close yet, so each wallet's cash is its starting balance
+    ft.cash = new Map(all.map((w) => [w.walletId, w.startingBalance]));
     return ft;
   }
 

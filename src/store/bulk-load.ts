@@ -9,7 +9,7 @@
  * The definitions are read from the catalog before anything is dropped, so what is rebuilt is what the migrations made.
  * The primary key and unique indexes stay (they decide what is new), as do the foreign keys that point at the table.
  * Only for a database no one else reads meanwhile: while set aside, nothing checks the foreign keys and queries scan
- * the table. `restore` is idempotent; a foreign key that no longer holds fails it, naming the constraint
+ * the table. `restoreIndexes` is idempotent; a foreign key that no longer holds fails it, naming the constraint
  */
 import type { Sql } from './db.ts';
 
@@ -19,30 +19,36 @@ export interface SetAside {
   restore: string[];
 }
 
-/** Drops `table`'s non-unique indexes and its outgoing foreign keys; returns how to rebuild them */
+/** Drops `table`'s non-unique indexes and its outgoing foreign keys (one read of the catalog, one batch of statements) */
 export async function setAsideIndexes(sql: Sql, table: string): Promise<SetAside> {
-  const indexes = await sql.query<{ name: string; def: string }>(
-    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS def
+  const rows = await sql.query<{ kind: 'index' | 'key'; name: string; def: string }>(
+    `SELECT 'index' AS kind, c.relname AS name, pg_get_indexdef(i.indexrelid) AS def
      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-     WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary ORDER BY c.relname`, [table]);
-  const keys = await sql.query<{ name: string; def: string }>(
-    `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
-     WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`, [table]);
+     WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
+     UNION ALL
+     SELECT 'key', conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'
+     ORDER BY 1, 2`, [table]);
   const quoted = quoteIdent(table);
-  for (const k of keys) await sql.query(`ALTER TABLE ${quoted} DROP CONSTRAINT ${quoteIdent(k.name)}`);
-  for (const i of indexes) await sql.query(`DROP INDEX ${quoteIdent(i.name)}`);
+  const indexes = rows.filter((r) => r.kind === 'index');
+  const keys = rows.filter((r) => r.kind === 'key');
+  const drops = [...keys.map((k) => `ALTER TABLE ${quoted} DROP CONSTRAINT ${quoteIdent(k.name)}`),
+    ...indexes.map((i) => `DROP INDEX ${quoteIdent(i.name)}`)];
+  // One batch runs as one transaction: everything is set aside, or nothing
+  if (drops.length > 0) await sql.exec(drops.join(';\n'));
   return {
     table,
     restore: [...indexes.map((i) => i.def), ...keys.map((k) => `ALTER TABLE ${quoted} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.def}`)],
   };
 }
 
-/** Rebuilds what `setAsideIndexes` dropped (indexes first, then the foreign keys, validated against every row) */
+/**
+ * Rebuilds what `setAsideIndexes` dropped (indexes first, then the foreign keys, validated against every row), in one
+ * batch that runs as one transaction: all of it, or (a foreign key that no longer holds) none, to be tried again
+ */
 export async function restoreIndexes(sql: Sql, aside: SetAside): Promise<void> {
-  while (aside.restore.length > 0) {
-    await sql.query(aside.restore[0]!);
-    aside.restore.shift();
-  }
+  if (aside.restore.length === 0) return;
+  await sql.exec(aside.restore.join(';\n'));
+  aside.restore = [];
 }
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
