@@ -96,8 +96,10 @@ export class ReplayFt {
   }
 
   /**
-   * Learns the markets and the traders' statistics of `trades` (the whole replay's) in one round each, instead of a
-   * round per batch: the batches then find them known. The markets are stored as the batches would have stored them
+   * Learns the markets and the traders' statistics of `trades` in one round each, instead of a round per batch: the
+   * batches then find them known. The caller passes trades that come before their market closes, so each market is
+   * stored as the first batch with one of them would have stored it (open); statistics change only at a settlement,
+   * which clears them
    */
   async prefetch(trades: readonly SourceTrade[]): Promise<void> {
     await this.learnMarkets([...new Set(trades.map((t) => t.conditionId))]);

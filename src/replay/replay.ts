@@ -92,7 +92,11 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
   const source = createStaticMarketSource(input.markets.map(openVersion));
   await insertWallets(db, input.strategies.map((s) => parseFtWallet(s.ft, clock.now())));
   const ft = await ReplayFt.start({ db, markets: source, scorer: input.scorer, clock });
-  await ft.prefetch(ordered.flatMap((o) => o.batch.trades));
+  // Markets learned up front are those a trade comes before they close: one first seen at or after its closing is
+  // learned then, as closed, as a batch would learn it (its trades are skipped as market_resolved)
+  const closing = new Map(input.markets.map((m) => [m.conditionId, closesAt(m)?.getTime() ?? Number.POSITIVE_INFINITY]));
+  await ft.prefetch(ordered.flatMap((o) => o.batch.trades)
+    .filter((x) => x.time.getTime() < (closing.get(x.conditionId) ?? Number.POSITIVE_INFINITY)));
   const books = loadRecordedBooks(input.books ?? [], input.markets);
   const withLt = input.strategies.filter((s) => s.lt !== null);
   const lt: LtReplayHandle | null = withLt.length === 0 ? null : await startLtReplay(db, clock, input.markets, input.seed,
@@ -103,6 +107,7 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
   try {
     return await walk(db, input, { ordered, clock, source, ft, lt, books, bulk });
   } catch (e) {
+    // The error reported is the replay's; the rebuild is tried once more (it fails again if a foreign key no longer holds)
     await bulk.end().catch(() => undefined);
     throw e;
   }
@@ -112,10 +117,11 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
 class BulkPhase {
   constructor(private db: Db, private aside: SetAside | null) {}
 
+  /** Rebuilds what was set aside (all of it or nothing); a failed rebuild is tried again by the next call */
   async end(): Promise<void> {
-    const aside = this.aside;
+    if (!this.aside) return;
+    await restoreIndexes(this.db, this.aside);
     this.aside = null;
-    if (aside) await restoreIndexes(this.db, aside);
   }
 }
 
@@ -193,7 +199,9 @@ async function walk(db: Db, input: ReplayInput, w: Walk): Promise<ReplayReport> 
 async function buildReport(db: Db, input: ReplayInput, counts: { rejected: Record<string, number>; books: number },
   lt: LtReplayHandle | null): Promise<ReplayReport> {
   const strategies = [];
-  const ft = await ftReports(db, input.strategies.map((s) => s.ft.wallet_id));
+  // Independent reads: on PostgreSQL they run at once, each on its own connection
+  const [ft, invariants, dispositions] = await Promise.all([ftReports(db, input.strategies.map((s) => s.ft.wallet_id)),
+    ftInvariants(db), dispositionCheck(db, input.strategies.length)]);
   for (const s of input.strategies) {
     const id = lt?.strategies.find((x) => x.ftWalletId === s.ft.wallet_id)?.strategyId ?? null;
     const ltr = id === null ? null : await ltReport(db, lt!.userId, id);
@@ -201,8 +209,7 @@ async function buildReport(db: Db, input: ReplayInput, counts: { rejected: Recor
       ...(id === null ? { quality: null, gap: null } : await qualityAndGap(db, lt!.userId, id)),
       lt_shares: ltr === null ? null : signalShares([ltr]) });
   }
-  const invariants = await ftInvariants(db);
-  invariants.ft_one_disposition_per_trade = await dispositionCheck(db, input.strategies.length);
+  invariants.ft_one_disposition_per_trade = dispositions;
   if (lt) {
     Object.assign(invariants, await ltInvariants(db, lt.placements));
     invariants.lt_replay_errors = { ok: lt.errors.length === 0,

@@ -21,24 +21,21 @@ export interface SetAside {
 
 /** Drops `table`'s non-unique indexes and its outgoing foreign keys (one read of the catalog, one batch of statements) */
 export async function setAsideIndexes(sql: Sql, table: string): Promise<SetAside> {
-  const rows = await sql.query<{ kind: 'index' | 'key'; name: string; def: string }>(
-    `SELECT 'index' AS kind, c.relname AS name, pg_get_indexdef(i.indexrelid) AS def
-     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-     WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
+  // Names as the catalog prints them (quoted where needed, schema-qualified outside the search path)
+  const rows = await sql.query<{ kind: 'index' | 'key'; rel: string; name: string; def: string }>(
+    `SELECT 'index' AS kind, i.indrelid::regclass::text AS rel, i.indexrelid::regclass::text AS name,
+       pg_get_indexdef(i.indexrelid) AS def
+     FROM pg_index i WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
      UNION ALL
-     SELECT 'key', conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'
-     ORDER BY 1, 2`, [table]);
-  const quoted = quoteIdent(table);
+     SELECT 'key', conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
+     FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'
+     ORDER BY 1, 3`, [table]);
   const indexes = rows.filter((r) => r.kind === 'index');
   const keys = rows.filter((r) => r.kind === 'key');
-  const drops = [...keys.map((k) => `ALTER TABLE ${quoted} DROP CONSTRAINT ${quoteIdent(k.name)}`),
-    ...indexes.map((i) => `DROP INDEX ${quoteIdent(i.name)}`)];
+  const drops = [...keys.map((k) => `ALTER TABLE ${k.rel} DROP CONSTRAINT ${k.name}`), ...indexes.map((i) => `DROP INDEX ${i.name}`)];
   // One batch runs as one transaction: everything is set aside, or nothing
   if (drops.length > 0) await sql.exec(drops.join(';\n'));
-  return {
-    table,
-    restore: [...indexes.map((i) => i.def), ...keys.map((k) => `ALTER TABLE ${quoted} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.def}`)],
-  };
+  return { table, restore: [...indexes.map((i) => i.def), ...keys.map((k) => `ALTER TABLE ${k.rel} ADD CONSTRAINT ${k.name} ${k.def}`)] };
 }
 
 /**
@@ -51,4 +48,3 @@ export async function restoreIndexes(sql: Sql, aside: SetAside): Promise<void> {
   aside.restore = [];
 }
 
-const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
