@@ -19,7 +19,7 @@ import { loadRecordedBooks, type BookItem } from './books.ts';
 import { DEFAULT_LATENCY_MS, startLtReplay, type LtReplayHandle } from './lt.ts';
 import { signalShares, type SignalShares } from './shares.ts';
 import { insertWallets } from '../store/wallet-store.ts';
-import { restoreIndexes, setAsideIndexes, type SetAside } from '../store/bulk-load.ts';
+import { restoreIndexes, setAsideIndexes } from '../store/bulk-load.ts';
 import { ManualClock } from '../engine/clock.ts';
 import { ReplayFt } from './ft-replay.ts';
 import { hasFtHistory } from '../store/replay-ft-store.ts';
@@ -103,25 +103,17 @@ export async function runReplay(db: Db, input: ReplayInput): Promise<ReplayRepor
     withLt.map((s) => ({ ftWalletId: s.ft.wallet_id, settings: s.lt! })), books.byToken, input.latencyMs ?? DEFAULT_LATENCY_MS);
   // An FT-only replay stores its source trades with their secondary indexes and foreign key set aside until it first
   // reads the database back (bulk-load.ts); an LT replay reads at every batch
-  const bulk = new BulkPhase(db, withLt.length === 0 ? await setAsideIndexes(db, 'source_trades') : null);
+  const aside = withLt.length === 0 ? await setAsideIndexes(db, 'source_trades') : null;
+  // Idempotent: restoreIndexes forgets what it rebuilt, and only once it has (a failed rebuild is tried again)
+  const endBulk = async () => {
+    if (aside) await restoreIndexes(db, aside);
+  };
   try {
-    return await walk(db, input, { ordered, clock, source, ft, lt, books, bulk });
+    return await walk(db, input, { ordered, clock, source, ft, lt, books, endBulk });
   } catch (e) {
     // The error reported is the replay's; the rebuild is tried once more (it fails again if a foreign key no longer holds)
-    await bulk.end().catch(() => undefined);
+    await endBulk().catch(() => undefined);
     throw e;
-  }
-}
-
-/** Indexes set aside for a bulk load, restored once, before the first read back */
-class BulkPhase {
-  constructor(private db: Db, private aside: SetAside | null) {}
-
-  /** Rebuilds what was set aside (all of it or nothing); a failed rebuild is tried again by the next call */
-  async end(): Promise<void> {
-    if (!this.aside) return;
-    await restoreIndexes(this.db, this.aside);
-    this.aside = null;
   }
 }
 
@@ -132,7 +124,8 @@ interface Walk {
   ft: ReplayFt;
   lt: LtReplayHandle | null;
   books: ReturnType<typeof loadRecordedBooks>;
-  bulk: BulkPhase;
+  /** Rebuilds what the bulk load set aside (nothing after the first success): before anything reads the trades back */
+  endBulk: () => Promise<void>;
 }
 
 /** The trades in time order through FT (and LT), the markets closing on the way; then the report */
@@ -156,7 +149,7 @@ async function walk(db: Db, input: ReplayInput, w: Walk): Promise<ReplayReport> 
     lt?.resolveOnExchange(closed);
     if (changed) {
       await ft.flush();
-      await w.bulk.end();
+      await w.endBulk();
       await resolveFtMarkets({ db, markets: source, clock });
       await ft.afterSettlement();
     }
@@ -192,7 +185,7 @@ async function walk(db: Db, input: ReplayInput, w: Walk): Promise<ReplayReport> 
   await ft.flush();
   await lt?.runBefore(Number.POSITIVE_INFINITY);
   await lt?.finish();
-  await w.bulk.end();
+  await w.endBulk();
   return buildReport(db, input, { rejected, books: books.accepted }, lt);
 }
 

@@ -15,7 +15,6 @@ import type { Sql } from './db.ts';
 
 /** What was set aside: the statements that put it back */
 export interface SetAside {
-  table: string;
   restore: string[];
 }
 
@@ -35,7 +34,7 @@ export async function setAsideIndexes(sql: Sql, table: string): Promise<SetAside
   const drops = [...keys.map((k) => `ALTER TABLE ${k.rel} DROP CONSTRAINT ${k.name}`), ...indexes.map((i) => `DROP INDEX ${i.name}`)];
   // One batch runs as one transaction: everything is set aside, or nothing
   if (drops.length > 0) await sql.exec(drops.join(';\n'));
-  return { table, restore: [...indexes.map((i) => i.def), ...keys.map((k) => `ALTER TABLE ${k.rel} ADD CONSTRAINT ${k.name} ${k.def}`)] };
+  return { restore: [...indexes.map((i) => i.def), ...keys.map((k) => `ALTER TABLE ${k.rel} ADD CONSTRAINT ${k.name} ${k.def}`)] };
 }
 
 /**
