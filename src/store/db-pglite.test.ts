@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCluster, openPglite, PGLITE_SHARED_BUFFERS, pgliteVersion } from './db.ts';
+import { PGlite } from '@electric-sql/pglite';
+import { createCluster, openPglite, PGLITE_MEMORY_SETTINGS, PGLITE_SHARED_BUFFERS, pgliteVersion } from './db.ts';
 import { migrationsHash } from './migration-files.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'tandem-pglite-dir-'));
@@ -16,11 +17,37 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const setting = async (db: { query: <T>(q: string) => Promise<T[]> }, name: string) =>
   (await db.query<{ v: string }>(`SELECT current_setting('${name}') AS v`))[0]!.v;
 
+/**
+ * How many times MEMFS grew a new WAL segment while an in-memory PGlite started with `params` wrote past its first one.
+ * Zero-filled, a segment grows (and is copied) 8 kB write after 8 kB write past 1 MB; with wal_init_zero off
+ * PostgreSQL writes its last byte only, which MEMFS allocates at once (db.ts PGLITE_MEMORY_SETTINGS)
+ */
+async function walSegmentGrowths(params: string[]): Promise<number> {
+  const pg = await PGlite.create('memory://', { startParams: [...PGlite.defaultStartParams, ...params] });
+  try {
+    const mod = pg.Module as unknown as { MEMFS: Record<string, unknown>; FS: { getPath(node: unknown): string } };
+    type Node = { contents?: Uint8Array };
+    const grow = mod.MEMFS.expandFileStorage as (node: Node, capacity: number) => void;
+    let growths = 0;
+    mod.MEMFS.expandFileStorage = function (this: unknown, node: Node, capacity: number) {
+      const before = node.contents?.length ?? 0;
+      grow.call(this, node, capacity);
+      if ((node.contents?.length ?? 0) !== before && mod.FS.getPath(node).includes('pg_wal/xlogtemp')) growths += 1;
+    };
+    // ~20 MB of WAL: past the first 16 MB segment
+    await pg.exec('CREATE TABLE filler (t text); INSERT INTO filler SELECT repeat(md5(g::text), 8) FROM generate_series(1, 60000) g');
+    return growths;
+  } finally {
+    await pg.close();
+  }
+}
+
 describe('PGlite in a data directory', () => {
   it('creates the cluster, runs with the service\'s buffer cache, and keeps its rows across a restart', async () => {
     const dir = join(root, 'fresh');
     const db = await openPglite(dir);
     expect(await setting(db, 'shared_buffers')).toBe(PGLITE_SHARED_BUFFERS);
+    expect(await setting(db, 'wal_init_zero')).toBe('on'); // on disk, WAL space is allocated before it is needed
     await db.exec('CREATE TABLE kept (n int); INSERT INTO kept VALUES (7)');
     await db.close();
     const again = await openPglite(dir);
@@ -31,10 +58,16 @@ describe('PGlite in a data directory', () => {
   it('keeps PostgreSQL\'s own buffer cache for memory:// and takes an explicit size', async () => {
     const mem = await openPglite('memory://');
     expect(await setting(mem, 'shared_buffers')).toBe('128MB');
+    expect(await setting(mem, 'wal_init_zero')).toBe('off');
     await mem.close();
     const sized = await openPglite(join(root, 'sized'), { sharedBuffers: '16MB' });
     expect(await setting(sized, 'shared_buffers')).toBe('16MB');
     await sized.close();
+  }, 180_000);
+
+  it('memory://: a new WAL segment is allocated at once, not grown and copied write after write', async () => {
+    expect(await walSegmentGrowths(PGLITE_MEMORY_SETTINGS)).toBe(1);
+    expect(await walSegmentGrowths([])).toBeGreaterThan(5);
   }, 180_000);
 
   it('starts a new directory as a copy of a template made by the installed PGlite with these migrations, else runs initdb', async () => {
