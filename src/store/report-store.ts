@@ -71,27 +71,29 @@ const check = (bad: number, what: string): InvariantResult =>
 
 /** FT invariants, each computed from the stored rows (never assumed) */
 export async function ftInvariants(sql: Sql): Promise<Record<string, InvariantResult>> {
+  // Each table read once and joined by key (no subquery per order: ft_closes has no index on order_id alone, so a
+  // correlated sum per order scanned every close, quadratic in a replay that trades: 230 ms at 4,224 orders)
   const [r] = await sql.query<Record<string, number>>(
-    `SELECT
+    `WITH closed AS (SELECT order_id, sum(cost_basis) AS cost_basis, sum(shares) AS shares FROM ft_closes GROUP BY order_id),
+       by_wallet AS (SELECT wallet_id, sum(pnl) AS pnl, sum(proceeds) AS proceeds FROM ft_closes GROUP BY wallet_id),
+       spent AS (SELECT wallet_id, sum(size) AS size, coalesce(sum(open_cost) FILTER (WHERE outcome = 'OPEN'), 0) AS open_cost
+         FROM ft_orders GROUP BY wallet_id),
+       cash AS (SELECT w.starting_balance + coalesce(c.pnl, 0) - coalesce(s.open_cost, 0) AS by_pnl,
+           w.starting_balance - coalesce(s.size, 0) + coalesce(c.proceeds, 0) AS by_flows
+         FROM ft_wallets w LEFT JOIN by_wallet c ON c.wallet_id = w.wallet_id LEFT JOIN spent s ON s.wallet_id = w.wallet_id)
+     SELECT
        (SELECT count(*)::int FROM (SELECT wallet_id, source_trade_id FROM ft_orders GROUP BY 1, 2 HAVING count(*) > 1) d)
          AS duplicate_orders,
        (SELECT count(*)::int FROM (SELECT order_id FROM ft_closes WHERE kind = 'settlement' GROUP BY 1 HAVING count(*) > 1) s)
          AS double_settlements,
-       (SELECT count(*)::int FROM ft_orders o WHERE o.size <> o.open_cost
-          + (SELECT coalesce(sum(cost_basis), 0) FROM ft_closes c WHERE c.order_id = o.order_id)) AS cost_drift,
-       (SELECT count(*)::int FROM ft_orders o WHERE o.shares <> o.open_shares
-          + (SELECT coalesce(sum(shares), 0) FROM ft_closes c WHERE c.order_id = o.order_id)) AS share_drift,
-       (SELECT count(*)::int FROM ft_orders o WHERE NOT EXISTS (SELECT 1 FROM ft_dispositions d
-          WHERE d.wallet_id = o.wallet_id AND d.trade_key = o.source_trade_id AND d.disposition = 'taken')) AS orders_without_disposition,
-       (SELECT count(*)::int FROM ft_wallets w WHERE w.starting_balance
-          + (SELECT coalesce(sum(pnl), 0) FROM ft_closes c WHERE c.wallet_id = w.wallet_id)
-          - (SELECT coalesce(sum(open_cost), 0) FROM ft_orders o WHERE o.wallet_id = w.wallet_id AND o.outcome = 'OPEN')
-          <> w.starting_balance - (SELECT coalesce(sum(size), 0) FROM ft_orders o WHERE o.wallet_id = w.wallet_id)
-          + (SELECT coalesce(sum(proceeds), 0) FROM ft_closes c WHERE c.wallet_id = w.wallet_id)) AS cash_drift,
-       (SELECT count(*)::int FROM ft_wallets w WHERE w.starting_balance
-          + (SELECT coalesce(sum(pnl), 0) FROM ft_closes c WHERE c.wallet_id = w.wallet_id)
-          - (SELECT coalesce(sum(open_cost), 0) FROM ft_orders o WHERE o.wallet_id = w.wallet_id AND o.outcome = 'OPEN') < 0)
-         AS negative_cash`);
+       (SELECT count(*)::int FROM ft_orders o LEFT JOIN closed c ON c.order_id = o.order_id
+         WHERE o.size <> o.open_cost + coalesce(c.cost_basis, 0)) AS cost_drift,
+       (SELECT count(*)::int FROM ft_orders o LEFT JOIN closed c ON c.order_id = o.order_id
+         WHERE o.shares <> o.open_shares + coalesce(c.shares, 0)) AS share_drift,
+       (SELECT count(*)::int FROM ft_orders o LEFT JOIN ft_dispositions d ON d.wallet_id = o.wallet_id
+          AND d.trade_key = o.source_trade_id AND d.disposition = 'taken' WHERE d.wallet_id IS NULL) AS orders_without_disposition,
+       (SELECT count(*)::int FROM cash WHERE by_pnl <> by_flows) AS cash_drift,
+       (SELECT count(*)::int FROM cash WHERE by_pnl < 0) AS negative_cash`);
   return {
     ft_exactly_once: check(r!.duplicate_orders!, 'paper orders for the same (strategy, trade)'),
     ft_settled_once: check(r!.double_settlements!, 'orders settled twice'),
