@@ -48,7 +48,7 @@ export interface EvalFixture {
  * Deterministic statistics per trader (win rate 0.45–0.85, 10–110 resolved, $20–$520 average), so the rules past
  * `no_trader_stats` run too: without any, most strategies would stop at their first statistics rule
  */
-function statsFor(trader: string): TraderStats {
+export function statsFor(trader: string): TraderStats {
   let h = 0;
   for (const c of trader) h = (h * 31 + c.charCodeAt(0)) >>> 0;
   return {

@@ -21,6 +21,8 @@ import { openDb, openPglite, type Db } from '../store/db.ts';
 import { DEMO_STRATEGIES } from '../store/demo-strategies.ts';
 import { migrate } from '../store/migrate.ts';
 import { loadNobelRecords, nobelMarkets } from './nobel-data.ts';
+import { statsFor } from './ft-eval.ts';
+import { formatMicros } from '../domain/money.ts';
 import { median, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
 
 export const REPLAY_SPEC: BenchSpec = { name: 'replay_throughput', unit: 'trades/s', target: 20_000, comparator: '>=' };
@@ -40,7 +42,9 @@ const WARM_UP = { full: 2, quick: 0 } as const;
 
 /** The Nobel records `COPIES` times, each copy's transaction hashes suffixed with its number: distinct trades */
 export function repeatedRecords(records: readonly Record<string, unknown>[], copies = COPIES): Record<string, unknown>[] {
-  return Array.from({ length: copies }, (_, k) => records.map((r) => ({ ...r, transactionHash: `${String(r.transactionHash ?? '')}${k}` }))).flat();
+  // A record without a hash keeps none: its key is then built from its trader, market and time, as for any such record
+  return Array.from({ length: copies }, (_, k) => records.map((r) => (typeof r.transactionHash === 'string' && r.transactionHash !== ''
+    ? { ...r, transactionHash: `${r.transactionHash}${k}` } : r))).flat();
 }
 
 /** A fresh migrated database for one run, and how to dispose of it */
@@ -75,18 +79,37 @@ function postgresFresh(url: string): Fresh {
   };
 }
 
-/** One replay's wall time in ms and whether every invariant held */
-type Run = { ms: number; ok: boolean };
+/** One replay's wall time in ms, whether every invariant held and every trade was stored, and the paper orders it made */
+type Run = { ms: number; ok: boolean; orders: number; closes: number };
 
-/** One replay on a fresh database; returns its wall time in ms and whether every invariant held */
+/**
+ * Each trader's statistics as ft_eval_throughput gives them (statsFor), stored as imported ones before the clock
+ * starts: without any, every strategy with a statistics rule skips every trade (no_trader_stats) and the replay never
+ * makes a paper order. With them the 50 strategies make ~2.8 paper orders a trade on the Nobel trades
+ */
+async function seedTraderStats(db: Db, records: readonly Record<string, unknown>[]): Promise<void> {
+  const traders = [...new Set(records.map((r) => String(r.proxyWallet).toLowerCase()))];
+  const stats = traders.map(statsFor);
+  await db.query(`INSERT INTO trader_stats (trader, window_days, wins, resolved_count, win_rate, trade_count, avg_trade_usd, source, computed_at)
+    SELECT t, 30, round(n * w)::int, n, w, n, a, 'imported', now()
+    FROM unnest($1::text[], $2::int[], $3::numeric[], $4::numeric[]) AS x(t, n, w, a)`,
+  [traders, stats.map((s) => s.resolvedCount), stats.map((s) => (s.winRate === null ? null : formatMicros(s.winRate))),
+    stats.map((s) => (s.avgTradeUsd === null ? null : formatMicros(s.avgTradeUsd)))]);
+}
+
+/** One replay on a fresh database with the traders' statistics stored */
 async function timedReplay(fresh: Fresh, records: Record<string, unknown>[], markets: Market[], scorer: Scorer): Promise<Run> {
   const { db, dispose } = await fresh();
   try {
+    await seedTraderStats(db, records);
     const strategies = DEMO_STRATEGIES.slice(0, STRATEGIES).map((ft) => ({ ft, lt: null }));
     const t0 = performance.now();
     const report = await runReplay(db, { records, markets, strategies, seed: 1, scorer });
     const ms = performance.now() - t0;
-    return { ms, ok: Object.values(report.invariants).every((v) => v.ok) };
+    const [c] = await db.query<{ trades: number; orders: number; closes: number }>(`SELECT (SELECT count(*) FROM source_trades)::int AS trades,
+      (SELECT count(*) FROM ft_orders)::int AS orders, (SELECT count(*) FROM ft_closes)::int AS closes`);
+    const stored = c!.trades === records.length && Object.keys(report.input.rejected).length === 0;
+    return { ms, ok: stored && Object.values(report.invariants).every((v) => v.ok), orders: c!.orders, closes: c!.closes };
   } finally {
     await dispose();
   }
@@ -125,10 +148,12 @@ async function measure(name: string, fresh: Fresh, scorer: Scorer, progress: (te
     detail: {
       trades, copies: COPIES, strategies: STRATEGIES, scorer: scorer.name, run_ms: ms(runs), warm_up_run_ms: ms(warmUp),
       invariants_held: [...warmUp, ...runs, ...nobelRuns].every((r) => r.ok),
+      paper_orders: runs[0]?.orders ?? null, paper_closes: runs[0]?.closes ?? null, trader_stats: 'statsFor, as ft_eval_throughput',
       nobel_trades: nobel.length, nobel_run_ms: ms(nobelRuns), nobel_trades_per_s: rate(nobel.length, nobelRuns),
+      nobel_paper_orders: nobelRuns[0]?.orders ?? null,
       ...marginal(nobel.length, median(nobelRuns.map((r) => r.ms)), trades, median(runs.map((r) => r.ms))),
       load_average_1m: [Number(load.toFixed(2)), Number(loadavg()[0]!.toFixed(2))],
-      note: `${trades} trades: the Nobel trades ${COPIES} times, each copy's transaction hashes suffixed; median of runs` +
+      note: `${trades} trades: the Nobel trades ${COPIES} times, each copy's transaction hashes suffixed; the traders' statistics stored before the clock starts, so the strategies trade; median of runs` +
         `${options.quick ? '' : ` after ${WARM_UP.full} untimed (warm_up_run_ms)`}; each on a fresh ${name === REPLAY_SPEC.name
         ? `in-memory PGlite ${options.quick ? 'migrated' : 'restored from a migrated snapshot'}` : 'PostgreSQL database, migrated before the clock starts'}` +
         '; includes the report. nobel_*: replays of the Nobel trades alone. marginal_trades_per_s and fixed_ms: from the medians of the two sizes',
@@ -142,8 +167,10 @@ async function measure(name: string, fresh: Fresh, scorer: Scorer, progress: (te
  */
 function marginal(shortTrades: number, shortMs: number, longTrades: number, longMs: number): { marginal_trades_per_s: number | null; fixed_ms: number | null } {
   const perTradeMs = (longMs - shortMs) / (longTrades - shortTrades);
-  if (!(perTradeMs > 0)) return { marginal_trades_per_s: null, fixed_ms: null };
-  return { marginal_trades_per_s: Math.round(1000 / perTradeMs), fixed_ms: Math.round(shortMs - shortTrades * perTradeMs) };
+  const fixedMs = shortMs - shortTrades * perTradeMs;
+  // A negative fixed cost: the two sizes' runs were not comparable (a cold run, the machine's noise)
+  if (!(perTradeMs > 0) || fixedMs < 0) return { marginal_trades_per_s: null, fixed_ms: null };
+  return { marginal_trades_per_s: Math.round(1000 / perTradeMs), fixed_ms: Math.round(fixedMs) };
 }
 
 /** A fresh in-memory PGlite migrated from scratch: for one run, cheaper than making a snapshot to restore once */
