@@ -6,11 +6,13 @@
  * `replay_throughput_postgres`: the same on a fresh scratch database per run on the PostgreSQL server at
  * BENCH_DATABASE_URL (created and migrated before the clock starts, dropped after).
  *
- * Why the long replay: a replay of the 1,500 Nobel trades alone lasts ~0.1 s, two fifths of it a fixed cost (a fresh
- * database's first statements, the strategies, the report); its rate says more about that cost than about
- * throughput, and it never reaches what only a long replay meets (a new WAL segment every ~16 MB). The Nobel replay
- * alone is still measured beside it (`detail.nobel_*`), and the two sizes split the time into a fixed cost and a cost
- * per trade
+ * Before the clock starts each trader's statistics are stored (seedTraderStats), so the strategies trade: without any,
+ * every strategy with a statistics rule skipped every trade and the bench timed ingest and skips only.
+ *
+ * Why the long replay: a replay of the 1,500 Nobel trades alone is partly a fixed cost (a fresh database's first
+ * statements, the strategies, the report), and it never reaches what only a long replay meets (a new WAL segment every
+ * ~16 MB). The Nobel replay alone is still measured beside it (`detail.nobel_*`), and the two sizes split the time
+ * into a fixed cost and a cost per trade
  */
 import { loadavg } from 'node:os';
 import { scratchDatabase } from './scratch-db.ts';
@@ -41,7 +43,7 @@ const RUNS = { full: 3, quick: 1 } as const;
 const WARM_UP = { full: 2, quick: 0 } as const;
 
 /** The Nobel records `COPIES` times, each copy's transaction hashes suffixed with its number: distinct trades */
-export function repeatedRecords(records: readonly Record<string, unknown>[], copies = COPIES): Record<string, unknown>[] {
+function repeatedRecords(records: readonly Record<string, unknown>[], copies = COPIES): Record<string, unknown>[] {
   // A record without a hash keeps none: its key is then built from its trader, market and time, as for any such record
   return Array.from({ length: copies }, (_, k) => records.map((r) => (typeof r.transactionHash === 'string' && r.transactionHash !== ''
     ? { ...r, transactionHash: `${r.transactionHash}${k}` } : r))).flat();

@@ -85,7 +85,7 @@ const joinBatches = (parts: { batch: TradeBatch }[]): TradeBatch =>
  * strategies trading (4,224 paper orders from the Nobel trades), the paper orders' insert alone took 483 ms and the
  * dispositions' 129 ms on PGlite
  */
-const BULK_TABLES = ['source_trades', 'ft_orders', 'ft_closes', 'ft_dispositions'] as const;
+export const BULK_TABLES = ['source_trades', 'ft_orders', 'ft_closes', 'ft_dispositions'] as const;
 
 /** FT rows (trades, orders, exits, decided dispositions) gathered before a flush at the latest, to bound the memory */
 const FLUSH_ROWS = 50_000;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { UnparsedLine } from '../../src/feeds/data-api-record.ts';
 import { noScorer } from '../../src/feeds/scorer.ts';
-import { runReplay, type ReplayReport } from '../../src/replay/replay.ts';
+import { BULK_TABLES, runReplay, type ReplayReport } from '../../src/replay/replay.ts';
 import { nobelMarkets, nobelRecords } from '../support/nobel.ts';
 import { backendName, openTestDb } from '../support/test-db.ts';
 import type { Db } from '../../src/store/db.ts';
@@ -23,7 +23,7 @@ const schemaOf = async (db: Db): Promise<string[]> => (await db.query<{ name: st
   `SELECT tablename || ': ' || indexname AS name FROM pg_indexes WHERE tablename = ANY($1::text[])
    UNION ALL SELECT conrelid::regclass::text || ': ' || conname FROM pg_constraint
    WHERE conrelid::regclass::text = ANY($1::text[]) AND contype = 'f' ORDER BY 1`,
-  [['source_trades', 'ft_orders', 'ft_closes', 'ft_dispositions']])).map((r) => r.name);
+  [[...BULK_TABLES]])).map((r) => r.name);
 
 async function replayOnce(records: unknown[], then?: (db: Db, report: ReplayReport) => Promise<void>): Promise<ReplayReport> {
   const t = await openTestDb();
