@@ -147,7 +147,8 @@ async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecut
   const sourceTradeId = pass.sourceTradeId;
   const window = await openSignalWindow(deps.db, s, sourceTradeId ?? null, pass.windowStart);
   // The FT configuration is read beside the first page of signals (on PostgreSQL, on another connection at once) and
-  // awaited by the first signal; with no signal, before the walk ends, so that a failure to read it is still reported
+  // awaited by the first entry's intent once it holds the lock (its filters and sizing come after the guards), so the
+  // read is off the signal's path; with no signal, before the walk ends, so that a failure to read it is still reported
   const walletRead = ftConfigForStrategy(deps.db, s);
   walletRead.catch(() => undefined);
   let budget = deps.signalBudget ?? DEFAULT_BUDGET;
@@ -155,7 +156,7 @@ async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecut
     let newEntries = 0;
     for await (const signal of pendingSignals(deps.db, s, deps.signalPageSize, sourceTradeId ?? null, window.recordedFrom)) {
       if (budget-- <= 0) return;
-      const verdict = await handleSignal(deps, s, await walletRead, signal, report, health);
+      const verdict = await handleSignal(deps, s, walletRead, signal, report, health);
       if (verdict?.kind === 'ordered' && signal.kind === 'entry') newEntries += 1;
       // Another run deciding it meanwhile may have made exits eligible that this walk did not read: kept in the window
       if (verdict === null || verdict.kind === 'deferred' || verdict.kind === 'duplicate') window.stillPending(signal);
@@ -169,7 +170,7 @@ async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecut
 }
 
 /** Reads the venue (outside any transaction), decides under the lock, then sends what was ordered */
-async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: FtWallet, signal: Signal,
+async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: Promise<FtWallet>, signal: Signal,
   report: LtExecuteReport, health: VenueHealth | null): Promise<Verdict | null> {
   report.signals += 1;
   const where = { strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg };

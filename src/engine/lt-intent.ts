@@ -28,8 +28,11 @@ export interface IntentInput {
   userId: string;
   strategyId: string;
   signal: Signal;
-  /** The FT configuration to filter and size with (ftConfigForStrategy) */
-  wallet: FtWallet;
+  /**
+   * The FT configuration to filter and size with (ftConfigForStrategy). A read still under way is awaited after the
+   * guards, where an entry first needs it: the read overlaps the venue's book, BEGIN and the lock
+   */
+  wallet: FtWallet | Promise<FtWallet>;
   /** The venue's market and book, read before the transaction; null only for a signal already too old */
   venue: { name: string; market: MarketInfo; book: BookSnapshot } | null;
   /** The address that signs live orders; when given, a live strategy's wallet_address must equal it */
@@ -114,21 +117,21 @@ async function plan(tx: Sql, s: LtStrategy, input: IntentInput, now: Date, guard
     return skip('token_mismatch', input.signal.conditionId, market.conditionId); // never fall back to another token (INV-6)
   }
   if (!market.acceptingOrders) return skip('market_closed', 'accepting orders', 'not accepting orders');
-  return input.signal.kind === 'entry' ? planEntry(s, input, guards) : planExit(tx, s, input);
+  return input.signal.kind === 'entry' ? planEntry(s, input, await input.wallet, guards) : planExit(tx, s, input);
 }
 
 /** Sizes with the shared sizeBet (bankroll = LT available cash), prices, then one risk check on the same snapshot */
-function planEntry(s: LtStrategy, input: IntentInput, guards: IntentGuards): Step {
+function planEntry(s: LtStrategy, input: IntentInput, wallet: FtWallet, guards: IntentGuards): Step {
   const { signal } = input;
   // The operator's stops come first, so the recorded reason is theirs (checkRisk denies 'paused' as well)
   if (guards.killSwitchEngaged) return skip('kill_switch', 'released', 'engaged');
   if (s.isPaused) return skip('paused', 'not paused', s.pauseReason ?? 'paused');
-  const miss = ftFilterMiss(input);
+  const miss = ftFilterMiss(input, wallet);
   if (miss) return skip(miss.rule, miss.limit, miss.observed);
   // Balances and risk totals: read by the statement that took the lock (decideSignal asks for them for every such entry)
   if (!guards.ledger) throw new InvariantError(`entry ${signal.ftOrderId}: no ledger read with the guards`);
   const { balances, totals } = guards.ledger;
-  const sized = sizeBet(input.wallet, { price: signal.price, ...signal.sizing, bankroll: balances.available });
+  const sized = sizeBet(wallet, { price: signal.price, ...signal.sizing, bankroll: balances.available });
   if (sized.kind === 'missing') return skip('sizing', 'all sizing inputs', `missing ${sized.input}`);
   if (sized.bet <= 0n) return skip('zero_size', 'above 0', formatMicros(sized.bet));
   const priced = price(s, input, 'BUY', (limit) => entryShares(sized.bet, limit, s.limits.minOrderUsd, s.limits.maxOrderUsd));
@@ -139,10 +142,10 @@ function planEntry(s: LtStrategy, input: IntentInput, guards: IntentGuards): Ste
   return { kind: 'plan', plan: { ...priced.plan, reserve: cost } };
 }
 
-/** The FT filters LT holds (input.wallet: ftConfigForStrategy), re-applied to the trade FT took (src/domain/ft-refilter.ts) */
-function ftFilterMiss(input: IntentInput): FilterMiss | null {
+/** The FT filters LT holds (`wallet`: ftConfigForStrategy), re-applied to the trade FT took (src/domain/ft-refilter.ts) */
+function ftFilterMiss(input: IntentInput, wallet: FtWallet): FilterMiss | null {
   if (!input.taken) throw new InvariantError(`FT order ${input.signal.ftOrderId} has no source trade or market`);
-  return refilter(input.wallet, input.taken);
+  return refilter(wallet, input.taken);
 }
 
 function snapshotOf(s: LtStrategy, b: Balances, totals: RiskTotals): RiskSnapshot {
@@ -224,8 +227,8 @@ async function commitIntent(tx: Sql, s: LtStrategy, input: IntentInput, p: Plan,
   const intent = newIntent(s, input, p, now);
   const order = intentOrder(intent, s.orderTtlSeconds);
   const prepared = input.prepare ? startPrepare(input.prepare, order) : undefined;
-  // The intent, its disposition and its reservation in one statement
-  const written = await insertOrderedIntent(tx, intent, p.reserve);
+  // The intent, its disposition and its reservation in one statement, the transaction's last: its COMMIT goes with it
+  const written = await insertOrderedIntent(tx, intent, p.reserve, true);
   if (written === 'duplicate') return { kind: 'duplicate' };
   if (written === 'decided') throw new InvariantError(`signal ${intent.ftOrderId}/${intent.leg} was decided twice under the lock`);
   return { kind: 'ordered', order, ...(prepared ? { prepared } : {}) };

@@ -9,11 +9,12 @@ import pg from 'pg';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
 import { migrationsHash } from './migration-files.ts';
 import { PgliteStatements } from './pglite-statements.ts';
+import { canFrame, framedQuery } from './pg-framed.ts';
 import { PgStatementNames } from './pg-statements.ts';
 
 /** Something that runs SQL: the database itself or an open transaction */
 export interface Sql {
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /** Runs several statements with no parameters (migrations) */
   exec(text: string): Promise<void>;
 }
@@ -28,6 +29,20 @@ export interface Db extends Sql {
   /** Subscribes to NOTIFY on a channel; returns the unsubscribe function */
   listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/**
+ * Inside a transaction only. On PostgreSQL, what these name goes out in the same network write as the statement
+ * (src/store/pg-framed.ts); on PGlite, in-process, one after the other
+ */
+export interface QueryOptions {
+  /**
+   * Small statements to run first, their rows discarded: e.g. a lock the statement must read under. Each runs on its
+   * own snapshot, taken once the one before it has finished
+   */
+  before?: readonly { text: string; values?: unknown[] }[];
+  /** The transaction's last statement: COMMIT goes out with it, and nothing may follow it in the transaction */
+  commit?: boolean;
 }
 
 /** The database itself, not an open transaction (whose `tx` has no `transaction`) */
@@ -99,8 +114,19 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
   const statements = new PgliteStatements(client);
   const sql = (q: Pick<PGlite, 'query' | 'exec'>, inTransaction: boolean): Sql => {
     const plain = async <T,>(text: string, params: unknown[]) => (await q.query<T>(text, params)).rows;
+    let committed = false;
     return {
-      query: <T,>(text: string, params?: unknown[]) => statements.query<T>(text, params ?? [], plain, inTransaction),
+      query: async <T,>(text: string, params?: unknown[], options?: QueryOptions) => {
+        checkOptions(options, inTransaction, committed);
+        for (const b of options?.before ?? []) await statements.query(b.text, b.values ?? [], plain, inTransaction);
+        const rows = await statements.query<T>(text, params ?? [], plain, inTransaction);
+        if (options?.commit) {
+          // Committed here, as on PostgreSQL: PGlite's own COMMIT (or ROLLBACK) at the end then finds no transaction
+          await plain('COMMIT', []);
+          committed = true;
+        }
+        return rows;
+      },
       exec: async (text: string) => {
         statements.reset(); // migrations: a statement's columns may change
         await q.exec(text);
@@ -219,9 +245,12 @@ export async function openPostgres(url: string, tls: PgTls | null = null): Promi
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead
   await pool.query('select 1');
   const names = new PgStatementNames();
-  const sql = (q: pg.Pool | pg.PoolClient, inTransaction: boolean): Sql => ({
-    query: async <T,>(text: string, params?: unknown[]) => {
+  const sql = (q: pg.Pool | pg.PoolClient, tx: TxState | null): Sql => ({
+    query: async <T,>(text: string, params?: unknown[], options?: QueryOptions) => {
+      const inTransaction = tx !== null;
       try {
+        checkOptions(options, inTransaction, tx?.committed ?? false);
+        if (tx) return await transactionQuery<T>(q as pg.PoolClient, tx, names.config(text, params), options);
         return (await q.query(names.config(text, params))).rows as T[];
       } catch (error) {
         // Another connection changed a table a named statement reads: PostgreSQL refuses it before running it. New
@@ -234,12 +263,16 @@ export async function openPostgres(url: string, tls: PgTls | null = null): Promi
     },
     exec: async (text: string) => {
       names.schemaMayChange(); // migrations: a statement's columns may change
+      if (tx && !tx.begun) {
+        tx.begun = true;
+        await q.query('BEGIN');
+      }
       await q.query(text);
     },
   });
   return {
     kind: 'postgres',
-    ...sql(pool, false),
+    ...sql(pool, null),
     transaction: async (fn) => {
       const client = await pool.connect();
       // Checked out, the client has no pool listener: a connection lost between two statements would be an uncaught
@@ -247,13 +280,17 @@ export async function openPostgres(url: string, tls: PgTls | null = null): Promi
       const ignore = (): void => undefined;
       client.on('error', ignore);
       let broken: Error | undefined;
+      // BEGIN goes out with the transaction's first statement (transactionQuery): no round trip of its own. A
+      // transaction that ran no statement has nothing to commit or roll back, one whose last statement committed it none
+      const tx: TxState = { begun: false, committed: false };
       try {
-        await client.query('BEGIN');
-        const result = await fn(sql(client, true));
-        await client.query('COMMIT');
+        const result = await fn(sql(client, tx));
+        if (tx.begun && !tx.committed) await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch((e: unknown) => { broken = e instanceof Error ? e : new Error(String(e)); });
+        if (tx.begun && !tx.committed) {
+          await client.query('ROLLBACK').catch((e: unknown) => { broken = e instanceof Error ? e : new Error(String(e)); });
+        }
         throw error;
       } finally {
         client.off('error', ignore);
@@ -263,6 +300,40 @@ export async function openPostgres(url: string, tls: PgTls | null = null): Promi
     listen: (channel, onMessage) => listenPostgres(url, tls, channel, onMessage),
     close: () => pool.end(),
   };
+}
+
+/** A PostgreSQL transaction's progress: BEGIN sent (with its first statement), COMMIT sent (with its last) */
+interface TxState {
+  begun: boolean;
+  committed: boolean;
+}
+
+function checkOptions(options: QueryOptions | undefined, inTransaction: boolean, committed: boolean): void {
+  if (committed) throw new Error('a statement after the one that committed its transaction');
+  if (!inTransaction && (options?.before?.length || options?.commit)) throw new Error('statements framed together need a transaction');
+}
+
+/**
+ * One statement of a transaction, with what goes out beside it: BEGIN before the first, `before`, and COMMIT after the
+ * last (`commit`), in one write when pg-framed can; one by one on a statement's first use on the connection
+ */
+async function transactionQuery<T>(client: pg.PoolClient, tx: TxState, config: pg.QueryConfig, options?: QueryOptions): Promise<T[]> {
+  const frame = { begin: !tx.begun, before: options?.before ?? [], commit: options?.commit === true };
+  tx.begun = true; // from here on a failure leaves a transaction to roll back (or none, if BEGIN never arrived)
+  if (!frame.begin && frame.before.length === 0 && !frame.commit) return (await client.query(config)).rows as T[];
+  if (canFrame(client, config)) {
+    const rows = await framedQuery<T>(client, config, frame);
+    tx.committed = frame.commit;
+    return rows;
+  }
+  if (frame.begin) await client.query('BEGIN');
+  for (const b of frame.before) await client.query(b.text, b.values);
+  const rows = (await client.query(config)).rows as T[];
+  if (frame.commit) {
+    await client.query('COMMIT');
+    tx.committed = true;
+  }
+  return rows;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;

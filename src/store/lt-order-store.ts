@@ -75,11 +75,16 @@ export async function insertIntent(tx: Sql, i: NewIntent): Promise<boolean> {
  * The ordered intent in one statement: the orders row (unique client_order_id), its lt_orders row (unique per
  * strategy × signal × leg), the signal's 'ordered' disposition and the reservation (`reserve` USDC, none when 0:
  * a SELL), each written only if the one before it was.
- * `duplicate`: the intent existed, nothing was written; `decided`: the signal leg already had a disposition
+ * `duplicate`: the intent existed, nothing was written; `decided`: the signal leg already had a disposition, so the
+ * statement failed and wrote nothing (its transaction is aborted: roll it back). `last`: the transaction's last
+ * statement, sent with its COMMIT (QueryOptions.commit): the statement that fails on a decided leg is what keeps that
+ * COMMIT from storing an order without its disposition
  */
-export async function insertOrderedIntent(tx: Sql, i: NewIntent, reserve: Usdc): Promise<'inserted' | 'duplicate' | 'decided'> {
+export async function insertOrderedIntent(tx: Sql, i: NewIntent, reserve: Usdc, last = false): Promise<'inserted' | 'duplicate' | 'decided'> {
   if (reserve < 0n) throw new InvariantError(`ledger reserve reserve:${i.orderId}: negative amount`);
-  const [r] = await tx.query<{ ordered: number; disposed: number }>(
+  let rows: { ordered: number }[];
+  try {
+    rows = await tx.query<{ ordered: number }>(
     `WITH o AS (
        INSERT INTO orders (order_id, venue, client_order_id, token_id, condition_id, side, order_type, limit_price, size,
          status, is_shadow, expires_at, lt_user_id, lt_strategy_id, lt_order_id, signal_price, signal_size_usd,
@@ -92,17 +97,22 @@ export async function insertOrderedIntent(tx: Sql, i: NewIntent, reserve: Usdc):
          created_at) SELECT $14, $12, $13, o.order_id, $25, $26, $27, $15, $19 FROM o RETURNING order_id),
      d AS (
        INSERT INTO lt_dispositions (user_id, strategy_id, ft_order_id, leg, disposition, decided_at)
-       SELECT $12, $13, $25, $26, 'ordered', $19 FROM l ON CONFLICT DO NOTHING RETURNING leg),
+       SELECT $12, $13, $25, $26, 'ordered', $19 FROM l RETURNING leg),
      r AS (${reserveInsertSql({ entryId: '$28::uuid', user: '$12', strategy: '$13', book: '$29::text', amount: '$30::numeric',
        orderId: '$1', ref: '$31::text', createdAt: '$19' }, 'd WHERE $30::numeric > 0')})
      SELECT (SELECT count(*) FROM l)::int AS ordered, (SELECT count(*) FROM d)::int AS disposed`,
-    [i.orderId, i.venue, i.clientOrderId, i.tokenId, i.conditionId, i.side, i.orderType, dec(i.limitPrice), dec(i.size),
+      [i.orderId, i.venue, i.clientOrderId, i.tokenId, i.conditionId, i.side, i.orderType, dec(i.limitPrice), dec(i.size),
       i.isShadow, i.expiresAt?.toISOString() ?? null, i.userId, i.strategyId, i.ltOrderId, dec(i.signalPrice),
       dec(i.signalSizeUsd), i.sourceTradeAt.toISOString(), i.signalAt.toISOString(), i.intentAt.toISOString(),
       decOrNull(i.bestBid), decOrNull(i.bestAsk), decOrNull(i.mid), decOrNull(i.expectedVwap), JSON.stringify(i.book),
-      i.ftOrderId, i.leg, i.sourceTradeId, randomUUID(), i.isShadow ? 'shadow' : 'live', dec(reserve), `reserve:${i.orderId}`]);
-  if (!r || Number(r.ordered) === 0) return 'duplicate';
-  return Number(r.disposed) === 1 ? 'inserted' : 'decided';
+      i.ftOrderId, i.leg, i.sourceTradeId, randomUUID(), i.isShadow ? 'shadow' : 'live', dec(reserve), `reserve:${i.orderId}`],
+      { commit: last });
+  } catch (error) {
+    if ((error as { code?: string; constraint?: string }).code === '23505'
+      && (error as { constraint?: string }).constraint === 'lt_dispositions_pkey') return 'decided';
+    throw error;
+  }
+  return rows[0] && Number(rows[0].ordered) > 0 ? 'inserted' : 'duplicate';
 }
 
 /** The LiveOrder an intent just inserted is, as loadOrder would read it back (without reading it back) */

@@ -136,11 +136,12 @@ export interface IntentGuards {
 /**
  * lockLtStrategy for the executor's intent: the advisory lock, then in one statement the strategy row, the owner's
  * kill switch, the signal leg's disposition and, given `ledgerFor` (an entry's market and day), the ledger of the
- * strategy's book (intentLedgerSelect: read after the lock, so none of them is older than it)
+ * strategy's book (intentLedgerSelect: read after the lock, so none of them is older than it). The lock is a statement
+ * of its own, sent with the read (QueryOptions.before): the read's snapshot is taken once the lock is held
  */
 export async function lockForIntent(sql: Sql, userId: string, strategyId: string, ftOrderId: string,
   leg: string, ledgerFor: { conditionId: string; dayStart: Date } | null = null): Promise<IntentGuards | null> {
-  await sql.query(`SELECT pg_advisory_xact_lock(${LT_LOCK_KEY_SQL})`, [userId, strategyId]);
+  const lock = { text: `SELECT pg_advisory_xact_lock(${LT_LOCK_KEY_SQL})`, values: [userId, strategyId] };
   const ledger = intentLedgerSelect({ user: 's.user_id', strategy: 's.strategy_id', book: 's.mode', condition: '$6', day: '$7::timestamptz' });
   const [r] = await sql.query<Record<string, unknown>>(`SELECT ${LT_COLUMNS},
       coalesce((SELECT k.engaged FROM lt_kill_switch k WHERE k.user_id = $1), false) AS kill_switch_engaged,
@@ -148,7 +149,8 @@ export async function lockForIntent(sql: Sql, userId: string, strategyId: string
         AND d.leg = $4) AS prior_disposition,
       CASE WHEN $5::boolean THEN (SELECT row_to_json(l) FROM (${ledger}) l) END AS ledger
     FROM lt_strategies s WHERE user_id = $1 AND strategy_id = $2 FOR UPDATE`,
-  [userId, strategyId, ftOrderId, leg, ledgerFor !== null, ledgerFor?.conditionId ?? null, ledgerFor?.dayStart.toISOString() ?? null]);
+  [userId, strategyId, ftOrderId, leg, ledgerFor !== null, ledgerFor?.conditionId ?? null, ledgerFor?.dayStart.toISOString() ?? null],
+  { before: [lock] });
   if (!r) return null;
   return { strategy: ltStrategyFromRow(r), killSwitchEngaged: r.kill_switch_engaged as boolean,
     disposition: (r.prior_disposition as IntentGuards['disposition']) ?? null,

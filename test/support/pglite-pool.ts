@@ -128,7 +128,7 @@ export function leased(inner: PgliteDb): Db {
   };
   return {
     kind: inner.kind,
-    query: (text, params) => track(() => inner.query(text, params)),
+    query: (text, params, options) => track(() => inner.query(text, params, options)),
     exec: (text) => track(() => inner.exec(text)),
     transaction: (fn) => track(() => inner.transaction(fn)),
     listen: (channel, onMessage) => track(async () => {
