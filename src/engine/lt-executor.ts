@@ -10,7 +10,7 @@ import type { WalletGates } from './wallet-gates.ts';
 import { withStrategyVenue } from './lt-wallet-venue.ts';
 import { decideSignal, type Verdict } from './lt-intent.ts';
 import { openSignalWindow, pendingSignals, signalAge, type Signal } from './lt-signals.ts';
-import { ftConfigForStrategy } from './lt-ft-config.ts';
+import { keptFtConfig } from './lt-ft-config.ts';
 import { submitIntent, venueOf, type Submission } from './lt-submit.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import { signalLog } from './lt-trace.ts';
@@ -101,7 +101,7 @@ const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.
 export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}): Promise<LtExecuteReport> {
   const report = emptyReport();
   // Where the signal windows may start is read with the strategies: before any signal of this run
-  const { strategies: launched, windowStart } = await launchedWithWindowStart(deps.db, deps.db.kind === 'pglite');
+  const { strategies: launched, windowStart, ftConfigVersions } = await launchedWithWindowStart(deps.db, deps.db.kind === 'pglite');
   const strategies = (deps.share ? await deps.share.among(launched) : launched).filter((s) =>
     (scope.userId === undefined || s.userId === scope.userId) && (scope.strategyId === undefined || s.strategyId === scope.strategyId));
   // The wallet gates first: they re-read the linked wallets, which decides what the process gate checks for
@@ -116,7 +116,7 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
       // A linked wallet's venue that is off is neither opened nor read this run (it may not open at all)
       const own = held?.state === 'off' ? deps : await withStrategyVenue(deps, s);
       await runStrategy(own, s, report, held ?? healthFor(s, own.venue === deps.venue, health, linked !== null),
-        { sourceTradeId: scope.sourceTradeId, windowStart });
+        { sourceTradeId: scope.sourceTradeId, windowStart, ftConfigVersion: ftConfigVersions.get(`${s.userId}/${s.strategyId}`) });
     } catch (e) {
       report.errors.push({ userId: s.userId, strategyId: s.strategyId, error: errorText(e) });
     }
@@ -143,13 +143,14 @@ function healthFor(s: LtStrategy, onProcessVenue: boolean, processHealth: VenueH
  * repeats (a few rounds at most) while entries get ordered
  */
 async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecuteReport, health: VenueHealth | null,
-  pass: { sourceTradeId?: string | undefined; windowStart: Date | null }): Promise<void> {
+  pass: { sourceTradeId?: string | undefined; windowStart: Date | null; ftConfigVersion: string | undefined }): Promise<void> {
   const sourceTradeId = pass.sourceTradeId;
   const window = await openSignalWindow(deps.db, s, sourceTradeId ?? null, pass.windowStart);
-  // The FT configuration is read beside the first page of signals (on PostgreSQL, on another connection at once) and
-  // awaited by the first entry's intent once it holds the lock (its filters and sizing come after the guards), so the
-  // read is off the signal's path; with no signal, before the walk ends, so that a failure to read it is still reported
-  const walletRead = ftConfigForStrategy(deps.db, s);
+  // The FT configuration: as kept while its version stands (keptFtConfig), else read beside the first page of signals
+  // (on PostgreSQL, on another connection at once). Awaited by the first entry's intent once it holds the lock (its
+  // filters and sizing come after the guards), so a read is off the signal's path; with no signal, before the walk
+  // ends, so that a failure to read it is still reported
+  const walletRead = keptFtConfig(deps.db, s, pass.ftConfigVersion);
   walletRead.catch(() => undefined);
   let budget = deps.signalBudget ?? DEFAULT_BUDGET;
   for (let round = 0; round < ROUNDS; round++) {

@@ -22,15 +22,56 @@ const NEVER_SYNCED = ['startingBalance', 'betSize', 'betAllocationWeight', 'allo
  * snapshot. Before launch there is no snapshot and the live configuration is returned
  */
 export async function ftConfigForStrategy(sql: Sql, s: LtStrategy): Promise<FtWallet> {
+  return configOf(await readFtConfig(sql, s), s);
+}
+
+/** What ftConfigForStrategy reads: the FT wallet as it is now and the launch snapshot's configuration (null before launch) */
+interface FtConfigRead {
+  live: FtWallet;
+  snap: FtWallet | null;
+  /** Who owns the FT strategy (null: the catalogue) */
+  owner: string | null;
+}
+
+async function readFtConfig(sql: Sql, s: LtStrategy): Promise<FtConfigRead> {
   // Only ever an FT strategy the LT strategy's owner may read (the catalogue or their own): never another user's. The
   // launch snapshot in the same statement
-  const read = await getWalletWith(sql, s.ftWalletId, s.userId, launchSnapshotSql('$2', '$3'), [s.strategyId]);
+  const read = await getWalletWith(sql, s.ftWalletId, s.userId,
+    `json_build_object('snap', ${launchSnapshotSql('$2', '$3')}, 'owner', w.owner_user_id)`, [s.strategyId]);
   if (!read) throw new InvariantError(`FT wallet ${s.ftWalletId} of ${s.strategyId} is missing or not readable by its owner`);
-  const live = read.wallet;
-  const snap = launchSnapshotOf(read.extra);
+  const extra = read.extra as { snap: unknown; owner: string | null };
+  return { live: read.wallet, snap: launchSnapshotOf(extra.snap), owner: extra.owner };
+}
+
+function configOf({ live, snap }: FtConfigRead, s: LtStrategy): FtWallet {
   if (!snap) return live;
   const base = s.syncFtChanges ? live : snap;
   return { ...base, ...Object.fromEntries(NEVER_SYNCED.map((k) => [k, snap[k]])) };
+}
+
+/** Per database, per strategy: what was read, and for which FT wallet, launch and configuration version */
+const kept = new WeakMap<object, Map<string, { key: string; read: FtConfigRead }>>();
+
+/**
+ * ftConfigForStrategy, read again only when the FT strategy's configuration version (read with the launched
+ * strategies: LaunchedPass.ftConfigVersions) or the LT strategy's FT wallet or launch moved since it was kept; always
+ * read without a version. The version rises with every change to the FT row but its sync bookkeeping (migration
+ * 0025's trigger), and the launch snapshot never changes once written, so what is kept is what a read would return.
+ * Kept only for a catalogue strategy or the LT owner's own: another user's is readable through the reader's role
+ * (readableBy), which the version does not follow, so it is read each time
+ */
+export async function keptFtConfig(db: object & Sql, s: LtStrategy, version: string | undefined): Promise<FtWallet> {
+  if (version === undefined) return ftConfigForStrategy(db, s);
+  let byStrategy = kept.get(db);
+  if (!byStrategy) kept.set(db, (byStrategy = new Map()));
+  const id = `${s.userId}/${s.strategyId}`;
+  const key = `${s.ftWalletId}/${s.launchedAt?.getTime() ?? ''}/${version}`;
+  const hit = byStrategy.get(id);
+  if (hit?.key === key) return configOf(hit.read, s);
+  const read = await readFtConfig(db, s);
+  if (read.owner === null || read.owner === s.userId) byStrategy.set(id, { key, read });
+  else byStrategy.delete(id);
+  return configOf(read, s);
 }
 
 export interface FtSyncReport {

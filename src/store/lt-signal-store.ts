@@ -175,13 +175,27 @@ export async function windowStart(sql: Sql, oneSession = false): Promise<Date> {
   return new Date(r!.at);
 }
 
+/** The launched strategies of a pass, where its windows start, and each strategy's FT configuration version */
+export interface LaunchedPass {
+  strategies: LtStrategy[];
+  windowStart: Date | null;
+  /** The FT strategy's config_version (migration 0025) as the pass began, by `${userId}/${strategyId}`; absent: none */
+  ftConfigVersions: Map<string, string>;
+}
+
 /**
  * The launched, active strategies and, in the same statement (so before any of the pass's signals is read), where the
- * pass's signal windows may start (windowStartSql); null when none is launched
+ * pass's signal windows may start (windowStartSql; null when none is launched) and each one's FT configuration version
  */
-export async function launchedWithWindowStart(sql: Sql, oneSession = false): Promise<{ strategies: LtStrategy[]; windowStart: Date | null }> {
-  const rows = await sql.query<Record<string, unknown>>(launchedSql(`${windowStartSql(oneSession)} AS window_start`));
-  return { strategies: rows.map(ltStrategyFromRow), windowStart: rows[0] ? new Date(rows[0].window_start as string) : null };
+export async function launchedWithWindowStart(sql: Sql, oneSession = false): Promise<LaunchedPass> {
+  const rows = await sql.query<Record<string, unknown>>(launchedSql(`${windowStartSql(oneSession)} AS window_start,
+    (SELECT w.config_version::text FROM ft_wallets w WHERE w.wallet_id = lt_strategies.ft_wallet_id) AS ft_config_version`));
+  const strategies = rows.map(ltStrategyFromRow);
+  const ftConfigVersions = new Map<string, string>();
+  rows.forEach((r, i) => {
+    if (r.ft_config_version != null) ftConfigVersions.set(`${strategies[i]!.userId}/${strategies[i]!.strategyId}`, r.ft_config_version as string);
+  });
+  return { strategies, windowStart: rows[0] ? new Date(rows[0].window_start as string) : null, ftConfigVersions };
 }
 
 /** What takenColumns(prefix) read; null when no order, trade or market row was joined */
