@@ -157,7 +157,7 @@ async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecut
     let newEntries = 0;
     for await (const signal of pendingSignals(deps.db, s, deps.signalPageSize, sourceTradeId ?? null, window.recordedFrom)) {
       if (budget-- <= 0) return;
-      const verdict = await handleSignal(deps, s, walletRead, signal, report, health);
+      const verdict = await handleSignal(deps, s, { wallet: walletRead, version: pass.ftConfigVersion }, signal, report, health);
       if (verdict?.kind === 'ordered' && signal.kind === 'entry') newEntries += 1;
       // Another run deciding it meanwhile may have made exits eligible that this walk did not read: kept in the window
       if (verdict === null || verdict.kind === 'deferred' || verdict.kind === 'duplicate') window.stillPending(signal);
@@ -171,7 +171,7 @@ async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecut
 }
 
 /** Reads the venue (outside any transaction), decides under the lock, then sends what was ordered */
-async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: Promise<FtWallet>, signal: Signal,
+async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, ft: { wallet: Promise<FtWallet>; version: string | undefined }, signal: Signal,
   report: LtExecuteReport, health: VenueHealth | null): Promise<Verdict | null> {
   report.signals += 1;
   const where = { strategyId: s.strategyId, ftOrderId: signal.ftOrderId, leg: signal.leg };
@@ -189,7 +189,8 @@ async function handleSignal(deps: LtExecutorDeps, s: LtStrategy, wallet: Promise
     const venue = expired || venueBlock ? null : await venueView(deps.venue, signal.tokenId);
     const taken = signal.kind === 'entry' && !expired && !venueBlock ? signal.taken : null;
     const verdict = await decideSignal(deps.db, {
-      userId: s.userId, strategyId: s.strategyId, signal, wallet, venue, signerAddress: deps.signerAddress ?? null, venueBlock,
+      userId: s.userId, strategyId: s.strategyId, signal, wallet: ft.wallet, walletVersion: ft.version, venue,
+      signerAddress: deps.signerAddress ?? null, venueBlock,
       taken, prepare: (request) => venueOf(deps, { isShadow: s.mode === 'shadow' }).prepare(request),
     }, now);
     tally(report, s, signal, verdict);

@@ -23,6 +23,7 @@ import { allowanceFor, checkSlippage, type Allowance } from '../domain/tolerance
 import { entryShares, exitShares, pctText } from './lt-pricing.ts';
 import { signalAge, type Signal } from './lt-signals.ts';
 import { clientOrderIdOf } from './lt-trace.ts';
+import { ftConfigForStrategy } from './lt-ft-config.ts';
 
 export interface IntentInput {
   userId: string;
@@ -33,6 +34,11 @@ export interface IntentInput {
    * guards, where an entry first needs it: the read overlaps the venue's book, BEGIN and the lock
    */
   wallet: FtWallet | Promise<FtWallet>;
+  /**
+   * The FT configuration version `wallet` was kept at (keptFtConfig); when the version read under the lock differs, the
+   * configuration is read again there, so an entry is filtered and sized with FT's configuration as it decides
+   */
+  walletVersion?: string | undefined;
   /** The venue's market and book, read before the transaction; null only for a signal already too old */
   venue: { name: string; market: MarketInfo; book: BookSnapshot } | null;
   /** The address that signs live orders; when given, a live strategy's wallet_address must equal it */
@@ -117,7 +123,13 @@ async function plan(tx: Sql, s: LtStrategy, input: IntentInput, now: Date, guard
     return skip('token_mismatch', input.signal.conditionId, market.conditionId); // never fall back to another token (INV-6)
   }
   if (!market.acceptingOrders) return skip('market_closed', 'accepting orders', 'not accepting orders');
-  return input.signal.kind === 'entry' ? planEntry(s, input, await input.wallet, guards) : planExit(tx, s, input);
+  return input.signal.kind === 'entry' ? planEntry(s, input, await walletAsOfNow(tx, s, input, guards), guards) : planExit(tx, s, input);
+}
+
+/** input.wallet, or read again under the lock when FT's configuration moved since it was kept */
+async function walletAsOfNow(tx: Sql, s: LtStrategy, input: IntentInput, guards: IntentGuards): Promise<FtWallet> {
+  const moved = input.walletVersion !== undefined && guards.ftConfigVersion !== input.walletVersion;
+  return moved ? ftConfigForStrategy(tx, s) : input.wallet;
 }
 
 /** Sizes with the shared sizeBet (bankroll = LT available cash), prices, then one risk check on the same snapshot */

@@ -67,6 +67,17 @@ describe(`statements framed with BEGIN, a lock and COMMIT (${backend})`, () => {
     await t.db.query('DELETE FROM framed_k');
   });
 
+  it('after a statement fails in a transaction, nothing more runs in it, though the failure was caught', async () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      await expect(t.db.transaction(async (tx) => {
+        await tx.query('INSERT INTO framed_k (id) VALUES ($1)', [2000 + i]);
+        await tx.query('INSERT INTO framed_k (id) VALUES ($1)', [2000 + i]).catch(() => undefined);
+        await tx.query('INSERT INTO framed_k (id) VALUES ($1)', [3000 + i]);
+      })).rejects.toThrow();
+    }
+    expect(await count()).toBe(0); // none of them: each transaction rolled back
+  });
+
   it('a lock and COMMIT need a transaction', async () => {
     await expect(t.db.query('SELECT 1 AS one', [], { commit: true })).rejects.toThrow(/need a transaction/);
     await expect(t.db.query('SELECT 1 AS one', [], { before: [{ text: 'SELECT 2' }] })).rejects.toThrow(/need a transaction/);

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
 import { migrationsHash } from './migration-files.ts';
 import { PgliteStatements } from './pglite-statements.ts';
-import { canFrame, framedQuery } from './pg-framed.ts';
+import { commit, transactionQuery, type TxState } from './pg-framed.ts';
 import { PgStatementNames } from './pg-statements.ts';
 
 /** Something that runs SQL: the database itself or an open transaction */
@@ -117,17 +117,18 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
     let committed = false;
     return {
       query: async <T,>(text: string, params?: unknown[], options?: QueryOptions) => {
-        checkOptions(options, inTransaction, committed);
+        checkOptions(options, inTransaction, { begun: true, committed });
         for (const b of options?.before ?? []) await statements.query(b.text, b.values ?? [], plain, inTransaction);
         const rows = await statements.query<T>(text, params ?? [], plain, inTransaction);
         if (options?.commit) {
           // Committed here, as on PostgreSQL: PGlite's own COMMIT (or ROLLBACK) at the end then finds no transaction
-          await plain('COMMIT', []);
           committed = true;
+          await plain('COMMIT', []);
         }
         return rows;
       },
       exec: async (text: string) => {
+        checkOptions(undefined, inTransaction, { begun: true, committed });
         statements.reset(); // migrations: a statement's columns may change
         await q.exec(text);
       },
@@ -249,10 +250,11 @@ export async function openPostgres(url: string, tls: PgTls | null = null): Promi
     query: async <T,>(text: string, params?: unknown[], options?: QueryOptions) => {
       const inTransaction = tx !== null;
       try {
-        checkOptions(options, inTransaction, tx?.committed ?? false);
+        checkOptions(options, inTransaction, tx);
         if (tx) return await transactionQuery<T>(q as pg.PoolClient, tx, names.config(text, params), options);
         return (await q.query(names.config(text, params))).rows as T[];
       } catch (error) {
+        if (tx) tx.failed = true;
         // Another connection changed a table a named statement reads: PostgreSQL refuses it before running it. New
         // names for every statement; outside a transaction the query is sent again, in one it fails with the transaction
         if (!isStalePlan(error)) throw error;
@@ -263,11 +265,17 @@ export async function openPostgres(url: string, tls: PgTls | null = null): Promi
     },
     exec: async (text: string) => {
       names.schemaMayChange(); // migrations: a statement's columns may change
-      if (tx && !tx.begun) {
-        tx.begun = true;
-        await q.query('BEGIN');
+      checkOptions(undefined, tx !== null, tx);
+      try {
+        if (tx && !tx.begun) {
+          tx.begun = true;
+          await q.query('BEGIN');
+        }
+        await q.query(text);
+      } catch (error) {
+        if (tx) tx.failed = true;
+        throw error;
       }
-      await q.query(text);
     },
   });
   return {
@@ -282,15 +290,14 @@ export async function openPostgres(url: string, tls: PgTls | null = null): Promi
       let broken: Error | undefined;
       // BEGIN goes out with the transaction's first statement (transactionQuery): no round trip of its own. A
       // transaction that ran no statement has nothing to commit or roll back, one whose last statement committed it none
-      const tx: TxState = { begun: false, committed: false };
+      const tx: TxState = { begun: false, committed: false, failed: false };
       try {
         const result = await fn(sql(client, tx));
-        if (tx.begun && !tx.committed) await client.query('COMMIT');
+        if (tx.begun && !tx.committed) await commit(client);
         return result;
       } catch (error) {
-        if (tx.begun && !tx.committed) {
-          await client.query('ROLLBACK').catch((e: unknown) => { broken = e instanceof Error ? e : new Error(String(e)); });
-        }
+        // Also after a COMMIT that failed (the server has then rolled back, and ROLLBACK only warns)
+        if (tx.begun) await client.query('ROLLBACK').catch((e: unknown) => { broken = e instanceof Error ? e : new Error(String(e)); });
         throw error;
       } finally {
         client.off('error', ignore);
@@ -302,38 +309,11 @@ export async function openPostgres(url: string, tls: PgTls | null = null): Promi
   };
 }
 
-/** A PostgreSQL transaction's progress: BEGIN sent (with its first statement), COMMIT sent (with its last) */
-interface TxState {
-  begun: boolean;
-  committed: boolean;
-}
-
-function checkOptions(options: QueryOptions | undefined, inTransaction: boolean, committed: boolean): void {
-  if (committed) throw new Error('a statement after the one that committed its transaction');
+/** Refuses what QueryOptions and the transaction's state do not allow (both backends) */
+function checkOptions(options: QueryOptions | undefined, inTransaction: boolean, tx: TxState | null): void {
+  if (tx?.committed) throw new Error('a statement after the one that committed its transaction');
+  if (tx?.failed) throw new Error('a statement after one that failed in its transaction: roll it back');
   if (!inTransaction && (options?.before?.length || options?.commit)) throw new Error('statements framed together need a transaction');
-}
-
-/**
- * One statement of a transaction, with what goes out beside it: BEGIN before the first, `before`, and COMMIT after the
- * last (`commit`), in one write when pg-framed can; one by one on a statement's first use on the connection
- */
-async function transactionQuery<T>(client: pg.PoolClient, tx: TxState, config: pg.QueryConfig, options?: QueryOptions): Promise<T[]> {
-  const frame = { begin: !tx.begun, before: options?.before ?? [], commit: options?.commit === true };
-  tx.begun = true; // from here on a failure leaves a transaction to roll back (or none, if BEGIN never arrived)
-  if (!frame.begin && frame.before.length === 0 && !frame.commit) return (await client.query(config)).rows as T[];
-  if (canFrame(client, config)) {
-    const rows = await framedQuery<T>(client, config, frame);
-    tx.committed = frame.commit;
-    return rows;
-  }
-  if (frame.begin) await client.query('BEGIN');
-  for (const b of frame.before) await client.query(b.text, b.values);
-  const rows = (await client.query(config)).rows as T[];
-  if (frame.commit) {
-    await client.query('COMMIT');
-    tx.committed = true;
-  }
-  return rows;
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;

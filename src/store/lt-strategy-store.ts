@@ -131,6 +131,8 @@ export interface IntentGuards {
   disposition: 'ordered' | 'skipped' | 'expired' | null;
   /** The strategy book's balances and risk totals, when asked for (an entry's) */
   ledger: IntentLedger | null;
+  /** The FT strategy's configuration version (migration 0025) under the lock */
+  ftConfigVersion: string | null;
 }
 
 /**
@@ -147,14 +149,16 @@ export async function lockForIntent(sql: Sql, userId: string, strategyId: string
       coalesce((SELECT k.engaged FROM lt_kill_switch k WHERE k.user_id = $1), false) AS kill_switch_engaged,
       (SELECT d.disposition FROM lt_dispositions d WHERE d.user_id = $1 AND d.strategy_id = $2 AND d.ft_order_id = $3
         AND d.leg = $4) AS prior_disposition,
-      CASE WHEN $5::boolean THEN (SELECT row_to_json(l) FROM (${ledger}) l) END AS ledger
+      CASE WHEN $5::boolean THEN (SELECT row_to_json(l) FROM (${ledger}) l) END AS ledger,
+      (SELECT w.config_version::text FROM ft_wallets w WHERE w.wallet_id = s.ft_wallet_id) AS ft_config_version
     FROM lt_strategies s WHERE user_id = $1 AND strategy_id = $2 FOR UPDATE`,
   [userId, strategyId, ftOrderId, leg, ledgerFor !== null, ledgerFor?.conditionId ?? null, ledgerFor?.dayStart.toISOString() ?? null],
   { before: [lock] });
   if (!r) return null;
   return { strategy: ltStrategyFromRow(r), killSwitchEngaged: r.kill_switch_engaged as boolean,
     disposition: (r.prior_disposition as IntentGuards['disposition']) ?? null,
-    ledger: r.ledger ? intentLedgerFromRow(r.ledger as IntentLedgerRow) : null };
+    ledger: r.ledger ? intentLedgerFromRow(r.ledger as IntentLedgerRow) : null,
+    ftConfigVersion: (r.ft_config_version as string | null) ?? null };
 }
 
 /** The advisory-lock key of a strategy, over parameters $1 = user id, $2 = strategy id */

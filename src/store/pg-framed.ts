@@ -17,6 +17,7 @@
  */
 import { createRequire } from 'node:module';
 import pg from 'pg';
+import type { QueryOptions } from './db.ts';
 
 /** pg's own conversion of a parameter to its wire text (Dates, arrays, JSON), as a Query binds it */
 const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue(v: unknown): string | Buffer | null };
@@ -156,4 +157,42 @@ class Framed {
   handleCopyData(msg: unknown, connection: Connection): void {
     this.query.handleCopyData(msg, connection);
   }
+}
+
+// ---- A PostgreSQL transaction's statements (src/store/db.ts's transaction)
+
+/**
+ * A transaction's progress: BEGIN sent (with its first statement), COMMIT sent (with its last, from the moment it is
+ * sent), a statement failed. After a failure nothing more runs in it: on the server it is aborted anyway, and a
+ * failure on the client may have kept BEGIN from going out, so that a statement after it would run outside any
+ * transaction
+ */
+export interface TxState {
+  begun: boolean;
+  committed: boolean;
+  failed?: boolean;
+}
+
+/** COMMIT, refused when the server answers it with ROLLBACK (the transaction had failed): as PGlite's transaction does */
+export async function commit(client: pg.PoolClient): Promise<void> {
+  const done = await client.query('COMMIT');
+  if (done.command === 'ROLLBACK') throw Object.assign(new Error('the transaction had failed and was rolled back, not committed'), { code: '25P02' });
+}
+
+/**
+ * One statement of a transaction, with what goes out beside it: BEGIN before the first, `before`, and COMMIT after the
+ * last (`commit`), in one write when pg-framed can; one by one on a statement's first use on the connection
+ */
+export async function transactionQuery<T>(client: pg.PoolClient, tx: TxState, config: pg.QueryConfig, options?: QueryOptions): Promise<T[]> {
+  const frame = { begin: !tx.begun, before: options?.before ?? [], commit: options?.commit === true };
+  tx.begun = true; // from here on a failure leaves a transaction to roll back (or none, if BEGIN never arrived)
+  if (!frame.begin && frame.before.length === 0 && !frame.commit) return (await client.query(config)).rows as T[];
+  // Nothing may follow a statement sent with COMMIT, from the moment it is sent (not only once answered)
+  if (frame.commit) tx.committed = true;
+  if (canFrame(client, config)) return framedQuery<T>(client, config, frame);
+  if (frame.begin) await client.query('BEGIN');
+  for (const b of frame.before) await client.query(b.text, b.values);
+  const rows = (await client.query(config)).rows as T[];
+  if (frame.commit) await commit(client);
+  return rows;
 }

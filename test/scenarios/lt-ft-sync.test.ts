@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FtWallet } from '../../src/domain/ft-wallet.ts';
 import { usdc } from '../../src/domain/money.ts';
 import { updateLtSettings } from '../../src/engine/lt-strategies.ts';
+import { executeLt } from '../../src/engine/lt-executor.ts';
+import type { Db, QueryOptions } from '../../src/store/db.ts';
 import { getWallet, updateWallet } from '../../src/store/wallet-store.ts';
 import { backendName } from '../support/test-db.ts';
 import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
@@ -65,6 +67,35 @@ describe(`LT follows the FT filters it holds (${backendName})`, () => {
     await w.buySignal({ price: 0.55 });
     await editFt({ priceMax: 500000n });
     expect(await w.execute()).toMatchObject({ signals: 1, skipped: 1 });
+    expect((await w.dispositions())[1]).toMatchObject({ rule: 'ft_filter:price_out_of_range', limit_value: '[0.000000, 0.500000]',
+      observed: '0.550000' });
+  });
+
+  it('INV-31: sync on: an FT edit made after a pass read its strategies is the filter that pass decides with', async () => {
+    w = await createLtWorld({ wallet: { price_max: '0.6' }, settings: { sync_ft_changes: true } });
+    w.asks([['0.50', '1000'], ['0.70', '1000']]);
+    await editFt({ priceMax: 900000n });
+    // The executor keeps FT's configuration per database object: this one edits FT right after a pass's first read
+    let editAfterStrategiesRead: Partial<FtWallet> | null = null;
+    const db = w.deps.db;
+    const editing: Db = Object.assign(Object.create(db) as Db, {
+      query: async <T,>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]> => {
+        const rows = await db.query<T>(text, params, options);
+        const patch = editAfterStrategiesRead;
+        if (patch && text.includes('AS window_start')) {
+          editAfterStrategiesRead = null;
+          await editFt(patch);
+        }
+        return rows;
+      },
+    });
+    await w.buySignal({ price: 0.7 });
+    expect(await executeLt({ ...w.deps, db: editing })).toMatchObject({ signals: 1, ordered: 1 }); // kept at price_max 0.9
+    w.ft.clock.advance(1000);
+    await w.buySignal({ price: 0.55 });
+    editAfterStrategiesRead = { priceMax: 500000n };
+    expect(await executeLt({ ...w.deps, db: editing })).toMatchObject({ signals: 1, skipped: 1 });
+    expect(editAfterStrategiesRead).toBeNull();
     expect((await w.dispositions())[1]).toMatchObject({ rule: 'ft_filter:price_out_of_range', limit_value: '[0.000000, 0.500000]',
       observed: '0.550000' });
   });
