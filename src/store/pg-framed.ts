@@ -17,7 +17,6 @@
  */
 import { createRequire } from 'node:module';
 import pg from 'pg';
-import type { QueryOptions } from './db.ts';
 
 /** pg's own conversion of a parameter to its wire text (Dates, arrays, JSON), as a Query binds it */
 const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue(v: unknown): string | Buffer | null };
@@ -183,7 +182,8 @@ export async function commit(client: pg.PoolClient): Promise<void> {
  * One statement of a transaction, with what goes out beside it: BEGIN before the first, `before`, and COMMIT after the
  * last (`commit`), in one write when pg-framed can; one by one on a statement's first use on the connection
  */
-export async function transactionQuery<T>(client: pg.PoolClient, tx: TxState, config: pg.QueryConfig, options?: QueryOptions): Promise<T[]> {
+export async function transactionQuery<T>(client: pg.PoolClient, tx: TxState, config: pg.QueryConfig,
+  options?: { before?: readonly Statement[]; commit?: boolean }): Promise<T[]> {
   const frame = { begin: !tx.begun, before: options?.before ?? [], commit: options?.commit === true };
   tx.begun = true; // from here on a failure leaves a transaction to roll back (or none, if BEGIN never arrived)
   if (!frame.begin && frame.before.length === 0 && !frame.commit) return (await client.query(config)).rows as T[];
