@@ -4,6 +4,7 @@ import type { FtWallet } from '../domain/ft-wallet.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Db } from '../store/db.ts';
 import { launchedWithWindowStart } from '../store/lt-signal-store.ts';
+import { strategyLeaseKey } from '../store/lease-store.ts';
 import type { BookSnapshot, MarketInfo, Venue, Venues } from './venue-port.ts';
 import { entryBlock, type VenueGate, type VenueHealth } from './venue-gate.ts';
 import type { WalletGates } from './wallet-gates.ts';
@@ -116,7 +117,7 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
       // A linked wallet's venue that is off is neither opened nor read this run (it may not open at all)
       const own = held?.state === 'off' ? deps : await withStrategyVenue(deps, s);
       await runStrategy(own, s, report, held ?? healthFor(s, own.venue === deps.venue, health, linked !== null),
-        { sourceTradeId: scope.sourceTradeId, windowStart, ftConfigVersion: ftConfigVersions.get(`${s.userId}/${s.strategyId}`) });
+        { sourceTradeId: scope.sourceTradeId, windowStart, ftConfigVersion: ftConfigVersions.get(strategyLeaseKey(s)) });
     } catch (e) {
       report.errors.push({ userId: s.userId, strategyId: s.strategyId, error: errorText(e) });
     }

@@ -5,6 +5,7 @@ import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Db, Sql } from '../store/db.ts';
 import { encodeFtConfig, launchSnapshot, launchSnapshotOf, launchSnapshotSql, listLaunchedStrategies } from '../store/lt-strategy-store.ts';
 import { getWallet, getWalletWith } from '../store/wallet-store.ts';
+import { strategyLeaseKey } from '../store/lease-store.ts';
 
 // ---- FT configuration: live or as launched
 
@@ -60,11 +61,11 @@ const kept = new WeakMap<object, Map<string, { key: string; read: FtConfigRead }
  * Kept only for a catalogue strategy or the LT owner's own: another user's is readable through the reader's role
  * (readableBy), which the version does not follow, so it is read each time
  */
-export async function keptFtConfig(db: object & Sql, s: LtStrategy, version: string | undefined): Promise<FtWallet> {
+export async function keptFtConfig(db: Sql, s: LtStrategy, version: string | undefined): Promise<FtWallet> {
   if (version === undefined) return ftConfigForStrategy(db, s);
   let byStrategy = kept.get(db);
   if (!byStrategy) kept.set(db, (byStrategy = new Map()));
-  const id = `${s.userId}/${s.strategyId}`;
+  const id = strategyLeaseKey(s);
   const key = `${s.ftWalletId}/${s.launchedAt?.getTime() ?? ''}/${version}`;
   const hit = byStrategy.get(id);
   if (hit?.key === key) return configOf(hit.read, s);

@@ -100,7 +100,7 @@ export async function insertOrderedIntent(tx: Sql, i: NewIntent, reserve: Usdc, 
        SELECT $12, $13, $25, $26, 'ordered', $19 FROM l RETURNING leg),
      r AS (${reserveInsertSql({ entryId: '$28::uuid', user: '$12', strategy: '$13', book: '$29::text', amount: '$30::numeric',
        orderId: '$1', ref: '$31::text', createdAt: '$19' }, 'd WHERE $30::numeric > 0')})
-     SELECT (SELECT count(*) FROM l)::int AS ordered, (SELECT count(*) FROM d)::int AS disposed`,
+     SELECT (SELECT count(*) FROM l)::int AS ordered`,
       [i.orderId, i.venue, i.clientOrderId, i.tokenId, i.conditionId, i.side, i.orderType, dec(i.limitPrice), dec(i.size),
       i.isShadow, i.expiresAt?.toISOString() ?? null, i.userId, i.strategyId, i.ltOrderId, dec(i.signalPrice),
       dec(i.signalSizeUsd), i.sourceTradeAt.toISOString(), i.signalAt.toISOString(), i.intentAt.toISOString(),
@@ -108,8 +108,8 @@ export async function insertOrderedIntent(tx: Sql, i: NewIntent, reserve: Usdc, 
       i.ftOrderId, i.leg, i.sourceTradeId, randomUUID(), i.isShadow ? 'shadow' : 'live', dec(reserve), `reserve:${i.orderId}`],
       { commit: last });
   } catch (error) {
-    if ((error as { code?: string; constraint?: string }).code === '23505'
-      && (error as { constraint?: string }).constraint === 'lt_dispositions_pkey') return 'decided';
+    const { code, constraint } = error as { code?: string; constraint?: string };
+    if (code === '23505' && constraint === 'lt_dispositions_pkey') return 'decided';
     throw error;
   }
   return rows[0] && Number(rows[0].ordered) > 0 ? 'inserted' : 'duplicate';

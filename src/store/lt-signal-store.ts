@@ -1,4 +1,5 @@
 /** LT signals read from FT: the mirrored wallet's paper orders (entries) and exits since launch with no LT disposition yet */
+import { strategyLeaseKey } from './lease-store.ts';
 import { takenMarket, type TakenSignal } from '../domain/ft-refilter.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Price, Ratio, Shares, Usdc } from '../domain/money.ts';
@@ -179,7 +180,7 @@ export async function windowStart(sql: Sql, oneSession = false): Promise<Date> {
 export interface LaunchedPass {
   strategies: LtStrategy[];
   windowStart: Date | null;
-  /** The FT strategy's config_version (migration 0025) as the pass began, by `${userId}/${strategyId}`; absent: none */
+  /** The FT strategy's config_version (migration 0025) as the pass began, by strategyLeaseKey; absent: none */
   ftConfigVersions: Map<string, string>;
 }
 
@@ -193,7 +194,7 @@ export async function launchedWithWindowStart(sql: Sql, oneSession = false): Pro
   const strategies = rows.map(ltStrategyFromRow);
   const ftConfigVersions = new Map<string, string>();
   rows.forEach((r, i) => {
-    if (r.ft_config_version != null) ftConfigVersions.set(`${strategies[i]!.userId}/${strategies[i]!.strategyId}`, r.ft_config_version as string);
+    if (r.ft_config_version != null) ftConfigVersions.set(strategyLeaseKey(strategies[i]!), r.ft_config_version as string);
   });
   return { strategies, windowStart: rows[0] ? new Date(rows[0].window_start as string) : null, ftConfigVersions };
 }
