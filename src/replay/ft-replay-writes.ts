@@ -9,7 +9,7 @@
  */
 import type { SourceTrade } from '../domain/trade.ts';
 import type { Sql } from '../store/db.ts';
-import { insertFtOrders, type NewFtOrder } from '../store/ft-order-store.ts';
+import { insertNewFtOrders, type NewFtOrder } from '../store/ft-order-store.ts';
 import {
   addSkipCounts, insertDecidedDispositions, insertExits, setExitedOrders, type DecidedDisposition, type ExitedOrderState,
   type ExitRow, type SkipCount,
@@ -85,10 +85,7 @@ export class ReplayWrites {
   async flush(tx: Sql, source: string): Promise<void> {
     await chunked(this.trades, (part) => insertSourceTrades(tx, part, source, { allNew: true }));
     for (const [hour, byReason] of this.rejects) await countRejects(tx, source, new Date(hour), byReason);
-    await chunked(this.orders, async (part) => {
-      const inserted = await insertFtOrders(tx, part);
-      if (inserted !== part.length) throw new Error(`${part.length - inserted} paper orders already existed`);
-    });
+    await chunked(this.orders, (part) => insertNewFtOrders(tx, part));
     await chunked(this.exits, (part) => insertExits(tx, part));
     await chunked([...this.states.values()], (part) => setExitedOrders(tx, part));
     await chunked(this.dispositions, (part) => insertDecidedDispositions(tx, part));

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { acquireDirLock, type DirLock } from './dir-lock.ts';
 import { migrationsHash } from './migration-files.ts';
 import { PgliteStatements } from './pglite-statements.ts';
+import { growFilesGeometrically } from './pglite-memfs.ts';
 import { commit, transactionQuery, type TxState } from './pg-framed.ts';
 import { PgStatementNames } from './pg-statements.ts';
 
@@ -17,6 +18,11 @@ export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /** Runs several statements with no parameters (migrations) */
   exec(text: string): Promise<void>;
+  /**
+   * PGlite only: COPY `table` (`columns`) from `csv` (FORMAT csv), columns left out taking their defaults. Used through
+   * bulk-rows.ts `insertRows`, which falls back to an INSERT where this is absent
+   */
+  copyCsv?(table: string, columns: readonly string[], csv: string): Promise<void>;
 }
 
 export interface Db extends Sql {
@@ -111,6 +117,8 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
     lock?.release();
     throw error;
   }
+  // In memory, files grow without a copy of the whole file per growth (pglite-memfs.ts)
+  if (!onDisk) growFilesGeometrically(client);
   const statements = new PgliteStatements(client);
   const sql = (q: Pick<PGlite, 'query' | 'exec'>, inTransaction: boolean): Sql => {
     const plain = async <T,>(text: string, params: unknown[]) => (await q.query<T>(text, params)).rows;
@@ -131,6 +139,10 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
         checkOptions(undefined, inTransaction, { begun: true, committed });
         statements.reset(); // migrations: a statement's columns may change
         await q.exec(text);
+      },
+      copyCsv: async (table: string, columns: readonly string[], csv: string) => {
+        checkOptions(undefined, inTransaction, { begun: true, committed });
+        await q.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
       },
     };
   };

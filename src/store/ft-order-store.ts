@@ -5,6 +5,7 @@ import type { Shares, Usdc } from '../domain/money.ts';
 import type { Close, FtOutcome, OpenPart } from '../domain/paper-position.ts';
 import type { SourceTrade } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
+import { insertRows, type BulkColumn, type BulkValue } from './bulk-rows.ts';
 import { dec, decOrNull, micros } from './rows.ts';
 
 const FT_ENGINE_LOCK = 7_402_100;
@@ -31,30 +32,42 @@ export interface NewFtOrder {
   marketEndTime: Date | null;
 }
 
+/** ft_orders' columns as a paper order is opened (the rest take their defaults), in ftOrderRow's order */
+const FT_ORDER_COLUMNS: readonly BulkColumn[] = [
+  { name: 'order_id', type: 'uuid' }, { name: 'wallet_id', type: 'text' }, { name: 'condition_id', type: 'text' },
+  { name: 'asset', type: 'text' }, { name: 'token_label', type: 'text' }, { name: 'market_slug', type: 'text' },
+  { name: 'market_title', type: 'text' }, { name: 'source_trade_id', type: 'text' }, { name: 'trader_address', type: 'text' },
+  { name: 'trader_price', type: 'numeric' }, { name: 'entry_price', type: 'numeric' }, { name: 'size', type: 'numeric' },
+  { name: 'shares', type: 'numeric' }, { name: 'open_shares', type: 'numeric' }, { name: 'open_cost', type: 'numeric' },
+  { name: 'market_end_time', type: 'timestamptz' }, { name: 'trader_win_rate', type: 'numeric' },
+  { name: 'trader_resolved_count', type: 'int' }, { name: 'model_probability', type: 'numeric' },
+  { name: 'edge_pct', type: 'numeric' }, { name: 'conviction', type: 'numeric' }, { name: 'order_time', type: 'timestamptz' },
+];
+
+/** A new paper order's values: wholly open (open shares and cost are its shares and size) */
+const ftOrderRow = (o: NewFtOrder): BulkValue[] => [
+  o.orderId ?? randomUUID(), o.walletId, o.trade.conditionId, o.trade.asset, o.trade.outcome || 'YES', o.trade.slug,
+  o.trade.title, o.trade.key, o.trade.trader, dec(o.trade.price), dec(o.take.entryPrice), dec(o.open.cost),
+  dec(o.open.shares), dec(o.open.shares), dec(o.open.cost), o.marketEndTime?.toISOString() ?? null, decOrNull(o.take.winRate),
+  o.take.resolvedCount, decOrNull(o.take.modelProbability), decOrNull(o.take.edge), decOrNull(o.take.conviction),
+  o.trade.time.toISOString(),
+];
+
 /** Inserts paper orders; a (wallet, source trade) pair already ordered is left alone */
 export async function insertFtOrders(sql: Sql, orders: NewFtOrder[]): Promise<number> {
   if (orders.length === 0) return 0;
-  const col = <T,>(f: (o: NewFtOrder) => T) => orders.map(f);
-  const rows = await sql.query(
-    `INSERT INTO ft_orders (order_id, wallet_id, condition_id, asset, token_label, market_slug, market_title,
-       source_trade_id, trader_address, trader_price, entry_price, size, shares, open_shares, open_cost,
-       market_end_time, trader_win_rate, trader_resolved_count, model_probability, edge_pct, conviction, order_time)
-     SELECT id::uuid, w, c, a, tl, ms, mt, st, ta, tp, ep, sz, sh, sh, sz, me, wr, rc, mp, e, cv, ot
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-       $9::text[], $10::numeric[], $11::numeric[], $12::numeric[], $13::numeric[], $14::timestamptz[],
-       $15::numeric[], $16::int[], $17::numeric[], $18::numeric[], $19::numeric[], $20::timestamptz[])
-       AS x(id, w, c, a, tl, ms, mt, st, ta, tp, ep, sz, sh, me, wr, rc, mp, e, cv, ot)
+  const rows = orders.map(ftOrderRow);
+  const inserted = await sql.query(
+    `INSERT INTO ft_orders (${FT_ORDER_COLUMNS.map((c) => c.name).join(', ')})
+     SELECT * FROM unnest(${FT_ORDER_COLUMNS.map((c, k) => `$${k + 1}::${c.type}[]`).join(', ')})
      ON CONFLICT (wallet_id, source_trade_id) DO NOTHING RETURNING order_id`,
-    [col((o) => o.orderId ?? randomUUID()), col((o) => o.walletId), col((o) => o.trade.conditionId), col((o) => o.trade.asset),
-      col((o) => o.trade.outcome || 'YES'), col((o) => o.trade.slug), col((o) => o.trade.title),
-      col((o) => o.trade.key), col((o) => o.trade.trader), col((o) => dec(o.trade.price)),
-      col((o) => dec(o.take.entryPrice)), col((o) => dec(o.open.cost)), col((o) => dec(o.open.shares)),
-      col((o) => o.marketEndTime?.toISOString() ?? null), col((o) => decOrNull(o.take.winRate)),
-      col((o) => o.take.resolvedCount), col((o) => decOrNull(o.take.modelProbability)),
-      col((o) => decOrNull(o.take.edge)), col((o) => decOrNull(o.take.conviction)),
-      col((o) => o.trade.time.toISOString())],
-  );
-  return rows.length;
+    FT_ORDER_COLUMNS.map((_, k) => rows.map((r) => r[k])));
+  return inserted.length;
+}
+
+/** Inserts paper orders that are all new (a replay's): one already there fails the statement (bulk-rows.ts) */
+export async function insertNewFtOrders(sql: Sql, orders: readonly NewFtOrder[]): Promise<void> {
+  await insertRows(sql, 'ft_orders', FT_ORDER_COLUMNS, orders.map(ftOrderRow));
 }
 
 export interface Disposition {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Shares, Usdc } from '../domain/money.ts';
 import type { Sql } from './db.ts';
+import { insertRows, type BulkColumn } from './bulk-rows.ts';
 import { dec, micros } from './rows.ts';
 
 export interface ExitRow {
@@ -23,17 +24,16 @@ export interface ExitRow {
 
 /** Inserts exit closes (an order may have several, each for another sell) */
 export async function insertExits(sql: Sql, rows: readonly ExitRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const col = <T,>(f: (r: ExitRow) => T) => rows.map(f);
-  await sql.query(
-    `INSERT INTO ft_closes (close_id, order_id, wallet_id, kind, source_trade_id, shares, price, proceeds, cost_basis, pnl, closed_at)
-     SELECT id, o, w, 'exit', s, sh, p, pr, cb, pl, t
-     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::numeric[], $8::numeric[],
-       $9::numeric[], $10::timestamptz[]) AS x(id, o, w, s, sh, p, pr, cb, pl, t)`,
-    [col(() => randomUUID()), col((r) => r.orderId), col((r) => r.walletId), col((r) => r.sourceTradeId),
-      col((r) => dec(r.shares)), col((r) => dec(r.price)), col((r) => dec(r.proceeds)), col((r) => dec(r.costBasis)),
-      col((r) => dec(r.pnl)), col((r) => r.at.toISOString())]);
+  await insertRows(sql, 'ft_closes', EXIT_COLUMNS, rows.map((r) => [randomUUID(), r.orderId, r.walletId, 'exit', r.sourceTradeId,
+    dec(r.shares), dec(r.price), dec(r.proceeds), dec(r.costBasis), dec(r.pnl), r.at.toISOString()]));
 }
+
+const EXIT_COLUMNS: readonly BulkColumn[] = [
+  { name: 'close_id', type: 'uuid' }, { name: 'order_id', type: 'uuid' }, { name: 'wallet_id', type: 'text' },
+  { name: 'kind', type: 'text' }, { name: 'source_trade_id', type: 'text' }, { name: 'shares', type: 'numeric' },
+  { name: 'price', type: 'numeric' }, { name: 'proceeds', type: 'numeric' }, { name: 'cost_basis', type: 'numeric' },
+  { name: 'pnl', type: 'numeric' }, { name: 'closed_at', type: 'timestamptz' },
+];
 
 /** An order's state after its exits in a batch: what applyCloses would have left, exit by exit */
 export interface ExitedOrderState {
@@ -71,12 +71,15 @@ export interface DecidedDisposition {
 
 /** Inserts taken and exit dispositions (each pair at most once: a repeat is an error, never ignored) */
 export async function insertDecidedDispositions(sql: Sql, rows: readonly DecidedDisposition[]): Promise<void> {
-  if (rows.length === 0) return;
-  await sql.query(
-    `INSERT INTO ft_dispositions (wallet_id, trade_key, disposition, reason, evaluated_at)
-     SELECT w, k, d, NULL, t FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS x(w, k, d, t)`,
-    [rows.map((r) => r.walletId), rows.map((r) => r.tradeKey), rows.map((r) => r.disposition), rows.map((r) => r.at.toISOString())]);
+  await insertRows(sql, 'ft_dispositions', DISPOSITION_COLUMNS,
+    rows.map((r) => [r.walletId, r.tradeKey, r.disposition, r.at.toISOString()]));
 }
+
+/** A decided disposition has no reason (the column's NULL) */
+const DISPOSITION_COLUMNS: readonly BulkColumn[] = [
+  { name: 'wallet_id', type: 'text' }, { name: 'trade_key', type: 'text' }, { name: 'disposition', type: 'text' },
+  { name: 'evaluated_at', type: 'timestamptz' },
+];
 
 export interface SkipCount {
   walletId: string;
