@@ -50,6 +50,16 @@ describe(`setAsideIndexes and restoreIndexes (${backendName})`, () => {
     expect((await t.db.query('SELECT count(*)::int AS n FROM source_trades WHERE condition_id = $1', [CID]))[0]).toEqual({ n: 2 });
   });
 
+  it('keeps the indexes named in `keep`', async () => {
+    const before = await schemaOf(t.db);
+    const aside = await setAsideIndexes(t.db, 'source_trades', ['source_trades_time']);
+    const during = await schemaOf(t.db);
+    expect(during.some((d) => d.includes('source_trades_time '))).toBe(true);
+    expect(during.some((d) => d.includes('source_trades_trader_asset'))).toBe(false);
+    await restoreIndexes(t.db, aside);
+    expect(await schemaOf(t.db)).toEqual(before);
+  });
+
   it('fails the rebuild on a row whose market is missing, naming the foreign key; the rebuild resumes once it is gone', async () => {
     const before = await schemaOf(t.db);
     const aside = await setAsideIndexes(t.db, 'source_trades');

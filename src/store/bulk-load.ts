@@ -18,17 +18,21 @@ export interface SetAside {
   restore: string[];
 }
 
-/** Drops `table`'s non-unique indexes and its outgoing foreign keys (one read of the catalog, one batch of statements) */
-export async function setAsideIndexes(sql: Sql, table: string): Promise<SetAside> {
+/**
+ * Drops `table`'s non-unique indexes (but those named in `keep`) and its outgoing foreign keys (one read of the catalog,
+ * one batch of statements)
+ */
+export async function setAsideIndexes(sql: Sql, table: string, keep: readonly string[] = []): Promise<SetAside> {
   // Names as the catalog prints them (quoted where needed, schema-qualified outside the search path)
   const rows = await sql.query<{ kind: 'index' | 'key'; rel: string; name: string; def: string }>(
     `SELECT 'index' AS kind, i.indrelid::regclass::text AS rel, i.indexrelid::regclass::text AS name,
        pg_get_indexdef(i.indexrelid) AS def
      FROM pg_index i WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
+       AND NOT (i.indexrelid::regclass::text = ANY($2::text[]))
      UNION ALL
      SELECT 'key', conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
      FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'
-     ORDER BY 1, 3`, [table]);
+     ORDER BY 1, 3`, [table, keep]);
   const indexes = rows.filter((r) => r.kind === 'index');
   const keys = rows.filter((r) => r.kind === 'key');
   const drops = [...keys.map((k) => `ALTER TABLE ${k.rel} DROP CONSTRAINT ${k.name}`), ...indexes.map((i) => `DROP INDEX ${i.name}`)];
