@@ -58,6 +58,8 @@ describe(`setAsideIndexes and restoreIndexes (${backendName})`, () => {
     expect(during.some((d) => d.includes('source_trades_trader_asset'))).toBe(false);
     await restoreIndexes(t.db, aside);
     expect(await schemaOf(t.db)).toEqual(before);
+    await expect(setAsideIndexes(t.db, 'source_trades', ['source_trades_renamed'])).rejects.toThrow(/no secondary index source_trades_renamed/);
+    expect(await schemaOf(t.db)).toEqual(before);
   });
 
   it('fails the rebuild on a row whose market is missing, naming the foreign key; the rebuild resumes once it is gone', async () => {

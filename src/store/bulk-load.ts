@@ -7,7 +7,8 @@
  * PostgreSQL instead of ~47.
  *
  * The definitions are read from the catalog before anything is dropped, so what is rebuilt is what the migrations made.
- * The primary key and unique indexes stay (they decide what is new), as do the foreign keys that point at the table.
+ * The primary key and unique indexes stay (they decide what is new), as do the foreign keys that point at the table and
+ * the indexes the caller names to keep (one a trigger reads as the rows go in).
  * Only for a database no one else reads meanwhile: while set aside, nothing checks the foreign keys and queries scan
  * the table. `restoreIndexes` is idempotent; a foreign key that no longer holds fails it, naming the constraint
  */
@@ -19,10 +20,11 @@ export interface SetAside {
 }
 
 /**
- * Drops `table`'s non-unique indexes (but those named in `keep`) and its outgoing foreign keys (one read of the catalog,
- * one batch of statements)
+ * Drops `table`'s non-unique indexes (but those named in `keep`, each of which must be one of them) and its outgoing
+ * foreign keys (one read of the catalog, one batch of statements)
  */
 export async function setAsideIndexes(sql: Sql, table: string, keep: readonly string[] = []): Promise<SetAside> {
+  if (keep.length > 0) await checkKept(sql, table, keep);
   // Names as the catalog prints them (quoted where needed, schema-qualified outside the search path)
   const rows = await sql.query<{ kind: 'index' | 'key'; rel: string; name: string; def: string }>(
     `SELECT 'index' AS kind, i.indrelid::regclass::text AS rel, i.indexrelid::regclass::text AS name,
@@ -39,6 +41,14 @@ export async function setAsideIndexes(sql: Sql, table: string, keep: readonly st
   // One batch runs as one transaction: everything is set aside, or nothing
   if (drops.length > 0) await sql.exec(drops.join(';\n'));
   return { restore: [...indexes.map((i) => i.def), ...keys.map((k) => `ALTER TABLE ${k.rel} ADD CONSTRAINT ${k.name} ${k.def}`)] };
+}
+
+/** A kept index renamed or gone would be set aside with no word: an error instead */
+async function checkKept(sql: Sql, table: string, keep: readonly string[]): Promise<void> {
+  const rows = await sql.query<{ name: string }>(`SELECT i.indexrelid::regclass::text AS name FROM pg_index i
+    WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary`, [table]);
+  const missing = keep.filter((k) => !rows.some((r) => r.name === k));
+  if (missing.length > 0) throw new Error(`setAsideIndexes: ${table} has no secondary index ${missing.join(', ')} to keep`);
 }
 
 /**

@@ -62,8 +62,11 @@ describe(`insertRows (${backendName})`, () => {
     expect((await stored()).map((r) => r.label)).toEqual(['a']);
   });
 
-  it('refuses a row whose width is not the columns\' and a number a column cannot hold', () => {
+  it('refuses a row whose width is not the columns\', an undefined value and a number a column cannot hold', async () => {
     expect(() => toCsv([[1, 'a']], 3)).toThrow(/row 0 has 2 values for 3 columns/);
     expect(() => toCsv([[Number.NaN]], 1)).toThrow(/not a number/);
+    await expect(insertRows(t.db, 'bulk_probe', COLUMNS, [[9, 'short']])).rejects.toThrow(/row 0 has 2 values for 5 columns/);
+    await expect(insertRows(t.db, 'bulk_probe', COLUMNS, [[9, undefined as unknown as BulkValue, null, null, null]]))
+      .rejects.toThrow(/undefined/);
   });
 });

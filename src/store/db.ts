@@ -73,6 +73,7 @@ const PGLITE_PARSERS = { [types.INT8]: (v: string) => v, [types.NUMERIC]: (v: st
 /** PGlite, plus `dump()` of its data directory (a backup that `loadDataDir` can start from) */
 export interface PgliteDb extends Db {
   dump(): Promise<Blob>;
+  copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
 }
 
 /**
@@ -83,8 +84,8 @@ export interface PgliteDb extends Db {
 export const PGLITE_SHARED_BUFFERS = '32MB';
 
 /**
- * A memory:// database's files live in Emscripten's MEMFS, which grows a file by copying it into a buffer an eighth
- * larger (above 1 MB). PostgreSQL fills each new 16 MB WAL segment with zeros, one 8 kB write at a time, so every
+ * A memory:// database's files live in Emscripten's MEMFS, which grew a file by copying it into a buffer an eighth
+ * larger (above 1 MB; pglite-memfs.ts now grows it by up to its size, at most 64 MiB a step). PostgreSQL fills each new 16 MB WAL segment with zeros, one 8 kB write at a time, so every
  * segment a long replay starts cost ~100 MB of copying and the garbage it left (measured on 15,000 trades: 98 MB in 13
  * copies, and the replay 840 → 570 ms). With wal_init_zero off PostgreSQL writes only the segment's last byte, which
  * MEMFS allocates at once. On disk the default stays: zero-filling allocates the space before WAL needs it
@@ -120,7 +121,7 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
   // In memory, files grow without a copy of the whole file per growth (pglite-memfs.ts)
   if (!onDisk) growFilesGeometrically(client);
   const statements = new PgliteStatements(client);
-  const sql = (q: Pick<PGlite, 'query' | 'exec'>, inTransaction: boolean): Sql => {
+  const sql = (q: Pick<PGlite, 'query' | 'exec'>, inTransaction: boolean): Sql & Pick<PgliteDb, 'copyCsv'> => {
     const plain = async <T,>(text: string, params: unknown[]) => (await q.query<T>(text, params)).rows;
     let committed = false;
     return {

@@ -1,4 +1,4 @@
-/** growFilesGeometrically: MEMFS files double their capacity, keep their bytes, and read back zeros where they grew */
+/** growFilesGeometrically: MEMFS files grow geometrically, keep their bytes, and read back zeros where they grew */
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import { growFilesGeometrically } from './pglite-memfs.ts';
@@ -11,13 +11,11 @@ interface Node {
 /** A stand-in with MEMFS's two functions as Emscripten writes them (exact resize; growth by 1/8 past 1 MiB) */
 function fakeMemfs() {
   const memfs = {
-    copies: 0,
     resizeFileStorage(node: Node, size: number) {
       const old = node.contents;
       node.contents = new Uint8Array(size);
       if (old) node.contents.set(old.subarray(0, Math.min(size, node.usedBytes)));
       node.usedBytes = size;
-      memfs.copies += 1;
     },
     expandFileStorage(node: Node, size: number) {
       const capacity = node.contents?.length ?? 0;
@@ -25,7 +23,6 @@ function fakeMemfs() {
       const next = new Uint8Array(Math.max(size, capacity * (capacity < 1_048_576 ? 2 : 1.125)));
       if (node.contents) next.set(node.contents.subarray(0, node.usedBytes));
       node.contents = next;
-      memfs.copies += 1;
     },
   };
   const pglite = { Module: { FS: { lookupPath: () => ({ node: { mount: { type: memfs } } }) } } };
@@ -33,25 +30,40 @@ function fakeMemfs() {
 }
 
 describe('growFilesGeometrically', () => {
-  it('grows by doubling on truncate and fallocate, keeps the bytes, zero-fills the growth, and shrinks exactly', () => {
+  it('grows geometrically on truncate and fallocate and on writes, keeps the bytes, and shrinks exactly', () => {
     const { memfs, pglite } = fakeMemfs();
     expect(growFilesGeometrically(pglite)).toBe(true);
     expect(growFilesGeometrically(pglite)).toBe(true); // once only
     const node: Node = { contents: null, usedBytes: 0 };
     memfs.resizeFileStorage(node, 3);
     node.contents!.set([7, 8, 9]);
-    memfs.copies = 0;
-    // 8 KiB blocks added one at a time up to 64 MiB: a handful of copies, not one per block
-    for (let size = 8192; size <= 64 * 1_048_576; size += 8192) memfs.resizeFileStorage(node, size);
-    expect(node.usedBytes).toBe(64 * 1_048_576);
-    expect(memfs.copies).toBeLessThan(20);
+    // 512 KiB extensions up to 80 MiB: a few dozen buffers, not one per extension (160)
+    let buffers = 0;
+    for (let size = 524_288, last = node.contents; size <= 80 * 1_048_576; size += 524_288) {
+      memfs.resizeFileStorage(node, size);
+      if (node.contents !== last) (buffers += 1), (last = node.contents);
+    }
+    expect(node.usedBytes).toBe(80 * 1_048_576);
+    expect(buffers).toBeLessThan(40);
+    // Past 64 MiB a growth adds at most 64 MiB of room
+    expect(node.contents!.length - node.usedBytes).toBeLessThanOrEqual(64 * 1_048_576);
     expect([...node.contents!.subarray(0, 4)]).toEqual([7, 8, 9, 0]);
-    // Bytes past the size are zero once the file grows over them again
-    node.contents!.fill(5, 0, node.usedBytes);
+    // A write past the end (expandFileStorage) grows the same way
+    const written: Node = { contents: new Uint8Array(2_000_000), usedBytes: 2_000_000 };
+    memfs.expandFileStorage(written, 2_000_001);
+    expect(written.contents!.length).toBe(4_000_000);
+    // Shrinking is the original exact resize
     memfs.resizeFileStorage(node, 10);
     expect(node.contents!.length).toBe(10);
+  });
+
+  it('reads back zeros where a truncate grew a file, even over stale bytes past its size', () => {
+    const { memfs, pglite } = fakeMemfs();
+    growFilesGeometrically(pglite);
+    const node: Node = { contents: new Uint8Array(64).fill(5), usedBytes: 8 };
     memfs.resizeFileStorage(node, 20);
-    expect([...node.contents!.subarray(8, 20)]).toEqual([5, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(node.usedBytes).toBe(20);
+    expect([...node.contents!.subarray(6, 20)]).toEqual([5, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('leaves a PGlite without that MEMFS alone', () => {

@@ -22,18 +22,19 @@ export interface ExitRow {
   at: Date;
 }
 
-/** Inserts exit closes (an order may have several, each for another sell) */
-export async function insertExits(sql: Sql, rows: readonly ExitRow[]): Promise<void> {
-  await insertRows(sql, 'ft_closes', EXIT_COLUMNS, rows.map((r) => [randomUUID(), r.orderId, r.walletId, 'exit', r.sourceTradeId,
-    dec(r.shares), dec(r.price), dec(r.proceeds), dec(r.costBasis), dec(r.pnl), r.at.toISOString()]));
-}
-
+/** ft_closes' columns as an exit is stored, in insertExits' order (created_at takes its default) */
 const EXIT_COLUMNS: readonly BulkColumn[] = [
   { name: 'close_id', type: 'uuid' }, { name: 'order_id', type: 'uuid' }, { name: 'wallet_id', type: 'text' },
   { name: 'kind', type: 'text' }, { name: 'source_trade_id', type: 'text' }, { name: 'shares', type: 'numeric' },
   { name: 'price', type: 'numeric' }, { name: 'proceeds', type: 'numeric' }, { name: 'cost_basis', type: 'numeric' },
   { name: 'pnl', type: 'numeric' }, { name: 'closed_at', type: 'timestamptz' },
 ];
+
+/** Inserts exit closes (an order may have several, each for another sell) */
+export async function insertExits(sql: Sql, rows: readonly ExitRow[]): Promise<void> {
+  await insertRows(sql, 'ft_closes', EXIT_COLUMNS, rows.map((r) => [randomUUID(), r.orderId, r.walletId, 'exit', r.sourceTradeId,
+    dec(r.shares), dec(r.price), dec(r.proceeds), dec(r.costBasis), dec(r.pnl), r.at.toISOString()]));
+}
 
 /** An order's state after its exits in a batch: what applyCloses would have left, exit by exit */
 export interface ExitedOrderState {

@@ -1,10 +1,9 @@
 /** Source trades, input rejects, trader statistics and followed traders */
 import type { TraderStats } from '../domain/evaluate.ts';
-import type { Ratio, Shares, Usdc } from '../domain/money.ts';
+import { formatMicros, type Ratio, type Shares, type Usdc } from '../domain/money.ts';
 import type { SourceTrade } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
 import { insertRows, type BulkColumn, type BulkValue } from './bulk-rows.ts';
-import { formatMicros } from '../domain/money.ts';
 import { PackedColumns } from './packed-columns.ts';
 import { micros, microsOrNull } from './rows.ts';
 

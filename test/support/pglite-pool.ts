@@ -130,7 +130,7 @@ export function leased(inner: PgliteDb): Db {
     kind: inner.kind,
     query: (text, params, options) => track(() => inner.query(text, params, options)),
     exec: (text) => track(() => inner.exec(text)),
-    copyCsv: (table, columns, csv) => track(() => inner.copyCsv!(table, columns, csv)),
+    copyCsv: (table, columns, csv) => track(() => inner.copyCsv(table, columns, csv)),
     transaction: (fn) => track(() => inner.transaction(fn)),
     listen: (channel, onMessage) => track(async () => {
       const unsubscribe = await inner.listen(channel, (payload) => { if (!closed) onMessage(payload); });
