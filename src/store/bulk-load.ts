@@ -24,31 +24,24 @@ export interface SetAside {
  * foreign keys (one read of the catalog, one batch of statements)
  */
 export async function setAsideIndexes(sql: Sql, table: string, keep: readonly string[] = []): Promise<SetAside> {
-  if (keep.length > 0) await checkKept(sql, table, keep);
   // Names as the catalog prints them (quoted where needed, schema-qualified outside the search path)
   const rows = await sql.query<{ kind: 'index' | 'key'; rel: string; name: string; def: string }>(
     `SELECT 'index' AS kind, i.indrelid::regclass::text AS rel, i.indexrelid::regclass::text AS name,
        pg_get_indexdef(i.indexrelid) AS def
      FROM pg_index i WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
-       AND NOT (i.indexrelid::regclass::text = ANY($2::text[]))
      UNION ALL
      SELECT 'key', conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
      FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'
-     ORDER BY 1, 3`, [table, keep]);
-  const indexes = rows.filter((r) => r.kind === 'index');
+     ORDER BY 1, 3`, [table]);
+  // A kept index renamed or gone would be set aside with no word: an error instead
+  const missing = keep.filter((k) => !rows.some((r) => r.kind === 'index' && r.name === k));
+  if (missing.length > 0) throw new Error(`setAsideIndexes: ${table} has no secondary index ${missing.join(', ')} to keep`);
+  const indexes = rows.filter((r) => r.kind === 'index' && !keep.includes(r.name));
   const keys = rows.filter((r) => r.kind === 'key');
   const drops = [...keys.map((k) => `ALTER TABLE ${k.rel} DROP CONSTRAINT ${k.name}`), ...indexes.map((i) => `DROP INDEX ${i.name}`)];
   // One batch runs as one transaction: everything is set aside, or nothing
   if (drops.length > 0) await sql.exec(drops.join(';\n'));
   return { restore: [...indexes.map((i) => i.def), ...keys.map((k) => `ALTER TABLE ${k.rel} ADD CONSTRAINT ${k.name} ${k.def}`)] };
-}
-
-/** A kept index renamed or gone would be set aside with no word: an error instead */
-async function checkKept(sql: Sql, table: string, keep: readonly string[]): Promise<void> {
-  const rows = await sql.query<{ name: string }>(`SELECT i.indexrelid::regclass::text AS name FROM pg_index i
-    WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary`, [table]);
-  const missing = keep.filter((k) => !rows.some((r) => r.name === k));
-  if (missing.length > 0) throw new Error(`setAsideIndexes: ${table} has no secondary index ${missing.join(', ')} to keep`);
 }
 
 /**

@@ -23,7 +23,6 @@ export type BulkValue = string | number | null;
 /** One CSV field: NULL is an empty unquoted field; text is always quoted, so an empty string stays one */
 function csvField(v: BulkValue): string {
   if (v === null) return '';
-  if ((v as unknown) === undefined) throw new Error('bulk rows: a value is undefined (NULL is null)');
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new Error(`bulk rows: ${v} is not a number a column can hold`);
     return String(v);
@@ -31,16 +30,32 @@ function csvField(v: BulkValue): string {
   return `"${v.includes('"') ? v.replaceAll('"', '""') : v}"`;
 }
 
-/** Every row holds a value per column: a short row would store NULLs by INSERT and fail by COPY */
-function checkWidths(rows: readonly (readonly BulkValue[])[], width: number): void {
+/** Every row holds a defined value per column: a short row or an undefined would store NULLs by INSERT and fail by COPY */
+function checkRows(rows: readonly (readonly BulkValue[])[], width: number): void {
   for (let i = 0; i < rows.length; i++) {
-    if (rows[i]!.length !== width) throw new Error(`bulk rows: row ${i} has ${rows[i]!.length} values for ${width} columns`);
+    const row = rows[i]!;
+    if (row.length !== width) throw new Error(`bulk rows: row ${i} has ${row.length} values for ${width} columns`);
+    if (row.includes(undefined as unknown as BulkValue)) throw new Error(`bulk rows: row ${i} has an undefined value (NULL is null)`);
   }
+}
+
+/**
+ * `INSERT INTO table (columns) SELECT * FROM unnest($1::type[], …)` and its parameters (an array per column), for
+ * `suffix` (ON CONFLICT …, RETURNING …) to follow
+ */
+export function unnestInsert(table: string, columns: readonly BulkColumn[], rows: readonly (readonly BulkValue[])[]):
+  { text: string; params: BulkValue[][] } {
+  checkRows(rows, columns.length);
+  return {
+    text: `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')})
+      SELECT * FROM unnest(${columns.map((c, k) => `$${k + 1}::${c.type}[]`).join(', ')})`,
+    params: columns.map((_, k) => rows.map((r) => r[k]!)),
+  };
 }
 
 /** The rows as CSV (RFC 4180, as PostgreSQL's COPY … WITH (FORMAT csv) reads it) */
 export function toCsv(rows: readonly (readonly BulkValue[])[], width: number): string {
-  checkWidths(rows, width);
+  checkRows(rows, width);
   const lines: string[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
@@ -58,11 +73,7 @@ export function toCsv(rows: readonly (readonly BulkValue[])[], width: number): s
 export async function insertRows(sql: Sql, table: string, columns: readonly BulkColumn[],
   rows: readonly (readonly BulkValue[])[]): Promise<void> {
   if (rows.length === 0) return;
-  const names = columns.map((c) => c.name);
-  if (sql.copyCsv) return sql.copyCsv(table, names, toCsv(rows, columns.length));
-  checkWidths(rows, columns.length);
-  if (rows.some((r) => r.includes(undefined as unknown as BulkValue))) throw new Error('bulk rows: a value is undefined (NULL is null)');
-  await sql.query(`INSERT INTO ${table} (${names.join(', ')})
-    SELECT * FROM unnest(${columns.map((c, k) => `$${k + 1}::${c.type}[]`).join(', ')})`,
-  columns.map((_, k) => rows.map((r) => r[k])));
+  if (sql.copyCsv) return sql.copyCsv(table, columns.map((c) => c.name), toCsv(rows, columns.length));
+  const insert = unnestInsert(table, columns, rows);
+  await sql.query(insert.text, insert.params);
 }

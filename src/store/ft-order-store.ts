@@ -5,7 +5,7 @@ import type { Shares, Usdc } from '../domain/money.ts';
 import type { Close, FtOutcome, OpenPart } from '../domain/paper-position.ts';
 import type { SourceTrade } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
-import { insertRows, type BulkColumn, type BulkValue } from './bulk-rows.ts';
+import { insertRows, unnestInsert, type BulkColumn, type BulkValue } from './bulk-rows.ts';
 import { dec, decOrNull, micros } from './rows.ts';
 
 const FT_ENGINE_LOCK = 7_402_100;
@@ -56,12 +56,8 @@ const ftOrderRow = (o: NewFtOrder): BulkValue[] => [
 /** Inserts paper orders; a (wallet, source trade) pair already ordered is left alone */
 export async function insertFtOrders(sql: Sql, orders: NewFtOrder[]): Promise<number> {
   if (orders.length === 0) return 0;
-  const rows = orders.map(ftOrderRow);
-  const inserted = await sql.query(
-    `INSERT INTO ft_orders (${FT_ORDER_COLUMNS.map((c) => c.name).join(', ')})
-     SELECT * FROM unnest(${FT_ORDER_COLUMNS.map((c, k) => `$${k + 1}::${c.type}[]`).join(', ')})
-     ON CONFLICT (wallet_id, source_trade_id) DO NOTHING RETURNING order_id`,
-    FT_ORDER_COLUMNS.map((_, k) => rows.map((r) => r[k])));
+  const insert = unnestInsert('ft_orders', FT_ORDER_COLUMNS, orders.map(ftOrderRow));
+  const inserted = await sql.query(`${insert.text} ON CONFLICT (wallet_id, source_trade_id) DO NOTHING RETURNING order_id`, insert.params);
   return inserted.length;
 }
 

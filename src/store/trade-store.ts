@@ -1,16 +1,14 @@
 /** Source trades, input rejects, trader statistics and followed traders */
 import type { TraderStats } from '../domain/evaluate.ts';
-import { formatMicros, type Ratio, type Shares, type Usdc } from '../domain/money.ts';
+import type { Ratio, Shares, Usdc } from '../domain/money.ts';
 import type { SourceTrade } from '../domain/trade.ts';
 import type { Sql } from './db.ts';
-import { insertRows, type BulkColumn, type BulkValue } from './bulk-rows.ts';
 import { PackedColumns } from './packed-columns.ts';
 import { micros, microsOrNull } from './rows.ts';
 
 /**
  * Inserts trades not seen before, with their detection time; returns the keys that were new (a seen key is a duplicate).
- * `allNew`: the caller knows none is stored (a replay's fresh database): a plain insert, and a stored key is an error;
- * on PGlite a COPY of every column (bulk-rows.ts).
+ * `allNew`: the caller knows none is stored (a replay's fresh database): a plain insert, and a stored key is an error.
  * One statement, in few bytes (the embedded database reads its input at some tens of MB/s): the market's columns are
  * sent once per distinct token (a dictionary the rows index), money as integer micro-units, and the key only when it is
  * not the usual transaction:trader:token:side:size:price (tradeKey), which the statement then builds; each column as
@@ -18,10 +16,6 @@ import { micros, microsOrNull } from './rows.ts';
  */
 export async function insertSourceTrades(sql: Sql, trades: SourceTrade[], source: string, options: { allNew?: boolean } = {}): Promise<Set<string>> {
   if (trades.length === 0) return new Set();
-  if (options.allNew && sql.copyCsv) {
-    await insertRows(sql, 'source_trades', SOURCE_TRADE_COLUMNS, trades.map((t) => sourceTradeRow(t, source)));
-    return new Set(trades.map((t) => t.key));
-  }
   const tokens = tokenDictionary(trades);
   const p = new PackedColumns();
   const col = <T extends string | bigint | number | null>(type: string, f: (t: SourceTrade) => T) => p.column(trades.map(f), type);
@@ -44,20 +38,6 @@ export async function insertSourceTrades(sql: Sql, trades: SourceTrade[], source
      ${options.allNew ? '' : 'ON CONFLICT (trade_key) DO NOTHING RETURNING trade_key'}`, p.params);
   return new Set(options.allNew ? trades.map((t) => t.key) : rows.map((r) => r.trade_key));
 }
-
-const SOURCE_TRADE_COLUMNS: readonly BulkColumn[] = [
-  { name: 'trade_key', type: 'text' }, { name: 'trader', type: 'text' }, { name: 'side', type: 'text' }, { name: 'asset', type: 'text' },
-  { name: 'condition_id', type: 'text' }, { name: 'size', type: 'numeric' }, { name: 'price', type: 'numeric' },
-  { name: 'usd', type: 'numeric' }, { name: 'trade_time', type: 'timestamptz' }, { name: 'title', type: 'text' },
-  { name: 'slug', type: 'text' }, { name: 'event_slug', type: 'text' }, { name: 'outcome', type: 'text' },
-  { name: 'outcome_index', type: 'int' }, { name: 'transaction_hash', type: 'text' }, { name: 'source', type: 'text' },
-  { name: 'detected_at', type: 'timestamptz' },
-];
-
-/** A source trade's values in SOURCE_TRADE_COLUMNS' order (what the packed statement above stores) */
-const sourceTradeRow = (t: SourceTrade, source: string): BulkValue[] => [t.key, t.trader, t.side, t.asset, t.conditionId,
-  formatMicros(t.size), formatMicros(t.price), formatMicros(t.usd), t.time.toISOString(), t.title, t.slug, t.eventSlug,
-  t.outcome, t.outcomeIndex, t.transactionHash, source, t.detectedAt?.toISOString() ?? null];
 
 /** The token dictionary's columns, arrays computed once (MATERIALIZED) and indexed by each row's `i`: no join, no hash */
 const DICTIONARY = ['a', 'c', 'ti', 'sl', 'es', 'o', 'oi'];
