@@ -14,6 +14,9 @@ const PERCENT = /^\d{1,3}(\.\d{1,6})?$/;
 const percent = z.string().regex(PERCENT, 'a percentage, e.g. 95 or 99.5')
   .refine((v) => !PERCENT.test(v) || parseMicros(v) <= 100_000_000n, 'at most 100');
 
+/** The dashboard's read models are brought up to date every minute, whatever the feed */
+export const READ_MODELS_CRON_DEFAULT = '*/1 * * * *';
+
 /** Every variable, its default and its meaning; the README's configuration table is this list */
 export const ENV = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -34,6 +37,8 @@ export const ENV = z.object({
   FT_RESOLVE_CRON: z.string().optional(),
   LT_EXECUTE_CRON: z.string().optional(),
   LT_RESOLVE_CRON: z.string().optional(),
+  /** The read-models job (src/engine/read-model-refresh.ts); it runs at start as well */
+  READ_MODELS_CRON: z.string().default(READ_MODELS_CRON_DEFAULT),
   FT_OVERLAP_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(10),
   FT_FETCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** FT_SOURCE=data-api: the RTDS activity stream is the primary source of followed traders' trades (off: polling only) */
@@ -109,6 +114,7 @@ export interface Config {
   ftResolveCron: string;
   ltExecuteCron: string;
   ltResolveCron: string;
+  readModelsCron: string;
   ftOverlapMs: number;
   ftFetchConcurrency: number;
   /** The RTDS stream beside the Data API poll (FT_SOURCE=data-api only; null: off) */
@@ -192,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     ftResolveCron: e.FT_RESOLVE_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].resolve,
     ltExecuteCron: e.LT_EXECUTE_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].ltExecute,
     ltResolveCron: e.LT_RESOLVE_CRON ?? CRON_DEFAULTS[e.FT_SOURCE === 'sim' ? 'sim' : 'other'].ltResolve,
+    readModelsCron: e.READ_MODELS_CRON,
     ftOverlapMs: e.FT_OVERLAP_MINUTES * 60_000,
     ftFetchConcurrency: e.FT_FETCH_CONCURRENCY, rtds: rtdsOf(e), scorer: scorerOf(e), seedDemo: e.SEED_DEMO,
     simSeed: e.SIM_SEED, simStepMs: e.SIM_STEP_MS, simMarketLifetimeMs: e.SIM_MARKET_LIFETIME_MS, venue: venueOf(e), alerts: alertsOf(e),

@@ -26,7 +26,8 @@ import { createGammaMarketSource } from './feeds/gamma-source.ts';
 import { createRtdsTradeStream } from './feeds/rtds-source.ts';
 import { createHttpScorer, createLogisticScorer, noScorer } from './feeds/scorer.ts';
 import { startScheduler, type Job } from './jobs/schedule.ts';
-import { ALERTS_CRON, JOB_CATALOG, jobSpec, LT_SIGNALS_JOB, newWorkerId } from './jobs/catalog.ts';
+import { ALERTS_CRON, JOB_CATALOG, jobSpec, LT_SIGNALS_JOB, newWorkerId, READ_MODELS_JOB } from './jobs/catalog.ts';
+import { refreshReadModels } from './engine/read-model-refresh.ts';
 import { runsJobs, servesHttp, type Role } from './jobs/roles.ts';
 import { startLeaseKeeper, type LeaseKeeper } from './jobs/leases.ts';
 import { createPromMetrics } from './metrics/prometheus.ts';
@@ -263,7 +264,8 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const chains = walletChainsFor(config, { db, secrets, log, exchange: simExchange });
     const jobs = [...ftJobs(ftDeps, feeds, config, async () => stream?.refreshFollowed()), ...ltJobs(ltDeps, config, gate, chain, chains)];
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
-    const allJobs = [...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) }];
+    const allJobs = [...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) },
+      { name: READ_MODELS_JOB, cron: config.readModelsCron, run: () => refreshReadModels({ db, log }) }];
     const scheduler = startScheduler(runsJobs(role) ? allJobs : [], { db, clock, log, workerId, metrics,
       may: (name) => keeper === null || jobSpec(name)?.scope !== 'global' || keeper.holdsGlobal() });
     afterRecovery = async (recovery) => {
@@ -288,11 +290,14 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
       ? await serveMetrics(metricsEndpoint, config.host, config.metrics.port) : null;
     // The world starts with resolved history behind it: read it right after start, not at the first cron tick
     const kickoff = feeds.timer && runsJobs(role) ? setTimeout(() => void scheduler.runNow('ft-sync').catch(() => undefined), 0) : null;
+    // The dashboard's read models built before anyone reads them, not by the first read (src/engine/read-model-refresh.ts)
+    const readModelsKickoff = runsJobs(role) ? setTimeout(() => void scheduler.runNow(READ_MODELS_JOB).catch(() => undefined), 0) : null;
     return {
       url, db, venue, venues, gate, operatorTokenFile, role, workerId,
       ...(metricsServer ? { metricsUrl: `${origin(metricsServer.port)}/metrics` } : {}),
       stop: async () => {
         if (kickoff) clearTimeout(kickoff);
+        if (readModelsKickoff) clearTimeout(readModelsKickoff);
         timer?.stop();
         await stream?.stop();
         await unlisten();

@@ -14,6 +14,7 @@ import { migrate } from '../store/migrate.ts';
 import { SimExchange } from '../sim/exchange/exchange.ts';
 import { createSimulatedVenue } from '../sim/exchange/simulated-venue.ts';
 import { seedLtOrders, type SeededStrategy } from './dashboard-seed.ts';
+import { refreshReadModels } from '../engine/read-model-refresh.ts';
 import { quantiles, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
 
 export const DASHBOARD_SPEC: BenchSpec = { name: 'dashboard_summary_p99_ms', unit: 'ms', target: 50, comparator: '<=' };
@@ -45,7 +46,7 @@ async function timeCalls(db: Db, seeded: SeededStrategy, size: Size): Promise<{ 
   const ms: number[] = [];
   const warmUpMs: number[] = [];
   let signals: unknown = null;
-  let deadline = Infinity; // the budget starts after the warm-up, which builds the read models (once per strategy)
+  let deadline = Infinity; // the budget starts after the warm-up
   for (let i = 0; i < WARM_UP + size.calls && Date.now() < deadline; i++) {
     if (i === WARM_UP) deadline = Date.now() + size.budgetMs;
     const t0 = performance.now();
@@ -73,6 +74,13 @@ export async function measureDashboardSummary(url: string | undefined, progress:
       const seeded = await seedLtOrders(db, orders, progress);
       const seedSeconds = Math.round((performance.now() - t0) / 1000);
       progress(`dashboard_summary: ${orders} LT orders seeded in ${seedSeconds} s; timing ${size.calls} calls`);
+      // As the service does at start (and every minute): the read-models job builds the strategy's read models in the
+      // background, so no dashboard read has to (src/engine/read-model-refresh.ts)
+      const j0 = performance.now();
+      const job = await refreshReadModels({ db });
+      if (job.errors.length > 0) throw new Error(`read-models job: ${JSON.stringify(job.errors)}`);
+      const jobMs = Math.round(performance.now() - j0);
+      progress(`dashboard_summary: read-models job built ${job.refreshed} models in ${jobMs} ms`);
       const timed = await timeCalls(db, seeded, size);
       const { signals } = timed;
       // Calls so slow that none finished after the warm-up within the budget: their time is the figure (a miss), not a skip
@@ -83,7 +91,10 @@ export async function measureDashboardSummary(url: string | undefined, progress:
           ms: quantiles(ms), min_ms: Math.round(Math.min(...ms)), lt_orders: orders, signals_in_answer: signals,
           endpoint: 'GET /api/lt/strategies/{id}/comparison', warm_up_calls: WARM_UP,
           warm_up_ms: timed.warmUpMs.map(Math.round),
-          warm_up_note: 'the first call builds the strategy\'s read models from every order (once; kept with the writes after)', value_from_warm_up_call: timed.ms.length === 0,
+          read_models_job_ms: jobMs,
+          warm_up_note: 'the read-models job (run at the service\'s start and every minute) built the strategy\'s read models '
+            + 'from every order first, as it would in the background; the warm-up call is the first read after it',
+          value_from_warm_up_call: timed.ms.length === 0,
           planned_calls: size.calls, budget_seconds: size.budgetMs / 1000,
           seed_seconds: seedSeconds, path: 'in-process Hono app.request against PostgreSQL (no HTTP socket, no jobs)',
         },

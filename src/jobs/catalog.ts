@@ -19,6 +19,9 @@ export interface JobSpec {
 /** The job that mirrors new paper orders as they are committed (the live path's trigger) */
 export const LT_SIGNALS_JOB = 'lt-signals';
 
+/** The job that keeps the dashboard's read models built (src/engine/read-model-refresh.ts) */
+export const READ_MODELS_JOB = 'read-models';
+
 /** The alerts job runs every minute */
 export const ALERTS_CRON = '*/1 * * * *';
 
@@ -33,6 +36,8 @@ export const JOB_CATALOG: readonly JobSpec[] = [
     does: 'mirrors new paper orders of the held strategies as they are committed (NOTIFY ft_orders)' },
   { name: 'lt-resolve', scope: 'global', cadence: (c) => c.ltResolveCron,
     does: 'settles and redeems the live positions of resolved markets (LT_RESOLVE_CRON)' },
+  { name: READ_MODELS_JOB, scope: 'global', cadence: (c) => c.readModelsCron,
+    does: 'brings the dashboard\'s read models of every launched strategy up to date, and at start (READ_MODELS_CRON)' },
   { name: 'alerts', scope: 'global', cadence: () => ALERTS_CRON,
     does: 'checks the alert rules and delivers new alerts (every minute)' },
 ];

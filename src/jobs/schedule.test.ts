@@ -36,7 +36,7 @@ describe(`scheduler runs and workers (${backendName})`, () => {
   it('lists every job once, each global or per strategy', () => {
     const names = JOB_CATALOG.map((j) => j.name);
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(['ft-sync', 'ft-resolve', 'lt-execute', 'lt-signals', 'lt-resolve', 'alerts']);
+    expect(names).toEqual(['ft-sync', 'ft-resolve', 'lt-execute', 'lt-signals', 'lt-resolve', 'read-models', 'alerts']);
     expect(JOB_CATALOG.filter((j) => j.scope === 'per-strategy').map((j) => j.name)).toEqual(['lt-execute', 'lt-signals']);
   });
 });

@@ -61,6 +61,13 @@ export async function listLaunchedStrategies(sql: Sql): Promise<LtStrategy[]> {
 export const launchedSql = (extra = ''): string => `SELECT ${extra ? `${extra}, ` : ''}${LT_COLUMNS} FROM lt_strategies
   WHERE is_active AND launched_at IS NOT NULL ORDER BY user_id, strategy_id`;
 
+/** Every strategy launched at least once (stopped ones too: their dashboard still reads them), in (user, id) order */
+export async function readModelStrategies(sql: Sql): Promise<{ userId: string; strategyId: string }[]> {
+  const rows = await sql.query<{ user_id: string; strategy_id: string }>(
+    'SELECT user_id, strategy_id FROM lt_strategies WHERE launched_at IS NOT NULL ORDER BY user_id, strategy_id');
+  return rows.map((r) => ({ userId: r.user_id, strategyId: r.strategy_id }));
+}
+
 export async function isKillSwitchEngaged(sql: Sql, userId: string): Promise<boolean> {
   const rows = await sql.query<{ engaged: boolean }>('SELECT engaged FROM lt_kill_switch WHERE user_id = $1', [userId]);
   return rows[0]?.engaged ?? false;
