@@ -240,6 +240,7 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const simExchange = config.venue.kind === 'polymarket' ? null : (feeds.exchange ?? new SimExchange(clock));
     const chain = await chainFor(config, simExchange);
     // Before the venue may trade: settle what a crash left pending and reconcile with it (once it exists)
+    let stopping = false;
     let afterRecovery: (recovery: Awaited<ReturnType<typeof recoverLt>>) => Promise<void> = async () => undefined;
     // The gate checks the money of the strategies trading through the process's own wallet; each linked wallet has its own
     const walletGates = walletGatesFor(config, { db, clock, log }, () => venues,
@@ -264,12 +265,16 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const chains = walletChainsFor(config, { db, secrets, log, exchange: simExchange });
     const jobs = [...ftJobs(ftDeps, feeds, config, async () => stream?.refreshFollowed()), ...ltJobs(ltDeps, config, gate, chain, chains)];
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
+    // The read-models job is not watched for liveness: a first build at 1 M orders outlasts two of its intervals, and a
+    // late one only makes the dashboard's first read slower; a failed run is in job_runs and the job_failure metric
     const allJobs = [...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) },
-      { name: READ_MODELS_JOB, cron: config.readModelsCron, run: () => refreshReadModels({ db, log }) }];
+      { name: READ_MODELS_JOB, cron: config.readModelsCron, run: () => refreshReadModels({ db, clock, log, stopping: () => stopping }) }];
     const scheduler = startScheduler(runsJobs(role) ? allJobs : [], { db, clock, log, workerId, metrics,
       may: (name) => keeper === null || jobSpec(name)?.scope !== 'global' || keeper.holdsGlobal() });
     afterRecovery = async (recovery) => {
       if ((await alertRecovery(alerts, recovery)) > 0) scheduler.trigger('alerts'); // deliver them now, not at the next minute
+      // The dashboard's read models built now, before anyone reads them, rather than by the first read
+      scheduler.trigger(READ_MODELS_JOB);
     };
     gate.start();
     walletGates.start();
@@ -290,17 +295,15 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
       ? await serveMetrics(metricsEndpoint, config.host, config.metrics.port) : null;
     // The world starts with resolved history behind it: read it right after start, not at the first cron tick
     const kickoff = feeds.timer && runsJobs(role) ? setTimeout(() => void scheduler.runNow('ft-sync').catch(() => undefined), 0) : null;
-    // The dashboard's read models built before anyone reads them, not by the first read (src/engine/read-model-refresh.ts)
-    const readModelsKickoff = runsJobs(role) ? setTimeout(() => void scheduler.runNow(READ_MODELS_JOB).catch(() => undefined), 0) : null;
     return {
       url, db, venue, venues, gate, operatorTokenFile, role, workerId,
       ...(metricsServer ? { metricsUrl: `${origin(metricsServer.port)}/metrics` } : {}),
       stop: async () => {
         if (kickoff) clearTimeout(kickoff);
-        if (readModelsKickoff) clearTimeout(readModelsKickoff);
         timer?.stop();
         await stream?.stop();
         await unlisten();
+        stopping = true; // a read-models run ends after the refresh under way
         keeper?.stopClaiming(); // claim nothing more; the jobs under way drain (their submits finish), then the leases go back
         await scheduler.stop();
         await keeper?.release().catch((e: unknown) => log.error('leases not released', { error: String(e) }));

@@ -2,27 +2,33 @@
  * The read-models job: every launched strategy's dashboard read models (src/store/read-models.ts) brought up to date in
  * the background, so that a dashboard read finds them built and pays only for what changed since the last run. Without
  * it the first read of a model builds it whole (measured: 171 s for the comparison at 1 M LT orders on PostgreSQL) and
- * every read pays for the writes since the one before. Run at start and on READ_MODELS_CRON (default every minute).
+ * every read pays for the writes since the one before. Run once the live orders are recovered at start (the live path
+ * first: on PGlite a build holds the one connection) and on READ_MODELS_CRON (default every minute).
  *
  * A refresh takes the model's own lock per strategy (as a dashboard read does), so a read meanwhile waits for it rather
- * than doing the same work twice; writers are never blocked (they only mark their units dirty)
+ * than doing the same work twice; writers are never blocked (they only mark their units dirty). After the gap model,
+ * the equity series is read as of now, which re-buckets it for the strategy's age (a build keeps 1-second buckets)
  */
 import { CHARTS_MODEL } from '../store/charts-read-model.ts';
 import type { Db } from '../store/db.ts';
 import { GAP_MODEL } from '../store/gap-read-model.ts';
 import { readModelStrategies } from '../store/lt-strategy-store.ts';
+import { keptEquitySeries } from '../store/series-read-model.ts';
 import { COUNTS_MODEL } from '../store/order-counts-model.ts';
 import { POSITIONS_MODEL } from '../store/position-model.ts';
 import { QUALITY_MODEL } from '../store/quality-aggregate-store.ts';
 import { refreshReadModel, type ReadModel } from '../store/read-models.ts';
-import type { Log } from './ports.ts';
+import type { Clock, Log } from './ports.ts';
 
 /** Every kept read model, in the order the dashboard's overview reads them */
 export const READ_MODELS: readonly ReadModel[] = [GAP_MODEL, QUALITY_MODEL, CHARTS_MODEL, POSITIONS_MODEL, COUNTS_MODEL];
 
 export interface ReadModelRefreshDeps {
   db: Db;
+  clock: Clock;
   log?: Log;
+  /** True once the service is stopping: the run ends after the refresh under way */
+  stopping?: () => boolean;
   /** The models to refresh (tests); default READ_MODELS */
   models?: readonly ReadModel[];
 }
@@ -31,8 +37,10 @@ export interface ReadModelRefreshReport {
   strategies: number;
   /** Models brought up to date (built, or their changed units recomputed; cheap when nothing changed) */
   refreshed: number;
-  /** Models the strategy has none of (its basis is null, e.g. a shadow model of a live strategy) */
+  /** Models the strategy has none of (their basis is null: not launched since it was listed) */
   none: number;
+  /** The run ended early: the service is stopping */
+  stopped: boolean;
   /** The slowest refresh of the run: where the time went */
   slowest: { strategyId: string; model: string; ms: number } | null;
   errors: { userId: string; strategyId: string; model: string; error: string }[];
@@ -42,25 +50,40 @@ const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.
 
 /**
  * Refreshes every model of every strategy launched at least once, one after the other (a build is heavy: two at once
- * would only compete for the same database). A failure is reported and logged, and the run goes on with the next one
+ * would only compete for the same database). A failure is logged and the run goes on with the next one; a run with any
+ * failure then fails as a whole (job_runs, the job_failure metric and the alerts see it), naming them
  */
 export async function refreshReadModels(deps: ReadModelRefreshDeps): Promise<ReadModelRefreshReport> {
   const models = deps.models ?? READ_MODELS;
   const strategies = await readModelStrategies(deps.db);
-  const report: ReadModelRefreshReport = { strategies: strategies.length, refreshed: 0, none: 0, slowest: null, errors: [] };
+  const report: ReadModelRefreshReport = { strategies: strategies.length, refreshed: 0, none: 0, stopped: false, slowest: null, errors: [] };
   for (const s of strategies) {
     for (const model of models) {
-      const t0 = performance.now();
-      try {
+      if (deps.stopping?.()) return { ...report, stopped: true };
+      await timed(deps, report, s, model.name, async () => {
         if (await refreshReadModel(deps.db, model, s.userId, s.strategyId)) report.refreshed += 1;
         else report.none += 1;
-      } catch (e) {
-        report.errors.push({ ...s, model: model.name, error: errorText(e) });
-        deps.log?.warn('read model refresh failed', { user: s.userId, strategy: s.strategyId, model: model.name, error: errorText(e) });
-      }
-      const ms = Math.round(performance.now() - t0);
-      if (!report.slowest || ms > report.slowest.ms) report.slowest = { strategyId: s.strategyId, model: model.name, ms };
+      });
     }
+    if (models.includes(GAP_MODEL)) await timed(deps, report, s, 'series', () => keptEquitySeries(deps.db, s.userId, s.strategyId, deps.clock.now()));
+  }
+  if (report.errors.length > 0) {
+    const first = report.errors[0]!;
+    throw new Error(`${report.errors.length} read model refresh(es) failed, first ${first.model} of ${first.strategyId}: ${first.error}`);
   }
   return report;
+}
+
+/** Runs one refresh, keeping the slowest and recording a failure (logged) instead of throwing it */
+async function timed(deps: ReadModelRefreshDeps, report: ReadModelRefreshReport, s: { userId: string; strategyId: string },
+  model: string, refresh: () => Promise<unknown>): Promise<void> {
+  const t0 = performance.now();
+  try {
+    await refresh();
+  } catch (e) {
+    report.errors.push({ ...s, model, error: errorText(e) });
+    deps.log?.warn('read model refresh failed', { user: s.userId, strategy: s.strategyId, model, error: errorText(e) });
+  }
+  const ms = Math.round(performance.now() - t0);
+  if (!report.slowest || ms > report.slowest.ms) report.slowest = { strategyId: s.strategyId, model, ms };
 }

@@ -50,7 +50,7 @@ export const MAX_WALLETS = 5;
  */
 export const REHEARSAL_CRONS = {
   FT_SYNC_CRON: '7-59/30 * * * * *', FT_RESOLVE_CRON: '1-59/10 * * * * *', LT_EXECUTE_CRON: '3-59/15 * * * * *',
-  LT_RESOLVE_CRON: '5-59/10 * * * * *',
+  LT_RESOLVE_CRON: '5-59/10 * * * * *', READ_MODELS_CRON: '29 * * * * *',
 };
 
 /**

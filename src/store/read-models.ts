@@ -101,12 +101,13 @@ async function startBuild(db: Db, model: ReadModel, userId: string, strategyId: 
 
 /**
  * Waits until every transaction running now has ended: one that wrote before the state row was visible to it did not
- * mark its unit, so the build must read after it committed (as CREATE INDEX CONCURRENTLY waits). Bounded: a transaction
- * of this service lasts well under the bound; past it the read fails and says which transactions it waited for
+ * mark its unit, so the build must read after it committed (as CREATE INDEX CONCURRENTLY waits). Only this database's
+ * (RUNNING_WRITERS), and not those holding a read-model lock: they write only read models (a build by the read-models
+ * job may run for minutes), and the build after this waits for their lock anyway. Bounded: a transaction of this service lasts well under the bound; past it
+ * the read fails and says which transactions it waited for
  */
 async function waitForRunningWriters(sql: Sql): Promise<void> {
-  const [r] = await sql.query<{ xids: string[] }>(
-    'SELECT coalesce(array_agg(x::text), \'{}\') AS xids FROM pg_snapshot_xip(pg_current_snapshot()) x');
+  const [r] = await sql.query<{ xids: string[] }>(RUNNING_WRITERS, [READ_MODEL_LOCK_CLASS]);
   const deadline = Date.now() + 60_000;
   for (let pending = r!.xids; pending.length > 0;) {
     if (Date.now() > deadline) throw new Error(`the read model's build waited 60 s for transactions ${pending.join(', ')}`);
@@ -116,6 +117,17 @@ async function waitForRunningWriters(sql: Sql): Promise<void> {
     pending = rows.map((row) => row.x);
   }
 }
+
+/**
+ * The transactions running now (xid8) of sessions on this database (a snapshot lists the whole cluster's: another
+ * database's cannot write here) that hold no read-model lock (two-key advisory locks: the class is classid, objsubid
+ * 2). A backend's xid is the low 32 bits of its xid8. The service's sessions share one role, so each sees the others'
+ */
+const RUNNING_WRITERS = `SELECT coalesce(array_agg(x::text), '{}') AS xids FROM pg_snapshot_xip(pg_current_snapshot()) x
+  WHERE EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = current_database()
+    AND a.backend_xid::text::bigint = x::text::bigint % 4294967296
+    AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.locktype = 'advisory' AND l.classid = $1::int::oid
+      AND l.objsubid = 2 AND l.granted))`;
 
 const DROP_DIRTY = 'DELETE FROM lt_read_dirty WHERE model = $1 AND user_id = $2 AND strategy_id = $3';
 

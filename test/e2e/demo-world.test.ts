@@ -27,6 +27,7 @@ describe('npm start on a fresh clone: FT strategies trade in the simulated world
     const config = loadConfig({
       DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: '', SEED_DEMO: 'true', FT_SOURCE: 'sim',
       SIM_SEED: '7', SIM_STEP_MS: '250', FT_SYNC_CRON: '* * * * * *', FT_RESOLVE_CRON: '* * * * * *',
+      READ_MODELS_CRON: '0 0 1 1 *', // once a year: a read-models run below is the one at start
     });
     tandem = await startTandem(config, silentLog);
   });
@@ -42,6 +43,17 @@ describe('npm start on a fresh clone: FT strategies trade in the simulated world
     expect([config.simSeed, config.simStepMs]).toEqual([1, 2000]);
     expect(config.ftSyncCron.split(' ')).toHaveLength(6);
     expect(loadConfig({ FT_SOURCE: 'data-api' }).ftSyncCron).toBe('*/1 * * * *');
+  });
+
+  it('runs the read-models job once the live orders are recovered, without waiting for its cron', async () => {
+    const until = Date.now() + BUDGET_MS;
+    let runs: { status: string }[] = [];
+    while (Date.now() < until) {
+      runs = await tandem!.db.query<{ status: string }>(`SELECT status FROM job_runs WHERE job = 'read-models' AND status <> 'running'`);
+      if (runs.length > 0) break;
+      await new Promise((done) => setTimeout(done, 200));
+    }
+    expect(runs[0], 'the read-models run at start').toEqual({ status: 'ok' });
   });
 
   it(`several strategies hold paper orders within ${BUDGET_MS / 1000} s, and traders have statistics`, async () => {
