@@ -51,27 +51,40 @@ const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.
 /**
  * Refreshes every model of every strategy launched at least once, one after the other (a build is heavy: two at once
  * would only compete for the same database). A failure is logged and the run goes on with the next one; a run with any
- * failure then fails as a whole (job_runs, the job_failure metric and the alerts see it), naming them
+ * failure, finished or stopped, then fails as a whole (job_runs and the job_failure metric), naming the first
  */
 export async function refreshReadModels(deps: ReadModelRefreshDeps): Promise<ReadModelRefreshReport> {
   const models = deps.models ?? READ_MODELS;
   const strategies = await readModelStrategies(deps.db);
   const report: ReadModelRefreshReport = { strategies: strategies.length, refreshed: 0, none: 0, stopped: false, slowest: null, errors: [] };
   for (const s of strategies) {
-    for (const model of models) {
-      if (deps.stopping?.()) return { ...report, stopped: true };
-      await timed(deps, report, s, model.name, async () => {
-        if (await refreshReadModel(deps.db, model, s.userId, s.strategyId)) report.refreshed += 1;
-        else report.none += 1;
-      });
+    if (!(await refreshStrategy(deps, models, report, s))) {
+      report.stopped = true;
+      break;
     }
-    if (models.includes(GAP_MODEL)) await timed(deps, report, s, 'series', () => keptEquitySeries(deps.db, s.userId, s.strategyId, deps.clock.now()));
   }
   if (report.errors.length > 0) {
     const first = report.errors[0]!;
     throw new Error(`${report.errors.length} read model refresh(es) failed, first ${first.model} of ${first.strategyId}: ${first.error}`);
   }
   return report;
+}
+
+/** One strategy's models, then its equity series (unless its gap model failed); false when stopped before the end */
+async function refreshStrategy(deps: ReadModelRefreshDeps, models: readonly ReadModel[], report: ReadModelRefreshReport,
+  s: { userId: string; strategyId: string }): Promise<boolean> {
+  for (const model of models) {
+    if (deps.stopping?.()) return false;
+    await timed(deps, report, s, model.name, async () => {
+      if (await refreshReadModel(deps.db, model, s.userId, s.strategyId)) report.refreshed += 1;
+      else report.none += 1;
+    });
+  }
+  const gapFailed = report.errors.some((e) => e.strategyId === s.strategyId && e.userId === s.userId && e.model === GAP_MODEL.name);
+  if (!models.includes(GAP_MODEL) || gapFailed) return true;
+  if (deps.stopping?.()) return false;
+  await timed(deps, report, s, 'series', () => keptEquitySeries(deps.db, s.userId, s.strategyId, deps.clock.now()));
+  return true;
 }
 
 /** Runs one refresh, keeping the slowest and recording a failure (logged) instead of throwing it */

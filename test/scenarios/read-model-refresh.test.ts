@@ -10,6 +10,8 @@ import { executeLt } from '../../src/engine/lt-executor.ts';
 import { READ_MODELS, refreshReadModels } from '../../src/engine/read-model-refresh.ts';
 import type { Db } from '../../src/store/db.ts';
 import { GAP_MODEL } from '../../src/store/gap-read-model.ts';
+import { MAX_EQUITY_POINTS } from '../../src/store/series-read-model.ts';
+import { bucketWidthMs, EQUITY_WIDTHS_MS } from '../../src/domain/metrics/series.ts';
 import { refreshReadModel, type ReadModel } from '../../src/store/read-models.ts';
 import { backendName, TEST_DATABASE_URL } from '../support/test-db.ts';
 import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
@@ -17,9 +19,22 @@ import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
 const STATE = `SELECT model, ready FROM lt_read_state WHERE user_id = $1 AND strategy_id = $2 ORDER BY model`;
 const DIRTY = `SELECT count(*)::int AS n FROM lt_read_dirty WHERE user_id = $1 AND strategy_id = $2`;
 
+/** The state, series state and gap sums rows with the transaction that last wrote each */
+const keptRows = async (db: Db) => Promise.all(['lt_read_state', 'lt_series_state', 'lt_gap_sums'].map((t) =>
+  db.query(`SELECT xmin::text AS x, * FROM ${t} ORDER BY xmin::text::bigint, 2, 3, 4`)));
+
 async function dirtyUnits(db: Db, w: LtWorld): Promise<number> {
   const [r] = await db.query<{ n: number }>(DIRTY, [w.userId, w.strategyId]);
   return r!.n;
+}
+
+/** A launched strategy with one entry ordered */
+async function tradedWorld(): Promise<LtWorld> {
+  const w = await createLtWorld({ settings: { slippage_tolerance_pct: '3' } });
+  w.asks([['0.51', '100']]);
+  await w.buySignal({ price: 0.5 });
+  await w.execute();
+  return w;
 }
 
 describe(`the read-models job (${backendName})`, () => {
@@ -42,11 +57,12 @@ describe(`the read-models job (${backendName})`, () => {
     expect(await db.query(STATE, [w.userId, w.strategyId]), 'every model built').toEqual(names.map((model) => ({ model, ready: true })));
     expect(await dirtyUnits(db, w), 'no unit left to recompute').toBe(0);
 
-    // A second run with nothing written: every model is already up to date, and nothing is written
-    const before = await db.query(`SELECT model, ready, basis FROM lt_read_state ORDER BY model`);
+    // A second run with nothing written: every model is already up to date, and no row is written again (xmin: the
+    // transaction that last wrote each row)
+    const before = await keptRows(db);
     expect(await refreshReadModels({ db, clock: w.ft.clock })).toMatchObject({ refreshed: READ_MODELS.length, errors: [] });
     expect(await dirtyUnits(db, w)).toBe(0);
-    expect(await db.query(`SELECT model, ready, basis FROM lt_read_state ORDER BY model`)).toEqual(before);
+    expect(await keptRows(db)).toEqual(before);
 
     // A new order marks its units dirty (the executor alone: the world's execute() reads the models after it); the
     // next run recomputes them
@@ -58,19 +74,36 @@ describe(`the read-models job (${backendName})`, () => {
   });
 
   it('reports a model that fails and still refreshes the others', async () => {
-    w = await createLtWorld({ settings: { slippage_tolerance_pct: '3' } });
+    w = await tradedWorld();
     const db = w.ft.t.db;
-    w.asks([['0.51', '100']]);
-    await w.buySignal({ price: 0.5 });
-    await w.execute();
     await db.query('DELETE FROM lt_read_state WHERE user_id = $1 AND strategy_id = $2', [w.userId, w.strategyId]);
     // The quality model with a build that fails, run first: the real quality model then builds it as usual
     const broken: ReadModel = { ...READ_MODELS[1]!, buildAll: async () => { throw new Error('no such table'); } };
-    // The run goes on past the failure, then fails as a whole (job_runs and the alerts see it), naming it
+    // The run goes on past the failure, then fails as a whole (job_runs and the job_failure metric), naming it
     await expect(refreshReadModels({ db, clock: w.ft.clock, models: [broken, ...READ_MODELS] }))
       .rejects.toThrow(`1 read model refresh(es) failed, first quality of ${w.strategyId}: Error: no such table`);
     const names = [...new Set(READ_MODELS.map((m) => m.name))].sort();
     expect(await db.query(STATE, [w.userId, w.strategyId]), 'the others built').toEqual(names.map((model) => ({ model, ready: true })));
+  });
+
+  it('re-buckets the equity series for the strategy\'s age, as a read as of now would', async () => {
+    w = await tradedWorld();
+    const db = w.ft.t.db;
+    w.ft.clock.advance(3 * 86_400_000); // three days on: 1-second buckets would be far more than the chart's points
+    await refreshReadModels({ db, clock: w.ft.clock });
+    const [row] = await db.query<{ launched_at: Date; width_ms: string }>(`SELECT s.launched_at, w.width_ms::text FROM lt_strategies s
+      JOIN lt_series_state w ON w.user_id = s.user_id AND w.strategy_id = s.strategy_id WHERE s.strategy_id = $1`, [w.strategyId]);
+    const wanted = bucketWidthMs(new Date(row!.launched_at), w.ft.clock.now(), MAX_EQUITY_POINTS, EQUITY_WIDTHS_MS);
+    expect(wanted).toBeGreaterThan(1000);
+    expect(Number(row!.width_ms)).toBe(wanted);
+  });
+
+  it('stops before the next refresh once the service is stopping', async () => {
+    w = await createLtWorld({ settings: { slippage_tolerance_pct: '3' } });
+    await w.ft.t.db.query('DELETE FROM lt_read_state');
+    expect(await refreshReadModels({ db: w.ft.t.db, clock: w.ft.clock, stopping: () => true }))
+      .toMatchObject({ strategies: 1, stopped: true, refreshed: 0, none: 0, errors: [] });
+    expect(await w.ft.t.db.query('SELECT model FROM lt_read_state'), 'nothing built').toEqual([]);
   });
 
   it('leaves a strategy never launched alone', async () => {
@@ -92,7 +125,7 @@ describe(`the read-models job (${backendName})`, () => {
       await builder.query('SELECT pg_advisory_xact_lock(4243, 1)');
       await builder.query('CREATE TEMP TABLE building (a int)');
       const outcome = await Promise.race([
-        refreshReadModel(db, GAP_MODEL, w.userId, w.strategyId).then(() => 'built'),
+        refreshReadModel(db, GAP_MODEL, w.userId, w.strategyId).then((built) => (built ? 'built' : 'no model')),
         new Promise((resolve) => setTimeout(() => resolve('still waiting after 30 s'), 30_000)),
       ]);
       expect(outcome).toBe('built');
