@@ -9,6 +9,7 @@
  * than doing the same work twice; writers are never blocked (they only mark their units dirty). After the gap model,
  * the equity series is read as of now, which re-buckets it for the strategy's age (a build keeps 1-second buckets)
  */
+import { PartialFailure } from '../domain/errors.ts';
 import { CHARTS_MODEL } from '../store/charts-read-model.ts';
 import type { Db } from '../store/db.ts';
 import { GAP_MODEL } from '../store/gap-read-model.ts';
@@ -51,7 +52,8 @@ const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.
 /**
  * Refreshes every model of every strategy launched at least once, one after the other (a build is heavy: two at once
  * would only compete for the same database). A failure is logged and the run goes on with the next one; a run with any
- * failure, finished or stopped, then fails as a whole (job_runs and the job_failure metric), naming the first
+ * failure, finished or stopped, then fails as a whole (PartialFailure: job_runs keeps its report, and the job_failure
+ * metric counts it), naming the first
  */
 export async function refreshReadModels(deps: ReadModelRefreshDeps): Promise<ReadModelRefreshReport> {
   const models = deps.models ?? READ_MODELS;
@@ -65,7 +67,8 @@ export async function refreshReadModels(deps: ReadModelRefreshDeps): Promise<Rea
   }
   if (report.errors.length > 0) {
     const first = report.errors[0]!;
-    throw new Error(`${report.errors.length} read model refresh(es) failed, first ${first.model} of ${first.strategyId}: ${first.error}`);
+    throw new PartialFailure(`${report.errors.length} read model refresh(es) failed, first ${first.model} of ${first.strategyId}: ${first.error}`,
+      report);
   }
   return report;
 }

@@ -1,6 +1,7 @@
 /** The scheduler records each run with this process's worker id, and skips a job the process may not run now */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendName, openTestDb, type TestDb } from '../../test/support/test-db.ts';
+import { PartialFailure } from '../domain/errors.ts';
 import { ManualClock } from '../engine/clock.ts';
 import { silentLog } from '../log.ts';
 import { JOB_CATALOG, newWorkerId } from './catalog.ts';
@@ -31,6 +32,26 @@ describe(`scheduler runs and workers (${backendName})`, () => {
       `SELECT job, worker_id, status FROM job_runs WHERE job = 'ft-resolve'`);
     expect(rows).toEqual([{ job: 'ft-resolve', worker_id: workerId, status: 'ok' }]);
     expect(ran).toBe(1);
+  });
+
+  it('records a failed run\'s message, and a partial failure\'s report with it', async () => {
+    const report = { refreshed: 4, errors: [{ model: 'quality', error: 'Error: no such table' }] };
+    const scheduler = startScheduler([
+      { name: 'alerts', cron: null, run: async () => { throw new Error('webhook down'); } },
+      { name: 'read-models', cron: null, run: async () => { throw new PartialFailure('1 read model refresh(es) failed', report); } },
+    ], { db: t.db, clock: new ManualClock('2026-05-01T00:00:00Z'), log: silentLog });
+    try {
+      await expect(scheduler.runNow('alerts')).rejects.toThrow('webhook down');
+      await expect(scheduler.runNow('read-models')).rejects.toThrow('1 read model refresh(es) failed');
+    } finally {
+      await scheduler.stop();
+    }
+    const rows = await t.db.query<{ job: string; status: string; detail: unknown }>(
+      `SELECT job, status, detail FROM job_runs WHERE job IN ('alerts', 'read-models') ORDER BY job`);
+    expect(rows).toEqual([
+      { job: 'alerts', status: 'failed', detail: { error: 'webhook down' } },
+      { job: 'read-models', status: 'failed', detail: { error: '1 read model refresh(es) failed', ...report } },
+    ]);
   });
 
   it('lists every job once, each global or per strategy', () => {

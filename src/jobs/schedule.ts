@@ -1,5 +1,6 @@
 /** The scheduler: each job, its cadence, and the one engine function it calls; every run is recorded */
 import { Cron } from 'croner';
+import { PartialFailure } from '../domain/errors.ts';
 import type { Clock, Log, Metrics } from '../engine/ports.ts';
 import type { Db } from '../store/db.ts';
 import { finishJobRun, startJobRun } from '../store/job-store.ts';
@@ -92,7 +93,9 @@ async function recordRun(job: Job, deps: SchedulerDeps): Promise<unknown> {
     const message = error instanceof Error ? error.message : String(error);
     deps.metrics?.observe('job_duration', Date.now() - started, { job: job.name });
     deps.metrics?.increment('job_failure', { job: job.name });
-    await finishJobRun(deps.db, runId, deps.clock.now(), 'failed', { error: message }).catch(() => undefined);
+    // A partial failure's report (what was done, what failed) is kept with the error
+    const detail = error instanceof PartialFailure ? { error: message, ...error.report } : { error: message };
+    await finishJobRun(deps.db, runId, deps.clock.now(), 'failed', detail).catch(() => undefined);
     deps.log.error('job failed', { job: job.name, error: message });
     throw error;
   }

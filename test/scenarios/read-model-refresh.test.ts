@@ -80,8 +80,11 @@ describe(`the read-models job (${backendName})`, () => {
     // The quality model with a build that fails, run first: the real quality model then builds it as usual
     const broken: ReadModel = { ...READ_MODELS[1]!, buildAll: async () => { throw new Error('no such table'); } };
     // The run goes on past the failure, then fails as a whole (job_runs and the job_failure metric), naming it
-    await expect(refreshReadModels({ db, clock: w.ft.clock, models: [broken, ...READ_MODELS] }))
-      .rejects.toThrow(`1 read model refresh(es) failed, first quality of ${w.strategyId}: Error: no such table`);
+    const run = refreshReadModels({ db, clock: w.ft.clock, models: [broken, ...READ_MODELS] });
+    await expect(run).rejects.toThrow(`1 read model refresh(es) failed, first quality of ${w.strategyId}: Error: no such table`);
+    // Its report goes with it (the scheduler keeps it in job_runs)
+    await expect(run).rejects.toMatchObject({ report: { refreshed: READ_MODELS.length, stopped: false,
+      errors: [{ userId: w.userId, strategyId: w.strategyId, model: 'quality', error: 'Error: no such table' }] } });
     const names = [...new Set(READ_MODELS.map((m) => m.name))].sort();
     expect(await db.query(STATE, [w.userId, w.strategyId]), 'the others built').toEqual(names.map((model) => ({ model, ready: true })));
   });
