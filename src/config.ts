@@ -14,9 +14,6 @@ const PERCENT = /^\d{1,3}(\.\d{1,6})?$/;
 const percent = z.string().regex(PERCENT, 'a percentage, e.g. 95 or 99.5')
   .refine((v) => !PERCENT.test(v) || parseMicros(v) <= 100_000_000n, 'at most 100');
 
-/** The dashboard's read models are brought up to date every minute, whatever the feed */
-export const READ_MODELS_CRON_DEFAULT = '*/1 * * * *';
-
 /** Every variable, its default and its meaning; the README's configuration table is this list */
 export const ENV = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -37,8 +34,8 @@ export const ENV = z.object({
   FT_RESOLVE_CRON: z.string().optional(),
   LT_EXECUTE_CRON: z.string().optional(),
   LT_RESOLVE_CRON: z.string().optional(),
-  /** The read-models job (src/engine/read-model-refresh.ts); it runs at start as well */
-  READ_MODELS_CRON: z.string().default(READ_MODELS_CRON_DEFAULT),
+  /** The read-models job (src/engine/read-model-refresh.ts): every minute whatever the feed, and once after recovery */
+  READ_MODELS_CRON: z.string().default('*/1 * * * *'),
   FT_OVERLAP_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(10),
   FT_FETCH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   /** FT_SOURCE=data-api: the RTDS activity stream is the primary source of followed traders' trades (off: polling only) */

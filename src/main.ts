@@ -240,7 +240,6 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const simExchange = config.venue.kind === 'polymarket' ? null : (feeds.exchange ?? new SimExchange(clock));
     const chain = await chainFor(config, simExchange);
     // Before the venue may trade: settle what a crash left pending and reconcile with it (once it exists)
-    let stopping = false;
     let afterRecovery: (recovery: Awaited<ReturnType<typeof recoverLt>>) => Promise<void> = async () => undefined;
     // The gate checks the money of the strategies trading through the process's own wallet; each linked wallet has its own
     const walletGates = walletGatesFor(config, { db, clock, log }, () => venues,
@@ -267,8 +266,8 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
     const alerts = { ...alertMonitorFor(config, { db, clock, log }, jobs, feedHealth, venue), wallets: () => venues.all() };
     // The read-models job is not watched for liveness: a first build at 1 M orders outlasts two of its intervals, and a
     // late one only makes the dashboard's first read slower; a failed run is in job_runs and the job_failure metric
-    const allJobs = [...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) },
-      { name: READ_MODELS_JOB, cron: config.readModelsCron, run: () => refreshReadModels({ db, clock, log, stopping: () => stopping }) }];
+    const allJobs: Job[] = [...jobs, { name: 'alerts', cron: ALERTS_CRON, run: () => checkAlerts(alerts) },
+      { name: READ_MODELS_JOB, cron: config.readModelsCron, run: (signal) => refreshReadModels({ db, clock, log, signal }) }];
     const scheduler = startScheduler(runsJobs(role) ? allJobs : [], { db, clock, log, workerId, metrics,
       may: (name) => keeper === null || jobSpec(name)?.scope !== 'global' || keeper.holdsGlobal() });
     afterRecovery = async (recovery) => {
@@ -303,7 +302,6 @@ export async function startTandem(config: Config, log: Log, clock: Clock = syste
         timer?.stop();
         await stream?.stop();
         await unlisten();
-        stopping = true; // a read-models run ends after the refresh under way
         keeper?.stopClaiming(); // claim nothing more; the jobs under way drain (their submits finish), then the leases go back
         await scheduler.stop();
         await keeper?.release().catch((e: unknown) => log.error('leases not released', { error: String(e) }));

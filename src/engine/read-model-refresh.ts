@@ -28,8 +28,8 @@ export interface ReadModelRefreshDeps {
   db: Db;
   clock: Clock;
   log?: Log;
-  /** True once the service is stopping: the run ends after the refresh under way */
-  stopping?: () => boolean;
+  /** Aborted once the service is stopping: the run ends after the refresh under way */
+  signal?: AbortSignal;
   /** The models to refresh (tests); default READ_MODELS */
   models?: readonly ReadModel[];
 }
@@ -76,30 +76,34 @@ export async function refreshReadModels(deps: ReadModelRefreshDeps): Promise<Rea
 /** One strategy's models, then its equity series (unless its gap model failed); false when stopped before the end */
 async function refreshStrategy(deps: ReadModelRefreshDeps, models: readonly ReadModel[], report: ReadModelRefreshReport,
   s: { userId: string; strategyId: string }): Promise<boolean> {
+  let gapRefreshed = false;
   for (const model of models) {
-    if (deps.stopping?.()) return false;
-    await timed(deps, report, s, model.name, async () => {
+    if (deps.signal?.aborted) return false;
+    const ok = await timed(deps, report, s, model.name, async () => {
       if (await refreshReadModel(deps.db, model, s.userId, s.strategyId)) report.refreshed += 1;
       else report.none += 1;
     });
+    if (model === GAP_MODEL) gapRefreshed = ok;
   }
-  const gapFailed = report.errors.some((e) => e.strategyId === s.strategyId && e.userId === s.userId && e.model === GAP_MODEL.name);
-  if (!models.includes(GAP_MODEL) || gapFailed) return true;
-  if (deps.stopping?.()) return false;
+  if (!gapRefreshed) return true;
+  if (deps.signal?.aborted) return false;
   await timed(deps, report, s, 'series', () => keptEquitySeries(deps.db, s.userId, s.strategyId, deps.clock.now()));
   return true;
 }
 
-/** Runs one refresh, keeping the slowest and recording a failure (logged) instead of throwing it */
+/** Runs one refresh, keeping the slowest and recording a failure (logged) instead of throwing it; false when it failed */
 async function timed(deps: ReadModelRefreshDeps, report: ReadModelRefreshReport, s: { userId: string; strategyId: string },
-  model: string, refresh: () => Promise<unknown>): Promise<void> {
+  model: string, refresh: () => Promise<unknown>): Promise<boolean> {
   const t0 = performance.now();
+  let ok = true;
   try {
     await refresh();
   } catch (e) {
+    ok = false;
     report.errors.push({ ...s, model, error: errorText(e) });
     deps.log?.warn('read model refresh failed', { user: s.userId, strategy: s.strategyId, model, error: errorText(e) });
   }
   const ms = Math.round(performance.now() - t0);
   if (!report.slowest || ms > report.slowest.ms) report.slowest = { strategyId: s.strategyId, model, ms };
+  return ok;
 }

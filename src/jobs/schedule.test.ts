@@ -54,6 +54,23 @@ describe(`scheduler runs and workers (${backendName})`, () => {
     ]);
   });
 
+  it('aborts the signal of a job under way when it stops, and waits for the job to end', async () => {
+    const seen: { signal?: AbortSignal } = {};
+    let ended = false;
+    const scheduler = startScheduler([{ name: 'read-models', cron: null, run: async (signal) => {
+      seen.signal = signal;
+      while (!signal.aborted) await new Promise((r) => setTimeout(r, 5));
+      ended = true;
+      return { stopped: true };
+    } }], { db: t.db, clock: new ManualClock('2026-05-01T00:00:00Z'), log: silentLog });
+    const run = scheduler.runNow('read-models');
+    while (!seen.signal) await new Promise((r) => setTimeout(r, 5));
+    expect(seen.signal.aborted).toBe(false);
+    await scheduler.stop();
+    expect(ended).toBe(true);
+    expect(await run).toEqual({ ran: true, report: { stopped: true } });
+  });
+
   it('lists every job once, each global or per strategy', () => {
     const names = JOB_CATALOG.map((j) => j.name);
     expect(new Set(names).size).toBe(names.length);

@@ -9,7 +9,8 @@ export interface Job {
   name: string;
   /** Its cadence; null: it runs only when triggered or run now (an event's job) */
   cron: string | null;
-  run: () => Promise<unknown>;
+  /** `signal` is aborted when the scheduler stops: a long job may end early (its work so far kept) */
+  run: (signal: AbortSignal) => Promise<unknown>;
 }
 
 export interface JobNow {
@@ -44,11 +45,12 @@ export interface SchedulerDeps {
 
 export function startScheduler(jobs: Job[], deps: SchedulerDeps): Scheduler {
   const running = new Map<string, Promise<unknown>>();
+  const stopping = new AbortController();
   const again = new Set<string>();
   const execute = async (job: Job): Promise<JobNow> => {
     if (running.has(job.name)) return { ran: false, reason: 'already running' };
     if (deps.may && !deps.may(job.name)) return { ran: false, reason: 'another worker runs it' };
-    const work = recordRun(job, deps);
+    const work = recordRun(job, deps, stopping.signal);
     running.set(job.name, work);
     try {
       return { ran: true, report: await work };
@@ -74,17 +76,18 @@ export function startScheduler(jobs: Job[], deps: SchedulerDeps): Scheduler {
     },
     stop: async () => {
       again.clear();
+      stopping.abort(); // the jobs under way may end early; each still records its run
       for (const c of crons) c.stop();
       await Promise.allSettled(running.values());
     },
   };
 }
 
-async function recordRun(job: Job, deps: SchedulerDeps): Promise<unknown> {
+async function recordRun(job: Job, deps: SchedulerDeps, signal: AbortSignal): Promise<unknown> {
   const runId = await startJobRun(deps.db, job.name, deps.clock.now(), deps.workerId ?? null);
   const started = Date.now();
   try {
-    const report = await job.run();
+    const report = await job.run(signal);
     await finishJobRun(deps.db, runId, deps.clock.now(), 'ok', report ?? {});
     deps.log.info('job finished', { job: job.name, ms: Date.now() - started });
     deps.metrics?.observe('job_duration', Date.now() - started, { job: job.name });

@@ -104,7 +104,7 @@ describe(`the read-models job (${backendName})`, () => {
   it('stops before the next refresh once the service is stopping', async () => {
     w = await createLtWorld({ settings: { slippage_tolerance_pct: '3' } });
     await w.ft.t.db.query('DELETE FROM lt_read_state');
-    expect(await refreshReadModels({ db: w.ft.t.db, clock: w.ft.clock, stopping: () => true }))
+    expect(await refreshReadModels({ db: w.ft.t.db, clock: w.ft.clock, signal: AbortSignal.abort() }))
       .toMatchObject({ strategies: 1, stopped: true, refreshed: 0, none: 0, errors: [] });
     expect(await w.ft.t.db.query('SELECT model FROM lt_read_state'), 'nothing built').toEqual([]);
   });
