@@ -25,6 +25,7 @@ import { migrate } from '../store/migrate.ts';
 import { loadNobelRecords, nobelMarkets } from './nobel-data.ts';
 import { statsFor } from './ft-eval.ts';
 import { formatMicros } from '../domain/money.ts';
+import { measureStoreFloor, type StoreFloor } from './replay-floor.ts';
 import { median, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
 
 export const REPLAY_SPEC: BenchSpec = { name: 'replay_throughput', unit: 'trades/s', target: 20_000, comparator: '>=' };
@@ -81,8 +82,12 @@ function postgresFresh(url: string): Fresh {
   };
 }
 
-/** One replay's wall time in ms, whether every invariant held and every trade was stored, and the paper orders it made */
-type Run = { ms: number; ok: boolean; orders: number; closes: number };
+/**
+ * One replay's wall time in ms, whether every invariant held and every trade was stored, the paper orders it made, this
+ * process's CPU time over it (on PostgreSQL the replay's JavaScript and the client's protocol work; on PGlite the
+ * database's WebAssembly too) and, when asked for, the store floor of its rows
+ */
+type Run = { ms: number; ok: boolean; orders: number; closes: number; cpuMs: number; floor?: StoreFloor };
 
 /**
  * Each trader's statistics as ft_eval_throughput gives them (statsFor), stored as imported ones before the clock
@@ -100,29 +105,36 @@ async function seedTraderStats(db: Db, records: readonly Record<string, unknown>
 }
 
 /** One replay on a fresh database with the traders' statistics stored */
-async function timedReplay(fresh: Fresh, records: Record<string, unknown>[], markets: Market[], scorer: Scorer): Promise<Run> {
+async function timedReplay(fresh: Fresh, records: Record<string, unknown>[], markets: Market[], scorer: Scorer,
+  floor = false): Promise<Run> {
   const { db, dispose } = await fresh();
   try {
     await seedTraderStats(db, records);
     const strategies = DEMO_STRATEGIES.slice(0, STRATEGIES).map((ft) => ({ ft, lt: null }));
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const report = await runReplay(db, { records, markets, strategies, seed: 1, scorer });
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     const [c] = await db.query<{ trades: number; orders: number; closes: number }>(`SELECT (SELECT count(*) FROM source_trades)::int AS trades,
       (SELECT count(*) FROM ft_orders)::int AS orders, (SELECT count(*) FROM ft_closes)::int AS closes`);
     const stored = c!.trades === records.length && Object.keys(report.input.rejected).length === 0;
-    return { ms, ok: stored && Object.values(report.invariants).every((v) => v.ok), orders: c!.orders, closes: c!.closes };
+    return { ms, ok: stored && Object.values(report.invariants).every((v) => v.ok), orders: c!.orders, closes: c!.closes,
+      cpuMs: (cpu.user + cpu.system) / 1000, ...(floor ? { floor: await measureStoreFloor(db) } : {}) };
   } finally {
     await dispose();
   }
 }
 
-/** `n` replays of `records` one after the other, each on a fresh database; `say` hears each one's time */
+/**
+ * `n` replays of `records` one after the other, each on a fresh database; `say` hears each one's time. With `floor`,
+ * the first one's store floor is measured after it (untimed)
+ */
 async function replays(n: number, fresh: Fresh, records: Record<string, unknown>[], markets: Market[], scorer: Scorer,
-  say: (i: number, ms: number) => void): Promise<Run[]> {
+  say: (i: number, ms: number) => void, floor = false): Promise<Run[]> {
   const out: Run[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(await timedReplay(fresh, records, markets, scorer));
+    out.push(await timedReplay(fresh, records, markets, scorer, floor && i === 0));
     say(i + 1, Math.round(out[i]!.ms));
   }
   return out;
@@ -140,7 +152,9 @@ async function measure(name: string, fresh: Fresh, scorer: Scorer, progress: (te
   const trades = records.length;
   const warmUp = await replays(options.quick ? WARM_UP.quick : WARM_UP.full, fresh, records, markets, scorer,
     (i, ms) => progress(`${name}: warm-up ${i}: ${trades} trades in ${ms} ms (not counted)`));
-  const runs = await replays(count, fresh, records, markets, scorer, (i, ms) => progress(`${name}: run ${i}/${count}: ${trades} trades in ${ms} ms`));
+  const runs = await replays(count, fresh, records, markets, scorer, (i, ms) => progress(`${name}: run ${i}/${count}: ${trades} trades in ${ms} ms`), true);
+  const floor = runs[0]?.floor;
+  if (floor) progress(`${name}: store floor of run 1's rows: ${floor.bare_ms} ms bare, ${floor.primary_keys_ms} ms with primary keys`);
   const nobelRuns = await replays(count, fresh, nobel, markets, scorer,
     (i, ms) => progress(`${name}: the Nobel trades alone (${nobel.length}), run ${i}/${count}: ${ms} ms`));
   const ms = (list: Run[]) => list.map((r) => Math.round(r.ms));
@@ -149,6 +163,8 @@ async function measure(name: string, fresh: Fresh, scorer: Scorer, progress: (te
     value: rate(trades, runs), samples: runs.length,
     detail: {
       trades, copies: COPIES, strategies: STRATEGIES, scorer: scorer.name, run_ms: ms(runs), warm_up_run_ms: ms(warmUp),
+      run_cpu_ms: runs.map((r) => Math.round(r.cpuMs)), target_ms: Math.round(trades / REPLAY_SPEC.target * 1000),
+      store_floor: floor ?? null,
       invariants_held: [...warmUp, ...runs, ...nobelRuns].every((r) => r.ok),
       paper_orders: runs[0]?.orders ?? null, paper_closes: runs[0]?.closes ?? null, trader_stats: 'statsFor, as ft_eval_throughput',
       nobel_trades: nobel.length, nobel_run_ms: ms(nobelRuns), nobel_trades_per_s: rate(nobel.length, nobelRuns),
@@ -158,7 +174,9 @@ async function measure(name: string, fresh: Fresh, scorer: Scorer, progress: (te
       note: `${trades} trades: the Nobel trades ${COPIES} times, each copy's transaction hashes suffixed; the traders' statistics stored before the clock starts, so the strategies trade; median of runs` +
         `${options.quick ? '' : ` after ${WARM_UP.full} untimed (warm_up_run_ms)`}; each on a fresh ${name === REPLAY_SPEC.name
         ? `in-memory PGlite ${options.quick ? 'migrated' : 'restored from a migrated snapshot'}` : 'PostgreSQL database, migrated before the clock starts'}` +
-        '; includes the report. nobel_*: replays of the Nobel trades alone. marginal_trades_per_s and fixed_ms: from the medians of the two sizes',
+        '; includes the report. nobel_*: replays of the Nobel trades alone. marginal_trades_per_s and fixed_ms: from the medians of the two sizes' +
+        '. run_cpu_ms: this process\'s CPU time per run. target_ms: the time the target allows. store_floor: run 1\'s stored rows written again ' +
+        'by the same writer into bare copies of their tables and into copies with primary keys only (src/bench/replay-floor.ts)',
     },
   };
 }
