@@ -19,3 +19,23 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
   return results;
 }
+
+/**
+ * Runs calls one after the other per key: a call for a key starts once the calls before it for that key have settled
+ * (resolved or thrown); calls for other keys run beside it. In one process only
+ */
+export class KeyedSerial {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.tails.get(key) ?? Promise.resolve();
+    const call = before.then(fn, fn);
+    const tail = call.catch(() => undefined);
+    this.tails.set(key, tail);
+    // The last call for a key forgets it once it has settled, so the map holds only keys with calls pending
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return call;
+  }
+}

@@ -17,7 +17,8 @@ import { lockLtStrategy } from '../store/lt-strategy-store.ts';
 import {
   dueRedemptions, inFlightRedemptions, markCoveredRedeemed, markRedeemed, markRedeemFailed, markRedeeming, type DueRedemption, type Redemption,
 } from '../store/redemption-store.ts';
-import type { Chain, RedeemCall, SignedRedeem, WalletChains } from './chain-port.ts';
+import type { Chain, RedeemCall, SendOutcome, SignedRedeem, WalletChains } from './chain-port.ts';
+import { KeyedSerial } from '../domain/concurrency.ts';
 import type { LtHooks } from './lt-hooks.ts';
 import type { Clock } from './ports.ts';
 
@@ -161,8 +162,27 @@ async function submitDue(run: Run, report: RedeemReport): Promise<void> {
     (chain, rows) => submitGroup(run, chain, rows, report));
 }
 
+/**
+ * A wallet's redemptions are signed and sent one at a time, per wallet address in this process (lt-resolve is a global
+ * job: one process runs it at a time). Two runs redeeming two markets at once both took the wallet's next nonce, and
+ * the node refused the second: a failed redemption, alerted and retried a minute later
+ */
+const walletSends = new KeyedSerial();
+
+type Sent = { outcome: SendOutcome | { kind: 'unknown'; detail: string }; txHash: string };
+
 /** One market of one wallet: covered by that wallet's earlier transaction, or signed, recorded and sent by its chain */
 async function submitGroup(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[], report: RedeemReport): Promise<void> {
+  const sent = await walletSends.run(chain.address, () => signRecordSend(deps, chain, rows, report));
+  if (sent === null) return;
+  report.submitted += 1;
+  if (sent.outcome.kind === 'rejected') {
+    report.failed += await fail(deps, chain, rows, sent.txHash, `refused by the node: ${sent.outcome.detail}`);
+  }
+}
+
+/** What the node answered the market's transaction; null when none was sent (covered, waiting, taken, or an error) */
+async function signRecordSend(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[], report: RedeemReport): Promise<Sent | null> {
   let signed: SignedRedeem | null;
   try {
     const covered = await coverFromEarlier(deps, chain, rows);
@@ -170,15 +190,14 @@ async function submitGroup(deps: RedeemDeps, chain: Chain, rows: readonly Redemp
     signed = covered > 0 || !(await approved(deps, chain, rows, report)) ? null : await signAndRecord(deps, chain, rows);
   } catch (e) {
     report.errors.push(`redeem ${rows[0]!.conditionId}: ${errorText(e)}`);
-    return;
+    return null;
   }
-  if (signed === null) return;
+  if (signed === null) return null;
   // Recorded before it is sent: a crash from here on is recovered by the hash (trackInFlight)
   await deps.hooks?.at('after_redeem_record');
-  const sent = await chain.send(signed).catch((e: unknown) => ({ kind: 'unknown' as const, detail: errorText(e) }));
+  const outcome = await chain.send(signed).catch((e: unknown) => ({ kind: 'unknown' as const, detail: errorText(e) }));
   await deps.hooks?.at('after_redeem_send');
-  report.submitted += 1;
-  if (sent.kind === 'rejected') report.failed += await fail(deps, chain, rows, signed.txHash, `refused by the node: ${sent.detail}`);
+  return { outcome, txHash: signed.txHash };
 }
 
 /**

@@ -5,7 +5,7 @@
  * between recording and sending (or sending and reading the receipt) never redeems twice
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { usdc, shares } from '../../src/domain/money.ts';
+import { price, ratio, usdc, shares } from '../../src/domain/money.ts';
 import type { Chain } from '../../src/engine/chain-port.ts';
 import type { CrashPoint } from '../../src/engine/lt-hooks.ts';
 import { resolveLt } from '../../src/engine/lt-resolve.ts';
@@ -13,7 +13,8 @@ import { COLLATERAL } from '../../src/sim/exchange/exchange.ts';
 import { redemptionsOf } from '../../src/store/redemption-store.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { backendName } from '../support/test-db.ts';
-import { ACCOUNT, CID, createLtWorld, finalMarket, SIGNER, YES, type LtWorld } from '../support/lt-world.ts';
+import { ACCOUNT, CID, createLtWorld, finalMarket, MAKER, SIGNER, YES, type LtWorld } from '../support/lt-world.ts';
+import { market } from '../support/ft-world.ts';
 
 const WON: [bigint, bigint] = [1_000000n, 0n];
 
@@ -156,6 +157,43 @@ describe(`LT redemption on chain (${backendName})`, () => {
     expect(done!.txHash).not.toBe(failed!.txHash);
     expect(await redemptionEntries(w)).toEqual(['20.000000']);
     expect(wallet(w) - before).toBe(usdc('20'));
+  });
+
+  it('two runs redeeming two markets of one wallet at once sign and send one after the other: neither takes the nonce the other used', async () => {
+    w = await createLtWorld();
+    const world = w;
+    const second = { conditionId: '0x' + '7'.repeat(64), yes: '7001', no: '7002' };
+    world.ft.markets.setMarket(market({ conditionId: second.conditionId, tokenIds: [second.yes, second.no], question: 'Second?', slug: 's2' }));
+    world.exchange.addMarket({ conditionId: second.conditionId, question: 'Second?', slug: 's2', negRisk: false, acceptingOrders: true,
+      tokens: [{ tokenId: second.yes, outcome: 'Yes' }, { tokenId: second.no, outcome: 'No' }], tickSize: 10_000n,
+      minSize: shares('5'), fee: { rate: ratio('0'), exponent: 1 }, endTime: null, closed: false, payouts: null });
+    world.exchange.credit(MAKER, second.yes, usdc('1000'));
+    world.exchange.place({ orderId: 'ask-2', account: MAKER, tokenId: second.yes, side: 'SELL', price: price('0.50'),
+      size: shares('100'), orderType: 'GTC' });
+    await world.buySignal({ conditionId: second.conditionId, asset: second.yes, price: 0.5, title: 'Second?' });
+    await wonPosition(world); // the first market, and both orders sent
+    world.ft.markets.setMarket(market({ conditionId: second.conditionId, tokenIds: [second.yes, second.no], closed: true,
+      resolutionStatus: 'resolved', outcomePrices: WON, closedTime: world.ft.clock.now() }));
+    await world.ft.resolve();
+    world.exchange.resolve(second.conditionId, WON);
+    await world.sync();
+    // The first run waits (up to 3 s) between recording its transaction and sending it, until the second has recorded
+    // one: two runs at once would both have taken the wallet's next nonce, and the node refused the one sent second
+    let recorded: () => void = () => undefined;
+    const secondRecorded = new Promise<void>((resolve) => (recorded = resolve));
+    const first = { at: async (point: string) => {
+      if (point === 'after_redeem_record') await Promise.race([secondRecorded, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    } };
+    const other = { at: async (point: string) => {
+      if (point === 'after_redeem_record') recorded();
+    } };
+    const runs = await Promise.all([resolveLt({ ...world.deps, hooks: first }), resolveLt({ ...world.deps, hooks: other })]);
+    expect(runs.flatMap((r) => [...r.errors, ...(r.onChain?.errors ?? [])])).toEqual([]);
+    expect(runs.reduce((n, r) => n + (r.onChain?.failed ?? 0), 0)).toBe(0); // no transaction refused (nonce too low)
+    expect(runs.reduce((n, r) => n + (r.onChain?.submitted ?? 0), 0)).toBe(2);
+    await world.resolve();
+    expect((await redemptionsOf(world.ft.t.db)).map((r) => r.state)).toEqual(['redeemed', 'redeemed']);
+    expect(await world.checkLedger()).toMatchObject({ cooldown: 0n, reserved: 0n });
   });
 
   it.each<CrashPoint>(['after_redeem_record', 'after_redeem_send'])('a crash at %s does not redeem twice: the restart looks the transaction up by its hash', async (point) => {
