@@ -4,7 +4,7 @@ import { takenMarket, type TakenSignal } from '../domain/ft-refilter.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Price, Ratio, Shares, Usdc } from '../domain/money.ts';
 import type { Side } from '../domain/trade.ts';
-import type { Sql } from './db.ts';
+import { isDb, type Db, type Sql } from './db.ts';
 import { launchedSql, ltStrategyFromRow } from './lt-strategy-store.ts';
 import { marketFromPrefixed, prefixedMarketColumns } from './market-store.ts';
 import { dateOrNull, micros, microsOrNull } from './rows.ts';
@@ -124,6 +124,21 @@ const pageSql = (windowed: boolean) => `SELECT p.*, ${takenColumns(TAKEN_PREFIX)
 const PENDING_SQL = pageSql(false);
 const PENDING_WINDOW_SQL = pageSql(true);
 
+/**
+ * On PostgreSQL the page runs in a transaction of its own with sequential scans off, all sent in one network write
+ * (BEGIN, the setting, the page, COMMIT): every table it reads is then read by index, whatever the planner believed of
+ * the tables' sizes when it planned the page. Measured: autovacuum analyzed lt_dispositions while it held a few dozen
+ * rows, the page's cached generic plan then probed it by a sequential scan per window row, and at the bench's ~40
+ * signals a second the page grew from ~0.9 to ~9 ms over 700 signals, until the next analyze (2 runs in 5). An index
+ * probe's cost does not grow with the table. PGlite never analyzes by itself, so its tables keep the planner's
+ * never-analyzed estimate (at least 10 pages), for which it takes the indexes; there the page runs alone (test:
+ * lt-signals, "the signal page reads every table by index")
+ */
+const PAGE_SETTINGS = [{ text: 'SET LOCAL enable_seqscan = off' }] as const;
+
+/** The statements the page runs after on `kind` (none on PGlite, where it runs alone) */
+export const pageSettings = (kind: Db['kind']): readonly { text: string }[] => (kind === 'postgres' ? PAGE_SETTINGS : []);
+
 const ratioOrNull = (v: unknown) => microsOrNull(v) as Ratio | null;
 
 function signalFromRow(r: Record<string, unknown>): Signal {
@@ -153,9 +168,11 @@ export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalC
   if (s.launchedAt === null) return []; // nothing before launch ever executes
   const params: unknown[] = [s.userId, s.strategyId, s.ftWalletId, s.launchedAt.toISOString(), after?.at.toISOString() ?? null,
     after?.ftOrderId ?? null, after?.leg ?? null, limit, sourceTradeId];
-  const rows = recordedFrom === null
-    ? await sql.query<Record<string, unknown>>(PENDING_SQL, params)
-    : await sql.query<Record<string, unknown>>(PENDING_WINDOW_SQL, [...params, recordedFrom.toISOString()]);
+  const [text, values] = recordedFrom === null ? [PENDING_SQL, params] : [PENDING_WINDOW_SQL, [...params, recordedFrom.toISOString()]];
+  const settings = isDb(sql) ? pageSettings(sql.kind) : [];
+  const rows = isDb(sql) && settings.length > 0
+    ? await sql.transaction((tx) => tx.query<Record<string, unknown>>(text, values, { before: settings, commit: true }))
+    : await sql.query<Record<string, unknown>>(text, values);
   return rows.map(signalFromRow);
 }
 
