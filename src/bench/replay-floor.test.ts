@@ -32,6 +32,7 @@ it("counts every stored row, checks each copy holds them all, and drops its copi
   expect(floor.rows).toEqual({ source_trades: 30, ft_orders: 12, ft_closes: 0, ft_dispositions: 0 });
   expect(floor.bare_ms).toBeGreaterThanOrEqual(0);
   expect(floor.primary_keys_ms).toBeGreaterThanOrEqual(0);
+  expect(Object.keys(floor.primary_keys_ms_by_table)).toEqual(['source_trades', 'ft_orders', 'ft_closes', 'ft_dispositions']);
   const left = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_class WHERE relname LIKE 'floor\\_%'`);
   expect(left[0]!.n).toBe(0);
   const [c] = await t.db.query<{ trades: number; orders: number }>(

@@ -128,13 +128,13 @@ async function timedReplay(fresh: Fresh, records: Record<string, unknown>[], mar
 
 /**
  * `n` replays of `records` one after the other, each on a fresh database; `say` hears each one's time. With `floor`,
- * the first one's store floor is measured after it (untimed)
+ * the last one's store floor is measured after it (untimed, so its garbage falls in no timed run)
  */
 async function replays(n: number, fresh: Fresh, records: Record<string, unknown>[], markets: Market[], scorer: Scorer,
   say: (i: number, ms: number) => void, floor = false): Promise<Run[]> {
   const out: Run[] = [];
   for (let i = 0; i < n; i++) {
-    out.push(await timedReplay(fresh, records, markets, scorer, floor && i === 0));
+    out.push(await timedReplay(fresh, records, markets, scorer, floor && i === n - 1));
     say(i + 1, Math.round(out[i]!.ms));
   }
   return out;
@@ -153,8 +153,8 @@ async function measure(name: string, fresh: Fresh, scorer: Scorer, progress: (te
   const warmUp = await replays(options.quick ? WARM_UP.quick : WARM_UP.full, fresh, records, markets, scorer,
     (i, ms) => progress(`${name}: warm-up ${i}: ${trades} trades in ${ms} ms (not counted)`));
   const runs = await replays(count, fresh, records, markets, scorer, (i, ms) => progress(`${name}: run ${i}/${count}: ${trades} trades in ${ms} ms`), true);
-  const floor = runs[0]?.floor;
-  if (floor) progress(`${name}: store floor of run 1's rows: ${floor.bare_ms} ms bare, ${floor.primary_keys_ms} ms with primary keys`);
+  const floor = runs.at(-1)?.floor;
+  if (floor) progress(`${name}: store floor of the last run's rows: ${floor.bare_ms} ms bare, ${floor.primary_keys_ms} ms with primary keys`);
   const nobelRuns = await replays(count, fresh, nobel, markets, scorer,
     (i, ms) => progress(`${name}: the Nobel trades alone (${nobel.length}), run ${i}/${count}: ${ms} ms`));
   const ms = (list: Run[]) => list.map((r) => Math.round(r.ms));
@@ -175,7 +175,7 @@ async function measure(name: string, fresh: Fresh, scorer: Scorer, progress: (te
         `${options.quick ? '' : ` after ${WARM_UP.full} untimed (warm_up_run_ms)`}; each on a fresh ${name === REPLAY_SPEC.name
         ? `in-memory PGlite ${options.quick ? 'migrated' : 'restored from a migrated snapshot'}` : 'PostgreSQL database, migrated before the clock starts'}` +
         '; includes the report. nobel_*: replays of the Nobel trades alone. marginal_trades_per_s and fixed_ms: from the medians of the two sizes' +
-        '. run_cpu_ms: this process\'s CPU time per run. target_ms: the time the target allows. store_floor: run 1\'s stored rows written again ' +
+        '. run_cpu_ms: this process\'s CPU time per run. target_ms: the time the target allows. store_floor: the last run\'s stored rows written again ' +
         'by the same writer into bare copies of their tables and into copies with primary keys only (src/bench/replay-floor.ts)',
     },
   };

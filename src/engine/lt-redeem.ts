@@ -164,8 +164,8 @@ async function submitDue(run: Run, report: RedeemReport): Promise<void> {
 
 /**
  * A wallet's redemptions are signed and sent one at a time, per wallet address in this process (lt-resolve is a global
- * job: one process runs it at a time). Two runs redeeming two markets at once both took the wallet's next nonce, and
- * the node refused the second: a failed redemption, alerted and retried a minute later
+ * job: one process runs it at a time), and so are resends of recorded ones. Two runs redeeming two markets at once both
+ * took the wallet's next nonce, and the node refused the second: a failed redemption, alerted and retried a minute later
  */
 const walletSends = new KeyedSerial();
 
@@ -271,7 +271,8 @@ async function trackTransaction(deps: RedeemDeps, chain: Chain, rows: readonly R
 /** A recorded transaction the node does not know (a crash before sending, or a dropped send): the same bytes again */
 async function resend(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[], report: RedeemReport): Promise<void> {
   const txHash = rows[0]!.txHash!;
-  const sent = await chain.send({ txHash, payload: rows[0]!.txPayload });
+  // Its nonce was taken when it was signed: sent again while no other transaction of the wallet is being signed
+  const sent = await walletSends.run(chain.address, () => chain.send({ txHash, payload: rows[0]!.txPayload }));
   if (sent.kind === 'rejected') report.failed += await fail(deps, chain, rows, txHash, `not mined, and refused when resent: ${sent.detail}`);
   else report.pending += 1;
 }

@@ -245,7 +245,7 @@ async function initdbApart(dataDir: string): Promise<void> {
 }
 
 /** PostgreSQL's refusal of a prepared statement whose result columns changed since it was prepared (SQLSTATE 0A000) */
-const isStalePlan = (e: unknown): boolean => (e as { code?: string } | null)?.code === '0A000'
+export const isStalePlan = (e: unknown): boolean => (e as { code?: string } | null)?.code === '0A000'
   && /cached plan must not change result type/.test((e as Error).message);
 
 /** TLS to PostgreSQL: the server's certificate must chain to `ca` (and match its host name) */

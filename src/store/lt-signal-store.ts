@@ -4,7 +4,7 @@ import { takenMarket, type TakenSignal } from '../domain/ft-refilter.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Price, Ratio, Shares, Usdc } from '../domain/money.ts';
 import type { Side } from '../domain/trade.ts';
-import { isDb, type Db, type Sql } from './db.ts';
+import { isDb, isStalePlan, type Db, type Sql } from './db.ts';
 import { launchedSql, ltStrategyFromRow } from './lt-strategy-store.ts';
 import { marketFromPrefixed, prefixedMarketColumns } from './market-store.ts';
 import { dateOrNull, micros, microsOrNull } from './rows.ts';
@@ -170,8 +170,11 @@ export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalC
     after?.ftOrderId ?? null, after?.leg ?? null, limit, sourceTradeId];
   const [text, values] = recordedFrom === null ? [PENDING_SQL, params] : [PENDING_WINDOW_SQL, [...params, recordedFrom.toISOString()]];
   const settings = isDb(sql) ? pageSettings(sql.kind) : [];
+  const inOwnTransaction = (db: Db) => db.transaction((tx) => tx.query<Record<string, unknown>>(text, values, { before: settings, commit: true }));
+  // A plan another connection's schema change made stale fails the transaction (a plain query is sent again by the
+  // database itself): the page is read once more, under the statement's new name
   const rows = isDb(sql) && settings.length > 0
-    ? await sql.transaction((tx) => tx.query<Record<string, unknown>>(text, values, { before: settings, commit: true }))
+    ? await inOwnTransaction(sql).catch((e: unknown) => (isStalePlan(e) ? inOwnTransaction(sql) : Promise.reject(e)))
     : await sql.query<Record<string, unknown>>(text, values);
   return rows.map(signalFromRow);
 }

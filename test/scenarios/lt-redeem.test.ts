@@ -177,17 +177,19 @@ describe(`LT redemption on chain (${backendName})`, () => {
     await world.ft.resolve();
     world.exchange.resolve(second.conditionId, WON);
     await world.sync();
-    // The first run waits (up to 3 s) between recording its transaction and sending it, until the second has recorded
-    // one: two runs at once would both have taken the wallet's next nonce, and the node refused the one sent second
+    // Whichever run records a transaction first waits there, before sending it, until another is recorded: two runs at
+    // once would both have taken the wallet's next nonce, and the node refused the one sent second. One after the
+    // other, no second transaction can be recorded meanwhile, so the wait runs out (3 s) and the test passes then
+    let recordings = 0;
     let recorded: () => void = () => undefined;
     const secondRecorded = new Promise<void>((resolve) => (recorded = resolve));
-    const first = { at: async (point: string) => {
-      if (point === 'after_redeem_record') await Promise.race([secondRecorded, new Promise((resolve) => setTimeout(resolve, 3000))]);
+    const hooks = { at: async (point: string) => {
+      if (point !== 'after_redeem_record') return;
+      recordings += 1;
+      if (recordings === 1) await Promise.race([secondRecorded, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      else recorded();
     } };
-    const other = { at: async (point: string) => {
-      if (point === 'after_redeem_record') recorded();
-    } };
-    const runs = await Promise.all([resolveLt({ ...world.deps, hooks: first }), resolveLt({ ...world.deps, hooks: other })]);
+    const runs = await Promise.all([resolveLt({ ...world.deps, hooks }), resolveLt({ ...world.deps, hooks })]);
     expect(runs.flatMap((r) => [...r.errors, ...(r.onChain?.errors ?? [])])).toEqual([]);
     expect(runs.reduce((n, r) => n + (r.onChain?.failed ?? 0), 0)).toBe(0); // no transaction refused (nonce too low)
     expect(runs.reduce((n, r) => n + (r.onChain?.submitted ?? 0), 0)).toBe(2);

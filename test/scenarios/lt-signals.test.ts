@@ -11,24 +11,24 @@ import { backendName, TEST_DATABASE_URL } from '../support/test-db.ts';
 import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
 import { rowsVisited, seqScannedTables } from '../support/plan-rows.ts';
 
-type Read = { text: string; params: unknown[] };
+type Read = { text: string; params: unknown[]; inTransaction: boolean; options: QueryOptions | undefined };
 
 /** The signal pages read while `run` runs: alone (PGlite), or in a transaction of their own (PostgreSQL) */
 async function pageReads(db: Db, run: () => Promise<unknown>): Promise<Read[]> {
   const reads: Read[] = [];
-  const record = (text: string, params?: unknown[]) => {
-    if (text.includes('AS taken_trade_key')) reads.push({ text, params: params ?? [] });
+  const record = (read: Read) => {
+    if (read.text.includes('AS taken_trade_key')) reads.push(read);
   };
   const query = db.query.bind(db);
   const transaction = db.transaction.bind(db);
   const spies = [
-    vi.spyOn(db, 'query').mockImplementation(async (text: string, params?: unknown[]) => {
-      record(text, params);
-      return query(text, params) as never;
+    vi.spyOn(db, 'query').mockImplementation(async (text: string, params?: unknown[], options?: QueryOptions) => {
+      record({ text, params: params ?? [], inTransaction: false, options });
+      return query(text, params, options) as never;
     }),
     vi.spyOn(db, 'transaction').mockImplementation((fn) => transaction((tx) => fn({ ...tx, exec: tx.exec.bind(tx),
       query: (text: string, params?: unknown[], options?: QueryOptions) => {
-        record(text, params);
+        record({ text, params: params ?? [], inTransaction: true, options });
         return tx.query(text, params, options);
       } }))),
   ];
@@ -197,6 +197,9 @@ describe(`LT signals (${backendName})`, () => {
     const reads = await pageReads(db, async () => expect(await w.execute()).toMatchObject({ signals: 1 }));
     expect(reads.length).toBeGreaterThan(0);
     for (const read of reads) {
+      // As the page is sent: on PostgreSQL in its own transaction, after its settings, with its COMMIT
+      expect({ inTransaction: read.inTransaction, options: read.options }).toEqual(db.kind === 'postgres'
+        ? { inTransaction: true, options: { before: pageSettings('postgres'), commit: true } } : { inTransaction: false, options: undefined });
       expect(await seqScannedTables(db, read.text, read.params, pageSettings(db.kind))).toEqual([]);
       // What the page's settings prevent: the same plan without them
       if (db.kind === 'postgres') expect(await seqScannedTables(db, read.text, read.params)).toContain('lt_dispositions');
