@@ -11,9 +11,10 @@
  */
 import type { Db, Sql } from '../store/db.ts';
 import { toCsv, unnestInsert, type BulkColumn, type BulkType } from '../store/bulk-rows.ts';
+import { BULK_TABLES } from '../replay/replay.ts';
 
-/** The tables a replay bulk-loads (BULK_TABLES in src/replay/replay.ts), in the order it fills them */
-const TABLES = ['source_trades', 'ft_orders', 'ft_closes', 'ft_dispositions'] as const;
+/** The tables a replay bulk-loads, in the order it fills them */
+const TABLES = BULK_TABLES;
 
 const TYPES: Record<string, BulkType> = {
   text: 'text', uuid: 'uuid', numeric: 'numeric', integer: 'int', 'timestamp with time zone': 'timestamptz',

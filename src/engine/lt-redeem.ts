@@ -169,7 +169,7 @@ async function submitDue(run: Run, report: RedeemReport): Promise<void> {
  */
 const walletSends = new KeyedSerial();
 
-type Sent = { outcome: SendOutcome | { kind: 'unknown'; detail: string }; txHash: string };
+type Sent = { outcome: SendOutcome; txHash: string };
 
 /** One market of one wallet: covered by that wallet's earlier transaction, or signed, recorded and sent by its chain */
 async function submitGroup(deps: RedeemDeps, chain: Chain, rows: readonly Redemption[], report: RedeemReport): Promise<void> {
