@@ -17,7 +17,7 @@ import { BULK_TABLES } from '../replay/replay.ts';
 const TABLES = BULK_TABLES;
 
 const TYPES: Record<string, BulkType> = {
-  text: 'text', uuid: 'uuid', numeric: 'numeric', integer: 'int', 'timestamp with time zone': 'timestamptz',
+  text: 'text', uuid: 'uuid', numeric: 'numeric', integer: 'int', bigint: 'bigint', 'timestamp with time zone': 'timestamptz',
 };
 
 const REPEATS = 2;

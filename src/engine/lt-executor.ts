@@ -102,7 +102,7 @@ const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.
 export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}): Promise<LtExecuteReport> {
   const report = emptyReport();
   // Where the signal windows may start is read with the strategies: before any signal of this run
-  const { strategies: launched, windowStart, ftConfigVersions } = await launchedWithWindowStart(deps.db, deps.db.kind === 'pglite');
+  const { strategies: launched, windowXmin, ftConfigVersions } = await launchedWithWindowStart(deps.db);
   const strategies = (deps.share ? await deps.share.among(launched) : launched).filter((s) =>
     (scope.userId === undefined || s.userId === scope.userId) && (scope.strategyId === undefined || s.strategyId === scope.strategyId));
   // The wallet gates first: they re-read the linked wallets, which decides what the process gate checks for
@@ -117,7 +117,7 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
       // A linked wallet's venue that is off is neither opened nor read this run (it may not open at all)
       const own = held?.state === 'off' ? deps : await withStrategyVenue(deps, s);
       await runStrategy(own, s, report, held ?? healthFor(s, own.venue === deps.venue, health, linked !== null),
-        { sourceTradeId: scope.sourceTradeId, windowStart, ftConfigVersion: ftConfigVersions.get(strategyLeaseKey(s)) });
+        { sourceTradeId: scope.sourceTradeId, windowXmin, ftConfigVersion: ftConfigVersions.get(strategyLeaseKey(s)) });
     } catch (e) {
       report.errors.push({ userId: s.userId, strategyId: s.strategyId, error: errorText(e) });
     }
@@ -144,9 +144,9 @@ function healthFor(s: LtStrategy, onProcessVenue: boolean, processHealth: VenueH
  * repeats (a few rounds at most) while entries get ordered
  */
 async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecuteReport, health: VenueHealth | null,
-  pass: { sourceTradeId?: string | undefined; windowStart: Date | null; ftConfigVersion: string | undefined }): Promise<void> {
+  pass: { sourceTradeId?: string | undefined; windowXmin: bigint | null; ftConfigVersion: string | undefined }): Promise<void> {
   const sourceTradeId = pass.sourceTradeId;
-  const window = await openSignalWindow(deps.db, s, sourceTradeId ?? null, pass.windowStart);
+  const window = await openSignalWindow(deps.db, s, sourceTradeId ?? null, pass.windowXmin);
   // The FT configuration: as kept while its version stands (keptFtConfig), else read beside the first page of signals
   // (on PostgreSQL, on another connection at once). Awaited by the first entry's intent once it holds the lock (its
   // filters and sizing come after the guards), so a read is off the signal's path; with no signal, before the walk

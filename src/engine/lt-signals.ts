@@ -1,7 +1,7 @@
 /** LT signals: the mirrored FT wallet's paper orders (entries) and exits since launch that have no disposition yet, read in pages */
 import type { LtStrategy } from '../domain/lt-strategy.ts';
-import type { Db, Sql } from '../store/db.ts';
-import { pendingSignalsPage, type Signal, type SignalCursor, windowStart } from '../store/lt-signal-store.ts';
+import type { Sql } from '../store/db.ts';
+import { pendingSignalsPage, type Signal, type SignalCursor, windowXmin } from '../store/lt-signal-store.ts';
 
 export type { Signal, SignalSizing } from '../store/lt-signal-store.ts';
 
@@ -13,7 +13,7 @@ export const SIGNAL_PAGE = 200;
  * (deferred, or failed) is not read again in this walk and nothing is silently cut off by a LIMIT (INV-4)
  */
 export async function* pendingSignals(sql: Sql, s: LtStrategy, pageSize = SIGNAL_PAGE,
-  sourceTradeId: string | null = null, recordedFrom: Date | null = null): AsyncGenerator<Signal> {
+  sourceTradeId: string | null = null, recordedFrom: bigint | null = null): AsyncGenerator<Signal> {
   let after: SignalCursor | null = null;
   for (;;) {
     const page = await pendingSignalsPage(sql, s, after, pageSize, sourceTradeId, recordedFrom);
@@ -31,18 +31,12 @@ export function signalAge(s: Pick<LtStrategy, 'maxSignalAgeSeconds'>, signal: Pi
   return { ageMs, expired: s.maxSignalAgeSeconds !== null && ageMs > s.maxSignalAgeSeconds * 1000 };
 }
 
-/**
- * How far before a pass's start its window closes. FT's created_at is its transaction's start; a pass's start is the
- * start of the oldest transaction open when it began (windowStart), so a long FT transaction still open then is inside
- * the next window. The margin covers the database's clock against itself between statements, not FT's duration
- */
-export const WINDOW_MARGIN_MS = 5_000;
 /** A full read of every signal since launch at least this often (wall clock), and on a process's first pass */
 export const FULL_READ_EVERY_MS = 30_000;
 
 interface WindowState {
-  /** Every signal recorded before this was decided when the last complete pass ended (up to the margin) */
-  from: Date;
+  /** Every signal recorded by a transaction below this id was decided when the last complete pass ended */
+  from: bigint;
   fullReadAtMs: number;
 }
 
@@ -52,21 +46,23 @@ const windowKey = (s: LtStrategy): string => `${s.userId}|${s.strategyId}|${s.ft
 
 /**
  * Which signals one executor pass reads (INV-4: every pending signal is read, oldest first). A full read walks every
- * FT order and exit since launch; after a complete pass, the next ones read only what FT recorded since the oldest
- * signal that pass left pending or since that pass began, less the margin, until the next full read is due. Only a
- * complete pass (no budget cut, no round limit) moves the window
+ * FT order and exit since launch; after a complete pass, the next ones read only what transactions recorded from the
+ * oldest of: the xmin of the snapshot read before that pass's pages (windowXmin: every transaction below it had ended,
+ * so its rows were there to read), and the transaction of any signal that pass left pending. Transaction ids, not
+ * times: a transaction open for long, or a clock that stepped back, moves no row out of the window. A full read comes
+ * again every FULL_READ_EVERY_MS all the same. Only a complete pass (no budget cut, no round limit) moves the window
  */
 export interface SignalWindow {
   /** null: a full read */
-  recordedFrom: Date | null;
+  recordedFrom: bigint | null;
   /** A signal this pass read and did not decide (deferred, failed, or decided by another run meanwhile) */
   stillPending(signal: Signal): void;
   /** The walk read every pending signal and ended by itself */
   completed(): void;
 }
 
-export async function openSignalWindow(db: Sql & { readonly kind?: Db['kind'] }, s: LtStrategy, sourceTradeId: string | null,
-  read: Date | null = null, nowMs: number = Date.now()): Promise<SignalWindow> {
+export async function openSignalWindow(db: Sql, s: LtStrategy, sourceTradeId: string | null,
+  read: bigint | null = null, nowMs: number = Date.now()): Promise<SignalWindow> {
   // A replay's pass over one source trade reads that trade's signals in full, and leaves the window alone
   if (sourceTradeId !== null) return { recordedFrom: null, stillPending: () => undefined, completed: () => undefined };
   let byStrategy = windows.get(db);
@@ -75,13 +71,11 @@ export async function openSignalWindow(db: Sql & { readonly kind?: Db['kind'] },
   const key = windowKey(s);
   const state = map.get(key);
   const windowed = state !== undefined && nowMs - state.fullReadAtMs < FULL_READ_EVERY_MS;
-  // Before any of this pass's signals: the database's clock, or the start of the oldest open transaction (an FT
-  // write still open stamps its rows with its start, however late it commits); `read` when the caller read it so
-  const started = read ?? await windowStart(db, db.kind === 'pglite');
-  let oldest = started.getTime();
+  // Before any of this pass's signals (`read` when the caller read it so): below it, every transaction had ended
+  let oldest = read ?? await windowXmin(db);
   return {
     recordedFrom: windowed ? state.from : null,
-    stillPending: (signal) => { oldest = Math.min(oldest, signal.recordedAt.getTime()); },
-    completed: () => { map.set(key, { from: new Date(oldest - WINDOW_MARGIN_MS), fullReadAtMs: windowed ? state.fullReadAtMs : nowMs }); },
+    stillPending: (signal) => { if (signal.recordedXid < oldest) oldest = signal.recordedXid; },
+    completed: () => { map.set(key, { from: oldest, fullReadAtMs: windowed ? state.fullReadAtMs : nowMs }); },
   };
 }

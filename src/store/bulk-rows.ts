@@ -10,7 +10,7 @@
  */
 import type { Sql } from './db.ts';
 
-export type BulkType = 'text' | 'uuid' | 'numeric' | 'timestamptz' | 'int';
+export type BulkType = 'text' | 'uuid' | 'numeric' | 'timestamptz' | 'int' | 'bigint';
 
 export interface BulkColumn {
   name: string;

@@ -35,8 +35,8 @@ export interface Signal {
   sizing: SignalSizing;
   /** Exits: the paper shares closed, and the paper shares open just before this close (f = closed / before) */
   exit: { closed: Shares; before: Shares } | null;
-  /** When FT's row (the paper order, or the exit's close) was written: the database's now() of FT's transaction */
-  recordedAt: Date;
+  /** The transaction that wrote FT's row (the paper order, or the exit's close): its created_xid (migration 0026) */
+  recordedXid: bigint;
   /**
    * Entries: the FT order as FT took it (its source trade, market and recorded facts), read with the signal so that
    * deciding it costs no statement more; null for an exit, or an entry whose trade or market row is missing
@@ -70,25 +70,26 @@ const TAKEN_PREFIX = 'taken_';
  * The pending signals. Every probe of lt_dispositions is a scalar subquery on its full primary key, so each FT order or
  * exit read costs one index probe whatever the planner believes of the table sizes (PGlite never analyzes: with a join
  * the planner chose plans quadratic in the decided signals). `$10`, when set, reads only FT orders and exits recorded
- * (created_at) from then on, through the (wallet_id, created_at) indexes: the executor's window (src/engine/lt-signals.ts).
- * The window's FT orders are a MATERIALIZED CTE read in created_at order, which only the (wallet_id, created_at) index
- * gives without a sort: otherwise the generic plan took the (wallet_id, order_time …) index, whose estimate is the same
- * on tables without statistics (PGlite), and filtered every order since launch, so a pass cost grew with the strategy's
- * history (test: lt-signals, "a windowed pass reads the rows of its window"). With statistics (PostgreSQL's autovacuum)
- * a generic plan takes `created_at >= $10` for a third of the table and scans it all; bounded above as well (a century
- * on), the range counts as narrow (0.5 %) and the index is taken: measured with 2,000 orders analyzed, 2 rows read
- * instead of 2,002. The window's exits are a CTE read the same way. FT's evaluation time is a probe of ft_dispositions'
+ * by a transaction from then on (created_xid, migration 0026), through the (wallet_id, created_xid) indexes: the
+ * executor's window (src/engine/lt-signals.ts). The window's FT orders are a MATERIALIZED CTE read in created_xid order,
+ * which only the (wallet_id, created_xid) index gives without a sort: otherwise the generic plan took the (wallet_id,
+ * order_time …) index, whose estimate is the same on tables without statistics (PGlite), and filtered every order since
+ * launch, so a pass cost grew with the strategy's history (test: lt-signals, "a windowed pass reads the rows of its
+ * window"). With statistics (PostgreSQL's autovacuum) a generic plan takes `created_xid >= $10` for a third of the table
+ * and scans it all; bounded above as well (by far more transaction ids than a database will ever use), the range counts
+ * as narrow (0.5 %) and the index is taken (measured with created_at, as the window was kept before: with 2,000 orders
+ * analyzed, 2 rows read instead of 2,002). The window's exits are a CTE read the same way. FT's evaluation time is a probe of ft_dispositions'
  * primary key, for the same reason
  */
 const pendingSql = (windowed: boolean) => `SELECT * FROM (
-  ${windowed ? `WITH recorded AS MATERIALIZED (SELECT * FROM ft_orders WHERE wallet_id = $3 AND ${IN_WINDOW} ORDER BY created_at),
+  ${windowed ? `WITH recorded AS MATERIALIZED (SELECT * FROM ft_orders WHERE wallet_id = $3 AND ${IN_WINDOW} ORDER BY created_xid),
   recorded_exits AS MATERIALIZED (SELECT * FROM ft_closes WHERE kind = 'exit' AND wallet_id = $3 AND ${IN_WINDOW}
-    ORDER BY created_at)
+    ORDER BY created_xid)
   ` : ''}SELECT 'entry' AS kind, o.order_id AS ft_order_id, 'entry' AS leg, o.asset, o.condition_id, o.trader_price::text AS price,
     o.size::text AS size_usd, o.source_trade_id, o.order_time AS source_at,
     coalesce(${evaluatedAt('o.wallet_id', 'o.source_trade_id')}, o.created_at) AS signal_at,
     o.edge_pct::text AS edge, o.trader_win_rate::text AS win_rate, o.conviction::text AS conviction,
-    o.model_probability::text AS model_probability, NULL::text AS closed, NULL::text AS before, o.created_at AS recorded_at
+    o.model_probability::text AS model_probability, NULL::text AS closed, NULL::text AS before, o.created_xid::text AS recorded_xid
   FROM ${windowed ? 'recorded' : 'ft_orders'} o
   WHERE o.wallet_id = $3 AND o.order_time >= $4
     AND (SELECT 1 FROM lt_dispositions x WHERE x.user_id = $1 AND x.strategy_id = $2
@@ -97,7 +98,7 @@ const pendingSql = (windowed: boolean) => `SELECT * FROM (
   SELECT 'exit', c.order_id, 'exit:' || c.close_id, o.asset, o.condition_id, c.price::text, c.proceeds::text,
     c.source_trade_id, c.closed_at, coalesce(${evaluatedAt('c.wallet_id', 'c.source_trade_id')}, c.created_at), NULL, NULL, NULL, NULL, c.shares::text,
     (o.shares - coalesce((SELECT sum(p.shares) FROM ft_closes p WHERE p.order_id = c.order_id AND p.kind = 'exit'
-      AND (p.closed_at, p.source_trade_id) < (c.closed_at, c.source_trade_id)), 0))::text, c.created_at
+      AND (p.closed_at, p.source_trade_id) < (c.closed_at, c.source_trade_id)), 0))::text, c.created_xid::text
   FROM ${windowed ? 'recorded_exits' : 'ft_closes'} c JOIN ft_orders o ON o.order_id = c.order_id
   WHERE c.kind = 'exit' AND c.wallet_id = $3 AND o.wallet_id = $3 AND o.order_time >= $4 AND c.closed_at >= $4
     AND (SELECT e.disposition FROM lt_dispositions e WHERE e.user_id = $1 AND e.strategy_id = $2
@@ -109,8 +110,8 @@ WHERE ($5::timestamptz IS NULL OR (s.source_at, s.ft_order_id, s.leg) > ($5::tim
   AND ($9::text IS NULL OR s.source_trade_id = $9)
 ORDER BY s.source_at, s.ft_order_id, s.leg LIMIT $8`;
 
-/** A row recorded in the window (created_at from $10 on), bounded above too so that a generic plan counts it as narrow */
-const IN_WINDOW = `created_at >= $10 AND created_at < $10::timestamptz + interval '100 years'`;
+/** A row recorded in the window (created_xid from $10 on), bounded above too so that a generic plan counts it as narrow */
+const IN_WINDOW = `created_xid >= $10::bigint AND created_xid < $10::bigint + ${2n ** 62n}`;
 
 /** When FT evaluated the trade (its disposition's time), by the disposition's primary key */
 function evaluatedAt(wallet: string, trade: string): string {
@@ -153,7 +154,7 @@ function signalFromRow(r: Record<string, unknown>): Signal {
       modelProbability: ratioOrNull(r.model_probability),
     },
     exit: kind === 'exit' ? { closed: micros(r.closed) as Shares, before: micros(r.before) as Shares } : null,
-    recordedAt: new Date(r.recorded_at as string),
+    recordedXid: BigInt(r.recorded_xid as string),
     taken: kind === 'entry' ? takenFromRow(r, TAKEN_PREFIX) : null,
   };
 }
@@ -161,14 +162,14 @@ function signalFromRow(r: Record<string, unknown>): Signal {
 /**
  * Up to `limit` pending signals after `after`, oldest first (source trade time, then FT order id, then leg); with
  * `sourceTradeId`, only the signals of that source trade (a replay acts on each trade's signals at their own time);
- * with `recordedFrom`, only those FT recorded (created_at) from then on
+ * with `recordedFrom`, only those recorded by a transaction from then on (created_xid)
  */
 export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalCursor | null, limit: number,
-  sourceTradeId: string | null = null, recordedFrom: Date | null = null): Promise<Signal[]> {
+  sourceTradeId: string | null = null, recordedFrom: bigint | null = null): Promise<Signal[]> {
   if (s.launchedAt === null) return []; // nothing before launch ever executes
   const params: unknown[] = [s.userId, s.strategyId, s.ftWalletId, s.launchedAt.toISOString(), after?.at.toISOString() ?? null,
     after?.ftOrderId ?? null, after?.leg ?? null, limit, sourceTradeId];
-  const [text, values] = recordedFrom === null ? [PENDING_SQL, params] : [PENDING_WINDOW_SQL, [...params, recordedFrom.toISOString()]];
+  const [text, values] = recordedFrom === null ? [PENDING_SQL, params] : [PENDING_WINDOW_SQL, [...params, recordedFrom.toString()]];
   const settings = isDb(sql) ? pageSettings(sql.kind) : [];
   const inOwnTransaction = (db: Db) => db.transaction((tx) => tx.query<Record<string, unknown>>(text, values, { before: settings, commit: true }));
   // A plan another connection's schema change made stale fails the transaction (a plain query is sent again by the
@@ -180,43 +181,41 @@ export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalC
 }
 
 /**
- * Where a signal window may start: the database's now(), or the start of the oldest transaction open in the database
- * if earlier. FT stamps its rows with its transaction's start (created_at = now()), and an FT transaction may be open
- * for long (waiting on FT's lock, scoring a batch) before it commits: every row committed after this is read has a
- * created_at at or after it. Other sessions of the same role are visible in pg_stat_activity; PGlite has one session
- * (`oneSession`): no other transaction can be open beside the statement, so it is its now() (reading pg_stat_activity
- * costs more than the rest of a signal's reads)
+ * Where a signal window may start: the xmin of the reading statement's snapshot. Every transaction below it had ended
+ * (committed: its rows are visible to any later read; or rolled back), and a row any other transaction records has a
+ * created_xid at or above it (migration 0026), however long that transaction was open and whatever the clocks said. The
+ * next window may start there once the pages read after it have been walked
  */
-const windowStartSql = (oneSession: boolean): string => (oneSession ? 'now()' : `least(now(), (SELECT min(xact_start)
-  FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL))`);
+const WINDOW_XMIN_SQL = 'pg_snapshot_xmin(pg_current_snapshot())::text';
 
-/** windowStartSql read alone */
-export async function windowStart(sql: Sql, oneSession = false): Promise<Date> {
-  const [r] = await sql.query<{ at: string | Date }>(`SELECT ${windowStartSql(oneSession)} AS at`);
-  return new Date(r!.at);
+/** WINDOW_XMIN_SQL read alone */
+export async function windowXmin(sql: Sql): Promise<bigint> {
+  const [r] = await sql.query<{ xmin: string }>(`SELECT ${WINDOW_XMIN_SQL} AS xmin`);
+  return BigInt(r!.xmin);
 }
 
 /** The launched strategies of a pass, where its windows start, and each strategy's FT configuration version */
 export interface LaunchedPass {
   strategies: LtStrategy[];
-  windowStart: Date | null;
+  /** Where the pass's signal windows may start (WINDOW_XMIN_SQL); null when none is launched */
+  windowXmin: bigint | null;
   /** The FT strategy's config_version (migration 0025) as the pass began, by strategyLeaseKey; absent: none */
   ftConfigVersions: Map<string, string>;
 }
 
 /**
  * The launched, active strategies and, in the same statement (so before any of the pass's signals is read), where the
- * pass's signal windows may start (windowStartSql; null when none is launched) and each one's FT configuration version
+ * pass's signal windows may start (WINDOW_XMIN_SQL) and each one's FT configuration version
  */
-export async function launchedWithWindowStart(sql: Sql, oneSession = false): Promise<LaunchedPass> {
-  const rows = await sql.query<Record<string, unknown>>(launchedSql(`${windowStartSql(oneSession)} AS window_start,
+export async function launchedWithWindowStart(sql: Sql): Promise<LaunchedPass> {
+  const rows = await sql.query<Record<string, unknown>>(launchedSql(`${WINDOW_XMIN_SQL} AS window_xmin,
     (SELECT w.config_version::text FROM ft_wallets w WHERE w.wallet_id = lt_strategies.ft_wallet_id) AS ft_config_version`));
   const strategies = rows.map(ltStrategyFromRow);
   const ftConfigVersions = new Map<string, string>();
   rows.forEach((r, i) => {
     if (r.ft_config_version != null) ftConfigVersions.set(strategyLeaseKey(strategies[i]!), r.ft_config_version as string);
   });
-  return { strategies, windowStart: rows[0] ? new Date(rows[0].window_start as string) : null, ftConfigVersions };
+  return { strategies, windowXmin: rows[0] ? BigInt(rows[0].window_xmin as string) : null, ftConfigVersions };
 }
 
 /** What takenColumns(prefix) read; null when no order, trade or market row was joined */

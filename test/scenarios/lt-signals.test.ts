@@ -1,12 +1,11 @@
 /** Signal intake: nothing before launch, the age limit, and exactly one disposition for every signal across page boundaries */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { executeLt } from '../../src/engine/lt-executor.ts';
-import { FULL_READ_EVERY_MS, pendingSignals, WINDOW_MARGIN_MS } from '../../src/engine/lt-signals.ts';
+import { FULL_READ_EVERY_MS, pendingSignals } from '../../src/engine/lt-signals.ts';
 import { stopLtStrategy } from '../../src/engine/lt-strategies.ts';
 import { getLtStrategy } from '../../src/store/lt-strategy-store.ts';
 import { openPostgres, type Db, type QueryOptions } from '../../src/store/db.ts';
 import { pageSettings } from '../../src/store/lt-signal-store.ts';
-import { eventually } from '../support/polymarket-rig.ts';
 import { backendName, TEST_DATABASE_URL } from '../support/test-db.ts';
 import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
 import { rowsVisited, seqScannedTables } from '../support/plan-rows.ts';
@@ -146,9 +145,8 @@ describe(`LT signals (${backendName})`, () => {
     await w.buySignal({ price: 0.5 });
     expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 }); // the first pass reads in full: the window opens
     await w.buySignal({ price: 0.5 });
-    // As if FT's transaction had started (its created_at) more than the margin before and committed only now
-    await w.ft.t.db.query(`UPDATE ft_orders SET created_at = created_at - make_interval(secs => $1)
-      WHERE order_id NOT IN (SELECT ft_order_id FROM lt_dispositions)`, [(WINDOW_MARGIN_MS + 120_000) / 1000]);
+    // As if it had been recorded by a transaction that ended before the window opened, yet was not there to read
+    await w.ft.t.db.query(`UPDATE ft_orders SET created_xid = 1 WHERE order_id NOT IN (SELECT ft_order_id FROM lt_dispositions)`);
     await w.buySignal({ price: 0.5 });
     expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 }); // the new one: the window's pass
     expect(await undisposed()).toBe(1);
@@ -169,8 +167,7 @@ describe(`LT signals (${backendName})`, () => {
     const HISTORY = 30;
     for (let i = 0; i < HISTORY; i++) await w.buySignal({ price: 0.5 });
     expect((await w.execute()).signals).toBe(HISTORY); // the first pass reads in full: the window opens
-    // The history recorded long before the window (FT's rows are stamped with its transaction's start)
-    await w.ft.t.db.query(`UPDATE ft_orders SET created_at = created_at - interval '1 hour'`);
+    // The history, decided a moment ago (within any clock margin): by transaction id it is before the window
     await w.buySignal({ price: 0.5 });
     const db = w.ft.t.db;
     const reads = await pageReads(db, async () => expect(await w.execute()).toMatchObject({ signals: 1 }));
@@ -211,19 +208,20 @@ describe(`LT signals (${backendName})`, () => {
     const other = await openPostgres(w.ft.t.url!);
     try {
       await other.transaction(async (tx) => {
-        // The long FT transaction: stamped with its start, still open when the next passes run
-        const [r0] = await tx.query<{ started: Date }>('SELECT now() AS started');
-        const at = new Date(r0!.started);
-        await eventually(async () => {
-          const [r] = await w.ft.t.db.query<{ now: Date }>('SELECT now() AS now');
-          return new Date(r!.now).getTime() > at.getTime() + WINDOW_MARGIN_MS + 1000 ? true : undefined;
-        }, 60_000);
+        // The long FT transaction: it has its id, and is still open when the next passes run (without the world's
+        // ledger checks meanwhile: the read models' build waits for every transaction running, this one included)
+        const [r0] = await tx.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
         await w.buySignal({ price: 0.5 });
-        expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 }); // the first, full read: the window opens
+        expect(await executeLt(w.deps)).toMatchObject({ signals: 1, ordered: 1 }); // the first, full read: the window opens
+        // Transactions that began and ended after the open one: the passes' snapshots move on past them
+        for (let i = 0; i < 3; i++) {
+          await w.buySignal({ price: 0.5 });
+          expect(await executeLt(w.deps)).toMatchObject({ signals: 1, ordered: 1 });
+        }
         await w.buySignal({ price: 0.5 });
-        // That signal as the open transaction wrote it: created_at is its start, more than the margin before the pass
-        await w.ft.t.db.query(`UPDATE ft_orders SET created_at = $1
-          WHERE order_id NOT IN (SELECT ft_order_id FROM lt_dispositions)`, [at.toISOString()]);
+        // That signal as the open transaction writes it: recorded by its id (below every later transaction's)
+        await w.ft.t.db.query(`UPDATE ft_orders SET created_xid = $1
+          WHERE order_id NOT IN (SELECT ft_order_id FROM lt_dispositions)`, [r0!.xid]);
       });
       expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 }); // a windowed pass reads it
       expect(await undisposed()).toBe(0);

@@ -33,7 +33,7 @@ async function replayOnce(records: unknown[], then?: (db: Db, report: ReplayRepo
     // The indexes and foreign keys set aside for the bulk load are back (src/store/bulk-load.ts)
     expect(await schemaOf(t.db)).toEqual(before);
     expect(before).toContain('source_trades: source_trades_condition_id_fkey');
-    expect(before).toContain('ft_orders: ft_orders_wallet_created');
+    expect(before).toContain('ft_orders: ft_orders_wallet_xid');
     await then?.(t.db, report);
     return report;
   } finally {
