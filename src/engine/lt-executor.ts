@@ -3,14 +3,14 @@ import { mapLimit } from '../domain/concurrency.ts';
 import type { FtWallet } from '../domain/ft-wallet.ts';
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Db } from '../store/db.ts';
-import { launchedWithWindowStart } from '../store/lt-signal-store.ts';
+import { launchedPass, type SignalPage } from '../store/lt-signal-store.ts';
 import { strategyLeaseKey } from '../store/lease-store.ts';
 import type { BookSnapshot, MarketInfo, Venue, Venues } from './venue-port.ts';
 import { entryBlock, type VenueGate, type VenueHealth } from './venue-gate.ts';
 import type { WalletGates } from './wallet-gates.ts';
 import { withStrategyVenue } from './lt-wallet-venue.ts';
 import { decideSignal, type Verdict } from './lt-intent.ts';
-import { openSignalWindow, pendingSignals, signalAge, type Signal } from './lt-signals.ts';
+import { firstSignalPage, openSignalWindow, pendingSignals, signalAge, windowKey, type Signal, type SignalWindow } from './lt-signals.ts';
 import { keptFtConfig } from './lt-ft-config.ts';
 import { submitIntent, venueOf, type Submission } from './lt-submit.ts';
 import type { LtHooks } from './lt-hooks.ts';
@@ -95,16 +95,46 @@ const emptyReport = (): LtExecuteReport => ({
 
 const errorText = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
+/** A strategy's window and first signal page, asked for before the pass read the launched strategies */
+interface EarlyWalk {
+  window: SignalWindow;
+  first: Promise<SignalPage>;
+}
+
+/** The strategies the last pass on a database ran, in the order it ran them */
+const lastRan = new WeakMap<object, LtStrategy[]>();
+
+const inScope = (scope: LtExecuteScope) => (s: LtStrategy): boolean =>
+  (scope.userId === undefined || s.userId === scope.userId) && (scope.strategyId === undefined || s.strategyId === scope.strategyId);
+
+/**
+ * The first signal pages of the strategies this pass will likely run first (the last pass's, in scope, as many as run
+ * at once), asked for beside the launched strategies: on PostgreSQL on other connections, so the list costs the signal
+ * no round trip of its own. A page depends only on its strategy's identity, FT wallet and launch (windowKey); it is used
+ * only for a strategy the fresh list holds with the same key, and everything else about the strategy is the list's
+ */
+function walkEarly(deps: LtExecutorDeps, scope: LtExecuteScope): Map<string, EarlyWalk> {
+  const early = new Map<string, EarlyWalk>();
+  const likely = (lastRan.get(deps.db) ?? []).filter(inScope(scope)).slice(0, deps.strategyConcurrency ?? 1);
+  for (const s of likely) {
+    const window = openSignalWindow(deps.db, s, scope.sourceTradeId ?? null);
+    const first = firstSignalPage(deps.db, s, { pageSize: deps.signalPageSize, sourceTradeId: scope.sourceTradeId, window });
+    first.catch(() => undefined); // a strategy that runs awaits it (and reports its error); one that does not, never
+    early.set(windowKey(s), { window, first });
+  }
+  return early;
+}
+
 /**
  * One executor run over every launched, active strategy (optionally one user's, or one strategy). Paused
  * strategies and an engaged kill switch skip new entries inside the intent transaction; exits still go
  */
 export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}): Promise<LtExecuteReport> {
   const report = emptyReport();
-  // Where the signal windows may start is read with the strategies: before any signal of this run
-  const { strategies: launched, windowXmin, ftConfigVersions } = await launchedWithWindowStart(deps.db);
-  const strategies = (deps.share ? await deps.share.among(launched) : launched).filter((s) =>
-    (scope.userId === undefined || s.userId === scope.userId) && (scope.strategyId === undefined || s.strategyId === scope.strategyId));
+  const early = walkEarly(deps, scope);
+  const { strategies: launched, ftConfigVersions } = await launchedPass(deps.db);
+  const strategies = (deps.share ? await deps.share.among(launched) : launched).filter(inScope(scope));
+  lastRan.set(deps.db, strategies);
   // The wallet gates first: they re-read the linked wallets, which decides what the process gate checks for
   const linked = deps.walletGates ? await deps.walletGates.forRun(strategies) : null;
   const health = deps.gate ? await deps.gate.forRun(strategies) : null;
@@ -117,11 +147,13 @@ export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}
       // A linked wallet's venue that is off is neither opened nor read this run (it may not open at all)
       const own = held?.state === 'off' ? deps : await withStrategyVenue(deps, s);
       await runStrategy(own, s, report, held ?? healthFor(s, own.venue === deps.venue, health, linked !== null),
-        { sourceTradeId: scope.sourceTradeId, windowXmin, ftConfigVersion: ftConfigVersions.get(strategyLeaseKey(s)) });
+        { sourceTradeId: scope.sourceTradeId, early: early.get(windowKey(s)), ftConfigVersion: ftConfigVersions.get(strategyLeaseKey(s)) });
     } catch (e) {
       report.errors.push({ userId: s.userId, strategyId: s.strategyId, error: errorText(e) });
     }
   });
+  // A page asked for early for a strategy this pass did not run ends before the pass does
+  await Promise.allSettled([...early.values()].map((e) => e.first));
   return report;
 }
 
@@ -144,9 +176,9 @@ function healthFor(s: LtStrategy, onProcessVenue: boolean, processHealth: VenueH
  * repeats (a few rounds at most) while entries get ordered
  */
 async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecuteReport, health: VenueHealth | null,
-  pass: { sourceTradeId?: string | undefined; windowXmin: bigint | null; ftConfigVersion: string | undefined }): Promise<void> {
+  pass: { sourceTradeId?: string | undefined; early: EarlyWalk | undefined; ftConfigVersion: string | undefined }): Promise<void> {
   const sourceTradeId = pass.sourceTradeId;
-  const window = await openSignalWindow(deps.db, s, sourceTradeId ?? null, pass.windowXmin);
+  const window = pass.early?.window ?? openSignalWindow(deps.db, s, sourceTradeId ?? null);
   // The FT configuration: as kept while its version stands (keptFtConfig), else read beside the first page of signals
   // (on PostgreSQL, on another connection at once). Awaited by the first entry's intent once it holds the lock (its
   // filters and sizing come after the guards), so a read is off the signal's path; with no signal, before the walk
@@ -156,7 +188,8 @@ async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecut
   let budget = deps.signalBudget ?? DEFAULT_BUDGET;
   for (let round = 0; round < ROUNDS; round++) {
     let newEntries = 0;
-    for await (const signal of pendingSignals(deps.db, s, deps.signalPageSize, sourceTradeId ?? null, window.recordedFrom)) {
+    const first = round === 0 ? pass.early?.first : undefined;
+    for await (const signal of pendingSignals(deps.db, s, { pageSize: deps.signalPageSize, sourceTradeId, window, first })) {
       if (budget-- <= 0) return;
       const verdict = await handleSignal(deps, s, { wallet: walletRead, version: pass.ftConfigVersion }, signal, report, health);
       if (verdict?.kind === 'ordered' && signal.kind === 'entry') newEntries += 1;

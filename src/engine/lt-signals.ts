@@ -1,26 +1,44 @@
 /** LT signals: the mirrored FT wallet's paper orders (entries) and exits since launch that have no disposition yet, read in pages */
 import type { LtStrategy } from '../domain/lt-strategy.ts';
 import type { Sql } from '../store/db.ts';
-import { pendingSignalsPage, type Signal, type SignalCursor, windowXmin } from '../store/lt-signal-store.ts';
+import { pendingSignalsPage, type Signal, type SignalCursor, type SignalPage } from '../store/lt-signal-store.ts';
 
 export type { Signal, SignalSizing } from '../store/lt-signal-store.ts';
 
 /** Newest-first would starve old signals; they are read oldest first and the age limit expires what is too old */
 export const SIGNAL_PAGE = 200;
 
+export interface SignalWalk {
+  /** Rows per page (default SIGNAL_PAGE) */
+  pageSize?: number | undefined;
+  /** Only this source trade's signals (a replay), read in full */
+  sourceTradeId?: string | null | undefined;
+  /** The pass's window: which rows are read, and where the next window may start (absent: a full read) */
+  window?: SignalWindow | undefined;
+  /** The walk's first page, already asked for with the same walk (firstSignalPage) */
+  first?: Promise<SignalPage> | undefined;
+}
+
+/** The first page of a walk: asked for ahead of it (the executor reads it beside the launched strategies) */
+export function firstSignalPage(sql: Sql, s: LtStrategy, walk: SignalWalk): Promise<SignalPage> {
+  return pendingSignalsPage(sql, s, null, walk.pageSize ?? SIGNAL_PAGE, walk.sourceTradeId ?? null, walk.window?.recordedFrom ?? null);
+}
+
 /**
  * Every pending signal, page by page: the keyset cursor moves past each page, so a signal that stays pending
  * (deferred, or failed) is not read again in this walk and nothing is silently cut off by a LIMIT (INV-4)
  */
-export async function* pendingSignals(sql: Sql, s: LtStrategy, pageSize = SIGNAL_PAGE,
-  sourceTradeId: string | null = null, recordedFrom: bigint | null = null): AsyncGenerator<Signal> {
-  let after: SignalCursor | null = null;
+export async function* pendingSignals(sql: Sql, s: LtStrategy, walk: SignalWalk = {}): AsyncGenerator<Signal> {
+  const pageSize = walk.pageSize ?? SIGNAL_PAGE;
+  let page = walk.first ?? firstSignalPage(sql, s, walk);
   for (;;) {
-    const page = await pendingSignalsPage(sql, s, after, pageSize, sourceTradeId, recordedFrom);
-    for (const signal of page) yield signal;
-    const last = page[page.length - 1];
-    if (!last || page.length < pageSize) return;
-    after = { at: last.sourceTradeAt, ftOrderId: last.ftOrderId, leg: last.leg };
+    const { signals, windowXmin } = await page;
+    walk.window?.opened(windowXmin);
+    for (const signal of signals) yield signal;
+    const last = signals[signals.length - 1];
+    if (!last || signals.length < pageSize) return;
+    const after: SignalCursor = { at: last.sourceTradeAt, ftOrderId: last.ftOrderId, leg: last.leg };
+    page = pendingSignalsPage(sql, s, after, pageSize, walk.sourceTradeId ?? null, walk.window?.recordedFrom ?? null);
   }
 }
 
@@ -42,40 +60,44 @@ interface WindowState {
 
 /** Per database handle, per strategy (its launch and FT wallet in the key: a relaunch starts with a full read) */
 const windows = new WeakMap<object, Map<string, WindowState>>();
-const windowKey = (s: LtStrategy): string => `${s.userId}|${s.strategyId}|${s.ftWalletId}|${s.launchedAt?.toISOString() ?? ''}`;
+export const windowKey = (s: LtStrategy): string => `${s.userId}|${s.strategyId}|${s.ftWalletId}|${s.launchedAt?.toISOString() ?? ''}`;
 
 /**
  * Which signals one executor pass reads (INV-4: every pending signal is read, oldest first). A full read walks every
  * FT order and exit since launch; after a complete pass, the next ones read only what transactions recorded from the
- * oldest of: the xmin of the snapshot read before that pass's pages (windowXmin: every transaction below it had ended,
- * so its rows were there to read), and the transaction of any signal that pass left pending. Transaction ids, not
+ * oldest of: the xmin of that pass's first page's snapshot (every transaction below it had ended, so its rows were
+ * there to read), and the transaction of any signal that pass left pending. Transaction ids, not
  * times: a transaction open for long, or a clock that stepped back, moves no row out of the window. A full read comes
  * again every FULL_READ_EVERY_MS all the same. Only a complete pass (no budget cut, no round limit) moves the window
  */
 export interface SignalWindow {
   /** null: a full read */
   recordedFrom: bigint | null;
+  /** A page was read: where the next window may start as it was read (the first page's is kept) */
+  opened(windowXmin: bigint | null): void;
   /** A signal this pass read and did not decide (deferred, failed, or decided by another run meanwhile) */
   stillPending(signal: Signal): void;
   /** The walk read every pending signal and ended by itself */
   completed(): void;
 }
 
-export async function openSignalWindow(db: Sql, s: LtStrategy, sourceTradeId: string | null,
-  read: bigint | null = null, nowMs: number = Date.now()): Promise<SignalWindow> {
+export function openSignalWindow(db: Sql, s: LtStrategy, sourceTradeId: string | null, nowMs: number = Date.now()): SignalWindow {
   // A replay's pass over one source trade reads that trade's signals in full, and leaves the window alone
-  if (sourceTradeId !== null) return { recordedFrom: null, stillPending: () => undefined, completed: () => undefined };
+  if (sourceTradeId !== null) {
+    return { recordedFrom: null, opened: () => undefined, stillPending: () => undefined, completed: () => undefined };
+  }
   let byStrategy = windows.get(db);
   if (!byStrategy) windows.set(db, (byStrategy = new Map()));
   const map = byStrategy;
   const key = windowKey(s);
   const state = map.get(key);
   const windowed = state !== undefined && nowMs - state.fullReadAtMs < FULL_READ_EVERY_MS;
-  // Before any of this pass's signals (`read` when the caller read it so): below it, every transaction had ended
-  let oldest = read ?? await windowXmin(db);
+  // The first page's snapshot's xmin (below it, every transaction had ended), then lowered by what stays pending
+  let oldest: bigint | null = null;
   return {
     recordedFrom: windowed ? state.from : null,
-    stillPending: (signal) => { if (signal.recordedXid < oldest) oldest = signal.recordedXid; },
-    completed: () => { map.set(key, { from: oldest, fullReadAtMs: windowed ? state.fullReadAtMs : nowMs }); },
+    opened: (xmin) => { oldest ??= xmin; },
+    stillPending: (signal) => { if (oldest !== null && signal.recordedXid < oldest) oldest = signal.recordedXid; },
+    completed: () => { if (oldest !== null) map.set(key, { from: oldest, fullReadAtMs: windowed ? state.fullReadAtMs : nowMs }); },
   };
 }

@@ -118,10 +118,22 @@ function evaluatedAt(wallet: string, trade: string): string {
   return `(SELECT d.evaluated_at FROM ft_dispositions d WHERE d.wallet_id = ${wallet} AND d.trade_key = ${trade})`;
 }
 
-/** The page with each entry's FT order as FT took it (its columns prefixed): index probes on the page's rows only */
-const pageSql = (windowed: boolean) => `SELECT p.*, ${takenColumns(TAKEN_PREFIX)}
-  FROM (${pendingSql(windowed)}) p LEFT JOIN (${TAKEN_JOINS}) ON p.kind = 'entry' AND o.order_id = p.ft_order_id
-  ORDER BY p.source_at, p.ft_order_id, p.leg`;
+/**
+ * Where a signal window may start: the xmin of the page's snapshot. Every transaction below it had ended (committed: its
+ * rows are visible to the page; or rolled back), and a row any other transaction records has a created_xid at or above
+ * it (migration 0026), however long that transaction was open and whatever the clocks said
+ */
+const WINDOW_XMIN_SQL = 'pg_snapshot_xmin(pg_current_snapshot())::text';
+
+/**
+ * The page with each entry's FT order as FT took it (its columns prefixed): index probes on the page's rows only. Every
+ * row carries where the next signal window may start (WINDOW_XMIN_SQL, of the page's own snapshot); an empty page is
+ * one row that has only that
+ */
+const pageSql = (windowed: boolean) => `SELECT w.window_xmin, q.* FROM (SELECT ${WINDOW_XMIN_SQL} AS window_xmin) w
+  LEFT JOIN (SELECT p.*, ${takenColumns(TAKEN_PREFIX)}
+    FROM (${pendingSql(windowed)}) p LEFT JOIN (${TAKEN_JOINS}) ON p.kind = 'entry' AND o.order_id = p.ft_order_id) q ON true
+  ORDER BY q.source_at, q.ft_order_id, q.leg`;
 const PENDING_SQL = pageSql(false);
 const PENDING_WINDOW_SQL = pageSql(true);
 
@@ -159,14 +171,20 @@ function signalFromRow(r: Record<string, unknown>): Signal {
   };
 }
 
+/** A page of pending signals, and where a signal window may start as it was read (null: no page was read) */
+export interface SignalPage {
+  signals: Signal[];
+  windowXmin: bigint | null;
+}
+
 /**
  * Up to `limit` pending signals after `after`, oldest first (source trade time, then FT order id, then leg); with
  * `sourceTradeId`, only the signals of that source trade (a replay acts on each trade's signals at their own time);
  * with `recordedFrom`, only those recorded by a transaction from then on (created_xid)
  */
 export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalCursor | null, limit: number,
-  sourceTradeId: string | null = null, recordedFrom: bigint | null = null): Promise<Signal[]> {
-  if (s.launchedAt === null) return []; // nothing before launch ever executes
+  sourceTradeId: string | null = null, recordedFrom: bigint | null = null): Promise<SignalPage> {
+  if (s.launchedAt === null) return { signals: [], windowXmin: null }; // nothing before launch ever executes
   const params: unknown[] = [s.userId, s.strategyId, s.ftWalletId, s.launchedAt.toISOString(), after?.at.toISOString() ?? null,
     after?.ftOrderId ?? null, after?.leg ?? null, limit, sourceTradeId];
   const [text, values] = recordedFrom === null ? [PENDING_SQL, params] : [PENDING_WINDOW_SQL, [...params, recordedFrom.toString()]];
@@ -177,45 +195,25 @@ export async function pendingSignalsPage(sql: Sql, s: LtStrategy, after: SignalC
   const rows = isDb(sql) && settings.length > 0
     ? await inOwnTransaction(sql).catch((e: unknown) => (isStalePlan(e) ? inOwnTransaction(sql) : Promise.reject(e)))
     : await sql.query<Record<string, unknown>>(text, values);
-  return rows.map(signalFromRow);
+  return { signals: rows.filter((r) => r.kind != null).map(signalFromRow), windowXmin: BigInt(rows[0]!.window_xmin as string) };
 }
 
-/**
- * Where a signal window may start: the xmin of the reading statement's snapshot. Every transaction below it had ended
- * (committed: its rows are visible to any later read; or rolled back), and a row any other transaction records has a
- * created_xid at or above it (migration 0026), however long that transaction was open and whatever the clocks said. The
- * next window may start there once the pages read after it have been walked
- */
-const WINDOW_XMIN_SQL = 'pg_snapshot_xmin(pg_current_snapshot())::text';
-
-/** WINDOW_XMIN_SQL read alone */
-export async function windowXmin(sql: Sql): Promise<bigint> {
-  const [r] = await sql.query<{ xmin: string }>(`SELECT ${WINDOW_XMIN_SQL} AS xmin`);
-  return BigInt(r!.xmin);
-}
-
-/** The launched strategies of a pass, where its windows start, and each strategy's FT configuration version */
+/** The launched strategies of a pass, and each strategy's FT configuration version */
 export interface LaunchedPass {
   strategies: LtStrategy[];
-  /** Where the pass's signal windows may start (WINDOW_XMIN_SQL); null when none is launched */
-  windowXmin: bigint | null;
   /** The FT strategy's config_version (migration 0025) as the pass began, by strategyLeaseKey; absent: none */
   ftConfigVersions: Map<string, string>;
 }
 
-/**
- * The launched, active strategies and, in the same statement (so before any of the pass's signals is read), where the
- * pass's signal windows may start (WINDOW_XMIN_SQL) and each one's FT configuration version
- */
-export async function launchedWithWindowStart(sql: Sql): Promise<LaunchedPass> {
-  const rows = await sql.query<Record<string, unknown>>(launchedSql(`${WINDOW_XMIN_SQL} AS window_xmin,
-    (SELECT w.config_version::text FROM ft_wallets w WHERE w.wallet_id = lt_strategies.ft_wallet_id) AS ft_config_version`));
+/** The launched, active strategies and, in the same statement, each one's FT configuration version */
+export async function launchedPass(sql: Sql): Promise<LaunchedPass> {
+  const rows = await sql.query<Record<string, unknown>>(launchedSql(`(SELECT w.config_version::text FROM ft_wallets w WHERE w.wallet_id = lt_strategies.ft_wallet_id) AS ft_config_version`));
   const strategies = rows.map(ltStrategyFromRow);
   const ftConfigVersions = new Map<string, string>();
   rows.forEach((r, i) => {
     if (r.ft_config_version != null) ftConfigVersions.set(strategyLeaseKey(strategies[i]!), r.ft_config_version as string);
   });
-  return { strategies, windowXmin: rows[0] ? BigInt(rows[0].window_xmin as string) : null, ftConfigVersions };
+  return { strategies, ftConfigVersions };
 }
 
 /** What takenColumns(prefix) read; null when no order, trade or market row was joined */

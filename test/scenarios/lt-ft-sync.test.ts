@@ -82,7 +82,7 @@ describe(`LT follows the FT filters it holds (${backendName})`, () => {
       query: async <T,>(text: string, params?: unknown[], options?: QueryOptions): Promise<T[]> => {
         const rows = await db.query<T>(text, params, options);
         const patch = editAfterStrategiesRead;
-        if (patch && text.includes('AS window_xmin')) {
+        if (patch && text.includes('AS ft_config_version')) {
           editAfterStrategiesRead = null;
           await editFt(patch);
         }

@@ -47,7 +47,7 @@ describe(`LT signals (${backendName})`, () => {
   async function undisposed(): Promise<number> {
     const s = (await getLtStrategy(w.ft.t.db, w.userId, w.strategyId))!;
     let n = 0;
-    for await (const _ of pendingSignals(w.ft.t.db, s, 2)) n += 1;
+    for await (const _ of pendingSignals(w.ft.t.db, s, { pageSize: 2 })) n += 1;
     return n;
   }
 
