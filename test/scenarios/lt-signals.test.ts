@@ -13,22 +13,30 @@ import { rowsVisited, seqScannedTables } from '../support/plan-rows.ts';
 type Read = { text: string; params: unknown[]; inTransaction: boolean; options: QueryOptions | undefined };
 
 /** The signal pages read while `run` runs: alone (PGlite), or in a transaction of their own (PostgreSQL) */
-async function pageReads(db: Db, run: () => Promise<unknown>): Promise<Read[]> {
+async function pageReads(db: Db, run: () => Promise<unknown>, seen?: (text: string, phase: 'asked' | 'answered') => void): Promise<Read[]> {
   const reads: Read[] = [];
   const record = (read: Read) => {
     if (read.text.includes('AS taken_trade_key')) reads.push(read);
+  };
+  const observed = async <T,>(text: string, send: () => Promise<T>): Promise<T> => {
+    seen?.(text, 'asked');
+    try {
+      return await send();
+    } finally {
+      seen?.(text, 'answered');
+    }
   };
   const query = db.query.bind(db);
   const transaction = db.transaction.bind(db);
   const spies = [
     vi.spyOn(db, 'query').mockImplementation(async (text: string, params?: unknown[], options?: QueryOptions) => {
       record({ text, params: params ?? [], inTransaction: false, options });
-      return query(text, params, options) as never;
+      return observed(text, () => query(text, params, options)) as never;
     }),
     vi.spyOn(db, 'transaction').mockImplementation((fn) => transaction((tx) => fn({ ...tx, exec: tx.exec.bind(tx),
       query: (text: string, params?: unknown[], options?: QueryOptions) => {
         record({ text, params: params ?? [], inTransaction: true, options });
-        return tx.query(text, params, options);
+        return observed(text, () => tx.query(text, params, options));
       } }))),
   ];
   try {
@@ -69,6 +77,33 @@ describe(`LT signals (${backendName})`, () => {
     await w.launch();
     expect((await w.execute()).signals).toBe(0);
     expect(w.probe.submits).toBe(1);
+  });
+
+  it('a pass asks for its first signal page before the launched strategies have answered, and uses it only for a strategy it runs', async () => {
+    w = await createLtWorld();
+    w.asks([['0.50', '1000']]);
+    await w.buySignal({ price: 0.5 });
+    expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 }); // the pass this database's next one follows
+    await w.buySignal({ price: 0.5 });
+    const db = w.ft.t.db;
+    const events: string[] = [];
+    const reads = await pageReads(db, async () => expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 }), (text, phase) => {
+      if (text.includes('AS ft_config_version') || text.includes('AS taken_trade_key')) {
+        events.push(`${text.includes('AS taken_trade_key') ? 'page' : 'launched'} ${phase}`);
+      }
+    });
+    expect(reads.length).toBeGreaterThan(0);
+    // The two overlap: each was asked for before the other answered (on PostgreSQL on two connections)
+    const at = (event: string) => events.indexOf(event);
+    expect(at('page asked')).toBeGreaterThanOrEqual(0);
+    expect(at('page asked')).toBeLessThan(at('launched answered'));
+    expect(at('launched asked')).toBeLessThan(at('page answered'));
+    // Stopped since: the next pass asks for its page all the same, and decides nothing from it
+    await w.buySignal({ price: 0.5 });
+    await stopLtStrategy({ db, clock: w.ft.clock }, w.userId, w.strategyId);
+    expect(await w.execute()).toMatchObject({ strategies: 0, signals: 0 });
+    expect(w.probe.submits).toBe(2);
+    expect(await undisposed()).toBe(1);
   });
 
   it('INV-2: a signal older than max_signal_age_seconds expires with its reason and is never sent', async () => {
