@@ -3,9 +3,10 @@
  * over the official client's p99 for signing and posting the same order to the same simulator, sampled alternately
  * in one process so both share the machine's noise.
  *
- * Tandem's path is the real executor: `executeLt` for the strategy (list launched strategies with the signal window's
- * start, read the pending signal with its FT facts, the book — from the market channel's books as the service reads it,
- * GET /book when the channel cannot vouch for it (the first signal) or with BENCH_BOOK_CACHE=off —, the intent
+ * Tandem's path is the real executor: `executeLt` for the strategy (list the launched strategies while the first page
+ * of pending signals is read, with its FT facts and where the next signal window starts; the book — from the market
+ * channel's books as the service reads it, GET /book when the channel cannot vouch for it (the first signal) or with
+ * BENCH_BOOK_CACHE=off —, the intent
  * transaction with its reservation, sign, persist the prepared order, POST /order),
  * timed from the call to the `after_submit` hook (venue.submit returned; recording the answer is not counted, as the
  * floor's timing ends when postOrder returns). Not included: FT's evaluation of the trade and the NOTIFY wake-up.
@@ -131,8 +132,8 @@ export async function measureSignalToSubmit(progress: (text: string) => void, da
     detail: {
       value_is: postgres ? 'the larger of the PGlite and PostgreSQL ratios' : 'PGlite (PostgreSQL skipped: no BENCH_DATABASE_URL)',
       pglite_ratio: pglite.value, postgres_ratio: postgres?.value ?? null, pglite: pglite.detail, postgres: postgres?.detail ?? null,
-      tandem_path: `executeLt(strategy) → after_submit hook: strategies + window start, FT config, signal read with its FT `
-        + `facts, ${bookCache() ? 'book from the market channel (GET /book when it cannot vouch for it)' : 'GET /book (BENCH_BOOK_CACHE=off)'}, `
+      tandem_path: `executeLt(strategy) → after_submit hook: the launched strategies read beside the signal page (with its FT `
+        + `facts), FT config, ${bookCache() ? 'book from the market channel (GET /book when it cannot vouch for it)' : 'GET /book (BENCH_BOOK_CACHE=off)'}, `
         + 'intent tx (lock; strategy, kill switch, disposition and ledger in one statement; intent, disposition and reservation '
         + 'in one statement) with signing started beside the write, '
         + 'mark prepared (one statement), POST /order (undici request, keep-alive)',

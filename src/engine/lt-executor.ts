@@ -111,7 +111,8 @@ const inScope = (scope: LtExecuteScope) => (s: LtStrategy): boolean =>
  * The first signal pages of the strategies this pass will likely run first (the last pass's, in scope, as many as run
  * at once), asked for beside the launched strategies: on PostgreSQL on other connections, so the list costs the signal
  * no round trip of its own. A page depends only on its strategy's identity, FT wallet and launch (windowKey); it is used
- * only for a strategy the fresh list holds with the same key, and everything else about the strategy is the list's
+ * only for a strategy the fresh list holds with the same key among those it runs at once, and everything else about
+ * the strategy is the list's
  */
 function walkEarly(deps: LtExecutorDeps, scope: LtExecuteScope): Map<string, EarlyWalk> {
   const early = new Map<string, EarlyWalk>();
@@ -132,29 +133,41 @@ function walkEarly(deps: LtExecutorDeps, scope: LtExecuteScope): Map<string, Ear
 export async function executeLt(deps: LtExecutorDeps, scope: LtExecuteScope = {}): Promise<LtExecuteReport> {
   const report = emptyReport();
   const early = walkEarly(deps, scope);
+  try {
+    await runPass(deps, scope, early, report);
+  } finally {
+    // A page asked for early that no strategy of the pass used ends before the pass does, whatever happened
+    await Promise.allSettled([...early.values()].map((e) => e.first));
+  }
+  return report;
+}
+
+async function runPass(deps: LtExecutorDeps, scope: LtExecuteScope, early: Map<string, EarlyWalk>, report: LtExecuteReport): Promise<void> {
   const { strategies: launched, ftConfigVersions } = await launchedPass(deps.db);
   const strategies = (deps.share ? await deps.share.among(launched) : launched).filter(inScope(scope));
   lastRan.set(deps.db, strategies);
+  const concurrency = deps.strategyConcurrency ?? 1;
+  // An early page is used only by a strategy that runs at once, as the page would have been read then: one that waits
+  // its turn behind others' venue calls reads its own
+  const first = new Set(strategies.slice(0, concurrency));
   // The wallet gates first: they re-read the linked wallets, which decides what the process gate checks for
   const linked = deps.walletGates ? await deps.walletGates.forRun(strategies) : null;
   const health = deps.gate ? await deps.gate.forRun(strategies) : null;
   // Strategies are independent (each its own ledger, lock and signals): a few run at once, so one's venue calls do not
   // hold up the next one's signal. Replays keep 1, so that their orders meet a shared book in a reproducible order
-  await mapLimit(strategies, deps.strategyConcurrency ?? 1, async (s) => {
+  await mapLimit(strategies, concurrency, async (s) => {
     report.strategies += 1;
     try {
       const held = linked?.(s) ?? null;
       // A linked wallet's venue that is off is neither opened nor read this run (it may not open at all)
       const own = held?.state === 'off' ? deps : await withStrategyVenue(deps, s);
       await runStrategy(own, s, report, held ?? healthFor(s, own.venue === deps.venue, health, linked !== null),
-        { sourceTradeId: scope.sourceTradeId, early: early.get(windowKey(s)), ftConfigVersion: ftConfigVersions.get(strategyLeaseKey(s)) });
+        { sourceTradeId: scope.sourceTradeId, early: first.has(s) ? early.get(windowKey(s)) : undefined,
+          ftConfigVersion: ftConfigVersions.get(strategyLeaseKey(s)) });
     } catch (e) {
       report.errors.push({ userId: s.userId, strategyId: s.strategyId, error: errorText(e) });
     }
   });
-  // A page asked for early for a strategy this pass did not run ends before the pass does
-  await Promise.allSettled([...early.values()].map((e) => e.first));
-  return report;
 }
 
 const NOT_CHECKED = (s: LtStrategy): VenueHealth => ({ name: `wallet ${s.walletAddress ?? ''}`, state: 'off',
@@ -179,8 +192,8 @@ async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecut
   pass: { sourceTradeId?: string | undefined; early: EarlyWalk | undefined; ftConfigVersion: string | undefined }): Promise<void> {
   const sourceTradeId = pass.sourceTradeId;
   const window = pass.early?.window ?? openSignalWindow(deps.db, s, sourceTradeId ?? null);
-  // The FT configuration: as kept while its version stands (keptFtConfig), else read beside the first page of signals
-  // (on PostgreSQL, on another connection at once). Awaited by the first entry's intent once it holds the lock (its
+  // The FT configuration: as kept while its version stands (keptFtConfig), else read while the first page of signals
+  // is (on PostgreSQL, on another connection at once; an early page may have been read already). Awaited by the first entry's intent once it holds the lock (its
   // filters and sizing come after the guards), so a read is off the signal's path; with no signal, before the walk
   // ends, so that a failure to read it is still reported
   const walletRead = keptFtConfig(deps.db, s, pass.ftConfigVersion);
