@@ -256,12 +256,14 @@ describe(`LT signals (${backendName})`, () => {
     w = await createLtWorld();
     w.asks([['0.50', '1000']]);
     const other = await openPostgres(w.ft.t.url!);
+    let fullReadAt = 0;
     try {
       await other.transaction(async (tx) => {
         // The long FT transaction: it has its id, and is still open when the next passes run (without the world's
         // ledger checks meanwhile: the read models' build waits for every transaction running, this one included)
         const [r0] = await tx.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
         await w.buySignal({ price: 0.5 });
+        fullReadAt = Date.now();
         expect(await executeLt(w.deps)).toMatchObject({ signals: 1, ordered: 1 }); // the first, full read: the window opens
         // Transactions that began and ended after the open one: the passes' snapshots move on past them
         for (let i = 0; i < 3; i++) {
@@ -274,7 +276,8 @@ describe(`LT signals (${backendName})`, () => {
           WHERE order_id NOT IN (SELECT ft_order_id FROM lt_dispositions)`, [r0!.xid]);
       });
       const reads = await pageReads(w.ft.t.db, async () => expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 }));
-      expect(reads[0]!.params).toHaveLength(10); // a windowed pass reads it (not a full read)
+      // A windowed pass reads it (not a full read), unless the machine was so slow that the next full read came due
+      if (Date.now() - fullReadAt < FULL_READ_EVERY_MS) expect(reads[0]!.params).toHaveLength(10);
       expect(await undisposed()).toBe(0);
       await w.checkLedger();
     } finally {
