@@ -19,10 +19,12 @@ export interface SignalWalk {
   first?: Promise<SignalPage> | undefined;
 }
 
+/** The walk's page after `after` (null: its first) */
+const walkPage = (sql: Sql, s: LtStrategy, walk: SignalWalk, after: SignalCursor | null): Promise<SignalPage> =>
+  pendingSignalsPage(sql, s, after, walk.pageSize ?? SIGNAL_PAGE, walk.sourceTradeId ?? null, walk.window?.recordedFrom ?? null);
+
 /** The first page of a walk: asked for ahead of it (the executor reads it beside the launched strategies) */
-export function firstSignalPage(sql: Sql, s: LtStrategy, walk: SignalWalk): Promise<SignalPage> {
-  return pendingSignalsPage(sql, s, null, walk.pageSize ?? SIGNAL_PAGE, walk.sourceTradeId ?? null, walk.window?.recordedFrom ?? null);
-}
+export const firstSignalPage = (sql: Sql, s: LtStrategy, walk: SignalWalk): Promise<SignalPage> => walkPage(sql, s, walk, null);
 
 /**
  * Every pending signal, page by page: the keyset cursor moves past each page, so a signal that stays pending
@@ -37,8 +39,7 @@ export async function* pendingSignals(sql: Sql, s: LtStrategy, walk: SignalWalk 
     for (const signal of signals) yield signal;
     const last = signals[signals.length - 1];
     if (!last || signals.length < pageSize) return;
-    const after: SignalCursor = { at: last.sourceTradeAt, ftOrderId: last.ftOrderId, leg: last.leg };
-    page = pendingSignalsPage(sql, s, after, pageSize, walk.sourceTradeId ?? null, walk.window?.recordedFrom ?? null);
+    page = walkPage(sql, s, walk, { at: last.sourceTradeAt, ftOrderId: last.ftOrderId, leg: last.leg });
   }
 }
 
