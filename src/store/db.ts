@@ -244,6 +244,9 @@ async function initdbApart(dataDir: string): Promise<void> {
   if (status !== 0) throw new Error(`PGlite could not create the database in ${dataDir} (${status}): ${stderr.trim()}`);
 }
 
+/** Connections a PostgreSQL Db keeps at most */
+export const POSTGRES_POOL_SIZE = 10;
+
 /** PostgreSQL's refusal of a prepared statement whose result columns changed since it was prepared (SQLSTATE 0A000) */
 export const isStalePlan = (e: unknown): boolean => (e as { code?: string } | null)?.code === '0A000'
   && /cached plan must not change result type/.test((e as Error).message);
@@ -255,7 +258,7 @@ const sslOf = (tls: PgTls | null) => (tls ? { ssl: { ca: tls.ca, rejectUnauthori
 
 export async function openPostgres(url: string, tls: PgTls | null = null): Promise<Db> {
   // A server that stops answering fails a connection attempt in bounded time instead of at the OS's TCP timeout
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true, ...sslOf(tls) });
+  const pool = new pg.Pool({ connectionString: url, max: POSTGRES_POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true, ...sslOf(tls) });
   pool.on('error', () => undefined); // idle-client errors surface on the next query instead
   await pool.query('select 1');
   const names = new PgStatementNames();

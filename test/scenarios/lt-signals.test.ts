@@ -4,8 +4,8 @@ import { executeLt } from '../../src/engine/lt-executor.ts';
 import { FULL_READ_EVERY_MS, pendingSignals } from '../../src/engine/lt-signals.ts';
 import { stopLtStrategy } from '../../src/engine/lt-strategies.ts';
 import { getLtStrategy } from '../../src/store/lt-strategy-store.ts';
-import { openPostgres, type Db, type QueryOptions } from '../../src/store/db.ts';
-import { pageSettings } from '../../src/store/lt-signal-store.ts';
+import { isStalePlan, openPostgres, POSTGRES_POOL_SIZE, type Db, type QueryOptions } from '../../src/store/db.ts';
+import { pageSettings, pendingSignalsPage } from '../../src/store/lt-signal-store.ts';
 import { backendName, TEST_DATABASE_URL } from '../support/test-db.ts';
 import { createLtWorld, type LtWorld } from '../support/lt-world.ts';
 import { rowsVisited, seqScannedTables } from '../support/plan-rows.ts';
@@ -283,5 +283,38 @@ describe(`LT signals (${backendName})`, () => {
     } finally {
       await other.close();
     }
+  });
+
+  // Another process changed a column type the page returns (a newer Tandem migrating, an operator's psql): PostgreSQL
+  // refuses the page's prepared statement on every connection that prepared it ("cached plan must not change result
+  // type"), and the page is read once more, prepared anew
+  it.skipIf(!TEST_DATABASE_URL)('INV-4: a signal page whose prepared plan another connection made stale is read once more and answers', async () => {
+    w = await createLtWorld();
+    await w.buySignal({ price: 0.5 });
+    const db = w.ft.t.db;
+    const s = (await getLtStrategy(db, w.userId, w.strategyId))!;
+    const other = await openPostgres(w.ft.t.url!);
+    const refused: unknown[] = [];
+    const transaction = db.transaction.bind(db);
+    const spy = vi.spyOn(db, 'transaction').mockImplementation((fn) => transaction(fn).catch((e: unknown) => {
+      refused.push(e);
+      throw e;
+    }));
+    try {
+      // Bounded: a pooled connection closed while idle (under heavy load) would come back without the statement
+      for (let round = 0; round < 3 && refused.length === 0; round++) {
+        // The page prepared on every pooled connection: as many reads at once as the pool holds connections, and more
+        await Promise.all(Array.from({ length: POSTGRES_POOL_SIZE + 2 }, () => pendingSignalsPage(db, s, null, 10)));
+        await other.exec(`ALTER TABLE source_trades ALTER COLUMN title TYPE ${round % 2 === 0 ? 'varchar' : 'text'}`);
+        const page = await pendingSignalsPage(db, s, null, 10);
+        expect(page.signals.map((x) => x.kind)).toEqual(['entry']);
+      }
+    } finally {
+      spy.mockRestore();
+      await other.close();
+    }
+    expect(refused).toHaveLength(1);
+    expect(isStalePlan(refused[0])).toBe(true);
+    expect(await w.execute()).toMatchObject({ signals: 1, ordered: 1 });
   });
 });
