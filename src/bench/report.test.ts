@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBench, unknownNames, type Bench, type BenchContext } from './run-bench.ts';
 import {
-  buildReport, formatTable, formatValue, measuredResult, percentile, quantiles, skippedResult, summaryLine, type BenchSpec,
+  buildReport, formatTable, formatValue, measuredResult, pairedRatioInterval, percentile, quantiles, skippedResult, summaryLine, type BenchSpec,
   type Machine,
 } from './report.ts';
 
@@ -25,6 +25,36 @@ describe('percentile', () => {
 
   it('gives p50, p95 and p99 together', () => {
     expect(quantiles(Array.from({ length: 100 }, (_, i) => i + 1))).toEqual({ p50: 50, p95: 95, p99: 99 });
+  });
+});
+
+describe('the interval of a ratio of percentiles', () => {
+  /** A sample with a slow tail, as latencies have: mostly near `base`, one in twenty up to 3 × */
+  const latencies = (base: number, n: number, seed: number) => Array.from({ length: n }, (_, i) => {
+    const u = ((i * 7919 + seed * 104729) % 1000) / 1000;
+    return base * (i % 20 === 0 ? 1 + 2 * u : 1 + 0.2 * u);
+  });
+
+  it('is the ratio itself when one side is the other times a constant', () => {
+    const den = latencies(8, 400, 1);
+    expect(pairedRatioInterval(den.map((x) => x * 1.5), den, 99)).toEqual({ low: 1.5, high: 1.5 });
+  });
+
+  it('holds the ratio of the samples as taken, repeats from its seed, and widens with fewer samples', () => {
+    const num = latencies(12, 1000, 2);
+    const den = latencies(8, 1000, 3);
+    const point = percentile(num, 99) / percentile(den, 99);
+    const wide = pairedRatioInterval(num, den, 99);
+    expect(wide.low).toBeLessThan(point);
+    expect(wide.high).toBeGreaterThan(point);
+    expect(pairedRatioInterval(num, den, 99)).toEqual(wide);
+    const few = pairedRatioInterval(num.slice(0, 100), den.slice(0, 100), 99);
+    expect(few.high - few.low).toBeGreaterThan(wide.high - wide.low);
+  });
+
+  it('refuses samples of different lengths or none', () => {
+    expect(() => pairedRatioInterval([1, 2], [1], 99)).toThrow(RangeError);
+    expect(() => pairedRatioInterval([], [], 99)).toThrow(RangeError);
   });
 });
 

@@ -85,9 +85,7 @@ export function buildReport(results: BenchResult[], at: Date, quick = false, mac
 /** The p-th percentile (0–100) by the nearest-rank method; NaN for no samples */
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+  return sortedPercentile(Float64Array.from(samples).sort(), p);
 }
 
 export const median = (samples: readonly number[]): number => percentile(samples, 50);
@@ -96,6 +94,50 @@ export const median = (samples: readonly number[]): number => percentile(samples
 export function quantiles(samples: readonly number[]): { p50: number; p95: number; p99: number } {
   const r = (x: number) => Math.round(x * 1000) / 1000;
   return { p50: r(percentile(samples, 50)), p95: r(percentile(samples, 95)), p99: r(percentile(samples, 99)) };
+}
+
+/**
+ * How far a ratio of two percentiles could move by chance: a 95 % interval of percentile(num, p) / percentile(den, p)
+ * by a paired bootstrap. Pairs of samples taken together (num[i], den[i]) are drawn with replacement, `rounds` times,
+ * and the 2.5th and 97.5th percentiles of the resampled ratios are returned, rounded to 3 decimals. Pairs, because the
+ * two sides were sampled alternately and share the machine's noise at each moment; a fixed seed, so that a run's
+ * figures can be computed again from its samples
+ */
+export function pairedRatioInterval(num: readonly number[], den: readonly number[], p: number,
+  rounds = 1000, seed = 1): { low: number; high: number } {
+  if (num.length !== den.length || num.length === 0) throw new RangeError('pairedRatioInterval: two samples of one length');
+  const random = mulberry32(seed);
+  const n = num.length;
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < n; i++) {
+      const k = Math.floor(random() * n);
+      a[i] = num[k]!;
+      b[i] = den[k]!;
+    }
+    ratios.push(sortedPercentile(a.sort(), p) / sortedPercentile(b.sort(), p));
+  }
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return { low: round(percentile(ratios, 2.5)), high: round(percentile(ratios, 97.5)) };
+}
+
+/** percentile() of an already sorted sample */
+function sortedPercentile(sorted: Float64Array, p: number): number {
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+/** A small seeded generator of numbers in [0, 1) (mulberry32): resampling that repeats from one seed */
+function mulberry32(seed: number): () => number {
+  let t = seed >>> 0;
+  return () => {
+    t = (t + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(t ^ (t >>> 15), 1 | t);
+    x ^= x + Math.imul(x ^ (x >>> 7), 61 | x);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** A value with a sensible number of digits: thousands separated, at most 3 decimals */

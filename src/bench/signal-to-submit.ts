@@ -14,7 +14,7 @@
  */
 import { OrderType, Side } from '@polymarket/clob-client-v2';
 import { executeLt } from '../engine/lt-executor.ts';
-import { quantiles, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
+import { pairedRatioInterval, quantiles, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
 import { startSignalRig, type SignalRig } from './signal-rig.ts';
 
 export const SIGNAL_SPEC: BenchSpec = { name: 'signal_to_submit_p99_ratio', unit: '× floor', target: 1.5, comparator: '<=' };
@@ -103,10 +103,14 @@ async function measureOn(databaseUrl: string | undefined, progress: (text: strin
     const { tandem, intent, floor } = await samplePairs(rig, shape, pairs.samples);
     const t = quantiles(tandem);
     const f = quantiles(floor);
+    const interval = pairedRatioInterval(tandem, floor, 99);
+    progress(`signal_to_submit (${backend}): p99 ${t.p99} ms against the floor's ${f.p99} ms; the ratio's 95 % interval ${interval.low}–${interval.high}`);
     return {
       value: Math.round((t.p99 / f.p99) * 1000) / 1000, samples: pairs.samples,
       detail: {
         backend, tandem_ms: t, floor_ms: f, tandem_to_intent_committed_ms: quantiles(intent), order: { side: 'BUY', type: 'GTC', ...shape },
+        // How far the ratio could move by chance on this run's pairs (report.ts, pairedRatioInterval), and at the median
+        p99_ratio_interval_95: interval, p50_ratio: Math.round((t.p50 / f.p50) * 1000) / 1000,
         warm_up_pairs: pairs.warmUp, timed_pairs: pairs.samples,
         // Books the executor read from memory (served) and by GET /book (fallbacks: the first, unwatched, and any other)
         book_cache: rig.bookCache?.bookCacheStats() ?? null,
@@ -131,7 +135,9 @@ export async function measureSignalToSubmit(progress: (text: string) => void, da
     value: worst.value, samples: pairs.samples,
     detail: {
       value_is: postgres ? 'the larger of the PGlite and PostgreSQL ratios' : 'PGlite (PostgreSQL skipped: no BENCH_DATABASE_URL)',
-      pglite_ratio: pglite.value, postgres_ratio: postgres?.value ?? null, pglite: pglite.detail, postgres: postgres?.detail ?? null,
+      pglite_ratio: pglite.value, postgres_ratio: postgres?.value ?? null,
+      pglite_interval_95: pglite.detail?.p99_ratio_interval_95, postgres_interval_95: postgres?.detail?.p99_ratio_interval_95 ?? null,
+      pglite: pglite.detail, postgres: postgres?.detail ?? null,
       tandem_path: `executeLt(strategy) → after_submit hook: the launched strategies read beside the signal page (with its FT `
         + `facts), FT config, ${bookCache() ? 'book from the market channel (GET /book when it cannot vouch for it)' : 'GET /book (BENCH_BOOK_CACHE=off)'}, `
         + 'intent tx (lock; strategy, kill switch, disposition and ledger in one statement; intent, disposition and reservation '
