@@ -8,9 +8,8 @@ import { equityOf } from '../domain/ledger.ts';
 import { isTerminal, type LtOrderState, type OrderEvent } from '../domain/lt-order.ts';
 import type { Db, Sql } from '../store/db.ts';
 import { appendEntries, balancesOf, orderLedgerOf, type LedgerWrite } from '../store/ledger-store.ts';
-import {
-  insertFill, loadOrder, orderOwnerOf, positionOf, writeOrderState, type LiveOrder, type OrderPatch,
-} from '../store/lt-order-store.ts';
+import { loadOrder, orderOwnerOf, writeOrderState, type LiveOrder, type OrderPatch } from '../store/lt-order-store.ts';
+import { insertFill, positionOf } from '../store/lt-fill-store.ts';
 import { lockLtStrategy, raisePeakEquity } from '../store/lt-strategy-store.ts';
 import { recordQuality } from '../store/quality-store.ts';
 import type { Metrics } from './ports.ts';

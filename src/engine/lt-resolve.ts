@@ -7,7 +7,7 @@ import { payoutFor, resolutionOf, type Market } from '../domain/market.ts';
 import { proceedsOf, SCALE, type Usdc } from '../domain/money.ts';
 import type { Db } from '../store/db.ts';
 import { appendEntries, dueSettlements } from '../store/ledger-store.ts';
-import { positionOf, settlementCandidatesPage, type SettlementCandidate } from '../store/lt-order-store.ts';
+import { positionOf, settlementCandidatesPage, type SettlementCandidate } from '../store/lt-fill-store.ts';
 import { lockLtStrategy } from '../store/lt-strategy-store.ts';
 import { loadMarkets } from '../store/market-store.ts';
 import { raisePeak } from './lt-fills.ts';

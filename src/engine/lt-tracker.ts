@@ -2,9 +2,8 @@
 import { isTerminal } from '../domain/lt-order.ts';
 import { formatMicros } from '../domain/money.ts';
 import type { Db, Sql } from '../store/db.ts';
-import {
-  bookedFillKeys, fillKey, loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveOrder,
-} from '../store/lt-order-store.ts';
+import { loadOrder, ordersByVenueIds, trackedOrdersPage, updateOrder, type LiveOrder } from '../store/lt-order-store.ts';
+import { bookedFillKeys, fillKey } from '../store/lt-fill-store.ts';
 import { insertLtAudit } from '../store/lt-strategy-store.ts';
 import { storedFillCursor, storeFillCursor } from '../store/fill-cursor-store.ts';
 import type { CancelOutcome, Venue, Venues, VenueFill, VenueOrderReport } from './venue-port.ts';
