@@ -36,7 +36,7 @@ describe('the interval of a ratio of percentiles', () => {
   });
 
   it('is the ratio itself when one side is the other times a constant', () => {
-    const den = latencies(8, 400, 1);
+    const den = latencies(8, 1000, 1);
     expect(pairedRatioInterval(den.map((x) => x * 1.5), den, 99)).toEqual({ low: 1.5, high: 1.5 });
   });
 
@@ -44,17 +44,24 @@ describe('the interval of a ratio of percentiles', () => {
     const num = latencies(12, 1000, 2);
     const den = latencies(8, 1000, 3);
     const point = percentile(num, 99) / percentile(den, 99);
-    const wide = pairedRatioInterval(num, den, 99);
+    const wide = pairedRatioInterval(num, den, 99)!;
     expect(wide.low).toBeLessThan(point);
     expect(wide.high).toBeGreaterThan(point);
     expect(pairedRatioInterval(num, den, 99)).toEqual(wide);
-    const few = pairedRatioInterval(num.slice(0, 100), den.slice(0, 100), 99);
-    expect(few.high - few.low).toBeGreaterThan(wide.high - wide.low);
+    const few = pairedRatioInterval(num.slice(0, 200), den.slice(0, 200), 95)!;
+    const many = pairedRatioInterval(num, den, 95)!;
+    expect(few.high - few.low).toBeGreaterThan(many.high - many.low);
   });
 
-  it('refuses samples of different lengths or none', () => {
+  it('refuses samples of different lengths or none, and no rounds', () => {
     expect(() => pairedRatioInterval([1, 2], [1], 99)).toThrow(RangeError);
     expect(() => pairedRatioInterval([], [], 99)).toThrow(RangeError);
+    expect(() => pairedRatioInterval([1], [1], 50, 0)).toThrow(RangeError);
+  });
+
+  it('gives none when too few samples lie above the percentile (30 pairs at p99: their maximum)', () => {
+    expect(pairedRatioInterval(latencies(12, 30, 2), latencies(8, 30, 3), 99)).toBeNull();
+    expect(pairedRatioInterval(latencies(12, 1000, 2), latencies(8, 1000, 3), 99)).not.toBeNull();
   });
 });
 

@@ -82,7 +82,7 @@ export function buildReport(results: BenchResult[], at: Date, quick = false, mac
   return { version: 1, at: at.toISOString(), quick, machine, results };
 }
 
-/** The p-th percentile (0–100) by the nearest-rank method; NaN for no samples */
+/** The p-th percentile (0–100) by the nearest-rank method; NaN for no samples (NaN samples sort last) */
 export function percentile(samples: readonly number[], p: number): number {
   if (samples.length === 0) return Number.NaN;
   return sortedPercentile(Float64Array.from(samples).sort(), p);
@@ -101,11 +101,14 @@ export function quantiles(samples: readonly number[]): { p50: number; p95: numbe
  * by a paired bootstrap. Pairs of samples taken together (num[i], den[i]) are drawn with replacement, `rounds` times,
  * and the 2.5th and 97.5th percentiles of the resampled ratios are returned, rounded to 3 decimals. Pairs, because the
  * two sides were sampled alternately and share the machine's noise at each moment; a fixed seed, so that a run's
- * figures can be computed again from its samples
+ * figures can be computed again from its samples. Null when fewer than MIN_TAIL_SAMPLES lie above the percentile
  */
 export function pairedRatioInterval(num: readonly number[], den: readonly number[], p: number,
-  rounds = 1000, seed = 1): { low: number; high: number } {
+  rounds = 1000, seed = 1): { low: number; high: number } | null {
   if (num.length !== den.length || num.length === 0) throw new RangeError('pairedRatioInterval: two samples of one length');
+  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`pairedRatioInterval: ${rounds} rounds`);
+  // Too few samples above the percentile (30 pairs at p99: it is their maximum) resample into no useful interval
+  if (num.length * (1 - p / 100) < MIN_TAIL_SAMPLES) return null;
   const random = mulberry32(seed);
   const n = num.length;
   const a = new Float64Array(n);
@@ -117,11 +120,16 @@ export function pairedRatioInterval(num: readonly number[], den: readonly number
       a[i] = num[k]!;
       b[i] = den[k]!;
     }
-    ratios.push(sortedPercentile(a.sort(), p) / sortedPercentile(b.sort(), p));
+    const ratio = sortedPercentile(a.sort(), p) / sortedPercentile(b.sort(), p);
+    if (Number.isFinite(ratio)) ratios.push(ratio);
   }
+  if (ratios.length === 0) return null;
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return { low: round(percentile(ratios, 2.5)), high: round(percentile(ratios, 97.5)) };
 }
+
+/** Samples above the percentile below which pairedRatioInterval gives no interval */
+const MIN_TAIL_SAMPLES = 10;
 
 /** percentile() of an already sorted sample */
 function sortedPercentile(sorted: Float64Array, p: number): number {

@@ -104,7 +104,8 @@ async function measureOn(databaseUrl: string | undefined, progress: (text: strin
     const t = quantiles(tandem);
     const f = quantiles(floor);
     const interval = pairedRatioInterval(tandem, floor, 99);
-    progress(`signal_to_submit (${backend}): p99 ${t.p99} ms against the floor's ${f.p99} ms; the ratio's 95 % interval ${interval.low}–${interval.high}`);
+    progress(`signal_to_submit (${backend}): p99 ${t.p99} ms against the floor's ${f.p99} ms; the ratio's 95 % interval `
+      + (interval ? `${interval.low}–${interval.high}` : 'not given (too few pairs)'));
     return {
       value: Math.round((t.p99 / f.p99) * 1000) / 1000, samples: pairs.samples,
       detail: {
@@ -136,7 +137,7 @@ export async function measureSignalToSubmit(progress: (text: string) => void, da
     detail: {
       value_is: postgres ? 'the larger of the PGlite and PostgreSQL ratios' : 'PGlite (PostgreSQL skipped: no BENCH_DATABASE_URL)',
       pglite_ratio: pglite.value, postgres_ratio: postgres?.value ?? null,
-      pglite_interval_95: pglite.detail?.p99_ratio_interval_95, postgres_interval_95: postgres?.detail?.p99_ratio_interval_95 ?? null,
+      pglite_interval_95: pglite.detail.p99_ratio_interval_95 ?? null, postgres_interval_95: postgres?.detail.p99_ratio_interval_95 ?? null,
       pglite: pglite.detail, postgres: postgres?.detail ?? null,
       tandem_path: `executeLt(strategy) → after_submit hook: the launched strategies read beside the signal page (with its FT `
         + `facts), FT config, ${bookCache() ? 'book from the market channel (GET /book when it cannot vouch for it)' : 'GET /book (BENCH_BOOK_CACHE=off)'}, `

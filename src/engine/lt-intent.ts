@@ -10,7 +10,9 @@ import { checkRisk, nextPeak, type RiskSnapshot } from '../domain/risk.ts';
 import { sizeBet } from '../domain/sizing.ts';
 import type { Db, Sql } from '../store/db.ts';
 import { utcDayStart, type RiskTotals } from '../store/ledger-store.ts';
-import { dispositionOf, insertDisposition, insertOrderedIntent, intentOrder, type LiveOrder, type NewIntent, type PricedSignal } from '../store/lt-order-store.ts';
+import {
+  dispositionOf, insertDisposition, insertOrderedIntent, intentOrder, type LiveOrder, type NewIntent, type PricedSignal,
+} from '../store/lt-order-store.ts';
 import { positionOf } from '../store/lt-fill-store.ts';
 import { lockForIntent, type IntentGuards } from '../store/lt-strategy-store.ts';
 import { orderStatus } from '../store/order-lookup-store.ts';

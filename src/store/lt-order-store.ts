@@ -1,6 +1,6 @@
 /**
- * Live orders (orders + lt_orders) and dispositions: the rows the LT executor, tracker and settlement write (their fill
- * legs and positions: lt-fill-store.ts). An order's status changes only in `writeOrderState`, with the state the order state table decided
+ * Live orders (orders + lt_orders) and dispositions: the rows the LT executor and tracker write (their fill legs,
+ * positions and settlement candidates: lt-fill-store.ts). An order's status changes only in `writeOrderState`, with the state the order state table decided
  */
 import { randomUUID } from 'node:crypto';
 import { InvariantError } from '../domain/errors.ts';
