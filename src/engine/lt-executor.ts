@@ -193,9 +193,9 @@ async function runStrategy(deps: LtExecutorDeps, s: LtStrategy, report: LtExecut
   const sourceTradeId = pass.sourceTradeId;
   const window = pass.early?.window ?? openSignalWindow(deps.db, s, sourceTradeId ?? null);
   // The FT configuration: as kept while its version stands (keptFtConfig), else read while the first page of signals
-  // is (on PostgreSQL, on another connection at once; an early page may have been read already). Awaited by the first entry's intent once it holds the lock (its
-  // filters and sizing come after the guards), so a read is off the signal's path; with no signal, before the walk
-  // ends, so that a failure to read it is still reported
+  // is (on PostgreSQL, on another connection at once; an early page may have been read already). Awaited by the first
+  // entry's intent once it holds the lock (its filters and sizing come after the guards), so a read is off the signal's
+  // path; with no signal, before the walk ends, so that a failure to read it is still reported
   const walletRead = keptFtConfig(deps.db, s, pass.ftConfigVersion);
   walletRead.catch(() => undefined);
   let budget = deps.signalBudget ?? DEFAULT_BUDGET;

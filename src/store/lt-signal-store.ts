@@ -78,8 +78,9 @@ const TAKEN_PREFIX = 'taken_';
  * window"). With statistics (PostgreSQL's autovacuum) a generic plan takes `created_xid >= $10` for a third of the table
  * and scans it all; bounded above as well (by far more transaction ids than a database will ever use), the range counts
  * as narrow (0.5 %) and the index is taken (measured with created_at, as the window was kept before: with 2,000 orders
- * analyzed, 2 rows read instead of 2,002; the page now also runs with sequential scans off on PostgreSQL). The window's exits are a CTE read the same way. FT's evaluation time is a probe of ft_dispositions'
- * primary key, for the same reason
+ * analyzed, 2 rows read instead of 2,002; the page now also runs with sequential scans off on PostgreSQL). The
+ * window's exits are a CTE read the same way. FT's evaluation time is a probe of ft_dispositions' primary key, for the
+ * same reason
  */
 const pendingSql = (windowed: boolean) => `SELECT * FROM (
   ${windowed ? `WITH recorded AS MATERIALIZED (SELECT * FROM ft_orders WHERE wallet_id = $3 AND ${IN_WINDOW} ORDER BY created_xid),

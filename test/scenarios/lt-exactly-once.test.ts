@@ -11,22 +11,19 @@ import { createUser } from '../../src/store/user-store.ts';
 import { ACCOUNT, createLtWorld, MAKER, SIGNER, YES, type LtWorld } from '../support/lt-world.ts';
 import type { Venue } from '../../src/engine/venue-port.ts';
 
-/**
- * `venue` whose first `n` order-book reads (across every copy this makes for one barrier) wait until all `n` have
- * come, or 30 s have passed
- */
-function atBarrier(venue: Venue, n: number): Venue {
-  const gate = barriers.get(venue) ?? newBarrier(n);
-  barriers.set(venue, gate);
+/** `venue` whose order-book reads each first pass `gate` (one gate shared by every copy of a race) */
+function atBarrier(venue: Venue, gate: Barrier): Venue {
   return new Proxy(venue, {
     get: (target, key) => (key === 'orderBook'
       ? async (tokenId: string) => { await gate.arrive(); return target.orderBook(tokenId); }
       : Reflect.get(target, key, target)),
   });
 }
-const barriers = new WeakMap<Venue, { arrive(): Promise<void> }>();
 
-function newBarrier(n: number): { arrive(): Promise<void> } {
+interface Barrier { arrive(): Promise<void> }
+
+/** The first `n` arrivals wait until all `n` have come, or 30 s have passed; later ones pass at once */
+function newBarrier(n: number): Barrier {
   let arrived = 0;
   let open!: () => void;
   const opened = new Promise<void>((resolve) => { open = resolve; });
@@ -69,7 +66,8 @@ describe(`LT exactly once (${backendName})`, () => {
     await w.buySignal({ price: 0.5, size: 50 });
     // The race made certain whatever the machine's load: each executor reads the first signal's book (after its signal
     // page, before it decides) only once all 8 have come that far, so every one read the signals as pending (bounded)
-    const reports = await Promise.all(Array.from({ length: 8 }, () => executeLt({ ...w.deps, venue: atBarrier(w.deps.venue, 8) })));
+    const gate = newBarrier(8);
+    const reports = await Promise.all(Array.from({ length: 8 }, () => executeLt({ ...w.deps, venue: atBarrier(w.deps.venue, gate) })));
     expect(reports.reduce((n, r) => n + r.ordered, 0)).toBe(2);
     // The race was real: executors that read the signals as pending lost the decision and wrote nothing
     expect(reports.reduce((n, r) => n + r.duplicates, 0)).toBeGreaterThan(0);
