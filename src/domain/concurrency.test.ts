@@ -1,3 +1,4 @@
+// @backend-independent
 /** KeyedSerial: one call at a time per key, in order, whatever the calls before did; other keys alongside */
 import { describe, expect, it } from 'vitest';
 import { KeyedSerial } from './concurrency.ts';

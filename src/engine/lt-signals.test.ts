@@ -1,3 +1,4 @@
+// @backend-independent
 /** The signal window's bookkeeping: where the next pass's window starts, and when a full read is due */
 import { describe, expect, it } from 'vitest';
 import type { LtStrategy } from '../domain/lt-strategy.ts';

@@ -1,3 +1,4 @@
+// @backend-independent
 /** growFilesGeometrically: MEMFS files grow geometrically, keep their bytes, and read back zeros where they grew */
 import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// @backend-independent
 import { describe, expect, it } from 'vitest';
 import { divRound, SCALE } from '../domain/money.ts';
 import { valueOfGroup } from './position-model.ts';

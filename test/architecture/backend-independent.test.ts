@@ -2,7 +2,8 @@
  * `npm test` runs a test file marked `// @backend-independent` (a line of its own) once, on PGlite, instead of on each
  * backend (scripts/test.sh). A file that is not marked runs on both, so the mark is the only way to run once: these
  * tests prove every marked file is what it claims, i.e. neither it nor any local file it imports, transitively, opens
- * the test database (test/support/test-db.ts) or reads TEST_DATABASE_URL. (This file names both, so it runs on both.)
+ * the test database (test/support/test-db.ts) or reads TEST_DATABASE_URL; and every file that is not marked (outside
+ * test/crash, a pass of its own) does, so none runs twice for nothing. (This file names both, so it runs on both.)
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
@@ -58,5 +59,10 @@ describe('backend-independent test files (run once by npm test)', () => {
   it('every marked file reaches neither the test database nor TEST_DATABASE_URL', () => {
     const wrong = marked.map((f) => backendChain(f)).filter((c) => c !== null).map((c) => c.join(' → '));
     expect(wrong).toEqual([]);
+  });
+
+  it('every other file outside test/crash reaches one of them: a file that does not would run on both for nothing', () => {
+    const unmarked = all.filter((f) => !marked.includes(f) && !f.startsWith('test/crash/'));
+    expect(unmarked.filter((f) => backendChain(f) === null)).toEqual([]);
   });
 });
