@@ -16,6 +16,8 @@ export const LT_ORDER_STATUSES = [
 export type LtOrderStatus = (typeof LT_ORDER_STATUSES)[number];
 
 export const TERMINAL: ReadonlySet<LtOrderStatus> = new Set(['filled', 'cancelled', 'expired', 'rejected']);
+/** The statuses of an order that may still trade or change (`lost` included: a fill reopens it) */
+export const NOT_TERMINAL: readonly LtOrderStatus[] = LT_ORDER_STATUSES.filter((s) => !TERMINAL.has(s));
 
 export type OrderEvent =
   /** The venue accepted the order (it may already have matched) */

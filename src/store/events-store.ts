@@ -6,9 +6,9 @@
  * moves with every write)
  */
 import type { Sql } from './db.ts';
+import { NOT_TERMINAL_SQL } from './lt-order-store.ts';
 import { readableBy } from './wallet-store.ts';
 
-const OPEN = `('pending', 'unknown', 'open', 'partially_filled', 'lost')`;
 
 const PARTS = [
   // Orders: every new one (per strategy, the newest intent time and the count), and the state of the resting ones
@@ -18,7 +18,7 @@ const PARTS = [
     FROM lt_strategies s LEFT JOIN LATERAL (SELECT count(*) AS n, max(intent_at) AS last FROM orders
       WHERE lt_user_id = s.user_id AND lt_strategy_id = s.strategy_id) o ON true WHERE s.user_id = $1)`,
   `(SELECT string_agg(order_id::text || status || filled_size::text || coalesce(cancel_requested_at::text, ''), ',' ORDER BY order_id)
-    FROM orders WHERE status IN ${OPEN} AND lt_user_id = $1)`,
+    FROM orders WHERE status IN ${NOT_TERMINAL_SQL} AND lt_user_id = $1)`,
   // Fills book ledger entries; so do reservations, releases, settlements, deposits and withdrawals
   // (counted by ledger_sums, migration 0010: a few rows per strategy, not a scan of every entry)
   `(SELECT coalesce(sum(entries), 0)::text FROM ledger_sums WHERE user_id = $1)`,

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InvariantError } from '../domain/errors.ts';
-import type { LtOrderStatus, OrderSide, OrderType } from '../domain/lt-order.ts';
+import { NOT_TERMINAL, type LtOrderStatus, type OrderSide, type OrderType } from '../domain/lt-order.ts';
 import type { Price, Shares, Usdc } from '../domain/money.ts';
 import type { PricedDecision } from '../domain/metrics/tolerance-modes.ts';
 import type { Sql } from './db.ts';
@@ -13,7 +13,8 @@ import { dateOrNull, dec, decOrNull, micros } from './rows.ts';
 
 /** Statuses the tracker polls; `pending` belongs to the executor (and to recovery after a crash) */
 export const TRACKED_STATUSES: readonly LtOrderStatus[] = ['unknown', 'open', 'partially_filled', 'lost'];
-export const NOT_TERMINAL_SQL = `('pending', 'unknown', 'open', 'partially_filled', 'lost')`;
+/** NOT_TERMINAL as an SQL list, for `status IN …` */
+export const NOT_TERMINAL_SQL = `(${NOT_TERMINAL.map((s) => `'${s}'`).join(', ')})`;
 
 /** An order intent, written before any venue call */
 export interface NewIntent {

@@ -2,6 +2,7 @@
  * An LT strategy's open positions (current book): per FT signal, the shares held (bought net of share fees,
  * minus sold), their cost basis from the ledger, and their value at the same mark the gap uses
  */
+import { NOT_TERMINAL } from '../domain/lt-order.ts';
 import { divRound, formatMicros, SCALE, type Shares, type Usdc } from '../domain/money.ts';
 import type { Sql } from './db.ts';
 import { horizons, type HorizonKind } from './gap-store.ts';
@@ -127,8 +128,6 @@ export function inWalletScope(scope: WalletScope, walletAddress: string | null):
   const a = walletAddress?.toLowerCase() ?? null;
   return 'wallet' in scope ? a === scope.wallet : a === null || !scope.except.includes(a);
 }
-
-const NOT_TERMINAL = ['pending', 'unknown', 'open', 'partially_filled', 'lost'];
 
 const HELD_BY_TOKEN_SQL = `WITH legs AS (
     SELECT l.user_id, l.strategy_id, l.ft_order_id, o.order_id, o.token_id, o.condition_id, o.side, o.status,

@@ -3,6 +3,7 @@
  * the owner and address; what `listUserWallets` and `getUserWallet` return never holds a secret
  */
 import type { Sql } from './db.ts';
+import { NOT_TERMINAL_SQL } from './lt-order-store.ts';
 import type { SecretBox } from './secret-box.ts';
 import { isoKey, pageParams, type Keyed, type PageRequest } from './page.ts';
 
@@ -127,7 +128,7 @@ export async function strategiesHeldAt(sql: Sql, address: string, userId: string
     `SELECT s.strategy_id FROM lt_strategies s
      WHERE lower(s.wallet_address) = $1 AND ($2::uuid IS NULL OR s.user_id = $2::uuid) AND (s.is_active
        OR EXISTS (SELECT 1 FROM lt_orders l JOIN orders o ON o.order_id = l.order_id WHERE l.user_id = s.user_id
-         AND l.strategy_id = s.strategy_id AND NOT o.is_shadow AND o.status IN ('pending', 'unknown', 'open', 'partially_filled', 'lost'))
+         AND l.strategy_id = s.strategy_id AND NOT o.is_shadow AND o.status IN ${NOT_TERMINAL_SQL})
        OR EXISTS (SELECT 1 FROM lt_order_facts f WHERE f.user_id = s.user_id AND f.strategy_id = s.strategy_id
          AND NOT f.is_shadow AND f.held > 0)
        OR EXISTS (SELECT 1 FROM lt_redemptions r WHERE r.user_id = s.user_id AND r.strategy_id = s.strategy_id
