@@ -10,6 +10,7 @@ import type {
 import { checkFeeSchedule, takerFee } from '../../domain/fees.ts';
 import { COLLATERAL, Ledger } from './ledger.ts';
 import { OrderBook, planMatch, remainingOf, type MatchPlan, type PlannedFill } from './order-book.ts';
+import { copyTrade, TradeLog } from './trade-log.ts';
 import { checkAgainstBook, checkShape, isComplete, POLY_TEXT, reject, requiredBalance } from './order-rules.ts';
 
 export { COLLATERAL };
@@ -24,7 +25,6 @@ export interface SimExchangeOptions {
 }
 
 const copyOrder = (o: SimOrder): SimOrder => ({ ...o, tradeIds: [...o.tradeIds] });
-const copyTrade = (t: SimTrade): SimTrade => ({ ...t, makers: t.makers.map((m) => ({ ...m })) });
 const copyMarket = (m: SimMarket): SimMarket => ({
   ...m, tokens: m.tokens.map((t) => ({ ...t })), fee: { ...m.fee }, payouts: m.payouts ? [...m.payouts] : null,
 });
@@ -55,9 +55,7 @@ export class SimExchange implements Exchange {
   private readonly reservedBy = new Map<string, bigint>();
   /** The resting orders with an expiry (GTD): all that expireDue has to look at */
   private readonly expiring = new Set<SimOrder>();
-  private readonly tradeById = new Map<string, SimTrade>();
-  private readonly tradesByAccount = new Map<string, SimTrade[]>();
-  private unconfirmed: SimTrade[] = [];
+  private readonly tradeLog: TradeLog;
   private readonly listeners = new Set<(event: ExchangeEvent) => void>();
   private readonly queue: ExchangeEvent[] = [];
   private delivering = false;
@@ -65,13 +63,10 @@ export class SimExchange implements Exchange {
   private orderSeq = 0;
   private tradeSeq = 0;
   private readonly tradeIdPrefix: string;
-  private readonly mineAfterMs: number;
-  private readonly confirmAfterMs: number;
 
   constructor(private readonly clock: Clock, options: SimExchangeOptions = {}) {
     this.tradeIdPrefix = options.tradeIdPrefix ?? 'trade-';
-    this.mineAfterMs = options.mineAfterMs ?? 0;
-    this.confirmAfterMs = options.confirmAfterMs ?? 0;
+    this.tradeLog = new TradeLog({ mineAfterMs: options.mineAfterMs ?? 0, confirmAfterMs: options.confirmAfterMs ?? 0 });
   }
 
   addMarket(market: SimMarket): void {
@@ -161,12 +156,11 @@ export class SimExchange implements Exchange {
   }
 
   trades(account: string): SimTrade[] {
-    return (this.tradesByAccount.get(account) ?? []).map(copyTrade);
+    return this.tradeLog.trades(account);
   }
 
   trade(tradeId: string): SimTrade | null {
-    const trade = this.tradeById.get(tradeId);
-    return trade ? copyTrade(trade) : null;
+    return this.tradeLog.trade(tradeId);
   }
 
   book(tokenId: string): { bids: BookLevel[]; asks: BookLevel[] } {
@@ -176,7 +170,7 @@ export class SimExchange implements Exchange {
   tick(): void {
     this.batch(() => {
       this.expireDue();
-      this.advanceTrades();
+      this.tradeLog.advance(this.clock.now().getTime(), (trade) => this.emit({ type: 'trade', trade }));
     });
   }
 
@@ -291,7 +285,7 @@ export class SimExchange implements Exchange {
       makers: plan.fills.map((f) => ({ orderId: f.maker.orderId, account: f.maker.account, size: f.size, price: f.price })),
       matchTime: this.clock.now(), status: 'MATCHED', transactionHash: txHashOf(tradeId),
     };
-    this.record(trade);
+    this.tradeLog.record(trade);
     this.emit({ type: 'trade', trade: copyTrade(trade) });
     for (const { maker } of plan.fills) this.emit({ type: 'order', change: 'UPDATE', order: copyOrder(maker) });
     return trade;
@@ -320,17 +314,6 @@ export class SimExchange implements Exchange {
       this.unrest(maker);
     }
     return fee;
-  }
-
-  private record(trade: SimTrade): void {
-    this.tradeById.set(trade.tradeId, trade);
-    this.unconfirmed.push(trade);
-    const accounts = new Set([trade.takerAccount, ...trade.makers.map((m) => m.account)]);
-    for (const account of accounts) {
-      const list = this.tradesByAccount.get(account) ?? [];
-      list.push(trade);
-      this.tradesByAccount.set(account, list);
-    }
   }
 
   // ── resting orders ───────────────────────────────────────────────────────────────────────────────────────────
@@ -372,23 +355,6 @@ export class SimExchange implements Exchange {
       }
     }
     for (const tokenId of touched) this.emitBook(tokenId);
-  }
-
-  /** Statuses follow the schedule from the match time, so sparse ticks give the same statuses as frequent ones */
-  private advanceTrades(): void {
-    const now = this.clock.now().getTime();
-    for (const trade of this.unconfirmed) {
-      const minedAt = trade.matchTime.getTime() + this.mineAfterMs;
-      if (trade.status === 'MATCHED' && now >= minedAt) {
-        trade.status = 'MINED';
-        this.emit({ type: 'trade', trade: copyTrade(trade) });
-      }
-      if (trade.status === 'MINED' && now >= minedAt + this.confirmAfterMs) {
-        trade.status = 'CONFIRMED';
-        this.emit({ type: 'trade', trade: copyTrade(trade) });
-      }
-    }
-    this.unconfirmed = this.unconfirmed.filter((t) => t.status === 'MATCHED' || t.status === 'MINED');
   }
 
   // ── balances ─────────────────────────────────────────────────────────────────────────────────────────────────
