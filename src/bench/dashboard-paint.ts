@@ -13,11 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quantiles, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
 import { COMPILED_ENTRY, requireBuild, serviceUrl, stopChild } from './service-rss.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from './headless-chromium.ts';
 
 export const PAINT_SPEC: BenchSpec = { name: 'dashboard_first_paint_ms', unit: 'ms', target: 1000, comparator: '<=' };
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'];
 /** How long the demo world trades before the loads, and how many cold loads are timed; `--quick`: 5 s and 3 loads */
 const SIZE = { full: { warmMs: 20_000, loads: 15 }, quick: { warmMs: 5_000, loads: 3 } } as const;
 
@@ -74,7 +73,7 @@ export async function measureDashboardPaint(progress: (text: string) => void, op
   requireBuild();
   const child = spawn(process.execPath, [COMPILED_ENTRY, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.resume();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS], timeout: 60_000 });
   try {
     const url = await serviceUrl(child);
     const token = readFileSync(join(dataDir, 'operator.token'), 'utf8').trim();

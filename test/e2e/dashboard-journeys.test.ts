@@ -11,10 +11,8 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoTandem, type DemoTandem } from '../support/demo-tandem.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../../src/bench/headless-chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const SHOTS = resolve(import.meta.dirname, '../../tmp/screenshots');
 const WAIT_MS = 30_000;
 /** The demo world's next trade of a promoted strategy, through the executor (every 2 s): generous on a loaded box */
@@ -33,7 +31,7 @@ const shots: string[] = [];
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   demo = await startDemoTandem({ name: 'dash-journeys', env: { SEED_DEMO: 'true' } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS], timeout: 60_000 });
 }, 120_000);
 
 afterAll(async () => {

@@ -18,10 +18,8 @@ import { userByToken } from '../../src/store/user-store.ts';
 import { watchCsp } from '../support/csp.ts';
 import { BASELINE, startDemoTandem, type DemoTandem } from '../support/demo-tandem.ts';
 import { expectClean, expectShown, inkOf, rawOf, snapshot, type Row, type Snapshot } from '../support/page-figures.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../../src/bench/headless-chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const SHOTS = resolve(import.meta.dirname, '../../tmp/screenshots');
 const ID = BASELINE;
 const WAIT_MS = 30_000;
@@ -87,7 +85,7 @@ describe.skipIf(!existsSync(CHROMIUM))('strategy and order pages in Chromium', (
 
   beforeAll(async () => {
     demo = await startDemoTandem({ name: 'dash-pages' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS], timeout: 60_000 });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(WAIT_MS);
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${m.text()} ${m.location().url}`); });

@@ -12,10 +12,8 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLog } from '../../src/log.ts';
 import { startTandem, type Tandem } from '../../src/main.ts';
 import { watchCsp } from '../support/csp.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../../src/bench/headless-chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const SCREENSHOT = resolve(import.meta.dirname, '../../tmp/dashboard.png');
 const WAIT_MS = 20_000;
 
@@ -32,7 +30,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'tandem-dash-'));
     tandem = await startTandem(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'true' }), silentLog);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS], timeout: 60_000 });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(WAIT_MS);
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
