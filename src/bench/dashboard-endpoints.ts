@@ -2,7 +2,7 @@
  * `dashboard_endpoints_p99_ms`: every GET the dashboard (web/src) makes, read by 10 concurrent clients against a
  * strategy with 100 k LT orders on PGlite (in memory). The API is the real Hono app served in-process on 127.0.0.1
  * (auth, routing, the store queries; no jobs); each client walks the endpoint list in its own rotation, ROUNDS
- * times, within a time budget. The detail has p50/p99 per endpoint; the value is the worst endpoint's p99.
+ * times, within a time budget, the clients in a process of their own (endpoint-clients.ts). The detail has p50/p99 per endpoint; the value is the worst endpoint's p99.
  * `/api/events` (a stream, not a read) is not timed. With a database URL, the same is measured on PostgreSQL
  */
 import { serve, type ServerType } from '@hono/node-server';
@@ -16,6 +16,7 @@ import { createSimulatedVenue } from '../sim/exchange/simulated-venue.ts';
 import { buildReadModels, seedLtOrders, type SeededStrategy } from './dashboard-seed.ts';
 import { errorLog } from './dashboard-summary.ts';
 import { scratchDatabase } from './scratch-db.ts';
+import { walkElsewhere } from './endpoint-clients.ts';
 import { quantiles, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
 
 export const ENDPOINTS_SPEC: BenchSpec = { name: 'dashboard_endpoints_p99_ms', unit: 'ms', target: 100, comparator: '<=' };
@@ -71,19 +72,6 @@ function listen(fetchFn: (req: Request) => Response | Promise<Response>): Promis
   });
 }
 
-/** One client: ROUNDS walks of the endpoint list, starting at its own offset; each request's time into `ms` */
-async function client(k: number, base: string, names: string[], paths: Record<string, string>, headers: Record<string, string>,
-  ms: Map<string, number[]>, rounds: number, deadline: number): Promise<void> {
-  for (let r = 0; r < rounds && Date.now() < deadline; r++) {
-    for (let i = 0; i < names.length && Date.now() < deadline; i++) {
-      const name = names[(i + k) % names.length]!;
-      const t0 = performance.now();
-      await getJson(base + paths[name]!, headers);
-      ms.get(name)!.push(performance.now() - t0);
-    }
-  }
-}
-
 async function measureOn(db: Db, orders: number, rounds: number, budgetMs: number, progress: (text: string) => void): Promise<Measured> {
   await migrate(db);
   const t0 = performance.now();
@@ -107,10 +95,10 @@ async function measureOn(db: Db, orders: number, rounds: number, budgetMs: numbe
       progress(`${ENDPOINTS_SPEC.name}: warm-up ${name} ${alone[name]} ms`);
     }
     progress(`${ENDPOINTS_SPEC.name}: ${orders} orders seeded in ${seedSeconds} s; ${CLIENTS} clients × ${rounds} rounds × ${names.length} endpoints`);
-    const ms = new Map(names.map((n) => [n, [] as number[]]));
     const started = performance.now();
-    const deadline = Date.now() + budgetMs;
-    await Promise.all(Array.from({ length: CLIENTS }, (_, k) => client(k, base, names, paths, headers, ms, rounds, deadline)));
+    const times = await walkElsewhere({ base, paths, headers, clients: CLIENTS, rounds, budgetMs })
+      .catch((e: unknown) => Promise.reject(new Error(`${e instanceof Error ? e.message : String(e)} ${log.last.slice(0, 500)}`)));
+    const ms = new Map(names.map((n) => [n, times[n] ?? []]));
     const seconds = (performance.now() - started) / 1000;
     const per = Object.fromEntries(names.map((n) => {
       const q = quantiles(ms.get(n)!);
@@ -122,8 +110,9 @@ async function measureOn(db: Db, orders: number, rounds: number, budgetMs: numbe
       value: per[worst]!.p99_ms, samples: total,
       detail: { worst_endpoint: worst, endpoints: per, alone_ms: alone, clients: CLIENTS, rounds, budget_seconds: budgetMs / 1000, requests: total,
         requests_per_s: Math.round(total / seconds), lt_orders: orders, seed_seconds: seedSeconds, read_models_job_ms: jobMs,
-        path: 'real HTTP on 127.0.0.1 to the in-process Hono app; the read-models job run once before (as the service does '
-          + 'after recovery), no other job; /api/events (a stream) not timed' },
+        path: 'real HTTP on 127.0.0.1 to the in-process Hono app, the clients in a child process of their own (a request timed '
+          + 'from its send to its answer\'s last byte); the read-models job run once before (as the service does after '
+          + 'recovery), no other job; /api/events (a stream) not timed' },
     };
   } finally {
     await new Promise((r) => server.close(r));

@@ -1,0 +1,36 @@
+// @backend-independent
+/** The endpoint bench's clients in their own process: every client walks every endpoint each round; a failed read fails */
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { walkElsewhere } from './endpoint-clients.ts';
+
+describe('the endpoint clients in a child process', () => {
+  let server: Server;
+  let base = '';
+  const seen: string[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      seen.push(`${req.url} ${req.headers.authorization}`);
+      if (req.url === '/broken') res.writeHead(500).end('{"title":"no"}');
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  it('times clients × rounds reads of each endpoint, with the headers given', async () => {
+    const times = await walkElsewhere({ base, paths: { a: '/a', b: '/b?x=1' }, headers: { authorization: 'Bearer t' }, clients: 3,
+      rounds: 2, budgetMs: 60_000 });
+    expect(Object.keys(times)).toEqual(['a', 'b']);
+    expect(times.a).toHaveLength(6);
+    expect(times.b).toHaveLength(6);
+    expect([...times.a!, ...times.b!].every((ms) => ms > 0)).toBe(true);
+    expect(seen.filter((s) => s === '/b?x=1 Bearer t')).toHaveLength(6);
+  });
+
+  it('fails, naming the read, when an endpoint answers other than 200', async () => {
+    await expect(walkElsewhere({ base, paths: { broken: '/broken' }, headers: {}, clients: 1, rounds: 1, budgetMs: 60_000 }))
+      .rejects.toThrow(/GET http:\/\/127\.0\.0\.1:\d+\/broken: HTTP 500/);
+  });
+});
