@@ -16,7 +16,10 @@ export const LT_ORDER_STATUSES = [
 export type LtOrderStatus = (typeof LT_ORDER_STATUSES)[number];
 
 export const TERMINAL: ReadonlySet<LtOrderStatus> = new Set(['filled', 'cancelled', 'expired', 'rejected']);
-/** The statuses of an order that may still trade or change (`lost` included: a fill reopens it) */
+/**
+ * The statuses of an order that may still trade or change (`lost` included: a fill reopens it). The partial index
+ * `orders_open` (migration 0002) is over the same list, so that `status IN` these can use it (test: not-terminal.test.ts)
+ */
 export const NOT_TERMINAL: readonly LtOrderStatus[] = LT_ORDER_STATUSES.filter((s) => !TERMINAL.has(s));
 
 export type OrderEvent =

@@ -9,7 +9,6 @@ import type { Sql } from './db.ts';
 import { NOT_TERMINAL_SQL } from './lt-order-store.ts';
 import { readableBy } from './wallet-store.ts';
 
-
 const PARTS = [
   // Orders: every new one (per strategy, the newest intent time and the count), and the state of the resting ones
   `(SELECT string_agg(s.strategy_id || '=' || s.mode || s.is_active::text || s.is_paused::text || coalesce(s.pause_reason, '')
