@@ -95,11 +95,10 @@ async function measureOn(db: Db, orders: number, rounds: number, budgetMs: numbe
       progress(`${ENDPOINTS_SPEC.name}: warm-up ${name} ${alone[name]} ms`);
     }
     progress(`${ENDPOINTS_SPEC.name}: ${orders} orders seeded in ${seedSeconds} s; ${CLIENTS} clients × ${rounds} rounds × ${names.length} endpoints`);
-    const started = performance.now();
-    const times = await walkElsewhere({ base, paths, headers, clients: CLIENTS, rounds, budgetMs })
-      .catch((e: unknown) => Promise.reject(new Error(`${e instanceof Error ? e.message : String(e)} ${log.last.slice(0, 500)}`)));
-    const ms = new Map(names.map((n) => [n, times[n] ?? []]));
-    const seconds = (performance.now() - started) / 1000;
+    const walked = await walkElsewhere({ base, paths, headers, clients: CLIENTS, rounds, budgetMs })
+      .catch((e: unknown) => Promise.reject(new Error(`${e instanceof Error ? e.message : String(e)} ${log.last.slice(0, 500)}`, { cause: e })));
+    const ms = new Map(names.map((n) => [n, walked.times[n] ?? []]));
+    const seconds = walked.ms / 1000;
     const per = Object.fromEntries(names.map((n) => {
       const q = quantiles(ms.get(n)!);
       return [n, { path: paths[n], n: ms.get(n)!.length, p50_ms: Math.round(q.p50 * 10) / 10, p99_ms: Math.round(q.p99 * 10) / 10 }];

@@ -1,4 +1,4 @@
-/** The process of `dashboard_endpoints_p99_ms`'s clients (endpoint-clients.ts): a job on stdin, the times on stdout */
+/** The process of `dashboard_endpoints_p99_ms`'s clients (endpoint-clients.ts): a job on stdin, the result on stdout */
 import { text } from 'node:stream/consumers';
 import { walk, type ClientsJob } from './endpoint-clients.ts';
 
