@@ -2,7 +2,8 @@
  * `dashboard_endpoints_p99_ms`: every GET the dashboard (web/src) makes, read by 10 concurrent clients against a
  * strategy with 100 k LT orders on PGlite (in memory). The API is the real Hono app served in-process on 127.0.0.1
  * (auth, routing, the store queries; no jobs); each client walks the endpoint list in its own rotation, ROUNDS
- * times, within a time budget, the clients in a process of their own (endpoint-clients.ts). The detail has p50/p99 per endpoint; the value is the worst endpoint's p99.
+ * times, within a time budget, the clients in a process of their own (endpoint-clients.ts). The detail has p50/p99
+ * per endpoint; the value is the worst endpoint's p99.
  * `/api/events` (a stream, not a read) is not timed. With a database URL, the same is measured on PostgreSQL
  */
 import { serve, type ServerType } from '@hono/node-server';
@@ -16,7 +17,7 @@ import { createSimulatedVenue } from '../sim/exchange/simulated-venue.ts';
 import { buildReadModels, seedLtOrders, type SeededStrategy } from './dashboard-seed.ts';
 import { errorLog } from './dashboard-summary.ts';
 import { scratchDatabase } from './scratch-db.ts';
-import { walkElsewhere } from './endpoint-clients.ts';
+import { getJson as readJson, walkElsewhere } from './endpoint-clients.ts';
 import { quantiles, type BenchOptions, type BenchSpec, type Measured } from './report.ts';
 
 export const ENDPOINTS_SPEC: BenchSpec = { name: 'dashboard_endpoints_p99_ms', unit: 'ms', target: 100, comparator: '<=' };
@@ -54,12 +55,13 @@ async function endpointsOf(base: string, s: SeededStrategy, headers: Record<stri
   };
 }
 
+/** The answer's JSON; a failed read names the app's last error too */
 async function getJson(url: string, headers: Record<string, string>): Promise<unknown> {
-  const res = await fetch(url, { headers });
-  const body = await res.text();
-  if (res.status !== 200) throw new Error(`GET ${url}: HTTP ${res.status} ${body.slice(0, 300)} ${log.last.slice(0, 500)}`);
-  return JSON.parse(body);
+  return (await readJson(url, headers).catch((e: unknown) => Promise.reject(withAppError(e)))).json;
 }
+
+const withAppError = (e: unknown): Error =>
+  new Error(`${e instanceof Error ? e.message : String(e)} ${log.last.slice(0, 500)}`, { cause: e });
 
 function listen(fetchFn: (req: Request) => Response | Promise<Response>): Promise<{ server: ServerType; port: number }> {
   return new Promise((done, fail) => {
@@ -96,7 +98,7 @@ async function measureOn(db: Db, orders: number, rounds: number, budgetMs: numbe
     }
     progress(`${ENDPOINTS_SPEC.name}: ${orders} orders seeded in ${seedSeconds} s; ${CLIENTS} clients × ${rounds} rounds × ${names.length} endpoints`);
     const walked = await walkElsewhere({ base, paths, headers, clients: CLIENTS, rounds, budgetMs })
-      .catch((e: unknown) => Promise.reject(new Error(`${e instanceof Error ? e.message : String(e)} ${log.last.slice(0, 500)}`, { cause: e })));
+      .catch((e: unknown) => Promise.reject(withAppError(e)));
     const ms = new Map(names.map((n) => [n, walked.times[n] ?? []]));
     const seconds = walked.ms / 1000;
     const per = Object.fromEntries(names.map((n) => {

@@ -25,19 +25,21 @@ export interface ClientsResult {
   ms: number;
 }
 
-/** One GET: its time to the answer's last byte; an answer other than 200 with JSON is an error naming the URL */
-async function timedGet(url: string, headers: Record<string, string>): Promise<number> {
+/**
+ * One GET of a dashboard read: its JSON and its time to the answer's last byte (parsing not included); an answer other
+ * than 200 with JSON is an error naming the URL
+ */
+export async function getJson(url: string, headers: Record<string, string>): Promise<{ json: unknown; ms: number }> {
   const t0 = performance.now();
   const res = await fetch(url, { headers });
   const body = await res.text();
   const ms = performance.now() - t0;
   if (res.status !== 200) throw new Error(`GET ${url}: HTTP ${res.status} ${body.slice(0, 300)}`);
   try {
-    JSON.parse(body);
+    return { json: JSON.parse(body), ms };
   } catch {
     throw new Error(`GET ${url}: not JSON: ${body.slice(0, 300)}`);
   }
-  return ms;
 }
 
 /** The walks, in this process: every client at once; the first failed read stops them all and is the error */
@@ -52,7 +54,7 @@ export async function walk(job: ClientsJob): Promise<ClientsResult> {
     for (let r = 0; r < job.rounds && going(); r++) {
       for (let i = 0; i < names.length && going(); i++) {
         const name = names[(i + k) % names.length]!;
-        times[name]!.push(await timedGet(job.base + job.paths[name]!, job.headers));
+        times[name]!.push((await getJson(job.base + job.paths[name]!, job.headers)).ms);
       }
     }
   };
