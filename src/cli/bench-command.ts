@@ -1,18 +1,19 @@
 /** `tandem bench`: the PRODUCT §9 targets measured on this machine, into a JSON report and a table */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BENCHES, runBenches, unknownNames } from '../bench/run-bench.ts';
-import { buildReport, formatTable, summaryLine, type BenchResult } from '../bench/report.ts';
-import { scorerFor } from '../main.ts';
+import type { BenchResult } from '../bench/report.ts';
 import type { Command } from './command.ts';
+
+/** The benches and the service's scorer, imported when the command runs (src/cli/commands.ts) */
+const benches = () => import('../bench/run-bench.ts');
 
 const DEFAULT_OUT = 'tmp/bench-results.json';
 
 export const bench: Command = {
   summary: 'Measure the performance targets (PRODUCT §9) and write machine-readable results',
   usage: '[--only NAME,...] [--quick] [--out FILE]',
-  help: [
-    `--only  comma-separated measurements to run (default all): ${BENCHES.map((b) => b.spec.name).join(', ')}`,
+  help: async () => [
+    `--only  comma-separated measurements to run (default all): ${(await benches()).BENCHES.map((b) => b.spec.name).join(', ')}`,
     '--quick every measurement on a smaller input, the whole run in under 3 minutes: a check that the benches work',
     '        and a rough figure, not a verdict (the report says quick: true)',
     `--out   where to write the JSON results (default ${DEFAULT_OUT})`,
@@ -23,6 +24,8 @@ export const bench: Command = {
   ].join('\n'),
   options: { only: { type: 'string' }, out: { type: 'string' }, quick: { type: 'boolean' } },
   run: async ({ values, config }) => {
+    const [{ runBenches, unknownNames }, { buildReport, formatTable, summaryLine }, { scorerFor }] = await Promise.all([
+      benches(), import('../bench/report.ts'), import('../main.ts')]);
     const only = typeof values.only === 'string' ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
     const unknown = only === null ? [] : unknownNames(only);
     if (unknown.length > 0) {

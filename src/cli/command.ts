@@ -14,7 +14,8 @@ export interface CommandContext {
 export interface Command {
   summary: string;
   usage: string;
-  help: string;
+  /** The command's --help text; a function when writing it needs a module the command list should not load */
+  help: string | (() => Promise<string>);
   options: Record<string, { type: 'string' | 'boolean'; short?: string }>;
   run(ctx: CommandContext): Promise<number>;
   /** Exit code for a failure outside `run` (bad options, invalid configuration); default 1 */

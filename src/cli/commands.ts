@@ -1,23 +1,17 @@
-/** The CLI's commands: each parses its options, calls one engine or store function, and prints the result */
+/**
+ * The CLI's commands: each parses its options, calls one engine or store function, and prints the result. What a
+ * command runs is imported when it runs (`await import`), so the command list, --help and a bad option load no engine,
+ * database or venue (test/architecture/cli-light.test.ts)
+ */
 import type { Config } from '../config.ts';
-import { systemClock } from '../engine/clock.ts';
-import { ingestTrades } from '../engine/ft-engine.ts';
-import { resolveFtMarkets } from '../engine/ft-resolve.ts';
-import type { Log, MarketSource } from '../engine/ports.ts';
-import { createFileTradeSource, createStaticMarketSource, loadGammaMarketsFile } from '../feeds/file-sources.ts';
-import { createGammaMarketSource } from '../feeds/gamma-source.ts';
-import { scorerFor, venueFor, walletVenuesFor } from '../main.ts';
-import { createSecretBox } from '../store/secret-box.ts';
-import { openDb, type Db } from '../store/db.ts';
-import { migrate, type MigrationResult } from '../store/migrate.ts';
-import { addFollowed, followedTraders, removeFollowed } from '../store/trade-store.ts';
-import { createUser } from '../store/user-store.ts';
+import type { MarketSource } from '../engine/ports.ts';
+import type { Db } from '../store/db.ts';
+import type { MigrationResult } from '../store/migrate.ts';
 import { simulate } from './simulate-command.ts';
 import { start } from './start-command.ts';
 import { bench } from './bench-command.ts';
 import { soak } from './soak-command.ts';
 import { replay } from './replay-command.ts';
-import { ltCancel } from './lt-cancel-command.ts';
 import { rehearseCommand } from './rehearse-command.ts';
 import { reconcileCommand } from './reconcile-command.ts';
 import { walletCliCommand } from './wallet-command.ts';
@@ -28,6 +22,7 @@ export type { Command, CommandContext } from './command.ts';
 
 /** Opens the configured database, brings its schema up to date, runs `fn`, and closes it */
 async function withDb<T>(config: Config, fn: (db: Db, migrated: MigrationResult) => Promise<T>): Promise<T> {
+  const [{ openDb }, { migrate }] = await Promise.all([import('../store/db.ts'), import('../store/migrate.ts')]);
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ca: config.databaseCa });
   try {
     return await fn(db, await migrate(db));
@@ -60,6 +55,7 @@ const user: Command = {
       console.error('usage: tandem user add NAME [--operator]   (letters, digits, . _ -)');
       return 2;
     }
+    const { createUser } = await import('../store/user-store.ts');
     const { token } = await withDb(config, (db) => createUser(db, name, values.operator === true ? 'operator' : 'user'));
     console.log(token);
     return 0;
@@ -67,7 +63,8 @@ const user: Command = {
 };
 
 async function marketSourceFor(config: Config, file: string | undefined): Promise<MarketSource> {
-  if (!file) return createGammaMarketSource({ baseUrl: config.gammaUrl });
+  if (!file) return (await import('../feeds/gamma-source.ts')).createGammaMarketSource({ baseUrl: config.gammaUrl });
+  const { createStaticMarketSource, loadGammaMarketsFile } = await import('../feeds/file-sources.ts');
   const loaded = await loadGammaMarketsFile(file);
   if (loaded.errors.length > 0) console.error(`markets file: ${loaded.errors.length} entries refused`);
   return createStaticMarketSource(loaded.markets);
@@ -83,6 +80,8 @@ const ingest: Command = {
       console.error('tandem ingest: --trades FILE is required');
       return 2;
     }
+    const [{ createFileTradeSource }, { ingestTrades }, { scorerFor }, { systemClock }] = await Promise.all([
+      import('../feeds/file-sources.ts'), import('../engine/ft-engine.ts'), import('../main.ts'), import('../engine/clock.ts')]);
     const markets = await marketSourceFor(config, values.markets as string | undefined);
     const fetched = await createFileTradeSource(values.trades).fetchTrades([]);
     if (fetched.errors.length > 0) console.error(fetched.errors.map((e) => e.error).join('\n'));
@@ -101,6 +100,7 @@ const resolve: Command = {
   help: '--markets  Gamma market objects to resolve from; without it, markets are read from GAMMA_URL',
   options: { markets: { type: 'string' } },
   run: async ({ config, values }) => {
+    const [{ resolveFtMarkets }, { systemClock }] = await Promise.all([import('../engine/ft-resolve.ts'), import('../engine/clock.ts')]);
     const markets = await marketSourceFor(config, values.markets as string | undefined);
     const report = await withDb(config, (db) => resolveFtMarkets({ db, markets, clock: systemClock }));
     console.log(JSON.stringify(report, null, 2));
@@ -120,6 +120,7 @@ const follow: Command = {
       console.error(`usage: tandem follow ${follow.usage}${bad.length ? `\nnot an address: ${bad.join(', ')}` : ''}`);
       return 2;
     }
+    const { addFollowed, followedTraders, removeFollowed } = await import('../store/trade-store.ts');
     const rows = await withDb(config, async (db) => {
       const list = addresses.map((a) => a.toLowerCase());
       if (verb === 'add') await addFollowed(db, list);
@@ -142,6 +143,8 @@ const ltCancelCommand: Command = {
       return 2;
     }
     const args = { user: values.user, ...(typeof values.strategy === 'string' ? { strategy: values.strategy } : {}) };
+    const [{ ltCancel }, { venueFor, walletVenuesFor }, { createSecretBox }, { systemClock }] = await Promise.all([
+      import('./lt-cancel-command.ts'), import('../main.ts'), import('../store/secret-box.ts'), import('../engine/clock.ts')]);
     const r = await withDb(config, async (db) => {
       const venue = await venueFor(config, systemClock, log, null);
       const secrets = config.secretKey ? createSecretBox(config.secretKey) : null;

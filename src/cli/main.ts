@@ -4,25 +4,13 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLog } from '../log.ts';
 import { DataDirInUseError } from '../store/dir-lock.ts';
-import type { Command } from './command.ts';
+import { COMMANDS } from './commands.ts';
 
-/** Every command (src/cli/commands.ts imports them all) */
-const allCommands = async (): Promise<Record<string, Command>> => (await import('./commands.ts')).COMMANDS;
-
-/**
- * A command by name. `start` loads only its own module: the others import the simulator, the benches, viem and
- * Polymarket's clients, seconds of CPU before the service could listen
- */
-async function commandNamed(name: string): Promise<Command | undefined> {
-  if (name === 'start') return (await import('./start-command.ts')).start;
-  return (await allCommands())[name];
-}
-
-async function usage(): Promise<string> {
+function usage(): string {
   return `Usage: tandem <command> [options]
 
 Commands:
-${Object.entries(await allCommands()).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`).join('\n')}
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`).join('\n')}
 
 Run "tandem <command> --help" for a command's options. Configuration comes from environment variables
 (see README.md, "Configuration").`;
@@ -34,12 +22,12 @@ let failureExit = 1;
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(await usage());
+    console.log(usage());
     return name ? 0 : 2;
   }
-  const command = await commandNamed(name);
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    console.error(`tandem: unknown command "${name}"\n\n${await usage()}`);
+    console.error(`tandem: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
   failureExit = command.failureExit ?? 1;
@@ -47,7 +35,8 @@ async function main(argv: string[]): Promise<number> {
     args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true,
   });
   if (values.help) {
-    console.log(`Usage: tandem ${name} ${command.usage}\n\n${command.summary}\n\n${command.help}`);
+    const help = typeof command.help === 'string' ? command.help : await command.help();
+    console.log(`Usage: tandem ${name} ${command.usage}\n\n${command.summary}\n\n${help}`);
     return 0;
   }
   const config = loadConfig(process.env);

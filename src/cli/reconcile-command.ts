@@ -3,13 +3,9 @@
  * per strategy, as a table or JSON. Exit code 0 all reconcile, 1 a difference found, 2 could not run
  */
 import type { Config } from '../config.ts';
-import { systemClock } from '../engine/clock.ts';
 import type { Log } from '../engine/ports.ts';
-import { reconcile, type ReconcileDeps, type ReconcileReport } from '../engine/reconcile.ts';
-import { venueFor, walletVenuesFor } from '../main.ts';
-import { openDb, type Db } from '../store/db.ts';
-import { migrate } from '../store/migrate.ts';
-import { createSecretBox } from '../store/secret-box.ts';
+import type { ReconcileDeps, ReconcileReport } from '../engine/reconcile.ts';
+import type { Db } from '../store/db.ts';
 import type { Command } from './command.ts';
 
 export const RECONCILE_EXIT = { ok: 0, differs: 1, failed: 2 } as const;
@@ -51,6 +47,7 @@ export function reconcileTable(r: ReconcileReport): string {
 
 /** Reconciles with the given wallets and renders; the exit code follows the outcome */
 export async function runReconcile(deps: ReconcileDeps, json: boolean): Promise<{ code: number; out: string }> {
+  const { reconcile } = await import('../engine/reconcile.ts');
   const report = await reconcile(deps);
   return { code: RECONCILE_EXIT[report.outcome], out: json ? JSON.stringify(report, null, 2) : reconcileTable(report) };
 }
@@ -63,6 +60,9 @@ export async function reconcileConfigured(config: Readonly<Config>, log: Log, js
     return { code: 2, out: 'tandem reconcile: VENUE=simulated: the simulated venue lives inside the running `tandem start` process '
       + 'and no other process can read it; run reconcile with VENUE=polymarket (POLYMARKET_CLOB_URL may name a loopback simulator)' };
   }
+  const [{ openDb }, { migrate }, { venueFor, walletVenuesFor }, { createSecretBox }, { systemClock }] = await Promise.all([
+    import('../store/db.ts'), import('../store/migrate.ts'), import('../main.ts'), import('../store/secret-box.ts'),
+    import('../engine/clock.ts')]);
   let db: Db;
   try {
     db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ca: config.databaseCa });

@@ -1,6 +1,8 @@
 /** The `tandem rehearse` command: a live-mode dress rehearsal against the loopback simulator, with a JSON report */
 import { writeFileSync } from 'node:fs';
-import { DEFAULT_STRATEGIES, DEFAULT_WALLETS, MAX_WALLETS, rehearse, type RehearseOptions } from '../rehearse/rehearse.ts';
+import { DEFAULT_STRATEGIES, DEFAULT_WALLETS, MAX_WALLETS } from '../rehearse/defaults.ts';
+import type { RehearseOptions } from '../rehearse/rehearse.ts';
+import type { RehearsalReport } from '../rehearse/report.ts';
 import type { Command, Values } from './command.ts';
 
 const whole = (name: string, text: string, min: number, max: number): number => {
@@ -60,8 +62,9 @@ export const rehearseCommand: Command = {
     // stdout carries only the report: a library's console lines during the run (the RTDS client's) go to stderr
     const print = console.log;
     console.log = (...args: unknown[]) => console.error(...args);
-    let report: Awaited<ReturnType<typeof rehearse>>;
+    let report: RehearsalReport;
     try {
+      const { rehearse } = await import('../rehearse/rehearse.ts');
       report = await rehearse({ ...options, log, progress: (line) => console.error(`rehearse: ${line}`) });
     } finally {
       console.log = print;

@@ -2,15 +2,13 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FtWalletInput } from '../domain/ft-wallet.ts';
-import { readJsonItems, loadGammaMarketsFile } from '../feeds/file-sources.ts';
-import { scorerFor } from '../main.ts';
-import { readBookDir, type BookItem } from '../replay/books.ts';
-import { DEFAULT_LATENCY_MS } from '../replay/lt.ts';
-import { runReplay, type ReplayStrategy } from '../replay/replay.ts';
-import { openPglite } from '../store/db.ts';
+import type { BookItem } from '../replay/books.ts';
+import type { ReplayStrategy } from '../replay/replay.ts';
 import { DEMO_STRATEGIES } from '../store/demo-strategies.ts';
-import { migrate } from '../store/migrate.ts';
 import type { Command } from './command.ts';
+
+/** The replay's default latency, from the module that runs it (imported when asked: src/cli/commands.ts) */
+const defaultLatencyMs = async (): Promise<number> => (await import('../replay/lt.ts')).DEFAULT_LATENCY_MS;
 
 const StrategyFile = z.array(z.record(z.string(), z.unknown())).min(1, 'at least one strategy');
 
@@ -30,7 +28,7 @@ export function parseStrategies(json: unknown): ReplayStrategy[] {
 export const replay: Command = {
   summary: 'Replay recorded trades and markets through the pipeline and write a JSON report',
   usage: '--trades FILE --markets FILE [--books DIR] [--strategies FILE] [--seed N] [--latency-ms MS] --out REPORT',
-  help: [
+  help: async () => [
     '--trades      JSONL of Data API /trades records, exactly as Polymarket returns them',
     '--markets     Gamma market objects (JSON array or JSONL); a closed market resolves at its closedTime (or endDate)',
     '--books       directory of recorded CLOB GET /book responses or WebSocket "book" messages (JSON object, array',
@@ -46,7 +44,7 @@ export const replay: Command = {
     '              starting_capital required, wallet_address defaults to 0x00…01); default: the demo strategies',
     '--seed        seed for everything random in the run (default 1)',
     `--latency-ms  LT: the detection + submit latency; each signal is decided at its trade's time + this (default`,
-    `              ${DEFAULT_LATENCY_MS}, the live path's measured median trader fill → submit; see src/replay/lt.ts)`,
+    `              ${await defaultLatencyMs()}, the live path's measured median trader fill → submit; see src/replay/lt.ts)`,
     '--out         where to write the report (JSON)',
     'The run uses a fresh in-memory database; it never touches DATA_DIR or DATABASE_URL.',
   ].join('\n'),
@@ -65,7 +63,7 @@ export const replay: Command = {
       console.error('tandem replay: --seed must be a non-negative integer');
       return 2;
     }
-    const latencyText = String(values['latency-ms'] ?? DEFAULT_LATENCY_MS);
+    const latencyText = String(values['latency-ms'] ?? await defaultLatencyMs());
     const latencyMs = /^\d+$/.test(latencyText) ? Number(latencyText) : Number.NaN;
     if (!Number.isSafeInteger(latencyMs) || latencyMs < 0) {
       console.error('tandem replay: --latency-ms must be a whole number of milliseconds ≥ 0');
@@ -74,6 +72,9 @@ export const replay: Command = {
     const strategies = values.strategies
       ? parseStrategies(JSON.parse(readFileSync(values.strategies as string, 'utf8')))
       : DEMO_STRATEGIES.map((ft) => ({ ft, lt: null }));
+    const [{ readJsonItems, loadGammaMarketsFile }, { scorerFor }, { runReplay }, { openPglite }, { migrate }] = await Promise.all([
+      import('../feeds/file-sources.ts'), import('../main.ts'), import('../replay/replay.ts'), import('../store/db.ts'),
+      import('../store/migrate.ts')]);
     const records = (await readJsonItems(values.trades as string)).map((i) => i.value);
     const markets = await loadGammaMarketsFile(values.markets as string);
     if (markets.errors.length > 0) console.error(`markets: ${markets.errors.length} refused (first: ${markets.errors[0]})`);
@@ -122,7 +123,7 @@ async function loadBooksOption(dir: unknown): Promise<BookItem[] | null> {
     console.error(`tandem replay: --books ${String(dir)} is not a directory`);
     return null;
   }
-  const items = await readBookDir(dir as string);
+  const items = await (await import('../replay/books.ts')).readBookDir(dir as string);
   console.error(`books: ${items.length} items read from ${String(dir)}`);
   return items;
 }

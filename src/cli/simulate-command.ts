@@ -2,7 +2,7 @@
 import type { Command } from './command.ts';
 import type { FaultSettings } from '../sim/server/faults.ts';
 import { parseFaults } from '../sim/server/faults.ts';
-import { startSimServer, type SimServerOptions } from '../sim/server/server.ts';
+import type { SimServerOptions } from '../sim/server/server.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -96,6 +96,7 @@ export const simulate: Command = {
       console.error(`tandem simulate: ${error instanceof Error ? error.message : String(error)}`);
       return 2;
     }
+    const { startSimServer } = await import('../sim/server/server.ts');
     const server = await startSimServer(options);
     console.log(`Polymarket simulator at ${server.url}  (WebSockets ${server.wsUrl}/ws/market, ${server.wsUrl}/ws/user; RTDS ${server.rtdsUrl}; Gamma ${server.gammaUrl})`);
     const b = server.relayer.builderCreds;

@@ -1,8 +1,4 @@
-/**
- * `tandem start`, in a module of its own: src/cli/main.ts loads it without the other commands, whose modules import
- * the simulator, the benches, viem and Polymarket's clients (seconds of CPU a start does not need)
- */
-import { startTandem } from '../main.ts';
+/** `tandem start`: the service itself (src/main.ts) is imported when it runs, once the options are known to be good */
 import { parseRole, type Role } from '../jobs/roles.ts';
 import type { Command } from './command.ts';
 
@@ -23,6 +19,7 @@ export const start: Command = {
       console.error(`tandem start: ${(error as Error).message}`);
       return 2;
     }
+    const { startTandem } = await import('../main.ts');
     const tandem = await startTandem(config, log, undefined, { role });
     const stopped = stopOnSignals(tandem);
     if (tandem.url) console.log(`Tandem is running at ${tandem.url}  (database: ${tandem.db.kind}, role: ${role})`);

@@ -1,6 +1,5 @@
 /** `tandem torture`: the crash torture run of src/torture (test-only: it SIGKILLs its own Tandem processes) */
 import { resolve } from 'node:path';
-import { runTorture } from '../torture/run.ts';
 import type { Command } from './command.ts';
 
 export const torture: Command = {
@@ -23,6 +22,7 @@ Uses DATABASE_URL when set (PostgreSQL), else a fresh PGlite directory. Exit cod
       console.error('tandem torture: --cycles must be a positive integer and --seed a non-negative integer');
       return 2;
     }
+    const { runTorture } = await import('../torture/run.ts');
     const result = await runTorture({
       cycles, seed, databaseUrl: config.databaseUrl, resultsFile: resolve(String(values.out ?? 'tmp/torture-results.json')),
       progress: (line) => process.stderr.write(`${line}\n`),

@@ -5,14 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config.ts';
-import { systemClock } from '../engine/clock.ts';
-import { linkWallet, listWallets, unlinkWallet } from '../engine/user-wallets.ts';
-import { walletVenueStates } from '../engine/wallet-gates.ts';
 import type { Db } from '../store/db.ts';
-import { createSecretBox } from '../store/secret-box.ts';
 import type { UserWallet } from '../store/user-wallet-store.ts';
-import { userByName } from '../store/user-store.ts';
 import type { Command, Values } from './command.ts';
+
+/** What the verbs run, imported when one runs (src/cli/commands.ts) */
+const engine = async () => {
+  const [clock, wallets, gates, box, users] = await Promise.all([import('../engine/clock.ts'),
+    import('../engine/user-wallets.ts'), import('../engine/wallet-gates.ts'), import('../store/secret-box.ts'),
+    import('../store/user-store.ts')]);
+  return { ...clock, ...wallets, ...gates, ...box, ...users };
+};
 
 export const WALLET_USAGE = 'link|list|unlink --user NAME [--secrets-file FILE | --secrets-stdin] [--signature-type 0|1|2|3] '
   + '[--funder 0x..] [--api-key KEY] [--address 0x..] [--label TEXT]   (unlink: --address 0x..)';
@@ -23,6 +26,7 @@ const walletLine = (w: UserWallet) => JSON.stringify(walletFields(w));
 
 /** One line per wallet, with its venue state as the running Tandem last recorded it (this process runs no gate) */
 async function listLines(db: Db, userId: string): Promise<string> {
+  const { listWallets, walletVenueStates } = await engine();
   const venue = await walletVenueStates(db, userId);
   return (await listWallets({ db }, userId)).map((w) => {
     const v = venue(w.address);
@@ -57,9 +61,9 @@ const optional = (values: Values, flag: string, field: string): Record<string, u
 export async function walletCommand(deps: { db: Db; config: Readonly<Config>; stdin: () => Promise<string> },
   verb: string | undefined, values: Values): Promise<{ code: number; out: string }> {
   if (typeof values.user !== 'string') return { code: 2, out: `usage: tandem wallet ${WALLET_USAGE}` };
+  const { createSecretBox, linkWallet, systemClock: clock, unlinkWallet, userByName } = await engine();
   const user = await userByName(deps.db, values.user);
   if (!user) return { code: 2, out: `no user ${values.user}` };
-  const clock = systemClock;
   if (verb === 'list') return { code: 0, out: await listLines(deps.db, user.userId) };
   if (verb === 'unlink') {
     if (typeof values.address !== 'string') return { code: 2, out: 'usage: tandem wallet unlink --user NAME --address 0x..' };

@@ -19,6 +19,7 @@ import { apiOf, must, runJob, type Api } from './api.ts';
 import { buildReport, type RehearsalReport, type ReportWallet } from './report.ts';
 import { processWalletKey, setUpWallets, type RehearsalWallet } from './wallets.ts';
 import { startWorldProcess, type WorldProcess } from './world-process.ts';
+import { DEFAULT_STRATEGIES, DEFAULT_WALLETS, MAX_WALLETS } from './defaults.ts';
 
 export interface RehearseOptions {
   minutes: number;
@@ -37,10 +38,6 @@ export interface RehearseOptions {
   log: Log;
 }
 
-export const DEFAULT_STRATEGIES = ['FT_T1_BASELINE', 'FT_T1_PURE_EDGE', 'FT_T1_PURE_WR'];
-/** Wallets a rehearsal trades by default (the process's own and one user's linked wallet), and at most */
-export const DEFAULT_WALLETS = 2;
-export const MAX_WALLETS = 5;
 
 /**
  * The cadences of a rehearsal. Markets live a few minutes instead of days, so resolution runs every 10 s; signals come

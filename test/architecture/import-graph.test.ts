@@ -29,7 +29,7 @@ export { k as kk };
 `;
 
 describe('importsOf', () => {
-  it('finds every import, re-export, side-effect and dynamic import, with its line and whether it is type-only', () => {
+  it('finds every import, re-export, side-effect and dynamic import, with its line, whether it is type-only and whether dynamic', () => {
     expect(importsOf(SOURCE)).toEqual([
       { specifier: './multi.ts', line: 1, typeOnly: false },
       { specifier: './type-only.ts', line: 5, typeOnly: true },
@@ -38,7 +38,7 @@ describe('importsOf', () => {
       { specifier: './star.ts', line: 8, typeOnly: false },
       { specifier: './export-type.ts', line: 9, typeOnly: true },
       { specifier: './named.ts', line: 10, typeOnly: false },
-      { specifier: './dynamic.ts', line: 11, typeOnly: false },
+      { specifier: './dynamic.ts', line: 11, typeOnly: false, dynamic: true },
       { specifier: './type-query.ts', line: 12, typeOnly: true },
       { specifier: 'zod', line: 13, typeOnly: false },
     ]);

@@ -13,6 +13,8 @@ export interface ImportRef {
   specifier: string;
   line: number;
   typeOnly: boolean;
+  /** An `import()` expression: the module is loaded when that code runs, not with the importing module */
+  dynamic?: true;
 }
 
 export interface Edge extends ImportRef {
@@ -150,7 +152,11 @@ function importAt(tokens: Token[], i: number): ImportRef | null {
   const next = tokens[i + 1];
   const ref = (str: Token | undefined, typeOnly: boolean): ImportRef | null =>
     str?.kind === 'str' ? { specifier: str.value, line: tokens[i]?.line ?? 0, typeOnly } : null;
-  if (isPunct(next, '(')) return ref(tokens[i + 2], isId(tokens[i - 1], 'typeof'));
+  if (isPunct(next, '(')) {
+    const typeQuery = isId(tokens[i - 1], 'typeof');
+    const found = ref(tokens[i + 2], typeQuery);
+    return found && !typeQuery ? { ...found, dynamic: true } : found;
+  }
   if (next?.kind === 'str') return ref(next, false);
   if (isPunct(next, '.')) return null;
   const typeOnly = isId(next, 'type') && !isId(tokens[i + 2], 'from') && !isPunct(tokens[i + 2], ',');

@@ -1,5 +1,5 @@
 /** Fault knobs of the simulator server (latency, 5xx, 429 bursts, dropped order responses, slow settlement, cancel-only, silent or duplicated streams) */
-import { Prng } from './util.ts';
+import { Prng } from './prng.ts';
 
 export interface FaultSettings {
   /** Added to every HTTP response (ms) */

@@ -2,14 +2,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { getAddress, isAddress, keccak256, toHex } from 'viem';
 import { formatMicros, SCALE } from '../../domain/money.ts';
-import { Prng as BasePrng } from '../../domain/prng.ts';
 
-/** The simulator's PRNG stream: the shared generator with the simulator's own salt */
-export class Prng extends BasePrng {
-  constructor(seed: number) {
-    super(seed, 0x9e3779b9);
-  }
-}
+export { Prng } from './prng.ts';
 
 /** Micro-units as the shortest decimal string ("0.51", "10", "4.9152"), as the CLOB writes numbers */
 export function dec(micros: bigint): string {
