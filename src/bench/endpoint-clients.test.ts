@@ -2,7 +2,7 @@
 /** The endpoint bench's clients in their own process: every client walks every endpoint each round; a failed read fails */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { walkElsewhere } from './endpoint-clients.ts';
+import { getJson, walkElsewhere } from './endpoint-clients.ts';
 
 describe('the endpoint clients in a child process', () => {
   let server: Server;
@@ -16,13 +16,17 @@ describe('the endpoint clients in a child process', () => {
       else if (req.url === '/flaky' && !flaked) {
         flaked = true;
         res.writeHead(503).end('{"title":"once"}');
-      } else if (req.url === '/text') res.writeHead(200, { 'content-type': 'text/plain' }).end('hello');
+      } else if (req.url === '/hang') return; // never answers
+      else if (req.url === '/text') res.writeHead(200, { 'content-type': 'text/plain' }).end('hello');
       else res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   });
-  afterAll(() => new Promise((r) => server.close(r)));
+  afterAll(() => new Promise((r) => {
+    server.closeAllConnections();
+    server.close(r);
+  }));
 
   it('times clients × rounds reads of each endpoint, with the headers given', async () => {
     const { times, ms } = await walkElsewhere({ base, paths: { a: '/a', b: '/b?x=1' }, headers: { authorization: 'Bearer t' }, clients: 3,
@@ -45,5 +49,10 @@ describe('the endpoint clients in a child process', () => {
     expect(seen.length - before).toBeLessThan(20);
     await expect(walkElsewhere({ base, paths: { text: '/text' }, headers: {}, clients: 1, rounds: 1, budgetMs: 60_000 }))
       .rejects.toThrow(/GET http:\/\/127\.0\.0\.1:\d+\/text: not JSON: hello/);
+  });
+
+  it('fails a read that does not answer within its time, naming it', async () => {
+    await expect(getJson(`${base}/hang`, {}, 300)).rejects.toThrow(/GET http:\/\/127\.0\.0\.1:\d+\/hang: no answer within 300 ms/);
+    expect((await getJson(`${base}/a`, {}, 60_000)).json).toEqual({ ok: true });
   });
 });

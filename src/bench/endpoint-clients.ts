@@ -34,17 +34,21 @@ export interface ClientsResult {
  */
 const agent = new Agent({ keepAlive: true });
 
+/** A read that has not answered in full by then fails (fetch gave up after 300 s; node:http never does) */
+const READ_TIMEOUT_MS = 120_000;
+
 /**
  * One GET of a dashboard read: its JSON and its time to the answer's last byte (parsing not included); an answer other
- * than 200 with JSON is an error naming the URL
+ * than 200 with JSON, a failed connection or no answer within `timeoutMs` is an error naming the URL
  */
-export function getJson(url: string, headers: Record<string, string>): Promise<{ json: unknown; ms: number }> {
+export function getJson(url: string, headers: Record<string, string>, timeoutMs = READ_TIMEOUT_MS): Promise<{ json: unknown; ms: number }> {
   const t0 = performance.now();
   return new Promise((done, fail) => {
-    get(url, { headers, agent }, (res) => {
+    const failed = (e: Error) => fail(new Error(`GET ${url}: ${e.message}`, { cause: e }));
+    const req = get(url, { headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', fail);
+      res.on('error', failed);
       res.on('end', () => {
         const ms = performance.now() - t0;
         const body = Buffer.concat(chunks).toString('utf8');
@@ -55,7 +59,9 @@ export function getJson(url: string, headers: Record<string, string>): Promise<{
           fail(new Error(`GET ${url}: not JSON: ${body.slice(0, 300)}`));
         }
       });
-    }).on('error', (e) => fail(new Error(`GET ${url}: ${e.message}`, { cause: e })));
+    }).on('error', failed);
+    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on('close', () => clearTimeout(timer));
   });
 }
 
