@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServiceChild, type ServiceChild } from './service-child.ts';
+import { warmupSeconds } from './soak-defaults.ts';
 import { rssMb } from './service-rss.ts';
 import { Counters, Latencies, perMinute, rssSummary, type RssBound, type RssSummary, type Sample } from './soak-measures.ts';
 
@@ -21,8 +22,6 @@ export interface SoakOptions {
   liveStrategies: number;
   progress(text: string): void;
 }
-
-export const SOAK_DEFAULTS = { readsPerSecond: 4, sampleSeconds: 5, bound: { growthMb: 64, ceilingMb: 1024 }, liveStrategies: 3 };
 
 /** Demo FT strategies the soak's live strategies copy */
 const COPIED = ['FT_T1_BASELINE', 'FT_FAVORITE_GRINDER', 'FT_T2_MIDRANGE', 'FT_T1_EXPERIENCE', 'FT_T2_FAVORITES'];
@@ -42,8 +41,6 @@ export interface SoakReport {
   broken: string[];
 }
 
-/** Warm-up: the first fifth of the run, at most two minutes (start-up allocations and the first sync are not growth) */
-export const warmupSeconds = (minutes: number): number => Math.min(120, Math.round(minutes * 60 * 0.2));
 
 /** The endpoints read in turn: the dashboard's overview, live and paper pages */
 function endpoints(lt: string | null): [string, string][] {

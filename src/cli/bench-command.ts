@@ -24,14 +24,14 @@ export const bench: Command = {
   ].join('\n'),
   options: { only: { type: 'string' }, out: { type: 'string' }, quick: { type: 'boolean' } },
   run: async ({ values, config }) => {
-    const [{ runBenches, unknownNames }, { buildReport, formatTable, summaryLine }, { scorerFor }] = await Promise.all([
-      benches(), import('../bench/report.ts'), import('../main.ts')]);
+    const { runBenches, unknownNames } = await benches();
     const only = typeof values.only === 'string' ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
     const unknown = only === null ? [] : unknownNames(only);
     if (unknown.length > 0) {
       console.error(`tandem bench: unknown measurement ${unknown.join(', ')} (see --help)`);
       return 2;
     }
+    const [{ buildReport, formatTable, summaryLine }, { scorerFor }] = await Promise.all([import('../bench/report.ts'), import('../main.ts')]);
     const out = typeof values.out === 'string' ? values.out : DEFAULT_OUT;
     const at = new Date();
     const quick = values.quick === true;

@@ -5,10 +5,8 @@ import { FtWalletInput } from '../domain/ft-wallet.ts';
 import type { BookItem } from '../replay/books.ts';
 import type { ReplayStrategy } from '../replay/replay.ts';
 import { DEMO_STRATEGIES } from '../store/demo-strategies.ts';
+import { DEFAULT_LATENCY_MS } from '../replay/latency.ts';
 import type { Command } from './command.ts';
-
-/** The replay's default latency, from the module that runs it (imported when asked: src/cli/commands.ts) */
-const defaultLatencyMs = async (): Promise<number> => (await import('../replay/lt.ts')).DEFAULT_LATENCY_MS;
 
 const StrategyFile = z.array(z.record(z.string(), z.unknown())).min(1, 'at least one strategy');
 
@@ -28,7 +26,7 @@ export function parseStrategies(json: unknown): ReplayStrategy[] {
 export const replay: Command = {
   summary: 'Replay recorded trades and markets through the pipeline and write a JSON report',
   usage: '--trades FILE --markets FILE [--books DIR] [--strategies FILE] [--seed N] [--latency-ms MS] --out REPORT',
-  help: async () => [
+  help: [
     '--trades      JSONL of Data API /trades records, exactly as Polymarket returns them',
     '--markets     Gamma market objects (JSON array or JSONL); a closed market resolves at its closedTime (or endDate)',
     '--books       directory of recorded CLOB GET /book responses or WebSocket "book" messages (JSON object, array',
@@ -44,7 +42,7 @@ export const replay: Command = {
     '              starting_capital required, wallet_address defaults to 0x00…01); default: the demo strategies',
     '--seed        seed for everything random in the run (default 1)',
     `--latency-ms  LT: the detection + submit latency; each signal is decided at its trade's time + this (default`,
-    `              ${await defaultLatencyMs()}, the live path's measured median trader fill → submit; see src/replay/lt.ts)`,
+    `              ${DEFAULT_LATENCY_MS}, the live path's measured median trader fill → submit; see src/replay/latency.ts)`,
     '--out         where to write the report (JSON)',
     'The run uses a fresh in-memory database; it never touches DATA_DIR or DATABASE_URL.',
   ].join('\n'),
@@ -63,7 +61,7 @@ export const replay: Command = {
       console.error('tandem replay: --seed must be a non-negative integer');
       return 2;
     }
-    const latencyText = String(values['latency-ms'] ?? await defaultLatencyMs());
+    const latencyText = String(values['latency-ms'] ?? DEFAULT_LATENCY_MS);
     const latencyMs = /^\d+$/.test(latencyText) ? Number(latencyText) : Number.NaN;
     if (!Number.isSafeInteger(latencyMs) || latencyMs < 0) {
       console.error('tandem replay: --latency-ms must be a whole number of milliseconds ≥ 0');

@@ -19,7 +19,6 @@ import { apiOf, must, runJob, type Api } from './api.ts';
 import { buildReport, type RehearsalReport, type ReportWallet } from './report.ts';
 import { processWalletKey, setUpWallets, type RehearsalWallet } from './wallets.ts';
 import { startWorldProcess, type WorldProcess } from './world-process.ts';
-import { DEFAULT_STRATEGIES, DEFAULT_WALLETS, MAX_WALLETS } from './defaults.ts';
 
 export interface RehearseOptions {
   minutes: number;
@@ -37,7 +36,6 @@ export interface RehearseOptions {
   progress: (line: string) => void;
   log: Log;
 }
-
 
 /**
  * The cadences of a rehearsal. Markets live a few minutes instead of days, so resolution runs every 10 s; signals come

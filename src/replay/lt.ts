@@ -26,6 +26,7 @@ import { createLtStrategy, launchLtStrategy } from '../engine/lt-strategies.ts';
 import { syncLtOrders } from '../engine/lt-tracker.ts';
 import { DEFAULT_MIN_SIZE, DEFAULT_TICK, type RecordedBook } from './books.ts';
 import { MAKER_ACCOUNT, ReplayMaker } from './maker.ts';
+import { DEFAULT_LATENCY_MS } from './latency.ts';
 import type { Db } from '../store/db.ts';
 import { signalTradeKeys } from '../store/lt-signal-store.ts';
 import { createUser } from '../store/user-store.ts';
@@ -41,14 +42,6 @@ const MAKER_FUNDS = 10n ** 15n; // a billion USDC / shares: the maker never runs
 /** The tracker's cadence while Tandem has resting orders and nothing happened to them: the live lt-execute job's */
 const SYNC_EVERY_MS = 10_000;
 
-/**
- * The default detection + submit latency (ms): the live path's measured median from a source trader's fill to
- * Tandem's order at the venue, `latency_ms.trader_fill_to_submit.p50` of `tandem rehearse --minutes 2` (VENUE=polymarket
- * against the loopback simulator over the wire: RTDS, Data API, CLOB) on the 2-core development machine, 2026-12-03,
- * load average 15.8: p50 969 ms over 214 orders (p95 3814, p99 4904; legs' medians: fill → detected 37 ms, detected →
- * FT signal 73, signal → intent 549, intent → submit 208)
- */
-export const DEFAULT_LATENCY_MS = 969;
 
 export interface LtReplayStrategy {
   ftWalletId: string;

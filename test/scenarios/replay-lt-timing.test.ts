@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { noScorer } from '../../src/feeds/scorer.ts';
-import { DEFAULT_LATENCY_MS } from '../../src/replay/lt.ts';
+import { DEFAULT_LATENCY_MS } from '../../src/replay/latency.ts';
 import { runReplay, type ReplayReport, type ReplayStrategy } from '../../src/replay/replay.ts';
 import { nobelMarkets, nobelRecords } from '../support/nobel.ts';
 import { backendName, openTestDb } from '../support/test-db.ts';
