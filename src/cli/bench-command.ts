@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { BenchResult } from '../bench/report.ts';
 import type { Command } from './command.ts';
 
-/** The benches and the service's scorer, imported when the command runs (src/cli/commands.ts) */
+/** The benches, imported when the command runs or its help is asked for (src/cli/commands.ts) */
 const benches = () => import('../bench/run-bench.ts');
 
 const DEFAULT_OUT = 'tmp/bench-results.json';
