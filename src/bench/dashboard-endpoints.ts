@@ -106,9 +106,10 @@ async function measureOn(db: Db, orders: number, rounds: number, budgetMs: numbe
     const ms = new Map(names.map((n) => [n, walked.times[n] ?? []]));
     const seconds = walked.ms / 1000;
     const per = Object.fromEntries(names.map((n) => {
-      const q = quantiles(ms.get(n)!);
-      return [n, { path: paths[n], n: ms.get(n)!.length, p50_ms: Math.round(q.p50 * 10) / 10, p99_ms: Math.round(q.p99 * 10) / 10,
-        max_ms: ms.get(n)!.length > 0 ? Math.round(Math.max(...ms.get(n)!) * 10) / 10 : null }];
+      const xs = ms.get(n)!;
+      const q = quantiles(xs);
+      return [n, { path: paths[n], n: xs.length, p50_ms: Math.round(q.p50 * 10) / 10, p99_ms: Math.round(q.p99 * 10) / 10,
+        max_ms: xs.length > 0 ? Math.round(Math.max(...xs) * 10) / 10 : null }];
     }));
     const worst = names.reduce((w, n) => (per[n]!.p99_ms > per[w]!.p99_ms ? n : w), names[0]!);
     const total = [...ms.values()].reduce((a, xs) => a + xs.length, 0);

@@ -41,7 +41,6 @@ export interface SoakReport {
   broken: string[];
 }
 
-
 /** The endpoints read in turn: the dashboard's overview, live and paper pages */
 function endpoints(lt: string | null): [string, string][] {
   const list: [string, string][] = [

@@ -42,7 +42,6 @@ const MAKER_FUNDS = 10n ** 15n; // a billion USDC / shares: the maker never runs
 /** The tracker's cadence while Tandem has resting orders and nothing happened to them: the live lt-execute job's */
 const SYNC_EVERY_MS = 10_000;
 
-
 export interface LtReplayStrategy {
   ftWalletId: string;
   settings: Record<string, unknown>;

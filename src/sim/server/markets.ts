@@ -1,7 +1,8 @@
 /** Simulator markets: the seeded default binary markets, markets from a JSON spec, and book seeding by the market-maker account */
 import { SCALE, type Price, type Ratio, type Shares } from '../../domain/money.ts';
 import type { Exchange, PlaceResult, SimMarket } from '../exchange/exchange-types.ts';
-import { addressFrom, hashId, microsOf, Prng, tokenIdFrom } from './util.ts';
+import { Prng } from './prng.ts';
+import { addressFrom, hashId, microsOf, tokenIdFrom } from './util.ts';
 
 /** The account that rests the simulator's own liquidity */
 export const MARKET_MAKER = addressFrom('tandem-sim-market-maker');

@@ -1,9 +1,7 @@
-/** Small shared helpers for the simulator server: its PRNG stream, wire decimals, deterministic ids and addresses */
+/** Small shared helpers for the simulator server: wire decimals, deterministic ids and addresses */
 import { createHash, createHmac } from 'node:crypto';
 import { getAddress, isAddress, keccak256, toHex } from 'viem';
 import { formatMicros, SCALE } from '../../domain/money.ts';
-
-export { Prng } from './prng.ts';
 
 /** Micro-units as the shortest decimal string ("0.51", "10", "4.9152"), as the CLOB writes numbers */
 export function dec(micros: bigint): string {
